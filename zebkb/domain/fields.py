@@ -1,0 +1,204 @@
+"""The record fields of bundle-format.md, declared once.
+
+Validation, the database mapping, the bundle reader and the editing forms all
+read these declarations, so a field is added in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    CASE = "case"
+    VISIT = "visit"
+    SESSION = "session"
+
+
+class FieldType(StrEnum):
+    STRING = "string"
+    TEXT = "text"  # Markdown or long free text
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATE = "date"  # YYYY-MM-DD
+    TIMESTAMP = "timestamp"  # RFC 3339 with offset
+    WARD = "ward"  # local-government code
+    UID = "uid"
+    STRING_LIST = "string_list"
+    UID_LIST = "uid_list"
+    ATTACHMENTS = "attachments"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: FieldType
+    required: bool = False
+    label_ja: str = ""
+    label_en: str = ""
+    # Allowed values for closed vocabularies; None means free text.
+    choices: tuple[str, ...] | None = None
+    minimum: float | None = None
+    exclusive_minimum: bool = False
+    max_length: int | None = None
+    searchable: bool = False  # its text goes into the full-text index
+
+
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("uid", FieldType.UID, True, "UID", "UID"),
+    Field("type", FieldType.STRING, True, "種別", "Type", choices=tuple(k.value for k in Kind)),
+    Field("origin", FieldType.WARD, True, "作成元", "Origin"),
+    Field("created_at", FieldType.TIMESTAMP, True, "作成日時", "Created"),
+    Field("updated_at", FieldType.TIMESTAMP, True, "更新日時", "Updated"),
+    Field("revision", FieldType.INTEGER, True, "版", "Revision", minimum=1),
+    Field("deleted", FieldType.BOOLEAN, False, "削除済み", "Deleted"),
+    Field("title", FieldType.STRING, True, "件名", "Title", max_length=200, searchable=True),
+    Field("ward", FieldType.WARD, True, "区", "Ward"),
+    Field("tags", FieldType.STRING_LIST, False, "タグ", "Tags", searchable=True),
+    Field("body", FieldType.TEXT, False, "本文", "Body", searchable=True),
+    Field("attachments", FieldType.ATTACHMENTS, False, "添付ファイル", "Attachments"),
+)
+
+# Fields a tombstone carries; everything else may be absent once deleted.
+TOMBSTONE_FIELDS: tuple[str, ...] = (
+    "uid",
+    "type",
+    "origin",
+    "created_at",
+    "updated_at",
+    "revision",
+    "deleted",
+)
+
+# Fields the service assigns when a caller leaves them out.
+ASSIGNED_FIELDS: tuple[str, ...] = ("uid", "origin", "created_at", "updated_at", "revision")
+
+CASE_FIELDS: tuple[Field, ...] = (
+    Field("facility_name", FieldType.STRING, True, "施設名", "Facility", searchable=True),
+    Field("facility_type", FieldType.STRING, False, "施設種別", "Facility type", searchable=True),
+    Field("building_use", FieldType.STRING, False, "建物用途", "Building use", searchable=True),
+    Field(
+        "project_type",
+        FieldType.STRING,
+        True,
+        "新築・改修",
+        "New or renovation",
+        choices=("new", "renovation"),
+    ),
+    Field("zeb_rank", FieldType.STRING, False, "ZEBランク", "ZEB rank"),
+    Field(
+        "rank_status",
+        FieldType.STRING,
+        False,
+        "認証・相当",
+        "Certified or equivalent",
+        choices=("certified", "equivalent"),
+    ),
+    Field("certified_on", FieldType.DATE, False, "認証日", "Certified on"),
+    Field(
+        "floor_area_m2",
+        FieldType.NUMBER,
+        False,
+        "延床面積(㎡)",
+        "Floor area (m²)",
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+    Field("storeys_above", FieldType.INTEGER, False, "地上階数", "Storeys above", minimum=0),
+    Field("storeys_below", FieldType.INTEGER, False, "地下階数", "Storeys below", minimum=0),
+    Field("structure", FieldType.STRING, False, "構造", "Structure", searchable=True),
+    Field("completed_on", FieldType.DATE, False, "竣工日", "Completed on"),
+    Field("bei", FieldType.NUMBER, False, "BEI", "BEI", minimum=0),
+    Field(
+        "reduction_excl_renewables_pct",
+        FieldType.NUMBER,
+        False,
+        "削減率(再エネ除く,%)",
+        "Reduction excl. renewables (%)",
+    ),
+    Field(
+        "reduction_incl_renewables_pct",
+        FieldType.NUMBER,
+        False,
+        "削減率(再エネ含む,%)",
+        "Reduction incl. renewables (%)",
+    ),
+    Field(
+        "technologies", FieldType.STRING_LIST, False, "導入技術", "Technologies", searchable=True
+    ),
+    Field(
+        "co2_reduction_t_per_year",
+        FieldType.NUMBER,
+        False,
+        "CO2削減量(t/年)",
+        "CO2 reduction (t/year)",
+        minimum=0,
+    ),
+    Field(
+        "zeb_leading_owner",
+        FieldType.BOOLEAN,
+        False,
+        "ZEBリーディング・オーナー",
+        "ZEB Leading Owner",
+    ),
+    # zebkb's own additions; other programs keep unknown fields verbatim (bundle-format.md).
+    Field(
+        "uses_unevaluated_technology",
+        FieldType.BOOLEAN,
+        False,
+        "未評価技術の導入",
+        "Uses a technology not yet evaluated (未評価技術)",
+    ),
+    Field("public", FieldType.BOOLEAN, False, "区外公開可", "May be shown outside the wards"),
+)
+
+VISIT_FIELDS: tuple[Field, ...] = (
+    Field("visited_on", FieldType.DATE, True, "視察日", "Visited on"),
+    Field("host", FieldType.STRING, False, "受入先", "Host", searchable=True),
+    Field("facility_case_uid", FieldType.UID, False, "視察施設(事例)", "Facility (case)"),
+    Field("participants", FieldType.STRING_LIST, False, "参加者", "Participants", searchable=True),
+    Field("purpose", FieldType.TEXT, False, "目的", "Purpose", searchable=True),
+)
+
+SESSION_FIELDS: tuple[Field, ...] = (
+    Field("held_on", FieldType.DATE, True, "開催日", "Held on"),
+    Field(
+        "kind",
+        FieldType.STRING,
+        False,
+        "種類",
+        "Kind",
+        choices=("study", "training", "tour", "seminar", "briefing"),
+    ),
+    Field("organizer", FieldType.STRING, False, "開催主体", "Organiser", searchable=True),
+    Field("venue", FieldType.STRING, False, "場所", "Venue", searchable=True),
+    Field("attendees", FieldType.INTEGER, False, "参加者数", "Attendees", minimum=0),
+    Field("speakers", FieldType.STRING_LIST, False, "講師・発表者", "Speakers", searchable=True),
+    Field("related_case_uids", FieldType.UID_LIST, False, "関連事例", "Related cases"),
+)
+
+KIND_FIELDS: dict[Kind, tuple[Field, ...]] = {
+    Kind.CASE: CASE_FIELDS,
+    Kind.VISIT: VISIT_FIELDS,
+    Kind.SESSION: SESSION_FIELDS,
+}
+
+# The date that places a record in a fiscal year, per kind.
+KIND_DATE_FIELD: dict[Kind, str] = {
+    Kind.CASE: "completed_on",
+    Kind.VISIT: "visited_on",
+    Kind.SESSION: "held_on",
+}
+
+LIST_TYPES = frozenset({FieldType.STRING_LIST, FieldType.UID_LIST, FieldType.ATTACHMENTS})
+
+
+def fields_for(kind: Kind | str) -> tuple[Field, ...]:
+    """Common fields followed by the kind's own, in display order."""
+    return COMMON_FIELDS + KIND_FIELDS[Kind(kind)]
+
+
+def known_field_names(kind: Kind | str) -> frozenset[str]:
+    return frozenset(f.name for f in fields_for(kind))
