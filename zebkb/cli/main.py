@@ -1,0 +1,146 @@
+"""The command line: parse, call the service, print (docs: cli.md).
+
+Module imports here stay light: ``zebkb --version`` must answer in a blink,
+and no command but ``gui`` may load Qt. Each area registers its commands from
+its own module and imports what it needs inside its handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from zebkb import __version__
+
+# Modules that contribute commands, in help order. A module listed here but
+# missing from this installation is skipped.
+COMMAND_MODULES = (
+    "zebkb.cli.records",
+    "zebkb.cli.search",
+    "zebkb.cli.exchange",
+    "zebkb.cli.keys",
+    "zebkb.cli.report",
+    "zebkb.cli.backup",
+    "zebkb.cli.gui",
+)
+
+
+class UsageError(Exception):
+    """Wrong usage found after parsing: exit 2."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, not argparse's usage block: cli.md wants one-line errors.
+        self.exit(2, f"zebkb: {message} (see 'zebkb --help')\n")
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("zebkb", appauthor=False))
+
+
+def data_dir_from(args: argparse.Namespace) -> Path:
+    chosen = args.data_dir or os.environ.get("ZEBKB_DATA_DIR")
+    return Path(chosen).expanduser() if chosen else default_data_dir()
+
+
+def open_kb(args: argparse.Namespace):
+    from zebkb.service import KnowledgeBase
+
+    return KnowledgeBase.open(data_dir_from(args))
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def build_parser() -> ArgumentParser:
+    import importlib
+
+    parser = ArgumentParser(
+        prog="zebkb",
+        description="zebkb: the 23 special wards' knowledge base of ZEB/ZEH cases, "
+        "site visits and study sessions.",
+    )
+    parser.add_argument("--version", action="version", version=f"zebkb {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="knowledge base folder (default: $ZEBKB_DATA_DIR or the user's data folder)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        gui = getattr(args, "default_handler", None) or _default_command(parser)
+        if gui is None:
+            parser.print_help()
+            return 0
+        handler = gui
+    return run_handler(handler, args)
+
+
+def _default_command(
+    parser: ArgumentParser,
+) -> Callable[[argparse.Namespace], int] | None:
+    """With no command, zebkb opens the window (when the window is installed)."""
+    try:
+        from zebkb.cli import gui
+    except ModuleNotFoundError:
+        return None
+    return gui.run_gui
+
+
+def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from zebkb.errors import ZebkbError
+
+    try:
+        return int(handler(args) or 0)
+    except ZebkbError as exc:
+        if args.debug:
+            raise
+        sys.stderr.write(f"zebkb: {exc}\n")
+        return exc.exit_code
+    except UsageError as exc:
+        sys.stderr.write(f"zebkb: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("zebkb: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 1
+    except OSError as exc:
+        if args.debug:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        sys.stderr.write(f"zebkb: {exc.strerror or exc}{where}\n")
+        return 1
+    except Exception as exc:  # a bug: say so in one line, log the rest
+        if args.debug:
+            raise
+        sys.stderr.write(
+            f"zebkb: unexpected error ({exc.__class__.__name__}: {exc}); "
+            "run again with --debug for details\n"
+        )
+        return 1

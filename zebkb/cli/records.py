@@ -1,0 +1,285 @@
+"""Commands on records: init, demo, add, list, show, history, restore, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from zebkb.cli.main import open_kb, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="set this knowledge base's home ward")
+    p.add_argument("--ward", required=True, help="6-digit code or name, e.g. 131229 or 葛飾区")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="load the demo records shipped with zebkb")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("add", help="add or update records from a JSON file ('-' for stdin)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("list", help="list records")
+    p.add_argument("--type", choices=("case", "visit", "session"))
+    p.add_argument("--ward")
+    p.add_argument("--fiscal-year", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="show one record")
+    p.add_argument("uid")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("history", help="every version of a record")
+    p.add_argument("uid")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser("restore", help="bring an earlier version back as a new revision")
+    p.add_argument("uid")
+    p.add_argument("revision", help="revision number (or a hash prefix from 'history')")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("check", help="verify database, attachment files and index agree")
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild the search index; report (never delete) orphaned or missing files",
+    )
+    p.set_defaults(handler=cmd_check)
+
+
+def resolve_ward_arg(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from zebkb.domain.wards import WardError, resolve_ward
+    from zebkb.errors import InputError
+
+    try:
+        return resolve_ward(text)
+    except WardError as exc:
+        raise InputError(str(exc)) from None
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from zebkb.domain.wards import ward_name
+
+    with open_kb(args) as kb:
+        code = kb.set_home_ward(args.ward)
+        print(
+            f"home ward: {code} {ward_name(code, 'ja')} ({ward_name(code, 'en')}); data: {kb.data_dir}"
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    with open_kb(args) as kb:
+        result = kb.load_demo()
+        print(f"demo records: {result.added} added, {result.unchanged} already present")
+    return 0
+
+
+def read_input_json(name: str) -> Any:
+    from zebkb import strictjson
+    from zebkb.errors import InputError
+
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder, not a JSON file") from None
+    except PermissionError:
+        raise InputError(f"{name}: cannot be read (permission denied)") from None
+    if len(raw) > 64 * 2**20:
+        raise InputError(f"{name}: larger than 64 MiB; split it or send a bundle")
+    try:
+        return strictjson.loads(raw)
+    except strictjson.StrictJSONError as exc:
+        raise InputError(f"{name}: {exc}") from None
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from zebkb.errors import InputError
+
+    data = read_input_json(args.file)
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise InputError(f"{args.file}: the list holds no records")
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError(f"{args.file} record {position + 1}: must be a JSON object")
+    label = args.file if args.file != "-" else "stdin"
+    with open_kb(args) as kb:
+        existing = {item.get("uid") for item in items if kb.get(str(item.get("uid"))) is not None}
+        saved = kb.save_many(
+            items,
+            where=lambda i: (
+                f"{label} record {i + 1}"
+                + (f" ({items[i].get('title')})" if isinstance(items[i].get("title"), str) else "")
+            ),
+        )
+    if args.json:
+        print_json(
+            [
+                {
+                    "uid": r["uid"],
+                    "type": r["type"],
+                    "title": r.get("title"),
+                    "revision": r["revision"],
+                    "action": "updated" if r["uid"] in existing else "added",
+                }
+                for r in saved
+            ]
+        )
+    else:
+        for r in saved:
+            action = "updated" if r["uid"] in existing else "added"
+            print(f"{action} {r['uid']} {r['type']} r{r['revision']} {r.get('title', '')}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    ward = resolve_ward_arg(args.ward)
+    with open_kb(args) as kb:
+        rows = kb.list_records(kind=args.type, ward=ward, fiscal_year=args.fiscal_year)
+    if args.json:
+        print_json(
+            [
+                {
+                    "uid": r.uid,
+                    "type": r.type,
+                    "title": r.title,
+                    "ward": r.ward,
+                    "updated_at": r.updated_at,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    from zebkb.domain.wards import ward_name
+
+    for r in rows:
+        name = ward_name(r.ward, "ja") if r.ward else ""
+        print(f"{r.uid}  {r.type:<7}  {r.record_date or '':<10}  {name:<6}  {r.title}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from zebkb.errors import NotFoundError
+
+    with open_kb(args) as kb:
+        record = kb.require(args.uid)
+    if record.get("deleted"):
+        raise NotFoundError(
+            f"record {args.uid} was deleted (revision {record['revision']}, "
+            f"{record['updated_at']}); 'zebkb history {args.uid}' lists its versions"
+        )
+    if args.json:
+        print_json(record)
+        return 0
+    sys.stdout.write(format_record(record))
+    return 0
+
+
+def format_record(record: dict[str, Any]) -> str:
+    from zebkb.domain.fields import FieldType, fields_for
+    from zebkb.domain.wards import ward_name
+
+    lines = []
+    for field in fields_for(record["type"]):
+        value = record.get(field.name)
+        if value in (None, [], "") or field.name == "body":
+            continue
+        if field.type == FieldType.WARD:
+            value = f"{value} {ward_name(value, 'ja')}"
+        elif field.type == FieldType.ATTACHMENTS:
+            value = ", ".join(
+                f"{a['filename']} ({a['size']:,} B{', not received' if a.get('omitted') else ''})"
+                for a in value
+            )
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        elif isinstance(value, float):
+            value = f"{value:,g}"
+        lines.append(f"{field.label_ja} / {field.label_en}: {value}")
+    if record["type"] == "case":
+        from zebkb.domain.ranks import check_rank
+
+        check = check_rank(record)
+        supported = check.supported.rank or "—"
+        lines.append(
+            f"数値が示すランク / Rank the figures support: {supported} ({check.supported.reason_en})"
+        )
+        if check.overstated:
+            lines.append(f"警告 / Warning: {check.message_en}")
+    known = {f.name for f in fields_for(record["type"])}
+    for key in sorted(set(record) - known):
+        lines.append(f"{key}: {record[key]}")
+    if record.get("body"):
+        lines.append("")
+        lines.append(record["body"])
+    return "\n".join(lines) + "\n"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with open_kb(args) as kb:
+        versions = kb.history(args.uid)
+    if args.json:
+        print_json(
+            [
+                {
+                    "revision": v.revision,
+                    "updated_at": v.updated_at,
+                    "hash": v.hash,
+                    "source": v.source,
+                    "saved_at": v.saved_at,
+                    "bundle_id": v.bundle_id,
+                    "current": v.current,
+                    "record": v.record,
+                }
+                for v in versions
+            ]
+        )
+        return 0
+    for v in versions:
+        mark = "*" if v.current else " "
+        state = " (deleted)" if v.record.get("deleted") else ""
+        via = f" bundle {v.bundle_id}" if v.bundle_id else ""
+        print(
+            f"{mark} r{v.revision:<3} {v.updated_at}  {v.hash[:12]}  {v.source}{via}{state}  "
+            f"{v.record.get('title', '')}"
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with open_kb(args) as kb:
+        record = kb.restore(args.uid, args.revision)
+    print(f"restored {args.uid} from revision {args.revision} as revision {record['revision']}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_kb(args) as kb:
+        if args.repair:
+            from zebkb.cli.progress import stderr_progress
+
+            kb.reindex(progress=stderr_progress("reindex"))
+            problems = kb.check() + kb.file_report()
+        else:
+            problems = kb.check()
+    if args.json:
+        print_json({"ok": not problems, "problems": problems})
+    elif problems:
+        for p in problems:
+            print(p)
+    else:
+        print("ok: database, attachment files and search index agree")
+    return 1 if problems else 0

@@ -1,0 +1,795 @@
+"""The KnowledgeBase service: the one place that changes data.
+
+Every change is one database transaction (record row, history and file
+references together); the search index is brought up to date right after the
+commit. The database is the truth; the index is rebuilt from it when it falls
+behind or breaks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from zebkb.domain.canonical import parse_timestamp
+from zebkb.domain.fields import TOMBSTONE_FIELDS
+from zebkb.domain.validate import RecordError, validate_record
+from zebkb.domain.wards import WardError, resolve_ward
+from zebkb.errors import InputError, KnownError, NotFoundError
+from zebkb.store import records as store
+from zebkb.store.db import DB_FILE, make_engine, migrate
+from zebkb.store.files import AttachmentStore, sha256_file
+from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, Meta, RecordRow, TagRow
+
+if TYPE_CHECKING:
+    from zebkb.search.engine import SearchFilters, SearchIndex, SearchResult
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+# Files a zebkb data folder may hold; a folder with anything else is not ours.
+DATA_DIR_ENTRIES = frozenset(
+    {
+        DB_FILE,
+        f"{DB_FILE}-wal",
+        f"{DB_FILE}-shm",
+        "attachments",
+        "index",
+        "thumbs",
+        "logs",
+        "backups",
+        "keys",
+        "lock",
+    }
+)
+TEXT_MEDIA_TYPES = ("application/pdf", "text/plain", "text/markdown", "text/x-markdown")
+
+
+def system_clock() -> datetime:
+    return datetime.now().astimezone()
+
+
+def format_timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def guess_media_type(name: str) -> str:
+    import mimetypes
+
+    suffix = Path(name).suffix.lower()
+    extra = {".md": "text/markdown", ".markdown": "text/markdown", ".jsonl": "application/jsonl"}
+    if suffix in extra:
+        return extra[suffix]
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSummary:
+    uid: str
+    type: str
+    title: str
+    ward: str
+    updated_at: str
+    revision: int
+    record_date: str | None
+    fiscal_year: int | None
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    revision: int
+    updated_at: str
+    hash: str
+    source: str
+    saved_at: str
+    bundle_id: str | None
+    current: bool
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    added: int
+    unchanged: int
+
+
+class Txn:
+    """One open transaction; what it touches is re-indexed after the commit."""
+
+    def __init__(self, kb: KnowledgeBase, session: Session) -> None:
+        self.kb = kb
+        self.session = session
+        self.touched: set[str] = set()
+        self.saved_at = format_timestamp(kb.clock())
+
+    def get(self, uid: str) -> dict[str, Any] | None:
+        return store.get_record(self.session, uid)
+
+    def agreed_hash(self, uid: str) -> str | None:
+        row = self.session.get(RecordRow, uid)
+        return None if row is None else row.agreed_hash
+
+    def set_agreed_hash(self, uid: str, digest: str | None) -> None:
+        row = self.session.get(RecordRow, uid)
+        if row is not None:
+            row.agreed_hash = digest
+            self.session.add(row)
+
+    def has_version(self, uid: str, digest: str) -> bool:
+        return (
+            self.session.exec(
+                select(HistoryRow.id).where(HistoryRow.uid == uid, HistoryRow.hash == digest)
+            ).first()
+            is not None
+        )
+
+    def put_current(
+        self, record: Mapping[str, Any], *, source: str, bundle_id: str | None = None
+    ) -> str:
+        self.touched.add(record["uid"])
+        return store.put_current(
+            self.session, record=record, source=source, saved_at=self.saved_at, bundle_id=bundle_id
+        )
+
+    def put_history(
+        self, record: Mapping[str, Any], *, source: str, bundle_id: str | None = None
+    ) -> str:
+        return store.put_history(
+            self.session, record=record, source=source, saved_at=self.saved_at, bundle_id=bundle_id
+        )
+
+    def meta(self, key: str) -> str | None:
+        row = self.session.get(Meta, key)
+        return None if row is None else row.value
+
+    def set_meta(self, key: str, value: str) -> None:
+        row = self.session.get(Meta, key) or Meta(key=key, value=value)
+        row.value = value
+        self.session.add(row)
+
+
+class KnowledgeBase:
+    """A knowledge base in one data folder."""
+
+    def __init__(self, data_dir: Path, *, clock: Clock | None = None) -> None:
+        self.data_dir = data_dir
+        self.clock: Clock = clock or system_clock
+        self.files = AttachmentStore(data_dir / "attachments")
+        self.engine = make_engine(data_dir / DB_FILE)
+        self._index: SearchIndex | None = None
+        self.index_notice: str | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | str, *, clock: Clock | None = None) -> KnowledgeBase:
+        """Open the knowledge base in ``data_dir``, creating it when the folder is new."""
+        path = Path(data_dir).expanduser()
+        prepare_data_dir(path)
+        kb = cls(path, clock=clock)
+        try:
+            migrate(kb.engine)
+        except OperationalError as exc:
+            kb.engine.dispose()
+            raise database_error(path, exc) from None
+        except Exception:
+            kb.engine.dispose()
+            raise
+        return kb
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self.engine.dispose()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Txn]:
+        """One write transaction. The caller's changes commit together or not at all."""
+        with Session(self.engine) as session:
+            txn = Txn(self, session)
+            try:
+                yield txn
+                if txn.touched:
+                    state = int(txn.meta("change_seq") or 0) + 1
+                    txn.set_meta("change_seq", str(state))
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise database_error(self.data_dir, exc) from None
+            except BaseException:
+                session.rollback()
+                raise
+        if txn.touched:
+            self._sync_index(txn.touched)
+
+    def _read(self) -> Session:
+        return Session(self.engine)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def get(self, uid: str) -> dict[str, Any] | None:
+        with self._read() as session:
+            return store.get_record(session, uid)
+
+    def require(self, uid: str) -> dict[str, Any]:
+        record = self.get(uid)
+        if record is None:
+            raise NotFoundError(
+                f"no record with uid {uid}", message_ja=f"UID {uid} の記録はありません"
+            )
+        return record
+
+    def list_records(
+        self,
+        *,
+        kind: str | None = None,
+        ward: str | None = None,
+        fiscal_year: int | None = None,
+        include_deleted: bool = False,
+    ) -> list[RecordSummary]:
+        stmt = select(
+            RecordRow.uid,
+            RecordRow.type,
+            RecordRow.title,
+            RecordRow.ward,
+            RecordRow.updated_at,
+            RecordRow.revision,
+            RecordRow.record_date,
+            RecordRow.fiscal_year,
+            RecordRow.deleted,
+        )
+        if not include_deleted:
+            stmt = stmt.where(RecordRow.deleted == False)  # noqa: E712
+        if kind:
+            stmt = stmt.where(RecordRow.type == kind)
+        if ward:
+            stmt = stmt.where(RecordRow.ward == ward)
+        if fiscal_year is not None:
+            stmt = stmt.where(RecordRow.fiscal_year == fiscal_year)
+        stmt = stmt.order_by(RecordRow.updated_utc.desc())  # type: ignore[attr-defined]
+        with self._read() as session:
+            return [
+                RecordSummary(
+                    uid=r[0],
+                    type=r[1],
+                    title=r[2] or "",
+                    ward=r[3] or "",
+                    updated_at=r[4],
+                    revision=r[5],
+                    record_date=r[6],
+                    fiscal_year=r[7],
+                    deleted=bool(r[8]),
+                )
+                for r in session.exec(stmt)
+            ]
+
+    def count(self, *, include_deleted: bool = False) -> int:
+        stmt = select(func.count()).select_from(RecordRow)
+        if not include_deleted:
+            stmt = stmt.where(RecordRow.deleted == False)  # noqa: E712
+        with self._read() as session:
+            return int(session.exec(stmt).one())
+
+    def history(self, uid: str) -> list[Version]:
+        """Every version kept for a record, oldest first."""
+        with self._read() as session:
+            row = session.get(RecordRow, uid)
+            if row is None:
+                raise NotFoundError(
+                    f"no record with uid {uid}", message_ja=f"UID {uid} の記録はありません"
+                )
+            rows = store.history_rows(session, uid)
+            versions = [
+                Version(
+                    revision=h.revision,
+                    updated_at=h.updated_at,
+                    hash=h.hash,
+                    source=h.source,
+                    saved_at=h.saved_at,
+                    bundle_id=h.bundle_id,
+                    current=h.hash == row.hash,
+                    record=json.loads(h.record_json),
+                )
+                for h in rows
+            ]
+        versions.sort(key=lambda v: (parse_timestamp(v.updated_at), v.revision, v.hash))
+        return versions
+
+    def tags(self) -> dict[str, int]:
+        stmt = (
+            select(TagRow.tag, func.count())
+            .join(RecordRow, RecordRow.uid == TagRow.uid)  # type: ignore[arg-type]
+            .where(RecordRow.deleted == False)  # noqa: E712
+            .group_by(TagRow.tag)
+        )
+        with self._read() as session:
+            return {tag: int(n) for tag, n in session.exec(stmt)}
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    @property
+    def home_ward(self) -> str | None:
+        with self._read() as session:
+            row = session.get(Meta, "home_ward")
+            return None if row is None else row.value
+
+    def set_home_ward(self, ward: str) -> str:
+        try:
+            code = resolve_ward(ward)
+        except WardError as exc:
+            raise InputError(str(exc)) from None
+        with self.transaction() as txn:
+            txn.set_meta("home_ward", code)
+        return code
+
+    def _require_home_ward(self) -> str:
+        ward = self.home_ward
+        if ward is None:
+            raise KnownError(
+                "this knowledge base has no home ward yet; set it first with "
+                "'zebkb init --ward WARD' (e.g. 葛飾区 or 131229)",
+                message_ja="ホーム区が未設定です。先に設定してください(例: zebkb init --ward 葛飾区)",
+            )
+        return ward
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _next_timestamp(self, previous: str | None) -> str:
+        """Now, but always after the version it replaces, so a local edit wins over it."""
+        now = self.clock()
+        if previous is not None:
+            before = parse_timestamp(previous)
+            if now <= before:
+                now = (before + timedelta(milliseconds=1)).astimezone(now.tzinfo)
+        return format_timestamp(now)
+
+    def save(self, data: Mapping[str, Any], *, expected_revision: int | None = None) -> dict:
+        """Create or update one record from user input (the window, ``zebkb add``).
+
+        Assigned fields (uid, origin, timestamps, revision) are filled in.
+        ``expected_revision`` guards an editor against overwriting a newer version.
+        """
+        return self.save_many([data], expected_revisions=[expected_revision])[0]
+
+    def save_many(
+        self,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        expected_revisions: Iterable[int | None] | None = None,
+        where: Callable[[int], str] | None = None,
+    ) -> list[dict]:
+        """Save several records as one transaction: all of them or none."""
+        items = list(items)
+        expected = list(expected_revisions or [None] * len(items))
+        saved: list[dict] = []
+        with self.transaction() as txn:
+            for position, (data, exp) in enumerate(zip(items, expected, strict=True)):
+                try:
+                    record = self._prepare(txn, data, exp)
+                except RecordError as exc:
+                    prefix = f"{where(position)}: " if where else ""
+                    raise InputError(
+                        prefix + str(exc), message_ja=prefix + exc.message_ja
+                    ) from None
+                existed = txn.get(record["uid"]) is not None
+                txn.put_current(record, source="edit" if existed else "create")
+                saved.append(record)
+        return saved
+
+    def _prepare(self, txn: Txn, data: Mapping[str, Any], expected: int | None) -> dict:
+        if not isinstance(data, Mapping):
+            raise RecordError("a record must be a JSON object", field=None, uid=None)
+        clean = validate_record(data, strict=False)
+        uid = clean.get("uid")
+        current = txn.get(uid) if uid else None
+        if current is not None:
+            if current["type"] != clean.get("type"):
+                raise RecordError(
+                    f"cannot change the type of a record from {current['type']} "
+                    f"to {clean.get('type')}",
+                    field="type",
+                    uid=uid,
+                )
+            latest = current["revision"]
+            if expected is not None and expected != latest:
+                raise RecordError(
+                    f"the record was changed elsewhere (now revision {latest}, "
+                    f"you edited revision {expected}); reload it and edit again",
+                    field="revision",
+                    uid=uid,
+                )
+            clean["uid"] = uid
+            clean["origin"] = current["origin"]
+            clean["created_at"] = current.get("created_at") or clean.get("created_at")
+            clean["revision"] = latest + 1
+            clean["updated_at"] = self._next_timestamp(current["updated_at"])
+        else:
+            clean["uid"] = uid or str(uuid.uuid4())
+            clean.setdefault("origin", self._require_home_ward())
+            now = self._next_timestamp(None)
+            clean.setdefault("created_at", now)
+            clean["updated_at"] = now
+            clean["revision"] = 1
+        clean.pop("deleted", None)
+        self._check_attachments_present(clean)
+        return validate_record(clean, strict=True)
+
+    def _check_attachments_present(self, record: Mapping[str, Any]) -> None:
+        for att in record.get("attachments") or []:
+            if not att.get("omitted") and not self.files.has(att["sha256"]):
+                raise RecordError(
+                    f"attachment {att.get('filename')} ({att['sha256'][:12]}…) is not in this "
+                    "knowledge base; add the file itself",
+                    field="attachments",
+                    uid=record.get("uid"),
+                )
+
+    def delete(self, uid: str) -> dict:
+        """Delete a record: a tombstone becomes the current version; history keeps the rest."""
+        with self.transaction() as txn:
+            current = txn.get(uid)
+            if current is None:
+                raise NotFoundError(f"no record with uid {uid}")
+            if current.get("deleted"):
+                return current
+            tombstone = {k: current[k] for k in TOMBSTONE_FIELDS if k in current}
+            tombstone["deleted"] = True
+            tombstone["revision"] = current["revision"] + 1
+            tombstone["updated_at"] = self._next_timestamp(current["updated_at"])
+            txn.put_current(tombstone, source="delete")
+        return tombstone
+
+    def restore(self, uid: str, revision: int | str) -> dict:
+        """Bring an earlier version back as a new revision (a version's revision or hash prefix)."""
+        versions = self.history(uid)
+        wanted = str(revision)
+        matches = [
+            v
+            for v in versions
+            if str(v.revision) == wanted or (len(wanted) >= 6 and v.hash.startswith(wanted))
+        ]
+        if not matches:
+            raise NotFoundError(f"record {uid} has no revision {revision}")
+        # Several versions can share a revision number (edits on two sides); take the newest.
+        chosen = matches[-1].record
+        with self.transaction() as txn:
+            current = txn.get(uid)
+            assert current is not None
+            restored = dict(chosen)
+            restored["revision"] = current["revision"] + 1
+            restored["updated_at"] = self._next_timestamp(current["updated_at"])
+            restored.pop("deleted", None)
+            if chosen.get("deleted"):
+                restored["deleted"] = True
+            try:
+                restored = validate_record(restored, strict=True)
+            except RecordError as exc:
+                raise InputError(str(exc)) from None
+            txn.put_current(restored, source="restore")
+        return restored
+
+    # -- attachments ---------------------------------------------------------------------------
+
+    def store_file(self, path: Path) -> tuple[str, int]:
+        """Put a file into the attachment store (before the record that refers to it is saved)."""
+        digest, size = self.files.put_file(Path(path))
+        with self.transaction() as txn:
+            self._note_blob(txn, digest, size)
+        return digest, size
+
+    def _note_blob(self, txn: Txn, digest: str, size: int) -> None:
+        if txn.session.get(BlobRow, digest) is None:
+            txn.session.add(BlobRow(sha256=digest, size=size, stored_at=txn.saved_at))
+
+    def add_attachment(
+        self, uid: str, path: Path | str, *, caption: str | None = None, filename: str | None = None
+    ) -> dict:
+        path = Path(path)
+        record = self.require(uid)
+        if record.get("deleted"):
+            raise KnownError(f"record {uid} is deleted; restore it before adding files")
+        digest, size = self.store_file(path)
+        name = filename or path.name
+        entry: dict[str, Any] = {
+            "sha256": digest,
+            "filename": name,
+            "media_type": guess_media_type(name),
+            "size": size,
+        }
+        if caption:
+            entry["caption"] = caption
+        updated = dict(record)
+        updated["attachments"] = [*(record.get("attachments") or []), entry]
+        return self.save(updated, expected_revision=record["revision"])
+
+    def remove_attachment(self, uid: str, sha256: str) -> dict:
+        """Drop a file from a record; the file stays stored, older versions still refer to it."""
+        record = self.require(uid)
+        kept = [a for a in record.get("attachments") or [] if a["sha256"] != sha256]
+        if len(kept) == len(record.get("attachments") or []):
+            raise NotFoundError(f"record {uid} has no attachment {sha256}")
+        updated = dict(record)
+        updated["attachments"] = kept
+        return self.save(updated, expected_revision=record["revision"])
+
+    def attachment_path(self, sha256: str) -> Path | None:
+        path = self.files.path(sha256)
+        return path if path.is_file() else None
+
+    # -- demo data -----------------------------------------------------------------------------
+
+    def load_demo(self) -> DemoResult:
+        """Load the demo records shipped in assets; loading them again changes nothing."""
+        from importlib.resources import files
+
+        demo = files("zebkb.assets") / "demo"
+        records = json.loads((demo / "records.json").read_text(encoding="utf-8"))
+        for record in records:
+            for att in record.get("attachments") or []:
+                if not self.files.has(att["sha256"]):
+                    with (demo / "files" / att["sha256"]).open("rb") as fh:
+                        self.files.put_stream(fh, att["sha256"], att["size"])
+        added = unchanged = 0
+        with self.transaction() as txn:
+            for record in records:
+                clean = validate_record(record, strict=True)
+                for att in clean.get("attachments") or []:
+                    self._note_blob(txn, att["sha256"], att["size"])
+                if txn.get(clean["uid"]) is not None:
+                    unchanged += 1
+                    continue
+                txn.put_current(clean, source="demo")
+                added += 1
+        return DemoResult(added=added, unchanged=unchanged)
+
+    # -- search ----------------------------------------------------------------------------------
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            from zebkb.search.engine import SearchIndex
+
+            self._index = SearchIndex(self.data_dir / "index")
+        return self._index
+
+    def change_state(self) -> int:
+        with self._read() as session:
+            row = session.get(Meta, "change_seq")
+            return 0 if row is None else int(row.value)
+
+    def _attachment_texts(self, record: Mapping[str, Any]) -> list[str]:
+        texts: list[str] = []
+        for att in record.get("attachments") or []:
+            if att.get("omitted") or att.get("media_type") not in TEXT_MEDIA_TYPES:
+                continue
+            texts.append(self._blob_text(att["sha256"], att["media_type"]))
+        return [t for t in texts if t]
+
+    def _blob_text(self, digest: str, media_type: str) -> str:
+        with self._read() as session:
+            row = session.get(BlobRow, digest)
+            if row is not None and row.text is not None:
+                return row.text
+        path = self.attachment_path(digest)
+        if path is None:
+            return ""
+        from zebkb.search.extract import extract_text
+
+        text = extract_text(path, media_type)
+        with contextlib.suppress(OperationalError), Session(self.engine) as session:
+            row = session.get(BlobRow, digest) or BlobRow(
+                sha256=digest, size=path.stat().st_size, stored_at=format_timestamp(self.clock())
+            )
+            row.text = text
+            session.add(row)
+            session.commit()
+        return text
+
+    def index_docs(self, uids: Iterable[str] | None = None) -> Iterator[Any]:
+        """Index documents for the given records (all live records when None)."""
+        from zebkb.search.documents import doc_from_record
+
+        with self._read() as session:
+            stmt = select(RecordRow.uid).where(RecordRow.deleted == False)  # noqa: E712
+            wanted = list(uids) if uids is not None else list(session.exec(stmt))
+        for uid in wanted:
+            record = self.get(uid)
+            if record is None or record.get("deleted"):
+                continue
+            yield doc_from_record(record, self._attachment_texts(record))
+
+    def _sync_index(self, uids: set[str]) -> None:
+        """Bring the index up to date after a commit; a failure leaves it stale, never wrong."""
+        state = self.change_state()
+        try:
+            index = self.index
+            if index.indexed_state() != state - 1:
+                return  # already behind: the next search or `reindex` rebuilds it whole
+            docs = list(self.index_docs(uids))
+            live = {d.uid for d in docs}
+            index.update(docs, [u for u in uids if u not in live], state=state)
+        except Exception:  # the index is a cache; the commit already stands
+            log.exception("search index update failed; it will be rebuilt")
+
+    def index_is_current(self) -> bool:
+        return self.index.indexed_state() == self.change_state()
+
+    def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> bool:
+        """Rebuild the search index from the database; False when cancelled."""
+        state = self.change_state()
+        total = self.count()
+        return self.index.rebuild(
+            self.index_docs(), total=total, state=state, progress=progress, cancel=cancel
+        )
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> SearchResult:
+        index = self.index
+        notice = index.notice if hasattr(index, "notice") else None
+        if not self.index_is_current():
+            self.reindex()
+            notice = notice or (
+                "the search index was out of date and has been rebuilt from the database"
+            )
+        result = index.search(query, filters=filters, limit=limit, offset=offset)
+        if notice and not result.notice:
+            from dataclasses import replace
+
+            result = replace(result, notice=notice)
+        return result
+
+    # -- checking --------------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found between database, attachment files and index (empty when all agree)."""
+        problems: list[str] = []
+        with self._read() as session:
+            conn = session.connection()
+            integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+            if integrity != ["ok"]:
+                problems.extend(f"database: {line}" for line in integrity[:10])
+            for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()[:10]:
+                problems.append(f"database: broken reference in table {row[0]}")
+            missing_current = session.exec(
+                select(RecordRow.uid).where(
+                    ~select(HistoryRow.id)
+                    .where(HistoryRow.uid == RecordRow.uid, HistoryRow.hash == RecordRow.hash)
+                    .exists()
+                )
+            ).all()
+            problems.extend(
+                f"record {uid}: current version missing from history" for uid in missing_current
+            )
+            refs = session.exec(
+                select(
+                    AttachmentRef.uid,
+                    AttachmentRef.sha256,
+                    AttachmentRef.size,
+                    AttachmentRef.filename,
+                ).where(AttachmentRef.omitted == False)  # noqa: E712
+            ).all()
+        for uid, digest, size, name in refs:
+            path = self.files.path(digest)
+            if not path.is_file():
+                problems.append(f"record {uid}: attachment file {name} ({digest[:12]}…) is missing")
+            elif path.stat().st_size != size:
+                problems.append(
+                    f"record {uid}: attachment file {name} ({digest[:12]}…) has the wrong size"
+                )
+        try:
+            index = self.index
+            problems.extend(f"search index: {p}" for p in index.problems())
+            if index.indexed_state() != self.change_state():
+                problems.append("search index: out of date with the database (run 'zebkb reindex')")
+        except Exception as exc:  # a broken index is a finding, not a crash
+            problems.append(f"search index: cannot be opened ({exc.__class__.__name__})")
+        return problems
+
+    def file_report(self) -> list[str]:
+        """Attachment files on disk that no version refers to (kept, never deleted)."""
+        referenced: set[str] = set()
+        with self._read() as session:
+            for (text,) in session.exec(select(HistoryRow.record_json)).all():
+                for att in json.loads(text).get("attachments") or []:
+                    referenced.add(att.get("sha256"))
+        return [
+            f"attachment file {digest[:12]}… is not used by any record (kept at {path})"
+            for digest, path in self.files.iter_files()
+            if digest not in referenced
+        ]
+
+    def verify_attachment_hashes(self) -> list[str]:
+        """Slow check: every stored file's bytes match its name."""
+        problems = []
+        for digest, path in self.files.iter_files():
+            actual, _ = sha256_file(path)
+            if actual != digest:
+                problems.append(f"attachment file {digest[:12]}… is damaged (content changed)")
+        return problems
+
+
+def prepare_data_dir(path: Path) -> None:
+    """Create the folder on first use; refuse one that is not a zebkb folder or not writable."""
+    if path.exists() and not path.is_dir():
+        raise KnownError(
+            f"{path} is a file, not a knowledge base folder",
+            message_ja=f"{path} はファイルです。データフォルダを指定してください",
+        )
+    if path.is_dir():
+        entries = {p.name for p in path.iterdir()}
+        if entries and DB_FILE not in entries and not entries <= DATA_DIR_ENTRIES:
+            raise KnownError(
+                f"{path} is not a zebkb knowledge base folder (it holds other files); "
+                "choose an empty or new folder",
+                message_ja=(
+                    f"{path} は zebkb のデータフォルダではありません(他のファイルがあります)"
+                ),
+            )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KnownError(
+            f"cannot create the knowledge base folder {path}: {exc.strerror}",
+            message_ja=f"データフォルダ {path} を作成できません: {exc.strerror}",
+        ) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise KnownError(
+            f"the knowledge base folder {path} is not writable",
+            message_ja=f"データフォルダ {path} に書き込めません",
+        )
+
+
+def database_error(path: Path, exc: OperationalError) -> KnownError:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text or "busy" in text:
+        return KnownError(
+            f"the knowledge base in {path} is busy (another zebkb is writing); try again",
+            message_ja="データベースが使用中です(別の zebkb が書き込み中)。もう一度お試しください",
+        )
+    if "not a database" in text or "malformed" in text:
+        return KnownError(
+            f"the database in {path} is damaged ({text}); restore a backup",
+            message_ja=f"データベースが壊れています({text})。バックアップから復元してください",
+        )
+    if "readonly" in text or "read-only" in text:
+        return KnownError(
+            f"the knowledge base in {path} is read-only",
+            message_ja="データフォルダが読み取り専用です",
+        )
+    if "disk" in text and "full" in text:
+        return KnownError(
+            f"the disk holding {path} is full; nothing was saved",
+            message_ja="ディスクがいっぱいです。保存されていません",
+        )
+    return KnownError(f"database error in {path}: {text}")

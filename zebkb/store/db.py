@@ -1,0 +1,75 @@
+"""The SQLite engine: WAL, foreign keys, one writer, and a versioned schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, event, text
+from sqlmodel import SQLModel, create_engine
+
+from zebkb.errors import KnownError
+from zebkb.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+SCHEMA_VERSION = 1
+DB_FILE = "zebkb.sqlite3"
+
+# Upgrade steps: UPGRADES[n] takes a database from version n to n + 1.
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+
+class NewerSchemaError(KnownError):
+    pass
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Take transactions into our own hands (see _on_begin) instead of pysqlite's.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout = 10000")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    # FULL: a commit survives power loss too, not only a killed process.
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    # IMMEDIATE takes the write lock at the start, so two writers queue
+    # instead of failing halfway with "database is locked".
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Create a new schema, or bring an older one up to date; refuse a newer one."""
+    with engine.begin() as conn:
+        version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+        has_tables = conn.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record'")
+        ).scalar_one()
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"this knowledge base was written by a newer zebkb (database schema {version}; "
+                f"this zebkb knows up to {SCHEMA_VERSION}); update zebkb to open it",
+                message_ja=(
+                    f"このデータは新しい版の zebkb で作成されています(スキーマ {version}、"
+                    f"この zebkb は {SCHEMA_VERSION} まで)。zebkb を更新してください。"
+                ),
+            )
+        if not has_tables:
+            SQLModel.metadata.create_all(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            return
+        raw = conn.connection.dbapi_connection
+        while version < SCHEMA_VERSION:
+            UPGRADES[version](raw)
+            version += 1
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")

@@ -1,0 +1,192 @@
+"""The database tables.
+
+The exact JSON of every version lives in ``history`` (the truth a record is
+read back from, byte for byte, so unknown fields and null-versus-missing
+survive). ``record`` and the three kind tables are its typed projection for
+lists, filters and sorting, written in the same transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class RecordRow(SQLModel, table=True):
+    __tablename__ = "record"
+
+    uid: str = Field(primary_key=True)
+    type: str = Field(index=True)
+    origin: str
+    created_at: str
+    updated_at: str
+    # updated_at as a UTC instant in fixed-width ISO form, so it sorts and compares as text.
+    updated_utc: str = Field(index=True)
+    revision: int
+    deleted: bool = Field(default=False, index=True)
+    title: str | None = None
+    ward: str | None = Field(default=None, index=True)
+    body: str | None = None
+    record_date: str | None = Field(default=None, index=True)
+    fiscal_year: int | None = Field(default=None, index=True)
+    hash: str
+    # Hash of the last version exchanged with another ward (bundle merge conflicts).
+    agreed_hash: str | None = None
+
+
+class CaseDetail(SQLModel, table=True):
+    __tablename__ = "case_detail"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    facility_name: str | None = None
+    facility_type: str | None = Field(default=None, index=True)
+    building_use: str | None = None
+    project_type: str | None = None
+    zeb_rank: str | None = Field(default=None, index=True)
+    rank_status: str | None = None
+    certified_on: str | None = None
+    floor_area_m2: float | None = None
+    storeys_above: int | None = None
+    storeys_below: int | None = None
+    structure: str | None = None
+    completed_on: str | None = None
+    bei: float | None = None
+    reduction_excl_renewables_pct: float | None = None
+    reduction_incl_renewables_pct: float | None = None
+    technologies_json: str = "[]"
+    co2_reduction_t_per_year: float | None = None
+    zeb_leading_owner: bool | None = None
+    uses_unevaluated_technology: bool | None = None
+    public: bool | None = None
+
+
+class VisitDetail(SQLModel, table=True):
+    __tablename__ = "visit_detail"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    visited_on: str | None = None
+    host: str | None = None
+    facility_case_uid: str | None = Field(default=None, index=True)
+    participants_json: str = "[]"
+    purpose: str | None = None
+
+
+class SessionDetail(SQLModel, table=True):
+    __tablename__ = "session_detail"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    held_on: str | None = None
+    kind: str | None = Field(default=None, index=True)
+    organizer: str | None = None
+    venue: str | None = None
+    attendees: int | None = None
+    speakers_json: str = "[]"
+    related_case_uids_json: str = "[]"
+
+
+class TagRow(SQLModel, table=True):
+    __tablename__ = "tag"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    tag: str = Field(primary_key=True, index=True)
+
+
+class AttachmentRef(SQLModel, table=True):
+    """A current record's reference to an attachment file."""
+
+    __tablename__ = "attachment_ref"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    position: int = Field(primary_key=True)
+    sha256: str = Field(index=True)
+    filename: str
+    media_type: str
+    size: int
+    caption: str | None = None
+    omitted: bool = False
+
+
+class BlobRow(SQLModel, table=True):
+    """An attachment file present in the data folder, stored once by its SHA-256."""
+
+    __tablename__ = "blob"
+
+    sha256: str = Field(primary_key=True)
+    size: int
+    stored_at: str
+    # Text extracted for search (PDF, plain text, Markdown); None until extracted.
+    text: str | None = None
+
+
+class HistoryRow(SQLModel, table=True):
+    """Every version a record has had here, the current one included."""
+
+    __tablename__ = "history"
+    __table_args__ = (
+        UniqueConstraint("uid", "hash"),
+        Index("ix_history_uid_revision", "uid", "revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str
+    revision: int
+    updated_at: str
+    hash: str
+    record_json: str
+    # create, edit, delete, restore, import, import-lost, demo, settle, undo-import
+    source: str
+    bundle_id: str | None = None
+    saved_at: str
+
+
+class ConflictRow(SQLModel, table=True):
+    __tablename__ = "conflict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(index=True)
+    local_hash: str
+    incoming_hash: str
+    bundle_id: str | None = None
+    detected_at: str
+    settled_at: str | None = None
+    settled_hash: str | None = None
+
+
+class ImportLog(SQLModel, table=True):
+    __tablename__ = "import_log"
+
+    bundle_id: str = Field(primary_key=True)
+    imported_at: str
+    origin: str
+    file_name: str
+    summary_json: str
+    undone_at: str | None = None
+
+
+class ImportChange(SQLModel, table=True):
+    """What one import changed, so it can be undone."""
+
+    __tablename__ = "import_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bundle_id: str = Field(foreign_key="import_log.bundle_id", index=True)
+    uid: str
+    before_hash: str | None = None
+    after_hash: str
+
+
+class PeerExport(SQLModel, table=True):
+    """When this knowledge base last exported to a peer ward."""
+
+    __tablename__ = "peer_export"
+
+    peer: str = Field(primary_key=True)
+    last_export_at: str
+    last_bundle_id: str
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str
