@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs zebkb for development on a fresh Debian/Ubuntu machine: the system
+# libraries Qt needs (when run as root or with sudo), a virtualenv in .venv,
+# and zebkb with its test tools. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QT_PACKAGES="libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libgl1 libglib2.0-0 fonts-noto-cjk zip unzip"
+if command -v apt-get >/dev/null 2>&1; then
+  missing=""
+  for p in $QT_PACKAGES; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+  done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else SUDO="no"; fi
+    if [ "$SUDO" = "no" ]; then
+      echo "install these system packages first:$missing" >&2
+    else
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    fi
+  fi
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "zebkb installed in .venv: run .venv/bin/zebkb"

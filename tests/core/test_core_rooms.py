@@ -1,0 +1,76 @@
+"""Clean rooms: nothing outside zebkb/ui imports Qt; CLI commands other than gui never load it."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "zebkb"
+
+
+def test_no_qt_import_outside_ui():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if "ui" in path.relative_to(PACKAGE).parts[:1]:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] in {"PySide6", "shiboken6"} for n in names):
+                offenders.append(str(path))
+            if any(n.startswith("zebkb.ui") for n in names) and path.name != "gui.py":
+                offenders.append(str(path))
+    assert offenders == []
+
+
+def test_core_modules_load_without_qt():
+    code = (
+        "import sys, importlib, pkgutil, zebkb\n"
+        "for m in pkgutil.walk_packages(zebkb.__path__, 'zebkb.'):\n"
+        "    if not m.name.startswith('zebkb.ui'):\n"
+        "        importlib.import_module(m.name)\n"
+        "print(sorted(k for k in sys.modules if k.startswith(('PySide6', 'shiboken'))))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["list", "--json"],
+        ["demo"],
+        ["show", "x"],
+        ["check", "--json"],
+        ["search", "ZEB"],
+        ["--help"],
+    ],
+)
+def test_commands_do_not_load_qt(tmp_path, args):
+    code = (
+        "import sys, json\n"
+        "from zebkb.cli.main import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted(k for k in sys.modules if k.startswith(('PySide6','shiboken')))),"
+        " file=sys.stderr)\n"
+    )
+    env = {**os.environ, "ZEBKB_DATA_DIR": str(tmp_path / "kb")}
+    r = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=False
+    )
+    loaded = json.loads(r.stderr.strip().splitlines()[-1])
+    assert loaded == [], (args, loaded)

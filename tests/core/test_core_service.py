@@ -1,0 +1,275 @@
+"""The KnowledgeBase service against real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import case_record
+
+from zebkb.domain.canonical import record_hash
+from zebkb.errors import InputError, KnownError, NotFoundError
+from zebkb.service import KnowledgeBase
+from zebkb.store.db import DB_FILE, SCHEMA_VERSION
+
+
+def test_create_assigns_identity_and_timestamps(kb, clock):
+    record = kb.save(case_record())
+    assert len(record["uid"]) == 36
+    assert record["origin"] == "131229"
+    assert record["revision"] == 1
+    assert record["created_at"] == record["updated_at"] == "2025-03-18T09:00:00.000+09:00"
+    assert kb.get(record["uid"]) == record
+
+
+def test_update_bumps_revision_and_keeps_every_version(kb, clock):
+    first = kb.save(case_record())
+    clock.advance(minutes=5)
+    second = kb.save({**first, "title": "改題"})
+    assert second["revision"] == 2
+    assert second["created_at"] == first["created_at"]
+    assert second["updated_at"] > first["updated_at"]
+    versions = kb.history(first["uid"])
+    assert [v.revision for v in versions] == [1, 2]
+    assert versions[0].record["title"] == first["title"]
+    assert [v.current for v in versions] == [False, True]
+
+
+def test_clock_going_backwards_still_orders_edits(kb, clock):
+    first = kb.save(case_record())
+    clock.advance(hours=-3)
+    second = kb.save({**first, "title": "時計が戻った"})
+    assert second["updated_at"] > first["updated_at"]
+
+
+def test_stale_editor_cannot_overwrite(kb):
+    first = kb.save(case_record())
+    kb.save({**first, "title": "誰かが先に編集"})
+    with pytest.raises(InputError, match="changed elsewhere"):
+        kb.save({**first, "title": "古い画面から"}, expected_revision=1)
+
+
+def test_delete_is_a_tombstone_and_restore_brings_it_back(kb, clock):
+    rec = kb.save(case_record())
+    clock.advance(minutes=1)
+    tomb = kb.delete(rec["uid"])
+    assert tomb["deleted"] is True
+    assert set(tomb) == {"uid", "type", "origin", "created_at", "updated_at", "revision", "deleted"}
+    assert [r.uid for r in kb.list_records()] == []
+    clock.advance(minutes=1)
+    back = kb.restore(rec["uid"], 1)
+    assert back["revision"] == 3
+    assert back["title"] == rec["title"]
+    assert "deleted" not in back
+    assert [r.uid for r in kb.list_records()] == [rec["uid"]]
+    assert [v.source for v in kb.history(rec["uid"])] == ["create", "delete", "restore"]
+
+
+def test_restore_unknown_revision(kb):
+    rec = kb.save(case_record())
+    with pytest.raises(NotFoundError):
+        kb.restore(rec["uid"], 7)
+
+
+def test_unknown_fields_survive_byte_for_byte(kb):
+    rec = kb.save(case_record(x_future_field={"nested": [1, 2.5, None]}, zeb_rank=None))
+    again = kb.get(rec["uid"])
+    assert again["x_future_field"] == {"nested": [1, 2.5, None]}
+    assert "zeb_rank" in again
+    assert again["zeb_rank"] is None
+    assert record_hash(again) == record_hash(rec)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ward": "中野"}, None),  # a name is accepted from users
+        ({"ward": "999999"}, "ward"),
+        ({"floor_area_m2": -5}, "floor_area_m2"),
+        ({"completed_on": "2024-02-30"}, "completed_on"),
+        ({"project_type": "rebuild"}, "project_type"),
+        ({"title": ""}, "title"),
+        ({"facility_name": None}, "facility_name"),
+        ({"storeys_above": "three"}, "storeys_above"),
+    ],
+)
+def test_invalid_input_is_refused_and_nothing_saved(kb, change, field):
+    if field is None:
+        saved = kb.save(case_record(**change))
+        assert saved["ward"] == "131148"
+        return
+    with pytest.raises(InputError) as info:
+        kb.save(case_record(**change))
+    assert field in str(info.value)
+    assert kb.count() == 0
+
+
+def test_save_many_is_all_or_nothing(kb):
+    with pytest.raises(InputError, match="record 2"):
+        kb.save_many(
+            [case_record(), case_record(floor_area_m2=0)], where=lambda i: f"record {i + 1}"
+        )
+    assert kb.count() == 0
+
+
+def test_new_record_needs_a_home_ward(tmp_path, clock):
+    with (
+        KnowledgeBase.open(tmp_path / "fresh", clock=clock) as kb,
+        pytest.raises(KnownError, match="home ward"),
+    ):
+        kb.save(case_record())
+
+
+def test_type_cannot_change(kb):
+    rec = kb.save(case_record())
+    with pytest.raises(InputError, match="type"):
+        kb.save(
+            {
+                "uid": rec["uid"],
+                "type": "visit",
+                "title": "x",
+                "ward": "131229",
+                "visited_on": "2024-10-21",
+            }
+        )
+
+
+def test_attachments_are_stored_once_by_hash(kb, tmp_path):
+    photo = tmp_path / "外観.png"
+    photo.write_bytes(b"\x89PNG fake but bytes" * 100)
+    rec = kb.save(case_record())
+    rec = kb.add_attachment(rec["uid"], photo, caption="外観")
+    other = kb.save(case_record(title="別の事例"))
+    other = kb.add_attachment(other["uid"], photo)
+    digest = rec["attachments"][0]["sha256"]
+    assert other["attachments"][0]["sha256"] == digest
+    stored = list(kb.files.iter_files())
+    assert [d for d, _ in stored] == [digest]
+    assert kb.attachment_path(digest).read_bytes() == photo.read_bytes()
+    assert rec["attachments"][0]["media_type"] == "image/png"
+    assert rec["attachments"][0]["caption"] == "外観"
+    rec = kb.remove_attachment(rec["uid"], digest)
+    assert rec["attachments"] == []
+    assert kb.attachment_path(digest) is not None  # older versions still refer to it
+
+
+def test_referring_to_a_missing_file_is_refused(kb):
+    att = {"sha256": "a" * 64, "filename": "x.pdf", "media_type": "application/pdf", "size": 3}
+    with pytest.raises(InputError, match="not in this knowledge base"):
+        kb.save(case_record(attachments=[att]))
+    kb.save(case_record(attachments=[{**att, "omitted": True}]))
+
+
+def test_atomic_attachment_write_leaves_no_temp_on_mismatch(kb):
+    import io
+
+    with pytest.raises(InputError):
+        kb.files.put_stream(io.BytesIO(b"abc"), "0" * 64, 3)
+    assert list(kb.files.root.iterdir()) == []
+
+
+def test_sqlite_settings(kb):
+    conn = sqlite3.connect(kb.data_dir / DB_FILE)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        conn.close()
+    with kb.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "newer"
+    KnowledgeBase.open(path).close()
+    conn = sqlite3.connect(path / DB_FILE)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(KnownError, match="newer zebkb"):
+        KnowledgeBase.open(path)
+
+
+def test_folder_with_other_files_is_not_a_knowledge_base(tmp_path):
+    (tmp_path / "thesis.docx").write_text("mine")
+    with pytest.raises(KnownError, match="not a zebkb knowledge base folder"):
+        KnowledgeBase.open(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.docx"]
+
+
+def test_file_instead_of_folder(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(KnownError, match="is a file"):
+        KnowledgeBase.open(target)
+
+
+def test_damaged_database_is_reported(tmp_path):
+    path = tmp_path / "broken"
+    path.mkdir()
+    (path / DB_FILE).write_bytes(b"this is not sqlite at all" * 200)
+    with pytest.raises(KnownError, match="damaged"):
+        KnowledgeBase.open(path)
+
+
+def test_list_filters(kb, clock):
+    a = kb.save(case_record(completed_on="2024-06-01"))
+    clock.advance(minutes=1)
+    v = kb.save(
+        {
+            "type": "visit",
+            "title": "清掃事務所視察",
+            "ward": "131229",
+            "visited_on": "2024-10-21",
+            "participants": ["環境省", "杉並区"],
+        }
+    )
+    clock.advance(minutes=1)
+    kb.save(case_record(ward="131091", title="エコルとごし", completed_on="2022-05-01"))
+    assert [r.uid for r in kb.list_records(kind="visit")] == [v["uid"]]
+    assert {r.uid for r in kb.list_records(ward="131229")} == {a["uid"], v["uid"]}
+    assert {r.uid for r in kb.list_records(fiscal_year=2024)} == {a["uid"], v["uid"]}
+    assert kb.list_records()[0].title == "エコルとごし"  # newest first
+
+
+def test_demo_loads_once(kb):
+    first = kb.load_demo()
+    assert first.added >= 16
+    second = kb.load_demo()
+    assert second.added == 0
+    assert second.unchanged == first.added
+    assert kb.check() == [] or all("search index" in p for p in kb.check())
+
+
+def test_check_reports_missing_attachment(kb, tmp_path):
+    f = tmp_path / "資料.pdf"
+    f.write_bytes(b"%PDF-1.4 not really")
+    rec = kb.add_attachment(kb.save(case_record())["uid"], f)
+    kb.attachment_path(rec["attachments"][0]["sha256"]).unlink()
+    assert any("資料.pdf" in p and "missing" in p for p in kb.check())
+
+
+def test_history_json_is_canonical(kb):
+    rec = kb.save(case_record(floor_area_m2=1200.0))
+    conn = sqlite3.connect(kb.data_dir / DB_FILE)
+    try:
+        text = conn.execute("SELECT record_json FROM history").fetchone()[0]
+    finally:
+        conn.close()
+    assert json.loads(text)["floor_area_m2"] == 1200
+    assert '"floor_area_m2":1200,' in text
+    assert rec["uid"] in text
+
+
+def test_folder_that_cannot_be_created(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should go")
+    with pytest.raises(KnownError, match="cannot create"):
+        KnowledgeBase.open(blocker / "kb")
+
+
+def test_paths_are_used_as_given(tmp_path):
+    with KnowledgeBase.open(Path(tmp_path) / "a" / "b") as kb:
+        assert kb.data_dir.is_dir()

@@ -1,0 +1,18 @@
+"""``zebkb gui``: the only command that loads Qt."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="open the desktop window (the default)")
+    p.add_argument("--open", metavar="UID", help="show this record")
+    p.set_defaults(handler=run_gui)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from zebkb.cli.main import data_dir_from
+    from zebkb.ui.app import run
+
+    return run(data_dir_from(args), open_uid=getattr(args, "open", None))
