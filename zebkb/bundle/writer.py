@@ -1,0 +1,371 @@
+"""Write bundles: canonical JSON lines plus attachment files, whole or not at all.
+
+Each part is written to a temporary file beside its destination, fsynced and
+renamed into place only after every part is complete, so a failed or cancelled
+export leaves nothing behind. Splitting for e-mail is planned from sizes known
+before writing (attachments that do not compress are stored, so their size
+is exact; the rest are counted at full size), so no part exceeds the cap
+unless one record with its attachments alone is bigger.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from zebkb import __version__
+from zebkb.bundle.errors import BundleError
+from zebkb.bundle.limits import DEFAULT_LIMITS, Limits
+from zebkb.bundle.reader import ATTACHMENT_PREFIX, FORMAT, MANIFEST, RECORDS, VERSION
+from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
+from zebkb.domain.canonical import canonical_json
+
+CHUNK = 1 << 20
+# Fixed per-entry cost in the archive: local header, central directory record,
+# the 78-byte attachment name twice, and room for zip64 extras.
+ENTRY_OVERHEAD = 300
+# A manifest line per file: path, hash, size and JSON punctuation.
+MANIFEST_LINE = 180
+BASE_OVERHEAD = 4096
+SAMPLE = 256 * 1024
+
+AttachmentSource = Callable[[str], Path | None]
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+class ExportCancelled(Exception):
+    """The caller's cancel callback asked to stop; nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartInfo:
+    path: Path
+    bundle_id: str
+    records: int
+    attachments: int
+    size: int
+
+
+@dataclass
+class WriteResult:
+    parts: list[PartInfo]
+    series: str | None
+    # Records whose line and attachments alone exceed the cap: each sits in a part of its own.
+    oversize: list[tuple[str, int]] = field(default_factory=list)
+    # (uid, sha256) of attachments written as "omitted": left out on request or not on hand.
+    omitted: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p.path for p in self.parts]
+
+
+@dataclass
+class _Unit:
+    record: dict[str, Any]
+    line: bytes
+    files: dict[str, int]  # sha256 -> size, the attachments it brings
+    line_bound: int
+
+
+@dataclass
+class _Part:
+    units: list[_Unit] = field(default_factory=list)
+    files: dict[str, int] = field(default_factory=dict)
+    bound: int = BASE_OVERHEAD + 2 * ENTRY_OVERHEAD
+
+
+def _now() -> str:
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+def _compresses(path: Path) -> bool:
+    """Deflate only what shrinks: photos and PDFs are stored as they are."""
+    with open(path, "rb") as f:
+        sample = f.read(SAMPLE)
+    if len(sample) < 512:
+        return False
+    return len(zlib.compress(sample, 1)) < 0.9 * len(sample)
+
+
+def _deflate_bound(size: int) -> int:
+    # zlib's worst case for incompressible input: 5 bytes per 16 KiB block plus a header.
+    return size + 5 * (size // 16383 + 1) + 64
+
+
+def _prepare_units(
+    records: Iterable[Mapping[str, Any]],
+    source: AttachmentSource | None,
+    include_attachments: bool,
+    limits: Limits,
+    omitted_out: list[tuple[str, str]],
+) -> tuple[list[_Unit], dict[str, Path]]:
+    units: list[_Unit] = []
+    paths: dict[str, Path] = {}
+    for original in records:
+        record = dict(original)
+        files: dict[str, int] = {}
+        if record.get("attachments"):
+            entries = []
+            for given in record["attachments"]:
+                att = {k: v for k, v in given.items() if k != "omitted"}
+                sha = att["sha256"]
+                path = None
+                if include_attachments and source is not None:
+                    path = paths.get(sha) or source(sha)
+                if path is not None and Path(path).is_file():
+                    size = Path(path).stat().st_size
+                    if size <= limits.max_entry_size:
+                        paths[sha] = Path(path)
+                        files[sha] = size
+                        entries.append(att)
+                        continue
+                # Left out on purpose, not on hand here, or beyond a reader's entry limit.
+                att["omitted"] = True
+                omitted_out.append((record["uid"], sha))
+                entries.append(att)
+            record["attachments"] = entries
+        line = canonical_json(record) + b"\n"
+        if len(line) > limits.max_line:
+            raise BundleError(
+                f"record {record.get('uid')} is {len(line)} bytes as JSON, more than a bundle "
+                f"line may hold ({limits.max_line}); shorten its text",
+                message_ja=f"記録 {record.get('uid')} が大きすぎてバンドルに書けません",
+                uid=record.get("uid"),
+            )
+        bound = len(zlib.compress(line, 6)) + 16
+        units.append(_Unit(record=record, line=line, files=files, line_bound=bound))
+    return units, paths
+
+
+def _unit_cost(unit: _Unit, part: _Part, methods: dict[str, int]) -> int:
+    cost = unit.line_bound
+    for sha, size in unit.files.items():
+        if sha in part.files:
+            continue
+        body = size if methods[sha] == zipfile.ZIP_STORED else _deflate_bound(size)
+        cost += body + ENTRY_OVERHEAD + MANIFEST_LINE
+    return cost
+
+
+def _plan_parts(
+    units: list[_Unit], methods: dict[str, int], cap: int | None, limits: Limits
+) -> tuple[list[_Part], list[tuple[str, int]]]:
+    """First fit in the given order: a record always travels with its attachments."""
+    parts: list[_Part] = [_Part()]
+    oversize: list[tuple[str, int]] = []
+    effective = min(cap, limits.max_total_size) if cap else limits.max_total_size
+    for unit in units:
+        part = parts[-1]
+        cost = _unit_cost(unit, part, methods)
+        full = len(part.units) >= limits.max_records
+        if part.units and (full or part.bound + cost > effective):
+            part = _Part()
+            parts.append(part)
+            cost = _unit_cost(unit, part, methods)
+        if part.bound + cost > effective and cap is not None:
+            oversize.append((unit.record["uid"], part.bound + cost))
+        part.units.append(unit)
+        part.files.update(unit.files)
+        part.bound += cost
+    return parts, oversize
+
+
+def _part_paths(dest: Path, count: int) -> list[Path]:
+    if count == 1:
+        return [dest]
+    width = len(str(count))
+    return [
+        dest.with_name(f"{dest.stem}.{i:0{width}d}-of-{count}{dest.suffix}")
+        for i in range(1, count + 1)
+    ]
+
+
+def _zinfo(name: str, stamp: tuple[int, int, int, int, int, int], method: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = method
+    info.external_attr = 0o100644 << 16
+    return info
+
+
+def _write_entry(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    chunks: Iterable[bytes],
+    size: int,
+    cancel: Cancel | None,
+) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    written = 0
+    with zf.open(info, "w", force_zip64=size > 0x7FFF0000) as out:
+        for chunk in chunks:
+            if cancel is not None and cancel():
+                raise ExportCancelled
+            digest.update(chunk)
+            written += len(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), written
+
+
+def _file_chunks(path: Path) -> Iterable[bytes]:
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            yield chunk
+
+
+def _stamp(created_at: str) -> tuple[int, int, int, int, int, int]:
+    moment = datetime.fromisoformat(created_at)
+    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, 0)
+
+
+def write_bundle(
+    dest: str | Path,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    origin_ward: str,
+    origin_name: str | None = None,
+    attachment_source: AttachmentSource | None = None,
+    include_attachments: bool = True,
+    since: str | None = None,
+    max_size: int | None = None,
+    signer: Signer | None = None,
+    created_at: str | None = None,
+    generator: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> WriteResult:
+    """Write ``records`` (bundle form) to ``dest``, split into parts when ``max_size`` needs it.
+
+    ``attachment_source(sha256)`` gives the path of an attachment file, or
+    None when it is not on hand (the reference is then written as omitted).
+    """
+    dest = Path(dest)
+    created_at = created_at or _now()
+    stamp = _stamp(created_at)
+    omitted: list[tuple[str, str]] = []
+    units, paths = _prepare_units(records, attachment_source, include_attachments, limits, omitted)
+    methods = {
+        sha: zipfile.ZIP_DEFLATED if _compresses(path) else zipfile.ZIP_STORED
+        for sha, path in paths.items()
+    }
+    planned, oversize = _plan_parts(units, methods, max_size, limits)
+    series = str(uuid.uuid4()) if len(planned) > 1 else None
+    targets = _part_paths(dest, len(planned))
+    total_work = sum(len(p.units) + sum(p.files.values()) // CHUNK for p in planned) or 1
+    done = 0
+    temps: list[Path] = []
+    results: list[PartInfo] = []
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        for number, (part, target) in enumerate(zip(planned, targets, strict=True), start=1):
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
+            temps.append(Path(tmp_name))
+            bundle_id = str(uuid.uuid4())
+            with os.fdopen(fd, "w+b") as raw:
+                with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+                    listed: list[dict[str, Any]] = []
+                    counts: dict[str, int] = {}
+                    for sha, size in part.files.items():
+                        name = ATTACHMENT_PREFIX + sha
+                        digest, written = _write_entry(
+                            zf,
+                            _zinfo(name, stamp, methods[sha]),
+                            _file_chunks(paths[sha]),
+                            size,
+                            cancel,
+                        )
+                        if digest != sha or written != size:
+                            raise BundleError(
+                                f"attachment file {sha[:12]}… changed or is damaged in the "
+                                "knowledge base (its content no longer matches its name)",
+                                message_ja=f"添付ファイル {sha[:12]}… が壊れています",
+                            )
+                        listed.append({"path": name, "sha256": sha, "size": size})
+                        done += size // CHUNK
+                        if progress is not None:
+                            progress(done, total_work)
+                    for unit in part.units:
+                        kind = unit.record.get("type", "")
+                        counts[kind] = counts.get(kind, 0) + 1
+                    digest, written = _write_entry(
+                        zf,
+                        _zinfo(RECORDS, stamp, zipfile.ZIP_DEFLATED),
+                        (u.line for u in part.units),
+                        sum(len(u.line) for u in part.units),
+                        cancel,
+                    )
+                    listed.insert(0, {"path": RECORDS, "sha256": digest, "size": written})
+                    manifest: dict[str, Any] = {
+                        "format": FORMAT,
+                        "version": VERSION,
+                        "bundle_id": bundle_id,
+                        "created_at": created_at,
+                        "origin": {"ward": origin_ward},
+                        "generator": generator or f"zebkb {__version__}",
+                        "since": since,
+                        "counts": counts,
+                        "files": listed,
+                    }
+                    if origin_name:
+                        manifest["origin"]["name"] = origin_name
+                    if series is not None:
+                        manifest.update(series=series, part=number, parts=len(planned))
+                    manifest_bytes = json.dumps(
+                        manifest, ensure_ascii=False, indent=1, sort_keys=False
+                    ).encode("utf-8")
+                    zf.writestr(_zinfo(MANIFEST, stamp, zipfile.ZIP_DEFLATED), manifest_bytes)
+                    if signer is not None:
+                        signature, public_key = signer(manifest_bytes)
+                        zf.writestr(
+                            _zinfo(SIGNATURE_ENTRY, stamp, zipfile.ZIP_DEFLATED),
+                            signature_document(signature, public_key),
+                        )
+                raw.flush()
+                os.fsync(raw.fileno())
+                size = raw.tell()
+            done += len(part.units)
+            if progress is not None:
+                progress(done, total_work)
+            results.append(
+                PartInfo(
+                    path=target,
+                    bundle_id=bundle_id,
+                    records=len(part.units),
+                    attachments=len(part.files),
+                    size=size,
+                )
+            )
+        for tmp, target in zip(temps, targets, strict=True):
+            os.replace(tmp, target)
+        _fsync_dir(dest.parent)
+    except BaseException:
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    return WriteResult(parts=results, series=series, oversize=oversize, omitted=omitted)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
