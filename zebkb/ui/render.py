@@ -24,6 +24,7 @@ without a QApplication.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import threading
 import time
@@ -34,6 +35,8 @@ from html.parser import HTMLParser
 
 import markdown
 import nh3
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_CHARS = 200_000
 RENDER_BUDGET_S = 2.0
@@ -455,7 +458,8 @@ def render_markdown(
     result = box.get("html")
     if worker.is_alive() or not isinstance(result, str):
         error = box.get("error")
-        if error is not None and not isinstance(error, _RenderTimeout | RecursionError):
-            raise error
+        if error is not None and not isinstance(error, _RenderTimeout):
+            # A body that breaks the renderer is still readable as text.
+            log.warning("rendering a body failed; showing it as text", exc_info=error)
         return RenderResult(plain_text_html(text, terms), fallback=True, truncated=truncated)
     return RenderResult(result, truncated=truncated)
