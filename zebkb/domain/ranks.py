@@ -127,6 +127,8 @@ class RankCheck:
     message_en: str
     # True: the figures meet the stated rank; False: they refute it; None: cannot tell.
     confirmed: bool | None = None
+    # Worth a warning: overstated, a rank of the other family, or a higher rank may apply.
+    attention: bool = False
 
 
 def _pct(value: float) -> str:
@@ -465,6 +467,8 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             False,
             f"ランク「{stated}」は{family}の区分ですが、建物は{kind_ja}です",
             f"rank {stated!r} belongs to the {family} family but the building is {kind_en}",
+            None,
+            True,
         )
     confirmed, why_ja, why_en = _meets(stated, status, f)
     stated_ja = _rank_label(stated)
@@ -478,6 +482,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             f"記載ランク {stated_ja} は数値と合いません({why_ja})。数値からは {sup_ja or 'ランクなし'}",
             f"stated {stated} is higher than the figures support ({why_en}); they support {sup_en}",
             confirmed,
+            True,
         )
     if confirmed is None:
         return RankCheck(
@@ -511,6 +516,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             f"数値からは {sup_ja} が該当する可能性があります({supported.reason_ja})",
             f"{supported.rank} may apply ({supported.reason_en})",
             confirmed,
+            True,
         )
     return RankCheck(
         stated,

@@ -1,0 +1,555 @@
+"""Record validation: every rule of bundle-format.md (records.jsonl), one clear line per failure.
+
+Strict mode is for bundles and anything another program wrote: exact types
+and forms. Lenient mode (strict=False) is for what a person typed in the `add`
+command or the window: ward names, dates in any form staff write, labels for
+coded values, and the fields the service assigns may be left out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from zebkb.domain.canonical import normalise_numbers, parse_timestamp
+from zebkb.domain.dates import DateError, parse_date, parse_iso_date
+from zebkb.domain.fields import (
+    ASSIGNED_FIELDS,
+    TOMBSTONE_FIELDS,
+    Field,
+    FieldType,
+    Kind,
+    fields_for,
+)
+from zebkb.domain.ranks import check_rank, split_rank_status
+from zebkb.domain.vocab import (
+    BUILDING_USES,
+    PROJECT_TYPES,
+    RANK_STATUSES,
+    RECORD_TYPES,
+    SESSION_KINDS,
+    Vocabulary,
+)
+from zebkb.domain.wards import WardError, is_special_ward, lg_code_valid, resolve_ward
+
+UID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
+# RFC 3339 section 5.6; its note allows a space or lower-case t/z as well.
+TIMESTAMP_PATTERN = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
+TITLE_MAX = 200
+CLOCK_SKEW = timedelta(hours=24)
+MAX_SAFE_INT = 2**53
+ATTACHMENT_KEYS = ("sha256", "filename", "media_type", "size", "caption", "omitted")
+
+# Closed vocabularies beyond the choices fields.py declares: bundle-format.md
+# lists building uses without "e.g.", so other values are refused.
+_EXTRA_CHOICES: dict[str, Vocabulary] = {"building_use": BUILDING_USES}
+# Lenient input may use a label (勉強会, 新築, 相当) for a coded value.
+_LABELLED: dict[str, Vocabulary] = {
+    "type": RECORD_TYPES,
+    "project_type": PROJECT_TYPES,
+    "rank_status": RANK_STATUSES,
+    "kind": SESSION_KINDS,
+    "building_use": BUILDING_USES,
+}
+
+
+class RecordError(ValueError):
+    """One broken rule in one record. str() is one English line; message_ja is the Japanese one.
+
+    The caller may set `.where` (e.g. "line 3") to say where the record came from.
+    """
+
+    def __init__(
+        self,
+        message_en: str,
+        message_ja: str,
+        *,
+        uid: str | None = None,
+        field: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ja = message_ja
+        self.uid = uid
+        self.field = field
+        self.where = where
+
+    @staticmethod
+    def _short_uid(uid: str) -> str:
+        return uid if len(uid) <= 8 else uid[:8] + "…"
+
+    def __str__(self) -> str:
+        parts = []
+        if self.where:
+            parts.append(self.where)
+        if self.uid:
+            parts.append(f"record {self._short_uid(self.uid)}")
+        if self.field:
+            parts.append(f"field {self.field}")
+        parts.append(self.message_en)
+        return ": ".join(parts)
+
+    def line_ja(self) -> str:
+        """The same line in Japanese, for the window."""
+        parts = []
+        if self.where:
+            parts.append(self.where)
+        if self.uid:
+            parts.append(f"レコード {self._short_uid(self.uid)}")
+        if self.field:
+            parts.append(f"項目「{_FIELD_LABELS_JA.get(self.field, self.field)}」")
+        parts.append(self.message_ja)
+        return ": ".join(parts)
+
+
+_FIELD_LABELS_JA: dict[str, str] = {
+    f.name: f.label_ja for kind in Kind for f in fields_for(kind) if f.label_ja
+}
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it, cut short so the message stays one line."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+class _Checker:
+    """Validates one record; every failure names the field and the value."""
+
+    def __init__(self, data: Mapping[str, Any], strict: bool, now: datetime | None) -> None:
+        self.data = data
+        self.strict = strict
+        self.now = now
+        raw_uid = data.get("uid")
+        self.uid = raw_uid if isinstance(raw_uid, str) and raw_uid else None
+
+    def fail(self, field: str | None, en: str, ja: str) -> RecordError:
+        return RecordError(en, ja, uid=self.uid, field=field)
+
+    # Scalars ------------------------------------------------------------
+
+    def string(self, f: Field, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.fail(
+                f.name,
+                f"must be text (got {_shown(value)})",
+                f"文字で入力してください(値: {_shown(value)})",
+            )
+        if not self.strict:
+            value = value.strip()
+        vocab = _LABELLED.get(f.name)
+        if not self.strict and vocab is not None:
+            value = vocab.lookup(value) or value
+        if f.name == "zeb_rank" and not self.strict and value:
+            value = split_rank_status(value)[0]
+        choices = f.choices or (
+            _EXTRA_CHOICES[f.name].values() if f.name in _EXTRA_CHOICES else None
+        )
+        if choices is not None and value not in choices:
+            allowed = ", ".join(choices)
+            raise self.fail(
+                f.name,
+                f"must be one of {allowed} (got {_shown(value)})",
+                f"次のいずれかにしてください: {allowed}(値: {_shown(value)})",
+            )
+        if f.required and not value.strip():
+            raise self.fail(f.name, "must not be empty", "空欄にはできません")
+        if f.max_length is not None and len(value) > f.max_length:
+            raise self.fail(
+                f.name,
+                f"must be at most {f.max_length} characters (got {len(value)})",
+                f"{f.max_length}文字以内にしてください({len(value)}文字)",
+            )
+        return value
+
+    def text(self, f: Field, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.fail(
+                f.name,
+                f"must be text (got {_shown(value)})",
+                f"文字で入力してください(値: {_shown(value)})",
+            )
+        return value
+
+    def _minimum(self, f: Field, value: float) -> None:
+        if f.minimum is None:
+            return
+        if f.exclusive_minimum and value <= f.minimum:
+            raise self.fail(
+                f.name,
+                f"must be a number greater than {f.minimum:g} (got {_shown(value)})",
+                f"{f.minimum:g}より大きい数値にしてください(値: {_shown(value)})",
+            )
+        if not f.exclusive_minimum and value < f.minimum:
+            raise self.fail(
+                f.name,
+                f"must be a number of at least {f.minimum:g} (got {_shown(value)})",
+                f"{f.minimum:g}以上の数値にしてください(値: {_shown(value)})",
+            )
+
+    def integer(self, f: Field, value: Any) -> int:
+        # JSON does not tell 3 from 3.0; an integral float is the same integer.
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(
+                f.name,
+                f"must be a whole number (got {_shown(value)})",
+                f"整数にしてください(値: {_shown(value)})",
+            )
+        if abs(value) > MAX_SAFE_INT:
+            raise self.fail(
+                f.name, f"lies outside ±2^53 (got {value})", f"値が大きすぎます(値: {value})"
+            )
+        self._minimum(f, value)
+        return value
+
+    def number(self, f: Field, value: Any) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(
+                f.name,
+                f"must be a number (got {_shown(value)})",
+                f"数値にしてください(値: {_shown(value)})",
+            )
+        if not math.isfinite(value):
+            raise self.fail(
+                f.name, f"must be a finite number (got {value})", "有限の数値にしてください"
+            )
+        if isinstance(value, int) and abs(value) > MAX_SAFE_INT:
+            raise self.fail(
+                f.name, f"lies outside ±2^53 (got {value})", f"値が大きすぎます(値: {value})"
+            )
+        self._minimum(f, value)
+        return value
+
+    def boolean(self, f: Field, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(
+                f.name,
+                f"must be true or false (got {_shown(value)})",
+                f"true か false にしてください(値: {_shown(value)})",
+            )
+        return value
+
+    def date(self, f: Field, value: Any) -> str:
+        try:
+            if self.strict:
+                return parse_iso_date(value).isoformat()
+            return parse_date(value).isoformat()
+        except DateError as exc:
+            if self.strict:
+                raise self.fail(
+                    f.name,
+                    f"must be a real date written YYYY-MM-DD (got {_shown(value)})",
+                    f"実在する日付をYYYY-MM-DD形式で入力してください(値: {_shown(value)})",
+                ) from None
+            raise self.fail(f.name, exc.message_en, exc.message_ja) from None
+
+    def timestamp(self, f: Field, value: Any) -> str:
+        ok = isinstance(value, str) and TIMESTAMP_PATTERN.fullmatch(value) is not None
+        if ok:
+            try:
+                parse_timestamp(value)
+            except ValueError:
+                ok = False
+        if not ok:
+            raise self.fail(
+                f.name,
+                "must be an RFC 3339 timestamp with offset, e.g. 2025-03-18T09:00:00+09:00"
+                f" (got {_shown(value)})",
+                f"日時は 2025-03-18T09:00:00+09:00 の形式で入力してください(値: {_shown(value)})",
+            )
+        return value
+
+    def ward(self, f: Field, value: Any) -> str:
+        if self.strict:
+            if not lg_code_valid(value):
+                raise self.fail(
+                    f.name,
+                    "must be a 6-digit local-government code with a valid check digit"
+                    f" (got {_shown(value)})",
+                    f"6桁の地方公共団体コード(検査数字が正しいもの)にしてください(値: {_shown(value)})",
+                )
+            return value
+        try:
+            return resolve_ward(value)
+        except WardError as exc:
+            raise self.fail(
+                f.name, str(exc), f"区または団体コードとして読めません(値: {_shown(value)})"
+            ) from None
+
+    def uid_value(self, name: str, value: Any) -> str:
+        if not isinstance(value, str) or not UID_PATTERN.fullmatch(value):
+            raise self.fail(
+                name,
+                f"must be a lowercase canonical UUID (got {_shown(value)})",
+                f"小文字の正規形UUIDにしてください(値: {_shown(value)})",
+            )
+        return value
+
+    # Lists --------------------------------------------------------------
+
+    def _list(self, f: Field, value: Any) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(
+                f.name,
+                f"must be a list (got {_shown(value)})",
+                f"リストにしてください(値: {_shown(value)})",
+            )
+        return value
+
+    def string_list(self, f: Field, value: Any) -> list[str]:
+        items = self._list(f, value)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise self.fail(
+                    f.name,
+                    f"item {i + 1} must be text (got {_shown(item)})",
+                    f"{i + 1}番目の項目は文字にしてください(値: {_shown(item)})",
+                )
+        if not self.strict:
+            return [s for s in (item.strip() for item in items) if s]
+        return list(items)
+
+    def uid_list(self, f: Field, value: Any) -> list[str]:
+        items = self._list(f, value)
+        for i, item in enumerate(items):
+            if not isinstance(item, str) or not UID_PATTERN.fullmatch(item):
+                raise self.fail(
+                    f.name,
+                    f"item {i + 1} must be a lowercase canonical UUID (got {_shown(item)})",
+                    f"{i + 1}番目の項目は小文字の正規形UUIDにしてください(値: {_shown(item)})",
+                )
+        return list(items)
+
+    def attachments(self, f: Field, value: Any) -> list[dict[str, Any]]:
+        items = self._list(f, value)
+        clean: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            n = i + 1
+
+            def bad(en: str, ja: str, n: int = n) -> RecordError:
+                return self.fail(f.name, f"attachment {n}: {en}", f"添付{n}: {ja}")
+
+            if not isinstance(item, Mapping):
+                raise bad(
+                    f"must be an object (got {_type_name(item)})", "オブジェクトにしてください"
+                )
+            sha = item.get("sha256")
+            if not isinstance(sha, str) or not SHA256_PATTERN.fullmatch(sha):
+                raise bad(
+                    f"sha256 must be 64 lowercase hex digits (got {_shown(sha)})",
+                    f"sha256 は小文字16進64桁にしてください(値: {_shown(sha)})",
+                )
+            name = item.get("filename")
+            if (
+                not isinstance(name, str)
+                or not name.strip()
+                or any(sep in name for sep in "/\\\x00")
+                or name in (".", "..")
+            ):
+                raise bad(
+                    f"filename must be a plain file name without folders (got {_shown(name)})",
+                    f"filename はフォルダを含まないファイル名にしてください(値: {_shown(name)})",
+                )
+            media = item.get("media_type")
+            if not isinstance(media, str) or not media.strip():
+                raise bad(
+                    f"media_type must be text such as image/jpeg (got {_shown(media)})",
+                    f"media_type は image/jpeg のような文字にしてください(値: {_shown(media)})",
+                )
+            size = item.get("size")
+            if isinstance(size, float) and size.is_integer():
+                size = int(size)
+            if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                raise bad(
+                    f"size must be a whole number of bytes ≥ 0 (got {_shown(size)})",
+                    f"size は0以上の整数(バイト数)にしてください(値: {_shown(size)})",
+                )
+            caption = item.get("caption")
+            if caption is not None and not isinstance(caption, str):
+                raise bad(
+                    f"caption must be text (got {_shown(caption)})",
+                    f"caption は文字にしてください(値: {_shown(caption)})",
+                )
+            omitted = item.get("omitted")
+            if omitted is not None and not isinstance(omitted, bool):
+                raise bad(
+                    f"omitted must be true or false (got {_shown(omitted)})",
+                    f"omitted は true か false にしてください(値: {_shown(omitted)})",
+                )
+            entry = dict(item)
+            entry["size"] = size
+            clean.append(entry)
+        return clean
+
+    # The record ---------------------------------------------------------
+
+    def value(self, f: Field, value: Any) -> Any:
+        handlers: dict[FieldType, Callable[[Field, Any], Any]] = {
+            FieldType.STRING: self.string,
+            FieldType.TEXT: self.text,
+            FieldType.INTEGER: self.integer,
+            FieldType.NUMBER: self.number,
+            FieldType.BOOLEAN: self.boolean,
+            FieldType.DATE: self.date,
+            FieldType.TIMESTAMP: self.timestamp,
+            FieldType.WARD: self.ward,
+            FieldType.UID: lambda fld, v: self.uid_value(fld.name, v),
+            FieldType.STRING_LIST: self.string_list,
+            FieldType.UID_LIST: self.uid_list,
+            FieldType.ATTACHMENTS: self.attachments,
+        }
+        return handlers[f.type](f, value)
+
+    def run(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.data)
+        type_field = fields_for(Kind.CASE)[1]
+        raw_type = self.data.get("type")
+        if raw_type is None:
+            raise self.fail(
+                "type", "is required (case, visit or session)", "必須です(case、visit、session)"
+            )
+        kind = Kind(self.string(type_field, raw_type))
+        out["type"] = kind.value
+        tombstone = self.data.get("deleted") is True
+        for f in fields_for(kind):
+            if f.name == "type" or (tombstone and f.name not in TOMBSTONE_FIELDS):
+                continue
+            raw = self.data.get(f.name)
+            if raw is None:
+                if f.required and (self.strict or f.name not in ASSIGNED_FIELDS):
+                    raise self.fail(f.name, "is required", "必須項目です")
+                continue
+            if not self.strict and isinstance(raw, str) and not raw.strip() and not f.required:
+                # An emptied form field means "no value", not an invalid one.
+                out[f.name] = None
+                continue
+            out[f.name] = self.value(f, raw)
+        if not tombstone:
+            self.cross_field(out, kind)
+        self.clock_guard(out)
+        return normalise_numbers(out)
+
+    def cross_field(self, out: dict[str, Any], kind: Kind) -> None:
+        if kind is not Kind.CASE:
+            return
+        raw_rank = self.data.get("zeb_rank")
+        if not self.strict and isinstance(raw_rank, str) and out.get("rank_status") is None:
+            # "ZEB Oriented相当" typed in one box says the status too.
+            status = split_rank_status(raw_rank)[1]
+            if status is not None:
+                out["rank_status"] = status
+        if out.get("certified_on") is not None and out.get("rank_status") != "certified":
+            raise self.fail(
+                "certified_on",
+                "a certification date needs rank_status certified"
+                f" (rank_status is {_shown(out.get('rank_status'))})",
+                "認証日は「認証」のランクにのみ記入できます(相当・未記入には不可)",
+            )
+
+    def clock_guard(self, out: dict[str, Any]) -> None:
+        if self.now is None or out.get("updated_at") is None:
+            return
+        now = self.now if self.now.tzinfo is not None else self.now.astimezone()
+        updated = parse_timestamp(out["updated_at"])
+        if updated - now > CLOCK_SKEW:
+            raise self.fail(
+                "updated_at",
+                f"lies more than 24 hours in the future ({out['updated_at']});"
+                " check the sending computer's clock",
+                f"24時間以上先の日時です({out['updated_at']})。送信元のパソコンの時計を確認してください",
+            )
+
+
+def validate_record(
+    data: Mapping[str, Any], *, strict: bool = True, now: datetime | None = None
+) -> dict[str, Any]:
+    """Check a record against bundle-format.md and return a clean copy.
+
+    Unknown fields are kept verbatim. Raises RecordError naming the field.
+    """
+    if not isinstance(data, Mapping):
+        raise RecordError(
+            f"a record must be a JSON object (got {_type_name(data)})",
+            "レコードはJSONオブジェクトにしてください",
+        )
+    return _Checker(data, strict, now).run()
+
+
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+BEI_DISAGREEMENT_POINTS = 2.0
+
+
+def record_warnings(record: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """Soft rules: things that may be right but deserve a second look. One line each."""
+    if record.get("type") != Kind.CASE.value or record.get("deleted") is True:
+        return []
+    en = lang == "en"
+    warnings: list[str] = []
+    check = check_rank(record)
+    if check.attention:
+        warnings.append(check.message_en if en else check.message_ja)
+    r_ex = _number_or_none(record.get("reduction_excl_renewables_pct"))
+    r_in = _number_or_none(record.get("reduction_incl_renewables_pct"))
+    if r_ex is not None and r_in is not None and r_in < r_ex:
+        warnings.append(
+            f"the reduction including renewables ({r_in:g}%) is lower than without ({r_ex:g}%)"
+            if en
+            else f"再エネ含む削減率({r_in:g}%)が再エネ除く削減率({r_ex:g}%)より小さくなっています"
+        )
+    bei = _number_or_none(record.get("bei"))
+    if bei is not None and r_ex is not None and is_special_ward(record.get("ward")):
+        from_bei = (1.0 - bei) * 100.0
+        if abs(from_bei - r_ex) > BEI_DISAGREEMENT_POINTS:
+            warnings.append(
+                f"BEI {bei:g} means a {from_bei:.0f}% reduction, but the record says {r_ex:g}%"
+                if en
+                else f"BEI {bei:g} は削減率{from_bei:.0f}%に相当しますが、記載は{r_ex:g}%です"
+            )
+    if record.get("rank_status") == "certified" and not record.get("certified_on"):
+        warnings.append(
+            "certified rank without a certification date"
+            if en
+            else "認証ランクですが認証日の記載がありません"
+        )
+    if record.get("rank_status") is not None and not record.get("zeb_rank"):
+        warnings.append(
+            "certified/equivalent is given without a rank"
+            if en
+            else "ランクなしで認証・相当が記載されています"
+        )
+    return warnings
