@@ -1,0 +1,101 @@
+"""A deterministic corpus of records built from the real seed documents.
+
+Used by the search benchmark and the search tests. Bodies are runs of real
+lines from /work/shared/seeds (with their PDF artefacts: full-width forms,
+radical characters, spaces inside words); every record also gets a unique
+facility name, so rare terms exist beside very common ones.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from pathlib import Path
+from typing import Any
+
+SEED_DIRS = (
+    Path(os.environ.get("ZEBKB_SEED_DIR", "/work/shared/seeds")),
+    Path(__file__).resolve().parent / "seeds",
+)
+
+WARD_CODES = (
+    "131016 131024 131032 131041 131059 131067 131075 131083 131091 131105 131113 131121 "
+    "131130 131148 131156 131164 131172 131181 131199 131202 131211 131229 131237"
+).split()
+FACILITY_KINDS = ("清掃事務所", "図書館", "小学校", "中学校", "区民センター", "保育園", "庁舎")
+RANKS = ("ZEB", "Nearly ZEB", "ZEB Ready", "ZEB Oriented", None)
+TAGS = ("断熱", "太陽光発電", "地中熱", "BEMS", "LED照明", "見学会", "研修", "改修")
+TECHS = ("高断熱", "Low-E複層ガラス", "LED照明", "高効率空調", "太陽光発電", "地中熱", "BEMS")
+# Kanji for made-up place names; a wide set gives the unique, rare facility names.
+_NAME_KANJI = (
+    "青梅桜松竹梅北南東西中央本町新田宮原高木森林川谷山岡島浜坂野沢井石橋"
+    "緑若葉花園光明星月日朝夕春秋冬夏泉池湖港台丘平和栄富士旭昭大小上下"
+)
+
+
+def seed_lines() -> list[str]:
+    for folder in SEED_DIRS:
+        files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        if files:
+            lines: list[str] = []
+            for f in files:
+                text = f.read_text(encoding="utf-8", errors="replace")
+                lines.extend(ln for ln in text.splitlines() if len(ln.strip()) >= 4)
+            return lines
+    raise FileNotFoundError("no seed documents found (set ZEBKB_SEED_DIR)")
+
+
+def make_records(count: int, *, seed: int = 2024, body_chars: int = 1000) -> list[dict[str, Any]]:
+    """`count` records (case, visit, session) of about `body_chars` characters each."""
+    rng = random.Random(seed)
+    lines = seed_lines()
+    records: list[dict[str, Any]] = []
+    for i in range(count):
+        kind = ("case", "visit", "session")[i % 3]
+        name = "".join(rng.choice(_NAME_KANJI) for _ in range(rng.randint(2, 4)))
+        facility = f"{name}{rng.choice(FACILITY_KINDS)}"
+        start = rng.randrange(len(lines))
+        body: list[str] = []
+        size = 0
+        j = start
+        while size < body_chars:
+            line = lines[j % len(lines)]
+            body.append(line)
+            size += len(line)
+            j += 1 if rng.random() < 0.8 else rng.randrange(1, 50)
+        year = rng.randint(2015, 2025)
+        day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        title = lines[rng.randrange(len(lines))].strip()[:40] or "記録"
+        record: dict[str, Any] = {
+            "uid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "type": kind,
+            "origin": "131229",
+            "created_at": f"{day}T09:00:00+09:00",
+            "updated_at": f"{day}T{rng.randint(0, 23):02d}:00:00+09:00",
+            "revision": 1,
+            "title": f"{facility} {title}",
+            "ward": rng.choice(WARD_CODES),
+            "tags": rng.sample(TAGS, rng.randint(0, 3)),
+            "body": "\n".join(body),
+        }
+        if kind == "case":
+            record.update(
+                facility_name=facility,
+                project_type=rng.choice(("new", "renovation")),
+                zeb_rank=rng.choice(RANKS),
+                floor_area_m2=round(rng.uniform(300, 20000), 1),
+                completed_on=day,
+                technologies=rng.sample(TECHS, rng.randint(0, 4)),
+            )
+        elif kind == "visit":
+            record.update(
+                visited_on=day,
+                host=facility,
+                participants=["環境省", "杉並区", "市川市"][: rng.randint(0, 3)],
+                purpose="ZEB化の事例共有と意見交換",
+            )
+        else:
+            record.update(held_on=day, organizer="特別区長会", venue=facility, speakers=[])
+        records.append(record)
+    return records

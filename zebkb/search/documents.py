@@ -1,0 +1,109 @@
+"""What the index knows about one record: its searchable text and its facet values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from zebkb.domain.fields import COMMON_FIELDS, KIND_DATE_FIELD, Kind, fields_for
+
+ATTACHMENTS = "attachments"
+WARD_NAMES = "ward_names"
+TITLE = "title"
+FACILITY = "facility_name"
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    uid: str
+    kind: str
+    ward: str
+    title: str
+    # field name -> original text; attachment texts under "attachments"
+    fields: dict[str, str]
+    rank: str | None
+    fiscal_year: int | None
+    tags: tuple[str, ...]
+    floor_area_m2: float | None
+    updated_at: str
+
+
+def _ward_names(code: str) -> str:
+    try:
+        from zebkb.domain.wards import ward_name
+
+        names = {ward_name(code, "ja"), ward_name(code, "en")}
+    except (ImportError, ValueError):
+        return ""
+    names.discard(code)
+    return " ".join(sorted(names))
+
+
+def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
+    try:
+        field = KIND_DATE_FIELD[Kind(kind)]
+    except ValueError:
+        return None
+    value = record.get(field)
+    if not isinstance(value, str):
+        return None
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        return None
+    try:
+        from zebkb.domain.dates import fiscal_year
+    except ImportError:
+        return d.year if d.month >= 4 else d.year - 1
+    return fiscal_year(d)
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return "\n".join(v for v in value if isinstance(v, str))
+    return ""
+
+
+def doc_from_record(record: Mapping[str, Any], attachment_texts: Sequence[str] = ()) -> IndexDoc:
+    """The index's view of a record (fields as in bundle-format.md)."""
+    kind = str(record.get("type", ""))
+    try:
+        declared = fields_for(kind)
+    except ValueError:
+        declared = COMMON_FIELDS
+    fields: dict[str, str] = {}
+    for field in declared:
+        if not field.searchable:
+            continue
+        text = _text_of(record.get(field.name))
+        if text:
+            fields[field.name] = text
+    ward = str(record.get("ward") or "")
+    names = _ward_names(ward) if ward else ""
+    if names:
+        fields[WARD_NAMES] = names
+    texts = [t for t in attachment_texts if t]
+    if texts:
+        fields[ATTACHMENTS] = "\n".join(texts)
+    tags = tuple(t for t in record.get("tags") or () if isinstance(t, str))
+    area = record.get("floor_area_m2")
+    floor_area = (
+        float(area) if isinstance(area, int | float) and not isinstance(area, bool) else None
+    )
+    rank = record.get("zeb_rank")
+    return IndexDoc(
+        uid=str(record.get("uid", "")),
+        kind=kind,
+        ward=ward,
+        title=str(record.get("title") or ""),
+        fields=fields,
+        rank=rank if isinstance(rank, str) and rank else None,
+        fiscal_year=_fiscal_year(kind, record),
+        tags=tags,
+        floor_area_m2=floor_area,
+        updated_at=str(record.get("updated_at") or ""),
+    )

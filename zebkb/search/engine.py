@@ -1,0 +1,669 @@
+"""The search index: Whoosh finds candidate records by bigram, Python checks them exactly.
+
+Layout of the index folder:
+  CURRENT          the name of the generation in use (replaced atomically)
+  gen-<n>/whoosh/  the Whoosh bigram index (no positions, only a uid per doc)
+  gen-<n>/docs.sqlite  normalised text, facet values and original text per doc
+  write.lock       held by the one process that writes
+A rebuild writes a new generation beside the current one and swaps CURRENT, so
+a cancelled or killed rebuild leaves the old index untouched.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zebkb.search.documents import IndexDoc
+from zebkb.search.lock import IndexBusyError, WriteLock
+from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
+from zebkb.search.sidestore import DocInfo, SideStore, info_from_doc, normalised_parts
+from zebkb.search.snippets import make_snippet
+
+__all__ = [
+    "IndexBusyError",
+    "QueryError",
+    "SearchFilters",
+    "SearchHit",
+    "SearchIndex",
+    "SearchResult",
+]
+
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+LOCK = "write.lock"
+WHOOSH_DIR = "whoosh"
+SIDE_FILE = "docs.sqlite"
+
+# Candidate planning (search-research.md, design W3).
+MAX_INTERSECT = 4
+FEW_CANDIDATES = 64
+CACHE_MIN_DF = 300
+# BM25F
+K1 = 1.2
+B = 0.75
+BOOST_TITLE = 3.0
+BOOST_FACILITY = 2.0
+
+FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
+    ("<1000", 0.0, 1000.0),
+    ("1000-3000", 1000.0, 3000.0),
+    ("3000-10000", 3000.0, 10000.0),
+    ("10000+", 10000.0, math.inf),
+)
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kinds: tuple[str, ...] = ()
+    wards: tuple[str, ...] = ()
+    ranks: tuple[str, ...] = ()
+    fiscal_years: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    floor_area_min: float | None = None
+    floor_area_max: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    uid: str
+    kind: str
+    title: str
+    ward: str
+    score: float
+    snippet: str  # HTML-escaped original text with the matches in <b>…</b>
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int
+    hits: list[SearchHit]
+    # "kind", "ward", "rank", "fiscal_year", "tag", "floor_area" -> value -> count over all matches
+    facets: dict[str, dict[str, int]]
+    notice: str | None = None
+
+
+class _Snapshot:
+    """One open generation: Whoosh reader, in-memory documents, posting cache."""
+
+    def __init__(self, gen_dir: Path) -> None:
+        from whoosh import index as whoosh_index
+
+        from zebkb.search.whooshfield import SCHEMA_VERSION
+
+        self.gen_dir = gen_dir
+        self.side = SideStore(gen_dir / SIDE_FILE)
+        try:
+            if self.side.meta("schema_version") != str(SCHEMA_VERSION):
+                raise ValueError("index written by another version of zebkb")
+            self.ix = whoosh_index.open_dir(str(gen_dir / WHOOSH_DIR))
+            self.changes = self.side.meta("changes")
+            self.infos: dict[str, DocInfo] = {d.uid: d for d in self.side.load()}
+            self._open_reader()
+        except BaseException:
+            self.side.close()
+            raise
+
+    def _open_reader(self) -> None:
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.leaves = list(self.reader.leaf_readers())
+        self.content_format = self.ix.schema["content"].format
+        by_docnum: list[DocInfo | None] = [None] * self.reader.doc_count_all()
+        for docnum, stored in self.reader.iter_docs():
+            by_docnum[docnum] = self.infos.get(stored.get("uid", ""))
+        self.by_docnum = by_docnum
+        self.cache: dict[str, frozenset[int]] = {}
+        self._stats()
+
+    def _stats(self) -> None:
+        live = [d for d in self.by_docnum if d is not None]
+        self.n = len(live)
+        n = max(1, self.n)
+        self.avg_title = max(1.0, sum(len(d.title) for d in live) / n)
+        self.avg_facility = max(1.0, sum(len(d.facility) for d in live) / n)
+        self.avg_rest = max(1.0, sum(len(d.text) for d in live) / n - self.avg_title)
+
+    def refresh(self, changed: Iterable[DocInfo], removed: Iterable[str]) -> None:
+        for uid in removed:
+            self.infos.pop(uid, None)
+        for info in changed:
+            self.infos[info.uid] = info
+        self.changes = self.side.meta("changes")
+        self.searcher.close()
+        self._open_reader()
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        finally:
+            self.side.close()
+
+    # Posting lists, read block by block from the raw matcher (2x faster than all_ids()).
+    def doc_frequency(self, gram: str) -> int:
+        return self.reader.doc_frequency("content", gram)
+
+    def postings(self, gram: str, df: int) -> frozenset[int]:
+        from whoosh.reading import TermNotFound
+
+        cached = self.cache.get(gram)
+        if cached is not None:
+            return cached
+        tbytes = gram.encode("utf-8")
+        ids: list[int] = []
+        for leaf, base in self.leaves:
+            # The raw terms reader skips Whoosh's deleted-docs filter; deleted
+            # docnums map to None in by_docnum and are dropped there.
+            terms = getattr(leaf, "_terms", None)
+            try:
+                if terms is not None:
+                    m = terms.matcher("content", tbytes, self.content_format)
+                else:
+                    m = leaf.postings("content", gram)
+            except TermNotFound:
+                continue
+            if hasattr(m, "_read_ids") and hasattr(m, "_atend"):
+                while not m._atend:
+                    m._read_ids()
+                    ids.extend(d + base for d in m._ids)
+                    m._next_block()
+            else:
+                ids.extend(d + base for d in m.all_ids())
+        result = frozenset(ids)
+        if df >= CACHE_MIN_DF:
+            self.cache[gram] = result
+        return result
+
+
+def _read_current(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not name.startswith("gen-") or "/" in name or "\\" in name:
+        return None
+    return name
+
+
+def _write_current(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f"{CURRENT}.tmp"
+    tmp.write_text(name, encoding="utf-8")
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def _create_generation(index_dir: Path, state: int | None) -> tuple[str, SideStore, Any]:
+    from whoosh import index as whoosh_index
+
+    from zebkb.search.whooshfield import SCHEMA_VERSION, make_schema
+
+    name = f"gen-{time.time_ns()}"
+    gen_dir = index_dir / name
+    (gen_dir / WHOOSH_DIR).mkdir(parents=True)
+    ix = whoosh_index.create_in(str(gen_dir / WHOOSH_DIR), make_schema())
+    side = SideStore(gen_dir / SIDE_FILE, create=True)
+    side.set_meta("schema_version", str(SCHEMA_VERSION))
+    side.set_meta("state", None if state is None else str(state))
+    side.set_meta("changes", "0")
+    return name, side, ix
+
+
+class SearchIndex:
+    """Japanese full-text search over the records, kept beside the database."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.notice: str | None = None
+        self._problems: list[str] = []
+        self._mutex = threading.RLock()
+        self._snap: _Snapshot | None = None
+        self._current: str | None = None
+        self._open()
+
+    # ----- opening and recovery
+
+    def _lock(self) -> WriteLock:
+        return WriteLock(self.index_dir / LOCK)
+
+    def _open(self) -> None:
+        name = _read_current(self.index_dir)
+        if name is not None:
+            try:
+                self._snap = _Snapshot(self.index_dir / name)
+                self._current = name
+                return
+            except Exception as e:
+                log.warning("search index %s could not be opened: %s", name, e)
+                self._set_aside(name, e)
+        elif (self.index_dir / CURRENT).exists():
+            self._set_aside(None, ValueError("unreadable CURRENT file"))
+        with self._lock():
+            # Another process may have created it while we waited for the lock.
+            name = _read_current(self.index_dir)
+            if name is not None and (self.index_dir / name).is_dir():
+                try:
+                    self._snap = _Snapshot(self.index_dir / name)
+                    self._current = name
+                    return
+                except Exception as e:
+                    self._set_aside(name, e)
+            name, side, _ix = _create_generation(self.index_dir, None)
+            side.close()
+            _write_current(self.index_dir, name)
+        self._snap = _Snapshot(self.index_dir / name)
+        self._current = name
+
+    def _set_aside(self, name: str | None, error: BaseException) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        if name is not None and (self.index_dir / name).exists():
+            target = self.index_dir / f"damaged-{stamp}-{name}"
+            try:
+                os.replace(self.index_dir / name, target)
+            except OSError:
+                shutil.rmtree(self.index_dir / name, ignore_errors=True)
+        self.notice = (
+            "The search index was damaged or from another version and has been reset; "
+            "rebuild it (zebkb reindex) to search all records again."
+        )
+        self._problems.append(f"search index was damaged and reset ({type(error).__name__})")
+
+    def _snapshot(self) -> _Snapshot:
+        """The open generation, reloaded when another process has changed the index."""
+        with self._mutex:
+            snap = self._snap
+            name = _read_current(self.index_dir)
+            stale = snap is None or name != self._current
+            if not stale and snap is not None:
+                try:
+                    stale = snap.side.meta("changes") != snap.changes
+                except Exception:
+                    stale = True
+            if stale:
+                if snap is not None:
+                    snap.close()
+                self._snap = None
+                self._open()
+            assert self._snap is not None
+            return self._snap
+
+    # ----- state and health
+
+    def indexed_state(self) -> int | None:
+        try:
+            value = self._snapshot().side.meta("state")
+        except Exception:
+            return None
+        return int(value) if value not in (None, "") else None
+
+    def problems(self) -> list[str]:
+        problems = list(self._problems)
+        try:
+            snap = self._snapshot()
+            if snap.side.meta("state") in (None, ""):
+                problems.append("search index is out of date (run zebkb reindex)")
+            whoosh_count = snap.reader.doc_count()
+            side_count = snap.side.count()
+            if whoosh_count != side_count:
+                problems.append(
+                    f"search index is inconsistent ({whoosh_count} indexed, {side_count} stored)"
+                )
+        except Exception as e:
+            problems.append(f"search index cannot be read ({type(e).__name__})")
+        return problems
+
+    # ----- writing
+
+    def rebuild(
+        self,
+        docs: Iterable[IndexDoc],
+        *,
+        total: int,
+        state: int,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Build a fresh index aside and swap it in; False (old index kept) if cancelled."""
+        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec
+
+        with self._mutex, self._lock():
+            name, side, ix = _create_generation(self.index_dir, None)
+            gen_dir = self.index_dir / name
+            writer = ix.writer(codec=NoLenW3Codec())
+            writer.pool = InvertedPool()
+            ok = False
+            try:
+                seen: set[str] = set()
+                batch: list[tuple[IndexDoc, DocInfo]] = []
+                side.db.execute("BEGIN")
+                done = 0
+                for doc in docs:
+                    if cancel is not None and done % 50 == 0 and cancel():
+                        return False
+                    if doc.uid in seen:
+                        continue
+                    seen.add(doc.uid)
+                    parts = normalised_parts(doc)
+                    writer.add_document(uid=doc.uid, content=parts[2])
+                    batch.append((doc, info_from_doc(doc, parts)))
+                    if len(batch) >= 500:
+                        side.write_docs(batch)
+                        batch.clear()
+                    done += 1
+                    if progress is not None and done % 100 == 0:
+                        progress(done, total)
+                if cancel is not None and cancel():
+                    return False
+                side.write_docs(batch)
+                side.set_meta("state", str(state))
+                side.db.execute("COMMIT")
+                writer.commit()
+                ok = True
+            finally:
+                if not ok:
+                    try:
+                        writer.cancel()
+                    except Exception:
+                        log.debug("cancelling the index writer failed", exc_info=True)
+                side.close()
+                ix.close()
+                if not ok:
+                    shutil.rmtree(gen_dir, ignore_errors=True)
+            old = self._current
+            if self._snap is not None:
+                self._snap.close()
+                self._snap = None
+            _write_current(self.index_dir, name)
+            self._current = name
+            self._snap = _Snapshot(gen_dir)
+            self.notice = None
+            self._problems.clear()
+            if old is not None and old != name:
+                shutil.rmtree(self.index_dir / old, ignore_errors=True)
+            if progress is not None:
+                progress(done, total)
+            return True
+
+    def update(self, docs: Iterable[IndexDoc], removed_uids: Iterable[str], *, state: int) -> None:
+        """Apply one database commit: docs added or changed, uids removed."""
+        from zebkb.search.whooshfield import NoLenW3Codec
+
+        docs = list({d.uid: d for d in docs}.values())
+        removed = [u for u in dict.fromkeys(removed_uids) if u not in {d.uid for d in docs}]
+        with self._mutex, self._lock():
+            snap = self._snapshot()
+            side = snap.side
+            # Marked dirty first: if we die half-way, the index says it is stale.
+            side.set_meta("state", None)
+            rows = [(d, info_from_doc(d, normalised_parts(d))) for d in docs]
+            writer = snap.ix.writer(codec=NoLenW3Codec())
+            try:
+                for uid in removed:
+                    writer.delete_by_term("uid", uid)
+                for d, info in rows:
+                    writer.update_document(uid=d.uid, content=info.text)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            changes = str(int(side.meta("changes") or 0) + 1)
+            side.db.execute("BEGIN")
+            side.delete_docs(removed)
+            side.write_docs(rows)
+            side.set_meta("state", str(state))
+            side.set_meta("changes", changes)
+            side.db.execute("COMMIT")
+            snap.refresh((info for _d, info in rows), removed)
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._snap is not None:
+                self._snap.close()
+                self._snap = None
+
+    # ----- searching
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> SearchResult:
+        parsed = parse_query(query)
+        with self._mutex:
+            snap = self._snapshot()
+            return _run(
+                snap,
+                query,
+                parsed=parsed,
+                filters=filters or SearchFilters(),
+                limit=limit,
+                offset=offset,
+                index=self,
+            )
+
+
+# ----- the query plan
+
+
+def _term_candidates(snap: _Snapshot, term: Term, dfs: dict[str, int]) -> frozenset[int] | None:
+    """Docnums that may contain `term`; None means every document."""
+    from zebkb.search.normalize import query_grams
+
+    grams = sorted(set(query_grams(term.text)), key=lambda g: dfs[g])
+    if not grams:
+        return None
+    result: frozenset[int] | None = None
+    for g in grams[:MAX_INTERSECT]:
+        df = dfs[g]
+        if df == 0:
+            return frozenset()
+        posting = snap.postings(g, df)
+        result = posting if result is None else result & posting
+        if len(result) <= FEW_CANDIDATES:
+            break
+    return result
+
+
+def _candidates(snap: _Snapshot, parsed: ParsedQuery) -> Iterable[int]:
+    from zebkb.search.normalize import query_grams
+
+    dfs: dict[str, int] = {}
+    for t in parsed.positive_terms:
+        for g in query_grams(t.text):
+            if g not in dfs:
+                dfs[g] = snap.doc_frequency(g)
+    sets: list[frozenset[int]] = []
+    for group in parsed.groups:
+        alternatives = [_term_candidates(snap, t, dfs) for t in group]
+        if any(a is None for a in alternatives):
+            continue
+        union: frozenset[int] = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        sets.append(union)
+    if not sets:
+        return range(len(snap.by_docnum))
+    sets.sort(key=len)
+    result = sets[0]
+    for s in sets[1:]:
+        if len(result) <= FEW_CANDIDATES:
+            break
+        result = result & s
+    return sorted(result)
+
+
+def _term_df(snap: _Snapshot, term: Term) -> int:
+    from zebkb.search.normalize import query_grams
+
+    grams = query_grams(term.text)
+    if not grams:
+        return snap.n
+    return min(snap.doc_frequency(g) for g in set(grams))
+
+
+def _in(term: Term, d: DocInfo) -> bool:
+    return term.text in (d.facility if term.facility_only else d.text)
+
+
+def _run(
+    snap: _Snapshot,
+    query: str,
+    *,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    index: SearchIndex,
+) -> SearchResult:
+    kinds = set(filters.kinds)
+    wards = set(filters.wards)
+    ranks = {rank_key(r) for r in filters.ranks}
+    years = set(filters.fiscal_years)
+    tags = {tag_key(t) for t in filters.tags}
+    lo, hi = filters.floor_area_min, filters.floor_area_max
+    groups = parsed.groups
+    negatives = parsed.negatives
+
+    def keep(d: DocInfo) -> bool:
+        if kinds and d.kind not in kinds:
+            return False
+        if parsed.kinds and d.kind not in parsed.kinds:
+            return False
+        if d.kind in parsed.not_kinds or d.ward in parsed.not_wards:
+            return False
+        if wards and d.ward not in wards:
+            return False
+        if parsed.wards and d.ward not in parsed.wards:
+            return False
+        if ranks and d.rank_key not in ranks:
+            return False
+        if parsed.ranks and d.rank_key not in parsed.ranks:
+            return False
+        if d.rank_key and d.rank_key in parsed.not_ranks:
+            return False
+        if years and d.fiscal_year not in years:
+            return False
+        if parsed.fiscal_years and d.fiscal_year not in parsed.fiscal_years:
+            return False
+        if d.fiscal_year in parsed.not_fiscal_years:
+            return False
+        if tags and not tags <= d.tag_keys:
+            return False
+        if parsed.tags and not parsed.tags <= d.tag_keys:
+            return False
+        if parsed.not_tags & d.tag_keys:
+            return False
+        if lo is not None and (d.floor_area_m2 is None or d.floor_area_m2 < lo):
+            return False
+        if hi is not None and (d.floor_area_m2 is None or d.floor_area_m2 > hi):
+            return False
+        for g in groups:
+            if not any(_in(t, d) for t in g):
+                return False
+        return not any(_in(t, d) for t in negatives)
+
+    by_docnum = snap.by_docnum
+    matches: list[DocInfo] = []
+    for docnum in _candidates(snap, parsed):
+        d = by_docnum[docnum]
+        if d is not None and keep(d):
+            matches.append(d)
+
+    facets = _facets(matches)
+    terms = [t for g in groups for t in g]
+    if terms:
+        idf = {}
+        n = max(1, snap.n)
+        for t in terms:
+            df = min(_term_df(snap, t), n)
+            idf[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        scored = [(_score(snap, d, terms, idf), d) for d in matches]
+        top = heapq.nlargest(offset + limit, scored, key=lambda s: (s[0], s[1].updated_at))
+    else:
+        newest = heapq.nlargest(offset + limit, matches, key=lambda d: d.updated_at)
+        top = [(0.0, d) for d in newest]
+    page = top[offset : offset + limit]
+    originals = snap.side.originals([d.uid for _s, d in page])
+    snippet_terms = sorted({t.text for t in terms}, key=len, reverse=True)
+    hits = []
+    for score, d in page:
+        fields = originals.get(d.uid, {})
+        ordered = {k: v for k, v in fields.items() if k != "title"}
+        if "title" in fields:
+            ordered["title"] = fields["title"]
+        hits.append(
+            SearchHit(
+                uid=d.uid,
+                kind=d.kind,
+                title=fields.get("title", ""),
+                ward=d.ward,
+                score=round(score, 4),
+                snippet=make_snippet(ordered, snippet_terms),
+            )
+        )
+    notice = index.notice
+    if notice is None and snap.side.meta("state") in (None, ""):
+        notice = "The search index is out of date; results may be incomplete until it is rebuilt."
+    return SearchResult(query=query, total=len(matches), hits=hits, facets=facets, notice=notice)
+
+
+def _score(snap: _Snapshot, d: DocInfo, terms: list[Term], idf: dict[Term, float]) -> float:
+    lt = len(d.title)
+    lf = len(d.facility)
+    lr = max(0, len(d.text) - lt - lf)
+    nt = 1.0 - B + B * lt / snap.avg_title
+    nf = 1.0 - B + B * lf / snap.avg_facility
+    nr = 1.0 - B + B * lr / snap.avg_rest
+    score = 0.0
+    for t in terms:
+        tf_all = d.text.count(t.text)
+        if not tf_all:
+            continue
+        tf_t = d.title.count(t.text) if lt else 0
+        tf_f = d.facility.count(t.text) if lf else 0
+        tf_r = tf_all - tf_t - tf_f
+        w = BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr
+        score += idf[t] * w * (K1 + 1.0) / (K1 + w)
+    return score
+
+
+def _facets(matches: list[DocInfo]) -> dict[str, dict[str, int]]:
+    kind: Counter[str] = Counter()
+    ward: Counter[str] = Counter()
+    rank: Counter[str] = Counter()
+    year: Counter[str] = Counter()
+    tag: Counter[str] = Counter()
+    area: Counter[str] = Counter()
+    for d in matches:
+        kind[d.kind] += 1
+        ward[d.ward] += 1
+        if d.rank:
+            rank[d.rank] += 1
+        if d.fiscal_year is not None:
+            year[str(d.fiscal_year)] += 1
+        tag.update(set(d.tags))
+        if d.floor_area_m2 is not None:
+            for label, a, b in FLOOR_AREA_BUCKETS:
+                if a <= d.floor_area_m2 < b:
+                    area[label] += 1
+                    break
+    return {
+        "kind": dict(kind.most_common()),
+        "ward": dict(ward.most_common()),
+        "rank": dict(rank.most_common()),
+        "fiscal_year": dict(sorted(year.items())),
+        "tag": dict(tag.most_common()),
+        "floor_area": {label: area[label] for label, _a, _b in FLOOR_AREA_BUCKETS if area[label]},
+    }

@@ -1,0 +1,92 @@
+"""Searchable text from attachment files, bounded so a hostile file cannot stall indexing."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
+PDF_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class ExtractLimits:
+    max_pages: int = 50
+    max_chars: int = 200_000
+    max_seconds: float = 5.0
+    max_bytes: int = 50 * 2**20
+
+
+def _decode(data: bytes) -> str:
+    # Files written on ward PCs are often Shift_JIS (cp932) rather than UTF-8.
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _plain_text(path: Path, limits: ExtractLimits) -> str:
+    # Four bytes per character is enough for any UTF-8 text up to max_chars.
+    with path.open("rb") as f:
+        data = f.read(min(limits.max_bytes, limits.max_chars * 4))
+    return _decode(data)[: limits.max_chars]
+
+
+def _pdf_text(path: Path, limits: ExtractLimits, deadline: float, stop: threading.Event) -> str:
+    from pypdf import PdfReader
+
+    parts: list[str] = []
+    size = 0
+    reader = PdfReader(str(path), strict=False)
+    for i, page in enumerate(reader.pages):
+        if i >= limits.max_pages or stop.is_set() or time.monotonic() > deadline:
+            break
+        text = page.extract_text() or ""
+        parts.append(text)
+        size += len(text)
+        if size >= limits.max_chars:
+            break
+    return "\n".join(parts)[: limits.max_chars]
+
+
+def extract_text(path: Path, media_type: str, *, limits: ExtractLimits = ExtractLimits()) -> str:
+    """The text of a PDF, plain-text or Markdown file; "" for anything else or a bad file.
+
+    Never raises. The caller waits at most `limits.max_seconds`: a PDF that takes
+    longer is abandoned (its worker stops at the next page boundary).
+    """
+    media_type = (media_type or "").split(";")[0].strip().lower()
+    try:
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size > limits.max_bytes:
+            return ""
+        if media_type in TEXT_TYPES:
+            return _plain_text(path, limits)
+        if media_type != PDF_TYPE:
+            return ""
+    except (OSError, ValueError):
+        return ""
+
+    result: list[str] = []
+    stop = threading.Event()
+    deadline = time.monotonic() + limits.max_seconds
+
+    def work() -> None:
+        logger = logging.getLogger("pypdf")
+        try:
+            result.append(_pdf_text(path, limits, deadline, stop))
+        except Exception:
+            logger.debug("could not read PDF %s", path, exc_info=True)
+
+    worker = threading.Thread(target=work, name="zebkb-pdf-text", daemon=True)
+    worker.start()
+    worker.join(limits.max_seconds)
+    if worker.is_alive():
+        stop.set()
+        return ""
+    return result[0] if result else ""

@@ -1,0 +1,153 @@
+"""Text normalisation shared by indexing, querying and snippets.
+
+Text pasted from PDFs carries full-width letters, Kangxi and supplement radical
+characters, invisible characters and spaces inside Japanese words. Both the
+indexed text and every query go through `normalize`, so a query typed either
+way matches text written either way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK Radicals Supplement → the unified ideograph Unicode declares equivalent
+# (EquivalentUnifiedIdeograph.txt, U+2E81..U+2EF3). NFKC folds only two of
+# them; the Kangxi Radicals block (U+2F00..) is folded by NFKC itself.
+_RADICAL_PAIRS = (
+    "⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 ⺉刂 ⺊卜 ⺋㔾 ⺌小 ⺍小 ⺎兀 ⺏尣 ⺐尢 ⺑𡯂 ⺒巳 ⺓幺 ⺔彑 "
+    "⺕𫜹 ⺖忄 ⺗心 ⺘扌 ⺙攵 ⺛旡 ⺜日 ⺝月 ⺞歺 ⺟母 ⺠民 ⺡氵 ⺢氺 ⺣灬 ⺤爫 ⺥爫 ⺦丬 ⺧牛 "
+    "⺨犭 ⺩王 ⺪𤴔 ⺫目 ⺬示 ⺭礻 ⺮𥫗 ⺯糹 ⺰纟 ⺱罓 ⺲罒 ⺳㓁 ⺴冗 ⺵𦉫 ⺶羊 ⺷𦍌 ⺸𦍋 ⺹耂 "
+    "⺺肀 ⺻聿 ⺼肉 ⺽𦥑 ⺾艹 ⺿艹 ⻀艹 ⻁虎 ⻂衤 ⻃覀 ⻄西 ⻅见 ⻆角 ⻇𧢲 ⻈讠 ⻉贝 ⻊𧾷 ⻋车 "
+    "⻌辶 ⻍辶 ⻎辶 ⻏邑 ⻐钅 ⻑長 ⻒镸 ⻓长 ⻔门 ⻕𨸏 ⻖阝 ⻗雨 ⻘青 ⻙韦 ⻚页 ⻛风 ⻜飞 ⻝食 "
+    "⻞𩙿 ⻟飠 ⻠饣 ⻡𩠐 ⻢马 ⻣骨 ⻤鬼 ⻥鱼 ⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻫斉 ⻬齐 ⻭歯 ⻮齿 ⻯竜 "
+    "⻰龙 ⻱龜 ⻲亀 ⻳龟"
+)
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_TRANSLATE: dict[int, str | None] = {ord(p[0]): p[1:] for p in _RADICAL_PAIRS.split()}
+_TRANSLATE.update({ord(c): None for c in _INVISIBLE})
+
+# Japanese script: CJK punctuation, kana, ideographs (BMP, compatibility, and the
+# supplementary planes). A space next to one of these is layout, not a word break.
+_JA = "\u3001-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_JA_CHAR = re.compile(f"[{_JA}]")
+_SPACE_RUN = re.compile(r"\s+")
+_WORD_RUN = re.compile(r"\w+")
+
+# Field separator inside a record's normalised text; whitespace never survives
+# normalisation as anything but a single " ", so a match cannot span two fields.
+FIELD_SEP = "\n"
+
+
+def _is_ja(ch: str) -> bool:
+    return _JA_CHAR.match(ch) is not None
+
+
+def _space_edits(s: str) -> list[tuple[int, int, str]]:
+    """Where whitespace runs go: dropped inside Japanese and letter-spaced text, else one space."""
+    edits: list[tuple[int, int, str]] = []
+    n = len(s)
+    for m in _SPACE_RUN.finditer(s):
+        a, b = m.span()
+        if a == 0 or b == n:
+            edits.append((a, b, ""))
+            continue
+        before, after = s[a - 1], s[b]
+        if _is_ja(before) or _is_ja(after):
+            edits.append((a, b, ""))
+            continue
+        # Letter-spaced words such as "２ ０ ５ ０" from justified PDF lines.
+        single_before = a < 2 or s[a - 2].isspace()
+        single_after = b + 1 >= n or s[b + 1].isspace()
+        if single_before and single_after and before.isalnum() and after.isalnum():
+            edits.append((a, b, ""))
+            continue
+        if b - a == 1 and s[a] == " ":
+            continue
+        edits.append((a, b, " "))
+    return edits
+
+
+def _fold(s: str) -> str:
+    return unicodedata.normalize("NFKC", s.translate(_TRANSLATE)).lower()
+
+
+def normalize(text: str) -> str:
+    """NFKC, radicals, invisible characters, lower case, spaces inside Japanese removed."""
+    s = _fold(text)
+    edits = _space_edits(s)
+    if not edits:
+        return s
+    out: list[str] = []
+    pos = 0
+    for a, b, rep in edits:
+        out.append(s[pos:a])
+        out.append(rep)
+        pos = b
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def _starts_cluster(ch: str) -> bool:
+    if unicodedata.combining(ch):
+        return False
+    # Half-width voiced marks and the combining kana marks fold into the kana before them.
+    return ch not in "\uff9e\uff9f\u3099\u309a"
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """`normalize`, plus for each output character the index of its source in `text`.
+
+    Normalises cluster by cluster (a base character and the marks that combine
+    with it), which gives the same text as `normalize` for all but exotic input;
+    only snippets use it, and they tolerate the rare difference.
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and not _starts_cluster(text[j]):
+            j += 1
+        folded = _fold(text[i:j])
+        chars.extend(folded)
+        origin.extend([i] * len(folded))
+        i = j
+    s = "".join(chars)
+    edits = _space_edits(s)
+    if not edits:
+        return s, origin
+    out: list[str] = []
+    out_origin: list[int] = []
+    pos = 0
+    for a, b, rep in edits:
+        out.append(s[pos:a])
+        out_origin.extend(origin[pos:a])
+        if rep:
+            out.append(rep)
+            out_origin.append(origin[a])
+        pos = b
+    out.append(s[pos:])
+    out_origin.extend(origin[pos:])
+    return "".join(out), out_origin
+
+
+def grams(norm: str) -> list[str]:
+    """Overlapping bigrams of every word run, and the run itself when it is one character."""
+    result: list[str] = []
+    for run in _WORD_RUN.findall(norm):
+        if len(run) == 1:
+            result.append(run)
+        else:
+            result.extend(map(str.__add__, run, run[1:]))
+    return result
+
+
+def query_grams(term: str) -> list[str]:
+    """The bigrams every text containing `term` must have (none for one-character runs)."""
+    result: list[str] = []
+    for run in _WORD_RUN.findall(term):
+        if len(run) > 1:
+            result.extend(map(str.__add__, run, run[1:]))
+    return result

@@ -1,0 +1,206 @@
+"""The search query language: terms, "phrases", OR, -NOT and field filters.
+
+A flat grammar on purpose: no parentheses and no wildcards, so no input can
+make parsing recurse or expand; every query is parsed in one linear pass.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from zebkb.search.normalize import normalize
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str  # normalised
+    facility_only: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[tuple[Term, ...]] = field(default_factory=list)  # AND of ORs
+    negatives: list[Term] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    wards: set[str] = field(default_factory=set)
+    ranks: set[str] = field(default_factory=set)
+    fiscal_years: set[int] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    not_kinds: set[str] = field(default_factory=set)
+    not_wards: set[str] = field(default_factory=set)
+    not_ranks: set[str] = field(default_factory=set)
+    not_fiscal_years: set[int] = field(default_factory=set)
+    not_tags: set[str] = field(default_factory=set)
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [t for g in self.groups for t in g]
+
+
+_FIELD_NAMES = {
+    "ward": "ward",
+    "区": "ward",
+    "type": "type",
+    "kind": "type",
+    "種別": "type",
+    "rank": "rank",
+    "ランク": "rank",
+    "fy": "fy",
+    "年度": "fy",
+    "tag": "tag",
+    "タグ": "tag",
+    "facility": "facility",
+    "施設": "facility",
+}
+
+_KINDS = {
+    "case": "case",
+    "cases": "case",
+    "事例": "case",
+    "visit": "visit",
+    "visits": "visit",
+    "視察": "visit",
+    "視察記録": "visit",
+    "session": "session",
+    "sessions": "session",
+    "勉強会": "session",
+    "研修": "session",
+    "勉強会・研修": "session",
+}
+
+# One operand: optional minus, optional field name, then a quoted phrase or a bare word.
+_TOKEN = re.compile(r'(-?)(?:([^\s":]+):)?(?:"([^"]*)"|([^\s"]+))')
+
+
+def rank_key(rank: str) -> str:
+    """Ranks compare without case, spaces, hyphens, underscores or 『』."""
+    return re.sub(r"[\s_\-『』]", "", normalize(rank))
+
+
+def tag_key(tag: str) -> str:
+    return normalize(tag).strip()
+
+
+def _kind(value: str) -> str:
+    kind = _KINDS.get(normalize(value))
+    if kind is None:
+        raise QueryError(f"unknown record type: {value!r} (use case, visit or session)")
+    return kind
+
+
+def _ward(value: str) -> str:
+    from zebkb.domain.wards import WardError, resolve_ward
+
+    try:
+        return resolve_ward(value)
+    except WardError as e:
+        raise QueryError(str(e)) from None
+
+
+def _fiscal_year(value: str) -> int:
+    from zebkb.domain.dates import DateError, parse_fiscal_year
+
+    try:
+        return parse_fiscal_year(value)
+    except DateError as e:
+        raise QueryError(str(e).splitlines()[0]) from None
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse a user's query; raises QueryError with a one-line message."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})"
+        )
+    # Operators may be typed in full width (－, ＯＲ, ：, ＂); curly quotes act as quotes.
+    q = unicodedata.normalize("NFKC", text).translate({0x201C: '"', 0x201D: '"'})
+    if q.count('"') % 2:
+        raise QueryError('the query has an unbalanced quote (")')
+    parsed = ParsedQuery()
+    operands: list[tuple[bool, str | None, str, bool]] = []  # (negated, field, value, is_or)
+    for m in _TOKEN.finditer(q):
+        negated, name = m.group(1) == "-", m.group(2)
+        value = m.group(3) if m.group(3) is not None else m.group(4)
+        if name is None and m.group(4) is not None and not m.group(4).strip("-"):
+            continue  # a lone minus binds to nothing
+        if name is not None and name.lower() not in _FIELD_NAMES and name not in _FIELD_NAMES:
+            # "10:00" or "URL:" are text, not a field filter.
+            value = f"{name}:{value}"
+            name = None
+        if not negated and name is None and m.group(4) in ("OR", "|"):
+            operands.append((False, None, "", True))
+            continue
+        operands.append((negated, name, value, False))
+    if len(operands) > MAX_TERMS:
+        raise QueryError(f"the query has too many terms ({len(operands)}; at most {MAX_TERMS})")
+
+    pending_or = False
+    for negated, name, value, is_or in operands:
+        if is_or:
+            pending_or = bool(parsed.groups)
+            continue
+        joined = pending_or
+        pending_or = False
+        if name is not None:
+            kind = _FIELD_NAMES.get(name.lower(), _FIELD_NAMES.get(name))
+            if kind != "facility":
+                _add_filter(parsed, kind or "", value, negated)
+                continue
+            term = Term(normalize(value), facility_only=True)
+        else:
+            term = Term(normalize(value))
+        if not term.text:
+            continue
+        if negated:
+            parsed.negatives.append(term)
+        elif joined:
+            parsed.groups[-1] = (*parsed.groups[-1], term)
+        else:
+            parsed.groups.append((term,))
+    if not q.strip():
+        return parsed
+    if _is_empty(parsed):
+        raise QueryError(f"nothing to search for in {text.strip()[:40]!r}")
+    return parsed
+
+
+def _is_empty(p: ParsedQuery) -> bool:
+    return not (
+        p.groups
+        or p.negatives
+        or p.kinds
+        or p.wards
+        or p.ranks
+        or p.fiscal_years
+        or p.tags
+        or p.not_kinds
+        or p.not_wards
+        or p.not_ranks
+        or p.not_fiscal_years
+        or p.not_tags
+    )
+
+
+def _add_filter(parsed: ParsedQuery, kind: str, value: str, negated: bool) -> None:
+    value = value.strip()
+    if not value:
+        raise QueryError(f"the filter {kind}: needs a value")
+    if kind == "type":
+        (parsed.not_kinds if negated else parsed.kinds).add(_kind(value))
+    elif kind == "ward":
+        (parsed.not_wards if negated else parsed.wards).add(_ward(value))
+    elif kind == "rank":
+        (parsed.not_ranks if negated else parsed.ranks).add(rank_key(value))
+    elif kind == "fy":
+        (parsed.not_fiscal_years if negated else parsed.fiscal_years).add(_fiscal_year(value))
+    elif kind == "tag":
+        (parsed.not_tags if negated else parsed.tags).add(tag_key(value))

@@ -1,0 +1,167 @@
+"""The index's own SQLite file: each document's normalised text, facet values and originals.
+
+Whoosh only finds candidates; verification, scoring, facets and snippets read
+this file, which loads into memory in one query and updates one row at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from zebkb.search.documents import FACILITY, TITLE, IndexDoc
+from zebkb.search.normalize import FIELD_SEP, normalize
+from zebkb.search.query import rank_key, tag_key
+
+SIDE_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs (
+    uid TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ward TEXT NOT NULL,
+    rank TEXT,
+    fy INTEGER,
+    tags TEXT NOT NULL,
+    area REAL,
+    updated_at TEXT NOT NULL,
+    title_n TEXT NOT NULL,
+    facility_n TEXT NOT NULL,
+    text_n TEXT NOT NULL,
+    original TEXT NOT NULL
+);
+"""
+
+
+@dataclass(slots=True)
+class DocInfo:
+    """What search keeps in memory per document."""
+
+    uid: str
+    kind: str
+    ward: str
+    rank: str | None
+    rank_key: str
+    fiscal_year: int | None
+    tags: tuple[str, ...]
+    tag_keys: frozenset[str]
+    floor_area_m2: float | None
+    updated_at: str
+    title: str  # normalised
+    facility: str  # normalised
+    text: str  # normalised title, facility and every other field, FIELD_SEP between
+
+
+def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
+    """(title, facility, whole text) normalised; the whole text starts with the other two."""
+    title = normalize(doc.title)
+    facility = normalize(doc.fields.get(FACILITY, ""))
+    rest = [normalize(v) for k, v in doc.fields.items() if k not in (TITLE, FACILITY)]
+    return title, facility, FIELD_SEP.join([title, facility, *rest])
+
+
+def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str]) -> DocInfo:
+    return DocInfo(
+        uid=doc.uid,
+        kind=doc.kind,
+        ward=doc.ward,
+        rank=doc.rank,
+        rank_key=rank_key(doc.rank) if doc.rank else "",
+        fiscal_year=doc.fiscal_year,
+        tags=tuple(doc.tags),
+        tag_keys=frozenset(tag_key(t) for t in doc.tags),
+        floor_area_m2=doc.floor_area_m2,
+        updated_at=doc.updated_at,
+        title=parts[0],
+        facility=parts[1],
+        text=parts[2],
+    )
+
+
+class SideStore:
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        if not create and not path.is_file():
+            raise FileNotFoundError(f"missing {path.name}")
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        if create:
+            self.db.executescript(_SCHEMA)
+            self.set_meta("side_version", str(SIDE_VERSION))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    d.uid,
+                    d.kind,
+                    d.ward,
+                    d.rank,
+                    d.fiscal_year,
+                    json.dumps(list(d.tags), ensure_ascii=False),
+                    d.floor_area_m2,
+                    d.updated_at,
+                    info.title,
+                    info.facility,
+                    info.text,
+                    json.dumps({TITLE: d.title, **d.fields}, ensure_ascii=False),
+                )
+                for d, info in rows
+            ),
+        )
+
+    def delete_docs(self, uids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM docs WHERE uid = ?", ((u,) for u in uids))
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def load(self) -> Iterator[DocInfo]:
+        cur = self.db.execute(
+            "SELECT uid, kind, ward, rank, fy, tags, area, updated_at, title_n, facility_n, text_n"
+            " FROM docs"
+        )
+        for uid, kind, ward, rank, fy, tags, area, updated, title, facility, text in cur:
+            tag_list = tuple(json.loads(tags))
+            yield DocInfo(
+                uid,
+                kind,
+                ward,
+                rank,
+                rank_key(rank) if rank else "",
+                fy,
+                tag_list,
+                frozenset(tag_key(t) for t in tag_list),
+                area,
+                updated,
+                title,
+                facility,
+                text,
+            )
+
+    def originals(self, uids: list[str]) -> dict[str, dict[str, str]]:
+        result: dict[str, dict[str, str]] = {}
+        for i in range(0, len(uids), 500):
+            chunk = uids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for uid, original in self.db.execute(
+                f"SELECT uid, original FROM docs WHERE uid IN ({marks})", chunk
+            ):
+                result[uid] = json.loads(original)
+        return result

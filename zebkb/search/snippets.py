@@ -1,0 +1,121 @@
+"""The best fragment of a hit, cut from the original text with the matches in <b>…</b>."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from zebkb.search.normalize import normalize, normalize_with_map
+
+SNIPPET_CHARS = 120
+# Mapping offsets is per character in Python; long fields are searched line by line first.
+_MAP_LIMIT = 20_000
+_SPACES = re.compile(r"\s+")
+
+
+def _segments(text: str) -> list[str]:
+    """Candidate pieces of a field: each line, then each pair of neighbouring lines.
+
+    PDF text breaks lines inside words, and normalisation joins them again, so a
+    match may only appear in a pair of lines.
+    """
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    pairs = [a + "\n" + b for a, b in itertools.pairwise(lines)]
+    return lines + pairs
+
+
+def _find_segment(text: str, terms: Sequence[str]) -> str | None:
+    norm = normalize(text)
+    if not any(t in norm for t in terms):
+        return None
+    if len(text) <= _MAP_LIMIT:
+        return text
+    best, best_count = None, 0
+    for seg in _segments(text):
+        n = normalize(seg)
+        count = sum(1 for t in terms if t in n)
+        if count > best_count:
+            best, best_count = seg, count
+            if count == len(terms):
+                break
+    return best if best is not None else text[:_MAP_LIMIT]
+
+
+def _spans(segment: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
+    norm, origin = normalize_with_map(segment)
+    spans: list[tuple[int, int, str]] = []
+    for term in terms:
+        start = norm.find(term)
+        while start >= 0:
+            end_norm = start + len(term)
+            a = origin[start]
+            b = origin[end_norm - 1] + 1
+            while b < len(segment) and unicodedata.combining(segment[b]):
+                b += 1
+            spans.append((a, b, term))
+            start = norm.find(term, end_norm)
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for a, b, term in spans:
+        if merged and a <= merged[-1][1]:
+            pa, pb, pt = merged[-1]
+            merged[-1] = (pa, max(pb, b), pt)
+        else:
+            merged.append((a, b, term))
+    return merged
+
+
+def _window(spans: list[tuple[int, int, str]], size: int) -> tuple[int, int]:
+    """The window of `size` characters that holds the most distinct terms (earliest on ties)."""
+    best = (spans[0][0], -1)
+    for i, (a, _b, _t) in enumerate(spans):
+        seen = {t for s, _e, t in spans[i:] if s < a + size}
+        if len(seen) > best[1]:
+            best = (a, len(seen))
+    start = best[0]
+    return start, start + size
+
+
+def _tidy(text: str) -> str:
+    return html.escape(_SPACES.sub(" ", text), quote=False)
+
+
+def make_snippet(
+    fields: Mapping[str, str], terms: Sequence[str], *, size: int = SNIPPET_CHARS
+) -> str:
+    """HTML-escaped original text around the best matches of `terms` (normalised)."""
+    terms = [t for t in terms if t]
+    if terms:
+        for text in fields.values():
+            segment = _find_segment(text, terms)
+            if segment is None:
+                continue
+            spans = _spans(segment, terms)
+            if not spans:
+                continue
+            lead = size // 4
+            w_start, w_end = _window(spans, size)
+            start = max(0, w_start - lead)
+            end = min(len(segment), w_end - lead + (w_start - start))
+            end = max(end, min(len(segment), start + size))
+            out = ["…" if start > 0 else ""]
+            pos = start
+            for span_a, span_b, _t in spans:
+                if span_b <= start or span_a >= end:
+                    continue
+                a, b = max(span_a, start), min(span_b, end)
+                out.append(_tidy(segment[pos:a]))
+                out.append("<b>" + _tidy(segment[a:b]) + "</b>")
+                pos = b
+            out.append(_tidy(segment[pos:end]))
+            if end < len(segment):
+                out.append("…")
+            return "".join(out).strip()
+    for text in fields.values():
+        if text.strip():
+            head = text.strip()
+            return _tidy(head[:size]) + ("…" if len(head) > size else "")
+    return ""
