@@ -556,8 +556,10 @@ class _RecordReader:
         try:
             validate_record(data, strict=True, now=self.now)
         except RecordError as exc:
+            field_en = f"field {exc.field}: " if exc.field else ""
+            field_ja = f"項目 {exc.field}: " if exc.field else ""
             raise _record_problem(
-                n, uid, exc.message_en, getattr(exc, "message_ja", exc.message_en)
+                n, uid, field_en + exc.message_en, field_ja + exc.message_ja
             ) from None
         if uid in self.lines:
             raise _record_problem(
