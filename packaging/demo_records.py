@@ -63,12 +63,14 @@ SRC_SHINAGAWA_2022_12 = (
 SRC_ENV_ECOL = "https://www.env.go.jp/earth/zeb/case/new_12.html"
 SRC_NORDOT_ECOL = "https://nordot.app/1178491195168751816?c=427849843378390113"
 SRC_MHS_ECOL = "https://www.mhs.co.jp/news/12823/"
+SRC_CEEC_ECOL = "https://ceec.jp/certification_news/2023/04/18/20230421-2"
 SRC_KENTSU_SHINAGAWA = "https://old.kentsu.co.jp/webnews/view.asp?cd=220809500006&pub=1"
 SRC_MOTONISHI_VISIT = "https://motonishi.seikatsusha.me/blog/2023/05/18/4327"
 SRC_MOTONISHI_QUESTION = "https://motonishi.seikatsusha.me/blog/2023/07/06/4444/"
 SRC_ENV_240111 = "https://www.env.go.jp/earth/zeb/news/report_online_240111.html"
 SRC_ALL62 = "http://all62.jp/"
 SEED_FY2024 = "「ゼロカーボンシティ特別区に向けた取組について」（令和7年3月18日 環境課、令和6年度取組状況の報告）"
+SEED_WARDS_REPORT = "令和4年度調査研究報告書『「ゼロカーボンシティ特別区」に向けた取組みについて』"
 SEED_ALL62 = "オール東京62市区町村共同事業「みどり東京・温暖化防止プロジェクト」「平成25年度実施事業」について（資料3 平成24年度実施事業）"
 
 MONTH_ONLY = "（公表資料は年月のみのため、日付欄は月の1日で記録）"
@@ -252,7 +254,7 @@ def case_specs() -> list[dict[str, Any]]:
             "public": True,
             "body": (
                 "## 概要\n"
-                "立石駅北口地区第一種市街地再開発事業の東棟に入る新総合庁舎。"
+                "立石駅北口地区の再開発事業で建設される東棟に入る新総合庁舎。"
                 "**ZEB Ready の達成を目指している**（達成・認証ではないため、ランク欄は空欄）。"
                 "東棟は RC造一部S造、地下3階・地上14階、延床面積 41,485㎡"
                 "（区は床を取得する方式で、面積は建物全体）。"
@@ -262,7 +264,8 @@ def case_specs() -> list[dict[str, Any]]:
                 "ZEB Oriented（事務所等は 40%以上削減）の対象になりうる規模。\n"
                 "- 23区の本庁舎の延床面積の平均は 35,691㎡（令和4年度調査研究報告書）。\n\n"
                 "## 課題\n"
-                "- 設計値（BEI・削減率）は未公表。\n\n" + sources(SRC_KENSETSU_CHOSHA)
+                "- 設計値（BEI・削減率）は未公表。\n\n"
+                + sources(SRC_KENSETSU_CHOSHA, SEED_WARDS_REPORT)
             ),
         },
         {
@@ -454,6 +457,7 @@ def case_specs() -> list[dict[str, Any]]:
                     SRC_SHINAGAWA_2021,
                     SRC_ENV_ECOL,
                     SRC_MHS_ECOL,
+                    SRC_CEEC_ECOL,
                     SRC_NORDOT_ECOL,
                     SRC_KENTSU_SHINAGAWA,
                 )
@@ -749,8 +753,8 @@ def session_specs() -> list[dict[str, Any]]:
                 "   - 技術系職員を中心とした ZEB 勉強会、清和小学校の断熱改修、"
                 "「適応能」を生かした小学校の新築計画。\n"
                 "2. ディスカッション（進行: 東京大学大学院 前真之准教授）\n"
-                "   - 長野県・藤沢市などの発表者が、断熱ワークショップの効果検証とその見せ方、"
-                "経験を共有する場の必要性を挙げた。\n\n"
+                "   - 長野県の発表者が、経験を共有する場の必要性と、断熱ワークショップの効果検証"
+                "とその見せ方を今後の課題に挙げた。\n\n"
                 "関連事例: 清和小学校（断熱改修）、水元小学校（設計は類設計室、適応能を生かした"
                 "空調計画）。発表で水元小の名が挙がったかは出典の抜粋では未確認。\n\n"
                 + sources(SRC_MAELAB_KATSUSHIKA, SRC_MAELAB_DISCUSSION, SRC_TOKYOGAS_MIZUMOTO)
