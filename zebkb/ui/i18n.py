@@ -1,0 +1,99 @@
+"""Interface texts in Japanese (the default) and English, switchable at run time.
+
+Catalogs are flat JSON objects (key → text with ``{name}`` placeholders) in
+``assets/i18n/<lang>.json``. A widget that shows texts has a ``retranslate()``
+method that sets them all from ``translator.t(...)``; ``bind`` calls it once
+and again whenever the language changes, so switching never rebuilds a
+window and never loses what the user was typing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from zebkb.domain.fields import Field
+from zebkb.strictjson import loads
+
+log = logging.getLogger(__name__)
+
+LANGUAGES: tuple[str, ...] = ("ja", "en")
+DEFAULT_LANGUAGE = "ja"
+LANGUAGE_NAMES: Mapping[str, str] = {"ja": "日本語", "en": "English"}
+
+
+class Retranslatable(Protocol):
+    def retranslate(self) -> None: ...
+
+
+@cache
+def load_catalog(lang: str) -> Mapping[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language: {lang!r} (known: {', '.join(LANGUAGES)})")
+    raw = (files("zebkb.assets") / "i18n" / f"{lang}.json").read_text(encoding="utf-8")
+    data = loads(raw)
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ValueError(f"catalog {lang}.json must map text keys to texts")
+    return data
+
+
+class Translator(QObject):
+    """Looks texts up in the current language; tells widgets when it changes."""
+
+    languageChanged = Signal(str)
+
+    def __init__(self, lang: str = DEFAULT_LANGUAGE, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        self._catalog = load_catalog(self._lang)
+
+    @property
+    def language(self) -> str:
+        return self._lang
+
+    def set_language(self, lang: str) -> None:
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language: {lang!r} (known: {', '.join(LANGUAGES)})")
+        if lang == self._lang:
+            return
+        self._lang = lang
+        self._catalog = load_catalog(lang)
+        self.languageChanged.emit(lang)
+
+    def t(self, key: str, **fmt: Any) -> str:
+        """The text for ``key``; a missing key shows as itself rather than failing."""
+        template = self._catalog.get(key)
+        if template is None:
+            log.warning("no %s text for %r", self._lang, key)
+            return key
+        if not fmt:
+            return template
+        try:
+            return template.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            log.warning("text %r (%s) does not fit its arguments", key, self._lang)
+            return template
+
+    def field_label(self, field: Field) -> str:
+        """Record field labels are declared with the fields (domain/fields.py)."""
+        if self._lang == "ja":
+            return field.label_ja or field.name
+        return field.label_en or field.name
+
+
+def bind(translator: Translator, widget: Retranslatable) -> None:
+    """Set ``widget``'s texts now and after every language change."""
+    widget.retranslate()
+    if isinstance(widget, QObject):
+        # A bound slot of a QObject is disconnected by Qt when the widget is
+        # destroyed; a lambda would outlive it and call into a deleted object.
+        translator.languageChanged.connect(widget.retranslate)
+    else:
+        translator.languageChanged.connect(lambda _lang: widget.retranslate())
