@@ -1,0 +1,89 @@
+"""Byte-level mutations of valid bundles: the reader answers BundleError or a valid bundle, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import zebkb_bundle_kit as kit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zebkb.bundle.errors import BundleError
+from zebkb.bundle.reader import open_bundle
+from zebkb.bundle.writer import write_bundle
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bytes]]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    return folder, _seed_bundles(folder)
+
+
+def _seed_bundles(folder: Path) -> list[bytes]:
+    photo = bytes(range(256)) * 8
+    text = ("議事録 " * 200).encode()
+    records = [
+        kit.case(attachments=[kit.attachment_ref(photo)], body="本文" * 20),
+        kit.visit(attachments=[kit.attachment_ref(text, "m.txt", media_type="text/plain")]),
+        kit.session(),
+    ]
+    hand = kit.write(folder / "hand.zebkb", records=records, attachments=[photo, text])
+    files = folder / "files"
+    files.mkdir(exist_ok=True)
+    for blob in (photo, text):
+        (files / kit.sha(blob)).write_bytes(blob)
+    ours = write_bundle(
+        folder / "ours.zebkb",
+        records,
+        origin_ward=kit.KATSUSHIKA,
+        attachment_source=lambda sha: files / sha,
+    ).paths[0]
+    return [hand.read_bytes(), ours.read_bytes()]
+
+
+def _try(folder: Path, data: bytes, name: str) -> None:
+    path = folder / name
+    path.write_bytes(data)
+    message = None
+    try:
+        bundle = open_bundle(path, now=kit.NOW)
+    except BundleError as exc:
+        message = str(exc)
+    else:
+        bundle.close()
+    assert message is None or (message and "\n" not in message)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 1),
+    edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6),
+)
+def test_byte_mutations(seeds, seed: int, edits: list[tuple[int, int]]) -> None:
+    folder, originals = seeds
+    data = bytearray(originals[seed])
+    for position, value in edits:
+        data[position % len(data)] = value
+    _try(folder, bytes(data), "mutated.zebkb")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 1),
+    start=st.integers(0, 10**6),
+    length=st.integers(1, 64),
+    insert=st.binary(max_size=64),
+)
+def test_splices(seeds, seed: int, start: int, length: int, insert: bytes) -> None:
+    folder, originals = seeds
+    data = originals[seed]
+    at = start % len(data)
+    _try(folder, data[:at] + insert + data[at + length :], "spliced.zebkb")
+
+
+def test_every_truncation(seeds) -> None:
+    folder, originals = seeds
+    for data in originals:
+        for cut in range(0, len(data), 7):
+            _try(folder, data[:cut], "cut.zebkb")
