@@ -7,17 +7,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from zebkb_testing import FakeClock
 
 # Before anything can import Qt: tests never open a real window.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep tests away from the developer's own knowledge base.
 os.environ.pop("ZEBKB_DATA_DIR", None)
 
-JST = timezone(timedelta(hours=9))
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 
@@ -28,20 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = getattr(item, "fixturenames", ())
         if "qtbot" in fixtures or "qapp" in fixtures:
             item.add_marker(pytest.mark.gui)
-
-
-class FakeClock:
-    """An injectable clock that moves only when told to."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2025, 3, 18, 9, 0, tzinfo=JST)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now = self.now + timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture
@@ -89,24 +74,3 @@ def cli(tmp_path: Path):
 
     run.data_dir = data  # type: ignore[attr-defined]
     return run
-
-
-def case_record(**overrides: object) -> dict:
-    """A minimal valid case as a user would enter it."""
-    record = {
-        "type": "case",
-        "title": "葛飾区清掃事務所のZEB Ready化",
-        "ward": "131229",
-        "facility_name": "葛飾区清掃事務所",
-        "facility_type": "清掃事務所",
-        "building_use": "事務所等",
-        "project_type": "new",
-        "zeb_rank": "ZEB Ready",
-        "rank_status": "equivalent",
-        "reduction_excl_renewables_pct": 51,
-        "technologies": ["高断熱", "LED照明"],
-        "tags": ["清掃"],
-        "body": "## 工夫・留意点\n設計段階で一次エネルギー消費量を51%削減。",
-    }
-    record.update(overrides)
-    return record

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from zebkb.domain.canonical import parse_timestamp
@@ -185,7 +185,7 @@ class KnowledgeBase:
         kb = cls(path, clock=clock)
         try:
             migrate(kb.engine)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             kb.engine.dispose()
             raise database_error(path, exc) from None
         except Exception:
@@ -218,7 +218,7 @@ class KnowledgeBase:
                     state = int(txn.meta("change_seq") or 0) + 1
                     txn.set_meta("change_seq", str(state))
                 session.commit()
-            except OperationalError as exc:
+            except DatabaseError as exc:
                 session.rollback()
                 raise database_error(self.data_dir, exc) from None
             except BaseException:
@@ -403,7 +403,9 @@ class KnowledgeBase:
 
     def _prepare(self, txn: Txn, data: Mapping[str, Any], expected: int | None) -> dict:
         if not isinstance(data, Mapping):
-            raise RecordError("a record must be a JSON object", field=None, uid=None)
+            raise RecordError(
+                "a record must be a JSON object", "レコードは JSON オブジェクトで指定してください"
+            )
         clean = validate_record(data, strict=False)
         uid = clean.get("uid")
         current = txn.get(uid) if uid else None
@@ -412,6 +414,7 @@ class KnowledgeBase:
                 raise RecordError(
                     f"cannot change the type of a record from {current['type']} "
                     f"to {clean.get('type')}",
+                    f"記録の種別は変更できません({current['type']} → {clean.get('type')})",
                     field="type",
                     uid=uid,
                 )
@@ -420,6 +423,8 @@ class KnowledgeBase:
                 raise RecordError(
                     f"the record was changed elsewhere (now revision {latest}, "
                     f"you edited revision {expected}); reload it and edit again",
+                    f"他の場所で更新されています(現在 第{latest}版、編集元 第{expected}版)。"
+                    "開き直してから編集してください",
                     field="revision",
                     uid=uid,
                 )
@@ -445,6 +450,7 @@ class KnowledgeBase:
                 raise RecordError(
                     f"attachment {att.get('filename')} ({att['sha256'][:12]}…) is not in this "
                     "knowledge base; add the file itself",
+                    f"添付ファイル {att.get('filename')} がありません。ファイルを追加してください",
                     field="attachments",
                     uid=record.get("uid"),
                 )
@@ -489,7 +495,7 @@ class KnowledgeBase:
             try:
                 restored = validate_record(restored, strict=True)
             except RecordError as exc:
-                raise InputError(str(exc)) from None
+                raise InputError(str(exc), message_ja=exc.line_ja()) from None
             txn.put_current(restored, source="restore")
         return restored
 
@@ -628,7 +634,9 @@ class KnowledgeBase:
         state = self.change_state()
         try:
             index = self.index
-            if index.indexed_state() != state - 1:
+            indexed = index.indexed_state()
+            # A new, empty index is current for a database that was empty before this commit.
+            if indexed != state - 1 and not (indexed is None and state == 1):
                 return  # already behind: the next search or `reindex` rebuilds it whole
             docs = list(self.index_docs(uids))
             live = {d.uid for d in docs}
@@ -710,7 +718,8 @@ class KnowledgeBase:
         try:
             index = self.index
             problems.extend(f"search index: {p}" for p in index.problems())
-            if index.indexed_state() != self.change_state():
+            indexed = index.indexed_state()
+            if indexed is not None and indexed != self.change_state():
                 problems.append("search index: out of date with the database (run 'zebkb reindex')")
         except Exception as exc:  # a broken index is a finding, not a crash
             problems.append(f"search index: cannot be opened ({exc.__class__.__name__})")
@@ -770,7 +779,7 @@ def prepare_data_dir(path: Path) -> None:
         )
 
 
-def database_error(path: Path, exc: OperationalError) -> KnownError:
+def database_error(path: Path, exc: DatabaseError) -> KnownError:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in text or "busy" in text:
         return KnownError(

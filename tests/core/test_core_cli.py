@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import case_record
+from zebkb_testing import case_record
 
 
 def test_version_is_fast_path(cli):

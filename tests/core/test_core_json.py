@@ -21,7 +21,7 @@ from zebkb.domain.canonical import canonical_json, record_hash, version_key
         ('{"a": 1e999}', "finite"),
         ('{"a": 1, "a": 2}', "twice"),
         ('{"a": "\\ud800"}', "surrogate"),
-        ('{"a": 9007199254740993}', "2^53"),
+        ('{"a": 9007199254740993}', r"2\^53"),
         ("[" * 65 + "]" * 65, "nested"),
         ('{"a": "[[[[[[" }' + "x", "broken"),
         (b"\xff\xfe{}", "UTF-8"),

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import case_record
+from zebkb_testing import case_record
 
 from zebkb.domain.canonical import record_hash
 from zebkb.errors import InputError, KnownError, NotFoundError

@@ -1,0 +1,42 @@
+"""Helpers shared by the tests (importable because pytest puts tests/ on the path)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+JST = timezone(timedelta(hours=9))
+
+
+class FakeClock:
+    """An injectable clock that moves only when told to."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2025, 3, 18, 9, 0, tzinfo=JST)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+def case_record(**overrides: object) -> dict:
+    """A minimal valid case as a user would enter it."""
+    record = {
+        "type": "case",
+        "title": "葛飾区清掃事務所のZEB Ready化",
+        "ward": "131229",
+        "facility_name": "葛飾区清掃事務所",
+        "facility_type": "清掃事務所",
+        "building_use": "事務所等",
+        "project_type": "new",
+        "zeb_rank": "ZEB Ready",
+        "rank_status": "equivalent",
+        "reduction_excl_renewables_pct": 51,
+        "technologies": ["高断熱", "LED照明"],
+        "tags": ["清掃"],
+        "body": "## 工夫・留意点\n設計段階で一次エネルギー消費量を51%削減。",
+    }
+    record.update(overrides)
+    return record
