@@ -14,15 +14,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from zebkb.domain.wards import WARDS
+
 SEED_DIRS = (
     Path(os.environ.get("ZEBKB_SEED_DIR", "/work/shared/seeds")),
     Path(__file__).resolve().parent / "seeds",
 )
 
-WARD_CODES = (
-    "131016 131024 131032 131041 131059 131067 131075 131083 131091 131105 131113 131121 "
-    "131130 131148 131156 131164 131172 131181 131199 131202 131211 131229 131237"
-).split()
+WARD_CODES = tuple(w.code for w in WARDS)
 FACILITY_KINDS = ("清掃事務所", "図書館", "小学校", "中学校", "区民センター", "保育園", "庁舎")
 RANKS = ("ZEB", "Nearly ZEB", "ZEB Ready", "ZEB Oriented", None)
 TAGS = ("断熱", "太陽光発電", "地中熱", "BEMS", "LED照明", "見学会", "研修", "改修")
@@ -99,3 +98,10 @@ def make_records(count: int, *, seed: int = 2024, body_chars: int = 1000) -> lis
             record.update(held_on=day, organizer="特別区長会", venue=facility, speakers=[])
         records.append(record)
     return records
+
+
+def corpus_docs(count: int, *, seed: int = 2024) -> list[Any]:
+    """The records of `make_records` as search-index documents."""
+    from zebkb.search.documents import doc_from_record
+
+    return [doc_from_record(r) for r in make_records(count, seed=seed)]

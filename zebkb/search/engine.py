@@ -434,6 +434,14 @@ class SearchIndex:
 
     # ----- searching
 
+    def search_uids(self, query: str, *, filters: SearchFilters | None = None) -> list[str]:
+        """Every matching uid, best first, without snippets (for "select all" and tests)."""
+        parsed = parse_query(query)
+        with self._mutex:
+            snap = self._snapshot()
+            matches = _match(snap, parsed, filters or SearchFilters())
+            return [d.uid for _s, d in _rank(snap, parsed, matches, len(matches))]
+
     def search(
         self,
         query: str,
@@ -517,16 +525,8 @@ def _in(term: Term, d: DocInfo) -> bool:
     return term.text in (d.facility if term.facility_only else d.text)
 
 
-def _run(
-    snap: _Snapshot,
-    query: str,
-    *,
-    parsed: ParsedQuery,
-    filters: SearchFilters,
-    limit: int,
-    offset: int,
-    index: SearchIndex,
-) -> SearchResult:
+def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list[DocInfo]:
+    """Every document the query and filters select, verified against its text."""
     kinds = set(filters.kinds)
     wards = set(filters.wards)
     ranks = {rank_key(r) for r in filters.ranks}
@@ -581,19 +581,40 @@ def _run(
         if d is not None and keep(d):
             matches.append(d)
 
+    return matches
+
+
+def _rank(
+    snap: _Snapshot, parsed: ParsedQuery, matches: list[DocInfo], count: int
+) -> list[tuple[float, DocInfo]]:
+    """The best `count` matches: BM25F when there are terms, else newest first."""
+    terms = parsed.positive_terms
+    if not terms:
+        newest = heapq.nlargest(count, matches, key=lambda d: d.updated_at)
+        return [(0.0, d) for d in newest]
+    n = max(1, snap.n)
+    idf = {}
+    for t in terms:
+        df = min(_term_df(snap, t), n)
+        idf[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    scored = [(_score(snap, d, terms, idf), d) for d in matches]
+    return heapq.nlargest(count, scored, key=lambda s: (s[0], s[1].updated_at))
+
+
+def _run(
+    snap: _Snapshot,
+    query: str,
+    *,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    index: SearchIndex,
+) -> SearchResult:
+    matches = _match(snap, parsed, filters)
     facets = _facets(matches)
-    terms = [t for g in groups for t in g]
-    if terms:
-        idf = {}
-        n = max(1, snap.n)
-        for t in terms:
-            df = min(_term_df(snap, t), n)
-            idf[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        scored = [(_score(snap, d, terms, idf), d) for d in matches]
-        top = heapq.nlargest(offset + limit, scored, key=lambda s: (s[0], s[1].updated_at))
-    else:
-        newest = heapq.nlargest(offset + limit, matches, key=lambda d: d.updated_at)
-        top = [(0.0, d) for d in newest]
+    terms = parsed.positive_terms
+    top = _rank(snap, parsed, matches, offset + limit)
     page = top[offset : offset + limit]
     originals = snap.side.originals([d.uid for _s, d in page])
     snippet_terms = sorted({t.text for t in terms}, key=len, reverse=True)

@@ -1,0 +1,67 @@
+"""Analysis: what normalisation does to pasted PDF text and to queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from zebkb.search.normalize import grams, normalize, normalize_with_map, query_grams
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＺＥＢ化", "zeb化"),  # full width, case
+        ("ｾﾞﾛｶｰﾎﾞﾝ", "ゼロカーボン"),  # half-width katakana with voiced marks
+        ("ＣＯ２排出量", "co2排出量"),
+        ("CO₂", "co2"),  # subscript digit
+        ("延床面積1,000㎡", "延床面積1,000m2"),
+        ("特別区環境主管部⻑会", "特別区環境主管部長会"),  # CJK radical supplement
+        ("区⺠施設", "区民施設"),
+        ("⻄新井", "西新井"),
+        ("⾦融機関", "金融機関"),  # Kangxi radicals, folded by NFKC
+        ("電⼒", "電力"),
+        ("特 別 区 長 会", "特別区長会"),  # spaces inside Japanese words
+        ("ゼロカ ーボンシティ", "ゼロカーボンシティ"),
+        ("大規模\n\nな自然災害", "大規模な自然災害"),
+        ("２ ０ ５ ０ 年", "2050年"),  # letter-spaced digits
+        ("平成 25 年度", "平成25年度"),
+        ("ZEB  Ready", "zeb ready"),  # Latin words keep one space
+        ("ZEB\nReady", "zeb ready"),
+        ("  前後の空白  ", "前後の空白"),
+        ("ソフト\u00adハイフン\u200bゼロ幅", "ソフトハイフンゼロ幅"),
+        ("ＢＥＩ０．４５", "bei0.45"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "２ ０ ５ ０ 年「 ゼロカ ーボンシティ 特別区」",
+        "再⽣可能エネルギー電⼒の利⽤ ｶﾞｽ ＺＥＢ  Ready\n\n部⻑会",
+        "(仮称)北品川高齢者多世代交流支援施設 ＣＯ２ 51 %",
+    ],
+)
+def test_map_version_gives_same_text_and_valid_offsets(raw: str) -> None:
+    text, origin = normalize_with_map(raw)
+    assert text == normalize(raw)
+    assert len(origin) == len(text)
+    assert origin == sorted(origin)
+    assert all(0 <= i < len(raw) for i in origin)
+    # Each output character comes from a source character that normalises to it.
+    for ch, i in zip(text, origin, strict=True):
+        if ch != " ":
+            assert ch in normalize(raw[i : i + 2]) or ch in normalize(raw[i])
+
+
+def test_grams_are_bigrams_of_each_word_run() -> None:
+    assert grams("省エネ、区") == ["省エ", "エネ", "区"]
+    assert query_grams("区") == []
+    assert query_grams("zeb化") == ["ze", "eb", "b化"]
+    # Every bigram of a query that occurs in a text is a bigram of that text.
+    text = normalize("区有施設のＺＥＢ化の事例共有")
+    for sub in ("zeb化", "施設のz", "事例共有"):
+        assert sub in text
+        assert set(query_grams(sub)) <= set(grams(text))
