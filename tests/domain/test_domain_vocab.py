@@ -121,3 +121,19 @@ def test_label_of_none_and_unknown_vocabulary() -> None:
     assert label("session_kind", None) == ""
     with pytest.raises(KeyError, match="colour"):
         label("colour", "red")
+
+
+def test_domain_package_is_pure_python() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, zebkb.domain.wards, zebkb.domain.dates, zebkb.domain.vocab, "
+        "zebkb.domain.ranks, zebkb.domain.validate\n"
+        "heavy = [m for m in ('PySide6', 'sqlmodel', 'sqlalchemy', 'whoosh') if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -414,21 +414,10 @@ class _Checker:
     # The record ---------------------------------------------------------
 
     def value(self, f: Field, value: Any) -> Any:
-        handlers: dict[FieldType, Callable[[Field, Any], Any]] = {
-            FieldType.STRING: self.string,
-            FieldType.TEXT: self.text,
-            FieldType.INTEGER: self.integer,
-            FieldType.NUMBER: self.number,
-            FieldType.BOOLEAN: self.boolean,
-            FieldType.DATE: self.date,
-            FieldType.TIMESTAMP: self.timestamp,
-            FieldType.WARD: self.ward,
-            FieldType.UID: lambda fld, v: self.uid_value(fld.name, v),
-            FieldType.STRING_LIST: self.string_list,
-            FieldType.UID_LIST: self.uid_list,
-            FieldType.ATTACHMENTS: self.attachments,
-        }
-        return handlers[f.type](f, value)
+        return getattr(self, _HANDLERS[f.type])(f, value)
+
+    def uid_field(self, f: Field, value: Any) -> str:
+        return self.uid_value(f.name, value)
 
     def run(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.data)
@@ -488,6 +477,23 @@ class _Checker:
                 " check the sending computer's clock",
                 f"24時間以上先の日時です({out['updated_at']})。送信元のパソコンの時計を確認してください",
             )
+
+
+# One method per field type, by name, so the table is built once.
+_HANDLERS: dict[FieldType, str] = {
+    FieldType.STRING: "string",
+    FieldType.TEXT: "text",
+    FieldType.INTEGER: "integer",
+    FieldType.NUMBER: "number",
+    FieldType.BOOLEAN: "boolean",
+    FieldType.DATE: "date",
+    FieldType.TIMESTAMP: "timestamp",
+    FieldType.WARD: "ward",
+    FieldType.UID: "uid_field",
+    FieldType.STRING_LIST: "string_list",
+    FieldType.UID_LIST: "uid_list",
+    FieldType.ATTACHMENTS: "attachments",
+}
 
 
 def validate_record(
