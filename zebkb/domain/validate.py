@@ -19,6 +19,7 @@ from zebkb.domain.canonical import normalise_numbers, parse_timestamp
 from zebkb.domain.dates import DateError, parse_date, parse_iso_date
 from zebkb.domain.fields import (
     ASSIGNED_FIELDS,
+    COMMON_FIELDS,
     TOMBSTONE_FIELDS,
     Field,
     FieldType,
@@ -110,6 +111,7 @@ class RecordError(ValueError):
         return ": ".join(parts)
 
 
+_TYPE_FIELD: Field = next(f for f in COMMON_FIELDS if f.name == "type")
 _FIELD_LABELS_JA: dict[str, str] = {
     f.name: f.label_ja for kind in Kind for f in fields_for(kind) if f.label_ja
 }
@@ -421,7 +423,7 @@ class _Checker:
 
     def run(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.data)
-        type_field = fields_for(Kind.CASE)[1]
+        type_field = _TYPE_FIELD
         raw_type = self.data.get("type")
         if raw_type is None:
             raise self.fail(
