@@ -1,0 +1,672 @@
+"""Export and import between wards on a KnowledgeBase: plans, merges, conflicts, undo.
+
+Import runs in three steps: ``plan_import`` checks the whole bundle and works
+out each record's action without writing; ``apply_import`` streams the
+attachment files into the store, then merges every record in one transaction
+(the index follows the commit). Nothing a merge loses is dropped: losing
+versions stay in history, conflicts are listed until settled, and an import
+can be undone from its log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, select
+
+from zebkb.bundle.errors import BundleError
+from zebkb.bundle.merge import Action, FieldChange, decide, field_changes
+from zebkb.bundle.reader import Bundle, open_bundle
+from zebkb.bundle.signature import Signer
+from zebkb.bundle.writer import PartInfo, write_bundle
+from zebkb.domain.canonical import parse_timestamp, record_hash
+from zebkb.domain.wards import ward_name
+from zebkb.errors import KnownError, NotFoundError
+from zebkb.store import records as store
+from zebkb.store.models import (
+    BlobRow,
+    ConflictRow,
+    HistoryRow,
+    ImportChange,
+    ImportLog,
+    PeerExport,
+    RecordRow,
+)
+
+if TYPE_CHECKING:
+    from zebkb.service import KnowledgeBase, Txn
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+# (base64 public key, origin ward) -> is this key trusted for that ward?
+Trust = Callable[[str, str], bool]
+
+
+class ImportCancelled(Exception):
+    """The caller cancelled; nothing was changed."""
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportResult:
+    parts: list[PartInfo]
+    records: int
+    attachments: int
+    series: str | None
+    oversize: list[tuple[str, int]]
+    omitted: list[tuple[str, str]]
+    peer: str | None = None
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p.path for p in self.parts]
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _current_versions(session: Session) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every current version with the local time it became current here."""
+    stmt = (
+        select(HistoryRow.record_json, HistoryRow.saved_at)
+        .join(RecordRow, RecordRow.uid == HistoryRow.uid)  # type: ignore[arg-type]
+        .where(RecordRow.hash == HistoryRow.hash)
+        .order_by(RecordRow.type, RecordRow.uid)  # type: ignore[arg-type]
+    )
+    for text, saved_at in session.exec(stmt):
+        yield json.loads(text), saved_at
+
+
+def export_bundle(
+    kb: KnowledgeBase,
+    dest: str | Path,
+    *,
+    since: str | datetime | None = None,
+    peer: str | None = None,
+    uids: Iterable[str] | None = None,
+    max_size: int | None = None,
+    include_attachments: bool = True,
+    signer: Signer | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ExportResult:
+    """Write a full, delta (``since`` or ``peer``) or chosen-records (``uids``) export.
+
+    "Changed after" means the version became current here after that time
+    (a local edit or an import), so a record received late from a third ward
+    still reaches the next delta even if its ``updated_at`` is older.
+    """
+    home = kb.home_ward
+    if home is None:
+        raise KnownError(
+            "this knowledge base has no home ward yet; set it with 'zebkb init --ward WARD'",
+            message_ja="ホーム区が未設定です(zebkb init --ward 葛飾区 のように設定してください)",
+        )
+    started = kb.clock()
+    cutoff = _since_instant(since)
+    with Session(kb.engine) as session:
+        if peer is not None:
+            row = session.get(PeerExport, peer)
+            if row is not None:
+                peer_cutoff = parse_timestamp(row.last_export_at)
+                cutoff = max(cutoff, peer_cutoff) if cutoff else peer_cutoff
+        if uids is not None:
+            wanted = list(dict.fromkeys(uids))
+            records = []
+            for uid in wanted:
+                record = store.get_record(session, uid)
+                if record is None:
+                    raise NotFoundError(
+                        f"no record with uid {uid}", message_ja=f"UID {uid} の記録はありません"
+                    )
+                records.append(record)
+        else:
+            records = [
+                record
+                for record, saved_at in _current_versions(session)
+                if cutoff is None or parse_timestamp(saved_at) > cutoff
+            ]
+    result = write_bundle(
+        dest,
+        records,
+        origin_ward=home,
+        origin_name=_ward_label(home),
+        attachment_source=kb.attachment_path,
+        include_attachments=include_attachments,
+        since=_timestamp(cutoff) if cutoff else None,
+        max_size=max_size,
+        signer=signer,
+        created_at=_timestamp(started),
+        progress=progress,
+        cancel=cancel,
+    )
+    with kb.transaction() as txn:
+        for record in records:
+            txn.set_agreed_hash(record["uid"], record_hash(record))
+        if peer is not None:
+            row = txn.session.get(PeerExport, peer) or PeerExport(
+                peer=peer, last_export_at="", last_bundle_id=""
+            )
+            row.last_export_at = _timestamp(started)
+            row.last_bundle_id = result.parts[-1].bundle_id
+            txn.session.add(row)
+    return ExportResult(
+        parts=result.parts,
+        records=len(records),
+        attachments=sum(p.attachments for p in result.parts),
+        series=result.series,
+        oversize=result.oversize,
+        omitted=result.omitted,
+        peer=peer,
+    )
+
+
+def _since_instant(since: str | datetime | None) -> datetime | None:
+    if since is None or isinstance(since, datetime):
+        return since
+    try:
+        return parse_timestamp(since)
+    except ValueError:
+        raise BundleError(
+            f"--since {since!r} is not a timestamp with offset (e.g. 2025-03-01T00:00:00+09:00)",
+            message_ja=f"--since {since!r} はタイムゾーン付きの日時ではありません",
+        ) from None
+
+
+def _ward_label(code: str) -> str | None:
+    try:
+        return ward_name(code)
+    except ValueError:
+        return None
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RecordPlan:
+    uid: str
+    type: str
+    title: str
+    action: Action
+    conflict: bool
+    incoming: dict[str, Any]
+    local: dict[str, Any] | None
+    changes: list[FieldChange] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "type": self.type,
+            "title": self.title,
+            "action": self.action.value,
+            "conflict": self.conflict,
+        }
+
+
+@dataclass
+class ImportPlan:
+    bundle: Bundle
+    signature: str  # verified, untrusted or unsigned
+    items: list[RecordPlan]
+    previously_imported: bool
+
+    @property
+    def bundle_id(self) -> str:
+        return self.bundle.manifest.bundle_id
+
+    def counts(self) -> dict[str, int]:
+        counts = {a.value: 0 for a in Action}
+        for item in self.items:
+            counts[item.action.value] += 1
+        counts["conflicts"] = sum(1 for i in self.items if i.conflict)
+        return counts
+
+    def summary(self) -> dict[str, Any]:
+        """The shape of ``zebkb import --json`` (cli.md)."""
+        manifest = self.bundle.manifest
+        out: dict[str, Any] = {
+            "bundle_id": manifest.bundle_id,
+            "origin": manifest.origin_ward,
+            "signature": self.signature,
+        }
+        out.update(self.counts())
+        if manifest.series is not None:
+            out.update(series=manifest.series, part=manifest.part, parts=manifest.parts)
+        out["records"] = [i.as_json() for i in self.items]
+        return out
+
+    def close(self) -> None:
+        self.bundle.close()
+
+
+@dataclass
+class ImportSummary:
+    plan: ImportPlan
+    files_added: int
+    dry_run: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return self.plan.summary()
+
+
+def _signature_status(bundle: Bundle, trust: Trust | None) -> str:
+    if bundle.signature is None:
+        return "unsigned"
+    if trust is not None and trust(bundle.signature.public_key, bundle.manifest.origin_ward):
+        return "verified"
+    return "untrusted"
+
+
+def _title(incoming: dict[str, Any], local: dict[str, Any] | None) -> str:
+    title = incoming.get("title") or (local or {}).get("title") or ""
+    return str(title)
+
+
+def _decide_all(
+    get: Callable[[str], dict[str, Any] | None],
+    agreed: Callable[[str], str | None],
+    bundle: Bundle,
+    with_changes: bool,
+) -> list[RecordPlan]:
+    items = []
+    for record in bundle.records:
+        uid = record["uid"]
+        local = get(uid)
+        if local is not None and local.get("type") != record["type"]:
+            raise BundleError(
+                f"records.jsonl line {bundle.record_lines[uid]} (uid {uid}): this uid is a "
+                f"{local['type']} here, the bundle calls it a {record['type']}",
+                message_ja=f"records.jsonl {bundle.record_lines[uid]} 行目 (uid {uid}): "
+                f"この uid はこちらでは {local['type']} ですがバンドルでは {record['type']} です",
+                uid=uid,
+            )
+        decision = decide(local, record, agreed(uid))
+        changes = []
+        if with_changes and decision.action is not Action.UNCHANGED:
+            changes = field_changes(local, record)
+        items.append(
+            RecordPlan(
+                uid=uid,
+                type=record["type"],
+                title=_title(record, local),
+                action=decision.action,
+                conflict=decision.conflict,
+                incoming=record,
+                local=local,
+                changes=changes,
+            )
+        )
+    return items
+
+
+def plan_import(kb: KnowledgeBase, path: str | Path, *, trust: Trust | None = None) -> ImportPlan:
+    """Check the whole bundle and work out every record's action; nothing is written.
+
+    The plan holds the bundle open (attachments stream from it on apply);
+    close it with ``plan.close()`` when not applying.
+    """
+    bundle = open_bundle(path, now=kb.clock())
+    try:
+        with Session(kb.engine) as session:
+
+            def agreed(uid: str) -> str | None:
+                row = session.get(RecordRow, uid)
+                return None if row is None else row.agreed_hash
+
+            items = _decide_all(
+                lambda uid: store.get_record(session, uid), agreed, bundle, with_changes=True
+            )
+            log = session.get(ImportLog, bundle.manifest.bundle_id)
+            previously = log is not None and log.undone_at is None
+    except BaseException:
+        bundle.close()
+        raise
+    return ImportPlan(
+        bundle=bundle,
+        signature=_signature_status(bundle, trust),
+        items=items,
+        previously_imported=previously,
+    )
+
+
+def _needed_files(plan: ImportPlan) -> dict[str, int]:
+    wanted: dict[str, int] = {}
+    for record in plan.bundle.records:
+        for att in record.get("attachments") or ():
+            sha = att["sha256"]
+            if sha in plan.bundle.attachments:
+                wanted[sha] = plan.bundle.attachments[sha]
+    return wanted
+
+
+def apply_import(
+    kb: KnowledgeBase,
+    plan: ImportPlan,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportSummary:
+    """Merge a planned bundle: attachment files first, then one transaction for the records.
+
+    Decisions are taken again inside the transaction, so a record edited
+    since the plan was shown is merged against its latest version. On any
+    failure the files this import added are removed and nothing else changed.
+    """
+    bundle = plan.bundle
+    needed = {sha: size for sha, size in _needed_files(plan).items() if not kb.files.has(sha)}
+    total = len(needed) + len(bundle.records)
+    added_files: list[str] = []
+    try:
+        for done, (sha, size) in enumerate(needed.items(), start=1):
+            if cancel is not None and cancel():
+                raise ImportCancelled
+            with bundle.open_attachment(sha) as stream:
+                kb.files.put_stream(stream, sha, size)
+            added_files.append(sha)
+            if progress is not None:
+                progress(done, total)
+        if cancel is not None and cancel():
+            raise ImportCancelled
+        with kb.transaction() as txn:
+            items = _merge(kb, txn, plan, needed)
+    except BaseException:
+        for sha in added_files:
+            with contextlib.suppress(OSError):
+                kb.files.path(sha).unlink()
+        raise
+    if progress is not None:
+        progress(total, total)
+    plan.items = items
+    return ImportSummary(plan=plan, files_added=len(added_files))
+
+
+def _merge(
+    kb: KnowledgeBase, txn: Txn, plan: ImportPlan, stored: dict[str, int]
+) -> list[RecordPlan]:
+    bundle = plan.bundle
+    bundle_id = bundle.manifest.bundle_id
+    session = txn.session
+    items = _decide_all(txn.get, txn.agreed_hash, bundle, with_changes=False)
+    previous_agreed: dict[str, str | None] = {}
+    changes: list[ImportChange] = []
+    for item in items:
+        uid = item.uid
+        previous_agreed[uid] = txn.agreed_hash(uid)
+        incoming_hash = record_hash(item.incoming)
+        if item.action in (Action.ADDED, Action.UPDATED, Action.DELETED):
+            before = record_hash(item.local) if item.local is not None else None
+            txn.put_current(item.incoming, source="import", bundle_id=bundle_id)
+            changes.append(
+                ImportChange(
+                    bundle_id=bundle_id, uid=uid, before_hash=before, after_hash=incoming_hash
+                )
+            )
+        elif item.action is Action.KEPT:
+            # The incoming version lost: keep it in history so it can be restored.
+            txn.put_history(item.incoming, source="import-lost", bundle_id=bundle_id)
+        txn.set_agreed_hash(uid, incoming_hash)
+        if item.conflict:
+            local_hash = record_hash(item.local) if item.local is not None else ""
+            _note_conflict(txn, uid, local_hash, incoming_hash, bundle_id)
+    for sha, size in stored.items():
+        if session.get(BlobRow, sha) is None:
+            session.add(BlobRow(sha256=sha, size=size, stored_at=txn.saved_at))
+    counts = {a.value: 0 for a in Action}
+    for item in items:
+        counts[item.action.value] += 1
+    summary = json.dumps(
+        {
+            "counts": counts,
+            "conflicts": sum(1 for i in items if i.conflict),
+            "agreed_before": previous_agreed,
+        },
+        ensure_ascii=False,
+    )
+    log = session.get(ImportLog, bundle_id)
+    if log is None:
+        log = ImportLog(
+            bundle_id=bundle_id,
+            imported_at=txn.saved_at,
+            origin=bundle.manifest.origin_ward,
+            file_name=bundle.path.name,
+            summary_json=summary,
+        )
+    elif log.undone_at is not None or changes:
+        # Imported before: after an undo, or when records moved on since, this import's
+        # changes replace the old ones for the same records.
+        touched = {c.uid for c in changes}
+        stale = session.exec(select(ImportChange).where(ImportChange.bundle_id == bundle_id))
+        for old in stale:
+            if log.undone_at is not None or old.uid in touched:
+                session.delete(old)
+        log.imported_at = txn.saved_at
+        log.file_name = bundle.path.name
+        log.undone_at = None
+        log.summary_json = summary
+    else:
+        return items  # the same bundle again, and nothing changed: nothing to note
+    session.add(log)
+    session.flush()
+    for change in changes:
+        session.add(change)
+    return items
+
+
+def _note_conflict(txn: Txn, uid: str, local_hash: str, incoming_hash: str, bundle_id: str) -> None:
+    pair = {local_hash, incoming_hash}
+    for row in txn.session.exec(
+        select(ConflictRow).where(ConflictRow.uid == uid, ConflictRow.settled_at == None)  # noqa: E711
+    ):
+        if {row.local_hash, row.incoming_hash} == pair:
+            return
+    txn.session.add(
+        ConflictRow(
+            uid=uid,
+            local_hash=local_hash,
+            incoming_hash=incoming_hash,
+            bundle_id=bundle_id,
+            detected_at=txn.saved_at,
+        )
+    )
+
+
+def import_bundle(
+    kb: KnowledgeBase,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    trust: Trust | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportSummary:
+    """Plan and (unless ``dry_run``) apply one bundle."""
+    plan = plan_import(kb, path, trust=trust)
+    try:
+        if dry_run:
+            return ImportSummary(plan=plan, files_added=0, dry_run=True)
+        return apply_import(kb, plan, progress=progress, cancel=cancel)
+    finally:
+        plan.close()
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    id: int
+    uid: str
+    title: str
+    type: str
+    local: dict[str, Any] | None  # the version that was current here when it arrived
+    incoming: dict[str, Any] | None
+    current_hash: str
+    bundle_id: str | None
+    detected_at: str
+
+    def as_json(self) -> dict[str, Any]:
+        def brief(v: dict[str, Any] | None) -> dict[str, Any] | None:
+            if v is None:
+                return None
+            return {
+                "revision": v.get("revision"),
+                "updated_at": v.get("updated_at"),
+                "hash": record_hash(v),
+                "title": v.get("title"),
+                "deleted": bool(v.get("deleted", False)),
+                "current": record_hash(v) == self.current_hash,
+            }
+
+        return {
+            "uid": self.uid,
+            "type": self.type,
+            "title": self.title,
+            "bundle_id": self.bundle_id,
+            "detected_at": self.detected_at,
+            "local": brief(self.local),
+            "incoming": brief(self.incoming),
+        }
+
+
+def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
+    """Records edited on both sides and not yet settled, oldest first."""
+    out = []
+    with Session(kb.engine) as session:
+        rows = session.exec(
+            select(ConflictRow)
+            .where(ConflictRow.settled_at == None)  # noqa: E711
+            .order_by(ConflictRow.id)  # type: ignore[arg-type]
+        ).all()
+        for row in rows:
+            record = session.get(RecordRow, row.uid)
+            if record is None:
+                continue
+            local = store.get_version(session, uid=row.uid, digest=row.local_hash)
+            incoming = store.get_version(session, uid=row.uid, digest=row.incoming_hash)
+            out.append(
+                Conflict(
+                    id=row.id or 0,
+                    uid=row.uid,
+                    title=record.title or (local or incoming or {}).get("title") or "",
+                    type=record.type,
+                    local=local,
+                    incoming=incoming,
+                    current_hash=record.hash,
+                    bundle_id=row.bundle_id,
+                    detected_at=row.detected_at,
+                )
+            )
+    return out
+
+
+def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -> dict[str, Any]:
+    """Settle a record's conflict: ``"local"``, ``"incoming"`` or a merged record.
+
+    A choice that is not the current version becomes a new revision (so it
+    wins at every ward on the next exchange); the losing versions stay in
+    history. Returns the current record afterwards.
+    """
+    open_conflicts = [c for c in list_conflicts(kb) if c.uid == uid]
+    if not open_conflicts:
+        raise NotFoundError(
+            f"record {uid} has no open conflict", message_ja=f"UID {uid} に未解決の競合はありません"
+        )
+    latest = open_conflicts[-1]
+    if isinstance(choice, dict):
+        current = kb.require(uid)
+        merged = {**choice, "uid": uid, "type": current["type"]}
+        result = kb.save(merged, expected_revision=current["revision"])
+    elif choice in ("local", "incoming"):
+        chosen = latest.local if choice == "local" else latest.incoming
+        if chosen is None:
+            raise NotFoundError(f"the {choice} version of {uid} is no longer in history")
+        digest = record_hash(chosen)
+        result = kb.require(uid) if digest == latest.current_hash else kb.restore(uid, digest)
+    else:
+        raise ValueError(f"choice must be 'local', 'incoming' or a record, not {choice!r}")
+    settled = record_hash(result)
+    with kb.transaction() as txn:
+        for row in txn.session.exec(
+            select(ConflictRow).where(ConflictRow.uid == uid, ConflictRow.settled_at == None)  # noqa: E711
+        ):
+            row.settled_at = txn.saved_at
+            row.settled_hash = settled
+            txn.session.add(row)
+    return result
+
+
+# -- undo ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class UndoResult:
+    bundle_id: str
+    restored: list[str]  # uids put back to their version before the import
+    removed: list[str]  # uids the import had added, taken out again
+    skipped: list[str]  # uids changed again since the import, left as they are
+
+
+def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
+    """Put every record an import changed back as it was, in one transaction.
+
+    A record changed again after the import (a later edit or import) is left
+    as it is and reported, so undo never throws away newer work. Every
+    version stays in history.
+    """
+    result = UndoResult(bundle_id=bundle_id, restored=[], removed=[], skipped=[])
+    with kb.transaction() as txn:
+        session = txn.session
+        log = session.get(ImportLog, bundle_id)
+        if log is None:
+            raise NotFoundError(
+                f"no import with bundle id {bundle_id}",
+                message_ja=f"バンドルID {bundle_id} の取り込み記録はありません",
+            )
+        if log.undone_at is not None:
+            raise KnownError(
+                f"the import of {bundle_id} was already undone at {log.undone_at}",
+                message_ja=f"バンドル {bundle_id} の取り込みは取り消し済みです",
+            )
+        agreed_before = json.loads(log.summary_json or "{}").get("agreed_before", {})
+        changes = session.exec(
+            select(ImportChange).where(ImportChange.bundle_id == bundle_id)
+        ).all()
+        for change in changes:
+            row = session.get(RecordRow, change.uid)
+            if row is None or row.hash != change.after_hash:
+                result.skipped.append(change.uid)
+                continue
+            if change.before_hash is None:
+                # The import brought this record: without it, the record was not here.
+                session.delete(row)
+                session.flush()
+                txn.touched.add(change.uid)
+                result.removed.append(change.uid)
+                continue
+            before = store.get_version(session, uid=change.uid, digest=change.before_hash)
+            if before is None:
+                result.skipped.append(change.uid)
+                continue
+            txn.put_current(before, source="undo-import", bundle_id=bundle_id)
+            txn.set_agreed_hash(change.uid, agreed_before.get(change.uid))
+            result.restored.append(change.uid)
+        for conflict in session.exec(
+            select(ConflictRow).where(
+                ConflictRow.bundle_id == bundle_id,
+                ConflictRow.settled_at == None,  # noqa: E711
+            )
+        ):
+            session.delete(conflict)
+        log.undone_at = txn.saved_at
+        session.add(log)
+    return result
