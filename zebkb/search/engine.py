@@ -11,6 +11,7 @@ a cancelled or killed rebuild leaves the old index untouched.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import logging
 import math
@@ -18,8 +19,10 @@ import os
 import shutil
 import threading
 import time
+import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -230,40 +233,60 @@ class SearchIndex:
         self._mutex = threading.RLock()
         self._snap: _Snapshot | None = None
         self._current: str | None = None
+        self._lock_depth = 0
         self._open()
 
     # ----- opening and recovery
 
-    def _lock(self) -> WriteLock:
-        return WriteLock(self.index_dir / LOCK)
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """The write lock; re-entrant within this object (rebuild may reopen, reopen may create)."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with WriteLock(self.index_dir / LOCK):
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
 
     def _open(self) -> None:
         name = _read_current(self.index_dir)
         if name is not None:
-            try:
-                self._snap = _Snapshot(self.index_dir / name)
-                self._current = name
+            if self._try_open(name):
                 return
-            except Exception as e:
-                log.warning("search index %s could not be opened: %s", name, e)
-                self._set_aside(name, e)
         elif (self.index_dir / CURRENT).exists():
             self._set_aside(None, ValueError("unreadable CURRENT file"))
         with self._lock():
             # Another process may have created it while we waited for the lock.
             name = _read_current(self.index_dir)
-            if name is not None and (self.index_dir / name).is_dir():
-                try:
-                    self._snap = _Snapshot(self.index_dir / name)
-                    self._current = name
-                    return
-                except Exception as e:
-                    self._set_aside(name, e)
+            if name is not None and (self.index_dir / name).is_dir() and self._try_open(name):
+                return
             name, side, _ix = _create_generation(self.index_dir, None)
             side.close()
             _write_current(self.index_dir, name)
         self._snap = _Snapshot(self.index_dir / name)
         self._current = name
+
+    def _try_open(self, name: str) -> bool:
+        # Whoosh leaves the table-of-contents file open when it fails to load;
+        # those leaked files are closed here, quietly, rather than at random later.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                self._snap = _Snapshot(self.index_dir / name)
+                self._current = name
+                return True
+            except Exception as e:
+                log.warning("search index %s could not be opened: %s", name, str(e))
+                self._set_aside(name, e)
+            gc.collect()
+        return False
 
     def _set_aside(self, name: str | None, error: BaseException) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")

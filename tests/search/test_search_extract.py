@@ -1,0 +1,106 @@
+"""Attachment text: PDF, plain text and Markdown, bounded; anything hostile gives ""."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from zebkb.search.extract import ExtractLimits, extract_text
+
+
+def _pdf(path: Path, pages: list[str]) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for text in pages:
+        c.drawString(72, 720, text)
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_pdf_text(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path / "a.pdf", ["ZEB Ready handout", "second page BEI 0.45"])
+    text = extract_text(pdf, "application/pdf")
+    assert "ZEB Ready handout" in text
+    assert "BEI 0.45" in text
+
+
+def test_pdf_page_and_char_limits(tmp_path: Path) -> None:
+    pdf = _pdf(tmp_path / "b.pdf", [f"page number {i}" for i in range(10)])
+    text = extract_text(pdf, "application/pdf", limits=ExtractLimits(max_pages=3))
+    assert "page number 2" in text
+    assert "page number 3" not in text
+    short = extract_text(pdf, "application/pdf", limits=ExtractLimits(max_chars=20))
+    assert len(short) == 20
+
+
+def test_demo_pdf_japanese_text() -> None:
+    files = Path(__file__).resolve().parents[2] / "assets" / "demo" / "files"
+    pdfs = [p for p in files.iterdir() if p.read_bytes()[:5] == b"%PDF-"] if files.is_dir() else []
+    if not pdfs:
+        pytest.skip("no demo PDF")
+    assert "ZEB" in extract_text(pdfs[0], "application/pdf")
+
+
+@pytest.mark.parametrize(
+    ("data", "media_type", "expected"),
+    [
+        ("清掃事務所のZEB化\n".encode(), "text/plain", "清掃事務所のZEB化\n"),
+        ("# 見出し\n本文".encode("utf-8-sig"), "text/markdown", "# 見出し\n本文"),
+        ("区民施設".encode("cp932"), "text/plain; charset=shift_jis", "区民施設"),
+        (b"\x89PNG\r\n\x1a\n....", "image/png", ""),
+        (b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", "application/pdf", ""),
+        (b"", "application/pdf", ""),
+        (b"not a pdf at all", "application/pdf", ""),
+        (b"%PDF-1.4\n" + b"[" * 100_000, "application/pdf", ""),
+    ],
+)
+def test_formats_and_broken_files(
+    tmp_path: Path, data: bytes, media_type: str, expected: str
+) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(data)
+    start = time.monotonic()
+    assert extract_text(path, media_type) == expected
+    assert time.monotonic() - start < 5
+
+
+def test_text_limits(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("区" * 1000, encoding="utf-8")
+    assert extract_text(path, "text/plain", limits=ExtractLimits(max_chars=10)) == "区" * 10
+    assert extract_text(path, "text/plain", limits=ExtractLimits(max_bytes=100)) == ""
+    assert extract_text(tmp_path / "missing.txt", "text/plain") == ""
+    assert extract_text(tmp_path, "text/plain") == ""
+
+
+def test_slow_pdf_is_abandoned_at_the_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zebkb.search import extract
+
+    pdf = _pdf(tmp_path / "c.pdf", ["text"] * 5)
+    original = extract._pdf_text
+
+    def slow(*args: object) -> str:
+        time.sleep(1.0)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract, "_pdf_text", slow)
+    start = time.monotonic()
+    assert extract_text(pdf, "application/pdf", limits=ExtractLimits(max_seconds=0.2)) == ""
+    assert time.monotonic() - start < 0.9
+
+
+def test_search_core_does_not_import_qt() -> None:
+    code = (
+        "import sys, zebkb.search.engine, zebkb.search.extract, zebkb.search.documents;"
+        "assert 'PySide6' not in sys.modules, 'Qt imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

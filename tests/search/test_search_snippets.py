@@ -1,0 +1,48 @@
+"""Snippets: original text around the best matches, escaped, with merged marks."""
+
+from __future__ import annotations
+
+from zebkb.search.snippets import make_snippet
+
+
+def test_marks_the_original_form_of_a_normalised_match() -> None:
+    s = make_snippet({"body": "特別区環境主管部⻑会にて、ＺＥＢ化 を議論"}, ["部長会", "zeb化"])
+    assert "<b>部⻑会</b>" in s
+    assert "<b>ＺＥＢ化</b>" in s
+
+
+def test_match_spanning_a_pdf_line_break() -> None:
+    s = make_snippet({"body": "ゼロカ\nーボンシティの実現"}, ["ゼロカーボン"])
+    assert s.startswith("<b>ゼロカ ーボン</b>")
+
+
+def test_no_stray_bigram_marks_and_overlaps_merge() -> None:
+    s = make_snippet({"body": "事務局と清掃事務所"}, ["清掃事務所", "事務所"])
+    assert s == "事務局と<b>清掃事務所</b>"
+
+
+def test_html_is_escaped() -> None:
+    s = make_snippet({"body": "<script>alert(1)</script> 省エネ & 創エネ"}, ["省エネ"])
+    assert "<script>" not in s
+    assert "&lt;script&gt;" in s
+    assert "&amp;" in s
+    assert "<b>省エネ</b>" in s
+
+
+def test_window_centres_on_the_densest_matches_in_long_text() -> None:
+    body = "前置き。" * 200 + "地中熱と太陽光" + "後書き。" * 200
+    s = make_snippet({"body": body}, ["地中熱", "太陽光"])
+    assert s.startswith("…")
+    assert s.endswith("…")
+    assert "<b>地中熱</b>と<b>太陽光</b>" in s
+    assert len(s) < 200
+
+
+def test_long_attachment_is_searched_line_by_line() -> None:
+    attachment = "\n".join(f"{i}行目の文章です。" for i in range(5000)) + "\n最後に二酸化炭素排出量"
+    s = make_snippet({"body": "本文", "attachments": attachment}, ["二酸化炭素"])
+    assert "<b>二酸化炭素</b>" in s
+
+
+def test_without_terms_shows_the_beginning() -> None:
+    assert make_snippet({"body": "概要\n本文です"}, []) == "概要 本文です"
