@@ -172,6 +172,7 @@ class KnowledgeBase:
         self.clock: Clock = clock or system_clock
         self.files = AttachmentStore(data_dir / "attachments")
         self.engine = make_engine(data_dir / DB_FILE)
+        self.read_engine = make_engine(data_dir / DB_FILE, write=False)
         self._index: SearchIndex | None = None
         self.index_notice: str | None = None
 
@@ -186,10 +187,10 @@ class KnowledgeBase:
         try:
             migrate(kb.engine)
         except DatabaseError as exc:
-            kb.engine.dispose()
+            kb.dispose_engines()
             raise database_error(path, exc) from None
         except Exception:
-            kb.engine.dispose()
+            kb.dispose_engines()
             raise
         return kb
 
@@ -197,7 +198,11 @@ class KnowledgeBase:
         if self._index is not None:
             self._index.close()
             self._index = None
+        self.dispose_engines()
+
+    def dispose_engines(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
     def __enter__(self) -> KnowledgeBase:
         return self
@@ -228,7 +233,7 @@ class KnowledgeBase:
             self._sync_index(txn.touched)
 
     def _read(self) -> Session:
-        return Session(self.engine)
+        return Session(self.read_engine)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -347,8 +352,8 @@ class KnowledgeBase:
             txn.set_meta("home_ward", code)
         return code
 
-    def _require_home_ward(self) -> str:
-        ward = self.home_ward
+    def _require_home_ward(self, txn: Txn) -> str:
+        ward = txn.meta("home_ward")
         if ward is None:
             raise KnownError(
                 "this knowledge base has no home ward yet; set it first with "
@@ -435,7 +440,7 @@ class KnowledgeBase:
             clean["updated_at"] = self._next_timestamp(current["updated_at"])
         else:
             clean["uid"] = uid or str(uuid.uuid4())
-            clean.setdefault("origin", self._require_home_ward())
+            clean.setdefault("origin", self._require_home_ward(txn))
             now = self._next_timestamp(None)
             clean.setdefault("created_at", now)
             clean["updated_at"] = now

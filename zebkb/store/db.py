@@ -35,16 +35,22 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
-def _on_begin(conn: Connection) -> None:
+def _begin_immediate(conn: Connection) -> None:
     # IMMEDIATE takes the write lock at the start, so two writers queue
     # instead of failing halfway with "database is locked".
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(path: Path) -> Engine:
+def _begin_deferred(conn: Connection) -> None:
+    # Readers see one consistent snapshot and never wait for the writer (WAL).
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: Path, *, write: bool = True) -> Engine:
+    """An engine for writing (transactions take the write lock) or for reading only."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
     return engine
 
 
