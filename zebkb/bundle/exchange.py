@@ -248,6 +248,12 @@ class ImportPlan:
     def close(self) -> None:
         self.bundle.close()
 
+    def __enter__(self) -> ImportPlan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 @dataclass
 class ImportSummary:
