@@ -1,0 +1,215 @@
+"""Commands for exchange between wards: export, import, conflicts, undo-import (cli.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from zebkb.cli.main import UsageError, open_kb, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write a bundle (several, each complete, with --max-size)")
+    p.add_argument("out", help="bundle file to write (.zebkb)")
+    p.add_argument("--since", metavar="TS", help="only records changed after this timestamp")
+    p.add_argument(
+        "--peer", metavar="WARD", help="only records changed since the last export to WARD"
+    )
+    p.add_argument("--uid", nargs="+", metavar="UID", help="only these records")
+    p.add_argument("--max-size", metavar="SIZE", help="split into parts of at most SIZE, e.g. 10MB")
+    p.add_argument("--no-attachments", action="store_true", help="leave files out (marked omitted)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="check and merge one or more bundles")
+    p.add_argument("files", nargs="+", metavar="IN")
+    p.add_argument("--dry-run", action="store_true", help="check and show, change nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("conflicts", help="records edited on both sides, not yet settled")
+    p.add_argument("--settle", metavar="UID", help="settle this record's conflict")
+    p.add_argument(
+        "--choose",
+        choices=("local", "incoming"),
+        help="with --settle: the version to keep (it becomes a new revision if not current)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_conflicts)
+
+    p = sub.add_parser("undo-import", help="put back every record that bundle changed")
+    p.add_argument("bundle_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_undo_import)
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from zebkb.bundle.exchange import export_bundle
+    from zebkb.bundle.limits import parse_size
+    from zebkb.cli.progress import stderr_progress
+    from zebkb.cli.records import resolve_ward_arg
+    from zebkb.errors import ZebkbError
+
+    try:
+        max_size = parse_size(args.max_size) if args.max_size else None
+    except ZebkbError as exc:
+        raise UsageError(f"--max-size: {exc}") from None
+    peer = resolve_ward_arg(args.peer)
+    with open_kb(args) as kb:
+        result = export_bundle(
+            kb,
+            args.out,
+            since=args.since,
+            peer=peer,
+            uids=args.uid,
+            max_size=max_size,
+            include_attachments=not args.no_attachments,
+            progress=None if args.json else stderr_progress("export"),
+        )
+    for uid, size in result.oversize:
+        sys.stderr.write(
+            f"zebkb: warning: record {uid} with its attachments is {_size(size)}, more than "
+            f"--max-size {args.max_size}; it travels alone in a part over the cap\n"
+        )
+    if args.json:
+        print_json(
+            {
+                "records": result.records,
+                "attachments": result.attachments,
+                "series": result.series,
+                "parts": [
+                    {
+                        "path": str(p.path),
+                        "bundle_id": p.bundle_id,
+                        "records": p.records,
+                        "attachments": p.attachments,
+                        "size": p.size,
+                    }
+                    for p in result.parts
+                ],
+                "oversize": [{"uid": u, "size": s} for u, s in result.oversize],
+                "omitted": [{"uid": u, "sha256": s} for u, s in result.omitted],
+            }
+        )
+        return 0
+    for part in result.parts:
+        print(
+            f"wrote {part.path} ({part.records} records, {part.attachments} files, "
+            f"{_size(part.size)})"
+        )
+    if result.omitted:
+        print(f"{len(result.omitted)} attachment file(s) left out and marked omitted")
+    return 0
+
+
+def _print_summary(summary: dict[str, Any], name: str, dry_run: bool) -> None:
+    counts = ", ".join(
+        f"{key} {summary[key]}"
+        for key in ("added", "updated", "deleted", "unchanged", "kept", "conflicts")
+    )
+    prefix = "dry run (nothing changed): " if dry_run else ""
+    print(
+        f"{prefix}{name}: bundle {summary['bundle_id']} from {summary['origin']}, "
+        f"{summary['signature']}: {counts}"
+    )
+    for record in summary["records"]:
+        mark = "  CONFLICT" if record.get("conflict") else ""
+        print(
+            f"  {record['action']:<9} {record['type']:<7} {record['uid']}  {record['title']}{mark}"
+        )
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from zebkb.bundle.exchange import apply_import, plan_import
+    from zebkb.cli.progress import stderr_progress
+
+    with open_kb(args) as kb:
+        plans = []
+        try:
+            # Every bundle is checked before any is merged: one refused, none imported.
+            for path in args.files:
+                plans.append(plan_import(kb, path))
+            summaries = []
+            for plan in plans:
+                if args.dry_run:
+                    summaries.append(plan.summary())
+                else:
+                    progress = None if args.json else stderr_progress("import")
+                    summaries.append(apply_import(kb, plan, progress=progress).as_json())
+        finally:
+            for plan in plans:
+                plan.close()
+    if args.json:
+        print_json(summaries[0] if len(summaries) == 1 else summaries)
+    else:
+        for path, summary in zip(args.files, summaries, strict=True):
+            _print_summary(summary, path, args.dry_run)
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from zebkb.bundle.exchange import list_conflicts, settle_conflict
+
+    if bool(args.settle) != bool(args.choose):
+        raise UsageError("--settle UID and --choose local|incoming go together")
+    with open_kb(args) as kb:
+        if args.settle:
+            record = settle_conflict(kb, args.settle, args.choose)
+            if args.json:
+                print_json(record)
+            else:
+                print(
+                    f"settled {args.settle}: keeping the {args.choose} version "
+                    f"(now revision {record['revision']})"
+                )
+            return 0
+        conflicts = list_conflicts(kb)
+    if args.json:
+        print_json([c.as_json() for c in conflicts])
+        return 0
+    if not conflicts:
+        print("no open conflicts")
+    for c in conflicts:
+        data = c.as_json()
+        print(f"{c.uid}  {c.type}  {c.title}  (bundle {c.bundle_id}, {c.detected_at})")
+        for side in ("local", "incoming"):
+            v = data[side]
+            if v is not None:
+                now = " (current)" if v["current"] else ""
+                print(
+                    f"    {side:<8} revision {v['revision']}  {v['updated_at']}  "
+                    f"{v['hash'][:12]}  {v['title'] or ''}{now}"
+                )
+    return 0
+
+
+def cmd_undo_import(args: argparse.Namespace) -> int:
+    from zebkb.bundle.exchange import undo_import
+
+    with open_kb(args) as kb:
+        result = undo_import(kb, args.bundle_id)
+    if args.json:
+        print_json(
+            {
+                "bundle_id": result.bundle_id,
+                "restored": result.restored,
+                "removed": result.removed,
+                "skipped": result.skipped,
+            }
+        )
+        return 0
+    print(
+        f"undid import {result.bundle_id}: {len(result.restored)} record(s) put back, "
+        f"{len(result.removed)} removed"
+    )
+    for uid in result.skipped:
+        print(f"  left as is (changed again since the import): {uid}")
+    return 0
