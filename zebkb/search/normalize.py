@@ -95,6 +95,20 @@ def _starts_cluster(ch: str) -> bool:
     return ch not in "\uff9e\uff9f\u3099\u309a"
 
 
+# Per character: (folded form, starts a new cluster). Snippets fold thousands of characters
+# per query, mostly the same few hundred kanji and kana, so the answers are kept.
+_CHAR_INFO: dict[str, tuple[str, bool]] = {}
+
+
+def _char_info(ch: str) -> tuple[str, bool]:
+    info = _CHAR_INFO.get(ch)
+    if info is None:
+        info = (_fold(ch), _starts_cluster(ch))
+        if len(_CHAR_INFO) < 100_000:
+            _CHAR_INFO[ch] = info
+    return info
+
+
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """`normalize`, plus for each output character the index of its source in `text`.
 
@@ -105,14 +119,19 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     n = len(text)
+    infos = [_char_info(ch) for ch in text]
     i = 0
     while i < n:
         j = i + 1
-        while j < n and not _starts_cluster(text[j]):
+        while j < n and not infos[j][1]:
             j += 1
-        folded = _fold(text[i:j])
-        chars.extend(folded)
-        origin.extend([i] * len(folded))
+        folded = infos[i][0] if j == i + 1 else _fold(text[i:j])
+        if len(folded) == 1:
+            chars.append(folded)
+            origin.append(i)
+        else:
+            chars.extend(folded)
+            origin.extend([i] * len(folded))
         i = j
     s = "".join(chars)
     edits = _space_edits(s)

@@ -11,37 +11,45 @@ from collections.abc import Mapping, Sequence
 from zebkb.search.normalize import normalize, normalize_with_map
 
 SNIPPET_CHARS = 120
-# Mapping offsets is per character in Python; long fields are searched line by line first.
-_MAP_LIMIT = 20_000
+# Mapping offsets is per character in Python; fields longer than this are narrowed to the
+# line (or pair of lines) holding the most terms first.
+_MAP_LIMIT = 300
 _SPACES = re.compile(r"\s+")
 
 
-def _segments(text: str) -> list[str]:
-    """Candidate pieces of a field: each line, then each pair of neighbouring lines.
-
-    PDF text breaks lines inside words, and normalisation joins them again, so a
-    match may only appear in a pair of lines.
-    """
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    pairs = [a + "\n" + b for a, b in itertools.pairwise(lines)]
-    return lines + pairs
-
-
 def _find_segment(text: str, terms: Sequence[str]) -> str | None:
-    norm = normalize(text)
-    if not any(t in norm for t in terms):
-        return None
+    """The part of a field to cut the snippet from, or None if no term occurs in it.
+
+    Long fields are read line by line: the first line with a term, or a later one
+    within a few lines with more terms, plus a line either side for context. PDF
+    text breaks lines inside words and normalisation joins them again, so when no
+    single line matches, neighbouring pairs are tried.
+    """
     if len(text) <= _MAP_LIMIT:
-        return text
-    best, best_count = None, 0
-    for seg in _segments(text):
-        n = normalize(seg)
+        norm = normalize(text)
+        return text if any(t in norm for t in terms) else None
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    best, best_count, stop = -1, 0, len(lines)
+    for i, line in enumerate(lines):
+        if i >= stop:
+            break
+        n = normalize(line)
         count = sum(1 for t in terms if t in n)
         if count > best_count:
-            best, best_count = seg, count
+            best, best_count = i, count
             if count == len(terms):
                 break
-    return best if best is not None else text[:_MAP_LIMIT]
+            stop = min(stop, i + 30)
+    if best >= 0:
+        return "\n".join(lines[max(0, best - 1) : best + 2])
+    if not any(t in normalize(text) for t in terms):
+        return None
+    for a, b in itertools.pairwise(lines):
+        pair = a + "\n" + b
+        n = normalize(pair)
+        if any(t in n for t in terms):
+            return pair
+    return text[:20_000]
 
 
 def _spans(segment: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:

@@ -1,0 +1,302 @@
+"""Search benchmark: zebkb's engine beside SQLite FTS5 trigram and stock Whoosh n-grams.
+
+    python benchmarks/search_bench.py [--records 10000 50000] [--quick] [--stock-cap 2000]
+
+Builds a corpus of records of about 1,000 characters from the seed documents,
+50 queries of the kinds the issue names (fixed words, 2-char, 3-6-char,
+8-12-char substrings, two and three terms), a brute-force ground truth, and
+prints for each engine: query latency p50/p95 (warm, in-process, median of 3
+runs), full build time, index size, one-record update time, and recall.
+Stock Whoosh builds slowly (minutes at 10,000), so its corpus is capped at
+--stock-cap records; its figures are for that smaller corpus and say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from seed_corpus import make_records
+
+from zebkb.search.documents import IndexDoc, doc_from_record
+from zebkb.search.engine import SearchIndex
+from zebkb.search.sidestore import normalised_parts
+
+FIXED = [
+    "ZEB",
+    "ＣＯ２",
+    "CO2",
+    "ZEB化",
+    "ｍ２",
+    "2050",
+    "延床面積",
+    "清掃事務所",
+    "再生可能エネルギー",
+    "省エネ",
+    "電力",
+    "見学会",
+    "ゼロカーボンシティ",
+    "二酸化炭素排出量",
+    "カーボン・オフセット",
+]
+
+
+def dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def make_queries(texts: Sequence[str], seed: int = 11) -> list[list[str]]:
+    """50 queries as lists of terms (each term already in normalised form)."""
+    from zebkb.search.normalize import normalize
+
+    rng = random.Random(seed)
+
+    def piece(lo: int, hi: int, text: str | None = None) -> str:
+        while True:
+            t = text if text is not None else rng.choice(texts)
+            n = rng.randint(lo, hi)
+            if len(t) <= n:
+                continue
+            s = rng.randrange(len(t) - n)
+            term = t[s : s + n]
+            if (
+                term.strip() == term
+                and not any(c in term for c in ' \n"')
+                and normalize(term) == term
+            ):
+                return term
+
+    queries = [[normalize(q)] for q in FIXED]
+    queries += [[piece(2, 2)] for _ in range(8)]
+    queries += [[piece(3, 6)] for _ in range(12)]
+    queries += [[piece(8, 12)] for _ in range(7)]
+    for _ in range(5):
+        t = rng.choice(texts)
+        queries.append([piece(2, 4, t), piece(2, 4, t)])
+    t = rng.choice(texts)
+    queries.append([piece(2, 4, t), piece(2, 4, t), piece(2, 4, t)])
+    queries += [[piece(2, 4), piece(2, 4)] for _ in range(2)]
+    return queries
+
+
+def truth(texts: Sequence[str], terms: list[str]) -> set[int]:
+    return {i for i, t in enumerate(texts) if all(q in t for q in terms)}
+
+
+def timed(fn: Callable[[], object], reps: int = 3) -> float:
+    fn()  # warm-up
+    runs = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def report(
+    name: str, lat: list[float], *, build: float, size: int, update: float, rec: float
+) -> None:
+    print(
+        f"  {name:<34} p50 {pct(lat, 50) * 1000:7.1f} ms  p95 {pct(lat, 95) * 1000:7.1f} ms  "
+        f"build {build:7.1f} s  size {size / 2**20:6.1f} MB  update {update * 1000:7.1f} ms  "
+        f"recall {rec:.3f}",
+        flush=True,
+    )
+
+
+def quoted(terms: list[str]) -> str:
+    return " ".join('"' + t + '"' for t in terms)
+
+
+def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="zebkb-bench-"))
+    try:
+        ix = SearchIndex(folder)
+        t0 = time.perf_counter()
+        ix.rebuild(docs, total=len(docs), state=1)
+        build = time.perf_counter() - t0
+        size = dir_size(folder)
+        pos = {d.uid: i for i, d in enumerate(docs)}
+        found = relevant = 0
+        lat = []
+        for q in queries:
+            lat.append(timed(lambda q=q: ix.search(quoted(q), limit=20)))
+            expected = truth(texts, q)
+            got = {pos[u] for u in ix.search_uids(quoted(q))}
+            found += len(expected & got)
+            relevant += len(expected)
+            assert got <= expected, ("false positive", q)
+        updates = []
+        for i in range(5):
+            d = docs[i * 7]
+            changed = replace(d, title=d.title + " 改訂", fields={**d.fields, "body": "更新"})
+            t0 = time.perf_counter()
+            ix.update([changed], [], state=2 + i)
+            updates.append(time.perf_counter() - t0)
+        report(
+            "zebkb (Whoosh bigram candidates)",
+            lat,
+            build,
+            size,
+            statistics.median(updates),
+            found / max(1, relevant),
+        )
+        ix.close()
+        t0 = time.perf_counter()
+        SearchIndex(folder).search("清掃事務所", limit=20)
+        print(f"  {'':<34} open + first query: {(time.perf_counter() - t0) * 1000:.0f} ms")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_fts5(texts: list[str], queries: list[list[str]]) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="fts5-bench-"))
+    try:
+        db = sqlite3.connect(folder / "fts.db", isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE VIRTUAL TABLE f USING fts5(text, tokenize='trigram')")
+        t0 = time.perf_counter()
+        db.execute("BEGIN")
+        db.executemany("INSERT INTO f(rowid, text) VALUES (?, ?)", enumerate(texts))
+        db.execute("COMMIT")
+        db.execute("INSERT INTO f(f) VALUES ('optimize')")
+        build = time.perf_counter() - t0
+        size = dir_size(folder)
+
+        def match_sql(terms: list[str], like: bool) -> tuple[str, list[str]]:
+            long_terms = [t for t in terms if len(t) >= 3]
+            short = [t for t in terms if len(t) < 3]
+            where, args = [], []
+            if long_terms:
+                where.append("f MATCH ?")
+                args.append(" ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
+            if short and like:
+                for t in short:
+                    where.append("text LIKE ?")
+                    args.append("%" + t.replace("%", "").replace("_", "") + "%")
+            elif short:
+                return "SELECT rowid FROM f WHERE 0", []
+            return "SELECT rowid FROM f WHERE " + " AND ".join(where), args
+
+        for like in (False, True):
+            lat = []
+            found = relevant = 0
+            for q in queries:
+                sql, args = match_sql(q, like)
+                ranked = sql + (" ORDER BY rank" if "MATCH" in sql else "") + " LIMIT 20"
+                lat.append(timed(lambda s=ranked, a=args: db.execute(s, a).fetchall()))
+                got = {r[0] for r in db.execute(sql, args)}
+                expected = truth(texts, q)
+                found += len(expected & got)
+                relevant += len(expected)
+            t0 = time.perf_counter()
+            for i in range(5):
+                db.execute("UPDATE f SET text = ? WHERE rowid = ?", (texts[i] + " 改訂", i))
+            update = (time.perf_counter() - t0) / 5
+            name = "FTS5 trigram" + (" + LIKE for <3 chars" if like else " (MATCH only)")
+            report(name, lat, build=build, size=size, update=update, rec=found / max(1, relevant))
+        db.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_stock_whoosh(texts: list[str], queries: list[list[str]]) -> None:
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import NgramTokenizer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.query import And, NullQuery, Phrase, Term
+
+    folder = Path(tempfile.mkdtemp(prefix="whoosh-stock-"))
+    try:
+        schema = Schema(rid=ID(stored=True), content=TEXT(analyzer=NgramTokenizer(2, 2)))
+        ix = whoosh_index.create_in(str(folder), schema)
+        t0 = time.perf_counter()
+        w = ix.writer(limitmb=256)
+        for i, t in enumerate(texts):
+            w.add_document(rid=str(i), content=t)
+        w.commit()
+        build = time.perf_counter() - t0
+        size = dir_size(folder)
+
+        def term_query(t: str):
+            grams = [t[i : i + 2] for i in range(len(t) - 1)]
+            if not grams:
+                return NullQuery
+            return Term("content", grams[0]) if len(grams) == 1 else Phrase("content", grams)
+
+        with ix.searcher() as s:
+            lat = []
+            found = relevant = 0
+            for q in queries:
+                query = And([term_query(t) for t in q])
+                lat.append(timed(lambda query=query: s.search(query, limit=20), reps=1))
+                got = {int(h["rid"]) for h in s.search(query, limit=None)}
+                expected = truth(texts, q)
+                found += len(expected & got)
+                relevant += len(expected)
+        t0 = time.perf_counter()
+        w = ix.writer()
+        w.update_document(rid="0", content=texts[0] + " 改訂")
+        w.commit()
+        update = time.perf_counter() - t0
+        report(
+            f"stock Whoosh 2-gram + Phrase ({len(texts)} rec)",
+            lat,
+            build,
+            size,
+            update,
+            found / max(1, relevant),
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[10000])
+    parser.add_argument("--quick", action="store_true", help="1,000 records, a smoke run")
+    parser.add_argument(
+        "--stock-cap",
+        type=int,
+        default=2000,
+        help="records for stock Whoosh (slow to build); 0 skips it",
+    )
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.quick else args.records
+    for n in sizes:
+        records = make_records(n)
+        docs = [doc_from_record(r) for r in records]
+        texts = [normalised_parts(d)[2] for d in docs]
+        queries = make_queries(texts)
+        chars = sum(len(t) for t in texts) / n
+        print(
+            f"\n{n} records, {chars:.0f} normalised chars each, {len(queries)} queries", flush=True
+        )
+        bench_zebkb(docs, texts, queries)
+        bench_fts5(texts, queries)
+        if args.stock_cap:
+            cap = min(n, args.stock_cap)
+            sub = texts[:cap]
+            bench_stock_whoosh(sub, queries)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
