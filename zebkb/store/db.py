@@ -79,3 +79,5 @@ def migrate(engine: Engine) -> None:
             UPGRADES[version](raw)
             version += 1
             conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+        # New tables of this version (a new table needs no upgrade step of its own).
+        SQLModel.metadata.create_all(conn)
