@@ -30,7 +30,13 @@ from typing import Any
 from zebkb.search.documents import IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
 from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
-from zebkb.search.sidestore import DocInfo, SideStore, info_from_doc, normalised_parts
+from zebkb.search.sidestore import (
+    SIDE_VERSION,
+    DocInfo,
+    SideStore,
+    info_from_doc,
+    normalised_parts,
+)
 from zebkb.search.snippets import make_snippet
 
 __all__ = [
@@ -109,7 +115,9 @@ class _Snapshot:
         self.gen_dir = gen_dir
         self.side = SideStore(gen_dir / SIDE_FILE)
         try:
-            if self.side.meta("schema_version") != str(SCHEMA_VERSION):
+            if self.side.meta("schema_version") != str(SCHEMA_VERSION) or self.side.meta(
+                "side_version"
+            ) != str(SIDE_VERSION):
                 raise ValueError("index written by another version of zebkb")
             self.ix = whoosh_index.open_dir(str(gen_dir / WHOOSH_DIR))
             self.changes = self.side.meta("changes")

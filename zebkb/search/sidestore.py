@@ -16,7 +16,9 @@ from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
 
-SIDE_VERSION = 1
+SIDE_VERSION = 2
+# Tags are stored joined by a control character no tag can contain once validated.
+_TAG_SEP = "\x1f"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -25,8 +27,10 @@ CREATE TABLE IF NOT EXISTS docs (
     kind TEXT NOT NULL,
     ward TEXT NOT NULL,
     rank TEXT,
+    rank_key TEXT NOT NULL,
     fy INTEGER,
     tags TEXT NOT NULL,
+    tag_keys TEXT NOT NULL,
     area REAL,
     updated_at TEXT NOT NULL,
     title_n TEXT NOT NULL,
@@ -106,15 +110,17 @@ class SideStore:
 
     def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo]]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     d.uid,
                     d.kind,
                     d.ward,
                     d.rank,
+                    info.rank_key,
                     d.fiscal_year,
                     json.dumps(list(d.tags), ensure_ascii=False),
+                    _TAG_SEP.join(sorted(info.tag_keys)),
                     d.floor_area_m2,
                     d.updated_at,
                     info.title,
@@ -134,20 +140,21 @@ class SideStore:
 
     def load(self) -> Iterator[DocInfo]:
         cur = self.db.execute(
-            "SELECT uid, kind, ward, rank, fy, tags, area, updated_at, title_n, facility_n, text_n"
-            " FROM docs"
+            "SELECT uid, kind, ward, rank, rank_key, fy, tags, tag_keys, area, updated_at,"
+            " title_n, facility_n, text_n FROM docs"
         )
-        for uid, kind, ward, rank, fy, tags, area, updated, title, facility, text in cur:
-            tag_list = tuple(json.loads(tags))
+        loads = json.loads
+        for row in cur:
+            uid, kind, ward, rank, rkey, fy, tags, tkeys, area, updated, title, facility, text = row
             yield DocInfo(
                 uid,
                 kind,
                 ward,
                 rank,
-                rank_key(rank) if rank else "",
+                rkey,
                 fy,
-                tag_list,
-                frozenset(tag_key(t) for t in tag_list),
+                tuple(loads(tags)) if tags != "[]" else (),
+                frozenset(tkeys.split(_TAG_SEP)) if tkeys else frozenset(),
                 area,
                 updated,
                 title,
