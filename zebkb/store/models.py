@@ -185,6 +185,19 @@ class PeerExport(SQLModel, table=True):
     last_bundle_id: str
 
 
+class TrustedKey(SQLModel, table=True):
+    """A ward's public signing key this knowledge base trusts; revoked rows stay as a record."""
+
+    __tablename__ = "trusted_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_key: str = Field(index=True)  # base64 of the 32 raw Ed25519 bytes
+    ward: str
+    added_at: str
+    note: str | None = None
+    revoked_at: str | None = None
+
+
 class Meta(SQLModel, table=True):
     __tablename__ = "meta"
 
