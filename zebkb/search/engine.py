@@ -65,6 +65,10 @@ B = 0.75
 BOOST_TITLE = 3.0
 BOOST_FACILITY = 2.0
 
+# Where a snippet is cut from, first choice first: prose, then short fields, the title last
+# (the window shows the title beside the snippet anyway).
+_SNIPPET_ORDER = {"body": 0, "purpose": 0, "attachments": 0, "tags": 2, "ward_names": 3, "title": 4}
+
 FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("<1000", 0.0, 1000.0),
     ("1000-3000", 1000.0, 3000.0),
@@ -652,9 +656,7 @@ def _run(
     hits = []
     for score, d in page:
         fields = originals.get(d.uid, {})
-        ordered = {k: v for k, v in fields.items() if k != "title"}
-        if "title" in fields:
-            ordered["title"] = fields["title"]
+        ordered = dict(sorted(fields.items(), key=lambda kv: _SNIPPET_ORDER.get(kv[0], 1)))
         hits.append(
             SearchHit(
                 uid=d.uid,

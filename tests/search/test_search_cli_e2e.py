@@ -1,0 +1,130 @@
+"""`zebkb search` and `zebkb reindex` end to end, run as a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Each case starts the program as a new process (about a second each).
+pytestmark = pytest.mark.slow
+
+
+def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("ZEBKB_DATA_DIR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("kb")
+    assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
+    done = zebkb(data, "demo")
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+def test_search_json_shape(kb: Path) -> None:
+    run = zebkb(kb, "search", "清掃事務所", "--json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert set(doc) == {"query", "total", "hits"}
+    assert doc["query"] == "清掃事務所"
+    assert doc["total"] == len(doc["hits"]) > 0
+    for hit in doc["hits"]:
+        assert set(hit) == {"uid", "type", "title", "ward", "score", "snippet"}
+        assert "<b>清掃事務所</b>" in hit["snippet"] or "清掃事務所" in hit["title"]
+    scores = [h["score"] for h in doc["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_options_filter(kb: Path) -> None:
+    everything = json.loads(zebkb(kb, "search", "ZEB", "--json").stdout)
+    cases = json.loads(zebkb(kb, "search", "ZEB", "--type", "case", "--json").stdout)
+    assert 0 < cases["total"] < everything["total"]
+    assert {h["type"] for h in cases["hits"]} == {"case"}
+    ota = json.loads(zebkb(kb, "search", "ZEB", "--ward", "大田区", "--json").stdout)
+    assert ota["total"] > 0
+    assert {h["ward"] for h in ota["hits"]} == {"131113"}
+    one = json.loads(zebkb(kb, "search", "ZEB", "--limit", "1", "--json").stdout)
+    assert len(one["hits"]) == 1
+    assert one["total"] == everything["total"]
+
+
+def test_search_text_output(kb: Path) -> None:
+    run = zebkb(kb, "search", "地中熱")
+    assert run.returncode == 0, run.stderr
+    assert "found" in run.stdout.splitlines()[0]
+    assert "【地中熱】" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("query", "extra"),
+    [
+        ('"清掃', ()),
+        ("ward:どこにもない区", ()),
+        ("x" * 2000, ()),
+        ("ZEB", ("--fiscal-year", "昔")),
+    ],
+)
+def test_refused_query_exits_3_with_one_line(kb: Path, query: str, extra: tuple[str, ...]) -> None:
+    run = zebkb(kb, "search", query, *extra, "--json")
+    assert run.returncode == 3
+    assert run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "Traceback" not in run.stderr
+
+
+def test_reindex_reports_progress_and_repairs_a_damaged_index(kb: Path) -> None:
+    before = json.loads(zebkb(kb, "search", "エコルとごし", "--json").stdout)
+    assert before["total"] > 0
+    # Damage the index: the next command must still answer.
+    index = kb / "index"
+    gen = index / (index / "CURRENT").read_text().strip()
+    shutil.rmtree(gen / "whoosh")
+    (gen / "whoosh").mkdir()
+    run = zebkb(kb, "search", "エコルとごし", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["total"] == before["total"]
+    run = zebkb(kb, "reindex")
+    assert run.returncode == 0, run.stderr
+    assert "reindex" in run.stderr
+    assert "rebuilt" in run.stdout
+    after = json.loads(zebkb(kb, "search", "エコルとごし", "--json").stdout)
+    assert after == before
+    check = json.loads(zebkb(kb, "check", "--json").stdout)
+    assert not [p for p in check["problems"] if "search index" in p]
+
+
+def test_added_record_is_searchable_at_once(kb: Path, tmp_path: Path) -> None:
+    record = {
+        "type": "case",
+        "title": "区民ホールの改修",
+        "ward": "131229",
+        "facility_name": "鎌倉台区民ホール",
+        "project_type": "renovation",
+        "body": "屋上に太陽光パネルを増設し、ＢＥＩ０．４２を達成。",
+    }
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    added = zebkb(kb, "add", str(path))
+    assert added.returncode == 0, added.stderr
+    found = json.loads(zebkb(kb, "search", "BEI0.42", "--json").stdout)
+    assert [h["title"] for h in found["hits"]] == ["区民ホールの改修"]
+    assert "<b>ＢＥＩ０．４２</b>" in found["hits"][0]["snippet"]
+    assert json.loads(zebkb(kb, "search", "facility:鎌倉台", "--json").stdout)["total"] == 1
