@@ -610,13 +610,35 @@ def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list
         return not any(_in(t, d) for t in negatives)
 
     by_docnum = snap.by_docnum
-    matches: list[DocInfo] = []
-    for docnum in _candidates(snap, parsed):
-        d = by_docnum[docnum]
-        if d is not None and keep(d):
-            matches.append(d)
+    candidates = [d for d in map(by_docnum.__getitem__, _candidates(snap, parsed)) if d is not None]
+    filtered = (
+        kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
+    )
+    if not filtered and not _is_filtering(parsed) and all(len(g) == 1 for g in groups):
+        # The common case, plain words: a tight loop of substring checks.
+        for g in groups:
+            t = g[0]
+            if t.facility_only:
+                candidates = [d for d in candidates if t.text in d.facility]
+            else:
+                candidates = [d for d in candidates if t.text in d.text]
+        return candidates
+    return [d for d in candidates if keep(d)]
 
-    return matches
+
+def _is_filtering(p: ParsedQuery) -> bool:
+    return bool(
+        p.kinds
+        or p.wards
+        or p.ranks
+        or p.fiscal_years
+        or p.tags
+        or p.not_kinds
+        or p.not_wards
+        or p.not_ranks
+        or p.not_fiscal_years
+        or p.not_tags
+    )
 
 
 def _rank(
