@@ -1,0 +1,496 @@
+"""The printable sheets of ``reports.py`` as A4 PDF files (reportlab, no Qt).
+
+Japanese text uses the built-in CID fonts HeiseiKakuGo-W5 (labels, headings)
+and HeiseiMin-W3 (running text): no font file ships with zebkb, the viewer
+supplies the glyphs, and the text stays extractable. Files are written to a
+temporary name beside the destination and renamed, so a reader never sees
+half a PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from zebkb import __version__
+from zebkb.errors import KnownError
+from zebkb.reports import (
+    MORE_IN_ZEBKB,
+    NONE_SHOWN,
+    Block,
+    CaseSheet,
+    FiscalYearList,
+    Minutes,
+    Photo,
+    Span,
+    fiscal_year_list,
+    printable,
+    report_for,
+    truncate_blocks,
+)
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from zebkb.service import KnowledgeBase
+
+GOTHIC = "HeiseiKakuGo-W5"
+MINCHO = "HeiseiMin-W3"
+LATIN = "Helvetica"
+# Runs of Latin letters, digits and ASCII punctuation (spaces inside a run only).
+_LATIN = re.compile(r"([!-~](?:[ -~]*[!-~])?)")
+MARGIN = 14 * mm
+WIDTH = A4[0] - 2 * MARGIN
+ACCENT = colors.HexColor("#2e6b4f")
+LABEL_BG = colors.HexColor("#e8f0eb")
+ATTENTION_BG = colors.HexColor("#fff1d6")
+GRID = colors.HexColor("#9aa8a0")
+# Largest photo side in pixels once scaled: sharp at print size, small in the file.
+PHOTO_PIXELS = 1200
+PHOTO_BOX = (76 * mm, 64 * mm)
+TECH_LIMIT = 500
+CELL_LIMIT = 600
+# Characters of lessons and problems tried in turn until the case sheet fits one page.
+CASE_TEXT_BUDGETS = (1_000_000, 2_400, 1_800, 1_400, 1_000, 700, 400, 150, 0)
+
+
+def _register_fonts() -> None:
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name in (GOTHIC, MINCHO):
+        if name not in registered:
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=MINCHO, fontSize=9, leading=13, wordWrap="CJK")
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", base, fontSize=7.5, leading=10),
+        "label": ParagraphStyle("label", base, fontName=GOTHIC, fontSize=8.5, leading=12),
+        "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=12),
+        "kicker": ParagraphStyle("kicker", base, fontName=GOTHIC, fontSize=9, textColor=ACCENT),
+        "kicker_r": ParagraphStyle(
+            "kicker_r", base, fontName=GOTHIC, fontSize=9, textColor=ACCENT, alignment=TA_RIGHT
+        ),
+        "title": ParagraphStyle(
+            "title", base, fontName=GOTHIC, fontSize=14, leading=19, spaceAfter=4
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            base,
+            fontName=GOTHIC,
+            fontSize=10.5,
+            leading=14,
+            spaceBefore=6,
+            spaceAfter=2,
+            textColor=ACCENT,
+        ),
+        "h3": ParagraphStyle("h3", base, fontName=GOTHIC, fontSize=9.5, leading=13, spaceBefore=3),
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _latin_runs(text: str) -> str:
+    """Escaped markup with Latin runs set in Helvetica.
+
+    The CID fonts give every Latin letter the same half width, which spaces
+    'ZEB Oriented' out like a typewriter; a proportional face reads better.
+    """
+    parts = []
+    for run in _LATIN.split(printable(text)):
+        if not run:
+            continue
+        if _LATIN.fullmatch(run):
+            parts.append(f'<font name="{LATIN}">{_escape(run)}</font>')
+        else:
+            parts.append(_escape(run))
+    return "".join(parts)
+
+
+def _markup(spans: Iterable[Span]) -> str:
+    parts = []
+    for span in spans:
+        text = _latin_runs(span.text)
+        parts.append(f'<font name="{GOTHIC}">{text}</font>' if span.bold else text)
+    return "".join(parts)
+
+
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    # Newlines in values (a date over its Western form) become line breaks.
+    return Paragraph(_latin_runs(text).replace("\n", "<br/>"), style)
+
+
+def _bounded(text: str, limit: int = CELL_LIMIT) -> str:
+    return text if len(text) <= limit else text[:limit] + MORE_IN_ZEBKB
+
+
+def block_flowables(blocks: Iterable[Block], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Markdown text blocks as paragraphs: headings, paragraphs, bullet and numbered items."""
+    out: list[Flowable] = []
+    for block in blocks:
+        markup = _markup(block.spans)
+        if block.kind == "heading":
+            out.append(Paragraph(markup, styles["h3"]))
+        elif block.kind == "item":
+            indent = 4.5 * mm * block.depth
+            style = ParagraphStyle(
+                f"item{block.depth}",
+                styles["body"],
+                leftIndent=indent,
+                bulletIndent=indent - 4 * mm,
+                bulletFontName=MINCHO,
+            )
+            out.append(Paragraph(markup, style, bulletText=block.marker))
+        else:
+            out.append(Paragraph(markup, styles["body"]))
+    return out
+
+
+def _kv_table(
+    rows: list[tuple[str, str]],
+    styles: dict[str, ParagraphStyle],
+    widths: tuple[float, float],
+    highlight: Callable[[str], bool] = lambda label: False,
+) -> Table:
+    data = [
+        [_para(label, styles["label"]), _para(_bounded(value), styles["cell"])]
+        for label, value in rows
+    ]
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i, (label, _value) in enumerate(rows):
+        if highlight(label):
+            commands.append(("BACKGROUND", (1, i), (1, i), ATTENTION_BG))
+    table = Table(data, colWidths=list(widths))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _band(left: str, right: str, styles: dict[str, ParagraphStyle]) -> Table:
+    table = Table(
+        [[_para(left, styles["kicker"]), _para(right, styles["kicker_r"])]],
+        colWidths=[WIDTH * 0.6, WIDTH * 0.4],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 1.2, ACCENT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
+
+
+# -- photos -----------------------------------------------------------------------------------------
+
+
+def _upright_rgb(source: Any) -> Any:
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    img = ImageOps.exif_transpose(source)
+    if img.mode in ("RGBA", "LA", "P", "PA"):
+        # Transparent line art prints on white, not black.
+        rgba = img.convert("RGBA")
+        img = PILImage.new("RGB", rgba.size, "white")
+        img.paste(rgba, mask=rgba.getchannel("A"))
+    elif img.mode != "RGB":
+        img = img.convert("RGB")
+    return img
+
+
+def photo_flowable(photo: Photo, box: tuple[float, float]) -> Image | None:
+    """The photo upright (EXIF orientation applied), scaled into ``box``; None if unreadable."""
+    from PIL import Image as PILImage
+
+    try:
+        with warnings.catch_warnings():
+            # A decompression bomb is refused like any unreadable file.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            with PILImage.open(photo.path) as source:
+                source.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))
+                img = _upright_rgb(source)
+            img.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
+            buffer = io.BytesIO()
+            img.save(buffer, "JPEG", quality=85)
+            size = img.size
+    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError, Warning):
+        return None
+    scale = min(box[0] / size[0], box[1] / size[1])
+    buffer.seek(0)
+    return Image(buffer, width=size[0] * scale, height=size[1] * scale)
+
+
+# -- the case sheet -------------------------------------------------------------------------------
+
+
+def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int) -> list[Flowable]:
+    story: list[Flowable] = [
+        _band(sheet.heading, sheet.ward, styles),
+        Spacer(1, 2 * mm),
+        _para(sheet.title, styles["title"]),
+    ]
+    overview = _kv_table(list(sheet.overview), styles, (24 * mm, WIDTH - PHOTO_BOX[0] - 30 * mm))
+    photo_cell: list[Flowable] = []
+    if sheet.photo is not None:
+        image = photo_flowable(sheet.photo, PHOTO_BOX)
+        if image is not None:
+            photo_cell = [image, _para(_bounded(sheet.photo.caption, 120), styles["small"])]
+        else:
+            photo_cell = [_para("(写真を表示できません)", styles["small"])]
+    top = Table([[overview, photo_cell]], colWidths=[WIDTH - PHOTO_BOX[0] - 4 * mm, None])
+    top.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("ALIGN", (1, 0), (1, 0), "CENTER"),
+            ]
+        )
+    )
+    story += [top, _para("ZEBランク", styles["h2"])]
+    story.append(
+        _kv_table(
+            list(sheet.rank),
+            styles,
+            (38 * mm, WIDTH - 38 * mm),
+            highlight=lambda label: sheet.rank_attention and label == "判定",
+        )
+    )
+    story.append(_para("導入技術", styles["h2"]))
+    tech = "、".join(sheet.technologies) if sheet.technologies else NONE_SHOWN
+    story.append(_para(_bounded(tech, TECH_LIMIT), styles["body"]))
+
+    lessons, problems, other = list(sheet.lessons), list(sheet.problems), list(sheet.other)
+    if other:
+        shown, _ = truncate_blocks(other, budget)
+        story += [_para("概要", styles["h2"]), *block_flowables(shown, styles)]
+    else:
+        lesson_len = sum(len(b.text) for b in lessons)
+        problem_len = sum(len(b.text) for b in problems)
+        lesson_budget = min(lesson_len, max(budget // 2, budget - problem_len))
+        shown_l, _ = truncate_blocks(lessons, lesson_budget)
+        shown_p, _ = truncate_blocks(problems, budget - min(lesson_len, lesson_budget))
+        story.append(_para("工夫・留意点", styles["h2"]))
+        story += block_flowables(shown_l, styles) or [_para(NONE_SHOWN, styles["body"])]
+        story.append(_para("課題", styles["h2"]))
+        story += block_flowables(shown_p, styles) or [_para(NONE_SHOWN, styles["body"])]
+    return story
+
+
+def case_sheet_pdf(sheet: CaseSheet) -> bytes:
+    """One A4 page, always: the lessons and problems are shortened until it fits."""
+    _register_fonts()
+    styles = _styles()
+    footer = _footer_painter(
+        [f"区の連絡先: {_bounded(sheet.contact, 90)}", sheet.footer], styles, pages=False
+    )
+    data = b""
+    for budget in CASE_TEXT_BUDGETS:
+        data, pages = _build(_case_story(sheet, styles, budget), footer, sheet.title)
+        if pages == 1:
+            return data
+    raise KnownError(
+        f"the case sheet of {sheet.uid} does not fit on one page",
+        message_ja=f"{sheet.uid} の事例シートが1ページに収まりません",
+    )
+
+
+# -- minutes and lists --------------------------------------------------------------------------
+
+
+def minutes_pdf(sheet: Minutes) -> bytes:
+    _register_fonts()
+    styles = _styles()
+    story: list[Flowable] = [
+        _band(sheet.heading, "", styles),
+        Spacer(1, 2 * mm),
+        _para(sheet.title, styles["title"]),
+        _kv_table(list(sheet.header), styles, (28 * mm, WIDTH - 28 * mm)),
+        _para("プログラム", styles["h2"]),
+    ]
+    story += block_flowables(sheet.programme, styles) or [_para(NONE_SHOWN, styles["body"])]
+    story += _section_flowables(sheet.body, styles)
+    footer = _footer_painter([sheet.footer], styles, pages=True)
+    return _build(story, footer, sheet.title)[0]
+
+
+def _section_flowables(
+    blocks: Iterable[Block], styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    out: list[Flowable] = []
+    for block in blocks:
+        if block.kind == "heading" and block.level <= 2:
+            out.append(Paragraph(_markup(block.spans), styles["h2"]))
+        else:
+            out += block_flowables([block], styles)
+    return out
+
+
+def fiscal_year_list_pdf(listing: FiscalYearList) -> bytes:
+    _register_fonts()
+    styles = _styles()
+    head = [_para(c, styles["label"]) for c in listing.columns]
+    rows = [[_para(_bounded(v, 300), styles["cell"]) for v in row] for row in listing.rows]
+    story: list[Flowable] = [
+        _band("年度一覧", "・".join(listing.notes), styles),
+        Spacer(1, 2 * mm),
+        _para(listing.heading, styles["title"]),
+    ]
+    if rows:
+        table = LongTable(
+            [head, *rows],
+            colWidths=[34 * mm, WIDTH - 34 * mm - 22 * mm - 36 * mm, 22 * mm, 36 * mm],
+            repeatRows=1,
+        )
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                    ("BACKGROUND", (0, 0), (-1, 0), LABEL_BG),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    (
+                        "ROWBACKGROUNDS",
+                        (0, 1),
+                        (-1, -1),
+                        [colors.white, colors.HexColor("#f6f8f7")],
+                    ),
+                ]
+            )
+        )
+        story.append(table)
+    else:
+        story.append(_para("この年度の記録はありません。", styles["body"]))
+    footer = _footer_painter([listing.heading], styles, pages=True)
+    return _build(story, footer, listing.heading)[0]
+
+
+# -- building and writing ------------------------------------------------------------------------
+
+
+Painter = Callable[["Canvas", Any], None]
+
+
+def _footer_painter(lines: list[str], styles: dict[str, ParagraphStyle], *, pages: bool) -> Painter:
+    def paint(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(GRID)
+        canvas.setLineWidth(0.5)
+        y = MARGIN - 2 * mm
+        canvas.line(MARGIN, y + 9 * mm, A4[0] - MARGIN, y + 9 * mm)
+        for i, line in enumerate(lines[:2]):
+            canvas.setFont(GOTHIC if i == 0 else MINCHO, 7.5)
+            canvas.drawString(MARGIN, y + 5.5 * mm - i * 3.6 * mm, printable(line))
+        canvas.setFont(MINCHO, 7)
+        right = f"zebkb {__version__}" + (f" ・ {doc.page}" if pages else "")
+        canvas.drawRightString(A4[0] - MARGIN, y + 1.9 * mm, right)
+        canvas.restoreState()
+        doc.pages_built = doc.page
+
+    return paint
+
+
+def _build(story: list[Flowable], painter: Painter, title: str) -> tuple[bytes, int]:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 9 * mm,
+        title=printable(title),
+        author="zebkb",
+        creator=f"zebkb {__version__}",
+        # Same record, same bytes: no creation time or random document id.
+        invariant=True,
+    )
+    doc.build(story, onFirstPage=painter, onLaterPages=painter)
+    return buffer.getvalue(), int(getattr(doc, "pages_built", doc.page))
+
+
+def write_atomic(data: bytes, out: Path) -> Path:
+    """Write to a temporary file beside ``out``, then rename over it."""
+    out = Path(out).expanduser()
+    folder = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise KnownError(f"{out} is a folder; give a file name such as sheet.pdf")
+    if not folder.is_dir():
+        raise KnownError(
+            f"folder {folder} does not exist", message_ja=f"フォルダ {folder} がありません"
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def render(sheet: CaseSheet | Minutes | FiscalYearList) -> bytes:
+    if isinstance(sheet, CaseSheet):
+        return case_sheet_pdf(sheet)
+    if isinstance(sheet, Minutes):
+        return minutes_pdf(sheet)
+    return fiscal_year_list_pdf(sheet)
+
+
+def write_record_report(kb: KnowledgeBase, uid: str, out: Path) -> Path:
+    """A case sheet or minutes for one record, as a PDF at ``out``."""
+    return write_atomic(render(report_for(kb, uid)), out)
+
+
+def write_fiscal_year_report(kb: KnowledgeBase, year: int, kind: str | None, out: Path) -> Path:
+    """The list of one fiscal year's records (of one kind, or all), as a PDF at ``out``."""
+    return write_atomic(render(fiscal_year_list(kb, year, kind)), out)
+
+
+__all__ = [
+    "MORE_IN_ZEBKB",
+    "case_sheet_pdf",
+    "fiscal_year_list_pdf",
+    "minutes_pdf",
+    "render",
+    "write_atomic",
+    "write_fiscal_year_report",
+    "write_record_report",
+]

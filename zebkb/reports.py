@@ -1,0 +1,660 @@
+"""What goes on each printable sheet: the case sheet (事例シート), visit and
+session minutes, and a fiscal-year list.
+
+Pure data: no reportlab and no Qt here, so the window can show the same
+content and ``pdf.py`` only decides how it looks. Markdown bodies are read by
+a small line parser into text blocks; nothing in a body is fetched or run.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zebkb.domain.dates import DateError, format_japanese, parse_iso_date
+from zebkb.domain.fields import Kind, fields_for
+from zebkb.domain.ranks import check_rank
+from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, ZEB_RANKS
+from zebkb.domain.wards import WardError, ward_name
+from zebkb.errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from zebkb.service import KnowledgeBase
+
+MORE_IN_ZEBKB = "…(続きは zebkb で)"
+NONE_SHOWN = "—"
+# A body longer than this is cut before layout; minutes may run to several pages, not hundreds.
+MINUTES_BODY_LIMIT = 20_000
+LIST_ROW_LIMIT = 5_000
+_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff", "image/webp")
+
+
+# -- Markdown, read simply ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A heading, a paragraph or one list item; ``depth`` is the list nesting (0 = none)."""
+
+    kind: str  # "heading" | "paragraph" | "item"
+    spans: tuple[Span, ...]
+    level: int = 0  # heading level
+    depth: int = 0
+    marker: str = ""  # "・" for bullets, "1." for numbered items
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ITEM = re.compile(r"^(\s*)([-*+・]|\d{1,3}[.)．])\s+(.*)$")
+_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_CODE = re.compile(r"`([^`]*)`")
+_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?![\w*])")
+
+
+def _inline(text: str) -> tuple[Span, ...]:
+    """Markdown inline markup to plain spans: bold kept, links as 'text (url)', images as alt."""
+    text = _IMAGE.sub(lambda m: m.group(1), text)
+    text = _LINK.sub(
+        lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text
+    )
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    text = _HTML_TAG.sub("", text)
+    text = _CODE.sub(lambda m: m.group(1), text)
+    text = _EMPH.sub(lambda m: m.group(1), text)
+    spans: list[Span] = []
+    pos = 0
+    for m in _BOLD.finditer(text):
+        if m.start() > pos:
+            spans.append(Span(text[pos : m.start()]))
+        spans.append(Span(m.group(1) or m.group(2), True))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Span(text[pos:]))
+    return tuple(s for s in spans if s.text)
+
+
+def _join_lines(a: str, b: str) -> str:
+    # Japanese wraps without spaces; Latin words need one.
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return f"{a} {b}"
+    return a + b
+
+
+def parse_markdown(text: str | None) -> list[Block]:
+    """Headings, paragraphs and list items of a Markdown body, as plain text blocks."""
+    if not text:
+        return []
+    blocks: list[Block] = []
+    para: list[str] = []
+    item: tuple[int, str, str] | None = None  # depth, marker, text
+    in_fence = False
+    counters: dict[int, int] = {}
+
+    def flush() -> None:
+        nonlocal para, item
+        if item is not None:
+            depth, marker, body = item
+            blocks.append(Block("item", _inline(body), depth=depth, marker=marker))
+            item = None
+        if para:
+            joined = ""
+            for line in para:
+                joined = _join_lines(joined, line)
+            blocks.append(Block("paragraph", _inline(joined)))
+            para = []
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _FENCE.match(raw):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            if raw.strip():
+                blocks.append(Block("paragraph", (Span(raw.rstrip()),)))
+            continue
+        line = raw.rstrip()
+        if not line.strip():
+            flush()
+            continue
+        if _RULE.match(line):
+            flush()
+            continue
+        if m := _HEADING.match(line):
+            flush()
+            counters.clear()
+            blocks.append(Block("heading", _inline(m.group(2)), level=len(m.group(1))))
+            continue
+        if m := _ITEM.match(line):
+            flush()
+            indent = len(m.group(1).expandtabs(4))
+            depth = 1 + min(indent // 2, 4)
+            mark = m.group(2)
+            if mark[0].isdigit():
+                # Renumbered: Markdown lists may write 1. 1. 1.
+                counters = {d: n for d, n in counters.items() if d <= depth}
+                counters[depth] = counters.get(depth, 0) + 1
+                marker = f"{counters[depth]}."
+            else:
+                marker = "・"
+            item = (depth, marker, m.group(3).strip())
+            continue
+        stripped = line.strip()
+        if stripped.startswith(">"):
+            stripped = stripped.lstrip(">").strip()
+        if item is not None and (raw[:1].isspace() or not para):
+            # A continuation of the list item above.
+            depth, marker, body = item
+            item = (depth, marker, _join_lines(body, stripped))
+            continue
+        counters.clear()
+        para.append(stripped)
+    flush()
+    return blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str  # "" for text before the first heading
+    blocks: tuple[Block, ...]
+
+
+def split_sections(blocks: list[Block]) -> list[Section]:
+    """Blocks grouped under their heading (any level)."""
+    sections: list[Section] = []
+    heading = ""
+    current: list[Block] = []
+    for block in blocks:
+        if block.kind == "heading":
+            if heading or current:
+                sections.append(Section(heading, tuple(current)))
+            heading, current = block.text, []
+        else:
+            current.append(block)
+    if heading or current:
+        sections.append(Section(heading, tuple(current)))
+    return sections
+
+
+def truncate_blocks(
+    blocks: list[Block] | tuple[Block, ...], budget: int
+) -> tuple[list[Block], bool]:
+    """At most ``budget`` characters of text; a cut ends with the 続きは zebkb で note."""
+    kept: list[Block] = []
+    used = 0
+    for block in blocks:
+        length = len(block.text)
+        if used + length <= budget:
+            kept.append(block)
+            used += length
+            continue
+        room = budget - used
+        if room >= 12:
+            cut: list[Span] = []
+            for span in block.spans:
+                if room <= 0:
+                    break
+                cut.append(Span(span.text[:room], span.bold))
+                room -= len(span.text)
+            cut.append(Span(MORE_IN_ZEBKB))
+            kept.append(Block(block.kind, tuple(cut), block.level, block.depth, block.marker))
+        else:
+            kept.append(Block("paragraph", (Span(MORE_IN_ZEBKB),)))
+        return kept, True
+    return kept, False
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def format_date(value: Any, *, weekday: bool = False) -> str:
+    """令和6年10月21日 (2024-10-21); text that is not a date is shown as it is."""
+    if not isinstance(value, str) or not value:
+        return NONE_SHOWN
+    try:
+        d = parse_iso_date(value)
+        return f"{format_japanese(d, weekday=weekday)} ({d.isoformat()})"
+    except DateError:
+        return value
+
+
+def format_number(value: Any, unit: str = "") -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return NONE_SHOWN
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    return f"{text}{unit}"
+
+
+def ward_label(code: Any) -> str:
+    if not isinstance(code, str) or not code:
+        return NONE_SHOWN
+    try:
+        return ward_name(code, "ja")
+    except WardError:
+        return code
+
+
+def rank_label(rank: Any, status: Any) -> str:
+    """ZEB Ready(相当), 『ZEB』(認証)."""
+    if not isinstance(rank, str) or not rank:
+        return NONE_SHOWN
+    text = ZEB_RANKS.label(rank, "ja")
+    if isinstance(status, str) and status:
+        text += f"({RANK_STATUSES.label(status, 'ja')})"
+    return text
+
+
+def _storeys(record: dict[str, Any]) -> str:
+    parts = []
+    if isinstance(record.get("storeys_above"), int):
+        parts.append(f"地上{record['storeys_above']}階")
+    if isinstance(record.get("storeys_below"), int) and record["storeys_below"]:
+        parts.append(f"地下{record['storeys_below']}階")
+    return " ".join(parts) or NONE_SHOWN
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return NONE_SHOWN
+
+
+def _label(kind: str, name: str) -> str:
+    for f in fields_for(kind):
+        if f.name == name:
+            return f.label_ja
+    raise KeyError(name)
+
+
+def _footer(record: dict[str, Any]) -> str:
+    return (
+        f"UID {record['uid']} ・ 版 {record.get('revision', '')} ・ "
+        f"更新 {str(record.get('updated_at', ''))[:10]}"
+    )
+
+
+# -- the case sheet -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    path: Path
+    caption: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSheet:
+    uid: str
+    title: str
+    ward: str
+    overview: tuple[tuple[str, str], ...]  # (label, value) rows
+    rank: tuple[tuple[str, str], ...]
+    rank_attention: bool
+    technologies: tuple[str, ...]
+    photo: Photo | None
+    lessons: tuple[Block, ...]
+    problems: tuple[Block, ...]
+    # Body shown instead when it has neither a 工夫・留意点 nor a 課題 section.
+    other: tuple[Block, ...]
+    contact: str
+    footer: str
+    heading: str = "事例シート"
+
+
+_LESSON_WORDS = ("工夫", "留意", "ポイント", "教訓")
+_PROBLEM_WORDS = ("課題", "問題")
+_CONTACT = re.compile(r"(?:連絡先|問い?合わせ先?|担当(?:課|部署|者)?)\s*[:：]\s*(.+)")
+
+
+def find_contact(body: str | None) -> str:
+    """The first 連絡先/問合せ/担当 line of a body, '' when there is none."""
+    if not body:
+        return ""
+    for line in body.splitlines():
+        cleaned = re.sub(r"^[\s>*\-+・#]+", "", line).replace("**", "")
+        if m := _CONTACT.match(cleaned.strip()):
+            return m.group(1).strip()
+    return ""
+
+
+def main_photo(kb: KnowledgeBase, record: dict[str, Any]) -> Photo | None:
+    """The first image attachment whose file is here (omitted ones are skipped)."""
+    for att in record.get("attachments") or []:
+        if att.get("omitted") or att.get("media_type") not in _IMAGE_TYPES:
+            continue
+        path = kb.attachment_path(att.get("sha256", ""))
+        if path is not None:
+            caption = att.get("caption") or att.get("filename") or ""
+            return Photo(path, caption)
+    return None
+
+
+def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
+    k = "case"
+    project = record.get("project_type")
+    overview = (
+        (_label(k, "facility_name"), _text(record.get("facility_name"))),
+        ("区", ward_label(record.get("ward"))),
+        (_label(k, "facility_type"), _text(record.get("facility_type"))),
+        (_label(k, "building_use"), _text(record.get("building_use"))),
+        ("新築/改修", PROJECT_TYPES.label(project, "ja") if project else NONE_SHOWN),
+        ("延床面積", format_number(record.get("floor_area_m2"), " ㎡")),
+        ("階数", _storeys(record)),
+        (_label(k, "structure"), _text(record.get("structure"))),
+        ("竣工", format_date(record.get("completed_on"))),
+    )
+    check = check_rank(record)
+    figures = []
+    if isinstance(record.get("bei"), int | float):
+        figures.append(f"BEI {record['bei']:g}")
+    for name, label in (
+        ("reduction_excl_renewables_pct", "再エネ除く削減率"),
+        ("reduction_incl_renewables_pct", "再エネ含む削減率"),
+    ):
+        value = record.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            figures.append(f"{label} {value:g}%")
+    if record.get("uses_unevaluated_technology") is True:
+        figures.append("未評価技術あり")
+    co2 = record.get("co2_reduction_t_per_year")
+    stated = rank_label(record.get("zeb_rank"), record.get("rank_status"))
+    if record.get("rank_status") == "certified" and record.get("certified_on"):
+        stated += f" 認証日 {format_date(record.get('certified_on'))}"
+    rank = (
+        ("記載ランク", stated),
+        (
+            "数値が示すランク",
+            ZEB_RANKS.label(check.supported.rank, "ja")
+            if check.supported.rank
+            else "判定できません",
+        ),
+        ("数値", "、".join(figures) or NONE_SHOWN),
+        ("根拠", check.supported.reason_ja or NONE_SHOWN),
+        ("判定", check.message_ja),
+        ("CO2削減量", format_number(co2, " t/年") if co2 is not None else NONE_SHOWN),
+        (
+            "ZEBリーディング・オーナー",
+            "登録あり" if record.get("zeb_leading_owner") is True else NONE_SHOWN,
+        ),
+    )
+    sections = split_sections(parse_markdown(record.get("body")))
+    lessons = [b for s in sections if any(w in s.heading for w in _LESSON_WORDS) for b in s.blocks]
+    problems = [
+        b for s in sections if any(w in s.heading for w in _PROBLEM_WORDS) for b in s.blocks
+    ]
+    other: list[Block] = []
+    if not lessons and not problems:
+        for s in sections:
+            if s.heading:
+                other.append(Block("heading", (Span(s.heading),), level=3))
+            other.extend(s.blocks)
+    ward = ward_label(record.get("ward"))
+    contact = find_contact(record.get("body"))
+    return CaseSheet(
+        uid=record["uid"],
+        title=_text(record.get("title")),
+        ward=ward,
+        overview=overview,
+        rank=rank,
+        rank_attention=check.attention,
+        technologies=tuple(t for t in record.get("technologies") or [] if isinstance(t, str)),
+        photo=main_photo(kb, record),
+        lessons=tuple(lessons),
+        problems=tuple(problems),
+        other=tuple(other),
+        contact=f"{ward} {contact}".strip() if contact else ward,
+        footer=_footer(record),
+    )
+
+
+# -- minutes --------------------------------------------------------------------------------
+
+# The Ministry's ZEB exchange reports open with these rows, in this order.
+MINUTES_HEADER = ("日時", "場所", "参加者", "開催主体", "実施機関")
+_KEY_LINE = re.compile(
+    r"^(日時|日程|開催日時?|場所|会場|参加者|出席者|開催主体|主催|実施機関|受託者)\s*[:：]\s*(.+)$"
+)
+_KEY_ALIASES = {
+    "日程": "日時",
+    "開催日": "日時",
+    "開催日時": "日時",
+    "会場": "場所",
+    "出席者": "参加者",
+    "主催": "開催主体",
+    "受託者": "実施機関",
+}
+_TIME_RANGE = re.compile(r"\d{1,2}[:：]\d{2}\s*(?:[〜~～\-－–]\s*\d{1,2}[:：]\d{2})?")
+_PROGRAMME_WORDS = ("プログラム", "次第", "式次第", "内容")
+
+
+@dataclass(frozen=True, slots=True)
+class Minutes:
+    uid: str
+    heading: str  # 視察記録 / 勉強会・研修 記録
+    title: str
+    header: tuple[tuple[str, str], ...]  # 日時, 場所, 参加者, 開催主体, 実施機関 (+ extra rows)
+    programme: tuple[Block, ...]
+    body: tuple[Block, ...]
+    truncated: bool
+    footer: str
+
+
+def _key_lines(blocks: tuple[Block, ...]) -> tuple[dict[str, str], list[Block]]:
+    """'日時: …' style lines of a summary section, and the blocks that are not such lines."""
+    found: dict[str, str] = {}
+    rest: list[Block] = []
+    for block in blocks:
+        m = _KEY_LINE.match(block.text.strip()) if block.kind != "heading" else None
+        if m:
+            key = _KEY_ALIASES.get(m.group(1), m.group(1))
+            found.setdefault(key, m.group(2).strip())
+        else:
+            rest.append(block)
+    return found, rest
+
+
+def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
+    kind = record["type"]
+    sections = split_sections(parse_markdown((record.get("body") or "")[:MINUTES_BODY_LIMIT]))
+    truncated = len(record.get("body") or "") > MINUTES_BODY_LIMIT
+    found: dict[str, str] = {}
+    programme: list[Block] = []
+    body: list[Block] = []
+    for s in sections:
+        if s.heading and any(w in s.heading for w in _PROGRAMME_WORDS) and not programme:
+            programme = list(s.blocks)
+            continue
+        keys, rest = _key_lines(s.blocks)
+        for key, value in keys.items():
+            found.setdefault(key, value)
+        if rest:
+            if s.heading:
+                body.append(Block("heading", (Span(s.heading),), level=2))
+            body.extend(rest)
+    if truncated:
+        body.append(Block("paragraph", (Span(MORE_IN_ZEBKB),)))
+
+    date_field = "visited_on" if kind == Kind.VISIT else "held_on"
+    when = format_date(record.get(date_field), weekday=True)
+    if (stated := found.get("日時")) and (t := _TIME_RANGE.search(stated)):
+        when = f"{when} {t.group(0)}"
+    if kind == Kind.VISIT:
+        heading = "視察記録"
+        place = found.get("場所") or _visited_facility(kb, record) or _text(record.get("host"))
+        people = [p for p in record.get("participants") or [] if isinstance(p, str)]
+        participants = "、".join(people) or found.get("参加者") or NONE_SHOWN
+        organiser = _text(record.get("host")) if record.get("host") else found.get("開催主体")
+        extra = [("目的", _text(record.get("purpose")))] if record.get("purpose") else []
+    else:
+        session_kind = record.get("kind")
+        heading = (
+            f"{SESSION_KINDS.label(session_kind, 'ja')} 記録"
+            if session_kind
+            else "勉強会・研修 記録"
+        )
+        place = _text(record.get("venue")) if record.get("venue") else found.get("場所")
+        attendees = record.get("attendees")
+        participants = found.get("参加者") or (
+            f"{attendees}名" if isinstance(attendees, int) else NONE_SHOWN
+        )
+        if found.get("参加者") and isinstance(attendees, int):
+            participants += f"(計{attendees}名)"
+        organiser = (
+            _text(record.get("organizer")) if record.get("organizer") else found.get("開催主体")
+        )
+        speakers = [s for s in record.get("speakers") or [] if isinstance(s, str)]
+        extra = [("講師・発表者", "、".join(speakers))] if speakers else []
+    header = (
+        ("日時", when),
+        ("場所", place or NONE_SHOWN),
+        ("参加者", participants),
+        ("開催主体", organiser or NONE_SHOWN),
+        ("実施機関", found.get("実施機関") or NONE_SHOWN),
+        *extra,
+    )
+    return Minutes(
+        uid=record["uid"],
+        heading=heading,
+        title=_text(record.get("title")),
+        header=header,
+        programme=tuple(programme),
+        body=tuple(body),
+        truncated=truncated,
+        footer=_footer(record) + f" ・ {ward_label(record.get('ward'))}",
+    )
+
+
+def _visited_facility(kb: KnowledgeBase, record: dict[str, Any]) -> str | None:
+    uid = record.get("facility_case_uid")
+    if not isinstance(uid, str) or not uid:
+        return None
+    case = kb.get(uid)
+    if case is None or case.get("deleted"):
+        return None
+    name = case.get("facility_name")
+    return name if isinstance(name, str) and name else None
+
+
+# -- the fiscal-year list -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalYearList:
+    fiscal_year: int
+    kind: str | None
+    heading: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    uids: tuple[str, ...]
+    truncated: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+
+def _detail(record: dict[str, Any]) -> str:
+    kind = record["type"]
+    if kind == Kind.CASE:
+        return rank_label(record.get("zeb_rank"), record.get("rank_status"))
+    if kind == Kind.SESSION:
+        value = record.get("kind")
+        return SESSION_KINDS.label(value, "ja") if value else "勉強会・研修"
+    host = record.get("host")
+    return f"受入先 {host}" if isinstance(host, str) and host else "視察"
+
+
+def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> FiscalYearList:
+    from zebkb.domain.dates import format_fiscal_year
+
+    if kind is not None and kind not in {k.value for k in Kind}:
+        raise InputError(
+            f"unknown record type {kind!r} (case, visit or session)",
+            message_ja=f"種別 {kind} はありません(case・visit・session)",
+        )
+    if not 1873 <= year <= 9998:
+        raise InputError(
+            f"fiscal year {year} is out of range", message_ja=f"{year}年度は範囲外です"
+        )
+    summaries = kb.list_records(fiscal_year=year, kind=kind)
+    summaries.sort(key=lambda s: (s.record_date or "", s.type, s.title))
+    truncated = len(summaries) > LIST_ROW_LIMIT
+    rows = []
+    uids = []
+    for s in summaries[:LIST_ROW_LIMIT]:
+        record = kb.get(s.uid)
+        if record is None:
+            continue
+        when = NONE_SHOWN
+        if s.record_date:
+            try:
+                d: date = parse_iso_date(s.record_date)
+                when = f"{format_japanese(d)}\n{d.isoformat()}"
+            except DateError:
+                when = s.record_date
+        kind_text = RECORD_TYPES.label(s.type, "ja")
+        rows.append((when, s.title, ward_label(s.ward), f"{kind_text}\n{_detail(record)}"))
+        uids.append(s.uid)
+    what = RECORD_TYPES.label(kind, "ja") if kind else "事例・視察記録・勉強会"
+    heading = f"{format_fiscal_year(year)}({format_fiscal_year(year, 'en')}) {what} 一覧"
+    notes = [f"{len(summaries)}件"]
+    if truncated:
+        notes.append(f"先頭{LIST_ROW_LIMIT}件を表示{MORE_IN_ZEBKB}")
+    return FiscalYearList(
+        fiscal_year=year,
+        kind=kind,
+        heading=heading,
+        columns=("日付", "件名", "区", "種別"),
+        rows=tuple(rows),
+        uids=tuple(uids),
+        truncated=truncated,
+        notes=tuple(notes),
+    )
+
+
+# -- choosing the sheet for a record ------------------------------------------------------------
+
+
+def report_for(kb: KnowledgeBase, uid: str) -> CaseSheet | Minutes:
+    """The sheet that fits a record: a case sheet or minutes."""
+    record = kb.require(uid)
+    if record.get("deleted"):
+        raise NotFoundError(
+            f"record {uid} was deleted; 'zebkb history {uid}' lists its versions",
+            message_ja=f"UID {uid} の記録は削除されています",
+        )
+    if record["type"] == Kind.CASE:
+        return case_sheet(kb, record)
+    return minutes(kb, record)
+
+
+def printable(text: str) -> str:
+    """Characters the built-in Japanese PDF fonts lack, folded to ones they have.
+
+    Text pasted from PDFs carries Kangxi radicals (⾦ for 金) and subscript
+    digits (CO₂); NFKC maps those to ordinary characters. Other text is kept,
+    so ㎡ and full-width forms print as written.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0x2E80 <= code <= 0x2FDF or 0x2070 <= code <= 0x209F:
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out)
