@@ -54,7 +54,8 @@ def test_export_import_round_trip(cli, wards, tmp_path: Path) -> None:
 
     first = cli("import", str(out), "--json", data_dir=b)
     summary = json.loads(first.out)
-    assert (summary["added"], summary["origin"], summary["signature"]) == (2, "131229", "unsigned")
+    # Exports are signed by default; this receiver has not trusted the sender's key.
+    assert (summary["added"], summary["origin"], summary["signature"]) == (2, "131229", "untrusted")
     assert {r["action"] for r in summary["records"]} == {"added"}
     assert sorted(x["uid"] for x in listing(cli, b)) == sorted(x["uid"] for x in listing(cli, a))
 

@@ -28,6 +28,15 @@ from zebkb.bundle.writer import PartInfo, write_bundle
 from zebkb.domain.canonical import parse_timestamp, record_hash
 from zebkb.domain.wards import ward_name
 from zebkb.errors import KnownError, NotFoundError
+from zebkb.keys import (
+    UNSIGNED,
+    UNTRUSTED,
+    VERIFIED,
+    bundle_signer,
+    require_signatures,
+    signature_refusal,
+    trust_checker,
+)
 from zebkb.store import records as store
 from zebkb.store.models import (
     BlobRow,
@@ -95,6 +104,7 @@ def export_bundle(
     uids: Iterable[str] | None = None,
     max_size: int | None = None,
     include_attachments: bool = True,
+    sign: bool = True,
     signer: Signer | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
@@ -104,6 +114,8 @@ def export_bundle(
     "Changed after" means the version became current here after that time
     (a local edit or an import), so a record received late from a third ward
     still reaches the next delta even if its ``updated_at`` is older.
+    Bundles are signed with this knowledge base's key (made on first use)
+    unless ``sign`` is False; ``signer`` overrides the key.
     """
     home = kb.home_ward
     if home is None:
@@ -111,6 +123,8 @@ def export_bundle(
             "this knowledge base has no home ward yet; set it with 'zebkb init --ward WARD'",
             message_ja="ホーム区が未設定です(zebkb init --ward 葛飾区 のように設定してください)",
         )
+    if signer is None and sign:
+        signer = bundle_signer(kb.data_dir)
     started = kb.clock()
     cutoff = _since_instant(since)
     with Session(kb.engine) as session:
@@ -267,10 +281,10 @@ class ImportSummary:
 
 def _signature_status(bundle: Bundle, trust: Trust | None) -> str:
     if bundle.signature is None:
-        return "unsigned"
+        return UNSIGNED
     if trust is not None and trust(bundle.signature.public_key, bundle.manifest.origin_ward):
-        return "verified"
-    return "untrusted"
+        return VERIFIED
+    return UNTRUSTED
 
 
 def _title(incoming: dict[str, Any], local: dict[str, Any] | None) -> str:
@@ -315,14 +329,28 @@ def _decide_all(
     return items
 
 
-def plan_import(kb: KnowledgeBase, path: str | Path, *, trust: Trust | None = None) -> ImportPlan:
+def plan_import(
+    kb: KnowledgeBase,
+    path: str | Path,
+    *,
+    trust: Trust | None = None,
+    require_signature: bool | None = None,
+) -> ImportPlan:
     """Check the whole bundle and work out every record's action; nothing is written.
 
     The plan holds the bundle open (attachments stream from it on apply);
-    close it with ``plan.close()`` when not applying.
+    close it with ``plan.close()`` when not applying. ``trust`` defaults to
+    the knowledge base's trusted keys and ``require_signature`` to its
+    setting; when signatures are required, a bundle not signed by a key
+    trusted for its origin ward is refused.
     """
     bundle = open_bundle(path, now=kb.clock())
     try:
+        status = _signature_status(bundle, trust or trust_checker(kb))
+        required = require_signatures(kb) if require_signature is None else require_signature
+        if required and status != VERIFIED:
+            signer = bundle.signature.public_key if bundle.signature else None
+            raise signature_refusal(status, bundle.manifest.origin_ward, signer)
         with Session(kb.engine) as session:
 
             def agreed(uid: str) -> str | None:
@@ -339,7 +367,7 @@ def plan_import(kb: KnowledgeBase, path: str | Path, *, trust: Trust | None = No
         raise
     return ImportPlan(
         bundle=bundle,
-        signature=_signature_status(bundle, trust),
+        signature=status,
         items=items,
         previously_imported=previously,
     )
@@ -369,6 +397,9 @@ def apply_import(
     failure the files this import added are removed and nothing else changed.
     """
     bundle = plan.bundle
+    # One writer per folder, and a way back: the database as it was before this import.
+    kb.claim_writer()
+    kb.backup(include_files=False, label="before-import")
     needed = {sha: size for sha, size in _needed_files(plan).items() if not kb.files.has(sha)}
     total = len(needed) + len(bundle.records)
     added_files: list[str] = []

@@ -19,12 +19,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--uid", nargs="+", metavar="UID", help="only these records")
     p.add_argument("--max-size", metavar="SIZE", help="split into parts of at most SIZE, e.g. 10MB")
     p.add_argument("--no-attachments", action="store_true", help="leave files out (marked omitted)")
+    p.add_argument(
+        "--no-sign", action="store_true", help="do not sign with this knowledge base's key"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="check and merge one or more bundles")
     p.add_argument("files", nargs="+", metavar="IN")
     p.add_argument("--dry-run", action="store_true", help="check and show, change nothing")
+    p.add_argument(
+        "--require-signature",
+        action="store_true",
+        help="refuse bundles not signed by a key trusted for their ward (see 'zebkb key')",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
@@ -72,6 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             uids=args.uid,
             max_size=max_size,
             include_attachments=not args.no_attachments,
+            sign=not args.no_sign,
             progress=None if args.json else stderr_progress("export"),
         )
     for uid, size in result.oversize:
@@ -127,6 +136,15 @@ def _print_summary(summary: dict[str, Any], name: str, dry_run: bool) -> None:
         )
 
 
+def _warn_signature(path: str, plan: Any) -> None:
+    from zebkb.keys import signature_warning
+
+    signer = plan.bundle.signature.public_key if plan.bundle.signature else None
+    warning = signature_warning(plan.signature, plan.bundle.manifest.origin_ward, signer)
+    if warning is not None:
+        sys.stderr.write(f"zebkb: warning: {path}: {warning}\n")
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from zebkb.bundle.exchange import apply_import, plan_import
     from zebkb.cli.progress import stderr_progress
@@ -135,8 +153,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         plans = []
         try:
             # Every bundle is checked before any is merged: one refused, none imported.
+            require = True if args.require_signature else None
             for path in args.files:
-                plans.append(plan_import(kb, path))
+                plans.append(plan_import(kb, path, require_signature=require))
+            for path, plan in zip(args.files, plans, strict=True):
+                _warn_signature(path, plan)
             summaries = []
             for plan in plans:
                 if args.dry_run:

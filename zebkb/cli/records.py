@@ -69,12 +69,15 @@ def resolve_ward_arg(text: str | None) -> str | None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from zebkb.domain.wards import ward_name
+    from zebkb.keys import own_key
 
     with open_kb(args) as kb:
         code = kb.set_home_ward(args.ward)
+        key = own_key(kb.data_dir)
         print(
             f"home ward: {code} {ward_name(code, 'ja')} ({ward_name(code, 'en')}); data: {kb.data_dir}"
         )
+        print(f"signing key fingerprint: {key.fingerprint} (full key: 'zebkb key show')")
     return 0
 
 
