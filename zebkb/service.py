@@ -31,6 +31,7 @@ from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.store import records as store
 from zebkb.store.db import DB_FILE, make_engine, migrate
 from zebkb.store.files import AttachmentStore, sha256_file
+from zebkb.store.lock import DEFAULT_WAIT, FolderInUseError, WriterLock
 from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, Meta, RecordRow, TagRow
 
 if TYPE_CHECKING:
@@ -194,6 +195,7 @@ class KnowledgeBase:
         self.read_engine = make_engine(data_dir / DB_FILE, write=False)
         self._index: SearchIndex | None = None
         self.index_notice: str | None = None
+        self.writer = WriterLock(data_dir)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -218,6 +220,24 @@ class KnowledgeBase:
             self._index.close()
             self._index = None
         self.dispose_engines()
+        self.writer.release()
+
+    def claim_writer(self, wait: float = DEFAULT_WAIT) -> None:
+        """Become this folder's one writer (kept until close); FolderInUseError when another is."""
+        self.writer.acquire(wait)
+
+    def backup(
+        self, *, keep: int | None = None, include_files: bool = True, label: str = ""
+    ) -> Path:
+        """A consistent copy of this knowledge base in ``backups/`` (see zebkb.backup)."""
+        from zebkb.backup import DEFAULT_KEEP, create_backup
+
+        return create_backup(
+            self,
+            keep=DEFAULT_KEEP if keep is None else keep,
+            include_files=include_files,
+            label=label,
+        ).path
 
     def dispose_engines(self) -> None:
         self.engine.dispose()
@@ -234,6 +254,7 @@ class KnowledgeBase:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Txn]:
         """One write transaction. The caller's changes commit together or not at all."""
+        self.claim_writer()
         with Session(self.engine) as session:
             txn = Txn(self, session)
             try:
@@ -547,6 +568,7 @@ class KnowledgeBase:
 
     def store_file(self, path: Path) -> tuple[str, int]:
         """Put a file into the attachment store (before the record that refers to it is saved)."""
+        self.claim_writer()
         digest, size = self.files.put_file(Path(path))
         with self.transaction() as txn:
             self._note_blob(txn, digest, size)
@@ -597,6 +619,7 @@ class KnowledgeBase:
         """Load the demo records shipped in assets; loading them again changes nothing."""
         from importlib.resources import files
 
+        self.claim_writer()
         demo = files("zebkb.assets") / "demo"
         records = json.loads((demo / "records.json").read_text(encoding="utf-8"))
         for record in records:
@@ -693,6 +716,7 @@ class KnowledgeBase:
 
     def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> bool:
         """Rebuild the search index from the database; False when cancelled."""
+        self.claim_writer()
         state = self.change_state()
         total = self.count()
         return self.index.rebuild(
@@ -710,10 +734,17 @@ class KnowledgeBase:
         index = self.index
         notice = index.notice if hasattr(index, "notice") else None
         if not self.index_is_current():
-            self.reindex()
-            notice = notice or (
-                "the search index was out of date and has been rebuilt from the database"
-            )
+            try:
+                # A reader beside an open window must not wait for it: the window's own
+                # writes keep the index current, so a stale index here is answered as is.
+                self.claim_writer(wait=0)
+            except FolderInUseError:
+                notice = notice or "the search index is being updated by the open zebkb window"
+            else:
+                self.reindex()
+                notice = notice or (
+                    "the search index was out of date and has been rebuilt from the database"
+                )
         result = index.search(query, filters=filters, limit=limit, offset=offset)
         if notice and not result.notice:
             from dataclasses import replace

@@ -52,9 +52,13 @@ def data_dir_from(args: argparse.Namespace) -> Path:
 
 
 def open_kb(args: argparse.Namespace):
+    from zebkb.logs import setup_logging
     from zebkb.service import KnowledgeBase
 
-    return KnowledgeBase.open(data_dir_from(args))
+    kb = KnowledgeBase.open(data_dir_from(args))
+    # Only a folder that opened as a knowledge base gets a logs/ folder.
+    args.log_file = setup_logging(kb.data_dir)
+    return kb
 
 
 def print_json(value: Any) -> None:
@@ -139,8 +143,13 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except Exception as exc:  # a bug: say so in one line, log the rest
         if args.debug:
             raise
+        import logging
+
+        logging.getLogger("zebkb").exception("unexpected error in %s", args.command)
+        log_file = getattr(args, "log_file", None)
+        where = f"; details are in {log_file}" if log_file else ""
         sys.stderr.write(
-            f"zebkb: unexpected error ({exc.__class__.__name__}: {exc}); "
+            f"zebkb: unexpected error ({exc.__class__.__name__}: {exc}){where}; "
             "run again with --debug for details\n"
         )
         return 1

@@ -1,0 +1,104 @@
+"""``zebkb backup`` and ``zebkb restore-backup FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from zebkb.cli.main import open_kb, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "backup", help="write a consistent copy of the knowledge base into its backups folder"
+    )
+    p.add_argument(
+        "--keep", type=int, default=None, metavar="N", help="keep the newest N backups (default 10)"
+    )
+    p.add_argument("--list", action="store_true", help="list the backups instead of writing one")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore-backup", help="replace the knowledge base with a backup (the current one is kept)"
+    )
+    p.add_argument("file", help="a backup zip (from 'zebkb backup')")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_restore_backup)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from zebkb.backup import DEFAULT_KEEP, create_backup, describe_backup, list_backups
+    from zebkb.cli.main import data_dir_from
+    from zebkb.errors import InputError
+
+    if args.list:
+        found = [describe_backup(p) for p in list_backups(data_dir_from(args))]
+        if args.json:
+            print_json([b.as_json() for b in found])
+        for b in [] if args.json else found:
+            kind = "records + files" if b.includes_files else "records only"
+            print(f"{b.path.name}  {b.created_at}  {b.records} records, {kind}, {b.size:,} bytes")
+        return 0
+    keep = DEFAULT_KEEP if args.keep is None else args.keep
+    if keep < 1:
+        raise InputError("--keep must be at least 1")
+    with open_kb(args) as kb:
+        info = create_backup(kb, keep=keep)
+    if args.json:
+        print_json(info.as_json())
+    else:
+        print(
+            f"backup written: {info.path} ({info.records} records, {info.files} files, "
+            f"{info.size:,} bytes)"
+        )
+    return 0
+
+
+def confirm(question: str) -> bool:
+    sys.stderr.write(question + " [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes", "はい")
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from zebkb.backup import inspect_backup, restore_backup
+    from zebkb.errors import KnownError
+
+    info = inspect_backup(Path(args.file))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise KnownError(
+                "restore-backup replaces the whole knowledge base; "
+                "confirm with --yes when running without a terminal"
+            )
+        question = (
+            f"Replace the knowledge base with the backup of {info.created_at} "
+            f"({info.records} records)? The current state is kept as a backup first."
+        )
+        if not confirm(question):
+            sys.stderr.write("zebkb: nothing restored\n")
+            return 1
+    with open_kb(args) as kb:
+        result = restore_backup(kb, info.path)
+    if args.json:
+        print_json(
+            {
+                "restored": result.restored.as_json(),
+                "previous_state": str(result.set_aside),
+                "files_added": result.files_added,
+                "problems": result.problems,
+            }
+        )
+    else:
+        print(
+            f"restored {result.restored.records} records from {info.path.name}; "
+            f"the previous state is kept as {result.set_aside}"
+        )
+        for problem in result.problems:
+            print(f"check: {problem}")
+    return 1 if result.problems else 0
