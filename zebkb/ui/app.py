@@ -1,0 +1,148 @@
+"""Start the desktop window: ``zebkb gui`` and ``zebkb`` with no command come here.
+
+``run`` wires the application together: settings, translator, the knowledge
+base (a folder it refuses becomes a readable dialog and exit status 1), the op
+runner, thumbnails, the first-run questions when the knowledge base has no
+home ward yet, and the main window. ``make_main_window`` gives tests the
+same window without an event loop of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from zebkb.errors import ZebkbError
+from zebkb.ui.context import AppContext
+from zebkb.ui.firstrun import FirstRunDialog
+from zebkb.ui.i18n import Translator
+from zebkb.ui.mainwindow import MainWindow, window_icon
+from zebkb.ui.ops import CollectionOp, OpRunner, user_message
+from zebkb.ui.settings import Settings, default_settings_path
+from zebkb.ui.thumbs import ThumbnailCache, Thumbnailer
+
+log = logging.getLogger(__name__)
+
+# Smoke tests and the frozen-build check: close the window this long after it shows.
+QUIT_AFTER_ENV = "ZEBKB_QUIT_AFTER_MS"
+
+
+def make_context(kb: object, settings: Settings, translator: Translator) -> AppContext:
+    """The runner and thumbnailer around an open knowledge base."""
+    runner = OpRunner(translator=translator)
+    thumbnailer = Thumbnailer(
+        runner,
+        ThumbnailCache(kb.data_dir),  # type: ignore[attr-defined]
+        kb.attachment_path,  # type: ignore[attr-defined]
+        translator,
+    )
+    return AppContext(kb, runner, translator, settings, thumbnailer)  # type: ignore[arg-type]
+
+
+def make_main_window(ctx: AppContext) -> MainWindow:
+    window = MainWindow(ctx)
+    window.setWindowIcon(window_icon())
+    return window
+
+
+def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
+    """Ask for the home ward and offer the demo data; the answer is applied off the GUI thread.
+
+    The dialog is opened, not exec'd: the event loop keeps running, and tests
+    answer it like a user would.
+    """
+    dialog = FirstRunDialog(ctx.tr, window)
+
+    def accepted() -> None:
+        code = dialog.ward_code
+        demo = dialog.load_demo
+        kb = ctx.kb
+        if code is None:
+            return
+
+        def work() -> None:
+            kb.set_home_ward(code)
+            if demo:
+                kb.load_demo()
+
+        ctx.settings.first_run_done = True
+        CollectionOp(window, work, runner=ctx.runner).with_progress(
+            ctx.tr.t("firstrun.loading")
+        ).success(lambda _none: window.refresh()).run_in_background()
+
+    dialog.accepted.connect(accepted)
+    window.dialogs["first_run"] = dialog
+    dialog.open()
+    return dialog
+
+
+def choose_data_dir(given: Path, settings: Settings) -> Path:
+    """The folder from the command line or environment, else the one chosen in settings."""
+    from zebkb.cli.main import default_data_dir
+
+    chosen = settings.data_dir
+    if chosen is not None and given == default_data_dir() and not os.environ.get("ZEBKB_DATA_DIR"):
+        return chosen
+    return given
+
+
+def install_excepthook(translator: Translator) -> None:
+    """An unexpected error shows a dialog (and is logged) instead of the window vanishing."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        traceback.print_exception(kind, exc, tb, file=sys.stderr)
+        if QApplication.instance() is None:
+            return
+        QMessageBox.critical(
+            QApplication.activeWindow(), translator.t("error.title"), user_message(exc, translator)
+        )
+
+    sys.excepthook = hook
+
+
+def run(data_dir: Path, open_uid: str | None = None) -> int:
+    from zebkb.service import KnowledgeBase
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "zebkb"])
+    app.setApplicationName("zebkb")
+    app.setWindowIcon(window_icon())
+    settings = Settings(default_settings_path())
+    translator = Translator(settings.language)
+    try:
+        kb = KnowledgeBase.open(choose_data_dir(Path(data_dir), settings))
+    except ZebkbError as exc:
+        refuse(None, translator, exc.message(translator.language))
+        return 1
+    ctx = make_context(kb, settings, translator)
+    previous_hook = sys.excepthook
+    install_excepthook(translator)
+    try:
+        window = make_main_window(ctx)
+        window.show()
+        if kb.home_ward is None:
+            start_first_run(window, ctx)
+        if open_uid:
+            window.open_record(open_uid)
+        quit_after = os.environ.get(QUIT_AFTER_ENV, "")
+        if quit_after.isdigit():
+            QTimer.singleShot(int(quit_after), lambda: (window.close(), app.quit()))
+        return int(app.exec())
+    finally:
+        sys.excepthook = previous_hook
+        ctx.runner.shutdown()
+        kb.close()
+        settings.sync()
+
+
+def refuse(parent: QWidget | None, translator: Translator, message: str) -> None:
+    """The knowledge base cannot be opened: say why, in one line."""
+    sys.stderr.write(f"zebkb: {message}\n")
+    QMessageBox.critical(parent, translator.t("error.title"), message)
