@@ -6,15 +6,17 @@ service owns the transaction, so one bundle import is one transaction.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from zebkb.domain.canonical import canonical_json, parse_timestamp, record_hash
+from zebkb.domain.canonical import canonical_json, parse_timestamp
 from zebkb.domain.dates import fiscal_year
 from zebkb.domain.fields import KIND_DATE_FIELD, Kind
 from zebkb.store.models import (
@@ -52,7 +54,7 @@ def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | Non
         return value, None
 
 
-def _detail_row(kind: Kind, record: Mapping[str, Any]) -> Any:
+def _detail_values(kind: Kind, record: Mapping[str, Any]) -> dict[str, Any]:
     table = DETAIL_TABLES[kind]
     values: dict[str, Any] = {"uid": record["uid"]}
     for column in table.model_fields:
@@ -63,7 +65,7 @@ def _detail_row(kind: Kind, record: Mapping[str, Any]) -> Any:
             values[column] = json.dumps(record.get(name) or [], ensure_ascii=False)
         else:
             values[column] = record.get(column)
-    return table(**values)
+    return values
 
 
 def put_history(
@@ -75,24 +77,23 @@ def put_history(
     bundle_id: str | None = None,
 ) -> str:
     """Keep a version in history (once per distinct content); returns its hash."""
-    digest = record_hash(record)
-    exists = session.exec(
-        select(HistoryRow.id).where(HistoryRow.uid == record["uid"], HistoryRow.hash == digest)
-    ).first()
-    if exists is None:
-        session.add(
-            HistoryRow(
-                uid=record["uid"],
-                revision=int(record["revision"]),
-                updated_at=record["updated_at"],
-                hash=digest,
-                record_json=canonical_json(record).decode("utf-8"),
-                source=source,
-                bundle_id=bundle_id,
-                saved_at=saved_at,
-            )
+    text = canonical_json(record)
+    digest = hashlib.sha256(text).hexdigest()
+    # Core statements, not ORM objects: an import writes thousands of versions.
+    session.execute(
+        sqlite_insert(HistoryRow)
+        .values(
+            uid=record["uid"],
+            revision=int(record["revision"]),
+            updated_at=record["updated_at"],
+            hash=digest,
+            record_json=text.decode("utf-8"),
+            source=source,
+            bundle_id=bundle_id,
+            saved_at=saved_at,
         )
-        session.flush()
+        .on_conflict_do_nothing(index_elements=["uid", "hash"])
+    )
     return digest
 
 
@@ -105,71 +106,75 @@ def put_current(
     bundle_id: str | None = None,
 ) -> str:
     """Make ``record`` the current version, exactly as given, and keep it in history."""
+    uid = record["uid"]
+    kind = Kind(record["type"])
+    known_type = session.execute(select(RecordRow.type).where(RecordRow.uid == uid)).scalar()
+    if known_type is not None and known_type != kind.value:
+        # A uid never changes kind; validation refuses it before we get here.
+        raise ValueError(f"record {uid} changes type from {known_type} to {kind.value}")
     digest = put_history(
         session, record=record, source=source, saved_at=saved_at, bundle_id=bundle_id
     )
-    uid = record["uid"]
-    kind = Kind(record["type"])
     record_date, fy = record_fiscal_year(record)
-    row = session.get(RecordRow, uid)
-    if row is None:
-        row = RecordRow(
-            uid=uid,
-            type=kind.value,
-            hash=digest,
-            origin="",
-            created_at="",
-            updated_at="",
-            updated_utc="",
-            revision=1,
-        )
-    elif row.type != kind.value:
-        # A uid never changes kind; the validator refuses it before we get here.
-        raise ValueError(f"record {uid} changes type from {row.type} to {kind.value}")
-    row.origin = record["origin"]
-    row.created_at = record["created_at"]
-    row.updated_at = record["updated_at"]
-    row.updated_utc = utc_key(record["updated_at"])
-    row.revision = int(record["revision"])
-    row.deleted = bool(record.get("deleted", False))
-    row.title = record.get("title")
-    row.ward = record.get("ward")
-    row.body = record.get("body")
-    row.record_date = record_date
-    row.fiscal_year = fy
-    row.hash = digest
-    session.add(row)
-    session.flush()
-
-    for table in (TagRow, AttachmentRef, *DETAIL_TABLES.values()):
-        session.exec(delete(table).where(table.uid == uid))
-    if not row.deleted:
-        session.add(_detail_row(kind, record))
-        for tag in dict.fromkeys(record.get("tags") or []):
-            session.add(TagRow(uid=uid, tag=tag))
-        for position, att in enumerate(record.get("attachments") or []):
-            session.add(
-                AttachmentRef(
-                    uid=uid,
-                    position=position,
-                    sha256=att["sha256"],
-                    filename=att["filename"],
-                    media_type=att["media_type"],
-                    size=att["size"],
-                    caption=att.get("caption"),
-                    omitted=bool(att.get("omitted", False)),
-                )
-            )
-    session.flush()
+    deleted = bool(record.get("deleted", False))
+    values = {
+        "type": kind.value,
+        "origin": record["origin"],
+        "created_at": record["created_at"],
+        "updated_at": record["updated_at"],
+        "updated_utc": utc_key(record["updated_at"]),
+        "revision": int(record["revision"]),
+        "deleted": deleted,
+        "title": record.get("title"),
+        "ward": record.get("ward"),
+        "body": record.get("body"),
+        "record_date": record_date,
+        "fiscal_year": fy,
+        "hash": digest,
+    }
+    session.execute(
+        sqlite_insert(RecordRow)
+        .values(uid=uid, **values)
+        .on_conflict_do_update(index_elements=["uid"], set_=values)
+    )
+    detail = DETAIL_TABLES[kind]
+    for table in (TagRow, AttachmentRef, detail):
+        session.execute(delete(table).where(table.uid == uid))
+    if not deleted:
+        session.execute(insert(detail), [_detail_values(kind, record)])
+        tags = [{"uid": uid, "tag": tag} for tag in dict.fromkeys(record.get("tags") or [])]
+        if tags:
+            session.execute(insert(TagRow), tags)
+        refs = [
+            {
+                "uid": uid,
+                "position": position,
+                "sha256": att["sha256"],
+                "filename": att["filename"],
+                "media_type": att["media_type"],
+                "size": att["size"],
+                "caption": att.get("caption"),
+                "omitted": bool(att.get("omitted", False)),
+            }
+            for position, att in enumerate(record.get("attachments") or [])
+        ]
+        if refs:
+            session.execute(insert(AttachmentRef), refs)
+    # The row changed behind the ORM's back: a loaded copy must not be served stale.
+    loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))  # type: ignore[arg-type]
+    if loaded is not None:
+        session.expire(loaded)
     return digest
 
 
 def get_record(session: Session, uid: str) -> dict[str, Any] | None:
     """The current version in bundle form, exactly as it was saved."""
-    row = session.get(RecordRow, uid)
-    if row is None:
-        return None
-    return get_version(session, uid=uid, digest=row.hash)
+    text = session.execute(
+        select(HistoryRow.record_json)
+        .join(RecordRow, RecordRow.uid == HistoryRow.uid)  # type: ignore[arg-type]
+        .where(RecordRow.uid == uid, HistoryRow.hash == RecordRow.hash)
+    ).scalar()
+    return None if text is None else json.loads(text)
 
 
 def get_version(session: Session, *, uid: str, digest: str) -> dict[str, Any] | None:
