@@ -1,0 +1,184 @@
+"""What changed between two versions of a record, and how to show values to people.
+
+No Qt here: the history dialog and its tests use these as plain functions.
+Values are shown the way a ward employee reads them (ward names, labels for
+coded values, dates in the chosen style); the record body is compared line by
+line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from zebkb.domain.canonical import parse_timestamp
+from zebkb.domain.dates import DateError, format_japanese, parse_iso_date
+from zebkb.domain.fields import Field, FieldType, Kind, fields_for
+from zebkb.domain.vocab import (
+    BUILDING_USES,
+    FACILITY_TYPES,
+    PROJECT_TYPES,
+    RANK_STATUSES,
+    SESSION_KINDS,
+    STRUCTURES,
+    ZEB_RANKS,
+    Vocabulary,
+)
+from zebkb.domain.wards import WardError, ward_name
+
+# Bookkeeping that changes on every save: listing it would hide the real changes.
+BOOKKEEPING = frozenset({"revision", "updated_at", "created_at", "uid", "origin", "type"})
+
+# Fields whose stored value is a code with a label in a vocabulary.
+FIELD_VOCABULARIES: dict[str, Vocabulary] = {
+    "project_type": PROJECT_TYPES,
+    "rank_status": RANK_STATUSES,
+    "kind": SESSION_KINDS,
+    "building_use": BUILDING_USES,
+    "facility_type": FACILITY_TYPES,
+    "structure": STRUCTURES,
+    "zeb_rank": ZEB_RANKS,
+}
+
+# History sources (store.history) with their labels; an unknown source shows as itself.
+SOURCE_LABELS: dict[str, tuple[str, str]] = {
+    "create": ("作成", "Created"),
+    "edit": ("編集", "Edited"),
+    "delete": ("削除", "Deleted"),
+    "restore": ("復元", "Restored"),
+    "import": ("取込", "Imported"),
+    "import-lost": ("取込(競合で不採用)", "Imported (lost a conflict)"),
+    "undo-import": ("取込の取消", "Import undone"),
+    "demo": ("デモデータ", "Demo data"),
+    "settle": ("競合の解決", "Conflict settled"),
+}
+
+EMPTY = "—"
+
+
+def source_label(source: str, lang: str = "ja") -> str:
+    labels = SOURCE_LABELS.get(source)
+    if labels is None:
+        return source
+    return labels[1] if lang == "en" else labels[0]
+
+
+def format_date(value: str | date, style: str = "western") -> str:
+    """A YYYY-MM-DD date as 2024-10-21 or 令和6年10月21日; anything unreadable as given."""
+    try:
+        d = value if isinstance(value, date) else parse_iso_date(value)
+    except DateError:
+        return str(value)
+    return format_japanese(d) if style == "japanese" else d.isoformat()
+
+
+def format_moment(timestamp: str, style: str = "western") -> str:
+    """An RFC 3339 timestamp in local wall-clock time of its own offset, minutes only."""
+    try:
+        moment = parse_timestamp(timestamp)
+    except ValueError:
+        return timestamp
+    clock = moment.strftime("%H:%M")
+    return f"{format_date(moment.date(), style)} {clock}"
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return f"{value:,}"
+
+
+def display_value(field: Field | None, value: Any, lang: str = "ja", style: str = "western") -> str:
+    """One line for a field's value as people read it."""
+    if value is None or value in ([], ""):
+        return EMPTY
+    ftype = field.type if field is not None else None
+    if isinstance(value, bool):
+        if lang == "en":
+            return "yes" if value else "no"
+        return "はい" if value else "いいえ"
+    if ftype is FieldType.ATTACHMENTS and isinstance(value, list):
+        names = [str(a.get("filename", "?")) if isinstance(a, Mapping) else "?" for a in value]
+        return ", ".join(names)
+    if isinstance(value, list):
+        sep = ", " if lang == "en" else "、"
+        return sep.join(str(v) for v in value)
+    if ftype is FieldType.WARD and isinstance(value, str):
+        try:
+            return ward_name(value, lang)
+        except WardError:
+            return value
+    if ftype is FieldType.DATE and isinstance(value, str):
+        return format_date(value, style)
+    if ftype is FieldType.TIMESTAMP and isinstance(value, str):
+        return format_moment(value, style)
+    if isinstance(value, int | float):
+        return format_number(value)
+    if field is not None and field.name in FIELD_VOCABULARIES and isinstance(value, str):
+        return FIELD_VOCABULARIES[field.name].label(value, lang)
+    return str(value).replace("\n", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    name: str
+    field: Field | None  # None for a field zebkb does not declare (kept from a newer version)
+    old: Any
+    new: Any
+
+
+def _kind(*records: Mapping[str, Any]) -> Kind | None:
+    for record in records:
+        try:
+            return Kind(record.get("type"))
+        except ValueError:
+            continue
+    return None
+
+
+def _blank(value: Any, name: str) -> bool:
+    # "deleted" defaults to false; for other flags, unanswered and "no" differ.
+    if value is False:
+        return name == "deleted"
+    return value is None or (isinstance(value, list | str) and len(value) == 0)
+
+
+def _same(a: Any, b: Any, name: str = "") -> bool:
+    if _blank(a, name) and _blank(b, name):
+        return True
+    return (type(a) is type(b) and a == b) or (
+        isinstance(a, int | float)
+        and isinstance(b, int | float)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
+    )
+
+
+def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """The fields whose values differ, in form order, bookkeeping left out."""
+    kind = _kind(new, old)
+    declared = fields_for(kind) if kind is not None else ()
+    by_name = {f.name: f for f in declared}
+    names = [f.name for f in declared]
+    names += sorted((set(old) | set(new)) - set(by_name))
+    changes = []
+    for name in names:
+        if name in BOOKKEEPING:
+            continue
+        a, b = old.get(name), new.get(name)
+        if not _same(a, b, name):
+            changes.append(Change(name, by_name.get(name), a, b))
+    return changes
+
+
+def body_diff(old: str | None, new: str | None, old_name: str, new_name: str) -> str:
+    """A unified line diff of two bodies ('' when they are the same)."""
+    a = (old or "").splitlines()
+    b = (new or "").splitlines()
+    if a == b:
+        return ""
+    return "\n".join(difflib.unified_diff(a, b, old_name, new_name, lineterm="", n=2))
