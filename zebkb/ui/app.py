@@ -47,8 +47,11 @@ def make_context(kb: object, settings: Settings, translator: Translator) -> AppC
 
 
 def make_main_window(ctx: AppContext) -> MainWindow:
+    from zebkb.ui.backup_actions import install_backup_actions
+
     window = MainWindow(ctx)
     window.setWindowIcon(window_icon())
+    install_backup_actions(window, ctx)
     return window
 
 
@@ -93,7 +96,7 @@ def choose_data_dir(given: Path, settings: Settings) -> Path:
     return given
 
 
-def install_excepthook(translator: Translator) -> None:
+def install_excepthook(translator: Translator, log_file: Path | None = None) -> None:
     """An unexpected error shows a dialog (and is logged) instead of the window vanishing."""
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -101,9 +104,10 @@ def install_excepthook(translator: Translator) -> None:
         traceback.print_exception(kind, exc, tb, file=sys.stderr)
         if QApplication.instance() is None:
             return
-        QMessageBox.critical(
-            QApplication.activeWindow(), translator.t("error.title"), user_message(exc, translator)
-        )
+        message = user_message(exc, translator)
+        if log_file is not None:
+            message += f"\n\n{log_file}"
+        QMessageBox.critical(QApplication.activeWindow(), translator.t("error.title"), message)
 
     sys.excepthook = hook
 
@@ -121,9 +125,19 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
     except ZebkbError as exc:
         refuse(None, translator, exc.message(translator.language))
         return 1
+    try:
+        # The window is this folder's one writer for its whole life (zebkb.store.lock).
+        kb.claim_writer()
+    except ZebkbError as exc:
+        kb.close()
+        refuse(None, translator, exc.message(translator.language))
+        return 1
+    from zebkb.logs import setup_logging
+
+    log_file = setup_logging(kb.data_dir)
     ctx = make_context(kb, settings, translator)
     previous_hook = sys.excepthook
-    install_excepthook(translator)
+    install_excepthook(translator, log_file)
     try:
         window = make_main_window(ctx)
         window.show()
