@@ -61,6 +61,7 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)([-*+・]|\d{1,3}[.)．])\s+(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
@@ -135,8 +136,14 @@ def parse_markdown(text: str | None) -> list[Block]:
         if not line.strip():
             flush()
             continue
-        if _RULE.match(line):
+        if _RULE.match(line) or _TABLE_RULE.match(line):
             flush()
+            continue
+        if line.lstrip().startswith("|"):
+            # A table row reads as one line, its cells separated by slashes.
+            flush()
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            blocks.append(Block("paragraph", _inline(" / ".join(cells))))
             continue
         if m := _HEADING.match(line):
             flush()
@@ -321,7 +328,7 @@ class CaseSheet:
 
 _LESSON_WORDS = ("工夫", "留意", "ポイント", "教訓")
 _PROBLEM_WORDS = ("課題", "問題")
-_CONTACT = re.compile(r"(?:連絡先|問い?合わせ先?|担当(?:課|部署|者)?)\s*[:：]\s*(.+)")
+_CONTACT = re.compile(r"(?:連絡先|問い?合わ?せ先?|担当(?:課|部署|者)?)\s*[:：]\s*(.+)")
 
 
 def find_contact(body: str | None) -> str:
@@ -568,18 +575,26 @@ class FiscalYearList:
     notes: tuple[str, ...] = field(default=())
 
 
-def _detail(record: dict[str, Any]) -> str:
-    kind = record["type"]
+def _detail(kind: str, rank: Any, status: Any, session_kind: Any, host: Any) -> str:
     if kind == Kind.CASE:
-        return rank_label(record.get("zeb_rank"), record.get("rank_status"))
+        return rank_label(rank, status)
     if kind == Kind.SESSION:
-        value = record.get("kind")
-        return SESSION_KINDS.label(value, "ja") if value else "勉強会・研修"
-    host = record.get("host")
+        return SESSION_KINDS.label(session_kind, "ja") if session_kind else "勉強会・研修"
     return f"受入先 {host}" if isinstance(host, str) and host else "視察"
 
 
+_DETAILS_SQL = (
+    "SELECT r.uid, c.zeb_rank, c.rank_status, s.kind, v.host FROM record r"
+    " LEFT JOIN case_detail c ON c.uid = r.uid"
+    " LEFT JOIN session_detail s ON s.uid = r.uid"
+    " LEFT JOIN visit_detail v ON v.uid = r.uid"
+    " WHERE r.deleted = 0 AND r.fiscal_year = :year"
+)
+
+
 def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> FiscalYearList:
+    from sqlalchemy import text
+
     from zebkb.domain.dates import format_fiscal_year
 
     if kind is not None and kind not in {k.value for k in Kind}:
@@ -593,13 +608,13 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
         )
     summaries = kb.list_records(fiscal_year=year, kind=kind)
     summaries.sort(key=lambda s: (s.record_date or "", s.type, s.title))
+    # The kind-specific column for every row in one query, not one read per record.
+    with kb.read_engine.connect() as conn:
+        details = {row[0]: row[1:] for row in conn.execute(text(_DETAILS_SQL), {"year": year})}
     truncated = len(summaries) > LIST_ROW_LIMIT
     rows = []
     uids = []
     for s in summaries[:LIST_ROW_LIMIT]:
-        record = kb.get(s.uid)
-        if record is None:
-            continue
         when = NONE_SHOWN
         if s.record_date:
             try:
@@ -607,8 +622,9 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
                 when = f"{format_japanese(d)}\n{d.isoformat()}"
             except DateError:
                 when = s.record_date
+        detail = _detail(s.type, *details.get(s.uid, (None, None, None, None)))
         kind_text = RECORD_TYPES.label(s.type, "ja")
-        rows.append((when, s.title, ward_label(s.ward), f"{kind_text}\n{_detail(record)}"))
+        rows.append((when, s.title, ward_label(s.ward), f"{kind_text}\n{detail}"))
         uids.append(s.uid)
     what = RECORD_TYPES.label(kind, "ja") if kind else "事例・視察記録・勉強会"
     heading = f"{format_fiscal_year(year)}({format_fiscal_year(year, 'en')}) {what} 一覧"
@@ -646,14 +662,17 @@ def report_for(kb: KnowledgeBase, uid: str) -> CaseSheet | Minutes:
 def printable(text: str) -> str:
     """Characters the built-in Japanese PDF fonts lack, folded to ones they have.
 
-    Text pasted from PDFs carries Kangxi radicals (⾦ for 金) and subscript
-    digits (CO₂); NFKC maps those to ordinary characters. Other text is kept,
-    so ㎡ and full-width forms print as written.
+    Text pasted from PDFs carries radical characters (⾦ for 金, ⻑ for 長),
+    subscript digits (CO₂) and invisible characters; the search normaliser's
+    radical table and NFKC map those to ordinary characters. Other text is
+    kept, so ㎡ and full-width forms print as written.
     """
+    from zebkb.search.normalize import _TRANSLATE as RADICALS_AND_INVISIBLES
+
     out = []
-    for ch in text:
+    for ch in text.translate(RADICALS_AND_INVISIBLES):
         code = ord(ch)
-        if 0x2E80 <= code <= 0x2FDF or 0x2070 <= code <= 0x209F:
+        if 0x2F00 <= code <= 0x2FDF or 0x2070 <= code <= 0x209F:
             out.append(unicodedata.normalize("NFKC", ch))
         else:
             out.append(ch)
