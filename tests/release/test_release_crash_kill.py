@@ -200,7 +200,8 @@ def test_sigkill_at_random_moments_loses_nothing(
         started = time.monotonic()
         status = _wait(_run_child(op, first, template))
         durations.append(time.monotonic() - started)
-        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        assert os.WIFEXITED(status)
+        assert os.WEXITSTATUS(status) == 0
         _verify(op_name, first, template, killed=False)
     duration = min(durations)
 

@@ -147,7 +147,16 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
             window.open_record(open_uid)
         quit_after = os.environ.get(QUIT_AFTER_ENV, "")
         if quit_after.isdigit():
-            QTimer.singleShot(int(quit_after), lambda: (window.close(), app.quit()))
+            # The frozen-build smoke test (packaging/smoke.py) wants proof the window drew.
+            shot = os.environ.get("ZEBKB_SCREENSHOT")
+
+            def quit_now() -> None:
+                if shot:
+                    window.grab().save(shot)
+                window.close()
+                app.quit()
+
+            QTimer.singleShot(int(quit_after), quit_now)
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
