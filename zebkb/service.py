@@ -167,6 +167,28 @@ class Txn:
             self.session, record=record, source=source, saved_at=self.saved_at, bundle_id=bundle_id
         )
 
+    def put_current_many(
+        self, records: list[Mapping[str, Any]], *, source: str, bundle_id: str | None = None
+    ) -> list[str]:
+        """``put_current`` for a batch (an import): the same result, far fewer statements."""
+        self.touched.update(r["uid"] for r in records)
+        return store.put_current_many(
+            self.session,
+            records=records,
+            source=source,
+            saved_at=self.saved_at,
+            bundle_id=bundle_id,
+        )
+
+    def get_many(self, uids: list[str]) -> dict[str, dict[str, Any]]:
+        return store.get_records(self.session, uids)
+
+    def agreed_hashes(self, uids: list[str]) -> dict[str, str | None]:
+        return store.agreed_hashes(self.session, uids)
+
+    def set_agreed_hashes(self, pairs: Mapping[str, str | None]) -> None:
+        store.set_agreed_hashes(self.session, pairs)
+
     def put_history(
         self, record: Mapping[str, Any], *, source: str, bundle_id: str | None = None
     ) -> str:

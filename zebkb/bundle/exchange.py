@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from zebkb.bundle.errors import BundleError
@@ -351,15 +352,11 @@ def plan_import(
         if required and status != VERIFIED:
             signer = bundle.signature.public_key if bundle.signature else None
             raise signature_refusal(status, bundle.manifest.origin_ward, signer)
-        with Session(kb.engine) as session:
-
-            def agreed(uid: str) -> str | None:
-                row = session.get(RecordRow, uid)
-                return None if row is None else row.agreed_hash
-
-            items = _decide_all(
-                lambda uid: store.get_record(session, uid), agreed, bundle, with_changes=True
-            )
+        with Session(kb.read_engine) as session:
+            uids = [r["uid"] for r in bundle.records]
+            local = store.get_records(session, uids)
+            agreed = store.agreed_hashes(session, uids)
+            items = _decide_all(local.get, agreed.get, bundle, with_changes=True)
             log = session.get(ImportLog, bundle.manifest.bundle_id)
             previously = log is not None and log.undone_at is None
     except BaseException:
@@ -433,16 +430,19 @@ def _merge(
     bundle = plan.bundle
     bundle_id = bundle.manifest.bundle_id
     session = txn.session
-    items = _decide_all(txn.get, txn.agreed_hash, bundle, with_changes=False)
-    previous_agreed: dict[str, str | None] = {}
+    uids = [r["uid"] for r in bundle.records]
+    local = txn.get_many(uids)
+    previous_agreed = txn.agreed_hashes(uids)
+    items = _decide_all(local.get, previous_agreed.get, bundle, with_changes=False)
     changes: list[ImportChange] = []
+    winners: list[dict[str, Any]] = []
+    agreed_now: dict[str, str | None] = {}
     for item in items:
         uid = item.uid
-        previous_agreed[uid] = txn.agreed_hash(uid)
         incoming_hash = record_hash(item.incoming)
         if item.action in (Action.ADDED, Action.UPDATED, Action.DELETED):
             before = record_hash(item.local) if item.local is not None else None
-            txn.put_current(item.incoming, source="import", bundle_id=bundle_id)
+            winners.append(item.incoming)
             changes.append(
                 ImportChange(
                     bundle_id=bundle_id, uid=uid, before_hash=before, after_hash=incoming_hash
@@ -451,7 +451,13 @@ def _merge(
         elif item.action is Action.KEPT:
             # The incoming version lost: keep it in history so it can be restored.
             txn.put_history(item.incoming, source="import-lost", bundle_id=bundle_id)
-        txn.set_agreed_hash(uid, incoming_hash)
+        agreed_now[uid] = incoming_hash
+    # Batched writes: one statement per table for the whole bundle.
+    txn.put_current_many(winners, source="import", bundle_id=bundle_id)
+    txn.set_agreed_hashes(agreed_now)
+    for item in items:
+        uid = item.uid
+        incoming_hash = agreed_now[uid]
         if item.conflict:
             local_hash = record_hash(item.local) if item.local is not None else ""
             _note_conflict(txn, uid, local_hash, incoming_hash, bundle_id)
@@ -494,8 +500,15 @@ def _merge(
         return items  # the same bundle again, and nothing changed: nothing to note
     session.add(log)
     session.flush()
-    for change in changes:
-        session.add(change)
+    if changes:
+        session.execute(
+            insert(ImportChange),
+            [
+                {"bundle_id": c.bundle_id, "uid": c.uid, "before_hash": c.before_hash,
+                 "after_hash": c.after_hash}
+                for c in changes
+            ],
+        )  # fmt: skip
     return items
 
 
