@@ -528,11 +528,18 @@ class KnowledgeBase:
             clean["updated_at"] = now
             clean["revision"] = 1
         clean.pop("deleted", None)
-        self._check_attachments_present(clean)
+        # Files the record already referred to may not have arrived yet from another ward;
+        # only files the user adds now must be here.
+        known = {a.get("sha256") for a in (current or {}).get("attachments") or []}
+        self._check_attachments_present(clean, already=known)
         return validate_record(clean, strict=True)
 
-    def _check_attachments_present(self, record: Mapping[str, Any]) -> None:
+    def _check_attachments_present(
+        self, record: Mapping[str, Any], *, already: set[str | None] = frozenset()
+    ) -> None:
         for att in record.get("attachments") or []:
+            if att.get("sha256") in already:
+                continue
             if not att.get("omitted") and not self.files.has(att["sha256"]):
                 raise RecordError(
                     f"attachment {att.get('filename')} ({att['sha256'][:12]}…) is not in this "
@@ -804,8 +811,12 @@ class KnowledgeBase:
                     AttachmentRef.filename,
                 ).where(AttachmentRef.omitted == False)  # noqa: E712
             ).all()
+        with self._read() as session:
+            had = set(session.exec(select(BlobRow.sha256)).all())
         for uid, digest, size, name in refs:
             path = self.files.path(digest)
+            if not path.is_file() and digest not in had:
+                continue  # not received yet: a bundle left it out; a later one may carry it
             if not path.is_file():
                 problems.append(f"record {uid}: attachment file {name} ({digest[:12]}…) is missing")
             elif path.stat().st_size != size:

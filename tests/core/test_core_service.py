@@ -273,3 +273,24 @@ def test_folder_that_cannot_be_created(tmp_path):
 def test_paths_are_used_as_given(tmp_path):
     with KnowledgeBase.open(Path(tmp_path) / "a" / "b") as kb:
         assert kb.data_dir.is_dir()
+
+
+def test_files_not_yet_received_are_not_problems_and_do_not_block_edits(kb):
+    """A bundle may leave a file out ("omitted"); the record keeps the reference."""
+    att = {"sha256": "b" * 64, "filename": "図面.pdf", "media_type": "application/pdf", "size": 9}
+    record = case_record(
+        attachments=[att],
+        uid="6f1c2f0e-8a7e-4c55-9d8e-1b2a3c4d5e6f",
+        origin="131091",
+        created_at="2025-01-01T09:00:00+09:00",
+        updated_at="2025-01-01T09:00:00+09:00",
+        revision=1,
+    )
+    from zebkb.domain.validate import validate_record
+
+    with kb.transaction() as txn:
+        txn.put_current(validate_record(record, strict=True), source="import")
+    assert not any("図面.pdf" in p for p in kb.check())
+    edited = kb.save({**kb.get(record["uid"]), "title": "受信後に編集"})
+    assert edited["attachments"] == [att]
+    assert edited["revision"] == 2
