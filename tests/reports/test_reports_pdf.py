@@ -267,3 +267,42 @@ def test_report_modules_do_not_load_qt() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_wrap_text_keeps_every_character_within_the_width() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pdf._register_fonts()
+    text = "「多摩の森」活性化プロジェクト 現場体験事業（令和6年度、全6回）。ZEB Ready 認証" * 3
+    width = 60.0
+    wrapped = pdf.wrap_text(text, pdf.MINCHO, 8.5, width)
+    lines = wrapped.split("\n")
+    assert "".join(lines) == text
+    assert len(lines) > 3
+    for line in lines[1:]:
+        assert line[0] not in "）」、。"
+    for line in lines:
+        # Closing characters may hang into the padding, nothing else.
+        assert stringWidth(line.rstrip("）」、。"), pdf.MINCHO, 8.5) <= width
+
+
+def test_long_fiscal_year_list_repeats_its_header_on_every_page(tmp_path: Path) -> None:
+    from zebkb.reports import FiscalYearList
+
+    rows = tuple(
+        (
+            f"令和6年{1 + i % 12}月1日\n2024-{1 + i % 12:02d}-01",
+            f"勉強会 第{i}回",
+            "葛飾区",
+            "勉強会・研修\nセミナー",
+        )
+        for i in range(600)
+    )
+    listing = FiscalYearList(
+        2024, "session", "令和6年度 一覧", ("日付", "件名", "区", "種別"), rows, ("u",) * 600
+    )
+    out = pdf.write_atomic(pdf.fiscal_year_list_pdf(listing), tmp_path / "long.pdf")
+    pages = pdf_pages(out)
+    assert len(pages) > 5
+    assert all("日付" in p and "件名" in p for p in pages)
+    assert "勉強会 第599回" in "".join(pages)
