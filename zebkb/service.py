@@ -837,7 +837,8 @@ class KnowledgeBase:
         """Attachment files on disk that no version refers to (kept, never deleted)."""
         referenced: set[str] = set()
         with self._read() as session:
-            for (text,) in session.exec(select(HistoryRow.record_json)).all():
+            # select() of one column yields the values themselves, not 1-tuples.
+            for text in session.exec(select(HistoryRow.record_json)).all():
                 for att in json.loads(text).get("attachments") or []:
                     referenced.add(att.get("sha256"))
         return [
