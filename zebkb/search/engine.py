@@ -12,7 +12,6 @@ a cancelled or killed rebuild leaves the old index untouched.
 from __future__ import annotations
 
 import gc
-import heapq
 import logging
 import math
 import os
@@ -20,15 +19,16 @@ import shutil
 import threading
 import time
 import warnings
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zebkb.search.documents import IndexDoc
+from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
+from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
+from zebkb.search.normalize import FIELD_SEP
 from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
 from zebkb.search.sidestore import (
     SIDE_VERSION,
@@ -40,6 +40,7 @@ from zebkb.search.sidestore import (
 from zebkb.search.snippets import make_snippet
 
 __all__ = [
+    "FLOOR_AREA_BUCKETS",
     "IndexBusyError",
     "QueryError",
     "SearchFilters",
@@ -59,22 +60,10 @@ SIDE_FILE = "docs.sqlite"
 MAX_INTERSECT = 4
 FEW_CANDIDATES = 64
 CACHE_MIN_DF = 300
-# BM25F
-K1 = 1.2
-B = 0.75
-BOOST_TITLE = 3.0
-BOOST_FACILITY = 2.0
 
 # Where a snippet is cut from, first choice first: prose, then short fields, the title last
 # (the window shows the title beside the snippet anyway).
 _SNIPPET_ORDER = {"body": 0, "purpose": 0, "attachments": 0, "tags": 2, "ward_names": 3, "title": 4}
-
-FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
-    ("<1000", 0.0, 1000.0),
-    ("1000-3000", 1000.0, 3000.0),
-    ("3000-10000", 3000.0, 10000.0),
-    ("10000+", 10000.0, math.inf),
-)
 
 
 @dataclass(frozen=True)
@@ -141,15 +130,8 @@ class _Snapshot:
             by_docnum[docnum] = self.infos.get(stored.get("uid", ""))
         self.by_docnum = by_docnum
         self.cache: dict[str, frozenset[int]] = {}
-        self._stats()
-
-    def _stats(self) -> None:
-        live = [d for d in self.by_docnum if d is not None]
-        self.n = len(live)
-        n = max(1, self.n)
-        self.avg_title = max(1.0, sum(len(d.title) for d in live) / n)
-        self.avg_facility = max(1.0, sum(len(d.facility) for d in live) / n)
-        self.avg_rest = max(1.0, sum(len(d.text) for d in live) / n - self.avg_title)
+        self.cols = Columns(by_docnum)
+        self.n = self.cols.n
 
     def refresh(self, changed: Iterable[DocInfo], removed: Iterable[str]) -> None:
         for uid in removed:
@@ -192,7 +174,7 @@ class _Snapshot:
             if hasattr(m, "_read_ids") and hasattr(m, "_atend"):
                 while not m._atend:
                     m._read_ids()
-                    ids.extend(d + base for d in m._ids)
+                    ids.extend(m._ids if not base else (d + base for d in m._ids))
                     m._next_block()
             else:
                 ids.extend(d + base for d in m.all_ids())
@@ -521,7 +503,8 @@ def _term_candidates(snap: _Snapshot, term: Term, dfs: dict[str, int]) -> frozen
     return result
 
 
-def _candidates(snap: _Snapshot, parsed: ParsedQuery) -> Iterable[int]:
+def _candidates(snap: _Snapshot, parsed: ParsedQuery) -> list[int] | None:
+    """Sorted docnums that may match; None means every document."""
     from zebkb.search.normalize import query_grams
 
     dfs: dict[str, int] = {}
@@ -537,7 +520,7 @@ def _candidates(snap: _Snapshot, parsed: ParsedQuery) -> Iterable[int]:
         union: frozenset[int] = frozenset().union(*alternatives)  # type: ignore[arg-type]
         sets.append(union)
     if not sets:
-        return range(len(snap.by_docnum))
+        return None
     sets.sort(key=len)
     result = sets[0]
     for s in sets[1:]:
@@ -547,21 +530,38 @@ def _candidates(snap: _Snapshot, parsed: ParsedQuery) -> Iterable[int]:
     return sorted(result)
 
 
-def _term_df(snap: _Snapshot, term: Term) -> int:
+def _normalised_fields(d: DocInfo, fields: dict[str, str]) -> dict[str, str]:
+    """Each original field's normalised text, cut from the document's in-memory text.
+
+    The text joins title, facility and the other fields in their stored order
+    (`normalised_parts`); normalising removes every newline from a field.
+    """
+    rest = [k for k in fields if k not in (TITLE, FACILITY)]
+    parts = d.text.split(FIELD_SEP)
+    if len(parts) != len(rest) + 2:
+        return {}
+    return dict(zip([TITLE, FACILITY, *rest], parts, strict=True))
+
+
+def _idfs(snap: _Snapshot, terms: Sequence[Term]) -> list[float]:
     from zebkb.search.normalize import query_grams
 
-    grams = query_grams(term.text)
-    if not grams:
-        return snap.n
-    return min(snap.doc_frequency(g) for g in set(grams))
+    n = max(1, snap.n)
+    idfs = []
+    for t in terms:
+        grams = query_grams(t.text)
+        df = min(snap.doc_frequency(g) for g in set(grams)) if grams else snap.n
+        df = min(df, n)
+        idfs.append(math.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+    return idfs
 
 
 def _in(term: Term, d: DocInfo) -> bool:
     return term.text in (d.facility if term.facility_only else d.text)
 
 
-def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list[DocInfo]:
-    """Every document the query and filters select, verified against its text."""
+def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list[int]:
+    """The docnums of every document the query and filters select, verified against its text."""
     kinds = set(filters.kinds)
     wards = set(filters.wards)
     ranks = {rank_key(r) for r in filters.ranks}
@@ -570,6 +570,23 @@ def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list
     lo, hi = filters.floor_area_min, filters.floor_area_max
     groups = parsed.groups
     negatives = parsed.negatives
+    cols = snap.cols
+
+    candidates = _candidates(snap, parsed)
+    if candidates is None:
+        candidates = cols.live
+    filtered = (
+        kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
+    )
+    if not filtered and not _is_filtering(parsed) and all(len(g) == 1 for g in groups):
+        # The common case, plain words: substring checks looped in C, rarest term first.
+        for g in sorted(groups, key=lambda g: -len(g[0].text)):
+            t = g[0]
+            if t.facility_only:
+                candidates = cols.facility_containing(candidates, t.text)
+            else:
+                candidates = cols.containing(candidates, t.text)
+        return list(candidates)
 
     def keep(d: DocInfo) -> bool:
         if kinds and d.kind not in kinds:
@@ -610,20 +627,7 @@ def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list
         return not any(_in(t, d) for t in negatives)
 
     by_docnum = snap.by_docnum
-    candidates = [d for d in map(by_docnum.__getitem__, _candidates(snap, parsed)) if d is not None]
-    filtered = (
-        kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
-    )
-    if not filtered and not _is_filtering(parsed) and all(len(g) == 1 for g in groups):
-        # The common case, plain words: a tight loop of substring checks.
-        for g in groups:
-            t = g[0]
-            if t.facility_only:
-                candidates = [d for d in candidates if t.text in d.facility]
-            else:
-                candidates = [d for d in candidates if t.text in d.text]
-        return candidates
-    return [d for d in candidates if keep(d)]
+    return [i for i in candidates if (d := by_docnum[i]) is not None and keep(d)]
 
 
 def _is_filtering(p: ParsedQuery) -> bool:
@@ -642,20 +646,15 @@ def _is_filtering(p: ParsedQuery) -> bool:
 
 
 def _rank(
-    snap: _Snapshot, parsed: ParsedQuery, matches: list[DocInfo], count: int
+    snap: _Snapshot, parsed: ParsedQuery, matches: list[int], count: int
 ) -> list[tuple[float, DocInfo]]:
     """The best `count` matches: BM25F when there are terms, else newest first."""
     terms = parsed.positive_terms
-    if not terms:
-        newest = heapq.nlargest(count, matches, key=lambda d: d.updated_at)
-        return [(0.0, d) for d in newest]
-    n = max(1, snap.n)
-    idf = {}
-    for t in terms:
-        df = min(_term_df(snap, t), n)
-        idf[t] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-    scored = [(_score(snap, d, terms, idf), d) for d in matches]
-    return heapq.nlargest(count, scored, key=lambda s: (s[0], s[1].updated_at))
+    scores = None
+    if terms:
+        scores = snap.cols.bm25(matches, [t.text for t in terms], _idfs(snap, terms))
+    by_docnum = snap.by_docnum
+    return [(s, by_docnum[d]) for s, d in snap.cols.best(matches, scores, count)]  # type: ignore[misc]
 
 
 def _run(
@@ -669,9 +668,10 @@ def _run(
     index: SearchIndex,
 ) -> SearchResult:
     matches = _match(snap, parsed, filters)
-    facets = _facets(matches)
+    facets = snap.cols.facets(matches)
     terms = parsed.positive_terms
     top = _rank(snap, parsed, matches, offset + limit)
+    # Snippets, the costly part of a hit, only for the page shown.
     page = top[offset : offset + limit]
     originals = snap.side.originals([d.uid for _s, d in page])
     snippet_terms = sorted({t.text for t in terms}, key=len, reverse=True)
@@ -686,60 +686,12 @@ def _run(
                 title=fields.get("title", ""),
                 ward=d.ward,
                 score=round(score, 4),
-                snippet=make_snippet(ordered, snippet_terms),
+                snippet=make_snippet(
+                    ordered, snippet_terms, normalised=_normalised_fields(d, fields)
+                ),
             )
         )
     notice = index.notice
     if notice is None and snap.side.meta("state") in (None, ""):
         notice = "The search index is out of date; results may be incomplete until it is rebuilt."
     return SearchResult(query=query, total=len(matches), hits=hits, facets=facets, notice=notice)
-
-
-def _score(snap: _Snapshot, d: DocInfo, terms: list[Term], idf: dict[Term, float]) -> float:
-    lt = len(d.title)
-    lf = len(d.facility)
-    lr = max(0, len(d.text) - lt - lf)
-    nt = 1.0 - B + B * lt / snap.avg_title
-    nf = 1.0 - B + B * lf / snap.avg_facility
-    nr = 1.0 - B + B * lr / snap.avg_rest
-    score = 0.0
-    for t in terms:
-        tf_all = d.text.count(t.text)
-        if not tf_all:
-            continue
-        tf_t = d.title.count(t.text) if lt else 0
-        tf_f = d.facility.count(t.text) if lf else 0
-        tf_r = tf_all - tf_t - tf_f
-        w = BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr
-        score += idf[t] * w * (K1 + 1.0) / (K1 + w)
-    return score
-
-
-def _facets(matches: list[DocInfo]) -> dict[str, dict[str, int]]:
-    kind: Counter[str] = Counter()
-    ward: Counter[str] = Counter()
-    rank: Counter[str] = Counter()
-    year: Counter[str] = Counter()
-    tag: Counter[str] = Counter()
-    area: Counter[str] = Counter()
-    for d in matches:
-        kind[d.kind] += 1
-        ward[d.ward] += 1
-        if d.rank:
-            rank[d.rank] += 1
-        if d.fiscal_year is not None:
-            year[str(d.fiscal_year)] += 1
-        tag.update(set(d.tags))
-        if d.floor_area_m2 is not None:
-            for label, a, b in FLOOR_AREA_BUCKETS:
-                if a <= d.floor_area_m2 < b:
-                    area[label] += 1
-                    break
-    return {
-        "kind": dict(kind.most_common()),
-        "ward": dict(ward.most_common()),
-        "rank": dict(rank.most_common()),
-        "fiscal_year": dict(sorted(year.items())),
-        "tag": dict(tag.most_common()),
-        "floor_area": {label: area[label] for label, _a, _b in FLOOR_AREA_BUCKETS if area[label]},
-    }

@@ -43,8 +43,12 @@ def _is_ja(ch: str) -> bool:
     return _JA_CHAR.match(ch) is not None
 
 
-def _space_edits(s: str) -> list[tuple[int, int, str]]:
-    """Where whitespace runs go: dropped inside Japanese and letter-spaced text, else one space."""
+def _space_edits(s: str, mark: str = "") -> list[tuple[int, int, str]]:
+    """Where whitespace runs go: dropped inside Japanese and letter-spaced text, else one space.
+
+    A non-empty `mark` separates independent lines: it acts as the start and
+    end of the string, so the edits are those of each line on its own.
+    """
     edits: list[tuple[int, int, str]] = []
     n = len(s)
     for m in _SPACE_RUN.finditer(s):
@@ -53,12 +57,12 @@ def _space_edits(s: str) -> list[tuple[int, int, str]]:
             edits.append((a, b, ""))
             continue
         before, after = s[a - 1], s[b]
-        if _is_ja(before) or _is_ja(after):
+        if mark in (before, after) or _is_ja(before) or _is_ja(after):
             edits.append((a, b, ""))
             continue
         # Letter-spaced words such as "２ ０ ５ ０" from justified PDF lines.
-        single_before = a < 2 or s[a - 2].isspace()
-        single_after = b + 1 >= n or s[b + 1].isspace()
+        single_before = a < 2 or s[a - 2].isspace() or s[a - 2] == mark
+        single_after = b + 1 >= n or s[b + 1].isspace() or s[b + 1] == mark
         if single_before and single_after and before.isalnum() and after.isalnum():
             edits.append((a, b, ""))
             continue
@@ -74,8 +78,25 @@ def _fold(s: str) -> str:
 
 def normalize(text: str) -> str:
     """NFKC, radicals, invisible characters, lower case, spaces inside Japanese removed."""
-    s = _fold(text)
-    edits = _space_edits(s)
+    return _apply_space_edits(_fold(text))
+
+
+# Joins lines for folding in one call; a starter that composes with nothing, so NFKC
+# of the joined text splits back into exactly the per-line results.
+_LINE_MARK = "\x00"
+
+
+def normalize_lines(lines: list[str]) -> list[str]:
+    """`[normalize(line) for line in lines]`, in one pass over the joined lines."""
+    joined = _LINE_MARK.join(lines)
+    folded = _fold(joined)
+    if joined.count(_LINE_MARK) != len(lines) - 1 or folded.count(_LINE_MARK) != len(lines) - 1:
+        return [normalize(line) for line in lines]
+    return _apply_space_edits(folded, _LINE_MARK).split(_LINE_MARK)
+
+
+def _apply_space_edits(s: str, mark: str = "") -> str:
+    edits = _space_edits(s, mark)
     if not edits:
         return s
     out: list[str] = []

@@ -6,34 +6,44 @@ import html
 import itertools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
-from zebkb.search.normalize import normalize, normalize_with_map
+from zebkb.search.normalize import normalize, normalize_lines, normalize_with_map
 
 SNIPPET_CHARS = 120
 # Mapping offsets is per character in Python; fields longer than this are narrowed to the
 # line (or pair of lines) holding the most terms first.
 _MAP_LIMIT = 300
+_LINE_BLOCK = 16
 _SPACES = re.compile(r"\s+")
 
 
-def _find_segment(text: str, terms: Sequence[str]) -> str | None:
+def _normalised_lines(lines: list[str]) -> Iterator[str]:
+    """Each line normalised, folded a block of lines at a time (most matches come early)."""
+    for i in range(0, len(lines), _LINE_BLOCK):
+        yield from normalize_lines(lines[i : i + _LINE_BLOCK])
+
+
+def _find_segment(text: str, terms: Sequence[str], norm: str | None = None) -> str | None:
     """The part of a field to cut the snippet from, or None if no term occurs in it.
 
     Long fields are read line by line: the first line with a term, or a later one
     within a few lines with more terms, plus a line either side for context. PDF
     text breaks lines inside words and normalisation joins them again, so when no
-    single line matches, neighbouring pairs are tried.
+    single line matches, neighbouring pairs are tried. `norm`, when the caller
+    has it, is `normalize(text)`.
     """
+    if norm is not None and not any(t in norm for t in terms):
+        return None
     if len(text) <= _MAP_LIMIT:
-        norm = normalize(text)
+        if norm is None:
+            norm = normalize(text)
         return text if any(t in norm for t in terms) else None
     lines = [ln for ln in text.splitlines() if ln.strip()]
     best, best_count, stop = -1, 0, len(lines)
-    for i, line in enumerate(lines):
+    for i, n in enumerate(_normalised_lines(lines)):
         if i >= stop:
             break
-        n = normalize(line)
         count = sum(1 for t in terms if t in n)
         if count > best_count:
             best, best_count = i, count
@@ -42,7 +52,7 @@ def _find_segment(text: str, terms: Sequence[str]) -> str | None:
             stop = min(stop, i + 30)
     if best >= 0:
         return "\n".join(lines[max(0, best - 1) : best + 2])
-    if not any(t in normalize(text) for t in terms):
+    if norm is None and not any(t in normalize(text) for t in terms):
         return None
     for a, b in itertools.pairwise(lines):
         pair = a + "\n" + b
@@ -92,13 +102,22 @@ def _tidy(text: str) -> str:
 
 
 def make_snippet(
-    fields: Mapping[str, str], terms: Sequence[str], *, size: int = SNIPPET_CHARS
+    fields: Mapping[str, str],
+    terms: Sequence[str],
+    *,
+    size: int = SNIPPET_CHARS,
+    normalised: Mapping[str, str] | None = None,
 ) -> str:
-    """HTML-escaped original text around the best matches of `terms` (normalised)."""
+    """HTML-escaped original text around the best matches of `terms` (normalised).
+
+    `normalised` may give `normalize(value)` of some fields, which the index
+    already holds; fields without a term are then skipped without reading them.
+    """
     terms = [t for t in terms if t]
+    known = normalised or {}
     if terms:
-        for text in fields.values():
-            segment = _find_segment(text, terms)
+        for name, text in fields.items():
+            segment = _find_segment(text, terms, known.get(name))
             if segment is None:
                 continue
             spans = _spans(segment, terms)

@@ -1,0 +1,137 @@
+"""The fast query paths give exactly what the plain, one-record-at-a-time code gives.
+
+Scores are compared bit for bit with the textbook BM25F, the ranking with a
+full sort, facets with a per-record count, and the one-pass line
+normalisation with `normalize` per line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from seed_corpus import make_records, seed_lines
+
+from zebkb.search.columns import Columns, area_bucket, bm25_reference
+from zebkb.search.documents import doc_from_record
+from zebkb.search.engine import SearchIndex
+from zebkb.search.normalize import normalize, normalize_lines
+from zebkb.search.sidestore import info_from_doc, normalised_parts
+from zebkb.search.snippets import make_snippet
+
+# Characters that exercise every normalisation rule: spaces next to Japanese and
+# between letters, full-width forms, half-width kana marks, combining marks,
+# radicals, invisible characters, Greek final sigma, and the line-join mark.
+_ALPHABET = "ab 1２　ＡｶﾞゼロΣσ\u3099\u200b⻑長\t\x00区。"
+
+
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=12), min_size=1, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_normalize_lines_equals_normalize_per_line(lines: list[str]) -> None:
+    assert normalize_lines(lines) == [normalize(line) for line in lines]
+
+
+def test_normalize_lines_on_real_pdf_lines() -> None:
+    lines = seed_lines()
+    assert normalize_lines(lines) == [normalize(line) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> tuple[list, Columns]:
+    infos = [
+        info_from_doc(d, normalised_parts(d))
+        for d in (doc_from_record(r) for r in make_records(300, seed=7))
+    ]
+    by_docnum = list(infos)
+    by_docnum[5] = None  # a deleted docnum
+    return by_docnum, Columns(by_docnum)
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [["zeb"], ["清掃事務所"], ["エネルギー", "の"], ["図書館", "zeb", "断熱"], ["区"]],
+)
+def test_bm25_is_bit_identical_to_the_reference(corpus, terms: list[str]) -> None:
+    by_docnum, cols = corpus
+    docnums = [i for i, d in enumerate(by_docnum) if d is not None and terms[0] in d.text]
+    assert len(docnums) > 3
+    idfs = [math.log(1.5 + i) for i in range(len(terms))]
+    fast = cols.bm25(docnums, terms, idfs)
+    slow = [bm25_reference(by_docnum[d], terms, idfs, cols) for d in docnums]
+    assert fast == slow
+
+
+def test_title_and_facility_hits_weigh_more(corpus) -> None:
+    by_docnum, cols = corpus
+    # Facility names are in title, facility and text; compare with the same count in prose.
+    d = next(i for i, x in enumerate(by_docnum) if x is not None and x.facility)
+    term = by_docnum[d].facility
+    [score] = cols.bm25([d], [term], [1.0])
+    tf = by_docnum[d].text.count(term)
+    w = tf / cols.nr[d]
+    assert score > w * 2.2 / (1.2 + w)
+
+
+def test_best_orders_by_score_then_newest_then_docnum(corpus) -> None:
+    by_docnum, cols = corpus
+    docnums = [i for i, d in enumerate(by_docnum) if d is not None]
+    scores = [float(i % 4) for i in range(len(docnums))]
+    # A stable sort keeps the lower docnum first among equal (score, updated_at).
+    expected = sorted(
+        zip(scores, docnums, strict=True),
+        key=lambda sd: (sd[0], by_docnum[sd[1]].updated_at),
+        reverse=True,
+    )
+    assert cols.best(docnums, scores, 17) == expected[:17]
+    assert cols.best(docnums, scores, len(docnums)) == expected
+    newest = cols.best(docnums, None, 5)
+    assert [by_docnum[d].updated_at for _s, d in newest] == sorted(
+        (d.updated_at for d in by_docnum if d is not None), reverse=True
+    )[:5]
+
+
+def test_facets_equal_a_per_record_count(corpus) -> None:
+    by_docnum, cols = corpus
+    docnums = [i for i, d in enumerate(by_docnum) if d is not None and "の" in d.text]
+    facets = cols.facets(docnums)
+    docs = [by_docnum[i] for i in docnums]
+    assert facets["kind"] == dict(Counter(d.kind for d in docs))
+    assert facets["ward"] == dict(Counter(d.ward for d in docs))
+    assert facets["rank"] == dict(Counter(d.rank for d in docs if d.rank))
+    assert facets["fiscal_year"] == dict(
+        sorted(Counter(str(d.fiscal_year) for d in docs if d.fiscal_year is not None).items())
+    )
+    assert facets["tag"] == dict(Counter(t for d in docs for t in set(d.tags)))
+    areas = Counter(area_bucket(d.floor_area_m2) for d in docs if d.floor_area_m2 is not None)
+    assert facets["floor_area"] == {k: v for k, v in areas.items() if v}
+    assert list(facets["kind"].values()) == sorted(facets["kind"].values(), reverse=True)
+
+
+def test_facets_cover_all_matches_at_every_page(tmp_path: Path) -> None:
+    docs = [doc_from_record(r) for r in make_records(400, seed=3)]
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(docs, total=len(docs), state=1)
+        first = ix.search("の", limit=5)
+        later = ix.search("の", limit=5, offset=200)
+        assert first.total == later.total > 200
+        assert first.facets == later.facets
+        assert sum(first.facets["kind"].values()) == first.total
+        uids = ix.search_uids("の")
+        assert [h.uid for h in first.hits] == uids[:5]
+        assert [h.uid for h in later.hits] == uids[200:205]
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("terms", [["zeb"], ["ゼロカーボン"], ["断熱", "図書館"], ["存在しない語"]])
+def test_snippet_with_known_normalised_fields_is_unchanged(terms: list[str]) -> None:
+    for record in make_records(40, seed=5):
+        doc = doc_from_record(record)
+        fields = {"title": doc.title, **doc.fields}
+        known = {k: normalize(v) for k, v in fields.items()}
+        assert make_snippet(fields, terms, normalised=known) == make_snippet(fields, terms)
