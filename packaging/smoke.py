@@ -1,0 +1,109 @@
+"""Smoke-test a built zebkb: ``python packaging/smoke.py dist/zebkb/zebkb-cli``.
+
+Runs the program as a ward PC would, on fresh data folders: --version, init,
+demo, search, an export/import round trip into a second knowledge base,
+backup, check, and the window started offscreen with a screenshot. Prints
+the folder's size and the start-to-window time; exit status 0 when all pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WINDOW_BUDGET_S = 3.0
+
+
+class SmokeFailure(Exception):
+    pass
+
+
+def run(exe: Path, data: Path | None, *args: str, env: dict | None = None) -> str:
+    cmd = [str(exe)] + (["--data-dir", str(data)] if data else []) + list(args)
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120, check=False
+    )
+    if proc.returncode != 0:
+        raise SmokeFailure(f"{' '.join(args)}: exit {proc.returncode}: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def start_window(exe: Path, data: Path, shot: Path) -> float:
+    """Seconds from start until the window was up (it closes itself right after showing)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ZEBKB_QUIT_AFTER_MS="0")
+    env["ZEBKB_SCREENSHOT"] = str(shot)
+    started = time.monotonic()
+    run(exe, data, "gui", env=env)
+    elapsed = time.monotonic() - started
+    if not shot.is_file() or shot.stat().st_size < 1000:
+        raise SmokeFailure("the window did not produce a screenshot")
+    return elapsed
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def smoke(exe: Path, out_dir: Path) -> dict:
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        a, b = root / "katsushika", root / "shinagawa"
+        results["version"] = run(exe, None, "--version").strip()
+        if not results["version"].startswith("zebkb ") or "source" in results["version"]:
+            raise SmokeFailure(f"--version says {results['version']!r}")
+        run(exe, a, "init", "--ward", "葛飾区")
+        run(exe, a, "demo")
+        found = json.loads(run(exe, a, "search", "清掃事務所", "--json"))
+        if found["total"] < 1:
+            raise SmokeFailure("search found nothing in the demo records")
+        results["search_hits"] = found["total"]
+        listed = json.loads(run(exe, a, "list", "--json"))
+        bundle = root / "demo.zebkb"
+        run(exe, a, "export", str(bundle))
+        run(exe, b, "init", "--ward", "品川区")
+        imported = json.loads(run(exe, b, "import", str(bundle), "--json"))
+        if imported["added"] != len(listed):
+            raise SmokeFailure(f"import added {imported['added']} of {len(listed)} records")
+        if len(json.loads(run(exe, b, "list", "--json"))) != len(listed):
+            raise SmokeFailure("the imported knowledge base lists a different number of records")
+        results["round_trip_records"] = len(listed)
+        backup = json.loads(run(exe, b, "backup", "--json"))
+        results["backup_bytes"] = backup["size"]
+        run(exe, b, "check")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        shot = out_dir / "smoke-window.png"
+        results["window_start_s"] = round(start_window(exe, a, shot), 2)
+        results["window_start_again_s"] = round(start_window(exe, a, shot), 2)
+        results["screenshot"] = str(shot)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("exe", type=Path, help="the built zebkb-cli (or zebkb) program")
+    parser.add_argument("--out", type=Path, default=Path("dist") / "smoke")
+    args = parser.parse_args()
+    exe = args.exe.resolve()
+    try:
+        results = smoke(exe, args.out)
+    except SmokeFailure as exc:
+        print(f"smoke test FAILED: {exc}", file=sys.stderr)
+        return 1
+    results["folder_mib"] = round(folder_size(exe.parent) / 2**20, 1)
+    for key, value in results.items():
+        print(f"{key}: {value}")
+    if results["window_start_s"] > WINDOW_BUDGET_S:
+        print(f"note: the window took more than {WINDOW_BUDGET_S} s to start", file=sys.stderr)
+    print("smoke test passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
