@@ -71,6 +71,7 @@ class CaseSearch(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._seq = 0
+        self.shown_query: str | None = None
         self.excluded: set[str] = set()
         self.query = QLineEdit()
         self.query.setClearButtonEnabled(True)
@@ -106,12 +107,13 @@ class CaseSearch(QWidget):
         seq = self._seq
         text = self.query.text().strip()
         QueryOp(self, lambda: search_cases(self._ctx, text), runner=self._ctx.runner).success(
-            lambda result: self._show(seq, result)
+            lambda result: self._show(seq, text, result)
         ).run_in_background()
 
-    def _show(self, seq: int, result: SearchResult) -> None:
+    def _show(self, seq: int, text: str, result: SearchResult) -> None:
         if seq != self._seq:
             return  # an older query answered late
+        self.shown_query = text
         self.results.clear()
         lang = self._ctx.tr.language
         for hit in result.hits:

@@ -412,6 +412,12 @@ class RecordEditorDialog(QDialog):
             return
         super().reject()
 
+    def done(self, result: int) -> None:
+        # Debounced validation, preview and searches have nothing left to do.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        super().done(result)
+
     # --- language ------------------------------------------------------------------------
 
     def retranslate(self) -> None:
