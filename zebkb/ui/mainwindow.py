@@ -50,13 +50,13 @@ class Deleted:
 
 # (name, catalog key, shortcut, menu); the menu order is this order.
 ACTIONS: tuple[tuple[str, str, QKeySequence | str | None, str], ...] = (
-    ("new", "action.new", QKeySequence.StandardKey.New, "file"),
+    ("new", "action.new", "Ctrl+N", "file"),
     ("edit", "action.edit", "Ctrl+E", "file"),
-    ("delete", "action.delete", QKeySequence.StandardKey.Delete, "file"),
+    ("delete", "action.delete", "Del", "file"),
     ("settings", "action.settings", "Ctrl+,", "file"),
-    ("quit", "action.quit", QKeySequence.StandardKey.Quit, "file"),
-    ("undo", "action.undo_delete", QKeySequence.StandardKey.Undo, "edit"),
-    ("find", "action.find", QKeySequence.StandardKey.Find, "edit"),
+    ("quit", "action.quit", "Ctrl+Q", "file"),
+    ("undo", "action.undo_delete", "Ctrl+Z", "edit"),
+    ("find", "action.find", "Ctrl+F", "edit"),
     ("clear", "action.clear_search", "Esc", "edit"),
     ("history", "action.history", "Ctrl+H", "edit"),
     ("reindex", "action.reindex", None, "tools"),
@@ -116,6 +116,10 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_state()
         bind(ctx.tr, self)
+        from zebkb.ui.exchange_menu import ExchangeWiring
+
+        # Import/export, conflicts, the exchange log, the home screen and bundle drops.
+        self.exchange = ExchangeWiring(self)
         self.refresh()
 
     # --- wiring ---------------------------------------------------------------------
@@ -232,8 +236,9 @@ class MainWindow(QMainWindow):
         wanted = self._select_after_search
         self._select_after_search = None
         if isinstance(wanted, str):
-            if not self.results.select_uid(wanted):
-                self.detail.show_uid(wanted, answer.terms)
+            # Shown afresh even when it was already current: it has just changed.
+            self.results.select_uid(wanted, emit=False)
+            self.detail.show_uid(wanted, answer.terms)
         elif isinstance(wanted, int) and answer.rows:
             uid = self.results.results.uid_at(min(wanted, len(answer.rows) - 1))
             if uid:
