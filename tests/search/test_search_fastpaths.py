@@ -72,7 +72,7 @@ def test_title_and_facility_hits_weigh_more(corpus) -> None:
     term = by_docnum[d].facility
     [score] = cols.bm25([d], [term], [1.0])
     tf = by_docnum[d].text.count(term)
-    w = tf / cols.nr[d]
+    w = tf / cols._norms([cols.rest_len[d]], cols.avg_rest)[0]
     assert score > w * 2.2 / (1.2 + w)
 
 

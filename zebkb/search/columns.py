@@ -13,9 +13,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain, compress, repeat
-from operator import add, contains, mul, neg, truediv
+from operator import add, attrgetter, contains, is_not, mul, neg, sub, truediv
 
 from zebkb.search.sidestore import DocInfo
 
@@ -31,6 +31,10 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("3000-10000", 3000.0, 10000.0),
     ("10000+", 10000.0, math.inf),
 )
+
+
+# Stands in for deleted docnums: empty text matches no term and counts in no facet.
+_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "")  # type: ignore[arg-type]
 
 
 def area_bucket(area: float | None) -> str | None:
@@ -51,48 +55,43 @@ class Columns:
     """
 
     def __init__(self, by_docnum: Sequence[DocInfo | None]) -> None:
-        live = [d for d in by_docnum if d is not None]
-        self.live = [i for i, d in enumerate(by_docnum) if d is not None]
-        self.n = len(live)
+        # Built column by column with C loops: it runs after every update.
+        docs = [_ABSENT if d is None else d for d in by_docnum]
+        self.live = list(compress(range(len(docs)), map(is_not, by_docnum, repeat(None))))
+        self.n = len(self.live)
+        self.text: list[str] = list(map(attrgetter("text"), docs))
+        self.updated: list[str] = list(map(attrgetter("updated_at"), docs))
+        title_len = list(map(len, map(attrgetter("title"), docs)))
+        facility_len = list(map(len, map(attrgetter("facility"), docs)))
+        text_len = list(map(len, self.text))
         n = max(1, self.n)
-        self.avg_title = max(1.0, sum(len(d.title) for d in live) / n)
-        self.avg_facility = max(1.0, sum(len(d.facility) for d in live) / n)
-        self.avg_rest = max(1.0, sum(len(d.text) for d in live) / n - self.avg_title)
-        size = len(by_docnum)
-        self.text: list[str] = [""] * size
-        self.updated: list[str] = [""] * size
-        self.title_end: list[int] = [0] * size
-        self.facility_start: list[int] = [0] * size
-        self.head_end: list[int] = [0] * size
-        self.nt: list[float] = [1.0] * size
-        self.nf: list[float] = [1.0] * size
-        self.nr: list[float] = [1.0] * size
-        self.kind: list[str | None] = [None] * size
-        self.ward: list[str | None] = [None] * size
-        self.rank: list[str | None] = [None] * size
-        self.year: list[str | None] = [None] * size
-        self.tags: list[tuple[str, ...]] = [()] * size
-        self.area: list[str | None] = [None] * size
-        at, af, ar = self.avg_title, self.avg_facility, self.avg_rest
-        for i, d in enumerate(by_docnum):
-            if d is None:
-                continue
-            lt, lf = len(d.title), len(d.facility)
-            lr = max(0, len(d.text) - lt - lf)
-            self.text[i] = d.text
-            self.updated[i] = d.updated_at
-            self.title_end[i] = lt
-            self.facility_start[i] = lt + 1
-            self.head_end[i] = lt + 1 + lf
-            self.nt[i] = 1.0 - B + B * lt / at
-            self.nf[i] = 1.0 - B + B * lf / af
-            self.nr[i] = 1.0 - B + B * lr / ar
-            self.kind[i] = d.kind
-            self.ward[i] = d.ward
-            self.rank[i] = d.rank or None
-            self.year[i] = None if d.fiscal_year is None else str(d.fiscal_year)
-            self.tags[i] = tuple(dict.fromkeys(d.tags))
-            self.area[i] = area_bucket(d.floor_area_m2)
+        # The absent document has empty texts, so sums over all equal sums over the live.
+        self.avg_title = max(1.0, sum(title_len) / n)
+        self.avg_facility = max(1.0, sum(facility_len) / n)
+        self.avg_rest = max(1.0, sum(text_len) / n - self.avg_title)
+        self.title_end: list[int] = title_len
+        self.facility_len: list[int] = facility_len
+        self.facility_start: list[int] = list(map(add, title_len, repeat(1)))
+        self.head_end: list[int] = list(map(add, self.facility_start, facility_len))
+        self.rest_len: list[int] = list(
+            map(max, repeat(0), map(sub, map(sub, text_len, title_len), facility_len))
+        )
+        self.kind: list[str | None] = list(map(attrgetter("kind"), docs))
+        self.ward: list[str | None] = list(map(attrgetter("ward"), docs))
+        self.rank: list[str | None] = [r or None for r in map(attrgetter("rank"), docs)]
+        self.year: list[str | None] = [
+            None if y is None else str(y) for y in map(attrgetter("fiscal_year"), docs)
+        ]
+        self.tags: list[tuple[str, ...]] = [
+            t if len(t) < 2 else tuple(dict.fromkeys(t)) for t in map(attrgetter("tags"), docs)
+        ]
+        self.area: list[str | None] = list(map(area_bucket, map(attrgetter("floor_area_m2"), docs)))
+
+    def _norms(self, lengths: Iterable[int], avg: float) -> list[float]:
+        """`1.0 - B + B * length / avg` for each length, evaluated exactly as written."""
+        return list(
+            map(add, repeat(1.0 - B), map(truediv, map(mul, repeat(B), lengths), repeat(avg)))
+        )
 
     # ----- verification
 
@@ -117,7 +116,7 @@ class Columns:
         if not docnums:
             return []
         texts = list(map(self.text.__getitem__, docnums))
-        nr = list(map(self.nr.__getitem__, docnums))
+        nr = self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
         head_end = list(map(self.head_end.__getitem__, docnums))
         total: list[float] = [0.0] * len(docnums)
         k1p = K1 + 1.0
@@ -140,9 +139,10 @@ class Columns:
         tf_t = text.count(term, 0, lt) if lt else 0
         tf_f = text.count(term, lt + 1, self.head_end[d]) if self.head_end[d] > lt + 1 else 0
         tf_r = tf_all - tf_t - tf_f
-        return (
-            BOOST_TITLE * tf_t / self.nt[d] + BOOST_FACILITY * tf_f / self.nf[d] + tf_r / self.nr[d]
-        )
+        [nt] = self._norms([lt], self.avg_title)
+        [nf] = self._norms([self.facility_len[d]], self.avg_facility)
+        [nr] = self._norms([self.rest_len[d]], self.avg_rest)
+        return BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr
 
     def best(
         self, docnums: Sequence[int], scores: Sequence[float] | None, count: int

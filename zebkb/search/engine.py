@@ -22,6 +22,8 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, compress, repeat
+from operator import is_
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,10 @@ SIDE_FILE = "docs.sqlite"
 MAX_INTERSECT = 4
 FEW_CANDIDATES = 64
 CACHE_MIN_DF = 300
+# An update touching at least this many documents, and this fraction of the index,
+# rebuilds aside instead (one clean segment; no slower than adding in place).
+BULK_MIN = 500
+BULK_FRACTION = 0.5
 
 # Where a snippet is cut from, first choice first: prose, then short fields, the title last
 # (the window shows the title beside the snippet anyway).
@@ -115,6 +121,9 @@ class _Snapshot:
             self.ix = whoosh_index.open_dir(str(gen_dir / WHOOSH_DIR))
             self.changes = self.side.meta("changes")
             self.infos: dict[str, DocInfo] = {d.uid: d for d in self.side.load()}
+            # Segments never change once written (only their deletion marks do), so
+            # each one's uids are read once, not again after every update.
+            self.segment_uids: dict[str, list[str]] = {}
             self._open_reader()
         except BaseException:
             self.side.close()
@@ -126,9 +135,26 @@ class _Snapshot:
         self.leaves = list(self.reader.leaf_readers())
         self.content_format = self.ix.schema["content"].format
         by_docnum: list[DocInfo | None] = [None] * self.reader.doc_count_all()
-        for docnum, stored in self.reader.iter_docs():
-            by_docnum[docnum] = self.infos.get(stored.get("uid", ""))
+        infos = self.infos
+        kept: dict[str, list[str]] = {}
+        for leaf, base in self.leaves:
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            if segment is None:
+                for docnum, stored in leaf.iter_docs():
+                    by_docnum[base + docnum] = infos.get(stored.get("uid", ""))
+                continue
+            key = segment.segment_id()
+            uids = self.segment_uids.get(key)
+            if uids is None:
+                uids = [leaf.stored_fields(i).get("uid", "") for i in range(leaf.doc_count_all())]
+            kept[key] = uids
+            by_docnum[base : base + len(uids)] = map(infos.get, uids)
+            if segment.has_deletions():
+                for docnum in segment.deleted_docs():
+                    by_docnum[base + docnum] = None
+        self.segment_uids = kept
         self.by_docnum = by_docnum
+        self.deleted = frozenset(compress(range(len(by_docnum)), map(is_, by_docnum, repeat(None))))
         self.cache: dict[str, frozenset[int]] = {}
         self.cols = Columns(by_docnum)
         self.n = self.cols.n
@@ -151,6 +177,14 @@ class _Snapshot:
     # Posting lists, read block by block from the raw matcher (2x faster than all_ids()).
     def doc_frequency(self, gram: str) -> int:
         return self.reader.doc_frequency("content", gram)
+
+    def live_doc_frequency(self, gram: str) -> int:
+        """Documents holding `gram`, not counting deleted ones (which Whoosh counts until a merge)."""
+        df = self.doc_frequency(gram)
+        if not df or not self.deleted:
+            return df
+        posting = self.postings(gram, df)
+        return len(posting) - len(posting & self.deleted)
 
     def postings(self, gram: str, df: int) -> frozenset[int]:
         from whoosh.reading import TermNotFound
@@ -413,23 +447,37 @@ class SearchIndex:
             return True
 
     def update(self, docs: Iterable[IndexDoc], removed_uids: Iterable[str], *, state: int) -> None:
-        """Apply one database commit: docs added or changed, uids removed."""
-        from zebkb.search.whooshfield import NoLenW3Codec
+        """Apply one database commit: docs added or changed, uids removed.
+
+        A batch that touches a large part of the index (an import) is applied
+        by rebuilding aside from the index's own copy of the other documents,
+        which costs no more than the incremental way and leaves one clean segment.
+        """
+        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec
 
         docs = list({d.uid: d for d in docs}.values())
-        removed = [u for u in dict.fromkeys(removed_uids) if u not in {d.uid for d in docs}]
+        changed = {d.uid for d in docs}
+        removed = [u for u in dict.fromkeys(removed_uids) if u not in changed]
         with self._mutex, self._lock():
             snap = self._snapshot()
             side = snap.side
+            if len(docs) + len(removed) >= max(BULK_MIN, int(snap.n * BULK_FRACTION)):
+                self._rebuild_with(snap, docs, changed | set(removed), state)
+                return
             # Marked dirty first: if we die half-way, the index says it is stale.
             side.set_meta("state", None)
             rows = [(d, info_from_doc(d, normalised_parts(d))) for d in docs]
             writer = snap.ix.writer(codec=NoLenW3Codec())
+            # One searcher finds every old version (update_document opens one per document),
+            # and the in-memory pool replaces Whoosh's external sort (search-research.md).
+            writer.pool = InvertedPool()
             try:
-                for uid in removed:
-                    writer.delete_by_term("uid", uid)
+                with writer.searcher() as searcher:
+                    for uid in (*removed, *changed):
+                        for docnum in searcher.document_numbers(uid=uid):
+                            writer.delete_document(docnum)
                 for d, info in rows:
-                    writer.update_document(uid=d.uid, content=info.text)
+                    writer.add_document(uid=d.uid, content=info.text)
             except BaseException:
                 writer.cancel()
                 raise
@@ -442,6 +490,13 @@ class SearchIndex:
             side.set_meta("changes", changes)
             side.db.execute("COMMIT")
             snap.refresh((info for _d, info in rows), removed)
+
+    def _rebuild_with(
+        self, snap: _Snapshot, docs: list[IndexDoc], replaced: set[str], state: int
+    ) -> None:
+        kept = snap.side.count() - sum(1 for u in replaced if u in snap.infos)
+        others = (d for d in snap.side.index_docs() if d.uid not in replaced)
+        self.rebuild(chain(docs, others), total=len(docs) + kept, state=state)
 
     def close(self) -> None:
         with self._mutex:
@@ -550,7 +605,7 @@ def _idfs(snap: _Snapshot, terms: Sequence[Term]) -> list[float]:
     idfs = []
     for t in terms:
         grams = query_grams(t.text)
-        df = min(snap.doc_frequency(g) for g in set(grams)) if grams else snap.n
+        df = min(snap.live_doc_frequency(g) for g in set(grams)) if grams else snap.n
         df = min(df, n)
         idfs.append(math.log(1.0 + (n - df + 0.5) / (df + 0.5)))
     return idfs

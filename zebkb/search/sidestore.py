@@ -162,6 +162,27 @@ class SideStore:
                 text,
             )
 
+    def index_docs(self) -> Iterator[IndexDoc]:
+        """Every document as it was given to the index (for rebuilding without the database)."""
+        cur = self.db.execute(
+            "SELECT uid, kind, ward, rank, fy, tags, area, updated_at, original FROM docs"
+        )
+        for uid, kind, ward, rank, fy, tags, area, updated, original in cur:
+            fields = json.loads(original)
+            title = fields.pop(TITLE, "")
+            yield IndexDoc(
+                uid=uid,
+                kind=kind,
+                ward=ward,
+                title=title,
+                fields=fields,
+                rank=rank,
+                fiscal_year=fy,
+                tags=tuple(json.loads(tags)),
+                floor_area_m2=area,
+                updated_at=updated,
+            )
+
     def originals(self, uids: list[str]) -> dict[str, dict[str, str]]:
         result: dict[str, dict[str, str]] = {}
         for i in range(0, len(uids), 500):
