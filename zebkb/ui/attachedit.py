@@ -134,6 +134,7 @@ class AttachmentsEditor(FieldEditor):
         self.add_button = QPushButton()
         self.remove_button = QPushButton()
         self.drop_hint = QLabel()
+        self.drop_hint.setWordWrap(True)
         self.drop_hint.setStyleSheet("color: #555555;")
         self.message = QLabel()
         self.message.setWordWrap(True)

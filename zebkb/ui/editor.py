@@ -143,6 +143,8 @@ class RecordEditorDialog(QDialog):
         if not self.is_editing:
             self._fill_home_ward()
         self.resize(1100, 760)
+        # The form wants the wider share; the body and files beside it.
+        self.splitter.setSizes([660, 440])
 
     # --- building ----------------------------------------------------------------
 
@@ -219,7 +221,6 @@ class RecordEditorDialog(QDialog):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([640, 440])
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
