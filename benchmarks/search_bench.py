@@ -1,12 +1,18 @@
 """Search benchmark: zebkb's engine beside SQLite FTS5 trigram and stock Whoosh n-grams.
 
     python benchmarks/search_bench.py [--records 10000 50000] [--quick] [--stock-cap 2000]
+                                      [--cli-max 10000]
 
 Builds a corpus of records of about 1,000 characters from the seed documents,
 50 queries of the kinds the issue names (fixed words, 2-char, 3-6-char,
 8-12-char substrings, two and three terms), a brute-force ground truth, and
 prints for each engine: query latency p50/p95 (warm, in-process, median of 3
 runs), full build time, index size, one-record update time, and recall.
+For zebkb also: updates of 1,000 and 10,000 changed records in one call (as an
+import makes), and the wall time of `zebkb search` as a new process on a
+knowledge base of that size made with KnowledgeBase.save_many (batches of
+1,000) and reindex (sizes up to --cli-max). The load average is printed at the
+start and end of each size, so that figures from a busy machine are recognisable.
 Stock Whoosh builds slowly (minutes at 10,000), so its corpus is capped at
 --stock-cap records; its figures are for that smaller corpus and say so.
 """
@@ -14,10 +20,12 @@ Stock Whoosh builds slowly (minutes at 10,000), so its corpus is capped at
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -125,7 +133,12 @@ def quoted(terms: list[str]) -> str:
     return " ".join('"' + t + '"' for t in terms)
 
 
-def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]) -> None:
+def load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]) -> float:
     folder = Path(tempfile.mkdtemp(prefix="zebkb-bench-"))
     try:
         ix = SearchIndex(folder)
@@ -160,18 +173,82 @@ def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
         )
         bare = [timed(lambda q=q: ix.search_uids(quoted(q))) for q in queries]
         print(
-            f"  {'':<34} without snippets and facets (all matches ranked): "
+            f"  {'':<34} all matches ranked, no snippets or facets: "
             f"p50 {pct(bare, 50) * 1000:.1f} ms  p95 {pct(bare, 95) * 1000:.1f} ms"
         )
+        for count in (1000, 10000):
+            batch = [
+                replace(d, title=d.title + f" 一括{count}") for d in docs[: min(count, len(docs))]
+            ]
+            t0 = time.perf_counter()
+            ix.update(batch, [], state=10 + count)
+            took = time.perf_counter() - t0
+            assert ix.search(f'"一括{count}"', limit=1).total == len(batch)
+            print(f"  {'':<34} update of {len(batch)} records in one call: {took:.1f} s")
         ix.close()
         t0 = time.perf_counter()
         SearchIndex(folder).search("清掃事務所", limit=20)
         print(f"  {'':<34} open + first query: {(time.perf_counter() - t0) * 1000:.0f} ms")
+        return pct(lat, 95)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench_fts5(texts: list[str], queries: list[list[str]]) -> None:
+CLI_QUERIES = ["清掃事務所", "ZEB", "延床面積", "ゼロカーボンシティ", "省エネ 電力"]
+# Runs the command line in-process after noting what was imported, so the figure
+# is a real process start and the fast path (no ORM import) can be checked.
+_CLI_PROBE = (
+    "import sys; from zebkb.__main__ import main; code = main(sys.argv[1:]); "
+    "sys.stderr.write('ORM=%s\\n' % ('sqlalchemy' in sys.modules)); raise SystemExit(code)"
+)
+
+
+def bench_cli(records: list[dict]) -> None:
+    """`zebkb search` wall time on a knowledge base of these records, process start included."""
+    from zebkb.service import KnowledgeBase
+
+    folder = Path(tempfile.mkdtemp(prefix="zebkb-cli-bench-"))
+    try:
+        t0 = time.perf_counter()
+        kb = KnowledgeBase.open(folder)
+        kb.set_home_ward("131229")
+        for i in range(0, len(records), 1000):
+            kb.save_many(records[i : i + 1000])
+        saved = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        kb.reindex()
+        reindexed = time.perf_counter() - t0
+        kb.close()
+        print(
+            f"  knowledge base of {len(records)}: save_many {saved:.1f} s "
+            f"(index kept up to date per batch), reindex {reindexed:.1f} s"
+        )
+        python = sys.executable
+        walls, orm = [], set()
+        t0 = time.perf_counter()
+        subprocess.run([python, "-c", "pass"], check=True)
+        bare = time.perf_counter() - t0
+        for q in CLI_QUERIES:
+            for _ in range(3):
+                t0 = time.perf_counter()
+                done = subprocess.run(
+                    [python, "-c", _CLI_PROBE, "--data-dir", str(folder), "search", q],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                walls.append(time.perf_counter() - t0)
+                orm.add(done.stderr.strip().splitlines()[-1])
+        print(
+            f"  zebkb search (new process, {len(walls)} runs): median "
+            f"{statistics.median(walls):.2f} s, max {max(walls):.2f} s "
+            f"(python -c pass: {bare:.2f} s; {', '.join(sorted(orm))})"
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_fts5(texts: list[str], queries: list[list[str]]) -> float:
     folder = Path(tempfile.mkdtemp(prefix="fts5-bench-"))
     try:
         db = sqlite3.connect(folder / "fts.db", isolation_level=None)
@@ -206,6 +283,7 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> None:
                 args.append(t)
             return "SELECT id FROM docs WHERE " + " AND ".join(where), args
 
+        p95 = 0.0
         for like in (False, True):
             lat = []
             found = relevant = 0
@@ -230,7 +308,9 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> None:
             update = (time.perf_counter() - t0) / 5
             name = "FTS5 trigram" + (" + scan for <3 chars" if like else " (MATCH only)")
             report(name, lat, build=build, size=size, update=update, rec=found / max(1, relevant))
+            p95 = pct(lat, 95)
         db.close()
+        return p95
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -296,6 +376,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=2000,
         help="records for stock Whoosh (slow to build); 0 skips it",
     )
+    parser.add_argument(
+        "--cli-max",
+        type=int,
+        default=10000,
+        help="largest size at which to time the command line (0: never)",
+    )
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else args.records
     for n in sizes:
@@ -305,14 +391,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         queries = make_queries(texts)
         chars = sum(len(t) for t in texts) / n
         print(
-            f"\n{n} records, {chars:.0f} normalised chars each, {len(queries)} queries", flush=True
+            f"\n{n} records, {chars:.0f} normalised chars each, {len(queries)} queries; {load()}",
+            flush=True,
         )
-        bench_zebkb(docs, texts, queries)
-        bench_fts5(texts, queries)
+        ours = bench_zebkb(docs, texts, queries)
+        theirs = bench_fts5(texts, queries)
+        print(f"  p95 zebkb / p95 FTS5 trigram + scan: {ours / theirs:.1f}x", flush=True)
+        if n <= args.cli_max:
+            bench_cli(records)
         if args.stock_cap:
             cap = min(n, args.stock_cap)
             sub = texts[:cap]
             bench_stock_whoosh(sub, queries)
+        print(f"  end of {n}: {load()}", flush=True)
     return 0
 
 

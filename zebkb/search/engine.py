@@ -123,7 +123,7 @@ class _Snapshot:
             self.infos: dict[str, DocInfo] = {d.uid: d for d in self.side.load()}
             # Segments never change once written (only their deletion marks do), so
             # each one's uids are read once, not again after every update.
-            self.segment_uids: dict[str, list[str]] = {}
+            self.segment_uids: dict[str, list[str]] = self.side.segment_uids()
             self._open_reader()
         except BaseException:
             self.side.close()
@@ -145,7 +145,7 @@ class _Snapshot:
                 continue
             key = segment.segment_id()
             uids = self.segment_uids.get(key)
-            if uids is None:
+            if uids is None or len(uids) != leaf.doc_count_all():
                 uids = [leaf.stored_fields(i).get("uid", "") for i in range(leaf.doc_count_all())]
             kept[key] = uids
             by_docnum[base : base + len(uids)] = map(infos.get, uids)
@@ -158,6 +158,14 @@ class _Snapshot:
         self.cache: dict[str, frozenset[int]] = {}
         self.cols = Columns(by_docnum)
         self.n = self.cols.n
+
+    def remember_segments(self) -> None:
+        """Store each segment's uids in the side store, so that opening skips reading them.
+
+        Writers only (the caller holds the write lock). A segment's uids never
+        change, so a stored list is valid for as long as the segment exists.
+        """
+        self.side.set_segment_uids(self.segment_uids)
 
     def refresh(self, changed: Iterable[DocInfo], removed: Iterable[str]) -> None:
         for uid in removed:
@@ -438,6 +446,7 @@ class SearchIndex:
             _write_current(self.index_dir, name)
             self._current = name
             self._snap = _Snapshot(gen_dir)
+            self._snap.remember_segments()
             self.notice = None
             self._problems.clear()
             if old is not None and old != name:
@@ -490,6 +499,7 @@ class SearchIndex:
             side.set_meta("changes", changes)
             side.db.execute("COMMIT")
             snap.refresh((info for _d, info in rows), removed)
+            snap.remember_segments()
 
     def _rebuild_with(
         self, snap: _Snapshot, docs: list[IndexDoc], replaced: set[str], state: int

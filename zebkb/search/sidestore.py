@@ -19,6 +19,9 @@ from zebkb.search.query import rank_key, tag_key
 SIDE_VERSION = 2
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
+# Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
+_SEGMENT_KEY = "segment:"
+_UID_SEP = "\n"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -107,6 +110,26 @@ class SideStore:
 
     def set_meta(self, key: str, value: str | None) -> None:
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def segment_uids(self) -> dict[str, list[str]]:
+        """Whoosh segment id -> the uid of each of its docnums, as last stored."""
+        rows = self.db.execute(
+            "SELECT key, value FROM meta WHERE key LIKE ?", (_SEGMENT_KEY + "%",)
+        ).fetchall()
+        return {k[len(_SEGMENT_KEY) :]: v.split(_UID_SEP) if v else [] for k, v in rows}
+
+    def set_segment_uids(self, segments: dict[str, list[str]]) -> None:
+        rows = self.db.execute("SELECT key FROM meta WHERE key LIKE ?", (_SEGMENT_KEY + "%",))
+        stored = {k[len(_SEGMENT_KEY) :] for (k,) in rows}
+        if stored == segments.keys():
+            return
+        self.db.execute("BEGIN")
+        for key in stored - segments.keys():
+            self.db.execute("DELETE FROM meta WHERE key = ?", (_SEGMENT_KEY + key,))
+        for key in segments.keys() - stored:
+            if not any(_UID_SEP in u for u in segments[key]):
+                self.set_meta(_SEGMENT_KEY + key, _UID_SEP.join(segments[key]))
+        self.db.execute("COMMIT")
 
     def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo]]) -> None:
         self.db.executemany(
