@@ -24,7 +24,7 @@ from zebkb.ui.context import AppContext
 from zebkb.ui.firstrun import FirstRunDialog
 from zebkb.ui.i18n import Translator
 from zebkb.ui.mainwindow import MainWindow, window_icon
-from zebkb.ui.ops import CollectionOp, OpRunner, user_message
+from zebkb.ui.ops import CollectionOp, OpRunner, ProgressReporter, user_message
 from zebkb.ui.settings import Settings, default_settings_path
 from zebkb.ui.thumbs import ThumbnailCache, Thumbnailer
 
@@ -70,9 +70,10 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
         if code is None:
             return
 
-        def work() -> None:
+        def work(reporter: ProgressReporter) -> None:
             kb.set_home_ward(code)
             if demo:
+                reporter.raise_if_cancelled()
                 kb.load_demo()
 
         ctx.settings.first_run_done = True
