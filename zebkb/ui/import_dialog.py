@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from zebkb.bundle.exchange import ImportCancelled, ImportPlan, ImportSummary, RecordPlan
 from zebkb.bundle.merge import Action
 from zebkb.ui.context import AppContext
-from zebkb.ui.diffview import META_FIELDS, DiffTable
+from zebkb.ui.diffview import META_FIELDS, DiffTable, differing_fields
 from zebkb.ui.display import kind_label, ward_label
 from zebkb.ui.i18n import bind
 from zebkb.ui.ops import CollectionOp, QueryOp, user_message
@@ -451,9 +451,14 @@ class ImportDialog(QDialog):
             self.diff_label.setText("")
             return
         t = self.ctx.tr.t
-        self.diff_label.setText(
-            t("import.diff.title", title=item.title, action=action_text(self.ctx, item))
-        )
+        title = t("import.diff.title", title=item.title, action=action_text(self.ctx, item))
+        if item.local is not None:
+            title += " " + t(
+                "import.diff.versions",
+                local=item.local.get("revision", "?"),
+                incoming=item.incoming.get("revision", "?"),
+            )
+        self.diff_label.setText(title)
         if item.local is None:
             # A new record: everything it brings, beside an empty column.
             rows = [
@@ -463,12 +468,9 @@ class ImportDialog(QDialog):
             ]
             self.diff.show_rows(item.type, rows, tint=False)
             return
-        changes = item.changes
-        if not changes and item.action is not Action.UNCHANGED:
-            from zebkb.bundle.merge import field_changes
-
-            changes = field_changes(item.local, item.incoming)
-        rows = [(c.field, c.local, c.incoming) for c in changes]
+        # Revision and timestamps differ in every update: the header says them once.
+        local, incoming = item.local, item.incoming
+        rows = [(n, local.get(n), incoming.get(n)) for n in differing_fields(local, incoming)]
         self.diff.show_rows(item.type, rows)
 
     # --- applying ---------------------------------------------------------------------------
