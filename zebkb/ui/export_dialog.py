@@ -198,8 +198,9 @@ class ExportDialog(QDialog):
         self.attachments.setChecked(True)
         self.cap = QCheckBox()
         self.cap_mb = QDoubleSpinBox()
-        self.cap_mb.setRange(0.1, 2000.0)
-        self.cap_mb.setDecimals(1)
+        # The writer's smallest part is 10 kB.
+        self.cap_mb.setRange(0.01, 2000.0)
+        self.cap_mb.setDecimals(2)
         self.cap_mb.setValue(DEFAULT_CAP_MB)
         self.cap_mb.setSuffix(" MB")
         self.cap_mb.setEnabled(False)
