@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from zebkb.bundle.exchange import Conflict
 from zebkb.domain.canonical import record_hash
 from zebkb.domain.fields import FieldType, fields_for
+from zebkb.domain.validate import RecordError, validate_record
 from zebkb.ui.context import AppContext
 from zebkb.ui.diffview import META_FIELDS, differing_fields, field_label, value_text
 from zebkb.ui.display import kind_label
@@ -139,6 +140,7 @@ class ConflictsDialog(QDialog):
         self.merged: dict[str, Any] = {}
         self.picks: dict[str, int] = {}
         self.busy = False
+        self.notice = ""  # what the last settling did, kept across the reload after it
         self.resize(1100, 640)
 
         self.intro = QLabel()
@@ -253,7 +255,8 @@ class ConflictsDialog(QDialog):
             self.list.setCurrentRow(min(max(row, 0), len(self.conflicts) - 1))
         self.list.blockSignals(False)
         if not self.conflicts:
-            self.status.setText(self.ctx.tr.t("conflicts.none"))
+            done = self.notice + " " if self.notice else ""
+            self.status.setText(done + self.ctx.tr.t("conflicts.none"))
 
     def current(self) -> Conflict | None:
         row = self.list.currentRow()
@@ -402,7 +405,14 @@ class ConflictsDialog(QDialog):
         kb, uid = self.ctx.kb, conflict.uid
         self.busy = True
         self._show_current_buttons(False)
-        CollectionOp(self, lambda: settle_conflict(kb, uid, value), runner=self.ctx.runner).success(
+
+        def work() -> dict[str, Any]:
+            if isinstance(value, dict):
+                # Checked first so a refusal can name the field (the save's message does not).
+                validate_record(value, strict=False)
+            return settle_conflict(kb, uid, value)
+
+        CollectionOp(self, work, runner=self.ctx.runner).success(
             lambda _rec: self._settled(uid)
         ).failure(self._failed).run_in_background()
 
@@ -413,11 +423,21 @@ class ConflictsDialog(QDialog):
     def _settled(self, uid: str) -> None:
         self.busy = False
         title = next((c.title for c in self.conflicts if c.uid == uid), uid)
-        self.status.setText(self.ctx.tr.t("conflicts.settled", title=title))
+        self.notice = self.ctx.tr.t("conflicts.settled", title=title)
+        self.status.setText(self.notice)
         self.settled.emit(uid)
         self.load()
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self._show_current_buttons(self.current() is not None)
-        self.status.setText(user_message(exc, self.ctx.tr))
+        self.status.setText(self.refusal_text(exc))
+
+    def refusal_text(self, exc: BaseException) -> str:
+        tr = self.ctx.tr
+        if isinstance(exc, RecordError) and tr.language == "ja":
+            conflict = self.current()
+            kind = conflict.type if conflict else None
+            where = f"{field_label(exc.field, kind, tr)}: " if exc.field else ""
+            return where + exc.message_ja
+        return user_message(exc, tr)

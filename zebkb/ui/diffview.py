@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from zebkb.domain.fields import fields_for
+from zebkb.ui.display import format_number
 from zebkb.ui.i18n import Translator
 
 # Bookkeeping fields: shown in the version headers, not as differences to settle.
@@ -50,6 +51,8 @@ def value_text(value: Any, tr: Translator) -> str:
             else:
                 parts.append(value_text(item, tr))
         return "、".join(parts)
+    if isinstance(value, int | float):
+        return format_number(value, decimals=6)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {value_text(v, tr)}" for k, v in value.items())
     text = str(value)
