@@ -202,7 +202,7 @@ class DetailPane(QWidget):
         stated = check.stated or t("detail.rank_none")
         if check.status:
             stated = f"{stated}（{label('rank_status', check.status, lang)}）"
-        supported = check.supported.rank or t("detail.rank_none")
+        supported = check.supported.rank or t("detail.rank_unassessed")
         reason = check.supported.reason_en if lang == "en" else check.supported.reason_ja
         rows = (
             f"<tr><th align='left'>{html.escape(t('detail.rank_stated'))}</th>"

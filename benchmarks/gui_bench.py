@@ -1,0 +1,251 @@
+"""Desktop-window speed figures (issue 5).
+
+    python benchmarks/gui_bench.py [--records 10000] [--rows 50000]
+
+With 10,000 records, prints: cold start to a usable window (a new process, to
+the first results on screen; target < 2 s); results shown after typing stops
+(target < 150 ms); the longest frame while scrolling 50,000 rows (target
+< 50 ms); the longest gap of a 10 ms GUI-thread heartbeat during a reindex
+(target < 100 ms). Runs offscreen unless QT_QPA_PLATFORM says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+TYPED = "清掃事務所"
+
+
+def build_kb(folder: Path, n: int) -> None:
+    from core_bench import make_records
+
+    from zebkb.service import KnowledgeBase
+
+    records = make_records(n)
+    with KnowledgeBase.open(folder) as kb:
+        kb.set_home_ward("131229")
+        for start in range(0, n, 1000):
+            kb.save_many(records[start : start + 1000])
+
+
+def child_start(folder: Path, settings: Path) -> None:
+    """Runs in a fresh process: print "ready" when the first results are on screen."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from zebkb.service import KnowledgeBase
+    from zebkb.ui.app import make_context, make_main_window
+    from zebkb.ui.i18n import Translator
+    from zebkb.ui.settings import Settings
+
+    kb = KnowledgeBase.open(folder)
+    ctx = make_context(kb, Settings(settings), Translator("ja"))
+    window = make_main_window(ctx)
+    window.show()
+
+    def ready() -> None:
+        print(f"ready {len(window.results.results.uids())}", flush=True)
+        app.quit()
+
+    window.searchFinished.connect(ready)
+    app.exec()
+    ctx.runner.shutdown()
+    kb.close()
+
+
+def cold_start(folder: Path, settings: Path) -> float:
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, __file__, "--child-start", str(folder), str(settings)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    elapsed = time.perf_counter() - started
+    if "ready" not in out:
+        raise SystemExit(f"the window did not start: {out}")
+    return elapsed
+
+
+def wait(app, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out")
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def typing(app, window) -> tuple[float, float, int]:
+    """(ms from the debounce firing to results shown, ms from the last keystroke, hits)."""
+    fired: list[float] = []
+    shown: list[float] = []
+    window.search_bar.searchRequested.connect(lambda *_: fired.append(time.perf_counter()))
+    window.searchFinished.connect(lambda: shown.append(time.perf_counter()))
+    best = (1e9, 1e9, 0)
+    for attempt in range(3):
+        fired.clear()
+        shown.clear()
+        window.search_bar.clear()
+        wait(app, lambda: bool(shown))
+        fired.clear()
+        shown.clear()
+        for i in range(1, len(TYPED) + 1):
+            window.search_bar.edit.setText(TYPED[:i] if attempt % 2 == 0 else TYPED[:i] + " ")
+        last_key = time.perf_counter()
+        wait(app, lambda: bool(shown) and window.answer.query.strip() == TYPED)
+        after_fire = (shown[-1] - fired[-1]) * 1000
+        after_key = (shown[-1] - last_key) * 1000
+        best = min(best, (after_fire, after_key, len(window.answer.rows)))
+    return best
+
+
+def scrolling(app, rows: int) -> tuple[float, float]:
+    """(longest, median frame in ms) scrolling a 50,000-row table top to bottom."""
+    import statistics
+
+    from zebkb.service import TableRow
+    from zebkb.ui.i18n import Translator
+    from zebkb.ui.results import ResultsPane
+    from zebkb.ui.settings import Settings
+
+    data = [
+        TableRow(
+            uid=f"{i:08x}-0000-4000-8000-000000000000",
+            type=("case", "visit", "session")[i % 3],
+            title=f"葛飾区清掃事務所 ZEB Ready 事例 {i}",
+            ward="131229",
+            updated_at="2025-04-01T09:00:00+09:00",
+            record_date="2024-10-21",
+            fiscal_year=2024,
+            facility_name=f"施設{i}",
+            zeb_rank="ZEB Ready",
+            floor_area_m2=1000.0 + i,
+            host=None,
+            session_kind=None,
+            organizer=None,
+        )
+        for i in range(rows)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        view = ResultsPane(Translator("ja"), Settings(Path(tmp) / "s.ini"))
+        view.resize(1000, 700)
+        view.show()
+        view.set_rows(data, None)
+        app.processEvents()
+        bar = view.verticalScrollBar()
+        step = max(1, view.viewport().height() // 2)
+        frames = []
+        position = 0
+        while position <= bar.maximum():
+            started = time.perf_counter()
+            bar.setValue(position)
+            view.viewport().repaint()
+            app.processEvents()
+            frames.append((time.perf_counter() - started) * 1000)
+            position += step
+        # A few sort clicks as well: the table sorts its light rows in memory.
+        started = time.perf_counter()
+        view.sortByColumn(1, view.horizontalHeader().sortIndicatorOrder())
+        view.viewport().repaint()
+        sort_ms = (time.perf_counter() - started) * 1000
+        view.close()
+    print(f"  sorting {rows:,} rows by title: {sort_ms:.0f} ms")
+    return max(frames), statistics.median(frames)
+
+
+def reindex_heartbeat(app, window) -> tuple[float, float]:
+    """(longest GUI-thread gap in ms, reindex seconds) with a 10 ms heartbeat."""
+    from PySide6.QtCore import QTimer
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(beat)
+    done: list[bool] = []
+    window.reindexFinished.connect(done.append)
+    started = time.perf_counter()
+    last[0] = started
+    timer.start()
+    window.reindex()
+    while not done:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    return max(gaps), time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--child-start", nargs=2, metavar=("DIR", "SETTINGS"))
+    args = parser.parse_args()
+    if args.child_start:
+        child_start(Path(args.child_start[0]), Path(args.child_start[1]))
+        return
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+    from zebkb.service import KnowledgeBase
+    from zebkb.ui.app import make_context, make_main_window
+    from zebkb.ui.i18n import Translator
+    from zebkb.ui.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "kb"
+        settings = Path(tmp) / "zebkb.ini"
+        started = time.perf_counter()
+        build_kb(folder, args.records)
+        print(f"{args.records:,} records saved in {time.perf_counter() - started:.1f} s")
+
+        starts = sorted(cold_start(folder, settings) for _ in range(3))
+        print(f"cold start to a usable window: {starts[1]:.2f} s (median of 3; target < 2 s)")
+
+        kb = KnowledgeBase.open(folder)
+        ctx = make_context(kb, Settings(settings), Translator("ja"))
+        window = make_main_window(ctx)
+        window.show()
+        wait(app, lambda: window.answer is not None)
+        after_fire, after_key, hits = typing(app, window)
+        print(
+            f"results shown after typing stops: {after_fire:.0f} ms after the debounce fires, "
+            f"{after_key:.0f} ms after the last keystroke incl. the "
+            f"{window.search_bar.timer.interval()} ms debounce ({hits:,} hits; target < 150 ms)"
+        )
+
+        longest, median = scrolling(app, args.rows)
+        print(
+            f"scrolling {args.rows:,} rows: longest frame {longest:.1f} ms, "
+            f"median {median:.1f} ms (target < 50 ms)"
+        )
+
+        gap, seconds = reindex_heartbeat(app, window)
+        print(
+            f"reindex of {args.records:,} records ({seconds:.1f} s): longest GUI-thread gap "
+            f"{gap:.0f} ms (target < 100 ms)"
+        )
+        window.close()
+        ctx.runner.shutdown()
+        kb.close()
+
+
+if __name__ == "__main__":
+    main()
