@@ -257,6 +257,8 @@ class ConflictsDialog(QDialog):
         if not self.conflicts:
             done = self.notice + " " if self.notice else ""
             self.status.setText(done + self.ctx.tr.t("conflicts.none"))
+        else:
+            self.status.setText(self.notice)
 
     def current(self) -> Conflict | None:
         row = self.list.currentRow()

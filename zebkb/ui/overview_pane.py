@@ -52,6 +52,7 @@ CHART_HEIGHT = 260
 STATUS_COLORS = {"certified": "#2e7d32", "equivalent": "#81c784", "unspecified": "#bdbdbd"}
 SERIES_COLORS = ("#1f5fbf", "#e08a00")
 BAR_COLOR = "#1f5fbf"
+MAX_LABEL = 14
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,32 @@ class OverviewFilter:
 
 def quoted(text: str) -> str:
     return '"' + text.replace('"', " ") + '"'
+
+
+def count_axis(top: int) -> QValueAxis:
+    """A value axis for counts whose ticks fall on whole numbers (so bars match their labels)."""
+    axis = QValueAxis()
+    axis.setLabelFormat("%d")
+    top = max(int(top), 1)
+    if top <= 10:
+        axis.setRange(0, top + 1)
+        axis.setTickCount(top + 2)
+    else:
+        axis.setRange(0, top * 1.1)
+        axis.applyNiceNumbers()
+    return axis
+
+
+def category_axis(labels: list[str]) -> QBarCategoryAxis:
+    axis = QBarCategoryAxis()
+    axis.append([short(label) for label in labels] or [""])
+    # Qt elides category labels to almost nothing in a narrow chart; ours are kept short instead.
+    axis.setTruncateLabels(False)
+    return axis
+
+
+def short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
 def _chart(title: str) -> QChart:
@@ -216,13 +243,10 @@ class OverviewPane(QWidget):
         count = len(values)
         bars.clicked.connect(lambda index: on_click(count - 1 - index))
         chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
-        axis_y.append(list(reversed(labels)) or [""])
+        axis_y = category_axis(list(reversed(labels)))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
-        axis_x = QValueAxis()
-        axis_x.setLabelFormat("%d")
-        axis_x.setRange(0, max([*values, 1]) * 1.15)
+        axis_x = count_axis(max([*values, 1]))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         chart.legend().hide()
@@ -256,15 +280,11 @@ class OverviewPane(QWidget):
             bars.clicked.connect(lambda index, count=count: self._rank_clicked(count - 1 - index))
             series.append(bars)
         chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
         labels = [r if r != UNSET else t("overview.unset") for r in reversed(self.rank_keys)]
-        axis_y.append(labels or [""])
+        axis_y = category_axis(labels)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
-        axis_x = QValueAxis()
-        axis_x.setLabelFormat("%d")
-        top = max([sum(split.values()) for split in data.ranks.values()] + [1])
-        axis_x.setRange(0, top * 1.1)
+        axis_x = count_axis(max([sum(split.values()) for split in data.ranks.values()] + [1]))
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -338,14 +358,11 @@ class OverviewPane(QWidget):
             series.append(bars)
         series.setLabelsVisible(True)
         chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([fiscal_year_label(y, lang) for y in years] or [""])
+        axis_x = category_axis([fiscal_year_label(y, lang) for y in years])
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        axis_y = QValueAxis()
-        axis_y.setLabelFormat("%d")
         top = max([*data.sessions_by_fiscal_year.values(), *data.visits_by_fiscal_year.values(), 1])
-        axis_y.setRange(0, top * 1.2)
+        axis_y = count_axis(top)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
