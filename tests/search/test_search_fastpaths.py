@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from seed_corpus import make_records, seed_lines
 
+from zebkb.search import engine
 from zebkb.search.columns import Columns, area_bucket, bm25_reference
 from zebkb.search.documents import doc_from_record
 from zebkb.search.engine import SearchIndex
-from zebkb.search.normalize import normalize, normalize_lines
+from zebkb.search.normalize import is_one_bigram, normalize, normalize_lines
 from zebkb.search.sidestore import info_from_doc, normalised_parts
 from zebkb.search.snippets import make_snippet
 
@@ -135,3 +136,39 @@ def test_snippet_with_known_normalised_fields_is_unchanged(terms: list[str]) -> 
         fields = {"title": doc.title, **doc.fields}
         known = {k: normalize(v) for k, v in fields.items()}
         assert make_snippet(fields, terms, normalised=known) == make_snippet(fields, terms)
+
+
+def test_is_one_bigram() -> None:
+    assert is_one_bigram("ティ")
+    assert is_one_bigram("co")
+    assert not is_one_bigram("ああ")  # overlapping bigrams: counted twice in "あああ"
+    assert not is_one_bigram("」と")
+    assert not is_one_bigram("zeb")
+    assert not is_one_bigram("z")
+
+
+@pytest.mark.parametrize("query", ["の", "エネ", "ギー", "co", "ああ", "zeb", "清掃 事務"])
+def test_counts_from_the_index_give_the_same_ranking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Term counts read from bigram postings equal str.count, so scores do not change."""
+    records = make_records(150, seed=12)
+    records[3]["body"] += "\nあああ ああ"
+    docs = [doc_from_record(r) for r in records]
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(docs, total=len(docs), state=1)
+        texts = {d.uid: normalised_parts(d)[2] for d in docs}
+        expected = {u for u, t in texts.items() if all(q in t for q in query.split())}
+        monkeypatch.setattr(engine, "COUNTS_MIN_DF", 10**9)
+        plain = ix.search(query, limit=30)
+        plain_uids = ix.search_uids(query)
+        monkeypatch.setattr(engine, "COUNTS_MIN_DF", 1)
+        monkeypatch.setattr(engine, "CACHE_MIN_DF", 1)
+        fast = ix.search(query, limit=30)
+        assert set(ix.search_uids(query)) == expected
+        assert ix.search_uids(query) == plain_uids
+        assert [(h.uid, h.score) for h in fast.hits] == [(h.uid, h.score) for h in plain.hits]
+        assert fast.total == plain.total == len(expected)
+    finally:
+        ix.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
 from operator import add, attrgetter, contains, is_not, mul, neg, sub, truediv
 
@@ -110,9 +110,17 @@ class Columns:
     # ----- scoring
 
     def bm25(
-        self, docnums: Sequence[int], terms: Sequence[str], idfs: Sequence[float]
+        self,
+        docnums: Sequence[int],
+        terms: Sequence[str],
+        idfs: Sequence[float],
+        known_counts: Sequence[Mapping[int, float] | None] = (),
     ) -> list[float]:
-        """BM25F of each doc for the terms; equal, bit for bit, to `bm25_reference`."""
+        """BM25F of each doc for the terms; equal, bit for bit, to `bm25_reference`.
+
+        `known_counts`, per term, may map docnum to the term's count in the text
+        (from the index's bigram frequencies), which saves scanning the texts.
+        """
         if not docnums:
             return []
         texts = list(map(self.text.__getitem__, docnums))
@@ -120,8 +128,11 @@ class Columns:
         head_end = list(map(self.head_end.__getitem__, docnums))
         total: list[float] = [0.0] * len(docnums)
         k1p = K1 + 1.0
-        for term, idf in zip(terms, idfs, strict=True):
-            tf_all = list(map(str.count, texts, repeat(term)))
+        for i_term, (term, idf) in enumerate(zip(terms, idfs, strict=True)):
+            known = known_counts[i_term] if i_term < len(known_counts) else None
+            tf_all = list(map(known.get, docnums)) if known is not None else [None]
+            if None in tf_all:
+                tf_all = list(map(str.count, texts, repeat(term)))
             # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
             w = list(map(truediv, tf_all, nr))
             in_head = map(str.count, texts, repeat(term), repeat(0), head_end)

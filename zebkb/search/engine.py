@@ -62,6 +62,8 @@ SIDE_FILE = "docs.sqlite"
 MAX_INTERSECT = 4
 FEW_CANDIDATES = 64
 CACHE_MIN_DF = 300
+# Below this many documents, counting a term in each text is as quick as reading its counts.
+COUNTS_MIN_DF = 1000
 # An update touching at least this many documents, and this fraction of the index,
 # rebuilds aside instead (one clean segment; no slower than adding in place).
 BULK_MIN = 500
@@ -156,6 +158,7 @@ class _Snapshot:
         self.by_docnum = by_docnum
         self.deleted = frozenset(compress(range(len(by_docnum)), map(is_, by_docnum, repeat(None))))
         self.cache: dict[str, frozenset[int]] = {}
+        self.count_cache: dict[str, dict[int, float]] = {}
         self.cols = Columns(by_docnum)
         self.n = self.cols.n
 
@@ -193,6 +196,35 @@ class _Snapshot:
             return df
         posting = self.postings(gram, df)
         return len(posting) - len(posting & self.deleted)
+
+    def gram_counts(self, gram: str, df: int) -> dict[int, float] | None:
+        """Docnum -> how often `gram` occurs in its text, from the posting weights.
+
+        None when the postings are not in the block format read here.
+        """
+        cached = self.count_cache.get(gram)
+        if cached is not None:
+            return cached
+        counts: dict[int, float] = {}
+        tbytes = gram.encode("utf-8")
+        for leaf, base in self.leaves:
+            terms = getattr(leaf, "_terms", None)
+            if terms is None:
+                return None
+            if ("content", tbytes) not in terms:
+                continue
+            m = terms.matcher("content", tbytes, self.content_format)
+            if not (hasattr(m, "_read_ids") and hasattr(m, "_read_weights")):
+                return None
+            while not m._atend:
+                m._read_ids()
+                m._read_weights()
+                ids = m._ids if not base else [d + base for d in m._ids]
+                counts.update(zip(ids, m._weights, strict=True))
+                m._next_block()
+        if df >= CACHE_MIN_DF:
+            self.count_cache[gram] = counts
+        return counts
 
     def postings(self, gram: str, df: int) -> frozenset[int]:
         from whoosh.reading import TermNotFound
@@ -621,6 +653,17 @@ def _idfs(snap: _Snapshot, terms: Sequence[Term]) -> list[float]:
     return idfs
 
 
+def _exact_posting(snap: _Snapshot, term: Term) -> bool:
+    """Whether the term's posting list is exactly the documents holding it.
+
+    So for a two-character term (its one bigram) in an index without deleted
+    documents; the candidates then need no checking.
+    """
+    from zebkb.search.normalize import is_one_bigram
+
+    return not term.facility_only and not snap.deleted and is_one_bigram(term.text)
+
+
 def _in(term: Term, d: DocInfo) -> bool:
     return term.text in (d.facility if term.facility_only else d.text)
 
@@ -647,6 +690,8 @@ def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list
         # The common case, plain words: substring checks looped in C, rarest term first.
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
+            if len(groups) == 1 and candidates is not cols.live and _exact_posting(snap, t):
+                break
             if t.facility_only:
                 candidates = cols.facility_containing(candidates, t.text)
             else:
@@ -714,10 +759,19 @@ def _rank(
     snap: _Snapshot, parsed: ParsedQuery, matches: list[int], count: int
 ) -> list[tuple[float, DocInfo]]:
     """The best `count` matches: BM25F when there are terms, else newest first."""
+    from zebkb.search.normalize import is_one_bigram
+
     terms = parsed.positive_terms
     scores = None
     if terms:
-        scores = snap.cols.bm25(matches, [t.text for t in terms], _idfs(snap, terms))
+        # A frequent two-character term's counts come from the index: scanning
+        # thousands of texts for it was the slowest part of the slowest queries.
+        known = []
+        for t in terms:
+            df = snap.doc_frequency(t.text) if is_one_bigram(t.text) else 0
+            known.append(snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF else None)
+        texts = [t.text for t in terms]
+        scores = snap.cols.bm25(matches, texts, _idfs(snap, terms), known)
     by_docnum = snap.by_docnum
     return [(s, by_docnum[d]) for s, d in snap.cols.best(matches, scores, count)]  # type: ignore[misc]
 

@@ -184,6 +184,15 @@ def grams(norm: str) -> list[str]:
     return result
 
 
+def is_one_bigram(term: str) -> bool:
+    """Whether the index's frequency of `term` as a bigram is its count in the text.
+
+    True for two word characters that differ: bigrams overlap, so "ああ" is
+    indexed twice in "あああ" where str.count finds it once.
+    """
+    return len(term) == 2 and term[0] != term[1] and _WORD_RUN.fullmatch(term) is not None
+
+
 def query_grams(term: str) -> list[str]:
     """The bigrams every text containing `term` must have (none for one-character runs)."""
     result: list[str] = []
