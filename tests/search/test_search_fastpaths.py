@@ -147,7 +147,9 @@ def test_is_one_bigram() -> None:
     assert not is_one_bigram("z")
 
 
-@pytest.mark.parametrize("query", ["の", "エネ", "ギー", "co", "ああ", "zeb", "清掃 事務"])
+@pytest.mark.parametrize(
+    "query", ["の", "エネ", "ギー", "co", "ああ", "zeb", "清掃 事務", "エネ ルギー", "特別 の"]
+)
 def test_counts_from_the_index_give_the_same_ranking(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
 ) -> None:

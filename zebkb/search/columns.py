@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
-from operator import add, attrgetter, contains, is_not, mul, neg, sub, truediv
+from operator import add, attrgetter, is_not, mul, neg, sub, truediv
 
 from zebkb.search.sidestore import DocInfo
 
@@ -95,17 +95,16 @@ class Columns:
 
     # ----- verification
 
-    def containing(self, docnums: Sequence[int], term: str) -> list[int]:
-        """The docnums whose text contains `term`."""
-        texts = map(self.text.__getitem__, docnums)
-        return list(compress(docnums, map(contains, texts, repeat(term))))
+    def counts(self, docnums: Sequence[int], term: str) -> list[int]:
+        """How often `term` occurs in each doc's text."""
+        return list(map(str.count, map(self.text.__getitem__, docnums), repeat(term)))
 
-    def facility_containing(self, docnums: Sequence[int], term: str) -> list[int]:
+    def in_facility(self, docnums: Sequence[int], term: str) -> list[bool]:
+        """Whether each doc's facility name contains `term`."""
         texts = map(self.text.__getitem__, docnums)
         starts = map(self.facility_start.__getitem__, docnums)
         ends = map(self.head_end.__getitem__, docnums)
-        found = map(str.find, texts, repeat(term), starts, ends)
-        return list(compress(docnums, map((-1).__ne__, found)))
+        return list(map((-1).__ne__, map(str.find, texts, repeat(term), starts, ends)))
 
     # ----- scoring
 
@@ -114,12 +113,12 @@ class Columns:
         docnums: Sequence[int],
         terms: Sequence[str],
         idfs: Sequence[float],
-        known_counts: Sequence[Mapping[int, float] | None] = (),
+        known_counts: Mapping[str, Sequence[float]] | None = None,
     ) -> list[float]:
         """BM25F of each doc for the terms; equal, bit for bit, to `bm25_reference`.
 
-        `known_counts`, per term, may map docnum to the term's count in the text
-        (from the index's bigram frequencies), which saves scanning the texts.
+        `known_counts` may give, for a term, its count in each doc's text (in
+        `docnums` order), which saves scanning the texts again.
         """
         if not docnums:
             return []
@@ -128,10 +127,11 @@ class Columns:
         head_end = list(map(self.head_end.__getitem__, docnums))
         total: list[float] = [0.0] * len(docnums)
         k1p = K1 + 1.0
-        for i_term, (term, idf) in enumerate(zip(terms, idfs, strict=True)):
-            known = known_counts[i_term] if i_term < len(known_counts) else None
-            tf_all = list(map(known.get, docnums)) if known is not None else [None]
-            if None in tf_all:
+        for term, idf in zip(terms, idfs, strict=True):
+            known = known_counts.get(term) if known_counts else None
+            if known is not None and len(known) == len(docnums):
+                tf_all = list(known)
+            else:
                 tf_all = list(map(str.count, texts, repeat(term)))
             # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
             w = list(map(truediv, tf_all, nr))
@@ -150,9 +150,10 @@ class Columns:
         tf_t = text.count(term, 0, lt) if lt else 0
         tf_f = text.count(term, lt + 1, self.head_end[d]) if self.head_end[d] > lt + 1 else 0
         tf_r = tf_all - tf_t - tf_f
-        [nt] = self._norms([lt], self.avg_title)
-        [nf] = self._norms([self.facility_len[d]], self.avg_facility)
-        [nr] = self._norms([self.rest_len[d]], self.avg_rest)
+        # The reference's expressions, written the same way, give the same floats.
+        nt = 1.0 - B + B * lt / self.avg_title
+        nf = 1.0 - B + B * self.facility_len[d] / self.avg_facility
+        nr = 1.0 - B + B * self.rest_len[d] / self.avg_rest
         return BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr
 
     def best(

@@ -553,8 +553,8 @@ class SearchIndex:
         parsed = parse_query(query)
         with self._mutex:
             snap = self._snapshot()
-            matches = _match(snap, parsed, filters or SearchFilters())
-            return [d.uid for _s, d in _rank(snap, parsed, matches, len(matches))]
+            matches, counts = _match(snap, parsed, filters or SearchFilters())
+            return [d.uid for _s, d in _rank(snap, parsed, matches, counts, len(matches))]
 
     def search(
         self,
@@ -668,8 +668,13 @@ def _in(term: Term, d: DocInfo) -> bool:
     return term.text in (d.facility if term.facility_only else d.text)
 
 
-def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list[int]:
-    """The docnums of every document the query and filters select, verified against its text."""
+def _match(
+    snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters
+) -> tuple[list[int], dict[str, list[int]]]:
+    """The docnums of every document the query and filters select, verified against its text.
+
+    Also, for some terms, the term's count in each of those documents.
+    """
     kinds = set(filters.kinds)
     wards = set(filters.wards)
     ranks = {rank_key(r) for r in filters.ranks}
@@ -687,16 +692,32 @@ def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list
         kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
     )
     if not filtered and not _is_filtering(parsed) and all(len(g) == 1 for g in groups):
-        # The common case, plain words: substring checks looped in C, rarest term first.
+        # The common case, plain words: counted in C, rarest term first; the counts
+        # are kept for scoring, which then need not scan the texts again.
+        matches = list(candidates)
+        counts: dict[str, list[int]] = {}
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
-            if len(groups) == 1 and candidates is not cols.live and _exact_posting(snap, t):
+            exact = _exact_posting(snap, t)
+            if exact and len(groups) == 1 and candidates is not cols.live:
                 break
+            if exact:
+                # Its posting list is the answer: a set lookup instead of a text scan.
+                keep = list(
+                    map(snap.postings(t.text, snap.doc_frequency(t.text)).__contains__, matches)
+                )
+                matches = list(compress(matches, keep))
+                counts = {k: list(compress(v, keep)) for k, v in counts.items()}
+                continue
             if t.facility_only:
-                candidates = cols.facility_containing(candidates, t.text)
+                keep: list[Any] = cols.in_facility(matches, t.text)
             else:
-                candidates = cols.containing(candidates, t.text)
-        return list(candidates)
+                keep = cols.counts(matches, t.text)
+            matches = list(compress(matches, keep))
+            counts = {k: list(compress(v, keep)) for k, v in counts.items()}
+            if not t.facility_only:
+                counts[t.text] = list(compress(keep, keep))
+        return matches, counts
 
     def keep(d: DocInfo) -> bool:
         if kinds and d.kind not in kinds:
@@ -737,7 +758,7 @@ def _match(snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters) -> list
         return not any(_in(t, d) for t in negatives)
 
     by_docnum = snap.by_docnum
-    return [i for i in candidates if (d := by_docnum[i]) is not None and keep(d)]
+    return [i for i in candidates if (d := by_docnum[i]) is not None and keep(d)], {}
 
 
 def _is_filtering(p: ParsedQuery) -> bool:
@@ -756,7 +777,11 @@ def _is_filtering(p: ParsedQuery) -> bool:
 
 
 def _rank(
-    snap: _Snapshot, parsed: ParsedQuery, matches: list[int], count: int
+    snap: _Snapshot,
+    parsed: ParsedQuery,
+    matches: list[int],
+    counts: dict[str, list[int]],
+    count: int,
 ) -> list[tuple[float, DocInfo]]:
     """The best `count` matches: BM25F when there are terms, else newest first."""
     from zebkb.search.normalize import is_one_bigram
@@ -766,10 +791,16 @@ def _rank(
     if terms:
         # A frequent two-character term's counts come from the index: scanning
         # thousands of texts for it was the slowest part of the slowest queries.
-        known = []
+        known: dict[str, list[Any]] = dict(counts)
         for t in terms:
-            df = snap.doc_frequency(t.text) if is_one_bigram(t.text) else 0
-            known.append(snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF else None)
+            if t.text in known or not is_one_bigram(t.text):
+                continue
+            df = snap.doc_frequency(t.text)
+            by_doc = snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF else None
+            if by_doc is not None:
+                tf = list(map(by_doc.get, matches))
+                if None not in tf:
+                    known[t.text] = tf
         texts = [t.text for t in terms]
         scores = snap.cols.bm25(matches, texts, _idfs(snap, terms), known)
     by_docnum = snap.by_docnum
@@ -786,10 +817,10 @@ def _run(
     offset: int,
     index: SearchIndex,
 ) -> SearchResult:
-    matches = _match(snap, parsed, filters)
+    matches, counts = _match(snap, parsed, filters)
     facets = snap.cols.facets(matches)
     terms = parsed.positive_terms
-    top = _rank(snap, parsed, matches, offset + limit)
+    top = _rank(snap, parsed, matches, counts, offset + limit)
     # Snippets, the costly part of a hit, only for the page shown.
     page = top[offset : offset + limit]
     originals = snap.side.originals([d.uid for _s, d in page])
