@@ -53,6 +53,8 @@ ACTIONS: tuple[tuple[str, str, QKeySequence | str | None, str], ...] = (
     ("new", "action.new", "Ctrl+N", "file"),
     ("edit", "action.edit", "Ctrl+E", "file"),
     ("delete", "action.delete", "Del", "file"),
+    ("print_preview", "action.print_preview", "Ctrl+P", "file"),
+    ("print_year", "action.print_year", None, "file"),
     ("settings", "action.settings", "Ctrl+,", "file"),
     ("quit", "action.quit", "Ctrl+Q", "file"),
     ("undo", "action.undo_delete", "Ctrl+Z", "edit"),
@@ -131,6 +133,8 @@ class MainWindow(QMainWindow):
             "new": self.new_record,
             "edit": self.edit_current,
             "delete": self.delete_current,
+            "print_preview": self.print_preview,
+            "print_year": self.print_fiscal_year,
             "settings": self.open_settings,
             "quit": self.close,
             "undo": self.undo_delete,
@@ -366,6 +370,21 @@ class MainWindow(QMainWindow):
         self._select_after_search = done.uid
         self.refresh()
         self.recordChanged.emit(done.uid)
+
+    def print_preview(self) -> None:
+        """The case sheet or minutes of the selected record (zebkb/ui/print_preview.py)."""
+        uid = self.current_uid()
+        if uid is None:
+            self.statusBar().showMessage(self.ctx.tr.t("status.select_record_to_print"), STATUS_MS)
+            return
+        from zebkb.ui.print_preview import preview_record_report
+
+        preview_record_report(self.ctx, uid, self)
+
+    def print_fiscal_year(self) -> None:
+        from zebkb.ui.print_preview import choose_fiscal_year_report
+
+        self.dialogs["print_year"] = choose_fiscal_year_report(self.ctx, self)
 
     def open_history(self) -> None:
         uid = self.current_uid()
