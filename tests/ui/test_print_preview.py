@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -451,3 +452,14 @@ def test_main_window_fiscal_year_action_asks_first(qtbot, ctx, demo_kb) -> None:
         dialog.accept()
     preview = open_preview(qtbot, started.args[0])
     assert preview.parent() is window
+
+
+def test_main_window_without_qtpdf_says_not_available(qtbot, ctx, demo_kb, monkeypatch) -> None:
+    window = open_window(qtbot, ctx)
+    select(qtbot, window, window.results.results.uids()[0])
+    # A frozen build that left QtPdf out: importing the module fails.
+    monkeypatch.setitem(sys.modules, "zebkb.ui.print_preview", None)
+    for name in ("print_preview", "print_year"):
+        window.statusBar().clearMessage()
+        window.actions_by_name[name].trigger()
+        assert window.statusBar().currentMessage() == ctx.tr.t("status.not_available")

@@ -377,13 +377,19 @@ class MainWindow(QMainWindow):
         if uid is None:
             self.statusBar().showMessage(self.ctx.tr.t("status.select_record_to_print"), STATUS_MS)
             return
-        from zebkb.ui.print_preview import preview_record_report
-
+        try:
+            from zebkb.ui.print_preview import preview_record_report
+        except ImportError:  # a build without QtPdf / QtPrintSupport
+            self._not_available()
+            return
         preview_record_report(self.ctx, uid, self)
 
     def print_fiscal_year(self) -> None:
-        from zebkb.ui.print_preview import choose_fiscal_year_report
-
+        try:
+            from zebkb.ui.print_preview import choose_fiscal_year_report
+        except ImportError:
+            self._not_available()
+            return
         self.dialogs["print_year"] = choose_fiscal_year_report(self.ctx, self)
 
     def open_history(self) -> None:
