@@ -37,6 +37,13 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 _ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "")  # type: ignore[arg-type]
 
 
+def _combine(*columns: list) -> tuple[list[int], list[tuple]]:
+    """Each doc's combination of values as a small int, and the combinations."""
+    ids: dict[tuple, int] = {}
+    combo = [ids.setdefault(values, len(ids)) for values in zip(*columns, strict=True)]
+    return combo, list(ids)
+
+
 def area_bucket(area: float | None) -> str | None:
     if area is None:
         return None
@@ -86,6 +93,8 @@ class Columns:
             t if len(t) < 2 else tuple(dict.fromkeys(t)) for t in map(attrgetter("tags"), docs)
         ]
         self.area: list[str | None] = list(map(area_bucket, map(attrgetter("floor_area_m2"), docs)))
+        self.kind_ward, self.kind_wards = _combine(self.kind, self.ward)
+        self.rank_year_area, self.rank_year_areas = _combine(self.rank, self.year, self.area)
 
     def _norms(self, lengths: Iterable[int], avg: float) -> list[float]:
         """`1.0 - B + B * length / avg` for each length, evaluated exactly as written."""
@@ -174,18 +183,25 @@ class Columns:
     def facets(self, docnums: Sequence[int]) -> dict[str, dict[str, int]]:
         """Value counts over `docnums` for every facet the window shows."""
 
-        def counted(column: list) -> Counter:
-            c = Counter(map(column.__getitem__, docnums))
-            c.pop(None, None)
-            return c
-
+        # Counted by pairs of kind and ward (at most 72) and triples of rank, year
+        # and area (a few hundred), then split. Combinations are met in document
+        # order, so each value is too, and most_common() breaks ties as if the
+        # values had been counted one by one.
+        kind, ward, rank, year, area = (Counter() for _ in range(5))
+        for column, combos, facets in (
+            (self.kind_ward, self.kind_wards, (kind, ward)),
+            (self.rank_year_area, self.rank_year_areas, (rank, year, area)),
+        ):
+            for combo, n in Counter(map(column.__getitem__, docnums)).items():
+                for c, value in zip(facets, combos[combo], strict=True):
+                    if value is not None:
+                        c[value] += n
         tags = Counter(chain.from_iterable(map(self.tags.__getitem__, docnums)))
-        area = counted(self.area)
         return {
-            "kind": dict(counted(self.kind).most_common()),
-            "ward": dict(counted(self.ward).most_common()),
-            "rank": dict(counted(self.rank).most_common()),
-            "fiscal_year": dict(sorted(counted(self.year).items())),
+            "kind": dict(kind.most_common()),
+            "ward": dict(ward.most_common()),
+            "rank": dict(rank.most_common()),
+            "fiscal_year": dict(sorted(year.items())),
             "tag": dict(tags.most_common()),
             "floor_area": {
                 label: area[label] for label, _a, _b in FLOOR_AREA_BUCKETS if area[label]
