@@ -46,7 +46,7 @@ FORMAT = "zebkb-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LABELS = ("", "before-import", "before-restore")
-NAME_RE = re.compile(r"zebkb-(\d{8}-\d{6})(?:-(\d{1,4}))?(?:-(before-import|before-restore))?\.zip")
+NAME_RE = re.compile(r"zebkb-(\d{8}-\d{6})(?:-(\d{1,9}))?(?:-(before-import|before-restore))?\.zip")
 _ATTACHMENT_RE = re.compile(r"attachments/([0-9a-f]{2})/([0-9a-f]{64})")
 _COPY_CHUNK = 1 << 20
 
@@ -134,14 +134,21 @@ def _snapshot_database(live: Path, dest: Path) -> int:
 
 
 def _unique_name(folder: Path, moment: datetime, label: str) -> Path:
+    """A name that sorts after every backup taken in the same second.
+
+    Not merely the first free one: after pruning, a reused lower number would
+    sort as the oldest and be pruned at once.
+    """
     stamp = moment.strftime("%Y%m%d-%H%M%S")
     suffix = f"-{label}" if label else ""
-    path = folder / f"zebkb-{stamp}{suffix}.zip"
-    n = 2
-    while path.exists():
-        path = folder / f"zebkb-{stamp}-{n}{suffix}.zip"
-        n += 1
-    return path
+    taken = [
+        int(m.group(2) or 1)
+        for p in folder.iterdir()
+        if (m := NAME_RE.fullmatch(p.name)) and m.group(1) == stamp
+    ]
+    if not taken:
+        return folder / f"zebkb-{stamp}{suffix}.zip"
+    return folder / f"zebkb-{stamp}-{max(taken) + 1}{suffix}.zip"
 
 
 def create_backup(

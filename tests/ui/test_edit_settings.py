@@ -3,8 +3,6 @@ data folder, signature policy, Cancel puts live changes back."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from zebkb_edit_kit import QT_LOG_IGNORE, ectx, open_editor, wait_idle
 
@@ -131,13 +129,19 @@ def test_usable_data_dir(tmp_path) -> None:
     assert not usable_data_dir(other / "a.txt")
 
 
-def test_require_signatures_is_stored(qtbot, ectx, tmp_path) -> None:
+def test_require_signatures_is_the_knowledge_bases_setting(qtbot, ectx) -> None:
+    """The window and `zebkb import` obey one setting, kept with the data."""
+    from zebkb.keys import require_signatures, set_require_signatures
+
     settings = open_settings(qtbot, ectx)
+    qtbot.waitUntil(settings.signatures.isEnabled)
     assert not settings.signatures.isChecked()
     settings.signatures.setChecked(True)
-    settings.accept()
-    assert ectx.settings.require_signatures is True
-    ectx.settings.sync()
-    from zebkb.ui.settings import Settings
+    with qtbot.waitSignal(settings.finished, timeout=10_000):
+        settings.accept()
+    assert require_signatures(ectx.kb) is True
 
-    assert Settings(Path(ectx.settings.path)).require_signatures is True
+    set_require_signatures(ectx.kb, False)
+    again = open_settings(qtbot, ectx)
+    qtbot.waitUntil(again.signatures.isEnabled)
+    assert not again.signatures.isChecked()

@@ -23,7 +23,6 @@ def test_defaults_in_a_new_file(qapp, path: Path) -> None:
     assert st.language == "ja"
     assert st.date_style == "western"
     assert st.data_dir is None
-    assert st.require_signatures is False
     assert st.first_run_done is False
     assert st.get(s.WINDOW_GEOMETRY) == b""
     assert st.column_widths("case") == ()
@@ -34,7 +33,6 @@ def test_values_survive_a_restart(qapp, path: Path, tmp_path: Path) -> None:
     st.language = "en"
     st.date_style = "japanese"
     st.data_dir = tmp_path / "データ"
-    st.require_signatures = True
     st.first_run_done = True
     st.set_column_widths("visit", [120, 80, 300])
     st.set_splitter_sizes("main", (200, 600, 400))
@@ -43,7 +41,6 @@ def test_values_survive_a_restart(qapp, path: Path, tmp_path: Path) -> None:
     assert again.language == "en"
     assert again.date_style == "japanese"
     assert again.data_dir == tmp_path / "データ"
-    assert again.require_signatures is True
     assert again.first_run_done is True
     assert again.column_widths("visit") == (120, 80, 300)
     assert again.column_widths("case") == ()
@@ -76,7 +73,7 @@ def test_window_geometry_round_trip(qtbot, path: Path) -> None:
     [
         ("general/language", "fr", lambda st: st.language == "ja"),
         ("display/date_style", "", lambda st: st.date_style == "western"),
-        ("exchange/require_signatures", "yes", lambda st: st.require_signatures is False),
+        ("general/first_run_done", "perhaps", lambda st: st.first_run_done is False),
         ("window/geometry", "@@not base64@@", lambda st: st.get(s.WINDOW_GEOMETRY) == b""),
         ("window/columns/case", "[1, -5]", lambda st: st.column_widths("case") == ()),
         ("window/columns/case", "{not json", lambda st: st.column_widths("case") == ()),

@@ -22,9 +22,12 @@ and plain values, and returns plain values.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, Self, TypeVar
@@ -99,7 +102,11 @@ def user_message(exc: BaseException, translator: Translator | None = None) -> st
         if exc.filename:
             detail = f"{detail}: {exc.filename}"
         return translator.t("error.os", detail=detail) if translator else detail
-    log.error("unexpected error in a background operation", exc_info=exc)
+    log.error(
+        "unexpected error in a background operation: %s",
+        getattr(exc, "zebkb_traceback", None) or repr(exc),
+        exc_info=exc if exc.__traceback__ is not None else None,
+    )
     if translator:
         return translator.t("error.unexpected", kind=type(exc).__name__)
     return f"予期しないエラーが発生しました（{type(exc).__name__}）"
@@ -123,7 +130,15 @@ class OpRunner(QObject):
         self.translator = translator
         self._reads = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="zebkb-read")
         self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zebkb-write")
-        self._live: set[_Relay] = set()
+        # One long-lived relay, a child of the runner: workers emit through it, and no
+        # Qt object is ever created or released on a worker thread (releasing a Python
+        # wrapper there makes shiboken defer a deletion that crashes the process).
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+        self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self._relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._live: dict[int, QueryOp[Any]] = {}
+        self._ids = itertools.count(1)
         self._closed = False
 
     def submit(self, fn: Callable[[], Any], *, write: bool) -> Future[Any]:
@@ -138,22 +153,50 @@ class OpRunner(QObject):
     def shutdown(self, *, wait: bool = True) -> None:
         """Cancel what reports progress, stop taking work, wait for the rest."""
         self._closed = True
-        for relay in list(self._live):
-            relay.reporter.cancel()
+        for op in list(self._live.values()):
+            if op._reporter is not None:
+                op._reporter.cancel()
         self._reads.shutdown(wait=wait, cancel_futures=True)
         self._writes.shutdown(wait=wait)
+
+    def _start(self, op: QueryOp[Any], job: _Job) -> tuple[int, Future[Any]]:
+        op_id = next(self._ids)
+        self._live[op_id] = op
+        job.reporter._emit = functools.partial(self._relay.progressed.emit, op_id)
+        relay = self._relay
+        future = self.submit(functools.partial(_run_job, relay, op_id, job), write=op.write)
+
+        def on_done(f: Future[Any]) -> None:
+            # A future cancelled before it started never runs the job.
+            if f.cancelled():
+                relay.failed.emit(op_id, OpCancelled())
+
+        future.add_done_callback(on_done)
+        return op_id, future
+
+    @Slot(int, object)
+    def _on_done(self, op_id: int, value: object) -> None:
+        op = self._live.pop(op_id, None)
+        if op is not None:
+            op._finish(value, None)
+
+    @Slot(int, object)
+    def _on_failed(self, op_id: int, exc: object) -> None:
+        op = self._live.pop(op_id, None)
+        if op is not None:
+            op._finish(None, exc)  # type: ignore[arg-type]
+
+    @Slot(int, int, int, str)
+    def _on_progress(self, op_id: int, done: int, total: int, label: str) -> None:
+        op = self._live.get(op_id)
+        if op is not None:
+            op._progress(done, total, label)
 
     def show_failure(self, parent: QObject | None, exc: BaseException) -> None:
         """Default failure handler: the error in one line, in a message box."""
         title = self.translator.t("error.title") if self.translator else "zebkb"
         widget = parent if isinstance(parent, QWidget) else None
         QMessageBox.warning(widget, title, user_message(exc, self.translator))
-
-    def _track(self, relay: _Relay) -> None:
-        self._live.add(relay)
-
-    def _untrack(self, relay: _Relay) -> None:
-        self._live.discard(relay)
 
     def _finished(self) -> None:
         self.opFinished.emit()
@@ -162,31 +205,52 @@ class OpRunner(QObject):
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits, Qt queues, slots run here."""
+    """Lives on the GUI thread as the runner's child; workers emit, Qt queues to the runner."""
 
-    done = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(int, int, str)
+    done = Signal(int, object)
+    failed = Signal(int, object)
+    progressed = Signal(int, int, int, str)
 
-    def __init__(self, op: QueryOp[Any]) -> None:
-        super().__init__()
-        self.op = op
-        self.reporter = ProgressReporter(self.progressed.emit)
-        self.done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
-        self.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
-        self.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
-    @Slot(object)
-    def _on_done(self, value: object) -> None:
-        self.op._finish(self, value, None)
+class _Job:
+    """What a worker gets: the op's callable and its reporter, no widget, no Qt object."""
 
-    @Slot(object)
-    def _on_failed(self, exc: object) -> None:
-        self.op._finish(self, None, exc)  # type: ignore[arg-type]
+    __slots__ = ("fn", "reporter", "takes_reporter")
 
-    @Slot(int, int, str)
-    def _on_progress(self, done: int, total: int, label: str) -> None:
-        self.op._progress(done, total, label)
+    def __init__(self, fn: Callable[..., Any], reporter: ProgressReporter, takes: bool) -> None:
+        self.fn: Callable[..., Any] | None = fn
+        self.reporter = reporter
+        self.takes_reporter = takes
+
+
+def _strip_tracebacks(exc: BaseException) -> None:
+    """Keep the traceback as text; frames hold the op's closure (widgets among it)."""
+    exc.zebkb_traceback = "".join(traceback.format_exception(exc))  # type: ignore[attr-defined]
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+
+
+def _run_job(relay: _Relay, op_id: int, job: _Job) -> None:
+    fn = job.fn
+    job.fn = None
+    if fn is None:
+        return
+    try:
+        job.reporter.raise_if_cancelled()
+        value = fn(job.reporter) if job.takes_reporter else fn()
+    except Exception as exc:
+        # Let go of everything the op captured before the GUI thread hears of it, so
+        # the GUI thread, not this one, releases the last reference.
+        del fn
+        _strip_tracebacks(exc)
+        relay.failed.emit(op_id, exc)
+    else:
+        del fn
+        relay.done.emit(op_id, value)
 
 
 class OpHandle:
@@ -222,6 +286,7 @@ class QueryOp(Generic[T]):
         self._on_progress: Callable[[int, int, str], None] | None = None
         self._progress_label: str | None = None
         self._dialog: QProgressDialog | None = None
+        self._reporter: ProgressReporter | None = None
 
     def success(self, callback: Callable[[T], None]) -> Self:
         self._on_success = callback
@@ -250,29 +315,11 @@ class QueryOp(Generic[T]):
         return self._progress_label is not None or self._on_progress is not None
 
     def run_in_background(self) -> OpHandle:
-        relay = _Relay(self)
-        reporter = relay.reporter
-        self._runner._track(relay)
+        reporter = ProgressReporter()
+        self._reporter = reporter
         if self._progress_label is not None:
             self._dialog = self._make_dialog(reporter)
-
-        def work() -> None:
-            try:
-                reporter.raise_if_cancelled()
-                value = self._op(reporter) if self.takes_reporter else self._op()
-            except Exception as exc:
-                relay.failed.emit(exc)
-            else:
-                relay.done.emit(value)
-
-        future = self._runner.submit(work, write=self.write)
-
-        def on_done(f: Future[Any]) -> None:
-            # A future cancelled before it started never runs ``work``.
-            if f.cancelled():
-                relay.failed.emit(OpCancelled())
-
-        future.add_done_callback(on_done)
+        _, future = self._runner._start(self, _Job(self._op, reporter, self.takes_reporter))
         return OpHandle(reporter, future)
 
     def _make_dialog(self, reporter: ProgressReporter) -> QProgressDialog:
@@ -299,14 +346,12 @@ class QueryOp(Generic[T]):
     def _parent_alive(self) -> bool:
         return self._parent is None or shiboken6.isValid(self._parent)
 
-    def _finish(self, relay: _Relay, value: object, exc: BaseException | None) -> None:
-        self._runner._untrack(relay)
+    def _finish(self, value: object, exc: BaseException | None) -> None:
         if self._dialog is not None:
             self._dialog.canceled.disconnect()
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
-        relay.deleteLater()
         try:
             self._deliver(value, exc)
         finally:

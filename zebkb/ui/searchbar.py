@@ -42,6 +42,15 @@ KIND, WARD, RANK, FISCAL_YEAR, TAG, FLOOR_AREA = (
     "tag",
     "floor_area",
 )
+# Spelled out so every catalog key can be found in the source (tests/ui/test_ui_i18n.py).
+CATEGORY_LABEL_KEYS = {
+    KIND: "nav.kind",
+    WARD: "nav.ward",
+    RANK: "nav.rank",
+    FISCAL_YEAR: "nav.fiscal_year",
+    TAG: "nav.tag",
+    FLOOR_AREA: "nav.floor_area",
+}
 _TUPLE_FIELDS = {
     KIND: "kinds",
     WARD: "wards",
@@ -235,7 +244,7 @@ class SearchBar(QWidget):
             shown = floor_area_range_label(lo, hi)
         else:
             shown = str(value)
-        return f"{self._tr.t('nav.' + category)}: {shown}"
+        return f"{self._tr.t(CATEGORY_LABEL_KEYS[category])}: {shown}"
 
     def _on_text(self, _text: str) -> None:
         self.timer.start()

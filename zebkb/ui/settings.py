@@ -112,7 +112,6 @@ DATA_DIR = PathOption("general/data_dir", None)  # None: the platform's default 
 LANGUAGE = ChoiceOption("general/language", "ja", choices=("ja", "en"))
 FIRST_RUN_DONE = BoolOption("general/first_run_done", False)
 DATE_STYLE = ChoiceOption("display/date_style", "western", choices=DATE_STYLES)
-REQUIRE_SIGNATURES = BoolOption("exchange/require_signatures", False)
 WINDOW_GEOMETRY = BytesOption("window/geometry", b"")
 WINDOW_STATE = BytesOption("window/state", b"")
 
@@ -121,7 +120,6 @@ OPTIONS: tuple[Option[Any], ...] = (
     LANGUAGE,
     FIRST_RUN_DONE,
     DATE_STYLE,
-    REQUIRE_SIGNATURES,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
 )
@@ -198,14 +196,6 @@ class Settings(QObject):
     @data_dir.setter
     def data_dir(self, value: Path | None) -> None:
         self.set(DATA_DIR, value)
-
-    @property
-    def require_signatures(self) -> bool:
-        return self.get(REQUIRE_SIGNATURES)
-
-    @require_signatures.setter
-    def require_signatures(self, value: bool) -> None:
-        self.set(REQUIRE_SIGNATURES, value)
 
     @property
     def first_run_done(self) -> bool:

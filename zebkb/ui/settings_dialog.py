@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zebkb.keys import require_signatures, set_require_signatures
 from zebkb.service import DATA_DIR_ENTRIES
 from zebkb.store.db import DB_FILE
 from zebkb.ui.firstrun import WardChooser
@@ -66,7 +67,8 @@ class SettingsDialog(QDialog):
         self._ctx = ctx
         self._initial_language = ctx.tr.language
         self._initial_date_style = ctx.settings.date_style
-        self._initial_signatures = ctx.settings.require_signatures
+        # The knowledge base holds this setting (imports from the command line obey it too).
+        self._initial_signatures: bool | None = None
         self._initial_ward: str | None = None
         self._data_dir: Path | None = ctx.settings.data_dir
         self._saving = False
@@ -90,7 +92,7 @@ class SettingsDialog(QDialog):
             self.date_style.addItem(style, style)
         self.date_style.setCurrentIndex(self.date_style.findData(ctx.settings.date_style))
         self.signatures = QCheckBox()
-        self.signatures.setChecked(ctx.settings.require_signatures)
+        self.signatures.setEnabled(False)  # until the knowledge base's setting is read
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -148,9 +150,16 @@ class SettingsDialog(QDialog):
 
     def _load_home_ward(self) -> None:
         kb = self._ctx.kb
-        QueryOp(self, lambda: kb.home_ward, runner=self._ctx.runner).success(
-            self._home_ward_loaded
-        ).run_in_background()
+        QueryOp(
+            self, lambda: (kb.home_ward, require_signatures(kb)), runner=self._ctx.runner
+        ).success(self._stored_loaded).run_in_background()
+
+    def _stored_loaded(self, stored: tuple[str | None, bool]) -> None:
+        code, required = stored
+        self._initial_signatures = required
+        self.signatures.setChecked(required)
+        self.signatures.setEnabled(True)
+        self._home_ward_loaded(code)
 
     def _home_ward_loaded(self, code: str | None) -> None:
         self._initial_ward = code
@@ -205,25 +214,36 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         if self._saving:
             return
-        self._ctx.settings.require_signatures = self.signatures.isChecked()
         new_dir = self._data_dir
         if new_dir is not None and new_dir != self._ctx.settings.data_dir:
             self._ctx.settings.data_dir = new_dir
             self.dataDirChanged.emit(new_dir)
         ward = self.ward_chooser.selected_code()
-        if ward is None or ward == self._initial_ward:
+        if ward == self._initial_ward:
+            ward = None
+        required: bool | None = self.signatures.isChecked()
+        if self._initial_signatures is None or required == self._initial_signatures:
+            required = None
+        if ward is None and required is None:
             super().accept()
             return
         kb = self._ctx.kb
+
+        def store() -> str | None:
+            if required is not None:
+                set_require_signatures(kb, required)
+            return kb.set_home_ward(ward) if ward is not None else None
+
         self._saving = True
         self.buttons.setEnabled(False)
-        CollectionOp(self, lambda: kb.set_home_ward(ward), runner=self._ctx.runner).success(
-            self._ward_saved
-        ).failure(self._ward_failed).run_in_background()
+        CollectionOp(self, store, runner=self._ctx.runner).success(self._stored).failure(
+            self._ward_failed
+        ).run_in_background()
 
-    def _ward_saved(self, code: str) -> None:
+    def _stored(self, code: str | None) -> None:
         self._saving = False
-        self.homeWardSaved.emit(code)
+        if code is not None:
+            self.homeWardSaved.emit(code)
         super().accept()
 
     def _ward_failed(self, exc: BaseException) -> None:
