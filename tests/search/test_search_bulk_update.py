@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from seed_corpus import corpus_docs
 
 from zebkb.search import engine
+from zebkb.search.columns import Columns
 from zebkb.search.documents import IndexDoc
 from zebkb.search.engine import SearchIndex
 from zebkb.search.sidestore import normalised_parts
@@ -75,8 +77,49 @@ def test_batch_update_equals_a_fresh_build(
         ix.close()
 
 
-def test_many_small_updates_then_reopen(tmp_path: Path) -> None:
+_PER_DOC = [
+    "text",
+    "updated",
+    "title_end",
+    "facility_len",
+    "facility_start",
+    "head_end",
+    "rest_len",
+    "kind",
+    "ward",
+    "rank",
+    "year",
+    "tags",
+    "area",
+]
+
+
+def _same_columns(a: Columns, b: Columns) -> None:
+    for name in _PER_DOC:
+        assert getattr(a, name) == getattr(b, name), name
+    assert [a.kind_wards[c] for c in a.kind_ward] == [b.kind_wards[c] for c in b.kind_ward]
+    assert [a.rank_year_areas[c] for c in a.rank_year_area] == [
+        b.rank_year_areas[c] for c in b.rank_year_area
+    ]
+    assert (a.live, a.n, a.avg_title, a.avg_facility, a.avg_rest) == (
+        b.live,
+        b.n,
+        b.avg_title,
+        b.avg_facility,
+        b.avg_rest,
+    )
+
+
+def test_many_small_updates_then_reopen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Segments added and merged one update at a time keep docnums and uids aligned."""
+    extended = []
+    original = Columns.extended
+
+    def spy(self: Columns, *args: Any) -> Columns:
+        extended.append(args[1])
+        return original(self, *args)
+
+    monkeypatch.setattr(Columns, "extended", spy)
     all_docs = corpus_docs(80, seed=4)
     docs = {d.uid: d for d in all_docs[:60]}
     ix = SearchIndex(tmp_path / "ix")
@@ -90,6 +133,10 @@ def test_many_small_updates_then_reopen(tmp_path: Path) -> None:
             docs[d.uid] = d
             docs[new.uid] = new
             docs.pop(gone, None)
+            snap = ix._snapshot()
+            # Columns carried over from the last update equal columns read afresh.
+            _same_columns(snap.cols, Columns(snap.by_docnum))
+        assert extended, "no update kept the old docnums"
         _check(ix, docs, tmp_path)
         ix.close()
         ix = SearchIndex(tmp_path / "ix")

@@ -37,11 +37,9 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 _ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "")  # type: ignore[arg-type]
 
 
-def _combine(*columns: list) -> tuple[list[int], list[tuple]]:
-    """Each doc's combination of values as a small int, and the combinations."""
-    ids: dict[tuple, int] = {}
-    combo = [ids.setdefault(values, len(ids)) for values in zip(*columns, strict=True)]
-    return combo, list(ids)
+def _combine(ids: dict[tuple, int], *columns: list) -> list[int]:
+    """Each doc's combination of values as a small int, numbered on from `ids`."""
+    return [ids.setdefault(values, len(ids)) for values in zip(*columns, strict=True)]
 
 
 def area_bucket(area: float | None) -> str | None:
@@ -62,39 +60,81 @@ class Columns:
     """
 
     def __init__(self, by_docnum: Sequence[DocInfo | None]) -> None:
+        self._ids: tuple[dict[tuple, int], dict[tuple, int]] = ({}, {})
+        for name, values in self._columns(by_docnum).items():
+            setattr(self, name, values)
+        self._finish(by_docnum)
+
+    def extended(
+        self, by_docnum: Sequence[DocInfo | None], start: int, gone: Iterable[int]
+    ) -> Columns:
+        """The columns after an update that kept docnums below `start` in place.
+
+        Docs from `start` on are new; `gone` are the kept docnums deleted since.
+        Only the new docs are read, which keeps a one-record update quick.
+        """
+        new = object.__new__(Columns)
+        new._ids = (dict(self._ids[0]), dict(self._ids[1]))
+        tail = new._columns(by_docnum[start:])
+        absent = new._columns([None])
+        for name, values in tail.items():
+            column = getattr(self, name)[:start] + values
+            blank = absent[name][0]
+            for d in gone:
+                column[d] = blank
+            setattr(new, name, column)
+        new._finish(by_docnum)
+        return new
+
+    def _columns(self, by_docnum: Sequence[DocInfo | None]) -> dict[str, list]:
         # Built column by column with C loops: it runs after every update.
         docs = [_ABSENT if d is None else d for d in by_docnum]
-        self.live = list(compress(range(len(docs)), map(is_not, by_docnum, repeat(None))))
-        self.n = len(self.live)
-        self.text: list[str] = list(map(attrgetter("text"), docs))
-        self.updated: list[str] = list(map(attrgetter("updated_at"), docs))
+        text = list(map(attrgetter("text"), docs))
         title_len = list(map(len, map(attrgetter("title"), docs)))
         facility_len = list(map(len, map(attrgetter("facility"), docs)))
-        text_len = list(map(len, self.text))
+        facility_start = list(map(add, title_len, repeat(1)))
+        kind = list(map(attrgetter("kind"), docs))
+        ward = list(map(attrgetter("ward"), docs))
+        rank = [r or None for r in map(attrgetter("rank"), docs)]
+        year = [None if y is None else str(y) for y in map(attrgetter("fiscal_year"), docs)]
+        area = list(map(area_bucket, map(attrgetter("floor_area_m2"), docs)))
+        return {
+            "text": text,
+            "updated": list(map(attrgetter("updated_at"), docs)),
+            "title_end": title_len,
+            "facility_len": facility_len,
+            "facility_start": facility_start,
+            "head_end": list(map(add, facility_start, facility_len)),
+            "rest_len": list(
+                map(
+                    max,
+                    repeat(0),
+                    map(sub, map(sub, map(len, text), title_len), facility_len),
+                )
+            ),
+            "kind": kind,
+            "ward": ward,
+            "rank": rank,
+            "year": year,
+            "tags": [
+                t if len(t) < 2 else tuple(dict.fromkeys(t)) for t in map(attrgetter("tags"), docs)
+            ],
+            "area": area,
+            "kind_ward": _combine(self._ids[0], kind, ward),
+            "rank_year_area": _combine(self._ids[1], rank, year, area),
+        }
+
+    def _finish(self, by_docnum: Sequence[DocInfo | None]) -> None:
+        self.live = list(compress(range(len(by_docnum)), map(is_not, by_docnum, repeat(None))))
+        self.n = len(self.live)
         n = max(1, self.n)
-        # The absent document has empty texts, so sums over all equal sums over the live.
-        self.avg_title = max(1.0, sum(title_len) / n)
-        self.avg_facility = max(1.0, sum(facility_len) / n)
-        self.avg_rest = max(1.0, sum(text_len) / n - self.avg_title)
-        self.title_end: list[int] = title_len
-        self.facility_len: list[int] = facility_len
-        self.facility_start: list[int] = list(map(add, title_len, repeat(1)))
-        self.head_end: list[int] = list(map(add, self.facility_start, facility_len))
-        self.rest_len: list[int] = list(
-            map(max, repeat(0), map(sub, map(sub, text_len, title_len), facility_len))
-        )
-        self.kind: list[str | None] = list(map(attrgetter("kind"), docs))
-        self.ward: list[str | None] = list(map(attrgetter("ward"), docs))
-        self.rank: list[str | None] = [r or None for r in map(attrgetter("rank"), docs)]
-        self.year: list[str | None] = [
-            None if y is None else str(y) for y in map(attrgetter("fiscal_year"), docs)
-        ]
-        self.tags: list[tuple[str, ...]] = [
-            t if len(t) < 2 else tuple(dict.fromkeys(t)) for t in map(attrgetter("tags"), docs)
-        ]
-        self.area: list[str | None] = list(map(area_bucket, map(attrgetter("floor_area_m2"), docs)))
-        self.kind_ward, self.kind_wards = _combine(self.kind, self.ward)
-        self.rank_year_area, self.rank_year_areas = _combine(self.rank, self.year, self.area)
+        # Absent documents have empty texts, so sums over all equal sums over the live.
+        self.avg_title = max(1.0, sum(self.title_end) / n)
+        self.avg_facility = max(1.0, sum(self.facility_len) / n)
+        text_len = sum(self.rest_len) + sum(self.title_end) + sum(self.facility_len)
+        self.avg_rest = max(1.0, text_len / n - self.avg_title)
+        self.kind_wards = list(self._ids[0])
+        self.rank_year_areas = list(self._ids[1])
 
     def _norms(self, lengths: Iterable[int], avg: float) -> list[float]:
         """`1.0 - B + B * length / avg` for each length, evaluated exactly as written."""

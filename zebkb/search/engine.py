@@ -126,6 +126,7 @@ class _Snapshot:
             # Segments never change once written (only their deletion marks do), so
             # each one's uids are read once, not again after every update.
             self.segment_uids: dict[str, list[str]] = self.side.segment_uids()
+            self.layout: list[tuple[str, int]] = []
             self._open_reader()
         except BaseException:
             self.side.close()
@@ -139,6 +140,7 @@ class _Snapshot:
         by_docnum: list[DocInfo | None] = [None] * self.reader.doc_count_all()
         infos = self.infos
         kept: dict[str, list[str]] = {}
+        layout: list[tuple[str, int]] = []
         for leaf, base in self.leaves:
             segment = leaf.segment() if hasattr(leaf, "segment") else None
             if segment is None:
@@ -146,6 +148,7 @@ class _Snapshot:
                     by_docnum[base + docnum] = infos.get(stored.get("uid", ""))
                 continue
             key = segment.segment_id()
+            layout.append((key, base))
             uids = self.segment_uids.get(key)
             if uids is None or len(uids) != leaf.doc_count_all():
                 uids = [leaf.stored_fields(i).get("uid", "") for i in range(leaf.doc_count_all())]
@@ -154,12 +157,22 @@ class _Snapshot:
             if segment.has_deletions():
                 for docnum in segment.deleted_docs():
                     by_docnum[base + docnum] = None
+        deleted = frozenset(compress(range(len(by_docnum)), map(is_, by_docnum, repeat(None))))
+        old = self.layout
+        if old and len(layout) == len(self.leaves) and layout[: len(old)] == old:
+            # An update that merged nothing: the old segments keep their docnums,
+            # so only the new segment's documents are read into the columns.
+            start = len(self.by_docnum)
+            gone = [d for d in deleted - self.deleted if d < start]
+            self.cols = self.cols.extended(by_docnum, start, gone)
+        else:
+            self.cols = Columns(by_docnum)
+        self.layout = layout if len(layout) == len(self.leaves) else []
         self.segment_uids = kept
         self.by_docnum = by_docnum
-        self.deleted = frozenset(compress(range(len(by_docnum)), map(is_, by_docnum, repeat(None))))
+        self.deleted = deleted
         self.cache: dict[str, frozenset[int]] = {}
         self.count_cache: dict[str, dict[int, float]] = {}
-        self.cols = Columns(by_docnum)
         self.n = self.cols.n
 
     def remember_segments(self) -> None:
@@ -513,10 +526,17 @@ class SearchIndex:
             # and the in-memory pool replaces Whoosh's external sort (search-research.md).
             writer.pool = InvertedPool()
             try:
-                with writer.searcher() as searcher:
+                # The open snapshot reads the generation this writer starts from (opening
+                # another reader costs more than the rest of a one-record update).
+                current = snap.reader.generation() == writer.generation - 1
+                searcher = snap.searcher if current else writer.searcher()
+                try:
                     for uid in (*removed, *changed):
                         for docnum in searcher.document_numbers(uid=uid):
                             writer.delete_document(docnum)
+                finally:
+                    if not current:
+                        searcher.close()
                 for d, info in rows:
                     writer.add_document(uid=d.uid, content=info.text)
             except BaseException:
