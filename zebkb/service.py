@@ -58,6 +58,9 @@ DATA_DIR_ENTRIES = frozenset(
         "lock",
     }
 )
+# Notices a search answer may carry (the window shows them translated).
+NOTICE_INDEX_BUSY = "the search index is being updated by the open zebkb window"
+NOTICE_INDEX_REBUILT = "the search index was out of date and has been rebuilt from the database"
 TEXT_MEDIA_TYPES = ("application/pdf", "text/plain", "text/markdown", "text/x-markdown")
 
 
@@ -768,12 +771,11 @@ class KnowledgeBase:
                 # writes keep the index current, so a stale index here is answered as is.
                 self.claim_writer(wait=0)
             except FolderInUseError:
-                notice = notice or "the search index is being updated by the open zebkb window"
+                notice = notice or NOTICE_INDEX_BUSY
             else:
                 self.reindex()
-                notice = notice or (
-                    "the search index was out of date and has been rebuilt from the database"
-                )
+                if self.change_state() > 0:  # a new, empty index is simply made, not "rebuilt"
+                    notice = notice or NOTICE_INDEX_REBUILT
         result = index.search(query, filters=filters, limit=limit, offset=offset)
         if notice and not result.notice:
             from dataclasses import replace

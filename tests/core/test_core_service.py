@@ -294,3 +294,25 @@ def test_files_not_yet_received_are_not_problems_and_do_not_block_edits(kb):
     edited = kb.save({**kb.get(record["uid"]), "title": "受信後に編集"})
     assert edited["attachments"] == [att]
     assert edited["revision"] == 2
+
+
+def test_search_on_a_new_knowledge_base_has_no_notice(tmp_path, clock):
+    with KnowledgeBase.open(tmp_path / "new", clock=clock) as kb:
+        assert kb.search("ZEB").notice is None
+        kb.set_home_ward("131229")
+        kb.save(case_record())
+        result = kb.search("清掃事務所")
+        assert result.total == 1
+        assert result.notice is None
+
+
+def test_stale_index_is_rebuilt_with_a_notice(kb):
+    from zebkb.service import NOTICE_INDEX_REBUILT
+
+    rec = kb.save(case_record())
+    with kb.transaction() as txn:  # a change the index never heard of (as after a crash)
+        txn.set_meta("change_seq", str(int(txn.meta("change_seq")) + 5))
+    result = kb.search("清掃事務所")
+    assert result.notice == NOTICE_INDEX_REBUILT
+    assert [h.uid for h in result.hits] == [rec["uid"]]
+    assert kb.search("清掃事務所").notice is None

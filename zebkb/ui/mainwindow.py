@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         self.navigation.set_facets(answer.facets, answer.facet_total)
         self._show_count()
         if answer.notice:
-            self.statusBar().showMessage(answer.notice, STATUS_MS)
+            self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
         wanted = self._select_after_search
         self._select_after_search = None
         if isinstance(wanted, str):
@@ -250,6 +250,16 @@ class MainWindow(QMainWindow):
         elif terms_changed and self.detail.uid:
             self.detail.show_uid(self.detail.uid, answer.terms)
         self.searchFinished.emit()
+
+    def _notice_text(self, notice: str) -> str:
+        from zebkb.service import NOTICE_INDEX_BUSY, NOTICE_INDEX_REBUILT
+
+        keys = {
+            NOTICE_INDEX_BUSY: "status.index_busy",
+            NOTICE_INDEX_REBUILT: "status.index_rebuilt",
+        }
+        key = keys.get(notice)
+        return self.ctx.tr.t(key) if key else notice
 
     def _search_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._search_seq:
