@@ -26,6 +26,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,9 @@ MAX_TOTAL = 256 << 30
 MAX_ENTRIES = 2_000_000
 MAX_RATIO = 1000  # an SQLite file of mostly empty pages compresses very well
 RATIO_FLOOR = 1 << 20
+# What zipfile and zlib raise on an entry whose bytes are damaged or cut short
+# (a bad CRC, a broken deflate stream, a truncated file, an unknown method).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
 Progress = Callable[[int, int], None]
 
@@ -302,7 +306,7 @@ def open_backup(path: Path) -> Iterator[tuple[zipfile.ZipFile, dict[str, Any]]]:
             raise _refuse(path, "larger than any knowledge base zebkb restores")
         try:
             manifest = strictjson.loads(_read_bounded(zf, names[MANIFEST], MAX_MANIFEST))
-        except (strictjson.StrictJSONError, zipfile.BadZipFile, OSError) as exc:
+        except (strictjson.StrictJSONError, *_DAMAGED, OSError) as exc:
             raise _refuse(path, f"manifest.json: {exc}") from None
         _check_manifest(path, manifest, names)
         yield zf, manifest
@@ -390,7 +394,7 @@ def inspect_backup(path: Path) -> BackupInfo:
         info = zf.getinfo(DB_FILE)
         try:
             _extract(zf, DB_FILE, db, info.file_size)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (*_DAMAGED, OSError) as exc:
             raise _refuse(path, f"the database cannot be read ({exc})") from None
         records = _check_database(path, db)
         return _info(path, manifest, records)
@@ -446,15 +450,20 @@ def restore_backup(
             db = work / DB_FILE
             try:
                 _extract(zf, DB_FILE, db, zf.getinfo(DB_FILE).file_size)
-            except zipfile.BadZipFile as exc:
+            except _DAMAGED as exc:
                 raise _refuse(path, f"the database cannot be read ({exc})") from None
             records = _check_database(path, db)
             set_aside = create_backup(kb, keep=keep, include_files=False, label="before-restore")
             added = 0
             wanted = [d for d in manifest["files"] if not kb.files.has(d)]
             for done, digest in enumerate(wanted, start=1):
-                with zf.open(f"attachments/{digest[:2]}/{digest}") as stream:
-                    kb.files.put_stream(stream, digest, manifest["files"][digest])
+                try:
+                    with zf.open(f"attachments/{digest[:2]}/{digest}") as stream:
+                        kb.files.put_stream(stream, digest, manifest["files"][digest])
+                except _DAMAGED as exc:
+                    raise _refuse(
+                        path, f"attachment {digest[:12]}… cannot be read ({exc})"
+                    ) from None
                 added += 1
                 if progress is not None:
                     progress(done, len(wanted) + 1)
