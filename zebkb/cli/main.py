@@ -145,8 +145,10 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             raise
         import logging
 
-        logging.getLogger("zebkb").exception("unexpected error in %s", args.command)
         log_file = getattr(args, "log_file", None)
+        if log_file:
+            # Without a log file, logging's last resort would print the traceback on stderr.
+            logging.getLogger("zebkb").exception("unexpected error in %s", args.command)
         where = f"; details are in {log_file}" if log_file else ""
         sys.stderr.write(
             f"zebkb: unexpected error ({exc.__class__.__name__}: {exc}){where}; "
