@@ -702,6 +702,16 @@ def open_bundle(
                         f"添付ファイル {sha[:12]}… ({att.get('filename')}) がバンドルになく、"
                         '"omitted" の指定もありません',
                     )
+                if sha in attachments and att.get("size") != attachments[sha]:
+                    # A wrong size would be stored with the record and fail every later check.
+                    raise _record_problem(
+                        reader.lines[record["uid"]],
+                        record["uid"],
+                        f"attachment {sha[:12]}… ({att.get('filename')}) states size "
+                        f"{att.get('size')}, but the file in the bundle is {attachments[sha]} bytes",
+                        f"添付ファイル {sha[:12]}… ({att.get('filename')}) のサイズ "
+                        f"{att.get('size')} がバンドル内のファイル({attachments[sha]} バイト)と異なります",
+                    )
         if verify_attachments:
             for sha, size in attachments.items():
                 name = ATTACHMENT_PREFIX + sha
