@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy import delete, insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
@@ -20,12 +19,10 @@ from zebkb.domain.canonical import canonical_json, parse_timestamp
 from zebkb.domain.dates import fiscal_year
 from zebkb.domain.fields import KIND_DATE_FIELD, Kind
 from zebkb.store.models import (
-    AttachmentRef,
     CaseDetail,
     HistoryRow,
     RecordRow,
     SessionDetail,
-    TagRow,
     VisitDetail,
 )
 
@@ -105,66 +102,14 @@ def put_current(
     saved_at: str,
     bundle_id: str | None = None,
 ) -> str:
-    """Make ``record`` the current version, exactly as given, and keep it in history."""
-    uid = record["uid"]
-    kind = Kind(record["type"])
-    known_type = session.execute(select(RecordRow.type).where(RecordRow.uid == uid)).scalar()
-    if known_type is not None and known_type != kind.value:
-        # A uid never changes kind; validation refuses it before we get here.
-        raise ValueError(f"record {uid} changes type from {known_type} to {kind.value}")
-    digest = put_history(
-        session, record=record, source=source, saved_at=saved_at, bundle_id=bundle_id
-    )
-    record_date, fy = record_fiscal_year(record)
-    deleted = bool(record.get("deleted", False))
-    values = {
-        "type": kind.value,
-        "origin": record["origin"],
-        "created_at": record["created_at"],
-        "updated_at": record["updated_at"],
-        "updated_utc": utc_key(record["updated_at"]),
-        "revision": int(record["revision"]),
-        "deleted": deleted,
-        "title": record.get("title"),
-        "ward": record.get("ward"),
-        "body": record.get("body"),
-        "record_date": record_date,
-        "fiscal_year": fy,
-        "hash": digest,
-    }
-    session.execute(
-        sqlite_insert(RecordRow)
-        .values(uid=uid, **values)
-        .on_conflict_do_update(index_elements=["uid"], set_=values)
-    )
-    detail = DETAIL_TABLES[kind]
-    for table in (TagRow, AttachmentRef, detail):
-        session.execute(delete(table).where(table.uid == uid))
-    if not deleted:
-        session.execute(insert(detail), [_detail_values(kind, record)])
-        tags = [{"uid": uid, "tag": tag} for tag in dict.fromkeys(record.get("tags") or [])]
-        if tags:
-            session.execute(insert(TagRow), tags)
-        refs = [
-            {
-                "uid": uid,
-                "position": position,
-                "sha256": att["sha256"],
-                "filename": att["filename"],
-                "media_type": att["media_type"],
-                "size": att["size"],
-                "caption": att.get("caption"),
-                "omitted": bool(att.get("omitted", False)),
-            }
-            for position, att in enumerate(record.get("attachments") or [])
-        ]
-        if refs:
-            session.execute(insert(AttachmentRef), refs)
-    # The row changed behind the ORM's back: a loaded copy must not be served stale.
-    loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))  # type: ignore[arg-type]
-    if loaded is not None:
-        session.expire(loaded)
-    return digest
+    """Make ``record`` the current version, exactly as given, and keep it in history.
+
+    One record through the batch writer, so the record row and its projection
+    are written by one piece of code whether a person saves or a bundle imports.
+    """
+    return put_current_many(
+        session, records=[record], source=source, saved_at=saved_at, bundle_id=bundle_id
+    )[0]
 
 
 _RECORD_COLUMNS = (
