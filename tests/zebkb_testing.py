@@ -6,6 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 JST = timezone(timedelta(hours=9))
 
+KATSUSHIKA = "131229"
+SHINAGAWA = "131091"
+SUGINAMI = "131156"
+
 
 class FakeClock:
     """An injectable clock that moves only when told to."""

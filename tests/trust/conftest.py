@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# The trust tests' own kit (zebkb_trust_kit.py) lives beside them.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from zebkb_testing import case_record
-
-KATSUSHIKA = "131229"
-SHINAGAWA = "131091"
-SUGINAMI = "131156"
+from zebkb_testing import KATSUSHIKA, SHINAGAWA, case_record
 
 
 @pytest.fixture

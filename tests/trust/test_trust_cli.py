@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import zebkb_trust_kit as kit
-from conftest import KATSUSHIKA, SHINAGAWA
+from zebkb_testing import KATSUSHIKA, SHINAGAWA
 
 # Each command is a fresh process (about a second to start).
 pytestmark = pytest.mark.slow

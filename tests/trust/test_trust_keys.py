@@ -11,9 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import KATSUSHIKA, SHINAGAWA, SUGINAMI
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
+from zebkb_testing import KATSUSHIKA, SHINAGAWA, SUGINAMI
 
 from zebkb import keys
 from zebkb.errors import InputError, KnownError, NotFoundError

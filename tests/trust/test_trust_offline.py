@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KATSUSHIKA, SHINAGAWA
-from zebkb_testing import case_record
+from zebkb_testing import KATSUSHIKA, SHINAGAWA, case_record
 
 # A socket guard loaded into every Python process that sees it on PYTHONPATH:
 # any attempt to make a socket or resolve a name is written down and fails.

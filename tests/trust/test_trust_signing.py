@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 import zebkb_trust_kit as kit
-from conftest import KATSUSHIKA, SHINAGAWA, SUGINAMI
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from zebkb_testing import case_record
+from zebkb_testing import KATSUSHIKA, SHINAGAWA, SUGINAMI, case_record
 
 from zebkb import keys
 from zebkb.bundle.errors import BundleError
