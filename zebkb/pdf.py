@@ -52,6 +52,7 @@ from zebkb.reports import (
     report_for,
     truncate_blocks,
 )
+from zebkb.store.files import make_shareable
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -494,6 +495,7 @@ def write_atomic(data: bytes, out: Path) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        make_shareable(tmp)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

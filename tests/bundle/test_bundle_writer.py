@@ -231,3 +231,16 @@ def test_parse_size(text: str, size: int) -> None:
 def test_parse_size_refuses(text: str) -> None:
     with pytest.raises(BundleError):
         parse_size(text)
+
+
+def test_written_bundles_are_readable_by_others_like_any_document(tmp_path):
+    """mkstemp makes owner-only files; a bundle goes to shared folders and e-mail."""
+    import stat
+
+    from zebkb.bundle.writer import write_bundle
+
+    result = write_bundle(
+        tmp_path / "out.zebkb", [], origin_ward="131229", attachment_source=lambda sha: None
+    )
+    mode = stat.S_IMODE(result.parts[0].path.stat().st_mode)
+    assert mode == 0o644

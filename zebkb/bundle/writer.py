@@ -30,6 +30,7 @@ from zebkb.bundle.limits import DEFAULT_LIMITS, Limits
 from zebkb.bundle.reader import ATTACHMENT_PREFIX, FORMAT, MANIFEST, RECORDS, VERSION
 from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
+from zebkb.store.files import make_shareable
 
 CHUNK = 1 << 20
 # Fixed per-entry cost in the archive: local header, central directory record,
@@ -351,6 +352,7 @@ def write_bundle(
                 )
             )
         for tmp, target in zip(temps, targets, strict=True):
+            make_shareable(tmp)
             os.replace(tmp, target)
         _fsync_dir(dest.parent)
     except BaseException:
