@@ -31,10 +31,11 @@ from zebkb.ui import settings as opts
 from zebkb.ui.context import AppContext
 from zebkb.ui.detail import DetailPane
 from zebkb.ui.display import kind_label
+from zebkb.ui.gcpolicy import freeze_startup_heap
 from zebkb.ui.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.navigation import NavigationPane
 from zebkb.ui.ops import CollectionOp, QueryOp, user_message
-from zebkb.ui.results import ResultsPane
+from zebkb.ui.results import Ordering, ResultsPane, order_rows
 from zebkb.ui.searchbar import SearchBar
 from zebkb.ui.searchwork import RowCache, SearchAnswer, run_search
 
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         self.rows = RowCache()
         self.search_bar = SearchBar(ctx.tr)
         self.navigation = NavigationPane(ctx.tr)
-        self.results = ResultsPane(ctx.tr, ctx.settings)
+        self.results = ResultsPane(ctx.tr, ctx.settings, runner=ctx.runner)
         self.detail = DetailPane(ctx)
         self.content = QSplitter(Qt.Orientation.Horizontal)
         self.content.addWidget(self.results)
@@ -220,19 +221,30 @@ class MainWindow(QMainWindow):
         self._search_seq += 1
         seq = self._search_seq
         kb, cache = self.ctx.kb, self.rows
-        QueryOp(
-            self, lambda: run_search(kb, query, filters, cache), runner=self.ctx.runner
-        ).success(lambda answer: self._search_done(seq, answer)).failure(
-            lambda exc: self._search_failed(seq, exc)
-        ).run_in_background()
+        # Sorted here, off the GUI thread, by the column the table is sorted by now.
+        spec, shown_kind = self.results.results.sort_spec(), self.results.results.kind
 
-    def _search_done(self, seq: int, answer: SearchAnswer) -> None:
+        def work() -> tuple[SearchAnswer, Ordering]:
+            answer = run_search(kb, query, filters, cache)
+            return answer, order_rows(answer.rows, spec if answer.kind == shown_kind else None)
+
+        QueryOp(self, work, runner=self.ctx.runner).success(
+            lambda done: self._search_done(seq, *done)
+        ).failure(lambda exc: self._search_failed(seq, exc)).run_in_background()
+
+    def _search_done(
+        self, seq: int, answer: SearchAnswer, ordering: Ordering | None = None
+    ) -> None:
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile: its answer is the one to show
         terms_changed = self.answer is None or self.answer.terms != answer.terms
+        if self.answer is None:
+            # The started window's objects live as long as it does: keep full
+            # collections from walking them again (zebkb/ui/gcpolicy.py).
+            freeze_startup_heap()
         self.answer = answer
         self.search_bar.show_error(None)
-        self.results.set_rows(answer.rows, answer.kind)
+        self.results.set_rows(answer.rows, answer.kind, ordering)
         self.navigation.set_facets(answer.facets, answer.facet_total)
         self._show_count()
         if answer.notice:

@@ -37,6 +37,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from zebkb.errors import ZebkbError
+from zebkb.ui.gcpolicy import young_collections_only
 from zebkb.ui.i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -241,7 +242,12 @@ def _run_job(relay: _Relay, op_id: int, job: _Job) -> None:
         return
     try:
         job.reporter.raise_if_cancelled()
-        value = fn(job.reporter) if job.takes_reporter else fn()
+        if job.takes_reporter:
+            # Long work: a full collection it triggers would stop the GUI thread too.
+            with young_collections_only():
+                value = fn(job.reporter)
+        else:
+            value = fn()
     except Exception as exc:
         # Let go of everything the op captured before the GUI thread hears of it, so
         # the GUI thread, not this one, releases the last reference.
