@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton, QWidget
 
 from zebkb.errors import KnownError
 from zebkb.ui.i18n import Translator
@@ -80,18 +80,21 @@ def test_failure_goes_to_the_failure_callback(qtbot, runner: OpRunner) -> None:
     assert isinstance(blocker.args[0], KnownError)
 
 
-def test_unhandled_failure_is_shown_in_one_line(
-    qtbot, runner: OpRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
-
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_unhandled_failure_is_shown_in_one_line_without_blocking(qtbot, runner: OpRunner) -> None:
     def op() -> None:
         raise KnownError("The data folder is not writable", message_ja="書き込めません")
 
-    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+    with qtbot.waitSignal(runner.failureShown, timeout=WAIT_MS) as shown:
         QueryOp(None, op, runner=runner).run_in_background()
-    assert shown == ["The data folder is not writable"]
+    assert shown.args == ["The data folder is not writable"]
+    # The message box is open (not exec'd): the event loop, and other ops, go on.
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    assert [b.text() for b in boxes if b.isVisible()] == ["The data folder is not writable"]
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
+        QueryOp(None, lambda: 1, runner=runner).run_in_background()
+    for box in boxes:
+        box.close()
 
 
 def test_writes_run_one_at_a_time_in_order(qtbot, runner: OpRunner) -> None:

@@ -85,9 +85,10 @@ def back_up(window: MainWindow, ctx: AppContext) -> None:
     def done(info: BackupInfo) -> None:
         window.statusBar().showMessage(text(ctx, "backed_up", path=info.path), 10_000)
 
-    CollectionOp(window, lambda: create_backup(kb), runner=ctx.runner).with_progress(
-        text(ctx, "backing_up")
-    ).success(done).run_in_background()
+    # with_progress hands the op a reporter: progress shows in the dialog.
+    CollectionOp(
+        window, lambda reporter: create_backup(kb, progress=reporter.report), runner=ctx.runner
+    ).with_progress(text(ctx, "backing_up")).success(done).run_in_background()
 
 
 def choose_and_restore(window: MainWindow, ctx: AppContext, path: Path | None = None) -> None:
@@ -129,6 +130,8 @@ def restore(window: MainWindow, ctx: AppContext, path: Path) -> None:
         )
         window.refresh()
 
-    CollectionOp(window, lambda: restore_backup(kb, path), runner=ctx.runner).with_progress(
-        text(ctx, "restoring")
-    ).success(done).run_in_background()
+    CollectionOp(
+        window,
+        lambda reporter: restore_backup(kb, path, progress=reporter.report),
+        runner=ctx.runner,
+    ).with_progress(text(ctx, "restoring")).success(done).run_in_background()

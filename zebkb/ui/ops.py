@@ -119,6 +119,8 @@ class OpRunner(QObject):
     # After an op's callbacks have run; ``idle`` when none is left running.
     opFinished = Signal()
     idle = Signal()
+    # The text of a failure the runner showed itself (no failure handler was given).
+    failureShown = Signal(str)
 
     def __init__(
         self,
@@ -140,6 +142,7 @@ class OpRunner(QObject):
         self._relay.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self._live: dict[int, QueryOp[Any]] = {}
         self._ids = itertools.count(1)
+        self._boxes: set[QMessageBox] = set()
         self._closed = False
 
     def submit(self, fn: Callable[[], Any], *, write: bool) -> Future[Any]:
@@ -196,8 +199,21 @@ class OpRunner(QObject):
     def show_failure(self, parent: QObject | None, exc: BaseException) -> None:
         """Default failure handler: the error in one line, in a message box."""
         title = self.translator.t("error.title") if self.translator else "zebkb"
-        widget = parent if isinstance(parent, QWidget) else None
-        QMessageBox.warning(widget, title, user_message(exc, self.translator))
+        widget = parent if isinstance(parent, QWidget) and shiboken6.isValid(parent) else None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            title,
+            user_message(exc, self.translator),
+            QMessageBox.StandardButton.Ok,
+            widget,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # A box without a parent belongs to its Python wrapper: keep it until closed.
+        self._boxes.add(box)
+        box.finished.connect(lambda _result, b=box: self._boxes.discard(b))
+        # open(), not exec(): a nested event loop here would stall every other op.
+        box.open()
+        self.failureShown.emit(box.text())
 
     def _finished(self) -> None:
         self.opFinished.emit()
