@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zebkb import __version__
-
 # Modules that contribute commands, in help order. A module listed here but
 # missing from this installation is skipped.
 COMMAND_MODULES = (
@@ -28,6 +26,19 @@ COMMAND_MODULES = (
     "zebkb.cli.backup",
     "zebkb.cli.gui",
 )
+
+
+class _VersionAction(argparse.Action):
+    """--version, looking the version up only when asked (package metadata is slow to load)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        from zebkb import __version__
+
+        sys.stdout.write(f"zebkb {__version__}\n")
+        parser.exit(0)
 
 
 class UsageError(Exception):
@@ -73,7 +84,7 @@ def build_parser() -> ArgumentParser:
         description="zebkb: the 23 special wards' knowledge base of ZEB/ZEH cases, "
         "site visits and study sessions.",
     )
-    parser.add_argument("--version", action="version", version=f"zebkb {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
