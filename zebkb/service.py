@@ -722,11 +722,16 @@ class KnowledgeBase:
         with self._read() as session:
             stmt = select(RecordRow.uid).where(RecordRow.deleted == False)  # noqa: E712
             wanted = list(uids) if uids is not None else list(session.exec(stmt))
-        for uid in wanted:
-            record = self.get(uid)
-            if record is None or record.get("deleted"):
-                continue
-            yield doc_from_record(record, self._attachment_texts(record))
+        # Read in batches: a session per record cost an import of 10,000 records 7 s.
+        for start in range(0, len(wanted), store.CHUNK):
+            part = wanted[start : start + store.CHUNK]
+            with self._read() as session:
+                found = store.get_records(session, part)
+            for uid in part:
+                record = found.get(uid)
+                if record is None or record.get("deleted"):
+                    continue
+                yield doc_from_record(record, self._attachment_texts(record))
 
     def _sync_index(self, uids: set[str]) -> None:
         """Bring the index up to date after a commit; a failure leaves it stale, never wrong."""
