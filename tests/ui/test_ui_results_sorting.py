@@ -19,7 +19,7 @@ from zebkb.service import TableRow
 from zebkb.ui import gcpolicy
 from zebkb.ui.i18n import Translator
 from zebkb.ui.ops import OpRunner, QueryOp
-from zebkb.ui.results import SYNC_SORT_ROWS, ResultsPane, order_rows
+from zebkb.ui.results import COLUMNS, SORT_SLICE, SYNC_SORT_ROWS, ResultsPane, order_rows
 from zebkb.ui.settings import Settings
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
@@ -91,6 +91,36 @@ def test_equal_values_keep_the_search_order_both_ways() -> None:
         assert same == [r.uid for r in rows if r.title == "同じ題名"]
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_big_tables_sort_like_a_stable_sort_with_empties_last(descending: bool) -> None:
+    # Many ties, empties and mixed kinds across several slices of the merge.
+    n = SORT_SLICE * 3 + 17
+    rows = [
+        TableRow(
+            uid=f"{i:08x}-0000-4000-8000-000000000000",
+            type=("case", "visit", "session")[i % 3],
+            title=("" if i % 11 == 0 else f"事例{(i * 37) % 50}"),
+            ward="131229" if i % 2 else "131016",
+            updated_at=f"2025-04-{i % 28 + 1:02d}T09:00:00+09:00",
+            record_date=None if i % 5 == 0 else f"2024-{i % 12 + 1:02d}-01",
+            fiscal_year=None if i % 5 == 0 else 2024 + i % 3,
+            facility_name=None,
+            zeb_rank=None if i % 4 else "ZEB Ready",
+            floor_area_m2=None if i % 7 == 0 else float(i % 13),
+            host=None,
+            session_kind=None,
+            organizer=None,
+        )
+        for i in range(n)
+    ]
+    for key in ("kind", "title", "ward", "date", "fiscal_year", "rank", "floor_area", "updated"):
+        value = COLUMNS[key].sort
+        filled = [r for r in rows if value(r) not in (None, "")]
+        expected = sorted(filled, key=value, reverse=descending)
+        expected += [r for r in rows if value(r) in (None, "")]
+        assert order_rows(rows, (key, descending)).rows == expected, key
+
+
 def test_empty_dates_last_ascending_and_descending(qtbot, pane: ResultsPane) -> None:
     rows = [row(1, "a", "2024-10-21"), row(2, "b"), row(3, "c", "2023-04-01"), row(4, "d")]
     rows.append(row(5, "e", "2025-01-15"))
@@ -110,7 +140,7 @@ def test_empty_dates_last_ascending_and_descending(qtbot, pane: ResultsPane) -> 
 
 
 def test_a_big_table_sorts_off_the_gui_thread_and_keeps_the_selection(
-    qtbot, pane: ResultsPane
+    qtbot, pane: ResultsPane, runner: OpRunner
 ) -> None:
     n = SYNC_SORT_ROWS * 2
     rows = big_table(n)
@@ -119,11 +149,15 @@ def test_a_big_table_sorts_off_the_gui_thread_and_keeps_the_selection(
     picked = rows[n // 3].uid
     assert pane.select_uid(picked)
     title_col = model.column_keys().index("title")
-    with qtbot.waitSignal(model.sortFinished, timeout=WAIT_MS):
+    ops: list[int] = []
+    runner.opFinished.connect(lambda: ops.append(1))
+    with qtbot.waitSignal(runner.idle, timeout=WAIT_MS):
         pane.sortByColumn(title_col, DESC)
         # Not sorted yet on return: the work went to a reader thread.
         assert model.sorting
         assert model.uids() == [r.uid for r in rows]
+    # sortByColumn asks the model twice; the order was computed once.
+    assert ops == [1]
     assert not model.sorting
     assert titles(pane) == sorted((r.title for r in rows), reverse=True)
     assert pane.current_uid() == picked
