@@ -434,7 +434,8 @@ def _merge(
     local = txn.get_many(uids)
     previous_agreed = txn.agreed_hashes(uids)
     items = _decide_all(local.get, previous_agreed.get, bundle, with_changes=False)
-    changes: list[ImportChange] = []
+    # Plain rows, not model objects: constructing 10,000 SQLModel objects cost 0.5 s.
+    changes: list[dict[str, str | None]] = []
     winners: list[dict[str, Any]] = []
     agreed_now: dict[str, str | None] = {}
     for item in items:
@@ -444,10 +445,9 @@ def _merge(
             before = record_hash(item.local) if item.local is not None else None
             winners.append(item.incoming)
             changes.append(
-                ImportChange(
-                    bundle_id=bundle_id, uid=uid, before_hash=before, after_hash=incoming_hash
-                )
-            )
+                {"bundle_id": bundle_id, "uid": uid, "before_hash": before,
+                 "after_hash": incoming_hash}
+            )  # fmt: skip
         elif item.action is Action.KEPT:
             # The incoming version lost: keep it in history so it can be restored.
             txn.put_history(item.incoming, source="import-lost", bundle_id=bundle_id)
@@ -487,7 +487,7 @@ def _merge(
     elif log.undone_at is not None or changes:
         # Imported before: after an undo, or when records moved on since, this import's
         # changes replace the old ones for the same records.
-        touched = {c.uid for c in changes}
+        touched = {c["uid"] for c in changes}
         stale = session.exec(select(ImportChange).where(ImportChange.bundle_id == bundle_id))
         for old in stale:
             if log.undone_at is not None or old.uid in touched:
@@ -501,14 +501,7 @@ def _merge(
     session.add(log)
     session.flush()
     if changes:
-        session.execute(
-            insert(ImportChange),
-            [
-                {"bundle_id": c.bundle_id, "uid": c.uid, "before_hash": c.before_hash,
-                 "after_hash": c.after_hash}
-                for c in changes
-            ],
-        )  # fmt: skip
+        session.execute(insert(ImportChange), changes)
     return items
 
 

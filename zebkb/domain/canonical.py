@@ -16,10 +16,21 @@ def normalise_numbers(value: Any) -> Any:
     through the database would hash differently from the same record in a
     bundle, and an unchanged record would look updated.
     """
+    # Exact type checks first: this runs over every value of every record hashed,
+    # and isinstance against the Mapping ABC dominated an import's profile.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+    if kind is dict:
+        return {k: normalise_numbers(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [normalise_numbers(v) for v in value]
     if isinstance(value, bool):
         return value
-    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
-        return int(value)
+    if isinstance(value, float):
+        return normalise_numbers(float(value))
     if isinstance(value, Mapping):
         return {k: normalise_numbers(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
