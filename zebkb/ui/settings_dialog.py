@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,7 @@ from zebkb.service import DATA_DIR_ENTRIES
 from zebkb.store.db import DB_FILE
 from zebkb.ui.firstrun import WardChooser
 from zebkb.ui.i18n import LANGUAGE_NAMES, LANGUAGES, bind
+from zebkb.ui.keys_pane import TrustedKeysPane
 from zebkb.ui.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.settings import DATE_STYLES
 
@@ -131,10 +133,22 @@ class SettingsDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Exchange settings and the trusted ward keys share a tab: the signature
+        # policy only means something together with the keys it trusts.
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(self.display_group)
+        general_layout.addWidget(self.data_group, 1)
+        self.keys_pane = TrustedKeysPane(ctx)
+        exchange = QWidget()
+        exchange_tab = QVBoxLayout(exchange)
+        exchange_tab.addWidget(self.exchange_group)
+        exchange_tab.addWidget(self.keys_pane, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "")
+        self.tabs.addTab(exchange, "")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.display_group)
-        layout.addWidget(self.data_group, 1)
-        layout.addWidget(self.exchange_group)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
@@ -267,6 +281,8 @@ class SettingsDialog(QDialog):
         self.display_group.setTitle(t("settings.group.display"))
         self.data_group.setTitle(t("settings.group.data"))
         self.exchange_group.setTitle(t("settings.group.exchange"))
+        self.tabs.setTabText(0, t("settings.tab.general"))
+        self.tabs.setTabText(1, t("settings.tab.keys"))
         self.ward_label.setText(t("settings.home_ward"))
         self.ward_note.setText(t("settings.home_ward.note"))
         self.data_dir_label.setText(t("settings.data_dir"))
