@@ -107,6 +107,9 @@ class TrustedKeysPane(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        # Room for a few wards' keys without scrolling.
+        self.table.setMinimumHeight(140)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("note"), QHeaderView.ResizeMode.Stretch)
@@ -126,7 +129,7 @@ class TrustedKeysPane(QWidget):
         self.key_edit.setFont(_mono())
         self.key_edit.setClearButtonEnabled(True)
         self.key_fingerprint = QLabel()
-        self.key_fingerprint.setFont(_mono())
+        self.key_fingerprint.setWordWrap(True)
         self.ward_label = QLabel()
         self.ward_combo = QComboBox()
         for ward in WARDS:
@@ -196,7 +199,7 @@ class TrustedKeysPane(QWidget):
         self.table.setRowCount(len(self._entries))
         for row, entry in enumerate(self._entries):
             texts = (
-                f"{ward_label(entry.ward, lang)} ({entry.ward})",
+                ward_label(entry.ward, lang),
                 entry.fingerprint,
                 entry.note or "",
                 format_timestamp(entry.added_at, style, lang),
@@ -207,6 +210,10 @@ class TrustedKeysPane(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, row)
                 if COLUMNS[col] == "fingerprint":
                     item.setFont(_mono())
+                if COLUMNS[col] == "ward":
+                    item.setToolTip(entry.ward)
+                if COLUMNS[col] == "note":
+                    item.setToolTip(text)
                 if not entry.active:
                     item.setForeground(grey)
                 self.table.setItem(row, col, item)

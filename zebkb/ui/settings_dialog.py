@@ -155,7 +155,8 @@ class SettingsDialog(QDialog):
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.date_style.currentIndexChanged.connect(self._date_style_chosen)
         self.data_dir_button.clicked.connect(self.choose_data_dir)
-        self.resize(560, 640)
+        # Wide enough for the trusted keys table's five columns.
+        self.resize(720, 700)
         bind(ctx.tr, self)
         self._show_data_dir()
         self._load_home_ward()
