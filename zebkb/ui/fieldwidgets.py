@@ -61,11 +61,12 @@ class FieldEditor(QWidget):
         # A bound slot, not a lambda: Qt drops it with the widget (see i18n.bind).
         self.changed.emit()
 
+    # Every field widget below defines these two; the base only names the contract.
     def value(self) -> Any:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} does not define value()")
 
     def set_value(self, value: Any) -> None:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} does not define set_value()")
 
     def retranslate(self) -> None:
         """Texts of the widget itself; the dialog calls it on a language change."""
