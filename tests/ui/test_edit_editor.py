@@ -177,7 +177,7 @@ LONG_TITLE = "あ" * 201
         ("case", "title", LONG_TITLE, "200文字以内", "at most 200"),
     ],
 )
-def test_inline_validation_beside_the_field(  # noqa: PLR0917 - pytest passes parameters by position
+def test_inline_validation_beside_the_field(
     qtbot, ectx, kb, kind, field, text, ja_fragment, en_fragment
 ) -> None:
     valid = {

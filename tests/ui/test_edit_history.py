@@ -45,9 +45,7 @@ def open_history(qtbot, ctx, uid: str) -> HistoryDialog:
 
 
 @pytest.mark.parametrize("kind", ["case", "visit", "session"])
-def test_edit_delete_and_restore_through_history(  # noqa: PLR0917 - pytest passes by position
-    qtbot, ectx, kb, clock, kind, monkeypatch
-) -> None:
+def test_edit_delete_and_restore_through_history(qtbot, ectx, kb, clock, kind, monkeypatch) -> None:
     created = kb.save(RECORDS[kind])
     clock.advance(hours=1)
     dialog = open_editor(qtbot, ectx, kind, created)
