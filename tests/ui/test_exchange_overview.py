@@ -136,8 +136,10 @@ def test_menus_and_english(qtbot, ctx, demo_kb) -> None:
     assert names.index("取り込み…") < names.index("設定…")
     assert "書き出し…" in names
     assert "交換ログ…" in [a.text() for a in window.menus["tools"].actions()]
-    ctx.tr.set_language("en")
     pane = window.exchange.overview
+    # The numbers arrive from a reader thread; charts are drawn once they are here.
+    qtbot.waitUntil(lambda: pane.data is not None, timeout=10_000)
+    ctx.tr.set_language("en")
     assert pane.heading.text() == "Home: the wards' shared picture"
     assert pane.views["wards"].chart().title() == "Cases per ward"
     assert "Katsushika" in bar_values(pane, "wards")[0]
