@@ -128,7 +128,7 @@ def export_bundle(
         signer = bundle_signer(kb.data_dir)
     started = kb.clock()
     cutoff = _since_instant(since)
-    with Session(kb.engine) as session:
+    with Session(kb.read_engine) as session:
         if peer is not None:
             row = session.get(PeerExport, peer)
             if row is not None:
@@ -584,7 +584,7 @@ class Conflict:
 def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
     """Records edited on both sides and not yet settled, oldest first."""
     out = []
-    with Session(kb.engine) as session:
+    with Session(kb.read_engine) as session:
         rows = session.exec(
             select(ConflictRow)
             .where(ConflictRow.settled_at == None)  # noqa: E711

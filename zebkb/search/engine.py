@@ -711,7 +711,7 @@ def _match(
     filtered = (
         kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
     )
-    if not filtered and not _is_filtering(parsed) and all(len(g) == 1 for g in groups):
+    if not filtered and not parsed.has_field_filters and all(len(g) == 1 for g in groups):
         # The common case, plain words: counted in C, rarest term first; the counts
         # are kept for scoring, which then need not scan the texts again.
         matches = list(candidates)
@@ -779,21 +779,6 @@ def _match(
 
     by_docnum = snap.by_docnum
     return [i for i in candidates if (d := by_docnum[i]) is not None and keep(d)], {}
-
-
-def _is_filtering(p: ParsedQuery) -> bool:
-    return bool(
-        p.kinds
-        or p.wards
-        or p.ranks
-        or p.fiscal_years
-        or p.tags
-        or p.not_kinds
-        or p.not_wards
-        or p.not_ranks
-        or p.not_fiscal_years
-        or p.not_tags
-    )
 
 
 def _rank(

@@ -45,6 +45,22 @@ class ParsedQuery:
     def positive_terms(self) -> list[Term]:
         return [t for g in self.groups for t in g]
 
+    @property
+    def has_field_filters(self) -> bool:
+        """ward:, type:, rank:, fy: or tag: given (negated or not)."""
+        return bool(
+            self.kinds
+            or self.wards
+            or self.ranks
+            or self.fiscal_years
+            or self.tags
+            or self.not_kinds
+            or self.not_wards
+            or self.not_ranks
+            or self.not_fiscal_years
+            or self.not_tags
+        )
+
 
 _FIELD_NAMES = {
     "ward": "ward",
@@ -174,20 +190,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 
 def _is_empty(p: ParsedQuery) -> bool:
-    return not (
-        p.groups
-        or p.negatives
-        or p.kinds
-        or p.wards
-        or p.ranks
-        or p.fiscal_years
-        or p.tags
-        or p.not_kinds
-        or p.not_wards
-        or p.not_ranks
-        or p.not_fiscal_years
-        or p.not_tags
-    )
+    return not (p.groups or p.negatives or p.has_field_filters)
 
 
 def _add_filter(parsed: ParsedQuery, kind: str, value: str, negated: bool) -> None:

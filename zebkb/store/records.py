@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import UTC, date
 from typing import Any
 
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from zebkb.domain.canonical import canonical_json, parse_timestamp
@@ -74,23 +73,9 @@ def put_history(
     bundle_id: str | None = None,
 ) -> str:
     """Keep a version in history (once per distinct content); returns its hash."""
-    text = canonical_json(record)
-    digest = hashlib.sha256(text).hexdigest()
-    # Core statements, not ORM objects: an import writes thousands of versions.
-    session.execute(
-        sqlite_insert(HistoryRow)
-        .values(
-            uid=record["uid"],
-            revision=int(record["revision"]),
-            updated_at=record["updated_at"],
-            hash=digest,
-            record_json=text.decode("utf-8"),
-            source=source,
-            bundle_id=bundle_id,
-            saved_at=saved_at,
-        )
-        .on_conflict_do_nothing(index_elements=["uid", "hash"])
-    )
+    row, digest = _history_row(record, source=source, saved_at=saved_at, bundle_id=bundle_id)
+    session.flush()
+    session.connection().exec_driver_sql(_HISTORY_INSERT, [row])
     return digest
 
 
@@ -125,9 +110,24 @@ _REF_COLUMNS = (
 CHUNK = 500
 
 
+def _history_row(
+    record: Mapping[str, Any], *, source: str, saved_at: str, bundle_id: str | None
+) -> tuple[tuple, str]:
+    """A history row for one version (in _HISTORY_COLUMNS order) and its hash."""
+    text = canonical_json(record)
+    digest = hashlib.sha256(text).hexdigest()
+    row = (record["uid"], int(record["revision"]), record["updated_at"], digest,
+           text.decode("utf-8"), source, bundle_id, saved_at)  # fmt: skip
+    return row, digest
+
+
 def _insert_sql(table: str, columns: tuple[str, ...], tail: str = "") -> str:
     marks = ", ".join("?" for _ in columns)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {tail}"
+
+
+# Once per distinct content: importing the same version twice keeps one row.
+_HISTORY_INSERT = _insert_sql("history", _HISTORY_COLUMNS, "ON CONFLICT (uid, hash) DO NOTHING")
 
 
 def put_current_many(
@@ -169,13 +169,9 @@ def put_current_many(
         kind = Kind(record["type"])
         if uid in known and known[uid] != kind.value:
             raise ValueError(f"record {uid} changes type from {known[uid]} to {kind.value}")
-        text = canonical_json(record)
-        digest = hashlib.sha256(text).hexdigest()
+        row, digest = _history_row(record, source=source, saved_at=saved_at, bundle_id=bundle_id)
         digests.append(digest)
-        history_rows.append(
-            (uid, int(record["revision"]), record["updated_at"], digest, text.decode("utf-8"),
-             source, bundle_id, saved_at)
-        )  # fmt: skip
+        history_rows.append(row)
         record_date, fy = record_fiscal_year(record)
         deleted = bool(record.get("deleted", False))
         record_rows.append(
@@ -193,10 +189,7 @@ def put_current_many(
             for position, att in enumerate(record.get("attachments") or [])
         )  # fmt: skip
 
-    conn.exec_driver_sql(
-        _insert_sql("history", _HISTORY_COLUMNS, "ON CONFLICT (uid, hash) DO NOTHING"),
-        history_rows,
-    )
+    conn.exec_driver_sql(_HISTORY_INSERT, history_rows)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _RECORD_COLUMNS[1:])
     conn.exec_driver_sql(
         _insert_sql("record", _RECORD_COLUMNS, f"ON CONFLICT (uid) DO UPDATE SET {updates}"),
