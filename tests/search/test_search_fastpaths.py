@@ -175,3 +175,66 @@ def test_counts_from_the_index_give_the_same_ranking(
         assert fast.total == plain.total == len(expected)
     finally:
         ix.close()
+
+
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    """The segment's files by extension (their names carry a random segment id)."""
+    return {p.suffix: p.read_bytes() for p in folder.iterdir() if p.suffix != ".toc"}
+
+
+def _build(folder: Path, texts: list[tuple[str, str]], *, fast: bool) -> dict[str, bytes]:
+    from whoosh.filedb.filestore import FileStorage
+
+    from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document, make_schema
+
+    folder.mkdir()
+    ix = FileStorage(str(folder)).create_index(make_schema())
+    # Separate files, not one compound file (whose table names them by segment id).
+    writer = ix.writer(codec=NoLenW3Codec(), compound=False)
+    writer.pool = InvertedPool()
+    for uid, text in texts:
+        if fast:
+            add_document(writer, uid, text)
+        else:
+            writer.add_document(uid=uid, content=text)
+    writer.commit()
+    ix.close()
+    return _segment_files(folder)
+
+
+def test_block_writer_writes_the_segment_whoosh_would(tmp_path: Path, monkeypatch) -> None:
+    """`BlockFieldWriter` and `add_document` bypass Whoosh's per-posting loop, byte for byte."""
+    texts = [
+        (d.uid, normalised_parts(d)[2])
+        for d in (doc_from_record(r) for r in make_records(400, seed=11))
+    ]
+    # A term in more than one block (128 postings) and a one-character word.
+    texts += [(f"extra-{i}", f"zeb化 {i} 清掃事務所 x") for i in range(300)]
+    fast = _build(tmp_path / "fast", texts, fast=True)
+    with monkeypatch.context() as m:
+        from whoosh.codec.base import FieldWriter
+
+        from zebkb.search.whooshfield import BlockFieldWriter
+
+        m.setattr(BlockFieldWriter, "add_postings", FieldWriter.add_postings)
+        stock = _build(tmp_path / "stock", texts, fast=False)
+    assert stock.keys() == fast.keys()
+    assert {".pst", ".trm"} <= stock.keys()
+    for ext in stock:
+        assert fast[ext] == stock[ext], ext
+
+
+def test_pool_orders_postings_merged_out_of_order() -> None:
+    """Postings merged in from other segments arrive out of docnum order; the pool sorts them."""
+    from zebkb.search.whooshfield import CONTENT, InvertedPool
+
+    pool = InvertedPool()
+    pool.add_text(5, "ab")
+    pool.add((CONTENT, "ab".encode(), 2, 1.0, None))
+    pool.add_text(9, "ab ab")
+    [(field, term, docs, weights, values)] = list(pool.by_term())
+    assert (field, term) == (CONTENT, b"ab")
+    assert list(docs) == [2, 5, 9]
+    assert list(weights) == [1.0, 1.0, 2.0]
+    assert [tuple(p[2:4]) for p in pool.iter_postings()] == [(2, 1.0), (5, 1.0), (9, 2.0)]
+    assert len(values) == 3

@@ -439,7 +439,7 @@ class SearchIndex:
         cancel: Callable[[], bool] | None = None,
     ) -> bool:
         """Build a fresh index aside and swap it in; False (old index kept) if cancelled."""
-        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec
+        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
         with self._mutex, self._lock():
             name, side, ix = _create_generation(self.index_dir, None)
@@ -459,7 +459,7 @@ class SearchIndex:
                         continue
                     seen.add(doc.uid)
                     parts = normalised_parts(doc)
-                    writer.add_document(uid=doc.uid, content=parts[2])
+                    add_document(writer, doc.uid, parts[2])
                     batch.append((doc, info_from_doc(doc, parts)))
                     if len(batch) >= 500:
                         side.write_docs(batch)
@@ -507,7 +507,7 @@ class SearchIndex:
         by rebuilding aside from the index's own copy of the other documents,
         which costs no more than the incremental way and leaves one clean segment.
         """
-        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec
+        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
         docs = list({d.uid: d for d in docs}.values())
         changed = {d.uid for d in docs}
@@ -538,7 +538,7 @@ class SearchIndex:
                     if not current:
                         searcher.close()
                 for d, info in rows:
-                    writer.add_document(uid=d.uid, content=info.text)
+                    add_document(writer, d.uid, info.text)
             except BaseException:
                 writer.cancel()
                 raise
