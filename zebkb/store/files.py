@@ -8,13 +8,20 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from zebkb.errors import InputError, KnownError
 
 CHUNK = 1 << 20
+
+
+class ContentMismatch(InputError):
+    """Bytes offered under a SHA-256 or size they do not have."""
+
+
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -47,6 +54,16 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@dataclass
+class Staged:
+    """A file written under a temporary name and checked, not yet synced or in place."""
+
+    tmp: Path
+    fd: int | None  # open until settled
+    sha256: str
+    size: int
+
+
 class AttachmentStore:
     """Files live at ``root/ab/abcdef…``; the same bytes are stored once."""
 
@@ -76,47 +93,134 @@ class AttachmentStore:
     def put_stream(
         self, stream: BinaryIO, sha256: str | None = None, size: int | None = None
     ) -> tuple[str, int]:
-        """Stream bytes in under a temporary name, check them, fsync, rename.
+        """`put_chunks` reading from a binary stream."""
+        return self.put_chunks(iter(lambda: stream.read(CHUNK), b""), sha256, size)
 
-        With ``sha256``/``size`` given, bytes that do not match are refused and
-        nothing is kept.
+    def put_chunks(
+        self,
+        chunks: Iterable[bytes],
+        sha256: str | None = None,
+        size: int | None = None,
+        *,
+        synced_dirs: set[Path] | None = None,
+    ) -> tuple[str, int]:
+        """Write bytes under a temporary name, check them, fsync, rename; returns SHA-256 and size.
+
+        With ``sha256``/``size`` given, bytes that do not match raise
+        `ContentMismatch` and nothing is kept. For ``synced_dirs`` see `place`.
+        """
+        staged = self.stage(chunks, sha256, size)
+        self.settle(staged, synced_dirs=synced_dirs)
+        return staged.sha256, staged.size
+
+    def stage(
+        self, chunks: Iterable[bytes], sha256: str | None = None, size: int | None = None
+    ) -> Staged:
+        """Write and check bytes under a temporary name; `sync` and `place` finish the job.
+
+        Three steps so that an import can write the next file while the disk
+        syncs this one, and put its files in place only once all of them
+        have been checked (bundle/copier.py).
         """
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         written = 0
         fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
-        tmp = Path(tmp_name)
+        staged = Staged(Path(tmp_name), fd, "", 0)
         try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := stream.read(CHUNK):
+            with open(fd, "wb", closefd=False) as out:
+                for chunk in chunks:
                     digest.update(chunk)
                     written += len(chunk)
                     if size is not None and written > size:
-                        raise InputError(f"attachment {sha256}: more bytes than its stated size")
+                        raise ContentMismatch(
+                            f"attachment {sha256}: more bytes than its stated size"
+                        )
                     out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
             actual = digest.hexdigest()
             if sha256 is not None and actual != sha256:
-                raise InputError(f"attachment {sha256}: content does not match its SHA-256")
+                raise ContentMismatch(f"attachment {sha256}: content does not match its SHA-256")
             if size is not None and written != size:
-                raise InputError(f"attachment {sha256}: {written} bytes, stated size {size}")
-            final = self.path(actual)
-            if final.is_file() and final.stat().st_size == written:
-                tmp.unlink()
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, final)
-                fsync_dir(final.parent)
-            return actual, written
+                raise ContentMismatch(f"attachment {sha256}: {written} bytes, stated size {size}")
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise KnownError(f"cannot write attachment into {self.root}: {exc.strerror}") from None
+            self.discard(staged)
+            raise self._write_error(exc) from None
         except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            self.discard(staged)
             raise
+        staged.sha256, staged.size = actual, written
+        return staged
+
+    def settle(self, staged: Staged, *, synced_dirs: set[Path] | None = None) -> None:
+        """`sync` then `place`."""
+        self.sync(staged)
+        self.place(staged, synced_dirs=synced_dirs)
+
+    def sync(self, staged: Staged) -> None:
+        """fsync a staged file's bytes to disk and close it (it keeps its temporary name)."""
+        fd, staged.fd = staged.fd, None
+        if fd is None:
+            return
+        try:
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self.discard(staged)
+            raise self._write_error(exc) from None
+
+    def place(self, staged: Staged, *, synced_dirs: set[Path] | None = None) -> None:
+        """Move a synced file to its name (dropped if that file is there already).
+
+        Given ``synced_dirs``, the folder the file lands in is added to it
+        instead of being fsynced at once: the caller fsyncs each folder once
+        (`sync_dirs`) before anything refers to the files — for a thousand
+        files, a quarter of the fsyncs.
+        """
+        if staged.fd is not None:
+            raise ValueError("place() before sync()")
+        try:
+            final = self.path(staged.sha256)
+            if final.is_file() and final.stat().st_size == staged.size:
+                staged.tmp.unlink()
+                return
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged.tmp, final)
+            if synced_dirs is None:
+                fsync_dir(final.parent)
+            else:
+                synced_dirs.update((final.parent, self.root))
+        except OSError as exc:
+            self.discard(staged)
+            raise self._write_error(exc) from None
+
+    def discard(self, staged: Staged) -> None:
+        """Drop a staged file that will not be settled."""
+        fd, staged.fd = staged.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(OSError):
+            staged.tmp.unlink()
+
+    def _write_error(self, exc: OSError) -> KnownError:
+        return KnownError(f"cannot write attachment into {self.root}: {exc.strerror}")
+
+    def remove_partials(self) -> None:
+        """Remove temporary files a writer killed half-way left behind (only the writer calls this)."""
+        if self.root.is_dir():
+            for leftover in self.root.glob(".incoming-*"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+    def sync_dirs(self, folders: set[Path]) -> None:
+        """fsync folders collected by `put_chunks`, subfolders before the root that lists them."""
+        try:
+            for folder in sorted(folders, key=lambda f: f == self.root):
+                fsync_dir(folder)
+        except OSError as exc:
+            raise self._write_error(exc) from None
 
     def iter_files(self) -> Iterator[tuple[str, Path]]:
         if not self.root.is_dir():
