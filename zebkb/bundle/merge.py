@@ -41,15 +41,18 @@ def decide(
     local: Mapping[str, Any] | None,
     incoming: Mapping[str, Any],
     agreed_hash: str | None,
+    *,
+    incoming_hash: str | None = None,
 ) -> Decision:
     """The merge rule of bundle-format.md for one uid.
 
     ``agreed_hash`` is the hash of the last version this knowledge base
     exchanged for the uid (imported or exported). Without it there is no
     common ground to say both sides edited, so no conflict is reported.
+    ``incoming_hash`` saves hashing the incoming version again.
     """
     uid = incoming["uid"]
-    incoming_key = version_key(incoming)
+    incoming_key = version_key(incoming, incoming_hash)
     if local is None:
         return Decision(uid, Action.ADDED, False, incoming_key[2], None)
     local_key = version_key(local)

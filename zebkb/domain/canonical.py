@@ -61,10 +61,13 @@ def parse_timestamp(text: str) -> datetime:
     return value
 
 
-def version_key(record: Mapping[str, Any]) -> tuple[datetime, int, str]:
-    """Versions compare by updated_at as an instant, then revision, then hash."""
+def version_key(record: Mapping[str, Any], digest: str | None = None) -> tuple[datetime, int, str]:
+    """Versions compare by updated_at as an instant, then revision, then hash.
+
+    ``digest`` is the record's hash when the caller has it already.
+    """
     return (
         parse_timestamp(record["updated_at"]),
         int(record["revision"]),
-        record_hash(record),
+        digest or record_hash(record),
     )

@@ -195,9 +195,11 @@ def put_current_many(
         _insert_sql("record", _RECORD_COLUMNS, f"ON CONFLICT (uid) DO UPDATE SET {updates}"),
         record_rows,
     )
-    by_uid = [(uid,) for uid in uids]
-    for table in ("tag", "attachment_ref", *(t.__tablename__ for t in DETAIL_TABLES.values())):
-        conn.exec_driver_sql(f"DELETE FROM {table} WHERE uid = ?", by_uid)
+    # Only records already here have rows to replace (an import is mostly new records).
+    by_uid = [(uid,) for uid in uids if uid in known]
+    if by_uid:
+        for table in ("tag", "attachment_ref", *(t.__tablename__ for t in DETAIL_TABLES.values())):
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE uid = ?", by_uid)
     for kind, rows in details.items():
         if rows:
             columns = tuple(rows[0])
@@ -230,6 +232,22 @@ def get_records(session: Session, uids: list[str]) -> dict[str, dict[str, Any]]:
             tuple(part),
         ):
             found[uid] = json.loads(text)
+    return found
+
+
+def known_blobs(session: Session, digests: list[str]) -> set[str]:
+    """Which of these attachment hashes the database already lists."""
+    found: set[str] = set()
+    conn = session.connection()
+    for i in range(0, len(digests), CHUNK):
+        part = digests[i : i + CHUNK]
+        marks = ", ".join("?" for _ in part)
+        found.update(
+            row[0]
+            for row in conn.exec_driver_sql(
+                f"SELECT sha256 FROM blob WHERE sha256 IN ({marks})", tuple(part)
+            )
+        )
     return found
 
 
