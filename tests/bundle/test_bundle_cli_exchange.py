@@ -124,3 +124,21 @@ def test_unknown_undo_is_an_error(cli, wards) -> None:
     result = cli("undo-import", "no-such-bundle", data_dir=b)
     assert result.code == 1
     assert "no import with bundle id" in result.err
+
+
+def test_lying_attachment_exit_3_one_line_alone_or_with_others(cli, wards, tmp_path: Path) -> None:
+    """One bundle has its files checked while they are stored; several are checked whole first."""
+    a, b = wards
+    claimed = b"claimed photo" * 500
+    bad = kit.write_swapped_attachment(tmp_path / "bad.zebkb", claimed, b"another one!" * 500)
+    good = tmp_path / "good.zebkb"
+    assert cli("export", str(good), data_dir=a).code == 0
+    for files in ([bad], [good, bad]):
+        result = cli("import", *map(str, files), data_dir=b)
+        assert result.code == 3, result.err
+        assert f"attachments/{kit.sha(claimed)}" in result.err
+        assert "does not match the SHA-256" in result.err
+        assert len(result.err.strip().splitlines()) == 1
+        assert listing(cli, b) == []
+        assert not list((b / "attachments").rglob("*")) if (b / "attachments").exists() else True
+        assert not list((b / "backups").glob("*before-import*"))

@@ -78,19 +78,29 @@ def test_same_version_hashes_alike_with_or_without_the_file(tmp_path: Path) -> N
     assert record_hash(full.records[0]) == record_hash(lean.records[0])
 
 
-def test_attachment_streams_and_verifies(tmp_path: Path, tmp_path_factory) -> None:
+def test_attachment_streams_and_verifies(tmp_path: Path) -> None:
     photo = bytes(range(256)) * 300
     path = kit.write(
         tmp_path / "b.zebkb",
         records=[kit.case(attachments=[kit.attachment_ref(photo)])],
         attachments=[photo],
     )
-    out = tmp_path_factory.mktemp("out") / "copy"
-    with open_bundle(path, now=kit.NOW) as bundle, open(out, "wb") as fh:
-        assert bundle.copy_attachment(kit.sha(photo), fh) == len(photo)
-        with bundle.open_attachment(kit.sha(photo)) as stream:
-            assert stream.read() == photo
-    assert out.read_bytes() == photo
+    with open_bundle(path, now=kit.NOW) as bundle:
+        assert bundle.attachments_verified
+        assert b"".join(bundle.source.chunks(kit.sha(photo))) == photo
+        bundle.source.verify(kit.sha(photo))
+
+
+def test_attachments_left_unhashed_are_refused_when_read(tmp_path: Path) -> None:
+    """open_bundle(verify_attachments=False) leaves the hash to whoever reads the file."""
+    photo = b"photo bytes" * 1000
+    path = kit.write_swapped_attachment(tmp_path / "b.zebkb", photo, b"other bytes" * 1000)
+    with pytest.raises(BundleError, match="does not match the SHA-256"):
+        open_bundle(path, now=kit.NOW)
+    with open_bundle(path, now=kit.NOW, verify_attachments=False) as bundle:
+        assert not bundle.attachments_verified
+        with pytest.raises(BundleError, match=f"attachments/{kit.sha(photo)[:12]}"):
+            bundle.source.verify(kit.sha(photo))
 
 
 def test_directories_unknown_keys_and_last_line_without_newline(tmp_path: Path) -> None:

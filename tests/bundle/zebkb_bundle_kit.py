@@ -210,3 +210,23 @@ def write(
     elif spec.signature is not None:
         entries.append(Entry("signature.json", spec.signature))
     return write_entries(path, entries)
+
+
+def write_swapped_attachment(path: Path, claimed: bytes, actual: bytes, **kwargs: Any) -> Path:
+    """A bundle whose record refers to ``claimed``, while the entry under that name holds ``actual``.
+
+    The manifest lists the entry with ``claimed``'s hash and ``actual``'s size,
+    so only hashing the entry finds the lie.
+    """
+    name = "attachments/" + sha(claimed)
+    ref = attachment_ref(claimed)
+    ref["size"] = len(actual)
+    spec = Spec(
+        records=[case(attachments=[ref], **kwargs)],
+        extra=[Entry(name, actual, zipfile.ZIP_STORED)],
+        listed_extra=False,
+    )
+    doc = spec.manifest_doc()
+    doc["files"].append({"path": name, "sha256": sha(claimed), "size": len(actual)})
+    spec.manifest["files"] = doc["files"]
+    return write(path, spec)

@@ -25,13 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from zebkb import strictjson
 from zebkb.bundle.errors import BundleError
 from zebkb.bundle.limits import DEFAULT_LIMITS, GIB, MIB, Limits
 from zebkb.bundle.signature import SIGNATURE_ENTRY, SignatureInfo, verify_signature
-from zebkb.domain.canonical import parse_timestamp
+from zebkb.domain.canonical import parse_timestamp, record_hash
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import lg_code_valid
 
@@ -41,6 +41,9 @@ MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 ATTACHMENT_PREFIX = "attachments/"
 CHUNK = 1 * MIB
+# Attachments are copied in bigger pieces: fewer trips back for the GIL while
+# the merge runs beside the copy (apply_import).
+COPY_CHUNK = 8 * MIB
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 RFC3339_RE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
@@ -100,6 +103,55 @@ class Manifest:
     files: dict[str, ManifestFile]
 
 
+class AttachmentSource:
+    """A bundle's attachment entries by SHA-256, read within their stated sizes.
+
+    Reading never checks the content: the caller hashes what it reads
+    (`AttachmentStore.put_chunks` does while storing, `verify` otherwise) and
+    raises `mismatch` when it differs. A damaged entry is refused while read.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile, sizes: dict[str, int]) -> None:
+        self._zip = zf
+        self.sizes = sizes
+
+    @classmethod
+    def open(cls, path: Path, sizes: dict[str, int]) -> AttachmentSource:
+        """Open a bundle again for its attachments only (for a child process).
+
+        The plan checked the container; should the file have changed since,
+        the sizes and hashes known from the plan refuse it as it is read.
+        """
+        try:
+            return cls(zipfile.ZipFile(path), sizes)
+        except _ZIP_ERRORS as exc:
+            raise BundleError(
+                f"{path.name}: the bundle cannot be read again ({exc})",
+                message_ja=f"{path.name}: バンドルを読み直せません({exc})",
+            ) from None
+
+    def chunks(self, sha256: str) -> Iterator[bytes]:
+        name = ATTACHMENT_PREFIX + sha256
+        try:
+            info = self._zip.getinfo(name)
+        except KeyError:
+            raise _refuse(name, "missing from the bundle", "バンドルにありません") from None
+        return _stream(self._zip, info, name, self.sizes[sha256], COPY_CHUNK)
+
+    def verify(self, sha256: str) -> None:
+        digest = hashlib.sha256()
+        for chunk in self.chunks(sha256):
+            digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            raise self.mismatch(sha256)
+
+    def mismatch(self, sha256: str) -> BundleError:
+        return _hash_mismatch(ATTACHMENT_PREFIX + sha256)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
 @dataclass
 class Bundle:
     """A bundle that passed every check; attachments are streamed from it on demand.
@@ -118,32 +170,23 @@ class Bundle:
     attachments: dict[str, int]  # sha256 -> size, the files this bundle carries
     omitted: set[str]
     signature: SignatureInfo | None
+    # Whether open_bundle hashed the attachments; if not, whoever stores them must
+    # check them (apply_import does, before its transaction commits).
+    attachments_verified: bool
     _zip: zipfile.ZipFile = field(repr=False)
     _fp: BinaryIO = field(repr=False)
+    _hashes: dict[str, str] | None = field(default=None, repr=False)
 
-    def open_attachment(self, sha256: str) -> IO[bytes]:
-        """A stream of one attachment's bytes (zipfile checks the CRC at its end)."""
-        if sha256 not in self.attachments:
-            raise KeyError(sha256)
-        return self._zip.open(ATTACHMENT_PREFIX + sha256)
+    def record_hash(self, uid: str) -> str:
+        """The hash of one record's version, computed once (a plan and its merge both need it)."""
+        if self._hashes is None:
+            self._hashes = {r["uid"]: record_hash(r) for r in self.records}
+        return self._hashes[uid]
 
-    def copy_attachment(self, sha256: str, out: IO[bytes]) -> int:
-        """Copy one attachment into ``out``, verifying size and SHA-256 while copying."""
-        name = ATTACHMENT_PREFIX + sha256
-        digest = hashlib.sha256()
-        size = 0
-        expected = self.attachments[sha256]
-        for chunk in _stream(self._zip, self._zip.getinfo(name), name, expected):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-        if size != expected or digest.hexdigest() != sha256:
-            raise _refuse(
-                name,
-                "content does not match its SHA-256 (the file changed after it was checked)",
-                "内容が SHA-256 と一致しません(検査後にファイルが変更されました)",
-            )
-        return size
+    @property
+    def source(self) -> AttachmentSource:
+        """The attachment entries, read from this open bundle."""
+        return AttachmentSource(self._zip, self.attachments)
 
     def close(self) -> None:
         self._zip.close()
@@ -316,14 +359,16 @@ def _check_extents(raw: BinaryIO, zf: zipfile.ZipFile) -> None:
             )
 
 
-def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int) -> Iterator[bytes]:
+def _stream(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int, chunk_size: int = CHUNK
+) -> Iterator[bytes]:
     """Inflate an entry piece by piece, never past ``size`` bytes."""
     shown = _display(name)
     total = 0
     try:
         with zf.open(info) as f:
             while True:
-                chunk = f.read(CHUNK)
+                chunk = f.read(chunk_size)
                 if not chunk:
                     break
                 total += len(chunk)
@@ -725,6 +770,7 @@ def open_bundle(
             attachments=attachments,
             omitted=reader.omitted - set(attachments),
             signature=signature,
+            attachments_verified=verify_attachments,
             _zip=zf,
             _fp=fp,
         )

@@ -154,10 +154,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             # Every bundle is checked before any is merged: one refused, none imported.
             require = True if args.require_signature else None
+            # One bundle applied at once has its attachments checked while they are stored
+            # (before its commit); several are checked whole first.
+            deferred = not args.dry_run and len(args.files) == 1
             for path in args.files:
-                plans.append(plan_import(kb, path, require_signature=require))
-            for path, plan in zip(args.files, plans, strict=True):
-                _warn_signature(path, plan)
+                plans.append(
+                    plan_import(kb, path, require_signature=require, check_attachments=not deferred)
+                )
             summaries = []
             for plan in plans:
                 if args.dry_run:
@@ -165,6 +168,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 else:
                     progress = None if args.json else stderr_progress("import")
                     summaries.append(apply_import(kb, plan, progress=progress).as_json())
+            # After the bundles went in: a refused bundle gets its one line and nothing else.
+            for path, plan in zip(args.files, plans, strict=True):
+                _warn_signature(path, plan)
         finally:
             for plan in plans:
                 plan.close()

@@ -15,6 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+# The import's helper process; kept here as text so the CLI need not import the copier.
+CHILD_COPY = "_copy-attachments"
+
 # Modules that contribute commands, in help order. A module listed here but
 # missing from this installation is skipped.
 COMMAND_MODULES = (
@@ -104,6 +107,11 @@ def build_parser() -> ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else list(argv)
+    if given == [CHILD_COPY]:  # the import's helper process (zebkb/bundle/copier.py), unlisted
+        from zebkb.bundle.copier import child_main
+
+        return child_main()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
