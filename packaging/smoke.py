@@ -2,6 +2,7 @@
 
 Runs the program as a ward PC would, on fresh data folders: --version, init,
 demo, search, an export/import round trip into a second knowledge base,
+an import of a 70 MiB attachment (copied by the import's helper process),
 backup, check, and the window started offscreen with a screenshot. Prints
 the folder's size and the start-to-window time; exit status 0 when all pass.
 """
@@ -9,12 +10,15 @@ the folder's size and the start-to-window time; exit status 0 when all pass.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+import zipfile
 from pathlib import Path
 
 WINDOW_BUDGET_S = 3.0
@@ -46,6 +50,48 @@ def start_window(exe: Path, data: Path, shot: Path) -> float:
     return elapsed
 
 
+def big_bundle(path: Path, size: int = 70 * 2**20) -> tuple[str, int]:
+    """A bundle written by hand (bundle-format.md) with one attachment big enough that the
+    import copies it in its helper process (`zebkb-cli _copy-attachments`)."""
+    data = os.urandom(size)
+    sha = hashlib.sha256(data).hexdigest()
+    record = {
+        "uid": str(uuid.uuid4()),
+        "type": "case",
+        "origin": "131229",
+        "created_at": "2024-05-01T09:00:00+09:00",
+        "updated_at": "2024-05-01T09:00:00+09:00",
+        "revision": 1,
+        "title": "大きな添付ファイルの事例",
+        "ward": "131229",
+        "facility_name": "葛飾区清掃事務所",
+        "project_type": "new",
+        "attachments": [
+            {"sha256": sha, "filename": "図面.pdf", "media_type": "image/jpeg", "size": size}
+        ],
+    }
+    records = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+    files = [("records.jsonl", records), (f"attachments/{sha}", data)]
+    manifest = {
+        "format": "zebkb-bundle",
+        "version": 1,
+        "bundle_id": str(uuid.uuid4()),
+        "created_at": "2024-05-01T09:00:00+09:00",
+        "origin": {"ward": "131229", "name": "葛飾区"},
+        "generator": "zebkb packaging smoke test",
+        "since": None,
+        "files": [
+            {"path": name, "sha256": hashlib.sha256(body).hexdigest(), "size": len(body)}
+            for name, body in files
+        ],
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        for name, body in files:
+            zf.writestr(name, body, zipfile.ZIP_STORED)
+    return sha, size
+
+
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -74,6 +120,15 @@ def smoke(exe: Path, out_dir: Path) -> dict:
         if len(json.loads(run(exe, b, "list", "--json"))) != len(listed):
             raise SmokeFailure("the imported knowledge base lists a different number of records")
         results["round_trip_records"] = len(listed)
+        big, c = root / "big.zebkb", root / "ota"
+        sha, size = big_bundle(big)
+        run(exe, c, "init", "--ward", "大田区")
+        if json.loads(run(exe, c, "import", str(big), "--json"))["added"] != 1:
+            raise SmokeFailure("the bundle with a big attachment was not imported")
+        stored = c / "attachments" / sha[:2] / sha
+        if not stored.is_file() or stored.stat().st_size != size:
+            raise SmokeFailure("the big attachment was not stored by the import's helper process")
+        results["big_attachment_mib"] = size // 2**20
         backup = json.loads(run(exe, b, "backup", "--json"))
         results["backup_bytes"] = backup["size"]
         run(exe, b, "check")
