@@ -230,7 +230,7 @@ def test_pool_orders_postings_merged_out_of_order() -> None:
 
     pool = InvertedPool()
     pool.add_text(5, "ab")
-    pool.add((CONTENT, "ab".encode(), 2, 1.0, None))
+    pool.add((CONTENT, b"ab", 2, 1.0, None))
     pool.add_text(9, "ab ab")
     [(field, term, docs, weights, values)] = list(pool.by_term())
     assert (field, term) == (CONTENT, b"ab")

@@ -300,3 +300,38 @@ def test_bundles_dropped_on_the_main_window_open_the_plan(qtbot, ctx, kb, tmp_pa
     with qtbot.waitSignal(window.searchFinished, timeout=20000):
         dialog.apply_button.click()
     qtbot.waitUntil(lambda: len(window.results.results.uids()) == 1)
+
+
+def test_big_attachments_are_copied_by_the_helper_process(
+    qtbot, ctx, kb, tmp_path, monkeypatch
+) -> None:
+    """From the window too, a big copy runs in `zebkb _copy-attachments` and the import completes."""
+    from zebkb.bundle import copier
+
+    monkeypatch.setattr(copier, "CHILD_MIN_BYTES", 0)
+    started: list[copier.ChildCopy] = []
+    real_init = copier.ChildCopy.__init__
+
+    def note(self, job):
+        real_init(self, job)
+        started.append(self)
+
+    monkeypatch.setattr(copier.ChildCopy, "__init__", note)
+    photos = (
+        b"\x89PNG" + bytes(range(256)) * 400,
+        b"%PDF" + bytes(255 - i for i in range(256)) * 300,
+    )
+    refs = [
+        {"sha256": sha(p), "filename": f"file{i}.bin", "media_type": "image/png", "size": len(p)}
+        for i, p in enumerate(photos)
+    ]
+    record = hand_record(attachments=refs)
+    path = hand_bundle(tmp_path / "big.zebkb", [record], attachments=photos)
+    dialog = open_dialog(qtbot, ctx, path)
+    outcome = apply(qtbot, dialog)
+    assert not outcome.cancelled
+    assert len(started) == 1
+    assert started[0]._proc.returncode == 0
+    for photo in photos:
+        assert kb.files.path(sha(photo)).read_bytes() == photo
+    assert kb.require(record["uid"])["attachments"] == refs
