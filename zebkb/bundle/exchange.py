@@ -97,6 +97,43 @@ def _current_versions(session: Session) -> Iterator[tuple[dict[str, Any], str]]:
         yield json.loads(text), saved_at
 
 
+def select_for_export(
+    kb: KnowledgeBase,
+    *,
+    since: str | datetime | None = None,
+    peer: str | None = None,
+    uids: Iterable[str] | None = None,
+) -> tuple[list[dict[str, Any]], datetime | None]:
+    """The records an export holds, and the instant it starts after (None: from the start).
+
+    ``uids`` chooses records (each must exist); otherwise every current
+    version that became current here after ``since`` and after the last
+    export to ``peer``, whichever is later.
+    """
+    cutoff = _since_instant(since)
+    with Session(kb.read_engine) as session:
+        if peer is not None:
+            row = session.get(PeerExport, peer)
+            if row is not None:
+                peer_cutoff = parse_timestamp(row.last_export_at)
+                cutoff = max(cutoff, peer_cutoff) if cutoff else peer_cutoff
+        if uids is not None:
+            records = []
+            for uid in dict.fromkeys(uids):
+                record = store.get_record(session, uid)
+                if record is None:
+                    raise NotFoundError(
+                        f"no record with uid {uid}", message_ja=f"UID {uid} の記録はありません"
+                    )
+                records.append(record)
+            return records, cutoff
+        return [
+            record
+            for record, saved_at in _current_versions(session)
+            if cutoff is None or parse_timestamp(saved_at) > cutoff
+        ], cutoff
+
+
 def export_bundle(
     kb: KnowledgeBase,
     dest: str | Path,
@@ -128,29 +165,7 @@ def export_bundle(
     if signer is None and sign:
         signer = bundle_signer(kb.data_dir)
     started = kb.clock()
-    cutoff = _since_instant(since)
-    with Session(kb.read_engine) as session:
-        if peer is not None:
-            row = session.get(PeerExport, peer)
-            if row is not None:
-                peer_cutoff = parse_timestamp(row.last_export_at)
-                cutoff = max(cutoff, peer_cutoff) if cutoff else peer_cutoff
-        if uids is not None:
-            wanted = list(dict.fromkeys(uids))
-            records = []
-            for uid in wanted:
-                record = store.get_record(session, uid)
-                if record is None:
-                    raise NotFoundError(
-                        f"no record with uid {uid}", message_ja=f"UID {uid} の記録はありません"
-                    )
-                records.append(record)
-        else:
-            records = [
-                record
-                for record, saved_at in _current_versions(session)
-                if cutoff is None or parse_timestamp(saved_at) > cutoff
-            ]
+    records, cutoff = select_for_export(kb, since=since, peer=peer, uids=uids)
     result = write_bundle(
         dest,
         records,

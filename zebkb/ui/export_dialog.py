@@ -86,36 +86,15 @@ class Estimate:
     parts: int  # with the cap, at least
 
 
-def _selected_records(kb: KnowledgeBase, choice: ExportChoice) -> list[dict[str, Any]]:
-    """The records the export would hold, chosen by the exporter's own rules."""
-    from sqlmodel import Session
-
-    from zebkb.bundle.exchange import _current_versions, _since_instant
-    from zebkb.domain.canonical import parse_timestamp
-    from zebkb.store import records as store
-    from zebkb.store.models import PeerExport
-
-    args = choice.arguments()
-    with Session(kb.read_engine) as session:
-        if args["uids"] is not None:
-            found = (store.get_record(session, uid) for uid in args["uids"])
-            return [r for r in found if r is not None]
-        cutoff = _since_instant(args["since"])
-        if args["peer"] is not None:
-            row = session.get(PeerExport, args["peer"])
-            if row is not None:
-                mark = parse_timestamp(row.last_export_at)
-                cutoff = max(cutoff, mark) if cutoff else mark
-        return [
-            record
-            for record, saved_at in _current_versions(session)
-            if cutoff is None or parse_timestamp(saved_at) > cutoff
-        ]
-
-
 def estimate_export(kb: KnowledgeBase, choice: ExportChoice) -> Estimate:
     """What the export would hold and about how large it would be (nothing is written)."""
-    records = _selected_records(kb, choice)
+    from zebkb.bundle.exchange import select_for_export
+
+    args = choice.arguments()
+    # The exporter's own choice of records, so the estimate holds what the export will.
+    records, _cutoff = select_for_export(
+        kb, since=args["since"], peer=args["peer"], uids=args["uids"]
+    )
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     compressed = 0
     files: dict[str, int] = {}
