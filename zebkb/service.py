@@ -706,6 +706,9 @@ class KnowledgeBase:
         from zebkb.search.extract import extract_text
 
         text = extract_text(path, media_type)
+        if not self.writer.held:
+            # Only the folder's writer writes, even a cache row; a reader extracts again.
+            return text
         with contextlib.suppress(OperationalError), Session(self.engine) as session:
             row = session.get(BlobRow, digest) or BlobRow(
                 sha256=digest, size=path.stat().st_size, stored_at=format_timestamp(self.clock())

@@ -104,3 +104,36 @@ def test_search_core_does_not_import_qt() -> None:
         "assert 'PySide6' not in sys.modules, 'Qt imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_extracted_text_is_cached_only_by_the_writer(tmp_path: Path) -> None:
+    """A reading process extracts an attachment's text again rather than write a cache row."""
+    from sqlmodel import Session
+
+    from zebkb.service import KnowledgeBase
+    from zebkb.store.models import BlobRow
+
+    note = tmp_path / "memo.txt"
+    note.write_text("太陽光発電パネルの点検記録", encoding="utf-8")
+    with KnowledgeBase.open(tmp_path / "kb") as kb:
+        kb.set_home_ward("131229")
+        record = kb.save(
+            {"type": "visit", "title": "視察", "ward": "131229", "visited_on": "2024-10-21"}
+        )
+        kb.add_attachment(record["uid"], note)
+        digest = kb.require(record["uid"])["attachments"][0]["sha256"]
+        with Session(kb.engine) as session:
+            row = session.get(BlobRow, digest)
+            assert row.text is not None  # the writer cached it while indexing the save
+            row.text = None
+            session.add(row)
+            session.commit()
+    with KnowledgeBase.open(tmp_path / "kb") as reader:
+        [doc] = list(reader.index_docs([record["uid"]]))
+        assert any("太陽光発電" in v for v in doc.fields.values())
+        with Session(reader.read_engine) as session:
+            assert session.get(BlobRow, digest).text is None
+        reader.claim_writer()
+        list(reader.index_docs([record["uid"]]))
+        with Session(reader.read_engine) as session:
+            assert "太陽光発電" in session.get(BlobRow, digest).text
