@@ -29,8 +29,8 @@ from pathlib import Path
 import zebkb.bundle.copier as copier
 helper_pids, helper_peak = [], [0]
 started = copier.ChildCopy.__init__
-def note_pid(self, job):
-    started(self, job)
+def note_pid(self, *args):
+    started(self, *args)
     helper_pids.append(self._proc.pid)
 copier.ChildCopy.__init__ = note_pid
 def watch_helpers():

@@ -7,6 +7,7 @@ imports) and in the helper process (`zebkb _copy-attachments`, big imports).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,7 +220,7 @@ def test_files_appear_only_once_all_are_checked(tmp_path: Path) -> None:
 
 def test_child_copy_stored_and_reported(tmp_path: Path) -> None:
     _path, job = _job(tmp_path, 3)
-    copy = ChildCopy(job)
+    copy = ChildCopy(job, source=None)
     try:
         copy.wait(lambda: False)
     finally:
@@ -231,7 +232,7 @@ def test_child_copy_stored_and_reported(tmp_path: Path) -> None:
 def test_child_copy_stops_when_asked(tmp_path: Path) -> None:
     # Two hundred fsynced files take far longer than the stop message needs to arrive.
     _path, job = _job(tmp_path, 200, 50_000)
-    copy = ChildCopy(job)
+    copy = ChildCopy(job, source=None)
     copy.stop()
     try:
         with pytest.raises(CopyStopped):
@@ -242,25 +243,44 @@ def test_child_copy_stops_when_asked(tmp_path: Path) -> None:
     assert not list(job.store.glob(".incoming-*"))
 
 
-def test_child_copy_killed_is_reported_in_words(tmp_path: Path) -> None:
-    _path, job = _job(tmp_path, 50, 50_000)
-    copy = ChildCopy(job)
+def test_child_copy_killed_while_copying_is_reported_in_words(tmp_path: Path) -> None:
+    _path, job = _job(tmp_path, 200, 200_000)
+    copy = ChildCopy(job, source=None)
+    while not copy._heard:  # the helper says it is up before it copies anything
+        copy._next(5)
     copy._proc.kill()
     try:
-        with pytest.raises((KnownError, CopyStopped)) as failed:
+        with pytest.raises(KnownError, match="stopped unexpectedly"):
             copy.wait(lambda: False)
     finally:
         copy.close()
-    if isinstance(failed.value, KnownError):
-        assert "stopped unexpectedly" in str(failed.value)
     assert not list(job.store.glob(".incoming-*"))
+
+
+def test_helper_that_never_starts_leaves_the_copy_to_this_process(tmp_path, monkeypatch) -> None:
+    path, job = _job(tmp_path, 3)
+    monkeypatch.setattr(
+        copier, "_child_command", lambda: ([sys.executable, "-c", "import sys; sys.exit(1)"], None)
+    )
+    with open_bundle(path, now=kit.NOW) as bundle:
+        copy = ChildCopy(job, bundle.source)
+        try:
+            copy.wait(lambda: False)
+        finally:
+            copy.close()
+    assert sorted(copy.added) == sorted(sha for sha, _size in job.store_files)
+    monkeypatch.setattr(copier, "_child_command", lambda: (["/nonexistent/zebkb-cli"], None))
+    with open_bundle(path, now=kit.NOW) as bundle:
+        copy = ChildCopy(job, bundle.source)
+        copy.wait(lambda: False)  # the files are there already: checked and kept
+        copy.close()
 
 
 def test_child_copy_refuses_a_lying_entry(tmp_path: Path) -> None:
     claimed = os.urandom(5000)
     path = kit.write_swapped_attachment(tmp_path / "b.zebkb", claimed, os.urandom(5000))
     job = CopyJob(path, tmp_path / "store", ((kit.sha(claimed), 5000),), ())
-    copy = ChildCopy(job)
+    copy = ChildCopy(job, source=None)
     try:
         with pytest.raises(BundleError, match="does not match the SHA-256") as refused:
             copy.wait(lambda: False)
@@ -273,7 +293,7 @@ def test_child_copy_refuses_a_lying_entry(tmp_path: Path) -> None:
 def test_child_copy_of_a_vanished_bundle_is_refused(tmp_path: Path) -> None:
     path, job = _job(tmp_path, 1)
     path.unlink()
-    copy = ChildCopy(job)
+    copy = ChildCopy(job, source=None)
     try:
         with pytest.raises(BundleError, match="cannot be read again"):
             copy.wait(lambda: False)

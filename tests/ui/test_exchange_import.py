@@ -312,8 +312,8 @@ def test_big_attachments_are_copied_by_the_helper_process(
     started: list[copier.ChildCopy] = []
     real_init = copier.ChildCopy.__init__
 
-    def note(self, job):
-        real_init(self, job)
+    def note(self, *args):
+        real_init(self, *args)
         started.append(self)
 
     monkeypatch.setattr(copier.ChildCopy, "__init__", note)

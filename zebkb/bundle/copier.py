@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import os
 import queue
 import signal
 import subprocess
@@ -33,6 +35,8 @@ from zebkb.bundle.limits import MIB
 from zebkb.bundle.reader import AttachmentSource
 from zebkb.errors import InputError, KnownError, ZebkbError
 from zebkb.store.files import AttachmentStore, ContentMismatch, Staged
+
+log = logging.getLogger(__name__)
 
 # Below this many bytes to read, a child process costs more than it saves.
 CHILD_MIN_BYTES = 64 * MIB
@@ -205,6 +209,7 @@ def child_main() -> int:
         job = _job_from_json(sys.stdin.readline())
         threading.Thread(target=listen, daemon=True).start()
         source = AttachmentSource.open(job.bundle, dict((*job.store_files, *job.check_files)))
+        say(done=0)  # up and running: from here on, an end without an outcome is a failure
         done = 0
         last = time.monotonic()
 
@@ -230,40 +235,68 @@ def child_main() -> int:
     return 0
 
 
-def _child_command() -> list[str]:
+def _child_command() -> tuple[list[str], dict[str, str] | None]:
+    """The helper's command line, and its environment when it differs from ours."""
     if getattr(sys, "frozen", False):
         # The PyInstaller build: zebkb-cli beside the running program, since on Windows
         # `zebkb` is the window program, which has no standard output to answer on.
         exe = Path(sys.executable)
         cli = exe.with_name("zebkb-cli" + exe.suffix)
-        return [str(cli if cli.is_file() else exe), CHILD_COMMAND]
-    return [sys.executable, "-m", "zebkb", CHILD_COMMAND]
+        return [str(cli if cli.is_file() else exe), CHILD_COMMAND], None
+    # The same zebkb as this process's, however it was found (an installed package, a
+    # checkout on sys.path).
+    env = dict(os.environ)
+    here = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", "zebkb", CHILD_COMMAND], env
 
 
 class ChildCopy:
-    """`run_copy` in a child process, started at once; the caller `wait`s after its own work."""
+    """`run_copy` in a child process, started at once; the caller `wait`s after its own work.
 
-    def __init__(self, job: CopyJob) -> None:
+    Should the helper not start, or end before it said anything, the copy runs
+    in the calling thread instead (slower, never wrong): an import does not
+    fail because a second process could not be had.
+    """
+
+    def __init__(self, job: CopyJob, source: AttachmentSource) -> None:
         self.job = job
+        self.source = source
         self.done = 0
+        self._heard = False
         self._outcome: dict[str, Any] | None = None
         self._messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console window on Windows
-        self._proc = subprocess.Popen(
-            _child_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            creationflags=flags,
-        )
-        assert self._proc.stdin is not None
-        self._proc.stdin.write(_job_to_json(job) + "\n")
-        self._proc.stdin.flush()
+        self._fallback: InlineCopy | None = None
         # Started now, read only when the caller waits: no thread of ours competes with
         # the merge for the GIL meanwhile (the few progress lines wait in the pipe).
         self._reader: threading.Thread | None = None
+        self._proc: subprocess.Popen[str] | None = None
+        command, env = _child_command()
+        try:
+            self._proc = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                env=env,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # no console window
+            )
+            assert self._proc.stdin is not None
+            self._proc.stdin.write(_job_to_json(job) + "\n")
+            self._proc.stdin.flush()
+        except OSError as exc:
+            log.warning("the attachment copy helper did not start (%s); copying here", exc)
+            self._fall_back()
+
+    def _fall_back(self) -> None:
+        if self._proc is not None:
+            with contextlib.suppress(OSError):
+                self._proc.kill()
+            self._proc.wait()
+            AttachmentStore(self.job.store).remove_partials()
+        self._fallback = InlineCopy(self.job, self.source)
 
     @property
     def added(self) -> list[str]:
@@ -290,13 +323,20 @@ class ChildCopy:
             return
         if message is None:
             self._outcome = self._outcome or {"outcome": "died"}
-        elif "outcome" in message:
+            return
+        self._heard = True
+        if "outcome" in message:
             self._outcome = message
         elif "done" in message:
             self.done = int(message["done"])
 
     def wait(self, tick: Callable[[], bool], interval: float = 0.05) -> None:
         """Wait for the child; ``tick()`` returning True asks it to stop (CopyStopped)."""
+        if self._fallback is not None:
+            self._fallback.wait(tick)
+            self.done = self._fallback.done
+            return
+        assert self._proc is not None
         while self._outcome is None:
             self._next(interval)
             if self._outcome is None and tick():
@@ -313,6 +353,11 @@ class ChildCopy:
             raise _ERRORS.get(outcome["kind"], KnownError)(outcome["en"], message_ja=outcome["ja"])
         if kind == "bug":
             raise RuntimeError(f"copying attachments failed: {outcome['text']}")
+        if not self._heard:  # it never got going (could not import zebkb, say)
+            log.warning("the attachment copy helper ended without a word; copying here")
+            self._fall_back()
+            self.wait(tick)
+            return
         # Killed from outside (or out of memory): its temporary files are no one's.
         AttachmentStore(self.job.store).remove_partials()
         raise KnownError(
@@ -321,13 +366,16 @@ class ChildCopy:
         )
 
     def stop(self) -> None:
+        if self._proc is None or self._proc.stdin is None:
+            return
         with contextlib.suppress(OSError, ValueError):
-            assert self._proc.stdin is not None
             self._proc.stdin.write("stop\n")
             self._proc.stdin.flush()
 
     def close(self) -> None:
         """Stop the child if it still runs (it finishes the file at hand) and reap it."""
+        if self._proc is None:
+            return
         if self._proc.poll() is None:
             self.stop()
             try:
@@ -372,4 +420,4 @@ def start_copy(
     """A copy of ``job``: in a child process when it is big (or ``child`` says so)."""
     if child is None:
         child = job.size >= CHILD_MIN_BYTES
-    return ChildCopy(job) if child else InlineCopy(job, source)
+    return ChildCopy(job, source) if child else InlineCopy(job, source)
