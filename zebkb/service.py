@@ -35,7 +35,7 @@ from zebkb.store.lock import DEFAULT_WAIT, FolderInUseError, WriterLock
 from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, Meta, RecordRow, TagRow
 
 if TYPE_CHECKING:
-    from zebkb.search.engine import SearchFilters, SearchIndex, SearchResult
+    from zebkb.search.engine import AsideBuild, SearchFilters, SearchIndex, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,14 @@ class DemoResult:
     unchanged: int
 
 
+class _FilesFailed(Exception):
+    """Carries a failure of the files an index build waited for (not the index's own)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class Txn:
     """One open transaction; what it touches is re-indexed after the commit."""
 
@@ -140,6 +148,9 @@ class Txn:
         self.session = session
         self.touched: set[str] = set()
         self.saved_at = format_timestamp(kb.clock())
+        # The search index of this transaction's state, built before the commit
+        # (KnowledgeBase.build_index_aside); shown once the commit is made.
+        self.index_aside: AsideBuild | None = None
 
     def get(self, uid: str) -> dict[str, Any] | None:
         return store.get_record(self.session, uid)
@@ -290,12 +301,87 @@ class KnowledgeBase:
                 session.commit()
             except DatabaseError as exc:
                 session.rollback()
+                self._drop_aside(txn)
                 raise database_error(self.data_dir, exc) from None
             except BaseException:
                 session.rollback()
+                self._drop_aside(txn)
                 raise
+        if txn.index_aside is not None and self._adopt_aside(txn.index_aside):
+            return
         if txn.touched:
             self._sync_index(txn.touched)
+
+    def _drop_aside(self, txn: Txn) -> None:
+        if txn.index_aside is not None:
+            with contextlib.suppress(Exception):
+                self.index.discard(txn.index_aside)
+
+    def _adopt_aside(self, aside: AsideBuild) -> bool:
+        try:
+            return self.index.adopt(aside)
+        except Exception:  # the index is a cache; the commit already stands
+            log.exception("search index built for the commit could not be shown; updating")
+            return False
+
+    def build_index_aside(
+        self, txn: Txn, *, pending_files: set[str], wait_for_files: Callable[[], None]
+    ) -> None:
+        """Build the index of ``txn``'s records before it commits, while files are still coming.
+
+        For a commit that rebuilds the index anyway (an import of many
+        records), the documents are read inside the transaction and the new
+        index generation is written now, beside the current one; the commit
+        then only shows it. Records with a text attachment among
+        ``pending_files`` wait for ``wait_for_files()``, which is called
+        exactly once, whatever happens here. A smaller commit, or an index
+        already behind, is left to the update after the commit.
+        """
+        waited = False
+
+        def wait() -> None:
+            nonlocal waited
+            if not waited:
+                waited = True
+                try:
+                    wait_for_files()
+                except BaseException as exc:
+                    raise _FilesFailed(exc) from exc
+
+        try:
+            index = self.index
+            before = int(txn.meta("change_seq") or 0)
+            indexed = index.indexed_state()
+            current = indexed == before or (indexed is None and before == 0)
+            if not current or not index.is_bulk(len(txn.touched)):
+                return
+
+            def docs() -> Iterator[Any]:
+                from zebkb.search.documents import doc_from_record
+
+                later = []
+                uids = sorted(txn.touched)
+                for start in range(0, len(uids), store.CHUNK):
+                    found = store.get_records(txn.session, uids[start : start + store.CHUNK])
+                    for record in found.values():
+                        if record.get("deleted"):
+                            continue
+                        if any(a["sha256"] in pending_files for a in self._text_refs(record)):
+                            later.append(record)
+                            continue
+                        yield doc_from_record(record, self._attachment_texts(record, cache=False))
+                wait()
+                for record in later:
+                    yield doc_from_record(record, self._attachment_texts(record, cache=False))
+
+            txn.index_aside = index.build_aside(docs(), set(txn.touched), state=before + 1)
+        except _FilesFailed as failed:  # the files' failure is the import's
+            raise failed.error from None
+        except Exception:  # the index's is not: the update after the commit tries again
+            log.exception("search index could not be built before the commit")
+        finally:
+            if not waited:
+                wait_for_files()
 
     def _read(self) -> Session:
         return Session(self.read_engine)
@@ -687,15 +773,23 @@ class KnowledgeBase:
             row = session.get(Meta, "change_seq")
             return 0 if row is None else int(row.value)
 
-    def _attachment_texts(self, record: Mapping[str, Any]) -> list[str]:
-        texts: list[str] = []
-        for att in record.get("attachments") or []:
-            if att.get("omitted") or att.get("media_type") not in TEXT_MEDIA_TYPES:
-                continue
-            texts.append(self._blob_text(att["sha256"], att["media_type"]))
+    @staticmethod
+    def _text_refs(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """The attachments whose text is searched (PDF, text, Markdown) and that are here."""
+        return [
+            att
+            for att in record.get("attachments") or []
+            if not att.get("omitted") and att.get("media_type") in TEXT_MEDIA_TYPES
+        ]
+
+    def _attachment_texts(self, record: Mapping[str, Any], *, cache: bool = True) -> list[str]:
+        texts = [
+            self._blob_text(att["sha256"], att["media_type"], cache=cache)
+            for att in self._text_refs(record)
+        ]
         return [t for t in texts if t]
 
-    def _blob_text(self, digest: str, media_type: str) -> str:
+    def _blob_text(self, digest: str, media_type: str, *, cache: bool = True) -> str:
         with self._read() as session:
             row = session.get(BlobRow, digest)
             if row is not None and row.text is not None:
@@ -706,8 +800,10 @@ class KnowledgeBase:
         from zebkb.search.extract import extract_text
 
         text = extract_text(path, media_type)
-        if not self.writer.held:
-            # Only the folder's writer writes, even a cache row; a reader extracts again.
+        if not cache or not self.writer.held:
+            # Only the folder's writer writes, even a cache row; a reader extracts again
+            # (and so does a writer inside its own open transaction, which the cache's
+            # separate write would wait for).
             return text
         with contextlib.suppress(OperationalError), Session(self.engine) as session:
             row = session.get(BlobRow, digest) or BlobRow(

@@ -410,12 +410,13 @@ def apply_import(
     """Merge a planned bundle: its files and its records, all or nothing.
 
     The attachment files are stored (and checked) while the records are
-    merged in one transaction; the transaction commits only once every file
-    is in place and synced, after a backup of the database as it was. On any
+    merged in one transaction and their search index is built; the
+    transaction commits only once every file is in place and synced, after a
+    backup of the database as it was. On any
     failure or cancel the files this import added are removed and nothing
     else changed. Decisions are taken again inside the transaction, so a
     record edited since the plan was shown is merged against its latest
-    version. The search index follows the commit.
+    version. The search index is shown with the commit.
     """
     bundle = plan.bundle
     kb.claim_writer()
@@ -440,7 +441,11 @@ def apply_import(
     try:
         with kb.transaction() as txn:
             items = _merge(kb, txn, plan, needed)
-            copy.wait(tick)
+            # While the helper copies, the search index of the merged records is built
+            # (records with a text attachment still coming wait for the copy).
+            kb.build_index_aside(
+                txn, pending_files=set(needed), wait_for_files=lambda: copy.wait(tick)
+            )
             # A way back: the database as it was before this import (its last commit,
             # read beside this open transaction).
             kb.backup(include_files=False, label="before-import")

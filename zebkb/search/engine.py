@@ -303,6 +303,18 @@ def _create_generation(index_dir: Path, state: int | None) -> tuple[str, SideSto
     return name, side, ix
 
 
+def _bulk(indexed: int, changes: int) -> bool:
+    return changes >= max(BULK_MIN, int(indexed * BULK_FRACTION))
+
+
+@dataclass(frozen=True)
+class AsideBuild:
+    """A generation built beside the current one (`SearchIndex.build_aside`)."""
+
+    name: str
+    based_on: str | None  # the generation whose other documents it copied
+
+
 class SearchIndex:
     """Japanese full-text search over the records, kept beside the database."""
 
@@ -439,66 +451,123 @@ class SearchIndex:
         cancel: Callable[[], bool] | None = None,
     ) -> bool:
         """Build a fresh index aside and swap it in; False (old index kept) if cancelled."""
-        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
-
         with self._mutex, self._lock():
-            name, side, ix = _create_generation(self.index_dir, None)
-            gen_dir = self.index_dir / name
-            writer = ix.writer(codec=NoLenW3Codec())
-            writer.pool = InvertedPool()
-            ok = False
-            try:
-                seen: set[str] = set()
-                batch: list[tuple[IndexDoc, DocInfo]] = []
-                side.db.execute("BEGIN")
-                done = 0
-                for doc in docs:
-                    if cancel is not None and done % 50 == 0 and cancel():
-                        return False
-                    if doc.uid in seen:
-                        continue
-                    seen.add(doc.uid)
-                    parts = normalised_parts(doc)
-                    add_document(writer, doc.uid, parts[2])
-                    batch.append((doc, info_from_doc(doc, parts)))
-                    if len(batch) >= 500:
-                        side.write_docs(batch)
-                        batch.clear()
-                    done += 1
-                    if progress is not None and done % 100 == 0:
-                        progress(done, total)
-                if cancel is not None and cancel():
-                    return False
-                side.write_docs(batch)
-                side.set_meta("state", str(state))
-                side.db.execute("COMMIT")
-                writer.commit()
-                ok = True
-            finally:
-                if not ok:
-                    try:
-                        writer.cancel()
-                    except Exception:
-                        log.debug("cancelling the index writer failed", exc_info=True)
-                side.close()
-                ix.close()
-                if not ok:
-                    shutil.rmtree(gen_dir, ignore_errors=True)
-            old = self._current
-            if self._snap is not None:
-                self._snap.close()
-                self._snap = None
-            _write_current(self.index_dir, name)
-            self._current = name
-            self._snap = _Snapshot(gen_dir)
-            self._snap.remember_segments()
-            self.notice = None
-            self._problems.clear()
-            if old is not None and old != name:
-                shutil.rmtree(self.index_dir / old, ignore_errors=True)
+            built = self._build(docs, total=total, state=state, progress=progress, cancel=cancel)
+            if built is None:
+                return False
+            name, done = built
+            self._swap_in(name)
             if progress is not None:
                 progress(done, total)
             return True
+
+    def _build(
+        self,
+        docs: Iterable[IndexDoc],
+        *,
+        total: int,
+        state: int,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> tuple[str, int] | None:
+        """Write a new generation from ``docs`` (not yet current); its name and size, or None
+        when cancelled. On any failure the half-built generation is removed."""
+        from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
+
+        name, side, ix = _create_generation(self.index_dir, None)
+        gen_dir = self.index_dir / name
+        writer = ix.writer(codec=NoLenW3Codec())
+        writer.pool = InvertedPool()
+        ok = False
+        try:
+            seen: set[str] = set()
+            batch: list[tuple[IndexDoc, DocInfo]] = []
+            side.db.execute("BEGIN")
+            done = 0
+            for doc in docs:
+                if cancel is not None and done % 50 == 0 and cancel():
+                    return None
+                if doc.uid in seen:
+                    continue
+                seen.add(doc.uid)
+                parts = normalised_parts(doc)
+                add_document(writer, doc.uid, parts[2])
+                batch.append((doc, info_from_doc(doc, parts)))
+                if len(batch) >= 500:
+                    side.write_docs(batch)
+                    batch.clear()
+                done += 1
+                if progress is not None and done % 100 == 0:
+                    progress(done, total)
+            if cancel is not None and cancel():
+                return None
+            side.write_docs(batch)
+            side.set_meta("state", str(state))
+            side.db.execute("COMMIT")
+            writer.commit()
+            ok = True
+        finally:
+            if not ok:
+                try:
+                    writer.cancel()
+                except Exception:
+                    log.debug("cancelling the index writer failed", exc_info=True)
+            side.close()
+            ix.close()
+            if not ok:
+                shutil.rmtree(gen_dir, ignore_errors=True)
+        return name, done
+
+    def _swap_in(self, name: str) -> None:
+        """Make a built generation the current one and drop the one it replaces."""
+        old = self._current
+        if self._snap is not None:
+            self._snap.close()
+            self._snap = None
+        _write_current(self.index_dir, name)
+        self._current = name
+        self._snap = _Snapshot(self.index_dir / name)
+        self._snap.remember_segments()
+        self.notice = None
+        self._problems.clear()
+        if old is not None and old != name:
+            shutil.rmtree(self.index_dir / old, ignore_errors=True)
+
+    # A commit not yet made: its index is built beside the current one while the
+    # transaction is open (an import, while its files are copied), shown once it commits.
+
+    def is_bulk(self, changes: int) -> bool:
+        """Whether a commit of this many changed records is applied by rebuilding."""
+        return _bulk(self._snapshot().n, changes)
+
+    def build_aside(
+        self, docs: Iterable[IndexDoc], replaced: set[str], *, state: int
+    ) -> AsideBuild:
+        """The generation a coming commit makes current, built but not shown.
+
+        It holds ``docs`` and every current document whose uid is not in
+        ``replaced``, and says it reflects database ``state``. `adopt` shows
+        it after the commit; `discard` drops it if the commit does not happen.
+        """
+        with self._mutex, self._lock():
+            snap = self._snapshot()
+            based_on = self._current
+            others = (d for d in snap.side.index_docs() if d.uid not in replaced)
+            built = self._build(chain(docs, others), total=0, state=state)
+            assert built is not None  # no cancel was given
+            return AsideBuild(name=built[0], based_on=based_on)
+
+    def adopt(self, aside: AsideBuild) -> bool:
+        """Show a generation built aside; False (and dropped) if the index moved on meanwhile."""
+        with self._mutex, self._lock():
+            if self._current != aside.based_on or _read_current(self.index_dir) != aside.based_on:
+                self.discard(aside)
+                return False
+            self._swap_in(aside.name)
+            return True
+
+    def discard(self, aside: AsideBuild) -> None:
+        shutil.rmtree(self.index_dir / aside.name, ignore_errors=True)
 
     def update(self, docs: Iterable[IndexDoc], removed_uids: Iterable[str], *, state: int) -> None:
         """Apply one database commit: docs added or changed, uids removed.
@@ -515,7 +584,7 @@ class SearchIndex:
         with self._mutex, self._lock():
             snap = self._snapshot()
             side = snap.side
-            if len(docs) + len(removed) >= max(BULK_MIN, int(snap.n * BULK_FRACTION)):
+            if _bulk(snap.n, len(docs) + len(removed)):
                 self._rebuild_with(snap, docs, changed | set(removed), state)
                 return
             # Marked dirty first: if we die half-way, the index says it is stale.

@@ -1,0 +1,162 @@
+"""A big import's search index is built before its commit and shown with it: the same index a
+rebuild from the database gives, never shown for an import that does not commit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import zebkb_bundle_kit as kit
+
+from zebkb.bundle import copier
+from zebkb.bundle.errors import BundleError
+from zebkb.bundle.exchange import ImportCancelled, import_bundle
+from zebkb.search.engine import BULK_MIN
+from zebkb.service import KnowledgeBase
+
+QUERIES = ["清掃事務所", "ZEB", "点検記録", "太陽光", "区立", "高断熱 LED照明", "ward:131229"]
+
+
+@pytest.fixture(params=["inline", "child"])
+def copy_mode(request, monkeypatch) -> str:
+    monkeypatch.setattr(copier, "CHILD_MIN_BYTES", 0 if request.param == "child" else 1 << 62)
+    return request.param
+
+
+def answers(kb: KnowledgeBase) -> dict[str, list[str]]:
+    return {q: sorted(h.uid for h in kb.search(q, limit=5000).hits) for q in QUERIES}
+
+
+def generations(kb: KnowledgeBase) -> list[str]:
+    return sorted(p.name for p in (kb.data_dir / "index").iterdir() if p.is_dir())
+
+
+def big_bundle(path: Path, *, lying: bool = False) -> tuple[Path, dict]:
+    """BULK_MIN records, one with a text attachment whose words only that file holds."""
+    memo = "太陽光発電パネルの点検記録".encode()
+    records = [
+        kit.case(title=f"区立施設{i}の改修", facility_name=f"区立施設{i}") for i in range(BULK_MIN)
+    ]
+    records[7]["attachments"] = [kit.attachment_ref(memo, "memo.txt", media_type="text/plain")]
+    spec = kit.Spec(records=records, attachments=[memo])
+    if lying:
+        claimed = os.urandom(4000)
+        name = f"attachments/{kit.sha(claimed)}"
+        records[8]["attachments"] = [kit.attachment_ref(claimed)]
+        spec.extra.append(kit.Entry(name, os.urandom(4000), kit.zipfile.ZIP_STORED))
+        spec.listed_extra = False
+        doc = spec.manifest_doc()
+        doc["files"].append({"path": name, "sha256": kit.sha(claimed), "size": 4000})
+        spec.manifest["files"] = doc["files"]
+    return kit.write(path, spec), records[7]
+
+
+@pytest.fixture
+def adopted(monkeypatch) -> list[bool]:
+    """What SearchIndex.adopt answered: whether a generation built before the commit was shown."""
+    from zebkb.search.engine import SearchIndex
+
+    answered: list[bool] = []
+    real = SearchIndex.adopt
+
+    def spy(self, aside):
+        answered.append(real(self, aside))
+        return answered[-1]
+
+    monkeypatch.setattr(SearchIndex, "adopt", spy)
+    return answered
+
+
+def test_index_built_before_the_commit_is_the_rebuilt_one(
+    kb, tmp_path, copy_mode, adopted
+) -> None:
+    kept = kb.save(
+        {
+            "type": "case",
+            "title": "葛飾区清掃事務所のZEB化",
+            "ward": kit.KATSUSHIKA,
+            "facility_name": "清掃事務所",
+            "project_type": "new",
+        }
+    )
+    path, with_memo = big_bundle(tmp_path / "big.zebkb")
+    import_bundle(kb, path)
+    assert adopted == [True]
+    assert kb.index_is_current()
+    imported = answers(kb)
+    # The memo's words come from the attachment copied during the build.
+    assert with_memo["uid"] in imported["点検記録"]
+    assert kept["uid"] in imported["清掃事務所"]
+    assert len(generations(kb)) == 1
+    kb.reindex()
+    assert answers(kb) == imported
+
+
+def test_refused_import_leaves_the_index_as_it_was(kb, tmp_path, copy_mode, adopted) -> None:
+    kb.save(
+        {
+            "type": "case",
+            "title": "葛飾区清掃事務所のZEB化",
+            "ward": kit.KATSUSHIKA,
+            "facility_name": "清掃事務所",
+            "project_type": "new",
+        }
+    )
+    before, gens = answers(kb), generations(kb)
+    path, _ = big_bundle(tmp_path / "big.zebkb", lying=True)
+    with pytest.raises(BundleError, match="does not match the SHA-256"):
+        import_bundle(kb, path)
+    assert adopted == []
+    assert answers(kb) == before
+    assert generations(kb) == gens
+    assert kb.index_is_current()
+
+
+def test_cancelled_import_leaves_the_index_as_it_was(kb, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(copier, "CHILD_MIN_BYTES", 1 << 62)
+    before, gens = answers(kb), generations(kb)
+    path, _ = big_bundle(tmp_path / "big.zebkb")
+    asked: list[int] = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # once the copy (inside the index build) has begun
+
+    with pytest.raises(ImportCancelled):
+        import_bundle(kb, path, cancel=cancel)
+    assert answers(kb) == before
+    assert generations(kb) == gens
+
+
+def test_index_failure_before_the_commit_does_not_fail_the_import(kb, tmp_path, monkeypatch):
+    from zebkb.search.engine import SearchIndex
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk trouble in the index folder")
+
+    monkeypatch.setattr(SearchIndex, "build_aside", broken)
+    path, with_memo = big_bundle(tmp_path / "big.zebkb")
+    import_bundle(kb, path)
+    # The update after the commit did the work instead.
+    assert kb.index_is_current()
+    assert with_memo["uid"] in answers(kb)["点検記録"]
+
+
+def test_index_behind_is_left_to_the_next_rebuild(kb, tmp_path, adopted) -> None:
+    kb.save(
+        {
+            "type": "case",
+            "title": "葛飾区清掃事務所のZEB化",
+            "ward": kit.KATSUSHIKA,
+            "facility_name": "清掃事務所",
+            "project_type": "new",
+        }
+    )
+    kb.index.update([], [], state=0)  # the index now says it reflects an older state
+    assert not kb.index_is_current()
+    path, _ = big_bundle(tmp_path / "big.zebkb")
+    import_bundle(kb, path)
+    assert adopted == []
+    assert len(generations(kb)) == 1
+    assert not kb.index_is_current()  # a search or reindex rebuilds it whole
