@@ -68,9 +68,7 @@ def adopted(monkeypatch) -> list[bool]:
     return answered
 
 
-def test_index_built_before_the_commit_is_the_rebuilt_one(
-    kb, tmp_path, copy_mode, adopted
-) -> None:
+def test_index_built_before_the_commit_is_the_rebuilt_one(kb, tmp_path, copy_mode, adopted) -> None:
     kept = kb.save(
         {
             "type": "case",
