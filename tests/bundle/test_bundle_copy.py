@@ -207,7 +207,10 @@ def test_files_appear_only_once_all_are_checked(tmp_path: Path) -> None:
 
     with open_bundle(path, now=kit.NOW) as bundle:
         run_copy(job, bundle.source, added=lambda _s: None, stop=stop)
-    assert all(not [n for n in names if not n.startswith(".incoming-")] for names in seen)
+    # Asked before each of the three files is written, then before each is put in place.
+    assert len(seen) == 6
+    writing = seen[:3]
+    assert all(not [n for n in names if not n.startswith(".incoming-")] for names in writing)
     assert sorted(p.name for p in job.store.rglob("*") if p.is_file()) == sorted(
         kit.sha(f) for f in good
     )
@@ -241,6 +244,18 @@ def test_child_copy_stops_when_asked(tmp_path: Path) -> None:
         copy.close()
     assert len(copy.added) < 200
     assert not list(job.store.glob(".incoming-*"))
+
+
+def test_helper_whose_importer_is_gone_places_nothing(tmp_path: Path) -> None:
+    """The importing process killed: the helper sees its input end and stops, no file placed."""
+    _path, job = _job(tmp_path, 200, 50_000)
+    copy = ChildCopy(job, source=None)
+    copy._proc.stdin.close()  # what the helper sees when its parent dies
+    try:
+        assert copy._proc.wait(60) == 0
+    finally:
+        copy.close()
+    assert not [p for p in job.store.rglob("*") if p.is_file()]
 
 
 def test_child_copy_killed_while_copying_is_reported_in_words(tmp_path: Path) -> None:

@@ -99,6 +99,8 @@ def run_copy(
             source.verify(sha)
         folders: set[Path] = set()
         while syncer.synced:
+            if stop():  # also when the importing process is gone: place nothing more
+                raise CopyStopped
             staged = syncer.synced.pop(0)
             store.place(staged, synced_dirs=folders)
             added(staged.sha256)
