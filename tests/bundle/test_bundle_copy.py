@@ -314,3 +314,9 @@ def test_child_copy_of_a_vanished_bundle_is_refused(tmp_path: Path) -> None:
             copy.wait(lambda: False)
     finally:
         copy.close()
+
+
+def test_the_command_line_knows_the_helper_by_the_copier_name() -> None:
+    from zebkb.cli.main import CHILD_COPY
+
+    assert CHILD_COPY == copier.CHILD_COMMAND

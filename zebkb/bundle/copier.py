@@ -348,6 +348,7 @@ class ChildCopy:
         kind = outcome["outcome"]
         if kind == "done":
             self.done = self.job.count
+            log.info("the attachment copy helper stored %d files", len(self.job.store_files))
             return
         if kind == "stopped":
             raise CopyStopped
