@@ -132,8 +132,8 @@ class DemoResult:
     unchanged: int
 
 
-class _FilesFailed(Exception):
-    """Carries a failure of the files an index build waited for (not the index's own)."""
+class _CallerFailed(Exception):
+    """Carries a failure of the caller's callbacks during an index build (not the index's own)."""
 
     def __init__(self, error: BaseException) -> None:
         super().__init__(str(error))
@@ -325,7 +325,12 @@ class KnowledgeBase:
             return False
 
     def build_index_aside(
-        self, txn: Txn, *, pending_files: set[str], wait_for_files: Callable[[], None]
+        self,
+        txn: Txn,
+        *,
+        pending_files: set[str],
+        wait_for_files: Callable[[], None],
+        every_so_often: Callable[[], None] | None = None,
     ) -> None:
         """Build the index of ``txn``'s records before it commits, while files are still coming.
 
@@ -334,8 +339,10 @@ class KnowledgeBase:
         index generation is written now, beside the current one; the commit
         then only shows it. Records with a text attachment among
         ``pending_files`` wait for ``wait_for_files()``, which is called
-        exactly once, whatever happens here. A smaller commit, or an index
-        already behind, is left to the update after the commit.
+        exactly once, whatever happens here. ``every_so_often()`` is called
+        while the documents are read (to report progress, or raise to stop).
+        A smaller commit, or an index already behind, is left to the update
+        after the commit.
         """
         waited = False
 
@@ -346,7 +353,14 @@ class KnowledgeBase:
                 try:
                     wait_for_files()
                 except BaseException as exc:
-                    raise _FilesFailed(exc) from exc
+                    raise _CallerFailed(exc) from exc
+
+        def now_and_then() -> None:
+            if every_so_often is not None:
+                try:
+                    every_so_often()
+                except BaseException as exc:
+                    raise _CallerFailed(exc) from exc
 
         try:
             index = self.index
@@ -362,6 +376,7 @@ class KnowledgeBase:
                 later = []
                 uids = sorted(txn.touched)
                 for start in range(0, len(uids), store.CHUNK):
+                    now_and_then()
                     found = store.get_records(txn.session, uids[start : start + store.CHUNK])
                     for record in found.values():
                         if record.get("deleted"):
@@ -375,7 +390,7 @@ class KnowledgeBase:
                     yield doc_from_record(record, self._attachment_texts(record, cache=False))
 
             txn.index_aside = index.build_aside(docs(), set(txn.touched), state=before + 1)
-        except _FilesFailed as failed:  # the files' failure is the import's
+        except _CallerFailed as failed:  # the files' failure, or a cancel, is the import's
             raise failed.error from None
         except Exception:  # the index's is not: the update after the commit tries again
             log.exception("search index could not be built before the commit")

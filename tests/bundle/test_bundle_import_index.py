@@ -158,3 +158,21 @@ def test_index_behind_is_left_to_the_next_rebuild(kb, tmp_path, adopted) -> None
     assert adopted == []
     assert len(generations(kb)) == 1
     assert not kb.index_is_current()  # a search or reindex rebuilds it whole
+
+
+def test_cancel_is_heard_while_the_index_is_built(kb, tmp_path) -> None:
+    """No attachments: the only chance to cancel after the start is during the index build."""
+    records = [kit.case(title=f"区立施設{i}") for i in range(BULK_MIN)]
+    path = kit.write(tmp_path / "plain.zebkb", records=records)
+    before, gens = answers(kb), generations(kb)
+    asked: list[int] = []
+
+    def cancel() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(ImportCancelled):
+        import_bundle(kb, path, cancel=cancel)
+    assert answers(kb) == before
+    assert generations(kb) == gens
+    assert kb.get(records[0]["uid"]) is None

@@ -438,13 +438,20 @@ def apply_import(
             progress(copy.done, total)
         return cancel is not None and cancel()
 
+    def check() -> None:
+        if tick():
+            raise ImportCancelled
+
     try:
         with kb.transaction() as txn:
             items = _merge(kb, txn, plan, needed)
             # While the helper copies, the search index of the merged records is built
             # (records with a text attachment still coming wait for the copy).
             kb.build_index_aside(
-                txn, pending_files=set(needed), wait_for_files=lambda: copy.wait(tick)
+                txn,
+                pending_files=set(needed),
+                wait_for_files=lambda: copy.wait(tick),
+                every_so_often=check,
             )
             # A way back: the database as it was before this import (its last commit,
             # read beside this open transaction).
