@@ -320,3 +320,14 @@ def test_the_command_line_knows_the_helper_by_the_copier_name() -> None:
     from zebkb.cli.main import CHILD_COPY
 
     assert CHILD_COPY == copier.CHILD_COMMAND
+
+
+def test_import_that_changes_nothing_writes_no_backup(kb, tmp_path: Path) -> None:
+    files = photos(2)
+    records = [kit.case(attachments=[kit.attachment_ref(f)]) for f in files]
+    path = kit.write(tmp_path / "b.zebkb", records=records, attachments=files)
+    import_bundle(kb, path)
+    after_first = state(kb)
+    assert len(after_first["backups"]) == 1
+    assert import_bundle(kb, path).plan.counts()["unchanged"] == 2
+    assert state(kb) == after_first

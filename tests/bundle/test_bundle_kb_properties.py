@@ -76,7 +76,9 @@ def full_state(kb: KnowledgeBase) -> tuple:
         rows = sorted((r.uid, r.hash, r.agreed_hash) for r in session.exec(select(RecordRow)))
         history = sorted((h.uid, h.hash) for h in session.exec(select(HistoryRow)))
     files = sorted(p.name for p in (kb.data_dir / "attachments").rglob("*") if p.is_file())
-    return rows, history, files
+    backups = sorted(p.name for p in (kb.data_dir / "backups").glob("*"))
+    index = sorted(p.name for p in (kb.data_dir / "index").glob("*"))
+    return rows, history, files, backups, index
 
 
 @settings(
@@ -147,6 +149,23 @@ def base(tmp_path_factory: pytest.TempPathFactory):
     edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=4)
 )
 def test_mutated_bundle_imports_whole_or_changes_nothing(base, edits) -> None:
+    _import_mutated(base, edits)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=4)
+)
+def test_mutated_bundle_through_the_copy_helper(base, edits) -> None:
+    """The same, with the attachments copied by the helper process (big imports)."""
+    from zebkb.bundle import copier
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(copier, "CHILD_MIN_BYTES", 0)
+        _import_mutated(base, edits)
+
+
+def _import_mutated(base, edits) -> None:
     kb, folder, valid = base
     data = bytearray(valid)
     for position, value in edits:

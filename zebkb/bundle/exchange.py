@@ -453,9 +453,11 @@ def apply_import(
                 wait_for_files=lambda: copy.wait(tick),
                 every_so_often=check,
             )
-            # A way back: the database as it was before this import (its last commit,
-            # read beside this open transaction).
-            kb.backup(include_files=False, label="before-import")
+            if txn.touched:
+                # A way back: the database as it was before this import (its last commit,
+                # read beside this open transaction). An import that changes no record
+                # needs none, and leaves the folder as it was.
+                kb.backup(include_files=False, label="before-import")
     except BaseException as exc:
         copy.close()
         for sha in copy.added:
