@@ -107,7 +107,7 @@ class AttachmentSource:
     """A bundle's attachment entries by SHA-256, read within their stated sizes.
 
     Reading never checks the content: the caller hashes what it reads
-    (`AttachmentStore.put_chunks` does while storing, `verify` otherwise) and
+    (`AttachmentStore.stage` does while storing, `verify` otherwise) and
     raises `mismatch` when it differs. A damaged entry is refused while read.
     """
 

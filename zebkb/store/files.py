@@ -59,7 +59,7 @@ class Staged:
     """A file written under a temporary name and checked, not yet synced or in place."""
 
     tmp: Path
-    fd: int | None  # open until settled
+    fd: int | None  # open until synced
     sha256: str
     size: int
 
@@ -93,24 +93,14 @@ class AttachmentStore:
     def put_stream(
         self, stream: BinaryIO, sha256: str | None = None, size: int | None = None
     ) -> tuple[str, int]:
-        """`put_chunks` reading from a binary stream."""
-        return self.put_chunks(iter(lambda: stream.read(CHUNK), b""), sha256, size)
-
-    def put_chunks(
-        self,
-        chunks: Iterable[bytes],
-        sha256: str | None = None,
-        size: int | None = None,
-        *,
-        synced_dirs: set[Path] | None = None,
-    ) -> tuple[str, int]:
         """Write bytes under a temporary name, check them, fsync, rename; returns SHA-256 and size.
 
         With ``sha256``/``size`` given, bytes that do not match raise
-        `ContentMismatch` and nothing is kept. For ``synced_dirs`` see `place`.
+        `ContentMismatch` and nothing is kept.
         """
-        staged = self.stage(chunks, sha256, size)
-        self.settle(staged, synced_dirs=synced_dirs)
+        staged = self.stage(iter(lambda: stream.read(CHUNK), b""), sha256, size)
+        self.sync(staged)
+        self.place(staged)
         return staged.sha256, staged.size
 
     def stage(
@@ -150,11 +140,6 @@ class AttachmentStore:
             raise
         staged.sha256, staged.size = actual, written
         return staged
-
-    def settle(self, staged: Staged, *, synced_dirs: set[Path] | None = None) -> None:
-        """`sync` then `place`."""
-        self.sync(staged)
-        self.place(staged, synced_dirs=synced_dirs)
 
     def sync(self, staged: Staged) -> None:
         """fsync a staged file's bytes to disk and close it (it keeps its temporary name)."""
@@ -196,7 +181,7 @@ class AttachmentStore:
             raise self._write_error(exc) from None
 
     def discard(self, staged: Staged) -> None:
-        """Drop a staged file that will not be settled."""
+        """Drop a staged file that will not be placed."""
         fd, staged.fd = staged.fd, None
         if fd is not None:
             with contextlib.suppress(OSError):
@@ -215,7 +200,7 @@ class AttachmentStore:
                     leftover.unlink()
 
     def sync_dirs(self, folders: set[Path]) -> None:
-        """fsync folders collected by `put_chunks`, subfolders before the root that lists them."""
+        """fsync folders collected by `place`, subfolders before the root that lists them."""
         try:
             for folder in sorted(folders, key=lambda f: f == self.root):
                 fsync_dir(folder)
