@@ -178,7 +178,6 @@ def _job(tmp_path: Path, n: int, size: int = 200_000) -> tuple[Path, CopyJob]:
 
 def test_run_copy_stops_between_files(tmp_path: Path) -> None:
     path, job = _job(tmp_path, 4)
-    added: list[str] = []
     asked: list[int] = []
 
     def stop() -> bool:
@@ -186,9 +185,9 @@ def test_run_copy_stops_between_files(tmp_path: Path) -> None:
         return len(asked) > 2  # before the third file
 
     with open_bundle(path, now=kit.NOW) as bundle, pytest.raises(CopyStopped):
-        run_copy(job, bundle.source, added=added.append, stop=stop)
+        run_copy(job, bundle.source, checked=lambda: None, stop=stop)
     # Files go in place only when all are checked: none is, and nothing half-written is left.
-    assert added == []
+    assert job.placed() == []
     assert not [p for p in job.store.rglob("*") if p.is_file()]
 
 
@@ -206,7 +205,7 @@ def test_files_appear_only_once_all_are_checked(tmp_path: Path) -> None:
         return False
 
     with open_bundle(path, now=kit.NOW) as bundle:
-        run_copy(job, bundle.source, added=lambda _s: None, stop=stop)
+        run_copy(job, bundle.source, checked=lambda: None, stop=stop)
     # Asked before each of the three files is written, then before each is put in place.
     assert len(seen) == 6
     writing = seen[:3]
@@ -217,7 +216,7 @@ def test_files_appear_only_once_all_are_checked(tmp_path: Path) -> None:
     with open_bundle(lying, now=kit.NOW, verify_attachments=False) as bundle:
         bad_job = CopyJob(lying, tmp_path / "store2", ((kit.sha(claimed), 30_000),), ())
         with pytest.raises(BundleError):
-            run_copy(bad_job, bundle.source, added=lambda _s: None, stop=lambda: False)
+            run_copy(bad_job, bundle.source, checked=lambda: None, stop=lambda: False)
     assert not [p for p in (tmp_path / "store2").rglob("*") if p.is_file()]
 
 
@@ -229,7 +228,7 @@ def test_child_copy_stored_and_reported(tmp_path: Path) -> None:
     finally:
         copy.close()
     assert copy.done == 3
-    assert sorted(copy.added) == sorted(sha for sha, _size in job.store_files)
+    assert sorted(job.placed()) == sorted(sha for sha, _size in job.store_files)
 
 
 def test_child_copy_stops_when_asked(tmp_path: Path) -> None:
@@ -242,7 +241,7 @@ def test_child_copy_stops_when_asked(tmp_path: Path) -> None:
             copy.wait(lambda: True)
     finally:
         copy.close()
-    assert len(copy.added) < 200
+    assert len(job.placed()) < 200
     assert not list(job.store.glob(".incoming-*"))
 
 
@@ -283,7 +282,7 @@ def test_helper_that_never_starts_leaves_the_copy_to_this_process(tmp_path, monk
             copy.wait(lambda: False)
         finally:
             copy.close()
-    assert sorted(copy.added) == sorted(sha for sha, _size in job.store_files)
+    assert sorted(job.placed()) == sorted(sha for sha, _size in job.store_files)
     monkeypatch.setattr(copier, "_child_command", lambda: (["/nonexistent/zebkb-cli"], None))
     with open_bundle(path, now=kit.NOW) as bundle:
         copy = ChildCopy(job, bundle.source)
@@ -302,7 +301,7 @@ def test_child_copy_refuses_a_lying_entry(tmp_path: Path) -> None:
     finally:
         copy.close()
     assert refused.value.message_ja != refused.value.message_en  # both languages came across
-    assert copy.added == []
+    assert job.placed() == []
 
 
 def test_child_copy_of_a_vanished_bundle_is_refused(tmp_path: Path) -> None:
@@ -331,3 +330,16 @@ def test_import_that_changes_nothing_writes_no_backup(kb, tmp_path: Path) -> Non
     assert len(after_first["backups"]) == 1
     assert import_bundle(kb, path).plan.counts()["unchanged"] == 2
     assert state(kb) == after_first
+
+
+def test_progress_counts_files_as_they_are_checked(kb, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(copier, "CHILD_MIN_BYTES", 1 << 62)
+    files = photos(4)
+    records = [kit.case(attachments=[kit.attachment_ref(f)]) for f in files]
+    path = kit.write(tmp_path / "b.zebkb", records=records, attachments=files)
+    seen: list[tuple[int, int]] = []
+    import_bundle(kb, path, progress=lambda done, total: seen.append((done, total)))
+    total = seen[-1][1]
+    assert seen[-1] == (total, total)
+    # Before the files are placed (all at the end), the count already moves file by file.
+    assert [done for done, _t in seen[:-1]][:4] == [0, 1, 2, 3]

@@ -10,7 +10,7 @@ Small copies run in the caller's thread: starting a child costs 0.1–0.3 s.
 Either way the same `run_copy` does the work and stops between files when
 asked. Files appear in the store only once every file of the bundle has
 matched its hash, each whole under its name; should the merge fail after
-that, the caller removes the files the import added (`added`).
+that, the caller removes the files the import added (`CopyJob.placed`).
 """
 
 from __future__ import annotations
@@ -43,14 +43,14 @@ CHILD_MIN_BYTES = 64 * MIB
 
 
 class CopyStopped(Exception):
-    """The caller asked the copy to stop; the files written so far are in ``added``."""
+    """The caller asked the copy to stop; no file was placed after it asked."""
 
 
 @dataclass(frozen=True)
 class CopyJob:
     bundle: Path
     store: Path  # the attachment store's folder
-    # (sha256, size): written into the store, where none of them is yet (`ChildCopy.added`)
+    # (sha256, size): written into the store, where none of them is yet (`placed`)
     store_files: tuple[tuple[str, int], ...]
     check_files: tuple[tuple[str, int], ...]  # only hashed (stored here already, or unused)
 
@@ -62,15 +62,20 @@ class CopyJob:
     def size(self) -> int:
         return sum(size for _sha, size in (*self.store_files, *self.check_files))
 
+    def placed(self) -> list[str]:
+        """The files of this job now in the store (none was there when the job was made)."""
+        store = AttachmentStore(self.store)
+        return [sha for sha, _size in self.store_files if store.has(sha)]
+
 
 def run_copy(
     job: CopyJob,
     source: AttachmentSource,
     *,
-    added: Callable[[str], None],
+    checked: Callable[[], None],
     stop: Callable[[], bool],
 ) -> None:
-    """Store and check the job's files; ``added(sha)`` for each file put in place.
+    """Store and check the job's files; ``checked()`` after each file written or hashed.
 
     Every file is written and checked under a temporary name first; only when
     all of them (and the files only checked) match their hashes are they put
@@ -92,18 +97,19 @@ def run_copy(
             except ContentMismatch:
                 raise source.mismatch(sha) from None
             syncer.put(staged)
+            checked()
         syncer.finish()
         for sha, _size in job.check_files:
             if stop():
                 raise CopyStopped
             source.verify(sha)
+            checked()
         folders: set[Path] = set()
         while syncer.synced:
             if stop():  # also when the importing process is gone: place nothing more
                 raise CopyStopped
             staged = syncer.synced.pop(0)
             store.place(staged, synced_dirs=folders)
-            added(staged.sha256)
         store.sync_dirs(folders)
     finally:
         syncer.abandon()
@@ -215,7 +221,7 @@ def child_main() -> int:
         done = 0
         last = time.monotonic()
 
-        def note(_sha: str) -> None:
+        def note() -> None:
             nonlocal done, last
             done += 1
             if time.monotonic() - last > 0.1:
@@ -223,7 +229,7 @@ def child_main() -> int:
                 say(done=done)
 
         try:
-            run_copy(job, source, added=note, stop=stop.is_set)
+            run_copy(job, source, checked=note, stop=stop.is_set)
         finally:
             source.close()
         say(outcome="done")
@@ -299,12 +305,6 @@ class ChildCopy:
             self._proc.wait()
             AttachmentStore(self.job.store).remove_partials()
         self._fallback = InlineCopy(self.job, self.source)
-
-    @property
-    def added(self) -> list[str]:
-        """Files of the job now in the store: none was there when the job was made."""
-        store = AttachmentStore(self.job.store)
-        return [sha for sha, _size in self.job.store_files if store.has(sha)]
 
     def _read_lines(self) -> None:
         assert self._proc.stdout is not None
@@ -401,17 +401,14 @@ class InlineCopy:
     def __init__(self, job: CopyJob, source: AttachmentSource) -> None:
         self.job = job
         self.source = source
-        self.added: list[str] = []
         self.done = 0
 
-    def _note(self, sha: str) -> None:
+    def _checked(self) -> None:
         self.done += 1
-        if sha:
-            self.added.append(sha)
 
     def wait(self, tick: Callable[[], bool], interval: float = 0.05) -> None:
         del interval
-        run_copy(self.job, self.source, added=self._note, stop=tick)
+        run_copy(self.job, self.source, checked=self._checked, stop=tick)
 
     def close(self) -> None:
         pass

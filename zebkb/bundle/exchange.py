@@ -460,7 +460,7 @@ def apply_import(
                 kb.backup(include_files=False, label="before-import")
     except BaseException as exc:
         copy.close()
-        for sha in copy.added:
+        for sha in job.placed():
             with contextlib.suppress(OSError):
                 kb.files.path(sha).unlink()
         if isinstance(exc, CopyStopped):
@@ -470,7 +470,7 @@ def apply_import(
     if progress is not None:
         progress(total, total)
     plan.items = items
-    return ImportSummary(plan=plan, files_added=len(copy.added))
+    return ImportSummary(plan=plan, files_added=len(job.store_files))
 
 
 def _merge(

@@ -41,9 +41,6 @@ MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 ATTACHMENT_PREFIX = "attachments/"
 CHUNK = 1 * MIB
-# Attachments are copied in bigger pieces: fewer trips back for the GIL while
-# the merge runs beside the copy (apply_import).
-COPY_CHUNK = 8 * MIB
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
 RFC3339_RE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
@@ -136,7 +133,7 @@ class AttachmentSource:
             info = self._zip.getinfo(name)
         except KeyError:
             raise _refuse(name, "missing from the bundle", "バンドルにありません") from None
-        return _stream(self._zip, info, name, self.sizes[sha256], COPY_CHUNK)
+        return _stream(self._zip, info, name, self.sizes[sha256])
 
     def verify(self, sha256: str) -> None:
         digest = hashlib.sha256()
@@ -359,16 +356,14 @@ def _check_extents(raw: BinaryIO, zf: zipfile.ZipFile) -> None:
             )
 
 
-def _stream(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int, chunk_size: int = CHUNK
-) -> Iterator[bytes]:
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int) -> Iterator[bytes]:
     """Inflate an entry piece by piece, never past ``size`` bytes."""
     shown = _display(name)
     total = 0
     try:
         with zf.open(info) as f:
             while True:
-                chunk = f.read(chunk_size)
+                chunk = f.read(CHUNK)
                 if not chunk:
                     break
                 total += len(chunk)
