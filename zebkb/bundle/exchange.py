@@ -233,6 +233,7 @@ class RecordPlan:
     incoming: dict[str, Any]
     local: dict[str, Any] | None
     changes: list[FieldChange] = field(default_factory=list)
+    local_hash: str | None = None  # the hash of ``local``, as the decision took it
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -341,6 +342,7 @@ def _decide_all(
                 incoming=record,
                 local=local,
                 changes=changes,
+                local_hash=decision.local_hash,
             )
         )
     return items
@@ -491,7 +493,7 @@ def _merge(
         uid = item.uid
         incoming_hash = bundle.record_hash(uid)
         if item.action in (Action.ADDED, Action.UPDATED, Action.DELETED):
-            before = record_hash(item.local) if item.local is not None else None
+            before = item.local_hash
             winners.append(item.incoming)
             changes.append(
                 {"bundle_id": bundle_id, "uid": uid, "before_hash": before,
@@ -508,8 +510,7 @@ def _merge(
         uid = item.uid
         incoming_hash = agreed_now[uid]
         if item.conflict:
-            local_hash = record_hash(item.local) if item.local is not None else ""
-            _note_conflict(txn, uid, local_hash, incoming_hash, bundle_id)
+            _note_conflict(txn, uid, item.local_hash or "", incoming_hash, bundle_id)
     known = store.known_blobs(session, list(stored))
     session.add_all(
         BlobRow(sha256=sha, size=size, stored_at=txn.saved_at)
