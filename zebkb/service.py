@@ -346,21 +346,17 @@ class KnowledgeBase:
         """
         waited = False
 
+        def call(callback: Callable[[], None]) -> None:
+            try:
+                callback()
+            except BaseException as exc:
+                raise _CallerFailed(exc) from exc
+
         def wait() -> None:
             nonlocal waited
             if not waited:
                 waited = True
-                try:
-                    wait_for_files()
-                except BaseException as exc:
-                    raise _CallerFailed(exc) from exc
-
-        def now_and_then() -> None:
-            if every_so_often is not None:
-                try:
-                    every_so_often()
-                except BaseException as exc:
-                    raise _CallerFailed(exc) from exc
+                call(wait_for_files)
 
         try:
             index = self.index
@@ -376,7 +372,8 @@ class KnowledgeBase:
                 later = []
                 uids = sorted(txn.touched)
                 for start in range(0, len(uids), store.CHUNK):
-                    now_and_then()
+                    if every_so_often is not None:
+                        call(every_so_often)
                     found = store.get_records(txn.session, uids[start : start + store.CHUNK])
                     for record in found.values():
                         if record.get("deleted"):
@@ -790,7 +787,7 @@ class KnowledgeBase:
 
     @staticmethod
     def _text_refs(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-        """The attachments whose text is searched (PDF, text, Markdown) and that are here."""
+        """The attachments whose text is searched (PDF, text, Markdown), unless left out."""
         return [
             att
             for att in record.get("attachments") or []
