@@ -1,0 +1,51 @@
+"""The service: the one door to the data.
+
+:class:`KnowledgeBase` is the only holder of a database session; everything
+that reads or changes data goes through it. Every write reports what it
+touched as a :class:`Changes` value (see ``changes.py``).
+"""
+
+from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.knowledge_base import (
+    DATA_DIR_ENTRIES,
+    NOTICE_INDEX_BUSY,
+    NOTICE_INDEX_REBUILT,
+    TEXT_MEDIA_TYPES,
+    Cancel,
+    Clock,
+    DemoResult,
+    KnowledgeBase,
+    Progress,
+    RecordSummary,
+    TableRow,
+    Txn,
+    Version,
+    database_error,
+    format_timestamp,
+    guess_media_type,
+    prepare_data_dir,
+    system_clock,
+)
+
+__all__ = [
+    "DATA_DIR_ENTRIES",
+    "NOTICE_INDEX_BUSY",
+    "NOTICE_INDEX_REBUILT",
+    "NO_CHANGES",
+    "TEXT_MEDIA_TYPES",
+    "Cancel",
+    "Changes",
+    "Clock",
+    "DemoResult",
+    "KnowledgeBase",
+    "Progress",
+    "RecordSummary",
+    "TableRow",
+    "Txn",
+    "Version",
+    "database_error",
+    "format_timestamp",
+    "guess_media_type",
+    "prepare_data_dir",
+    "system_clock",
+]
