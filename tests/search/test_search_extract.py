@@ -137,3 +137,55 @@ def test_extracted_text_is_cached_only_by_the_writer(tmp_path: Path) -> None:
         list(reader.index_docs([record["uid"]]))
         with Session(reader.read_engine) as session:
             assert "太陽光発電" in session.get(BlobRow, digest).text
+
+
+MINUTES = "第3回 清掃事務所ZEB化検討会 議事録：太陽光発電パネルの設置について協議した。\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp932"])
+@pytest.mark.parametrize("chunk", [1, 2, 5, 7, 64 * 2**10])
+def test_text_is_decoded_at_character_boundaries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str, chunk: int
+) -> None:
+    """Reads cut anywhere, even inside a character, still give the text, not mojibake."""
+    from zebkb.search import extract
+
+    monkeypatch.setattr(extract, "_CHUNK", chunk)
+    path = tmp_path / "minutes.txt"
+    text = "x" + MINUTES * 30  # the "x" shifts every multibyte character off even offsets
+    path.write_bytes(text.encode(encoding))
+    assert extract_text(path, "text/plain") == text
+    # A limit that stops reading inside a character keeps the whole characters before it.
+    data = text.encode(encoding)
+    inside = next(i for i in range(1, len(data)) if not _decodes(data[:i], encoding))
+    cut = extract_text(path, "text/plain", limits=ExtractLimits(max_bytes=inside + len(data)))
+    assert cut == text
+    head = extract_text(path, "text/plain", limits=ExtractLimits(max_chars=11))
+    assert head == text[:11]
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_a_one_megabyte_japanese_minutes_file_stays_searchable(tmp_path: Path) -> None:
+    """The read stops inside a character (at 800 KB before); the text is still Japanese."""
+    path = tmp_path / "minutes.txt"
+    data = ("x" + MINUTES * (2**20 // len(MINUTES.encode()) + 1)).encode()
+    assert len(data) > 2**20
+    assert not _decodes(data[:800_000], "utf-8")
+    path.write_bytes(data)
+    text = extract_text(path, "text/plain")
+    assert len(text) == ExtractLimits().max_chars
+    assert text == data.decode()[: len(text)]
+
+
+def test_small_text_limits_cut_between_characters(tmp_path: Path) -> None:
+    path = tmp_path / "ku.txt"
+    path.write_text("区" * 1000, encoding="utf-8")
+    # 11 characters used to read 44 bytes, a cut inside the 15th character.
+    assert extract_text(path, "text/plain", limits=ExtractLimits(max_chars=11)) == "区" * 11

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import threading
 import time
@@ -20,21 +21,45 @@ class ExtractLimits:
     max_bytes: int = 50 * 2**20
 
 
-def _decode(data: bytes) -> str:
-    # Files written on ward PCs are often Shift_JIS (cp932) rather than UTF-8.
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+_CHUNK = 64 * 2**10
+
+
+def _decode_prefix(path: Path, encoding: str, limits: ExtractLimits) -> str:
+    """The first `max_chars` characters of the file in `encoding`.
+
+    Read a chunk at a time through an incremental decoder, so a cut between two
+    chunks (or at the size limit) falls between characters, never inside one;
+    raises UnicodeDecodeError when the file is not in `encoding`.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    parts: list[str] = []
+    chars = 0
+    read = 0
+    with path.open("rb") as f:
+        while chars < limits.max_chars:
+            chunk = f.read(min(_CHUNK, limits.max_bytes - read))
+            read += len(chunk)
+            # Never `final`: a partial character at a chunk's end waits for the next
+            # chunk, and one left at the size limit or the file's end is dropped.
+            text = decoder.decode(chunk)
+            parts.append(text)
+            chars += len(text)
+            if not chunk or read >= limits.max_bytes:
+                break
+    return "".join(parts)[: limits.max_chars]
 
 
 def _plain_text(path: Path, limits: ExtractLimits) -> str:
-    # Four bytes per character is enough for any UTF-8 text up to max_chars.
+    # Files written on ward PCs are often Shift_JIS (cp932) rather than UTF-8; UTF-8 is
+    # tried first because cp932 accepts much UTF-8 Japanese as mojibake.
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return _decode_prefix(path, encoding, limits)
+        except UnicodeDecodeError:
+            continue
     with path.open("rb") as f:
         data = f.read(min(limits.max_bytes, limits.max_chars * 4))
-    return _decode(data)[: limits.max_chars]
+    return data.decode("utf-8", errors="replace")[: limits.max_chars]
 
 
 def _pdf_text(path: Path, limits: ExtractLimits, deadline: float, stop: threading.Event) -> str:
