@@ -61,9 +61,8 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
     The dialog is opened, not exec'd: the event loop keeps running, and tests
     answer it like a user would.
     """
-    dialog = FirstRunDialog(ctx.tr, window)
 
-    def accepted() -> None:
+    def accepted(dialog: FirstRunDialog) -> None:
         code = dialog.ward_code
         demo = dialog.load_demo
         kb = ctx.kb
@@ -81,10 +80,12 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
             ctx.tr.t("firstrun.loading")
         ).success(lambda _none: window.refresh()).run_in_background()
 
-    dialog.accepted.connect(accepted)
-    window.dialogs["first_run"] = dialog
-    dialog.open()
-    return dialog
+    def make() -> FirstRunDialog:
+        dialog = FirstRunDialog(ctx.tr, window)
+        dialog.accepted.connect(lambda: accepted(dialog))
+        return dialog
+
+    return window.dialogs.open("first_run", make)
 
 
 def choose_data_dir(given: Path, settings: Settings) -> Path:

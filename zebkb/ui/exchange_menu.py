@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QStackedWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QStackedWidget, QTreeWidgetItem
 
 from zebkb.search.engine import SearchFilters
 from zebkb.ui.i18n import bind
@@ -164,24 +164,18 @@ class ExchangeWiring(QObject):
 
     # --- dialogs --------------------------------------------------------------------------
 
-    def _keep(self, name: str, dialog: QWidget) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.window.dialogs[name] = dialog
-
     def open_import(self, paths: list[Path] | None = None) -> Any:
         """The import dialog (one at a time); ``paths`` are checked at once."""
         from zebkb.ui.import_dialog import ImportDialog
 
-        dialog = self.window.dialogs.get("import")
-        if not isinstance(dialog, ImportDialog) or not dialog.isVisible():
+        def make() -> ImportDialog:
             dialog = ImportDialog(self.ctx, self.window)
             dialog.importFinished.connect(self._imported)
-            self._keep("import", dialog)
-            dialog.open()
+            return dialog
+
+        dialog = self.window.dialogs.open("import", make)
         if paths:
             dialog.add_files(paths)
-        else:
-            dialog.raise_()
         return dialog
 
     def _imported(self, _outcome: object) -> None:
@@ -197,29 +191,29 @@ class ExchangeWiring(QObject):
     def open_export(self) -> Any:
         from zebkb.ui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.ctx, self.selected_uids(), self.window)
-        self._keep("export", dialog)
-        dialog.open()
-        return dialog
+        uids = self.selected_uids()
+        return self.window.dialogs.open("export", lambda: ExportDialog(self.ctx, uids, self.window))
 
     def open_exchange_log(self) -> Any:
         from zebkb.ui.exchange_log import ExchangeLogDialog
 
-        dialog = ExchangeLogDialog(self.ctx, self.window)
-        dialog.undone.connect(self._imported)
-        self._keep("exchange_log", dialog)
-        dialog.open()
-        return dialog
+        def make() -> ExchangeLogDialog:
+            dialog = ExchangeLogDialog(self.ctx, self.window)
+            dialog.undone.connect(self._imported)
+            return dialog
+
+        return self.window.dialogs.open("exchange_log", make)
 
     def open_conflicts(self) -> Any:
         from zebkb.ui.conflicts import ConflictsDialog
 
-        dialog = ConflictsDialog(self.ctx, self.window)
-        dialog.settled.connect(self._settled)
-        dialog.countChanged.connect(self.set_conflict_count)
-        self._keep("conflicts", dialog)
-        dialog.open()
-        return dialog
+        def make() -> ConflictsDialog:
+            dialog = ConflictsDialog(self.ctx, self.window)
+            dialog.settled.connect(self._settled)
+            dialog.countChanged.connect(self.set_conflict_count)
+            return dialog
+
+        return self.window.dialogs.open("conflicts", make)
 
     def _settled(self, uid: str) -> None:
         self.window.refresh()

@@ -30,6 +30,7 @@ from zebkb.search.engine import SearchFilters
 from zebkb.ui import settings as opts
 from zebkb.ui.context import AppContext
 from zebkb.ui.detail import DetailPane
+from zebkb.ui.dialogs import DialogManager
 from zebkb.ui.display import kind_label
 from zebkb.ui.gcpolicy import freeze_startup_heap
 from zebkb.ui.i18n import LANGUAGE_NAMES, LANGUAGES, bind
@@ -108,7 +109,8 @@ class MainWindow(QMainWindow):
 
         self.answer: SearchAnswer | None = None
         self.undo_stack: list[Deleted] = []
-        self.dialogs: dict[str, QWidget] = {}
+        # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
+        self.dialogs = DialogManager(self)
         self._search_seq = 0
         self._select_after_search: str | int | None = None
         self.reindex_handle: Any = None
@@ -335,11 +337,13 @@ class MainWindow(QMainWindow):
             return
         if record is not None and record.get("deleted"):
             return
-        dialog = RecordEditorDialog(self.ctx, kind, record=record, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self._saved)
-        self.dialogs["editor"] = dialog
-        dialog.open()
+
+        def make() -> RecordEditorDialog:
+            dialog = RecordEditorDialog(self.ctx, kind, record=record, parent=self)
+            dialog.saved.connect(self._saved)
+            return dialog
+
+        self.dialogs.open("editor", make)
 
     def _saved(self, record: dict) -> None:
         uid = str(record.get("uid", ""))
@@ -408,11 +412,11 @@ class MainWindow(QMainWindow):
 
     def print_fiscal_year(self) -> None:
         try:
-            from zebkb.ui.print_preview import choose_fiscal_year_report
+            from zebkb.ui.print_preview import FiscalYearDialog
         except ImportError:
             self._not_available()
             return
-        self.dialogs["print_year"] = choose_fiscal_year_report(self.ctx, self)
+        self.dialogs.open("print_year", lambda: FiscalYearDialog(self.ctx, self))
 
     def open_history(self) -> None:
         uid = self.current_uid()
@@ -423,11 +427,13 @@ class MainWindow(QMainWindow):
         except ImportError:
             self._not_available()
             return
-        dialog = HistoryDialog(self.ctx, uid, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.restored.connect(self._saved)
-        self.dialogs["history"] = dialog
-        dialog.open()
+
+        def make() -> HistoryDialog:
+            dialog = HistoryDialog(self.ctx, uid, parent=self)
+            dialog.restored.connect(self._saved)
+            return dialog
+
+        self.dialogs.open("history", make)
 
     def open_settings(self) -> None:
         try:
@@ -435,13 +441,15 @@ class MainWindow(QMainWindow):
         except ImportError:
             self._not_available()
             return
-        dialog = SettingsDialog(self.ctx, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.dataDirChanged.connect(
-            lambda _path: self.statusBar().showMessage(self.ctx.tr.t("status.restart"))
-        )
-        self.dialogs["settings"] = dialog
-        dialog.open()
+
+        def make() -> SettingsDialog:
+            dialog = SettingsDialog(self.ctx, parent=self)
+            dialog.dataDirChanged.connect(
+                lambda _path: self.statusBar().showMessage(self.ctx.tr.t("status.restart"))
+            )
+            return dialog
+
+        self.dialogs.open("settings", make)
 
     def _not_available(self) -> None:
         self.statusBar().showMessage(self.ctx.tr.t("status.not_available"), STATUS_MS)
@@ -485,18 +493,12 @@ class MainWindow(QMainWindow):
     def show_query_help(self) -> None:
         from zebkb.ui.queryhelp import QueryHelpDialog
 
-        dialog = QueryHelpDialog(self.ctx.tr, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialogs["query_help"] = dialog
-        dialog.show()
+        self.dialogs.open("query_help", lambda: QueryHelpDialog(self.ctx.tr, self), modal=False)
 
     def show_about(self) -> None:
         from zebkb.ui.about import AboutDialog
 
-        dialog = AboutDialog(self.ctx.tr, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialogs["about"] = dialog
-        dialog.open()
+        self.dialogs.open("about", lambda: AboutDialog(self.ctx.tr, self))
 
     # --- remembering the layout -----------------------------------------------------------
 
