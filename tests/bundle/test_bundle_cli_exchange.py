@@ -142,3 +142,20 @@ def test_lying_attachment_exit_3_one_line_alone_or_with_others(cli, wards, tmp_p
         assert listing(cli, b) == []
         assert not list((b / "attachments").rglob("*")) if (b / "attachments").exists() else True
         assert not list((b / "backups").glob("*before-import*"))
+
+
+def test_empty_bundle_says_nothing_to_import(cli, wards, tmp_path: Path) -> None:
+    a, b = wards
+    assert cli("export", str(tmp_path / "p.zebkb"), "--peer", "131091", data_dir=a).code == 0
+    delta = tmp_path / "delta.zebkb"
+    assert cli("export", str(delta), "--peer", "131091", data_dir=a).code == 0
+    by_hand = kit.write(tmp_path / "by-hand.zebkb", kit.Spec(records_data=b""))
+    for path in (delta, by_hand):
+        result = cli("import", str(path), data_dir=b)
+        assert result.code == 0, result.err
+        assert "nothing to import" in result.out
+        assert "error" not in result.err
+        as_json = cli("import", str(path), "--json", data_dir=b)
+        assert as_json.code == 0, as_json.err
+        assert json.loads(as_json.out)["records"] == []
+    assert listing(cli, b) == []

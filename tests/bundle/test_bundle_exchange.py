@@ -316,3 +316,37 @@ def test_apply_reruns_decisions_against_edits_made_after_the_plan(kb, other, tmp
     assert applied.plan.items[0].action is Action.KEPT
     assert other.require(record["uid"]) == mine
     assert json.loads(json.dumps(applied.as_json()))["kept"] == 1
+
+
+# -- an empty bundle is valid: nothing to import --------------------------------------------------
+
+
+def _empty_bundles(kb, tmp_path: Path) -> list[Path]:
+    """A delta export with nothing changed, and a hand-made bundle whose records.jsonl is empty."""
+    new_case(kb)
+    export_bundle(kb, tmp_path / "first.zebkb", peer=kit.SHINAGAWA)
+    delta = export_bundle(kb, tmp_path / "delta.zebkb", peer=kit.SHINAGAWA)
+    assert delta.records == 0
+    by_hand = kit.write(tmp_path / "by-hand.zebkb", kit.Spec(records_data=b""))
+    return [delta.paths[0], by_hand]
+
+
+def test_empty_bundle_imports_as_nothing_to_import_and_is_logged(kb, other, tmp_path) -> None:
+    from zebkb.store.models import ImportLog
+
+    for path in _empty_bundles(kb, tmp_path):
+        before = snapshot(other)
+        with plan_import(other, path) as plan:
+            assert plan.items == []
+            assert plan.nothing_to_import
+        dry = import_bundle(other, path, dry_run=True)
+        assert dry.nothing_to_import
+        summary = import_bundle(other, path)
+        assert summary.nothing_to_import
+        assert summary.as_json()["records"] == []
+        assert snapshot(other)["rows"] == before["rows"]
+        with Session(other.engine) as session:
+            log = session.get(ImportLog, summary.plan.bundle_id)
+        assert log is not None and log.file_name == path.name
+        # Again: still nothing, still no error.
+        assert import_bundle(other, path).nothing_to_import

@@ -256,6 +256,11 @@ class ImportPlan:
     def bundle_id(self) -> str:
         return self.bundle.manifest.bundle_id
 
+    @property
+    def nothing_to_import(self) -> bool:
+        """An empty bundle (a delta export with nothing changed) is valid and carries nothing."""
+        return not self.items
+
     def counts(self) -> dict[str, int]:
         counts = {a.value: 0 for a in Action}
         for item in self.items:
@@ -292,6 +297,10 @@ class ImportSummary:
     plan: ImportPlan
     files_added: int
     dry_run: bool = False
+
+    @property
+    def nothing_to_import(self) -> bool:
+        return self.plan.nothing_to_import
 
     def as_json(self) -> dict[str, Any]:
         return self.plan.summary()

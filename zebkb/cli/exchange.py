@@ -125,6 +125,13 @@ def _print_summary(summary: dict[str, Any], name: str, dry_run: bool) -> None:
         for key in ("added", "updated", "deleted", "unchanged", "kept", "conflicts")
     )
     prefix = "dry run (nothing changed): " if dry_run else ""
+    if not summary["records"]:
+        # An empty bundle is valid (a delta export when nothing changed).
+        print(
+            f"{prefix}{name}: nothing to import (bundle {summary['bundle_id']} from "
+            f"{summary['origin']}, {summary['signature']}, holds no records)"
+        )
+        return
     print(
         f"{prefix}{name}: bundle {summary['bundle_id']} from {summary['origin']}, "
         f"{summary['signature']}: {counts}"

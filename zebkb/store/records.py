@@ -265,6 +265,8 @@ def agreed_hashes(session: Session, uids: list[str]) -> dict[str, str | None]:
 
 
 def set_agreed_hashes(session: Session, pairs: Mapping[str, str | None]) -> None:
+    if not pairs:
+        return  # an empty row list would run the statement once without values (an empty bundle)
     session.flush()
     session.connection().exec_driver_sql(
         "UPDATE record SET agreed_hash = ? WHERE uid = ?",
