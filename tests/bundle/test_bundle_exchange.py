@@ -347,6 +347,7 @@ def test_empty_bundle_imports_as_nothing_to_import_and_is_logged(kb, other, tmp_
         assert snapshot(other)["rows"] == before["rows"]
         with Session(other.engine) as session:
             log = session.get(ImportLog, summary.plan.bundle_id)
-        assert log is not None and log.file_name == path.name
+        assert log is not None
+        assert log.file_name == path.name
         # Again: still nothing, still no error.
         assert import_bundle(other, path).nothing_to_import
