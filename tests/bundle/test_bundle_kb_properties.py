@@ -62,6 +62,8 @@ def bundles_from(pool: list[dict], rng: random.Random, folder: Path) -> list[Pat
         shas = {a["sha256"] for r in group for a in r.get("attachments", [])}
         blobs = [p for p in PHOTOS if kit.sha(p) in shas]
         paths.append(kit.write(folder / f"b{n}.zebkb", records=group, attachments=blobs))
+    # An empty bundle (a delta export when nothing changed) goes in among the others.
+    paths.append(kit.write(folder / "empty.zebkb", records=[]))
     return paths
 
 

@@ -335,3 +335,25 @@ def test_big_attachments_are_copied_by_the_helper_process(
     for photo in photos:
         assert kb.files.path(sha(photo)).read_bytes() == photo
     assert kb.require(record["uid"])["attachments"] == refs
+
+
+def test_empty_bundle_is_a_plan_with_nothing_to_import(qtbot, ctx, kb, tmp_path) -> None:
+    """A delta export when nothing changed: valid, nothing to do, logged, no crash."""
+    path = hand_bundle(tmp_path / "empty.zebkb", [])
+    dialog = open_dialog(qtbot, ctx, path)
+    assert "取り込むものはありません" in dialog.header.text()
+    assert dialog.model.rowCount() == 0
+    assert dialog.apply_button.isEnabled()
+    outcome = apply(qtbot, dialog)
+    assert outcome.error is None
+    assert len(outcome.summaries) == 1
+    assert "empty.zebkb: 取り込むものはありません" in dialog.status.text()
+    assert "取り消せます" not in dialog.status.text()
+    assert kb.count(include_deleted=True) == 0
+
+    log = ExchangeLogDialog(ctx)
+    qtbot.addWidget(log)
+    with qtbot.waitSignal(log.loaded, timeout=5000):
+        log.show()
+    assert log.received.rowCount() == 1
+    assert log.received.item(0, 2).text() == "empty.zebkb"

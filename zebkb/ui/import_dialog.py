@@ -555,7 +555,7 @@ class ImportDialog(QDialog):
             lines.append(t("import.failed", reason=user_message(outcome.error, self.ctx.tr)))
         if any(s.plan.counts()["conflicts"] for s in outcome.summaries):
             lines.append(t("import.see_conflicts"))
-        if outcome.summaries:
+        if any(not s.nothing_to_import for s in outcome.summaries):
             lines.append(t("import.undo_hint"))
         return "\n".join(lines)
 
