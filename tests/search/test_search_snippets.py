@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from types import FrameType
+
+from zebkb.search import normalize, snippets
 from zebkb.search.snippets import make_snippet
 
 
@@ -46,3 +51,64 @@ def test_long_attachment_is_searched_line_by_line() -> None:
 
 def test_without_terms_shows_the_beginning() -> None:
     assert make_snippet({"body": "概要\n本文です"}, []) == "概要 本文です"
+
+
+def _lines_run(fn: Callable[[], object]) -> int:
+    """How many lines of the snippet and normalisation code `fn` executes: its work, untimed."""
+    watched = {snippets.__file__, normalize.__file__}
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> object:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def trace(frame: FrameType, event: str, arg: object) -> object:
+        return local if frame.f_code.co_filename in watched else None
+
+    sys.settrace(trace)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_window_work_is_linear_in_the_number_of_matches() -> None:
+    def spans(n: int) -> list[tuple[int, int, str]]:
+        return [(4 * i, 4 * i + 3, "zeb") for i in range(n)]
+
+    small, big = spans(500), spans(2000)
+    work_small = _lines_run(lambda: snippets._window(small, 120))
+    work_big = _lines_run(lambda: snippets._window(big, 120))
+    assert snippets._window(big, 120) == (0, 120)
+    # Four times the matches, at most about four times the work (it was sixteen).
+    assert work_big < 5 * work_small
+
+
+def test_snippet_work_does_not_grow_with_a_long_repeated_body() -> None:
+    """ "ZEB " repeated over 120 KB with a 300 KB attachment took `zebkb search ZEB` 25 s."""
+
+    def run(n: int) -> int:
+        fields = {"body": "ZEB " * n, "attachments": "ZEB " * (2 * n)}
+        s = ""
+
+        def snippet() -> None:
+            nonlocal s
+            s = make_snippet(fields, ["zeb"])
+
+        work = _lines_run(snippet)
+        assert s.startswith("<b>ZEB</b> <b>ZEB</b>")
+        assert s.endswith("…")
+        return work
+
+    assert run(8000) < 5 * run(2000)
+
+
+def test_a_match_deep_inside_one_long_line_keeps_its_context() -> None:
+    line = "前置き" * 3000 + "地中熱と太陽光" + "後書き" * 3000
+    s = make_snippet({"body": line}, ["地中熱", "太陽光"])
+    assert s.startswith("…前置き")
+    assert s.endswith("…")
+    assert "<b>地中熱</b>と<b>太陽光</b>" in s

@@ -15,6 +15,9 @@ SNIPPET_CHARS = 120
 # line (or pair of lines) holding the most terms first.
 _MAP_LIMIT = 300
 _LINE_BLOCK = 16
+# A segment longer than this (one long line: PDF text without breaks, a body written on
+# one line) is narrowed to a piece of this size around its first match before mapping.
+_PIECE = 2_000
 _SPACES = re.compile(r"\s+")
 
 
@@ -40,6 +43,8 @@ def _find_segment(text: str, terms: Sequence[str], norm: str | None = None) -> s
             norm = normalize(text)
         return text if any(t in norm for t in terms) else None
     lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) == 1 and norm is not None:
+        return lines[0]  # one long line, known to hold a term: `_narrow` finds where
     best, best_count, stop = -1, 0, len(lines)
     for i, n in enumerate(_normalised_lines(lines)):
         if i >= stop:
@@ -60,6 +65,23 @@ def _find_segment(text: str, terms: Sequence[str], norm: str | None = None) -> s
         if any(t in n for t in terms):
             return pair
     return text[:20_000]
+
+
+def _narrow(segment: str, terms: Sequence[str]) -> tuple[str, bool, bool]:
+    """The first piece of a long segment holding a term, and whether text was cut before/after.
+
+    Pieces overlap by half, so any match shorter than half a piece lies wholly in
+    one; the work is proportional to where the first match is, not to the length.
+    """
+    if len(segment) <= _PIECE:
+        return segment, False, False
+    step = _PIECE // 2
+    for start in range(0, len(segment), step):
+        piece = segment[start : start + _PIECE]
+        norm = normalize(piece)
+        if any(t in norm for t in terms):
+            return piece, start > 0, start + _PIECE < len(segment)
+    return segment, False, False  # a match spread over more than half a piece
 
 
 def _spans(segment: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -87,14 +109,27 @@ def _spans(segment: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
 
 
 def _window(spans: list[tuple[int, int, str]], size: int) -> tuple[int, int]:
-    """The window of `size` characters that holds the most distinct terms (earliest on ties)."""
-    best = (spans[0][0], -1)
-    for i, (a, _b, _t) in enumerate(spans):
-        seen = {t for s, _e, t in spans[i:] if s < a + size}
-        if len(seen) > best[1]:
-            best = (a, len(seen))
-    start = best[0]
-    return start, start + size
+    """The window of `size` characters that holds the most distinct terms (earliest on ties).
+
+    Windows start at a span; both ends only move forward, so this is linear in
+    the number of spans (a body of "ZEB " repeated has one span per word).
+    """
+    best_start, best_count = spans[0][0], -1
+    counts: dict[str, int] = {}
+    end = 0  # the spans from the current one up to `end` start inside the window
+    for a, _b, term in spans:
+        while end < len(spans) and spans[end][0] < a + size:
+            t = spans[end][2]
+            counts[t] = counts.get(t, 0) + 1
+            end += 1
+        if len(counts) > best_count:
+            best_start, best_count = a, len(counts)
+        left = counts[term] - 1
+        if left:
+            counts[term] = left
+        else:
+            del counts[term]
+    return best_start, best_start + size
 
 
 def _tidy(text: str) -> str:
@@ -120,6 +155,7 @@ def make_snippet(
             segment = _find_segment(text, terms, known.get(name))
             if segment is None:
                 continue
+            segment, cut_before, cut_after = _narrow(segment, terms)
             spans = _spans(segment, terms)
             if not spans:
                 continue
@@ -128,7 +164,7 @@ def make_snippet(
             start = max(0, w_start - lead)
             end = min(len(segment), w_end - lead + (w_start - start))
             end = max(end, min(len(segment), start + size))
-            out = ["…" if start > 0 else ""]
+            out = ["…" if start > 0 or cut_before else ""]
             pos = start
             for span_a, span_b, _t in spans:
                 if span_b <= start or span_a >= end:
@@ -138,7 +174,7 @@ def make_snippet(
                 out.append("<b>" + _tidy(segment[a:b]) + "</b>")
                 pos = b
             out.append(_tidy(segment[pos:end]))
-            if end < len(segment):
+            if end < len(segment) or cut_after:
                 out.append("…")
             return "".join(out).strip()
     for text in fields.values():
