@@ -56,10 +56,10 @@ def main() -> None:
     from zebkb.bundle.exchange import export_bundle
     from zebkb.service import KnowledgeBase
     from zebkb.ui.app import make_context
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.import_dialog import ImportDialog
-    from zebkb.ui.overview_pane import OverviewPane
-    from zebkb.ui.settings import Settings
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.settings import Settings
+    from zebkb.ui.exchange.import_dialog import ImportDialog
+    from zebkb.ui.main.overview_pane import OverviewPane
 
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:

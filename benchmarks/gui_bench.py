@@ -48,8 +48,8 @@ def child_start(folder: Path, settings: Path) -> None:
     app = QApplication([])
     from zebkb.service import KnowledgeBase
     from zebkb.ui.app import make_context, make_main_window
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.settings import Settings
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.settings import Settings
 
     kb = KnowledgeBase.open(folder)
     ctx = make_context(kb, Settings(settings), Translator("ja"))
@@ -149,10 +149,10 @@ def scrolling(app, rows: int) -> tuple[float, float, float, float]:
     from PySide6.QtCore import Qt
 
     from zebkb.service import TableRow
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.ops import OpRunner
-    from zebkb.ui.results import ResultsPane
-    from zebkb.ui.settings import Settings
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.ops import OpRunner
+    from zebkb.ui.core.settings import Settings
+    from zebkb.ui.main.results import ResultsPane
 
     data = [
         TableRow(
@@ -243,8 +243,8 @@ def main() -> None:
     app = QApplication([])
     from zebkb.service import KnowledgeBase
     from zebkb.ui.app import make_context, make_main_window
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.settings import Settings
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "kb"

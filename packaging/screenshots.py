@@ -44,8 +44,8 @@ def main() -> int:
     app = QApplication([])
     from zebkb.service import KnowledgeBase
     from zebkb.ui.app import make_context, make_main_window, start_first_run
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.settings import Settings
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
         kb = KnowledgeBase.open(Path(tmp) / "kb")

@@ -17,11 +17,11 @@ DEMO_VISIT = "4851558e-3ce4-5145-81f4-50038ffd5cc2"
 @pytest.fixture
 def ectx(qtbot: Any, kb: Any, tmp_path: Path) -> Iterator[Any]:
     """An AppContext over the test knowledge base, with its own settings file and thumbnails."""
-    from zebkb.ui.context import AppContext
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.ops import OpRunner
-    from zebkb.ui.settings import Settings
-    from zebkb.ui.thumbs import ThumbnailCache, Thumbnailer
+    from zebkb.ui.core.context import AppContext
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.ops import OpRunner
+    from zebkb.ui.core.settings import Settings
+    from zebkb.ui.core.thumbs import ThumbnailCache, Thumbnailer
 
     tr = Translator("ja")
     runner = OpRunner(translator=tr)
@@ -46,7 +46,7 @@ def _dismiss(dialog: Any) -> None:
 
 
 def open_editor(qtbot: Any, ctx: Any, kind: str, record: dict | None = None) -> Any:
-    from zebkb.ui.editor import RecordEditorDialog
+    from zebkb.ui.edit.editor import RecordEditorDialog
 
     dialog = RecordEditorDialog(ctx, kind, record)
     # Closing at teardown must not ask about unsaved changes (a modal box would wait forever).

@@ -18,8 +18,8 @@ QT_LOG_IGNORE = pytest.mark.qt_log_ignore("This plugin does not support propagat
 
 def make_ctx(kb: Any, settings_path: Path, lang: str = "ja") -> Any:
     from zebkb.ui.app import make_context
-    from zebkb.ui.i18n import Translator
-    from zebkb.ui.settings import Settings
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.core.settings import Settings
 
     return make_context(kb, Settings(settings_path), Translator(lang))
 

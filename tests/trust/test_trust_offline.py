@@ -207,8 +207,8 @@ def test_the_window_fetches_nothing_a_record_points_at(
     from PySide6.QtGui import QDesktopServices
     from zebkb_main_kit import make_ctx, open_window, select
 
-    from zebkb.ui.browser import SafeTextBrowser
-    from zebkb.ui.render import render_markdown
+    from zebkb.render import render_markdown
+    from zebkb.ui.core.browser import SafeTextBrowser
 
     host, requests = web_server
     opened: list[str] = []

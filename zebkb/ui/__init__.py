@@ -1,0 +1,1 @@
+"""The desktop window (PySide6): the only code that imports Qt, grouped by feature."""

@@ -20,13 +20,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from zebkb.errors import ZebkbError
-from zebkb.ui.context import AppContext
-from zebkb.ui.firstrun import FirstRunDialog
-from zebkb.ui.i18n import Translator
-from zebkb.ui.mainwindow import MainWindow, window_icon
-from zebkb.ui.ops import CollectionOp, OpRunner, ProgressReporter, user_message
-from zebkb.ui.settings import Settings, default_settings_path
-from zebkb.ui.thumbs import ThumbnailCache, Thumbnailer
+from zebkb.ui.core.context import AppContext
+from zebkb.ui.core.i18n import Translator
+from zebkb.ui.core.ops import CollectionOp, OpRunner, ProgressReporter, user_message
+from zebkb.ui.core.settings import Settings, default_settings_path
+from zebkb.ui.core.thumbs import ThumbnailCache, Thumbnailer
+from zebkb.ui.main.firstrun import FirstRunDialog
+from zebkb.ui.main.mainwindow import MainWindow, window_icon
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def make_context(kb: object, settings: Settings, translator: Translator) -> AppC
 
 
 def make_main_window(ctx: AppContext) -> MainWindow:
-    from zebkb.ui.backup_actions import install_backup_actions
+    from zebkb.ui.main.backup_actions import install_backup_actions
 
     window = MainWindow(ctx)
     window.setWindowIcon(window_icon())

@@ -1,0 +1,106 @@
+"""Interface texts (zebkb/ui/core/i18n.py and assets/i18n/*.json)."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtWidgets import QLabel
+
+from zebkb.domain.fields import CASE_FIELDS
+from zebkb.ui.core.i18n import LANGUAGES, Translator, bind, load_catalog
+
+UI_DIR = Path(__file__).resolve().parents[3] / "zebkb" / "ui"
+# t("key") or t('key'), also self.tr.t(...), translator.t(...)
+_CALL = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.\-]+)["']""")
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_catalogs_have_the_same_keys_and_placeholders() -> None:
+    ja, en = load_catalog("ja"), load_catalog("en")
+    assert set(ja) == set(en)
+    for key in ja:
+        assert _placeholders(ja[key]) == _placeholders(en[key]), key
+        assert ja[key].strip(), key
+        assert en[key].strip(), key
+
+
+def test_every_key_used_in_the_ui_exists() -> None:
+    used: dict[str, str] = {}
+    for path in sorted(UI_DIR.rglob("*.py")):
+        for key in _CALL.findall(path.read_text(encoding="utf-8")):
+            used[key] = path.name
+    assert used, "the scan found no t() calls: the pattern is broken"
+    for lang in LANGUAGES:
+        missing = {k: f for k, f in used.items() if k not in load_catalog(lang)}
+        assert not missing, f"{lang}: {missing}"
+
+
+def test_japanese_is_the_default_and_english_on_request() -> None:
+    assert Translator().language == "ja"
+    assert Translator().t("common.cancel") == "キャンセル"
+    assert Translator("en").t("common.cancel") == "Cancel"
+    assert Translator("fr").language == "ja"  # a bad stored setting falls back
+
+
+def test_formatting_and_missing_keys() -> None:
+    tr = Translator("en")
+    assert tr.t("error.unexpected", kind="KeyError").startswith("Something went wrong (KeyError)")
+    assert tr.t("no.such.key") == "no.such.key"
+    # Missing arguments leave the template rather than failing.
+    template = load_catalog("en")["error.unexpected"]
+    assert "{kind}" in template
+    assert tr.t("error.unexpected", wrong="x") == template
+    with pytest.raises(ValueError, match="unknown language"):
+        tr.set_language("de")
+
+
+def test_field_labels_follow_the_language() -> None:
+    field = next(f for f in CASE_FIELDS if f.name == "floor_area_m2")
+    assert Translator("ja").field_label(field) == "延床面積(㎡)"
+    assert Translator("en").field_label(field) == "Floor area (m²)"
+
+
+class _Label(QLabel):
+    def __init__(self, tr: Translator) -> None:
+        super().__init__()
+        self.tr_ = tr
+        self.count = 0
+
+    def retranslate(self) -> None:
+        self.count += 1
+        self.setText(self.tr_.t("common.close"))
+
+
+@pytest.mark.gui
+def test_switching_language_retranslates_widgets(qtbot) -> None:
+    tr = Translator("ja")
+    label = _Label(tr)
+    qtbot.addWidget(label)
+    label.setProperty("typed", "入力中の文字")
+    bind(tr, label)
+    assert label.text() == "閉じる"
+    with qtbot.waitSignal(tr.languageChanged, timeout=1000) as blocker:
+        tr.set_language("en")
+    assert blocker.args == ["en"]
+    assert label.text() == "Close"
+    assert label.property("typed") == "入力中の文字"  # the same widget, nothing rebuilt
+    with qtbot.assertNotEmitted(tr.languageChanged):
+        tr.set_language("en")
+    assert label.count == 2
+
+
+@pytest.mark.gui
+def test_destroyed_widgets_are_not_retranslated(qtbot) -> None:
+    tr = Translator("ja")
+    label = _Label(tr)
+    bind(tr, label)
+    shiboken6.delete(label)
+    tr.set_language("en")  # would raise RuntimeError on a deleted C++ object
+    assert tr.language == "en"

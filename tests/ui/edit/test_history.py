@@ -1,0 +1,162 @@
+"""History: versions listed with their source, differences field by field and in the body,
+delete then restore through the dialog for each kind; the pure diff helpers."""
+
+from __future__ import annotations
+
+import pytest
+from zebkb_edit_kit import QT_LOG_IGNORE, ectx, open_editor, save, settle, wait_idle
+from zebkb_testing import case_record
+
+from zebkb.domain.fields import fields_for
+from zebkb.ui.core.ops import CollectionOp
+from zebkb.ui.edit.history import HistoryDialog
+from zebkb.versions import body_diff, display_value, field_changes, format_moment
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+_ = (ectx,)
+
+RECORDS = {
+    "case": case_record(),
+    "visit": {
+        "type": "visit",
+        "title": "視察",
+        "ward": "131229",
+        "visited_on": "2024-10-21",
+        "participants": ["環境省"],
+        "purpose": "意見交換",
+    },
+    "session": {
+        "type": "session",
+        "title": "勉強会",
+        "ward": "131229",
+        "held_on": "2024-05-01",
+        "kind": "study",
+        "body": "一行目\n二行目",
+    },
+}
+
+
+def open_history(qtbot, ctx, uid: str) -> HistoryDialog:
+    dialog = HistoryDialog(ctx, uid)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=5000):
+        dialog.show()
+    return dialog
+
+
+@pytest.mark.parametrize("kind", ["case", "visit", "session"])
+def test_edit_delete_and_restore_through_history(qtbot, ectx, kb, clock, kind, monkeypatch) -> None:
+    created = kb.save(RECORDS[kind])
+    clock.advance(hours=1)
+    dialog = open_editor(qtbot, ectx, kind, created)
+    dialog.editors["title"].edit.setText("改訂した件名")
+    dialog.editors["tags"].add("改訂")
+    assert settle(qtbot, dialog)
+    save(qtbot, dialog)
+    clock.advance(hours=1)
+    uid = created["uid"]
+    done = []
+    CollectionOp(None, lambda: kb.delete(uid), runner=ectx.runner).success(
+        done.append
+    ).run_in_background()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert kb.get(uid)["deleted"] is True
+
+    history = open_history(qtbot, ectx, uid)
+    rows = [
+        tuple(history.versions_table.item(r, c).text() for c in range(3))
+        for r in range(history.versions_table.rowCount())
+    ]
+    assert [r[0] for r in rows] == ["3", "2", "1"]
+    assert rows[0][2] == "削除 （現在）"
+    assert rows[1][2] == "編集"
+    assert rows[2][2] == "作成"
+    assert rows[2][1] == "2025-03-18 09:00"
+    assert history.windowTitle() == "変更履歴: 改訂した件名"
+    # The version before the current one is chosen first.
+    assert history.selected().revision == 2
+    assert history.restore_button.isEnabled()
+
+    history.select_revision(1)
+    monkeypatch.setattr(history, "confirm_restore", lambda version: True)
+    with qtbot.waitSignal(history.restored, timeout=5000) as blocker:
+        history.restore_button.click()
+    restored = blocker.args[0]
+    assert restored["revision"] == 4
+    stored = kb.get(uid)
+    assert not stored.get("deleted")
+    assert stored["title"] == RECORDS[kind]["title"]
+    assert (stored.get("tags") or []) == (RECORDS[kind].get("tags") or [])
+    with qtbot.waitSignal(history.loaded, timeout=5000):
+        pass
+    assert history.versions[0].source == "restore"
+    assert history.versions[0].current
+
+
+def test_differences_field_by_field_and_body_lines(qtbot, ectx, kb, clock) -> None:
+    first = kb.save(RECORDS["session"])
+    clock.advance(days=1)
+    changed = dict(first, title="勉強会(第2回)", attendees=1234, body="一行目\n二行目を直した")
+    kb.save(changed, expected_revision=1)
+    history = open_history(qtbot, ectx, first["uid"])
+    assert history.selected().revision == 1
+    rows = history.changes_shown()
+    assert ("件名", "勉強会", "勉強会(第2回)") in rows
+    assert ("参加者数", "—", "1,234") in rows
+    assert all(r[0] != "版" for r in rows)  # bookkeeping is left out
+    diff = history.body_diff.toPlainText()
+    assert "-二行目" in diff
+    assert "+二行目を直した" in diff
+    # Choosing the current version: nothing to restore.
+    history.select_revision(2)
+    assert not history.restore_button.isEnabled()
+    assert history.changes_shown() == []
+    # Date style and language apply at once.
+    ectx.settings.date_style = "japanese"
+    assert history.versions_table.item(1, 1).text() == "令和7年3月18日 09:00"
+    ectx.tr.set_language("en")
+    assert history.versions_table.item(1, 2).text() == "Created"
+    assert history.windowTitle() == "History: 勉強会(第2回)"
+
+
+def test_declined_restore_changes_nothing(qtbot, ectx, kb, monkeypatch) -> None:
+    first = kb.save(case_record())
+    kb.save(dict(first, title="二版目"), expected_revision=1)
+    history = open_history(qtbot, ectx, first["uid"])
+    monkeypatch.setattr(history, "confirm_restore", lambda version: False)
+    history.restore_button.click()
+    wait_idle(qtbot, ectx)
+    assert kb.get(first["uid"])["revision"] == 2
+
+
+def test_unknown_record_says_so(qtbot, ectx) -> None:
+    history = open_history(qtbot, ectx, "00000000-0000-4000-8000-000000000000")
+    assert "記録はありません" in history.message.text()
+    assert history.versions_table.rowCount() == 0
+
+
+def test_field_changes_leave_bookkeeping_out_and_keep_unknown_fields() -> None:
+    old = dict(case_record(), uid="u", revision=1, updated_at="x", public=None, x_new=1)
+    new = dict(old, revision=2, updated_at="y", public=False, floor_area_m2=10.0, x_new=2)
+    names = [c.name for c in field_changes(old, new)]
+    assert names == ["floor_area_m2", "public", "x_new"]
+    assert field_changes(dict(old, deleted=False), old) == []
+    assert field_changes(dict(old, tags=[]), dict(old, tags=None)) == []
+    assert [c.name for c in field_changes(dict(old, bei=0), dict(old, bei=None))] == ["bei"]
+
+
+def test_display_values_for_people() -> None:
+    by_name = {f.name: f for f in fields_for("case")}
+    assert display_value(by_name["ward"], "131229") == "葛飾区"
+    assert display_value(by_name["ward"], "131229", "en") == "Katsushika"
+    assert display_value(by_name["project_type"], "renovation") == "改修"
+    assert (
+        display_value(by_name["completed_on"], "2024-10-21", style="japanese") == "令和6年10月21日"
+    )
+    assert display_value(by_name["floor_area_m2"], 12345.0) == "12,345"
+    assert display_value(by_name["technologies"], ["LED照明", "BEMS"]) == "LED照明、BEMS"
+    assert display_value(by_name["zeb_leading_owner"], True, "en") == "yes"
+    assert display_value(by_name["bei"], None) == "—"
+    assert format_moment("2025-03-18T09:00:00+09:00", "japanese") == "令和7年3月18日 09:00"
+    assert format_moment("not a time") == "not a time"
+    assert body_diff("a", "a", "old", "new") == ""

@@ -1,0 +1,209 @@
+"""Main window: browse, select, read a record, search as you type, filter chips, counts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, detail_text, select, shown_uids, window
+
+from zebkb.search.engine import SearchFilters
+from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, WARD
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+_ = (ctx, demo_kb, window)
+
+SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"  # 葛飾区清掃事務所 (case, 1 attachment)
+MIZUMOTO = "6b5aaf5a-9c66-5667-9c85-a407169163eb"  # ZEB Oriented相当, 7,985.46 m²
+VISIT = "4851558e-3ce4-5145-81f4-50038ffd5cc2"  # visit of SEIBU
+SYMPOSIUM = "38e52d2f-3e8b-5aa8-869c-b2236cb9ba9e"  # session linking two cases
+
+
+def test_lists_every_demo_record_with_counts(window, demo_kb) -> None:
+    live = demo_kb.list_records()
+    assert sorted(shown_uids(window)) == sorted(r.uid for r in live)
+    nav = window.navigation
+    by_kind = {k: sum(1 for r in live if r.type == k) for k in ("case", "visit", "session")}
+    for kind, n in by_kind.items():
+        assert nav.count_of(KIND, kind) == n
+    assert nav.count_of(WARD, "131229") == sum(1 for r in live if r.ward == "131229")
+    assert f"({len(live):,})" in nav.all_item.text(0)
+    assert window.count_label.text() == f"{len(live)} 件"
+    # Fiscal years are shown the Japanese way and counted.
+    fy2024 = sum(1 for r in live if r.fiscal_year == 2024)
+    assert nav.count_of(FISCAL_YEAR, 2024) == fy2024
+    labels = [
+        nav.groups[FISCAL_YEAR].child(i).text(0)
+        for i in range(nav.groups[FISCAL_YEAR].childCount())
+    ]
+    assert f"令和6年度 ({fy2024})" in labels
+
+
+def test_selecting_a_case_shows_fields_rank_and_attachment(qtbot, window) -> None:
+    select(qtbot, window, MIZUMOTO)
+    text = detail_text(window)
+    assert "葛飾区立水元小学校" in text
+    assert "延床面積(㎡)" in text  # Japanese labels from fields.py
+    assert "7,985.46 ㎡" in text  # thousands separator
+    assert "数値から判定されるランク" in text
+    assert "記載のZEBランク" in text
+    assert "ZEB Oriented" in text
+    assert "添付ファイル" in text
+    html = window.detail.browser.toHtml()
+    assert "zkb-att:" in html
+
+
+def test_rank_warning_when_stated_rank_disagrees(qtbot, window, demo_kb) -> None:
+    record = demo_kb.get(SEIBU)
+    record = dict(record, zeb_rank="ZEB", rank_status="certified", reduction_incl_renewables_pct=60)
+    demo_kb.save(record)
+    window.refresh()
+    qtbot.waitUntil(lambda: window.results.results.row_of(SEIBU) is not None)
+    select(qtbot, window, SEIBU)
+    assert "ランクの確認が必要です" in detail_text(window)
+    select(qtbot, window, MIZUMOTO)
+    assert "ランクの確認が必要です" not in detail_text(window)
+
+
+def test_record_links_navigate(qtbot, window) -> None:
+    select(qtbot, window, VISIT)
+    assert "視察施設(事例)" in detail_text(window)
+    assert f"zkb-record:{SEIBU}" in window.detail.browser.toHtml()
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        window.detail.browser.recordLinkActivated.emit(SEIBU)
+    assert window.detail.uid == SEIBU
+    assert window.results.current_uid() == SEIBU
+    select(qtbot, window, SYMPOSIUM)
+    html = window.detail.browser.toHtml()
+    assert f"zkb-record:{MIZUMOTO}" in html
+    assert "葛飾区立水元小学校" in detail_text(window)
+
+
+def test_dates_follow_the_date_style(qtbot, window) -> None:
+    select(qtbot, window, VISIT)
+    assert "2024年10月21日" in detail_text(window)
+    window.set_date_style("japanese")
+    assert "令和6年10月21日" in detail_text(window)
+    row = window.results.results.row_of(VISIT)
+    column = window.results.results.column_keys().index("date")
+    index = window.results.results.index(row, column)
+    assert window.results.results.data(index) == "令和6年10月21日"
+    window.set_date_style("western")
+    assert window.results.results.data(index) == "2024年10月21日"
+
+
+def test_search_as_you_type_is_debounced_and_highlights(qtbot, window) -> None:
+    requests: list[str] = []
+    window.search_bar.searchRequested.connect(lambda q, _f: requests.append(q))
+    for text in ("清", "清掃", "清掃事務所"):
+        window.search_bar.edit.setText(text)
+    assert requests == []  # nothing asked while typing
+    qtbot.waitUntil(lambda: window.answer.query == "清掃事務所")
+    assert requests == ["清掃事務所"]
+    uids = shown_uids(window)
+    assert SEIBU in uids
+    assert VISIT in uids
+    assert MIZUMOTO not in uids
+    assert window.count_label.text() == f"{len(uids)} 件"
+    select(qtbot, window, SEIBU)
+    assert '<span class="hit">' in window.detail.page_html(window.detail._data)
+
+
+def test_stale_answers_are_dropped(qtbot, window, monkeypatch) -> None:
+    import threading
+
+    import zebkb.ui.main.mainwindow as mw
+
+    real = mw.run_search
+    second_done = threading.Event()
+
+    def slow_first(kb, query, filters, cache):
+        if query == "清掃事務所":
+            second_done.wait(10)  # the older query answers after the newer one
+            return real(kb, query, filters, cache)
+        try:
+            return real(kb, query, filters, cache)
+        finally:
+            second_done.set()
+
+    monkeypatch.setattr(mw, "run_search", slow_first)
+    shown: list[str] = []
+    window.searchFinished.connect(lambda: shown.append(window.answer.query))
+    window.search("清掃事務所", SearchFilters())
+    window.search("シンポジウム", SearchFilters())
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    assert shown == ["シンポジウム"]
+    assert SYMPOSIUM in shown_uids(window)
+    assert SEIBU not in shown_uids(window)
+
+
+def test_a_refused_query_says_why_and_keeps_results(qtbot, window) -> None:
+    before = shown_uids(window)
+    window.search_bar.edit.setText('"unclosed')
+    qtbot.waitUntil(lambda: window.search_bar.error_label.isVisibleTo(window))
+    assert window.search_bar.error_label.text()
+    assert shown_uids(window) == before
+
+
+def test_navigation_click_adds_removable_chips(qtbot, window, demo_kb) -> None:
+    nav = window.navigation
+    group = nav.groups[KIND]
+    case_item = next(
+        group.child(i) for i in range(group.childCount()) if "事例" in group.child(i).text(0)
+    )
+    with qtbot.waitSignal(window.searchFinished):
+        nav.itemClicked.emit(case_item, 0)
+    cases = [r.uid for r in demo_kb.list_records(kind="case")]
+    assert sorted(shown_uids(window)) == sorted(cases)
+    assert window.results.results.kind == "case"
+    assert "facility" in window.results.results.column_keys()
+    ward_group = nav.groups[WARD]
+    ota = next(
+        ward_group.child(i)
+        for i in range(ward_group.childCount())
+        if "大田区" in ward_group.child(i).text(0)
+    )
+    with qtbot.waitSignal(window.searchFinished):
+        nav.itemClicked.emit(ota, 0)
+    chips = window.search_bar.chips
+    assert [c.text() for c in chips] == ["種別: 事例  ✕", "区: 大田区  ✕"]
+    ota_cases = [r.uid for r in demo_kb.list_records(kind="case", ward="131113")]
+    assert sorted(shown_uids(window)) == sorted(ota_cases)
+    # Counts stay those of the text, so the other wards remain choosable.
+    assert nav.count_of(WARD, "131229") is not None
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.mouseClick(chips[0], Qt.MouseButton.LeftButton)
+    assert window.search_bar.filters() == SearchFilters(wards=("131113",))
+    assert sorted(shown_uids(window)) == sorted(r.uid for r in demo_kb.list_records(ward="131113"))
+    assert window.results.results.kind is None
+
+
+def test_floor_area_and_tag_filters(qtbot, window, demo_kb) -> None:
+    with qtbot.waitSignal(window.searchFinished):
+        window.search_bar.add_filter("floor_area", (3000.0, 10000.0))
+    for uid in shown_uids(window):
+        area = demo_kb.get(uid).get("floor_area_m2")
+        assert area is not None
+        assert 3000 <= area <= 10000
+    assert MIZUMOTO in shown_uids(window)
+    assert window.search_bar.chips[0].text().startswith("延床面積: 3,000〜10,000 ㎡")
+    with qtbot.waitSignal(window.searchFinished):
+        window.search_bar.add_filter("tag", "学校")
+    assert all("学校" in demo_kb.get(u)["tags"] for u in shown_uids(window))
+    with qtbot.waitSignal(window.searchFinished):
+        window.actions_by_name["clear"].trigger()
+    assert window.search_bar.chips == []
+    assert len(shown_uids(window)) == len(demo_kb.list_records())
+
+
+def test_sorting_by_a_column_keeps_the_selection(qtbot, window) -> None:
+    select(qtbot, window, SEIBU)
+    model = window.results.results
+    title_col = model.column_keys().index("title")
+    window.results.sortByColumn(title_col, Qt.SortOrder.AscendingOrder)
+    titles = [model.row_data(r).title for r in range(model.rowCount())]
+    assert titles == sorted(titles)
+    assert window.results.current_uid() == SEIBU
+    window.results.sortByColumn(title_col, Qt.SortOrder.DescendingOrder)
+    assert [model.row_data(r).title for r in range(model.rowCount())] == sorted(
+        titles, reverse=True
+    )

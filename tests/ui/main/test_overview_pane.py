@@ -1,0 +1,146 @@
+"""The home screen: charts drawn from overview(), clicks that filter the list, recent changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from PySide6.QtCharts import QBarCategoryAxis, QHorizontalBarSeries, QPieSeries
+from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, open_window, shown_uids, window
+
+from zebkb.overview import overview
+from zebkb.search.engine import SearchFilters
+from zebkb.ui.main.overview_pane import OverviewFilter, OverviewPane
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+_ = (ctx, demo_kb, window)
+
+KATSUSHIKA = "131229"
+
+
+def bar_values(pane: OverviewPane, name: str) -> tuple[list[str], list[float]]:
+    """Labels and values of a one-series bar chart, top bar first."""
+    chart = pane.views[name].chart()
+    (series,) = chart.series()
+    assert isinstance(series, QHorizontalBarSeries)
+    (bars,) = series.barSets()
+    values = [bars.at(i) for i in range(bars.count())]
+    (axis,) = [a for a in chart.axes() if isinstance(a, QBarCategoryAxis)]
+    return list(reversed(axis.categories())), list(reversed(values))
+
+
+def loaded_pane(qtbot: Any, context: Any) -> OverviewPane:
+    pane = OverviewPane(context)
+    qtbot.addWidget(pane)
+    with qtbot.waitSignal(pane.refreshed, timeout=5000):
+        pane.refresh()
+    return pane
+
+
+def test_charts_show_the_overview_numbers(qtbot, ctx, demo_kb) -> None:
+    data = overview(demo_kb)
+    pane = loaded_pane(qtbot, ctx)
+    labels, values = bar_values(pane, "wards")
+    assert values == list(data.cases_by_ward.values())
+    assert labels[0] == "葛飾区"
+    assert pane.ward_keys == list(data.cases_by_ward)
+    labels, values = bar_values(pane, "technology")
+    assert values == list(data.cases_by_technology.values())[:10]
+    (pie,) = pane.views["facility"].chart().series()
+    assert isinstance(pie, QPieSeries)
+    assert pie.sum() == data.totals["case"]
+    ranks = pane.views["ranks"].chart().series()[0]
+    assert [s.label() for s in ranks.barSets()] == ["認証", "相当", "未記載"]
+    total = sum(s.sum() for s in ranks.barSets())
+    assert total == data.totals["case"]
+    years = pane.views["years"].chart().series()[0]
+    assert [s.sum() for s in years.barSets()] == [
+        sum(data.sessions_by_fiscal_year.values()),
+        sum(data.visits_by_fiscal_year.values()),
+    ]
+    assert pane.recent.count() == len(data.recent_changes)
+    assert f"事例 {data.totals['case']}" in pane.totals.text()
+    assert not pane.conflict_button.isVisibleTo(pane)
+
+
+def test_clicks_ask_for_filters(qtbot, ctx, demo_kb) -> None:
+    pane = loaded_pane(qtbot, ctx)
+    wards = pane.views["wards"].chart().series()[0].barSets()[0]
+    top = wards.count() - 1  # the first ward is the top bar, the last in the set
+    with qtbot.waitSignal(pane.filterRequested) as blocker:
+        wards.clicked.emit(top)
+    assert blocker.args[0] == OverviewFilter((("ward", pane.ward_keys[0]),), None)
+    techs = pane.views["technology"].chart().series()[0].barSets()[0]
+    with qtbot.waitSignal(pane.filterRequested) as blocker:
+        techs.clicked.emit(techs.count() - 1)
+    assert blocker.args[0].query == f'"{pane.tech_keys[0]}"'
+    years = pane.views["years"].chart().series()[0].barSets()
+    with qtbot.waitSignal(pane.filterRequested) as blocker:
+        years[0].clicked.emit(0)
+    assert blocker.args[0].filters == (("kind", "session"), ("fiscal_year", pane.year_keys[0]))
+    (pie,) = pane.views["facility"].chart().series()
+    with qtbot.waitSignal(pane.filterRequested) as blocker:
+        pie.clicked.emit(pie.slices()[0])
+    assert blocker.args[0].query.startswith('"')
+
+
+def test_home_first_then_a_click_filters_the_list(qtbot, window, demo_kb) -> None:
+    wiring = window.exchange
+    assert wiring.showing_home()
+    qtbot.waitUntil(lambda: wiring.overview.data is not None)
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        wiring.apply_filter(OverviewFilter((("ward", KATSUSHIKA),), None))
+    assert not wiring.showing_home()
+    assert window.search_bar.filters() == SearchFilters(wards=(KATSUSHIKA,))
+    live = [r for r in demo_kb.list_records() if r.ward == KATSUSHIKA]
+    assert sorted(shown_uids(window)) == sorted(r.uid for r in live)
+    # A technology click searches its word among cases.
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        wiring.apply_filter(OverviewFilter((("kind", "case"),), '"太陽光発電"'))
+    assert window.search_bar.query() == '"太陽光発電"'
+    found = shown_uids(window)
+    assert found
+    assert {demo_kb.require(u)["type"] for u in found} == {"case"}
+    # A text search: every case found mentions it (as a technology or in its text).
+    with_tech = [u for u in found if "太陽光発電" in demo_kb.require(u)["technologies"]]
+    assert len(with_tech) == overview(demo_kb).cases_by_technology["太陽光発電"]
+    assert all("太陽光発電" in json.dumps(demo_kb.require(u), ensure_ascii=False) for u in found)
+    # Home from the navigation pane.
+    window.navigation.itemClicked.emit(wiring.home_item, 0)
+    assert wiring.showing_home()
+
+
+def test_recent_change_opens_the_record_and_a_change_recounts(qtbot, window, demo_kb) -> None:
+    from zebkb_testing import case_record
+
+    wiring = window.exchange
+    pane = wiring.overview
+    qtbot.waitUntil(lambda: pane.data is not None)
+    item = pane.recent.item(0)
+    uid = item.data(256)
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        pane.recent.itemClicked.emit(item)
+    assert window.detail.uid == uid
+    assert not wiring.showing_home()
+    before = pane.data.totals["case"]
+    saved = demo_kb.save(case_record(title="新しい事例"))
+    with qtbot.waitSignal(pane.refreshed, timeout=5000):
+        window.recordChanged.emit(saved["uid"])
+    assert pane.data.totals["case"] == before + 1
+
+
+def test_menus_and_english(qtbot, ctx, demo_kb) -> None:
+    window = open_window(qtbot, ctx)
+    names = [a.text() for a in window.menus["file"].actions()]
+    assert names.index("取り込み…") < names.index("設定…")
+    assert "書き出し…" in names
+    assert "交換ログ…" in [a.text() for a in window.menus["tools"].actions()]
+    pane = window.exchange.overview
+    # The numbers arrive from a reader thread; charts are drawn once they are here.
+    qtbot.waitUntil(lambda: pane.data is not None, timeout=10_000)
+    ctx.tr.set_language("en")
+    assert pane.heading.text() == "Home: the wards' shared picture"
+    assert pane.views["wards"].chart().title() == "Cases per ward"
+    assert "Katsushika" in bar_values(pane, "wards")[0]
+    assert window.exchange.actions["import"].text() == "Import…"

@@ -1,0 +1,147 @@
+"""Settings dialog: language switch keeps an open editor's work, date style, home ward,
+data folder, signature policy, Cancel puts live changes back."""
+
+from __future__ import annotations
+
+import pytest
+from zebkb_edit_kit import QT_LOG_IGNORE, ectx, open_editor, wait_idle
+
+from zebkb.store.db import DB_FILE
+from zebkb.ui.settings.settings_dialog import SettingsDialog, usable_data_dir
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+_ = (ectx,)
+
+
+def open_settings(qtbot, ctx) -> SettingsDialog:
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_idle(qtbot, ctx)
+    return dialog
+
+
+def choose(combo, data) -> None:
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_language_switch_keeps_the_open_editors_work(qtbot, ectx) -> None:
+    editor = open_editor(qtbot, ectx, "visit")
+    e = editor.editors
+    e["title"].edit.setText("視察の記録")
+    e["visited_on"].edit.setText("令和6年10月21日")
+    e["participants"].add("環境省")
+    e["facility_case_uid"].search.query.setText("清掃")
+    before = editor.record_data()
+    settings = open_settings(qtbot, ectx)
+    assert settings.windowTitle() == "設定"
+    choose(settings.language, "en")
+    assert ectx.tr.language == "en"
+    assert ectx.settings.language == "en"
+    assert settings.windowTitle() == "Settings"
+    assert editor.labels["title"].text() == "Title *"
+    assert editor.labels["visited_on"].text() == "Visited on *"
+    assert editor.windowTitle() == "New record: Site visit"
+    assert e["visited_on"].hint.text() == "= 2024-10-21 (令和6年10月21日)"
+    assert e["participants"].add_button.text() == "Add"
+    assert editor.record_data() == before
+    assert e["facility_case_uid"].search.query.text() == "清掃"
+    with qtbot.waitSignal(settings.finished, timeout=3000):
+        settings.accept()
+    assert ectx.tr.language == "en"
+
+
+def test_cancel_puts_language_and_date_style_back(qtbot, ectx) -> None:
+    settings = open_settings(qtbot, ectx)
+    choose(settings.language, "en")
+    choose(settings.date_style, "japanese")
+    assert ectx.settings.date_style == "japanese"
+    settings.reject()
+    assert ectx.tr.language == "ja"
+    assert ectx.settings.language == "ja"
+    assert ectx.settings.date_style == "western"
+
+
+def test_date_style_is_stored_and_used_by_new_editors(qtbot, ectx, kb) -> None:
+    settings = open_settings(qtbot, ectx)
+    assert settings.date_style.currentText() == "西暦（2024-10-21）"
+    choose(settings.date_style, "japanese")
+    settings.accept()
+    assert ectx.settings.date_style == "japanese"
+    record = kb.save({"type": "session", "title": "t", "ward": "131229", "held_on": "2024-10-21"})
+    editor = open_editor(qtbot, ectx, "session", record)
+    assert editor.editors["held_on"].edit.text() == "令和6年10月21日"
+    assert not editor.is_dirty()
+
+
+def test_home_ward_is_saved_through_the_service(qtbot, ectx, kb) -> None:
+    settings = open_settings(qtbot, ectx)
+    qtbot.waitUntil(lambda: settings.ward_chooser.selected_code() == "131229", timeout=3000)
+    settings.ward_chooser.filter.setText("品川")
+    with qtbot.waitSignal(settings.homeWardSaved, timeout=5000) as blocker:
+        settings.accept()
+    assert blocker.args == ["131091"]
+    assert kb.home_ward == "131091"
+    assert settings.result() == settings.DialogCode.Accepted
+
+
+def test_unchanged_home_ward_is_not_written(qtbot, ectx, kb) -> None:
+    settings = open_settings(qtbot, ectx)
+    qtbot.waitUntil(lambda: settings.ward_chooser.selected_code() == "131229", timeout=3000)
+    state = kb.change_state()
+    with qtbot.assertNotEmitted(settings.homeWardSaved):
+        settings.accept()
+    assert kb.change_state() == state
+    assert not settings.isVisible()
+
+
+def test_data_folder_choice(qtbot, ectx, tmp_path, monkeypatch) -> None:
+    settings = open_settings(qtbot, ectx)
+    assert str(ectx.kb.data_dir) in settings.data_dir_edit.text()
+    busy = tmp_path / "mine"
+    busy.mkdir()
+    (busy / "家計簿.xlsx").write_bytes(b"x")
+    fresh = tmp_path / "新しいフォルダ"
+    fresh.mkdir()
+    answers = [busy, fresh]
+    monkeypatch.setattr(settings, "ask_for_folder", lambda: answers.pop(0))
+    settings.data_dir_button.click()
+    assert "他のファイルがあります" in settings.message.text()
+    assert settings.data_dir_edit.text() != str(busy)
+    settings.data_dir_button.click()
+    assert settings.message.isHidden()
+    assert settings.data_dir_edit.text() == str(fresh)
+    with qtbot.waitSignal(settings.dataDirChanged, timeout=3000) as blocker:
+        settings.accept()
+    assert blocker.args == [fresh]
+    assert ectx.settings.data_dir == fresh
+
+
+def test_usable_data_dir(tmp_path) -> None:
+    assert usable_data_dir(tmp_path / "not-yet")
+    assert usable_data_dir(tmp_path)
+    (tmp_path / DB_FILE).write_bytes(b"")
+    assert usable_data_dir(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("x")
+    assert not usable_data_dir(other)
+    assert not usable_data_dir(other / "a.txt")
+
+
+def test_require_signatures_is_the_knowledge_bases_setting(qtbot, ectx) -> None:
+    """The window and `zebkb import` obey one setting, kept with the data."""
+    from zebkb.keys import require_signatures, set_require_signatures
+
+    settings = open_settings(qtbot, ectx)
+    qtbot.waitUntil(settings.signatures.isEnabled)
+    assert not settings.signatures.isChecked()
+    settings.signatures.setChecked(True)
+    with qtbot.waitSignal(settings.finished, timeout=10_000):
+        settings.accept()
+    assert require_signatures(ectx.kb) is True
+
+    set_require_signatures(ectx.kb, False)
+    again = open_settings(qtbot, ectx)
+    qtbot.waitUntil(again.signatures.isEnabled)
+    assert not again.signatures.isChecked()

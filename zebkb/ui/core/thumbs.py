@@ -1,0 +1,210 @@
+"""Attachment thumbnails, made in the background with Pillow and cached by SHA-256.
+
+Photos arrive from other wards, so an image is untrusted input: its EXIF
+orientation is honoured (phones store portrait photos sideways), an image
+larger than ``Image.MAX_IMAGE_PIXELS`` is refused (Pillow only *warns*
+between one and two times that limit; here the warning is a refusal), and a
+file Pillow cannot read becomes a "cannot preview" tile. The cache under
+``<data_dir>/thumbs/`` can be deleted at any time and is rebuilt on demand.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+
+from zebkb.ui.core.i18n import Translator
+from zebkb.ui.core.ops import OpRunner, QueryOp
+
+log = logging.getLogger(__name__)
+
+THUMB_SIZE = 256
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# warnings.catch_warnings changes process-wide state; opening is quick (the
+# header only), so opens are serialised while the bomb warning is an error.
+_OPEN_LOCK = threading.Lock()
+
+
+class ThumbStatus(StrEnum):
+    OK = "ok"
+    TOO_LARGE = "too_large"  # more pixels than Pillow's decompression-bomb limit
+    UNREADABLE = "unreadable"  # not an image Pillow can read, or a damaged one
+
+
+@dataclass(frozen=True, slots=True)
+class ThumbResult:
+    status: ThumbStatus
+    png: bytes | None = None
+    width: int = 0
+    height: int = 0
+
+
+def make_thumbnail(source: Path | bytes, size: int = THUMB_SIZE) -> ThumbResult:
+    """A PNG no larger than ``size``×``size``, upright; never raises for bad input."""
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with _OPEN_LOCK, warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(stream)
+        with image:
+            width, height = image.size
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit is not None and width * height > limit:
+                return ThumbResult(ThumbStatus.TOO_LARGE)
+            image.draft("RGB", (size, size))  # JPEG: decode at reduced scale
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((size, size))
+            if upright.mode not in ("RGB", "RGBA"):
+                upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+            out = io.BytesIO()
+            upright.save(out, format="PNG")
+            return ThumbResult(ThumbStatus.OK, out.getvalue(), upright.width, upright.height)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return ThumbResult(ThumbStatus.TOO_LARGE)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        log.info("cannot make a thumbnail: %s", exc)
+        return ThumbResult(ThumbStatus.UNREADABLE)
+    except Exception:
+        # A Pillow plugin bug on a hostile file must not cost the user the record.
+        log.warning("thumbnailing failed unexpectedly", exc_info=True)
+        return ThumbResult(ThumbStatus.UNREADABLE)
+
+
+class ThumbnailCache:
+    """``<data_dir>/thumbs/<sha256>-<size>.png``; derived data, safe to delete."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.folder = Path(data_dir) / "thumbs"
+
+    def path_for(self, sha256: str, size: int = THUMB_SIZE) -> Path:
+        if not _SHA256.fullmatch(sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.folder / f"{sha256}-{size}.png"
+
+    def load(self, sha256: str, size: int = THUMB_SIZE) -> bytes | None:
+        try:
+            return self.path_for(sha256, size).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def store(self, sha256: str, png: bytes, size: int = THUMB_SIZE) -> None:
+        target = self.path_for(sha256, size)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_bytes(png)
+        os.replace(temporary, target)
+
+    def thumbnail(self, sha256: str, source: Path, size: int = THUMB_SIZE) -> ThumbResult:
+        """From the cache, or made from ``source`` and cached. A damaged cache
+        file is remade rather than shown."""
+        cached = self.load(sha256, size)
+        if cached is not None:
+            result = make_thumbnail(cached, size)
+            if result.status is ThumbStatus.OK:
+                return ThumbResult(ThumbStatus.OK, cached, result.width, result.height)
+        result = make_thumbnail(source, size)
+        if result.status is ThumbStatus.OK and result.png is not None:
+            try:
+                self.store(sha256, result.png, size)
+            except OSError as exc:
+                # The cache is an optimisation; a read-only folder still shows thumbnails.
+                log.info("thumbnail cache not written: %s", exc)
+        return result
+
+
+def cannot_preview_tile(text: str, size: int = THUMB_SIZE) -> QImage:
+    """A grey tile with a short message, drawn by Qt so Japanese text renders."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#eeeeee"))
+    painter = QPainter(image)
+    try:
+        painter.setPen(QPen(QColor("#bbbbbb"), 2))
+        painter.drawRect(1, 1, size - 3, size - 3)
+        font = QFont()
+        font.setPixelSize(max(10, size // 14))
+        painter.setFont(font)
+        painter.setPen(QColor("#555555"))
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(QRect(8, 8, size - 16, size - 16), int(flags), text)
+    finally:
+        painter.end()
+    return image
+
+
+class Thumbnailer(QObject):
+    """Thumbnails for the window: memory → disk cache → Pillow on the reader pool.
+
+    ``image(sha)`` answers at once from memory (or None) and, when needed,
+    starts the work; ``thumbnailReady`` says when an image has arrived, so a
+    pane can re-render. It fits ``SafeTextBrowser``'s resolver.
+    """
+
+    thumbnailReady = Signal(str, QImage)
+
+    def __init__(
+        self,
+        runner: OpRunner,
+        cache: ThumbnailCache,
+        source_for: Callable[[str], Path | None],
+        translator: Translator,
+        *,
+        size: int = THUMB_SIZE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._cache = cache
+        self._source_for = source_for
+        self._tr = translator
+        self._size = size
+        self._images: dict[str, QImage] = {}
+        self._pending: set[str] = set()
+
+    def image(self, sha256: str) -> QImage | None:
+        known = self._images.get(sha256)
+        if known is not None:
+            return known
+        if sha256 not in self._pending and _SHA256.fullmatch(sha256):
+            self._pending.add(sha256)
+            QueryOp(self, lambda: self._make(sha256), runner=self._runner).success(
+                lambda result: self._arrived(sha256, result)
+            ).failure(lambda exc: self._arrived(sha256, None)).run_in_background()
+        return None
+
+    def forget(self) -> None:
+        """Drop the in-memory images (the language changed, or memory is wanted)."""
+        self._images.clear()
+
+    def _make(self, sha256: str) -> ThumbResult | None:
+        source = self._source_for(sha256)
+        if source is None:
+            return None
+        return self._cache.thumbnail(sha256, source, self._size)
+
+    def _arrived(self, sha256: str, result: ThumbResult | None) -> None:
+        self._pending.discard(sha256)
+        image = QImage()
+        if result is not None and result.status is ThumbStatus.OK and result.png:
+            image = QImage.fromData(result.png, "PNG")
+        if image.isNull():
+            if result is None:
+                key = "thumb.missing"
+            elif result.status is ThumbStatus.TOO_LARGE:
+                key = "thumb.too_large"
+            else:
+                key = "thumb.unreadable"
+            image = cannot_preview_tile(self._tr.t(key), self._size)
+        self._images[sha256] = image
+        self.thumbnailReady.emit(sha256, image)

@@ -1,0 +1,1 @@
+"""Editing a record: the editor and its field widgets, attachments, case picker, history."""

@@ -1,0 +1,115 @@
+"""Field-by-field differences between two versions of a record, as people read them.
+
+Shared by the import preview (what a bundle would change) and the conflict
+view (the two versions side by side). Labels come from domain/fields.py, so a
+field added there shows here with its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from zebkb.display import format_number
+from zebkb.domain.fields import fields_for
+from zebkb.ui.core.i18n import Translator
+
+# Bookkeeping fields: shown in the version headers, not as differences to settle.
+META_FIELDS = frozenset({"uid", "type", "origin", "created_at", "updated_at", "revision"})
+MAX_CELL_CHARS = 400
+CHANGED = QColor("#fff4d6")
+MISSING = "—"
+
+
+def field_label(name: str, kind: str | None, tr: Translator) -> str:
+    if kind:
+        try:
+            for field in fields_for(kind):
+                if field.name == name:
+                    return tr.field_label(field)
+        except (ValueError, KeyError):
+            pass
+    return name
+
+
+def value_text(value: Any, tr: Translator) -> str:
+    """One readable line (or a few) for any JSON value of a record."""
+    if value is None or value in ("", []):
+        return MISSING
+    if isinstance(value, bool):
+        return tr.t("common.yes") if value else tr.t("common.no")
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, Mapping) and "filename" in item:
+                mark = "" if not item.get("omitted") else f" ({tr.t('detail.omitted')})"
+                parts.append(f"{item['filename']}{mark}")
+            else:
+                parts.append(value_text(item, tr))
+        return "、".join(parts)
+    if isinstance(value, int | float):
+        return format_number(value, decimals=6)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {value_text(v, tr)}" for k, v in value.items())
+    text = str(value)
+    if len(text) > MAX_CELL_CHARS:
+        return text[:MAX_CELL_CHARS] + "…"
+    return text
+
+
+def differing_fields(
+    local: Mapping[str, Any] | None, incoming: Mapping[str, Any] | None
+) -> list[str]:
+    """Fields whose values differ, bookkeeping left out, in the record's field order."""
+    a, b = local or {}, incoming or {}
+    kind = a.get("type") or b.get("type")
+    order = [f.name for f in fields_for(kind)] if kind in ("case", "visit", "session") else []
+    names = [n for n in order if n in a or n in b]
+    names += sorted((set(a) | set(b)) - set(names))
+    return [n for n in names if n not in META_FIELDS and a.get(n) != b.get(n)]
+
+
+class DiffTable(QTableWidget):
+    """Rows of (field, value here, value in the bundle); differing rows tinted."""
+
+    def __init__(self, tr: Translator, parent: Any = None) -> None:
+        super().__init__(0, 3, parent)
+        self._tr = tr
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setWordWrap(True)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+    def set_headers(self, left: str, right: str) -> None:
+        self.setHorizontalHeaderLabels([self._tr.t("diff.field"), left, right])
+
+    def show_rows(
+        self, kind: str | None, rows: Sequence[tuple[str, Any, Any]], *, tint: bool = True
+    ) -> None:
+        self.setRowCount(len(rows))
+        for r, (name, left, right) in enumerate(rows):
+            cells = (field_label(name, kind, self._tr), value_text(left, self._tr))
+            cells += (value_text(right, self._tr),)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, name)
+                item.setToolTip(text)
+                if tint and left != right:
+                    item.setBackground(QBrush(CHANGED))
+                self.setItem(r, c, item)
+        self.resizeRowsToContents()
+
+    def texts(self) -> list[tuple[str, str, str]]:
+        """What the table shows (tests and screenshots read it)."""
+        return [
+            tuple(self.item(r, c).text() for c in range(3))  # type: ignore[misc]
+            for r in range(self.rowCount())
+        ]

@@ -1,0 +1,1 @@
+"""Exchange with other wards: import, export, conflicts, the exchange log, trusted keys."""

@@ -1,0 +1,327 @@
+"""The detail pane: one record laid out for people, its body rendered safely.
+
+The record, the titles of the records it links to and the rendered body are
+fetched off the GUI thread (rendering a hostile body may take its whole
+2-second budget); only the answer to the latest request is shown. The page
+is built from escaped field values and ``render_markdown``'s sanitised HTML,
+shown in ``SafeTextBrowser``, which loads nothing from disk or network.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from zebkb.display import (
+    format_area,
+    format_date,
+    format_number,
+    format_timestamp,
+    kind_label,
+    ward_label,
+)
+from zebkb.domain.fields import FieldType, Kind, fields_for
+from zebkb.domain.ranks import check_rank
+from zebkb.domain.vocab import label
+from zebkb.render import (
+    RenderResult,
+    attachment_url,
+    highlight_text,
+    record_url,
+    render_markdown,
+)
+from zebkb.service import KnowledgeBase
+from zebkb.ui.core.browser import SafeTextBrowser
+from zebkb.ui.core.context import AppContext
+from zebkb.ui.core.i18n import bind
+from zebkb.ui.core.ops import QueryOp
+
+# Shown elsewhere on the page (heading, body, attachments) or not for people.
+_NOT_IN_TABLE = frozenset(
+    {"uid", "type", "title", "body", "attachments", "deleted", "created_at", "revision"}
+)
+# Fields whose values are vocabulary terms.
+_VOCAB = {
+    "project_type": "project_type",
+    "rank_status": "rank_status",
+    "kind": "session_kind",
+    "building_use": "building_use",
+    "facility_type": "facility_type",
+    "structure": "structure",
+    "technologies": "technology",
+}
+THUMB_WIDTH = 160
+
+
+@dataclass(frozen=True)
+class DetailData:
+    """Everything the page needs, gathered off the GUI thread."""
+
+    uid: str
+    record: dict[str, Any] | None
+    # uid → title of the records this one links to (None: not in this knowledge base).
+    linked: dict[str, str | None] = field(default_factory=dict)
+    body: RenderResult | None = None
+    terms: tuple[str, ...] = ()
+
+
+def load_detail(kb: KnowledgeBase, uid: str, terms: Sequence[str]) -> DetailData:
+    """Runs on a reader thread."""
+    record = kb.get(uid)
+    if record is None:
+        return DetailData(uid, None)
+    linked: dict[str, str | None] = {}
+    for other in _links(record):
+        target = kb.get(other)
+        linked[other] = None if target is None or target.get("deleted") else target.get("title")
+    body = render_markdown(record.get("body") or "", terms) if record.get("body") else None
+    return DetailData(uid, record, linked, body, tuple(terms))
+
+
+def _links(record: Mapping[str, Any]) -> list[str]:
+    uids: list[str] = []
+    if isinstance(record.get("facility_case_uid"), str):
+        uids.append(record["facility_case_uid"])
+    for uid in record.get("related_case_uids") or []:
+        if isinstance(uid, str) and uid not in uids:
+            uids.append(uid)
+    return uids
+
+
+class DetailPane(QWidget):
+    recordRequested = Signal(str)
+    # A link that was not followed, or an attachment file that is missing.
+    notice = Signal(str)
+    # Emitted when a requested record has been shown (uid) — tests and --open wait on it.
+    shown = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        resolver = ctx.thumbnailer.image if ctx.thumbnailer is not None else None
+        self.browser = SafeTextBrowser(self, resolver)
+        self.browser.setOpenLinks(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        self._data: DetailData | None = None
+        self._request = 0
+        self.browser.recordLinkActivated.connect(self.recordRequested)
+        self.browser.attachmentActivated.connect(self.open_attachment)
+        self.browser.linkRefused.connect(self._refused)
+        if ctx.thumbnailer is not None:
+            ctx.thumbnailer.thumbnailReady.connect(self._thumbnail_ready)
+        ctx.settings.changed.connect(lambda _key: self._redraw())
+        bind(ctx.tr, self)
+
+    # --- what is shown -------------------------------------------------------------
+
+    @property
+    def uid(self) -> str | None:
+        return self._data.uid if self._data else None
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        return self._data.record if self._data else None
+
+    def show_uid(self, uid: str, terms: Sequence[str] = ()) -> None:
+        self._request += 1
+        request = self._request
+        kb = self._ctx.kb
+        wanted = tuple(terms)
+        QueryOp(self, lambda: load_detail(kb, uid, wanted), runner=self._ctx.runner).success(
+            lambda data: self._arrived(request, data)
+        ).run_in_background()
+
+    def clear(self) -> None:
+        self._request += 1
+        self._data = None
+        self._redraw()
+
+    def retranslate(self) -> None:
+        self._redraw()
+
+    def _arrived(self, request: int, data: DetailData) -> None:
+        if request != self._request:
+            return  # an older request answered late: the user has moved on
+        self._data = data
+        self._redraw(keep_scroll=False)
+        self.shown.emit(data.uid)
+
+    def _redraw(self, *, keep_scroll: bool = True) -> None:
+        bar = self.browser.verticalScrollBar()
+        position = bar.value()
+        if self._data is None:
+            self.browser.setHtml(
+                f"<p style='color:#777'>{html.escape(self._ctx.tr.t('detail.empty'))}</p>"
+            )
+            return
+        self.browser.setHtml(self.page_html(self._data))
+        if keep_scroll:
+            bar.setValue(position)
+
+    # --- the page --------------------------------------------------------------------
+
+    def page_html(self, data: DetailData) -> str:
+        t = self._ctx.tr.t
+        record = data.record
+        if record is None:
+            return f"<p>{html.escape(t('detail.missing', uid=data.uid))}</p>"
+        if record.get("deleted"):
+            return f"<p>{html.escape(t('detail.deleted'))}</p>"
+        lang = self._ctx.tr.language
+        terms = data.terms
+        parts = [
+            f"<p style='color:#555'>{html.escape(kind_label(record.get('type'), lang))}"
+            f" · {html.escape(ward_label(record.get('ward'), lang))}</p>",
+            f"<h2>{highlight_text(record.get('title') or '', terms)}</h2>",
+        ]
+        if record.get("type") == Kind.CASE:
+            parts.append(self._rank_html(record))
+        parts.append(self._fields_html(record, data))
+        if data.body is not None:
+            parts.append(f"<h3>{html.escape(t('detail.body'))}</h3>")
+            if data.body.fallback:
+                parts.append(f"<p style='color:#a60'>{html.escape(t('detail.fallback'))}</p>")
+            parts.append(data.body.html)
+            if data.body.truncated:
+                parts.append(f"<p style='color:#a60'>{html.escape(t('detail.truncated'))}</p>")
+        parts.append(self._attachments_html(record))
+        return "".join(parts)
+
+    def _rank_html(self, record: Mapping[str, Any]) -> str:
+        t = self._ctx.tr.t
+        lang = self._ctx.tr.language
+        check = check_rank(record)
+        stated = check.stated or t("detail.rank_none")
+        if check.status:
+            stated = f"{stated}（{label('rank_status', check.status, lang)}）"
+        supported = check.supported.rank or t("detail.rank_unassessed")
+        reason = check.supported.reason_en if lang == "en" else check.supported.reason_ja
+        rows = (
+            f"<tr><th align='left'>{html.escape(t('detail.rank_stated'))}</th>"
+            f"<td><b>{html.escape(stated)}</b></td></tr>"
+            f"<tr><th align='left'>{html.escape(t('detail.rank_supported'))}</th>"
+            f"<td><b>{html.escape(supported)}</b> <span style='color:#555'>"
+            f"{html.escape(reason)}</span></td></tr>"
+        )
+        out = f"<table cellspacing='0'>{rows}</table>"
+        if check.attention:
+            message = check.message_en if lang == "en" else check.message_ja
+            out += (
+                "<p style='background-color:#fff3cd; color:#7a4f00; padding:4px'>⚠ "
+                f"{html.escape(t('detail.rank_warning'))}: {html.escape(message)}</p>"
+            )
+        return out
+
+    def _fields_html(self, record: Mapping[str, Any], data: DetailData) -> str:
+        tr = self._ctx.tr
+        rows = []
+        for f in fields_for(record["type"]):
+            if f.name in _NOT_IN_TABLE or f.name in {"zeb_rank", "rank_status"}:
+                continue
+            value = record.get(f.name)
+            if value is None or value in ([], ""):
+                continue
+            shown = self._value_html(f.name, f.type, value, data)
+            rows.append(
+                f"<tr><th align='left' valign='top'>{html.escape(tr.field_label(f))}</th>"
+                f"<td>{shown}</td></tr>"
+            )
+        return f"<table cellspacing='0' width='100%'>{''.join(rows)}</table>"
+
+    def _value_html(self, name: str, kind: FieldType, value: Any, data: DetailData) -> str:
+        lang = self._ctx.tr.language
+        style = self._ctx.settings.date_style
+        terms = data.terms
+        t = self._ctx.tr.t
+        if kind == FieldType.DATE:
+            return html.escape(format_date(str(value), style, lang))
+        if kind == FieldType.TIMESTAMP:
+            return html.escape(format_timestamp(str(value), style, lang))
+        if kind == FieldType.WARD:
+            return html.escape(ward_label(str(value), lang))
+        if kind == FieldType.BOOLEAN:
+            return html.escape(t("common.yes") if value else t("common.no"))
+        if kind in (FieldType.NUMBER, FieldType.INTEGER):
+            if name == "floor_area_m2":
+                return html.escape(format_area(value))
+            return html.escape(format_number(value))
+        if kind == FieldType.UID:
+            return self._link_html(str(value), data)
+        if kind == FieldType.UID_LIST:
+            return "<br>".join(self._link_html(str(v), data) for v in value)
+        if kind == FieldType.STRING_LIST:
+            vocab = _VOCAB.get(name)
+            items = [label(vocab, str(v), lang) if vocab else str(v) for v in value]
+            return ("、" if lang == "ja" else ", ").join(highlight_text(i, terms) for i in items)
+        text = str(value)
+        if name in _VOCAB:
+            text = label(_VOCAB[name], text, lang)
+        return highlight_text(text, terms).replace("\n", "<br>")
+
+    def _link_html(self, uid: str, data: DetailData) -> str:
+        title = data.linked.get(uid)
+        if title is None:
+            missing = self._ctx.tr.t("detail.link_missing")
+            return f"{html.escape(uid)} <span style='color:#888'>({html.escape(missing)})</span>"
+        return f"<a href='{record_url(uid)}'>{html.escape(title)}</a>"
+
+    def _attachments_html(self, record: Mapping[str, Any]) -> str:
+        attachments = [a for a in record.get("attachments") or [] if isinstance(a, dict)]
+        if not attachments:
+            return ""
+        t = self._ctx.tr.t
+        cells = []
+        for att in attachments:
+            sha = str(att.get("sha256", ""))
+            name = html.escape(str(att.get("filename", "")))
+            size = format_number(round(int(att.get("size") or 0) / 1024, 1))
+            caption = html.escape(str(att.get("caption") or ""))
+            if att.get("omitted"):
+                cells.append(f"<td>{name}<br><i>{html.escape(t('detail.omitted'))}</i></td>")
+                continue
+            url = attachment_url(sha)
+            picture = ""
+            if str(att.get("media_type", "")).startswith("image/"):
+                picture = f"<a href='{url}'><img src='{url}' width='{THUMB_WIDTH}'></a><br>"
+            cells.append(
+                f"<td valign='top' width='{THUMB_WIDTH + 16}'>{picture}"
+                f"<a href='{url}'>{name}</a> <span style='color:#777'>({size} KB)</span>"
+                f"{'<br>' + caption if caption else ''}</td>"
+            )
+        rows = ["<tr>" + "".join(cells[i : i + 3]) + "</tr>" for i in range(0, len(cells), 3)]
+        return (
+            f"<h3>{html.escape(t('detail.attachments'))}</h3>"
+            f"<table cellspacing='4'>{''.join(rows)}</table>"
+        )
+
+    # --- links and thumbnails ------------------------------------------------------------
+
+    def open_attachment(self, sha256: str) -> None:
+        """Open the stored file in the system viewer; only ever our own local file."""
+        kb = self._ctx.kb
+        QueryOp(self, lambda: kb.attachment_path(sha256), runner=self._ctx.runner).success(
+            self._open_path
+        ).run_in_background()
+
+    def _open_path(self, path: object) -> None:
+        if path is None:
+            self.notice.emit(self._ctx.tr.t("detail.file_missing"))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _refused(self, url: str) -> None:
+        self.notice.emit(self._ctx.tr.t("detail.link_refused", url=url[:200]))
+
+    def _thumbnail_ready(self, sha256: str, _image: QImage) -> None:
+        record = self.record
+        if record and any(a.get("sha256") == sha256 for a in record.get("attachments") or []):
+            # QTextDocument caches resources; a fresh page asks the resolver again.
+            self._redraw()

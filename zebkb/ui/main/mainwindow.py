@@ -1,0 +1,532 @@
+"""The main window: composes the search bar, navigation, results and detail panes.
+
+It owns no data work of its own: searches, reads and changes are ops on
+``ctx.runner``, and each pane is its own class. What the window adds is the
+wiring between panes, the menus and shortcuts, delete with undo, and
+remembering its size, splitters and columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zebkb.display import kind_label
+from zebkb.domain.fields import Kind
+from zebkb.search.engine import SearchFilters
+from zebkb.ui.core import settings as opts
+from zebkb.ui.core.context import AppContext
+from zebkb.ui.core.dialogs import DialogManager
+from zebkb.ui.core.gcpolicy import freeze_startup_heap
+from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
+from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.main.detail import DetailPane
+from zebkb.ui.main.navigation import NavigationPane
+from zebkb.ui.main.results import Ordering, ResultsPane, order_rows
+from zebkb.ui.main.searchbar import SearchBar
+from zebkb.ui.main.searchwork import RowCache, SearchAnswer, run_search
+
+STATUS_MS = 8000
+
+
+@dataclass(frozen=True)
+class Deleted:
+    uid: str
+    revision: int  # the revision to bring back
+    title: str
+
+
+# (name, catalog key, shortcut, menu); the menu order is this order.
+ACTIONS: tuple[tuple[str, str, QKeySequence | str | None, str], ...] = (
+    ("new", "action.new", "Ctrl+N", "file"),
+    ("edit", "action.edit", "Ctrl+E", "file"),
+    ("delete", "action.delete", "Del", "file"),
+    ("print_preview", "action.print_preview", "Ctrl+P", "file"),
+    ("print_year", "action.print_year", None, "file"),
+    ("settings", "action.settings", "Ctrl+,", "file"),
+    ("quit", "action.quit", "Ctrl+Q", "file"),
+    ("undo", "action.undo_delete", "Ctrl+Z", "edit"),
+    ("find", "action.find", "Ctrl+F", "edit"),
+    ("clear", "action.clear_search", "Esc", "edit"),
+    ("history", "action.history", "Ctrl+H", "edit"),
+    ("reindex", "action.reindex", None, "tools"),
+    ("query_help", "action.query_help", "F1", "help"),
+    ("about", "action.about", None, "help"),
+)
+MENUS = ("file", "edit", "view", "tools", "help")
+
+
+class MainWindow(QMainWindow):
+    # After search results are on screen.
+    searchFinished = Signal()
+    # After a change made from this window (uid).
+    recordChanged = Signal(str)
+    # After a reindex ends (True: finished, False: cancelled).
+    reindexFinished = Signal(bool)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rows = RowCache()
+        self.search_bar = SearchBar(ctx.tr)
+        self.navigation = NavigationPane(ctx.tr)
+        self.results = ResultsPane(ctx.tr, ctx.settings, runner=ctx.runner)
+        self.detail = DetailPane(ctx)
+        self.content = QSplitter(Qt.Orientation.Horizontal)
+        self.content.addWidget(self.results)
+        self.content.addWidget(self.detail)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.navigation)
+        self.splitter.addWidget(self.content)
+        self.splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.search_bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.count_label = QLabel()
+        self.undo_button = QToolButton()
+        self.undo_button.hide()
+        self.statusBar().addPermanentWidget(self.undo_button)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        self.answer: SearchAnswer | None = None
+        self.undo_stack: list[Deleted] = []
+        # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
+        self.dialogs = DialogManager(self)
+        self._search_seq = 0
+        self._select_after_search: str | int | None = None
+        self.reindex_handle: Any = None
+
+        self.actions_by_name: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}
+        self._build_menus()
+        self._connect()
+        self._restore_state()
+        bind(ctx.tr, self)
+        from zebkb.ui.exchange.exchange_menu import ExchangeWiring
+
+        # Import/export, conflicts, the exchange log, the home screen and bundle drops.
+        self.exchange = ExchangeWiring(self)
+        self.refresh()
+
+    # --- wiring ---------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        for name in MENUS:
+            self.menus[name] = self.menuBar().addMenu("")
+        handlers: dict[str, Callable[[], object]] = {
+            "new": self.new_record,
+            "edit": self.edit_current,
+            "delete": self.delete_current,
+            "print_preview": self.print_preview,
+            "print_year": self.print_fiscal_year,
+            "settings": self.open_settings,
+            "quit": self.close,
+            "undo": self.undo_delete,
+            "find": self.search_bar.focus_search,
+            "clear": self.search_bar.clear,
+            "history": self.open_history,
+            "reindex": self.reindex,
+            "query_help": self.show_query_help,
+            "about": self.show_about,
+        }
+        for name, _key, shortcut, menu in ACTIONS:
+            action = QAction(self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(handlers[name])
+            self.menus[menu].addAction(action)
+            self.actions_by_name[name] = action
+            if name == "settings":
+                self.menus[menu].addSeparator()
+        # The Delete key belongs to the table, not to a text field being edited.
+        self.actions_by_name["delete"].setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        self.results.addAction(self.actions_by_name["delete"])
+        self.navigation.addAction(self.actions_by_name["delete"])
+        self.detail.addAction(self.actions_by_name["delete"])
+        self.actions_by_name["undo"].setEnabled(False)
+        view = self.menus["view"]
+        self.language_menu = view.addMenu("")
+        self.language_group = QActionGroup(self)
+        for lang in LANGUAGES:
+            action = self.language_menu.addAction(LANGUAGE_NAMES[lang])
+            action.setCheckable(True)
+            action.setData(lang)
+            action.setChecked(lang == self.ctx.tr.language)
+            self.language_group.addAction(action)
+            action.triggered.connect(lambda _c=False, lang=lang: self.set_language(lang))
+        self.date_menu = view.addMenu("")
+        self.date_group = QActionGroup(self)
+        for style in opts.DATE_STYLES:
+            action = self.date_menu.addAction("")
+            action.setCheckable(True)
+            action.setData(style)
+            action.setChecked(style == self.ctx.settings.date_style)
+            self.date_group.addAction(action)
+            action.triggered.connect(lambda _c=False, style=style: self.set_date_style(style))
+
+    def _connect(self) -> None:
+        self.search_bar.searchRequested.connect(self.search)
+        self.search_bar.helpRequested.connect(self.show_query_help)
+        self.navigation.filterChosen.connect(self.search_bar.add_filter)
+        self.navigation.clearRequested.connect(lambda: self.search_bar.set_filters(SearchFilters()))
+        self.results.currentUidChanged.connect(self._show_current)
+        self.results.activatedUid.connect(lambda _uid: self.edit_current())
+        self.detail.recordRequested.connect(self.open_record)
+        self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.ctx.settings.changed.connect(self._setting_changed)
+
+    def retranslate(self) -> None:
+        t = self.ctx.tr.t
+        self.setWindowTitle(t("app.title"))
+        for name in MENUS:
+            self.menus[name].setTitle(t(f"menu.{name}"))
+        for name, key, _shortcut, _menu in ACTIONS:
+            self.actions_by_name[name].setText(t(key))
+        self.language_menu.setTitle(t("menu.language"))
+        self.date_menu.setTitle(t("menu.date_style"))
+        for action in self.date_group.actions():
+            action.setText(t(f"date_style.{action.data()}"))
+        for action in self.language_group.actions():
+            action.setChecked(action.data() == self.ctx.tr.language)
+        self.undo_button.setText(t("action.undo_short"))
+        self._show_count()
+
+    # --- searching ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Run the current search again (after a change, or at start)."""
+        self.search(self.search_bar.query(), self.search_bar.filters())
+
+    def search(self, query: str, filters: SearchFilters) -> None:
+        self._search_seq += 1
+        seq = self._search_seq
+        kb, cache = self.ctx.kb, self.rows
+        # Sorted here, off the GUI thread, by the column the table is sorted by now.
+        spec, shown_kind = self.results.results.sort_spec(), self.results.results.kind
+
+        def work() -> tuple[SearchAnswer, Ordering]:
+            answer = run_search(kb, query, filters, cache)
+            return answer, order_rows(answer.rows, spec if answer.kind == shown_kind else None)
+
+        QueryOp(self, work, runner=self.ctx.runner).success(
+            lambda done: self._search_done(seq, *done)
+        ).failure(lambda exc: self._search_failed(seq, exc)).run_in_background()
+
+    def _search_done(
+        self, seq: int, answer: SearchAnswer, ordering: Ordering | None = None
+    ) -> None:
+        if seq != self._search_seq:
+            return  # a newer query was typed meanwhile: its answer is the one to show
+        terms_changed = self.answer is None or self.answer.terms != answer.terms
+        if self.answer is None:
+            # The started window's objects live as long as it does: keep full
+            # collections from walking them again (zebkb/ui/core/gcpolicy.py).
+            freeze_startup_heap()
+        self.answer = answer
+        self.search_bar.show_error(None)
+        self.results.set_rows(answer.rows, answer.kind, ordering)
+        self.navigation.set_facets(answer.facets, answer.facet_total)
+        self._show_count()
+        if answer.notice:
+            self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
+        wanted = self._select_after_search
+        self._select_after_search = None
+        if isinstance(wanted, str):
+            # Shown afresh even when it was already current: it has just changed.
+            self.results.select_uid(wanted, emit=False)
+            self.detail.show_uid(wanted, answer.terms)
+        elif isinstance(wanted, int) and answer.rows:
+            uid = self.results.results.uid_at(min(wanted, len(answer.rows) - 1))
+            if uid:
+                self.results.select_uid(uid)
+        elif terms_changed and self.detail.uid:
+            self.detail.show_uid(self.detail.uid, answer.terms)
+        self.searchFinished.emit()
+
+    def _notice_text(self, notice: str) -> str:
+        from zebkb.service import NOTICE_INDEX_BUSY, NOTICE_INDEX_REBUILT
+
+        keys = {
+            NOTICE_INDEX_BUSY: "status.index_busy",
+            NOTICE_INDEX_REBUILT: "status.index_rebuilt",
+        }
+        key = keys.get(notice)
+        return self.ctx.tr.t(key) if key else notice
+
+    def _search_failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._search_seq:
+            return
+        self.search_bar.show_error(user_message(exc, self.ctx.tr))
+        self.searchFinished.emit()
+
+    def _show_count(self) -> None:
+        if self.answer is None:
+            self.count_label.setText("")
+            return
+        self.count_label.setText(self.ctx.tr.t("status.count", n=f"{len(self.answer.rows):,}"))
+
+    def terms(self) -> tuple[str, ...]:
+        return self.answer.terms if self.answer else ()
+
+    def _show_current(self, uid: str) -> None:
+        self.detail.show_uid(uid, self.terms())
+
+    def open_record(self, uid: str) -> None:
+        """Show a record (a link followed, ``--open UID``): selected when it is listed."""
+        if self.answer is None:
+            self._select_after_search = uid
+            return
+        if not self.results.select_uid(uid):
+            self.results.clearSelection()
+            self.detail.show_uid(uid, self.terms())
+
+    def current_uid(self) -> str | None:
+        return self.results.current_uid() or self.detail.uid
+
+    # --- changes ------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        lang = self.ctx.tr.language
+        kinds = [k.value for k in Kind]
+        labels = [kind_label(k, lang) for k in kinds]
+        t = self.ctx.tr.t
+        chosen, ok = QInputDialog.getItem(self, t("new.title"), t("new.prompt"), labels, 0, False)
+        if ok and chosen in labels:
+            self.open_editor(kinds[labels.index(chosen)], None)
+
+    def edit_current(self) -> None:
+        uid = self.current_uid()
+        if uid is None:
+            return
+        record = self.detail.record
+        if record is not None and record.get("uid") == uid:
+            self.open_editor(record["type"], record)
+            return
+        kb = self.ctx.kb
+        QueryOp(self, lambda: kb.require(uid), runner=self.ctx.runner).success(
+            lambda rec: self.open_editor(rec["type"], rec)
+        ).run_in_background()
+
+    def open_editor(self, kind: str, record: dict | None) -> None:
+        try:
+            from zebkb.ui.edit.editor import RecordEditorDialog
+        except ImportError:
+            self._not_available()
+            return
+        if record is not None and record.get("deleted"):
+            return
+
+        def make() -> RecordEditorDialog:
+            dialog = RecordEditorDialog(self.ctx, kind, record=record, parent=self)
+            dialog.saved.connect(self._saved)
+            return dialog
+
+        self.dialogs.open("editor", make)
+
+    def _saved(self, record: dict) -> None:
+        uid = str(record.get("uid", ""))
+        self._select_after_search = uid
+        self.refresh()
+        if uid:
+            self.recordChanged.emit(uid)
+
+    def delete_current(self) -> None:
+        uid = self.current_uid()
+        if uid is None:
+            return
+        row = self.results.currentIndex().row()
+        kb = self.ctx.kb
+
+        def work() -> Deleted:
+            before = kb.require(uid)
+            kb.delete(uid)
+            return Deleted(uid, int(before["revision"]), str(before.get("title") or uid))
+
+        CollectionOp(self, work, runner=self.ctx.runner).success(
+            lambda done: self._deleted(done, row)
+        ).run_in_background()
+
+    def _deleted(self, done: Deleted, row: int) -> None:
+        self.undo_stack.append(done)
+        self.actions_by_name["undo"].setEnabled(True)
+        self.undo_button.show()
+        self.statusBar().showMessage(self.ctx.tr.t("status.deleted", title=done.title), STATUS_MS)
+        if self.detail.uid == done.uid:
+            self.detail.clear()
+        self._select_after_search = max(row, 0)
+        self.refresh()
+        self.recordChanged.emit(done.uid)
+
+    def undo_delete(self) -> None:
+        if not self.undo_stack:
+            return
+        done = self.undo_stack.pop()
+        if not self.undo_stack:
+            self.actions_by_name["undo"].setEnabled(False)
+            self.undo_button.hide()
+        kb = self.ctx.kb
+        CollectionOp(
+            self, lambda: kb.restore(done.uid, done.revision), runner=self.ctx.runner
+        ).success(lambda _rec: self._undone(done)).run_in_background()
+
+    def _undone(self, done: Deleted) -> None:
+        self.statusBar().showMessage(self.ctx.tr.t("status.restored", title=done.title), STATUS_MS)
+        self._select_after_search = done.uid
+        self.refresh()
+        self.recordChanged.emit(done.uid)
+
+    def print_preview(self) -> None:
+        """The case sheet or minutes of the selected record (zebkb/ui/print/print_preview.py)."""
+        uid = self.current_uid()
+        if uid is None:
+            self.statusBar().showMessage(self.ctx.tr.t("status.select_record_to_print"), STATUS_MS)
+            return
+        try:
+            from zebkb.ui.print.print_preview import preview_record_report
+        except ImportError:  # a build without QtPdf / QtPrintSupport
+            self._not_available()
+            return
+        preview_record_report(self.ctx, uid, self)
+
+    def print_fiscal_year(self) -> None:
+        try:
+            from zebkb.ui.print.print_preview import FiscalYearDialog
+        except ImportError:
+            self._not_available()
+            return
+        self.dialogs.open("print_year", lambda: FiscalYearDialog(self.ctx, self))
+
+    def open_history(self) -> None:
+        uid = self.current_uid()
+        if uid is None:
+            return
+        try:
+            from zebkb.ui.edit.history import HistoryDialog
+        except ImportError:
+            self._not_available()
+            return
+
+        def make() -> HistoryDialog:
+            dialog = HistoryDialog(self.ctx, uid, parent=self)
+            dialog.restored.connect(self._saved)
+            return dialog
+
+        self.dialogs.open("history", make)
+
+    def open_settings(self) -> None:
+        try:
+            from zebkb.ui.settings.settings_dialog import SettingsDialog
+        except ImportError:
+            self._not_available()
+            return
+
+        def make() -> SettingsDialog:
+            dialog = SettingsDialog(self.ctx, parent=self)
+            dialog.dataDirChanged.connect(
+                lambda _path: self.statusBar().showMessage(self.ctx.tr.t("status.restart"))
+            )
+            return dialog
+
+        self.dialogs.open("settings", make)
+
+    def _not_available(self) -> None:
+        self.statusBar().showMessage(self.ctx.tr.t("status.not_available"), STATUS_MS)
+
+    def reindex(self) -> None:
+        kb = self.ctx.kb
+        op = (
+            CollectionOp(
+                self, lambda rep: kb.reindex(rep.report, rep.is_cancelled), runner=self.ctx.runner
+            )
+            .with_progress(self.ctx.tr.t("reindex.progress"))
+            .success(self._reindexed)
+            .cancelled(lambda: self._reindexed(False))
+        )
+        self.reindex_handle = op.run_in_background()
+
+    def _reindexed(self, finished: object) -> None:
+        self.reindex_handle = None
+        key = "reindex.done" if finished else "reindex.cancelled"
+        self.statusBar().showMessage(self.ctx.tr.t(key), STATUS_MS)
+        self.refresh()
+        self.reindexFinished.emit(bool(finished))
+
+    # --- view ------------------------------------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        self.ctx.settings.language = lang
+        self.ctx.tr.set_language(lang)
+
+    def set_date_style(self, style: str) -> None:
+        self.ctx.settings.date_style = style
+
+    def _setting_changed(self, key: str) -> None:
+        if key == opts.DATE_STYLE.key:
+            self.results.results.refresh_texts()
+            for action in self.date_group.actions():
+                action.setChecked(action.data() == self.ctx.settings.date_style)
+        elif key == opts.LANGUAGE.key and self.ctx.settings.language != self.ctx.tr.language:
+            self.ctx.tr.set_language(self.ctx.settings.language)
+
+    def show_query_help(self) -> None:
+        from zebkb.ui.main.queryhelp import QueryHelpDialog
+
+        self.dialogs.open("query_help", lambda: QueryHelpDialog(self.ctx.tr, self), modal=False)
+
+    def show_about(self) -> None:
+        from zebkb.ui.main.about import AboutDialog
+
+        self.dialogs.open("about", lambda: AboutDialog(self.ctx.tr, self))
+
+    # --- remembering the layout -----------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.get(opts.WINDOW_GEOMETRY)
+        if not geometry or not self.restoreGeometry(QByteArray(geometry)):
+            self.resize(1280, 800)
+        for name, splitter, default in (
+            ("main", self.splitter, (230, 1050)),
+            ("content", self.content, (560, 490)),
+        ):
+            sizes = settings.splitter_sizes(name)
+            splitter.setSizes(list(sizes if len(sizes) == 2 and any(sizes) else default))
+
+    def save_state(self) -> None:
+        settings = self.ctx.settings
+        settings.set(opts.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        settings.set_splitter_sizes("main", self.splitter.sizes())
+        settings.set_splitter_sizes("content", self.content.sizes())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+
+def window_icon() -> QIcon:
+    from zebkb.ui.main.about import app_icon_pixmap
+
+    return QIcon(app_icon_pixmap(256))

@@ -1,0 +1,390 @@
+"""The home screen: the wards' shared picture in charts that filter the list when clicked.
+
+The numbers come from ``zebkb.overview`` (counted in SQL, off the GUI
+thread); this pane only draws them. A click on a bar or a slice emits
+``filterRequested`` with an ``OverviewFilter`` the main window applies to
+the search bar: navigation filters (ward, rank, kind, fiscal year) where
+the search has them, otherwise a query text (facility type, technology).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
+    QPieSeries,
+    QPieSlice,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zebkb.display import fiscal_year_label, format_timestamp, kind_label, ward_label
+from zebkb.domain.vocab import FACILITY_TYPES, TECHNOLOGIES
+from zebkb.overview import STATUSES, UNSET, Overview
+from zebkb.ui.core.i18n import bind
+from zebkb.ui.core.ops import QueryOp
+from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, RANK, WARD
+
+TOP_TECHNOLOGIES = 10
+TOP_FACILITY_TYPES = 8
+CHART_HEIGHT = 260
+STATUS_COLORS = {"certified": "#2e7d32", "equivalent": "#81c784", "unspecified": "#bdbdbd"}
+SERIES_COLORS = ("#1f5fbf", "#e08a00")
+BAR_COLOR = "#1f5fbf"
+MAX_LABEL = 14
+
+
+@dataclass(frozen=True)
+class OverviewFilter:
+    """What a click asks the list to show: navigation filters and/or a query text."""
+
+    filters: tuple[tuple[str, object], ...] = ()
+    query: str | None = None
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace('"', " ") + '"'
+
+
+def count_axis(top: int) -> QValueAxis:
+    """A value axis for counts whose ticks fall on whole numbers (so bars match their labels)."""
+    axis = QValueAxis()
+    axis.setLabelFormat("%d")
+    top = max(int(top), 1)
+    if top <= 10:
+        axis.setRange(0, top + 1)
+        axis.setTickCount(top + 2)
+    else:
+        axis.setRange(0, top * 1.1)
+        axis.applyNiceNumbers()
+    return axis
+
+
+def category_axis(labels: list[str]) -> QBarCategoryAxis:
+    axis = QBarCategoryAxis()
+    axis.append([short(label) for label in labels] or [""])
+    # Qt elides category labels to almost nothing in a narrow chart; ours are kept short instead.
+    axis.setTruncateLabels(False)
+    return axis
+
+
+def short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont(chart.titleFont())
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    return chart
+
+
+class OverviewPane(QWidget):
+    filterRequested = Signal(object)
+    recordRequested = Signal(str)
+    conflictsRequested = Signal()
+    # After new numbers were drawn.
+    refreshed = Signal()
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data: Overview | None = None
+        self.conflicts = 0
+        self._seq = 0
+        # What each chart's bars mean, so a click can say which value it was.
+        self.ward_keys: list[str] = []
+        self.rank_keys: list[str] = []
+        self.tech_keys: list[str] = []
+        self.year_keys: list[int] = []
+
+        self.heading = QLabel()
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.totals = QLabel()
+        self.conflict_button = QPushButton()
+        self.conflict_button.setStyleSheet(
+            "QPushButton { background: #fdecea; color: #b00020; font-weight: bold;"
+            " border: 1px solid #b00020; border-radius: 4px; padding: 4px 10px; }"
+        )
+        self.conflict_button.hide()
+        self.views: dict[str, QChartView] = {}
+        grid = QGridLayout()
+        for n, name in enumerate(("wards", "ranks", "facility", "technology", "years")):
+            view = QChartView()
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(CHART_HEIGHT)
+            self.views[name] = view
+            grid.addWidget(view, n // 2, n % 2)
+        self.recent_label = QLabel()
+        self.recent = QListWidget()
+        self.recent.setMinimumHeight(CHART_HEIGHT - 30)
+        recent_box = QVBoxLayout()
+        recent_box.addWidget(self.recent_label)
+        recent_box.addWidget(self.recent)
+        grid.addLayout(recent_box, 2, 1)
+
+        inner = QWidget()
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        top.addWidget(self.conflict_button)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addLayout(top)
+        inner_layout.addWidget(self.totals)
+        inner_layout.addLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self.conflict_button.clicked.connect(self.conflictsRequested)
+        self.recent.itemActivated.connect(self._recent_clicked)
+        self.recent.itemClicked.connect(self._recent_clicked)
+        bind(ctx.tr, self)
+
+    # --- data -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Count again (after a change, an import, or when shown)."""
+        from zebkb.overview import overview
+        from zebkb.ui.exchange.conflicts import open_conflict_count
+
+        self._seq += 1
+        seq = self._seq
+        kb = self.ctx.kb
+
+        def work() -> tuple[Overview, int]:
+            return overview(kb), open_conflict_count(kb)
+
+        QueryOp(self, work, runner=self.ctx.runner).success(
+            lambda found: self._loaded(seq, *found)
+        ).run_in_background()
+
+    def _loaded(self, seq: int, data: Overview, conflicts: int) -> None:
+        if seq != self._seq:
+            return
+        self.show_overview(data, conflicts)
+
+    def show_overview(self, data: Overview, conflicts: int = 0) -> None:
+        self.data = data
+        self.conflicts = conflicts
+        self._draw()
+        self.refreshed.emit()
+
+    def retranslate(self) -> None:
+        t = self.ctx.tr.t
+        self.heading.setText(t("overview.title"))
+        self.recent_label.setText(t("overview.recent"))
+        self._draw()
+
+    # --- drawing --------------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        t = self.ctx.tr.t
+        data = self.data
+        self.conflict_button.setText(t("overview.conflicts", n=self.conflicts))
+        self.conflict_button.setVisible(self.conflicts > 0)
+        if data is None:
+            self.totals.setText(t("overview.loading"))
+            return
+        lang = self.ctx.tr.language
+        self.totals.setText(
+            " 　".join(f"{kind_label(k, lang)} {data.totals.get(k, 0):,}" for k in data.totals)
+        )
+        self.views["wards"].setChart(self._wards_chart(data))
+        self.views["ranks"].setChart(self._ranks_chart(data))
+        self.views["facility"].setChart(self._facility_chart(data))
+        self.views["technology"].setChart(self._technology_chart(data))
+        self.views["years"].setChart(self._years_chart(data))
+        self._fill_recent(data)
+
+    def _bars(self, title: str, labels: list[str], values: list[int], on_click: Any) -> QChart:
+        """One horizontal bar per label, the first label on top."""
+        chart = _chart(title)
+        series = QHorizontalBarSeries()
+        bars = QBarSet("")
+        bars.setColor(QColor(BAR_COLOR))
+        # Horizontal bars are drawn bottom-up; reverse so the largest is on top.
+        for value in reversed(values):
+            bars.append(value)
+        series.append(bars)
+        series.setLabelsVisible(True)
+        count = len(values)
+        bars.clicked.connect(lambda index: on_click(count - 1 - index))
+        chart.addSeries(series)
+        axis_y = category_axis(list(reversed(labels)))
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_x = count_axis(max([*values, 1]))
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        chart.legend().hide()
+        return chart
+
+    def _wards_chart(self, data: Overview) -> QChart:
+        lang = self.ctx.tr.language
+        self.ward_keys = list(data.cases_by_ward)
+        labels = [
+            ward_label(c, lang) if c != UNSET else self.ctx.tr.t("overview.unset")
+            for c in self.ward_keys
+        ]
+        return self._bars(
+            self.ctx.tr.t("overview.wards"),
+            labels,
+            list(data.cases_by_ward.values()),
+            lambda i: self._emit_filter(((WARD, self.ward_keys[i]),), None),
+        )
+
+    def _ranks_chart(self, data: Overview) -> QChart:
+        t = self.ctx.tr.t
+        chart = _chart(t("overview.ranks"))
+        self.rank_keys = list(data.ranks)
+        series = QHorizontalStackedBarSeries()
+        for status in STATUSES:
+            bars = QBarSet(t(f"overview.status.{status}"))
+            bars.setColor(QColor(STATUS_COLORS[status]))
+            for rank in reversed(self.rank_keys):
+                bars.append(data.ranks[rank].get(status, 0))
+            count = len(self.rank_keys)
+            bars.clicked.connect(lambda index, count=count: self._rank_clicked(count - 1 - index))
+            series.append(bars)
+        chart.addSeries(series)
+        labels = [r if r != UNSET else t("overview.unset") for r in reversed(self.rank_keys)]
+        axis_y = category_axis(labels)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        axis_x = count_axis(max([sum(split.values()) for split in data.ranks.values()] + [1]))
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        return chart
+
+    def _rank_clicked(self, index: int) -> None:
+        rank = self.rank_keys[index]
+        filters: tuple[tuple[str, object], ...] = ((KIND, "case"),)
+        if rank != UNSET:
+            filters += ((RANK, rank),)
+        self._emit_filter(filters, None)
+
+    def _facility_chart(self, data: Overview) -> QChart:
+        t = self.ctx.tr.t
+        lang = self.ctx.tr.language
+        chart = _chart(t("overview.facility"))
+        series = QPieSeries()
+        items = list(data.cases_by_facility_type.items())
+        shown, rest = items[:TOP_FACILITY_TYPES], items[TOP_FACILITY_TYPES:]
+        for key, n in shown:
+            name = FACILITY_TYPES.label(key, lang) if key != UNSET else t("overview.unset")
+            piece = QPieSlice(f"{name} {n:,}", n)
+            piece.setProperty("facility", key)
+            series.append(piece)
+        if rest:
+            others = sum(n for _k, n in rest)
+            series.append(QPieSlice(f"{t('overview.other')} {others:,}", others))
+        series.clicked.connect(self._facility_clicked)
+        series.setPieSize(0.62)
+        series.setLabelsVisible(True)
+        chart.addSeries(series)
+        chart.legend().hide()
+        return chart
+
+    def _facility_clicked(self, piece: QPieSlice) -> None:
+        key = piece.property("facility")
+        if not key:
+            return  # "other" or unset: nothing to search for
+        self._emit_filter(((KIND, "case"),), quoted(str(key)))
+
+    def _technology_chart(self, data: Overview) -> QChart:
+        lang = self.ctx.tr.language
+        items = list(data.cases_by_technology.items())[:TOP_TECHNOLOGIES]
+        self.tech_keys = [k for k, _n in items]
+        return self._bars(
+            self.ctx.tr.t("overview.technology"),
+            [TECHNOLOGIES.label(k, lang) for k in self.tech_keys],
+            [n for _k, n in items],
+            lambda i: self._emit_filter(((KIND, "case"),), quoted(self.tech_keys[i])),
+        )
+
+    def _years_chart(self, data: Overview) -> QChart:
+        t = self.ctx.tr.t
+        lang = self.ctx.tr.language
+        chart = _chart(t("overview.years"))
+        years = sorted(set(data.sessions_by_fiscal_year) | set(data.visits_by_fiscal_year))
+        self.year_keys = years
+        series = QBarSeries()
+        for n, (kind, counts) in enumerate(
+            (("session", data.sessions_by_fiscal_year), ("visit", data.visits_by_fiscal_year))
+        ):
+            bars = QBarSet(kind_label(kind, lang))
+            bars.setColor(QColor(SERIES_COLORS[n]))
+            for year in years:
+                bars.append(counts.get(year, 0))
+            bars.clicked.connect(
+                lambda index, kind=kind: self._emit_filter(
+                    ((KIND, kind), (FISCAL_YEAR, self.year_keys[index])), None
+                )
+            )
+            series.append(bars)
+        series.setLabelsVisible(True)
+        chart.addSeries(series)
+        axis_x = category_axis([fiscal_year_label(y, lang) for y in years])
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        top = max([*data.sessions_by_fiscal_year.values(), *data.visits_by_fiscal_year.values(), 1])
+        axis_y = count_axis(top)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        return chart
+
+    def _fill_recent(self, data: Overview) -> None:
+        lang = self.ctx.tr.language
+        style = getattr(self.ctx.settings, "date_style", "western")
+        self.recent.clear()
+        for change in data.recent_changes:
+            when = format_timestamp(change.updated_at, style, lang)
+            mark = f" ({self.ctx.tr.t('overview.deleted')})" if change.deleted else ""
+            text = f"{when}  [{kind_label(change.type, lang)}] {change.title}{mark}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, change.uid)
+            item.setToolTip(escape(f"{ward_label(change.ward, lang)} · rev {change.revision}"))
+            self.recent.addItem(item)
+
+    def _recent_clicked(self, item: QListWidgetItem) -> None:
+        uid = item.data(Qt.ItemDataRole.UserRole)
+        if uid:
+            self.recordRequested.emit(str(uid))
+
+    def _emit_filter(self, filters: tuple[tuple[str, object], ...], query: str | None) -> None:
+        self.filterRequested.emit(OverviewFilter(filters, query))

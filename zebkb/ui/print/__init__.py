@@ -1,0 +1,1 @@
+"""Print preview and save-as-PDF of the reports."""
