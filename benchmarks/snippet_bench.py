@@ -9,7 +9,7 @@ a short attachment):
 
 - the wall time of `zebkb search ZEB` as a new process (median of --runs);
 - make_snippet on the record's fields, in process;
-- the window's highlighter (zebkb.ui.render.highlight_text) on the body.
+- the window's highlighter (zebkb.render.highlight_text) on the body.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def main() -> None:
 
     from zebkb.search.normalize import normalize
     from zebkb.search.snippets import make_snippet
-    from zebkb.ui.render import highlight_text
+    from zebkb.render import highlight_text
 
     cases = {
         "short record (baseline)": (SHORT_BODY, SHORT_ATTACHMENT),
