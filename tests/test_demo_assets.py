@@ -18,6 +18,7 @@ from typing import Any
 import pypdf
 import pytest
 from PIL import Image, ImageOps
+from zebkb_testing import load_script
 
 from zebkb.domain.fields import Kind, known_field_names
 from zebkb.domain.ranks import check_rank
@@ -79,11 +80,7 @@ def test_uids_unique_lowercase_and_stable() -> None:
         assert uuid.UUID(uid).version == 5
     # Changing the namespace would turn every demo record into a new one on
     # every ward's machine; this pins it.
-    sys.path.insert(0, str(GENERATOR.parent))
-    try:
-        import demo_records
-    finally:
-        sys.path.remove(str(GENERATOR.parent))
+    demo_records = load_script(GENERATOR.parent / "demo_records.py")
     assert demo_records.demo_uid(SEISO_SLUG) == "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"
     assert demo_records.demo_uid(SEISO_SLUG) in BY_UID
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import ModuleType
 
 JST = timezone(timedelta(hours=9))
 
@@ -44,3 +48,17 @@ def case_record(**overrides: object) -> dict:
     }
     record.update(overrides)
     return record
+
+
+def load_script(path: Path) -> ModuleType:
+    """Import a script of the repository (packaging/, benchmarks/) by its path, not via sys.path."""
+    name = path.stem
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None, path
+    assert spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

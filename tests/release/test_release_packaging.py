@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from zebkb_testing import load_script
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "packaging"))
-from winversion import version_file_text, version_tuple  # noqa: E402
+winversion = load_script(REPO / "packaging" / "winversion.py")
+version_file_text, version_tuple = winversion.version_file_text, winversion.version_tuple
 
 FROZEN = REPO / "dist" / "zebkb" / ("zebkb-cli.exe" if sys.platform == "win32" else "zebkb-cli")
 

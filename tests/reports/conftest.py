@@ -1,14 +1,10 @@
-"""Report tests import their kit (zebkb_report_kit.py) from this folder; a demo knowledge base."""
+"""Report tests: a demo knowledge base (their kit is tests/zebkb_report_kit.py)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,6 @@ import pytest
 
 from zebkb.search.documents import IndexDoc, doc_from_record
 from zebkb.search.engine import SearchIndex
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-if str(BENCHMARKS) not in sys.path:
-    sys.path.insert(0, str(BENCHMARKS))
 
 _counter = iter(range(1, 10**9))
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# The trust tests' own kit (zebkb_trust_kit.py) lives beside them.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 from zebkb_testing import KATSUSHIKA, SHINAGAWA, case_record
 
 

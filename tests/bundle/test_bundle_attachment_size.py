@@ -1,14 +1,8 @@
-"""Review findings in zebkb/bundle: hostile bundles that must be refused, and nothing changed."""
+"""Hostile bundles that must be refused, and nothing changed."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bundle"))
-
 from zebkb_bundle_kit import NOW, attachment_ref, case, write
 
 from zebkb.bundle.errors import BundleError
