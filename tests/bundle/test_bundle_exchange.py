@@ -351,3 +351,30 @@ def test_empty_bundle_imports_as_nothing_to_import_and_is_logged(kb, other, tmp_
         assert log.file_name == path.name
         # Again: still nothing, still no error.
         assert import_bundle(other, path).nothing_to_import
+
+
+# -- what zebkb writes, zebkb reads: no "zip bomb" from its own export -----------------------------
+
+
+def white_bmp(width: int, height: int) -> bytes:
+    """A 24-bit BMP of white pixels: a blank scan, deflating about 1000:1."""
+    row = width * 3
+    pixels = height * row  # the width is a multiple of 4, so rows need no padding
+    header = b"BM" + (54 + pixels).to_bytes(4, "little") + bytes(4) + (54).to_bytes(4, "little")
+    info = (40).to_bytes(4, "little") + width.to_bytes(4, "little") + height.to_bytes(4, "little")
+    info += (1).to_bytes(2, "little") + (24).to_bytes(2, "little") + bytes(4)
+    info += pixels.to_bytes(4, "little") + bytes(16)
+    return header + info + b"\xff" * pixels
+
+
+def test_white_scan_of_27_mb_round_trips(kb, other, tmp_path) -> None:
+    scan = tmp_path / "scan.bmp"
+    scan.write_bytes(white_bmp(3000, 3000))
+    assert scan.stat().st_size > 27_000_000
+    record = kb.add_attachment(new_case(kb)["uid"], scan)
+    path = export_bundle(kb, tmp_path / "scan.zebkb").paths[0]
+    summary = import_bundle(other, path)
+    assert summary.as_json()["added"] == 1
+    assert other.require(record["uid"])["attachments"] == record["attachments"]
+    sha = record["attachments"][0]["sha256"]
+    assert other.files.path(sha).read_bytes() == scan.read_bytes()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zebkb.bundle.errors import BundleError
+from zebkb.bundle.limits import Limits
 from zebkb.bundle.reader import open_bundle
 from zebkb.bundle.writer import write_bundle
 
@@ -90,3 +91,31 @@ def test_every_truncation(seeds) -> None:
     for data in originals:
         for cut in range(0, len(data), 7):
             _try(folder, data[:cut], "cut.zebkb")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(
+        st.tuples(st.sampled_from([b"\x00", b"\xff", b"ZEB ", b""]), st.integers(0, 200_000)),
+        min_size=1,
+        max_size=4,
+    ),
+    noise=st.binary(max_size=2000),
+    max_ratio=st.integers(2, 300),
+)
+def test_what_zebkb_writes_zebkb_reads(tmp_path_factory, pieces, noise, max_ratio) -> None:
+    """Whatever an attachment or a body is made of, the writer keeps within the readers' limits."""
+    folder = tmp_path_factory.mktemp("ratio")
+    data = noise + b"".join(filler * count for filler, count in pieces)
+    limits = Limits(max_ratio=max_ratio, ratio_floor=64 * 1024)
+    (folder / kit.sha(data)).write_bytes(data)
+    records = [kit.case(attachments=[kit.attachment_ref(data, "scan.bmp")], body="ZEB " * 30_000)]
+    path = write_bundle(
+        folder / "out.zebkb",
+        records,
+        origin_ward=kit.KATSUSHIKA,
+        attachment_source=lambda sha: folder / sha,
+        limits=limits,
+    ).paths[0]
+    with open_bundle(path, now=kit.NOW, limits=limits) as bundle:
+        assert bundle.records == records

@@ -12,7 +12,7 @@ import zebkb_bundle_kit as kit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.limits import parse_size
+from zebkb.bundle.limits import Limits, parse_size
 from zebkb.bundle.reader import open_bundle
 from zebkb.bundle.signature import ed25519_signer
 from zebkb.bundle.writer import ExportCancelled, write_bundle
@@ -244,3 +244,67 @@ def test_written_bundles_are_readable_by_others_like_any_document(tmp_path):
     )
     mode = stat.S_IMODE(result.parts[0].path.stat().st_mode)
     assert mode == 0o644
+
+
+# -- the writer keeps within the readers' ratio limit (bundle-format.md, Limits) ------------------
+
+
+def _methods(path: Path) -> dict[str, int]:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: i.compress_type for i in zf.infolist()}
+
+
+def test_entry_deflating_beyond_the_ratio_limit_is_stored(tmp_path: Path) -> None:
+    blank = b"\xff" * (3 << 20)
+    records = [kit.case(attachments=[kit.attachment_ref(blank, "scan.bmp")])]
+    result = write_bundle(
+        tmp_path / "out.zebkb",
+        records,
+        origin_ward=kit.KATSUSHIKA,
+        attachment_source=_store(tmp_path / "files", [blank]),
+    )
+    assert _methods(result.paths[0])["attachments/" + kit.sha(blank)] == zipfile.ZIP_STORED
+    with _open(result.paths[0]) as bundle:
+        assert bundle.attachments == {kit.sha(blank): len(blank)}
+
+
+def test_sample_that_misleads_is_caught_by_the_written_ratio(tmp_path: Path) -> None:
+    """The first 256 KiB deflate modestly, the rest is blank: the part is written again, stored."""
+    rng = random.Random(7)
+    head = bytes(rng.choice(b"0123456789abcdef") for _ in range(256 * 1024))
+    data = head + bytes(3 << 20)
+    records = [kit.case(attachments=[kit.attachment_ref(data, "log.txt")])]
+    limits = Limits(max_ratio=8)
+    ticks: list[tuple[int, int]] = []
+    result = write_bundle(
+        tmp_path / "out.zebkb",
+        records,
+        origin_ward=kit.KATSUSHIKA,
+        attachment_source=_store(tmp_path / "files", [data]),
+        limits=limits,
+        progress=lambda done, total: ticks.append((done, total)),
+    )
+    assert _methods(result.paths[0])["attachments/" + kit.sha(data)] == zipfile.ZIP_STORED
+    assert ticks[-1][0] == ticks[-1][1]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    with open_bundle(result.paths[0], now=kit.NOW, limits=limits) as bundle:
+        assert bundle.records[0]["attachments"][0]["sha256"] == kit.sha(data)
+
+
+def test_records_deflating_beyond_the_ratio_limit_are_stored(tmp_path: Path) -> None:
+    records = [kit.case(body="ZEB " * 250_000), kit.case(body="ZEB " * 250_000)]
+    result = write_bundle(tmp_path / "out.zebkb", records, origin_ward=kit.KATSUSHIKA)
+    assert _methods(result.paths[0])["records.jsonl"] == zipfile.ZIP_STORED
+    with _open(result.paths[0]) as bundle:
+        assert bundle.records == records
+
+
+def test_a_real_bomb_is_still_refused(tmp_path: Path) -> None:
+    """A hand-made entry deflated 1000:1 is refused before it is inflated."""
+    blank = b"\xff" * (3 << 20)
+    spec = kit.Spec(
+        records=[kit.case(attachments=[kit.attachment_ref(blank, "scan.bmp")])],
+        extra=[kit.Entry("attachments/" + kit.sha(blank), blank, zipfile.ZIP_DEFLATED)],
+    )
+    with pytest.raises(BundleError, match="zip bomb"):
+        _open(kit.write(tmp_path / "bomb.zebkb", spec))

@@ -29,6 +29,10 @@ class Limits:
     max_signature: int = 64 * KIB
     max_entries: int = 1_000_000
 
+    def ratio_exceeded(self, size: int, compressed: int) -> bool:
+        """The zip-bomb guard: the reader refuses such an entry, so the writer stores it."""
+        return size > self.ratio_floor and compressed * self.max_ratio < size
+
 
 DEFAULT_LIMITS = Limits()
 

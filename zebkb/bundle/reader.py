@@ -294,9 +294,7 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.Zip
                 "stored entry with different compressed and uncompressed sizes",
                 "無圧縮エントリのサイズが一致しません",
             )
-        if info.file_size > limits.ratio_floor and (
-            info.compress_size * limits.max_ratio < info.file_size
-        ):
+        if limits.ratio_exceeded(info.file_size, info.compress_size):
             raise _refuse(
                 shown,
                 f"compression ratio above {limits.max_ratio} (a zip bomb?)",

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from zebkb import __version__
 from zebkb.bundle.errors import BundleError
@@ -92,13 +92,24 @@ def _now() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
-def _compresses(path: Path) -> bool:
-    """Deflate only what shrinks: photos and PDFs are stored as they are."""
+def _compresses(path: Path, limits: Limits) -> bool:
+    """Deflate only what shrinks: photos and PDFs are stored as they are.
+
+    What shrinks too far is stored as well: a reader refuses an entry deflated
+    beyond its ratio limit as a zip bomb (a blank scan, a long log). The sample
+    only predicts; `_write_entry` checks the real ratio of every entry.
+    """
     with open(path, "rb") as f:
         sample = f.read(SAMPLE)
     if len(sample) < 512:
         return False
-    return len(zlib.compress(sample, 1)) < 0.9 * len(sample)
+    packed = len(zlib.compress(sample, 1))
+    size = path.stat().st_size
+    # The whole file at the sample's ratio, with a margin of two.
+    predicted = size * packed // len(sample)
+    if limits.ratio_exceeded(size, predicted // 2):
+        return False
+    return packed < 0.9 * len(sample)
 
 
 def _deflate_bound(size: int) -> int:
@@ -156,7 +167,8 @@ def _unit_cost(unit: _Unit, part: _Part, methods: dict[str, int]) -> int:
     for sha, size in unit.files.items():
         if sha in part.files:
             continue
-        body = size if methods[sha] == zipfile.ZIP_STORED else _deflate_bound(size)
+        stored = methods[ATTACHMENT_PREFIX + sha] == zipfile.ZIP_STORED
+        body = size if stored else _deflate_bound(size)
         cost += body + ENTRY_OVERHEAD + MANIFEST_LINE
     return cost
 
@@ -201,12 +213,22 @@ def _zinfo(name: str, stamp: tuple[int, int, int, int, int, int], method: int) -
     return info
 
 
+class _StoreInstead(Exception):
+    """An entry deflated beyond the readers' ratio limit: write the part again, storing it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 def _write_entry(
     zf: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     chunks: Iterable[bytes],
     size: int,
+    *,
     cancel: Cancel | None,
+    limits: Limits,
 ) -> tuple[str, int]:
     digest = hashlib.sha256()
     written = 0
@@ -217,6 +239,11 @@ def _write_entry(
             digest.update(chunk)
             written += len(chunk)
             out.write(chunk)
+    # zipfile fills in the sizes when the entry is closed.
+    if info.compress_type != zipfile.ZIP_STORED and limits.ratio_exceeded(
+        info.file_size, info.compress_size
+    ):
+        raise _StoreInstead(info.filename)
     return digest.hexdigest(), written
 
 
@@ -229,6 +256,113 @@ def _file_chunks(path: Path) -> Iterable[bytes]:
 def _stamp(created_at: str) -> tuple[int, int, int, int, int, int]:
     moment = datetime.fromisoformat(created_at)
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, 0)
+
+
+@dataclass
+class _Work:
+    """Progress over all parts, in records and MiB of attachments."""
+
+    progress: Progress | None
+    total: int
+    done: int = 0
+
+    def tick(self, amount: int) -> None:
+        self.done += amount
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+@dataclass(frozen=True)
+class _PartHeader:
+    bundle_id: str
+    created_at: str
+    stamp: tuple[int, int, int, int, int, int]
+    origin_ward: str
+    origin_name: str | None
+    generator: str
+    since: str | None
+    series: tuple[str, int, int] | None  # series id, part number, parts
+
+
+def _write_part(
+    raw: BinaryIO,
+    part: _Part,
+    header: _PartHeader,
+    *,
+    paths: dict[str, Path],
+    methods: dict[str, int],
+    signer: Signer | None,
+    limits: Limits,
+    work: _Work,
+    cancel: Cancel | None,
+) -> None:
+    stamp = header.stamp
+    with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+        listed: list[dict[str, Any]] = []
+        counts: dict[str, int] = {}
+        for sha, size in part.files.items():
+            name = ATTACHMENT_PREFIX + sha
+            digest, written = _write_entry(
+                zf,
+                _zinfo(name, stamp, methods[name]),
+                _file_chunks(paths[sha]),
+                size,
+                cancel=cancel,
+                limits=limits,
+            )
+            if digest != sha or written != size:
+                raise BundleError(
+                    f"attachment file {sha[:12]}… changed or is damaged in the "
+                    "knowledge base (its content no longer matches its name)",
+                    message_ja=f"添付ファイル {sha[:12]}… が壊れています",
+                )
+            listed.append({"path": name, "sha256": sha, "size": size})
+            work.tick(size // CHUNK)
+        for unit in part.units:
+            kind = unit.record.get("type", "")
+            counts[kind] = counts.get(kind, 0) + 1
+        digest, written = _write_entry(
+            zf,
+            _zinfo(RECORDS, stamp, methods[RECORDS]),
+            (u.line for u in part.units),
+            sum(len(u.line) for u in part.units),
+            cancel=cancel,
+            limits=limits,
+        )
+        listed.insert(0, {"path": RECORDS, "sha256": digest, "size": written})
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "bundle_id": header.bundle_id,
+            "created_at": header.created_at,
+            "origin": {"ward": header.origin_ward},
+            "generator": header.generator,
+            "since": header.since,
+            "counts": counts,
+            "files": listed,
+        }
+        if header.origin_name:
+            manifest["origin"]["name"] = header.origin_name
+        if header.series is not None:
+            series, number, parts = header.series
+            manifest.update(series=series, part=number, parts=parts)
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=False).encode(
+            "utf-8"
+        )
+        _write_entry(
+            zf,
+            _zinfo(MANIFEST, stamp, methods[MANIFEST]),
+            [manifest_bytes],
+            len(manifest_bytes),
+            cancel=cancel,
+            limits=limits,
+        )
+        if signer is not None:
+            signature, public_key = signer(manifest_bytes)
+            zf.writestr(
+                _zinfo(SIGNATURE_ENTRY, stamp, zipfile.ZIP_DEFLATED),
+                signature_document(signature, public_key),
+            )
 
 
 def write_bundle(
@@ -258,15 +392,18 @@ def write_bundle(
     stamp = _stamp(created_at)
     omitted: list[tuple[str, str]] = []
     units, paths = _prepare_units(records, attachment_source, include_attachments, limits, omitted)
-    methods = {
-        sha: zipfile.ZIP_DEFLATED if _compresses(path) else zipfile.ZIP_STORED
+    methods: dict[str, int] = {
+        ATTACHMENT_PREFIX + sha: zipfile.ZIP_DEFLATED
+        if _compresses(path, limits)
+        else zipfile.ZIP_STORED
         for sha, path in paths.items()
     }
+    methods[RECORDS] = methods[MANIFEST] = zipfile.ZIP_DEFLATED
     planned, oversize = _plan_parts(units, methods, max_size, limits)
     series = str(uuid.uuid4()) if len(planned) > 1 else None
     targets = _part_paths(dest, len(planned))
     total_work = sum(len(p.units) + sum(p.files.values()) // CHUNK for p in planned) or 1
-    done = 0
+    work = _Work(progress, total_work)
     temps: list[Path] = []
     results: list[PartInfo] = []
     try:
@@ -276,76 +413,46 @@ def write_bundle(
                 prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
             )
             temps.append(Path(tmp_name))
-            bundle_id = str(uuid.uuid4())
+            header = _PartHeader(
+                bundle_id=str(uuid.uuid4()),
+                created_at=created_at,
+                stamp=stamp,
+                origin_ward=origin_ward,
+                origin_name=origin_name,
+                generator=generator or f"zebkb {__version__}",
+                since=since,
+                series=(series, number, len(planned)) if series is not None else None,
+            )
             with os.fdopen(fd, "w+b") as raw:
-                with zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
-                    listed: list[dict[str, Any]] = []
-                    counts: dict[str, int] = {}
-                    for sha, size in part.files.items():
-                        name = ATTACHMENT_PREFIX + sha
-                        digest, written = _write_entry(
-                            zf,
-                            _zinfo(name, stamp, methods[sha]),
-                            _file_chunks(paths[sha]),
-                            size,
-                            cancel,
+                done_before = work.done
+                while True:
+                    try:
+                        _write_part(
+                            raw,
+                            part,
+                            header,
+                            paths=paths,
+                            methods=methods,
+                            signer=signer,
+                            limits=limits,
+                            work=work,
+                            cancel=cancel,
                         )
-                        if digest != sha or written != size:
-                            raise BundleError(
-                                f"attachment file {sha[:12]}… changed or is damaged in the "
-                                "knowledge base (its content no longer matches its name)",
-                                message_ja=f"添付ファイル {sha[:12]}… が壊れています",
-                            )
-                        listed.append({"path": name, "sha256": sha, "size": size})
-                        done += size // CHUNK
-                        if progress is not None:
-                            progress(done, total_work)
-                    for unit in part.units:
-                        kind = unit.record.get("type", "")
-                        counts[kind] = counts.get(kind, 0) + 1
-                    digest, written = _write_entry(
-                        zf,
-                        _zinfo(RECORDS, stamp, zipfile.ZIP_DEFLATED),
-                        (u.line for u in part.units),
-                        sum(len(u.line) for u in part.units),
-                        cancel,
-                    )
-                    listed.insert(0, {"path": RECORDS, "sha256": digest, "size": written})
-                    manifest: dict[str, Any] = {
-                        "format": FORMAT,
-                        "version": VERSION,
-                        "bundle_id": bundle_id,
-                        "created_at": created_at,
-                        "origin": {"ward": origin_ward},
-                        "generator": generator or f"zebkb {__version__}",
-                        "since": since,
-                        "counts": counts,
-                        "files": listed,
-                    }
-                    if origin_name:
-                        manifest["origin"]["name"] = origin_name
-                    if series is not None:
-                        manifest.update(series=series, part=number, parts=len(planned))
-                    manifest_bytes = json.dumps(
-                        manifest, ensure_ascii=False, indent=1, sort_keys=False
-                    ).encode("utf-8")
-                    zf.writestr(_zinfo(MANIFEST, stamp, zipfile.ZIP_DEFLATED), manifest_bytes)
-                    if signer is not None:
-                        signature, public_key = signer(manifest_bytes)
-                        zf.writestr(
-                            _zinfo(SIGNATURE_ENTRY, stamp, zipfile.ZIP_DEFLATED),
-                            signature_document(signature, public_key),
-                        )
+                        break
+                    except _StoreInstead as exc:
+                        # Rare (a file whose sample deflated modestly): write this part again.
+                        methods[exc.name] = zipfile.ZIP_STORED
+                        work.done = done_before
+                        raw.seek(0)
+                        raw.truncate()
                 raw.flush()
                 os.fsync(raw.fileno())
                 size = raw.tell()
-            done += len(part.units)
-            if progress is not None:
-                progress(done, total_work)
+            work.tick(len(part.units))
             results.append(
                 PartInfo(
                     path=target,
-                    bundle_id=bundle_id,
+                    bundle_id=header.bundle_id,
                     records=len(part.units),
                     attachments=len(part.files),
                     size=size,
