@@ -21,7 +21,9 @@ from zebkb.domain.ranks import (
 from zebkb.domain.vocab import BUILDING_USES, oriented_threshold_pct
 
 OFFICE = {"building_use": "事務所等"}
-HOUSE = {"building_use": "住宅"}
+# A house in Katsushika (zone 6) meeting the envelope limit exactly.
+HOUSE = {"building_use": "住宅", "ward": "131229", "ua_value": 0.6}
+SMALL_LOT = {"north_slant_zone": True, "lot_area_m2": 84.9, "storeys_above": 2}
 
 
 @pytest.mark.parametrize(
@@ -110,17 +112,30 @@ HOUSE = {"building_use": "住宅"}
         ),
         ({"reduction_excl_renewables_pct": 45, "floor_area_m2": 20_000, **OFFICE}, None),
         ({"reduction_excl_renewables_pct": 29.9}, None),
-        # Houses.
+        # Houses: a Tokyo house (zone 6) with the strengthened envelope.
         (
             {"reduction_excl_renewables_pct": 20, "reduction_incl_renewables_pct": 100, **HOUSE},
             "ZEH",
         ),
+        # Nearly ZEH only in cold, low-insolation or heavy-snow regions: not
+        # Tokyo by default, and without the region facts it cannot be assessed.
         (
             {"reduction_excl_renewables_pct": 25, "reduction_incl_renewables_pct": 80, **HOUSE},
-            "Nearly ZEH",
+            None,
         ),
-        ({"reduction_excl_renewables_pct": 21, **HOUSE}, "ZEH Oriented"),
-        ({"reduction_excl_renewables_pct": 21, "facility_type": "住宅"}, "ZEH Oriented"),
+        # ZEH Oriented only on a small urban lot or in heavy snow.
+        ({"reduction_excl_renewables_pct": 21, **HOUSE}, None),
+        ({"reduction_excl_renewables_pct": 21, **HOUSE, **SMALL_LOT}, "ZEH Oriented"),
+        (
+            {
+                "reduction_excl_renewables_pct": 21,
+                "facility_type": "住宅",
+                "ward": "131229",
+                "ua_value": 0.5,
+                **SMALL_LOT,
+            },
+            "ZEH Oriented",
+        ),
         (
             {"reduction_excl_renewables_pct": 19, "reduction_incl_renewables_pct": 120, **HOUSE},
             None,
@@ -138,7 +153,7 @@ def test_supported_rank(case: dict[str, Any], rank: str | None) -> None:
 
 def test_reasons_are_short_concrete_and_one_line() -> None:
     result = supported_rank({"reduction_excl_renewables_pct": 51, **OFFICE})
-    assert result.reason_ja.startswith("再エネ除く削減率51%(≥50%)により ZEB Ready")
+    assert result.reason_ja.startswith("再エネ除く削減率51%(50%以上)により ZEB Ready")
     assert result.reason_en.startswith("51% reduction excluding renewables (≥ 50 %): ZEB Ready")
     assert result.missing == ("reduction_incl_renewables_pct",)
     empty = supported_rank({})
@@ -164,8 +179,12 @@ def test_rank_order() -> None:
     assert rank_level("ZEB Ready") > rank_level("ZEB Oriented") > rank_level(None)
     assert rank_level("ZEH+") > rank_level("ZEH") > rank_level("Nearly ZEH")
     assert rank_level("Nearly ZEH") > rank_level("ZEH Oriented") > 0
-    assert rank_level("GX ZEH") == 0
-    assert rank_family("GX ZEH") is None
+    assert rank_level("GX ZEH+") > rank_level("GX ZEH") > rank_level("GX ZEH Oriented") > 0
+    assert rank_family("GX ZEH") == "GX ZEH"
+    assert rank_family("Nearly ZEH-M") == "ZEH-M"
+    assert rank_level("ZEH-M") > rank_level("ZEH-M Ready") > rank_level("ZEH-M Oriented")
+    assert rank_level("ZEH+ R") == 0
+    assert rank_family("ZEH+ R") is None
     assert rank_family("ZEB Oriented") == "ZEB"
     assert rank_family("ZEH+") == "ZEH"
 
@@ -273,11 +292,11 @@ def test_without_figures_a_stated_rank_is_not_flagged() -> None:
 
 
 def test_unknown_ranks_are_kept_and_not_assessed() -> None:
-    result = _check(zeb_rank="GX ZEH", reduction_excl_renewables_pct=10, **HOUSE)
-    assert result.stated == "GX ZEH"
+    result = _check(zeb_rank="ZEH+ R", reduction_excl_renewables_pct=10, **HOUSE)
+    assert result.stated == "ZEH+ R"
     assert not result.overstated
     assert not result.attention
-    assert "GX ZEH" in result.message_en
+    assert "ZEH+ R" in result.message_en
 
 
 def test_rank_of_the_other_family_needs_attention() -> None:
@@ -288,10 +307,20 @@ def test_rank_of_the_other_family_needs_attention() -> None:
     assert house_with_zeb.attention
     # With no use or type at all, a ZEH rank is read as a house.
     bare = _check(
-        zeb_rank="ZEH", reduction_excl_renewables_pct=25, reduction_incl_renewables_pct=100
+        zeb_rank="ZEH",
+        reduction_excl_renewables_pct=25,
+        reduction_incl_renewables_pct=100,
+        ward="131229",
+        ua_value=0.5,
     )
     assert bare.confirmed is True
     assert not bare.attention
+    # An apartment building's ranks are ZEH-M, not ZEH.
+    flat = _check(
+        zeb_rank="ZEH", reduction_excl_renewables_pct=25, dwelling_type="apartment", **HOUSE
+    )
+    assert flat.attention
+    assert "集合住宅" in flat.message_ja
 
 
 def test_zeh_plus_cannot_be_proved_but_can_be_refuted() -> None:

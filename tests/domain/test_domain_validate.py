@@ -99,7 +99,7 @@ def test_valid_records_come_back_equal(kind: str) -> None:
         ("case", {"zeb_rank": "GX ZEH 6"}),  # later ranks are kept as given
         ("case", {"building_use": "集会所等", "facility_type": "プール棟"}),
         ("case", {"floor_area_m2": 0.5, "storeys_above": 0, "storeys_below": 0}),
-        ("case", {"bei": 0, "co2_reduction_t_per_year": 0}),
+        ("case", {"bei": 0.01, "co2_reduction_t_per_year": 0}),
         ("case", {"reduction_excl_renewables_pct": -3.5, "reduction_incl_renewables_pct": 120}),
         ("case", {"structure": "RC造一部S造", "completed_on": "2025-01-31"}),
         ("case", {"technologies": ["BEMS", "地中熱"], "zeb_leading_owner": True}),
@@ -231,7 +231,8 @@ DELETE = object()
         ("case", {"completed_on": "2024-02-30"}, "completed_on", "real date"),
         ("case", {"completed_on": "令和7年1月31日"}, "completed_on", "YYYY-MM-DD"),
         ("case", {"completed_on": "2025-1-31"}, "completed_on", "YYYY-MM-DD"),
-        ("case", {"bei": -0.1}, "bei", "at least 0"),
+        ("case", {"bei": -0.1}, "bei", "greater than 0"),
+        ("case", {"bei": 0}, "bei", "greater than 0"),
         (
             "case",
             {"reduction_excl_renewables_pct": "51%"},
@@ -488,11 +489,16 @@ def _strategy(f: Field) -> st.SearchStrategy[Any]:
         case FieldType.TEXT:
             return _text
         case FieldType.INTEGER:
-            return st.integers(min_value=int(f.minimum or 0), max_value=10**6)
+            high = int(f.maximum) if f.maximum is not None else 10**6
+            return st.integers(min_value=int(f.minimum or 0), max_value=high)
         case FieldType.NUMBER:
             low = f.minimum if f.minimum is not None else -1e6
             return st.floats(
-                min_value=low, max_value=1e6, exclude_min=f.exclusive_minimum, allow_nan=False
+                min_value=low,
+                max_value=f.maximum if f.maximum is not None else 1e6,
+                exclude_min=f.exclusive_minimum,
+                exclude_max=f.exclusive_maximum,
+                allow_nan=False,
             )
         case FieldType.BOOLEAN:
             return st.booleans()
@@ -535,6 +541,14 @@ def valid_records(draw: st.DrawFn) -> dict[str, Any]:
             record[f.name] = draw(_strategy(f))
     if record.get("rank_status") != "certified":
         record.pop("certified_on", None)
+    r_ex = record.get("reduction_excl_renewables_pct")
+    r_in = record.get("reduction_incl_renewables_pct")
+    if r_ex is not None and r_in is not None and r_in < r_ex:
+        # Renewables only ever add to the reduction: the lower figure is without them.
+        record["reduction_excl_renewables_pct"], record["reduction_incl_renewables_pct"] = (
+            r_in,
+            r_ex,
+        )
     return record
 
 
@@ -550,8 +564,8 @@ def _bad_value(f: Field) -> Any:
     return {
         FieldType.STRING: 12,
         FieldType.TEXT: ["x"],
-        FieldType.INTEGER: -1 if f.minimum is not None else 1.5,
-        FieldType.NUMBER: -1 if f.minimum is not None else "12",
+        FieldType.INTEGER: int(f.minimum) - 1 if f.minimum is not None else 1.5,
+        FieldType.NUMBER: f.minimum - 1 if f.minimum is not None else "12",
         FieldType.BOOLEAN: "true",
         FieldType.DATE: "2023-02-29",
         FieldType.TIMESTAMP: "2025-03-18 09:00",

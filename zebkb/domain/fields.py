@@ -42,6 +42,8 @@ class Field:
     choices: tuple[str, ...] | None = None
     minimum: float | None = None
     exclusive_minimum: bool = False
+    maximum: float | None = None
+    exclusive_maximum: bool = False
     max_length: int | None = None
     searchable: bool = False  # its text goes into the full-text index
 
@@ -110,20 +112,37 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("storeys_below", FieldType.INTEGER, False, "地下階数", "Storeys below", minimum=0),
     Field("structure", FieldType.STRING, False, "構造", "Structure", searchable=True),
     Field("completed_on", FieldType.DATE, False, "竣工日", "Completed on"),
-    Field("bei", FieldType.NUMBER, False, "BEI", "BEI", minimum=0),
+    # BEI is the ZEB figure: design ÷ standard primary energy, renewables and
+    # "other" energy excluded. 0 would mean a building that uses nothing.
+    Field(
+        "bei",
+        FieldType.NUMBER,
+        False,
+        "BEI(再エネ除く)",
+        "BEI excluding renewables (the ZEB figure)",
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+    # Without renewables a building cannot save 100 % or more (BEI would be 0 or
+    # less); saving less than -100 % is consuming more than twice the standard.
     Field(
         "reduction_excl_renewables_pct",
         FieldType.NUMBER,
         False,
         "削減率(再エネ除く,%)",
         "Reduction excl. renewables (%)",
+        minimum=-100,
+        maximum=100,
+        exclusive_maximum=True,
     ),
+    # With renewables the reduction may pass 100 % (net generation: ZEB, GX ZEH+ ≥ 115 %).
     Field(
         "reduction_incl_renewables_pct",
         FieldType.NUMBER,
         False,
         "削減率(再エネ含む,%)",
         "Reduction incl. renewables (%)",
+        minimum=-100,
     ),
     Field(
         "technologies", FieldType.STRING_LIST, False, "導入技術", "Technologies", searchable=True
@@ -150,6 +169,65 @@ CASE_FIELDS: tuple[Field, ...] = (
         False,
         "未評価技術の導入",
         "Uses a technology not yet evaluated (未評価技術)",
+    ),
+    # Houses (ZEH, ZEH-M): what the ZEH definitions' conditions need (ranks.py).
+    Field(
+        "dwelling_type",
+        FieldType.STRING,
+        False,
+        "住宅の形式",
+        "Dwelling type",
+        choices=("detached", "apartment"),
+    ),
+    Field(
+        "climate_zone",
+        FieldType.INTEGER,
+        False,
+        "地域区分",
+        "Climate zone",
+        minimum=1,
+        maximum=8,
+    ),
+    Field(
+        "ua_value",
+        FieldType.NUMBER,
+        False,
+        "UA値(W/㎡K)",
+        "UA value (W/m²K)",
+        minimum=0,
+        exclusive_minimum=True,
+    ),
+    Field(
+        "solar_zone",
+        FieldType.STRING,
+        False,
+        "年間日射地域区分",
+        "Annual insolation zone",
+        choices=("A1", "A2", "A3", "A4", "A5"),
+    ),
+    Field(
+        "snow_depth_cm",
+        FieldType.NUMBER,
+        False,
+        "垂直積雪量(cm)",
+        "Design snow depth (cm)",
+        minimum=0,
+    ),
+    Field(
+        "north_slant_zone",
+        FieldType.BOOLEAN,
+        False,
+        "北側斜線制限の対象区域",
+        "In a zone with the north-side slant limit (北側斜線)",
+    ),
+    Field(
+        "lot_area_m2",
+        FieldType.NUMBER,
+        False,
+        "敷地面積(㎡)",
+        "Lot area (m²)",
+        minimum=0,
+        exclusive_minimum=True,
     ),
     Field("public", FieldType.BOOLEAN, False, "区外公開可", "May be shown outside the wards"),
 )

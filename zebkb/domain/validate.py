@@ -12,7 +12,8 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from zebkb.domain.canonical import normalise_numbers, parse_timestamp
@@ -26,9 +27,20 @@ from zebkb.domain.fields import (
     Kind,
     fields_for,
 )
-from zebkb.domain.ranks import check_rank, split_rank_status
+from zebkb.domain.ranks import (
+    CURRENT_ZEH_LAST_CERTIFIED,
+    GX_APPLIES_FROM,
+    GX_FAMILIES,
+    ZEH_FAMILY,
+    ZEHM_FAMILY,
+    RankCheck,
+    check_rank,
+    rank_family,
+    split_rank_status,
+)
 from zebkb.domain.vocab import (
     BUILDING_USES,
+    DWELLING_TYPES,
     PROJECT_TYPES,
     RANK_STATUSES,
     RECORD_TYPES,
@@ -58,6 +70,7 @@ _LABELLED: dict[str, Vocabulary] = {
     "rank_status": RANK_STATUSES,
     "kind": SESSION_KINDS,
     "building_use": BUILDING_USES,
+    "dwelling_type": DWELLING_TYPES,
 }
 
 
@@ -190,7 +203,7 @@ class _Checker:
                 f"must be at most {f.max_length} characters (got {len(value)})",
                 f"{f.max_length}文字以内にしてください({len(value)}文字)",
             )
-        return value
+        return str(value)
 
     def text(self, f: Field, value: Any) -> str:
         if not isinstance(value, str):
@@ -202,20 +215,32 @@ class _Checker:
         return value
 
     def _minimum(self, f: Field, value: float) -> None:
-        if f.minimum is None:
-            return
-        if f.exclusive_minimum and value <= f.minimum:
-            raise self.fail(
-                f.name,
-                f"must be a number greater than {f.minimum:g} (got {_shown(value)})",
-                f"{f.minimum:g}より大きい数値にしてください(値: {_shown(value)})",
-            )
-        if not f.exclusive_minimum and value < f.minimum:
-            raise self.fail(
-                f.name,
-                f"must be a number of at least {f.minimum:g} (got {_shown(value)})",
-                f"{f.minimum:g}以上の数値にしてください(値: {_shown(value)})",
-            )
+        if f.minimum is not None:
+            if f.exclusive_minimum and value <= f.minimum:
+                raise self.fail(
+                    f.name,
+                    f"must be a number greater than {f.minimum:g} (got {_shown(value)})",
+                    f"{f.minimum:g}より大きい数値にしてください(値: {_shown(value)})",
+                )
+            if not f.exclusive_minimum and value < f.minimum:
+                raise self.fail(
+                    f.name,
+                    f"must be a number of at least {f.minimum:g} (got {_shown(value)})",
+                    f"{f.minimum:g}以上の数値にしてください(値: {_shown(value)})",
+                )
+        if f.maximum is not None:
+            if f.exclusive_maximum and value >= f.maximum:
+                raise self.fail(
+                    f.name,
+                    f"must be a number less than {f.maximum:g} (got {_shown(value)})",
+                    f"{f.maximum:g}未満の数値にしてください(値: {_shown(value)})",
+                )
+            if not f.exclusive_maximum and value > f.maximum:
+                raise self.fail(
+                    f.name,
+                    f"must be a number of at most {f.maximum:g} (got {_shown(value)})",
+                    f"{f.maximum:g}以下の数値にしてください(値: {_shown(value)})",
+                )
 
     def integer(self, f: Field, value: Any) -> int:
         # JSON does not tell 3 from 3.0; an integral float is the same integer.
@@ -289,7 +314,7 @@ class _Checker:
                 f" (got {_shown(value)})",
                 f"日時は 2025-03-18T09:00:00+09:00 の形式で入力してください(値: {_shown(value)})",
             )
-        return value
+        return str(value)
 
     def ward(self, f: Field, value: Any) -> str:
         if self.strict:
@@ -300,7 +325,7 @@ class _Checker:
                     f" (got {_shown(value)})",
                     f"6桁の地方公共団体コード(検査数字が正しいもの)にしてください(値: {_shown(value)})",
                 )
-            return value
+            return str(value)
         try:
             return resolve_ward(value)
         except WardError as exc:
@@ -448,7 +473,8 @@ class _Checker:
         if not tombstone:
             self.cross_field(out, kind)
         self.clock_guard(out)
-        return normalise_numbers(out)
+        clean: dict[str, Any] = normalise_numbers(out)
+        return clean
 
     def cross_field(self, out: dict[str, Any], kind: Kind) -> None:
         if kind is not Kind.CASE:
@@ -465,6 +491,30 @@ class _Checker:
                 "a certification date needs rank_status certified"
                 f" (rank_status is {_shown(out.get('rank_status'))})",
                 "認証日は「認証」のランクにのみ記入できます(相当・未記入には不可)",
+            )
+        r_ex = _number_or_none(out.get("reduction_excl_renewables_pct"))
+        r_in = _number_or_none(out.get("reduction_incl_renewables_pct"))
+        if r_ex is not None and r_in is not None and r_in < r_ex:
+            # Renewables only add to the reduction, so this cannot be: most often
+            # the two figures were entered in each other's boxes.
+            raise self.fail(
+                "reduction_incl_renewables_pct",
+                f"the reduction including renewables ({r_in:g}%) cannot be lower than without"
+                f" ({r_ex:g}%); were the two swapped?",
+                f"再エネ含む削減率({r_in:g}%)が再エネ除く削減率({r_ex:g}%)より小さくなることは"
+                "ありません。入れ違いではありませんか",
+            )
+        if (
+            not self.strict
+            and out.get("rank_status") == "certified"
+            and out.get("certified_on") is None
+        ):
+            # A person entering a certified rank has the certificate at hand; a
+            # bundle from an older zebkb may lack the date and only gets a warning.
+            raise self.fail(
+                "certified_on",
+                "a certified rank needs its certification date (or mark the rank 相当/equivalent)",
+                "認証ランクには認証日が必要です(認証がなければ「相当」としてください)",
             )
 
     def clock_guard(self, out: dict[str, Any]) -> None:
@@ -520,44 +570,189 @@ def _number_or_none(value: Any) -> float | None:
 
 
 BEI_DISAGREEMENT_POINTS = 2.0
+# Beyond these a figure is possible but worth a second look.
+UNLIKELY_BEI = 1.5
+UNLIKELY_INCL_PCT = 200.0
+UNLIKELY_UA = 2.0
 
 
-def record_warnings(record: Mapping[str, Any], lang: str = "en") -> list[str]:
-    """Soft rules: things that may be right but deserve a second look. One line each."""
+@dataclass(frozen=True, slots=True)
+class RecordWarning:
+    """A soft rule: the record may be right but deserves a second look."""
+
+    code: str
+    message_ja: str
+    message_en: str
+
+    def message(self, lang: str = "ja") -> str:
+        return self.message_en if lang == "en" else self.message_ja
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "message_ja": self.message_ja, "message_en": self.message_en}
+
+
+def _rank_warning(check: RankCheck) -> RecordWarning | None:
+    if not check.attention:
+        return None
+    if check.overstated:
+        code = "rank_overstated"
+    elif check.confirmed is None:
+        code = "rank_other_family"
+    elif check.confirmed is False:
+        code = "rank_not_applicable"
+    else:
+        code = "rank_higher_may_apply"
+    return RecordWarning(code, check.message_ja, check.message_en)
+
+
+def _iso_date(value: Any) -> date | None:
+    # Month- or year-precision dates compare by their first day.
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
+    """Every soft rule a case breaks, with a stable code for scripts."""
     if record.get("type") != Kind.CASE.value or record.get("deleted") is True:
         return []
-    en = lang == "en"
-    warnings: list[str] = []
+    warnings: list[RecordWarning] = []
     check = check_rank(record)
-    if check.attention:
-        warnings.append(check.message_en if en else check.message_ja)
+    rank_warning = _rank_warning(check)
+    if rank_warning is not None:
+        warnings.append(rank_warning)
     r_ex = _number_or_none(record.get("reduction_excl_renewables_pct"))
     r_in = _number_or_none(record.get("reduction_incl_renewables_pct"))
     if r_ex is not None and r_in is not None and r_in < r_ex:
+        # Refused when saved here; a record from elsewhere may still hold it.
         warnings.append(
-            f"the reduction including renewables ({r_in:g}%) is lower than without ({r_ex:g}%)"
-            if en
-            else f"再エネ含む削減率({r_in:g}%)が再エネ除く削減率({r_ex:g}%)より小さくなっています"
+            RecordWarning(
+                "incl_below_excl",
+                f"再エネ含む削減率({r_in:g}%)が再エネ除く削減率({r_ex:g}%)より小さくなっています",
+                f"the reduction including renewables ({r_in:g}%) is lower than without ({r_ex:g}%)",
+            )
         )
     bei = _number_or_none(record.get("bei"))
     if bei is not None and r_ex is not None and is_special_ward(record.get("ward")):
         from_bei = (1.0 - bei) * 100.0
         if abs(from_bei - r_ex) > BEI_DISAGREEMENT_POINTS:
             warnings.append(
-                f"BEI {bei:g} means a {from_bei:.0f}% reduction, but the record says {r_ex:g}%"
-                if en
-                else f"BEI {bei:g} は削減率{from_bei:.0f}%に相当しますが、記載は{r_ex:g}%です"
+                RecordWarning(
+                    "bei_disagrees",
+                    f"BEI {bei:g} は削減率{from_bei:.0f}%に相当しますが、記載は{r_ex:g}%です",
+                    f"BEI {bei:g} means a {from_bei:.0f}% reduction, but the record says {r_ex:g}%",
+                )
             )
+    if bei is not None and bei > UNLIKELY_BEI:
+        warnings.append(
+            RecordWarning(
+                "bei_unlikely",
+                f"BEI {bei:g} は基準の{UNLIKELY_BEI:g}倍を超えます。値を確認してください",
+                f"BEI {bei:g} is more than {UNLIKELY_BEI:g} times the standard; check the value",
+            )
+        )
+    if r_in is not None and r_in > UNLIKELY_INCL_PCT:
+        warnings.append(
+            RecordWarning(
+                "incl_unlikely",
+                f"再エネ含む削減率{r_in:g}%は{UNLIKELY_INCL_PCT:g}%を超えます。値を確認してください",
+                f"a {r_in:g}% reduction including renewables is above {UNLIKELY_INCL_PCT:g}%;"
+                " check the value",
+            )
+        )
+    if r_ex is not None and r_ex < 0:
+        warnings.append(
+            RecordWarning(
+                "excl_negative",
+                f"再エネ除く削減率が{r_ex:g}%(基準より多く消費)です。値を確認してください",
+                f"the reduction excluding renewables is {r_ex:g}% (more than the standard);"
+                " check the value",
+            )
+        )
+    ua = _number_or_none(record.get("ua_value"))
+    if ua is not None and ua > UNLIKELY_UA:
+        warnings.append(
+            RecordWarning(
+                "ua_unlikely",
+                f"UA値{ua:g}は大きすぎるようです(W/㎡K)。値を確認してください",
+                f"UA {ua:g} W/m²K looks too high; check the value",
+            )
+        )
+    zone = record.get("climate_zone")
+    if isinstance(zone, int) and zone != 6 and is_special_ward(record.get("ward")):
+        warnings.append(
+            RecordWarning(
+                "climate_zone_ward",
+                f"23区はすべて6地域ですが、地域区分が{zone}になっています",
+                f"all 23 wards are climate zone 6, but the record says {zone}",
+            )
+        )
     if record.get("rank_status") == "certified" and not record.get("certified_on"):
         warnings.append(
-            "certified rank without a certification date"
-            if en
-            else "認証ランクですが認証日の記載がありません"
+            RecordWarning(
+                "certified_without_date",
+                "認証ランクですが認証日の記載がありません",
+                "certified rank without a certification date",
+            )
         )
     if record.get("rank_status") is not None and not record.get("zeb_rank"):
         warnings.append(
-            "certified/equivalent is given without a rank"
-            if en
-            else "ランクなしで認証・相当が記載されています"
+            RecordWarning(
+                "status_without_rank",
+                "ランクなしで認証・相当が記載されています",
+                "certified/equivalent is given without a rank",
+            )
+        )
+    certified = _iso_date(record.get("certified_on"))
+    family = rank_family(check.stated)
+    if certified is not None and family in GX_FAMILIES and certified < GX_APPLIES_FROM:
+        warnings.append(
+            RecordWarning(
+                "gx_before_start",
+                f"{check.stated} の認証は2027年4月1日からです(認証日 {certified.isoformat()})",
+                f"{check.stated} is certified from 1 April 2027 (certified on"
+                f" {certified.isoformat()})",
+            )
+        )
+    if (
+        certified is not None
+        and family in (ZEH_FAMILY, ZEHM_FAMILY)
+        and certified > CURRENT_ZEH_LAST_CERTIFIED
+    ):
+        warnings.append(
+            RecordWarning(
+                "zeh_after_end",
+                f"現行定義の{check.stated}の新規認証は2028年3月31日までです"
+                f"(認証日 {certified.isoformat()})",
+                f"new {check.stated} certificates under the current definition end on"
+                f" 31 March 2028 (certified on {certified.isoformat()})",
+            )
         )
     return warnings
+
+
+def record_warnings(record: Mapping[str, Any], lang: str = "en") -> list[str]:
+    """Soft rules: things that may be right but deserve a second look. One line each."""
+    return [w.message(lang) for w in case_warnings(record)]
+
+
+def assessment(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The rank check and warnings of a case, for scripts (`zebkb show --assessment`)."""
+    check = check_rank(record)
+    return {
+        "stated_rank": check.stated,
+        "rank_status": check.status,
+        "supported_rank": check.supported.rank,
+        "supported_reason_ja": check.supported.reason_ja,
+        "supported_reason_en": check.supported.reason_en,
+        # True/false when the figures settle the stated rank; null: cannot be assessed.
+        "confirmed": check.confirmed,
+        "overstated": check.overstated,
+        "missing": list(check.supported.missing),
+        "message_ja": check.message_ja,
+        "message_en": check.message_en,
+        "warnings": [w.as_json() for w in case_warnings(record)],
+    }

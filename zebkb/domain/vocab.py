@@ -190,7 +190,7 @@ STRUCTURES = Vocabulary(
 )
 
 # ZEB PORTAL's grouping (domain-research §5.3).
-TECHNOLOGY_GROUPS = ("PASSIVE", "ACTIVE", "CREATE", "エネマネ")
+TECHNOLOGY_GROUPS = ("PASSIVE", "ACTIVE", "UNUSED", "CREATE", "エネマネ")
 
 TECHNOLOGIES = Vocabulary(
     "technology",
@@ -222,9 +222,12 @@ TECHNOLOGIES = Vocabulary(
         Term("冷媒式放射パネル", "冷媒式放射パネル", "Refrigerant radiant panels", "ACTIVE"),
         Term("デシカント空調", "デシカント空調", "Desiccant air conditioning", "ACTIVE"),
         Term("太陽光発電", "太陽光発電", "Solar power", "CREATE"),
-        Term("地中熱", "地中熱", "Ground-source heat", "CREATE"),
-        Term("河川水利用", "河川水利用", "River-water heat", "CREATE"),
-        Term("下水熱利用", "下水熱利用", "Sewage heat", "CREATE"),
+        # Ground, river and sewage heat feed heat pumps: they lower consumption
+        # (the MOE pamphlet's 未利用エネルギー, domain-research §5.3) and are not
+        # renewable generation, so they never count toward the with-renewables figure.
+        Term("地中熱", "地中熱", "Ground-source heat", "UNUSED"),
+        Term("河川水利用", "河川水利用", "River-water heat", "UNUSED"),
+        Term("下水熱利用", "下水熱利用", "Sewage heat", "UNUSED"),
         Term("バイオマス", "バイオマス", "Biomass", "CREATE"),
         Term("BEMS", "BEMS", "Building energy management system", "エネマネ"),
         Term("蓄電池", "蓄電池", "Battery storage", "エネマネ"),
@@ -233,7 +236,11 @@ TECHNOLOGIES = Vocabulary(
     group_labels={
         "PASSIVE": ("パッシブ技術(負荷の削減)", "Passive (reduce the load)"),
         "ACTIVE": ("アクティブ技術(高効率化)", "Active (efficient equipment)"),
-        "CREATE": ("創エネルギー", "Create (renewable energy)"),
+        "UNUSED": (
+            "未利用エネルギー活用(消費の削減)",
+            "Unused energy (lowers consumption; not generation)",
+        ),
+        "CREATE": ("創エネルギー(再エネ発電等)", "Create (renewable generation)"),
         "エネマネ": ("エネルギーマネジメント", "Energy management"),
     },
 )
@@ -246,6 +253,8 @@ def technology_group(technology: str) -> str | None:
 
 
 # The group is the family; ranks.py holds their order and thresholds.
+# ZEH-M is the apartment-building family; the GX families are the grades
+# defined in September 2025 that apply from April 2027 (ranks.py).
 ZEB_RANKS = Vocabulary(
     "zeb_rank",
     (
@@ -257,8 +266,30 @@ ZEB_RANKS = Vocabulary(
         Term("ZEH", "『ZEH』", "ZEH", "ZEH"),
         Term("Nearly ZEH", "Nearly ZEH", "Nearly ZEH", "ZEH"),
         Term("ZEH Oriented", "ZEH Oriented", "ZEH Oriented", "ZEH"),
+        Term("ZEH-M", "『ZEH-M』", "ZEH-M", "ZEH-M"),
+        Term("Nearly ZEH-M", "Nearly ZEH-M", "Nearly ZEH-M", "ZEH-M"),
+        Term("ZEH-M Ready", "ZEH-M Ready", "ZEH-M Ready", "ZEH-M"),
+        Term("ZEH-M Oriented", "ZEH-M Oriented", "ZEH-M Oriented", "ZEH-M"),
+        Term("GX ZEH+", "GX ZEH+", "GX ZEH+", "GX ZEH"),
+        Term("GX ZEH", "GX ZEH", "GX ZEH", "GX ZEH"),
+        Term("Nearly GX ZEH", "Nearly GX ZEH", "Nearly GX ZEH", "GX ZEH"),
+        Term("GX ZEH Oriented", "GX ZEH Oriented", "GX ZEH Oriented", "GX ZEH"),
+        Term("GX ZEH-M+", "GX ZEH-M+", "GX ZEH-M+", "GX ZEH-M"),
+        Term("GX ZEH-M", "GX ZEH-M", "GX ZEH-M", "GX ZEH-M"),
+        Term("Nearly GX ZEH-M", "Nearly GX ZEH-M", "Nearly GX ZEH-M", "GX ZEH-M"),
+        Term("GX ZEH-M Ready", "GX ZEH-M Ready", "GX ZEH-M Ready", "GX ZEH-M"),
+        Term("GX ZEH-M Oriented", "GX ZEH-M Oriented", "GX ZEH-M Oriented", "GX ZEH-M"),
     ),
     closed=False,
+)
+
+DWELLING_TYPES = Vocabulary(
+    "dwelling_type",
+    (
+        Term("detached", "戸建住宅", "Detached house"),
+        Term("apartment", "集合住宅", "Apartment building"),
+    ),
+    closed=True,
 )
 
 VOCABULARIES: dict[str, Vocabulary] = {
@@ -273,6 +304,7 @@ VOCABULARIES: dict[str, Vocabulary] = {
         STRUCTURES,
         TECHNOLOGIES,
         ZEB_RANKS,
+        DWELLING_TYPES,
     )
 }
 
