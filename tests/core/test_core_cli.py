@@ -174,3 +174,59 @@ def test_check_json_shape(cli):
     r = cli("check", "--json")
     assert json.loads(r.out) == {"ok": True, "problems": []}, r.err
     assert r.code == 0
+
+
+def test_add_prints_warnings_on_stderr_and_exits_0(cli, tmp_path):
+    cli("init", "--ward", "131229")
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(case_record(reduction_excl_renewables_pct=49.9)), encoding="utf-8")
+    r = cli("add", str(f))
+    assert r.code == 0, r.err
+    assert r.out.startswith("added ")
+    [line] = r.err.splitlines()
+    assert "warning" in line
+    assert "[rank_overstated]" in line
+    assert "49.9%(50%未満)" in line
+    uid = r.out.split()[1]
+    shown = cli("show", uid)
+    assert "警告 / Warning: 記載ランク ZEB Ready は数値と合いません" in shown.out
+    clean = tmp_path / "ok.json"
+    clean.write_text(json.dumps(case_record()), encoding="utf-8")
+    assert cli("add", str(clean)).err == ""
+
+
+def test_show_json_assessment(cli, tmp_path):
+    cli("init", "--ward", "131229")
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(case_record(reduction_excl_renewables_pct=49.96)), encoding="utf-8")
+    uid = json.loads(cli("add", str(f), "--json").out)[0]["uid"]
+    plain = json.loads(cli("show", uid, "--json").out)
+    assert "assessment" not in plain
+    r = cli("show", uid, "--json", "--assessment")
+    assert r.code == 0, r.err
+    a = json.loads(r.out)["assessment"]
+    assert a["stated_rank"] == "ZEB Ready"
+    assert a["supported_rank"] is None
+    assert a["overstated"] is True
+    assert a["warnings"][0]["code"] == "rank_overstated"
+    assert set(a["warnings"][0]) == {"code", "message_ja", "message_en"}
+
+
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"bei": 0}, "bei"),
+        ({"reduction_excl_renewables_pct": 101}, "reduction_excl_renewables_pct"),
+        ({"reduction_incl_renewables_pct": 40}, "reduction_incl_renewables_pct"),
+        ({"rank_status": "certified"}, "certified_on"),
+    ],
+)
+def test_add_refuses_impossible_values(cli, tmp_path, patch, field):
+    cli("init", "--ward", "131229")
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps(case_record(**patch)), encoding="utf-8")
+    r = cli("add", str(f))
+    assert r.code == 3
+    assert len(r.err.strip().splitlines()) == 1
+    assert field in r.err
+    assert cli("list", "--json").out.strip() == "[]"

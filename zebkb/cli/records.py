@@ -33,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("show", help="show one record")
     p.add_argument("uid")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--assessment",
+        action="store_true",
+        help="with --json: add the rank check and warnings as an 'assessment' object",
+    )
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("history", help="every version of a record")
@@ -145,7 +150,20 @@ def cmd_add(args: argparse.Namespace) -> int:
         for r in saved:
             action = "updated" if r["uid"] in existing else "added"
             print(f"{action} {r['uid']} {r['type']} r{r['revision']} {r.get('title', '')}")
+    write_warnings(saved)
     return 0
+
+
+def write_warnings(records: list[dict[str, Any]]) -> None:
+    """Soft rules on stderr, one line each in both languages; they never fail the command."""
+    from zebkb.domain.validate import case_warnings
+
+    for r in records:
+        for w in case_warnings(r):
+            sys.stderr.write(
+                f"zebkb: warning: {r['uid']} {r.get('title', '')}: {w.message_en}"
+                f" / 警告: {w.message_ja} [{w.code}]\n"
+            )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -185,6 +203,10 @@ def cmd_show(args: argparse.Namespace) -> int:
             f"{record['updated_at']}); 'zebkb history {args.uid}' lists its versions"
         )
     if args.json:
+        if args.assessment and record.get("type") == "case":
+            from zebkb.domain.validate import assessment
+
+            record = {**record, "assessment": assessment(record)}
         print_json(record)
         return 0
     sys.stdout.write(format_record(record))
@@ -214,14 +236,16 @@ def format_record(record: dict[str, Any]) -> str:
         lines.append(f"{field.label_ja} / {field.label_en}: {value}")
     if record["type"] == "case":
         from zebkb.domain.ranks import check_rank
+        from zebkb.domain.validate import case_warnings
 
         check = check_rank(record)
         supported = check.supported.rank or "—"
         lines.append(
-            f"数値が示すランク / Rank the figures support: {supported} ({check.supported.reason_en})"
+            f"数値が示すランク / Rank the figures support: {supported} ({check.supported.reason_ja}"
+            f" / {check.supported.reason_en})"
         )
-        if check.overstated:
-            lines.append(f"警告 / Warning: {check.message_en}")
+        for w in case_warnings(record):
+            lines.append(f"警告 / Warning: {w.message_ja} / {w.message_en}")
     known = {f.name for f in fields_for(record["type"])}
     for key in sorted(set(record) - known):
         lines.append(f"{key}: {record[key]}")
