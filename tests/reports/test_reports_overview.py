@@ -90,12 +90,15 @@ def test_generated_set_matches_counts_made_in_python(kb) -> None:
         day = f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         if kind == "case":
             rank = rng.choice(ranks)
+            status = rng.choice(statuses) if rank else None
             base.update(
                 facility_name=f"施設{i}",
                 project_type="renovation",
                 facility_type=rng.choice(types),
                 zeb_rank=rank,
-                rank_status=rng.choice(statuses) if rank else None,
+                rank_status=status,
+                # A certified rank typed in needs its date (validate.py).
+                certified_on=day if status == "certified" else None,
                 technologies=rng.sample(techs, rng.randint(0, 3)),
             )
         elif kind == "visit":

@@ -181,7 +181,7 @@ def test_inline_validation_beside_the_field(
     qtbot, ectx, kb, kind, field, text, ja_fragment, en_fragment
 ) -> None:
     valid = {
-        "case": case_record(rank_status="certified"),
+        "case": case_record(rank_status="certified", certified_on="2024-05-01"),
         "visit": {"type": "visit", "title": "視察", "ward": "131229", "visited_on": "2024-10-21"},
         "session": {
             "type": "session",

@@ -54,7 +54,13 @@ def test_selecting_a_case_shows_fields_rank_and_attachment(qtbot, window) -> Non
 
 def test_rank_warning_when_stated_rank_disagrees(qtbot, window, demo_kb) -> None:
     record = demo_kb.get(SEIBU)
-    record = dict(record, zeb_rank="ZEB", rank_status="certified", reduction_incl_renewables_pct=60)
+    record = dict(
+        record,
+        zeb_rank="ZEB",
+        rank_status="certified",
+        certified_on="2024-05-01",
+        reduction_incl_renewables_pct=60,
+    )
     demo_kb.save(record)
     window.refresh()
     qtbot.waitUntil(lambda: window.results.results.row_of(SEIBU) is not None)
