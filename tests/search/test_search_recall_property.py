@@ -151,3 +151,89 @@ def test_pasted_pdf_forms_are_found(corpus: Any) -> None:
         found = set(index.search_uids(query))
         seeds = {u for u in found if u.startswith("5eed")}
         assert seeds, query
+
+
+# ----- spelling variants (表記ゆれ) inserted into the seed corpus
+
+VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("取組", "取り組み", "取組み"),
+    ("申込", "申し込み"),
+    ("引渡し", "引き渡し"),
+    ("打合せ", "打ち合わせ"),
+    ("サーバー", "サーバ"),
+    ("コンピューター", "コンピュータ"),
+    ("エレベーター", "エレベータ"),
+    ("ヴァイオリン", "バイオリン"),
+    ("3ヶ所", "3か所", "3カ所"),
+    ("髙橋", "高橋"),
+    ("﨑", "崎"),
+    ("邊", "邉", "辺"),
+    ("齋藤", "斎藤", "斉藤"),
+    ("第三回", "第3回"),
+    ("ゼブ", "ZEB"),
+    ("再エネ", "再生可能エネルギー"),
+    ("省エネ", "省エネルギー"),
+    ("PV", "太陽光発電"),
+    ("BEMS", "ビル・エネルギー管理システム"),
+)
+
+
+@pytest.fixture(scope="module")
+def variant_corpus(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Seed records, each with a few variant forms written into its body at random places."""
+    import random
+
+    rng = random.Random(16)
+    records = _seed_records() + make_records(200, seed=16)
+    inserted: dict[str, set[int]] = {}
+    for r in records:
+        body = r.get("body") or ""
+        lines = body.split("\n")
+        groups = rng.sample(range(len(VARIANT_GROUPS)), 3)
+        for g in groups:
+            form = rng.choice(VARIANT_GROUPS[g])
+            at = rng.randrange(len(lines) + 1)
+            lines.insert(at, f"区の{form}について")
+        r["body"] = "\n".join(lines)
+        inserted[r["uid"]] = set(groups)
+    docs = [doc_from_record(r) for r in records]
+    index = SearchIndex(tmp_path_factory.mktemp("variants"))
+    index.rebuild(docs, total=len(docs), state=1)
+    texts = {d.uid: normalised_parts(d)[2] for d in docs}
+    yield index, texts, inserted
+    index.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(group=st.integers(0, len(VARIANT_GROUPS) - 1), pick=st.integers(0, 2))
+def test_every_written_form_finds_every_record_with_any_form(
+    variant_corpus: Any, group: int, pick: int
+) -> None:
+    index, texts, inserted = variant_corpus
+    forms = VARIANT_GROUPS[group]
+    query = forms[pick % len(forms)]
+    fold = index.variants.fold
+    q = normalize(query)
+    found = set(index.search_uids(query))
+    # Every record a variant was written into, and every record holding the query as written.
+    assert {u for u, groups in inserted.items() if group in groups} <= found
+    assert _truth(texts, q) <= found
+    # And nothing else: a record holds the query or, folded, its folded form.
+    assert found == {u for u, t in texts.items() if q in t or fold(q) in fold(t)}
+    # Quoted, only the form as written.
+    assert set(index.search_uids(_quoted(query))) == _truth(texts, q)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pick=substring)
+def test_unquoted_substrings_keep_full_literal_recall(variant_corpus: Any, pick: Any) -> None:
+    index, texts, _inserted = variant_corpus
+    term = _sample(texts, pick)
+    if term is None or not term.strip():
+        return
+    if " " in term or term[0] == "-" or ":" in term or term == "|":
+        return  # query syntax, not a word
+    found = set(index.search_uids(term))
+    fold = index.variants.fold
+    assert _truth(texts, term) <= found, term
+    assert found == {u for u, t in texts.items() if term in t or fold(term) in fold(t)}, term

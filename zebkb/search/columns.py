@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
 from operator import add, attrgetter, is_not, mul, neg, sub, truediv
 
+from zebkb.search.normalize import FIELD_SEP
 from zebkb.search.sidestore import DocInfo
 
 # BM25F
@@ -34,7 +35,7 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 
 
 # Stands in for deleted docnums: empty text matches no term and counts in no facet.
-_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "")  # type: ignore[arg-type]
+_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "", "")  # type: ignore[arg-type]
 
 
 def _combine(ids: dict[tuple, int], *columns: list) -> list[int]:
@@ -58,6 +59,25 @@ class Columns:
     newline, so the title is text[:title_end] and the facility
     text[title_end + 1:head_end]; a term never contains a newline.
     """
+
+    # The columns, set by `_columns` (one entry per docnum).
+    text: list[str]
+    folded: list[str]
+    fold_extra: list[str]
+    updated: list[str]
+    title_end: list[int]
+    facility_len: list[int]
+    facility_start: list[int]
+    head_end: list[int]
+    rest_len: list[int]
+    kind: list[str]
+    ward: list[str]
+    rank: list[str | None]
+    year: list[str | None]
+    tags: list[tuple[str, ...]]
+    area: list[str | None]
+    kind_ward: list[int]
+    rank_year_area: list[int]
 
     def __init__(self, by_docnum: Sequence[DocInfo | None]) -> None:
         self._ids: tuple[dict[tuple, int], dict[tuple, int]] = ({}, {})
@@ -90,6 +110,7 @@ class Columns:
         # Built column by column with C loops: it runs after every update.
         docs = [_ABSENT if d is None else d for d in by_docnum]
         text = list(map(attrgetter("text"), docs))
+        folded = list(map(attrgetter("folded"), docs))
         title_len = list(map(len, map(attrgetter("title"), docs)))
         facility_len = list(map(len, map(attrgetter("facility"), docs)))
         facility_start = list(map(add, title_len, repeat(1)))
@@ -100,6 +121,9 @@ class Columns:
         area = list(map(area_bucket, map(attrgetter("floor_area_m2"), docs)))
         return {
             "text": text,
+            "folded": folded,
+            # The folded text only where folding changed it, else "" (nothing to count there).
+            "fold_extra": ["" if f is t else f for t, f in zip(text, folded, strict=True)],
             "updated": list(map(attrgetter("updated_at"), docs)),
             "title_end": title_len,
             "facility_len": facility_len,
@@ -144,16 +168,42 @@ class Columns:
 
     # ----- verification
 
-    def counts(self, docnums: Sequence[int], term: str) -> list[int]:
-        """How often `term` occurs in each doc's text."""
-        return list(map(str.count, map(self.text.__getitem__, docnums), repeat(term)))
+    def counts(self, docnums: Sequence[int], term: str, folded: str | None = None) -> list[int]:
+        """How often `term` occurs in each doc's text.
 
-    def in_facility(self, docnums: Sequence[int], term: str) -> list[bool]:
-        """Whether each doc's facility name contains `term`."""
-        texts = map(self.text.__getitem__, docnums)
-        starts = map(self.facility_start.__getitem__, docnums)
-        ends = map(self.head_end.__getitem__, docnums)
-        return list(map((-1).__ne__, map(str.find, texts, repeat(term), starts, ends)))
+        With `folded` (the term's variant-folded form), the larger of that and how
+        often `folded` occurs in the doc's folded text: a term is found as written
+        or through its variants.
+        """
+        literal = map(str.count, map(self.text.__getitem__, docnums), repeat(term))
+        if folded is None:
+            return list(literal)
+        if folded == term:
+            # Where folding changed nothing, the folded text is the text already counted.
+            other = map(str.count, map(self.fold_extra.__getitem__, docnums), repeat(term))
+        else:
+            other = map(str.count, map(self.folded.__getitem__, docnums), repeat(folded))
+        return list(map(max, literal, other))
+
+    def in_facility(
+        self, docnums: Sequence[int], term: str, folded: str | None = None
+    ) -> list[bool]:
+        """Whether each doc's facility name contains `term` (or, given, its folded form)."""
+        texts = list(map(self.text.__getitem__, docnums))
+        starts = list(map(self.facility_start.__getitem__, docnums))
+        ends = list(map(self.head_end.__getitem__, docnums))
+        found = list(map((-1).__ne__, map(str.find, texts, repeat(term), starts, ends)))
+        if folded is None:
+            return found
+        if folded != term:
+            also = map((-1).__ne__, map(str.find, texts, repeat(folded), starts, ends))
+            found = list(map(bool.__or__, found, also))
+        for i, d in enumerate(docnums):
+            extra = self.fold_extra[d]
+            if extra and not found[i]:
+                parts = extra.split(FIELD_SEP, 2)
+                found[i] = len(parts) > 1 and folded in parts[1]
+        return found
 
     # ----- scoring
 

@@ -40,6 +40,7 @@ from zebkb.search.sidestore import (
     normalised_parts,
 )
 from zebkb.search.snippets import make_snippet
+from zebkb.search.variants import USER_FILE, VariantTable, load_variants
 
 __all__ = [
     "FLOOR_AREA_BUCKETS",
@@ -108,12 +109,13 @@ class SearchResult:
 class _Snapshot:
     """One open generation: Whoosh reader, in-memory documents, posting cache."""
 
-    def __init__(self, gen_dir: Path) -> None:
+    def __init__(self, gen_dir: Path, variants: VariantTable) -> None:
         from whoosh import index as whoosh_index
 
         from zebkb.search.whooshfield import SCHEMA_VERSION
 
         self.gen_dir = gen_dir
+        self.variants = variants
         self.side = SideStore(gen_dir / SIDE_FILE)
         try:
             if self.side.meta("schema_version") != str(SCHEMA_VERSION) or self.side.meta(
@@ -287,7 +289,9 @@ def _write_current(index_dir: Path, name: str) -> None:
     os.replace(tmp, index_dir / CURRENT)
 
 
-def _create_generation(index_dir: Path, state: int | None) -> tuple[str, SideStore, Any]:
+def _create_generation(
+    index_dir: Path, state: int | None, variants: VariantTable
+) -> tuple[str, SideStore, Any]:
     from whoosh import index as whoosh_index
 
     from zebkb.search.whooshfield import SCHEMA_VERSION, make_schema
@@ -300,6 +304,8 @@ def _create_generation(index_dir: Path, state: int | None) -> tuple[str, SideSto
     side.set_meta("schema_version", str(SCHEMA_VERSION))
     side.set_meta("state", None if state is None else str(state))
     side.set_meta("changes", "0")
+    # The table the texts are folded with; another table means another index.
+    side.set_meta("variants", variants.fingerprint)
     return name, side, ix
 
 
@@ -318,9 +324,18 @@ class AsideBuild:
 class SearchIndex:
     """Japanese full-text search over the records, kept beside the database."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, *, variants_file: Path | None = None) -> None:
+        """`variants_file` extends the built-in spelling-variant table; by default the
+        data folder's search-variants.txt (the index folder's parent)."""
         self.index_dir = Path(index_dir)
         self.index_dir.mkdir(parents=True, exist_ok=True)
+        self.variants_file = (
+            variants_file if variants_file is not None else self.index_dir.parent / USER_FILE
+        )
+        self._variants_stamp = self._file_stamp()
+        self.variants = load_variants(self.variants_file)
+        for problem in self.variants.problems:
+            log.warning("spelling variants: %s", problem)
         self.notice: str | None = None
         self._problems: list[str] = []
         self._mutex = threading.RLock()
@@ -360,11 +375,30 @@ class SearchIndex:
             name = _read_current(self.index_dir)
             if name is not None and (self.index_dir / name).is_dir() and self._try_open(name):
                 return
-            name, side, _ix = _create_generation(self.index_dir, None)
+            name, side, _ix = _create_generation(self.index_dir, None, self.variants)
             side.close()
             _write_current(self.index_dir, name)
-        self._snap = _Snapshot(self.index_dir / name)
+        self._snap = _Snapshot(self.index_dir / name, self.variants)
         self._current = name
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.variants_file.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _reload_variants(self) -> None:
+        """Read the user's variants file again when it changed since it was read."""
+        stamp = self._file_stamp()
+        if stamp == self._variants_stamp:
+            return
+        self._variants_stamp = stamp
+        self.variants = load_variants(self.variants_file)
+        for problem in self.variants.problems:
+            log.warning("spelling variants: %s", problem)
+        if self._snap is not None:
+            self._snap.variants = self.variants
 
     def _try_open(self, name: str) -> bool:
         # Whoosh leaves the table-of-contents file open when it fails to load;
@@ -372,7 +406,7 @@ class SearchIndex:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)
             try:
-                self._snap = _Snapshot(self.index_dir / name)
+                self._snap = _Snapshot(self.index_dir / name, self.variants)
                 self._current = name
                 return True
             except Exception as e:
@@ -417,14 +451,24 @@ class SearchIndex:
     # ----- state and health
 
     def indexed_state(self) -> int | None:
+        """The database state the index reflects; None when unknown or built with
+        another spelling-variant table (it must then be rebuilt)."""
         try:
-            value = self._snapshot().side.meta("state")
+            with self._mutex:
+                self._reload_variants()
+                side = self._snapshot().side
+                value = side.meta("state")
+                folded_with = side.meta("variants")
         except Exception:
+            return None
+        if folded_with != self.variants.fingerprint:
             return None
         return int(value) if value not in (None, "") else None
 
     def problems(self) -> list[str]:
+        self._reload_variants()
         problems = list(self._problems)
+        problems.extend(f"spelling variants: {p}" for p in self.variants.problems)
         try:
             snap = self._snapshot()
             if snap.side.meta("state") in (None, ""):
@@ -474,7 +518,8 @@ class SearchIndex:
         when cancelled. On any failure the half-built generation is removed."""
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
-        name, side, ix = _create_generation(self.index_dir, None)
+        name, side, ix = _create_generation(self.index_dir, None, self.variants)
+        fold = self.variants.fold
         gen_dir = self.index_dir / name
         writer = ix.writer(codec=NoLenW3Codec())
         writer.pool = InvertedPool()
@@ -491,8 +536,9 @@ class SearchIndex:
                     continue
                 seen.add(doc.uid)
                 parts = normalised_parts(doc)
-                add_document(writer, doc.uid, parts[2])
-                batch.append((doc, info_from_doc(doc, parts)))
+                folded = fold(parts[2])
+                add_document(writer, doc.uid, parts[2], folded)
+                batch.append((doc, info_from_doc(doc, parts, folded)))
                 if len(batch) >= 500:
                     side.write_docs(batch)
                     batch.clear()
@@ -526,7 +572,7 @@ class SearchIndex:
             self._snap = None
         _write_current(self.index_dir, name)
         self._current = name
-        self._snap = _Snapshot(self.index_dir / name)
+        self._snap = _Snapshot(self.index_dir / name, self.variants)
         self._snap.remember_segments()
         self.notice = None
         self._problems.clear()
@@ -584,12 +630,19 @@ class SearchIndex:
         with self._mutex, self._lock():
             snap = self._snapshot()
             side = snap.side
-            if _bulk(snap.n, len(docs) + len(removed)):
+            if _bulk(snap.n, len(docs) + len(removed)) or (
+                side.meta("variants") != snap.variants.fingerprint
+            ):
+                # (Texts folded with another variant table cannot be added to.)
                 self._rebuild_with(snap, docs, changed | set(removed), state)
                 return
             # Marked dirty first: if we die half-way, the index says it is stale.
             side.set_meta("state", None)
-            rows = [(d, info_from_doc(d, normalised_parts(d))) for d in docs]
+            fold = snap.variants.fold
+            rows = []
+            for d in docs:
+                parts = normalised_parts(d)
+                rows.append((d, info_from_doc(d, parts, fold(parts[2]))))
             writer = snap.ix.writer(codec=NoLenW3Codec())
             # One searcher finds every old version (update_document opens one per document),
             # and the in-memory pool replaces Whoosh's external sort (search-research.md).
@@ -607,7 +660,7 @@ class SearchIndex:
                     if not current:
                         searcher.close()
                 for d, info in rows:
-                    add_document(writer, d.uid, info.text)
+                    add_document(writer, d.uid, info.text, info.folded)
             except BaseException:
                 writer.cancel()
                 raise
@@ -642,8 +695,10 @@ class SearchIndex:
         parsed = parse_query(query)
         with self._mutex:
             snap = self._snapshot()
-            matches, counts = _match(snap, parsed, filters or SearchFilters())
-            return [d.uid for _s, d in _rank(snap, parsed, matches, counts, len(matches))]
+            folds = _folds(snap, parsed)
+            matches, counts = _match(snap, parsed, filters or SearchFilters(), folds)
+            ranked = _rank(snap, parsed, matches, counts, len(matches), folds=folds)
+            return [d.uid for _s, d in ranked]
 
     def search(
         self,
@@ -668,39 +723,85 @@ class SearchIndex:
 
 
 # ----- the query plan
+#
+# A term not in quotes is found as written or through a spelling variant: a text
+# matches when it holds the term, or when its folded text holds the term's folded
+# form (zebkb/search/variants.py). `folds` maps each such term to its folded form;
+# quoted terms map to None and are found only as written.
+
+Folds = dict[Term, str | None]
 
 
-def _term_candidates(snap: _Snapshot, term: Term, dfs: dict[str, int]) -> frozenset[int] | None:
-    """Docnums that may contain `term`; None means every document."""
-    from zebkb.search.normalize import query_grams
+def _folds(snap: _Snapshot, parsed: ParsedQuery) -> Folds:
+    fold = snap.variants.fold
+    return {
+        t: None if t.exact else fold(t.text) for t in (*parsed.positive_terms, *parsed.negatives)
+    }
 
-    grams = sorted(set(query_grams(term.text)), key=lambda g: dfs[g])
-    if not grams:
+
+def _df(snap: _Snapshot, dfs: dict[str, int], gram: str) -> int:
+    df = dfs.get(gram)
+    if df is None:
+        df = dfs[gram] = snap.doc_frequency(gram)
+    return df
+
+
+def _gram_candidates(
+    snap: _Snapshot, grams: Sequence[str], dfs: dict[str, int], *, variant: bool
+) -> frozenset[int] | None:
+    """Docnums whose text (or, with `variant`, folded text) may hold every gram; None: all."""
+    from zebkb.search.whooshfield import VARIANT
+
+    def df_of(g: str) -> int:
+        return _df(snap, dfs, g) + (_df(snap, dfs, VARIANT + g) if variant else 0)
+
+    ordered = sorted(set(grams), key=df_of)
+    if not ordered:
         return None
     result: frozenset[int] | None = None
-    for g in grams[:MAX_INTERSECT]:
-        df = dfs[g]
-        if df == 0:
+    for g in ordered[:MAX_INTERSECT]:
+        if df_of(g) == 0:
             return frozenset()
-        posting = snap.postings(g, df)
+        posting = snap.postings(g, _df(snap, dfs, g))
+        if variant:
+            extra = _df(snap, dfs, VARIANT + g)
+            if extra:
+                # A folded text's bigram is either one of its text's or marked as a variant.
+                posting = posting | snap.postings(VARIANT + g, extra)
         result = posting if result is None else result & posting
         if len(result) <= FEW_CANDIDATES:
             break
     return result
 
 
-def _candidates(snap: _Snapshot, parsed: ParsedQuery) -> list[int] | None:
-    """Sorted docnums that may match; None means every document."""
+def _term_candidates(
+    snap: _Snapshot, term: Term, folded: str | None, dfs: dict[str, int]
+) -> frozenset[int] | None:
+    """Docnums that may contain `term` (as written or, unquoted, as a variant); None: all."""
     from zebkb.search.normalize import query_grams
 
+    written = None
+    if folded != term.text:
+        written = _gram_candidates(snap, query_grams(term.text), dfs, variant=False)
+        if folded is None:
+            return written
+        if written is None:
+            return None
+    assert folded is not None
+    # When folding leaves the term as it is, its folded-text candidates include the
+    # texts holding it as written.
+    variants = _gram_candidates(snap, query_grams(folded), dfs, variant=True)
+    if variants is None:
+        return None
+    return variants if written is None else variants | written
+
+
+def _candidates(snap: _Snapshot, parsed: ParsedQuery, folds: Folds) -> list[int] | None:
+    """Sorted docnums that may match; None means every document."""
     dfs: dict[str, int] = {}
-    for t in parsed.positive_terms:
-        for g in query_grams(t.text):
-            if g not in dfs:
-                dfs[g] = snap.doc_frequency(g)
     sets: list[frozenset[int]] = []
     for group in parsed.groups:
-        alternatives = [_term_candidates(snap, t, dfs) for t in group]
+        alternatives = [_term_candidates(snap, t, folds[t], dfs) for t in group]
         if any(a is None for a in alternatives):
             continue
         union: frozenset[int] = frozenset().union(*alternatives)  # type: ignore[arg-type]
@@ -729,36 +830,65 @@ def _normalised_fields(d: DocInfo, fields: dict[str, str]) -> dict[str, str]:
     return dict(zip([TITLE, FACILITY, *rest], parts, strict=True))
 
 
-def _idfs(snap: _Snapshot, terms: Sequence[Term]) -> list[float]:
+def _idfs(snap: _Snapshot, terms: Sequence[Term], folds: Folds) -> list[float]:
     from zebkb.search.normalize import query_grams
+    from zebkb.search.whooshfield import VARIANT
 
     n = max(1, snap.n)
     idfs = []
     for t in terms:
         grams = query_grams(t.text)
         df = min(snap.live_doc_frequency(g) for g in set(grams)) if grams else snap.n
+        folded = folds.get(t)
+        if folded is not None:
+            # Found as written or as a variant: at least as many as either way alone.
+            fgrams = set(query_grams(folded))
+            fdf = (
+                min(snap.live_doc_frequency(g) + snap.doc_frequency(VARIANT + g) for g in fgrams)
+                if fgrams
+                else snap.n
+            )
+            df = max(df, fdf)
         df = min(df, n)
         idfs.append(math.log(1.0 + (n - df + 0.5) / (df + 0.5)))
     return idfs
 
 
-def _exact_posting(snap: _Snapshot, term: Term) -> bool:
-    """Whether the term's posting list is exactly the documents holding it.
+def _exact_posting(snap: _Snapshot, term: Term, folded: str | None) -> frozenset[int] | None:
+    """The documents holding the term, when the index's posting lists say exactly; else None.
 
     So for a two-character term (its one bigram) in an index without deleted
-    documents; the candidates then need no checking.
+    documents, and that folding leaves as it is; the candidates then need no checking.
     """
     from zebkb.search.normalize import is_one_bigram
+    from zebkb.search.whooshfield import VARIANT
 
-    return not term.facility_only and not snap.deleted and is_one_bigram(term.text)
+    text = term.text
+    if term.facility_only or snap.deleted or not is_one_bigram(text):
+        return None
+    if folded is not None and folded != text:
+        return None
+    posting = snap.postings(text, snap.doc_frequency(text))
+    if folded is not None:
+        extra = snap.doc_frequency(VARIANT + text)
+        if extra:
+            posting = posting | snap.postings(VARIANT + text, extra)
+    return posting
 
 
-def _in(term: Term, d: DocInfo) -> bool:
-    return term.text in (d.facility if term.facility_only else d.text)
+def _in(term: Term, folded: str | None, d: DocInfo) -> bool:
+    if term.facility_only:
+        if term.text in d.facility:
+            return True
+        if folded is None:
+            return False
+        parts = d.folded.split(FIELD_SEP, 2)
+        return len(parts) > 1 and folded in parts[1]
+    return term.text in d.text or (folded is not None and folded in d.folded)
 
 
 def _match(
-    snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters
+    snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters, folds: Folds
 ) -> tuple[list[int], dict[str, list[int]]]:
     """The docnums of every document the query and filters select, verified against its text.
 
@@ -774,7 +904,7 @@ def _match(
     negatives = parsed.negatives
     cols = snap.cols
 
-    candidates = _candidates(snap, parsed)
+    candidates = _candidates(snap, parsed, folds)
     if candidates is None:
         candidates = cols.live
     filtered = (
@@ -787,21 +917,20 @@ def _match(
         counts: dict[str, list[int]] = {}
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
-            exact = _exact_posting(snap, t)
-            if exact and len(groups) == 1 and candidates is not cols.live:
+            folded = folds[t]
+            exact = _exact_posting(snap, t, folded)
+            if exact is not None and len(groups) == 1 and candidates is not cols.live:
                 break
-            if exact:
+            if exact is not None:
                 # Its posting list is the answer: a set lookup instead of a text scan.
-                keep = list(
-                    map(snap.postings(t.text, snap.doc_frequency(t.text)).__contains__, matches)
-                )
+                keep = list(map(exact.__contains__, matches))
                 matches = list(compress(matches, keep))
                 counts = {k: list(compress(v, keep)) for k, v in counts.items()}
                 continue
             if t.facility_only:
-                keep: list[Any] = cols.in_facility(matches, t.text)
+                keep: list[Any] = cols.in_facility(matches, t.text, folded)
             else:
-                keep = cols.counts(matches, t.text)
+                keep = cols.counts(matches, t.text, folded)
             matches = list(compress(matches, keep))
             counts = {k: list(compress(v, keep)) for k, v in counts.items()}
             if not t.facility_only:
@@ -842,9 +971,9 @@ def _match(
         if hi is not None and (d.floor_area_m2 is None or d.floor_area_m2 > hi):
             return False
         for g in groups:
-            if not any(_in(t, d) for t in g):
+            if not any(_in(t, folds[t], d) for t in g):
                 return False
-        return not any(_in(t, d) for t in negatives)
+        return not any(_in(t, folds[t], d) for t in negatives)
 
     by_docnum = snap.by_docnum
     return [i for i in candidates if (d := by_docnum[i]) is not None and keep(d)], {}
@@ -856,9 +985,12 @@ def _rank(
     matches: list[int],
     counts: dict[str, list[int]],
     count: int,
+    *,
+    folds: Folds,
 ) -> list[tuple[float, DocInfo]]:
     """The best `count` matches: BM25F when there are terms, else newest first."""
     from zebkb.search.normalize import is_one_bigram
+    from zebkb.search.whooshfield import VARIANT
 
     terms = parsed.positive_terms
     scores = None
@@ -867,16 +999,24 @@ def _rank(
         # thousands of texts for it was the slowest part of the slowest queries.
         known: dict[str, list[Any]] = dict(counts)
         for t in terms:
-            if t.text in known or not is_one_bigram(t.text):
+            folded = folds[t]
+            if t.text in known:
                 continue
-            df = snap.doc_frequency(t.text)
-            by_doc = snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF else None
-            if by_doc is not None:
-                tf = list(map(by_doc.get, matches))
-                if None not in tf:
-                    known[t.text] = tf
+            if is_one_bigram(t.text) and (
+                folded is None or (folded == t.text and not snap.doc_frequency(VARIANT + t.text))
+            ):
+                df = snap.doc_frequency(t.text)
+                by_doc = snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF else None
+                if by_doc is not None:
+                    tf = list(map(by_doc.get, matches))
+                    if None not in tf:
+                        known[t.text] = tf
+                        continue
+            if folded is not None and not t.facility_only:
+                # A text may hold only a variant of the term: count that too.
+                known[t.text] = snap.cols.counts(matches, t.text, folded)
         texts = [t.text for t in terms]
-        scores = snap.cols.bm25(matches, texts, _idfs(snap, terms), known)
+        scores = snap.cols.bm25(matches, texts, _idfs(snap, terms, folds), known)
     by_docnum = snap.by_docnum
     return [(s, by_docnum[d]) for s, d in snap.cols.best(matches, scores, count)]  # type: ignore[misc]
 
@@ -891,14 +1031,16 @@ def _run(
     offset: int,
     index: SearchIndex,
 ) -> SearchResult:
-    matches, counts = _match(snap, parsed, filters)
+    folds = _folds(snap, parsed)
+    matches, counts = _match(snap, parsed, filters, folds)
     facets = snap.cols.facets(matches)
     terms = parsed.positive_terms
-    top = _rank(snap, parsed, matches, counts, offset + limit)
+    top = _rank(snap, parsed, matches, counts, offset + limit, folds=folds)
     # Snippets, the costly part of a hit, only for the page shown.
     page = top[offset : offset + limit]
     originals = snap.side.originals([d.uid for _s, d in page])
     snippet_terms = sorted({t.text for t in terms}, key=len, reverse=True)
+    variant_terms = sorted({f for t in terms if (f := folds[t]) is not None}, key=len, reverse=True)
     hits = []
     for score, d in page:
         fields = originals.get(d.uid, {})
@@ -911,7 +1053,11 @@ def _run(
                 ward=d.ward,
                 score=round(score, 4),
                 snippet=make_snippet(
-                    ordered, snippet_terms, normalised=_normalised_fields(d, fields)
+                    ordered,
+                    snippet_terms,
+                    normalised=_normalised_fields(d, fields),
+                    variant_terms=variant_terms,
+                    variants=snap.variants,
                 ),
             )
         )

@@ -17,13 +17,36 @@ MAX_TERMS = 32
 
 
 class QueryError(ValueError):
-    """A query that cannot be run; the message is one line for the user."""
+    """A query that cannot be run; the message is one line for the user, in English and Japanese.
+
+    str() is the English line; `message("ja")` the Japanese one. Errors about
+    how a query is written also say that a quoted phrase is searched exactly,
+    without spelling variants (表記ゆれ), since that is how one escapes them.
+    """
+
+    def __init__(self, message_en: str, message_ja: str | None = None) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ja = message_ja or message_en
+
+    def message(self, lang: str = "en") -> str:
+        return self.message_ja if lang == "ja" else self.message_en
+
+
+# Appended to errors about the way a query is written.
+_VARIANTS_EN = (
+    "; words also find their spelling variants (サーバー/サーバ, 取組/取り組み, 髙/高),"
+    ' a "quoted phrase" only itself'
+)
+_VARIANTS_JA = '。語は表記ゆれ（サーバー/サーバ、取組/取り組み、髙/高）も探し、「"…"」で囲んだ語句は書いたとおりだけを探します'
 
 
 @dataclass(frozen=True)
 class Term:
     text: str  # normalised
     facility_only: bool = False
+    # A "quoted phrase": found only as written, never through a spelling variant.
+    exact: bool = False
 
 
 @dataclass
@@ -109,7 +132,10 @@ def tag_key(tag: str) -> str:
 def _kind(value: str) -> str:
     kind = _KINDS.get(normalize(value))
     if kind is None:
-        raise QueryError(f"unknown record type: {value!r} (use case, visit or session)")
+        raise QueryError(
+            f"unknown record type: {value!r} (use case, visit or session)",
+            f"記録の種別 {value!r} はありません（事例・視察・勉強会 のどれかを指定してください）",
+        )
     return kind
 
 
@@ -119,7 +145,9 @@ def _ward(value: str) -> str:
     try:
         return resolve_ward(value)
     except WardError as e:
-        raise QueryError(str(e)) from None
+        raise QueryError(
+            str(e), f"区 {value!r} が見つかりません（区名またはコードを指定してください）"
+        ) from None
 
 
 def _fiscal_year(value: str) -> int:
@@ -128,21 +156,26 @@ def _fiscal_year(value: str) -> int:
     try:
         return parse_fiscal_year(value)
     except DateError as e:
-        raise QueryError(str(e).splitlines()[0]) from None
+        raise QueryError(str(e).splitlines()[0], e.message_ja.splitlines()[0]) from None
 
 
 def parse_query(text: str) -> ParsedQuery:
     """Parse a user's query; raises QueryError with a one-line message."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})"
+            f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})",
+            f"検索語が長すぎます（{len(text)} 文字。{MAX_QUERY_CHARS} 文字まで）",
         )
     # Operators may be typed in full width (－, ＯＲ, ：, ＂); curly quotes act as quotes.
     q = unicodedata.normalize("NFKC", text).translate({0x201C: '"', 0x201D: '"'})
     if q.count('"') % 2:
-        raise QueryError('the query has an unbalanced quote (")')
+        raise QueryError(
+            'the query has an unbalanced quote (")' + _VARIANTS_EN,
+            '引用符（"）が閉じていません' + _VARIANTS_JA,
+        )
     parsed = ParsedQuery()
-    operands: list[tuple[bool, str | None, str, bool]] = []  # (negated, field, value, is_or)
+    # (negated, field, value, is_or, quoted)
+    operands: list[tuple[bool, str | None, str, bool, bool]] = []
     for m in _TOKEN.finditer(q):
         negated, name = m.group(1) == "-", m.group(2)
         value = m.group(3) if m.group(3) is not None else m.group(4)
@@ -153,14 +186,17 @@ def parse_query(text: str) -> ParsedQuery:
             value = f"{name}:{value}"
             name = None
         if not negated and name is None and m.group(4) in ("OR", "|"):
-            operands.append((False, None, "", True))
+            operands.append((False, None, "", True, False))
             continue
-        operands.append((negated, name, value, False))
+        operands.append((negated, name, value, False, m.group(3) is not None))
     if len(operands) > MAX_TERMS:
-        raise QueryError(f"the query has too many terms ({len(operands)}; at most {MAX_TERMS})")
+        raise QueryError(
+            f"the query has too many terms ({len(operands)}; at most {MAX_TERMS})",
+            f"検索語が多すぎます（{len(operands)} 個。{MAX_TERMS} 個まで）",
+        )
 
     pending_or = False
-    for negated, name, value, is_or in operands:
+    for negated, name, value, is_or, quoted in operands:
         if is_or:
             pending_or = bool(parsed.groups)
             continue
@@ -171,9 +207,9 @@ def parse_query(text: str) -> ParsedQuery:
             if kind != "facility":
                 _add_filter(parsed, kind or "", value, negated)
                 continue
-            term = Term(normalize(value), facility_only=True)
+            term = Term(normalize(value), facility_only=True, exact=quoted)
         else:
-            term = Term(normalize(value))
+            term = Term(normalize(value), exact=quoted)
         if not term.text:
             continue
         if negated:
@@ -185,7 +221,10 @@ def parse_query(text: str) -> ParsedQuery:
     if not q.strip():
         return parsed
     if _is_empty(parsed):
-        raise QueryError(f"nothing to search for in {text.strip()[:40]!r}")
+        raise QueryError(
+            f"nothing to search for in {text.strip()[:40]!r}" + _VARIANTS_EN,
+            f"{text.strip()[:40]!r} には探す語がありません" + _VARIANTS_JA,
+        )
     return parsed
 
 
@@ -196,7 +235,7 @@ def _is_empty(p: ParsedQuery) -> bool:
 def _add_filter(parsed: ParsedQuery, kind: str, value: str, negated: bool) -> None:
     value = value.strip()
     if not value:
-        raise QueryError(f"the filter {kind}: needs a value")
+        raise QueryError(f"the filter {kind}: needs a value", f"絞り込み {kind}: に値がありません")
     if kind == "type":
         (parsed.not_kinds if negated else parsed.kinds).add(_kind(value))
     elif kind == "ward":

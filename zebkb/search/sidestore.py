@@ -16,7 +16,7 @@ from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
 
-SIDE_VERSION = 2
+SIDE_VERSION = 3
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
 # Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS docs (
     title_n TEXT NOT NULL,
     facility_n TEXT NOT NULL,
     text_n TEXT NOT NULL,
+    fold_n TEXT NOT NULL,
     original TEXT NOT NULL
 );
 """
@@ -61,6 +62,9 @@ class DocInfo:
     title: str  # normalised
     facility: str  # normalised
     text: str  # normalised title, facility and every other field, FIELD_SEP between
+    # `text` with spelling variants folded (zebkb/search/variants.py); the same object
+    # as `text` when folding changes nothing.
+    folded: str
 
 
 def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
@@ -71,7 +75,8 @@ def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
     return title, facility, FIELD_SEP.join([title, facility, *rest])
 
 
-def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str]) -> DocInfo:
+def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str], folded: str | None = None) -> DocInfo:
+    """`folded` is the whole text with spelling variants folded (None: the same as written)."""
     return DocInfo(
         uid=doc.uid,
         kind=doc.kind,
@@ -86,6 +91,7 @@ def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str]) -> DocInfo:
         title=parts[0],
         facility=parts[1],
         text=parts[2],
+        folded=parts[2] if folded is None or folded == parts[2] else folded,
     )
 
 
@@ -133,7 +139,7 @@ class SideStore:
 
     def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo]]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     d.uid,
@@ -149,6 +155,7 @@ class SideStore:
                     info.title,
                     info.facility,
                     info.text,
+                    "" if info.folded is info.text else info.folded,
                     json.dumps({TITLE: d.title, **d.fields}, ensure_ascii=False),
                 )
                 for d, info in rows
@@ -164,11 +171,26 @@ class SideStore:
     def load(self) -> Iterator[DocInfo]:
         cur = self.db.execute(
             "SELECT uid, kind, ward, rank, rank_key, fy, tags, tag_keys, area, updated_at,"
-            " title_n, facility_n, text_n FROM docs"
+            " title_n, facility_n, text_n, fold_n FROM docs"
         )
         loads = json.loads
         for row in cur:
-            uid, kind, ward, rank, rkey, fy, tags, tkeys, area, updated, title, facility, text = row
+            (
+                uid,
+                kind,
+                ward,
+                rank,
+                rkey,
+                fy,
+                tags,
+                tkeys,
+                area,
+                updated,
+                title,
+                facility,
+                text,
+                fold,
+            ) = row
             yield DocInfo(
                 uid,
                 kind,
@@ -183,6 +205,7 @@ class SideStore:
                 title,
                 facility,
                 text,
+                fold or text,
             )
 
     def index_docs(self) -> Iterator[IndexDoc]:

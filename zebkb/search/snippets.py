@@ -7,8 +7,12 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from zebkb.search.normalize import normalize, normalize_lines, normalize_with_map
+
+if TYPE_CHECKING:
+    from zebkb.search.variants import VariantTable
 
 SNIPPET_CHARS = 120
 # Mapping offsets is per character in Python; fields longer than this are narrowed to the
@@ -27,7 +31,32 @@ def _normalised_lines(lines: list[str]) -> Iterator[str]:
         yield from normalize_lines(lines[i : i + _LINE_BLOCK])
 
 
-def _find_segment(text: str, terms: Sequence[str], norm: str | None = None) -> str | None:
+class _Terms:
+    """The terms a snippet marks: as written, and the folded forms of spelling variants."""
+
+    def __init__(
+        self, terms: Sequence[str], variant_terms: Sequence[str], variants: VariantTable | None
+    ) -> None:
+        self.terms = terms
+        self.variant_terms = variant_terms if variants is not None else ()
+        self.variants = variants
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms) + len(self.variant_terms)
+
+    def count(self, norm: str) -> int:
+        """How many of the terms (written or folded) a normalised text holds."""
+        n = sum(1 for t in self.terms if t in norm)
+        if self.variant_terms and self.variants is not None:
+            folded = self.variants.fold(norm)
+            n += sum(1 for f in self.variant_terms if f in folded)
+        return n
+
+
+def _find_segment(text: str, terms: _Terms, norm: str | None = None) -> str | None:
     """The part of a field to cut the snippet from, or None if no term occurs in it.
 
     Long fields are read line by line: the first line with a term, or a later one
@@ -36,12 +65,12 @@ def _find_segment(text: str, terms: Sequence[str], norm: str | None = None) -> s
     single line matches, neighbouring pairs are tried. `norm`, when the caller
     has it, is `normalize(text)`.
     """
-    if norm is not None and not any(t in norm for t in terms):
+    if norm is not None and not terms.count(norm):
         return None
     if len(text) <= _MAP_LIMIT:
         if norm is None:
             norm = normalize(text)
-        return text if any(t in norm for t in terms) else None
+        return text if terms.count(norm) else None
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) == 1 and norm is not None:
         return lines[0]  # one long line, known to hold a term: `_narrow` finds where
@@ -49,25 +78,25 @@ def _find_segment(text: str, terms: Sequence[str], norm: str | None = None) -> s
     for i, n in enumerate(_normalised_lines(lines)):
         if i >= stop:
             break
-        count = sum(1 for t in terms if t in n)
+        count = terms.count(n)
         if count > best_count:
             best, best_count = i, count
-            if count == len(terms):
+            if count >= len(terms):
                 break
             stop = min(stop, i + 30)
     if best >= 0:
         return "\n".join(lines[max(0, best - 1) : best + 2])
-    if norm is None and not any(t in normalize(text) for t in terms):
+    if norm is None and not terms.count(normalize(text)):
         return None
     for a, b in itertools.pairwise(lines):
         pair = a + "\n" + b
         n = normalize(pair)
-        if any(t in n for t in terms):
+        if terms.count(n):
             return pair
     return text[:20_000]
 
 
-def _narrow(segment: str, terms: Sequence[str]) -> tuple[str, bool, bool]:
+def _narrow(segment: str, terms: _Terms) -> tuple[str, bool, bool]:
     """The first piece of a long segment holding a term, and whether text was cut before/after.
 
     Pieces overlap by half, so any match shorter than half a piece lies wholly in
@@ -79,24 +108,37 @@ def _narrow(segment: str, terms: Sequence[str]) -> tuple[str, bool, bool]:
     for start in range(0, len(segment), step):
         piece = segment[start : start + _PIECE]
         norm = normalize(piece)
-        if any(t in norm for t in terms):
+        if terms.count(norm):
             return piece, start > 0, start + _PIECE < len(segment)
     return segment, False, False  # a match spread over more than half a piece
 
 
-def _spans(segment: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
+def _spans(segment: str, terms: _Terms) -> list[tuple[int, int, str]]:
     norm, origin = normalize_with_map(segment)
     spans: list[tuple[int, int, str]] = []
+
+    def add(a: int, b: int, term: str) -> None:
+        while b < len(segment) and unicodedata.combining(segment[b]):
+            b += 1
+        spans.append((a, b, term))
+
     for term in terms:
         start = norm.find(term)
         while start >= 0:
             end_norm = start + len(term)
-            a = origin[start]
-            b = origin[end_norm - 1] + 1
-            while b < len(segment) and unicodedata.combining(segment[b]):
-                b += 1
-            spans.append((a, b, term))
+            add(origin[start], origin[end_norm - 1] + 1, term)
             start = norm.find(term, end_norm)
+    if terms.variant_terms and terms.variants is not None:
+        # A variant is marked where it stands in the original: folded text → normalised → original.
+        folded, starts, ends = terms.variants.fold_with_map(norm)
+        for term in terms.variant_terms:
+            start = folded.find(term)
+            while start >= 0:
+                end = start + len(term)
+                a, b = starts[start], ends[end - 1]
+                if a < b:
+                    add(origin[a], origin[b - 1] + 1, term)
+                start = folded.find(term, end)
     spans.sort()
     merged: list[tuple[int, int, str]] = []
     for a, b, term in spans:
@@ -142,21 +184,25 @@ def make_snippet(
     *,
     size: int = SNIPPET_CHARS,
     normalised: Mapping[str, str] | None = None,
+    variant_terms: Sequence[str] = (),
+    variants: VariantTable | None = None,
 ) -> str:
     """HTML-escaped original text around the best matches of `terms` (normalised).
 
     `normalised` may give `normalize(value)` of some fields, which the index
     already holds; fields without a term are then skipped without reading them.
+    `variant_terms` are folded forms (`variants.fold`) of terms also found through
+    a spelling variant; where the text holds such a variant, the variant is marked.
     """
-    terms = [t for t in terms if t]
+    matcher = _Terms([t for t in terms if t], [t for t in variant_terms if t], variants)
     known = normalised or {}
-    if terms:
+    if len(matcher):
         for name, text in fields.items():
-            segment = _find_segment(text, terms, known.get(name))
+            segment = _find_segment(text, matcher, known.get(name))
             if segment is None:
                 continue
-            segment, cut_before, cut_after = _narrow(segment, terms)
-            spans = _spans(segment, terms)
+            segment, cut_before, cut_after = _narrow(segment, matcher)
+            spans = _spans(segment, matcher)
             if not spans:
                 continue
             lead = size // 4

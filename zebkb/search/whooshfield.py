@@ -19,9 +19,12 @@ from whoosh.system import pack_uint
 
 from zebkb.search.normalize import grams
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CONTENT = "content"
 UID = "uid"
+# Marks a bigram found only in a document's variant-folded text (zebkb/search/variants.py),
+# not in its text as written. Bigrams are word characters, so no literal term starts so.
+VARIANT = "~"
 
 
 class BigramField(TEXT):
@@ -121,11 +124,19 @@ class InvertedPool:
         if entry[2] is not None:
             entry[2].append(vbytes)
 
-    def add_text(self, docnum: int, text: str) -> None:
-        """The content postings of one document (normalised text); see `add_document`."""
+    def add_text(self, docnum: int, text: str, folded: str | None = None) -> None:
+        """The content postings of one document (normalised text); see `add_document`.
+
+        `folded` is the text with spelling variants folded; its bigrams that the
+        text lacks are added under `VARIANT`, so literal postings stay exact.
+        """
         terms = self._terms
         self.fieldnames.add(CONTENT)
-        for gram, freq in Counter(grams(text)).items():
+        counts = Counter(grams(text))
+        if folded is not None and folded != text:
+            extra = Counter(g for g in grams(folded) if g not in counts)
+            counts.update({VARIANT + g: n for g, n in extra.items()})
+        for gram, freq in counts.items():
             key = (CONTENT, gram.encode("utf-8"))
             entry = terms.get(key)
             if entry is None:
@@ -168,15 +179,15 @@ class _Postings:
                 yield fieldname, tbytes, docnum, weight, value
 
 
-def add_document(writer: Any, uid: str, text: str) -> None:
-    """Add one document (uid and normalised text) to a writer whose pool is an `InvertedPool`.
+def add_document(writer: Any, uid: str, text: str, folded: str | None = None) -> None:
+    """Add one document (uid, normalised and folded text) to a writer whose pool is an `InvertedPool`.
 
     The content field stores nothing per document, so leaving it out of
     Whoosh's ``add_document`` (and its per-posting loop) writes the same segment.
     """
     docnum = writer.docnum
     writer.add_document(uid=uid)
-    writer.pool.add_text(docnum, text)
+    writer.pool.add_text(docnum, text, folded)
 
 
 def make_schema() -> Schema:

@@ -1,0 +1,239 @@
+"""表記ゆれ: spelling variants folded to one form, for the index and the query alike.
+
+The word table is data (assets/search/variants.txt, documented in Japanese),
+extended by a file the user may put in the data folder. Three pattern rules
+that no table could list are code: long vowel marks at the end of katakana
+words, counter kana after a number (3ヶ所) and kanji numerals after 第.
+
+`fold` works on normalised text (zebkb/search/normalize.py). Every rule looks
+only at characters inside one field: fields are joined by a newline, which no
+rule matches, so folding the joined text folds each field on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zebkb.search.normalize import normalize
+
+# Bump when a rule below changes: indexes folded the old way are then rebuilt.
+RULES_VERSION = 1
+USER_FILE = "search-variants.txt"
+MAX_FILE_BYTES = 64 * 1024
+MAX_FORM_CHARS = 40
+MAX_LINES = 2000
+
+_KATAKANA = "ァ-ヺ"
+# A long vowel mark ending a katakana word of at least three characters; the
+# word may hold marks of its own (サーバー). Short words keep theirs (コピー, ルー).
+_LONG_VOWEL = re.compile(f"(?<=[{_KATAKANA}ー]{{2}}[{_KATAKANA}])ー+(?![{_KATAKANA}ー])")
+_NUMERALS = "〇一二三四五六七八九十百千"
+# A counter written with a small or large ケ, カ or 箇 after a number: 3ヶ所, 数カ月.
+_COUNTER = re.compile(f"(?<=[0-9{_NUMERALS}何数])[ヶケヵカ箇](?=[所月国年条店校区回])")
+_ORDINAL = re.compile(f"(?<=第)[{_NUMERALS}]+")
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+class VariantFileError(ValueError):
+    """A variants file that cannot be used; the message is one line naming the problem."""
+
+
+def kanji_number(numerals: str) -> str | None:
+    """The Arabic form of a kanji numeral (三 → 3, 十二 → 12, 二〇二四 → 2024); None if malformed."""
+    if all(c in _DIGITS for c in numerals):
+        return "".join(str(_DIGITS[c]) for c in numerals)
+    total = 0
+    digit: int | None = None
+    last_unit = 10_000
+    for c in numerals:
+        if c in _DIGITS:
+            if digit is not None:
+                return None
+            digit = _DIGITS[c]
+        else:
+            unit = _UNITS[c]
+            if unit >= last_unit:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit = None
+            last_unit = unit
+    return str(total + (digit or 0))
+
+
+def _ordinal(m: re.Match[str]) -> str:
+    return kanji_number(m.group()) or m.group()
+
+
+# (pattern, replacement) applied in this order before the table.
+_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (_LONG_VOWEL, ""),
+    (_COUNTER, "か"),
+    (_ORDINAL, _ordinal),
+)
+
+
+def _apply_rules(s: str) -> str:
+    for pattern, repl in _RULES:
+        s = pattern.sub(repl, s)
+    return s
+
+
+@dataclass
+class VariantTable:
+    """Variant form → the group's first form, both normalised and rule-folded."""
+
+    forms: dict[str, str] = field(default_factory=dict)
+    # Problems with the user's file, one line each (the built-in table is used alone then).
+    problems: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        keys = sorted(self.forms, key=lambda k: (-len(k), k))
+        parts = []
+        for k in keys:
+            # Latin words are folded only as whole words: PV, not the PV of PVC.
+            if _ASCII_WORD.fullmatch(k):
+                parts.append(f"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])")
+            else:
+                parts.append(re.escape(k))
+        self._table = re.compile("|".join(parts)) if parts else None
+        self._replace = lambda m: self.forms[m.group()]
+        if not self.fingerprint:
+            digest = hashlib.sha256(f"rules {RULES_VERSION}\n".encode())
+            for k in keys:
+                digest.update(f"{k}\t{self.forms[k]}\n".encode())
+            self.fingerprint = digest.hexdigest()[:16]
+
+    def fold(self, norm: str) -> str:
+        """The text with every variant replaced by its group's form (input normalised)."""
+        s = _apply_rules(norm)
+        if self._table is not None:
+            s = self._table.sub(self._replace, s)
+        return s
+
+    def fold_with_map(self, norm: str) -> tuple[str, list[int], list[int]]:
+        """`fold`, plus for each output character the span [start, end) of `norm` it came from."""
+        s = norm
+        starts = list(range(len(s)))
+        ends = list(range(1, len(s) + 1))
+        steps: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = list(_RULES)
+        if self._table is not None:
+            steps.append((self._table, self._replace))
+        for pattern, repl in steps:
+            out: list[str] = []
+            new_starts: list[int] = []
+            new_ends: list[int] = []
+            pos = 0
+            for m in pattern.finditer(s):
+                a, b = m.span()
+                out.append(s[pos:a])
+                new_starts.extend(starts[pos:a])
+                new_ends.extend(ends[pos:a])
+                rep = repl if isinstance(repl, str) else repl(m)
+                out.append(rep)
+                if not rep and new_ends and a < b:
+                    # A dropped run (a long vowel mark) belongs to the character before it.
+                    new_ends[-1] = ends[b - 1]
+                # A replaced run maps, every character of it, to the whole source run.
+                lo = starts[a] if a < b else (ends[a - 1] if a else 0)
+                hi = ends[b - 1] if a < b else lo
+                new_starts.extend([lo] * len(rep))
+                new_ends.extend([hi] * len(rep))
+                pos = b
+            if not out:
+                continue
+            out.append(s[pos:])
+            new_starts.extend(starts[pos:])
+            new_ends.extend(ends[pos:])
+            s = "".join(out)
+            starts, ends = new_starts, new_ends
+        return s, starts, ends
+
+
+def parse_variants(text: str, source: str) -> dict[str, str]:
+    """The variant → form pairs of a table file's text; VariantFileError names the first problem."""
+    forms: dict[str, str] = {}
+    lines = text.splitlines()
+    if len(lines) > MAX_LINES:
+        raise VariantFileError(f"{source}: too many lines ({len(lines)}; at most {MAX_LINES})")
+    for number, line in enumerate(lines, 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        where = f"{source} line {number}"
+        if len(words) < 2:
+            raise VariantFileError(f"{where}: a group needs at least two forms ({words[0][:40]!r})")
+        folded = []
+        for word in words:
+            if len(word) > MAX_FORM_CHARS:
+                raise VariantFileError(
+                    f"{where}: a form is longer than {MAX_FORM_CHARS} characters"
+                )
+            if any(not c.isprintable() for c in word):
+                raise VariantFileError(f"{where}: a form holds a control character")
+            norm = _apply_rules(normalize(word))
+            if not any(c.isalnum() for c in norm):
+                raise VariantFileError(f"{where}: {word!r} holds no letter, kana or kanji")
+            folded.append(norm)
+        head = folded[0]
+        for variant in folded[1:]:
+            if variant != head:
+                forms[variant] = head
+    return forms
+
+
+def _chained(forms: dict[str, str]) -> dict[str, str]:
+    """A variant whose form is itself a variant elsewhere folds to that one's form.
+
+    Followed a few steps; a cycle (A B on one line, B A on another) folds neither.
+    """
+    for _ in range(4):
+        forms = {k: forms.get(v, v) for k, v in forms.items() if forms.get(v, v) != k}
+    return forms
+
+
+def read_user_file(path: Path) -> str | None:
+    """The text of the user's variants file; None when absent. VariantFileError when unusable."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise VariantFileError(f"{path.name}: cannot be read ({e.strerror or e})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise VariantFileError(f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise VariantFileError(f"{path.name}: not UTF-8 text (byte {e.start})") from None
+
+
+def builtin_text() -> str:
+    from importlib.resources import files
+
+    return (files("zebkb.assets") / "search" / "variants.txt").read_text(encoding="utf-8")
+
+
+def load_variants(user_file: Path | None) -> VariantTable:
+    """The built-in table, extended by `user_file` when it exists and is valid.
+
+    A problem with the user's file is kept in `problems` (one line) and the
+    built-in table is used alone, so a typo there never stops search.
+    """
+    forms = parse_variants(builtin_text(), "variants.txt")
+    problems: list[str] = []
+    if user_file is not None:
+        try:
+            text = read_user_file(user_file)
+            if text is not None:
+                forms.update(parse_variants(text, user_file.name))
+        except VariantFileError as e:
+            problems.append(str(e))
+    return VariantTable(forms=_chained(forms), problems=problems)
