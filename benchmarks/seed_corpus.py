@@ -105,3 +105,48 @@ def corpus_docs(count: int, *, seed: int = 2024) -> list[Any]:
     from zebkb.search.documents import doc_from_record
 
     return [doc_from_record(r) for r in make_records(count, seed=seed)]
+
+
+# Spelling variants (表記ゆれ) the search engine folds together, one group per word;
+# `insert_variants` writes them into seed records for the benchmark and the recall test.
+VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("取組", "取り組み", "取組み"),
+    ("申込", "申し込み"),
+    ("引渡し", "引き渡し"),
+    ("打合せ", "打ち合わせ"),
+    ("サーバー", "サーバ"),
+    ("コンピューター", "コンピュータ"),
+    ("エレベーター", "エレベータ"),
+    ("ヴァイオリン", "バイオリン"),
+    ("3ヶ所", "3か所", "3カ所"),
+    ("髙橋", "高橋"),
+    ("山﨑", "山崎"),
+    ("渡邊", "渡邉", "渡辺"),
+    ("齋藤", "斎藤", "斉藤"),
+    ("第三回", "第3回"),
+    ("ゼブ", "ZEB"),
+    ("再エネ", "再生可能エネルギー"),
+    ("省エネ", "省エネルギー"),
+    ("PV", "太陽光発電"),
+    ("BEMS", "ビル・エネルギー管理システム"),
+)
+
+
+def insert_variants(
+    records: list[dict[str, Any]], *, seed: int = 16, per_record: int = 3
+) -> dict[str, set[int]]:
+    """Write `per_record` variant forms into each record's body, as lines at random places.
+
+    Returns uid -> the indexes (in VARIANT_GROUPS) of the groups written into it.
+    """
+    rng = random.Random(seed)
+    inserted: dict[str, set[int]] = {}
+    for r in records:
+        lines = (r.get("body") or "").split("\n")
+        groups = rng.sample(range(len(VARIANT_GROUPS)), per_record)
+        for g in groups:
+            form = rng.choice(VARIANT_GROUPS[g])
+            lines.insert(rng.randrange(len(lines) + 1), f"区の{form}について")
+        r["body"] = "\n".join(lines)
+        inserted[r["uid"]] = set(groups)
+    return inserted

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from seed_corpus import SEED_DIRS, make_records
+from seed_corpus import SEED_DIRS, VARIANT_GROUPS, insert_variants, make_records
 
 from zebkb.search.documents import IndexDoc, doc_from_record
 from zebkb.search.engine import SearchIndex
@@ -155,47 +155,12 @@ def test_pasted_pdf_forms_are_found(corpus: Any) -> None:
 
 # ----- spelling variants (表記ゆれ) inserted into the seed corpus
 
-VARIANT_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("取組", "取り組み", "取組み"),
-    ("申込", "申し込み"),
-    ("引渡し", "引き渡し"),
-    ("打合せ", "打ち合わせ"),
-    ("サーバー", "サーバ"),
-    ("コンピューター", "コンピュータ"),
-    ("エレベーター", "エレベータ"),
-    ("ヴァイオリン", "バイオリン"),
-    ("3ヶ所", "3か所", "3カ所"),
-    ("髙橋", "高橋"),
-    ("﨑", "崎"),
-    ("邊", "邉", "辺"),
-    ("齋藤", "斎藤", "斉藤"),
-    ("第三回", "第3回"),
-    ("ゼブ", "ZEB"),
-    ("再エネ", "再生可能エネルギー"),
-    ("省エネ", "省エネルギー"),
-    ("PV", "太陽光発電"),
-    ("BEMS", "ビル・エネルギー管理システム"),
-)
-
 
 @pytest.fixture(scope="module")
 def variant_corpus(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Seed records, each with a few variant forms written into its body at random places."""
-    import random
-
-    rng = random.Random(16)
     records = _seed_records() + make_records(200, seed=16)
-    inserted: dict[str, set[int]] = {}
-    for r in records:
-        body = r.get("body") or ""
-        lines = body.split("\n")
-        groups = rng.sample(range(len(VARIANT_GROUPS)), 3)
-        for g in groups:
-            form = rng.choice(VARIANT_GROUPS[g])
-            at = rng.randrange(len(lines) + 1)
-            lines.insert(at, f"区の{form}について")
-        r["body"] = "\n".join(lines)
-        inserted[r["uid"]] = set(groups)
+    inserted = insert_variants(records, seed=16)
     docs = [doc_from_record(r) for r in records]
     index = SearchIndex(tmp_path_factory.mktemp("variants"))
     index.rebuild(docs, total=len(docs), state=1)

@@ -56,6 +56,7 @@ DATA_DIR_ENTRIES = frozenset(
         "backups",
         "keys",
         "lock",
+        "search-variants.txt",  # the user's spelling variants (zebkb/search/variants.py)
     }
 )
 # Notices a search answer may carry (the window shows them translated).

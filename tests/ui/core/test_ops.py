@@ -222,6 +222,11 @@ def test_user_messages() -> None:
     assert user_message(known, ja) == "ディスクがいっぱいです"
     assert user_message(known, en) == "Disk full"
     assert user_message(ValueError("visited_on: not a date\nmore"), en) == "visited_on: not a date"
+    from zebkb.search.query import QueryError
+
+    bad_query = QueryError("the query has an unbalanced quote", "引用符が閉じていません")
+    assert user_message(bad_query, ja) == "引用符が閉じていません"
+    assert user_message(bad_query, en) == "the query has an unbalanced quote"
     oserr = PermissionError(13, "Permission denied", "/data/x.db")
     assert user_message(oserr, en) == (
         "A file could not be read or written (Permission denied: /data/x.db)"

@@ -43,8 +43,11 @@ def test_query_help_in_both_languages(qtbot) -> None:
     assert dialog.windowTitle() == "検索の書き方"
     assert "両方の語を含む記録" in text
     assert '"ZEB Ready"' in text
+    assert "表記ゆれ" in text
+    assert "search-variants.txt" in text
     tr.set_language("en")
     assert "records containing both words" in dialog.browser.toPlainText()
+    assert "spelling variants" in dialog.browser.toPlainText()
     assert "<script" not in query_help_html(tr)
 
 

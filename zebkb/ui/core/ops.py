@@ -96,7 +96,11 @@ def user_message(exc: BaseException, translator: Translator | None = None) -> st
     if isinstance(exc, ZebkbError):
         return exc.message(lang)
     if isinstance(exc, ValueError):
-        # Domain validation errors (records, dates, wards, queries) are one line.
+        # Domain validation errors (records, dates, wards, queries) are one line;
+        # some carry a Japanese line too (QueryError, DateError).
+        ja = getattr(exc, "message_ja", None)
+        if lang == "ja" and isinstance(ja, str) and ja:
+            return ja.splitlines()[0]
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if isinstance(exc, OSError):
         detail = exc.strerror or str(exc)

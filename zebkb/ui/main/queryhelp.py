@@ -27,6 +27,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("タグ:断熱  tag:BEMS", "query.help.tag"),
     ("施設:宝木塚  facility:清掃", "query.help.facility"),
     ("ＺＥＢ  zeb", "query.help.width"),
+    ("サーバー  取組  髙橋  第三回", "query.help.variants"),
 )
 
 
