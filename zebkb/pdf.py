@@ -292,6 +292,9 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
             highlight=lambda label: sheet.rank_attention and label == "判定",
         )
     )
+    if sheet.warnings:
+        story.append(_para("確認が必要な点", styles["h2"]))
+        story += [_para(_bounded(f"⚠ {w}", 300), styles["body"]) for w in sheet.warnings]
     story.append(_para("導入技術", styles["h2"]))
     tech = "、".join(sheet.technologies) if sheet.technologies else NONE_SHOWN
     story.append(_para(_bounded(tech, TECH_LIMIT), styles["body"]))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zebkb.domain.dates import DateError, format_japanese, parse_iso_date
 from zebkb.domain.fields import Kind, fields_for
 from zebkb.domain.ranks import check_rank
+from zebkb.domain.validate import case_warnings
 from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, ZEB_RANKS
 from zebkb.domain.wards import WardError, ward_name
 from zebkb.errors import InputError, NotFoundError
@@ -324,6 +325,8 @@ class CaseSheet:
     contact: str
     footer: str
     heading: str = "事例シート"
+    # The soft rules the case breaks (validate.case_warnings), in Japanese.
+    warnings: tuple[str, ...] = ()
 
 
 _LESSON_WORDS = ("工夫", "留意", "ポイント", "教訓")
@@ -371,7 +374,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
     check = check_rank(record)
     figures = []
     if isinstance(record.get("bei"), int | float):
-        figures.append(f"BEI {record['bei']:g}")
+        figures.append(f"BEI(再エネ除く) {record['bei']:g}")
     for name, label in (
         ("reduction_excl_renewables_pct", "再エネ除く削減率"),
         ("reduction_incl_renewables_pct", "再エネ含む削減率"),
@@ -422,6 +425,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         overview=overview,
         rank=rank,
         rank_attention=check.attention,
+        warnings=tuple(w.message_ja for w in case_warnings(record)),
         technologies=tuple(t for t in record.get("technologies") or [] if isinstance(t, str)),
         photo=main_photo(kb, record),
         lessons=tuple(lessons),

@@ -52,7 +52,8 @@ def test_case_sheet_shows_stated_and_computed_rank_with_figures(demo_kb, tmp_pat
     text = pdf_text(write(demo_kb, SEISO, tmp_path))
     assert "記載ランクZEB Ready(相当)" in text
     assert "数値が示すランクZEB Ready" in text
-    assert "BEI 0.49" in text
+    assert "BEI(再エネ除く) 0.49" in text
+    assert "確認が必要な点" not in text
     assert "再エネ除く削減率 51%" in text
     assert "判定記載ランク ZEB Ready は数値と整合します" in text
 
@@ -63,6 +64,15 @@ def test_case_sheet_shows_stated_and_computed_rank_with_figures(demo_kb, tmp_pat
     assert "延床面積1,866 ㎡" in text
     # The table in the body outside 工夫・留意点 and 課題 is not on the sheet.
     assert "竣工時の再計算" not in text
+
+
+def test_case_sheet_lists_every_warning(demo_kb, tmp_path) -> None:
+    record = demo_kb.get(SEISO)
+    demo_kb.save(dict(record, bei=None, reduction_excl_renewables_pct=49.96))
+    text = pdf_text(write(demo_kb, SEISO, tmp_path))
+    assert "確認が必要な点" in text
+    assert "49.96%(50%未満)" in text
+    assert "50%(<50%)" not in text
 
 
 def test_case_sheet_embeds_the_main_photo_upright(demo_kb, tmp_path: Path) -> None:

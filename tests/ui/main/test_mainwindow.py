@@ -213,3 +213,14 @@ def test_sorting_by_a_column_keeps_the_selection(qtbot, window) -> None:
     assert [model.row_data(r).title for r in range(model.rowCount())] == sorted(
         titles, reverse=True
     )
+
+
+def test_every_soft_rule_shows_in_the_detail_banner(qtbot, window, demo_kb) -> None:
+    record = demo_kb.get(SEIBU)
+    demo_kb.save(dict(record, bei=1.6, reduction_excl_renewables_pct=None))
+    window.refresh()
+    qtbot.waitUntil(lambda: window.results.results.row_of(SEIBU) is not None)
+    select(qtbot, window, SEIBU)
+    text = detail_text(window)
+    assert "確認が必要な点" in text
+    assert "値の確認が必要です: BEI 1.6 は基準の1.5倍を超えます" in text

@@ -28,6 +28,7 @@ from zebkb.display import (
 )
 from zebkb.domain.fields import FieldType, Kind, fields_for
 from zebkb.domain.ranks import check_rank
+from zebkb.domain.validate import case_warnings
 from zebkb.domain.vocab import label
 from zebkb.render import (
     RenderResult,
@@ -212,11 +213,18 @@ class DetailPane(QWidget):
             f"{html.escape(reason)}</span></td></tr>"
         )
         out = f"<table cellspacing='0'>{rows}</table>"
-        if check.attention:
-            message = check.message_en if lang == "en" else check.message_ja
+        # Every soft rule the case breaks, in one banner above the fields.
+        warnings = case_warnings(record)
+        if warnings:
+            items = "".join(
+                f"<li>{html.escape(t('detail.rank_warning' if w.code.startswith('rank_') else 'detail.value_warning'))}"
+                f": {html.escape(w.message(lang))}</li>"
+                for w in warnings
+            )
             out += (
-                "<p style='background-color:#fff3cd; color:#7a4f00; padding:4px'>⚠ "
-                f"{html.escape(t('detail.rank_warning'))}: {html.escape(message)}</p>"
+                "<table width='100%' cellpadding='4' style='background-color:#fff3cd;"
+                " color:#7a4f00'><tr><td>"
+                f"⚠ <b>{html.escape(t('detail.warnings'))}</b><ul>{items}</ul></td></tr></table>"
             )
         return out
 
