@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from zebkb.cli.main import data_dir_from
+    from zebkb.paths import chosen_data_dir
     from zebkb.ui.app import run
 
-    return run(data_dir_from(args), open_uid=getattr(args, "open", None))
+    return run(chosen_data_dir(args.data_dir), open_uid=getattr(args, "open", None))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from zebkb.paths import chosen_data_dir
 
 # The import's helper process; kept here as text so the CLI need not import the copier.
 CHILD_COPY = "_copy-attachments"
@@ -54,15 +55,8 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"zebkb: {message} (see 'zebkb --help')\n")
 
 
-def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("zebkb", appauthor=False))
-
-
 def data_dir_from(args: argparse.Namespace) -> Path:
-    chosen = args.data_dir or os.environ.get("ZEBKB_DATA_DIR")
-    return Path(chosen).expanduser() if chosen else default_data_dir()
+    return chosen_data_dir(args.data_dir)
 
 
 def open_kb(args: argparse.Namespace):

@@ -90,10 +90,10 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
 
 def choose_data_dir(given: Path, settings: Settings) -> Path:
     """The folder from the command line or environment, else the one chosen in settings."""
-    from zebkb.cli.main import default_data_dir
+    from zebkb.paths import DATA_DIR_ENV, default_data_dir
 
     chosen = settings.data_dir
-    if chosen is not None and given == default_data_dir() and not os.environ.get("ZEBKB_DATA_DIR"):
+    if chosen is not None and given == default_data_dir() and not os.environ.get(DATA_DIR_ENV):
         return chosen
     return given
 

@@ -166,7 +166,7 @@ def test_a_merged_record_the_rules_refuse_is_explained(qtbot, ctx, kb, peer, tmp
 def test_count_in_navigation_and_home_screen(qtbot, ctx, kb, peer, tmp_path) -> None:
     make_conflicts(kb, peer, tmp_path, n=2)
     window = open_window(qtbot, ctx)
-    wiring = window.exchange
+    wiring = window.home
     qtbot.waitUntil(lambda: wiring.conflict_count == 2, timeout=5000)
     assert wiring.conflicts_item.text(0) == "競合 (2)"
     assert wiring.overview.conflict_button.isVisibleTo(window)

@@ -86,7 +86,7 @@ def test_clicks_ask_for_filters(qtbot, ctx, demo_kb) -> None:
 
 
 def test_home_first_then_a_click_filters_the_list(qtbot, window, demo_kb) -> None:
-    wiring = window.exchange
+    wiring = window.home
     assert wiring.showing_home()
     qtbot.waitUntil(lambda: wiring.overview.data is not None)
     with qtbot.waitSignal(window.searchFinished, timeout=5000):
@@ -114,7 +114,7 @@ def test_home_first_then_a_click_filters_the_list(qtbot, window, demo_kb) -> Non
 def test_recent_change_opens_the_record_and_a_change_recounts(qtbot, window, demo_kb) -> None:
     from zebkb_testing import case_record
 
-    wiring = window.exchange
+    wiring = window.home
     pane = wiring.overview
     qtbot.waitUntil(lambda: pane.data is not None)
     item = pane.recent.item(0)
@@ -136,7 +136,7 @@ def test_menus_and_english(qtbot, ctx, demo_kb) -> None:
     assert names.index("取り込み…") < names.index("設定…")
     assert "書き出し…" in names
     assert "交換ログ…" in [a.text() for a in window.menus["tools"].actions()]
-    pane = window.exchange.overview
+    pane = window.home.overview
     # The numbers arrive from a reader thread; charts are drawn once they are here.
     qtbot.waitUntil(lambda: pane.data is not None, timeout=10_000)
     ctx.tr.set_language("en")

@@ -7,17 +7,16 @@ backup's date and record count, and says that the current state is kept.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
 from zebkb.ui.core.ops import CollectionOp
 
 if TYPE_CHECKING:
     from zebkb.backup import BackupInfo, RestoreResult
     from zebkb.ui.core.context import AppContext
-    from zebkb.ui.main.mainwindow import MainWindow
 
 # Kept here rather than in the shared catalogs: six lines owned by this feature.
 TEXTS = {
@@ -55,29 +54,35 @@ def text(ctx: AppContext, key: str, **fmt: object) -> str:
     return table[key].format(**fmt)
 
 
-def install_backup_actions(window: MainWindow, ctx: AppContext) -> dict[str, QAction]:
+class BackupHost(Protocol):
+    """What the backup actions need of the window that hosts them, and no more."""
+
+    def window(self) -> QWidget: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def place_action(
+        self, name: str, action: QAction, menu: str, before: str | None, *, separated: bool = False
+    ) -> None: ...
+
+    def refresh(self) -> None: ...
+
+
+def install_backup_actions(window: BackupHost, ctx: AppContext) -> dict[str, QAction]:
     """Add "Back up now" and "Restore from backup…" to the File menu, above Quit."""
-    menu = window.menus["file"]
-    before = window.actions_by_name.get("quit")
     actions: dict[str, QAction] = {}
     for name, slot in (
         ("backup", lambda: back_up(window, ctx)),
         ("restore", lambda: choose_and_restore(window, ctx)),
     ):
-        action = QAction(text(ctx, name), window)
+        action = QAction(text(ctx, name), window.window())
         action.triggered.connect(slot)
-        if before is not None:
-            menu.insertAction(before, action)
-        else:
-            menu.addAction(action)
-        window.actions_by_name[f"backup_{name}"] = action
+        window.place_action(f"backup_{name}", action, "file", "quit", separated=name == "restore")
         actions[name] = action
-    if before is not None:
-        menu.insertSeparator(before)
     return actions
 
 
-def back_up(window: MainWindow, ctx: AppContext) -> None:
+def back_up(window: BackupHost, ctx: AppContext) -> None:
     from zebkb.backup import create_backup
 
     kb = ctx.kb
@@ -87,17 +92,22 @@ def back_up(window: MainWindow, ctx: AppContext) -> None:
 
     # with_progress hands the op a reporter: progress shows in the dialog.
     CollectionOp(
-        window, lambda reporter: create_backup(kb, progress=reporter.report), runner=ctx.runner
+        window.window(),
+        lambda reporter: create_backup(kb, progress=reporter.report),
+        runner=ctx.runner,
     ).with_progress(text(ctx, "backing_up")).success(done).run_in_background()
 
 
-def choose_and_restore(window: MainWindow, ctx: AppContext, path: Path | None = None) -> None:
+def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = None) -> None:
     """Ask for a backup file (unless given), confirm, restore off the GUI thread."""
     from zebkb.backup import backup_dir, inspect_backup
 
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileName(
-            window, text(ctx, "choose"), str(backup_dir(ctx.kb.data_dir)), "zebkb backup (*.zip)"
+            window.window(),
+            text(ctx, "choose"),
+            str(backup_dir(ctx.kb.data_dir)),
+            "zebkb backup (*.zip)",
         )
         if not chosen:
             return
@@ -105,7 +115,7 @@ def choose_and_restore(window: MainWindow, ctx: AppContext, path: Path | None = 
 
     def confirm(info: BackupInfo) -> None:
         answer = QMessageBox.question(
-            window,
+            window.window(),
             text(ctx, "restore").rstrip("…"),
             text(ctx, "confirm", created=info.created_at, records=info.records),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -114,12 +124,12 @@ def choose_and_restore(window: MainWindow, ctx: AppContext, path: Path | None = 
         if answer == QMessageBox.StandardButton.Yes:
             restore(window, ctx, info.path)
 
-    CollectionOp(window, lambda: inspect_backup(path), runner=ctx.runner).success(
+    CollectionOp(window.window(), lambda: inspect_backup(path), runner=ctx.runner).success(
         confirm
     ).run_in_background()
 
 
-def restore(window: MainWindow, ctx: AppContext, path: Path) -> None:
+def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
     from zebkb.backup import restore_backup
 
     kb = ctx.kb
@@ -131,7 +141,7 @@ def restore(window: MainWindow, ctx: AppContext, path: Path) -> None:
         window.refresh()
 
     CollectionOp(
-        window,
+        window.window(),
         lambda reporter: restore_backup(kb, path, progress=reporter.report),
         runner=ctx.runner,
     ).with_progress(text(ctx, "restoring")).success(done).run_in_background()

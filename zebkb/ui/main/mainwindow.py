@@ -34,7 +34,10 @@ from zebkb.ui.core.dialogs import DialogManager
 from zebkb.ui.core.gcpolicy import freeze_startup_heap
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.exchange.controller import MENU_ENTRIES as EXCHANGE_ENTRIES
+from zebkb.ui.exchange.controller import ExchangeController
 from zebkb.ui.main.detail import DetailPane
+from zebkb.ui.main.home import HomeScreen
 from zebkb.ui.main.navigation import NavigationPane
 from zebkb.ui.main.results import Ordering, ResultsPane, order_rows
 from zebkb.ui.main.searchbar import SearchBar
@@ -89,9 +92,18 @@ class MainWindow(QMainWindow):
         self.content = QSplitter(Qt.Orientation.Horizontal)
         self.content.addWidget(self.results)
         self.content.addWidget(self.detail)
+        # The home screen stands in front of the list and detail until the person looks.
+        self.home = HomeScreen(
+            ctx,
+            content=self.content,
+            navigation=self.navigation,
+            search_bar=self.search_bar,
+            detail=self.detail,
+            parent=self,
+        )
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.navigation)
-        self.splitter.addWidget(self.content)
+        self.splitter.addWidget(self.home.stack)
         self.splitter.setStretchFactor(1, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -118,13 +130,15 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
         self._build_menus()
+        # Import, export, the exchange log, conflicts and bundles dropped on the window.
+        self.exchange = ExchangeController(
+            ctx, dialogs=self.dialogs, host=self, selected_uids=self.selected_uids
+        )
+        for name, _key, _shortcut, menu, before in EXCHANGE_ENTRIES:
+            self.place_action(name, self.exchange.actions[name], menu, before)
         self._connect()
         self._restore_state()
         bind(ctx.tr, self)
-        from zebkb.ui.exchange.exchange_menu import ExchangeWiring
-
-        # Import/export, conflicts, the exchange log, the home screen and bundle drops.
-        self.exchange = ExchangeWiring(self)
         self.refresh()
 
     # --- wiring ---------------------------------------------------------------------
@@ -184,6 +198,26 @@ class MainWindow(QMainWindow):
             action.setChecked(style == self.ctx.settings.date_style)
             self.date_group.addAction(action)
             action.triggered.connect(lambda _c=False, style=style: self.set_date_style(style))
+        home = QAction(self)
+        home.setShortcut(QKeySequence("Ctrl+Home"))
+        home.triggered.connect(self.home.show_home)
+        self.place_action("home", home, "view", None)
+
+    def place_action(
+        self, name: str, action: QAction, menu: str, before: str | None, *, separated: bool = False
+    ) -> None:
+        """Put a feature's action into a menu, before the named action or at the end.
+
+        ``separated``: a separator follows it (before the named action).
+        """
+        anchor = self.actions_by_name.get(before) if before else None
+        if anchor is not None:
+            self.menus[menu].insertAction(anchor, action)
+            if separated:
+                self.menus[menu].insertSeparator(anchor)
+        else:
+            self.menus[menu].addAction(action)
+        self.actions_by_name[name] = action
 
     def _connect(self) -> None:
         self.search_bar.searchRequested.connect(self.search)
@@ -196,6 +230,12 @@ class MainWindow(QMainWindow):
         self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.undo_button.clicked.connect(self.undo_delete)
         self.ctx.settings.changed.connect(self._setting_changed)
+        self.home.conflictsRequested.connect(self.exchange.open_conflicts)
+        self.home.recordRequested.connect(self.open_record)
+        self.exchange.conflictCountChanged.connect(self.home.set_conflict_count)
+        self.exchange.imported.connect(self._imported)
+        self.exchange.settled.connect(self._settled)
+        self.recordChanged.connect(lambda _uid: self.home.overview.refresh())
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -210,6 +250,7 @@ class MainWindow(QMainWindow):
             action.setText(t(f"date_style.{action.data()}"))
         for action in self.language_group.actions():
             action.setChecked(action.data() == self.ctx.tr.language)
+        self.actions_by_name["home"].setText(t("action.home"))
         self.undo_button.setText(t("action.undo_short"))
         self._show_count()
 
@@ -305,6 +346,11 @@ class MainWindow(QMainWindow):
     def current_uid(self) -> str | None:
         return self.results.current_uid() or self.detail.uid
 
+    def selected_uids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.results.selectionModel().selectedRows()})
+        uids = [self.results.results.uid_at(r) for r in rows]
+        return [u for u in uids if u]
+
     # --- changes ------------------------------------------------------------------------
 
     def new_record(self) -> None:
@@ -351,6 +397,14 @@ class MainWindow(QMainWindow):
         self.refresh()
         if uid:
             self.recordChanged.emit(uid)
+
+    def _imported(self) -> None:
+        self.refresh()
+        self.home.overview.refresh()
+
+    def _settled(self, uid: str) -> None:
+        self.refresh()
+        self.recordChanged.emit(uid)  # the overview counts again on this
 
     def delete_current(self) -> None:
         uid = self.current_uid()

@@ -1,0 +1,137 @@
+"""The exchange feature of the window: import, export, the exchange log, conflicts, dropped bundles.
+
+The main window builds this controller and hands it only what it needs: the
+dialog manager, the widget that parents its dialogs and receives dropped
+files, and a way to read the selected records. The controller gives back its
+menu actions (``MENU_ENTRIES`` says where they go) and signals what the
+person did; it never reaches into the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from zebkb.ui.core.context import AppContext
+from zebkb.ui.core.dialogs import DialogManager
+from zebkb.ui.core.i18n import bind
+from zebkb.ui.exchange.import_dialog import bundle_paths
+
+# (name, catalog key, shortcut, menu, the action it goes before or None for the end)
+MENU_ENTRIES: tuple[tuple[str, str, str | None, str, str | None], ...] = (
+    ("import", "action.import", "Ctrl+I", "file", "settings"),
+    ("export", "action.export", "Ctrl+Shift+S", "file", "settings"),
+    ("exchange_log", "action.exchange_log", None, "tools", None),
+    ("conflicts", "action.conflicts", None, "tools", None),
+)
+
+
+class ExchangeController(QObject):
+    # The number of open conflicts, as the conflicts dialog last counted it.
+    conflictCountChanged = Signal(int)
+    # A conflict was settled (the record's uid).
+    settled = Signal(str)
+    # An import was applied or undone.
+    imported = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        dialogs: DialogManager,
+        host: QWidget,
+        selected_uids: Callable[[], list[str]],
+    ) -> None:
+        super().__init__(host)
+        self.ctx = ctx
+        self.dialogs = dialogs
+        self.host = host
+        self.selected_uids = selected_uids
+        self.actions: dict[str, QAction] = {}
+        handlers: dict[str, Callable[[], object]] = {
+            "import": self.open_import,
+            "export": self.open_export,
+            "exchange_log": self.open_exchange_log,
+            "conflicts": self.open_conflicts,
+        }
+        for name, _key, shortcut, _menu, _before in MENU_ENTRIES:
+            action = QAction(host)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(handlers[name])
+            self.actions[name] = action
+        host.setAcceptDrops(True)
+        host.installEventFilter(self)
+        bind(ctx.tr, self)
+
+    def retranslate(self) -> None:
+        for name, key, _shortcut, _menu, _before in MENU_ENTRIES:
+            self.actions[name].setText(self.ctx.tr.t(key))
+
+    # --- dialogs --------------------------------------------------------------------------
+
+    def open_import(self, paths: list[Path] | None = None) -> Any:
+        """The import dialog (one at a time); ``paths`` are checked at once."""
+        from zebkb.ui.exchange.import_dialog import ImportDialog
+
+        def make() -> ImportDialog:
+            dialog = ImportDialog(self.ctx, self.host)
+            dialog.importFinished.connect(lambda _outcome: self.imported.emit())
+            return dialog
+
+        dialog = self.dialogs.open("import", make)
+        if paths:
+            dialog.add_files(paths)
+        return dialog
+
+    def open_export(self) -> Any:
+        from zebkb.ui.exchange.export_dialog import ExportDialog
+
+        uids = self.selected_uids()
+        return self.dialogs.open("export", lambda: ExportDialog(self.ctx, uids, self.host))
+
+    def open_exchange_log(self) -> Any:
+        from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
+
+        def make() -> ExchangeLogDialog:
+            dialog = ExchangeLogDialog(self.ctx, self.host)
+            dialog.undone.connect(lambda _outcome: self.imported.emit())
+            return dialog
+
+        return self.dialogs.open("exchange_log", make)
+
+    def open_conflicts(self) -> Any:
+        from zebkb.ui.exchange.conflicts import ConflictsDialog
+
+        def make() -> ConflictsDialog:
+            dialog = ConflictsDialog(self.ctx, self.host)
+            dialog.settled.connect(self.settled)
+            dialog.countChanged.connect(self.conflictCountChanged)
+            return dialog
+
+        return self.dialogs.open("conflicts", make)
+
+    # --- bundles dropped on the window ------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.host:
+            if event.type() == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
+                if bundle_paths(event.mimeData()):
+                    event.acceptProposedAction()
+                    return True
+            elif event.type() == QEvent.Type.Drop and isinstance(event, QDropEvent):
+                paths = bundle_paths(event.mimeData())
+                if paths:
+                    event.acceptProposedAction()
+                    self.open_import(paths)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def drop_files(self, paths: list[Path]) -> Any:
+        """What a drop of bundle files does (also for callers without a drag)."""
+        return self.open_import([p for p in paths if p.suffix.lower() == ".zebkb"])
