@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
-from zebkb.store.db import DB_FILE, SCHEMA_VERSION
+from zebkb.store.db import DB_FILE, SCHEMA_VERSION, damaged_database, database_damage, is_damage
 from zebkb.store.files import SHA256_RE, fsync_dir
 
 if TYPE_CHECKING:
@@ -121,20 +121,68 @@ def disk_error(exc: OSError, what: str, where: Path) -> KnownError:
     )
 
 
-def _snapshot_database(live: Path, dest: Path) -> int:
-    """Copy the live database into ``dest`` (one read snapshot); returns its record count."""
-    src = sqlite3.connect(f"file:{live}?mode=ro", uri=True, timeout=30)
+def _snapshot_database(data_dir: Path, dest: Path) -> int:
+    """Copy the live database into ``dest`` (one read snapshot) and check the copy.
+
+    Returns the copy's record count. The backup API copies pages as they are,
+    so a damaged database gives a damaged copy: SQLite's check of the copy
+    refuses it (DamagedDatabaseError) rather than keep a backup that cannot
+    be restored.
+    """
+    live = data_dir / DB_FILE
     try:
-        dst = sqlite3.connect(dest)
+        src = sqlite3.connect(f"file:{live}?mode=ro", uri=True, timeout=30)
         try:
-            src.backup(dst)
-            # A backup must be one self-contained file, not a database waiting for its WAL.
-            dst.execute("PRAGMA journal_mode = DELETE")
-            return int(dst.execute("SELECT count(*) FROM record").fetchone()[0])
+            dst = sqlite3.connect(dest)
+            try:
+                src.backup(dst)
+                # A backup must be one self-contained file, not a database waiting for its WAL.
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        damage = database_damage(dest)
+        if damage is None:
+            conn = sqlite3.connect(dest)
+            try:
+                return int(conn.execute("SELECT count(*) FROM record").fetchone()[0])
+            finally:
+                conn.close()
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        damage = str(exc)
+    raise damaged_database(data_dir, damage, prefix=_REFUSED_EN, prefix_ja=_REFUSED_JA)
+
+
+_REFUSED_EN = "no backup was written (a copy of a damaged database cannot be restored): "
+_REFUSED_JA = "バックアップは作成しませんでした(壊れたデータベースのコピーは復元に使えません)。"
+
+
+def _verify_written(path: Path, size: int) -> None:
+    """Read the database back from the zip just written: its CRC and size must match."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo(DB_FILE)
+            with zf.open(info) as fh:
+                read = 0
+                while chunk := fh.read(_COPY_CHUNK):
+                    read += len(chunk)
+    except (*_DAMAGED, KeyError) as exc:
+        raise KnownError(
+            f"the backup just written to {path.parent} does not read back ({exc}); "
+            "the disk may be failing: write the backup to another disk",
+            message_ja=(
+                f"書き込んだバックアップを読み戻せません({exc})。ディスクの故障のおそれがあります"
+            ),
+        ) from None
+    if read != size:
+        raise KnownError(
+            f"the backup just written to {path.parent} does not read back (size differs); "
+            "the disk may be failing: write the backup to another disk",
+            message_ja="書き込んだバックアップを読み戻せません。ディスクの故障のおそれがあります",
+        )
 
 
 def _unique_name(folder: Path, moment: datetime, label: str) -> Path:
@@ -182,7 +230,7 @@ def create_backup(
     tmp = Path(tmp_name)
     snapshot = tmp.with_suffix(".sqlite3")
     try:
-        records = _snapshot_database(kb.data_dir / DB_FILE, snapshot)
+        records = _snapshot_database(kb.data_dir, snapshot)
         files = list(kb.files.iter_files()) if include_files else []
         sizes = {digest: path.stat().st_size for digest, path in files}
         manifest = {
@@ -209,6 +257,7 @@ def create_backup(
                     progress(done, total)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        _verify_written(tmp, snapshot.stat().st_size)
         os.replace(tmp, final)
         fsync_dir(folder)
     except OSError as exc:
@@ -217,7 +266,7 @@ def create_backup(
         for leftover in (tmp, snapshot):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-    prune_backups(kb.data_dir, keep=keep, label=label)
+    prune_backups(kb.data_dir, keep=keep, label=label, known_good=final)
     return BackupInfo(
         path=final,
         created_at=manifest["created_at"],
@@ -242,13 +291,39 @@ def list_backups(data_dir: Path, *, label: str | None = None) -> list[Path]:
     return [path for _, path in sorted(found)]
 
 
-def prune_backups(data_dir: Path, *, keep: int, label: str = "") -> list[Path]:
-    """Delete all but the newest ``keep`` backups of one kind; returns what was deleted."""
-    old = list_backups(data_dir, label=label)[:-keep]
+def prune_backups(
+    data_dir: Path, *, keep: int, label: str = "", known_good: Path | None = None
+) -> list[Path]:
+    """Delete all but the newest ``keep`` backups of one kind; returns what was deleted.
+
+    Never the last good one: when none of the kept backups restores (each is
+    checked, newest first, until one does; ``known_good`` was just verified),
+    the newest older one that does is spared.
+    """
+    found = list_backups(data_dir, label=label)
+    kept, old = found[-keep:], found[:-keep]
+    if old and not any(_restorable(p, known_good) for p in reversed(kept)):
+        spare = next((p for p in reversed(old) if _restorable(p, known_good)), None)
+        old = [p for p in old if p != spare]
     for path in old:
         with contextlib.suppress(OSError):
             path.unlink()
     return old
+
+
+def newest_restorable(data_dir: Path) -> Path | None:
+    """The newest backup of any kind that would restore (checked newest first), if any."""
+    return next((p for p in reversed(list_backups(data_dir)) if _restorable(p, None)), None)
+
+
+def _restorable(path: Path, known_good: Path | None) -> bool:
+    if known_good is not None and path == known_good:
+        return True
+    try:
+        inspect_backup(path)
+    except (KnownError, InputError, OSError):
+        return False
+    return True
 
 
 # -- reading a backup from anywhere ---------------------------------------------------------------
@@ -453,7 +528,15 @@ def restore_backup(
             except _DAMAGED as exc:
                 raise _refuse(path, f"the database cannot be read ({exc})") from None
             records = _check_database(path, db)
-            set_aside = create_backup(kb, keep=keep, include_files=False, label="before-restore")
+            live = kb.data_dir / DB_FILE
+            damage = database_damage(live) if live.exists() else None
+            if damage is None:
+                set_aside = create_backup(
+                    kb, keep=keep, include_files=False, label="before-restore"
+                ).path
+            else:
+                # A damaged database cannot be backed up; its files are kept as they are.
+                set_aside = _keep_damaged(kb)
             added = 0
             wanted = [d for d in manifest["files"] if not kb.files.has(d)]
             for done, digest in enumerate(wanted, start=1):
@@ -469,19 +552,21 @@ def restore_backup(
                     progress(done, len(wanted) + 1)
             # A new change number, above both histories, so no index built for either
             # database can pass for current after the swap.
-            live_seq = kb.change_state()
-            _bump_change_seq(db, live_seq)
+            _bump_change_seq(db, _change_seq_so_far(kb, damaged=damage is not None))
             # Pooled connections go first; the writer lock stays held throughout.
             kb.dispose_engines()
-            src = sqlite3.connect(db)
-            try:
-                dst = sqlite3.connect(kb.data_dir / DB_FILE, timeout=30)
+            if damage is None:
+                src = sqlite3.connect(db)
                 try:
-                    src.backup(dst)
+                    dst = sqlite3.connect(live, timeout=30)
+                    try:
+                        src.backup(dst)
+                    finally:
+                        dst.close()
                 finally:
-                    dst.close()
-            finally:
-                src.close()
+                    src.close()
+            else:
+                _replace_damaged(live, db)
             migrate(kb.engine)
         shutil.rmtree(work, ignore_errors=True)
         kb.reindex()
@@ -494,10 +579,57 @@ def restore_backup(
         progress(1, 1)
     return RestoreResult(
         restored=_info(path, manifest, records),
-        set_aside=set_aside.path,
+        set_aside=set_aside,
         files_added=added,
         problems=problems,
     )
+
+
+def _change_seq_so_far(kb: KnowledgeBase, *, damaged: bool) -> int:
+    """The highest change number the live database or its index has reached."""
+    if not damaged:
+        return kb.change_state()
+    # A damaged database may not say; the index knows the last state it reflected.
+    seq = 0
+    with contextlib.suppress(Exception):
+        seq = kb.change_state()
+    with contextlib.suppress(Exception):
+        seq = max(seq, kb.index.indexed_state() or 0)
+    return seq
+
+
+def _keep_damaged(kb: KnowledgeBase) -> Path:
+    """Copy a damaged database (and its WAL) aside as ``backups/damaged-<time>.sqlite3``."""
+    folder = backup_dir(kb.data_dir)
+    stamp = kb.clock().strftime("%Y%m%d-%H%M%S")
+    n = 1
+    while (aside := folder / f"damaged-{stamp}{'' if n == 1 else f'-{n}'}.sqlite3").exists():
+        n += 1
+    live = kb.data_dir / DB_FILE
+    for suffix in ("", "-wal"):
+        source = live.with_name(live.name + suffix)
+        if source.exists():
+            target = aside.with_name(aside.name + suffix)
+            shutil.copyfile(source, target)
+            with open(target, "rb+") as fh:
+                os.fsync(fh.fileno())
+    fsync_dir(folder)
+    return aside
+
+
+def _replace_damaged(live: Path, db: Path) -> None:
+    """Put a checked database file in place of a damaged one (no SQLite can open the latter).
+
+    The damaged file's WAL and shared memory go first: SQLite would otherwise
+    replay the old WAL onto the new file.
+    """
+    with open(db, "rb+") as fh:
+        os.fsync(fh.fileno())
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            live.with_name(live.name + suffix).unlink()
+    os.replace(db, live)
+    fsync_dir(live.parent)
 
 
 def _bump_change_seq(db: Path, live_seq: int) -> None:

@@ -83,7 +83,8 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
         if not confirm(question):
             sys.stderr.write("zebkb: nothing restored\n")
             return 1
-    with open_kb(args) as kb:
+    # A damaged database is what a backup is restored for: open the folder all the same.
+    with open_kb(args, damaged_ok=True) as kb:
         result = restore_backup(kb, info.path)
     if args.json:
         print_json(

@@ -12,7 +12,10 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zebkb.errors import KnownError
 
 from zebkb.paths import chosen_data_dir
 
@@ -59,11 +62,11 @@ def data_dir_from(args: argparse.Namespace) -> Path:
     return chosen_data_dir(args.data_dir)
 
 
-def open_kb(args: argparse.Namespace):
+def open_kb(args: argparse.Namespace, *, damaged_ok: bool = False):
     from zebkb.logs import setup_logging
     from zebkb.service import KnowledgeBase
 
-    kb = KnowledgeBase.open(data_dir_from(args))
+    kb = KnowledgeBase.open(data_dir_from(args), damaged_ok=damaged_ok)
     # Only a folder that opened as a knowledge base gets a logs/ folder.
     args.log_file = setup_logging(kb.data_dir)
     return kb
@@ -129,6 +132,21 @@ def _default_command(
     return gui.run_gui
 
 
+def _damaged_database(exc: Exception, args: argparse.Namespace) -> KnownError | None:
+    """A damaged database met outside the service's engines (raw SQLite): the same one line."""
+    import sqlite3
+
+    if not isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        getattr(exc, "orig", None), sqlite3.DatabaseError
+    ):
+        return None
+    from zebkb.store.db import damaged_database, is_damage
+
+    if not is_damage(exc):
+        return None
+    return damaged_database(data_dir_from(args), str(getattr(exc, "orig", None) or exc))
+
+
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     from zebkb.errors import ZebkbError
 
@@ -156,6 +174,10 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except Exception as exc:  # a bug: say so in one line, log the rest
         if args.debug:
             raise
+        damaged = _damaged_database(exc, args)
+        if damaged is not None:
+            sys.stderr.write(f"zebkb: {damaged}\n")
+            return damaged.exit_code
         import logging
 
         log_file = getattr(args, "log_file", None)

@@ -29,7 +29,15 @@ from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import WardError, resolve_ward
 from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.store import records as store
-from zebkb.store.db import DB_FILE, make_engine, migrate
+from zebkb.store.db import (
+    DB_FILE,
+    DamagedDatabaseError,
+    damaged_database,
+    database_damage,
+    is_damage,
+    make_engine,
+    migrate,
+)
 from zebkb.store.files import AttachmentStore, sha256_file
 from zebkb.store.lock import DEFAULT_WAIT, FolderInUseError, WriterLock
 from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, Meta, RecordRow, TagRow
@@ -237,14 +245,27 @@ class KnowledgeBase:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | str, *, clock: Clock | None = None) -> KnowledgeBase:
-        """Open the knowledge base in ``data_dir``, creating it when the folder is new."""
+    def open(
+        cls, data_dir: Path | str, *, clock: Clock | None = None, damaged_ok: bool = False
+    ) -> KnowledgeBase:
+        """Open the knowledge base in ``data_dir``, creating it when the folder is new.
+
+        ``damaged_ok`` opens a folder whose database is damaged too: restoring
+        a backup is the way out, and it must be able to open the folder.
+        """
         path = Path(data_dir).expanduser()
         prepare_data_dir(path)
         kb = cls(path, clock=clock)
         try:
             migrate(kb.engine)
+        except DamagedDatabaseError:
+            if damaged_ok:
+                return kb
+            kb.dispose_engines()
+            raise
         except DatabaseError as exc:
+            if damaged_ok and is_damage(exc):
+                return kb
             kb.dispose_engines()
             raise database_error(path, exc) from None
         except Exception:
@@ -905,11 +926,13 @@ class KnowledgeBase:
     def check(self) -> list[str]:
         """Problems found between database, attachment files and index (empty when all agree)."""
         problems: list[str] = []
+        # SQLite's own check first, on a connection of its own: a damaged page can make
+        # any query below fail, and the way out (a backup) is the same whatever it hit.
+        damage = database_damage(self.data_dir / DB_FILE, full=True)
+        if damage is not None:
+            return [f"database: {damaged_database(self.data_dir, damage)}"]
         with self._read() as session:
             conn = session.connection()
-            integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
-            if integrity != ["ok"]:
-                problems.extend(f"database: {line}" for line in integrity[:10])
             for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()[:10]:
                 problems.append(f"database: broken reference in table {row[0]}")
             missing_current = session.exec(
@@ -1014,11 +1037,8 @@ def database_error(path: Path, exc: DatabaseError) -> KnownError:
             f"the knowledge base in {path} is busy (another zebkb is writing); try again",
             message_ja="データベースが使用中です(別の zebkb が書き込み中)。もう一度お試しください",
         )
-    if "not a database" in text or "malformed" in text:
-        return KnownError(
-            f"the database in {path} is damaged ({text}); restore a backup",
-            message_ja=f"データベースが壊れています({text})。バックアップから復元してください",
-        )
+    if is_damage(exc):
+        return damaged_database(path, text)
     if "readonly" in text or "read-only" in text:
         return KnownError(
             f"the knowledge base in {path} is read-only",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import SQLModel, create_engine
 
 from zebkb.errors import KnownError
@@ -21,6 +23,96 @@ UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 class NewerSchemaError(KnownError):
     pass
+
+
+class DamagedDatabaseError(KnownError):
+    """The database file is damaged (SQLite: "malformed", "not a database")."""
+
+
+# What SQLite says of a file whose pages are damaged or that is no database at all.
+_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` (sqlite3's, or SQLAlchemy's wrapping it) reports a damaged database."""
+    orig = getattr(exc, "orig", None)
+    for candidate in (exc, orig):
+        if isinstance(candidate, sqlite3.DatabaseError) and not isinstance(
+            candidate, sqlite3.OperationalError
+        ):
+            text = str(candidate)
+            if any(word in text for word in _DAMAGE_WORDS):
+                return True
+    return False
+
+
+def damaged_database(
+    data_dir: Path, detail: str, *, prefix: str = "", prefix_ja: str = ""
+) -> DamagedDatabaseError:
+    """The one line every command says about a damaged database: what, and the way out.
+
+    The way out is the newest backup in the folder, named with the command that
+    brings it back (the window's File menu has the same action).
+    """
+    from zebkb.backup import newest_restorable
+
+    data_dir = Path(data_dir).absolute()
+    detail = detail.splitlines()[0][:120] if detail else "damaged"
+    backup = newest_restorable(data_dir)
+    if backup is not None:
+        command = f"zebkb --data-dir {_quote(data_dir)} restore-backup {_quote(backup)}"
+        way_en = f"restore the latest backup: {command}"
+        way_ja = f"最新のバックアップから復元してください: {command}(ウィンドウでは ファイル → バックアップから復元)"
+    else:
+        way_en = (
+            f"there is no usable backup in {data_dir / 'backups'}; keep a copy of the "
+            "folder and ask your IT staff"
+        )
+        way_ja = (
+            f"復元に使えるバックアップが {data_dir / 'backups'} にありません。"
+            "フォルダのコピーを取って情報システム担当者に相談してください"
+        )
+    return DamagedDatabaseError(
+        f"{prefix}the database of the knowledge base in {data_dir} is damaged ({detail}); {way_en}",
+        message_ja=f"{prefix_ja}データベースが壊れています({data_dir}、{detail})。{way_ja}",
+    )
+
+
+def _quote(path: Path) -> str:
+    text = str(path)
+    if not any(c.isspace() or c in "'\"$&;|()<>*?`" for c in text):
+        return text
+    if os.name == "nt":
+        return f'"{text}"'
+    import shlex
+
+    return shlex.quote(text)
+
+
+def database_damage(path: Path, *, full: bool = False) -> str | None:
+    """SQLite's own check of a database file: None when sound, else what is wrong (one line).
+
+    ``full`` runs ``integrity_check`` (indexes against tables too); otherwise
+    ``quick_check``, which reads every page once.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            pragma = "integrity_check(20)" if full else "quick_check(20)"
+            rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if rows == ["ok"]:
+        return None
+    # Lines like "*** in database main ***" head the findings; the findings say more.
+    findings = [
+        line for row in rows for line in row.splitlines() if line and not line.startswith("***")
+    ]
+    return "; ".join(findings[:3]) or "damaged"
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -51,6 +143,15 @@ def make_engine(path: Path, *, write: bool = True) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
+    data_dir = Path(path).parent
+
+    def on_error(context: ExceptionContext) -> BaseException | None:
+        # Whatever reads or writes meets a damaged file, it says the same one line.
+        if is_damage(context.original_exception):
+            return damaged_database(data_dir, str(context.original_exception))
+        return None
+
+    event.listen(engine, "handle_error", on_error)
     return engine
 
 
