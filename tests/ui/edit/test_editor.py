@@ -20,8 +20,8 @@ from zebkb_edit_kit import (
 from zebkb_testing import case_record
 
 from zebkb.domain.fields import fields_for
+from zebkb.domain.numbers import parse_number
 from zebkb.ui.edit.editor import NOT_EDITED, form_fields
-from zebkb.ui.edit.fieldwidgets import parse_number
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 _ = (ectx, demo)

@@ -10,7 +10,6 @@ beside the field instead of the widget silently dropping it.
 from __future__ import annotations
 
 import contextlib
-import unicodedata
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.domain.dates import DateError, format_japanese, parse_date, parse_iso_date
 from zebkb.domain.fields import Field, FieldType
+from zebkb.domain.numbers import parse_quantity
 from zebkb.domain.vocab import TECHNOLOGIES, Vocabulary
 from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS
 from zebkb.render import RenderResult, render_markdown
@@ -39,10 +39,6 @@ from zebkb.ui.core.i18n import Translator
 from zebkb.versions import FIELD_VOCABULARIES, format_number
 
 PREVIEW_DELAY_MS = 300
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
 
 
 class FieldEditor(QWidget):
@@ -195,24 +191,6 @@ class OpenChoiceEditor(FieldEditor):
         return self.combo
 
 
-def parse_number(text: str, integer: bool) -> int | float | str | None:
-    """12,345.5 / １２，３４５ → a number; unreadable text comes back as it is."""
-    cleaned = _nfkc(text).replace(",", "").replace("_", "").replace(" ", "")
-    if not cleaned:
-        return None
-    try:
-        return int(cleaned)
-    except ValueError:
-        pass
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return text.strip()
-    if integer and number.is_integer():
-        return int(number)
-    return number
-
-
 class NumberEditor(FieldEditor):
     """Numbers with thousands separators, re-shown so when the field is left."""
 
@@ -227,7 +205,7 @@ class NumberEditor(FieldEditor):
         self.edit.editingFinished.connect(self.reformat)
 
     def value(self) -> int | float | str | None:
-        return parse_number(self.edit.text(), self.field.type is FieldType.INTEGER)
+        return parse_quantity(self.edit.text(), self.field.type is FieldType.INTEGER)
 
     def set_value(self, value: Any) -> None:
         if isinstance(value, int | float) and not isinstance(value, bool):
