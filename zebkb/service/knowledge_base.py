@@ -65,6 +65,7 @@ DATA_DIR_ENTRIES = frozenset(
         "keys",
         "lock",
         "search-variants.txt",  # the user's spelling variants (zebkb/search/variants.py)
+        "tables",  # column mappings confirmed for list imports (zebkb/tables/mapping.py)
     }
 )
 # Notices a search answer may carry (the window shows them translated).
