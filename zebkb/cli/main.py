@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "zebkb.cli.records",
     "zebkb.cli.search",
     "zebkb.cli.exchange",
+    "zebkb.cli.tables",
     "zebkb.cli.keys",
     "zebkb.cli.report",
     "zebkb.cli.backup",

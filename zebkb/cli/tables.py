@@ -1,0 +1,136 @@
+"""``zebkb table import`` and ``zebkb table export``: the wards' own lists in and out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from zebkb.cli.main import ArgumentParser, UsageError, open_kb, print_json
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("table", help="import or export a list (.xlsx or CSV)")
+    table = p.add_subparsers(
+        dest="table_command", metavar="import|export", parser_class=ArgumentParser
+    )
+    p.set_defaults(handler=_missing_subcommand)
+
+    q = table.add_parser("import", help="add or update records from a list (.xlsx or CSV)")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument(
+        "--mapping",
+        metavar="MAP.json",
+        help="which column holds which field (default: the one saved for lists of this shape,"
+        " else guessed from the headers)",
+    )
+    q.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_table_import)
+
+    q = table.add_parser("export", help="write records as a list (.xlsx, or CSV for Excel)")
+    q.add_argument("out", metavar="OUT.xlsx|OUT.csv")
+    q.add_argument("--type", choices=("case", "visit", "session"), dest="kind")
+    q.add_argument("--ward", metavar="W")
+    q.add_argument("--fiscal-year", metavar="Y")
+    q.add_argument("--query", metavar="Q", help="only records this search finds")
+    q.add_argument(
+        "--date-style",
+        choices=("western", "japanese"),
+        default="western",
+        help="dates as 2024-10-21 (western) or 令和6年10月21日 (japanese)",
+    )
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_table_export)
+
+
+def _missing_subcommand(args: argparse.Namespace) -> int:
+    raise UsageError("table needs a subcommand: import or export")
+
+
+def _plan_text(plan: Any, dry_run: bool) -> None:
+    prefix = "dry run (nothing changed): " if dry_run else ""
+    columns = ", ".join(
+        f"{plan.mapping.column_label(i)} -> {name}"
+        for i, name in sorted(plan.mapping.columns.items())
+    )
+    print(f"{prefix}{plan.file_name}: header on row {plan.mapping.header_row}; columns: {columns}")
+    print(
+        f"  added {plan.count('add')}, updated {plan.count('update')},"
+        f" unchanged {plan.count('unchanged')}, refused {plan.count('refused')}"
+    )
+    for row in plan.rows:
+        if row.action in ("add", "update"):
+            changed = f" ({', '.join(row.changed)})" if row.changed else ""
+            print(f"  row {row.row:<5} {row.action:<9} {row.kind:<7} {row.title}{changed}")
+
+
+def cmd_table_import(args: argparse.Namespace) -> int:
+    from zebkb.errors import InputError
+    from zebkb.service.tables import apply_table, preview_table
+
+    path = Path(args.file)
+    mapping = Path(args.mapping) if args.mapping else None
+    with open_kb(args) as kb:
+        preview = preview_table(kb, path, mapping_path=mapping)
+        plan = preview.plan
+        result = None
+        if plan.ok and not args.dry_run:
+            result = apply_table(kb, plan)
+    doc = plan.as_json()
+    if result is not None:
+        doc["import_id"] = result.import_id
+    if args.json:
+        print_json(doc)
+    elif plan.ok:
+        _plan_text(plan, args.dry_run)
+        if result is not None and result.import_id:
+            print(f"  undo with: zebkb undo-import {result.import_id}")
+    if not plan.ok:
+        for problem in plan.problems[1:]:
+            sys.stderr.write(f"zebkb: {plan.file_name}: {problem.line()}\n")
+        first = plan.problems[0]
+        raise InputError(
+            f"{plan.file_name}: {first.line()}; nothing was imported",
+            message_ja=f"{plan.file_name}: {first.line('ja')}。何も取り込んでいません",
+        )
+    return 0
+
+
+def cmd_table_export(args: argparse.Namespace) -> int:
+    from zebkb.cli.records import resolve_ward_arg
+    from zebkb.domain.dates import DateError, parse_fiscal_year
+    from zebkb.service.tables import records_for_list
+    from zebkb.tables.export import export_list
+
+    ward = resolve_ward_arg(args.ward)
+    fiscal_year = None
+    if args.fiscal_year:
+        try:
+            fiscal_year = parse_fiscal_year(args.fiscal_year)
+        except DateError as exc:
+            raise UsageError(f"--fiscal-year: {exc}") from None
+    with open_kb(args) as kb:
+        records = records_for_list(
+            kb, kind=args.kind, ward=ward, fiscal_year=fiscal_year, query=args.query
+        )
+    kinds = [args.kind] if args.kind else None
+    result = export_list(records, Path(args.out), kinds=kinds, date_style=args.date_style)
+    for uid in result.cut:
+        sys.stderr.write(
+            f"zebkb: warning: record {uid}: a text longer than Excel's 32,767 characters"
+            " per cell was cut in the workbook (CSV keeps it whole)\n"
+        )
+    if args.json:
+        print_json(
+            {
+                "path": str(result.path),
+                "records": result.records,
+                "columns": result.columns,
+                "cut": result.cut,
+            }
+        )
+    else:
+        print(f"wrote {result.path} ({result.records} records, {result.columns} columns)")
+    return 0
