@@ -548,6 +548,16 @@ _HANDLERS: dict[FieldType, str] = {
 }
 
 
+def read_field_value(f: Field, value: Any) -> Any:
+    """One field's value as lenient input is read (a list's cell, a form's box).
+
+    The same rules as ``validate_record(strict=False)`` for that field alone, so a
+    caller can name every unreadable cell of a row, not only the first.
+    Raises RecordError naming the field.
+    """
+    return _Checker({}, strict=False, now=None).value(f, value)
+
+
 def validate_record(
     data: Mapping[str, Any], *, strict: bool = True, now: datetime | None = None
 ) -> dict[str, Any]:

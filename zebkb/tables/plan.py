@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 from zebkb.domain.canonical import normalise_numbers, record_hash
 from zebkb.domain.fields import ASSIGNED_FIELDS, Kind, known_field_names
-from zebkb.domain.validate import RecordError, validate_record
+from zebkb.domain.ranks import split_rank_status
+from zebkb.domain.validate import RecordError, read_field_value, validate_record
 from zebkb.domain.vocab import RECORD_TYPES
 from zebkb.domain.wards import WardError, resolve_ward
 from zebkb.tables.limits import Deadline
@@ -222,6 +223,7 @@ class _RowReader:
                 )  # fmt: skip
         if given.get("ward") is None and self.home_ward is not None:
             given["ward"] = self.home_ward
+        self._normalise(plan, kind, given)
         existing = self._existing(plan, kind, given)
         if plan.problems:
             return plan
@@ -235,6 +237,13 @@ class _RowReader:
                     candidate[name] = value
         if kind is Kind.CASE and not candidate.get("title") and candidate.get("facility_name"):
             candidate["title"] = candidate["facility_name"]
+        if existing is not None and _content(candidate) == _content(existing):
+            # Unchanged: a record saved under older rules (say, a certified rank from a
+            # bundle without its date) is not refused for what the list did not change.
+            plan.action = UNCHANGED
+            plan.title = str(existing.get("title") or "")
+            self._unique(plan, existing, natural_key(existing))
+            return plan
         try:
             clean = validate_record(candidate, strict=False)
         except RecordError as exc:
@@ -256,6 +265,21 @@ class _RowReader:
         plan.action = UPDATE if plan.changed else UNCHANGED
         plan.record = clean if plan.changed else None
         return plan
+
+    def _normalise(self, plan: RowPlan, kind: Kind, given: dict[str, Value]) -> None:
+        """Each cell as the record's value (labels to codes, ranks spelled one way)."""
+        fields = known_field_names(kind)
+        for name, value in list(given.items()):
+            if value is None or name in ("type", "uid") or name not in fields:
+                continue
+            if name == "zeb_rank" and isinstance(value, str) and given.get("rank_status") is None:
+                # "ZEB Oriented相当" in one cell says the status too.
+                given["rank_status"] = split_rank_status(value)[1]
+            try:
+                given[name] = read_field_value(IMPORTABLE[name], value)
+            except RecordError as exc:
+                self.problem(plan, name, exc.message_en, exc.message_ja)
+                given[name] = None
 
     def _kind(self, plan: RowPlan, given: dict[str, Value]) -> Kind | None:
         raw = given.pop("type", None)
