@@ -9,7 +9,13 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from zebkb.domain.dates import format_fiscal_year, format_japanese
+from zebkb.domain.dates import (
+    DateError,
+    format_fiscal_year,
+    format_japanese,
+    format_partial_japanese,
+    parse_iso_partial,
+)
 from zebkb.domain.vocab import label
 from zebkb.domain.wards import WardError, ward_name
 
@@ -52,6 +58,17 @@ def format_date(text: str | None, style: str, lang: str) -> str:
     """``2024-10-21`` as 2024年10月21日 / 令和6年10月21日 / 2024-10-21 (English)."""
     if not text:
         return ""
+    if len(text) in (4, 7):
+        # A month or a year as given (令和7年1月 / 2025年1月 / 2025-01): no invented day.
+        try:
+            if style == "japanese" and lang == "ja":
+                return format_partial_japanese(text)
+            parse_iso_partial(text)
+        except DateError:
+            return text
+        if lang == "ja":
+            return f"{text[:4]}年{int(text[5:])}月" if len(text) == 7 else f"{text}年"
+        return text
     try:
         d = date.fromisoformat(text[:10])
     except ValueError:

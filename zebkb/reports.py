@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zebkb.domain.dates import DateError, format_japanese, parse_iso_date
+from zebkb.domain.dates import DateError, format_partial_japanese, parse_iso_partial
 from zebkb.domain.fields import Kind, fields_for
 from zebkb.domain.ranks import check_rank
 from zebkb.domain.validate import case_warnings
@@ -238,8 +237,9 @@ def format_date(value: Any, *, weekday: bool = False) -> str:
     if not isinstance(value, str) or not value:
         return NONE_SHOWN
     try:
-        d = parse_iso_date(value)
-        return f"{format_japanese(d, weekday=weekday)} ({d.isoformat()})"
+        # A month or a year is printed as such (令和7年1月 (2025-01)): no invented day.
+        iso = parse_iso_partial(value)
+        return f"{format_partial_japanese(iso, weekday=weekday)} ({iso})"
     except DateError:
         return value
 
@@ -622,8 +622,8 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
         when = NONE_SHOWN
         if s.record_date:
             try:
-                d: date = parse_iso_date(s.record_date)
-                when = f"{format_japanese(d)}\n{d.isoformat()}"
+                iso = parse_iso_partial(s.record_date)
+                when = f"{format_partial_japanese(iso)}\n{iso}"
             except DateError:
                 when = s.record_date
         detail = _detail(s.type, *details.get(s.uid, (None, None, None, None)))

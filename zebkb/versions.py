@@ -15,7 +15,13 @@ from datetime import date
 from typing import Any
 
 from zebkb.domain.canonical import parse_timestamp
-from zebkb.domain.dates import DateError, format_japanese, parse_iso_date
+from zebkb.domain.dates import (
+    DateError,
+    format_japanese,
+    format_partial_japanese,
+    parse_iso_date,
+    parse_iso_partial,
+)
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import (
     BUILDING_USES,
@@ -68,6 +74,13 @@ def source_label(source: str, lang: str = "ja") -> str:
 
 def format_date(value: str | date, style: str = "western") -> str:
     """A YYYY-MM-DD date as 2024-10-21 or 令和6年10月21日; anything unreadable as given."""
+    if isinstance(value, str) and len(value) in (4, 7):
+        try:
+            return (
+                format_partial_japanese(value) if style == "japanese" else parse_iso_partial(value)
+            )
+        except DateError:
+            return value
     try:
         d = value if isinstance(value, date) else parse_iso_date(value)
     except DateError:

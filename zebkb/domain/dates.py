@@ -246,3 +246,136 @@ def parse_fiscal_year(text: str | int) -> int:
         f"not a fiscal year: {text.strip()!r} (write e.g. 2024 or 令和6年度)",
         f"年度として読めません: {text.strip()}(例: 2024、令和6年度)",
     )
+
+
+# Dates of month or year precision ------------------------------------------------
+#
+# A source often gives only a month (令和7年1月) or a year. Such a date is kept
+# as it was given, `2025-01` or `2025`, never padded with an invented day: it
+# sorts as text before the days it contains, and its fiscal year is known for
+# a month and unknown for a bare year (January–March belong to the previous
+# fiscal year, April–December to this one).
+
+PRECISION_DAY = "day"
+PRECISION_MONTH = "month"
+PRECISION_YEAR = "year"
+
+_ISO_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_YM = re.compile(r"(\d{4})(?:[-/.](\d{1,2})|年(\d{1,2})月)")
+_Y = re.compile(r"(\d{4})年?")
+_ERA_YM = re.compile(
+    rf"(?P<era>{_ERA_NAMES}|[{_ERA_LETTERS}])(?P<y>元|\d{{1,2}})"
+    r"(?:年(?P<m1>\d{1,2})月|[./-](?P<m2>\d{1,2}))",
+    re.IGNORECASE,
+)
+_ERA_Y = re.compile(rf"(?P<era>{_ERA_NAMES}|[{_ERA_LETTERS}])(?P<y>元|\d{{1,2}})年?", re.IGNORECASE)
+
+
+def _month(text: str, year: int, month: int) -> str:
+    if not 1 <= month <= 12 or year < 1873:
+        raise DateError(f"no such month: {text!r}", f"存在しない年月です: {text}")
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_iso_partial(text: object) -> str:
+    """YYYY-MM-DD, YYYY-MM or YYYY exactly (the bundle form of a date), checked."""
+    m = _ISO_PARTIAL.fullmatch(text) if isinstance(text, str) else None
+    if m is None or not isinstance(text, str):
+        raise DateError(
+            f"not a YYYY-MM-DD, YYYY-MM or YYYY date: {text!r}",
+            f"YYYY-MM-DD、YYYY-MM、YYYY のいずれかの形式ではありません: {text}",
+        )
+    if m.group(3) is not None:
+        return parse_iso_date(text).isoformat()
+    year = int(m.group(1))
+    if m.group(2) is not None:
+        return _month(text, year, int(m.group(2)))
+    if year < 1873:
+        raise DateError(f"no such year: {text!r}", f"年が正しくありません: {text}")
+    return f"{year:04d}"
+
+
+def _era_year(text: str, key: str, y: str) -> tuple[Era, int]:
+    era = _ERA_BY_KEY[key.upper() if len(key) == 1 else key]
+    n = 1 if y == "元" else int(y)
+    if n < 1:
+        raise DateError(
+            f"{era.name} has no year {n}: {text!r} (the first year is 元年)",
+            f"{era.name}{n}年はありません(最初の年は元年です): {text}",
+        )
+    return era, era.first_year + n - 1
+
+
+def parse_partial_date(text: str) -> str:
+    """A date as staff write it, to the precision they give: a day, a month or a year.
+
+    Everything parse_date reads, and also 令和7年1月, R7.1, 2025年1月, 2025/1,
+    2025-01, 令和7年, 2025年 and 2025. Returns the bundle form (2025-01-31,
+    2025-01 or 2025).
+    """
+    try:
+        return parse_date(text).isoformat()
+    except DateError as full_error:
+        s = _clean(text) if isinstance(text, str) else ""
+        if m := _ISO_PARTIAL.fullmatch(s):
+            if m.group(3) is None:
+                return parse_iso_partial(s)
+        elif m := _YM.fullmatch(s):
+            return _month(text, int(m.group(1)), int(m.group(2) or m.group(3)))
+        elif m := _Y.fullmatch(s):
+            return parse_iso_partial(m.group(1))
+        elif m := _ERA_YM.fullmatch(s):
+            era, year = _era_year(text, m.group("era"), m.group("y"))
+            value = _month(text, year, int(m.group("m1") or m.group("m2")))
+            first = date(year, int(value[5:]), 1)
+            last = date(year + (first.month == 12), first.month % 12 + 1, 1)
+            if last <= era.first_day or (era.last_day is not None and first > era.last_day):
+                raise DateError(
+                    f"{text.strip()!r} lies outside {era.name}",
+                    f"{era.name}にない年月です: {text.strip()}",
+                ) from None
+            return value
+        elif m := _ERA_Y.fullmatch(s):
+            era, year = _era_year(text, m.group("era"), m.group("y"))
+            if era.last_day is not None and year > era.last_day.year:
+                raise DateError(
+                    f"{era.name} has no year {year - era.first_year + 1}: {text.strip()!r}",
+                    f"{era.name}にない年です: {text.strip()}",
+                ) from None
+            return f"{year:04d}"
+        raise full_error from None
+
+
+def date_precision(value: str) -> str:
+    """day, month or year for a date in bundle form."""
+    return {10: PRECISION_DAY, 7: PRECISION_MONTH}.get(len(value), PRECISION_YEAR)
+
+
+def first_day(value: str) -> date:
+    """The first day a date of any precision covers (for comparisons, never for display)."""
+    value = parse_iso_partial(value)
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    return date(int(value[:4]), int(value[5:7]) if len(value) == 7 else 1, 1)
+
+
+def partial_fiscal_year(value: str) -> int | None:
+    """The fiscal year of a day or a month; None for a bare year, which spans two."""
+    value = parse_iso_partial(value)
+    if len(value) == 4:
+        return None
+    return fiscal_year(first_day(value))
+
+
+def format_partial_japanese(value: str, *, weekday: bool = False) -> str:
+    """令和6年10月21日, 令和7年1月 or 令和7年: a date shown to the precision it has."""
+    value = parse_iso_partial(value)
+    if len(value) == 10:
+        return format_japanese(date.fromisoformat(value), weekday=weekday)
+    year = int(value[:4])
+    if len(value) == 7:
+        month = int(value[5:])
+        era = era_of(date(year, month, 1))
+        return f"{era.name}{_era_year_text(year - era.first_year + 1)}年{month}月"
+    era = era_of(date(year, 12, 31))
+    return f"{era.name}{_era_year_text(year - era.first_year + 1)}年"

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from zebkb.domain.canonical import normalise_numbers, parse_timestamp
-from zebkb.domain.dates import DateError, parse_date, parse_iso_date
+from zebkb.domain.dates import DateError, first_day, parse_iso_partial, parse_partial_date
 from zebkb.domain.fields import (
     ASSIGNED_FIELDS,
     COMMON_FIELDS,
@@ -287,16 +287,21 @@ class _Checker:
         return value
 
     def date(self, f: Field, value: Any) -> str:
+        # A day, a month or a year: a source that gives no day gets none invented.
         try:
             if self.strict:
-                return parse_iso_date(value).isoformat()
-            return parse_date(value).isoformat()
+                return parse_iso_partial(value)
+            if not isinstance(value, str):
+                raise DateError("a date must be text", "日付は文字で入力してください")
+            return parse_partial_date(value)
         except DateError as exc:
             if self.strict:
                 raise self.fail(
                     f.name,
-                    f"must be a real date written YYYY-MM-DD (got {_shown(value)})",
-                    f"実在する日付をYYYY-MM-DD形式で入力してください(値: {_shown(value)})",
+                    "must be a real date written YYYY-MM-DD, YYYY-MM or YYYY"
+                    f" (got {_shown(value)})",
+                    "実在する日付を YYYY-MM-DD、YYYY-MM、YYYY のいずれかで入力してください"
+                    f"(値: {_shown(value)})",
                 ) from None
             raise self.fail(f.name, exc.message_en, exc.message_ja) from None
 
@@ -620,8 +625,8 @@ def _iso_date(value: Any) -> date | None:
     if not isinstance(value, str):
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return first_day(value)
+    except DateError:
         return None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from zebkb.domain.fields import COMMON_FIELDS, KIND_DATE_FIELD, Kind, fields_for
@@ -49,15 +48,13 @@ def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
     value = record.get(field)
     if not isinstance(value, str):
         return None
+    from zebkb.domain.dates import DateError, partial_fiscal_year
+
     try:
-        d = date.fromisoformat(value)
-    except ValueError:
+        # A month has its fiscal year; a bare year spans two and has none.
+        return partial_fiscal_year(value)
+    except DateError:
         return None
-    try:
-        from zebkb.domain.dates import fiscal_year
-    except ImportError:
-        return d.year if d.month >= 4 else d.year - 1
-    return fiscal_year(d)
 
 
 def _text_of(value: Any) -> str:

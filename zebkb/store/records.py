@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, date
+from datetime import UTC
 from typing import Any
 
 from sqlmodel import Session, select
 
 from zebkb.domain.canonical import canonical_json, parse_timestamp
-from zebkb.domain.dates import fiscal_year
+from zebkb.domain.dates import DateError, partial_fiscal_year
 from zebkb.domain.fields import KIND_DATE_FIELD, Kind
 from zebkb.store.models import (
     CaseDetail,
@@ -45,8 +45,9 @@ def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | Non
     if not isinstance(value, str):
         return None, None
     try:
-        return value, fiscal_year(date.fromisoformat(value))
-    except ValueError:
+        # Month-precision dates have a fiscal year; a bare year has none.
+        return value, partial_fiscal_year(value)
+    except DateError:
         return value, None
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.domain.dates import DateError, format_japanese, parse_date, parse_iso_date
+from zebkb.domain.dates import DateError, format_partial_japanese, parse_partial_date
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.numbers import parse_quantity
 from zebkb.domain.vocab import TECHNOLOGIES, Vocabulary
@@ -281,13 +281,14 @@ class DateEditor(FieldEditor):
     def _update_hint(self) -> None:
         text = self.edit.text().strip()
         try:
-            d = parse_date(text) if text else None
+            # A month (令和7年1月) or a year is kept at that precision: no invented day.
+            iso = parse_partial_date(text) if text else None
         except DateError:
-            d = None
+            iso = None
         self.hint.setText(
             ""
-            if d is None
-            else self._tr.t("editor.date.parsed", iso=d.isoformat(), era=format_japanese(d))
+            if iso is None
+            else self._tr.t("editor.date.parsed", iso=iso, era=format_partial_japanese(iso))
         )
 
     def value(self) -> str | None:
@@ -298,7 +299,7 @@ class DateEditor(FieldEditor):
         text = "" if value is None else str(value)
         if text and self._style == "japanese":
             with contextlib.suppress(DateError):
-                text = format_japanese(parse_iso_date(text))
+                text = format_partial_japanese(text)
         self.edit.setText(text)
 
     def retranslate(self) -> None:
