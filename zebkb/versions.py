@@ -85,7 +85,12 @@ def format_date(value: str | date, style: str = "western") -> str:
         d = value if isinstance(value, date) else parse_iso_date(value)
     except DateError:
         return str(value)
-    return format_japanese(d) if style == "japanese" else d.isoformat()
+    if style == "japanese":
+        try:
+            return format_japanese(d)
+        except DateError:
+            pass  # before 1873 there is no Japanese era date to show
+    return d.isoformat()
 
 
 def format_moment(timestamp: str, style: str = "western") -> str:

@@ -76,6 +76,7 @@ def test_export_import_round_trip(cli, wards, tmp_path: Path) -> None:
         ({"manifest": {"version": 7}}, "update zebkb"),
         ({"extra": [kit.Entry("../../evil.sh", b"rm -rf /")]}, "'..'"),
         ({"records_data": b'{"uid": NaN}\n'}, "NaN"),
+        ({"records": [kit.case(updated_at="0001-01-01T00:00:00+14:00")]}, "outside the years"),
     ],
 )
 def test_refused_bundle_exit_3_one_line(cli, wards, tmp_path: Path, spec: dict, words: str) -> None:

@@ -378,3 +378,30 @@ def test_white_scan_of_27_mb_round_trips(kb, other, tmp_path) -> None:
     assert other.require(record["uid"])["attachments"] == record["attachments"]
     sha = record["attachments"][0]["sha256"]
     assert other.files.path(sha).read_bytes() == scan.read_bytes()
+
+
+# -- instants at the edges of the years ---------------------------------------------------------
+
+
+def test_instants_at_the_edges_import_in_their_order_or_are_refused(kb, tmp_path) -> None:
+    stamps = {
+        "year 1, -14:00": "0001-01-01T00:00:00-14:00",
+        "year 1, UTC": "0001-01-01T00:00:00Z",
+        "year 999": "0999-03-01T00:00:00+09:00",
+        "year 2025": "2025-03-01T00:00:00.1234567+09:00",
+    }
+    records = [kit.case(title=name, created_at=at, updated_at=at) for name, at in stamps.items()]
+    import_bundle(kb, kit.write(tmp_path / "edges.zebkb", records=records))
+    newest_first = [s.title for s in kb.list_records()]
+    assert newest_first == ["year 2025", "year 999", "year 1, -14:00", "year 1, UTC"]
+    # The same record at a later moment (00:30Z) wins.
+    first = records[1]
+    later = dict(first, updated_at="0001-01-01T00:00:00-00:30", title="later")
+    import_bundle(kb, kit.write(tmp_path / "later.zebkb", records=[later]))
+    assert kb.require(first["uid"])["title"] == "later"
+
+    before = snapshot(kb)
+    overflow = kit.case(updated_at="0001-01-01T00:00:00+14:00")
+    with pytest.raises(BundleError, match="outside the years 0001-9999"):
+        import_bundle(kb, kit.write(tmp_path / "overflow.zebkb", records=[overflow]))
+    assert snapshot(kb) == before

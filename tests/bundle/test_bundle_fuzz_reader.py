@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,47 @@ def test_what_zebkb_writes_zebkb_reads(tmp_path_factory, pieces, noise, max_rati
     ).paths[0]
     with open_bundle(path, now=kit.NOW, limits=limits) as bundle:
         assert bundle.records == records
+
+
+_GRAMMAR = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,12})?([Zz]|[+-]\d{2}:\d{2})"
+
+
+def _aware_moments() -> st.SearchStrategy[str]:
+    offsets = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
+    return st.builds(
+        lambda naive, tz: naive.replace(tzinfo=tz).isoformat(),
+        st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+        offsets,
+    )
+
+
+@pytest.fixture(scope="module")
+def edge_kb(tmp_path_factory: pytest.TempPathFactory):
+    from zebkb.service import KnowledgeBase
+
+    folder = tmp_path_factory.mktemp("instants")
+    with KnowledgeBase.open(folder / "kb", clock=lambda: kit.NOW) as kb:
+        kb.set_home_ward(kit.KATSUSHIKA)
+        yield kb, folder
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stamp=st.one_of(st.from_regex(_GRAMMAR, fullmatch=True), _aware_moments()))
+def test_any_instant_imports_or_is_refused_in_one_line(edge_kb, stamp: str) -> None:
+    """updated_at and created_at anywhere in the grammar: imported and listed, or refused."""
+    from zebkb.bundle.exchange import import_bundle
+
+    kb, folder = edge_kb
+    record = kit.case(created_at=stamp, updated_at=stamp)
+    path = kit.write(folder / "instant.zebkb", records=[record])
+    message = None
+    try:
+        import_bundle(kb, path)
+    except BundleError as exc:
+        message = str(exc)
+    if message is None:
+        assert kb.require(record["uid"])["updated_at"] == stamp
+        assert record["uid"] in {s.uid for s in kb.list_records()}
+    else:
+        assert "\n" not in message
+        assert "updated_at" in message or "created_at" in message

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from zebkb.domain.canonical import normalise_numbers, parse_timestamp
+from zebkb.domain.canonical import InstantOutOfRange, normalise_numbers, parse_timestamp
 from zebkb.domain.dates import DateError, first_day, parse_iso_partial, parse_partial_date
 from zebkb.domain.fields import (
     ASSIGNED_FIELDS,
@@ -310,6 +310,12 @@ class _Checker:
         if ok:
             try:
                 parse_timestamp(value)
+            except InstantOutOfRange:
+                raise self.fail(
+                    f.name,
+                    f"lies outside the years 0001-9999 once converted to UTC (got {_shown(value)})",
+                    f"協定世界時に直すと0001〜9999年の範囲外になる日時です(値: {_shown(value)})",
+                ) from None
             except ValueError:
                 ok = False
         if not ok:

@@ -23,7 +23,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
-from zebkb.domain.canonical import parse_timestamp
+from zebkb.domain.canonical import instant_key, parse_timestamp
 from zebkb.domain.fields import TOMBSTONE_FIELDS
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import WardError, resolve_ward
@@ -528,7 +528,7 @@ class KnowledgeBase:
                 )
                 for h in rows
             ]
-        versions.sort(key=lambda v: (parse_timestamp(v.updated_at), v.revision, v.hash))
+        versions.sort(key=lambda v: (instant_key(v.updated_at), v.revision, v.hash))
         return versions
 
     def tags(self) -> dict[str, int]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC
 from typing import Any
 
 from sqlmodel import Session, select
 
-from zebkb.domain.canonical import canonical_json, parse_timestamp
+from zebkb.domain.canonical import canonical_json, utc_key
 from zebkb.domain.dates import DateError, partial_fiscal_year
 from zebkb.domain.fields import KIND_DATE_FIELD, Kind
 from zebkb.store.models import (
@@ -32,11 +31,6 @@ LIST_COLUMNS = {
     "speakers": "speakers_json",
     "related_case_uids": "related_case_uids_json",
 }
-
-
-def utc_key(timestamp: str) -> str:
-    """A timestamp as a fixed-width UTC string that sorts like the instant."""
-    return parse_timestamp(timestamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | None]:
