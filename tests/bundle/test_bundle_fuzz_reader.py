@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import zebkb_bundle_kit as kit
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from zebkb.bundle.errors import BundleError
@@ -127,11 +127,13 @@ _GRAMMAR = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,12})?([Zz]|[+-]\d{2}
 
 def _aware_moments() -> st.SearchStrategy[str]:
     offsets = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
-    return st.builds(
-        lambda naive, tz: naive.replace(tzinfo=tz).isoformat(),
+    # Anywhere in the years, and often within a day of their ends.
+    naive = st.one_of(
         st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
-        offsets,
+        st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(1, 1, 2)),
+        st.datetimes(min_value=datetime(999, 12, 31), max_value=datetime(1000, 1, 1)),
     )
+    return st.builds(lambda moment, tz: moment.replace(tzinfo=tz).isoformat(), naive, offsets)
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +148,8 @@ def edge_kb(tmp_path_factory: pytest.TempPathFactory):
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stamp=st.one_of(st.from_regex(_GRAMMAR, fullmatch=True), _aware_moments()))
+@example(stamp="0001-01-01T00:00:00+14:00")
+@example(stamp="0999-03-01T00:00:00+09:00")
 def test_any_instant_imports_or_is_refused_in_one_line(edge_kb, stamp: str) -> None:
     """updated_at and created_at anywhere in the grammar: imported and listed, or refused."""
     from zebkb.bundle.exchange import import_bundle
