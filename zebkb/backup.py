@@ -37,6 +37,7 @@ from zebkb import __version__
 from zebkb.errors import InputError, KnownError
 from zebkb.store.db import DB_FILE, SCHEMA_VERSION, damaged_database, database_damage, is_damage
 from zebkb.store.files import SHA256_RE, fsync_dir
+from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
 
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase
@@ -222,11 +223,13 @@ def create_backup(
     moment = kb.clock()
     try:
         folder.mkdir(exist_ok=True)
+        sweep_backup_leftovers(kb.data_dir)
         final = _unique_name(folder, moment, label)
-        fd, tmp_name = tempfile.mkstemp(prefix=".partial-", suffix=".zip", dir=folder)
-        os.close(fd)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(".partial-"), suffix=".zip", dir=folder)
     except OSError as exc:
         raise disk_error(exc, "the backup", folder) from None
+    # Held until the end: the next backup knows this file is being written.
+    hold_temp(fd)
     tmp = Path(tmp_name)
     snapshot = tmp.with_suffix(".sqlite3")
     try:
@@ -266,6 +269,7 @@ def create_backup(
         for leftover in (tmp, snapshot):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+        os.close(fd)
     prune_backups(kb.data_dir, keep=keep, label=label, known_good=final)
     return BackupInfo(
         path=final,
@@ -276,6 +280,22 @@ def create_backup(
         label=label,
         size=final.stat().st_size,
     )
+
+
+# What an interrupted backup or restore leaves in backups/: the zip being written and its
+# database copy (with SQLite's journal), and a restore's work folder.
+_LEFTOVERS = (
+    re.compile(r"\.partial-(?:(?P<pid>\d+)-)?[a-z0-9_]+\.(?:zip|sqlite3(?:-journal|-wal|-shm)?)"),
+    re.compile(r"\.restore-(?:(?P<pid>\d+)-)?[a-z0-9_]+"),
+)
+
+
+def sweep_backup_leftovers(data_dir: Path) -> list[Path]:
+    """Remove what interrupted backups and restores left in backups/, once their writer is gone."""
+    folder = backup_dir(data_dir)
+    if not folder.is_dir():
+        return []
+    return [p for pattern in _LEFTOVERS for p in sweep_leftovers(folder, pattern)]
 
 
 def list_backups(data_dir: Path, *, label: str | None = None) -> list[Path]:
@@ -517,7 +537,8 @@ def restore_backup(
     folder = backup_dir(kb.data_dir)
     try:
         folder.mkdir(exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".restore-", dir=folder))
+        sweep_backup_leftovers(kb.data_dir)
+        work = Path(tempfile.mkdtemp(prefix=temp_prefix(".restore-"), dir=folder))
     except OSError as exc:
         raise disk_error(exc, "the restored database", folder) from None
     try:

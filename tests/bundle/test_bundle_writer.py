@@ -286,7 +286,7 @@ def test_sample_that_misleads_is_caught_by_the_written_ratio(tmp_path: Path) -> 
     )
     assert _methods(result.paths[0])["attachments/" + kit.sha(data)] == zipfile.ZIP_STORED
     assert ticks[-1][0] == ticks[-1][1]
-    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".zebkb-partial")] == []
     with open_bundle(result.paths[0], now=kit.NOW, limits=limits) as bundle:
         assert bundle.records[0]["attachments"][0]["sha256"] == kit.sha(data)
 

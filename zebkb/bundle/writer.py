@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import uuid
 import zipfile
@@ -31,6 +32,7 @@ from zebkb.bundle.reader import ATTACHMENT_PREFIX, FORMAT, MANIFEST, RECORDS, VE
 from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
 from zebkb.store.files import make_shareable
+from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20
 # Fixed per-entry cost in the archive: local header, central directory record,
@@ -194,6 +196,11 @@ def _plan_parts(
         part.files.update(unit.files)
         part.bound += cost
     return parts, oversize
+
+
+# A part being written: ".<name>.<pid>-<random>.zebkb-partial" beside its destination.
+PARTIAL_SUFFIX = ".zebkb-partial"
+_PARTIAL_RE = re.compile(r"\..+\.(?P<pid>\d+)-[a-z0-9_]+\.zebkb-partial")
 
 
 def _part_paths(dest: Path, count: int) -> list[Path]:
@@ -408,10 +415,13 @@ def write_bundle(
     results: list[PartInfo] = []
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
+        # What exports killed half-way left in this folder goes first (only a gone writer's).
+        sweep_leftovers(dest.parent, _PARTIAL_RE)
         for number, (part, target) in enumerate(zip(planned, targets, strict=True), start=1):
             fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                prefix=temp_prefix(f".{target.name}."), suffix=PARTIAL_SUFFIX, dir=target.parent
             )
+            hold_temp(fd)
             temps.append(Path(tmp_name))
             header = _PartHeader(
                 bundle_id=str(uuid.uuid4()),

@@ -282,8 +282,17 @@ class KnowledgeBase:
         self.writer.release()
 
     def claim_writer(self, wait: float = DEFAULT_WAIT) -> None:
-        """Become this folder's one writer (kept until close); FolderInUseError when another is."""
+        """Become this folder's one writer (kept until close); FolderInUseError when another is.
+
+        A new writer first removes what killed writers left in the attachment
+        store (files being copied in; only those whose process is gone).
+        """
+        if self.writer.held:
+            return
         self.writer.acquire(wait)
+        with contextlib.suppress(OSError):
+            for leftover in self.files.remove_partials():
+                log.info("removed %s, left by an interrupted write", leftover)
 
     def backup(
         self, *, keep: int | None = None, include_files: bool = True, label: str = ""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from zebkb.errors import InputError, KnownError
+from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20
 
@@ -23,6 +24,8 @@ class ContentMismatch(InputError):
 
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
+# A file being written into the store: its writer's pid (older zebkb: none), a random part.
+_INCOMING_RE = re.compile(r"\.incoming-(?:(?P<pid>\d+)-)?[a-z0-9_]+")
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -115,7 +118,8 @@ class AttachmentStore:
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         written = 0
-        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(".incoming-"), dir=self.root)
+        hold_temp(fd)  # until synced; the pid in the name says more (zebkb.store.lock)
         staged = Staged(Path(tmp_name), fd, "", 0)
         try:
             with open(fd, "wb", closefd=False) as out:
@@ -192,12 +196,15 @@ class AttachmentStore:
     def _write_error(self, exc: OSError) -> KnownError:
         return KnownError(f"cannot write attachment into {self.root}: {exc.strerror}")
 
-    def remove_partials(self) -> None:
-        """Remove temporary files a writer killed half-way left behind (only the writer calls this)."""
-        if self.root.is_dir():
-            for leftover in self.root.glob(".incoming-*"):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+    def remove_partials(self) -> list[Path]:
+        """Remove temporary files that writers killed half-way left behind.
+
+        Only files whose writing process is gone (zebkb.store.lock): a helper
+        process still copying, or another thread here, keeps its files.
+        """
+        if not self.root.is_dir():
+            return []
+        return sweep_leftovers(self.root, _INCOMING_RE)
 
     def sync_dirs(self, folders: set[Path]) -> None:
         """fsync folders collected by `place`, subfolders before the root that lists them."""
