@@ -62,3 +62,36 @@ def load_script(path: Path) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+# An 89-byte Encapsulated PostScript file: Pillow recognises it by content and, when it
+# decodes it, runs Ghostscript. Attached as "photo.png" it must never get that far.
+TINY_EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nnewpath 0 0 moveto 10 10 lineto stroke\n\n"
+)
+
+
+def forbid_programs(monkeypatch: object) -> list[object]:
+    """Record (and fail) any attempt to run Ghostscript or another program; returns the log.
+
+    Pretends Ghostscript is installed, so Pillow's EPS decoder would go ahead.
+    """
+    import subprocess
+
+    from PIL import EpsImagePlugin
+
+    calls: list[object] = []
+
+    def record(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        raise OSError("this test runs no programs")
+
+    def has_ghostscript() -> bool:
+        calls.append("has_ghostscript")
+        return True
+
+    monkeypatch.setattr(EpsImagePlugin, "has_ghostscript", has_ghostscript)  # type: ignore[attr-defined]
+    monkeypatch.setattr(EpsImagePlugin, "gs_binary", "gs")  # type: ignore[attr-defined]
+    monkeypatch.setattr(EpsImagePlugin, "Ghostscript", record)  # type: ignore[attr-defined]
+    monkeypatch.setattr(subprocess, "Popen", record)  # type: ignore[attr-defined]
+    return calls

@@ -13,7 +13,6 @@ import io
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +72,9 @@ GRID = colors.HexColor("#9aa8a0")
 # Largest photo side in pixels once scaled: sharp at print size, small in the file.
 PHOTO_PIXELS = 1200
 PHOTO_BOX = (76 * mm, 64 * mm)
+# The case sheet is a Japanese document (its labels are Japanese in either window language).
+PHOTO_UNREADABLE = "(写真を表示できません)"
+PHOTO_TOO_LARGE = "(写真が大きすぎるため表示できません)"
 TECH_LIMIT = 500
 CELL_LIMIT = 600
 # Characters of lessons and problems tried in turn until the case sheet fits one page.
@@ -219,38 +221,32 @@ def _band(left: str, right: str, styles: dict[str, ParagraphStyle]) -> Table:
 # -- photos -----------------------------------------------------------------------------------------
 
 
-def _upright_rgb(source: Any) -> Any:
+def _on_white(img: Any) -> Any:
+    """RGB for the JPEG in the PDF: transparent line art prints on white, not black."""
     from PIL import Image as PILImage
-    from PIL import ImageOps
 
-    img = ImageOps.exif_transpose(source)
-    if img.mode in ("RGBA", "LA", "P", "PA"):
-        # Transparent line art prints on white, not black.
-        rgba = img.convert("RGBA")
-        img = PILImage.new("RGB", rgba.size, "white")
-        img.paste(rgba, mask=rgba.getchannel("A"))
-    elif img.mode != "RGB":
-        img = img.convert("RGB")
-    return img
+    if img.mode == "RGB":
+        return img
+    flat = PILImage.new("RGB", img.size, "white")
+    flat.paste(img, mask=img.getchannel("A"))
+    return flat
 
 
-def photo_flowable(photo: Photo, box: tuple[float, float]) -> Image | None:
-    """The photo upright (EXIF orientation applied), scaled into ``box``; None if unreadable."""
-    from PIL import Image as PILImage
+def photo_flowable(photo: Photo, box: tuple[float, float]) -> Image | str:
+    """The photo upright (EXIF orientation applied), scaled into ``box``.
+
+    Opened only through zebkb/images.py; when it cannot be shown, the note to
+    print in its place instead.
+    """
+    from zebkb.images import ImageRefused, Refusal, reduced_image
 
     try:
-        with warnings.catch_warnings():
-            # A decompression bomb is refused like any unreadable file.
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(photo.path) as source:
-                source.draft("RGB", (PHOTO_PIXELS, PHOTO_PIXELS))
-                img = _upright_rgb(source)
-            img.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
-            buffer = io.BytesIO()
-            img.save(buffer, "JPEG", quality=85)
-            size = img.size
-    except (OSError, ValueError, SyntaxError, PILImage.DecompressionBombError, Warning):
-        return None
+        img = _on_white(reduced_image(photo.path, PHOTO_PIXELS))
+    except ImageRefused as exc:
+        return PHOTO_TOO_LARGE if exc.reason is Refusal.TOO_LARGE else PHOTO_UNREADABLE
+    buffer = io.BytesIO()
+    img.save(buffer, "JPEG", quality=85)
+    size = img.size
     scale = min(box[0] / size[0], box[1] / size[1])
     buffer.seek(0)
     return Image(buffer, width=size[0] * scale, height=size[1] * scale)
@@ -269,10 +265,10 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
     photo_cell: list[Flowable] = []
     if sheet.photo is not None:
         image = photo_flowable(sheet.photo, PHOTO_BOX)
-        if image is not None:
-            photo_cell = [image, _para(_bounded(sheet.photo.caption, 120), styles["small"])]
+        if isinstance(image, str):
+            photo_cell = [_para(image, styles["small"])]
         else:
-            photo_cell = [_para("(写真を表示できません)", styles["small"])]
+            photo_cell = [image, _para(_bounded(sheet.photo.caption, 120), styles["small"])]
     top = Table([[overview, photo_cell]], colWidths=[WIDTH - PHOTO_BOX[0] - 4 * mm, None])
     top.setStyle(
         TableStyle(

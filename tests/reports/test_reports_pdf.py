@@ -316,3 +316,38 @@ def test_long_fiscal_year_list_repeats_its_header_on_every_page(tmp_path: Path) 
     assert len(pages) > 5
     assert all("日付" in p and "件名" in p for p in pages)
     assert "勉強会 第599回" in "".join(pages)
+
+
+def test_an_eps_named_png_is_not_run_through_ghostscript(
+    kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zebkb_testing import TINY_EPS, case_record, forbid_programs
+
+    calls = forbid_programs(monkeypatch)
+    fake = tmp_path / "photo.png"
+    fake.write_bytes(TINY_EPS)
+    saved = kb.save(case_record())
+    kb.add_attachment(saved["uid"], fake)
+    assert kb.get(saved["uid"])["attachments"][0]["media_type"] == "image/png"
+    out = write(kb, saved["uid"], tmp_path)
+    assert calls == []
+    assert "写真を表示できません" in pdf_text(out)
+    assert len(PdfReader(out).pages[0].images) == 0
+
+
+def test_a_photo_too_large_to_decode_says_so(
+    kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+    from zebkb_testing import case_record
+
+    from zebkb import images
+
+    photo = tmp_path / "scan.png"
+    Image.new("RGB", (600, 400), "white").save(photo)
+    monkeypatch.setattr(images, "DECODE_BUDGET", 600 * 400 * 4 - 1)
+    saved = kb.save(case_record())
+    kb.add_attachment(saved["uid"], photo)
+    out = write(kb, saved["uid"], tmp_path)
+    assert "写真が大きすぎるため表示できません" in pdf_text(out)
+    assert len(PdfReader(out).pages[0].images) == 0

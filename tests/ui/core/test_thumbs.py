@@ -112,6 +112,32 @@ def test_damaged_files_are_unreadable_not_errors(data: bytes) -> None:
     assert make_thumbnail(data).status is ThumbStatus.UNREADABLE
 
 
+def test_an_eps_named_png_never_reaches_ghostscript(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zebkb_testing import TINY_EPS, forbid_programs
+
+    calls = forbid_programs(monkeypatch)
+    fake = tmp_path / "photo.png"
+    fake.write_bytes(TINY_EPS)
+    assert make_thumbnail(fake).status is ThumbStatus.UNREADABLE
+    assert calls == []
+
+
+def test_big_images_decode_reduced_or_are_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JPEG is decoded at 1/8 scale; a PNG of the same size is over the decode budget."""
+    from zebkb import images
+
+    monkeypatch.setattr(images, "DECODE_BUDGET", 2**20)
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (2400, 1600), "green").save(jpeg, format="JPEG")
+    Image.new("RGB", (2400, 1600), "green").save(png, format="PNG")
+    result = make_thumbnail(jpeg.getvalue(), size=128)
+    assert result.status is ThumbStatus.OK
+    assert (result.width, result.height) == (128, 85)
+    assert make_thumbnail(png.getvalue(), size=128).status is ThumbStatus.TOO_LARGE
+
+
 def test_cache_makes_once_and_survives_source_loss(tmp_path: Path) -> None:
     source = tmp_path / "photo.jpg"
     source.write_bytes(_jpeg_sideways())

@@ -1,10 +1,11 @@
 """Attachment thumbnails, made in the background with Pillow and cached by SHA-256.
 
-Photos arrive from other wards, so an image is untrusted input: its EXIF
-orientation is honoured (phones store portrait photos sideways), an image
-larger than ``Image.MAX_IMAGE_PIXELS`` is refused (Pillow only *warns*
-between one and two times that limit; here the warning is a refusal), and a
-file Pillow cannot read becomes a "cannot preview" tile. The cache under
+Photos arrive from other wards, so an image is untrusted input: it is opened
+only through zebkb/images.py (an allow-list of formats, decoded at the size
+needed, refused beyond a memory budget), its EXIF orientation is honoured
+(phones store portrait photos sideways), an image too large to decode
+becomes a "too large to preview" tile and any other file a "cannot preview"
+tile. The cache under
 ``<data_dir>/thumbs/`` can be deleted at any time and is rebuilt on demand.
 """
 
@@ -15,16 +16,15 @@ import logging
 import os
 import re
 import threading
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
+from zebkb.images import ImageRefused, Refusal, reduced_image
 from zebkb.ui.core.i18n import Translator
 from zebkb.ui.core.ops import OpRunner, QueryOp
 
@@ -32,14 +32,11 @@ log = logging.getLogger(__name__)
 
 THUMB_SIZE = 256
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# warnings.catch_warnings changes process-wide state; opening is quick (the
-# header only), so opens are serialised while the bomb warning is an error.
-_OPEN_LOCK = threading.Lock()
 
 
 class ThumbStatus(StrEnum):
     OK = "ok"
-    TOO_LARGE = "too_large"  # more pixels than Pillow's decompression-bomb limit
+    TOO_LARGE = "too_large"  # decoding would take more memory than zebkb.images allows
     UNREADABLE = "unreadable"  # not an image Pillow can read, or a damaged one
 
 
@@ -53,33 +50,16 @@ class ThumbResult:
 
 def make_thumbnail(source: Path | bytes, size: int = THUMB_SIZE) -> ThumbResult:
     """A PNG no larger than ``size``×``size``, upright; never raises for bad input."""
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        with _OPEN_LOCK, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(stream)
-        with image:
-            width, height = image.size
-            limit = Image.MAX_IMAGE_PIXELS
-            if limit is not None and width * height > limit:
-                return ThumbResult(ThumbStatus.TOO_LARGE)
-            image.draft("RGB", (size, size))  # JPEG: decode at reduced scale
-            upright = ImageOps.exif_transpose(image)
-            upright.thumbnail((size, size))
-            if upright.mode not in ("RGB", "RGBA"):
-                upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
-            out = io.BytesIO()
-            upright.save(out, format="PNG")
-            return ThumbResult(ThumbStatus.OK, out.getvalue(), upright.width, upright.height)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return ThumbResult(ThumbStatus.TOO_LARGE)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        upright = reduced_image(source, size)
+    except ImageRefused as exc:
         log.info("cannot make a thumbnail: %s", exc)
+        if exc.reason is Refusal.TOO_LARGE:
+            return ThumbResult(ThumbStatus.TOO_LARGE)
         return ThumbResult(ThumbStatus.UNREADABLE)
-    except Exception:
-        # A Pillow plugin bug on a hostile file must not cost the user the record.
-        log.warning("thumbnailing failed unexpectedly", exc_info=True)
-        return ThumbResult(ThumbStatus.UNREADABLE)
+    out = io.BytesIO()
+    upright.save(out, format="PNG")
+    return ThumbResult(ThumbStatus.OK, out.getvalue(), upright.width, upright.height)
 
 
 class ThumbnailCache:
