@@ -35,7 +35,7 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 
 
 # Stands in for deleted docnums: empty text matches no term and counts in no facet.
-_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "", "")  # type: ignore[arg-type]
+_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "", "", 0)  # type: ignore[arg-type]
 
 
 def _combine(ids: dict[tuple, int], *columns: list) -> list[int]:
@@ -133,7 +133,7 @@ class Columns:
                 map(
                     max,
                     repeat(0),
-                    map(sub, map(sub, map(len, text), title_len), facility_len),
+                    map(sub, map(sub, map(attrgetter("length"), docs), title_len), facility_len),
                 )
             ),
             "kind": kind,
@@ -149,7 +149,8 @@ class Columns:
         }
 
     def _finish(self, by_docnum: Sequence[DocInfo | None]) -> None:
-        self.live = list(compress(range(len(by_docnum)), map(is_not, by_docnum, repeat(None))))
+        self.live_mark = list(map(is_not, by_docnum, repeat(None)))
+        self.live = list(compress(range(len(by_docnum)), self.live_mark))
         self.n = len(self.live)
         n = max(1, self.n)
         # Absent documents have empty texts, so sums over all equal sums over the live.
@@ -165,6 +166,19 @@ class Columns:
         return list(
             map(add, repeat(1.0 - B), map(truediv, map(mul, repeat(B), lengths), repeat(avg)))
         )
+
+    # ----- texts, read when first needed
+
+    def missing_texts(self, docnums: Iterable[int]) -> list[int]:
+        """The docnums among `docnums` whose text has not been read yet (absent ones excluded)."""
+        text = self.text
+        live = self.live_mark
+        return [d for d in docnums if not text[d] and live[d]]
+
+    def set_text(self, d: int, text: str, folded: str) -> None:
+        self.text[d] = text
+        self.folded[d] = folded
+        self.fold_extra[d] = "" if folded is text else folded
 
     # ----- verification
 

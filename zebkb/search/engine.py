@@ -177,6 +177,31 @@ class _Snapshot:
         self.count_cache: dict[str, dict[int, float]] = {}
         self.n = self.cols.n
 
+    def ensure_texts(self, docnums: Iterable[int]) -> None:
+        """Read the texts of the given documents that are not in memory yet.
+
+        An index opens with only the small per-document values; a query reads
+        the texts of its candidates, so a new process's first query costs what
+        its candidates cost, not what the corpus does. Read texts are kept.
+        """
+        cols = self.cols
+        missing = cols.missing_texts(docnums)
+        if not missing:
+            return
+        by_docnum = self.by_docnum
+        infos = [by_docnum[d] for d in missing]
+        got = self.side.texts([i.uid for i in infos if i is not None])
+        for d, info in zip(missing, infos, strict=True):
+            pair = got.get(info.uid) if info is not None else None
+            if info is None or pair is None:
+                continue
+            text, folded = pair
+            if folded == text:
+                folded = text
+            info.text = text
+            info.folded = folded
+            cols.set_text(d, text, folded)
+
     def remember_segments(self) -> None:
         """Store each segment's uids in the side store, so that opening skips reading them.
 
@@ -907,6 +932,8 @@ def _match(
     candidates = _candidates(snap, parsed, folds)
     if candidates is None:
         candidates = cols.live
+    if groups or negatives:
+        snap.ensure_texts(candidates)
     filtered = (
         kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
     )

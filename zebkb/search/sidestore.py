@@ -1,7 +1,11 @@
 """The index's own SQLite file: each document's normalised text, facet values and originals.
 
 Whoosh only finds candidates; verification, scoring, facets and snippets read
-this file, which loads into memory in one query and updates one row at a time.
+this file. Two tables: `docs` holds the small per-document values every query
+needs (facets, lengths, the normalised title and facility), read whole when an
+index opens; `texts` holds the long normalised and original texts, read only
+for the documents a query checks (`texts`), so opening costs little however
+large the corpus.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
 
-SIDE_VERSION = 3
+SIDE_VERSION = 4
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
 # Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
@@ -38,6 +42,10 @@ CREATE TABLE IF NOT EXISTS docs (
     updated_at TEXT NOT NULL,
     title_n TEXT NOT NULL,
     facility_n TEXT NOT NULL,
+    text_len INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS texts (
+    uid TEXT PRIMARY KEY,
     text_n TEXT NOT NULL,
     fold_n TEXT NOT NULL,
     original TEXT NOT NULL
@@ -61,10 +69,13 @@ class DocInfo:
     updated_at: str
     title: str  # normalised
     facility: str  # normalised
-    text: str  # normalised title, facility and every other field, FIELD_SEP between
+    # Normalised title, facility and every other field, FIELD_SEP between; "" until read
+    # (a read text holds at least one FIELD_SEP, so it is never empty).
+    text: str
     # `text` with spelling variants folded (zebkb/search/variants.py); the same object
     # as `text` when folding changes nothing.
     folded: str
+    length: int  # len(text), known before the text is read
 
 
 def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
@@ -92,6 +103,7 @@ def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str], folded: str | None
         facility=parts[1],
         text=parts[2],
         folded=parts[2] if folded is None or folded == parts[2] else folded,
+        length=len(parts[2]),
     )
 
 
@@ -100,6 +112,8 @@ class SideStore:
         if not create and not path.is_file():
             raise FileNotFoundError(f"missing {path.name}")
         self.path = path
+        # How many documents' texts were read (`texts`); tests hold a query's reads to its candidates.
+        self.texts_read = 0
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -138,8 +152,9 @@ class SideStore:
         self.db.execute("COMMIT")
 
     def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo]]) -> None:
+        rows = list(rows)
         self.db.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     d.uid,
@@ -154,6 +169,16 @@ class SideStore:
                     d.updated_at,
                     info.title,
                     info.facility,
+                    len(info.text),
+                )
+                for d, info in rows
+            ),
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
+            (
+                (
+                    d.uid,
                     info.text,
                     "" if info.folded is info.text else info.folded,
                     json.dumps({TITLE: d.title, **d.fields}, ensure_ascii=False),
@@ -163,7 +188,9 @@ class SideStore:
         )
 
     def delete_docs(self, uids: Iterable[str]) -> None:
+        uids = list(uids)
         self.db.executemany("DELETE FROM docs WHERE uid = ?", ((u,) for u in uids))
+        self.db.executemany("DELETE FROM texts WHERE uid = ?", ((u,) for u in uids))
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
@@ -171,7 +198,7 @@ class SideStore:
     def load(self) -> Iterator[DocInfo]:
         cur = self.db.execute(
             "SELECT uid, kind, ward, rank, rank_key, fy, tags, tag_keys, area, updated_at,"
-            " title_n, facility_n, text_n, fold_n FROM docs"
+            " title_n, facility_n, text_len FROM docs"
         )
         loads = json.loads
         for row in cur:
@@ -188,8 +215,7 @@ class SideStore:
                 updated,
                 title,
                 facility,
-                text,
-                fold,
+                length,
             ) = row
             yield DocInfo(
                 uid,
@@ -204,14 +230,29 @@ class SideStore:
                 updated,
                 title,
                 facility,
-                text,
-                fold or text,
+                "",
+                "",
+                length,
             )
+
+    def texts(self, uids: list[str]) -> dict[str, tuple[str, str]]:
+        """uid -> (normalised text, folded text) of the given documents."""
+        result: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(uids), 500):
+            chunk = uids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for uid, text, fold in self.db.execute(
+                f"SELECT uid, text_n, fold_n FROM texts WHERE uid IN ({marks})", chunk
+            ):
+                result[uid] = (text, fold or text)
+        self.texts_read += len(result)
+        return result
 
     def index_docs(self) -> Iterator[IndexDoc]:
         """Every document as it was given to the index (for rebuilding without the database)."""
         cur = self.db.execute(
-            "SELECT uid, kind, ward, rank, fy, tags, area, updated_at, original FROM docs"
+            "SELECT docs.uid, kind, ward, rank, fy, tags, area, updated_at, original"
+            " FROM docs JOIN texts ON texts.uid = docs.uid"
         )
         for uid, kind, ward, rank, fy, tags, area, updated, original in cur:
             fields = json.loads(original)
@@ -235,7 +276,7 @@ class SideStore:
             chunk = uids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for uid, original in self.db.execute(
-                f"SELECT uid, original FROM docs WHERE uid IN ({marks})", chunk
+                f"SELECT uid, original FROM texts WHERE uid IN ({marks})", chunk
             ):
                 result[uid] = json.loads(original)
         return result

@@ -1,0 +1,90 @@
+"""A newly opened index reads the texts of a query's candidates only, never the whole corpus."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from seed_corpus import make_records
+
+from zebkb.search.documents import doc_from_record
+from zebkb.search.engine import SearchIndex, _candidates, _folds
+from zebkb.search.query import parse_query
+
+RECORDS = 300
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    records = make_records(RECORDS, seed=5)
+    folder = tmp_path_factory.mktemp("lazy") / "index"
+    ix = SearchIndex(folder)
+    ix.rebuild([doc_from_record(r) for r in records], total=RECORDS, state=1)
+    yield folder, records, ix
+    ix.close()
+
+
+def test_opening_reads_no_text_and_a_query_reads_only_its_candidates(built: Any) -> None:
+    folder, records, full = built
+    facility = records[17].get("facility_name")
+    query = facility or records[17]["title"].split()[0]
+    ix = SearchIndex(folder)
+    try:
+        snap = ix._snapshot()
+        assert snap.side.texts_read == 0
+        parsed = parse_query(query)
+        candidates = _candidates(snap, parsed, _folds(snap, parsed))
+        assert candidates is not None
+        assert snap.side.texts_read == 0
+        result = ix.search(query)
+        assert snap.side.texts_read == len(candidates)
+        assert len(candidates) < RECORDS // 10
+        # The same answer as an index that has read every text.
+        assert [h.uid for h in result.hits] == [h.uid for h in full.search(query).hits]
+        assert result.total >= 1
+        # Read once: the same query again reads nothing more.
+        ix.search(query)
+        assert snap.side.texts_read == len(candidates)
+    finally:
+        ix.close()
+
+
+def test_filters_alone_read_no_text(built: Any) -> None:
+    folder, _records, _full = built
+    ix = SearchIndex(folder)
+    try:
+        result = ix.search("type:case")
+        assert result.total > 0
+        assert ix._snapshot().side.texts_read == 0
+    finally:
+        ix.close()
+
+
+_PROBE = """
+import json, sys
+from zebkb.search.engine import SearchIndex
+ix = SearchIndex(sys.argv[1])
+result = ix.search(sys.argv[2])
+print(json.dumps({"read": ix._snapshot().side.texts_read, "total": result.total,
+                  "orm_loaded": "sqlalchemy" in sys.modules}))
+"""
+
+
+def test_a_new_process_reads_a_bounded_number_of_texts(built: Any) -> None:
+    folder, records, full = built
+    query = records[3]["title"].split()[0]
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(folder), query],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    out = json.loads(done.stdout)
+    assert out["total"] == full.search(query).total
+    assert 1 <= out["read"] < RECORDS // 10
+    assert out["orm_loaded"] is False  # no ORM for a search
