@@ -159,7 +159,7 @@ def test_no_usable_backup_says_so(tmp_path) -> None:
 
 def test_the_window_shows_the_damage_in_words(folder) -> None:
     from zebkb.service import KnowledgeBase
-    from zebkb.ui.ops import user_message
+    from zebkb.ui.core.ops import user_message
 
     data, _uid, good = folder
     with KnowledgeBase.open(data) as kb:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from zebkb.errors import ZebkbError
+from zebkb.service.changes import Changes
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import Translator
 from zebkb.ui.core.ops import CollectionOp, OpRunner, ProgressReporter, user_message
@@ -78,7 +79,7 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
         ctx.settings.first_run_done = True
         CollectionOp(window, work, runner=ctx.runner).with_progress(
             ctx.tr.t("firstrun.loading")
-        ).success(lambda _none: window.refresh()).run_in_background()
+        ).changes(Changes(all_records=True, settings=True)).run_in_background()
 
     def make() -> FirstRunDialog:
         dialog = FirstRunDialog(ctx.tr, window)

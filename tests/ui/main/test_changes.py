@@ -20,6 +20,8 @@ from zebkb_main_kit import (
     window,
 )
 
+from zebkb.service.changes import Changes
+
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 _ = (ctx, demo_kb, window)
 
@@ -132,6 +134,8 @@ def test_new_record_asks_the_kind_and_opens_the_editor(qtbot, window, demo_kb, m
     )
     with qtbot.waitSignal(window.searchFinished, timeout=5000):
         dialog.saved.emit(saved)
+        # What the editor's write op makes the runner announce.
+        window.ctx.runner.dataChanged.emit(Changes(records=frozenset({saved["uid"]})))
     qtbot.waitUntil(lambda: window.detail.uid == saved["uid"])
     assert window.results.current_uid() == saved["uid"]
 
@@ -157,6 +161,8 @@ def test_history_restore_refreshes(qtbot, window, demo_kb, monkeypatch) -> None:
     changed = demo_kb.save(dict(record, title="視察（改題）"))
     with qtbot.waitSignal(window.searchFinished, timeout=5000):
         dialog.restored.emit(changed)
+        # What the history dialog's restore op makes the runner announce.
+        window.ctx.runner.dataChanged.emit(Changes(records=frozenset({VISIT})))
     qtbot.waitUntil(lambda: "視察（改題）" in detail_text(window))
 
 

@@ -11,6 +11,8 @@ from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, open_window, shown_uids,
 
 from zebkb.overview import overview
 from zebkb.search.engine import SearchFilters
+from zebkb.service.changes import Changes
+from zebkb.ui.core.ops import CollectionOp
 from zebkb.ui.main.overview_pane import OverviewFilter, OverviewPane
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
@@ -124,9 +126,12 @@ def test_recent_change_opens_the_record_and_a_change_recounts(qtbot, window, dem
     assert window.detail.uid == uid
     assert not wiring.showing_home()
     before = pane.data.totals["case"]
-    saved = demo_kb.save(case_record(title="新しい事例"))
     with qtbot.waitSignal(pane.refreshed, timeout=5000):
-        window.recordChanged.emit(saved["uid"])
+        CollectionOp(
+            window,
+            lambda: window.ctx.kb.save(case_record(title="新しい事例")),
+            runner=window.ctx.runner,
+        ).changes(lambda rec: Changes(records=frozenset({rec["uid"]}))).run_in_background()
     assert pane.data.totals["case"] == before + 1
 
 

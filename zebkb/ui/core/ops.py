@@ -37,6 +37,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from zebkb.errors import ZebkbError
+from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.ui.core.gcpolicy import young_collections_only
 from zebkb.ui.core.i18n import Translator
 
@@ -117,6 +118,17 @@ def user_message(exc: BaseException, translator: Translator | None = None) -> st
     return f"予期しないエラーが発生しました（{type(exc).__name__}）"
 
 
+# What a write that does not say may have changed.
+EVERYTHING = Changes(
+    all_records=True,
+    conflicts=True,
+    keys=True,
+    settings=True,
+    index=True,
+    exchange_log=True,
+)
+
+
 class OpRunner(QObject):
     """Owns the reader pool and the single writer. One per window."""
 
@@ -125,6 +137,10 @@ class OpRunner(QObject):
     idle = Signal()
     # The text of a failure the runner showed itself (no failure handler was given).
     failureShown = Signal(str)
+    # Once after each write that succeeded: what it changed (zebkb.service.changes.Changes).
+    # Every pane that shows data listens and redraws what concerns it; nobody calls
+    # another pane's refresh.
+    dataChanged = Signal(object)
 
     def __init__(
         self,
@@ -381,7 +397,17 @@ class QueryOp(Generic[T]):
         try:
             self._deliver(value, exc)
         finally:
+            # The write happened even when the widget that asked has gone: announce it.
+            # A cancelled write is announced too: what it did before the cancel stays
+            # (an import of several bundles keeps the ones applied); a failed one is not.
+            if self.write and (exc is None or isinstance(exc, OpCancelled)):
+                changes = self._changes_of(value)
+                if not changes.empty:
+                    self._runner.dataChanged.emit(changes)
             self._runner._finished()
+
+    def _changes_of(self, value: object) -> Changes:
+        return NO_CHANGES
 
     def _deliver(self, value: object, exc: BaseException | None) -> None:
         # The widget that asked may be gone (window closed): drop the result.
@@ -400,6 +426,39 @@ class QueryOp(Generic[T]):
 
 
 class CollectionOp(QueryOp[T]):
-    """A change: runs on the single writer thread, in submission order."""
+    """A change: runs on the single writer thread, in submission order.
+
+    After it succeeds the runner emits ``dataChanged`` once with what it
+    changed: the op's own answer when that is a ``Changes`` (or carries one as
+    ``.changes``), else what ``.changes()`` declared, else everything.
+    """
 
     write = True
+
+    def __init__(
+        self,
+        parent: QObject | None,
+        op: Callable[..., T],
+        *,
+        runner: OpRunner,
+    ) -> None:
+        super().__init__(parent, op, runner=runner)
+        self._declared: Changes | Callable[[T], Changes] | None = None
+
+    def changes(self, declared: Changes | Callable[[T], Changes]) -> Self:
+        """What this write changes (or how to read it from the op's answer)."""
+        self._declared = declared
+        return self
+
+    def _changes_of(self, value: object) -> Changes:
+        if isinstance(value, Changes):
+            return value
+        carried = getattr(value, "changes", None)
+        if isinstance(carried, Changes):
+            return carried
+        if isinstance(self._declared, Changes):
+            return self._declared
+        if self._declared is not None and value is not None:
+            return self._declared(value)  # type: ignore[arg-type]
+        # A write that does not say what it changed: every pane reads again.
+        return EVERYTHING

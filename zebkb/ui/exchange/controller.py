@@ -34,10 +34,6 @@ MENU_ENTRIES: tuple[tuple[str, str, str | None, str, str | None], ...] = (
 class ExchangeController(QObject):
     # The number of open conflicts, as the conflicts dialog last counted it.
     conflictCountChanged = Signal(int)
-    # A conflict was settled (the record's uid).
-    settled = Signal(str)
-    # An import was applied or undone.
-    imported = Signal()
 
     def __init__(
         self,
@@ -79,12 +75,7 @@ class ExchangeController(QObject):
         """The import dialog (one at a time); ``paths`` are checked at once."""
         from zebkb.ui.exchange.import_dialog import ImportDialog
 
-        def make() -> ImportDialog:
-            dialog = ImportDialog(self.ctx, self.host)
-            dialog.importFinished.connect(lambda _outcome: self.imported.emit())
-            return dialog
-
-        dialog = self.dialogs.open("import", make)
+        dialog = self.dialogs.open("import", lambda: ImportDialog(self.ctx, self.host))
         if paths:
             dialog.add_files(paths)
         return dialog
@@ -98,19 +89,13 @@ class ExchangeController(QObject):
     def open_exchange_log(self) -> Any:
         from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 
-        def make() -> ExchangeLogDialog:
-            dialog = ExchangeLogDialog(self.ctx, self.host)
-            dialog.undone.connect(lambda _outcome: self.imported.emit())
-            return dialog
-
-        return self.dialogs.open("exchange_log", make)
+        return self.dialogs.open("exchange_log", lambda: ExchangeLogDialog(self.ctx, self.host))
 
     def open_conflicts(self) -> Any:
         from zebkb.ui.exchange.conflicts import ConflictsDialog
 
         def make() -> ConflictsDialog:
             dialog = ConflictsDialog(self.ctx, self.host)
-            dialog.settled.connect(self.settled)
             dialog.countChanged.connect(self.conflictCountChanged)
             return dialog
 

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
-from zebkb.ui.core.ops import CollectionOp
+from zebkb.service.changes import NO_CHANGES
+from zebkb.ui.core.ops import EVERYTHING, CollectionOp
 
 if TYPE_CHECKING:
     from zebkb.backup import BackupInfo, RestoreResult
@@ -65,8 +66,6 @@ class BackupHost(Protocol):
         self, name: str, action: QAction, menu: str, before: str | None, *, separated: bool = False
     ) -> None: ...
 
-    def refresh(self) -> None: ...
-
 
 def install_backup_actions(window: BackupHost, ctx: AppContext) -> dict[str, QAction]:
     """Add "Back up now" and "Restore from backup…" to the File menu, above Quit."""
@@ -95,7 +94,7 @@ def back_up(window: BackupHost, ctx: AppContext) -> None:
         window.window(),
         lambda reporter: create_backup(kb, progress=reporter.report),
         runner=ctx.runner,
-    ).with_progress(text(ctx, "backing_up")).success(done).run_in_background()
+    ).with_progress(text(ctx, "backing_up")).changes(NO_CHANGES).success(done).run_in_background()
 
 
 def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = None) -> None:
@@ -124,9 +123,9 @@ def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = 
         if answer == QMessageBox.StandardButton.Yes:
             restore(window, ctx, info.path)
 
-    CollectionOp(window.window(), lambda: inspect_backup(path), runner=ctx.runner).success(
-        confirm
-    ).run_in_background()
+    CollectionOp(window.window(), lambda: inspect_backup(path), runner=ctx.runner).changes(
+        NO_CHANGES
+    ).success(confirm).run_in_background()
 
 
 def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
@@ -138,10 +137,9 @@ def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
         window.statusBar().showMessage(
             text(ctx, "restored", records=result.restored.records, path=result.set_aside), 15_000
         )
-        window.refresh()
 
     CollectionOp(
         window.window(),
         lambda reporter: restore_backup(kb, path, progress=reporter.report),
         runner=ctx.runner,
-    ).with_progress(text(ctx, "restoring")).success(done).run_in_background()
+    ).with_progress(text(ctx, "restoring")).changes(EVERYTHING).success(done).run_in_background()

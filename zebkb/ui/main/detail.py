@@ -38,6 +38,7 @@ from zebkb.render import (
     render_markdown,
 )
 from zebkb.service import KnowledgeBase
+from zebkb.service.changes import Changes
 from zebkb.ui.core.browser import SafeTextBrowser
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -113,6 +114,8 @@ class DetailPane(QWidget):
         layout.addWidget(self.browser)
         self._data: DetailData | None = None
         self._request = 0
+        self._terms: tuple[str, ...] = ()
+        ctx.runner.dataChanged.connect(self._data_changed)
         self.browser.recordLinkActivated.connect(self.recordRequested)
         self.browser.attachmentActivated.connect(self.open_attachment)
         self.browser.linkRefused.connect(self._refused)
@@ -131,7 +134,13 @@ class DetailPane(QWidget):
     def record(self) -> dict[str, Any] | None:
         return self._data.record if self._data else None
 
+    def _data_changed(self, changes: Changes) -> None:
+        uid = self.uid
+        if uid is not None and changes.touches(uid):
+            self.show_uid(uid, self._terms)  # the record shown was written: read it again
+
     def show_uid(self, uid: str, terms: Sequence[str] = ()) -> None:
+        self._terms = tuple(terms)
         self._request += 1
         request = self._request
         kb = self._ctx.kb

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QStackedWidget, QTreeWidgetItem, QWidget
 
 from zebkb.search.engine import SearchFilters
+from zebkb.service.changes import Changes
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.main.detail import DetailPane
@@ -67,12 +68,17 @@ class HomeScreen(QObject):
         self.overview.refreshed.connect(lambda: self.set_conflict_count(self.overview.conflicts))
         search_bar.searchRequested.connect(self._searched)
         detail.shown.connect(lambda _uid: self.show_list())
+        ctx.runner.dataChanged.connect(self._data_changed)
         bind(ctx.tr, self)
         self.overview.refresh()
 
     def retranslate(self) -> None:
         self.home_item.setText(0, self.ctx.tr.t("nav.home"))
         self._show_conflict_count()
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.records or changes.all_records or changes.conflicts or changes.settings:
+            self.overview.refresh()  # the numbers and the conflict count
 
     def showing_home(self) -> bool:
         return self.stack.currentWidget() is self.overview

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from zebkb.display import kind_label
 from zebkb.domain.fields import Kind
 from zebkb.search.engine import SearchFilters
+from zebkb.service.changes import Changes
 from zebkb.ui.core import settings as opts
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.dialogs import DialogManager
@@ -233,9 +234,7 @@ class MainWindow(QMainWindow):
         self.home.conflictsRequested.connect(self.exchange.open_conflicts)
         self.home.recordRequested.connect(self.open_record)
         self.exchange.conflictCountChanged.connect(self.home.set_conflict_count)
-        self.exchange.imported.connect(self._imported)
-        self.exchange.settled.connect(self._settled)
-        self.recordChanged.connect(lambda _uid: self.home.overview.refresh())
+        self.ctx.runner.dataChanged.connect(self._data_changed)
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -392,19 +391,15 @@ class MainWindow(QMainWindow):
         self.dialogs.open("editor", make)
 
     def _saved(self, record: dict) -> None:
-        uid = str(record.get("uid", ""))
-        self._select_after_search = uid
-        self.refresh()
-        if uid:
+        # Selected when the list, read again on the runner's dataChanged, arrives.
+        self._select_after_search = str(record.get("uid", "")) or None
+
+    def _data_changed(self, changes: Changes) -> None:
+        """After any write: the list and its counts read again when records may differ."""
+        if changes.records or changes.all_records or changes.index or changes.settings:
+            self.refresh()
+        for uid in sorted(changes.records):
             self.recordChanged.emit(uid)
-
-    def _imported(self) -> None:
-        self.refresh()
-        self.home.overview.refresh()
-
-    def _settled(self, uid: str) -> None:
-        self.refresh()
-        self.recordChanged.emit(uid)  # the overview counts again on this
 
     def delete_current(self) -> None:
         uid = self.current_uid()
@@ -418,9 +413,9 @@ class MainWindow(QMainWindow):
             kb.delete(uid)
             return Deleted(uid, int(before["revision"]), str(before.get("title") or uid))
 
-        CollectionOp(self, work, runner=self.ctx.runner).success(
-            lambda done: self._deleted(done, row)
-        ).run_in_background()
+        CollectionOp(self, work, runner=self.ctx.runner).changes(
+            Changes(records=frozenset({uid}))
+        ).success(lambda done: self._deleted(done, row)).run_in_background()
 
     def _deleted(self, done: Deleted, row: int) -> None:
         self.undo_stack.append(done)
@@ -430,8 +425,6 @@ class MainWindow(QMainWindow):
         if self.detail.uid == done.uid:
             self.detail.clear()
         self._select_after_search = max(row, 0)
-        self.refresh()
-        self.recordChanged.emit(done.uid)
 
     def undo_delete(self) -> None:
         if not self.undo_stack:
@@ -443,13 +436,13 @@ class MainWindow(QMainWindow):
         kb = self.ctx.kb
         CollectionOp(
             self, lambda: kb.restore(done.uid, done.revision), runner=self.ctx.runner
-        ).success(lambda _rec: self._undone(done)).run_in_background()
+        ).changes(Changes(records=frozenset({done.uid}))).success(
+            lambda _rec: self._undone(done)
+        ).run_in_background()
 
     def _undone(self, done: Deleted) -> None:
         self.statusBar().showMessage(self.ctx.tr.t("status.restored", title=done.title), STATUS_MS)
         self._select_after_search = done.uid
-        self.refresh()
-        self.recordChanged.emit(done.uid)
 
     def print_preview(self) -> None:
         """The case sheet or minutes of the selected record (zebkb/ui/print/print_preview.py)."""
@@ -515,6 +508,7 @@ class MainWindow(QMainWindow):
                 self, lambda rep: kb.reindex(rep.report, rep.is_cancelled), runner=self.ctx.runner
             )
             .with_progress(self.ctx.tr.t("reindex.progress"))
+            .changes(Changes(index=True))
             .success(self._reindexed)
             .cancelled(lambda: self._reindexed(False))
         )
@@ -524,7 +518,6 @@ class MainWindow(QMainWindow):
         self.reindex_handle = None
         key = "reindex.done" if finished else "reindex.cancelled"
         self.statusBar().showMessage(self.ctx.tr.t(key), STATUS_MS)
-        self.refresh()
         self.reindexFinished.emit(bool(finished))
 
     # --- view ------------------------------------------------------------------------------

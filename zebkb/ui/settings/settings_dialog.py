@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.keys import require_signatures, set_require_signatures
 from zebkb.service import DATA_DIR_ENTRIES
+from zebkb.service.changes import Changes
 from zebkb.store.db import DB_FILE
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -251,9 +252,9 @@ class SettingsDialog(QDialog):
 
         self._saving = True
         self.buttons.setEnabled(False)
-        CollectionOp(self, store, runner=self._ctx.runner).success(self._stored).failure(
-            self._ward_failed
-        ).run_in_background()
+        CollectionOp(self, store, runner=self._ctx.runner).changes(Changes(settings=True)).success(
+            self._stored
+        ).failure(self._ward_failed).run_in_background()
 
     def _stored(self, code: str | None) -> None:
         self._saving = False
