@@ -147,6 +147,7 @@ def export_bundle(
     signer: Signer | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    overwrite: bool = True,
 ) -> ExportResult:
     """Write a full, delta (``since`` or ``peer``) or chosen-records (``uids``) export.
 
@@ -154,7 +155,9 @@ def export_bundle(
     (a local edit or an import), so a record received late from a third ward
     still reaches the next delta even if its ``updated_at`` is older.
     Bundles are signed with this knowledge base's key (made on first use)
-    unless ``sign`` is False; ``signer`` overrides the key.
+    unless ``sign`` is False; ``signer`` overrides the key. An existing file at
+    ``dest`` is replaced only with ``overwrite`` (the command line's --force;
+    the window's save dialog asks first).
     """
     home = kb.home_ward
     if home is None:
@@ -179,6 +182,7 @@ def export_bundle(
         created_at=_timestamp(started),
         progress=progress,
         cancel=cancel,
+        overwrite=overwrite,
     )
     with kb.transaction() as txn:
         for record in records:

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import uuid
 import zipfile
@@ -31,6 +32,7 @@ from zebkb.bundle.limits import DEFAULT_LIMITS, Limits
 from zebkb.bundle.reader import ATTACHMENT_PREFIX, FORMAT, MANIFEST, RECORDS, VERSION
 from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
+from zebkb.errors import InputError, KnownError
 from zebkb.store.files import make_shareable
 from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
 
@@ -196,6 +198,47 @@ def _plan_parts(
         part.files.update(unit.files)
         part.bound += cost
     return parts, oversize
+
+
+def check_destination(target: Path, *, overwrite: bool) -> None:
+    """Refuse a destination that is there and is not a regular file, or any file without ``overwrite``.
+
+    The bundle is written beside it and renamed over it, which never writes
+    into what is there; but a link, a pipe or a device at that name is
+    someone's mistake (or a trap) and replacing it would surprise them.
+    """
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise KnownError(
+            f"cannot write {target}: {exc.strerror}",
+            message_ja=f"{target} に書き込めません: {exc.strerror}",
+        ) from None
+    mode = found.st_mode
+    if stat.S_ISREG(mode):
+        if overwrite:
+            return
+        raise InputError(
+            f"{target} already exists; choose another name, or replace it with --force",
+            message_ja=f"{target} は既にあります。別の名前を選ぶか、--force で置き換えてください",
+        )
+    if stat.S_ISLNK(mode):
+        what_en, what_ja = "a symbolic link", "シンボリックリンク"
+    elif stat.S_ISDIR(mode):
+        what_en, what_ja = "a folder", "フォルダ"
+    elif stat.S_ISFIFO(mode):
+        what_en, what_ja = "a named pipe", "名前付きパイプ"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what_en, what_ja = "a device", "デバイス"
+    else:
+        what_en, what_ja = "not a regular file", "通常のファイルではないもの"
+    raise InputError(
+        f"{target} is {what_en}, not a file; zebkb writes bundles only to a new or regular "
+        "file: choose another name",
+        message_ja=f"{target} は{what_ja}です。バンドルは新しいファイルか通常のファイルにだけ書き出せます。別の名前を選んでください",
+    )
 
 
 # A part being written: ".<name>.<pid>-<random>.zebkb-partial" beside its destination.
@@ -388,13 +431,18 @@ def write_bundle(
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    overwrite: bool = True,
 ) -> WriteResult:
     """Write ``records`` (bundle form) to ``dest``, split into parts when ``max_size`` needs it.
 
     ``attachment_source(sha256)`` gives the path of an attachment file, or
     None when it is not on hand (the reference is then written as omitted).
+    An existing regular file at a destination is replaced only with
+    ``overwrite``; anything else there (a folder, a device, a pipe, a
+    symbolic link) is refused (`check_destination`).
     """
     dest = Path(dest)
+    check_destination(dest, overwrite=overwrite)
     created_at = created_at or _now()
     stamp = _stamp(created_at)
     omitted: list[tuple[str, str]] = []
@@ -409,6 +457,8 @@ def write_bundle(
     planned, oversize = _plan_parts(units, methods, max_size, limits)
     series = str(uuid.uuid4()) if len(planned) > 1 else None
     targets = _part_paths(dest, len(planned))
+    for target in targets[1:] if len(targets) > 1 else ():
+        check_destination(target, overwrite=overwrite)
     total_work = sum(len(p.units) + sum(p.files.values()) // CHUNK for p in planned) or 1
     work = _Work(progress, total_work)
     temps: list[Path] = []

@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-sign", action="store_true", help="do not sign with this knowledge base's key"
     )
+    p.add_argument("--force", action="store_true", help="replace OUT if it is an existing file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
 
@@ -82,6 +83,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             include_attachments=not args.no_attachments,
             sign=not args.no_sign,
             progress=None if args.json else stderr_progress("export"),
+            overwrite=args.force,
         )
     for uid, size in result.oversize:
         sys.stderr.write(

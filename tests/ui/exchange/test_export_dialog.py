@@ -187,3 +187,24 @@ def test_nothing_to_export_disables_writing_and_english_texts(qtbot, kb, tmp_pat
         assert dialog.windowTitle() == "Export a bundle"
     finally:
         context.runner.shutdown()
+
+
+def test_replaces_a_file_the_save_dialog_confirmed_and_refuses_a_pipe(qtbot, ctx, kb, tmp_path):
+    import os
+
+    kb.load_demo()
+    existing = tmp_path / "old.zebkb"
+    existing.write_bytes(b"last week's bundle")
+    dialog = open_dialog(qtbot, ctx, existing)
+    result = write(qtbot, dialog)
+    assert result.paths == [existing]
+    assert bundle_uids(existing)
+
+    pipe = tmp_path / "pipe.zebkb"
+    os.mkfifo(pipe)
+    dialog = open_dialog(qtbot, ctx, pipe)
+    with qtbot.waitSignal(dialog.failed, timeout=20000) as blocker:
+        dialog.export_button.click()
+    assert "名前付きパイプ" in blocker.args[0]
+    assert "\n" not in blocker.args[0]
+    assert pipe.is_fifo()

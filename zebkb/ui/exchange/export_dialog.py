@@ -388,6 +388,8 @@ class ExportDialog(QDialog):
                     choice.dest,
                     progress=reporter.report,
                     cancel=reporter.is_cancelled,
+                    # The save dialog asked before an existing file is replaced.
+                    overwrite=True,
                     **choice.arguments(),
                 )
             except ExportCancelled:
