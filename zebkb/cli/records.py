@@ -57,6 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="rebuild the search index; report (never delete) orphaned or missing files",
     )
+    p.add_argument(
+        "--deep",
+        action="store_true",
+        help="also read every attachment file and compare it with its SHA-256 (slower)",
+    )
     p.set_defaults(handler=cmd_check)
 
 
@@ -294,19 +299,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with open_kb(args) as kb:
-        if args.repair:
-            from zebkb.cli.progress import stderr_progress
+    from zebkb.cli.progress import stderr_progress
 
+    with open_kb(args) as kb:
+        hashing = stderr_progress("check --deep") if args.deep and not args.json else None
+        if args.repair:
             kb.reindex(progress=stderr_progress("reindex"))
-            problems = kb.check() + kb.file_report()
+            problems = kb.check(deep=args.deep, progress=hashing) + kb.file_report()
         else:
-            problems = kb.check()
+            problems = kb.check(deep=args.deep, progress=hashing)
     if args.json:
         print_json({"ok": not problems, "problems": problems})
     elif problems:
         for p in problems:
             print(p)
+    elif args.deep:
+        print("ok: database, attachment files (every file's content) and search index agree")
     else:
-        print("ok: database, attachment files and search index agree")
+        print(
+            "ok: database, attachment files and search index agree "
+            "('zebkb check --deep' also compares every file's content)"
+        )
     return 1 if problems else 0
