@@ -70,7 +70,10 @@ from zebkb.search.engine import SearchIndex
 ix = SearchIndex(sys.argv[1])
 result = ix.search(sys.argv[2])
 print(json.dumps({"read": ix._snapshot().side.texts_read, "total": result.total,
-                  "orm_loaded": "sqlalchemy" in sys.modules}))
+                  "orm_loaded": "sqlalchemy" in sys.modules,
+                  "tls_loaded": "ssl" in sys.modules or "http.client" in sys.modules}))
+import urllib.request
+assert urllib.request.urlopen  # the real module, once someone asks for it
 """
 
 
@@ -88,3 +91,4 @@ def test_a_new_process_reads_a_bounded_number_of_texts(built: Any) -> None:
     assert out["total"] == full.search(query).total
     assert 1 <= out["read"] < RECORDS // 10
     assert out["orm_loaded"] is False  # no ORM for a search
+    assert out["tls_loaded"] is False  # nor whoosh's unused HTTP import
