@@ -35,7 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
-from zebkb.store.db import DB_FILE, SCHEMA_VERSION, damaged_database, database_damage, is_damage
+from zebkb.store.db import (
+    DB_FILE,
+    SCHEMA_VERSION,
+    DamagedDatabaseError,
+    database_damage,
+    is_damage,
+)
 from zebkb.store.files import SHA256_RE, fsync_dir
 from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
 
@@ -666,3 +672,47 @@ def _bump_change_seq(db: Path, live_seq: int) -> None:
         conn.commit()
     finally:
         conn.close()
+
+
+# -- the way out of a damaged database ---------------------------------------------------------
+
+
+def damaged_database(
+    data_dir: Path, detail: str, *, prefix: str = "", prefix_ja: str = ""
+) -> DamagedDatabaseError:
+    """The one line every command says about a damaged database: what, and the way out.
+
+    The way out is the newest backup in the folder, named with the command that
+    brings it back (the window's File menu has the same action).
+    """
+    data_dir = Path(data_dir).absolute()
+    detail = detail.splitlines()[0][:120] if detail else "damaged"
+    backup = newest_restorable(data_dir)
+    if backup is not None:
+        command = f"zebkb --data-dir {_quote(data_dir)} restore-backup {_quote(backup)}"
+        way_en = f"restore the latest backup: {command}"
+        way_ja = f"最新のバックアップから復元してください: {command}(ウィンドウでは ファイル → バックアップから復元)"
+    else:
+        way_en = (
+            f"there is no usable backup in {data_dir / 'backups'}; keep a copy of the "
+            "folder and ask your IT staff"
+        )
+        way_ja = (
+            f"復元に使えるバックアップが {data_dir / 'backups'} にありません。"
+            "フォルダのコピーを取って情報システム担当者に相談してください"
+        )
+    return DamagedDatabaseError(
+        f"{prefix}the database of the knowledge base in {data_dir} is damaged ({detail}); {way_en}",
+        message_ja=f"{prefix_ja}データベースが壊れています({data_dir}、{detail})。{way_ja}",
+    )
+
+
+def _quote(path: Path) -> str:
+    text = str(path)
+    if not any(c.isspace() or c in "'\"$&;|()<>*?`" for c in text):
+        return text
+    if os.name == "nt":
+        return f'"{text}"'
+    import shlex
+
+    return shlex.quote(text)

@@ -141,7 +141,8 @@ def _damaged_database(exc: Exception, args: argparse.Namespace) -> KnownError | 
         getattr(exc, "orig", None), sqlite3.DatabaseError
     ):
         return None
-    from zebkb.store.db import damaged_database, is_damage
+    from zebkb.backup import damaged_database
+    from zebkb.store.db import is_damage
 
     if not is_damage(exc):
         return None

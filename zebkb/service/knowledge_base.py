@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
+from zebkb.backup import damaged_database
 from zebkb.domain.canonical import instant_key, parse_timestamp
 from zebkb.domain.fields import TOMBSTONE_FIELDS
 from zebkb.domain.validate import RecordError, validate_record
@@ -32,7 +33,6 @@ from zebkb.store import records as store
 from zebkb.store.db import (
     DB_FILE,
     DamagedDatabaseError,
-    damaged_database,
     database_damage,
     is_damage,
     make_engine,
@@ -237,8 +237,12 @@ class KnowledgeBase:
         self.data_dir = data_dir
         self.clock: Clock = clock or system_clock
         self.files = AttachmentStore(data_dir / "attachments")
-        self.engine = make_engine(data_dir / DB_FILE)
-        self.read_engine = make_engine(data_dir / DB_FILE, write=False)
+
+        def on_damage(detail: str) -> BaseException:
+            return damaged_database(data_dir, detail)
+
+        self.engine = make_engine(data_dir / DB_FILE, on_damage=on_damage)
+        self.read_engine = make_engine(data_dir / DB_FILE, write=False, on_damage=on_damage)
         self._index: SearchIndex | None = None
         self.index_notice: str | None = None
         self.writer = WriterLock(data_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -44,49 +43,6 @@ def is_damage(exc: BaseException) -> bool:
             if any(word in text for word in _DAMAGE_WORDS):
                 return True
     return False
-
-
-def damaged_database(
-    data_dir: Path, detail: str, *, prefix: str = "", prefix_ja: str = ""
-) -> DamagedDatabaseError:
-    """The one line every command says about a damaged database: what, and the way out.
-
-    The way out is the newest backup in the folder, named with the command that
-    brings it back (the window's File menu has the same action).
-    """
-    from zebkb.backup import newest_restorable
-
-    data_dir = Path(data_dir).absolute()
-    detail = detail.splitlines()[0][:120] if detail else "damaged"
-    backup = newest_restorable(data_dir)
-    if backup is not None:
-        command = f"zebkb --data-dir {_quote(data_dir)} restore-backup {_quote(backup)}"
-        way_en = f"restore the latest backup: {command}"
-        way_ja = f"最新のバックアップから復元してください: {command}(ウィンドウでは ファイル → バックアップから復元)"
-    else:
-        way_en = (
-            f"there is no usable backup in {data_dir / 'backups'}; keep a copy of the "
-            "folder and ask your IT staff"
-        )
-        way_ja = (
-            f"復元に使えるバックアップが {data_dir / 'backups'} にありません。"
-            "フォルダのコピーを取って情報システム担当者に相談してください"
-        )
-    return DamagedDatabaseError(
-        f"{prefix}the database of the knowledge base in {data_dir} is damaged ({detail}); {way_en}",
-        message_ja=f"{prefix_ja}データベースが壊れています({data_dir}、{detail})。{way_ja}",
-    )
-
-
-def _quote(path: Path) -> str:
-    text = str(path)
-    if not any(c.isspace() or c in "'\"$&;|()<>*?`" for c in text):
-        return text
-    if os.name == "nt":
-        return f'"{text}"'
-    import shlex
-
-    return shlex.quote(text)
 
 
 def database_damage(path: Path, *, full: bool = False) -> str | None:
@@ -138,17 +94,25 @@ def _begin_deferred(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(path: Path, *, write: bool = True) -> Engine:
-    """An engine for writing (transactions take the write lock) or for reading only."""
+def make_engine(
+    path: Path,
+    *,
+    write: bool = True,
+    on_damage: Callable[[str], BaseException] | None = None,
+) -> Engine:
+    """An engine for writing (transactions take the write lock) or for reading only.
+
+    ``on_damage`` turns SQLite's word for a damaged file into the error to raise
+    (the service passes zebkb.backup.damaged_database, which names the way out).
+    """
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
-    data_dir = Path(path).parent
 
     def on_error(context: ExceptionContext) -> BaseException | None:
         # Whatever reads or writes meets a damaged file, it says the same one line.
-        if is_damage(context.original_exception):
-            return damaged_database(data_dir, str(context.original_exception))
+        if on_damage is not None and is_damage(context.original_exception):
+            return on_damage(str(context.original_exception))
         return None
 
     event.listen(engine, "handle_error", on_error)
