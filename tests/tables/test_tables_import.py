@@ -255,3 +255,18 @@ def test_typed_dates_and_percent_cells_read_as_excel_shows_them(home, tmp_path) 
     record = preview_table(home, path).plan.rows[0].record
     assert record["completed_on"] == "2020-03-01"
     assert record["reduction_excl_renewables_pct"] == 52
+
+
+def test_month_only_dates_in_each_form_and_a_month_that_does_not_exist(home, tmp_path) -> None:
+    from zebkb.domain.dates import DateError
+    from zebkb.tables.values import parse_month_or_date
+
+    assert parse_month_or_date("2021年3月").isoformat() == "2021-03-01"
+    assert parse_month_or_date("令和３年３月").isoformat() == "2021-03-01"
+    assert parse_month_or_date("2021/3").isoformat() == "2021-03-01"
+    assert parse_month_or_date("R3.3").isoformat() == "2021-03-01"
+    assert parse_month_or_date("令和3年3月31日").isoformat() == "2021-03-31"
+    with pytest.raises(DateError, match="before 令和 began"):
+        parse_month_or_date("令和1年1月")
+    with pytest.raises(DateError, match="not a date"):
+        parse_month_or_date("令和6年度予定")

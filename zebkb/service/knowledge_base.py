@@ -659,7 +659,8 @@ class KnowledgeBase:
             clean["updated_at"] = self._next_timestamp(current["updated_at"])
         else:
             clean["uid"] = uid or str(uuid.uuid4())
-            clean.setdefault("origin", self._require_home_ward(txn))
+            if "origin" not in clean:  # not setdefault: a meta read per record saved in bulk
+                clean["origin"] = self._require_home_ward(txn)
             now = self._next_timestamp(None)
             clean.setdefault("created_at", now)
             clean["updated_at"] = now

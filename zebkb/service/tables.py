@@ -22,6 +22,7 @@ from zebkb.domain.canonical import record_hash
 from zebkb.domain.validate import RecordError
 from zebkb.errors import InputError
 from zebkb.service.changes import Changes
+from zebkb.store import records as store
 from zebkb.store.models import ImportChange, ImportLog
 from zebkb.tables.limits import DEFAULT_LIMITS, Deadline, TableError, TableLimits
 from zebkb.tables.mapping import (
@@ -46,8 +47,10 @@ class KnowledgeBaseLookup:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
+        self._kinds: dict[str, str] = {}
         self._keys: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
         for row in kb.table_rows():
+            self._kinds[row.uid] = row.type
             if row.type == "case":
                 name = fold_key(row.facility_name)
                 if name:
@@ -57,14 +60,17 @@ class KnowledgeBaseLookup:
                 if title and row.record_date:
                     self._keys[(row.type, (row.ward, row.record_date, title))].append(row.uid)
 
-    def record(self, uid: str) -> dict[str, Any] | None:
-        current = self._kb.get(uid)
-        if current is None or current.get("deleted"):
-            return None
-        return current
+    def kind_of(self, uid: str) -> str | None:
+        return self._kinds.get(uid)
 
     def find(self, kind: str, key: tuple[str, ...]) -> list[str]:
         return list(self._keys.get((kind, key), []))
+
+    def records(self, uids: list[str]) -> dict[str, dict[str, Any]]:
+        wanted = [u for u in dict.fromkeys(uids) if u in self._kinds]
+        with self._kb._read() as session:  # same package: one read for every row
+            found = store.get_records(session, wanted)
+        return {u: r for u, r in found.items() if not r.get("deleted")}
 
 
 @dataclass
@@ -169,6 +175,7 @@ def apply_table(
         uids = [r.uid for r in writes if r.uid]
         current = txn.get_many(uids)
         agreed = txn.agreed_hashes([u for u in uids if u in current])
+        home = kb._require_home_ward(txn)
         for done, row in enumerate(writes, start=1):
             assert row.record is not None
             before = current.get(row.uid) if row.uid else None
@@ -181,7 +188,8 @@ def apply_table(
                 )
             try:
                 # The editor's own path: assigned fields, revision, timestamps (same package).
-                record = kb._prepare(txn, row.record, row.base_revision)
+                data = row.record if "origin" in row.record else {**row.record, "origin": home}
+                record = kb._prepare(txn, data, row.base_revision)
             except RecordError as exc:
                 raise InputError(
                     f"{plan.file_name}: row {row.row}: {exc}",
@@ -216,7 +224,7 @@ def apply_table(
             ImportLog(
                 bundle_id=import_id,
                 imported_at=txn.saved_at,
-                origin=kb._require_home_ward(txn),
+                origin=home,
                 file_name=plan.file_name,
                 summary_json=json.dumps(summary, ensure_ascii=False),
             )

@@ -208,9 +208,8 @@ def _xlsx_bytes(  # noqa: PLR0917 - one private caller passes what it prepared
         cell.font = Font(bold=True)
     widths = [_width(h) for h in headers]
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row_values, record in zip(rows, records, strict=True):
-        sheet.append([None] * len(columns))
-        row_number = sheet.max_row
+    # Cells by position, never sheet.max_row: openpyxl computes it over every cell (quadratic).
+    for row_number, (row_values, record) in enumerate(zip(rows, records, strict=True), start=2):
         for index, (f, value) in enumerate(zip(columns, row_values, strict=True)):
             if value is None:
                 continue

