@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -10,6 +11,8 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton, QWidget
 
+from zebkb.domain.dates import DateError
+from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError
 from zebkb.ui.core.i18n import Translator
 from zebkb.ui.core.ops import (
@@ -221,7 +224,9 @@ def test_user_messages() -> None:
     known = KnownError("Disk full", message_ja="ディスクがいっぱいです")
     assert user_message(known, ja) == "ディスクがいっぱいです"
     assert user_message(known, en) == "Disk full"
-    assert user_message(ValueError("visited_on: not a date\nmore"), en) == "visited_on: not a date"
+    refused = RecordError("visited_on: not a date\nmore", "visited_on: 日付ではありません")
+    assert user_message(refused, en) == "visited_on: not a date"
+    assert user_message(refused, ja) == "visited_on: 日付ではありません"
     from zebkb.search.query import QueryError
 
     bad_query = QueryError("the query has an unbalanced quote", "引用符が閉じていません")
@@ -235,3 +240,36 @@ def test_user_messages() -> None:
     assert "ZeroDivisionError" in message
     assert "\n" not in message
     assert isinstance(OpCancelled(), Exception)
+
+
+def test_a_plain_value_error_is_a_bug_logged_not_a_user_message(caplog) -> None:
+    """Only the project's user errors are shown in their own words; a ValueError from a bug
+    is logged with its traceback and shown as unexpected, so it cannot disappear."""
+    ja = Translator("ja")
+    try:
+        int("not a number")
+    except ValueError as exc:
+        bug = exc
+    with caplog.at_level(logging.ERROR, logger="zebkb.ui.core.ops"):
+        message = user_message(bug, ja)
+    assert message == ja.t("error.unexpected", kind="ValueError")
+    assert "not a number" not in message
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(logged) == 1
+    assert logged[0].exc_info is not None
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="zebkb.ui.core.ops"):
+        assert (
+            user_message(DateError("13月はありません", "13月はありません"), ja)
+            == "13月はありません"
+        )
+    assert caplog.records == []
+
+
+def test_a_busy_index_is_said_in_words(caplog) -> None:
+    from zebkb.search.lock import IndexBusyError
+
+    for lang in ("ja", "en"):
+        tr = Translator(lang)
+        assert user_message(IndexBusyError("busy"), tr) == tr.t("status.index_busy")
+    assert caplog.records == []

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from zebkb_bundle_kit import SHINAGAWA, case, write
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, select, shown_uids
 
 from zebkb.overview import overview
@@ -118,6 +119,29 @@ def test_every_pane_follows_every_write(qtbot, fresh, tmp_path, monkeypatch) -> 
     with qtbot.waitSignal(window.reindexFinished, timeout=30000):
         window.reindex()
     assert_in_step(qtbot, window, kb)
+
+    # Import a bundle from another ward, from the import dialog.
+    incoming = case(origin=SHINAGAWA, ward=SHINAGAWA, title="品川区から届いた事例")
+    bundle = write(
+        tmp_path / "shinagawa.zebkb",
+        records=[incoming],
+        manifest={"origin": {"ward": SHINAGAWA, "name": "品川区"}},
+    )
+    importer = window.exchange.open_import([bundle])
+    qtbot.waitUntil(importer.apply_button.isEnabled, timeout=20000)
+    importer.apply_button.click()
+    qtbot.waitUntil(lambda: incoming["uid"] in shown_uids(window), timeout=20000)
+    assert_in_step(qtbot, window, kb)
+    importer.close()
+
+    # Undo that import from the exchange log.
+    log = window.exchange.open_exchange_log()
+    qtbot.waitUntil(lambda: log.received.rowCount() == 1, timeout=10000)
+    log.received.selectRow(0)
+    log.undo_selected()
+    qtbot.waitUntil(lambda: incoming["uid"] not in shown_uids(window), timeout=20000)
+    assert_in_step(qtbot, window, kb)
+    log.close()
 
     # Restore the backup taken after the demo: the edit is gone everywhere.
     restore(window, context, Path(backup.path))

@@ -36,8 +36,17 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from zebkb.domain.canonical import InstantOutOfRange
+from zebkb.domain.dates import DateError
+from zebkb.domain.validate import RecordError
+from zebkb.domain.wards import WardError
 from zebkb.errors import ZebkbError
+from zebkb.safezip import ZipRefused
+from zebkb.search.lock import IndexBusyError
+from zebkb.search.query import QueryError
+from zebkb.search.variants import VariantFileError
 from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.strictjson import StrictJSONError
 from zebkb.ui.core.gcpolicy import young_collections_only
 from zebkb.ui.core.i18n import Translator
 
@@ -91,14 +100,31 @@ class ProgressReporter:
             raise OpCancelled
 
 
+# The errors a person causes and can act on, besides ZebkbError's: shown in their own words,
+# not logged. Every other exception, a plain ValueError included, is a bug: logged with its
+# traceback and shown as unexpected.
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    RecordError,
+    DateError,
+    WardError,
+    QueryError,
+    InstantOutOfRange,
+    StrictJSONError,
+    ZipRefused,
+    VariantFileError,
+)
+
+
 def user_message(exc: BaseException, translator: Translator | None = None) -> str:
     """One line a ward employee can read; bugs are logged with their traceback."""
     lang = translator.language if translator else "ja"
     if isinstance(exc, ZebkbError):
         return exc.message(lang)
-    if isinstance(exc, ValueError):
-        # Domain validation errors (records, dates, wards, queries) are one line;
-        # some carry a Japanese line too (QueryError, DateError).
+    if isinstance(exc, IndexBusyError):
+        return translator.t("status.index_busy") if translator else str(exc)
+    if isinstance(exc, USER_ERRORS):
+        # Refused input (records, dates, wards, queries, files) is one line; most carry a
+        # Japanese line too. Any other ValueError is a bug and is logged below.
         ja = getattr(exc, "message_ja", None)
         if lang == "ja" and isinstance(ja, str) and ja:
             return ja.splitlines()[0]

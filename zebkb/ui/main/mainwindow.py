@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from zebkb.display import kind_label
 from zebkb.domain.fields import Kind
 from zebkb.search.engine import SearchFilters
-from zebkb.service.changes import Changes
+from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.ui.core import settings as opts
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.dialogs import DialogManager
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._search_seq = 0
         self._select_after_search: str | int | None = None
         self.reindex_handle: Any = None
+        self._index_rebuild_pending = False
 
         self.actions_by_name: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
@@ -289,7 +290,9 @@ class MainWindow(QMainWindow):
         self.results.set_rows(answer.rows, answer.kind, ordering)
         self.navigation.set_facets(answer.facets, answer.facet_total)
         self._show_count()
-        if answer.notice:
+        if answer.stale:
+            self._rebuild_stale_index()
+        elif answer.notice:
             self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
         wanted = self._select_after_search
         self._select_after_search = None
@@ -314,6 +317,31 @@ class MainWindow(QMainWindow):
         }
         key = keys.get(notice)
         return self.ctx.tr.t(key) if key else notice
+
+    def _rebuild_stale_index(self) -> None:
+        """Say the answers may be incomplete, and rebuild the index on the writer (once)."""
+        self.statusBar().showMessage(self.ctx.tr.t("status.index_stale"), STATUS_MS)
+        if self._index_rebuild_pending:
+            return
+        self._index_rebuild_pending = True
+        kb = self.ctx.kb
+
+        def rebuild() -> bool:
+            # Writes keep the index current; a rebuild queued behind one may find nothing to do.
+            return False if kb.index_is_current() else kb.reindex()
+
+        def done(rebuilt: bool) -> None:
+            self._index_rebuild_pending = False
+            if rebuilt:
+                self.statusBar().showMessage(self.ctx.tr.t("status.index_rebuilt"), STATUS_MS)
+
+        def failed(exc: BaseException) -> None:
+            self._index_rebuild_pending = False
+            self.statusBar().showMessage(user_message(exc, self.ctx.tr), STATUS_MS)
+
+        CollectionOp(self, rebuild, runner=self.ctx.runner).changes(
+            lambda rebuilt: Changes(index=True) if rebuilt else NO_CHANGES
+        ).success(done).failure(failed).run_in_background()
 
     def _search_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._search_seq:

@@ -28,6 +28,9 @@ class SearchAnswer:
     kind: str | None
     terms: tuple[str, ...]
     notice: str | None = None
+    # The index is behind the database: these answers are what it has; the window
+    # schedules the rebuild as a write (a read never builds the index).
+    stale: bool = False
 
 
 class RowCache:
@@ -52,7 +55,10 @@ def run_search(
     kb: KnowledgeBase, query: str, filters: SearchFilters, cache: RowCache
 ) -> SearchAnswer:
     parsed = parse_query(query)  # a bad query raises QueryError: one line for the user
-    overall = kb.search(query, limit=0)  # brings a stale index up to date first
+    # An empty knowledge base has nothing to index: its (missing) index is not behind.
+    stale = kb.change_state() > 0 and not kb.index_is_current()
+    # A stale index answers from what it has: kb.search would rebuild it on this reader.
+    overall = kb.index.search(query, limit=0) if stale else kb.search(query, limit=0)
     has_filters = filters != SearchFilters()
     uids = kb.index.search_uids(query, filters=filters if has_filters else None)
     by_uid = cache.rows(kb)
@@ -68,5 +74,6 @@ def run_search(
         facet_total=overall.total,
         kind=kind,
         terms=terms,
-        notice=overall.notice,
+        notice=None if stale else overall.notice,
+        stale=stale,
     )

@@ -1,0 +1,62 @@
+"""A stale index: the window answers from what it has, says so, and rebuilds on the writer."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, open_window, shown_uids
+
+__all__ = ["ctx", "demo_kb"]
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+
+def make_stale(kb) -> None:
+    with kb.transaction() as txn:  # changes the index never heard of (as after a crash)
+        txn.set_meta("change_seq", str(int(txn.meta("change_seq")) + 5))
+    assert not kb.index_is_current()
+
+
+def test_a_stale_index_is_rebuilt_as_a_write_never_by_a_read(qtbot, ctx, demo_kb, monkeypatch):
+    make_stale(demo_kb)
+    threads: list[str] = []
+    real = demo_kb.reindex
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(demo_kb, "reindex", watched)
+    window = open_window(qtbot, ctx)
+    # The first answer comes from the index as it is, and says so.
+    assert window.answer.stale
+    assert len(shown_uids(window)) == demo_kb.count()
+    qtbot.waitUntil(demo_kb.index_is_current, timeout=20000)
+    qtbot.waitUntil(lambda: window.answer is not None and not window.answer.stale, timeout=20000)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=20000)
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.index_rebuilt")
+    # Exactly one rebuild, on the single writer thread.
+    assert len(threads) == 1
+    assert threads[0].startswith("zebkb-write")
+
+
+def test_the_stale_notice_is_in_the_window_language(qtbot, ctx, demo_kb) -> None:
+    make_stale(demo_kb)
+    window = open_window(qtbot, ctx)
+    # Said when the stale answer arrived, before the rebuild ended.
+    assert window.statusBar().currentMessage() in {
+        ctx.tr.t("status.index_stale"),
+        ctx.tr.t("status.index_rebuilt"),
+    }
+    qtbot.waitUntil(lambda: not window.answer.stale and not ctx.runner.busy, timeout=20000)
+    ctx.tr.set_language("en")
+    make_stale(demo_kb)
+    window.refresh()
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage() == ctx.tr.t("status.index_stale"),
+        timeout=20000,
+    )
+    assert "Rebuilding" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.answer.stale, timeout=20000)
+    qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=20000)
