@@ -46,7 +46,7 @@ def watch_helpers():
 threading.Thread(target=watch_helpers, daemon=True).start()
 import zebkb.service as service
 from zebkb.service import KnowledgeBase
-from zebkb.bundle.exchange import import_bundle
+from zebkb.service.exchange import import_bundle
 # Where the search index work went: built inside the transaction while the attachments
 # were copied (the time includes waiting for the copy), or updated after the commit.
 index_time, aside_time = [0.0], [0.0]
@@ -122,8 +122,8 @@ def main() -> None:
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (apt-get install zip unzip)")
 
-    from zebkb.bundle.exchange import export_bundle
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import export_bundle
 
     work = Path(tempfile.mkdtemp(prefix="zebkb-bundle-bench-"))
     try:

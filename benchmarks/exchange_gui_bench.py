@@ -53,8 +53,8 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from zebkb.bundle.exchange import export_bundle
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import export_bundle
     from zebkb.ui.app import make_context
     from zebkb.ui.core.i18n import Translator
     from zebkb.ui.core.settings import Settings

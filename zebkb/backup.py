@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
+from zebkb.service.changes import EVERYTHING, Changes
 from zebkb.store.db import (
     DB_FILE,
     SCHEMA_VERSION,
@@ -101,6 +102,7 @@ class RestoreResult:
     set_aside: Path
     files_added: int
     problems: list[str]
+    changes: Changes = EVERYTHING
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -536,8 +538,6 @@ def restore_backup(
     file never harms), and only then is the database replaced in one SQLite
     transaction. The search index is rebuilt last; until then it is merely stale.
     """
-    from zebkb.store.db import migrate
-
     path = Path(path).resolve()
     kb.claim_writer()
     folder = backup_dir(kb.data_dir)
@@ -594,7 +594,7 @@ def restore_backup(
                     src.close()
             else:
                 _replace_damaged(live, db)
-            migrate(kb.engine)
+            kb.migrate()
         shutil.rmtree(work, ignore_errors=True)
         kb.reindex()
         problems = kb.check()
@@ -604,6 +604,7 @@ def restore_backup(
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1, 1)
+    kb.publish(EVERYTHING)
     return RestoreResult(
         restored=_info(path, manifest, records),
         set_aside=set_aside,

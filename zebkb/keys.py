@@ -4,8 +4,8 @@ The private key lives in ``<data_dir>/keys/`` and never leaves it; bundles
 carry only the public key (bundle-format.md, Signatures). Two people compare
 a key by its fingerprint over the phone before one side trusts it. A trust
 is per ward: a key trusted for 杉並区 does not vouch for a bundle whose
-manifest says it comes from 葛飾区. Revoking keeps the row, so the record of
-who was trusted when stays.
+manifest says it comes from 葛飾区. The trust store itself (which keys are
+trusted for which ward) is data, kept by the service (zebkb/service/keys.py).
 """
 
 from __future__ import annotations
@@ -20,22 +20,14 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlmodel import Session, select
 
 from zebkb.bundle.errors import BundleError
 from zebkb.bundle.signature import Signer, ed25519_signer
 from zebkb.domain.wards import WardError, resolve_ward, ward_name
-from zebkb.errors import InputError, KnownError, NotFoundError
-from zebkb.store.models import Meta, TrustedKey
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from zebkb.service import KnowledgeBase
+from zebkb.errors import InputError, KnownError
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +38,6 @@ PUBLIC_KEY_BYTES = 32
 # enough that nobody can make a second key with the same fingerprint.
 FINGERPRINT_HEX = 20
 MAX_KEY_FILE = 64 * 1024
-REQUIRE_SIGNATURES_META = "require_signatures"
 
 VERIFIED = "verified"
 UNTRUSTED = "untrusted"
@@ -224,150 +215,23 @@ def normalise_public_key(text: str) -> str:
     return base64.b64encode(parse_public_key(text)).decode("ascii")
 
 
-def _ward_code(ward: str) -> str:
+def ward_code(ward: str) -> str:
     try:
         return resolve_ward(ward)
     except WardError as exc:
         raise InputError(str(exc)) from None
 
 
-def _label(code: str) -> str:
+def ward_label(code: str) -> str:
     try:
         return ward_name(code)
     except (KeyError, ValueError):
         return code
 
 
-# -- the trust store --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TrustEntry:
-    public_key: str
-    fingerprint: str
-    ward: str
-    ward_name: str
-    added_at: str
-    revoked_at: str | None
-    note: str | None
-
-    @property
-    def active(self) -> bool:
-        return self.revoked_at is None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "public_key": self.public_key,
-            "fingerprint": self.fingerprint,
-            "ward": self.ward,
-            "ward_name": self.ward_name,
-            "added_at": self.added_at,
-            "revoked_at": self.revoked_at,
-            "active": self.active,
-            "note": self.note,
-        }
-
-
-def _entry(row: TrustedKey) -> TrustEntry:
-    return TrustEntry(
-        public_key=row.public_key,
-        fingerprint=fingerprint(base64.b64decode(row.public_key)),
-        ward=row.ward,
-        ward_name=_label(row.ward),
-        added_at=row.added_at,
-        revoked_at=row.revoked_at,
-        note=row.note,
-    )
-
-
-def _active_rows(session: Session, public_key: str) -> list[TrustedKey]:
-    stmt = select(TrustedKey).where(
-        TrustedKey.public_key == public_key,
-        TrustedKey.revoked_at == None,  # noqa: E711
-    )
-    return list(session.exec(stmt))
-
-
-def trust_key(kb: KnowledgeBase, key: str, ward: str, *, note: str | None = None) -> TrustEntry:
-    """Trust ``key`` for bundles whose manifest names ``ward`` as their origin.
-
-    Trusting the same key for the same ward again changes nothing. A key
-    already trusted for another ward is refused: each knowledge base signs
-    for one home ward, so a second ward for one key is most likely a mix-up.
-    """
-    public = normalise_public_key(key)
-    code = _ward_code(ward)
-    with kb.transaction() as txn:
-        for row in _active_rows(txn.session, public):
-            if row.ward == code:
-                return _entry(row)
-            raise InputError(
-                f"this key ({fingerprint(public)}) is already trusted for {_label(row.ward)} "
-                f"({row.ward}); revoke it first with 'zebkb key revoke' if it now belongs "
-                f"to {_label(code)}",
-                message_ja=f"この鍵({fingerprint(public)})は既に {_label(row.ward)} の鍵として"
-                "信頼されています。別の区の鍵にするには先に取り消してください",
-            )
-        row = TrustedKey(public_key=public, ward=code, added_at=txn.saved_at, note=note)
-        txn.session.add(row)
-        txn.session.flush()
-        return _entry(row)
-
-
-def revoke_key(kb: KnowledgeBase, key: str) -> list[TrustEntry]:
-    """Stop trusting ``key`` for every ward; the rows stay, marked with when."""
-    public = normalise_public_key(key)
-    with kb.transaction() as txn:
-        rows = _active_rows(txn.session, public)
-        if not rows:
-            raise NotFoundError(
-                f"the key {fingerprint(public)} is not trusted here (see 'zebkb key list')",
-                message_ja=f"鍵 {fingerprint(public)} は信頼されていません",
-            )
-        for row in rows:
-            row.revoked_at = txn.saved_at
-            txn.session.add(row)
-        txn.session.flush()
-        return [_entry(row) for row in rows]
-
-
-def trusted_keys(kb: KnowledgeBase, *, include_revoked: bool = True) -> list[TrustEntry]:
-    """Trusted keys by ward, then by when they were added; revoked ones last in each ward."""
-    stmt = select(TrustedKey).order_by(TrustedKey.ward, TrustedKey.id)  # type: ignore[arg-type]
-    with Session(kb.read_engine) as session:
-        rows = list(session.exec(stmt))
-    entries = [_entry(r) for r in rows if include_revoked or r.revoked_at is None]
-    return sorted(entries, key=lambda e: (e.ward, not e.active))
-
-
-def trust_checker(kb: KnowledgeBase) -> Callable[[str, str], bool]:
-    """``(public_key, origin_ward) -> trusted?`` over the trust store as it is now."""
-    active = {(e.public_key, e.ward) for e in trusted_keys(kb, include_revoked=False)}
-
-    def trusted(public_key: str, ward: str) -> bool:
-        return (public_key, ward) in active
-
-    return trusted
-
-
-# -- the receiver's setting ----------------------------------------------------------------------
-
-
-def require_signatures(kb: KnowledgeBase) -> bool:
-    """Whether imports must be signed by a key trusted for the bundle's origin ward."""
-    with Session(kb.read_engine) as session:
-        row = session.get(Meta, REQUIRE_SIGNATURES_META)
-    return row is not None and row.value == "1"
-
-
-def set_require_signatures(kb: KnowledgeBase, required: bool) -> None:
-    with kb.transaction() as txn:
-        txn.set_meta(REQUIRE_SIGNATURES_META, "1" if required else "0")
-
-
 def signature_refusal(status: str, origin: str, public_key: str | None) -> BundleError:
     """The one-line refusal of a bundle that is not verified when signatures are required."""
-    where = f"{_label(origin)} ({origin})"
+    where = f"{ward_label(origin)} ({origin})"
     if status == UNSIGNED:
         en = f"the bundle is not signed, and this knowledge base requires bundles signed by a key trusted for {where}"
         ja = f"バンドルに署名がありません。この知識ベースは {where} の信頼済み鍵による署名を必要とします"
@@ -384,7 +248,7 @@ def signature_refusal(status: str, origin: str, public_key: str | None) -> Bundl
 
 def signature_warning(status: str, origin: str, public_key: str | None) -> str | None:
     """A one-line warning for a bundle imported without a trusted signature; None if verified."""
-    where = f"{_label(origin)} ({origin})"
+    where = f"{ward_label(origin)} ({origin})"
     if status == UNSIGNED:
         return f"the bundle is not signed: nothing proves it comes from {where}"
     if status == UNTRUSTED:

@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase
 
@@ -52,38 +50,6 @@ class Overview:
     recent_changes: list[RecentChange]
 
 
-_LIVE_CASES = "FROM record r JOIN case_detail c ON c.uid = r.uid WHERE r.deleted = 0"
-
-_QUERIES = {
-    "totals": "SELECT type, COUNT(*) FROM record WHERE deleted = 0 GROUP BY type",
-    "wards": f"SELECT COALESCE(r.ward, ''), COUNT(*) {_LIVE_CASES} GROUP BY 1",
-    "ranks": (
-        "SELECT COALESCE(c.zeb_rank, ''), COALESCE(c.rank_status, 'unspecified'), COUNT(*) "
-        f"{_LIVE_CASES} GROUP BY 1, 2"
-    ),
-    "facility_types": f"SELECT COALESCE(c.facility_type, ''), COUNT(*) {_LIVE_CASES} GROUP BY 1",
-    "technologies": (
-        "SELECT t.value, COUNT(DISTINCT c.uid) "
-        "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
-        "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text' "
-        "GROUP BY t.value"
-    ),
-    "case_technologies": (
-        "SELECT DISTINCT c.uid, t.value "
-        "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
-        "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text'"
-    ),
-    "per_year": (
-        "SELECT fiscal_year, COUNT(*) FROM record "
-        "WHERE deleted = 0 AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"
-    ),
-    "recent": (
-        "SELECT uid, type, COALESCE(title, ''), COALESCE(ward, ''), updated_at, revision, deleted "
-        "FROM record ORDER BY updated_utc DESC, uid LIMIT :limit"
-    ),
-}
-
-
 def _most_first(rows: list[tuple[str, int]]) -> dict[str, int]:
     # Ties in a stable order, so charts do not shuffle between refreshes.
     return {key: int(n) for key, n in sorted(rows, key=lambda r: (-r[1], r[0]))}
@@ -103,32 +69,25 @@ def _technology_groups(pairs: list[tuple]) -> dict[str, int]:
 
 def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
     """Counts for the home screen, all from one read transaction."""
-    with kb.read_engine.connect() as conn:
-
-        def rows(name: str, **params: object) -> list[tuple]:
-            return [tuple(r) for r in conn.execute(text(_QUERIES[name]), params)]
-
-        totals = {"case": 0, "visit": 0, "session": 0}
-        totals.update({kind: int(n) for kind, n in rows("totals")})
-        ranks: dict[str, dict[str, int]] = {}
-        for rank, status, n in rows("ranks"):
-            split = ranks.setdefault(rank, dict.fromkeys(STATUSES, 0))
-            split[status if status in split else "unspecified"] += int(n)
-        ranks = dict(sorted(ranks.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))
-        result = Overview(
-            totals=totals,
-            cases_by_ward=_most_first(rows("wards")),
-            ranks=ranks,
-            cases_by_facility_type=_most_first(rows("facility_types")),
-            cases_by_technology=_most_first(rows("technologies")),
-            cases_by_technology_group=_technology_groups(rows("case_technologies")),
-            sessions_by_fiscal_year=dict(sorted(rows("per_year", kind="session"))),
-            visits_by_fiscal_year=dict(sorted(rows("per_year", kind="visit"))),
-            recent_changes=[
-                RecentChange(uid, kind, title, ward, updated, int(rev), bool(deleted))
-                for uid, kind, title, ward, updated, rev, deleted in rows(
-                    "recent", limit=max(0, recent)
-                )
-            ],
-        )
-    return result
+    rows = kb.overview_rows(recent=max(0, recent))
+    totals = {"case": 0, "visit": 0, "session": 0}
+    totals.update({kind: int(n) for kind, n in rows["totals"]})
+    ranks: dict[str, dict[str, int]] = {}
+    for rank, status, n in rows["ranks"]:
+        split = ranks.setdefault(rank, dict.fromkeys(STATUSES, 0))
+        split[status if status in split else "unspecified"] += int(n)
+    ranks = dict(sorted(ranks.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))
+    return Overview(
+        totals=totals,
+        cases_by_ward=_most_first(rows["wards"]),
+        ranks=ranks,
+        cases_by_facility_type=_most_first(rows["facility_types"]),
+        cases_by_technology=_most_first(rows["technologies"]),
+        cases_by_technology_group=_technology_groups(rows["case_technologies"]),
+        sessions_by_fiscal_year=dict(sorted(rows["per_year_session"])),
+        visits_by_fiscal_year=dict(sorted(rows["per_year_visit"])),
+        recent_changes=[
+            RecentChange(uid, kind, title, ward, updated, int(rev), bool(deleted))
+            for uid, kind, title, ward, updated, rev, deleted in rows["recent"]
+        ],
+    )

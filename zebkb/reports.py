@@ -587,18 +587,7 @@ def _detail(kind: str, rank: Any, status: Any, session_kind: Any, host: Any) -> 
     return f"受入先 {host}" if isinstance(host, str) and host else "視察"
 
 
-_DETAILS_SQL = (
-    "SELECT r.uid, c.zeb_rank, c.rank_status, s.kind, v.host FROM record r"
-    " LEFT JOIN case_detail c ON c.uid = r.uid"
-    " LEFT JOIN session_detail s ON s.uid = r.uid"
-    " LEFT JOIN visit_detail v ON v.uid = r.uid"
-    " WHERE r.deleted = 0 AND r.fiscal_year = :year"
-)
-
-
 def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> FiscalYearList:
-    from sqlalchemy import text
-
     from zebkb.domain.dates import format_fiscal_year
 
     if kind is not None and kind not in {k.value for k in Kind}:
@@ -613,8 +602,7 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
     summaries = kb.list_records(fiscal_year=year, kind=kind)
     summaries.sort(key=lambda s: (s.record_date or "", s.type, s.title))
     # The kind-specific column for every row in one query, not one read per record.
-    with kb.read_engine.connect() as conn:
-        details = {row[0]: row[1:] for row in conn.execute(text(_DETAILS_SQL), {"year": year})}
+    details = kb.fiscal_year_details(year)
     truncated = len(summaries) > LIST_ROW_LIMIT
     rows = []
     uids = []

@@ -6,8 +6,8 @@ import pytest
 from zebkb_bundle_kit import NOW, attachment_ref, case, write
 
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.exchange import import_bundle
 from zebkb.bundle.reader import open_bundle
+from zebkb.service.exchange import import_bundle
 
 
 def test_attachment_size_that_differs_from_the_carried_file_is_refused(kb, tmp_path) -> None:

@@ -160,3 +160,16 @@ def test_empty_bundle_says_nothing_to_import(cli, wards, tmp_path: Path) -> None
         assert as_json.code == 0, as_json.err
         assert json.loads(as_json.out)["records"] == []
     assert listing(cli, b) == []
+
+
+def test_an_export_from_the_command_line_is_in_the_sent_log(cli, wards, tmp_path: Path) -> None:
+    from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import exchange_history
+
+    a, _b = wards
+    out = tmp_path / "for-shinagawa.zebkb"
+    assert cli("export", str(out), "--peer", "品川区", data_dir=a).code == 0
+    with KnowledgeBase.open(a) as kb:
+        (sent,) = exchange_history(kb).sent
+    assert (sent.peer, sent.scope, sent.records) == ("131091", "peer", 2)
+    assert sent.files == ["for-shinagawa.zebkb"]

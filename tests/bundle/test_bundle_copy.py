@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 from zebkb.bundle import copier
 from zebkb.bundle.copier import ChildCopy, CopyJob, CopyStopped, run_copy
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.exchange import ImportCancelled, import_bundle
 from zebkb.bundle.reader import open_bundle
 from zebkb.errors import KnownError
 from zebkb.service import KnowledgeBase
+from zebkb.service.exchange import ImportCancelled, import_bundle
 from zebkb.store.models import BlobRow, HistoryRow, RecordRow
 
 

@@ -12,7 +12,10 @@ import zebkb_bundle_kit as kit
 from sqlmodel import Session, select
 
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.exchange import (
+from zebkb.bundle.merge import Action
+from zebkb.domain.canonical import record_hash
+from zebkb.service import KnowledgeBase
+from zebkb.service.exchange import (
     apply_import,
     export_bundle,
     import_bundle,
@@ -21,9 +24,6 @@ from zebkb.bundle.exchange import (
     settle_conflict,
     undo_import,
 )
-from zebkb.bundle.merge import Action
-from zebkb.domain.canonical import record_hash
-from zebkb.service import KnowledgeBase
 from zebkb.store.models import HistoryRow, RecordRow
 
 

@@ -152,7 +152,7 @@ def edge_kb(tmp_path_factory: pytest.TempPathFactory):
 @example(stamp="0999-03-01T00:00:00+09:00")
 def test_any_instant_imports_or_is_refused_in_one_line(edge_kb, stamp: str) -> None:
     """updated_at and created_at anywhere in the grammar: imported and listed, or refused."""
-    from zebkb.bundle.exchange import import_bundle
+    from zebkb.service.exchange import import_bundle
 
     kb, folder = edge_kb
     record = kit.case(created_at=stamp, updated_at=stamp)

@@ -11,9 +11,9 @@ import zebkb_bundle_kit as kit
 
 from zebkb.bundle import copier
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.exchange import ImportCancelled, import_bundle
 from zebkb.search.engine import BULK_MIN
 from zebkb.service import KnowledgeBase
+from zebkb.service.exchange import ImportCancelled, import_bundle
 
 QUERIES = ["清掃事務所", "ZEB", "点検記録", "太陽光", "区立", "高断熱 LED照明", "ward:131229"]
 

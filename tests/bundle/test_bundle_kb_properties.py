@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.exchange import export_bundle, import_bundle
 from zebkb.service import KnowledgeBase
+from zebkb.service.exchange import export_bundle, import_bundle
 from zebkb.store.models import HistoryRow, RecordRow
 
 UIDS = [kit.new_uid(n) for n in range(3)]

@@ -1,4 +1,5 @@
-"""Clean rooms: nothing outside zebkb/ui imports Qt; CLI commands other than gui never load it."""
+"""Clean rooms: nothing outside zebkb/ui imports Qt; CLI commands other than gui never load it;
+nothing outside zebkb/store and zebkb/service touches the database."""
 
 from __future__ import annotations
 
@@ -31,6 +32,56 @@ def test_no_qt_import_outside_ui():
             if any(n.startswith("zebkb.ui") for n in names) and path.name != "gui.py":
                 offenders.append(str(path))
     assert offenders == []
+
+
+# What only the service and the store may hold: the database's libraries, its engines,
+# a session, and the service's write transaction (which carries one).
+DATABASE_MODULES = ("sqlmodel", "sqlalchemy", "sqlite3")
+DATABASE_ATTRIBUTES = frozenset({"engine", "read_engine", "session", "transaction"})
+# backup.py copies whole database files with SQLite's online backup API (no session);
+# the search index keeps its own SQLite file (search/sidestore.py), not the database.
+SQLITE_FILE_COPIERS = frozenset({"backup.py", "sidestore.py"})
+
+
+def database_touches(path: Path) -> list[str]:
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            top = name.split(".")[0]
+            if top in DATABASE_MODULES and not (
+                top == "sqlite3" and path.name in SQLITE_FILE_COPIERS
+            ):
+                found.append(f"{path.name}:{node.lineno} imports {name}")
+        if isinstance(node, ast.Attribute) and node.attr in DATABASE_ATTRIBUTES:
+            found.append(f"{path.name}:{node.lineno} uses .{node.attr}")
+    return found
+
+
+def test_only_the_service_and_the_store_touch_the_database():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.relative_to(PACKAGE).parts[0] in {"store", "service"}:
+            continue
+        offenders.extend(database_touches(path))
+    assert offenders == []
+
+
+def test_the_database_check_sees_a_session(tmp_path):
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text(
+        "from sqlmodel import select\n"
+        "def f(kb):\n"
+        "    with kb.transaction() as txn:\n"
+        "        txn.session.exec(select(1))\n",
+        encoding="utf-8",
+    )
+    assert len(database_touches(sneaky)) == 3
 
 
 def test_core_modules_load_without_qt():

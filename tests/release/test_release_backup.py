@@ -95,8 +95,8 @@ def test_same_second_backups_do_not_overwrite_each_other(kb) -> None:
 
 
 def test_import_makes_a_backup_first(kb, tmp_path, clock) -> None:
-    from zebkb.bundle.exchange import export_bundle, import_bundle
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import export_bundle, import_bundle
 
     with KnowledgeBase.open(tmp_path / "other", clock=clock) as other:
         other.set_home_ward("131091")

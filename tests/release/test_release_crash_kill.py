@@ -44,8 +44,8 @@ def _titles(data_dir: Path) -> dict[str, str | None]:
 
 def _build_template(root: Path) -> dict:
     """A knowledge base with RECORDS cases, and a bundle that changes them all and adds more."""
-    from zebkb.bundle.exchange import export_bundle
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import export_bundle
 
     base = root / "template"
     with KnowledgeBase.open(base, clock=FakeClock()) as kb:
@@ -95,16 +95,16 @@ def op_save(data_dir: Path, env: dict) -> None:
 
 
 def op_import(data_dir: Path, env: dict) -> None:
-    from zebkb.bundle.exchange import import_bundle
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import import_bundle
 
     with KnowledgeBase.open(data_dir) as kb:
         import_bundle(kb, env["bundle"])
 
 
 def op_export(data_dir: Path, env: dict) -> None:
-    from zebkb.bundle.exchange import export_bundle
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import export_bundle
 
     with KnowledgeBase.open(data_dir) as kb:
         export_bundle(kb, data_dir.parent / "out.zebkb", sign=False)

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from zebkb_testing import KATSUSHIKA, SHINAGAWA
 
-from zebkb.bundle.exchange import undo_import
 from zebkb.errors import InputError
+from zebkb.service.exchange import undo_import
 from zebkb.service.tables import apply_table, preview_table
 from zebkb.tables.limits import TableError
 

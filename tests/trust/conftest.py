@@ -40,6 +40,6 @@ def receiver(tmp_path: Path, clock) -> Iterator:
 @pytest.fixture
 def signed_bundle(sender, tmp_path: Path) -> Path:
     """A full export from the sender, signed with its own key (the default)."""
-    from zebkb.bundle.exchange import export_bundle
+    from zebkb.service.exchange import export_bundle
 
     return export_bundle(sender, tmp_path / "out" / "katsushika.zebkb").paths[0]

@@ -17,6 +17,7 @@ from zebkb_testing import KATSUSHIKA, SHINAGAWA, SUGINAMI
 
 from zebkb import keys
 from zebkb.errors import InputError, KnownError, NotFoundError
+from zebkb.service import keys as trust
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="owner-only modes are POSIX")
 
@@ -156,7 +157,7 @@ def test_anything_but_a_32_byte_base64_key_is_refused(given: str, message: str) 
 
 def test_trust_a_key_for_a_ward_by_name_or_code(kb) -> None:
     key = a_public_key()
-    entry = keys.trust_key(kb, key, "杉並区", note="電話で確認")
+    entry = trust.trust_key(kb, key, "杉並区", note="電話で確認")
     assert (entry.public_key, entry.ward, entry.ward_name, entry.note) == (
         key,
         SUGINAMI,
@@ -167,8 +168,8 @@ def test_trust_a_key_for_a_ward_by_name_or_code(kb) -> None:
     assert entry.revoked_at is None
     assert entry.added_at == kb.clock().isoformat(timespec="milliseconds")
     assert entry.fingerprint == keys.fingerprint(key)
-    assert [e.public_key for e in keys.trusted_keys(kb)] == [key]
-    trusted = keys.trust_checker(kb)
+    assert [e.public_key for e in trust.trusted_keys(kb)] == [key]
+    trusted = trust.trust_checker(kb)
     assert trusted(key, SUGINAMI)
     assert not trusted(key, KATSUSHIKA)
     assert not trusted(a_public_key(), SUGINAMI)
@@ -176,64 +177,64 @@ def test_trust_a_key_for_a_ward_by_name_or_code(kb) -> None:
 
 def test_trusting_again_changes_nothing(kb) -> None:
     key = a_public_key()
-    first = keys.trust_key(kb, key, SUGINAMI)
-    second = keys.trust_key(kb, f" {key}\n", "131156")
+    first = trust.trust_key(kb, key, SUGINAMI)
+    second = trust.trust_key(kb, f" {key}\n", "131156")
     assert second == first
-    assert len(keys.trusted_keys(kb)) == 1
+    assert len(trust.trusted_keys(kb)) == 1
 
 
 def test_a_key_trusted_for_one_ward_is_not_trusted_for_another_by_mistake(kb) -> None:
     key = a_public_key()
-    keys.trust_key(kb, key, SUGINAMI)
+    trust.trust_key(kb, key, SUGINAMI)
     with pytest.raises(InputError, match="already trusted for 杉並区"):
-        keys.trust_key(kb, key, SHINAGAWA)
-    assert [(e.ward, e.active) for e in keys.trusted_keys(kb)] == [(SUGINAMI, True)]
+        trust.trust_key(kb, key, SHINAGAWA)
+    assert [(e.ward, e.active) for e in trust.trusted_keys(kb)] == [(SUGINAMI, True)]
 
 
 def test_an_unknown_ward_is_refused(kb) -> None:
     with pytest.raises(InputError):
-        keys.trust_key(kb, a_public_key(), "横浜市中区のどこか")
-    assert keys.trusted_keys(kb) == []
+        trust.trust_key(kb, a_public_key(), "横浜市中区のどこか")
+    assert trust.trusted_keys(kb) == []
 
 
 def test_revoking_keeps_a_record_and_stops_the_trust(kb, clock) -> None:
     key, other = a_public_key(), a_public_key()
-    keys.trust_key(kb, key, SUGINAMI)
-    keys.trust_key(kb, other, SHINAGAWA)
+    trust.trust_key(kb, key, SUGINAMI)
+    trust.trust_key(kb, other, SHINAGAWA)
     clock.advance(days=3)
-    revoked = keys.revoke_key(kb, key)
+    revoked = trust.revoke_key(kb, key)
     assert [(e.ward, e.active) for e in revoked] == [(SUGINAMI, False)]
     assert revoked[0].revoked_at == clock().isoformat(timespec="milliseconds")
-    trusted = keys.trust_checker(kb)
+    trusted = trust.trust_checker(kb)
     assert not trusted(key, SUGINAMI)
     assert trusted(other, SHINAGAWA)
-    listed = {(e.public_key, e.active) for e in keys.trusted_keys(kb)}
+    listed = {(e.public_key, e.active) for e in trust.trusted_keys(kb)}
     assert listed == {(key, False), (other, True)}
-    assert [e.public_key for e in keys.trusted_keys(kb, include_revoked=False)] == [other]
+    assert [e.public_key for e in trust.trusted_keys(kb, include_revoked=False)] == [other]
     with pytest.raises(NotFoundError, match="not trusted here"):
-        keys.revoke_key(kb, key)
+        trust.revoke_key(kb, key)
 
 
 def test_a_revoked_key_can_be_trusted_again_and_its_history_stays(kb) -> None:
     key = a_public_key()
-    keys.trust_key(kb, key, SUGINAMI)
-    keys.revoke_key(kb, key)
-    keys.trust_key(kb, key, SHINAGAWA)
-    history = [(e.ward, e.active) for e in keys.trusted_keys(kb)]
+    trust.trust_key(kb, key, SUGINAMI)
+    trust.revoke_key(kb, key)
+    trust.trust_key(kb, key, SHINAGAWA)
+    history = [(e.ward, e.active) for e in trust.trusted_keys(kb)]
     assert sorted(history) == [(SHINAGAWA, True), (SUGINAMI, False)]
-    assert keys.trust_checker(kb)(key, SHINAGAWA)
-    assert not keys.trust_checker(kb)(key, SUGINAMI)
+    assert trust.trust_checker(kb)(key, SHINAGAWA)
+    assert not trust.trust_checker(kb)(key, SUGINAMI)
 
 
 def test_the_trust_store_survives_reopening(kb, clock) -> None:
     from zebkb.service import KnowledgeBase
 
     key = a_public_key()
-    keys.trust_key(kb, key, SUGINAMI)
-    keys.set_require_signatures(kb, True)
+    trust.trust_key(kb, key, SUGINAMI)
+    trust.set_require_signatures(kb, True)
     with KnowledgeBase.open(kb.data_dir, clock=clock) as again:
-        assert keys.trust_checker(again)(key, SUGINAMI)
-        assert keys.require_signatures(again)
+        assert trust.trust_checker(again)(key, SUGINAMI)
+        assert trust.require_signatures(again)
 
 
 def test_a_folder_made_before_trusted_keys_existed_gets_the_table(kb, clock) -> None:
@@ -243,17 +244,17 @@ def test_a_folder_made_before_trusted_keys_existed_gets_the_table(kb, clock) -> 
         conn.execute(text("DROP TABLE trusted_key"))
     kb.close()
     with KnowledgeBase.open(kb.data_dir, clock=clock) as again:
-        assert keys.trusted_keys(again) == []
-        keys.trust_key(again, a_public_key(), SUGINAMI)
-        assert len(keys.trusted_keys(again)) == 1
+        assert trust.trusted_keys(again) == []
+        trust.trust_key(again, a_public_key(), SUGINAMI)
+        assert len(trust.trusted_keys(again)) == 1
 
 
 def test_require_signatures_is_off_until_turned_on(kb) -> None:
-    assert keys.require_signatures(kb) is False
-    keys.set_require_signatures(kb, True)
-    assert keys.require_signatures(kb) is True
-    keys.set_require_signatures(kb, False)
-    assert keys.require_signatures(kb) is False
+    assert trust.require_signatures(kb) is False
+    trust.set_require_signatures(kb, True)
+    assert trust.require_signatures(kb) is True
+    trust.set_require_signatures(kb, False)
+    assert trust.require_signatures(kb) is False
 
 
 def test_warnings_and_refusals_name_the_ward_and_the_key() -> None:

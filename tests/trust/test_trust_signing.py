@@ -13,8 +13,9 @@ from zebkb_testing import KATSUSHIKA, SHINAGAWA, SUGINAMI, case_record
 
 from zebkb import keys
 from zebkb.bundle.errors import BundleError
-from zebkb.bundle.exchange import apply_import, export_bundle, plan_import
 from zebkb.bundle.reader import open_bundle
+from zebkb.service import keys as trust
+from zebkb.service.exchange import apply_import, export_bundle, plan_import
 
 
 def import_bundle(kb, path: Path, **options) -> dict:
@@ -64,7 +65,7 @@ def test_an_untrusted_signature_imports_by_default(sender, receiver, signed_bund
 
 
 def test_a_key_trusted_for_the_origin_ward_verifies(sender, receiver, signed_bundle) -> None:
-    keys.trust_key(receiver, keys.own_key(sender.data_dir).public_key, "葛飾区")
+    trust.trust_key(receiver, keys.own_key(sender.data_dir).public_key, "葛飾区")
     summary = import_bundle(receiver, signed_bundle, require_signature=True)
     assert (summary["signature"], summary["origin"], summary["added"]) == (
         "verified",
@@ -74,23 +75,23 @@ def test_a_key_trusted_for_the_origin_ward_verifies(sender, receiver, signed_bun
 
 
 def test_a_key_trusted_for_another_ward_does_not_verify(sender, receiver, signed_bundle) -> None:
-    keys.trust_key(receiver, keys.own_key(sender.data_dir).public_key, SUGINAMI)
+    trust.trust_key(receiver, keys.own_key(sender.data_dir).public_key, SUGINAMI)
     assert status_of(receiver, signed_bundle) == "untrusted"
     refused(receiver, signed_bundle, "not trusted for 葛飾区", require_signature=True)
 
 
 def test_a_revoked_key_no_longer_verifies(sender, receiver, signed_bundle) -> None:
     public = keys.own_key(sender.data_dir).public_key
-    keys.trust_key(receiver, public, KATSUSHIKA)
+    trust.trust_key(receiver, public, KATSUSHIKA)
     assert status_of(receiver, signed_bundle) == "verified"
-    keys.revoke_key(receiver, public)
+    trust.revoke_key(receiver, public)
     assert status_of(receiver, signed_bundle) == "untrusted"
     refused(receiver, signed_bundle, "not trusted", require_signature=True)
 
 
 def test_signing_round_trips_both_ways(sender, receiver, tmp_path, clock) -> None:
-    keys.trust_key(receiver, keys.own_key(sender.data_dir).public_key, KATSUSHIKA)
-    keys.trust_key(sender, keys.own_key(receiver.data_dir).public_key, SHINAGAWA)
+    trust.trust_key(receiver, keys.own_key(sender.data_dir).public_key, KATSUSHIKA)
+    trust.trust_key(sender, keys.own_key(receiver.data_dir).public_key, SHINAGAWA)
     there = export_bundle(sender, tmp_path / "a.zebkb").paths[0]
     assert import_bundle(receiver, there, require_signature=True)["signature"] == "verified"
     clock.advance(minutes=1)
@@ -111,7 +112,7 @@ def test_signing_round_trips_both_ways(sender, receiver, tmp_path, clock) -> Non
 def test_require_signatures_off_lets_unsigned_and_untrusted_in(sender, receiver, tmp_path) -> None:
     plain = export_bundle(sender, tmp_path / "plain.zebkb", sign=False).paths[0]
     signed = export_bundle(sender, tmp_path / "signed.zebkb").paths[0]
-    assert keys.require_signatures(receiver) is False
+    assert trust.require_signatures(receiver) is False
     assert import_bundle(receiver, plain)["signature"] == "unsigned"
     assert import_bundle(receiver, signed)["signature"] == "untrusted"
 
@@ -119,11 +120,11 @@ def test_require_signatures_off_lets_unsigned_and_untrusted_in(sender, receiver,
 def test_require_signatures_on_refuses_unsigned_and_untrusted(sender, receiver, tmp_path) -> None:
     plain = export_bundle(sender, tmp_path / "plain.zebkb", sign=False).paths[0]
     signed = export_bundle(sender, tmp_path / "signed.zebkb").paths[0]
-    keys.set_require_signatures(receiver, True)
+    trust.set_require_signatures(receiver, True)
     refused(receiver, plain, "not signed")
     refused(receiver, signed, "not trusted for 葛飾区")
     # The same bundle, once its key is trusted for its ward, goes in.
-    keys.trust_key(receiver, keys.own_key(sender.data_dir).public_key, KATSUSHIKA)
+    trust.trust_key(receiver, keys.own_key(sender.data_dir).public_key, KATSUSHIKA)
     assert import_bundle(receiver, signed)["signature"] == "verified"
     refused_again = plain
     with pytest.raises(BundleError, match="not signed"):
@@ -131,7 +132,7 @@ def test_require_signatures_on_refuses_unsigned_and_untrusted(sender, receiver, 
 
 
 def test_the_callers_choice_overrides_the_setting(sender, receiver, signed_bundle) -> None:
-    keys.set_require_signatures(receiver, True)
+    trust.set_require_signatures(receiver, True)
     assert import_bundle(receiver, signed_bundle, require_signature=False)["added"] == 2
 
 
@@ -146,8 +147,8 @@ def test_a_dry_run_plan_is_refused_too(sender, receiver, signed_bundle) -> None:
 @pytest.fixture
 def trusted(sender, receiver):
     """The receiver, trusting the sender's key for Katsushika and requiring signatures."""
-    keys.trust_key(receiver, keys.own_key(sender.data_dir).public_key, KATSUSHIKA)
-    keys.set_require_signatures(receiver, True)
+    trust.trust_key(receiver, keys.own_key(sender.data_dir).public_key, KATSUSHIKA)
+    trust.set_require_signatures(receiver, True)
     return receiver
 
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx
 from zebkb_testing import FakeClock, case_record
 
-from zebkb.bundle.exchange import export_bundle, import_bundle
+from zebkb.service.exchange import export_bundle, import_bundle
 from zebkb.ui.exchange.conflicts import ConflictsDialog
 from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.export_dialog import ExportDialog

@@ -61,11 +61,11 @@ def _size(n: int) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from zebkb.bundle.exchange import export_bundle
     from zebkb.bundle.limits import parse_size
     from zebkb.cli.progress import stderr_progress
     from zebkb.cli.records import resolve_ward_arg
     from zebkb.errors import ZebkbError
+    from zebkb.service.exchange import export_bundle
 
     try:
         max_size = parse_size(args.max_size) if args.max_size else None
@@ -155,8 +155,8 @@ def _warn_signature(path: str, plan: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from zebkb.bundle.exchange import apply_import, plan_import
     from zebkb.cli.progress import stderr_progress
+    from zebkb.service.exchange import apply_import, plan_import
 
     with open_kb(args) as kb:
         plans = []
@@ -192,7 +192,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from zebkb.bundle.exchange import list_conflicts, settle_conflict
+    from zebkb.service.exchange import list_conflicts, settle_conflict
 
     if bool(args.settle) != bool(args.choose):
         raise UsageError("--settle UID and --choose local|incoming go together")
@@ -228,7 +228,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace) -> int:
-    from zebkb.bundle.exchange import undo_import
+    from zebkb.service.exchange import undo_import
 
     with open_kb(args) as kb:
         result = undo_import(kb, args.bundle_id)

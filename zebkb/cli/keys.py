@@ -60,7 +60,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_trust(args: argparse.Namespace) -> int:
-    from zebkb.keys import trust_key
+    from zebkb.service.keys import trust_key
 
     with open_kb(args) as kb:
         entry = trust_key(kb, args.key, args.ward, note=args.note)
@@ -73,7 +73,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from zebkb.keys import trusted_keys
+    from zebkb.service.keys import trusted_keys
 
     with open_kb(args) as kb:
         entries = trusted_keys(kb)
@@ -90,7 +90,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from zebkb.keys import revoke_key
+    from zebkb.service.keys import revoke_key
 
     with open_kb(args) as kb:
         entries = revoke_key(kb, args.key)
@@ -103,7 +103,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_require(args: argparse.Namespace) -> int:
-    from zebkb.keys import require_signatures, set_require_signatures
+    from zebkb.service.keys import require_signatures, set_require_signatures
 
     with open_kb(args) as kb:
         if args.state is not None:

@@ -135,11 +135,9 @@ def _default_command(
 
 def _damaged_database(exc: Exception, args: argparse.Namespace) -> KnownError | None:
     """A damaged database met outside the service's engines (raw SQLite): the same one line."""
-    import sqlite3
+    from zebkb.store.state import is_sqlite_error
 
-    if not isinstance(exc, sqlite3.DatabaseError) and not isinstance(
-        getattr(exc, "orig", None), sqlite3.DatabaseError
-    ):
+    if not is_sqlite_error(exc):
         return None
     from zebkb.backup import damaged_database
     from zebkb.store.db import is_damage

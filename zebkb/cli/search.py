@@ -75,24 +75,20 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
     search needs only the index, once a single read of the change counter shows
     it is current. Anything unusual returns None and the full path decides.
     """
-    import sqlite3
-
     from zebkb.cli.main import data_dir_from
     from zebkb.search.engine import QueryError, SearchIndex
+    from zebkb.store.state import read_change_state
 
     data = data_dir_from(args)
     db_path = data / DB_FILE
     if not db_path.is_file() or not (data / "index" / "CURRENT").is_file():
         return None
+    state = read_change_state(db_path)
+    if state is None:
+        return None
     try:
-        db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'change_seq'").fetchone()
-        finally:
-            db.close()
-        state = 0 if row is None else int(row[0])
         index = SearchIndex(data / "index")
-    except (sqlite3.Error, ValueError, OSError):
+    except Exception:  # the full path opens (or repairs) it
         return None
     try:
         if index.notice is not None or index.indexed_state() != state:

@@ -5,18 +5,20 @@ that reads or changes data goes through it. Every write reports what it
 touched as a :class:`Changes` value (see ``changes.py``).
 """
 
-from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
 from zebkb.service.knowledge_base import (
     DATA_DIR_ENTRIES,
     NOTICE_INDEX_BUSY,
     NOTICE_INDEX_REBUILT,
     TEXT_MEDIA_TYPES,
     Cancel,
+    ChangeTracker,
     Clock,
     DemoResult,
     KnowledgeBase,
     Progress,
     RecordSummary,
+    SavedRecord,
     TableRow,
     Txn,
     Version,
@@ -29,17 +31,20 @@ from zebkb.service.knowledge_base import (
 
 __all__ = [
     "DATA_DIR_ENTRIES",
+    "EVERYTHING",
     "NOTICE_INDEX_BUSY",
     "NOTICE_INDEX_REBUILT",
     "NO_CHANGES",
     "TEXT_MEDIA_TYPES",
     "Cancel",
+    "ChangeTracker",
     "Changes",
     "Clock",
     "DemoResult",
     "KnowledgeBase",
     "Progress",
     "RecordSummary",
+    "SavedRecord",
     "TableRow",
     "Txn",
     "Version",

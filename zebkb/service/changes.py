@@ -54,3 +54,7 @@ class Changes:
 
 
 NO_CHANGES = Changes()
+# A whole other database (a restored backup): everything may differ.
+EVERYTHING = Changes(
+    all_records=True, conflicts=True, keys=True, settings=True, index=True, exchange_log=True
+)

@@ -12,8 +12,10 @@ import contextlib
 import json
 import logging
 import os
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,6 +31,8 @@ from zebkb.domain.fields import TOMBSTONE_FIELDS
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import WardError, resolve_ward
 from zebkb.errors import InputError, KnownError, NotFoundError
+from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.store import overview as overview_store
 from zebkb.store import records as store
 from zebkb.store.db import (
     DB_FILE,
@@ -136,10 +140,37 @@ class Version:
     record: dict[str, Any]
 
 
+class SavedRecord(dict[str, Any]):
+    """A record as a write left it (a plain dict), carrying the write's :class:`Changes`."""
+
+    changes: Changes
+
+    def __init__(self, record: Mapping[str, Any], changes: Changes = NO_CHANGES) -> None:
+        super().__init__(record)
+        self.changes = changes
+
+
 @dataclass(frozen=True, slots=True)
 class DemoResult:
     added: int
     unchanged: int
+    changes: Changes = NO_CHANGES
+
+
+class ChangeTracker:
+    """Collects what every write made on this thread changed while it is open."""
+
+    def __init__(self) -> None:
+        self.changes: Changes = NO_CHANGES
+
+    def add(self, changes: Changes) -> None:
+        self.changes = self.changes | changes
+
+
+class _Tracking(threading.local):
+    def __init__(self) -> None:
+        self.open: list[ChangeTracker] = []
+        self.last: Changes = NO_CHANGES
 
 
 class _CallerFailed(Exception):
@@ -161,6 +192,14 @@ class Txn:
         # The search index of this transaction's state, built before the commit
         # (KnowledgeBase.build_index_aside); shown once the commit is made.
         self.index_aside: AsideBuild | None = None
+        # What this transaction changes besides the records in ``touched``.
+        self.noted: Changes = NO_CHANGES
+        # Set once the transaction has committed: everything it changed.
+        self.changes: Changes = NO_CHANGES
+
+    def note(self, changes: Changes) -> None:
+        """Say that this transaction changes more than records (conflicts, keys, settings…)."""
+        self.noted = self.noted | changes
 
     def get(self, uid: str) -> dict[str, Any] | None:
         return store.get_record(self.session, uid)
@@ -192,7 +231,7 @@ class Txn:
         )
 
     def put_current_many(
-        self, records: list[Mapping[str, Any]], *, source: str, bundle_id: str | None = None
+        self, records: Sequence[Mapping[str, Any]], *, source: str, bundle_id: str | None = None
     ) -> list[str]:
         """``put_current`` for a batch (an import): the same result, far fewer statements."""
         self.touched.update(r["uid"] for r in records)
@@ -246,6 +285,7 @@ class KnowledgeBase:
         self._index: SearchIndex | None = None
         self.index_notice: str | None = None
         self.writer = WriterLock(data_dir)
+        self._tracking = _Tracking()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -311,6 +351,38 @@ class KnowledgeBase:
             label=label,
         ).path
 
+    # -- what writes changed ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def track_changes(self) -> Iterator[ChangeTracker]:
+        """Collect what the writes made on this thread inside the block changed.
+
+        The window's op runner wraps each write op in it and emits the
+        tracker's ``changes`` once (see the package docstring).
+        """
+        tracker = ChangeTracker()
+        self._tracking.open.append(tracker)
+        try:
+            yield tracker
+        finally:
+            self._tracking.open.remove(tracker)
+
+    @property
+    def last_changes(self) -> Changes:
+        """What the last write made on this thread changed."""
+        return self._tracking.last
+
+    def publish(self, changes: Changes) -> Changes:
+        """Report a write's changes to this thread's trackers; every write ends here."""
+        self._tracking.last = changes
+        for tracker in self._tracking.open:
+            tracker.add(changes)
+        return changes
+
+    def migrate(self) -> None:
+        """Bring the database's tables up to this version (after a restore swapped it)."""
+        migrate(self.engine)
+
     def dispose_engines(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
@@ -343,6 +415,7 @@ class KnowledgeBase:
                 session.rollback()
                 self._drop_aside(txn)
                 raise
+        txn.changes = self.publish(Changes(records=frozenset(txn.touched)) | txn.noted)
         if txn.index_aside is not None and self._adopt_aside(txn.index_aside):
             return
         if txn.touched:
@@ -456,7 +529,8 @@ class KnowledgeBase:
         fiscal_year: int | None = None,
         include_deleted: bool = False,
     ) -> list[RecordSummary]:
-        stmt = select(
+        # Nine columns: more than sqlmodel's select() has typed overloads for.
+        stmt = select(  # type: ignore[call-overload]
             RecordRow.uid,
             RecordRow.type,
             RecordRow.title,
@@ -510,7 +584,24 @@ class KnowledgeBase:
         )
         with self._read() as session:
             rows = session.connection().exec_driver_sql(sql).fetchall()
-        return [TableRow(*(row[:3]), row[3] or "", *row[4:]) for row in rows]
+        return [
+            TableRow(
+                uid=row[0],
+                type=row[1],
+                title=row[2],
+                ward=row[3] or "",
+                updated_at=row[4],
+                record_date=row[5],
+                fiscal_year=row[6],
+                facility_name=row[7],
+                zeb_rank=row[8],
+                floor_area_m2=row[9],
+                host=row[10],
+                session_kind=row[11],
+                organizer=row[12],
+            )
+            for row in rows
+        ]
 
     def count(self, *, include_deleted: bool = False) -> int:
         stmt = select(func.count()).select_from(RecordRow)
@@ -544,6 +635,16 @@ class KnowledgeBase:
         versions.sort(key=lambda v: (instant_key(v.updated_at), v.revision, v.hash))
         return versions
 
+    def overview_rows(self, *, recent: int) -> dict[str, list[tuple[Any, ...]]]:
+        """The home screen's counts as rows, from one read (zebkb/overview.py shapes them)."""
+        with self._read() as session:
+            return overview_store.overview_rows(session, recent=recent)
+
+    def fiscal_year_details(self, year: int) -> dict[str, tuple[Any, ...]]:
+        """The kind-specific column of every live record of a fiscal year, in one query."""
+        with self._read() as session:
+            return overview_store.fiscal_year_details(session, year)
+
     def tags(self) -> dict[str, int]:
         stmt = (
             select(TagRow.tag, func.count())
@@ -556,11 +657,15 @@ class KnowledgeBase:
 
     # -- settings ----------------------------------------------------------------------------------
 
+    def meta(self, key: str) -> str | None:
+        """A setting kept in the database (None when never set)."""
+        with self._read() as session:
+            row = session.get(Meta, key)
+            return None if row is None else row.value
+
     @property
     def home_ward(self) -> str | None:
-        with self._read() as session:
-            row = session.get(Meta, "home_ward")
-            return None if row is None else row.value
+        return self.meta("home_ward")
 
     def set_home_ward(self, ward: str) -> str:
         try:
@@ -569,6 +674,7 @@ class KnowledgeBase:
             raise InputError(str(exc)) from None
         with self.transaction() as txn:
             txn.set_meta("home_ward", code)
+            txn.note(Changes(settings=True))
         return code
 
     def _require_home_ward(self, txn: Txn) -> str:
@@ -592,7 +698,7 @@ class KnowledgeBase:
                 now = (before + timedelta(milliseconds=1)).astimezone(now.tzinfo)
         return format_timestamp(now)
 
-    def save(self, data: Mapping[str, Any], *, expected_revision: int | None = None) -> dict:
+    def save(self, data: Mapping[str, Any], *, expected_revision: int | None = None) -> SavedRecord:
         """Create or update one record from user input (the window, ``zebkb add``).
 
         Assigned fields (uid, origin, timestamps, revision) are filled in.
@@ -606,26 +712,30 @@ class KnowledgeBase:
         *,
         expected_revisions: Iterable[int | None] | None = None,
         where: Callable[[int], str] | None = None,
-    ) -> list[dict]:
+    ) -> list[SavedRecord]:
         """Save several records as one transaction: all of them or none."""
         items = list(items)
         expected = list(expected_revisions or [None] * len(items))
-        saved: list[dict] = []
+        saved: list[dict[str, Any]] = []
         with self.transaction() as txn:
             for position, (data, exp) in enumerate(zip(items, expected, strict=True)):
                 try:
-                    record = self._prepare(txn, data, exp)
+                    saved.append(self.save_in(txn, data, exp))
                 except RecordError as exc:
                     prefix = f"{where(position)}: " if where else ""
                     raise InputError(
                         prefix + str(exc), message_ja=prefix + exc.message_ja
                     ) from None
-                existed = txn.get(record["uid"]) is not None
-                txn.put_current(record, source="edit" if existed else "create")
-                saved.append(record)
-        return saved
+        return [SavedRecord(record, txn.changes) for record in saved]
 
-    def _prepare(self, txn: Txn, data: Mapping[str, Any], expected: int | None) -> dict:
+    def save_in(self, txn: Txn, data: Mapping[str, Any], expected: int | None) -> dict[str, Any]:
+        """``save`` inside an open transaction (RecordError when the input is refused)."""
+        record = self._prepare(txn, data, expected)
+        existed = txn.get(record["uid"]) is not None
+        txn.put_current(record, source="edit" if existed else "create")
+        return record
+
+    def _prepare(self, txn: Txn, data: Mapping[str, Any], expected: int | None) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise RecordError(
                 "a record must be a JSON object", "レコードは JSON オブジェクトで指定してください"
@@ -673,7 +783,7 @@ class KnowledgeBase:
         return validate_record(clean, strict=True)
 
     def _check_attachments_present(
-        self, record: Mapping[str, Any], *, already: set[str | None] = frozenset()
+        self, record: Mapping[str, Any], *, already: AbstractSet[str | None] = frozenset()
     ) -> None:
         for att in record.get("attachments") or []:
             if att.get("sha256") in already:
@@ -687,22 +797,22 @@ class KnowledgeBase:
                     uid=record.get("uid"),
                 )
 
-    def delete(self, uid: str) -> dict:
+    def delete(self, uid: str) -> SavedRecord:
         """Delete a record: a tombstone becomes the current version; history keeps the rest."""
         with self.transaction() as txn:
             current = txn.get(uid)
             if current is None:
                 raise NotFoundError(f"no record with uid {uid}")
             if current.get("deleted"):
-                return current
+                return SavedRecord(current)
             tombstone = {k: current[k] for k in TOMBSTONE_FIELDS if k in current}
             tombstone["deleted"] = True
             tombstone["revision"] = current["revision"] + 1
             tombstone["updated_at"] = self._next_timestamp(current["updated_at"])
             txn.put_current(tombstone, source="delete")
-        return tombstone
+        return SavedRecord(tombstone, txn.changes)
 
-    def restore(self, uid: str, revision: int | str) -> dict:
+    def restore(self, uid: str, revision: int | str) -> SavedRecord:
         """Bring an earlier version back as a new revision (a version's revision or hash prefix)."""
         versions = self.history(uid)
         wanted = str(revision)
@@ -716,19 +826,25 @@ class KnowledgeBase:
         # Several versions can share a revision number (edits on two sides); take the newest.
         chosen = matches[-1].record
         with self.transaction() as txn:
-            current = txn.get(uid)
-            assert current is not None
-            restored = dict(chosen)
-            restored["revision"] = current["revision"] + 1
-            restored["updated_at"] = self._next_timestamp(current["updated_at"])
-            restored.pop("deleted", None)
-            if chosen.get("deleted"):
-                restored["deleted"] = True
-            try:
-                restored = validate_record(restored, strict=True)
-            except RecordError as exc:
-                raise InputError(str(exc), message_ja=exc.line_ja()) from None
-            txn.put_current(restored, source="restore")
+            restored = self.restore_in(txn, chosen)
+        return SavedRecord(restored, txn.changes)
+
+    def restore_in(self, txn: Txn, chosen: Mapping[str, Any]) -> dict[str, Any]:
+        """Make the version ``chosen`` current again as a new revision, inside ``txn``."""
+        current = txn.get(chosen["uid"])
+        if current is None:
+            raise NotFoundError(f"no record with uid {chosen['uid']}")
+        restored = dict(chosen)
+        restored["revision"] = current["revision"] + 1
+        restored["updated_at"] = self._next_timestamp(current["updated_at"])
+        restored.pop("deleted", None)
+        if chosen.get("deleted"):
+            restored["deleted"] = True
+        try:
+            restored = validate_record(restored, strict=True)
+        except RecordError as exc:
+            raise InputError(str(exc), message_ja=exc.line_ja()) from None
+        txn.put_current(restored, source="restore")
         return restored
 
     # -- attachments ---------------------------------------------------------------------------
@@ -747,7 +863,7 @@ class KnowledgeBase:
 
     def add_attachment(
         self, uid: str, path: Path | str, *, caption: str | None = None, filename: str | None = None
-    ) -> dict:
+    ) -> SavedRecord:
         path = Path(path)
         record = self.require(uid)
         if record.get("deleted"):
@@ -766,7 +882,7 @@ class KnowledgeBase:
         updated["attachments"] = [*(record.get("attachments") or []), entry]
         return self.save(updated, expected_revision=record["revision"])
 
-    def remove_attachment(self, uid: str, sha256: str) -> dict:
+    def remove_attachment(self, uid: str, sha256: str) -> SavedRecord:
         """Drop a file from a record; the file stays stored, older versions still refer to it."""
         record = self.require(uid)
         kept = [a for a in record.get("attachments") or [] if a["sha256"] != sha256]
@@ -805,7 +921,9 @@ class KnowledgeBase:
                     continue
                 txn.put_current(clean, source="demo")
                 added += 1
-        return DemoResult(added=added, unchanged=unchanged)
+            if added:
+                txn.note(Changes(all_records=True))
+        return DemoResult(added=added, unchanged=unchanged, changes=txn.changes)
 
     # -- search ----------------------------------------------------------------------------------
 
@@ -904,9 +1022,11 @@ class KnowledgeBase:
         self.claim_writer()
         state = self.change_state()
         total = self.count()
-        return self.index.rebuild(
+        done = self.index.rebuild(
             self.index_docs(), total=total, state=state, progress=progress, cancel=cancel
         )
+        self.publish(Changes(index=True) if done else NO_CHANGES)
+        return done
 
     def search(
         self,

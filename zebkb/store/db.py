@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import ExceptionContext
@@ -139,7 +140,8 @@ def migrate(engine: Engine) -> None:
             SQLModel.metadata.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
             return
-        raw = conn.connection.dbapi_connection
+        # The driver's own connection: SQLite's (make_engine opens no other kind).
+        raw = cast("sqlite3.Connection", conn.connection.dbapi_connection)
         while version < SCHEMA_VERSION:
             UPGRADES[version](raw)
             version += 1

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from zebkb.domain.canonical import canonical_json, utc_key
 from zebkb.domain.dates import DateError, partial_fiscal_year
@@ -24,13 +24,21 @@ from zebkb.store.models import (
     VisitDetail,
 )
 
-DETAIL_TABLES = {Kind.CASE: CaseDetail, Kind.VISIT: VisitDetail, Kind.SESSION: SessionDetail}
+DETAIL_TABLES: dict[Kind, type[SQLModel]] = {
+    Kind.CASE: CaseDetail,
+    Kind.VISIT: VisitDetail,
+    Kind.SESSION: SessionDetail,
+}
 LIST_COLUMNS = {
     "technologies": "technologies_json",
     "participants": "participants_json",
     "speakers": "speakers_json",
     "related_case_uids": "related_case_uids_json",
 }
+
+
+def _table_name(model: type[SQLModel]) -> str:
+    return str(model.__table__.name)  # type: ignore[attr-defined]
 
 
 def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | None]:
@@ -107,7 +115,7 @@ CHUNK = 500
 
 def _history_row(
     record: Mapping[str, Any], *, source: str, saved_at: str, bundle_id: str | None
-) -> tuple[tuple, str]:
+) -> tuple[tuple[Any, ...], str]:
     """A history row for one version (in _HISTORY_COLUMNS order) and its hash."""
     text = canonical_json(record)
     digest = hashlib.sha256(text).hexdigest()
@@ -128,7 +136,7 @@ _HISTORY_INSERT = _insert_sql("history", _HISTORY_COLUMNS, "ON CONFLICT (uid, ha
 def put_current_many(
     session: Session,
     *,
-    records: list[Mapping[str, Any]],
+    records: Sequence[Mapping[str, Any]],
     source: str,
     saved_at: str,
     bundle_id: str | None = None,
@@ -153,11 +161,11 @@ def put_current_many(
             f"SELECT uid, type FROM record WHERE uid IN ({marks})", tuple(part)
         ):
             known[uid] = kind
-    history_rows: list[tuple] = []
-    record_rows: list[tuple] = []
+    history_rows: list[tuple[Any, ...]] = []
+    record_rows: list[tuple[Any, ...]] = []
     details: dict[Kind, list[dict[str, Any]]] = {k: [] for k in Kind}
-    tag_rows: list[tuple] = []
-    ref_rows: list[tuple] = []
+    tag_rows: list[tuple[Any, ...]] = []
+    ref_rows: list[tuple[Any, ...]] = []
     digests: list[str] = []
     for record in records:
         uid = record["uid"]
@@ -193,13 +201,13 @@ def put_current_many(
     # Only records already here have rows to replace (an import is mostly new records).
     by_uid = [(uid,) for uid in uids if uid in known]
     if by_uid:
-        for table in ("tag", "attachment_ref", *(t.__tablename__ for t in DETAIL_TABLES.values())):
+        for table in ("tag", "attachment_ref", *(_table_name(t) for t in DETAIL_TABLES.values())):
             conn.exec_driver_sql(f"DELETE FROM {table} WHERE uid = ?", by_uid)
     for kind, rows in details.items():
         if rows:
             columns = tuple(rows[0])
             conn.exec_driver_sql(
-                _insert_sql(DETAIL_TABLES[kind].__tablename__, columns),
+                _insert_sql(_table_name(DETAIL_TABLES[kind]), columns),
                 [tuple(r[c] for c in columns) for r in rows],
             )
     if tag_rows:
@@ -207,7 +215,7 @@ def put_current_many(
     if ref_rows:
         conn.exec_driver_sql(_insert_sql("attachment_ref", _REF_COLUMNS), ref_rows)
     for uid in uids:
-        loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))  # type: ignore[arg-type]
+        loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))
         if loaded is not None:
             session.expire(loaded)
     return digests
@@ -268,7 +276,7 @@ def set_agreed_hashes(session: Session, pairs: Mapping[str, str | None]) -> None
         [(digest, uid) for uid, digest in pairs.items()],
     )
     for uid in pairs:
-        loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))  # type: ignore[arg-type]
+        loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))
         if loaded is not None:
             session.expire(loaded)
 

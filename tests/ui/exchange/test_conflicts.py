@@ -10,15 +10,14 @@ import pytest
 from zebkb_main_kit import QT_LOG_IGNORE, ctx, open_window
 from zebkb_testing import FakeClock, case_record
 
-from zebkb.bundle.exchange import export_bundle, import_bundle, list_conflicts
 from zebkb.domain.fields import FieldType
+from zebkb.service.exchange import export_bundle, import_bundle, list_conflicts, open_conflict_count
 from zebkb.ui.exchange.conflicts import (
     INCOMING,
     LOCAL,
     MERGED,
     ConflictsDialog,
     MergeInputError,
-    open_conflict_count,
     parse_cell,
 )
 

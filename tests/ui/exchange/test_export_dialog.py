@@ -13,7 +13,8 @@ from zebkb_main_kit import QT_LOG_IGNORE, ctx
 from zebkb_testing import case_record
 
 from zebkb.bundle.reader import open_bundle
-from zebkb.ui.exchange.exchange_log import ExchangeLogDialog, exchange_history
+from zebkb.service.exchange import exchange_history
+from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.export_dialog import ExportDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]

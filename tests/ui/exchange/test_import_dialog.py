@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QMessageBox
 from zebkb_main_kit import QT_LOG_IGNORE, ctx, make_ctx, open_window
 from zebkb_testing import FakeClock, case_record
 
-from zebkb.bundle.exchange import export_bundle
-from zebkb.keys import own_key, trust_key
+from zebkb.keys import own_key
+from zebkb.service.exchange import export_bundle
+from zebkb.service.keys import trust_key
 from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.import_dialog import ImportDialog, bundle_paths
 

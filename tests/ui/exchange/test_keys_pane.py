@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from zebkb_edit_kit import QT_LOG_IGNORE, ectx, wait_idle
 
 from zebkb import keys
+from zebkb.service import keys as trust
 from zebkb.ui.exchange.keys_pane import COLUMNS, TrustedKeysPane
 from zebkb.ui.settings.settings_dialog import SettingsDialog
 
@@ -80,7 +81,7 @@ def test_add_a_key_for_suginami(qtbot, ectx) -> None:
     with qtbot.waitSignal(pane.keyTrusted, timeout=5000) as trusted:
         add(qtbot, pane, KEY_A, SUGINAMI, "電話で確認 10/21")
     assert trusted.args == [keys.fingerprint(KEY_A)]
-    stored = keys.trusted_keys(ectx.kb)
+    stored = trust.trusted_keys(ectx.kb)
     assert [(e.public_key, e.ward, e.note, e.active) for e in stored] == [
         (KEY_A, SUGINAMI, "電話で確認 10/21", True)
     ]
@@ -103,8 +104,8 @@ def test_add_a_key_for_suginami(qtbot, ectx) -> None:
     ],
 )
 def test_refused_key_shows_one_line_and_changes_nothing(qtbot, ectx, key, ward, expected) -> None:
-    keys.trust_key(ectx.kb, KEY_A, SUGINAMI)
-    before = keys.trusted_keys(ectx.kb)
+    trust.trust_key(ectx.kb, KEY_A, SUGINAMI)
+    before = trust.trusted_keys(ectx.kb)
     pane = open_pane(qtbot, ectx)
     pane.key_edit.setText(key)
     choose_ward(pane, ward)
@@ -116,15 +117,15 @@ def test_refused_key_shows_one_line_and_changes_nothing(qtbot, ectx, key, ward, 
     assert "Traceback" not in message
     assert pane.message.isVisible()
     assert pane.message.text() == message
-    assert keys.trusted_keys(ectx.kb) == before
+    assert trust.trusted_keys(ectx.kb) == before
     assert pane.table.rowCount() == len(before)
     assert pane.key_edit.text() == key  # kept, so it can be corrected
     assert pane.add_button.isEnabled()
 
 
 def test_revoke_after_confirmation(qtbot, ectx, monkeypatch) -> None:
-    keys.trust_key(ectx.kb, KEY_A, SUGINAMI)
-    keys.trust_key(ectx.kb, KEY_B, KATSUSHIKA)
+    trust.trust_key(ectx.kb, KEY_A, SUGINAMI)
+    trust.trust_key(ectx.kb, KEY_B, KATSUSHIKA)
     pane = open_pane(qtbot, ectx)
     assert not pane.revoke_button.isEnabled()
     row = [e.public_key for e in pane._entries].index(KEY_A)
@@ -136,7 +137,7 @@ def test_revoke_after_confirmation(qtbot, ectx, monkeypatch) -> None:
     assert len(asked) == 1
     assert keys.fingerprint(KEY_A) in asked[0]
     assert "杉並区" in asked[0]
-    by_key = {e.public_key: e for e in keys.trusted_keys(ectx.kb)}
+    by_key = {e.public_key: e for e in trust.trusted_keys(ectx.kb)}
     assert not by_key[KEY_A].active
     assert by_key[KEY_B].active
     row = [e.public_key for e in pane._entries].index(KEY_A)
@@ -149,7 +150,7 @@ def test_revoke_after_confirmation(qtbot, ectx, monkeypatch) -> None:
 
 
 def test_declined_revoke_changes_nothing(qtbot, ectx, monkeypatch) -> None:
-    keys.trust_key(ectx.kb, KEY_A, SUGINAMI)
+    trust.trust_key(ectx.kb, KEY_A, SUGINAMI)
     pane = open_pane(qtbot, ectx)
     pane.table.selectRow(0)
     asked = answer_revoke(monkeypatch, QMessageBox.StandardButton.No)
@@ -158,13 +159,13 @@ def test_declined_revoke_changes_nothing(qtbot, ectx, monkeypatch) -> None:
         pane.revoke_button.click()
     wait_idle(qtbot, ectx)
     assert len(asked) == 1
-    assert [e.active for e in keys.trusted_keys(ectx.kb)] == [True]
+    assert [e.active for e in trust.trusted_keys(ectx.kb)] == [True]
     assert ectx.kb.change_state() == state
     assert cell(pane, 0, "revoked") == ""
 
 
 def test_language_switch_relabels(qtbot, ectx) -> None:
-    keys.trust_key(ectx.kb, KEY_A, SUGINAMI)
+    trust.trust_key(ectx.kb, KEY_A, SUGINAMI)
     pane = open_pane(qtbot, ectx)
     pane.key_edit.setText("x")
     assert pane.own_group.title() == "この知識ベースの署名鍵"

@@ -18,7 +18,7 @@ from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, select, shown_u
 
 from zebkb.overview import overview
 from zebkb.service import KnowledgeBase
-from zebkb.ui.exchange.conflicts import open_conflict_count
+from zebkb.service.exchange import open_conflict_count
 from zebkb.ui.main.searchwork import RowCache, run_search
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]

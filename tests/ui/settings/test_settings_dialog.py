@@ -131,7 +131,7 @@ def test_usable_data_dir(tmp_path) -> None:
 
 def test_require_signatures_is_the_knowledge_bases_setting(qtbot, ectx) -> None:
     """The window and `zebkb import` obey one setting, kept with the data."""
-    from zebkb.keys import require_signatures, set_require_signatures
+    from zebkb.service.keys import require_signatures, set_require_signatures
 
     settings = open_settings(qtbot, ectx)
     qtbot.waitUntil(settings.signatures.isEnabled)

@@ -33,19 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.bundle.exchange import Conflict
 from zebkb.display import kind_label
 from zebkb.domain.canonical import record_hash
 from zebkb.domain.fields import FieldType, fields_for
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.service.changes import Changes
+from zebkb.service.exchange import Conflict
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.edit.diffview import META_FIELDS, differing_fields, field_label, value_text
 
 if TYPE_CHECKING:
-    from zebkb.service import KnowledgeBase
+    pass
 
 LOCAL, INCOMING, MERGED = 1, 2, 3
 PICKED = QColor("#d8ecd8")
@@ -63,20 +63,6 @@ TEXT_TYPES = frozenset(
         FieldType.UID,
     }
 )
-
-
-_OPEN_COUNT = (
-    "SELECT COUNT(DISTINCT c.uid) FROM conflict c JOIN record r ON r.uid = c.uid "
-    "WHERE c.settled_at IS NULL"
-)
-
-
-def open_conflict_count(kb: KnowledgeBase) -> int:
-    """Records with an unsettled conflict (the count on the home screen and navigation)."""
-    from sqlalchemy import text
-
-    with kb.read_engine.connect() as conn:
-        return int(conn.execute(text(_OPEN_COUNT)).scalar() or 0)
 
 
 class MergeInputError(ValueError):
@@ -221,7 +207,7 @@ class ConflictsDialog(QDialog):
     # --- loading ------------------------------------------------------------------------------
 
     def load(self, select_uid: str | None = None) -> None:
-        from zebkb.bundle.exchange import list_conflicts
+        from zebkb.service.exchange import list_conflicts
 
         kb = self.ctx.kb
         QueryOp(self, lambda: list_conflicts(kb), runner=self.ctx.runner).success(
@@ -399,7 +385,7 @@ class ConflictsDialog(QDialog):
     # --- settling -----------------------------------------------------------------------------
 
     def settle(self, choice: str) -> None:
-        from zebkb.bundle.exchange import settle_conflict
+        from zebkb.service.exchange import settle_conflict
 
         conflict = self.current()
         if conflict is None or self.busy:

@@ -1,16 +1,13 @@
 """The exchange log: what was sent to and received from each ward, and undo of an import.
 
-Received bundles come from the import log the importer keeps. Sent bundles
-are noted by the export dialog in the knowledge base's meta table (the
-exporter itself remembers only the last export per peer ward, which is
-listed too), so the log travels with the data folder, not with this machine.
-The reading and noting functions are Qt-free and run inside ops.
+Received bundles come from the import log the importer keeps; sent bundles
+from the sent log every export writes (zebkb/service/exchange.py), with the
+last export per peer ward listed too. The log travels with the data folder,
+not with this machine.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,124 +26,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, select
 
 from zebkb.display import ward_label
-from zebkb.store.models import ImportLog, PeerExport
+from zebkb.service.exchange import (
+    ExchangeHistory,
+    Received,
+    exchange_history,
+)
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.exchange.import_dialog import IMPORTED
 
 if TYPE_CHECKING:
-    from zebkb.bundle.exchange import UndoResult
-    from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import UndoResult
     from zebkb.ui.core.context import AppContext
-
-SENT_KEY = "exchange.sent_log"
-# The newest entries are kept; a ward exchanging weekly fills this in about ten years.
-MAX_SENT = 500
-ACTION_KEYS = ("added", "updated", "deleted", "unchanged", "kept")
-
-
-@dataclass(frozen=True)
-class Received:
-    bundle_id: str
-    imported_at: str
-    origin: str
-    file_name: str
-    counts: dict[str, int]
-    conflicts: int
-    undone_at: str | None
-
-
-@dataclass(frozen=True)
-class Sent:
-    at: str
-    peer: str | None  # the ward it was meant for, when the user said
-    scope: str  # all, peer, since, selected
-    records: int
-    attachments: int
-    files: list[str] = field(default_factory=list)
-    bundle_ids: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class PeerMark:
-    peer: str
-    last_export_at: str
-    last_bundle_id: str
-
-
-@dataclass(frozen=True)
-class ExchangeHistory:
-    received: list[Received]
-    sent: list[Sent]
-    peers: list[PeerMark]
-
-    def wards(self) -> list[str]:
-        codes = {r.origin for r in self.received} | {s.peer for s in self.sent if s.peer}
-        codes |= {p.peer for p in self.peers}
-        return sorted(codes)
-
-
-def _sent_entries(raw: str | None) -> list[Sent]:
-    if not raw:
-        return []
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return []  # a damaged note loses the list of sent bundles, never the data
-    out = []
-    for item in data if isinstance(data, list) else []:
-        try:
-            out.append(Sent(**item))
-        except TypeError:
-            continue
-    return out
-
-
-def exchange_history(kb: KnowledgeBase) -> ExchangeHistory:
-    """Everything received and sent, newest first."""
-    from zebkb.store.models import Meta
-
-    with Session(kb.read_engine) as session:
-        logs = session.exec(select(ImportLog)).all()
-        peers = session.exec(select(PeerExport)).all()
-        meta = session.get(Meta, SENT_KEY)
-        received = []
-        for log in logs:
-            try:
-                summary = json.loads(log.summary_json or "{}")
-            except ValueError:
-                summary = {}
-            counts = {k: int(summary.get("counts", {}).get(k, 0)) for k in ACTION_KEYS}
-            received.append(
-                Received(
-                    bundle_id=log.bundle_id,
-                    imported_at=log.imported_at,
-                    origin=log.origin,
-                    file_name=log.file_name,
-                    counts=counts,
-                    conflicts=int(summary.get("conflicts", 0)),
-                    undone_at=log.undone_at,
-                )
-            )
-        marks = [PeerMark(p.peer, p.last_export_at, p.last_bundle_id) for p in peers]
-        sent = _sent_entries(meta.value if meta is not None else None)
-    received.sort(key=lambda r: r.imported_at, reverse=True)
-    sent.sort(key=lambda s: s.at, reverse=True)
-    marks.sort(key=lambda p: p.last_export_at, reverse=True)
-    return ExchangeHistory(received, sent, marks)
-
-
-def note_sent(kb: KnowledgeBase, entry: Sent) -> None:
-    """Add an export to the sent log (one small transaction after the bundle is written)."""
-    with kb.transaction() as txn:
-        entries = _sent_entries(txn.meta(SENT_KEY))
-        entries.append(entry)
-        entries.sort(key=lambda s: s.at)
-        kept = [asdict(e) for e in entries[-MAX_SENT:]]
-        txn.set_meta(SENT_KEY, json.dumps(kept, ensure_ascii=False))
 
 
 def _item(text: str, data: Any = None) -> QTableWidgetItem:
@@ -318,7 +211,7 @@ class ExchangeLogDialog(QDialog):
         self.undo_button.setEnabled(chosen is not None and chosen.undone_at is None)
 
     def undo_selected(self) -> None:
-        from zebkb.bundle.exchange import undo_import
+        from zebkb.service.exchange import undo_import
 
         chosen = self.selected_import()
         if chosen is None or chosen.undone_at is not None:

@@ -47,8 +47,8 @@ from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 
 if TYPE_CHECKING:
-    from zebkb.bundle.exchange import ExportResult
     from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import ExportResult
     from zebkb.ui.core.context import AppContext
 
 SCOPES = ("all", "peer", "since", "selected")
@@ -89,7 +89,7 @@ class Estimate:
 
 def estimate_export(kb: KnowledgeBase, choice: ExportChoice) -> Estimate:
     """What the export would hold and about how large it would be (nothing is written)."""
-    from zebkb.bundle.exchange import select_for_export
+    from zebkb.service.exchange import select_for_export
 
     args = choice.arguments()
     # The exporter's own choice of records, so the estimate holds what the export will.
@@ -369,9 +369,8 @@ class ExportDialog(QDialog):
     # --- writing ---------------------------------------------------------------------------------
 
     def start_export(self) -> None:
-        from zebkb.bundle.exchange import export_bundle
         from zebkb.bundle.writer import ExportCancelled
-        from zebkb.ui.exchange.exchange_log import Sent, note_sent
+        from zebkb.service.exchange import export_bundle
 
         choice = self.choice()
         if self.export_handle is not None or not str(choice.dest) or choice.dest == Path():
@@ -390,22 +389,11 @@ class ExportDialog(QDialog):
                     cancel=reporter.is_cancelled,
                     # The save dialog asked before an existing file is replaced.
                     overwrite=True,
+                    recipient=choice.peer,
                     **choice.arguments(),
                 )
             except ExportCancelled:
                 return None
-            note_sent(
-                kb,
-                Sent(
-                    at=kb.clock().isoformat(timespec="seconds"),
-                    peer=choice.peer,
-                    scope=choice.scope,
-                    records=result.records,
-                    attachments=result.attachments,
-                    files=[p.name for p in result.paths],
-                    bundle_ids=[p.bundle_id for p in result.parts],
-                ),
-            )
             return result
 
         self.result_label.setText("")

@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.bundle.exchange import ImportCancelled, ImportPlan, ImportSummary, RecordPlan
 from zebkb.bundle.merge import Action
 from zebkb.display import kind_label, ward_label
 from zebkb.service.changes import Changes
+from zebkb.service.exchange import ImportCancelled, ImportPlan, ImportSummary, RecordPlan
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -304,7 +304,7 @@ class ImportDialog(QDialog):
             self.files.setCurrentRow(0)
 
     def _plan(self, entry: BundleEntry) -> None:
-        from zebkb.bundle.exchange import plan_import
+        from zebkb.service.exchange import plan_import
 
         kb = self.ctx.kb
         QueryOp(self, lambda: plan_import(kb, entry.path), runner=self.ctx.runner).success(
@@ -481,7 +481,7 @@ class ImportDialog(QDialog):
     # --- applying ---------------------------------------------------------------------------
 
     def apply(self) -> None:
-        from zebkb.bundle.exchange import apply_import
+        from zebkb.service.exchange import apply_import
 
         plans = [e.plan for e in self.entries if e.plan is not None]
         if not plans or self.apply_handle is not None:

@@ -33,16 +33,9 @@ from PySide6.QtWidgets import (
 from zebkb.display import format_timestamp, ward_label
 from zebkb.domain.wards import WARDS
 from zebkb.errors import ZebkbError
-from zebkb.keys import (
-    OwnKey,
-    TrustEntry,
-    fingerprint,
-    own_key,
-    revoke_key,
-    trust_key,
-    trusted_keys,
-)
+from zebkb.keys import OwnKey, fingerprint, own_key
 from zebkb.service.changes import Changes
+from zebkb.service.keys import TrustEntry, revoke_key, trust_key, trusted_keys
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 

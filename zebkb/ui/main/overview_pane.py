@@ -178,7 +178,7 @@ class OverviewPane(QWidget):
     def refresh(self) -> None:
         """Count again (after a change, an import, or when shown)."""
         from zebkb.overview import overview
-        from zebkb.ui.exchange.conflicts import open_conflict_count
+        from zebkb.service.exchange import open_conflict_count
 
         self._seq += 1
         seq = self._seq

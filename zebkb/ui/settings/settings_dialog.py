@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.keys import require_signatures, set_require_signatures
 from zebkb.service import DATA_DIR_ENTRIES
 from zebkb.service.changes import Changes
+from zebkb.service.keys import require_signatures, set_require_signatures
 from zebkb.store.db import DB_FILE
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message

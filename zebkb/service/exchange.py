@@ -1,25 +1,25 @@
-"""Export and import between wards on a KnowledgeBase: plans, merges, conflicts, undo.
+"""Export and import between wards on a KnowledgeBase: plans, merges, conflicts, undo, logs.
 
 Import runs in three steps: ``plan_import`` checks the whole bundle and works
 out each record's action without writing; ``apply_import`` streams the
 attachment files into the store, then merges every record in one transaction
 (the index follows the commit). Nothing a merge loses is dropped: losing
 versions stay in history, conflicts are listed until settled, and an import
-can be undone from its log.
+can be undone from its log. Every export and import is noted in the
+exchange log (sent and received), whether the window or the command line made it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from zebkb.bundle.copier import CopyJob, CopyStopped, start_copy
 from zebkb.bundle.errors import BundleError
@@ -28,30 +28,19 @@ from zebkb.bundle.reader import Bundle, open_bundle
 from zebkb.bundle.signature import Signer
 from zebkb.bundle.writer import PartInfo, write_bundle
 from zebkb.domain.canonical import parse_timestamp, record_hash
+from zebkb.domain.validate import RecordError
 from zebkb.domain.wards import ward_name
-from zebkb.errors import KnownError, NotFoundError
-from zebkb.keys import (
-    UNSIGNED,
-    UNTRUSTED,
-    VERIFIED,
-    bundle_signer,
-    require_signatures,
-    signature_refusal,
-    trust_checker,
-)
+from zebkb.errors import InputError, KnownError, NotFoundError
+from zebkb.keys import UNSIGNED, UNTRUSTED, VERIFIED, bundle_signer, signature_refusal
+from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.keys import require_signatures, trust_checker
+from zebkb.service.knowledge_base import SavedRecord
+from zebkb.store import exchange as logs
 from zebkb.store import records as store
-from zebkb.store.models import (
-    BlobRow,
-    ConflictRow,
-    HistoryRow,
-    ImportChange,
-    ImportLog,
-    PeerExport,
-    RecordRow,
-)
+from zebkb.store.models import BlobRow, ImportLog, RecordRow
 
 if TYPE_CHECKING:
-    from zebkb.service import KnowledgeBase, Txn
+    from zebkb.service.knowledge_base import KnowledgeBase, Txn
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -75,6 +64,7 @@ class ExportResult:
     oversize: list[tuple[str, int]]
     omitted: list[tuple[str, str]]
     peer: str | None = None
+    changes: Changes = NO_CHANGES
 
     @property
     def paths(self) -> list[Path]:
@@ -83,18 +73,6 @@ class ExportResult:
 
 def _timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
-
-
-def _current_versions(session: Session) -> Iterator[tuple[dict[str, Any], str]]:
-    """Every current version with the local time it became current here."""
-    stmt = (
-        select(HistoryRow.record_json, HistoryRow.saved_at)
-        .join(RecordRow, RecordRow.uid == HistoryRow.uid)  # type: ignore[arg-type]
-        .where(RecordRow.hash == HistoryRow.hash)
-        .order_by(RecordRow.type, RecordRow.uid)  # type: ignore[arg-type]
-    )
-    for text, saved_at in session.exec(stmt):
-        yield json.loads(text), saved_at
 
 
 def select_for_export(
@@ -113,7 +91,7 @@ def select_for_export(
     cutoff = _since_instant(since)
     with Session(kb.read_engine) as session:
         if peer is not None:
-            row = session.get(PeerExport, peer)
+            row = logs.peer_export(session, peer)
             if row is not None:
                 peer_cutoff = parse_timestamp(row.last_export_at)
                 cutoff = max(cutoff, peer_cutoff) if cutoff else peer_cutoff
@@ -129,7 +107,7 @@ def select_for_export(
             return records, cutoff
         return [
             record
-            for record, saved_at in _current_versions(session)
+            for record, saved_at in logs.current_versions(session)
             if cutoff is None or parse_timestamp(saved_at) > cutoff
         ], cutoff
 
@@ -145,11 +123,16 @@ def export_bundle(
     include_attachments: bool = True,
     sign: bool = True,
     signer: Signer | None = None,
+    recipient: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
     overwrite: bool = True,
 ) -> ExportResult:
     """Write a full, delta (``since`` or ``peer``) or chosen-records (``uids``) export.
+
+    The export is noted in the sent log (``recipient``: the ward it is for,
+    when known; ``peer`` otherwise) in the same transaction that remembers
+    what was agreed with the recipient.
 
     "Changed after" means the version became current here after that time
     (a local edit or an import), so a record received late from a third ward
@@ -184,16 +167,26 @@ def export_bundle(
         cancel=cancel,
         overwrite=overwrite,
     )
+    scope = "selected" if uids is not None else "peer" if peer else "since" if since else "all"
     with kb.transaction() as txn:
         for record in records:
             txn.set_agreed_hash(record["uid"], record_hash(record))
         if peer is not None:
-            row = txn.session.get(PeerExport, peer) or PeerExport(
-                peer=peer, last_export_at="", last_bundle_id=""
+            logs.mark_peer_export(
+                txn.session, peer, at=_timestamp(started), bundle_id=result.parts[-1].bundle_id
             )
-            row.last_export_at = _timestamp(started)
-            row.last_bundle_id = result.parts[-1].bundle_id
-            txn.session.add(row)
+        _note_sent(
+            txn,
+            Sent(
+                at=kb.clock().isoformat(timespec="seconds"),
+                peer=recipient or peer,
+                scope=scope,
+                records=len(records),
+                attachments=sum(p.attachments for p in result.parts),
+                files=[p.path.name for p in result.parts],
+                bundle_ids=[p.bundle_id for p in result.parts],
+            ),
+        )
     return ExportResult(
         parts=result.parts,
         records=len(records),
@@ -202,6 +195,7 @@ def export_bundle(
         oversize=result.oversize,
         omitted=result.omitted,
         peer=peer,
+        changes=txn.changes,
     )
 
 
@@ -301,6 +295,7 @@ class ImportSummary:
     plan: ImportPlan
     files_added: int
     dry_run: bool = False
+    changes: Changes = NO_CHANGES
 
     @property
     def nothing_to_import(self) -> bool:
@@ -392,7 +387,7 @@ def plan_import(
             local = store.get_records(session, uids)
             agreed = store.agreed_hashes(session, uids)
             items = _decide_all(local.get, agreed.get, bundle, with_changes=True)
-            log = session.get(ImportLog, bundle.manifest.bundle_id)
+            log = logs.import_log(session, bundle.manifest.bundle_id)
             previously = log is not None and log.undone_at is None
     except BaseException:
         bundle.close()
@@ -485,7 +480,7 @@ def apply_import(
     if progress is not None:
         progress(total, total)
     plan.items = items
-    return ImportSummary(plan=plan, files_added=len(job.store_files))
+    return ImportSummary(plan=plan, files_added=len(job.store_files), changes=txn.changes)
 
 
 def _merge(
@@ -498,7 +493,9 @@ def _merge(
     local = txn.get_many(uids)
     previous_agreed = txn.agreed_hashes(uids)
     items = _decide_all(local.get, previous_agreed.get, bundle, with_changes=False)
-    # Plain rows, not model objects: constructing 10,000 SQLModel objects cost 0.5 s.
+    # An import may change any record (and the window cannot tell which it shows are among them
+    # cheaply); it notes itself in the received log and may open conflicts.
+    txn.note(Changes(all_records=True, exchange_log=True, conflicts=any(i.conflict for i in items)))
     changes: list[dict[str, str | None]] = []
     winners: list[dict[str, Any]] = []
     agreed_now: dict[str, str | None] = {}
@@ -520,10 +517,15 @@ def _merge(
     txn.put_current_many(winners, source="import", bundle_id=bundle_id)
     txn.set_agreed_hashes(agreed_now)
     for item in items:
-        uid = item.uid
-        incoming_hash = agreed_now[uid]
         if item.conflict:
-            _note_conflict(txn, uid, item.local_hash or "", incoming_hash, bundle_id)
+            logs.note_conflict(
+                session,
+                uid=item.uid,
+                local_hash=item.local_hash or "",
+                incoming_hash=bundle.record_hash(item.uid),
+                bundle_id=bundle_id,
+                at=txn.saved_at,
+            )
     known = store.known_blobs(session, list(stored))
     session.add_all(
         BlobRow(sha256=sha, size=size, stored_at=txn.saved_at)
@@ -541,7 +543,7 @@ def _merge(
         },
         ensure_ascii=False,
     )
-    log = session.get(ImportLog, bundle_id)
+    log = logs.import_log(session, bundle_id)
     if log is None:
         log = ImportLog(
             bundle_id=bundle_id,
@@ -554,8 +556,7 @@ def _merge(
         # Imported before: after an undo, or when records moved on since, this import's
         # changes replace the old ones for the same records.
         touched = {c["uid"] for c in changes}
-        stale = session.exec(select(ImportChange).where(ImportChange.bundle_id == bundle_id))
-        for old in stale:
+        for old in logs.import_changes(session, bundle_id):
             if log.undone_at is not None or old.uid in touched:
                 session.delete(old)
         log.imported_at = txn.saved_at
@@ -566,27 +567,8 @@ def _merge(
         return items  # the same bundle again, and nothing changed: nothing to note
     session.add(log)
     session.flush()
-    if changes:
-        session.execute(insert(ImportChange), changes)
+    logs.add_import_changes(session, changes)
     return items
-
-
-def _note_conflict(txn: Txn, uid: str, local_hash: str, incoming_hash: str, bundle_id: str) -> None:
-    pair = {local_hash, incoming_hash}
-    for row in txn.session.exec(
-        select(ConflictRow).where(ConflictRow.uid == uid, ConflictRow.settled_at == None)  # noqa: E711
-    ):
-        if {row.local_hash, row.incoming_hash} == pair:
-            return
-    txn.session.add(
-        ConflictRow(
-            uid=uid,
-            local_hash=local_hash,
-            incoming_hash=incoming_hash,
-            bundle_id=bundle_id,
-            detected_at=txn.saved_at,
-        )
-    )
 
 
 def import_bundle(
@@ -651,12 +633,7 @@ def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
     """Records edited on both sides and not yet settled, oldest first."""
     out = []
     with Session(kb.read_engine) as session:
-        rows = session.exec(
-            select(ConflictRow)
-            .where(ConflictRow.settled_at == None)  # noqa: E711
-            .order_by(ConflictRow.id)  # type: ignore[arg-type]
-        ).all()
-        for row in rows:
+        for row in logs.open_conflict_rows(session):
             record = session.get(RecordRow, row.uid)
             if record is None:
                 continue
@@ -678,40 +655,47 @@ def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
     return out
 
 
-def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -> dict[str, Any]:
+def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -> SavedRecord:
     """Settle a record's conflict: ``"local"``, ``"incoming"`` or a merged record.
 
     A choice that is not the current version becomes a new revision (so it
     wins at every ward on the next exchange); the losing versions stay in
-    history. Returns the current record afterwards.
+    history. The new revision and the settling are one transaction: a crash
+    leaves both or neither. Returns the current record afterwards.
     """
-    open_conflicts = [c for c in list_conflicts(kb) if c.uid == uid]
-    if not open_conflicts:
-        raise NotFoundError(
-            f"record {uid} has no open conflict", message_ja=f"UID {uid} に未解決の競合はありません"
-        )
-    latest = open_conflicts[-1]
-    if isinstance(choice, dict):
-        current = kb.require(uid)
-        merged = {**choice, "uid": uid, "type": current["type"]}
-        result = kb.save(merged, expected_revision=current["revision"])
-    elif choice in ("local", "incoming"):
-        chosen = latest.local if choice == "local" else latest.incoming
-        if chosen is None:
-            raise NotFoundError(f"the {choice} version of {uid} is no longer in history")
-        digest = record_hash(chosen)
-        result = kb.require(uid) if digest == latest.current_hash else kb.restore(uid, digest)
-    else:
+    if not isinstance(choice, dict) and choice not in ("local", "incoming"):
         raise ValueError(f"choice must be 'local', 'incoming' or a record, not {choice!r}")
-    settled = record_hash(result)
     with kb.transaction() as txn:
-        for row in txn.session.exec(
-            select(ConflictRow).where(ConflictRow.uid == uid, ConflictRow.settled_at == None)  # noqa: E711
-        ):
-            row.settled_at = txn.saved_at
-            row.settled_hash = settled
-            txn.session.add(row)
-    return result
+        session = txn.session
+        rows = logs.open_conflict_rows(session, uid)
+        current = txn.get(uid)
+        if not rows or current is None:
+            raise NotFoundError(
+                f"record {uid} has no open conflict",
+                message_ja=f"UID {uid} に未解決の競合はありません",
+            )
+        latest = rows[-1]
+        if isinstance(choice, dict):
+            merged = {**choice, "uid": uid, "type": current["type"]}
+            try:
+                result = kb.save_in(txn, merged, current["revision"])
+            except RecordError as exc:
+                raise InputError(str(exc), message_ja=exc.message_ja) from None
+        else:
+            digest = latest.local_hash if choice == "local" else latest.incoming_hash
+            chosen = store.get_version(session, uid=uid, digest=digest)
+            if chosen is None:
+                raise NotFoundError(f"the {choice} version of {uid} is no longer in history")
+            result = current if digest == record_hash(current) else kb.restore_in(txn, chosen)
+        logs.settle_conflicts(session, uid, at=txn.saved_at, settled_hash=record_hash(result))
+        txn.note(Changes(records=frozenset({uid}), conflicts=True))
+    return SavedRecord(result, txn.changes)
+
+
+def open_conflict_count(kb: KnowledgeBase) -> int:
+    """Records with an unsettled conflict (the count on the home screen and navigation)."""
+    with Session(kb.read_engine) as session:
+        return logs.open_conflict_count(session)
 
 
 # -- undo ---------------------------------------------------------------------------------------
@@ -723,6 +707,7 @@ class UndoResult:
     restored: list[str]  # uids put back to their version before the import
     removed: list[str]  # uids the import had added, taken out again
     skipped: list[str]  # uids changed again since the import, left as they are
+    changes: Changes = NO_CHANGES
 
 
 def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
@@ -735,7 +720,7 @@ def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
     result = UndoResult(bundle_id=bundle_id, restored=[], removed=[], skipped=[])
     with kb.transaction() as txn:
         session = txn.session
-        log = session.get(ImportLog, bundle_id)
+        log = logs.import_log(session, bundle_id)
         if log is None:
             raise NotFoundError(
                 f"no import with bundle id {bundle_id}",
@@ -747,10 +732,7 @@ def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
                 message_ja=f"バンドル {bundle_id} の取り込みは取り消し済みです",
             )
         agreed_before = json.loads(log.summary_json or "{}").get("agreed_before", {})
-        changes = session.exec(
-            select(ImportChange).where(ImportChange.bundle_id == bundle_id)
-        ).all()
-        for change in changes:
+        for change in logs.import_changes(session, bundle_id):
             row = session.get(RecordRow, change.uid)
             if row is None or row.hash != change.after_hash:
                 result.skipped.append(change.uid)
@@ -769,13 +751,113 @@ def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
             txn.put_current(before, source="undo-import", bundle_id=bundle_id)
             txn.set_agreed_hash(change.uid, agreed_before.get(change.uid))
             result.restored.append(change.uid)
-        for conflict in session.exec(
-            select(ConflictRow).where(
-                ConflictRow.bundle_id == bundle_id,
-                ConflictRow.settled_at == None,  # noqa: E711
-            )
-        ):
-            session.delete(conflict)
+        logs.drop_open_conflicts_of(session, bundle_id)
         log.undone_at = txn.saved_at
         session.add(log)
+        txn.note(Changes(all_records=True, conflicts=True, exchange_log=True))
+    result.changes = txn.changes
     return result
+
+
+# -- the exchange log -----------------------------------------------------------------------------
+
+# The newest entries are kept; a ward exchanging weekly fills this in about ten years.
+MAX_SENT = 500
+ACTION_KEYS = ("added", "updated", "deleted", "unchanged", "kept")
+
+
+@dataclass(frozen=True)
+class Received:
+    bundle_id: str
+    imported_at: str
+    origin: str
+    file_name: str
+    counts: dict[str, int]
+    conflicts: int
+    undone_at: str | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    at: str
+    peer: str | None  # the ward it was meant for, when the user said
+    scope: str  # all, peer, since, selected
+    records: int
+    attachments: int
+    files: list[str] = field(default_factory=list)
+    bundle_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PeerMark:
+    peer: str
+    last_export_at: str
+    last_bundle_id: str
+
+
+@dataclass(frozen=True)
+class ExchangeHistory:
+    received: list[Received]
+    sent: list[Sent]
+    peers: list[PeerMark]
+
+    def wards(self) -> list[str]:
+        codes = {r.origin for r in self.received} | {s.peer for s in self.sent if s.peer}
+        codes |= {p.peer for p in self.peers}
+        return sorted(codes)
+
+
+def _sent_entries(raw: str | None) -> list[Sent]:
+    if not raw:
+        return []
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []  # a damaged note loses the list of sent bundles, never the data
+    out = []
+    for item in data if isinstance(data, list) else []:
+        try:
+            out.append(Sent(**item))
+        except TypeError:
+            continue
+    return out
+
+
+def exchange_history(kb: KnowledgeBase) -> ExchangeHistory:
+    """Everything received and sent, newest first."""
+    with Session(kb.read_engine) as session:
+        received = []
+        for log in logs.import_logs(session):
+            try:
+                summary = json.loads(log.summary_json or "{}")
+            except ValueError:
+                summary = {}
+            counts = {k: int(summary.get("counts", {}).get(k, 0)) for k in ACTION_KEYS}
+            received.append(
+                Received(
+                    bundle_id=log.bundle_id,
+                    imported_at=log.imported_at,
+                    origin=log.origin,
+                    file_name=log.file_name,
+                    counts=counts,
+                    conflicts=int(summary.get("conflicts", 0)),
+                    undone_at=log.undone_at,
+                )
+            )
+        marks = [
+            PeerMark(p.peer, p.last_export_at, p.last_bundle_id) for p in logs.peer_exports(session)
+        ]
+        sent = _sent_entries(logs.sent_log(session))
+    received.sort(key=lambda r: r.imported_at, reverse=True)
+    sent.sort(key=lambda s: s.at, reverse=True)
+    marks.sort(key=lambda p: p.last_export_at, reverse=True)
+    return ExchangeHistory(received, sent, marks)
+
+
+def _note_sent(txn: Txn, entry: Sent) -> None:
+    entries = _sent_entries(logs.sent_log(txn.session))
+    entries.append(entry)
+    entries.sort(key=lambda s: s.at)
+    kept = [asdict(e) for e in entries[-MAX_SENT:]]
+    logs.set_sent_log(txn.session, json.dumps(kept, ensure_ascii=False))
+    txn.note(Changes(exchange_log=True))

@@ -1,0 +1,73 @@
+"""The numbers behind the home screen and the printed lists, counted in SQL.
+
+Over the typed projection tables (record, case_detail, session_detail,
+visit_detail), never by loading records: 10,000 records take a few
+milliseconds (see zebkb/overview.py for what the numbers mean).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+_LIVE_CASES = "FROM record r JOIN case_detail c ON c.uid = r.uid WHERE r.deleted = 0"
+
+_QUERIES = {
+    "totals": "SELECT type, COUNT(*) FROM record WHERE deleted = 0 GROUP BY type",
+    "wards": f"SELECT COALESCE(r.ward, ''), COUNT(*) {_LIVE_CASES} GROUP BY 1",
+    "ranks": (
+        "SELECT COALESCE(c.zeb_rank, ''), COALESCE(c.rank_status, 'unspecified'), COUNT(*) "
+        f"{_LIVE_CASES} GROUP BY 1, 2"
+    ),
+    "facility_types": f"SELECT COALESCE(c.facility_type, ''), COUNT(*) {_LIVE_CASES} GROUP BY 1",
+    "technologies": (
+        "SELECT t.value, COUNT(DISTINCT c.uid) "
+        "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
+        "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text' "
+        "GROUP BY t.value"
+    ),
+    "case_technologies": (
+        "SELECT DISTINCT c.uid, t.value "
+        "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
+        "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text'"
+    ),
+    "per_year": (
+        "SELECT fiscal_year, COUNT(*) FROM record "
+        "WHERE deleted = 0 AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"
+    ),
+    "recent": (
+        "SELECT uid, type, COALESCE(title, ''), COALESCE(ward, ''), updated_at, revision, deleted "
+        "FROM record ORDER BY updated_utc DESC, uid LIMIT :limit"
+    ),
+}
+
+
+def overview_rows(session: Session, *, recent: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every query's rows, read in one transaction."""
+    conn = session.connection()
+
+    def rows(name: str, **params: object) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in conn.execute(text(_QUERIES[name]), params)]
+
+    found = {name: rows(name) for name in _QUERIES if name not in {"per_year", "recent"}}
+    found["per_year_session"] = rows("per_year", kind="session")
+    found["per_year_visit"] = rows("per_year", kind="visit")
+    found["recent"] = rows("recent", limit=recent)
+    return found
+
+
+_DETAILS_SQL = (
+    "SELECT r.uid, c.zeb_rank, c.rank_status, s.kind, v.host FROM record r"
+    " LEFT JOIN case_detail c ON c.uid = r.uid"
+    " LEFT JOIN session_detail s ON s.uid = r.uid"
+    " LEFT JOIN visit_detail v ON v.uid = r.uid"
+    " WHERE r.deleted = 0 AND r.fiscal_year = :year"
+)
+
+
+def fiscal_year_details(session: Session, year: int) -> dict[str, tuple[Any, ...]]:
+    """uid → (zeb_rank, rank_status, session kind, visit host) of a fiscal year's live records."""
+    result = session.connection().execute(text(_DETAILS_SQL), {"year": year})
+    return {row[0]: tuple(row[1:]) for row in result}
