@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
-from zebkb.service.changes import EVERYTHING, Changes
 from zebkb.store.db import (
     DB_FILE,
     SCHEMA_VERSION,
@@ -102,7 +101,6 @@ class RestoreResult:
     set_aside: Path
     files_added: int
     problems: list[str]
-    changes: Changes = EVERYTHING
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -604,7 +602,7 @@ def restore_backup(
         shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress(1, 1)
-    kb.publish(EVERYTHING)
+    kb.publish_everything()  # another database: every pane may differ
     return RestoreResult(
         restored=_info(path, manifest, records),
         set_aside=set_aside,

@@ -71,3 +71,16 @@ def test_trackers_see_only_their_own_thread(kb) -> None:
         worker.start()
         worker.join()
     assert seen.changes.empty
+
+
+def test_restoring_a_backup_says_everything_may_differ(kb) -> None:
+    from zebkb_testing import case_record
+
+    from zebkb.backup import restore_backup
+    from zebkb.service import EVERYTHING
+
+    kb.save(case_record())
+    path = kb.backup()
+    with kb.track_changes() as seen:
+        restore_backup(kb, path)
+    assert seen.changes == EVERYTHING

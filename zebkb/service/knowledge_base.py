@@ -31,7 +31,7 @@ from zebkb.domain.fields import TOMBSTONE_FIELDS
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import WardError, resolve_ward
 from zebkb.errors import InputError, KnownError, NotFoundError
-from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
 from zebkb.store import overview as overview_store
 from zebkb.store import records as store
 from zebkb.store.db import (
@@ -382,6 +382,10 @@ class KnowledgeBase:
     def migrate(self) -> None:
         """Bring the database's tables up to this version (after a restore swapped it)."""
         migrate(self.engine)
+
+    def publish_everything(self) -> Changes:
+        """Report that the whole database may differ (a restored backup)."""
+        return self.publish(EVERYTHING)
 
     def dispose_engines(self) -> None:
         self.engine.dispose()
