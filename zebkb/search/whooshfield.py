@@ -98,31 +98,42 @@ class InvertedPool:
     """An in-memory stand-in for Whoosh's external-sort PostingPool.
 
     Keeps term → docnums and weights in compact arrays instead of pickled run
-    files, and hands postings back sorted by (field, term, docnum). For the
-    bigram field the value bytes are the packed frequency, so they are rebuilt
-    from the weight rather than kept.
+    files, and hands postings back sorted by (field, term, docnum). The bigram
+    field's terms are kept by their text (encoded once, when written), and its
+    value bytes are the packed frequency, so they are rebuilt from the weight.
     """
 
     def __init__(self) -> None:
         self.fieldnames: set[str] = set()
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes | None] | None]] = {}
+        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes | None]]] = {}
+        # The content field's postings by bigram: the bulk of every segment.
+        self._content: dict[str, tuple[array, array]] = {}
         # Terms whose docnums arrived out of order (postings merged in from other segments).
         self._unordered: set[tuple[str, bytes]] = set()
+        self._content_unordered: set[str] = set()
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
         self.fieldnames.add(fieldname)
+        if fieldname == CONTENT:
+            gram = tbytes.decode("utf-8")
+            centry = self._content.get(gram)
+            if centry is None:
+                centry = self._content[gram] = (array("I"), array("d"))
+            elif centry[0][-1] > docnum:
+                self._content_unordered.add(gram)
+            centry[0].append(docnum)
+            centry[1].append(weight)
+            return
         key = (fieldname, tbytes)
         entry = self._terms.get(key)
         if entry is None:
-            values = None if fieldname == CONTENT else []
-            entry = self._terms[key] = (array("I"), array("d"), values)
+            entry = self._terms[key] = (array("I"), array("d"), [])
         elif entry[0][-1] > docnum:
             self._unordered.add(key)
         entry[0].append(docnum)
         entry[1].append(weight)
-        if entry[2] is not None:
-            entry[2].append(vbytes)
+        entry[2].append(vbytes)
 
     def add_text(self, docnum: int, text: str, folded: str | None = None) -> None:
         """The content postings of one document (normalised text); see `add_document`.
@@ -130,41 +141,59 @@ class InvertedPool:
         `folded` is the text with spelling variants folded; its bigrams that the
         text lacks are added under `VARIANT`, so literal postings stay exact.
         """
-        terms = self._terms
+        content = self._content
         self.fieldnames.add(CONTENT)
         counts = Counter(grams(text))
         if folded is not None and folded != text:
-            extra = Counter(g for g in grams(folded) if g not in counts)
-            counts.update({VARIANT + g: n for g, n in extra.items()})
+            # Most texts fold somewhere (エネルギー → エネルギ), but only a few bigrams change.
+            in_folded = Counter(grams(folded))
+            for g in in_folded.keys() - counts.keys():
+                counts[VARIANT + g] = in_folded[g]
+        get = content.get
         for gram, freq in counts.items():
-            key = (CONTENT, gram.encode("utf-8"))
-            entry = terms.get(key)
+            entry = get(gram)
             if entry is None:
-                entry = terms[key] = (array("I"), array("d"), None)
-            elif entry[0][-1] > docnum:
-                self._unordered.add(key)
+                content[gram] = (array("I", (docnum,)), array("d", (freq,)))
+                continue
+            if entry[0][-1] > docnum:
+                self._content_unordered.add(gram)
             entry[0].append(docnum)
             entry[1].append(freq)
 
-    def by_term(self) -> Iterator[tuple[str, bytes, array, array, list[bytes]]]:
+    def by_term(self) -> Iterator[tuple[str, bytes, array, array, list[bytes | None]]]:
         """(field, term, docnums, weights, values) per term, terms and docnums in order."""
-        for key in sorted(self._terms):
-            docs, weights, values = self._terms[key]
-            if key in self._unordered:
-                order = sorted(range(len(docs)), key=docs.__getitem__)
-                docs = array("I", (docs[i] for i in order))
-                weights = array("d", (weights[i] for i in order))
-                values = None if values is None else [values[i] for i in order]
-            if values is None:
-                values = [pack_uint(int(w)) for w in weights]
-            yield key[0], key[1], docs, weights, values
+        by_field: dict[str, list[tuple[bytes, Any]]] = {}
+        for key in self._terms:
+            by_field.setdefault(key[0], []).append((key[1], key))
+        for fieldname in sorted(self.fieldnames | by_field.keys()):
+            if fieldname == CONTENT:
+                # UTF-8 keeps code point order, so sorting the texts sorts their bytes.
+                for gram in sorted(self._content):
+                    docs, weights = self._content[gram]
+                    if gram in self._content_unordered:
+                        order = sorted(range(len(docs)), key=docs.__getitem__)
+                        docs = array("I", (docs[i] for i in order))
+                        weights = array("d", (weights[i] for i in order))
+                    values: list[bytes | None] = [pack_uint(int(w)) for w in weights]
+                    yield CONTENT, gram.encode("utf-8"), docs, weights, values
+                continue
+            for tbytes, key in sorted(by_field.get(fieldname, [])):
+                docs, weights, values = self._terms[key]
+                if key in self._unordered:
+                    order = sorted(range(len(docs)), key=docs.__getitem__)
+                    docs = array("I", (docs[i] for i in order))
+                    weights = array("d", (weights[i] for i in order))
+                    values = [values[i] for i in order]
+                yield fieldname, tbytes, docs, weights, values
 
     def iter_postings(self) -> _Postings:
         return _Postings(self)
 
     def cleanup(self) -> None:
         self._terms.clear()
+        self._content.clear()
         self._unordered.clear()
+        self._content_unordered.clear()
 
 
 class _Postings:
