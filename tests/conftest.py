@@ -17,6 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep tests away from the developer's own knowledge base.
 os.environ.pop("ZEBKB_DATA_DIR", None)
 
+# The window tests' shared fixtures (ctx, window, demo_kb; ectx, demo), for every test module.
+pytest_plugins = ("zebkb_main_kit", "zebkb_edit_kit")
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 

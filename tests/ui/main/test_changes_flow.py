@@ -147,3 +147,31 @@ def test_every_pane_follows_every_write(qtbot, fresh, tmp_path, monkeypatch) -> 
     restore(window, context, Path(backup.path))
     qtbot.waitUntil(lambda: kb.get(uid)["revision"] == 1, timeout=30000)
     assert_in_step(qtbot, window, kb)
+
+
+def test_settling_a_conflict_updates_every_pane(qtbot, ctx, kb, tmp_path) -> None:
+    from zebkb_testing import FakeClock, case_record
+
+    from zebkb.bundle.exchange import export_bundle, import_bundle
+
+    with KnowledgeBase.open(tmp_path / "peer", clock=FakeClock()) as peer:
+        peer.set_home_ward(SHINAGAWA)
+        shared = peer.save(case_record(ward=SHINAGAWA, title="共有の事例"))
+        import_bundle(kb, export_bundle(peer, tmp_path / "base.zebkb").paths[0])
+        peer.clock.advance(minutes=10)
+        kb.clock.advance(minutes=5)
+        peer.save(dict(peer.require(shared["uid"]), title="品川区の件名"))
+        kb.save(dict(kb.require(shared["uid"]), title="葛飾区の件名"))
+        import_bundle(kb, export_bundle(peer, tmp_path / "edit.zebkb").paths[0])
+    window = open_window(qtbot, ctx)
+    qtbot.waitUntil(lambda: window.home.conflict_count == 1, timeout=10000)
+    assert_in_step(qtbot, window, kb)
+
+    dialog = window.exchange.open_conflicts()
+    qtbot.waitUntil(dialog.keep_incoming.isEnabled, timeout=10000)
+    dialog.keep_incoming.click()
+    qtbot.waitUntil(lambda: window.home.conflict_count == 0, timeout=10000)
+    qtbot.waitUntil(
+        lambda: any(r.title == "品川区の件名" for r in window.answer.rows), timeout=10000
+    )
+    assert_in_step(qtbot, window, kb)
