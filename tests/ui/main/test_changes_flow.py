@@ -152,7 +152,7 @@ def test_every_pane_follows_every_write(qtbot, fresh, tmp_path, monkeypatch) -> 
 def test_settling_a_conflict_updates_every_pane(qtbot, ctx, kb, tmp_path) -> None:
     from zebkb_testing import FakeClock, case_record
 
-    from zebkb.bundle.exchange import export_bundle, import_bundle
+    from zebkb.service.exchange import export_bundle, import_bundle
 
     with KnowledgeBase.open(tmp_path / "peer", clock=FakeClock()) as peer:
         peer.set_home_ward(SHINAGAWA)
