@@ -173,3 +173,20 @@ def test_an_export_from_the_command_line_is_in_the_sent_log(cli, wards, tmp_path
         (sent,) = exchange_history(kb).sent
     assert (sent.peer, sent.scope, sent.records) == ("131091", "peer", 2)
     assert sent.files == ["for-shinagawa.zebkb"]
+
+
+def test_add_refuses_a_megabyte_title_in_one_short_line(cli, wards, tmp_path: Path) -> None:
+    a, _b = wards
+    src = tmp_path / "huge.json"
+    record = {
+        "type": "session",
+        "title": "T" * 1_000_000,
+        "ward": "131229",
+        "held_on": "2024-11-05",
+    }
+    src.write_text(json.dumps(record), encoding="utf-8")
+    result = cli("add", str(src), data_dir=a)
+    assert result.code == 3
+    assert len(result.err.strip().splitlines()) == 1
+    assert len(result.err) < 300
+    assert "at most 200 characters" in result.err

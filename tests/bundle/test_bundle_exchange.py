@@ -405,3 +405,32 @@ def test_instants_at_the_edges_import_in_their_order_or_are_refused(kb, tmp_path
     with pytest.raises(BundleError, match="outside the years 0001-9999"):
         import_bundle(kb, kit.write(tmp_path / "overflow.zebkb", records=[overflow]))
     assert snapshot(kb) == before
+
+
+# -- one set of limits: what is saved can be exported ---------------------------------------------
+
+
+def test_a_record_saved_at_every_limit_exports_and_imports(kb, other, tmp_path) -> None:
+    from zebkb.domain.limits import LIST_ITEM_MAX, LONG_TEXT_MAX, TITLE_MAX
+    from zebkb.errors import InputError
+
+    photo = tmp_path / "scan.pdf"
+    photo.write_bytes(b"%PDF-1.4 not really" * 10)
+    record = new_case(
+        kb,
+        "件" * TITLE_MAX,
+        body="本" * (LONG_TEXT_MAX // 3),
+        tags=["標" * LIST_ITEM_MAX] * 100,
+    )
+    kb.add_attachment(record["uid"], photo)
+    result = export_bundle(kb, tmp_path / "big.zebkb", include_attachments=False)
+    assert result.records == 1
+    import_bundle(other, result.paths[0])
+    assert other.require(record["uid"])["title"] == "件" * TITLE_MAX
+
+    with pytest.raises(InputError, match="a record may hold"):
+        # Each field within its limit, together more than a bundle line holds.
+        new_case(kb, "大きすぎる", body="😀" * LONG_TEXT_MAX, tags=["標" * LIST_ITEM_MAX] * 1000)
+    with pytest.raises(InputError, match="at most 200 characters") as caught:
+        new_case(kb, "T" * 1_000_000)
+    assert len(str(caught.value)) < 200

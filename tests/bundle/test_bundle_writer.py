@@ -201,7 +201,7 @@ def test_signed_export_verifies(tmp_path: Path) -> None:
 def test_record_too_big_for_a_line(tmp_path: Path) -> None:
     from zebkb.bundle.limits import Limits
 
-    with pytest.raises(BundleError, match="more than a bundle line may hold"):
+    with pytest.raises(BundleError, match="more than the 1,000 bytes a record may hold"):
         write_bundle(
             tmp_path / "x.zebkb",
             [kit.case(body="x" * 5000)],

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from zebkb.bundle.errors import BundleError
+from zebkb.domain.limits import RECORD_LINE_MAX
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -16,7 +17,7 @@ GIB = 1 << 30
 class Limits:
     max_entry_size: int = 1 * GIB
     max_total_size: int = 4 * GIB
-    max_line: int = 4 * MIB
+    max_line: int = RECORD_LINE_MAX  # the record-size rule of zebkb/domain/limits.py
     max_records: int = 200_000
     max_depth: int = 64
     max_ratio: int = 200

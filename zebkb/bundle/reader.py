@@ -592,7 +592,14 @@ class _RecordReader:
             raise _record_problem(n, None, "not a JSON object", "JSON オブジェクトではありません")
         uid = data.get("uid")
         try:
-            validate_record(data, strict=True, now=self.now)
+            validate_record(
+                data,
+                strict=True,
+                now=self.now,
+                # Canonical JSON is at most 4 times the line it came from (1e15 is
+                # written 1000000000000000; text and structure never grow).
+                size_bound=4 * len(line) + 1,
+            )
         except RecordError as exc:
             field_en = f"field {exc.field}: " if exc.field else ""
             field_ja = f"項目 {exc.field}: " if exc.field else ""
@@ -630,12 +637,12 @@ class _RecordReader:
             try:
                 start = 0
                 while (end := pending.find(b"\n", start)) >= 0:
-                    if end - start > self.limits.max_line:
+                    if end - start >= self.limits.max_line:  # with its newline, at most max_line
                         self._too_long()
                     self.feed_line(bytes(pending[start:end]))
                     start = end + 1
                 del pending[:start]
-                if len(pending) > self.limits.max_line:
+                if len(pending) >= self.limits.max_line:
                     self._too_long()
             except BundleError as exc:
                 self.problem = exc

@@ -32,6 +32,7 @@ from zebkb.bundle.limits import DEFAULT_LIMITS, Limits
 from zebkb.bundle.reader import ATTACHMENT_PREFIX, FORMAT, MANIFEST, RECORDS, VERSION
 from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
+from zebkb.domain.limits import size_text
 from zebkb.errors import InputError, KnownError
 from zebkb.store.files import make_shareable
 from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
@@ -155,10 +156,14 @@ def _prepare_units(
             record["attachments"] = entries
         line = canonical_json(record) + b"\n"
         if len(line) > limits.max_line:
+            # Saving refuses such records (zebkb/domain/limits.py); one from an older zebkb
+            # may still be here.
+            shown, limit = size_text(len(line)), size_text(limits.max_line)
             raise BundleError(
-                f"record {record.get('uid')} is {len(line)} bytes as JSON, more than a bundle "
-                f"line may hold ({limits.max_line}); shorten its text",
-                message_ja=f"記録 {record.get('uid')} が大きすぎてバンドルに書けません",
+                f"record {record.get('uid')} is {shown} as JSON, more than the {limit} a record"
+                " may hold; shorten its text",
+                message_ja=f"記録 {record.get('uid')} が JSON で {shown} あり、上限 {limit} を超える"
+                "ためバンドルに書けません。本文などを短くしてください",
                 uid=record.get("uid"),
             )
         bound = len(zlib.compress(line, 6)) + 16

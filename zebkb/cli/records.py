@@ -119,6 +119,7 @@ def read_input_json(name: str) -> Any:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from zebkb.domain.limits import quote
     from zebkb.errors import InputError
 
     data = read_input_json(args.file)
@@ -135,7 +136,11 @@ def cmd_add(args: argparse.Namespace) -> int:
             items,
             where=lambda i: (
                 f"{label} record {i + 1}"
-                + (f" ({items[i].get('title')})" if isinstance(items[i].get("title"), str) else "")
+                + (
+                    f" ({quote(items[i]['title'])})"
+                    if isinstance(items[i].get("title"), str)
+                    else ""
+                )
             ),
         )
     if args.json:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from zebkb.domain.limits import TITLE_MAX
+
 
 class Kind(StrEnum):
     CASE = "case"
@@ -56,7 +58,7 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("updated_at", FieldType.TIMESTAMP, True, "更新日時", "Updated"),
     Field("revision", FieldType.INTEGER, True, "版", "Revision", minimum=1),
     Field("deleted", FieldType.BOOLEAN, False, "削除済み", "Deleted"),
-    Field("title", FieldType.STRING, True, "件名", "Title", max_length=200, searchable=True),
+    Field("title", FieldType.STRING, True, "件名", "Title", max_length=TITLE_MAX, searchable=True),
     Field("ward", FieldType.WARD, True, "区", "Ward"),
     Field("tags", FieldType.STRING_LIST, False, "タグ", "Tags", searchable=True),
     Field("body", FieldType.TEXT, False, "本文", "Body", searchable=True),

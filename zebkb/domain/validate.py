@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from zebkb.domain.canonical import InstantOutOfRange, normalise_numbers, parse_timestamp
+from zebkb.domain.canonical import (
+    InstantOutOfRange,
+    canonical_json,
+    normalise_numbers,
+    parse_timestamp,
+)
 from zebkb.domain.dates import DateError, first_day, parse_iso_partial, parse_partial_date
 from zebkb.domain.fields import (
     ASSIGNED_FIELDS,
@@ -26,6 +31,18 @@ from zebkb.domain.fields import (
     FieldType,
     Kind,
     fields_for,
+)
+from zebkb.domain.limits import (
+    CAPTION_MAX,
+    FILENAME_MAX,
+    LINE_TEXT_MAX,
+    LIST_ITEM_MAX,
+    LIST_ITEMS_MAX,
+    LONG_TEXT_MAX,
+    MEDIA_TYPE_MAX,
+    RECORD_LINE_MAX,
+    records_line_size,
+    size_text,
 )
 from zebkb.domain.ranks import (
     CURRENT_ZEH_LAST_CERTIFIED,
@@ -55,7 +72,6 @@ SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 TIMESTAMP_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
 )
-TITLE_MAX = 200
 CLOCK_SKEW = timedelta(hours=24)
 MAX_SAFE_INT = 2**53
 ATTACHMENT_KEYS = ("sha256", "filename", "media_type", "size", "caption", "omitted")
@@ -159,10 +175,17 @@ def _type_name(value: Any) -> str:
 class _Checker:
     """Validates one record; every failure names the field and the value."""
 
-    def __init__(self, data: Mapping[str, Any], strict: bool, now: datetime | None) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        strict: bool,
+        now: datetime | None,
+        size_bound: int | None = None,
+    ) -> None:
         self.data = data
         self.strict = strict
         self.now = now
+        self.size_bound = size_bound
         raw_uid = data.get("uid")
         self.uid = raw_uid if isinstance(raw_uid, str) and raw_uid else None
 
@@ -197,13 +220,25 @@ class _Checker:
             )
         if f.required and not value.strip():
             raise self.fail(f.name, "must not be empty", "空欄にはできません")
-        if f.max_length is not None and len(value) > f.max_length:
-            raise self.fail(
-                f.name,
-                f"must be at most {f.max_length} characters (got {len(value)})",
-                f"{f.max_length}文字以内にしてください({len(value)}文字)",
-            )
+        self.length(f.name, value, f.max_length or LINE_TEXT_MAX)
         return str(value)
+
+    def length(self, name: str, value: str, limit: int, what: str = "", what_ja: str = "") -> None:
+        """The one rule for text length (limits.py); the message never quotes the value whole."""
+        if len(value) > limit:
+            raise self.fail(
+                name,
+                f"{what}must be at most {limit:,} characters (got {len(value):,})",
+                f"{what_ja}{limit:,}文字以内にしてください({len(value):,}文字)",
+            )
+
+    def count(self, name: str, items: list[Any]) -> None:
+        if len(items) > LIST_ITEMS_MAX:
+            raise self.fail(
+                name,
+                f"must have at most {LIST_ITEMS_MAX:,} items (got {len(items):,})",
+                f"{LIST_ITEMS_MAX:,}件以内にしてください({len(items):,}件)",
+            )
 
     def text(self, f: Field, value: Any) -> str:
         if not isinstance(value, str):
@@ -212,6 +247,7 @@ class _Checker:
                 f"must be text (got {_shown(value)})",
                 f"文字で入力してください(値: {_shown(value)})",
             )
+        self.length(f.name, value, f.max_length or LONG_TEXT_MAX)
         return value
 
     def _minimum(self, f: Field, value: float) -> None:
@@ -374,11 +410,15 @@ class _Checker:
                     f"{i + 1}番目の項目は文字にしてください(値: {_shown(item)})",
                 )
         if not self.strict:
-            return [s for s in (item.strip() for item in items) if s]
+            items = [s for s in (item.strip() for item in items) if s]
+        self.count(f.name, items)
+        for i, item in enumerate(items):
+            self.length(f.name, item, LIST_ITEM_MAX, f"item {i + 1} ", f"{i + 1}番目の項目は")
         return list(items)
 
     def uid_list(self, f: Field, value: Any) -> list[str]:
         items = self._list(f, value)
+        self.count(f.name, items)
         for i, item in enumerate(items):
             if not isinstance(item, str) or not UID_PATTERN.fullmatch(item):
                 raise self.fail(
@@ -390,6 +430,7 @@ class _Checker:
 
     def attachments(self, f: Field, value: Any) -> list[dict[str, Any]]:
         items = self._list(f, value)
+        self.count(f.name, items)
         clean: list[dict[str, Any]] = []
         for i, item in enumerate(items):
             n = i + 1
@@ -438,6 +479,12 @@ class _Checker:
                     f"caption must be text (got {_shown(caption)})",
                     f"caption は文字にしてください(値: {_shown(caption)})",
                 )
+            for key, given, limit in (
+                ("filename", name, FILENAME_MAX),
+                ("media_type", media, MEDIA_TYPE_MAX),
+                ("caption", caption or "", CAPTION_MAX),
+            ):
+                self.length(f.name, given, limit, f"attachment {n}: {key} ", f"添付{n}: {key} は")
             omitted = item.get("omitted")
             if omitted is not None and not isinstance(omitted, bool):
                 raise bad(
@@ -485,7 +532,22 @@ class _Checker:
             self.cross_field(out, kind)
         self.clock_guard(out)
         clean: dict[str, Any] = normalise_numbers(out)
+        self.record_size(clean)
         return clean
+
+    def record_size(self, clean: dict[str, Any]) -> None:
+        """Whatever is saved fits one records.jsonl line, so it can always be exported."""
+        if self.size_bound is not None and self.size_bound <= RECORD_LINE_MAX:
+            return
+        size = records_line_size(len(canonical_json(clean)), clean.get("attachments"))
+        if size > RECORD_LINE_MAX:
+            raise self.fail(
+                None,
+                f"the record is {size_text(size)} as JSON, more than the"
+                f" {size_text(RECORD_LINE_MAX)} a record may hold; shorten its text",
+                f"記録が JSON で {size_text(size)} あり、上限 {size_text(RECORD_LINE_MAX)} を"
+                "超えています。本文などを短くしてください",
+            )
 
     def cross_field(self, out: dict[str, Any], kind: Kind) -> None:
         if kind is not Kind.CASE:
@@ -570,18 +632,25 @@ def read_field_value(f: Field, value: Any) -> Any:
 
 
 def validate_record(
-    data: Mapping[str, Any], *, strict: bool = True, now: datetime | None = None
+    data: Mapping[str, Any],
+    *,
+    strict: bool = True,
+    now: datetime | None = None,
+    size_bound: int | None = None,
 ) -> dict[str, Any]:
-    """Check a record against bundle-format.md and return a clean copy.
+    """Check a record against bundle-format.md and zebkb's limits; return a clean copy.
 
     Unknown fields are kept verbatim. Raises RecordError naming the field.
+    ``size_bound`` is an upper bound on the clean record's canonical JSON line
+    when the caller knows one (the bundle reader does, from the line it read);
+    within the limit, the record is not serialised again to measure it.
     """
     if not isinstance(data, Mapping):
         raise RecordError(
             f"a record must be a JSON object (got {_type_name(data)})",
             "レコードはJSONオブジェクトにしてください",
         )
-    return _Checker(data, strict, now).run()
+    return _Checker(data, strict, now, size_bound).run()
 
 
 def _number_or_none(value: Any) -> float | None:

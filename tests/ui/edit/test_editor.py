@@ -175,6 +175,8 @@ LONG_TITLE = "あ" * 201
         ("session", "title", "", "必須", "required"),
         ("visit", "title", "   ", "必須", "required"),
         ("case", "title", LONG_TITLE, "200文字以内", "at most 200"),
+        # The same limits as `add` and an import (zebkb/domain/limits.py).
+        ("case", "facility_name", "施" * 201, "200文字以内", "at most 200"),
     ],
 )
 def test_inline_validation_beside_the_field(
