@@ -29,7 +29,14 @@ def filled(kb):
             body="## 工夫・留意点\n- 庇で日射を遮る\n=SUM(A1)\n",
         )
     )
-    kb.save(case_record(title="宝木塚小", facility_name="宝木塚小学校", body='=HYPERLINK("x")'))
+    kb.save(
+        case_record(
+            title="宝木塚小",
+            facility_name="宝木塚小学校",
+            completed_on="2020-03",
+            body='=HYPERLINK("x")',
+        )
+    )
     kb.save(
         {
             "type": "visit",
@@ -130,6 +137,7 @@ def test_csv_is_utf8_with_bom_and_formulas_are_defused(filled, tmp_path) -> None
     text = raw.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     assert "令和6年10月21日" in text
+    assert "令和2年3月" in text  # a month stays a month
     assert "\r\n" in text
 
 

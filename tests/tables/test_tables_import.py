@@ -106,7 +106,7 @@ def test_xlsx_preview_maps_japanese_headers_and_reads_values_like_the_editor(
     assert [r.action for r in plan.rows] == ["add", "add", "add"]
     first, second, third = (r.record for r in plan.rows)
     assert first["floor_area_m2"] == 7985.46
-    assert first["completed_on"] == "2021-03-01"  # a month only: the 1st
+    assert first["completed_on"] == "2021-03"  # a month only: kept as a month
     assert first["zeb_rank"] == "ZEB Oriented"
     assert first["rank_status"] == "equivalent"
     assert first["project_type"] == "new"
@@ -233,7 +233,7 @@ def test_a_shift_jis_csv_as_excel_writes_it(home, tmp_path) -> None:
     record = plan.rows[0].record
     assert record["facility_name"] == "清掃事務所①"
     assert record["floor_area_m2"] == 1234
-    assert record["completed_on"] == "2019-04-01"
+    assert record["completed_on"] == "2019-04"
     assert record["technologies"] == ["高断熱", "LED照明"]
 
 
@@ -257,16 +257,15 @@ def test_typed_dates_and_percent_cells_read_as_excel_shows_them(home, tmp_path) 
     assert record["reduction_excl_renewables_pct"] == 52
 
 
-def test_month_only_dates_in_each_form_and_a_month_that_does_not_exist(home, tmp_path) -> None:
-    from zebkb.domain.dates import DateError
-    from zebkb.tables.values import parse_month_or_date
-
-    assert parse_month_or_date("2021年3月").isoformat() == "2021-03-01"
-    assert parse_month_or_date("令和３年３月").isoformat() == "2021-03-01"
-    assert parse_month_or_date("2021/3").isoformat() == "2021-03-01"
-    assert parse_month_or_date("R3.3").isoformat() == "2021-03-01"
-    assert parse_month_or_date("令和3年3月31日").isoformat() == "2021-03-31"
-    with pytest.raises(DateError, match="before 令和 began"):
-        parse_month_or_date("令和1年1月")
-    with pytest.raises(DateError, match="not a date"):
-        parse_month_or_date("令和6年度予定")
+def test_month_only_dates_stay_months_and_a_month_that_does_not_exist_is_named(
+    home, tmp_path
+) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[0][5] = "2021/3"
+    rows[1][5] = "R3.3"
+    rows[2][5] = "令和1年1月"
+    plan = preview_table(home, write_xlsx(tmp_path / "months.xlsx", rows=rows)).plan
+    assert [r.record["completed_on"] for r in plan.rows[:2]] == ["2021-03", "2021-03"]
+    assert [p.line() for p in plan.problems] == [
+        "row 6, column F (竣工年月): '令和1年1月' lies outside 令和"
+    ]

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zebkb.domain.dates import format_japanese, parse_iso_date
+from zebkb.domain.dates import format_japanese, format_partial_japanese, parse_iso_date
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, Vocabulary
 from zebkb.domain.wards import WardError, ward_name
@@ -103,10 +103,12 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
     if f.type is FieldType.BOOLEAN:
         return ("はい" if value else "いいえ") if lang == "ja" else ("yes" if value else "no")
     if f.type is FieldType.DATE:
+        # A day is a real date cell; a month or a year (2021-03, 2021) stays text, since a
+        # date cell would invent the day (zebkb/domain/dates.py, partial dates).
         try:
             return parse_iso_date(str(value))
         except ValueError:
-            return str(value)
+            return PartialDate(str(value))
     if f.type in (FieldType.STRING_LIST, FieldType.UID_LIST):
         return _join([str(v) for v in value], f.type is FieldType.UID_LIST)
     if f.type in (FieldType.INTEGER, FieldType.NUMBER) and isinstance(value, int | float):
@@ -114,9 +116,23 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
     return str(value)
 
 
+class PartialDate(str):
+    """A month or a year in bundle form (2021-03, 2021), written as the date style shows it."""
+
+    def shown(self, date_style: str) -> str:
+        if date_style != "japanese":
+            return str(self)
+        try:
+            return format_partial_japanese(str(self))
+        except ValueError:
+            return str(self)
+
+
 def _csv_text(value: str | int | float | date | None, date_style: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, PartialDate):
+        return value.shown(date_style)
     if isinstance(value, date):
         return format_japanese(value) if date_style == "japanese" else value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -215,7 +231,7 @@ def _xlsx_bytes(  # noqa: PLR0917 - one private caller passes what it prepared
                 continue
             cell = sheet.cell(row=row_number, column=index + 1)
             if isinstance(value, str):
-                text = value
+                text = value.shown(date_style) if isinstance(value, PartialDate) else value
                 if len(text) > limit:
                     text = text[: limit - 1] + "…"
                     result.cut.append(str(record.get("uid")))
@@ -229,11 +245,12 @@ def _xlsx_bytes(  # noqa: PLR0917 - one private caller passes what it prepared
                     cell.number_format = _DATE_FORMATS[date_style]
                 elif f.name in _NUMBER_FORMATS:
                     cell.number_format = _NUMBER_FORMATS[f.name]
-            shown = (
-                format_japanese(value)
-                if isinstance(value, date) and date_style == "japanese"
-                else str(value)
-            )
+            if isinstance(value, date) and date_style == "japanese":
+                shown = format_japanese(value)
+            elif isinstance(value, PartialDate):
+                shown = value.shown(date_style)
+            else:
+                shown = str(value)
             widths[index] = max(widths[index], _width(shown))
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(width + 2, _MAX_WIDTH)

@@ -2,8 +2,8 @@
 
 The result is what lenient validation (``validate_record(strict=False)``)
 understands: dates in any form staff write (和暦, full-width digits, and
-month-only dates such as 竣工年月 令和3年3月, kept as the 1st of the month),
-wards by name, numbers with separators and units, labels for coded values.
+month-only dates such as 竣工年月 令和3年3月, kept as a month), wards by
+name, numbers with separators and units, labels for coded values.
 A cell that cannot be read gives a problem in both languages instead.
 """
 
@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from zebkb.domain.dates import DateError, parse_date
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.numbers import parse_quantity
 from zebkb.domain.wards import WardError, resolve_ward
@@ -38,8 +37,6 @@ _FALSE = frozenset(
 # A list cell: one item a line when the cell has line breaks (as zebkb writes items that
 # hold a comma), otherwise items split at commas, 、 and semicolons.
 _LIST_SPLIT = re.compile(r"[,、，;；]")
-_MONTH_ONLY = re.compile(r"^(?P<head>.*\d)年(?P<m>\d{1,2})月$")
-_MONTH_SEPARATED = re.compile(r"^(?P<head>(?:\d{4}|[^\d]+\d{1,2}))(?P<sep>[./-])(?P<m>\d{1,2})$")
 
 
 def _text(value: Cell) -> str:
@@ -48,22 +45,6 @@ def _text(value: Cell) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else str(value)
-
-
-def parse_month_or_date(text: str) -> date:
-    """A date, or a month (2021年3月, 令和3年3月, 2021/3, R3.3) read as its 1st day."""
-    try:
-        return parse_date(text)
-    except DateError as first:
-        cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-        if m := _MONTH_ONLY.match(cleaned):
-            candidate = f"{m.group('head')}年{m.group('m')}月1日"
-        elif m := _MONTH_SEPARATED.match(cleaned):
-            candidate = f"{m.group('head')}{m.group('sep')}{m.group('m')}{m.group('sep')}1"
-        else:
-            raise first from None
-        # The month was read: what is wrong is the month itself (令和1年1月 is before 令和).
-        return parse_date(candidate)
 
 
 def split_list(text: str) -> list[str]:
@@ -108,10 +89,9 @@ def read_cell(f: Field, value: Cell) -> Value | CellProblem:
                 f"a number where a date belongs: {_text(value)!r} (format the cell as a date)",
                 f"日付の欄に数値があります: {_text(value)}(セルを日付の書式にしてください)",
             )
-        try:
-            return parse_month_or_date(_text(value)).isoformat()
-        except DateError as exc:
-            return CellProblem(exc.message_en, exc.message_ja)
+        # Text goes to the domain's reading of dates (zebkb/domain/dates.py): any form staff
+        # write, to the precision given (令和3年3月 stays a month, no day is invented).
+        return _text(value).strip()
     if kind is FieldType.WARD:
         try:
             return resolve_ward(_text(value))
