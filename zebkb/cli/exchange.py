@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import UsageError, open_kb, print_json
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="write a bundle (several, each complete, with --max-size)")
-    p.add_argument("out", help="bundle file to write (.zebkb)")
+    p.add_argument("out", nargs="?", help="bundle file to write (.zebkb)")
+    p.add_argument(
+        "--eml",
+        metavar="OUT_DIR",
+        help="write unsent e-mail drafts (.eml), one per part, with the bundles attached;"
+        " --max-size is then the size of each message (default 10MB)",
+    )
     p.add_argument("--since", metavar="TS", help="only records changed after this timestamp")
     p.add_argument(
         "--peer", metavar="WARD", help="only records changed since the last export to WARD"
@@ -60,6 +68,40 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+def _write_drafts(kb: Any, result: Any, out_dir: Path, *, signed: bool) -> list[Path]:
+    from zebkb.bundle.mail import Sender, write_drafts
+    from zebkb.domain.wards import ward_name
+    from zebkb.keys import own_key
+
+    home = kb.home_ward
+    sender = Sender(
+        ward_code=home,
+        ward_name=ward_name(home),
+        fingerprint=own_key(kb.data_dir).fingerprint if signed else None,
+    )
+    return write_drafts(result.parts, out_dir, sender, when=kb.clock())
+
+
+def expand_inputs(files: list[str], scratch: Path) -> list[tuple[str, Path]]:
+    """Each input as bundles: a received e-mail (.eml, by content) gives those attached."""
+    from zebkb.bundle.mail import bundles_in_message, looks_like_message
+
+    out: list[tuple[str, Path]] = []
+    for position, name in enumerate(files):
+        path = Path(name)
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(1024)
+        except OSError:
+            head = b""  # open_bundle names the problem
+        if head and looks_like_message(head):
+            found = bundles_in_message(path, scratch / str(position))
+            out += [(f"{name} ({i}/{len(found)})", p) for i, p in enumerate(found, start=1)]
+        else:
+            out.append((name, path))
+    return out
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from zebkb.bundle.limits import parse_size
     from zebkb.cli.progress import stderr_progress
@@ -72,19 +114,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ZebkbError as exc:
         raise UsageError(f"--max-size: {exc}") from None
     peer = resolve_ward_arg(args.peer)
-    with open_kb(args) as kb:
+    if bool(args.out) == bool(args.eml):
+        raise UsageError("give the bundle file OUT, or --eml OUT_DIR for e-mail drafts")
+    drafts: list[Path] = []
+    with open_kb(args) as kb, tempfile.TemporaryDirectory() as tmp:
+        if args.eml:
+            from zebkb.bundle.mail import DEFAULT_MESSAGE_CAP, bundle_cap_for_message
+
+            # The cap is the message's: an attachment grows by a third in base64.
+            cap: int | None = bundle_cap_for_message(max_size or DEFAULT_MESSAGE_CAP)
+            stamp = kb.clock().strftime("%Y%m%d-%H%M")
+            dest = Path(tmp) / f"zebkb-{kb.home_ward or 'export'}-{stamp}.zebkb"
+        else:
+            cap, dest = max_size, Path(args.out)
         result = export_bundle(
             kb,
-            args.out,
+            dest,
             since=args.since,
             peer=peer,
             uids=args.uid,
-            max_size=max_size,
+            max_size=cap,
             include_attachments=not args.no_attachments,
             sign=not args.no_sign,
             progress=None if args.json else stderr_progress("export"),
-            overwrite=args.force,
+            overwrite=args.force or bool(args.eml),
         )
+        if args.eml:
+            drafts = _write_drafts(kb, result, Path(args.eml), signed=not args.no_sign)
+    if drafts:
+        if args.json:
+            print_json(
+                {
+                    "records": result.records,
+                    "attachments": result.attachments,
+                    "drafts": [
+                        {"path": str(d), "records": p.records, "bundle_id": p.bundle_id}
+                        for d, p in zip(drafts, result.parts, strict=True)
+                    ],
+                }
+            )
+        else:
+            for draft, part in zip(drafts, result.parts, strict=True):
+                print(f"wrote {draft} (draft e-mail, {part.records} records)")
+        return 0
     for uid, size in result.oversize:
         sys.stderr.write(
             f"zebkb: warning: record {uid} with its attachments is {_size(size)}, more than "
@@ -158,15 +230,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     from zebkb.cli.progress import stderr_progress
     from zebkb.service.exchange import apply_import, plan_import
 
-    with open_kb(args) as kb:
+    with open_kb(args) as kb, tempfile.TemporaryDirectory() as scratch:
+        inputs = expand_inputs(args.files, Path(scratch))
+        names = [name for name, _path in inputs]
         plans = []
         try:
             # Every bundle is checked before any is merged: one refused, none imported.
             require = True if args.require_signature else None
             # One bundle applied at once has its attachments checked while they are stored
             # (before its commit); several are checked whole first.
-            deferred = not args.dry_run and len(args.files) == 1
-            for path in args.files:
+            deferred = not args.dry_run and len(inputs) == 1
+            for _name, path in inputs:
                 plans.append(
                     plan_import(kb, path, require_signature=require, check_attachments=not deferred)
                 )
@@ -178,16 +252,16 @@ def cmd_import(args: argparse.Namespace) -> int:
                     progress = None if args.json else stderr_progress("import")
                     summaries.append(apply_import(kb, plan, progress=progress).as_json())
             # After the bundles went in: a refused bundle gets its one line and nothing else.
-            for path, plan in zip(args.files, plans, strict=True):
-                _warn_signature(path, plan)
+            for name, plan in zip(names, plans, strict=True):
+                _warn_signature(name, plan)
         finally:
             for plan in plans:
                 plan.close()
     if args.json:
         print_json(summaries[0] if len(summaries) == 1 else summaries)
     else:
-        for path, summary in zip(args.files, summaries, strict=True):
-            _print_summary(summary, path, args.dry_run)
+        for name, summary in zip(names, summaries, strict=True):
+            _print_summary(summary, name, args.dry_run)
     return 0
 
 
