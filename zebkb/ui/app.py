@@ -20,7 +20,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from zebkb.errors import ZebkbError
-from zebkb.service.changes import Changes
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import Translator
 from zebkb.ui.core.ops import CollectionOp, OpRunner, ProgressReporter, user_message
@@ -37,7 +36,7 @@ QUIT_AFTER_ENV = "ZEBKB_QUIT_AFTER_MS"
 
 def make_context(kb: object, settings: Settings, translator: Translator) -> AppContext:
     """The runner and thumbnailer around an open knowledge base."""
-    runner = OpRunner(translator=translator)
+    runner = OpRunner(translator=translator, track_changes=getattr(kb, "track_changes", None))
     thumbnailer = Thumbnailer(
         runner,
         ThumbnailCache(kb.data_dir),  # type: ignore[attr-defined]
@@ -79,7 +78,7 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
         ctx.settings.first_run_done = True
         CollectionOp(window, work, runner=ctx.runner).with_progress(
             ctx.tr.t("firstrun.loading")
-        ).changes(Changes(all_records=True, settings=True)).run_in_background()
+        ).run_in_background()
 
     def make() -> FirstRunDialog:
         dialog = FirstRunDialog(ctx.tr, window)
@@ -118,7 +117,12 @@ def install_excepthook(translator: Translator, log_file: Path | None = None) -> 
 def run(data_dir: Path, open_uid: str | None = None) -> int:
     from zebkb.service import KnowledgeBase
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "zebkb"])
+    existing = QApplication.instance()
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication([sys.argv[0] if sys.argv else "zebkb"])
+    )
     app.setApplicationName("zebkb")
     app.setWindowIcon(window_icon())
     settings = Settings(default_settings_path())

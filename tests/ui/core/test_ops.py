@@ -273,3 +273,60 @@ def test_a_busy_index_is_said_in_words(caplog) -> None:
         tr = Translator(lang)
         assert user_message(IndexBusyError("busy"), tr) == tr.t("status.index_busy")
     assert caplog.records == []
+
+
+@pytest.fixture
+def tracked_runner(qapp, kb) -> Iterator[OpRunner]:
+    r = OpRunner(translator=Translator("en"), track_changes=kb.track_changes)
+    yield r
+    r.shutdown(wait=True)
+
+
+def test_each_write_emits_once_what_the_service_says_it_changed(qtbot, tracked_runner, kb):
+    from zebkb_testing import case_record
+
+    from zebkb.service.changes import Changes
+
+    emitted: list[Changes] = []
+    tracked_runner.dataChanged.connect(emitted.append)
+
+    def two_saves() -> None:
+        kb.save(case_record(title="一件目"))
+        kb.save(case_record(title="二件目"))
+
+    with qtbot.waitSignal(tracked_runner.idle, timeout=WAIT_MS):
+        CollectionOp(None, two_saves, runner=tracked_runner).run_in_background()
+    assert len(emitted) == 1  # one signal for the op, however many transactions it made
+    assert len(emitted[0].records) == 2
+    assert emitted[0].records == {r.uid for r in kb.list_records()}
+
+    # A write op that wrote nothing says nothing; a failed one neither; a read never does.
+    emitted.clear()
+    with qtbot.waitSignal(tracked_runner.idle, timeout=WAIT_MS):
+        CollectionOp(None, kb.count, runner=tracked_runner).run_in_background()
+    with qtbot.waitSignal(tracked_runner.idle, timeout=WAIT_MS):
+        CollectionOp(None, lambda: kb.require("no-such-uid"), runner=tracked_runner).failure(
+            lambda _exc: None
+        ).run_in_background()
+    with qtbot.waitSignal(tracked_runner.idle, timeout=WAIT_MS):
+        QueryOp(None, kb.count, runner=tracked_runner).run_in_background()
+    assert emitted == []
+
+
+def test_a_cancelled_write_announces_what_it_did_before_the_cancel(qtbot, tracked_runner, kb):
+    from zebkb_testing import case_record
+
+    emitted: list = []
+    tracked_runner.dataChanged.connect(emitted.append)
+
+    def save_then_cancel(reporter: ProgressReporter) -> None:
+        kb.save(case_record(title="取消前"))
+        reporter.cancel()
+        reporter.raise_if_cancelled()
+
+    with qtbot.waitSignal(tracked_runner.idle, timeout=WAIT_MS):
+        CollectionOp(None, save_then_cancel, runner=tracked_runner).progress(
+            lambda *_a: None
+        ).run_in_background()
+    assert len(emitted) == 1
+    assert emitted[0].records == {r.uid for r in kb.list_records()}

@@ -22,6 +22,7 @@ and plain values, and returns plain values.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -30,6 +31,7 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from typing import Any, Generic, Self, TypeVar
 
 import shiboken6
@@ -174,9 +176,13 @@ class OpRunner(QObject):
         *,
         readers: int = 2,
         translator: Translator | None = None,
+        track_changes: Callable[[], AbstractContextManager[Any]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.translator = translator
+        # The service's KnowledgeBase.track_changes: each write op runs inside it, and
+        # what the service says the write changed is what dataChanged carries.
+        self.track_changes = track_changes
         self._reads = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="zebkb-read")
         self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zebkb-write")
         # One long-lived relay, a child of the runner: workers emit through it, and no
@@ -278,12 +284,21 @@ class _Relay(QObject):
 class _Job:
     """What a worker gets: the op's callable and its reporter, no widget, no Qt object."""
 
-    __slots__ = ("fn", "reporter", "takes_reporter")
+    __slots__ = ("fn", "reporter", "takes_reporter", "track", "tracked")
 
-    def __init__(self, fn: Callable[..., Any], reporter: ProgressReporter, takes: bool) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        reporter: ProgressReporter,
+        takes: bool,
+        track: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
         self.fn: Callable[..., Any] | None = fn
         self.reporter = reporter
         self.takes_reporter = takes
+        # A write runs inside the service's change tracker; what it collected is kept here.
+        self.track = track
+        self.tracked: Changes | None = None
 
 
 def _strip_tracebacks(exc: BaseException) -> None:
@@ -304,12 +319,18 @@ def _run_job(relay: _Relay, op_id: int, job: _Job) -> None:
         return
     try:
         job.reporter.raise_if_cancelled()
-        if job.takes_reporter:
-            # Long work: a full collection it triggers would stop the GUI thread too.
-            with young_collections_only():
-                value = fn(job.reporter)
-        else:
-            value = fn()
+        with job.track() if job.track is not None else contextlib.nullcontext() as tracker:
+            try:
+                if job.takes_reporter:
+                    # Long work: a full collection it triggers would stop the GUI thread too.
+                    with young_collections_only():
+                        value = fn(job.reporter)
+                else:
+                    value = fn()
+            finally:
+                # Also when cancelled part-way: what was committed before stays changed.
+                found = getattr(tracker, "changes", None)
+                job.tracked = found if isinstance(found, Changes) else None
     except Exception as exc:
         # Let go of everything the op captured before the GUI thread hears of it, so
         # the GUI thread, not this one, releases the last reference.
@@ -355,6 +376,7 @@ class QueryOp(Generic[T]):
         self._progress_label: str | None = None
         self._dialog: QProgressDialog | None = None
         self._reporter: ProgressReporter | None = None
+        self._job: _Job | None = None
 
     def success(self, callback: Callable[[T], None]) -> Self:
         self._on_success = callback
@@ -387,7 +409,9 @@ class QueryOp(Generic[T]):
         self._reporter = reporter
         if self._progress_label is not None:
             self._dialog = self._make_dialog(reporter)
-        _, future = self._runner._start(self, _Job(self._op, reporter, self.takes_reporter))
+        track = self._runner.track_changes if self.write else None
+        self._job = _Job(self._op, reporter, self.takes_reporter, track)
+        _, future = self._runner._start(self, self._job)
         return OpHandle(reporter, future)
 
     def _make_dialog(self, reporter: ProgressReporter) -> QProgressDialog:
@@ -455,8 +479,10 @@ class CollectionOp(QueryOp[T]):
     """A change: runs on the single writer thread, in submission order.
 
     After it succeeds the runner emits ``dataChanged`` once with what it
-    changed: the op's own answer when that is a ``Changes`` (or carries one as
-    ``.changes``), else what ``.changes()`` declared, else everything.
+    changed: what the service's change tracker collected while the op ran
+    (``OpRunner(track_changes=kb.track_changes)``), or without a tracker the
+    op's own answer when that is a ``Changes`` (or carries one as ``.changes``),
+    else what ``.changes()`` declared, else everything.
     """
 
     write = True
@@ -477,6 +503,10 @@ class CollectionOp(QueryOp[T]):
         return self
 
     def _changes_of(self, value: object) -> Changes:
+        tracked = self._job.tracked if self._job is not None else None
+        if tracked is not None:
+            # The service's own account: a write that changed nothing says so.
+            return tracked
         if isinstance(value, Changes):
             return value
         carried = getattr(value, "changes", None)

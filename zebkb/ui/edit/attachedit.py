@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from zebkb.domain.fields import Field
 from zebkb.errors import ZebkbError
 from zebkb.service import guess_media_type
-from zebkb.service.changes import NO_CHANGES
 from zebkb.ui.core.ops import CollectionOp
 from zebkb.ui.edit.fieldwidgets import FieldEditor
 
@@ -174,9 +173,9 @@ class AttachmentsEditor(FieldEditor):
         kb = self._ctx.kb
         self.add_button.setEnabled(False)
         # Files only: no record refers to them until the editor saves.
-        CollectionOp(self, lambda: store_files(kb, list(paths)), runner=self._ctx.runner).changes(
-            NO_CHANGES
-        ).success(self._stored).failure(self._store_failed).run_in_background()
+        CollectionOp(self, lambda: store_files(kb, list(paths)), runner=self._ctx.runner).success(
+            self._stored
+        ).failure(self._store_failed).run_in_background()
 
     def _stored(self, outcome: tuple[list[dict], list[Refusal]]) -> None:
         entries, refused = outcome

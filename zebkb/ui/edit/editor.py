@@ -44,7 +44,6 @@ from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.vocab import RECORD_TYPES, ZEB_RANKS
 from zebkb.errors import InputError, KnownError
 from zebkb.render import RenderResult, render_markdown
-from zebkb.service.changes import Changes
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.edit.attachedit import AttachmentsEditor
@@ -358,9 +357,7 @@ class RecordEditorDialog(QDialog):
         self.save_button.setEnabled(False)
         CollectionOp(
             self, lambda: save_record(kb, data, expected), runner=self._ctx.runner
-        ).changes(lambda record: Changes(records=frozenset({str(record["uid"])}))).success(
-            self._saved
-        ).failure(self._save_failed).run_in_background()
+        ).success(self._saved).failure(self._save_failed).run_in_background()
 
     def _saved(self, record: dict) -> None:
         self._saving = False

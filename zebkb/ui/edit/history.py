@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.service.changes import Changes
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.versions import (
@@ -264,9 +263,9 @@ class HistoryDialog(QDialog):
         # The hash names exactly this version; revision numbers can repeat after a conflict.
         key = version.hash
         self.restore_button.setEnabled(False)
-        CollectionOp(self, lambda: kb.restore(uid, key), runner=self._ctx.runner).changes(
-            Changes(records=frozenset({uid}))
-        ).success(self._restored).failure(self._failed).run_in_background()
+        CollectionOp(self, lambda: kb.restore(uid, key), runner=self._ctx.runner).success(
+            self._restored
+        ).failure(self._failed).run_in_background()
 
     def _restored(self, record: dict[str, Any]) -> None:
         self.restored.emit(record)

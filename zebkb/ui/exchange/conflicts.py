@@ -37,7 +37,6 @@ from zebkb.display import kind_label
 from zebkb.domain.canonical import record_hash
 from zebkb.domain.fields import FieldType, fields_for
 from zebkb.domain.validate import RecordError, validate_record
-from zebkb.service.changes import Changes
 from zebkb.service.exchange import Conflict
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -401,9 +400,9 @@ class ConflictsDialog(QDialog):
                 validate_record(value, strict=False)
             return settle_conflict(kb, uid, value)
 
-        CollectionOp(self, work, runner=self.ctx.runner).changes(
-            Changes(records=frozenset({uid}), conflicts=True)
-        ).success(lambda _rec: self._settled(uid)).failure(self._failed).run_in_background()
+        CollectionOp(self, work, runner=self.ctx.runner).success(
+            lambda _rec: self._settled(uid)
+        ).failure(self._failed).run_in_background()
 
     def _show_current_buttons(self, enabled: bool) -> None:
         for button in (self.keep_local, self.keep_incoming, self.use_merged):

@@ -35,7 +35,6 @@ from zebkb.service.exchange import (
 )
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
-from zebkb.ui.exchange.import_dialog import IMPORTED
 
 if TYPE_CHECKING:
     from zebkb.service.exchange import UndoResult
@@ -224,9 +223,9 @@ class ExchangeLogDialog(QDialog):
             return
         kb, bundle_id = self.ctx.kb, chosen.bundle_id
         self.undo_button.setEnabled(False)
-        CollectionOp(self, lambda: undo_import(kb, bundle_id), runner=self.ctx.runner).changes(
-            IMPORTED
-        ).success(self._undone).failure(
+        CollectionOp(self, lambda: undo_import(kb, bundle_id), runner=self.ctx.runner).success(
+            self._undone
+        ).failure(
             lambda exc: self.status.setText(user_message(exc, self.ctx.tr))
         ).run_in_background()
 

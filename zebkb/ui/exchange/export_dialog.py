@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 from zebkb.display import format_number, ward_label
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.wards import WARDS
-from zebkb.service.changes import Changes
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 
@@ -401,7 +400,6 @@ class ExportDialog(QDialog):
         op = (
             CollectionOp(self, work, runner=self.ctx.runner)
             .with_progress(self.ctx.tr.t("export.writing"))
-            .changes(Changes(exchange_log=True))  # the sent log
             .success(self._written)
             .failure(self._failed)
             .cancelled(lambda: self._written(None))

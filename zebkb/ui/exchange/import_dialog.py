@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from zebkb.bundle.merge import Action
 from zebkb.display import kind_label, ward_label
-from zebkb.service.changes import Changes
 from zebkb.service.exchange import ImportCancelled, ImportPlan, ImportSummary, RecordPlan
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -93,10 +92,6 @@ class ImportOutcome:
     @property
     def bundle_ids(self) -> list[str]:
         return [s.plan.bundle_id for s in self.summaries]
-
-
-# What applying (or undoing) an import may change: any record, conflicts, the logs.
-IMPORTED = Changes(all_records=True, conflicts=True, exchange_log=True, index=True)
 
 
 class PlanModel(QAbstractTableModel):
@@ -516,7 +511,6 @@ class ImportDialog(QDialog):
         op = (
             CollectionOp(self, work, runner=self.ctx.runner)
             .with_progress(self.ctx.tr.t("import.applying"))
-            .changes(IMPORTED)
             .success(self._applied)
             .failure(self._apply_failed)
             .cancelled(lambda: self._applied(ImportOutcome(cancelled=True)))

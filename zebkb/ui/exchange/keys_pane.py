@@ -34,7 +34,6 @@ from zebkb.display import format_timestamp, ward_label
 from zebkb.domain.wards import WARDS
 from zebkb.errors import ZebkbError
 from zebkb.keys import OwnKey, fingerprint, own_key
-from zebkb.service.changes import Changes
 from zebkb.service.keys import TrustEntry, revoke_key, trust_key, trusted_keys
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -53,9 +52,6 @@ def _mono(points: int | None = None) -> QFont:
     if points is not None:
         font.setPointSize(points)
     return font
-
-
-KEYS = Changes(keys=True)
 
 
 class TrustedKeysPane(QWidget):
@@ -246,7 +242,7 @@ class TrustedKeysPane(QWidget):
         self._set_busy(True)
         CollectionOp(
             self, lambda: trust_key(kb, text, str(ward), note=note), runner=self._ctx.runner
-        ).changes(KEYS).success(self._trusted).failure(self._failed).run_in_background()
+        ).success(self._trusted).failure(self._failed).run_in_background()
 
     def _trusted(self, entry: TrustEntry) -> None:
         self._set_busy(False)
@@ -296,9 +292,9 @@ class TrustedKeysPane(QWidget):
         kb = self._ctx.kb
         public = entry.public_key
         self._set_busy(True)
-        CollectionOp(self, lambda: revoke_key(kb, public), runner=self._ctx.runner).changes(
-            KEYS
-        ).success(lambda _entries: self._revoked(entry)).failure(self._failed).run_in_background()
+        CollectionOp(self, lambda: revoke_key(kb, public), runner=self._ctx.runner).success(
+            lambda _entries: self._revoked(entry)
+        ).failure(self._failed).run_in_background()
 
     def _revoked(self, entry: TrustEntry) -> None:
         self._set_busy(False)

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 
-from zebkb.service.changes import NO_CHANGES
-from zebkb.ui.core.ops import EVERYTHING, CollectionOp
+from zebkb.ui.core.ops import CollectionOp
 
 if TYPE_CHECKING:
     from zebkb.backup import BackupInfo, RestoreResult
@@ -94,7 +93,7 @@ def back_up(window: BackupHost, ctx: AppContext) -> None:
         window.window(),
         lambda reporter: create_backup(kb, progress=reporter.report),
         runner=ctx.runner,
-    ).with_progress(text(ctx, "backing_up")).changes(NO_CHANGES).success(done).run_in_background()
+    ).with_progress(text(ctx, "backing_up")).success(done).run_in_background()
 
 
 def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = None) -> None:
@@ -123,9 +122,9 @@ def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = 
         if answer == QMessageBox.StandardButton.Yes:
             restore(window, ctx, info.path)
 
-    CollectionOp(window.window(), lambda: inspect_backup(path), runner=ctx.runner).changes(
-        NO_CHANGES
-    ).success(confirm).run_in_background()
+    CollectionOp(window.window(), lambda: inspect_backup(path), runner=ctx.runner).success(
+        confirm
+    ).run_in_background()
 
 
 def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
@@ -142,4 +141,4 @@ def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
         window.window(),
         lambda reporter: restore_backup(kb, path, progress=reporter.report),
         runner=ctx.runner,
-    ).with_progress(text(ctx, "restoring")).changes(EVERYTHING).success(done).run_in_background()
+    ).with_progress(text(ctx, "restoring")).success(done).run_in_background()

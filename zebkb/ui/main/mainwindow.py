@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from zebkb.display import kind_label
 from zebkb.domain.fields import Kind
 from zebkb.search.engine import SearchFilters
-from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.changes import Changes
 from zebkb.ui.core import settings as opts
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.dialogs import DialogManager
@@ -339,9 +339,9 @@ class MainWindow(QMainWindow):
             self._index_rebuild_pending = False
             self.statusBar().showMessage(user_message(exc, self.ctx.tr), STATUS_MS)
 
-        CollectionOp(self, rebuild, runner=self.ctx.runner).changes(
-            lambda rebuilt: Changes(index=True) if rebuilt else NO_CHANGES
-        ).success(done).failure(failed).run_in_background()
+        CollectionOp(self, rebuild, runner=self.ctx.runner).success(done).failure(
+            failed
+        ).run_in_background()
 
     def _search_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._search_seq:
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
             lambda rec: self.open_editor(rec["type"], rec)
         ).run_in_background()
 
-    def open_editor(self, kind: str, record: dict | None) -> None:
+    def open_editor(self, kind: str, record: dict[str, Any] | None) -> None:
         try:
             from zebkb.ui.edit.editor import RecordEditorDialog
         except ImportError:
@@ -418,7 +418,7 @@ class MainWindow(QMainWindow):
 
         self.dialogs.open("editor", make)
 
-    def _saved(self, record: dict) -> None:
+    def _saved(self, record: dict[str, Any]) -> None:
         # Selected when the list, read again on the runner's dataChanged, arrives.
         self._select_after_search = str(record.get("uid", "")) or None
 
@@ -441,9 +441,9 @@ class MainWindow(QMainWindow):
             kb.delete(uid)
             return Deleted(uid, int(before["revision"]), str(before.get("title") or uid))
 
-        CollectionOp(self, work, runner=self.ctx.runner).changes(
-            Changes(records=frozenset({uid}))
-        ).success(lambda done: self._deleted(done, row)).run_in_background()
+        CollectionOp(self, work, runner=self.ctx.runner).success(
+            lambda done: self._deleted(done, row)
+        ).run_in_background()
 
     def _deleted(self, done: Deleted, row: int) -> None:
         self.undo_stack.append(done)
@@ -464,9 +464,7 @@ class MainWindow(QMainWindow):
         kb = self.ctx.kb
         CollectionOp(
             self, lambda: kb.restore(done.uid, done.revision), runner=self.ctx.runner
-        ).changes(Changes(records=frozenset({done.uid}))).success(
-            lambda _rec: self._undone(done)
-        ).run_in_background()
+        ).success(lambda _rec: self._undone(done)).run_in_background()
 
     def _undone(self, done: Deleted) -> None:
         self.statusBar().showMessage(self.ctx.tr.t("status.restored", title=done.title), STATUS_MS)
@@ -536,7 +534,6 @@ class MainWindow(QMainWindow):
                 self, lambda rep: kb.reindex(rep.report, rep.is_cancelled), runner=self.ctx.runner
             )
             .with_progress(self.ctx.tr.t("reindex.progress"))
-            .changes(Changes(index=True))
             .success(self._reindexed)
             .cancelled(lambda: self._reindexed(False))
         )

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.service import DATA_DIR_ENTRIES
-from zebkb.service.changes import Changes
 from zebkb.service.keys import require_signatures, set_require_signatures
 from zebkb.store.db import DB_FILE
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
@@ -252,9 +251,9 @@ class SettingsDialog(QDialog):
 
         self._saving = True
         self.buttons.setEnabled(False)
-        CollectionOp(self, store, runner=self._ctx.runner).changes(Changes(settings=True)).success(
-            self._stored
-        ).failure(self._ward_failed).run_in_background()
+        CollectionOp(self, store, runner=self._ctx.runner).success(self._stored).failure(
+            self._ward_failed
+        ).run_in_background()
 
     def _stored(self, code: str | None) -> None:
         self._saving = False
