@@ -26,7 +26,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-HEADERS = ["No.", "施設名", "区", "延床面積(㎡)", "ZEBランク", "竣工年月", "用途", "新築・改修", "備考"]
+HEADERS = [
+    "No.",
+    "施設名",
+    "区",
+    "延床面積(㎡)",
+    "ZEBランク",
+    "竣工年月",
+    "用途",
+    "新築・改修",
+    "備考",
+]
 WARDS = ["千代田区", "中央区", "港区", "新宿区", "葛飾区", "品川区", "大田区", "杉並区"]
 RANKS = ["ZEB Ready", "Nearly ZEB", "ZEB Oriented相当", "『ZEB』"]
 
@@ -114,11 +124,15 @@ def main() -> None:
         for kind, path in files.items():
             size = path.stat().st_size
             bare = bare_csv if kind == "csv" else bare_openpyxl
-            bare_name = "csv module on decoded text" if kind == "csv" else "openpyxl read-only values"
+            bare_name = (
+                "csv module on decoded text" if kind == "csv" else "openpyxl read-only values"
+            )
             print(f"\n{kind} ({size / 1e6:.1f} MB)")
             t_bare = median(lambda: bare(path), args.runs)
             t_read = median(lambda: read_table(path), args.runs)
-            print(f"  read: zebkb {t_read:.3f}  beside {bare_name} {t_bare:.3f}  ({t_read / t_bare:.2f}x)")
+            print(
+                f"  read: zebkb {t_read:.3f}  beside {bare_name} {t_bare:.3f}  ({t_read / t_bare:.2f}x)"
+            )
             with KnowledgeBase.open(folder / f"kb-{kind}") as kb:
                 kb.set_home_ward("131229")
                 t_preview = median(lambda: preview_table(kb, path), args.runs)
@@ -132,7 +146,9 @@ def main() -> None:
                 again = preview_table(kb, path).plan
                 assert again.count("unchanged") == args.rows
                 print(f"  preview (read + map + plan, empty knowledge base): {t_preview:.3f}")
-                print(f"  apply ({args.rows} records added, one transaction + index): {t_apply:.3f}")
+                print(
+                    f"  apply ({args.rows} records added, one transaction + index): {t_apply:.3f}"
+                )
                 print(f"  preview of the same list again (all unchanged): {t_again:.3f}")
                 if kind == "xlsx":
                     records = records_for_list(kb)

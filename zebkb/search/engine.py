@@ -842,14 +842,17 @@ def _candidates(snap: _Snapshot, parsed: ParsedQuery, folds: Folds) -> list[int]
     return sorted(result)
 
 
-def _normalised_fields(d: DocInfo, fields: dict[str, str]) -> dict[str, str]:
-    """Each original field's normalised text, cut from the document's in-memory text.
+def _normalised_fields(
+    d: DocInfo, fields: dict[str, str], *, folded: bool = False
+) -> dict[str, str]:
+    """Each original field's normalised (or folded) text, cut from the document's in-memory text.
 
     The text joins title, facility and the other fields in their stored order
-    (`normalised_parts`); normalising removes every newline from a field.
+    (`normalised_parts`); normalising removes every newline from a field, and
+    folding never adds or removes one.
     """
     rest = [k for k in fields if k not in (TITLE, FACILITY)]
-    parts = d.text.split(FIELD_SEP)
+    parts = (d.folded if folded else d.text).split(FIELD_SEP)
     if len(parts) != len(rest) + 2:
         return {}
     return dict(zip([TITLE, FACILITY, *rest], parts, strict=True))
@@ -1085,6 +1088,7 @@ def _run(
                     normalised=_normalised_fields(d, fields),
                     variant_terms=variant_terms,
                     variants=snap.variants,
+                    folded=_normalised_fields(d, fields, folded=True) if variant_terms else None,
                 ),
             )
         )

@@ -47,6 +47,23 @@ class _Terms:
     def __len__(self) -> int:
         return len(self.terms) + len(self.variant_terms)
 
+    def for_field(self, norm: str | None, folded: str | None = None) -> _Terms:
+        """The terms for one field whose normalised text `norm` is known.
+
+        Folding every line of a long field costs more than the rest of a snippet;
+        it is needed only for a field that folding changes and whose folded text
+        holds a folded term. Elsewhere the folded forms are looked for as written. `folded`,
+        when the caller has it, is the field's folded text.
+        """
+        if norm is None or not self.variant_terms or self.variants is None:
+            return self
+        if folded is None:
+            folded = self.variants.fold(norm)
+        if folded != norm and any(f in folded for f in self.variant_terms):
+            return self
+        written = [f for f in self.variant_terms if f in norm and f not in self.terms]
+        return _Terms([*self.terms, *written], (), None)
+
     def count(self, norm: str) -> int:
         """How many of the terms (written or folded) a normalised text holds."""
         n = sum(1 for t in self.terms if t in norm)
@@ -186,6 +203,7 @@ def make_snippet(
     normalised: Mapping[str, str] | None = None,
     variant_terms: Sequence[str] = (),
     variants: VariantTable | None = None,
+    folded: Mapping[str, str] | None = None,
 ) -> str:
     """HTML-escaped original text around the best matches of `terms` (normalised).
 
@@ -193,16 +211,18 @@ def make_snippet(
     already holds; fields without a term are then skipped without reading them.
     `variant_terms` are folded forms (`variants.fold`) of terms also found through
     a spelling variant; where the text holds such a variant, the variant is marked.
+    `folded` may give `variants.fold(normalize(value))` of some fields.
     """
     matcher = _Terms([t for t in terms if t], [t for t in variant_terms if t], variants)
     known = normalised or {}
     if len(matcher):
         for name, text in fields.items():
-            segment = _find_segment(text, matcher, known.get(name))
+            field_terms = matcher.for_field(known.get(name), (folded or {}).get(name))
+            segment = _find_segment(text, field_terms, known.get(name))
             if segment is None:
                 continue
-            segment, cut_before, cut_after = _narrow(segment, matcher)
-            spans = _spans(segment, matcher)
+            segment, cut_before, cut_after = _narrow(segment, field_terms)
+            spans = _spans(segment, field_terms)
             if not spans:
                 continue
             lead = size // 4
