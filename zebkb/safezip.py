@@ -78,3 +78,52 @@ def check_zip(source: Path | IO[bytes], bounds: ZipBounds) -> None:
 def is_ole(head: bytes) -> bool:
     """An old binary Office file (.xls/.doc/.ppt) or a password-protected new one."""
     return head.startswith(OLE_MAGIC)
+
+
+_PROLOG_LIMIT = 1_000_000
+
+
+def declares_doctype(stream: IO[bytes]) -> bool:
+    """Whether an XML part declares a DOCTYPE (where entities are declared) before its root.
+
+    Only the prolog is read: a DOCTYPE may stand nowhere else. Comments and
+    processing instructions are skipped; reading stops at the root element.
+    """
+    data = stream.read(_PROLOG_LIMIT)
+    position = 0
+    while True:
+        start = data.find(b"<", position)
+        if start < 0 or start + 1 >= len(data):
+            return False
+        rest = data[start + 1 : start + 10]
+        if rest.startswith(b"!--"):
+            end = data.find(b"-->", start + 4)
+            if end < 0:
+                return False
+            position = end + 3
+        elif rest.startswith(b"?"):
+            end = data.find(b"?>", start + 2)
+            if end < 0:
+                return False
+            position = end + 2
+        else:
+            return rest.upper().startswith(b"!DOCTYPE")
+
+
+def check_xml_parts(source: Path | IO[bytes]) -> None:
+    """Refuse a container whose XML parts declare a DOCTYPE (entity expansion, XXE).
+
+    Office files never need one; refusing them here does not depend on which
+    XML parser a library picks (openpyxl uses lxml when it is installed).
+    """
+    with zipfile.ZipFile(source) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(info) as stream:
+                if declares_doctype(stream):
+                    raise ZipRefused(
+                        f"part {info.filename!r} declares XML entities (a billion-laughs or"
+                        " external-entity attack); not opened",
+                        f"XMLエンティティ宣言があります({info.filename})。展開攻撃のおそれがあるため開きませんでした",
+                    )

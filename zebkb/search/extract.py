@@ -11,6 +11,14 @@ from pathlib import Path
 
 TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
 PDF_TYPE = "application/pdf"
+# .docx, .xlsx, .pptx (zebkb/search/office.py), named here so the dispatch needs no import.
+OFFICE_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,23 @@ def _pdf_text(path: Path, limits: ExtractLimits, deadline: float, stop: threadin
     return "\n".join(parts)[: limits.max_chars]
 
 
+def _office_text(path: Path, media_type: str, limits: ExtractLimits) -> str:
+    from zebkb.search.office import OfficeRefused, office_text
+
+    try:
+        return office_text(
+            path, media_type, max_chars=limits.max_chars, max_seconds=limits.max_seconds
+        )
+    except OfficeRefused as exc:
+        # Kept as an attachment, not searched; the reason goes to the log in words.
+        logging.getLogger(__name__).warning("%s", exc)
+        return ""
+
+
 def extract_text(path: Path, media_type: str, *, limits: ExtractLimits = ExtractLimits()) -> str:
-    """The text of a PDF, plain-text or Markdown file; "" for anything else or a bad file.
+    """The text of a PDF, Office (.docx/.xlsx/.pptx), plain-text or Markdown file.
+
+    "" for anything else or a bad file.
 
     Never raises. The caller waits at most `limits.max_seconds`: a PDF that takes
     longer is abandoned (its worker stops at the next page boundary).
@@ -92,6 +115,8 @@ def extract_text(path: Path, media_type: str, *, limits: ExtractLimits = Extract
             return ""
         if media_type in TEXT_TYPES:
             return _plain_text(path, limits)
+        if media_type in OFFICE_TYPES:
+            return _office_text(path, media_type, limits)
         if media_type != PDF_TYPE:
             return ""
     except (OSError, ValueError):

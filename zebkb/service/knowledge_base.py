@@ -75,7 +75,15 @@ DATA_DIR_ENTRIES = frozenset(
 # Notices a search answer may carry (the window shows them translated).
 NOTICE_INDEX_BUSY = "the search index is being updated by the open zebkb window"
 NOTICE_INDEX_REBUILT = "the search index was out of date and has been rebuilt from the database"
-TEXT_MEDIA_TYPES = ("application/pdf", "text/plain", "text/markdown", "text/x-markdown")
+TEXT_MEDIA_TYPES = (
+    "application/pdf",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
 
 
 def system_clock() -> datetime:

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from zebkb.safezip import ZipBounds, ZipRefused, check_zip, is_ole
+from zebkb.safezip import ZipBounds, ZipRefused, check_xml_parts, check_zip, is_ole
 from zebkb.tables.limits import DEFAULT_LIMITS, Deadline, TableError, TableLimits
 
 Cell = str | int | float | bool | date | None
@@ -207,6 +207,7 @@ def _read_xlsx(path: Path, limits: TableLimits, deadline: Deadline) -> Table:
             path,
             ZipBounds(limits.zip_members, limits.zip_unpacked_bytes, limits.zip_ratio),
         )
+        check_xml_parts(path)
     except ZipRefused as exc:
         raise TableError(f"{path.name}: {exc.message_en}", message_ja=exc.message_ja) from None
     import openpyxl

@@ -1,0 +1,258 @@
+"""Searchable text of Word, Excel and PowerPoint attachments (.docx, .xlsx, .pptx).
+
+An Office file is a ZIP of XML parts. The container is checked first
+(``zebkb.safezip``: declared sizes, part count, compression ratio), so a zip
+bomb is refused before anything is unpacked; each part is then streamed
+through defusedxml, which refuses entity declarations (billion laughs,
+external entities) instead of expanding them. Text stops at the caller's
+character bound and deadline.
+
+Read: Word paragraphs (tables are paragraphs in cells), headers, footers and
+footnotes; Excel cells of every sheet (shared strings resolved); PowerPoint
+slides and their notes, in slide order. Old binary formats (.doc, .xls,
+.ppt) are kept as attachments but not searched.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from zebkb.safezip import ZipBounds, ZipRefused, check_xml_parts, check_zip, is_ole
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+OFFICE_TYPES = frozenset({DOCX, XLSX, PPTX})
+# Kept and shown, never searched: reading the old binary formats needs a parser zebkb
+# does not carry.
+OLD_OFFICE_TYPES = frozenset(
+    {"application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint"}
+)
+
+OFFICE_BOUNDS = ZipBounds(members=5_000, unpacked_bytes=300 * 1000 * 1000, ratio=200)
+_CHECK_EVERY = 512
+_NUMBERED = re.compile(r"(\d+)\.xml$")
+
+
+class OfficeRefused(ValueError):
+    """The file was not read; str() is one English line, message_ja the Japanese one."""
+
+    def __init__(self, message_en: str, message_ja: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ja = message_ja
+
+
+def not_searchable_reason(media_type: str, lang: str = "ja") -> str | None:
+    """Why an attachment of this type is not searched, or None when it is (or may be)."""
+    if (media_type or "").split(";")[0].strip().lower() in OLD_OFFICE_TYPES:
+        if lang == "en":
+            return "not searchable (old Office format; save as .docx/.xlsx/.pptx to search it)"
+        return "検索対象外(古いOffice形式。.docx/.xlsx/.pptx で保存すると検索できます)"
+    return None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _by_number(names: list[str]) -> list[str]:
+    def key(name: str) -> tuple[int, str]:
+        m = _NUMBERED.search(name)
+        return (int(m.group(1)) if m else 0, name)
+
+    return sorted(names, key=key)
+
+
+class _Budget:
+    def __init__(self, max_chars: int, deadline: float, clock: Callable[[], float]) -> None:
+        self.left = max_chars
+        self.deadline = deadline
+        self.clock = clock
+        self.events = 0
+
+    def tick(self) -> None:
+        self.events += 1
+        if self.events % _CHECK_EVERY == 0 and self.clock() > self.deadline:
+            raise _OutOfTime
+
+    @property
+    def full(self) -> bool:
+        return self.left <= 0
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _events(stream: IO[bytes], budget: _Budget) -> Iterator[tuple[str, object]]:
+    from defusedxml.ElementTree import iterparse
+
+    for event, element in iterparse(stream, events=("start", "end")):
+        budget.tick()
+        yield event, element
+
+
+def _paragraphs(
+    archive: zipfile.ZipFile, member: str, paragraph: str, text_tag: str, budget: _Budget
+) -> Iterator[str]:
+    """Text of each paragraph element in one XML part (Word w:p, DrawingML a:p)."""
+    parts: list[str] = []
+    with archive.open(member) as stream:
+        for event, element in _events(stream, budget):
+            tag = _local(getattr(element, "tag", ""))
+            if event != "end":
+                continue
+            if tag == text_tag:
+                parts.append(getattr(element, "text", None) or "")
+            elif tag == "tab":
+                parts.append("\t")
+            elif tag == paragraph:
+                line = "".join(parts).strip()
+                parts.clear()
+                getattr(element, "clear")()  # noqa: B009 - drop what was read
+                if line:
+                    yield line
+                    if budget.full:
+                        return
+
+
+def _shared_strings(archive: zipfile.ZipFile, names: set[str], budget: _Budget) -> list[str]:
+    member = "xl/sharedStrings.xml"
+    if member not in names:
+        return []
+    strings: list[str] = []
+    parts: list[str] = []
+    with archive.open(member) as stream:
+        for event, element in _events(stream, budget):
+            if event != "end":
+                continue
+            tag = _local(getattr(element, "tag", ""))
+            if tag == "t":
+                parts.append(getattr(element, "text", None) or "")
+            elif tag == "si":
+                strings.append("".join(parts))
+                parts.clear()
+                getattr(element, "clear")()  # noqa: B009
+    return strings
+
+
+def _sheet_rows(
+    archive: zipfile.ZipFile, member: str, shared: list[str], budget: _Budget
+) -> Iterator[str]:
+    cells: list[str] = []
+    kind = ""
+    value = ""
+    inline: list[str] = []
+    with archive.open(member) as stream:
+        for event, element in _events(stream, budget):
+            tag = _local(getattr(element, "tag", ""))
+            if event == "start":
+                if tag == "c":
+                    get = getattr(element, "get")  # noqa: B009
+                    kind, value = str(get("t") or ""), ""
+                    inline.clear()
+                continue
+            if tag == "v":
+                value = getattr(element, "text", None) or ""
+            elif tag == "t":
+                inline.append(getattr(element, "text", None) or "")
+            elif tag == "c":
+                if kind == "s":
+                    index = int(value) if value.isdigit() else -1
+                    text = shared[index] if 0 <= index < len(shared) else ""
+                elif kind == "inlineStr":
+                    text = "".join(inline)
+                else:
+                    text = value
+                if text.strip():
+                    cells.append(text.strip())
+            elif tag == "row":
+                if cells:
+                    yield "\t".join(cells)
+                    cells.clear()
+                    if budget.full:
+                        return
+                getattr(element, "clear")()  # noqa: B009
+
+
+def _lines(archive: zipfile.ZipFile, media_type: str, budget: _Budget) -> Iterator[str]:
+    names = set(archive.namelist())
+    if media_type == DOCX:
+        extra = [
+            n
+            for n in names
+            if re.fullmatch(r"word/(header|footer)\d*\.xml|word/(foot|end)notes\.xml", n)
+        ]
+        for member in ["word/document.xml", *sorted(extra)]:
+            if member in names:
+                yield from _paragraphs(archive, member, "p", "t", budget)
+    elif media_type == PPTX:
+        slides = _by_number([n for n in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)])
+        for slide in slides:
+            yield from _paragraphs(archive, slide, "p", "t", budget)
+            notes = slide.replace("slides/slide", "notesSlides/notesSlide")
+            if notes in names:
+                yield from _paragraphs(archive, notes, "p", "t", budget)
+    elif media_type == XLSX:
+        shared = _shared_strings(archive, names, budget)
+        sheets = _by_number([n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)])
+        for sheet in sheets:
+            yield from _sheet_rows(archive, sheet, shared, budget)
+
+
+def office_text(
+    path: Path,
+    media_type: str,
+    *,
+    max_chars: int,
+    max_seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> str:
+    """The text of a .docx, .xlsx or .pptx file; raises OfficeRefused naming the problem.
+
+    Text beyond ``max_chars`` is left out; a file still being read after
+    ``max_seconds`` gives what was read so far.
+    """
+    media_type = media_type.split(";", maxsplit=1)[0].strip().lower()
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if is_ole(head):
+        raise OfficeRefused(
+            f"{path.name}: password-protected or old-format Office file; not searched",
+            f"{path.name}: パスワード付きか古い形式のOfficeファイルのため検索対象外です",
+        )
+    try:
+        check_zip(path, OFFICE_BOUNDS)
+        check_xml_parts(path)
+    except ZipRefused as exc:
+        raise OfficeRefused(f"{path.name}: {exc.message_en}", exc.message_ja) from None
+    budget = _Budget(max_chars, clock() + max_seconds, clock)
+    lines: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for line in _lines(archive, media_type, budget):
+                lines.append(line[: budget.left])
+                budget.left -= len(line) + 1
+                if budget.full:
+                    break
+    except _OutOfTime:
+        pass
+    except Exception as exc:  # damaged XML, or defusedxml's refusal: a refusal either way
+        name = type(exc).__name__
+        if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+            raise OfficeRefused(
+                f"{path.name}: declares XML entities (a billion-laughs or external-entity"
+                " attack); not expanded, not searched",
+                f"{path.name}: XMLエンティティ宣言があるため展開せず、検索対象外にしました",
+            ) from None
+        raise OfficeRefused(
+            f"{path.name}: damaged Office file ({name}); not searched",
+            f"{path.name}: 壊れたOfficeファイルのため検索対象外です",
+        ) from None
+    return "\n".join(lines)[:max_chars]
