@@ -306,13 +306,46 @@ def test_search_on_a_new_knowledge_base_has_no_notice(tmp_path, clock):
         assert result.notice is None
 
 
-def test_stale_index_is_rebuilt_with_a_notice(kb):
-    from zebkb.service import NOTICE_INDEX_REBUILT
+def test_a_stale_index_answers_as_is_and_says_so(kb, monkeypatch):
+    from zebkb.service import NOTICE_INDEX_STALE, Changes
 
     rec = kb.save(case_record())
     with kb.transaction() as txn:  # a change the index never heard of (as after a crash)
         txn.set_meta("change_seq", str(int(txn.meta("change_seq")) + 5))
+
+    def no_writes(*args, **kwargs):
+        raise AssertionError("a search wrote")
+
+    monkeypatch.setattr(kb, "reindex", no_writes)
+    monkeypatch.setattr(kb.index, "rebuild", no_writes)
     result = kb.search("清掃事務所")
-    assert result.notice == NOTICE_INDEX_REBUILT
-    assert [h.uid for h in result.hits] == [rec["uid"]]
-    assert kb.search("清掃事務所").notice is None
+    assert result.stale
+    assert result.notice == NOTICE_INDEX_STALE
+    assert [h.uid for h in result.hits] == [rec["uid"]]  # what the index has
+    assert not kb.index_is_current()
+    monkeypatch.undo()
+    # Only the writer brings it up to date, when asked.
+    assert kb.update_index()
+    assert kb.last_changes == Changes(index=True)
+    assert kb.index_is_current()
+    fresh = kb.search("清掃事務所")
+    assert (fresh.stale, fresh.notice) == (False, None)
+    assert kb.update_index()  # already current: nothing to do
+    assert kb.last_changes.empty
+
+
+def test_a_damaged_index_answers_empty_and_stale(kb):
+    import shutil
+
+    kb.save(case_record())
+    kb.close()
+    from zebkb.service import KnowledgeBase
+
+    index = kb.data_dir / "index"
+    current = (index / "CURRENT").read_text().strip()
+    shutil.rmtree(index / current)
+    with KnowledgeBase.open(kb.data_dir, clock=kb.clock) as again:
+        result = again.search("清掃事務所")
+        assert result.stale
+        assert again.update_index()
+        assert again.search("清掃事務所").total == 1

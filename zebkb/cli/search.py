@@ -6,6 +6,7 @@ import argparse
 import html
 import re
 import sys
+from dataclasses import replace
 from typing import Any
 
 from zebkb.cli.main import open_kb, print_json
@@ -102,6 +103,25 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
         index.close()
 
 
+def _bring_index_up_to_date(kb: Any) -> str | None:
+    """Rebuild a stale index before searching, when this command can be the writer.
+
+    Beside an open window (the folder's writer) the index is left to it and the
+    search answers as the index is. Returns the notice to show, if any.
+    """
+    from zebkb.service import NOTICE_INDEX_BUSY, NOTICE_INDEX_REBUILT
+    from zebkb.store.lock import FolderInUseError
+
+    if kb.index_is_current():
+        return None
+    try:
+        kb.claim_writer(wait=0)
+    except FolderInUseError:
+        return NOTICE_INDEX_BUSY
+    kb.update_index()
+    return NOTICE_INDEX_REBUILT
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from zebkb.errors import InputError
     from zebkb.search.engine import QueryError
@@ -111,9 +131,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         result = _search_current_index(args, filters)
         if result is None:
             with open_kb(args) as kb:
+                notice = _bring_index_up_to_date(kb)
                 result = kb.search(
                     args.query, filters=filters, limit=args.limit, offset=args.offset
                 )
+                if notice and not result.notice:
+                    result = replace(result, notice=notice)
     except QueryError as exc:
         raise InputError(f"query refused: {exc}") from None
     if result.notice:

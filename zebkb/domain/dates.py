@@ -7,12 +7,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from zebkb.errors import InputError
 
-class DateError(ValueError):
+
+class DateError(InputError, ValueError):
     """A date could not be read or does not exist; str() is one English line."""
 
     def __init__(self, message_en: str, message_ja: str | None = None) -> None:
-        super().__init__(message_en)
+        super().__init__(message_en, message_ja=message_ja)
         self.message_en = message_en
         self.message_ja = message_ja or message_en
 

@@ -65,6 +65,7 @@ from zebkb.domain.vocab import (
     Vocabulary,
 )
 from zebkb.domain.wards import WardError, is_special_ward, lg_code_valid, resolve_ward
+from zebkb.errors import InputError
 
 UID_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
@@ -90,7 +91,7 @@ _LABELLED: dict[str, Vocabulary] = {
 }
 
 
-class RecordError(ValueError):
+class RecordError(InputError, ValueError):
     """One broken rule in one record. str() is one English line; message_ja is the Japanese one.
 
     The caller may set `.where` (e.g. "line 3") to say where the record came from.
@@ -105,7 +106,7 @@ class RecordError(ValueError):
         field: str | None = None,
         where: str | None = None,
     ) -> None:
-        super().__init__(message_en)
+        super().__init__(message_en, message_ja=message_ja)
         self.message_en = message_en
         self.message_ja = message_ja
         self.uid = uid
@@ -126,6 +127,11 @@ class RecordError(ValueError):
             parts.append(f"field {self.field}")
         parts.append(self.message_en)
         return ": ".join(parts)
+
+    def message(self, lang: str = "en") -> str:
+        """The one line a person reads (the window shows it; str() keeps any detail after it)."""
+        text = self.line_ja() if lang == "ja" else str(self)
+        return text.splitlines()[0] if text else type(self).__name__
 
     def line_ja(self) -> str:
         """The same line in Japanese, for the window."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from zebkb.errors import InputError
 
-class WardError(ValueError):
-    """A ward or municipality could not be recognised; the message is one line."""
+
+class WardError(InputError, ValueError):
+    """A ward or municipality could not be recognised; the message is one line, in en and ja."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,10 @@ _WEIGHTS = (6, 5, 4, 3, 2)
 def check_digit(first_five: str) -> str:
     """The sixth digit of a local-government code."""
     if len(first_five) != 5 or not first_five.isascii() or not first_five.isdigit():
-        raise WardError(f"not five digits: {first_five!r}")
+        raise WardError(
+            f"not five digits: {first_five!r}",
+            message_ja=f"5 桁の数字ではありません: {first_five!r}",
+        )
     total = sum(int(d) * w for d, w in zip(first_five, _WEIGHTS, strict=True))
     return str((11 - total % 11) % 10)
 
@@ -121,28 +126,43 @@ def resolve_ward(text: str) -> str:
     "ＫＡＴＳＵＳＨＩＫＡ", "１３１２２９", "13122".
     """
     if not isinstance(text, str):
-        raise WardError(f"ward must be text, got {type(text).__name__}")
+        raise WardError(
+            f"ward must be text, got {type(text).__name__}",
+            message_ja="区は文字で指定してください",
+        )
     key = _fold(text)
     if not key:
-        raise WardError("ward is empty")
+        raise WardError("ward is empty", message_ja="区が空です")
     if key.isascii() and key.isdigit():
         if len(key) == 6:
             if lg_code_valid(key):
                 return key
-            raise WardError(f"not a valid local-government code (check digit is wrong): {text!r}")
+            raise WardError(
+                f"not a valid local-government code (check digit is wrong): {text!r}",
+                message_ja=f"地方公共団体コードが正しくありません(検査数字が違います): {text!r}",
+            )
         if len(key) == 5:
             return key + check_digit(key)
-        raise WardError(f"a local-government code has 6 digits: {text!r}")
+        raise WardError(
+            f"a local-government code has 6 digits: {text!r}",
+            message_ja=f"地方公共団体コードは 6 桁です: {text!r}",
+        )
     code = _BY_NAME.get(key)
     if code is None:
-        raise WardError(f"unknown ward: {text.strip()!r} (use a 6-digit code or a ward name)")
+        raise WardError(
+            f"unknown ward: {text.strip()!r} (use a 6-digit code or a ward name)",
+            message_ja=f"区 {text.strip()!r} が見つかりません(6 桁のコードか区名で指定してください)",
+        )
     return code
 
 
 def ward_name(code: str, lang: str = "ja") -> str:
     """The ward's or municipality's name; a valid code with no known name is shown as is."""
     if not lg_code_valid(code):
-        raise WardError(f"not a valid local-government code: {code!r}")
+        raise WardError(
+            f"not a valid local-government code: {code!r}",
+            message_ja=f"地方公共団体コードが正しくありません: {code!r}",
+        )
     ward = _BY_CODE.get(code)
     if ward is None:
         return code
@@ -154,4 +174,7 @@ def get_ward(code: str) -> Ward:
     for ward in WARDS:
         if ward.code == code:
             return ward
-    raise WardError(f"not one of the 23 special wards: {code!r}")
+    raise WardError(
+        f"not one of the 23 special wards: {code!r}",
+        message_ja=f"東京23区のコードではありません: {code!r}",
+    )

@@ -104,6 +104,8 @@ class SearchResult:
     # "kind", "ward", "rank", "fiscal_year", "tag", "floor_area" -> value -> count over all matches
     facets: dict[str, dict[str, int]]
     notice: str | None = None
+    # The index is behind the database: the answer may miss its latest changes.
+    stale: bool = False
 
 
 class _Snapshot:

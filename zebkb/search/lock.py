@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from zebkb.errors import KnownError
 
-class IndexBusyError(RuntimeError):
-    """Another process is writing the search index."""
+
+class IndexBusyError(KnownError):
+    """Another process is writing the search index: wait and try again."""
 
 
 class WriteLock:
@@ -44,7 +46,8 @@ class WriteLock:
             if time.monotonic() > deadline:
                 os.close(fd)
                 raise IndexBusyError(
-                    "the search index is being updated by another zebkb process; try again later"
+                    "the search index is being updated by another zebkb process; try again later",
+                    message_ja="検索索引を別の zebkb が更新中です。しばらくしてからもう一度お試しください",
                 )
             time.sleep(0.05)
         os.ftruncate(fd, 0)

@@ -10,13 +10,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from zebkb.errors import InputError
 from zebkb.search.normalize import normalize
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 
 
-class QueryError(ValueError):
+class QueryError(InputError, ValueError):
     """A query that cannot be run; the message is one line for the user, in English and Japanese.
 
     str() is the English line; `message("ja")` the Japanese one. Errors about
@@ -25,12 +26,7 @@ class QueryError(ValueError):
     """
 
     def __init__(self, message_en: str, message_ja: str | None = None) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_ja = message_ja or message_en
-
-    def message(self, lang: str = "en") -> str:
-        return self.message_ja if lang == "ja" else self.message_en
+        super().__init__(message_en, message_ja=message_ja)
 
 
 # Appended to errors about the way a query is written.

@@ -43,7 +43,7 @@ from zebkb.store.db import (
     migrate,
 )
 from zebkb.store.files import AttachmentStore, sha256_file
-from zebkb.store.lock import DEFAULT_WAIT, FolderInUseError, WriterLock
+from zebkb.store.lock import DEFAULT_WAIT, WriterLock
 from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, Meta, RecordRow, TagRow
 
 if TYPE_CHECKING:
@@ -75,6 +75,10 @@ DATA_DIR_ENTRIES = frozenset(
 # Notices a search answer may carry (the window shows them translated).
 NOTICE_INDEX_BUSY = "the search index is being updated by the open zebkb window"
 NOTICE_INDEX_REBUILT = "the search index was out of date and has been rebuilt from the database"
+NOTICE_INDEX_STALE = (
+    "the search index is behind the database: recent changes may be missing from this answer "
+    "until it is brought up to date"
+)
 TEXT_MEDIA_TYPES = (
     "application/pdf",
     "text/plain",
@@ -1027,7 +1031,23 @@ class KnowledgeBase:
             log.exception("search index update failed; it will be rebuilt")
 
     def index_is_current(self) -> bool:
-        return self.index.indexed_state() == self.change_state()
+        """Whether the index reflects the database's last change (a new, empty pair is current)."""
+        indexed = self.index.indexed_state()
+        state = self.change_state()
+        return indexed == state or (indexed is None and state == 0)
+
+    def update_index(self, progress: Progress | None = None, cancel: Cancel | None = None) -> bool:
+        """Rebuild the index when it is behind the database: a write, for the folder's writer.
+
+        A search never does this itself (it answers from what the index has and
+        says it is stale); the window schedules this as a write, the command line
+        runs it before a search when it can become the writer. False when cancelled.
+        """
+        self.claim_writer()
+        if self.index_is_current():
+            self.publish(NO_CHANGES)
+            return True
+        return self.reindex(progress, cancel)
 
     def reindex(self, progress: Progress | None = None, cancel: Cancel | None = None) -> bool:
         """Rebuild the search index from the database; False when cancelled."""
@@ -1048,25 +1068,22 @@ class KnowledgeBase:
         limit: int = 50,
         offset: int = 0,
     ) -> SearchResult:
-        index = self.index
-        notice = index.notice if hasattr(index, "notice") else None
-        if not self.index_is_current():
-            try:
-                # A reader beside an open window must not wait for it: the window's own
-                # writes keep the index current, so a stale index here is answered as is.
-                self.claim_writer(wait=0)
-            except FolderInUseError:
-                notice = notice or NOTICE_INDEX_BUSY
-            else:
-                self.reindex()
-                if self.change_state() > 0:  # a new, empty index is simply made, not "rebuilt"
-                    notice = notice or NOTICE_INDEX_REBUILT
-        result = index.search(query, filters=filters, limit=limit, offset=offset)
-        if notice and not result.notice:
-            from dataclasses import replace
+        """Search the index as it is; a read never writes.
 
-            result = replace(result, notice=notice)
-        return result
+        On an index behind the database (after a crash, a restore, a damaged
+        index set aside) the answer comes from what the index has, with
+        ``stale`` set and a notice saying so; bringing it up to date is
+        ``update_index``, a write.
+        """
+        from dataclasses import replace
+
+        index = self.index
+        stale = not self.index_is_current()
+        # The service knows whether the index is behind (the index alone guesses from a
+        # state it never recorded, which a new, empty knowledge base has too).
+        notice = getattr(index, "notice", None) or (NOTICE_INDEX_STALE if stale else None)
+        result = index.search(query, filters=filters, limit=limit, offset=offset)
+        return replace(result, notice=notice, stale=stale)
 
     # -- checking --------------------------------------------------------------------------------
 

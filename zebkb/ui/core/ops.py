@@ -120,10 +120,10 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 def user_message(exc: BaseException, translator: Translator | None = None) -> str:
     """One line a ward employee can read; bugs are logged with their traceback."""
     lang = translator.language if translator else "ja"
+    if isinstance(exc, IndexBusyError):  # the window's own words for it
+        return translator.t("status.index_busy") if translator else exc.message(lang)
     if isinstance(exc, ZebkbError):
         return exc.message(lang)
-    if isinstance(exc, IndexBusyError):
-        return translator.t("status.index_busy") if translator else str(exc)
     if isinstance(exc, USER_ERRORS):
         # Refused input (records, dates, wards, queries, files) is one line; most carry a
         # Japanese line too. Any other ValueError is a bug and is logged below.

@@ -55,10 +55,9 @@ def run_search(
     kb: KnowledgeBase, query: str, filters: SearchFilters, cache: RowCache
 ) -> SearchAnswer:
     parsed = parse_query(query)  # a bad query raises QueryError: one line for the user
-    # An empty knowledge base has nothing to index: its (missing) index is not behind.
-    stale = kb.change_state() > 0 and not kb.index_is_current()
-    # A stale index answers from what it has: kb.search would rebuild it on this reader.
-    overall = kb.index.search(query, limit=0) if stale else kb.search(query, limit=0)
+    # A stale index answers from what it has and says so; kb.search never rebuilds it.
+    overall = kb.search(query, limit=0)
+    stale = overall.stale
     has_filters = filters != SearchFilters()
     uids = kb.index.search_uids(query, filters=filters if has_filters else None)
     by_uid = cache.rows(kb)
