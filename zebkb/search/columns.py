@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
 from operator import add, attrgetter, is_not, mul, neg, sub, truediv
+from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
 from zebkb.search.sidestore import DocInfo
@@ -38,7 +39,7 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 _ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "", "", 0)  # type: ignore[arg-type]
 
 
-def _combine(ids: dict[tuple, int], *columns: list) -> list[int]:
+def _combine(ids: dict[tuple[object, ...], int], *columns: list[Any]) -> list[int]:
     """Each doc's combination of values as a small int, numbered on from `ids`."""
     return [ids.setdefault(values, len(ids)) for values in zip(*columns, strict=True)]
 
@@ -80,7 +81,7 @@ class Columns:
     rank_year_area: list[int]
 
     def __init__(self, by_docnum: Sequence[DocInfo | None]) -> None:
-        self._ids: tuple[dict[tuple, int], dict[tuple, int]] = ({}, {})
+        self._ids: tuple[dict[tuple[object, ...], int], dict[tuple[object, ...], int]] = ({}, {})
         for name, values in self._columns(by_docnum).items():
             setattr(self, name, values)
         self._finish(by_docnum)
@@ -106,7 +107,7 @@ class Columns:
         new._finish(by_docnum)
         return new
 
-    def _columns(self, by_docnum: Sequence[DocInfo | None]) -> dict[str, list]:
+    def _columns(self, by_docnum: Sequence[DocInfo | None]) -> dict[str, list[Any]]:
         # Built column by column with C loops: it runs after every update.
         docs = [_ABSENT if d is None else d for d in by_docnum]
         text = list(map(attrgetter("text"), docs))
@@ -158,8 +159,9 @@ class Columns:
         self.avg_facility = max(1.0, sum(self.facility_len) / n)
         text_len = sum(self.rest_len) + sum(self.title_end) + sum(self.facility_len)
         self.avg_rest = max(1.0, text_len / n - self.avg_title)
-        self.kind_wards = list(self._ids[0])
-        self.rank_year_areas = list(self._ids[1])
+        # Each combination number's values (strings, or None for no value).
+        self.kind_wards: list[tuple[str | None, ...]] = list(self._ids[0])  # type: ignore[arg-type]
+        self.rank_year_areas: list[tuple[str | None, ...]] = list(self._ids[1])  # type: ignore[arg-type]
 
     def _norms(self, lengths: Iterable[int], avg: float) -> list[float]:
         """`1.0 - B + B * length / avg` for each length, evaluated exactly as written."""
@@ -257,7 +259,7 @@ class Columns:
             total = list(map(add, total, part))
         return total
 
-    def _head_weight(self, d: int, term: str, tf_all: int) -> float:
+    def _head_weight(self, d: int, term: str, tf_all: float) -> float:
         text = self.text[d]
         lt = self.title_end[d]
         tf_t = text.count(term, 0, lt) if lt else 0
@@ -291,7 +293,11 @@ class Columns:
         # and area (a few hundred), then split. Combinations are met in document
         # order, so each value is too, and most_common() breaks ties as if the
         # values had been counted one by one.
-        kind, ward, rank, year, area = (Counter() for _ in range(5))
+        kind: Counter[str] = Counter()
+        ward: Counter[str] = Counter()
+        rank: Counter[str] = Counter()
+        year: Counter[str] = Counter()
+        area: Counter[str] = Counter()
         for column, combos, facets in (
             (self.kind_ward, self.kind_wards, (kind, ward)),
             (self.rank_year_area, self.rank_year_areas, (rank, year, area)),

@@ -111,6 +111,10 @@ class SearchResult:
 class _Snapshot:
     """One open generation: Whoosh reader, in-memory documents, posting cache."""
 
+    by_docnum: list[DocInfo | None]
+    deleted: frozenset[int]
+    cols: Columns
+
     def __init__(self, gen_dir: Path, variants: VariantTable) -> None:
         from whoosh import index as whoosh_index
 
@@ -229,7 +233,7 @@ class _Snapshot:
 
     # Posting lists, read block by block from the raw matcher (2x faster than all_ids()).
     def doc_frequency(self, gram: str) -> int:
-        return self.reader.doc_frequency("content", gram)
+        return int(self.reader.doc_frequency("content", gram))
 
     def live_doc_frequency(self, gram: str) -> int:
         """Documents holding `gram`, not counting deleted ones (which Whoosh counts until a merge)."""
@@ -947,6 +951,7 @@ def _match(
         # are kept for scoring, which then need not scan the texts again.
         matches = list(candidates)
         counts: dict[str, list[int]] = {}
+        keep: list[Any]
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
             folded = folds[t]
@@ -960,7 +965,7 @@ def _match(
                 counts = {k: list(compress(v, keep)) for k, v in counts.items()}
                 continue
             if t.facility_only:
-                keep: list[Any] = cols.in_facility(matches, t.text, folded)
+                keep = cols.in_facility(matches, t.text, folded)
             else:
                 keep = cols.counts(matches, t.text, folded)
             matches = list(compress(matches, keep))
@@ -969,7 +974,7 @@ def _match(
                 counts[t.text] = list(compress(keep, keep))
         return matches, counts
 
-    def keep(d: DocInfo) -> bool:
+    def selected(d: DocInfo) -> bool:
         if kinds and d.kind not in kinds:
             return False
         if parsed.kinds and d.kind not in parsed.kinds:
@@ -1008,7 +1013,7 @@ def _match(
         return not any(_in(t, folds[t], d) for t in negatives)
 
     by_docnum = snap.by_docnum
-    return [i for i in candidates if (d := by_docnum[i]) is not None and keep(d)], {}
+    return [i for i in candidates if (d := by_docnum[i]) is not None and selected(d)], {}
 
 
 def _rank(
@@ -1050,7 +1055,9 @@ def _rank(
         texts = [t.text for t in terms]
         scores = snap.cols.bm25(matches, texts, _idfs(snap, terms, folds), known)
     by_docnum = snap.by_docnum
-    return [(s, by_docnum[d]) for s, d in snap.cols.best(matches, scores, count)]  # type: ignore[misc]
+    return [
+        (s, d) for s, n in snap.cols.best(matches, scores, count) if (d := by_docnum[n]) is not None
+    ]
 
 
 def _run(

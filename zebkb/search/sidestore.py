@@ -193,7 +193,7 @@ class SideStore:
         self.db.executemany("DELETE FROM texts WHERE uid = ?", ((u,) for u in uids))
 
     def count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
+        return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
     def load(self) -> Iterator[DocInfo]:
         cur = self.db.execute(

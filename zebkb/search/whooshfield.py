@@ -27,7 +27,7 @@ UID = "uid"
 VARIANT = "~"
 
 
-class BigramField(TEXT):
+class BigramField(TEXT):  # type: ignore[misc]  # Whoosh has no type hints
     """A no-positions text field whose terms are the bigrams of already-normalised text.
 
     `index` bypasses Whoosh's analyser pipeline: the caller passes normalised text
@@ -44,7 +44,7 @@ class BigramField(TEXT):
         ]
 
 
-class NoLenW3Codec(W3Codec):
+class NoLenW3Codec(W3Codec):  # type: ignore[misc]
     """W3Codec without per-posting field-length statistics (we score outside Whoosh)."""
 
     length_stats = False
@@ -53,7 +53,7 @@ class NoLenW3Codec(W3Codec):
         return BlockFieldWriter(self, storage, segment)
 
 
-class BlockFieldWriter(W3FieldWriter):
+class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
     """Writes an `InvertedPool`'s posting lists a block at a time.
 
     Whoosh's own loop makes four Python calls and several type checks per
@@ -105,9 +105,11 @@ class InvertedPool:
 
     def __init__(self) -> None:
         self.fieldnames: set[str] = set()
-        self._terms: dict[tuple[str, bytes], tuple[array, array, list[bytes | None]]] = {}
+        self._terms: dict[
+            tuple[str, bytes], tuple[array[int], array[float], list[bytes | None]]
+        ] = {}
         # The content field's postings by bigram: the bulk of every segment.
-        self._content: dict[str, tuple[array, array]] = {}
+        self._content: dict[str, tuple[array[int], array[float]]] = {}
         # Terms whose docnums arrived out of order (postings merged in from other segments).
         self._unordered: set[tuple[str, bytes]] = set()
         self._content_unordered: set[str] = set()
@@ -160,7 +162,9 @@ class InvertedPool:
             entry[0].append(docnum)
             entry[1].append(freq)
 
-    def by_term(self) -> Iterator[tuple[str, bytes, array, array, list[bytes | None]]]:
+    def by_term(
+        self,
+    ) -> Iterator[tuple[str, bytes, array[int], array[float], list[bytes | None]]]:
         """(field, term, docnums, weights, values) per term, terms and docnums in order."""
         by_field: dict[str, list[tuple[bytes, Any]]] = {}
         for key in self._terms:
