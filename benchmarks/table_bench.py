@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 HEADERS = [
@@ -128,21 +129,21 @@ def main() -> None:
                 "csv module on decoded text" if kind == "csv" else "openpyxl read-only values"
             )
             print(f"\n{kind} ({size / 1e6:.1f} MB)")
-            t_bare = median(lambda: bare(path), args.runs)
-            t_read = median(lambda: read_table(path), args.runs)
+            t_bare = median(partial(bare, path), args.runs)
+            t_read = median(partial(read_table, path), args.runs)
             print(
                 f"  read: zebkb {t_read:.3f}  beside {bare_name} {t_bare:.3f}  ({t_read / t_bare:.2f}x)"
             )
             with KnowledgeBase.open(folder / f"kb-{kind}") as kb:
                 kb.set_home_ward("131229")
-                t_preview = median(lambda: preview_table(kb, path), args.runs)
+                t_preview = median(partial(preview_table, kb, path), args.runs)
                 plan = preview_table(kb, path).plan
                 assert plan.ok, plan.problems[:3]
                 start = time.perf_counter()
                 result = apply_table(kb, plan)
                 t_apply = time.perf_counter() - start
                 assert len(result.added) == args.rows
-                t_again = median(lambda: preview_table(kb, path), args.runs)
+                t_again = median(partial(preview_table, kb, path), args.runs)
                 again = preview_table(kb, path).plan
                 assert again.count("unchanged") == args.rows
                 print(f"  preview (read + map + plan, empty knowledge base): {t_preview:.3f}")
@@ -153,9 +154,9 @@ def main() -> None:
                 if kind == "xlsx":
                     records = records_for_list(kb)
                     out = folder / "out.xlsx"
-                    t_export = median(lambda: export_list(records, out), args.runs)
+                    t_export = median(partial(export_list, records, out), args.runs)
                     t_export_csv = median(
-                        lambda: export_list(records, folder / "out.csv"), args.runs
+                        partial(export_list, records, folder / "out.csv"), args.runs
                     )
 
                     def bare_write() -> None:
