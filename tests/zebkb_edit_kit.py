@@ -1,4 +1,8 @@
-"""Helpers for the record-editor, history and settings dialog tests (tests/ui/test_edit_*.py)."""
+"""Helpers for the record-editor, history and settings dialog tests (tests/ui/edit/, settings/).
+
+A pytest plugin (registered in tests/conftest.py): the fixtures ``ectx`` and
+``demo`` are there for every test; import only the helpers.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Fixtures and helpers for the main-window tests (tests/ui/test_main_*.py).
+"""Fixtures and helpers for the window tests (tests/ui/).
 
-Import the fixtures into a test module: ``from zebkb_main_kit import ctx, window``.
+A pytest plugin (registered in tests/conftest.py): the fixtures ``ctx``,
+``demo_kb`` and ``window`` are there for every test; import only the helpers.
 """
 
 from __future__ import annotations

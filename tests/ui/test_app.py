@@ -16,21 +16,17 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from zebkb_main_kit import (
     QT_LOG_IGNORE,
-    ctx,
-    demo_kb,
     detail_text,
     make_ctx,
     open_window,
     search,
     select,
     shown_uids,
-    window,
 )
 
 from zebkb.service import KnowledgeBase
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ctx, demo_kb, window)
 
 SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"
 SEIBU_PHOTO = "2df4b8e6e224aed17ac253534e6c4a1d04d94fd428f3ebeb8bf3fb6e4c686215"

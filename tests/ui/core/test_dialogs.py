@@ -14,11 +14,9 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 from shiboken6 import isValid
-from zebkb_main_kit import ctx, demo_kb, open_window, select, window
+from zebkb_main_kit import open_window, select
 
 from zebkb.ui.app import start_first_run
-
-__all__ = ["ctx", "demo_kb", "window"]
 
 # The offscreen platform cannot resize hints nor raise a window; raising an open dialog is
 # part of what is tested here.

@@ -11,13 +11,12 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-from zebkb_edit_kit import QT_LOG_IGNORE, ectx, open_editor, save, settle
+from zebkb_edit_kit import QT_LOG_IGNORE, open_editor, save, settle
 from zebkb_testing import case_record
 
 from zebkb.ui.edit import attachedit
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ectx,)
 
 
 @pytest.fixture

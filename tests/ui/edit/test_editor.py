@@ -6,17 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
-from zebkb_edit_kit import (
-    DEMO_CASE,
-    QT_LOG_IGNORE,
-    demo,
-    ectx,
-    open_editor,
-    pick_case,
-    save,
-    settle,
-    wait_idle,
-)
+from zebkb_edit_kit import DEMO_CASE, QT_LOG_IGNORE, open_editor, pick_case, save, settle, wait_idle
 from zebkb_testing import case_record
 
 from zebkb.domain.fields import fields_for
@@ -24,7 +14,6 @@ from zebkb.domain.numbers import parse_number
 from zebkb.ui.edit.editor import NOT_EDITED, form_fields
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ectx, demo)
 
 
 @pytest.mark.parametrize("kind", ["case", "visit", "session"])

@@ -4,7 +4,7 @@ delete then restore through the dialog for each kind; the pure diff helpers."""
 from __future__ import annotations
 
 import pytest
-from zebkb_edit_kit import QT_LOG_IGNORE, ectx, open_editor, save, settle, wait_idle
+from zebkb_edit_kit import QT_LOG_IGNORE, open_editor, save, settle, wait_idle
 from zebkb_testing import case_record
 
 from zebkb.domain.fields import fields_for
@@ -13,7 +13,6 @@ from zebkb.ui.edit.history import HistoryDialog
 from zebkb.versions import body_diff, display_value, field_changes, format_moment
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ectx,)
 
 RECORDS = {
     "case": case_record(),

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, open_window
+from zebkb_main_kit import QT_LOG_IGNORE, open_window
 from zebkb_testing import FakeClock, case_record
 
 from zebkb.domain.fields import FieldType
@@ -22,7 +22,6 @@ from zebkb.ui.exchange.conflicts import (
 )
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = ctx
 
 SHINAGAWA = "131091"
 

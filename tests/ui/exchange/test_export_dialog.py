@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QDesktopServices
-from zebkb_main_kit import QT_LOG_IGNORE, ctx
+from zebkb_main_kit import QT_LOG_IGNORE
 from zebkb_testing import case_record
 
 from zebkb.bundle.reader import open_bundle
@@ -18,7 +18,6 @@ from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.export_dialog import ExportDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = ctx
 
 SHINAGAWA = "131091"
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QMessageBox
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, make_ctx, open_window
+from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window
 from zebkb_testing import FakeClock, case_record
 
 from zebkb.keys import own_key
@@ -24,7 +24,6 @@ from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.import_dialog import ImportDialog, bundle_paths
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = ctx
 
 SHINAGAWA = "131091"
 KATSUSHIKA = "131229"

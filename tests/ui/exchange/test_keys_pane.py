@@ -6,7 +6,7 @@ import base64
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from zebkb_edit_kit import QT_LOG_IGNORE, ectx, wait_idle
+from zebkb_edit_kit import QT_LOG_IGNORE, wait_idle
 
 from zebkb import keys
 from zebkb.service import keys as trust
@@ -14,7 +14,6 @@ from zebkb.ui.exchange.keys_pane import COLUMNS, TrustedKeysPane
 from zebkb.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ectx,)
 
 SUGINAMI = "131156"
 KATSUSHIKA = "131229"

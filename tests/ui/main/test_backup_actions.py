@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, shown_uids, wait_idle, window
+from zebkb_main_kit import QT_LOG_IGNORE, shown_uids, wait_idle
 
 from zebkb.backup import list_backups
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ctx, demo_kb, window)
 
 
 def test_back_up_now_writes_a_backup(qtbot, window, demo_kb) -> None:

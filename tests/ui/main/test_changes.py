@@ -8,22 +8,11 @@ import types
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QInputDialog
-from zebkb_main_kit import (
-    QT_LOG_IGNORE,
-    ctx,
-    demo_kb,
-    detail_text,
-    open_window,
-    select,
-    shown_uids,
-    wait_idle,
-    window,
-)
+from zebkb_main_kit import QT_LOG_IGNORE, detail_text, open_window, select, shown_uids, wait_idle
 
 from zebkb.service.changes import Changes
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ctx, demo_kb, window)
 
 SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"
 VISIT = "4851558e-3ce4-5145-81f4-50038ffd5cc2"

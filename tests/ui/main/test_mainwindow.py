@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, detail_text, select, shown_uids, window
+from zebkb_main_kit import QT_LOG_IGNORE, detail_text, select, shown_uids
 
 from zebkb.search.engine import SearchFilters
 from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, WARD
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ctx, demo_kb, window)
 
 SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"  # 葛飾区清掃事務所 (case, 1 attachment)
 MIZUMOTO = "6b5aaf5a-9c66-5667-9c85-a407169163eb"  # ZEB Oriented相当, 7,985.46 m²

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCharts import QBarCategoryAxis, QHorizontalBarSeries, QPieSeries
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, open_window, shown_uids, window
+from zebkb_main_kit import QT_LOG_IGNORE, open_window, shown_uids
 
 from zebkb.overview import overview
 from zebkb.search.engine import SearchFilters
@@ -16,7 +16,6 @@ from zebkb.ui.core.ops import CollectionOp
 from zebkb.ui.main.overview_pane import OverviewFilter, OverviewPane
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ctx, demo_kb, window)
 
 KATSUSHIKA = "131229"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, search, shown_uids, window
+from zebkb_main_kit import QT_LOG_IGNORE, search, shown_uids
 
 from zebkb.service import TableRow
 from zebkb.ui.core import gcpolicy
@@ -23,7 +23,6 @@ from zebkb.ui.core.settings import Settings
 from zebkb.ui.main.results import COLUMNS, SORT_SLICE, SYNC_SORT_ROWS, ResultsPane, order_rows
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ctx, demo_kb, window)
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 WAIT_MS = 10_000

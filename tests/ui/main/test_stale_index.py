@@ -5,9 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, open_window, shown_uids
-
-__all__ = ["ctx", "demo_kb"]
+from zebkb_main_kit import QT_LOG_IGNORE, open_window, shown_uids
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
-from zebkb_main_kit import QT_LOG_IGNORE, ctx, demo_kb, open_window, select
+from zebkb_main_kit import QT_LOG_IGNORE, open_window, select
 
 from zebkb import pdf
 from zebkb.reports import FiscalYearList, report_for
@@ -27,7 +27,6 @@ from zebkb.ui.print.print_preview import (
     suggested_file_name,
 )
 
-_ = (ctx, demo_kb)
 pytestmark = QT_LOG_IGNORE
 
 

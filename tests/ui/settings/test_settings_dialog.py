@@ -4,13 +4,12 @@ data folder, signature policy, Cancel puts live changes back."""
 from __future__ import annotations
 
 import pytest
-from zebkb_edit_kit import QT_LOG_IGNORE, ectx, open_editor, wait_idle
+from zebkb_edit_kit import QT_LOG_IGNORE, open_editor, wait_idle
 
 from zebkb.store.db import DB_FILE
 from zebkb.ui.settings.settings_dialog import SettingsDialog, usable_data_dir
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-_ = (ectx,)
 
 
 def open_settings(qtbot, ctx) -> SettingsDialog:

@@ -37,6 +37,7 @@ from zebkb.display import kind_label
 from zebkb.domain.canonical import record_hash
 from zebkb.domain.fields import FieldType, fields_for
 from zebkb.domain.validate import RecordError, validate_record
+from zebkb.service.changes import Changes
 from zebkb.service.exchange import Conflict
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -185,8 +186,13 @@ class ConflictsDialog(QDialog):
         self.keep_incoming.clicked.connect(lambda: self.settle("incoming"))
         self.use_merged.clicked.connect(lambda: self.settle("merged"))
         self.close_button.clicked.connect(self.accept)
+        ctx.runner.dataChanged.connect(self._data_changed)
         bind(ctx.tr, self)
         self.load()
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.conflicts or changes.all_records:
+            self.load()  # a conflict settled (here or by an import)
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -414,7 +420,6 @@ class ConflictsDialog(QDialog):
         self.notice = self.ctx.tr.t("conflicts.settled", title=title)
         self.status.setText(self.notice)
         self.settled.emit(uid)
-        self.load()
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

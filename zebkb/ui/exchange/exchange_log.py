@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.display import ward_label
+from zebkb.service.changes import Changes
 from zebkb.service.exchange import (
     ExchangeHistory,
     Received,
@@ -98,8 +99,13 @@ class ExchangeLogDialog(QDialog):
         self.received.itemSelectionChanged.connect(self._selection)
         self.undo_button.clicked.connect(self.undo_selected)
         self.close_button.clicked.connect(self.accept)
+        ctx.runner.dataChanged.connect(self._data_changed)
         bind(ctx.tr, self)
         self.load()
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.exchange_log or changes.all_records:
+            self.load()  # an import undone, a bundle sent or received
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -239,4 +245,3 @@ class ExchangeLogDialog(QDialog):
             )
         )
         self.undone.emit(result)
-        self.load()
