@@ -87,7 +87,3 @@ def field_changes(
         for name in names
         if before.get(name) != incoming.get(name)
     ]
-
-
-def winner(a: Mapping[str, Any], b: Mapping[str, Any]) -> Mapping[str, Any]:
-    return a if version_key(a) >= version_key(b) else b

@@ -66,9 +66,6 @@ class Vocabulary:
         """The stored value for a value or label typed in either language and width."""
         return self._lookup.get(_fold(text))
 
-    def in_group(self, group: str) -> tuple[Term, ...]:
-        return tuple(t for t in self.terms if t.group == group)
-
 
 RECORD_TYPES = Vocabulary(
     "record_type",

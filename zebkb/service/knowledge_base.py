@@ -226,14 +226,6 @@ class Txn:
             row.agreed_hash = digest
             self.session.add(row)
 
-    def has_version(self, uid: str, digest: str) -> bool:
-        return (
-            self.session.exec(
-                select(HistoryRow.id).where(HistoryRow.uid == uid, HistoryRow.hash == digest)
-            ).first()
-            is not None
-        )
-
     def put_current(
         self, record: Mapping[str, Any], *, source: str, bundle_id: str | None = None
     ) -> str:
@@ -1193,15 +1185,6 @@ class KnowledgeBase:
             for digest, path in self.files.iter_files()
             if digest not in referenced
         ]
-
-    def verify_attachment_hashes(self) -> list[str]:
-        """Slow check: every stored file's bytes match its name."""
-        problems = []
-        for digest, path in self.files.iter_files():
-            actual, _ = sha256_file(path)
-            if actual != digest:
-                problems.append(f"attachment file {digest[:12]}… is damaged (content changed)")
-        return problems
 
 
 def prepare_data_dir(path: Path) -> None:

@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -222,6 +221,3 @@ class AttachmentStore:
                 for f in sorted(sub.iterdir()):
                     if SHA256_RE.fullmatch(f.name):
                         yield f.name, f
-
-    def copy_to(self, sha256: str, dest: Path) -> None:
-        shutil.copyfile(self.path(sha256), dest)

@@ -163,10 +163,6 @@ class Thumbnailer(QObject):
             ).failure(lambda exc: self._arrived(sha256, None)).run_in_background()
         return None
 
-    def forget(self) -> None:
-        """Drop the in-memory images (the language changed, or memory is wanted)."""
-        self._images.clear()
-
     def _make(self, sha256: str) -> ThumbResult | None:
         source = self._source_for(sha256)
         if source is None:
