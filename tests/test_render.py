@@ -261,3 +261,22 @@ def test_no_input_yields_dangerous_markup(pieces: list[str]) -> None:
                 assert _ALLOWED_SRC.fullmatch(value or "")
             if name == "href":
                 assert _ALLOWED_HREF.fullmatch(value or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "marked"),
+    [
+        ("新しいサーバーを設置", "サーバ", "サーバー"),
+        ("設計は髙橋さん", "高橋", "髙橋"),
+        ("区の取り組みを紹介", "取組", "取り組み"),
+        ("第三回の勉強会", "第3回", "第三回"),
+    ],
+)
+def test_highlight_marks_spelling_variants(text: str, term: str, marked: str) -> None:
+    start = text.index(marked)
+    assert highlight_spans(text, [term]) == [(start, start + len(marked))]
+
+
+def test_highlight_of_a_quoted_term_marks_only_the_written_form() -> None:
+    assert highlight_spans("設計は髙橋さん", ['"高橋"']) == []
+    assert highlight_spans("設計は高橋さん", ['"高橋"']) == [(3, 5)]

@@ -23,6 +23,7 @@ without a QApplication.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -32,6 +33,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 import markdown
 import nh3
@@ -240,13 +242,46 @@ def normalise_for_search(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+@functools.cache
+def _variants() -> Any:
+    """The built-in spelling-variant table (zebkb/search/variants.py), read once."""
+    from zebkb.search.variants import load_variants
+
+    return load_variants(None)
+
+
 def highlight_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Merged ``(start, end)`` ranges of ``text`` whose normalised form matches a term."""
-    needles = [t for t in {normalise_for_search(t).strip() for t in terms} if t]
+    """Merged ``(start, end)`` ranges of ``text`` whose normalised form matches a term.
+
+    As search does, a term also marks its spelling variants (サーバ marks サーバー,
+    高橋 marks 髙橋) unless it is given in quotes (``'"高橋"'``), as a quoted
+    phrase of a query is.
+    """
+    exact: set[str] = set()
+    loose: set[str] = set()
+    for term in terms:
+        t = term.strip()
+        if len(t) >= 2 and t[0] == t[-1] == '"':
+            exact.add(normalise_for_search(t[1:-1]).strip())
+        else:
+            loose.add(normalise_for_search(t).strip())
+    needles = [t for t in exact | loose if t]
     if not needles or not text:
         return []
     norm, offsets = _norm_char_clusters(text)
     ranges: list[tuple[int, int]] = []
+    loose.discard("")
+    if loose:
+        table = _variants()
+        folded, starts, ends = table.fold_with_map(norm)
+        for needle in {table.fold(t) for t in loose}:
+            start = folded.find(needle) if needle else -1
+            while start != -1:
+                end = start + len(needle)
+                a, b = starts[start], ends[end - 1]
+                if a < b:
+                    ranges.append((offsets[a], offsets[b] if b < len(offsets) else len(text)))
+                start = folded.find(needle, end)
     for needle in needles:
         start = norm.find(needle)
         while start != -1:

@@ -7,7 +7,7 @@ import types
 from typing import Any
 
 
-def _import_whoosh_without_urllib() -> None:
+def import_whoosh_without_urllib() -> None:
     """Import whoosh.compat without the HTTP and TLS stack it pulls in and search never uses.
 
     whoosh.compat imports ``urlretrieve`` from urllib.request, which loads
@@ -35,6 +35,3 @@ def _import_whoosh_without_urllib() -> None:
             del sys.modules["urllib.request"]
         if getattr(urllib, "request", None) is stand_in:
             del urllib.request  # type: ignore[attr-defined]
-
-
-_import_whoosh_without_urllib()

@@ -27,6 +27,7 @@ from operator import is_
 from pathlib import Path
 from typing import Any
 
+from zebkb.search import import_whoosh_without_urllib
 from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
@@ -53,6 +54,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# Before anything here imports Whoosh (zebkb/search/__init__.py says why).
+import_whoosh_without_urllib()
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"

@@ -64,7 +64,15 @@ def run_search(
     rows = [by_uid[u] for u in uids if u in by_uid]
     kinds = set(filters.kinds) or set(parsed.kinds)
     kind = next(iter(kinds)) if len(kinds) == 1 else None
-    terms = tuple(sorted({t.text for t in parsed.positive_terms}, key=len, reverse=True))
+    # A quoted phrase stays in quotes: highlighting then marks it only as written,
+    # not its spelling variants (zebkb/render.py).
+    terms = tuple(
+        sorted(
+            {f'"{t.text}"' if t.exact else t.text for t in parsed.positive_terms},
+            key=len,
+            reverse=True,
+        )
+    )
     return SearchAnswer(
         query=query,
         filters=filters,
