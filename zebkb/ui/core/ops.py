@@ -39,13 +39,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from zebkb.domain.canonical import InstantOutOfRange
-from zebkb.domain.dates import DateError
-from zebkb.domain.validate import RecordError
-from zebkb.domain.wards import WardError
 from zebkb.errors import ZebkbError
 from zebkb.safezip import ZipRefused
 from zebkb.search.lock import IndexBusyError
-from zebkb.search.query import QueryError
 from zebkb.search.variants import VariantFileError
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.strictjson import StrictJSONError
@@ -102,14 +98,10 @@ class ProgressReporter:
             raise OpCancelled
 
 
-# The errors a person causes and can act on, besides ZebkbError's: shown in their own words,
-# not logged. Every other exception, a plain ValueError included, is a bug: logged with its
-# traceback and shown as unexpected.
+# Refused input outside the ZebkbError tree (where records, dates, wards and queries are):
+# shown in its own words, not logged. Every other exception, a plain ValueError included,
+# is a bug: logged with its traceback and shown as unexpected.
 USER_ERRORS: tuple[type[BaseException], ...] = (
-    RecordError,
-    DateError,
-    WardError,
-    QueryError,
     InstantOutOfRange,
     StrictJSONError,
     ZipRefused,
@@ -125,8 +117,7 @@ def user_message(exc: BaseException, translator: Translator | None = None) -> st
     if isinstance(exc, ZebkbError):
         return exc.message(lang)
     if isinstance(exc, USER_ERRORS):
-        # Refused input (records, dates, wards, queries, files) is one line; most carry a
-        # Japanese line too. Any other ValueError is a bug and is logged below.
+        # Refused input (instants, JSON, archives, the variants file) is one line.
         ja = getattr(exc, "message_ja", None)
         if lang == "ja" and isinstance(ja, str) and ja:
             return ja.splitlines()[0]

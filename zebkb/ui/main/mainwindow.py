@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
 
         def rebuild() -> bool:
             # Writes keep the index current; a rebuild queued behind one may find nothing to do.
-            return False if kb.index_is_current() else kb.reindex()
+            return False if kb.index_is_current() else kb.update_index()
 
         def done(rebuilt: bool) -> None:
             self._index_rebuild_pending = False
