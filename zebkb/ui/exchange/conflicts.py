@@ -300,7 +300,7 @@ class ConflictsDialog(QDialog):
         )
         self.keep_local.setEnabled(local is not None)
         self.keep_incoming.setEnabled(incoming is not None)
-        base = incoming if incoming_current else local or incoming or {}
+        base: dict[str, Any] = (incoming if incoming_current else local) or incoming or {}
         self.merged = copy.deepcopy(base)
         side = INCOMING if base is incoming else LOCAL
         names = differing_fields(local, incoming)
@@ -333,14 +333,20 @@ class ConflictsDialog(QDialog):
         self.table.blockSignals(False)
         self.table.resizeRowsToContents()
 
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        if item is None:  # _fill_table fills every cell of every row it adds
+            raise LookupError(f"no cell at ({row}, {column})")
+        return item
+
     def _tint(self) -> None:
         for row in range(self.table.rowCount()):
-            name = self.table.item(row, MERGED).data(Qt.ItemDataRole.UserRole)
+            name = self._cell(row, MERGED).data(Qt.ItemDataRole.UserRole)
             picked = self.picks.get(name)
             for column in (LOCAL, INCOMING):
                 color = PICKED if picked == column else DIFFERS
-                self.table.item(row, column).setBackground(QBrush(color))
-            self.table.item(row, MERGED).setBackground(
+                self._cell(row, column).setBackground(QBrush(color))
+            self._cell(row, MERGED).setBackground(
                 QBrush(PICKED if picked == MERGED else QColor("#ffffff"))
             )
 
@@ -349,7 +355,7 @@ class ConflictsDialog(QDialog):
         conflict = self.current()
         if conflict is None or column not in (LOCAL, INCOMING):
             return
-        name = self.table.item(row, MERGED).data(Qt.ItemDataRole.UserRole)
+        name = self._cell(row, MERGED).data(Qt.ItemDataRole.UserRole)
         source = conflict.local if column == LOCAL else conflict.incoming
         value = copy.deepcopy((source or {}).get(name))
         self.set_merged(name, value, column)
@@ -362,7 +368,7 @@ class ConflictsDialog(QDialog):
         self.picks[name] = picked
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
-            cell = self.table.item(row, MERGED)
+            cell = self._cell(row, MERGED)
             if cell.data(Qt.ItemDataRole.UserRole) == name:
                 cell.setText(value_text(value, self.ctx.tr))
         self._tint()

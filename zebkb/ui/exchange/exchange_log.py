@@ -208,7 +208,8 @@ class ExchangeLogDialog(QDialog):
         rows = {i.row() for i in self.received.selectedItems()}
         if not rows or self.history is None:
             return None
-        bundle_id = self.received.item(min(rows), 0).data(Qt.ItemDataRole.UserRole)
+        first = self.received.item(min(rows), 0)
+        bundle_id = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
         return next((r for r in self.history.received if r.bundle_id == bundle_id), None)
 
     def _selection(self) -> None:
