@@ -1,14 +1,20 @@
-"""How values read to people: ward names, kind labels, dates, areas, fiscal years.
+"""How values read to people: ward names, kind labels, dates, instants, numbers, areas.
 
-Shared by the navigation tree, the results table, the filter chips and the
-detail pane, so a date or an area looks the same everywhere. No Qt here.
+The one formatter: the window (navigation, results, detail pane, history and
+diffs), the printed sheets (zebkb/reports.py) and the command line all format
+through it, so a date or an area looks the same everywhere. No Qt here.
+
+Date styles: ``western`` (2024年10月21日 in Japanese, 2024-10-21 in English),
+``japanese`` (令和6年10月21日 in Japanese; the era needs Japanese, so English
+shows 2024-10-21) and ``iso`` (2024-10-21 whatever the language).
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 
+from zebkb.domain.canonical import parse_timestamp
 from zebkb.domain.dates import (
     DateError,
     format_fiscal_year,
@@ -54,53 +60,86 @@ def fiscal_year_label(year: int | str | None, lang: str) -> str:
         return str(year)
 
 
-def format_date(text: str | None, style: str, lang: str) -> str:
-    """``2024-10-21`` as 2024年10月21日 / 令和6年10月21日 / 2024-10-21 (English)."""
-    if not text:
+def format_date(value: str | date | None, style: str, lang: str, *, weekday: bool = False) -> str:
+    """``2024-10-21`` as 2024年10月21日 / 令和6年10月21日 / 2024-10-21 (see the styles above).
+
+    A month or a year (2025-01, 2025) is shown as such, never with an invented
+    day; text that is not a date is shown as it is.
+    """
+    if value is None or value == "":
         return ""
-    if len(text) in (4, 7):
+    japanese = style == "japanese" and lang == "ja"
+    western_ja = style == "western" and lang == "ja"
+    if isinstance(value, str) and len(value) in (4, 7):
         # A month or a year as given (令和7年1月 / 2025年1月 / 2025-01): no invented day.
         try:
-            if style == "japanese" and lang == "ja":
-                return format_partial_japanese(text)
-            parse_iso_partial(text)
+            if japanese:
+                return format_partial_japanese(value)
+            iso = parse_iso_partial(value)
         except DateError:
-            return text
-        if lang == "ja":
-            return f"{text[:4]}年{int(text[5:])}月" if len(text) == 7 else f"{text}年"
-        return text
-    try:
-        d = date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    if style == "japanese" and lang == "ja":
+            return value
+        if western_ja:
+            return f"{iso[:4]}年{int(iso[5:])}月" if len(iso) == 7 else f"{iso}年"
+        return iso
+    if isinstance(value, date):
+        d = value
+    else:
         try:
-            return format_japanese(d)
+            d = date.fromisoformat(value[:10])
         except ValueError:
-            return d.isoformat()
-    if lang == "ja":
+            return value
+    if japanese:
+        try:
+            return format_japanese(d, weekday=weekday)
+        except ValueError:
+            return d.isoformat()  # before 1873 there is no Japanese era date to show
+    if western_ja:
         return f"{d.year}年{d.month}月{d.day}日"
     return d.isoformat()
 
 
-def format_timestamp(text: str | None, style: str, lang: str) -> str:
-    """A record timestamp: its date in the chosen style and the time of day."""
+def format_instant(text: str | None, style: str, lang: str) -> str:
+    """An instant (RFC 3339) as its date in the chosen style and the time of day.
+
+    The wall-clock time of the instant's own offset, to the minute: the time
+    the person who saved it saw. Text that is not an instant is shown as it is.
+    """
     if not text:
         return ""
-    day = format_date(text, style, lang)
-    clock = text[11:16] if len(text) >= 16 else ""
-    return f"{day} {clock}".strip()
+    try:
+        moment: datetime = parse_timestamp(text)
+    except ValueError:
+        # Out of the range an instant can be compared in (year 999): read as written.
+        clock = text[11:16] if len(text) >= 16 else ""
+        return f"{format_date(text, style, lang)} {clock}".strip()
+    return f"{format_date(moment.date(), style, lang)} {moment:%H:%M}"
 
 
-def format_number(value: float | int | None, decimals: int = 2) -> str:
-    """Thousands separators; no trailing zeros (12,345.5 not 12,345.50)."""
+def format_timestamp(text: str | None, style: str, lang: str) -> str:
+    """A record timestamp: its date in the chosen style and the time of day."""
+    return format_instant(text, style, lang)
+
+
+def format_number(value: float | int | None, decimals: int | None = 2, unit: str = "") -> str:
+    """Thousands separators, rounded to ``decimals`` without trailing zeros, then ``unit``.
+
+    12,345.5 not 12,345.50; 1234.001 with two decimals is 1,234 (never "1,234.").
+    ``decimals=None`` keeps every digit (a diff must show 1234.001 ≠ 1234.002).
+    An empty value is "" (no unit).
+    """
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    if decimals is not None:
+        value = round(value, decimals)
+    if float(value).is_integer() and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    elif decimals is None:
+        text = f"{value:,}"
+    else:
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"
 
 
 def format_area(value: float | int | None) -> str:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zebkb.domain.dates import DateError, format_partial_japanese, parse_iso_partial
+from zebkb import display
+from zebkb.domain.dates import DateError, parse_iso_partial
 from zebkb.domain.fields import Kind, fields_for
 from zebkb.domain.ranks import check_rank
 from zebkb.domain.validate import case_warnings
 from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, ZEB_RANKS
-from zebkb.domain.wards import WardError, ward_name
 from zebkb.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -239,25 +239,22 @@ def format_date(value: Any, *, weekday: bool = False) -> str:
     try:
         # A month or a year is printed as such (令和7年1月 (2025-01)): no invented day.
         iso = parse_iso_partial(value)
-        return f"{format_partial_japanese(iso, weekday=weekday)} ({iso})"
     except DateError:
         return value
+    shown = display.format_date(iso, "japanese", "ja", weekday=weekday)
+    return shown if shown == iso else f"{shown} ({iso})"
 
 
 def format_number(value: Any, unit: str = "") -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return NONE_SHOWN
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-    return f"{text}{unit}"
+    return display.format_number(value, unit=unit)
 
 
 def ward_label(code: Any) -> str:
     if not isinstance(code, str) or not code:
         return NONE_SHOWN
-    try:
-        return ward_name(code, "ja")
-    except WardError:
-        return code
+    return display.ward_label(code, "ja")
 
 
 def rank_label(rank: Any, status: Any) -> str:
@@ -611,7 +608,7 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
         if s.record_date:
             try:
                 iso = parse_iso_partial(s.record_date)
-                when = f"{format_partial_japanese(iso)}\n{iso}"
+                when = f"{display.format_date(iso, 'japanese', 'ja')}\n{iso}"
             except DateError:
                 when = s.record_date
         detail = _detail(s.type, *details.get(s.uid, (None, None, None, None)))

@@ -14,14 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from zebkb.domain.canonical import parse_timestamp
-from zebkb.domain.dates import (
-    DateError,
-    format_japanese,
-    format_partial_japanese,
-    parse_iso_date,
-    parse_iso_partial,
-)
+from zebkb import display
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import (
     BUILDING_USES,
@@ -33,7 +26,6 @@ from zebkb.domain.vocab import (
     ZEB_RANKS,
     Vocabulary,
 )
-from zebkb.domain.wards import WardError, ward_name
 
 # Bookkeeping that changes on every save: listing it would hide the real changes.
 BOOKKEEPING = frozenset({"revision", "updated_at", "created_at", "uid", "origin", "type"})
@@ -73,40 +65,18 @@ def source_label(source: str, lang: str = "ja") -> str:
 
 
 def format_date(value: str | date, style: str = "western") -> str:
-    """A YYYY-MM-DD date as 2024-10-21 or 令和6年10月21日; anything unreadable as given."""
-    if isinstance(value, str) and len(value) in (4, 7):
-        try:
-            return (
-                format_partial_japanese(value) if style == "japanese" else parse_iso_partial(value)
-            )
-        except DateError:
-            return value
-    try:
-        d = value if isinstance(value, date) else parse_iso_date(value)
-    except DateError:
-        return str(value)
-    if style == "japanese":
-        try:
-            return format_japanese(d)
-        except DateError:
-            pass  # before 1873 there is no Japanese era date to show
-    return d.isoformat()
+    """A date as history shows it: 2024-10-21, or 令和6年10月21日 in the Japanese style."""
+    return display.format_date(value, "japanese" if style == "japanese" else "iso", "ja")
 
 
 def format_moment(timestamp: str, style: str = "western") -> str:
-    """An RFC 3339 timestamp in local wall-clock time of its own offset, minutes only."""
-    try:
-        moment = parse_timestamp(timestamp)
-    except ValueError:
-        return timestamp
-    clock = moment.strftime("%H:%M")
-    return f"{format_date(moment.date(), style)} {clock}"
+    """An instant as history shows it: its date (as format_date) and the time, to the minute."""
+    return display.format_instant(timestamp, "japanese" if style == "japanese" else "iso", "ja")
 
 
 def format_number(value: float | int) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    return f"{value:,}"
+    """Every digit: a version differs from the next by what it says exactly."""
+    return display.format_number(value, decimals=None)
 
 
 def display_value(field: Field | None, value: Any, lang: str = "ja", style: str = "western") -> str:
@@ -125,10 +95,7 @@ def display_value(field: Field | None, value: Any, lang: str = "ja", style: str 
         sep = ", " if lang == "en" else "、"
         return sep.join(str(v) for v in value)
     if ftype is FieldType.WARD and isinstance(value, str):
-        try:
-            return ward_name(value, lang)
-        except WardError:
-            return value
+        return display.ward_label(value, lang)
     if ftype is FieldType.DATE and isinstance(value, str):
         return format_date(value, style)
     if ftype is FieldType.TIMESTAMP and isinstance(value, str):
