@@ -1,8 +1,25 @@
 """The service: the one door to the data.
 
 :class:`KnowledgeBase` is the only holder of a database session; everything
-that reads or changes data goes through it. Every write reports what it
-touched as a :class:`Changes` value (see ``changes.py``).
+that reads or changes data goes through it or the modules beside it
+(``exchange.py``: import, export, merge, conflicts, the sent and received
+logs; ``keys.py``: the trust store; ``tables.py``: list import), whose
+queries live in ``zebkb/store``. A read never writes: a search on a stale
+index answers from what it has (``SearchResult.stale``) and
+``KnowledgeBase.update_index`` is the write that catches it up.
+
+Every write reports what it changed as a :class:`Changes` value
+(``changes.py``), in three ways, all the same value:
+
+- every committed write transaction reports to the trackers open on its
+  thread: the window's op runner wraps each write op in
+  ``with kb.track_changes() as seen:`` and emits ``seen.changes`` once after
+  it (this catches every write, including ones made by helpers);
+- ``kb.last_changes`` is what the last write on this thread changed;
+- results carry it: record writes return a :class:`SavedRecord` (a dict with
+  ``.changes``), and ``DemoResult``, ``ExportResult``, ``ImportSummary`` and
+  ``UndoResult`` have a ``changes`` field. A restored backup reports
+  ``EVERYTHING``.
 """
 
 from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
