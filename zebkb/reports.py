@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,42 +58,6 @@ class Block:
         return "".join(s.text for s in self.spans)
 
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_ITEM = re.compile(r"^(\s*)([-*+・]|\d{1,3}[.)．])\s+(.*)$")
-_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_CODE = re.compile(r"`([^`]*)`")
-_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?![\w*])")
-
-
-def _inline(text: str) -> tuple[Span, ...]:
-    """Markdown inline markup to plain spans: bold kept, links as 'text (url)', images as alt."""
-    text = _IMAGE.sub(lambda m: m.group(1), text)
-    text = _LINK.sub(
-        lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text
-    )
-    text = _AUTOLINK.sub(lambda m: m.group(1), text)
-    text = _HTML_TAG.sub("", text)
-    text = _CODE.sub(lambda m: m.group(1), text)
-    text = _EMPH.sub(lambda m: m.group(1), text)
-    spans: list[Span] = []
-    pos = 0
-    for m in _BOLD.finditer(text):
-        if m.start() > pos:
-            spans.append(Span(text[pos : m.start()]))
-        spans.append(Span(m.group(1) or m.group(2), True))
-        pos = m.end()
-    if pos < len(text):
-        spans.append(Span(text[pos:]))
-    return tuple(s for s in spans if s.text)
-
-
 def _join_lines(a: str, b: str) -> str:
     # Japanese wraps without spaces; Latin words need one.
     if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
@@ -100,82 +65,147 @@ def _join_lines(a: str, b: str) -> str:
     return a + b
 
 
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Where a block of text ends (its text so far becomes a block).
+_BLOCK_TAGS = frozenset({"p", "li", "ul", "ol", "pre", "table", "tr", "blockquote", "hr", "dl"})
+_BOLD_TAGS = frozenset({"strong", "b"})
+
+
+class _BlockReader(HTMLParser):
+    """The screen's safe HTML of a body (zebkb/render.py) as text blocks for the printed page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.spans: list[Span] = []
+        self.kind = "paragraph"
+        self.level = 0
+        self.lists: list[list[int | str]] = []  # per open list: ["ul" | "ol", count]
+        self.item: tuple[int, str] | None = None  # depth, marker of the open list item
+        self.bold = 0
+        self.pre = 0
+        self.cells: list[str] | None = None
+
+    def _flush(self) -> None:
+        text = "".join(s.text for s in self.spans)
+        if text.strip():
+            spans = _tidy(self.spans)
+            if self.item is not None:
+                depth, marker = self.item
+                self.blocks.append(Block("item", spans, depth=depth, marker=marker))
+                self.item = None  # a second paragraph of the item reads as a paragraph
+            else:
+                self.blocks.append(Block(self.kind, spans, level=self.level))
+        self.spans = []
+        self.kind, self.level = "paragraph", 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HEADINGS:
+            self._flush()
+            self.kind, self.level = "heading", _HEADINGS[tag]
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append([tag, 0])
+        elif tag == "li":
+            self._flush()
+            if self.lists:
+                kind_count = self.lists[-1]
+                kind_count[1] = int(kind_count[1]) + 1
+                marker = f"{kind_count[1]}." if kind_count[0] == "ol" else "・"
+                self.item = (len(self.lists), marker)
+        elif tag == "tr":
+            self._flush()
+            self.cells = []
+        elif tag in ("td", "th"):
+            self.spans = []
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+            if tag == "pre":
+                self.pre += 1
+        elif tag in _BOLD_TAGS:
+            self.bold += 1
+        elif tag == "br":
+            self._data("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.cells is not None:
+            self.cells.append("".join(s.text for s in self.spans).strip())
+            self.spans = []
+        elif tag == "tr" and self.cells is not None:
+            # A table row reads as one line, its cells separated by slashes.
+            self.spans = [Span(" / ".join(self.cells))]
+            self.cells = None
+            self._flush()
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag == "pre":
+            # Code keeps its lines: one block each.
+            lines = "".join(s.text for s in self.spans).split("\n")
+            self.spans = []
+            for line in lines:
+                if line.strip():
+                    self.blocks.append(Block("paragraph", (Span(line.rstrip()),)))
+            self.pre = max(0, self.pre - 1)
+        elif tag in _HEADINGS or tag in _BLOCK_TAGS:
+            self._flush()
+        elif tag in _BOLD_TAGS:
+            self.bold = max(0, self.bold - 1)
+
+    def handle_data(self, data: str) -> None:
+        self._data(data)
+
+    def _data(self, data: str) -> None:
+        if not self.pre and not self.spans and not data.strip():
+            return  # the white space between blocks
+        self.spans.append(Span(data, bool(self.bold)))
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _tidy(spans: list[Span]) -> tuple[Span, ...]:
+    """Lines of one block joined as people wrote them; runs of one weight merged."""
+    out: list[Span] = []
+    text_so_far = ""
+    for span in spans:
+        joined = ""
+        for n, line in enumerate(span.text.split("\n")):
+            piece = line.strip() if n else line.rstrip() if "\n" in span.text else line
+            joined = _join_lines(joined, piece) if n else piece
+        if not text_so_far:
+            joined = joined.lstrip()
+        elif text_so_far and "\n" in span.text and span.text[:1] == "\n":
+            joined = _join_lines(text_so_far, joined)[len(text_so_far) :]
+        if not joined:
+            continue
+        if out and out[-1].bold == span.bold:
+            out[-1] = Span(out[-1].text + joined, span.bold)
+        else:
+            out.append(Span(joined, span.bold))
+        text_so_far += joined
+    if out:
+        out[-1] = Span(out[-1].text.rstrip(), out[-1].bold)
+    return tuple(s for s in out if s.text)
+
+
 def parse_markdown(text: str | None) -> list[Block]:
-    """Headings, paragraphs and list items of a Markdown body, as plain text blocks."""
+    """Headings, paragraphs and list items of a Markdown body, as plain text blocks.
+
+    The body goes through the screen's pipeline (zebkb/render.py: Python-Markdown,
+    the same sanitising, links written out, remote images dropped), so the page
+    prints what the detail pane shows.
+    """
     if not text:
         return []
-    blocks: list[Block] = []
-    para: list[str] = []
-    item: tuple[int, str, str] | None = None  # depth, marker, text
-    in_fence = False
-    counters: dict[int, int] = {}
+    from zebkb.render import render_markdown
 
-    def flush() -> None:
-        nonlocal para, item
-        if item is not None:
-            depth, marker, body = item
-            blocks.append(Block("item", _inline(body), depth=depth, marker=marker))
-            item = None
-        if para:
-            joined = ""
-            for line in para:
-                joined = _join_lines(joined, line)
-            blocks.append(Block("paragraph", _inline(joined)))
-            para = []
-
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _FENCE.match(raw):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            if raw.strip():
-                blocks.append(Block("paragraph", (Span(raw.rstrip()),)))
-            continue
-        line = raw.rstrip()
-        if not line.strip():
-            flush()
-            continue
-        if _RULE.match(line) or _TABLE_RULE.match(line):
-            flush()
-            continue
-        if line.lstrip().startswith("|"):
-            # A table row reads as one line, its cells separated by slashes.
-            flush()
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            blocks.append(Block("paragraph", _inline(" / ".join(cells))))
-            continue
-        if m := _HEADING.match(line):
-            flush()
-            counters.clear()
-            blocks.append(Block("heading", _inline(m.group(2)), level=len(m.group(1))))
-            continue
-        if m := _ITEM.match(line):
-            flush()
-            indent = len(m.group(1).expandtabs(4))
-            depth = 1 + min(indent // 2, 4)
-            mark = m.group(2)
-            if mark[0].isdigit():
-                # Renumbered: Markdown lists may write 1. 1. 1.
-                counters = {d: n for d, n in counters.items() if d <= depth}
-                counters[depth] = counters.get(depth, 0) + 1
-                marker = f"{counters[depth]}."
-            else:
-                marker = "・"
-            item = (depth, marker, m.group(3).strip())
-            continue
-        stripped = line.strip()
-        if stripped.startswith(">"):
-            stripped = stripped.lstrip(">").strip()
-        if item is not None and (raw[:1].isspace() or not para):
-            # A continuation of the list item above.
-            depth, marker, body = item
-            item = (depth, marker, _join_lines(body, stripped))
-            continue
-        counters.clear()
-        para.append(stripped)
-    flush()
-    return blocks
+    reader = _BlockReader()
+    reader.feed(render_markdown(text).html)
+    reader.close()
+    return reader.blocks
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The simple Markdown reading behind the printed sheets, and the layout data."""
+"""The Markdown reading behind the printed sheets (the screen's pipeline), and the layout data."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_headings_paragraphs_and_lists() -> None:
         "## 工夫・留意点\n"
         "設計段階で\n一次エネルギーを削減。\n\n"
         "- 外壁断熱\n"
-        "  - 屋根も断熱\n"
+        "    - 屋根も断熱\n"
         "* LED照明\n"
         "### 課題\n"
         "1. 運用\n1. 保守\n1. 改修\n"
@@ -49,20 +49,46 @@ def test_latin_lines_join_with_a_space_japanese_without() -> None:
     assert kinds("断熱\n改修\n")[0][2] == "断熱改修"
 
 
-def test_inline_markup_becomes_plain_text_and_nothing_remote_is_kept() -> None:
+def test_inline_markup_reads_as_on_the_screen_and_nothing_remote_is_kept() -> None:
     blocks = parse_markdown(
         "**51%削減** と [環境省](https://www.env.go.jp/) ![外観](http://evil.example/x.png)"
         " `BEI` <img src=http://evil.example/y.png>"
     )
     assert len(blocks) == 1
-    assert blocks[0].text == "51%削減 と 環境省 (https://www.env.go.jp/) 外観 BEI "
+    # As the detail pane shows it (zebkb/render.py): the address written out, a remote
+    # image as its description, raw HTML as the text it is.
+    assert blocks[0].text == (
+        "51%削減 と 環境省 <https://www.env.go.jp/> [外観] BEI <img src=http://evil.example/y.png>"
+    )
     assert blocks[0].spans[0].bold
     assert blocks[0].spans[0].text == "51%削減"
-    assert "evil.example" not in blocks[0].text
+    assert "x.png" not in blocks[0].text
+
+
+def test_the_sheet_reads_the_body_as_the_screen_renders_it() -> None:
+    from html.parser import HTMLParser
+
+    from zebkb.render import render_markdown
+
+    body = "## 概要\n本文の**強調**と [リンク](https://example.jp/)。\n\n- 一\n- 二"
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.text = ""
+
+        def handle_data(self, data: str) -> None:
+            self.text += data.replace("\n", "")
+
+    screen = Text()
+    screen.feed(render_markdown(body).html)
+    assert "".join(b.text for b in parse_markdown(body)) == screen.text
 
 
 def test_fences_tables_and_rules() -> None:
-    text = "```\n<b>raw</b>\n```\n| 段階 | 再エネ含む |\n|---|---|\n| 設計 | 85% |\n---\n終わり"
+    text = (
+        "```\n<b>raw</b>\n```\n\n| 段階 | 再エネ含む |\n|---|---|\n| 設計 | 85% |\n\n---\n\n終わり"
+    )
     assert kinds(text) == [
         ("paragraph", "", "<b>raw</b>"),
         ("paragraph", "", "段階 / 再エネ含む"),
