@@ -26,6 +26,9 @@ from zebkb.ui.exchange.import_dialog import bundle_paths
 MENU_ENTRIES: tuple[tuple[str, str, str | None, str, str | None], ...] = (
     ("import", "action.import", "Ctrl+I", "file", "settings"),
     ("export", "action.export", "Ctrl+Shift+S", "file", "settings"),
+    ("table_import", "action.table_import", None, "file", "settings"),
+    ("table_export", "action.table_export", None, "file", "settings"),
+    ("mail", "action.mail", None, "file", "settings"),
     ("exchange_log", "action.exchange_log", None, "tools", None),
     ("conflicts", "action.conflicts", None, "tools", None),
 )
@@ -52,6 +55,9 @@ class ExchangeController(QObject):
         handlers: dict[str, Callable[[], object]] = {
             "import": self.open_import,
             "export": self.open_export,
+            "table_import": self.open_table_import,
+            "table_export": self.export_table,
+            "mail": self.send_by_mail,
             "exchange_log": self.open_exchange_log,
             "conflicts": self.open_conflicts,
         }
@@ -86,6 +92,27 @@ class ExchangeController(QObject):
         uids = self.selected_uids()
         return self.dialogs.open("export", lambda: ExportDialog(self.ctx, uids, self.host))
 
+    def open_table_import(self, path: Path | None = None) -> Any:
+        """ファイル → 一覧表から取り込み…: preview a list, then import it (undoable)."""
+        from zebkb.ui.exchange.table_dialog import TableImportDialog
+
+        dialog = self.dialogs.open("table_import", lambda: TableImportDialog(self.ctx, self.host))
+        if path is not None:
+            dialog.load(path)
+        return dialog
+
+    def export_table(self) -> Any:
+        """一覧表に書き出し…: the selected records, or every record when none is selected."""
+        from zebkb.ui.exchange.table_dialog import ask_export_list
+
+        return ask_export_list(self.ctx, self.host, self.selected_uids() or None)
+
+    def send_by_mail(self) -> Any:
+        """メールで送る…: the export as unsent drafts, opened in the mail program."""
+        from zebkb.ui.exchange.table_dialog import ask_mail_drafts
+
+        return ask_mail_drafts(self.ctx, self.host)
+
     def open_exchange_log(self) -> Any:
         from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 
@@ -119,4 +146,4 @@ class ExchangeController(QObject):
 
     def drop_files(self, paths: list[Path]) -> Any:
         """What a drop of bundle files does (also for callers without a drag)."""
-        return self.open_import([p for p in paths if p.suffix.lower() == ".zebkb"])
+        return self.open_import([p for p in paths if p.suffix.lower() in (".zebkb", ".eml")])

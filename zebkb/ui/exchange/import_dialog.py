@@ -9,6 +9,7 @@ bundle changes nothing (``apply_import`` is all or nothing per bundle).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.edit.diffview import META_FIELDS, DiffTable, differing_fields
 
 BUNDLE_SUFFIX = ".zebkb"
+MAIL_SUFFIX = ".eml"  # a received message: its attached bundles are imported
 ACTIONS = tuple(a.value for a in Action)
 CONFLICT = "conflict"
 ACTION_COLORS = {
@@ -69,7 +71,7 @@ def bundle_paths(mime: QMimeData) -> list[Path]:
     if not mime.hasUrls():
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-    return [p for p in paths if p.suffix.lower() == BUNDLE_SUFFIX]
+    return [p for p in paths if p.suffix.lower() in (BUNDLE_SUFFIX, MAIL_SUFFIX)]
 
 
 @dataclass
@@ -182,6 +184,8 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.entries: list[BundleEntry] = []
+        # Bundles taken out of received e-mails live here while the dialog is open.
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self.outcome: ImportOutcome | None = None
         self.apply_handle: Any = None
         self.setAcceptDrops(True)
@@ -276,7 +280,10 @@ class ImportDialog(QDialog):
     def choose_files(self) -> None:
         t = self.ctx.tr.t
         names, _filter = QFileDialog.getOpenFileNames(
-            self, t("import.choose"), "", f"{t('import.filter')} (*{BUNDLE_SUFFIX});;* (*)"
+            self,
+            t("import.choose"),
+            "",
+            f"{t('import.filter')} (*{BUNDLE_SUFFIX} *{MAIL_SUFFIX});;* (*)",
         )
         if names:
             self.add_files([Path(n) for n in names])
@@ -291,12 +298,36 @@ class ImportDialog(QDialog):
             if path.resolve() in known:
                 continue
             known.add(path.resolve())
-            entry = BundleEntry(path)
-            self.entries.append(entry)
-            self._plan(entry)
+            for bundle, error in self._bundles_of(path):
+                entry = BundleEntry(bundle)
+                self.entries.append(entry)
+                if error is not None:
+                    self._planned(entry, None, error)
+                else:
+                    self._plan(entry)
         self._refresh()
         if self.files.currentRow() < 0 and self.entries:
             self.files.setCurrentRow(0)
+
+    def _bundles_of(self, path: Path) -> list[tuple[Path, BaseException | None]]:
+        """A bundle is itself; a received e-mail (by content) gives the bundles attached."""
+        from zebkb.bundle.errors import BundleError
+        from zebkb.bundle.mail import bundles_in_message, looks_like_message
+
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(1024)
+        except OSError:
+            return [(path, None)]  # plan_import names the problem
+        if not looks_like_message(head):
+            return [(path, None)]
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="zebkb-mail-")
+        try:
+            found = bundles_in_message(path, Path(self._scratch.name) / str(len(self.entries)))
+        except BundleError as exc:
+            return [(path, exc)]
+        return [(bundle, None) for bundle in found]
 
     def _plan(self, entry: BundleEntry) -> None:
         from zebkb.service.exchange import plan_import

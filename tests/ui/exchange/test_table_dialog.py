@@ -1,0 +1,170 @@
+"""Window parts for lists and e-mail: list import (mapping, preview, apply, undo), list export,
+e-mail drafts, and the import dialog taking a received .eml."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDropEvent
+from zebkb_main_kit import QT_LOG_IGNORE, ctx
+from zebkb_testing import KATSUSHIKA, case_record
+
+from zebkb.ui.exchange.table_dialog import (
+    TableImportDialog,
+    export_list_to,
+    write_mail_drafts,
+)
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+_ = ctx
+
+
+def idle(qtbot: Any, context: Any) -> None:
+    qtbot.waitUntil(lambda: not context.runner.busy, timeout=10_000)
+
+
+def write_list(path: Path, rows: list[list[object]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["施設名", "区", "延床面積(㎡)", "新築・改修", "担当者"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def home(ctx):
+    ctx.kb.set_home_ward(KATSUSHIKA)
+    return ctx
+
+
+def open_dialog(qtbot: Any, context: Any) -> TableImportDialog:
+    dialog = TableImportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_preview_then_import_then_undo(qtbot, home, tmp_path) -> None:
+    path = write_list(tmp_path / "list.xlsx", [["水元小学校", "葛飾区", "7,985.46㎡", "新築", "x"]])
+    dialog = open_dialog(qtbot, home)
+    assert not dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.load(path)
+    assert dialog.preview_table.rowCount() == 1
+    assert dialog.preview_table.item(0, 1).text() == "追加"
+    assert dialog.mapping_combo(0).currentData() == "facility_name"
+    assert dialog.mapping_combo(4).currentData() is None  # 担当者: not a field
+    assert home.kb.list_records() == []  # nothing written by the preview
+    assert dialog.import_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.imported, timeout=10_000) as blocker:
+        dialog.import_button.click()
+    assert len(blocker.args[0].added) == 1
+    idle(qtbot, home)
+    assert [r.title for r in home.kb.list_records()] == ["水元小学校"]
+    assert "追加 1件" in dialog.summary.text()
+    assert dialog.undo_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.undone, timeout=10_000):
+        dialog.undo_button.click()
+    idle(qtbot, home)
+    assert home.kb.list_records() == []
+
+
+def test_problems_are_shown_by_row_and_a_changed_mapping_plans_again(qtbot, home, tmp_path) -> None:
+    path = write_list(tmp_path / "bad.xlsx", [["水元小学校", "葛飾区", "広い", "新築", "x"]])
+    dialog = open_dialog(qtbot, home)
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.load(path)
+    assert dialog.preview_table.item(0, 1).text() == "取り込めない"
+    assert dialog.preview_table.item(0, 4).text().startswith("2行目 C (延床面積(㎡))列:")
+    assert not dialog.import_button.isEnabled()
+    assert "取り込めません" in dialog.summary.text()
+
+    # Not importing the area column any more: the row can go in.
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.mapping_combo(2).setCurrentIndex(0)
+    assert dialog.preview_table.item(0, 1).text() == "追加"
+    assert dialog.import_button.isEnabled()
+
+
+def test_a_dropped_file_is_previewed(qtbot, home, tmp_path) -> None:
+    path = write_list(tmp_path / "drop.xlsx", [["宝木塚小学校", "葛飾区", 6200, "新築", None]])
+    dialog = open_dialog(qtbot, home)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.dropEvent(event)
+    assert dialog.preview_table.item(0, 3).text() == "宝木塚小学校"
+
+
+def test_an_unreadable_file_is_said_in_one_line(qtbot, home, tmp_path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    dialog = open_dialog(qtbot, home)
+    dialog.load(path)
+    idle(qtbot, home)
+    qtbot.waitUntil(lambda: ".xls" in dialog.summary.text(), timeout=10_000)
+    assert "\n" not in dialog.summary.text()
+    assert not dialog.import_button.isEnabled()
+
+
+def test_export_the_selected_records_as_a_list(qtbot, home, tmp_path) -> None:
+    first = home.kb.save(case_record(title="一つ目", facility_name="施設A"))
+    home.kb.save(case_record(title="二つ目", facility_name="施設B"))
+    uid = first["uid"] if isinstance(first, dict) else first.record["uid"]
+    told: list[str] = []
+    out = tmp_path / "一覧.xlsx"
+    export_list_to(home, None, out, [uid], notify=told.append)
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert "1件" in told[0]
+    ws = openpyxl.load_workbook(out).active
+    assert ws.max_row == 2
+    assert ws["C2"].value == "一つ目"
+
+
+def test_mail_drafts_are_written_and_opened(qtbot, home, tmp_path, monkeypatch) -> None:
+    home.kb.save(case_record())
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    told: list[str] = []
+    write_mail_drafts(home, None, tmp_path / "drafts", notify=told.append)
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    drafts = sorted((tmp_path / "drafts").glob("*.eml"))
+    assert [Path(p) for p in opened] == drafts
+    message = email.message_from_bytes(drafts[0].read_bytes(), policy=email.policy.default)
+    assert message["X-Unsent"] == "1"
+    assert "葛飾区" in message["Subject"]
+    assert "下書きを1通" in told[0]
+
+
+def test_the_import_dialog_takes_the_bundles_out_of_a_received_eml(qtbot, home, tmp_path) -> None:
+    from zebkb.bundle.mail import Sender, write_drafts
+    from zebkb.service.exchange import export_bundle
+    from zebkb.ui.exchange.import_dialog import ImportDialog
+
+    home.kb.save(case_record())
+    result = export_bundle(home.kb, tmp_path / "x.zebkb")
+    drafts = write_drafts(result.parts, tmp_path / "mail", Sender(KATSUSHIKA, "葛飾区", None),
+                          when=home.kb.clock())  # fmt: skip
+    dialog = ImportDialog(home)
+    qtbot.addWidget(dialog)
+    dialog.add_files(drafts)
+    qtbot.waitUntil(lambda: not any(e.pending for e in dialog.entries), timeout=10_000)
+    assert len(dialog.entries) == 1
+    entry = dialog.entries[0]
+    assert entry.error is None
+    assert entry.plan is not None
+    assert entry.path.suffix == ".zebkb"

@@ -1,0 +1,423 @@
+"""ファイル → 一覧表から取り込み… / 一覧表に書き出し… / メールで送る…
+
+The list import dialog takes a file (button or drop), shows which column
+went to which field (each one can be changed), previews every row (added,
+updated, unchanged, or refused with its problems) and imports only when the
+person says so, off the GUI thread; the import can be undone from the same
+dialog. The list export and the e-mail drafts are one save dialog each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zebkb.service.tables import (
+    TableImportResult,
+    TablePreview,
+    apply_table,
+    map_table,
+    plan_table,
+    records_for_list,
+)
+from zebkb.tables.mapping import IMPORTABLE, TableMapping
+from zebkb.tables.plan import TablePlan
+from zebkb.tables.read import read_table
+from zebkb.ui.core.context import AppContext
+from zebkb.ui.core.i18n import bind
+from zebkb.ui.core.ops import CollectionOp, QueryOp
+
+ACTIONS = ("add", "update", "unchanged", "refused")
+Notify = Callable[[str], None]
+
+
+class TableImportDialog(QDialog):
+    """Preview a list, change the mapping, import, undo."""
+
+    previewed = Signal()
+    imported = Signal(object)  # TableImportResult
+    undone = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview: TablePreview | None = None
+        self.import_result: TableImportResult | None = None
+        self.setAcceptDrops(True)
+        self.resize(900, 600)
+
+        self.file_label = QLabel()
+        self.choose_button = QPushButton()
+        self.choose_button.clicked.connect(self.choose_file)
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(self.choose_button)
+
+        self.mapping_table = QTableWidget(0, 2)
+        self.preview_table = QTableWidget(0, 5)
+        for table in (self.mapping_table, self.preview_table):
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setStretchLastSection(True)
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        splitter = QSplitter()
+        splitter.addWidget(self.mapping_table)
+        splitter.addWidget(self.preview_table)
+        splitter.setStretchFactor(1, 2)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(self.apply)
+        self.undo_button = QPushButton()
+        self.undo_button.clicked.connect(self.undo)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.undo_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        bind(ctx.tr, self)
+        self._refresh()
+
+    # --- text ------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        t = self.ctx.tr.t
+        self.setWindowTitle(t("tables.import.title"))
+        self.choose_button.setText(t("tables.import.choose"))
+        self.import_button.setText(t("tables.import.apply"))
+        self.undo_button.setText(t("tables.import.undo"))
+        self.close_button.setText(t("common.close"))
+        self.mapping_table.setHorizontalHeaderLabels(
+            [t("tables.mapping.header"), t("tables.mapping.field")]
+        )
+        self.preview_table.setHorizontalHeaderLabels(
+            [
+                t("tables.preview.row"),
+                t("tables.preview.action"),
+                t("tables.preview.type"),
+                t("tables.preview.title"),
+                t("tables.preview.problems"),
+            ]
+        )
+        self._refresh()
+
+    def _field_label(self, name: str) -> str:
+        f = IMPORTABLE[name]
+        return f.label_en if self.ctx.tr.language == "en" else f.label_ja
+
+    # --- file --------------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.ctx.tr.t("tables.import.title"), "", self.ctx.tr.t("tables.import.filter")
+        )
+        if path:
+            self.load(Path(path))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.load(paths[0])
+
+    def load(self, path: Path) -> None:
+        """Read, map and plan ``path`` on a reader thread; nothing is written."""
+        kb = self.ctx.kb
+        self.import_result = None
+        self.file_label.setText(str(path))
+
+        def work() -> TablePreview:
+            table = read_table(path)
+            mapping, source = map_table(kb, table)
+            plan = plan_table(kb, table, mapping, file_name=path.name)
+            return TablePreview(plan=plan, table=table, mapping_source=source)
+
+        QueryOp(self, work, runner=self.ctx.runner).success(self._previewed).failure(
+            self._failed
+        ).run_in_background()
+
+    def remap(self, mapping: TableMapping) -> None:
+        """Plan again with a changed mapping."""
+        if self.preview is None:
+            return
+        kb, table = self.ctx.kb, self.preview.table
+        name = self.preview.plan.file_name
+
+        def work() -> TablePreview:
+            plan = plan_table(kb, table, mapping, file_name=name)
+            return TablePreview(plan=plan, table=table, mapping_source="edited")
+
+        QueryOp(self, work, runner=self.ctx.runner).success(self._previewed).failure(
+            self._failed
+        ).run_in_background()
+
+    def _failed(self, exc: BaseException) -> None:
+        from zebkb.ui.core.ops import user_message
+
+        self.preview = None
+        self.summary.setText(user_message(exc, self.ctx.tr))
+        self._fill()
+
+    def _previewed(self, preview: TablePreview) -> None:
+        self.preview = preview
+        self._fill()
+        self.previewed.emit()
+
+    # --- tables ------------------------------------------------------------------------------
+
+    def _fill(self) -> None:
+        preview = self.preview
+        self.mapping_table.setRowCount(0)
+        self.preview_table.setRowCount(0)
+        if preview is not None:
+            self._fill_mapping(preview.plan.mapping)
+            self._fill_preview(preview.plan)
+        self._refresh()
+
+    def _fill_mapping(self, mapping: TableMapping) -> None:
+        headers = mapping.headers
+        self.mapping_table.setRowCount(len(headers))
+        for row in range(len(headers)):
+            self.mapping_table.setItem(row, 0, QTableWidgetItem(mapping.column_label(row)))
+            combo = QComboBox()
+            combo.addItem(self.ctx.tr.t("tables.mapping.skip"), None)
+            for name in IMPORTABLE:
+                combo.addItem(self._field_label(name), name)
+            current = mapping.columns.get(row)
+            combo.setCurrentIndex(combo.findData(current) if current else 0)
+            combo.currentIndexChanged.connect(lambda _i, r=row: self._mapping_changed(r))
+            self.mapping_table.setCellWidget(row, 1, combo)
+
+    def mapping_combo(self, row: int) -> QComboBox:
+        widget = self.mapping_table.cellWidget(row, 1)
+        assert isinstance(widget, QComboBox)
+        return widget
+
+    def _mapping_changed(self, row: int) -> None:
+        if self.preview is None:
+            return
+        old = self.preview.plan.mapping
+        chosen = self.mapping_combo(row).currentData()
+        columns = {i: n for i, n in old.columns.items() if i != row and n != chosen}
+        if chosen:
+            columns[row] = str(chosen)
+        self.remap(
+            TableMapping(
+                header_row=old.header_row,
+                headers=list(old.headers),
+                columns=columns,
+                defaults=dict(old.defaults),
+            )
+        )
+
+    def _fill_preview(self, plan: TablePlan) -> None:
+        t = self.ctx.tr.t
+        lang = self.ctx.tr.language
+        self.preview_table.setRowCount(len(plan.rows))
+        for row, item in enumerate(plan.rows):
+            problems = "\n".join(p.line(lang) for p in item.problems)
+            kind = t(f"tables.kind.{item.kind}") if item.kind else ""
+            values = [str(item.row), t(f"tables.action.{item.action}"), kind, item.title, problems]
+            for column, text in enumerate(values):
+                self.preview_table.setItem(row, column, QTableWidgetItem(text))
+        self.preview_table.resizeRowsToContents()
+
+    def _refresh(self) -> None:
+        t = self.ctx.tr.t
+        plan = self.preview.plan if self.preview else None
+        busy = self.ctx.runner.busy
+        writes = plan is not None and (plan.count("add") + plan.count("update")) > 0
+        self.import_button.setEnabled(bool(plan and plan.ok and writes and not self.import_result))
+        self.undo_button.setEnabled(bool(self.import_result and self.import_result.import_id) and not busy)
+        if self.import_result is not None:
+            self.summary.setText(
+                t(
+                    "tables.import.done",
+                    added=len(self.import_result.added),
+                    updated=len(self.import_result.updated),
+                    unchanged=self.import_result.unchanged,
+                )
+            )
+        elif plan is not None:
+            counts = {a: plan.count(a) for a in ACTIONS}
+            text = t("tables.import.counts", **counts)
+            if not plan.ok:
+                text += "\n" + t(
+                    "tables.import.refused", first=plan.problems[0].line(self.ctx.tr.language)
+                )
+            self.summary.setText(text)
+        elif self.preview is None and not self.summary.text():
+            self.summary.setText(t("tables.import.hint"))
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def apply(self) -> None:
+        if self.preview is None or not self.preview.plan.ok:
+            return
+        kb, plan = self.ctx.kb, self.preview.plan
+        self.import_button.setEnabled(False)
+        (
+            CollectionOp(self, lambda: apply_table(kb, plan), runner=self.ctx.runner)
+            .changes(lambda result: result.changes)
+            .success(self._applied)
+            .failure(self._failed_write)
+            .run_in_background()
+        )
+
+    def _applied(self, result: TableImportResult) -> None:
+        self.import_result = result
+        self._refresh()
+        self.imported.emit(result)
+
+    def _failed_write(self, exc: BaseException) -> None:
+        from zebkb.ui.core.ops import user_message
+
+        QMessageBox.warning(self, self.windowTitle(), user_message(exc, self.ctx.tr))
+        self._refresh()
+
+    def undo(self) -> None:
+        if self.import_result is None or not self.import_result.import_id:
+            return
+        from zebkb.service.exchange import undo_import
+
+        kb, import_id = self.ctx.kb, self.import_result.import_id
+        (
+            CollectionOp(self, lambda: undo_import(kb, import_id), runner=self.ctx.runner)
+            .success(self._undone)
+            .failure(self._failed_write)
+            .run_in_background()
+        )
+
+    def _undone(self, _result: object = None) -> None:
+        # The preview stays on screen (importing again would add the rows once more).
+        self.import_result = None
+        self._refresh()
+        self.summary.setText(self.ctx.tr.t("tables.import.undone"))
+        self.undone.emit()
+
+
+# --- list export and e-mail drafts --------------------------------------------------------------
+
+
+def _tell(parent: QWidget, title: str, text: str, notify: Notify | None) -> None:
+    if notify is not None:
+        notify(text)
+    else:
+        QMessageBox.information(parent, title, text)
+
+
+def export_list_to(
+    ctx: AppContext,
+    parent: QWidget,
+    out: Path,
+    uids: list[str] | None = None,
+    *,
+    notify: Notify | None = None,
+) -> Any:
+    """Write the chosen records (all when ``uids`` is None) as a list, off the GUI thread."""
+    from zebkb.tables.export import export_list
+
+    kb = ctx.kb
+    style = ctx.settings.date_style
+
+    def work() -> Any:
+        return export_list(records_for_list(kb, uids=uids), out, date_style=style)
+
+    def done(result: Any) -> None:
+        text = ctx.tr.t("tables.export.done", path=str(result.path), records=result.records)
+        _tell(parent, ctx.tr.t("tables.export.title"), text, notify)
+
+    return QueryOp(parent, work, runner=ctx.runner).success(done).run_in_background()
+
+
+def ask_export_list(ctx: AppContext, parent: QWidget, uids: list[str] | None) -> Any:
+    path, _ = QFileDialog.getSaveFileName(
+        parent, ctx.tr.t("tables.export.title"), "一覧.xlsx", ctx.tr.t("tables.export.filter")
+    )
+    if not path:
+        return None
+    return export_list_to(ctx, parent, Path(path), uids)
+
+
+def write_mail_drafts(
+    ctx: AppContext, parent: QWidget, out_dir: Path, *, notify: Notify | None = None
+) -> Any:
+    """Export everything as e-mail drafts in ``out_dir`` and open them in the mail program."""
+    from zebkb.bundle.mail import (
+        DEFAULT_MESSAGE_CAP,
+        Sender,
+        bundle_cap_for_message,
+        write_drafts,
+    )
+    from zebkb.domain.wards import ward_name
+    from zebkb.keys import own_key
+    from zebkb.service.exchange import export_bundle
+
+    kb = ctx.kb
+
+    def work() -> list[Path]:
+        import tempfile
+
+        home = kb.home_ward or ""
+        with tempfile.TemporaryDirectory() as tmp:
+            stamp = kb.clock().strftime("%Y%m%d-%H%M")
+            result = export_bundle(
+                kb,
+                Path(tmp) / f"zebkb-{home}-{stamp}.zebkb",
+                max_size=bundle_cap_for_message(DEFAULT_MESSAGE_CAP),
+                overwrite=True,
+            )
+            sender = Sender(home, ward_name(home), own_key(kb.data_dir).fingerprint)
+            return write_drafts(result.parts, out_dir, sender, when=kb.clock())
+
+    def done(drafts: list[Path]) -> None:
+        # The system's mail program opens each draft as a new message to address and send.
+        for draft in drafts:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft)))
+        text = ctx.tr.t("tables.mail.done", count=len(drafts), folder=str(out_dir))
+        _tell(parent, ctx.tr.t("tables.mail.title"), text, notify)
+
+    from zebkb.service.changes import Changes
+
+    return (
+        CollectionOp(parent, work, runner=ctx.runner)
+        .changes(Changes(exchange_log=True))
+        .success(done)
+        .run_in_background()
+    )
+
+
+def ask_mail_drafts(ctx: AppContext, parent: QWidget) -> Any:
+    folder = QFileDialog.getExistingDirectory(parent, ctx.tr.t("tables.mail.title"))
+    if not folder:
+        return None
+    return write_mail_drafts(ctx, parent, Path(folder))
