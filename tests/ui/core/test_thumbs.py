@@ -201,3 +201,28 @@ def test_cannot_preview_tile_draws(qapp) -> None:
     assert (tile.width(), tile.height()) == (128, 128)
     colours = {tile.pixelColor(x, 64).name() for x in range(0, 128, 2)}
     assert len(colours) > 2  # background, frame and text
+
+
+def test_a_pdf_shows_its_first_page(tmp_path) -> None:
+    from PySide6.QtGui import QImage
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from zebkb.ui.core.thumbs import ThumbnailCache, ThumbStatus, pdf_thumbnail
+
+    path = tmp_path / "slides.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFillColorRGB(0, 0, 0)
+    c.rect(0, 0, A4[0], A4[1] / 2, fill=1)  # the lower half black
+    c.save()
+    result = pdf_thumbnail(path, 256)
+    assert result.status is ThumbStatus.OK
+    assert (result.width, result.height) == (181, 256)  # A4 upright, fitted
+    image = QImage.fromData(result.png, "PNG")
+    assert image.pixelColor(90, 10).lightness() > 200  # upper half: paper
+    assert image.pixelColor(90, 250).lightness() < 50  # lower half: ink
+    cache = ThumbnailCache(tmp_path / "kb")
+    assert cache.thumbnail("a" * 64, path).status is ThumbStatus.OK
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 nothing else")
+    assert pdf_thumbnail(broken).status is ThumbStatus.UNREADABLE

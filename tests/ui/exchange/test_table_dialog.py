@@ -168,3 +168,29 @@ def test_the_import_dialog_takes_the_bundles_out_of_a_received_eml(qtbot, home, 
     assert entry.error is None
     assert entry.plan is not None
     assert entry.path.suffix == ".zebkb"
+
+
+def test_record_pane_shows_a_pdf_thumbnail_and_marks_old_office_files(qtbot, home) -> None:
+    from zebkb.ui.main.detail import DetailPane
+
+    pane = DetailPane(home)
+    qtbot.addWidget(pane)
+    record = {
+        "attachments": [
+            {
+                "sha256": "a" * 64,
+                "filename": "資料.pdf",
+                "media_type": "application/pdf",
+                "size": 10,
+            },
+            {
+                "sha256": "b" * 64,
+                "filename": "古い.doc",
+                "media_type": "application/msword",
+                "size": 10,
+            },
+        ]
+    }
+    text = pane._attachments_html(record)
+    assert text.count("<img ") == 1
+    assert "検索対象外" in text

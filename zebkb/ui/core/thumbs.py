@@ -62,6 +62,59 @@ def make_thumbnail(source: Path | bytes, size: int = THUMB_SIZE) -> ThumbResult:
     return ThumbResult(ThumbStatus.OK, out.getvalue(), upright.width, upright.height)
 
 
+# A PDF's first page is drawn by Qt's own PDF module (QtPdf, in PySide6-Addons, which
+# zebkb already depends on): pypdf reads text but cannot render. Bigger files are not
+# drawn: rendering runs in this process and cannot be interrupted.
+PDF_THUMB_MAX_BYTES = 30 * 1000 * 1000
+
+
+def _is_pdf(source: Path) -> bool:
+    try:
+        with source.open("rb") as fh:
+            return fh.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
+def pdf_thumbnail(source: Path, size: int = THUMB_SIZE) -> ThumbResult:
+    """The first page of a PDF as a PNG no larger than ``size``×``size``; never raises."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    try:
+        if source.stat().st_size > PDF_THUMB_MAX_BYTES:
+            return ThumbResult(ThumbStatus.TOO_LARGE)
+    except OSError:
+        return ThumbResult(ThumbStatus.UNREADABLE)
+    document = QPdfDocument()
+    try:
+        if document.load(str(source)) != QPdfDocument.Error.None_ or document.pageCount() < 1:
+            return ThumbResult(ThumbStatus.UNREADABLE)
+        page = document.pagePointSize(0)
+        if page.width() <= 0 or page.height() <= 0:
+            return ThumbResult(ThumbStatus.UNREADABLE)
+        scale = size / max(page.width(), page.height())
+        target = QSize(max(1, round(page.width() * scale)), max(1, round(page.height() * scale)))
+        image = document.render(0, target)
+        if image.isNull():
+            return ThumbResult(ThumbStatus.UNREADABLE)
+        # A page is transparent where nothing is drawn: put it on paper white.
+        paper = QImage(image.size(), QImage.Format.Format_RGB32)
+        paper.fill(QColor("white"))
+        painter = QPainter(paper)
+        painter.drawImage(0, 0, image)
+        painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        paper.save(buffer, "PNG")  # type: ignore[call-overload]  # the stubs want bytes; str works
+        buffer.close()
+        return ThumbResult(ThumbStatus.OK, bytes(data.data()), paper.width(), paper.height())
+    finally:
+        document.close()
+        document.deleteLater()
+
+
 class ThumbnailCache:
     """``<data_dir>/thumbs/<sha256>-<size>.png``; derived data, safe to delete."""
 
@@ -94,7 +147,7 @@ class ThumbnailCache:
             result = make_thumbnail(cached, size)
             if result.status is ThumbStatus.OK:
                 return ThumbResult(ThumbStatus.OK, cached, result.width, result.height)
-        result = make_thumbnail(source, size)
+        result = pdf_thumbnail(source, size) if _is_pdf(source) else make_thumbnail(source, size)
         if result.status is ThumbStatus.OK and result.png is not None:
             try:
                 self.store(sha256, result.png, size)

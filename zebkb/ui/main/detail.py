@@ -37,6 +37,7 @@ from zebkb.render import (
     record_url,
     render_markdown,
 )
+from zebkb.search.office import not_searchable_reason
 from zebkb.service import KnowledgeBase
 from zebkb.service.changes import Changes
 from zebkb.ui.core.browser import SafeTextBrowser
@@ -306,8 +307,13 @@ class DetailPane(QWidget):
                 continue
             url = attachment_url(sha)
             picture = ""
-            if str(att.get("media_type", "")).startswith("image/"):
+            media_type = str(att.get("media_type", ""))
+            # Pictures and a PDF's first page (zebkb/ui/core/thumbs.py) show as thumbnails.
+            if media_type.startswith("image/") or media_type == "application/pdf":
                 picture = f"<a href='{url}'><img src='{url}' width='{THUMB_WIDTH}'></a><br>"
+            unsearched = not_searchable_reason(media_type, self._ctx.tr.language)
+            if unsearched:
+                caption = (caption + "<br>" if caption else "") + html.escape(unsearched)
             cells.append(
                 f"<td valign='top' width='{THUMB_WIDTH + 16}'>{picture}"
                 f"<a href='{url}'>{name}</a> <span style='color:#777'>({size} KB)</span>"
