@@ -384,6 +384,18 @@ def main_photo(kb: KnowledgeBase, record: dict[str, Any]) -> Photo | None:
     return None
 
 
+def _leading_owner_text(kb: KnowledgeBase, record: dict[str, Any]) -> str:
+    """The registrations that list the case; a 1.0 record's own flag when there are none."""
+    owners = kb.leading_owners(record["uid"])
+    if owners:
+        return "、".join(
+            f"{ward_label(o.get('ward'))} 登録"
+            + (f"({format_date(o['registered_on'])})" if o.get("registered_on") else "")
+            for o in owners
+        )
+    return "登録あり" if record.get("zeb_leading_owner") is True else NONE_SHOWN
+
+
 def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
     k = "case"
     project = record.get("project_type")
@@ -427,10 +439,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         ("根拠", check.supported.reason_ja or NONE_SHOWN),
         ("判定", check.message_ja),
         ("CO2削減量", format_number(co2, " t/年") if co2 is not None else NONE_SHOWN),
-        (
-            "ZEBリーディング・オーナー",
-            "登録あり" if record.get("zeb_leading_owner") is True else NONE_SHOWN,
-        ),
+        ("ZEBリーディング・オーナー", _leading_owner_text(kb, record)),
     )
     sections = split_sections(parse_markdown(record.get("body")))
     lessons = [b for s in sections if any(w in s.heading for w in _LESSON_WORDS) for b in s.blocks]

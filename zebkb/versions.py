@@ -52,6 +52,7 @@ SOURCE_LABELS: dict[str, tuple[str, str]] = {
     "undo-import": ("取込の取消", "Import undone"),
     "demo": ("デモデータ", "Demo data"),
     "settle": ("競合の解決", "Conflict settled"),
+    "upgrade": ("版の更新による移行", "Moved over by an upgrade"),
 }
 
 EMPTY = "—"

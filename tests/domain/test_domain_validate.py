@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import date, UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -503,11 +503,16 @@ def _strategy(f: Field) -> st.SearchStrategy[Any]:
         case FieldType.BOOLEAN:
             return st.booleans()
         case FieldType.DATE:
-            return st.dates().map(lambda d: d.isoformat())
+            # A day, a month or a year (bundle format 1.1).
+            return st.dates(min_value=date(1873, 1, 1)).flatmap(
+                lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])
+            )
         case FieldType.TIMESTAMP:
             return _timestamps
         case FieldType.WARD:
             return st.sampled_from(_KNOWN_CODES)
+        case FieldType.WARD_LIST:
+            return st.lists(st.sampled_from(_KNOWN_CODES), max_size=3)
         case FieldType.UID:
             return st.uuids().map(str)
         case FieldType.STRING_LIST:
@@ -570,6 +575,7 @@ def _bad_value(f: Field) -> Any:
         FieldType.DATE: "2023-02-29",
         FieldType.TIMESTAMP: "2025-03-18 09:00",
         FieldType.WARD: "131228",
+        FieldType.WARD_LIST: ["131228"],
         FieldType.UID: "ABC",
         FieldType.STRING_LIST: [1],
         FieldType.UID_LIST: ["not-a-uid"],

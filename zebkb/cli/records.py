@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("list", help="list records")
-    p.add_argument("--type", choices=("case", "visit", "session"))
+    p.add_argument("--type", choices=("case", "visit", "session", "issue", "owner"))
     p.add_argument("--ward")
     p.add_argument("--fiscal-year", type=int)
     p.add_argument("--json", action="store_true")

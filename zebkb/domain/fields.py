@@ -16,6 +16,9 @@ class Kind(StrEnum):
     CASE = "case"
     VISIT = "visit"
     SESSION = "session"
+    # Bundle format 1.1.
+    ISSUE = "issue"  # 課題: a problem the wards capture regularly
+    OWNER = "owner"  # a ZEB Leading Owner registration
 
 
 class FieldType(StrEnum):
@@ -27,6 +30,7 @@ class FieldType(StrEnum):
     DATE = "date"  # YYYY-MM-DD
     TIMESTAMP = "timestamp"  # RFC 3339 with offset
     WARD = "ward"  # local-government code
+    WARD_LIST = "ward_list"  # local-government codes (any Japanese municipality)
     UID = "uid"
     STRING_LIST = "string_list"
     UID_LIST = "uid_list"
@@ -63,6 +67,9 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("tags", FieldType.STRING_LIST, False, "タグ", "Tags", searchable=True),
     Field("body", FieldType.TEXT, False, "本文", "Body", searchable=True),
     Field("attachments", FieldType.ATTACHMENTS, False, "添付ファイル", "Attachments"),
+    # Bundle format 1.1: on every kind.
+    Field("public", FieldType.BOOLEAN, False, "区外公開可", "May be shown outside the wards"),
+    Field("source", FieldType.TEXT, False, "出典", "Source", searchable=True),
 )
 
 # Fields a tombstone carries; everything else may be absent once deleted.
@@ -157,13 +164,9 @@ CASE_FIELDS: tuple[Field, ...] = (
         "CO2 reduction (t/year)",
         minimum=0,
     ),
-    Field(
-        "zeb_leading_owner",
-        FieldType.BOOLEAN,
-        False,
-        "ZEBリーディング・オーナー",
-        "ZEB Leading Owner",
-    ),
+    # zeb_leading_owner (a yes/no in bundle format 1.0) is replaced by the owner
+    # kind; a 1.0 record's flag is kept verbatim and made into an owner record on
+    # upgrade (zebkb/store/upgrades.py).
     # zebkb's own additions; other programs keep unknown fields verbatim (bundle-format.md).
     Field(
         "uses_unevaluated_technology",
@@ -231,15 +234,41 @@ CASE_FIELDS: tuple[Field, ...] = (
         minimum=0,
         exclusive_minimum=True,
     ),
-    Field("public", FieldType.BOOLEAN, False, "区外公開可", "May be shown outside the wards"),
 )
 
 VISIT_FIELDS: tuple[Field, ...] = (
     Field("visited_on", FieldType.DATE, True, "視察日", "Visited on"),
-    Field("host", FieldType.STRING, False, "受入先", "Host", searchable=True),
+    Field(
+        "direction",
+        FieldType.STRING,
+        False,
+        "受入・派遣",
+        "Received or made",
+        choices=("inbound", "outbound"),
+    ),
+    Field("host", FieldType.STRING, False, "視察先", "Host", searchable=True),
+    Field(
+        "host_municipality",
+        FieldType.WARD,
+        False,
+        "視察先の団体コード",
+        "Host municipality code",
+    ),
     Field("facility_case_uid", FieldType.UID, False, "視察施設(事例)", "Facility (case)"),
-    Field("participants", FieldType.STRING_LIST, False, "参加者", "Participants", searchable=True),
+    Field("participants", FieldType.STRING_LIST, False, "視察者", "Visitors", searchable=True),
+    Field(
+        "visitor_municipalities",
+        FieldType.WARD_LIST,
+        False,
+        "視察者の団体コード",
+        "Visitors' municipality codes",
+    ),
+    Field("visitor_count", FieldType.INTEGER, False, "視察者数", "Visitors (headcount)", minimum=0),
+    Field("host_staff", FieldType.STRING_LIST, False, "対応者", "Received by", searchable=True),
+    Field("host_count", FieldType.INTEGER, False, "対応者数", "Hosts (headcount)", minimum=0),
     Field("purpose", FieldType.TEXT, False, "目的", "Purpose", searchable=True),
+    Field("topics", FieldType.STRING_LIST, False, "視察事項", "Topics", searchable=True),
+    Field("impressions", FieldType.TEXT, False, "所感", "Impressions", searchable=True),
 )
 
 SESSION_FIELDS: tuple[Field, ...] = (
@@ -250,29 +279,114 @@ SESSION_FIELDS: tuple[Field, ...] = (
         False,
         "種類",
         "Kind",
-        choices=("study", "training", "tour", "seminar", "briefing"),
+        choices=(
+            "study",
+            "training",
+            "tour",
+            "seminar",
+            "briefing",
+            # Bundle format 1.1.
+            "exchange",
+            "specialist_training",
+            "course",
+        ),
     ),
     Field("organizer", FieldType.STRING, False, "開催主体", "Organiser", searchable=True),
+    Field("implementer", FieldType.STRING, False, "実施機関", "Implementer", searchable=True),
+    Field("host", FieldType.STRING, False, "主催・受入", "Host", searchable=True),
+    Field("staff_led", FieldType.BOOLEAN, False, "職員主導", "Led by staff"),
+    Field("time", FieldType.STRING, False, "時間", "Time", max_length=40),
+    Field(
+        "format",
+        FieldType.STRING,
+        False,
+        "開催形式",
+        "Format",
+        choices=("in_person", "online", "hybrid"),
+    ),
     Field("venue", FieldType.STRING, False, "場所", "Venue", searchable=True),
+    Field("audience", FieldType.STRING, False, "参加対象", "Audience", searchable=True),
     Field("attendees", FieldType.INTEGER, False, "参加者数", "Attendees", minimum=0),
+    # One line per group, e.g. 「葛飾区 営繕課 3」: the count last.
+    Field(
+        "attendance",
+        FieldType.STRING_LIST,
+        False,
+        "参加内訳(区・部署別)",
+        "Attendance by ward and department",
+        searchable=True,
+    ),
     Field("speakers", FieldType.STRING_LIST, False, "講師・発表者", "Speakers", searchable=True),
     Field("related_case_uids", FieldType.UID_LIST, False, "関連事例", "Related cases"),
+    Field(
+        "follow_ups",
+        FieldType.TEXT,
+        False,
+        "質疑・後日対応",
+        "Questions and follow-ups",
+        searchable=True,
+    ),
+)
+
+ISSUE_CATEGORIES: tuple[str, ...] = (
+    "合意形成",
+    "予算",
+    "調達",
+    "設計",
+    "補助制度",
+    "運用",
+    "人材育成",
+    "その他",
+)
+
+ISSUE_FIELDS: tuple[Field, ...] = (
+    # The April-start year the problem was captured in (2024 = 令和6年度).
+    Field(
+        "fiscal_year", FieldType.INTEGER, True, "年度", "Fiscal year", minimum=1873, maximum=9999
+    ),
+    Field("category", FieldType.STRING, True, "分類", "Category", choices=ISSUE_CATEGORIES),
+    Field(
+        "status",
+        FieldType.STRING,
+        True,
+        "対応状況",
+        "Status",
+        choices=("open", "in_progress", "resolved"),
+    ),
+    Field("related", FieldType.UID_LIST, False, "関連する記録", "Related records"),
+)
+
+OWNER_FIELDS: tuple[Field, ...] = (
+    Field("registered_on", FieldType.DATE, False, "登録日", "Registered on"),
+    Field("cases", FieldType.UID_LIST, False, "事例", "Cases"),
+    Field("plan", FieldType.TEXT, False, "取組計画", "Plan (取組計画)", searchable=True),
+    Field("targets", FieldType.TEXT, False, "目標", "Targets", searchable=True),
 )
 
 KIND_FIELDS: dict[Kind, tuple[Field, ...]] = {
     Kind.CASE: CASE_FIELDS,
     Kind.VISIT: VISIT_FIELDS,
     Kind.SESSION: SESSION_FIELDS,
+    Kind.ISSUE: ISSUE_FIELDS,
+    Kind.OWNER: OWNER_FIELDS,
 }
 
-# The date that places a record in a fiscal year, per kind.
+# The date that places a record in a fiscal year, per kind. A 課題 names its
+# fiscal year outright (KIND_FISCAL_YEAR_FIELD).
 KIND_DATE_FIELD: dict[Kind, str] = {
     Kind.CASE: "completed_on",
     Kind.VISIT: "visited_on",
     Kind.SESSION: "held_on",
+    Kind.OWNER: "registered_on",
 }
+KIND_FISCAL_YEAR_FIELD: dict[Kind, str] = {Kind.ISSUE: "fiscal_year"}
 
-LIST_TYPES = frozenset({FieldType.STRING_LIST, FieldType.UID_LIST, FieldType.ATTACHMENTS})
+# The kinds of bundle format 1.0: a 1.0 reader refuses records of any other kind.
+KINDS_1_0 = frozenset({Kind.CASE, Kind.VISIT, Kind.SESSION})
+
+LIST_TYPES = frozenset(
+    {FieldType.STRING_LIST, FieldType.UID_LIST, FieldType.WARD_LIST, FieldType.ATTACHMENTS}
+)
 
 
 def fields_for(kind: Kind | str) -> tuple[Field, ...]:

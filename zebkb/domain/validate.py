@@ -58,10 +58,14 @@ from zebkb.domain.ranks import (
 from zebkb.domain.vocab import (
     BUILDING_USES,
     DWELLING_TYPES,
+    ISSUE_CATEGORIES,
+    ISSUE_STATUSES,
     PROJECT_TYPES,
     RANK_STATUSES,
     RECORD_TYPES,
+    SESSION_FORMATS,
     SESSION_KINDS,
+    VISIT_DIRECTIONS,
     Vocabulary,
 )
 from zebkb.domain.wards import WardError, is_special_ward, lg_code_valid, resolve_ward
@@ -88,6 +92,10 @@ _LABELLED: dict[str, Vocabulary] = {
     "kind": SESSION_KINDS,
     "building_use": BUILDING_USES,
     "dwelling_type": DWELLING_TYPES,
+    "format": SESSION_FORMATS,
+    "direction": VISIT_DIRECTIONS,
+    "status": ISSUE_STATUSES,
+    "category": ISSUE_CATEGORIES,
 }
 
 
@@ -386,6 +394,18 @@ class _Checker:
                 f.name, str(exc), f"区または団体コードとして読めません(値: {_shown(value)})"
             ) from None
 
+    def ward_list(self, f: Field, value: Any) -> list[str]:
+        items = self._list(f, value)
+        codes: list[str] = []
+        for i, item in enumerate(items):
+            try:
+                codes.append(self.ward(f, item))
+            except RecordError as exc:
+                raise self.fail(
+                    f.name, f"item {i + 1}: {exc.message_en}", f"{i + 1}番目: {exc.message_ja}"
+                ) from None
+        return codes
+
     def uid_value(self, name: str, value: Any) -> str:
         if not isinstance(value, str) or not UID_PATTERN.fullmatch(value):
             raise self.fail(
@@ -516,7 +536,9 @@ class _Checker:
         raw_type = self.data.get("type")
         if raw_type is None:
             raise self.fail(
-                "type", "is required (case, visit or session)", "必須です(case、visit、session)"
+                "type",
+                "is required (case, visit, session, issue or owner)",
+                "必須です(case、visit、session、issue、owner)",
             )
         kind = Kind(self.string(type_field, raw_type))
         out["type"] = kind.value
@@ -620,6 +642,7 @@ _HANDLERS: dict[FieldType, str] = {
     FieldType.DATE: "date",
     FieldType.TIMESTAMP: "timestamp",
     FieldType.WARD: "ward",
+    FieldType.WARD_LIST: "ward_list",
     FieldType.UID: "uid_field",
     FieldType.STRING_LIST: "string_list",
     FieldType.UID_LIST: "uid_list",

@@ -73,6 +73,8 @@ RECORD_TYPES = Vocabulary(
         Term("case", "事例", "Case"),
         Term("visit", "視察記録", "Site visit"),
         Term("session", "勉強会・研修", "Session"),
+        Term("issue", "課題", "Issue"),
+        Term("owner", "ZEBリーディング・オーナー", "ZEB Leading Owner"),
     ),
     closed=True,
 )
@@ -100,6 +102,55 @@ SESSION_KINDS = Vocabulary(
         Term("tour", "見学会", "Tour"),
         Term("seminar", "セミナー", "Seminar"),
         Term("briefing", "説明会", "Briefing"),
+        Term("exchange", "意見交換会", "Exchange of views"),
+        Term("specialist_training", "専門研修", "Specialist training"),
+        Term("course", "講座", "Course"),
+    ),
+    closed=True,
+)
+
+SESSION_FORMATS = Vocabulary(
+    "session_format",
+    (
+        Term("in_person", "対面", "In person"),
+        Term("online", "オンライン", "Online"),
+        Term("hybrid", "ハイブリッド", "Hybrid"),
+    ),
+    closed=True,
+)
+
+VISIT_DIRECTIONS = Vocabulary(
+    "visit_direction",
+    (
+        Term("inbound", "受入", "Received (inbound)"),
+        Term("outbound", "派遣", "Made (outbound)"),
+    ),
+    closed=True,
+)
+
+ISSUE_STATUSES = Vocabulary(
+    "issue_status",
+    (
+        Term("open", "未対応", "Open"),
+        Term("in_progress", "対応中", "In progress"),
+        Term("resolved", "解決", "Resolved"),
+    ),
+    closed=True,
+)
+
+# The categories of the Ministry's exchange-meeting case reports (合意形成, 予算,
+# 調達, 補助制度活用; domain-research §6.1) with design, operation and training.
+ISSUE_CATEGORIES = Vocabulary(
+    "issue_category",
+    (
+        Term("合意形成", "合意形成", "Consensus building"),
+        Term("予算", "予算", "Budget"),
+        Term("調達", "調達", "Procurement"),
+        Term("設計", "設計", "Design"),
+        Term("補助制度", "補助制度", "Subsidies"),
+        Term("運用", "運用", "Operation"),
+        Term("人材育成", "人材育成", "Staff development"),
+        Term("その他", "その他", "Other"),
     ),
     closed=True,
 )
@@ -302,7 +353,29 @@ VOCABULARIES: dict[str, Vocabulary] = {
         TECHNOLOGIES,
         ZEB_RANKS,
         DWELLING_TYPES,
+        SESSION_FORMATS,
+        VISIT_DIRECTIONS,
+        ISSUE_STATUSES,
+        ISSUE_CATEGORIES,
     )
+}
+
+# The vocabulary that labels a field's values, by field name (one meaning per name).
+FIELD_VOCABULARY_NAMES: dict[str, str] = {
+    "type": "record_type",
+    "project_type": "project_type",
+    "rank_status": "rank_status",
+    "kind": "session_kind",
+    "building_use": "building_use",
+    "facility_type": "facility_type",
+    "structure": "structure",
+    "technologies": "technology",
+    "zeb_rank": "zeb_rank",
+    "dwelling_type": "dwelling_type",
+    "format": "session_format",
+    "direction": "visit_direction",
+    "status": "issue_status",
+    "category": "issue_category",
 }
 
 

@@ -6,7 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from zebkb.domain.fields import COMMON_FIELDS, KIND_DATE_FIELD, Kind, fields_for
+from zebkb.domain.fields import (
+    COMMON_FIELDS,
+    KIND_DATE_FIELD,
+    KIND_FISCAL_YEAR_FIELD,
+    Kind,
+    fields_for,
+)
 
 ATTACHMENTS = "attachments"
 WARD_NAMES = "ward_names"
@@ -42,8 +48,14 @@ def _ward_names(code: str) -> str:
 
 def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
     try:
-        field = KIND_DATE_FIELD[Kind(kind)]
+        kind_ = Kind(kind)
     except ValueError:
+        return None
+    if kind_ in KIND_FISCAL_YEAR_FIELD:
+        year = record.get(KIND_FISCAL_YEAR_FIELD[kind_])
+        return year if isinstance(year, int) and not isinstance(year, bool) else None
+    field = KIND_DATE_FIELD.get(kind_)
+    if field is None:
         return None
     value = record.get(field)
     if not isinstance(value, str):

@@ -110,6 +110,13 @@ _KINDS = {
     "勉強会": "session",
     "研修": "session",
     "勉強会・研修": "session",
+    "issue": "issue",
+    "issues": "issue",
+    "課題": "issue",
+    "owner": "owner",
+    "owners": "owner",
+    "リーディングオーナー": "owner",
+    "zebリーディング・オーナー": "owner",
 }
 
 # One operand: optional minus, optional field name, then a quoted phrase or a bare word.
@@ -129,8 +136,9 @@ def _kind(value: str) -> str:
     kind = _KINDS.get(normalize(value))
     if kind is None:
         raise QueryError(
-            f"unknown record type: {value!r} (use case, visit or session)",
-            f"記録の種別 {value!r} はありません（事例・視察・勉強会 のどれかを指定してください）",
+            f"unknown record type: {value!r} (use case, visit, session, issue or owner)",
+            f"記録の種別 {value!r} はありません（事例・視察・勉強会・課題・リーディングオーナー"
+            " のどれかを指定してください）",
         )
     return kind
 

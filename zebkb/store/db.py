@@ -13,12 +13,25 @@ from sqlmodel import SQLModel, create_engine
 
 from zebkb.errors import KnownError
 from zebkb.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from zebkb.store.upgrades import migrate_leading_owner_flags
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_FILE = "zebkb.sqlite3"
 
+
+def _upgrade_1_to_2(conn: sqlite3.Connection) -> None:
+    # Bundle format 1.1: a visit's direction is projected for filters. Visits
+    # saved before it have none, so there is nothing to fill in. The new
+    # tables (issue_detail, owner_detail) are made by create_all.
+    conn.execute("ALTER TABLE visit_detail ADD COLUMN direction VARCHAR")
+    conn.execute("CREATE INDEX ix_visit_detail_direction ON visit_detail (direction)")
+
+
 # Upgrade steps: UPGRADES[n] takes a database from version n to n + 1.
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {}
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _upgrade_1_to_2}
+# Steps that write records, run after the new tables exist: AFTER_UPGRADES[n]
+# runs once when a database reached version n + 1 from n.
+AFTER_UPGRADES: dict[int, Callable[[Connection], None]] = {1: migrate_leading_owner_flags}
 
 
 class NewerSchemaError(KnownError):
@@ -142,9 +155,14 @@ def migrate(engine: Engine) -> None:
             return
         # The driver's own connection: SQLite's (make_engine opens no other kind).
         raw = cast("sqlite3.Connection", conn.connection.dbapi_connection)
+        started = version
         while version < SCHEMA_VERSION:
             UPGRADES[version](raw)
             version += 1
             conn.exec_driver_sql(f"PRAGMA user_version = {version}")
         # New tables of this version (a new table needs no upgrade step of its own).
         SQLModel.metadata.create_all(conn)
+        for step in range(started, SCHEMA_VERSION):
+            after = AFTER_UPGRADES.get(step)
+            if after is not None:
+                after(conn)

@@ -69,6 +69,7 @@ class VisitDetail(SQLModel, table=True):
     facility_case_uid: str | None = Field(default=None, index=True)
     participants_json: str = "[]"
     purpose: str | None = None
+    direction: str | None = Field(default=None, index=True)  # schema 2
 
 
 class SessionDetail(SQLModel, table=True):
@@ -82,6 +83,28 @@ class SessionDetail(SQLModel, table=True):
     attendees: int | None = None
     speakers_json: str = "[]"
     related_case_uids_json: str = "[]"
+
+
+class IssueDetail(SQLModel, table=True):
+    """A 課題 (schema 2): what the overview counts by category, ward and status."""
+
+    __tablename__ = "issue_detail"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    fiscal_year: int | None = Field(default=None, index=True)
+    category: str | None = Field(default=None, index=True)
+    status: str | None = Field(default=None, index=True)
+    related_json: str = "[]"
+
+
+class OwnerDetail(SQLModel, table=True):
+    """A ZEB Leading Owner registration (schema 2)."""
+
+    __tablename__ = "owner_detail"
+
+    uid: str = Field(primary_key=True, foreign_key="record.uid", ondelete="CASCADE")
+    registered_on: str | None = None
+    cases_json: str = "[]"
 
 
 class TagRow(SQLModel, table=True):

@@ -15,10 +15,12 @@ from sqlmodel import Session, SQLModel, select
 
 from zebkb.domain.canonical import canonical_json, utc_key
 from zebkb.domain.dates import DateError, partial_fiscal_year
-from zebkb.domain.fields import KIND_DATE_FIELD, Kind
+from zebkb.domain.fields import KIND_DATE_FIELD, KIND_FISCAL_YEAR_FIELD, Kind
 from zebkb.store.models import (
     CaseDetail,
     HistoryRow,
+    IssueDetail,
+    OwnerDetail,
     RecordRow,
     SessionDetail,
     VisitDetail,
@@ -28,12 +30,16 @@ DETAIL_TABLES: dict[Kind, type[SQLModel]] = {
     Kind.CASE: CaseDetail,
     Kind.VISIT: VisitDetail,
     Kind.SESSION: SessionDetail,
+    Kind.ISSUE: IssueDetail,
+    Kind.OWNER: OwnerDetail,
 }
 LIST_COLUMNS = {
     "technologies": "technologies_json",
     "participants": "participants_json",
     "speakers": "speakers_json",
     "related_case_uids": "related_case_uids_json",
+    "related": "related_json",
+    "cases": "cases_json",
 }
 
 
@@ -42,7 +48,15 @@ def _table_name(model: type[SQLModel]) -> str:
 
 
 def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | None]:
-    field = KIND_DATE_FIELD.get(Kind(record["type"]))
+    kind = Kind(record["type"])
+    fy_field = KIND_FISCAL_YEAR_FIELD.get(kind)
+    if fy_field is not None:
+        # A 課題 names its fiscal year; its date for sorting is that year's first month.
+        year = record.get(fy_field)
+        if isinstance(year, int) and not isinstance(year, bool):
+            return f"{year:04d}-04", year
+        return None, None
+    field = KIND_DATE_FIELD.get(kind)
     value = record.get(field) if field else None
     if not isinstance(value, str):
         return None, None
