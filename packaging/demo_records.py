@@ -2,8 +2,9 @@
 
 Every figure comes from a public source named in the record's body (出典).
 A figure no source gives stays null; the bodies say what is unconfirmed.
-Dates the sources give only to the month are written as the first of that
-month, and the body says so.
+Dates the sources give only to the month are kept as months (2021-10), never
+given an invented day. No private individual is named: people appear by role
+(区議会議員2名). The source of every record is in its `source` field too.
 
 ``make_demo_assets.py`` turns these specs into bundle-form records; an
 attachment is named here by a key that the generator resolves to a file.
@@ -65,6 +66,13 @@ SRC_NORDOT_ECOL = "https://nordot.app/1178491195168751816?c=427849843378390113"
 SRC_MHS_ECOL = "https://www.mhs.co.jp/news/12823/"
 SRC_CEEC_ECOL = "https://ceec.jp/certification_news/2023/04/18/20230421-2"
 SRC_KENTSU_SHINAGAWA = "https://old.kentsu.co.jp/webnews/view.asp?cd=220809500006&pub=1"
+SRC_SHINAGAWA_2024_02 = (
+    "http://203.82.145.159/news/detail.page;JSESSIONID_B2BCH=dbd81f3f10b4a8f4b370b434bf76"
+    "?IMNEWS4=4683141"
+)
+SRC_KATSUSHIKA_MIZUMOTO = (
+    "https://www.city.katsushika.lg.jp/kosodate/1000057/1002475/1002541/1021717.html"
+)
 SRC_MOTONISHI_VISIT = "https://motonishi.seikatsusha.me/blog/2023/05/18/4327"
 SRC_MOTONISHI_QUESTION = "https://motonishi.seikatsusha.me/blog/2023/07/06/4444/"
 SRC_ENV_240111 = "https://www.env.go.jp/earth/zeb/news/report_online_240111.html"
@@ -73,7 +81,7 @@ SEED_FY2024 = "「ゼロカーボンシティ特別区に向けた取組につ�
 SEED_WARDS_REPORT = "令和4年度調査研究報告書『「ゼロカーボンシティ特別区」に向けた取組みについて』"
 SEED_ALL62 = "オール東京62市区町村共同事業「みどり東京・温暖化防止プロジェクト」「平成25年度実施事業」について（資料3 平成24年度実施事業）"
 
-MONTH_ONLY = "（公表資料は年月のみのため、日付欄は月の1日で記録）"
+MONTH_ONLY = "（公表資料は年月のみのため、日付欄も年月で記録）"
 
 
 def sources(*items: str) -> str:
@@ -95,7 +103,6 @@ def case_specs() -> list[dict[str, Any]]:
             "rank_status": "equivalent",
             "bei": 0.49,
             "reduction_excl_renewables_pct": 51,
-            "zeb_leading_owner": False,
             "public": True,
             "attachments": ["seiso_exterior_png"],
             "body": (
@@ -109,7 +116,7 @@ def case_specs() -> list[dict[str, Any]]:
                 "ZEB 基準まで性能を引き上げる方針をとっている（区の標準的な手法。"
                 "本施設の個別の採用設備は出典に記載がない）。\n"
                 "- 清掃事務所は区有施設。清掃工場（東京二十三区清掃一部事務組合）とは別。\n"
-                "- 令和6年10月21日、環境省・杉並区・市川市・さいたま市・藤野先生の視察を受け入れ、"
+                "- 令和6年10月21日、環境省・杉並区・市川市・さいたま市・有識者1名の視察を受け入れ、"
                 "意見交換を行った（視察記録を参照）。\n\n"
                 "## 課題\n"
                 "- 延床面積・階数・構造・竣工年月・BELS 認証の有無は公表資料で未確認。"
@@ -131,7 +138,6 @@ def case_specs() -> list[dict[str, Any]]:
             "rank_status": "equivalent",
             "bei": 0.48,
             "reduction_excl_renewables_pct": 52,
-            "zeb_leading_owner": False,
             "public": True,
             "body": (
                 "## 概要\n"
@@ -161,7 +167,6 @@ def case_specs() -> list[dict[str, Any]]:
             "bei": 0.46,
             "reduction_excl_renewables_pct": 54,
             "reduction_incl_renewables_pct": 67,
-            "zeb_leading_owner": False,
             "public": True,
             "body": (
                 "## 概要\n"
@@ -190,6 +195,7 @@ def case_specs() -> list[dict[str, Any]]:
             "floor_area_m2": 7985.46,
             "storeys_above": 3,
             "structure": "RC造一部S造",
+            "completed_on": "2025-07",
             "technologies": [
                 "外壁断熱（硬質ウレタンフォームA種1H 150mm）",
                 "屋根断熱（押出法ポリスチレンフォーム3種b 100mm）",
@@ -210,14 +216,14 @@ def case_specs() -> list[dict[str, Any]]:
                 "光庭",
                 "BEMS",
             ],
-            "zeb_leading_owner": False,
             "public": True,
             "attachments": ["mizumoto_section_jpg"],
             "body": (
                 "## 概要\n"
                 "改築による新校舎（新築）。地上3階、RC造一部S造、延床面積 7,985.46㎡。"
-                "2023年7月に建設工事を開始し、竣工は2025年1月予定、2025年4月運営開始予定"
-                "（出典時点）。設計は株式会社類設計室。\n\n"
+                "2023年7月に建設工事を開始。竣工予定は2025年1月（ガス協会の事例ページ時点）から"
+                "令和7年7月に変更され、新校舎は令和7年7月上旬に完成、9月から新校舎で運営"
+                "（区のページ）。設計は株式会社類設計室。\n\n"
                 "## なぜ「相当」か\n"
                 "ZEB Oriented の認証は延床面積 **10,000㎡以上** の建物が対象。水元小は 7,985.46㎡で"
                 "この条件に達しないため、認証ではなく「ZEB Oriented相当」と表記されている。\n\n"
@@ -233,7 +239,7 @@ def case_specs() -> list[dict[str, Any]]:
                 "## 課題\n"
                 "- 一次エネルギー削減率・BEI・未評価技術の内訳は出典に記載がなく、数値欄は空欄。"
                 "数値によるランクの確認はできない。\n\n"
-                + sources(SRC_GAS_MIZUMOTO, SRC_TOKYOGAS_MIZUMOTO)
+                + sources(SRC_GAS_MIZUMOTO, SRC_TOKYOGAS_MIZUMOTO, SRC_KATSUSHIKA_MIZUMOTO)
             ),
         },
         {
@@ -250,7 +256,6 @@ def case_specs() -> list[dict[str, Any]]:
             "storeys_above": 14,
             "storeys_below": 3,
             "structure": "RC造一部S造",
-            "zeb_leading_owner": False,
             "public": True,
             "body": (
                 "## 概要\n"
@@ -283,7 +288,6 @@ def case_specs() -> list[dict[str, Any]]:
                 "内窓（二重サッシ）",
                 "全熱交換換気（ロスナイ）",
             ],
-            "zeb_leading_owner": False,
             "public": True,
             "body": (
                 "## 概要\n"
@@ -312,8 +316,7 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
-            "certified_on": "2021-10-01",
-            "zeb_leading_owner": False,
+            "certified_on": "2021-10",
             "public": True,
             "body": (
                 "## 概要\n"
@@ -336,8 +339,7 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
-            "certified_on": "2024-05-01",
-            "zeb_leading_owner": False,
+            "certified_on": "2024-05",
             "public": True,
             "body": (
                 "## 概要\n"
@@ -357,8 +359,7 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
-            "certified_on": "2024-08-01",
-            "zeb_leading_owner": False,
+            "certified_on": "2024-08",
             "public": True,
             "body": (
                 "## 概要\n"
@@ -379,8 +380,7 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
-            "certified_on": "2025-01-01",
-            "zeb_leading_owner": False,
+            "certified_on": "2025-01",
             "public": True,
             "body": (
                 "## 概要\n"
@@ -400,8 +400,7 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "renovation",
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
-            "certified_on": "2025-07-01",
-            "zeb_leading_owner": False,
+            "certified_on": "2025-07",
             "public": True,
             "body": (
                 "## 概要\n"
@@ -422,11 +421,10 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "Nearly ZEB",
             "rank_status": "certified",
-            "certified_on": "2021-01-01",
+            "certified_on": "2021-01",
             "floor_area_m2": 1866,
             "reduction_incl_renewables_pct": 85,
             "technologies": ["地中熱利用（空調熱源）", "太陽光発電"],
-            "zeb_leading_owner": True,
             "public": True,
             "attachments": ["ecoru_geothermal_png"],
             "body": (
@@ -474,10 +472,9 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
-            "certified_on": "2022-07-01",
+            "certified_on": "2022-07",
             "bei": 0.36,
             "reduction_excl_renewables_pct": 64,
-            "zeb_leading_owner": True,
             "public": True,
             "body": (
                 "## 概要\n"
@@ -505,7 +502,6 @@ def case_specs() -> list[dict[str, Any]]:
             "bei": 0.42,
             "reduction_excl_renewables_pct": 58,
             "technologies": ["外壁・サッシ等の断熱性能向上", "高効率空調", "太陽光発電"],
-            "zeb_leading_owner": True,
             "public": True,
             "body": (
                 "## 概要\n"
@@ -532,8 +528,7 @@ def case_specs() -> list[dict[str, Any]]:
             "project_type": "new",
             "zeb_rank": "ZEH-M Ready",
             "rank_status": "certified",
-            "certified_on": "2022-08-01",
-            "zeb_leading_owner": True,
+            "certified_on": "2022-08",
             "public": True,
             "body": (
                 "## 概要\n"
@@ -558,17 +553,21 @@ def visit_specs() -> list[dict[str, Any]]:
             "visited_on": "2024-10-21",
             "host": "葛飾区",
             "facility_case": "case/katsushika-seiso-jimusho",
-            "participants": ["環境省", "杉並区", "市川市", "さいたま市", "藤野先生"],
+            "direction": "inbound",
+            "host_municipality": KATSUSHIKA,
+            "participants": ["環境省", "杉並区", "市川市", "さいたま市", "有識者1名"],
+            "visitor_municipalities": ["131156", "122033", "111007"],
+            "topics": ["ZEB Ready を設計で達成した清掃事務所", "ZEB公共施設の事例とノウハウ"],
             "purpose": (
                 "設計で ZEB Ready を達成した区の清掃事務所を国や他自治体に紹介し、"
                 "ZEB公共施設の事例とノウハウを共有する。"
             ),
-            "attachments": ["katsushika_reduction_png"],
+            "attachments": ["katsushika_reduction_png", "fy2024_report_txt"],
             "body": (
                 "## 概要\n"
                 "- 種別: 清掃事務所視察（受入）\n"
                 "- 開催日: 令和6年10月21日（月）\n"
-                "- 参加者: 環境省、杉並区、市川市、さいたま市、藤野先生\n"
+                "- 参加者: 環境省、杉並区、市川市、さいたま市、有識者1名\n"
                 "- 視察施設: 葛飾区清掃事務所（ZEB Ready、設計 51%削減）\n\n"
                 "## 意見交換\n"
                 "国や他自治体の視察を受け入れて意見交換を行い、各区が有する ZEB公共施設に関する"
@@ -577,7 +576,7 @@ def visit_specs() -> list[dict[str, Any]]:
                 "## フォローアップ\n"
                 "- 今後は環境部門のみならず営繕部門などとも連携し、ノウハウの共有を図る。\n\n"
                 "## 未確認事項\n"
-                "- 藤野先生の所属、各団体の参加人数。\n\n" + sources(SEED_FY2024)
+                "- 有識者の所属、各団体の参加人数。\n\n" + sources(SEED_FY2024)
             ),
         },
         {
@@ -586,20 +585,28 @@ def visit_specs() -> list[dict[str, Any]]:
             "ward": KATSUSHIKA,
             "title": "江戸川区議による葛飾区立清和小学校「教室の断熱化」視察（2023年）",
             "tags": ["区間視察", "断熱改修", "学校", "江戸川区"],
-            "visited_on": "2023-05-18",
+            "visited_on": "2023",
+            "direction": "inbound",
             "host": "葛飾区（施設部）",
+            "host_municipality": KATSUSHIKA,
             "facility_case": "case/katsushika-seiwa-es-insulation",
             "participants": [
-                "江戸川区議会議員 本西みつえ",
-                "江戸川区議会議員 伊藤ひとみ",
-                "葛飾区議会議員 沼田たか子",
+                "江戸川区議会議員2名",
+                "葛飾区議会議員1名",
                 "葛飾・生活者ネットワーク",
             ],
+            "visitor_municipalities": [EDOGAWA, KATSUSHIKA],
+            "host_staff": ["施設整備担当課長", "施設部長ほか職員"],
+            "topics": ["既存小学校の教室断熱改修"],
+            "impressions": (
+                "断熱した教室は音が響かない感覚があった。壁に断熱材のない教室では冷暖房効率が"
+                "悪く、既存校舎の省エネが課題。"
+            ),
             "purpose": "葛飾区の ZEB化に向けた取組のうち、既存小学校の教室断熱改修を視察する。",
             "body": (
                 "## 概要\n"
                 "江戸川区議が葛飾区の ZEB化に向けた取組（既存校舎の教室断熱）を視察した。"
-                "視察日は報告記事に明記がないため、視察日欄は記事の掲載日（2023年5月18日）。"
+                "視察日は報告記事に明記がないため、視察日欄は年のみ（記事の掲載は2023年5月18日）。"
                 "葛飾区は施設整備担当課長が迎え、施設部長をはじめ職員が対応した。\n\n"
                 "## 所感\n"
                 "- 断熱した教室に入ると音が響かない感覚があった。\n"
@@ -617,38 +624,6 @@ def visit_specs() -> list[dict[str, Any]]:
 
 def session_specs() -> list[dict[str, Any]]:
     return [
-        {
-            "slug": "session/fy2024-zeb-progress-report",
-            "origin": KATSUSHIKA,
-            "ward": KATSUSHIKA,
-            "title": "令和6年度 ゼロカーボンシティ特別区 取組状況報告（ZEB・ZEH普及の推進ほか）",
-            "tags": ["令和6年度", "取組状況", "見学会", "研修会", "セミナー"],
-            "held_on": "2025-03-18",
-            "kind": "briefing",
-            "organizer": "葛飾区 環境課",
-            "related_cases": ["case/katsushika-seiso-jimusho"],
-            "body": (
-                "## 概要\n"
-                "- 日時: 令和7年3月18日（報告資料の日付）\n"
-                "- 開催主体: 環境課\n"
-                "- 内容: 2023年10月16日の特別区長会共同宣言に基づく4つの連携方策の"
-                "令和6年度取組状況\n\n"
-                "## プログラム\n"
-                "1. 再生可能エネルギー電力の利用 — 葛飾区を含む10区がリバースオークションによる"
-                "再エネ電力の共同調達に参加。\n"
-                "2. 中小企業の脱炭素化への支援 — 葛飾区が「脱炭素経営セミナー」を開催"
-                "（令和7年2月7日）。板橋区も3月24日に開催予定。\n"
-                "3. 建物・住宅のZEB・ZEH普及の推進 — 23区の ZEB公共施設で見学会、"
-                "東京都主催の研修会への参加、設計事務所によるセミナーを実施。"
-                "区の清掃事務所で国や他自治体の視察を受け入れ意見交換（令和6年10月21日）。"
-                "今後は営繕部門とも連携しノウハウを共有。\n"
-                "4. CO2吸収量の確保・効果の把握 — 「多摩の森」活性化プロジェクトに葛飾区を含む"
-                "6区6市町村が参加。\n\n"
-                "## 未確認事項\n"
-                "- 見学会・都の研修会・設計事務所セミナーの開催日と参加者数は資料に記載がない"
-                "（日付が分かるまで個別の記録は作らない）。\n\n" + sources(SEED_FY2024)
-            ),
-        },
         {
             "slug": "session/katsushika-datsutanso-keiei-2025-02-07",
             "origin": KATSUSHIKA,
@@ -696,9 +671,13 @@ def session_specs() -> list[dict[str, Any]]:
             "title": "公共建築物のZEB化実現に関する意見交換会（環境省、2024年1月11日、オンライン）",
             "tags": ["環境省", "意見交換会", "オンライン", "補助制度"],
             "held_on": "2024-01-11",
-            "kind": "study",
+            "kind": "exchange",
             "organizer": "環境省 地球環境局 地球温暖化対策事業室",
+            "implementer": "三菱総合研究所 サステナビリティ本部",
+            "time": "13:00〜15:00",
+            "format": "online",
             "venue": "オンライン開催",
+            "audience": "自治体（20自治体）",
             "speakers": ["環境省", "三菱総合研究所", "沖縄県久米島町"],
             "attachments": ["moe_exchange_pdf"],
             "body": (
@@ -727,14 +706,15 @@ def session_specs() -> list[dict[str, Any]]:
             "origin": KATSUSHIKA,
             "ward": KATSUSHIKA,
             "title": "学校の脱炭素シンポジウム（2023年6月16日）葛飾区の事例報告",
+            "staff_led": False,
             "tags": ["学校", "断熱改修", "シンポジウム", "事例報告"],
             "held_on": "2023-06-16",
             "kind": "seminar",
-            "organizer": "東京大学 前真之研究室",
+            "organizer": "東京大学 建築学専攻の研究室",
             "speakers": [
-                "秋元髙志（葛飾区施設部営繕課）",
-                "米澤星矢（株式会社類設計室）",
-                "前真之（東京大学大学院、進行）",
+                "葛飾区施設部営繕課 職員",
+                "株式会社類設計室 設計担当者",
+                "東京大学大学院 准教授（進行）",
             ],
             "related_cases": [
                 "case/katsushika-seiwa-es-insulation",
@@ -743,16 +723,16 @@ def session_specs() -> list[dict[str, Any]]:
             "body": (
                 "## 概要\n"
                 "- 日時: 2023年6月16日\n"
-                "- 開催主体: 東京大学 前真之研究室（学校の脱炭素化に関するシンポジウム）\n"
+                "- 開催主体: 東京大学 建築学専攻の研究室（学校の脱炭素化に関するシンポジウム）\n"
                 "- 場所・参加者数: 出典の抜粋に記載なし\n\n"
                 "## プログラム\n"
                 "1. 既存小学校での断熱改修と適応能を生かした小学校計画"
-                "（葛飾区施設部営繕課 秋元髙志、株式会社類設計室 米澤星矢）\n"
+                "（葛飾区施設部営繕課 職員、株式会社類設計室 設計担当者）\n"
                 "   - ゼロエミッションかつしか（2020年2月6日宣言）と、新築・改築する公共施設の"
                 "ZEB化（ZEB Ready 以上）の標準化。\n"
                 "   - 技術系職員を中心とした ZEB 勉強会、清和小学校の断熱改修、"
                 "「適応能」を生かした小学校の新築計画。\n"
-                "2. ディスカッション（進行: 東京大学大学院 前真之准教授）\n"
+                "2. ディスカッション（進行: 東京大学大学院 准教授）\n"
                 "   - 長野県の発表者が、経験を共有する場の必要性と、断熱ワークショップの効果検証"
                 "とその見せ方を今後の課題に挙げた。\n\n"
                 "関連事例: 清和小学校（断熱改修）、水元小学校（設計は類設計室、適応能を生かした"
@@ -766,7 +746,7 @@ def session_specs() -> list[dict[str, Any]]:
             "ward": KATSUSHIKA,
             "title": "「多摩の森」活性化プロジェクト 現場体験事業（令和6年度、全6回）",
             "tags": ["多摩の森", "森林整備", "現場体験", "令和6年度", "CO2吸収"],
-            "held_on": "2024-06-01",
+            "held_on": "2024-06",
             "kind": "tour",
             "organizer": "「多摩の森」活性化プロジェクト推進協議会（都内6区・6市町村・東京都）",
             "venue": "奥多摩町・檜原村の森林",
@@ -776,7 +756,7 @@ def session_specs() -> list[dict[str, Any]]:
                 "取り組む事業。推進協議会は令和5年7月31日に葛飾区を含む都内6区、6市町村及び"
                 "東京都で発足し、①森林整備及び保全、②現場体験、③カーボンオフセット、④木材活用に"
                 "取り組む。本記録は②現場体験（住民向けツアー）。ZEB の研修ではない。\n\n"
-                "開催日は資料に月のみ記載（R6.6〜R7.2）。開催日欄は初回の月の1日で記録。\n\n"
+                "開催日は資料に月のみ記載（R6.6〜R7.2）。開催日欄は初回の月（令和6年6月）で記録。\n\n"
                 "## プログラム\n"
                 "1. R6.6 森林セラピー体験＆間伐材で作るヒノキの香り丸太＆数馬の湯入浴\n"
                 "2. R6.7 奥多摩森林セラピー散策とテラリウム体験\n"
@@ -821,6 +801,134 @@ def session_specs() -> list[dict[str, Any]]:
                 "4. 「フットパスガイドウォーク」11月13日 参加人数 70名\n"
                 "5. 「郷土の恵みの森づくり体験」11月30日 参加人数 20名\n\n"
                 + sources(SEED_ALL62, SRC_ALL62)
+            ),
+        },
+    ]
+
+
+def issue_specs() -> list[dict[str, Any]]:
+    """課題 the seed documents name, with the fiscal year of the document that names them."""
+    visit = "visit/katsushika-seiso-2024-10-21"
+    return [
+        {
+            "slug": "issue/zeb-know-how-not-accumulated",
+            "origin": KATSUSHIKA,
+            "ward": KATSUSHIKA,
+            "title": "区有施設のZEB化の知見・ノウハウが各区に蓄積されていない",
+            "tags": ["23区共通", "ZEB", "人材育成"],
+            "fiscal_year": 2022,
+            "category": "人材育成",
+            "status": "in_progress",
+            "related": [visit, "case/katsushika-seiso-jimusho"],
+            "public": True,
+            "body": (
+                "## 課題\n"
+                "区有施設のZEB化について、各区に十分な知見やノウハウが蓄積されておらず、"
+                "ZEB化推進の妨げとなっている（23区共通）。\n\n"
+                "## 対応\n"
+                "- 営繕課長会・環境課長会等の会議体を活用し、23区で知見・ノウハウの共有と"
+                "職員の人材育成を図る（事例共有、ZEBリーディング・オーナー登録制度の活用、"
+                "課題等の定期的な把握、特別区研修所の専門研修、定期的な勉強会、"
+                "職員主導の勉強会や情報共有の仕組みづくり）。\n"
+                "- 令和6年度: 23区のZEB公共施設での見学会、東京都主催の研修会への参加、"
+                "設計事務所によるセミナー、清掃事務所での視察受入と意見交換"
+                "（令和6年度取組状況報告）。\n\n" + sources(SEED_WARDS_REPORT, SEED_FY2024)
+            ),
+        },
+        {
+            "slug": "issue/share-with-building-maintenance",
+            "origin": KATSUSHIKA,
+            "ward": KATSUSHIKA,
+            "title": "環境部門だけでなく営繕部門ともZEBのノウハウを共有する",
+            "tags": ["営繕部門", "ZEB", "令和6年度"],
+            "fiscal_year": 2024,
+            "category": "人材育成",
+            "status": "open",
+            "related": [visit],
+            "attachments": ["fy2024_report_txt"],
+            "public": True,
+            "body": (
+                "## 課題\n"
+                "ZEB公共施設の事例やノウハウの共有は環境部門が中心。令和6年度取組状況報告は"
+                "「今後は環境部門のみならず、営繕部門などとも連携し、ノウハウの共有を図ります」"
+                "としている。\n\n"
+                "## 対応\n"
+                "- 未対応（報告時点で今後の予定）。\n\n" + sources(SEED_FY2024)
+            ),
+        },
+        {
+            "slug": "issue/renewable-power-cost",
+            "origin": KATSUSHIKA,
+            "ward": KATSUSHIKA,
+            "title": "再エネ電力を区が率先導入する際のコスト増",
+            "tags": ["23区共通", "再エネ電力", "共同調達"],
+            "fiscal_year": 2022,
+            "category": "予算",
+            "status": "in_progress",
+            "public": True,
+            "body": (
+                "## 課題\n"
+                "再生可能エネルギー電力の利用推進には各区の率先導入が必要だが、コスト増の課題が"
+                "ある。\n\n"
+                "## 対応\n"
+                "- 23区が共同購入の仕組みとリバースオークションを活用し、調整コストを減らし"
+                "再エネ電気をより安価に調達する。\n"
+                "- 令和6年度: 葛飾区を含む10区がリバースオークションによる共同調達に参加。"
+                "来年度以降も導入区・施設を増やす予定。\n\n"
+                + sources(SEED_WARDS_REPORT, SEED_FY2024)
+            ),
+        },
+        {
+            "slug": "issue/forest-partners-and-workload",
+            "origin": KATSUSHIKA,
+            "ward": KATSUSHIKA,
+            "title": "森林整備でのCO2吸収量確保: 連携自治体の確保と職員の事務負担",
+            "tags": ["23区共通", "森林整備", "CO2吸収"],
+            "fiscal_year": 2022,
+            "category": "その他",
+            "status": "in_progress",
+            "related": ["session/tama-forest-field-programme-fy2024"],
+            "public": True,
+            "body": (
+                "## 課題\n"
+                "CO2吸収量の確保には森林を有する自治体との連携が必要だが、連携自治体の確保や"
+                "職員の事務負担増などの課題がある。\n\n"
+                "## 対応\n"
+                "- 森林環境譲与税を活用し23区が連携して森林整備に取り組む。\n"
+                "- 令和5年7月31日「多摩の森」活性化プロジェクト推進協議会発足（6区・6市町村・"
+                "東京都）。令和6年度に檜原村・あきる野市で測量・間伐。\n\n"
+                + sources(SEED_WARDS_REPORT, SEED_FY2024)
+            ),
+        },
+    ]
+
+
+def owner_specs() -> list[dict[str, Any]]:
+    """ZEB Leading Owner registrations the sources report."""
+    return [
+        {
+            "slug": "owner/shinagawa",
+            "origin": SHINAGAWA,
+            "ward": SHINAGAWA,
+            "title": "品川区 ZEBリーディング・オーナー登録",
+            "tags": ["ZEBリーディング・オーナー"],
+            "registered_on": None,
+            "cases": [
+                "case/shinagawa-ecoru-togoshi",
+                "case/shinagawa-yashio-kita-park-office",
+                "case/shinagawa-kitashinagawa-elderly",
+                "case/shinagawa-nishioi-3-group-home",
+            ],
+            "targets": "令和9年度までに区有施設12施設で ZEB 等の認証取得（令和6年2月時点で9施設）。",
+            "public": True,
+            "body": (
+                "## 概要\n"
+                "品川区は ZEBリーディング・オーナー（2022年時点で東京23区で唯一）。"
+                "登録日は公表資料に記載がないため空欄。\n\n"
+                "- 令和4年12月: ZEBリーディング・オーナー登録自治体で全国最多の ZEB 認証取得数"
+                "（区発表、一般社団法人環境共創イニシアチブの一覧による）。\n"
+                "- 取組計画の本文は公表資料で未確認。\n\n"
+                + sources(SRC_KENTSU_SHINAGAWA, SRC_SHINAGAWA_2022_12, SRC_SHINAGAWA_2024_02)
             ),
         },
     ]

@@ -339,6 +339,26 @@ def write_icons(icon_dir: Path) -> None:
 # ---------------------------------------------------------------- records
 
 
+# Quoted from the seed document (令和7年3月18日 環境課), the part on ZEB/ZEH.
+FY2024_REPORT_EXCERPT = """ゼロカーボンシティ特別区に向けた取組について（令和6年度 取組状況の報告）
+令和7年3月18日 環境課
+
+建物・住宅のZEB・ZEH普及の推進
+連携方策
+・23区のZEB化の底上げ、知識レベルの向上を図るため区有施設のZEB事例の共有や職員の
+  人材育成を図ります。また、区有施設のZEB化の推進により、区内事業者の技術向上を図ります。
+取組状況
+・23区のZEB公共施設において見学会を行うとともに、東京都主催の研修会への参加や
+  設計事務所によるセミナーを実施
+・本区の清掃事務所においても、国や他自治体の視察を受け入れ、意見交換を行うなど
+  各区が有するZEB公共施設に関する事例やノウハウを共有し、専門的な知識の習得に努めました。
+・今後は環境部門のみならず、営繕部門などとも連携し、ノウハウの共有を図ります。
+（清掃事務所視察）
+開催日：令和6年10月21日（月）
+参加者：環境省、杉並区、市川市、さいたま市、有識者1名
+"""
+
+
 @dataclass(frozen=True)
 class DemoFile:
     key: str
@@ -378,6 +398,13 @@ DEMO_FILES: tuple[DemoFile, ...] = (
         lambda: jpeg_with_orientation(draw_mizumoto_section()),
     ),
     DemoFile(
+        "fy2024_report_txt",
+        "令和6年度_ゼロカーボンシティ特別区取組状況_抜粋.txt",
+        "text/plain",
+        "令和6年度取組状況の報告（令和7年3月18日 環境課）のZEB・ZEHに関する部分の抜粋。",
+        lambda: FY2024_REPORT_EXCERPT.encode("utf-8"),
+    ),
+    DemoFile(
         "moe_exchange_pdf",
         "意見交換会_2024-01-11_プログラム要約.pdf",
         "application/pdf",
@@ -401,6 +428,13 @@ def build_record(
         spec["facility_case_uid"] = demo_records.demo_uid(spec.pop("facility_case"))
     if "related_cases" in spec:
         spec["related_case_uids"] = [demo_records.demo_uid(s) for s in spec.pop("related_cases")]
+    for name in ("related", "cases"):
+        if name in spec:
+            spec[name] = [demo_records.demo_uid(s) for s in spec[name]]
+    if "source" not in spec and isinstance(spec.get("body"), str):
+        # The body's 出典 list, one source a line, in a field of its own.
+        _, _, tail = spec["body"].partition("## 出典\n")
+        spec["source"] = "\n".join(line.removeprefix("- ") for line in tail.splitlines()) or None
     spec["attachments"] = [files[key] for key in spec.get("attachments", [])]
     fixed = {
         "uid": demo_records.demo_uid(slug),
@@ -428,6 +462,8 @@ def build_records(files: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         (Kind.CASE, demo_records.case_specs()),
         (Kind.VISIT, demo_records.visit_specs()),
         (Kind.SESSION, demo_records.session_specs()),
+        (Kind.ISSUE, demo_records.issue_specs()),
+        (Kind.OWNER, demo_records.owner_specs()),
     )
     records = []
     for kind, specs in groups:

@@ -20,7 +20,16 @@ from zebkb.domain.dates import DateError, parse_iso_partial
 from zebkb.domain.fields import Kind, fields_for
 from zebkb.domain.ranks import check_rank
 from zebkb.domain.validate import case_warnings
-from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, ZEB_RANKS
+from zebkb.domain.vocab import (
+    ISSUE_STATUSES,
+    PROJECT_TYPES,
+    RANK_STATUSES,
+    RECORD_TYPES,
+    SESSION_FORMATS,
+    SESSION_KINDS,
+    VISIT_DIRECTIONS,
+    ZEB_RANKS,
+)
 from zebkb.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -545,11 +554,33 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
         when = f"{when} {t.group(0)}"
     if kind == Kind.VISIT:
         heading = "視察記録"
-        place = found.get("場所") or _visited_facility(kb, record) or _text(record.get("host"))
+        direction = record.get("direction")
+        if direction in VISIT_DIRECTIONS:
+            heading = f"視察記録({VISIT_DIRECTIONS.label(direction, 'ja')})"
+        place = found.get("場所") or _visited_facility(kb, record)
+        host = _text(record.get("host")) if record.get("host") else found.get("開催主体")
+        where = "、".join(p for p in (host, place) if p and p != NONE_SHOWN) or NONE_SHOWN
         people = [p for p in record.get("participants") or [] if isinstance(p, str)]
-        participants = "、".join(people) or found.get("参加者") or NONE_SHOWN
-        organiser = _text(record.get("host")) if record.get("host") else found.get("開催主体")
-        extra = [("目的", _text(record.get("purpose")))] if record.get("purpose") else []
+        visitors = "、".join(people) or found.get("参加者") or NONE_SHOWN
+        if isinstance(record.get("visitor_count"), int):
+            visitors += f"(計{record['visitor_count']}名)"
+        staff = [p for p in record.get("host_staff") or [] if isinstance(p, str)]
+        hosts = "、".join(staff) or NONE_SHOWN
+        if isinstance(record.get("host_count"), int):
+            hosts += f"(計{record['host_count']}名)"
+        topics = [t for t in record.get("topics") or [] if isinstance(t, str)]
+        # The header a ward's 視察 minutes use (domain-research §6.1).
+        header: tuple[tuple[str, str], ...] = (
+            ("視察日", when),
+            ("視察先", where),
+            ("視察者", visitors),
+            ("対応者", hosts),
+            ("視察事項", "、".join(topics) or NONE_SHOWN),
+        )
+        if record.get("purpose"):
+            header += (("目的", _text(record.get("purpose"))),)
+        if record.get("impressions"):
+            header += (("所感", _text(record.get("impressions"))),)
     else:
         session_kind = record.get("kind")
         heading = (
@@ -557,7 +588,12 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
             if session_kind
             else "勉強会・研修 記録"
         )
+        if isinstance(record.get("time"), str) and record["time"].strip() and " " not in when:
+            when = f"{when} {record['time'].strip()}"
         place = _text(record.get("venue")) if record.get("venue") else found.get("場所")
+        if record.get("format") in SESSION_FORMATS and record.get("format") != "in_person":
+            label = SESSION_FORMATS.label(record["format"], "ja")
+            place = f"{place}({label})" if place and label not in place else place or label
         attendees = record.get("attendees")
         participants = found.get("参加者") or (
             f"{attendees}名" if isinstance(attendees, int) else NONE_SHOWN
@@ -567,16 +603,23 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
         organiser = (
             _text(record.get("organizer")) if record.get("organizer") else found.get("開催主体")
         )
+        implementer = (
+            _text(record.get("implementer")) if record.get("implementer") else found.get("実施機関")
+        )
         speakers = [s for s in record.get("speakers") or [] if isinstance(s, str)]
         extra = [("講師・発表者", "、".join(speakers))] if speakers else []
-    header = (
-        ("日時", when),
-        ("場所", place or NONE_SHOWN),
-        ("参加者", participants),
-        ("開催主体", organiser or NONE_SHOWN),
-        ("実施機関", found.get("実施機関") or NONE_SHOWN),
-        *extra,
-    )
+        if record.get("audience"):
+            extra.append(("参加対象", _text(record.get("audience"))))
+        if record.get("staff_led") is True:
+            extra.append(("職員主導", "はい"))
+        header = (
+            ("日時", when),
+            ("場所", place or NONE_SHOWN),
+            ("参加者", participants),
+            ("開催主体", organiser or NONE_SHOWN),
+            ("実施機関", implementer or NONE_SHOWN),
+            *extra,
+        )
     return Minutes(
         uid=record["uid"],
         heading=heading,
@@ -615,11 +658,19 @@ class FiscalYearList:
     notes: tuple[str, ...] = field(default=())
 
 
-def _detail(kind: str, rank: Any, status: Any, session_kind: Any, host: Any) -> str:
+def _detail(kind: str, row: tuple[Any, ...]) -> str:
+    """The kind's own column of a list row, from (rank, status, kind, host, category, state)."""
+    rank, status, session_kind, host, category, issue_status = row
     if kind == Kind.CASE:
         return rank_label(rank, status)
     if kind == Kind.SESSION:
         return SESSION_KINDS.label(session_kind, "ja") if session_kind else "勉強会・研修"
+    if kind == Kind.ISSUE:
+        # 課題: its category and where it stands (未対応 / 対応中 / 解決).
+        state = ISSUE_STATUSES.label(issue_status, "ja") if issue_status else ""
+        return "・".join(p for p in (str(category or ""), state) if p) or "課題"
+    if kind == Kind.OWNER:
+        return "ZEBリーディング・オーナー"
     return f"受入先 {host}" if isinstance(host, str) and host else "視察"
 
 
@@ -628,8 +679,8 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
 
     if kind is not None and kind not in {k.value for k in Kind}:
         raise InputError(
-            f"unknown record type {kind!r} (case, visit or session)",
-            message_ja=f"種別 {kind} はありません(case・visit・session)",
+            f"unknown record type {kind!r} (case, visit, session, issue or owner)",
+            message_ja=f"種別 {kind} はありません(case・visit・session・issue・owner)",
         )
     if not 1873 <= year <= 9998:
         raise InputError(
@@ -644,13 +695,16 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
     uids = []
     for s in summaries[:LIST_ROW_LIMIT]:
         when = NONE_SHOWN
-        if s.record_date:
+        if s.type == Kind.ISSUE and s.fiscal_year is not None:
+            # A 課題 belongs to a fiscal year, not to a day.
+            when = f"{format_fiscal_year(s.fiscal_year)}\nFY{s.fiscal_year}"
+        elif s.record_date:
             try:
                 iso = parse_iso_partial(s.record_date)
                 when = f"{display.format_date(iso, 'japanese', 'ja')}\n{iso}"
             except DateError:
                 when = s.record_date
-        detail = _detail(s.type, *details.get(s.uid, (None, None, None, None)))
+        detail = _detail(s.type, tuple(details.get(s.uid, (None,) * 6)))
         kind_text = RECORD_TYPES.label(s.type, "ja")
         rows.append((when, s.title, ward_label(s.ward), f"{kind_text}\n{detail}"))
         uids.append(s.uid)

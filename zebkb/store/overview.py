@@ -59,15 +59,17 @@ def overview_rows(session: Session, *, recent: int) -> dict[str, list[tuple[Any,
 
 
 _DETAILS_SQL = (
-    "SELECT r.uid, c.zeb_rank, c.rank_status, s.kind, v.host FROM record r"
+    "SELECT r.uid, c.zeb_rank, c.rank_status, s.kind, v.host, i.category, i.status"
+    " FROM record r"
     " LEFT JOIN case_detail c ON c.uid = r.uid"
     " LEFT JOIN session_detail s ON s.uid = r.uid"
     " LEFT JOIN visit_detail v ON v.uid = r.uid"
+    " LEFT JOIN issue_detail i ON i.uid = r.uid"
     " WHERE r.deleted = 0 AND r.fiscal_year = :year"
 )
 
 
 def fiscal_year_details(session: Session, year: int) -> dict[str, tuple[Any, ...]]:
-    """uid → (zeb_rank, rank_status, session kind, visit host) of a fiscal year's live records."""
+    """uid → (zeb_rank, rank_status, session kind, visit host, 課題 category, 課題 status)."""
     result = session.connection().execute(text(_DETAILS_SQL), {"year": year})
     return {row[0]: tuple(row[1:]) for row in result}

@@ -51,10 +51,10 @@ def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | Non
     kind = Kind(record["type"])
     fy_field = KIND_FISCAL_YEAR_FIELD.get(kind)
     if fy_field is not None:
-        # A 課題 names its fiscal year; its date for sorting is that year's first month.
+        # A 課題 names its fiscal year and has no date of its own (none is made up).
         year = record.get(fy_field)
         if isinstance(year, int) and not isinstance(year, bool):
-            return f"{year:04d}-04", year
+            return None, year
         return None, None
     field = KIND_DATE_FIELD.get(kind)
     value = record.get(field) if field else None

@@ -113,7 +113,7 @@ def test_new_record_asks_the_kind_and_opens_the_editor(qtbot, window, demo_kb, m
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
     assert window.actions_by_name["new"].shortcut().toString() == "Ctrl+N"
     window.actions_by_name["new"].trigger()
-    assert asked == [["事例", "視察記録", "勉強会・研修"]]
+    assert asked == [["事例", "視察記録", "勉強会・研修", "課題", "ZEBリーディング・オーナー"]]
     (args, kwargs, dialog) = opened[0]
     assert args == ("visit",)
     assert kwargs["record"] is None

@@ -143,15 +143,15 @@ def test_fiscal_year_dialog_defaults_to_the_current_year_and_opens_the_list(
 
 
 def test_fiscal_year_list_of_one_kind(qtbot, ctx, demo_kb, host) -> None:
-    visits = demo_kb.list_records(fiscal_year=2023, kind="visit")
-    others = [s for s in demo_kb.list_records(fiscal_year=2023) if s.type != "visit"]
+    visits = demo_kb.list_records(fiscal_year=2024, kind="visit")
+    others = [s for s in demo_kb.list_records(fiscal_year=2024) if s.type != "visit"]
     assert visits
     assert others
     dialog = FiscalYearDialog(ctx, host)
     qtbot.addWidget(dialog)
-    dialog.year.setValue(2023)
+    dialog.year.setValue(2024)
     dialog.kind.setCurrentIndex(dialog.kind.findData("visit"))
-    assert dialog.choice() == (2023, "visit")
+    assert dialog.choice() == (2024, "visit")
     with qtbot.waitSignal(dialog.started) as started:
         dialog.accept()
     text = pdf_text(open_preview(qtbot, started.args[0]).data).replace("\n", "")
