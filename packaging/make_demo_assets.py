@@ -446,6 +446,8 @@ def build_record(
     }
     record: dict[str, Any] = {}
     for field in fields_for(kind):
+        if field.legacy:
+            continue  # replaced by a newer kind (the owner records)
         if field.name in fixed:
             record[field.name] = fixed[field.name]
         elif field.name in spec:

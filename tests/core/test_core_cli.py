@@ -141,7 +141,7 @@ def test_demo_twice_changes_nothing(cli):
     assert "0 added" in r.out
     assert json.loads(cli("list", "--json").out) == first
     types = {x["type"] for x in first}
-    assert types == {"case", "visit", "session"}
+    assert types == {"case", "visit", "session", "issue", "owner"}
 
 
 def test_env_var_picks_the_folder(tmp_path):

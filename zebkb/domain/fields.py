@@ -52,6 +52,9 @@ class Field:
     exclusive_maximum: bool = False
     max_length: int | None = None
     searchable: bool = False  # its text goes into the full-text index
+    # A bundle-format 1.0 field that a newer kind replaced: still checked when
+    # present, never offered in forms or written by zebkb itself.
+    legacy: bool = False
 
 
 COMMON_FIELDS: tuple[Field, ...] = (
@@ -164,9 +167,16 @@ CASE_FIELDS: tuple[Field, ...] = (
         "CO2 reduction (t/year)",
         minimum=0,
     ),
-    # zeb_leading_owner (a yes/no in bundle format 1.0) is replaced by the owner
-    # kind; a 1.0 record's flag is kept verbatim and made into an owner record on
-    # upgrade (zebkb/store/upgrades.py).
+    # A yes/no in bundle format 1.0, replaced by the owner kind: a 1.0 record's
+    # flag is kept and made into an owner record on upgrade (zebkb/store/upgrades.py).
+    Field(
+        "zeb_leading_owner",
+        FieldType.BOOLEAN,
+        False,
+        "ZEBリーディング・オーナー(旧形式)",
+        "ZEB Leading Owner (old form)",
+        legacy=True,
+    ),
     # zebkb's own additions; other programs keep unknown fields verbatim (bundle-format.md).
     Field(
         "uses_unevaluated_technology",

@@ -91,7 +91,7 @@ def save_record(kb: KnowledgeBase, data: dict[str, Any], expected: int | None) -
 
 def form_fields(kind: Kind | str) -> list[Field]:
     """The kind's editable fields in reading order: short common ones, the kind's own, then lists."""
-    editable = [f for f in fields_for(kind) if f.name not in NOT_EDITED]
+    editable = [f for f in fields_for(kind) if f.name not in NOT_EDITED and not f.legacy]
     common = {f.name for f in COMMON_FIELDS}
     short_common = [
         f

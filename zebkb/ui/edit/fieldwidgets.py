@@ -582,4 +582,7 @@ def simple_editor(field: Field, tr: Translator, date_style: str) -> FieldEditor 
             return WardEditor(field, tr)
         case FieldType.STRING_LIST:
             return StringListEditor(field, tr, vocab)
+        case FieldType.WARD_LIST:
+            # Municipalities by name or code, one a line; saving resolves them to codes.
+            return StringListEditor(field, tr, None)
     return None
