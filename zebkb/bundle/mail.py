@@ -173,9 +173,7 @@ def _depth(part: Message, level: int = 0) -> int:
     payload = part.get_payload()
     if not part.is_multipart() or not isinstance(payload, list):
         return level
-    return max(
-        (_depth(p, level + 1) for p in payload if isinstance(p, Message)), default=level
-    )
+    return max((_depth(p, level + 1) for p in payload if isinstance(p, Message)), default=level)
 
 
 def bundles_in_message(path: Path, dest: Path) -> list[Path]:

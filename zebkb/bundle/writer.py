@@ -29,7 +29,14 @@ from typing import Any, BinaryIO
 from zebkb import __version__
 from zebkb.bundle.errors import BundleError
 from zebkb.bundle.limits import DEFAULT_LIMITS, Limits
-from zebkb.bundle.reader import ATTACHMENT_PREFIX, FORMAT, MANIFEST, RECORDS, VERSION
+from zebkb.bundle.reader import (
+    ATTACHMENT_PREFIX,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    RECORDS,
+    VERSION,
+)
 from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.limits import size_text
@@ -392,6 +399,9 @@ def _write_part(
             "created_at": header.created_at,
             "origin": {"ward": header.origin_ward},
             "generator": header.generator,
+            # Informational: the manifest's integer version stays 1 so that a 1.0
+            # reader imports what it understands (docs/bundle-format.md).
+            "format_version": FORMAT_VERSION,
             "since": header.since,
             "counts": counts,
             "files": listed,
