@@ -12,8 +12,8 @@ window turns them into labels. ``UNSET`` stands for a value left empty.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase
@@ -48,6 +48,10 @@ class Overview:
     sessions_by_fiscal_year: dict[int, int]  # oldest first
     visits_by_fiscal_year: dict[int, int]
     recent_changes: list[RecentChange]
+    # 課題 not yet resolved (未対応・対応中): by category, by ward, and by both.
+    open_issues_by_category: dict[str, int] = field(default_factory=dict)
+    open_issues_by_ward: dict[str, int] = field(default_factory=dict)
+    open_issues: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _most_first(rows: list[tuple[str, int]]) -> dict[str, int]:
@@ -70,7 +74,7 @@ def _technology_groups(pairs: list[tuple]) -> dict[str, int]:
 def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
     """Counts for the home screen, all from one read transaction."""
     rows = kb.overview_rows(recent=max(0, recent))
-    totals = {"case": 0, "visit": 0, "session": 0}
+    totals = {"case": 0, "visit": 0, "session": 0, "issue": 0, "owner": 0}
     totals.update({kind: int(n) for kind, n in rows["totals"]})
     ranks: dict[str, dict[str, int]] = {}
     for rank, status, n in rows["ranks"]:
@@ -90,4 +94,14 @@ def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
             RecentChange(uid, kind, title, ward, updated, int(rev), bool(deleted))
             for uid, kind, title, ward, updated, rev, deleted in rows["recent"]
         ],
+        open_issues_by_category=_sum_by(rows["open_issues"], 0),
+        open_issues_by_ward=_sum_by(rows["open_issues"], 1),
+        open_issues={(str(c), str(w)): int(n) for c, w, n in rows["open_issues"]},
     )
+
+
+def _sum_by(rows: list[tuple[Any, ...]], column: int) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[str(row[column])] = totals.get(str(row[column]), 0) + int(row[-1])
+    return _most_first(list(totals.items()))

@@ -18,11 +18,16 @@ from zebkb import display
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import (
     BUILDING_USES,
+    DWELLING_TYPES,
     FACILITY_TYPES,
+    ISSUE_CATEGORIES,
+    ISSUE_STATUSES,
     PROJECT_TYPES,
     RANK_STATUSES,
+    SESSION_FORMATS,
     SESSION_KINDS,
     STRUCTURES,
+    VISIT_DIRECTIONS,
     ZEB_RANKS,
     Vocabulary,
 )
@@ -39,6 +44,12 @@ FIELD_VOCABULARIES: dict[str, Vocabulary] = {
     "facility_type": FACILITY_TYPES,
     "structure": STRUCTURES,
     "zeb_rank": ZEB_RANKS,
+    # Bundle format 1.1.
+    "dwelling_type": DWELLING_TYPES,
+    "format": SESSION_FORMATS,
+    "direction": VISIT_DIRECTIONS,
+    "status": ISSUE_STATUSES,
+    "category": ISSUE_CATEGORIES,
 }
 
 # History sources (store.history) with their labels; an unknown source shows as itself.

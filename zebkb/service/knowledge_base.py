@@ -589,16 +589,6 @@ class KnowledgeBase:
         found = [self.get(uid) for uid in sorted(uids)]
         return [r for r in found if r is not None]
 
-    def open_issue_counts(self) -> dict[tuple[str, str], int]:
-        """Open or in-progress 課題 counted by (category, ward)."""
-        with self._read() as session:
-            rows = session.connection().exec_driver_sql(
-                "SELECT i.category, r.ward, count(*) FROM issue_detail i"
-                " JOIN record r ON r.uid = i.uid WHERE r.deleted = 0"
-                " AND i.status IN ('open', 'in_progress') GROUP BY i.category, r.ward"
-            )
-            return {(str(c), str(w)): int(n) for c, w, n in rows}
-
     def table_rows(self) -> list[TableRow]:
         """Every live record as one light row for the window's results table.
 

@@ -33,6 +33,13 @@ _QUERIES = {
         "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
         "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text'"
     ),
+    # 課題 not yet resolved (未対応 and 対応中), by category and ward: the regular
+    # capture of the wards' problems (課題等の定期的な把握) runs from these counts.
+    "open_issues": (
+        "SELECT COALESCE(i.category, ''), COALESCE(r.ward, ''), COUNT(*) "
+        "FROM record r JOIN issue_detail i ON i.uid = r.uid "
+        "WHERE r.deleted = 0 AND i.status IN ('open', 'in_progress') GROUP BY 1, 2"
+    ),
     "per_year": (
         "SELECT fiscal_year, COUNT(*) FROM record "
         "WHERE deleted = 0 AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"

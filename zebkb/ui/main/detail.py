@@ -58,6 +58,11 @@ _VOCAB = {
     "facility_type": "facility_type",
     "structure": "structure",
     "technologies": "technology",
+    "dwelling_type": "dwelling_type",
+    "format": "session_format",
+    "direction": "visit_direction",
+    "status": "issue_status",
+    "category": "issue_category",
 }
 THUMB_WIDTH = 160
 
@@ -91,9 +96,11 @@ def _links(record: Mapping[str, Any]) -> list[str]:
     uids: list[str] = []
     if isinstance(record.get("facility_case_uid"), str):
         uids.append(record["facility_case_uid"])
-    for uid in record.get("related_case_uids") or []:
-        if isinstance(uid, str) and uid not in uids:
-            uids.append(uid)
+    # Sessions' cases, a 課題's records, a Leading Owner's cases.
+    for name in ("related_case_uids", "related", "cases"):
+        for uid in record.get(name) or []:
+            if isinstance(uid, str) and uid not in uids:
+                uids.append(uid)
     return uids
 
 
@@ -265,6 +272,9 @@ class DetailPane(QWidget):
             return html.escape(format_timestamp(str(value), style, lang))
         if kind == FieldType.WARD:
             return html.escape(ward_label(str(value), lang))
+        if kind == FieldType.WARD_LIST:
+            sep = "、" if lang == "ja" else ", "
+            return html.escape(sep.join(ward_label(str(v), lang) for v in value))
         if kind == FieldType.BOOLEAN:
             return html.escape(t("common.yes") if value else t("common.no"))
         if kind in (FieldType.NUMBER, FieldType.INTEGER):

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.display import fiscal_year_label, format_timestamp, kind_label, ward_label
-from zebkb.domain.vocab import FACILITY_TYPES, TECHNOLOGIES
+from zebkb.domain.vocab import FACILITY_TYPES, ISSUE_CATEGORIES, TECHNOLOGIES
 from zebkb.overview import STATUSES, UNSET, Overview
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import QueryOp
@@ -123,6 +123,8 @@ class OverviewPane(QWidget):
         self.rank_keys: list[str] = []
         self.tech_keys: list[str] = []
         self.year_keys: list[int] = []
+        self.issue_category_keys: list[str] = []
+        self.issue_ward_keys: list[str] = []
 
         self.heading = QLabel()
         font = QFont(self.heading.font())
@@ -151,6 +153,13 @@ class OverviewPane(QWidget):
         recent_box.addWidget(self.recent_label)
         recent_box.addWidget(self.recent)
         grid.addLayout(recent_box, 2, 1)
+        # Open 課題 (未対応・対応中), for the regular capture the seeds ask for.
+        for column, name in enumerate(("issue_categories", "issue_wards")):
+            view = QChartView()
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(CHART_HEIGHT)
+            self.views[name] = view
+            grid.addWidget(view, 3, column)
 
         inner = QWidget()
         top = QHBoxLayout()
@@ -227,6 +236,8 @@ class OverviewPane(QWidget):
         self.views["facility"].setChart(self._facility_chart(data))
         self.views["technology"].setChart(self._technology_chart(data))
         self.views["years"].setChart(self._years_chart(data))
+        self.views["issue_categories"].setChart(self._issue_categories_chart(data))
+        self.views["issue_wards"].setChart(self._issue_wards_chart(data))
         self._fill_recent(data)
 
     def _bars(self, title: str, labels: list[str], values: list[int], on_click: Any) -> QChart:
@@ -334,6 +345,35 @@ class OverviewPane(QWidget):
             [TECHNOLOGIES.label(k, lang) for k in self.tech_keys],
             [n for _k, n in items],
             lambda i: self._emit_filter(((KIND, "case"),), quoted(self.tech_keys[i])),
+        )
+
+    def _issue_categories_chart(self, data: Overview) -> QChart:
+        lang = self.ctx.tr.language
+        self.issue_category_keys = list(data.open_issues_by_category)
+        return self._bars(
+            self.ctx.tr.t("overview.issue_categories"),
+            [
+                ISSUE_CATEGORIES.label(k, lang) if k != UNSET else self.ctx.tr.t("overview.unset")
+                for k in self.issue_category_keys
+            ],
+            list(data.open_issues_by_category.values()),
+            lambda i: self._emit_filter(
+                ((KIND, "issue"),),
+                quoted(self.issue_category_keys[i]) if self.issue_category_keys[i] else None,
+            ),
+        )
+
+    def _issue_wards_chart(self, data: Overview) -> QChart:
+        lang = self.ctx.tr.language
+        self.issue_ward_keys = list(data.open_issues_by_ward)
+        return self._bars(
+            self.ctx.tr.t("overview.issue_wards"),
+            [
+                ward_label(c, lang) if c != UNSET else self.ctx.tr.t("overview.unset")
+                for c in self.issue_ward_keys
+            ],
+            list(data.open_issues_by_ward.values()),
+            lambda i: self._emit_filter(((KIND, "issue"), (WARD, self.issue_ward_keys[i])), None),
         )
 
     def _years_chart(self, data: Overview) -> QChart:
