@@ -73,7 +73,7 @@ def test_changes_and_deletions_show_in_recent_and_leave_the_counts(kb, clock) ->
 
 def test_empty_knowledge_base(kb) -> None:
     o = overview(kb)
-    assert o.totals == {"case": 0, "visit": 0, "session": 0}
+    assert o.totals == {"case": 0, "visit": 0, "session": 0, "issue": 0, "owner": 0}
     assert o.cases_by_ward == o.ranks == o.cases_by_technology == {}
     assert o.sessions_by_fiscal_year == o.visits_by_fiscal_year == {}
     assert o.recent_changes == []
@@ -117,7 +117,7 @@ def test_generated_set_matches_counts_made_in_python(kb) -> None:
         return year if month >= 4 else year - 1
 
     cases = [r for r in records if r["type"] == "case"]
-    assert o.totals == dict(Counter(r["type"] for r in records))
+    assert o.totals == {"issue": 0, "owner": 0, **Counter(r["type"] for r in records)}
     assert o.cases_by_ward == dict(Counter(r["ward"] for r in cases))
     assert o.cases_by_facility_type == dict(Counter(r["facility_type"] or UNSET for r in cases))
     assert o.cases_by_technology == dict(Counter(t for r in cases for t in r["technologies"]))
@@ -144,3 +144,30 @@ def test_overview_is_read_only(demo_kb) -> None:
     overview(demo_kb)
     assert demo_kb.change_state() == before
     assert demo_kb.get(ECOLE)["revision"] == 1
+
+
+def test_open_issues_by_category_and_ward(kb) -> None:
+    def issue(ward: str, category: str, status: str) -> dict:
+        return {"type": "issue", "title": f"{category}の課題", "ward": ward,
+                "fiscal_year": 2024, "category": category, "status": status}  # fmt: skip
+
+    kb.save_many(
+        [
+            issue("131229", "予算", "open"),
+            issue("131229", "予算", "in_progress"),
+            issue("131091", "予算", "open"),
+            issue("131091", "人材育成", "open"),
+            issue("131091", "人材育成", "resolved"),  # resolved: not counted
+        ]
+    )
+    gone = kb.save(issue("131113", "調達", "open"))
+    kb.delete(gone["uid"])
+    o = overview(kb)
+    assert o.open_issues_by_category == {"予算": 3, "人材育成": 1}
+    assert o.open_issues_by_ward == {"131091": 2, "131229": 2}
+    assert o.open_issues == {
+        ("予算", "131229"): 2,
+        ("予算", "131091"): 1,
+        ("人材育成", "131091"): 1,
+    }
+    assert o.totals["issue"] == 5
