@@ -148,3 +148,23 @@ def test_menus_and_english(qtbot, ctx, demo_kb) -> None:
     assert pane.views["wards"].chart().title() == "Cases per ward"
     assert "Katsushika" in bar_values(pane, "wards")[0]
     assert window.exchange.actions["import"].text() == "Import…"
+
+
+def test_open_issues_by_category_and_ward(qtbot, ctx, demo_kb) -> None:
+    data = overview(demo_kb)
+    pane = loaded_pane(qtbot, ctx)
+    labels, values = bar_values(pane, "issue_categories")
+    assert dict(zip(labels, values, strict=True)) == data.open_issues_by_category
+    assert sum(values) == 4  # the demo's 課題 that are 未対応 or 対応中
+    labels, values = bar_values(pane, "issue_wards")
+    assert labels == ["葛飾区"]
+    bars = pane.views["issue_categories"].chart().series()[0].barSets()[0]
+    with qtbot.waitSignal(pane.filterRequested) as blocker:
+        bars.clicked.emit(bars.count() - 1)
+    assert blocker.args[0] == OverviewFilter(
+        (("kind", "issue"),), f'"{pane.issue_category_keys[0]}"'
+    )
+    wards = pane.views["issue_wards"].chart().series()[0].barSets()[0]
+    with qtbot.waitSignal(pane.filterRequested) as blocker:
+        wards.clicked.emit(0)
+    assert blocker.args[0].filters == (("kind", "issue"), ("ward", "131229"))
