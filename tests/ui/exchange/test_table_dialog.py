@@ -168,6 +168,9 @@ def test_the_import_dialog_takes_the_bundles_out_of_a_received_eml(qtbot, home, 
     assert entry.error is None
     assert entry.plan is not None
     assert entry.path.suffix == ".zebkb"
+    scratch = entry.path.parent
+    dialog.done(0)  # closing drops the bundles taken out of the message
+    assert not scratch.exists()
 
 
 def test_record_pane_shows_a_pdf_thumbnail_and_marks_old_office_files(qtbot, home) -> None:
@@ -194,3 +197,27 @@ def test_record_pane_shows_a_pdf_thumbnail_and_marks_old_office_files(qtbot, hom
     text = pane._attachments_html(record)
     assert text.count("<img ") == 1
     assert "検索対象外" in text
+
+
+def test_the_window_has_the_menu_entries_and_a_dropped_list_opens_the_import(
+    qtbot, home, tmp_path
+) -> None:
+    from zebkb_main_kit import open_window
+
+    window = open_window(qtbot, home)
+    actions = window.exchange.actions
+    assert actions["table_import"].text() == "一覧表から取り込み…"
+    assert actions["table_export"].text() == "一覧表に書き出し…"
+    assert actions["mail"].text() == "メールで送る…"
+    path = write_list(tmp_path / "dropped.xlsx", [["宝木塚小学校", "葛飾区", 6200, "新築", None]])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    assert window.exchange.eventFilter(window, event)
+    dialog = window.dialogs.get("table_import")
+    assert isinstance(dialog, TableImportDialog)
+    qtbot.waitUntil(lambda: dialog.preview_table.rowCount() == 1, timeout=10_000)
+    dialog.close()

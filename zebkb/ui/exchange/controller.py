@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -21,6 +21,17 @@ from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.dialogs import DialogManager
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.exchange.import_dialog import bundle_paths
+
+LIST_SUFFIXES = (".xlsx", ".csv")
+
+
+def list_paths(mime: QMimeData) -> list[Path]:
+    """Dropped Excel or CSV lists: they open the list import."""
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in LIST_SUFFIXES]
+
 
 # (name, catalog key, shortcut, menu, the action it goes before or None for the end)
 MENU_ENTRIES: tuple[tuple[str, str, str | None, str, str | None], ...] = (
@@ -133,7 +144,7 @@ class ExchangeController(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.host:
             if event.type() == QEvent.Type.DragEnter and isinstance(event, QDragEnterEvent):
-                if bundle_paths(event.mimeData()):
+                if bundle_paths(event.mimeData()) or list_paths(event.mimeData()):
                     event.acceptProposedAction()
                     return True
             elif event.type() == QEvent.Type.Drop and isinstance(event, QDropEvent):
@@ -141,6 +152,11 @@ class ExchangeController(QObject):
                 if paths:
                     event.acceptProposedAction()
                     self.open_import(paths)
+                    return True
+                lists = list_paths(event.mimeData())
+                if lists:
+                    event.acceptProposedAction()
+                    self.open_table_import(lists[0])
                     return True
         return super().eventFilter(watched, event)
 

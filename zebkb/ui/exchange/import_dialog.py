@@ -251,6 +251,7 @@ class ImportDialog(QDialog):
         self.apply_button.clicked.connect(self.apply)
         self.close_button.clicked.connect(self.reject)
         self.finished.connect(lambda _r: self.close_plans())
+        self.finished.connect(lambda _r: self._drop_scratch())
         bind(ctx.tr, self)
 
     # --- texts ------------------------------------------------------------------------------
@@ -593,6 +594,12 @@ class ImportDialog(QDialog):
     def _start_over(self) -> None:
         self.outcome = None
         self.entries = []
+
+    def _drop_scratch(self) -> None:
+        """Remove the bundles taken out of e-mails, once nothing reads them."""
+        if self._scratch is not None and self.apply_handle is None:
+            self._scratch.cleanup()
+            self._scratch = None
 
     def close_plans(self) -> None:
         if self.apply_handle is not None:

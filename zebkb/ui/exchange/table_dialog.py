@@ -257,7 +257,9 @@ class TableImportDialog(QDialog):
         busy = self.ctx.runner.busy
         writes = plan is not None and (plan.count("add") + plan.count("update")) > 0
         self.import_button.setEnabled(bool(plan and plan.ok and writes and not self.import_result))
-        self.undo_button.setEnabled(bool(self.import_result and self.import_result.import_id) and not busy)
+        self.undo_button.setEnabled(
+            bool(self.import_result and self.import_result.import_id) and not busy
+        )
         if self.import_result is not None:
             self.summary.setText(
                 t(
