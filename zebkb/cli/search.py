@@ -112,7 +112,7 @@ def _bring_index_up_to_date(kb: Any) -> str | None:
     from zebkb.service import NOTICE_INDEX_BUSY, NOTICE_INDEX_REBUILT
     from zebkb.store.lock import FolderInUseError
 
-    if kb.index_is_current():
+    if kb.index_is_current() or kb.read_only:  # read-only: the answer says it may be behind
         return None
     try:
         kb.claim_writer(wait=0)

@@ -142,6 +142,9 @@ def export_bundle(
     ``dest`` is replaced only with ``overwrite`` (the command line's --force;
     the window's save dialog asks first).
     """
+    # The export is noted in the database (agreed versions, the peer's last export):
+    # become the writer before the bundle is written, not after.
+    kb.claim_writer()
     home = kb.home_ward
     if home is None:
         raise KnownError(

@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import os
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ from zebkb.store import records as store
 from zebkb.store.db import (
     DB_FILE,
     DamagedDatabaseError,
+    check_schema_read_only,
     database_damage,
     is_damage,
     make_engine,
@@ -74,6 +76,13 @@ DATA_DIR_ENTRIES = frozenset(
 )
 # Notices a search answer may carry (the window shows them translated).
 NOTICE_INDEX_BUSY = "the search index is being updated by the open zebkb window"
+NOTICE_INDEX_READ_ONLY_STALE = (
+    "the folder is read-only and its search index is older than its records: "
+    "recent changes may be missing from the results"
+)
+NOTICE_INDEX_READ_ONLY_BUILT = (
+    "the folder is read-only and has no usable search index: one was built for this session"
+)
 NOTICE_INDEX_REBUILT = "the search index was out of date and has been rebuilt from the database"
 NOTICE_INDEX_STALE = (
     "the search index is behind the database: recent changes may be missing from this answer "
@@ -276,17 +285,24 @@ class Txn:
 class KnowledgeBase:
     """A knowledge base in one data folder."""
 
-    def __init__(self, data_dir: Path, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, clock: Clock | None = None, read_only: bool = False
+    ) -> None:
         self.data_dir = data_dir
         self.clock: Clock = clock or system_clock
         self.files = AttachmentStore(data_dir / "attachments")
+        # A folder nothing can be written to (a CD, a read-only share, a protected copy):
+        # everything reads, nothing writes, not even a lock or a cache.
+        self.read_only = read_only
 
         def on_damage(detail: str) -> BaseException:
             return damaged_database(data_dir, detail)
 
-        self.engine = make_engine(data_dir / DB_FILE, on_damage=on_damage)
-        self.read_engine = make_engine(data_dir / DB_FILE, write=False, on_damage=on_damage)
+        db = data_dir / DB_FILE
+        self.engine = make_engine(db, on_damage=on_damage, read_only=read_only)
+        self.read_engine = make_engine(db, write=False, on_damage=on_damage, read_only=read_only)
         self._index: SearchIndex | None = None
+        self._index_copy: tempfile.TemporaryDirectory[str] | None = None
         self.index_notice: str | None = None
         self.writer = WriterLock(data_dir)
         self._tracking = _Tracking()
@@ -303,10 +319,13 @@ class KnowledgeBase:
         a backup is the way out, and it must be able to open the folder.
         """
         path = Path(data_dir).expanduser()
-        prepare_data_dir(path)
-        kb = cls(path, clock=clock)
+        writable = prepare_data_dir(path, read_only_ok=True)
+        kb = cls(path, clock=clock, read_only=not writable)
         try:
-            migrate(kb.engine)
+            if kb.read_only:
+                check_schema_read_only(kb.read_engine, path)
+            else:
+                migrate(kb.engine)
         except DamagedDatabaseError:
             if damaged_ok:
                 return kb
@@ -326,8 +345,21 @@ class KnowledgeBase:
         if self._index is not None:
             self._index.close()
             self._index = None
+        if self._index_copy is not None:
+            self._index_copy.cleanup()
+            self._index_copy = None
         self.dispose_engines()
         self.writer.release()
+
+    def read_only_error(self) -> KnownError:
+        return KnownError(
+            f"the knowledge base folder {self.data_dir} is read-only (not writable): it can be "
+            "read, not changed; copy the folder to a writable place to change it",
+            message_ja=(
+                f"データフォルダ {self.data_dir} は読み取り専用です(書き込めません)。"
+                "閲覧はできますが変更はできません。変更するには書き込める場所にコピーしてください"
+            ),
+        )
 
     def claim_writer(self, wait: float = DEFAULT_WAIT) -> None:
         """Become this folder's one writer (kept until close); FolderInUseError when another is.
@@ -337,6 +369,8 @@ class KnowledgeBase:
         """
         if self.writer.held:
             return
+        if self.read_only:
+            raise self.read_only_error()
         self.writer.acquire(wait)
         with contextlib.suppress(OSError):
             for leftover in self.files.remove_partials():
@@ -955,8 +989,31 @@ class KnowledgeBase:
         if self._index is None:
             from zebkb.search.engine import SearchIndex
 
-            self._index = SearchIndex(self.data_dir / "index")
+            if self.read_only:
+                self._index = self._index_from_copy()
+            else:
+                self._index = SearchIndex(self.data_dir / "index")
         return self._index
+
+    def _index_from_copy(self) -> SearchIndex:
+        """The index of a read-only folder, opened from a private copy (opening writes)."""
+        import shutil
+
+        from zebkb.search.engine import SearchIndex
+        from zebkb.search.variants import USER_FILE
+
+        self._index_copy = tempfile.TemporaryDirectory(prefix="zebkb-index-")
+        copy = Path(self._index_copy.name) / "index"
+        source = self.data_dir / "index"
+        if source.is_dir():
+            with contextlib.suppress(OSError):
+                shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.lock", "lock"))
+        index = SearchIndex(copy, variants_file=self.data_dir / USER_FILE)
+        if index.indexed_state() is None and self.change_state() > 0:
+            # Nothing usable to answer from: build it here, for this process only.
+            index.rebuild(self.index_docs(), total=self.count(), state=self.change_state())
+            self.index_notice = NOTICE_INDEX_READ_ONLY_BUILT
+        return index
 
     def change_state(self) -> int:
         with self._read() as session:
@@ -1088,7 +1145,11 @@ class KnowledgeBase:
         stale = not self.index_is_current()
         # The service knows whether the index is behind (the index alone guesses from a
         # state it never recorded, which a new, empty knowledge base has too).
-        notice = getattr(index, "notice", None) or (NOTICE_INDEX_STALE if stale else None)
+        if self.read_only:  # nothing can bring it up to date here
+            notice = getattr(index, "notice", None) or self.index_notice
+            notice = notice or (NOTICE_INDEX_READ_ONLY_STALE if stale else None)
+        else:
+            notice = getattr(index, "notice", None) or (NOTICE_INDEX_STALE if stale else None)
         result = index.search(query, filters=filters, limit=limit, offset=offset)
         return replace(result, notice=notice, stale=stale)
 
@@ -1202,8 +1263,12 @@ class KnowledgeBase:
         ]
 
 
-def prepare_data_dir(path: Path) -> None:
-    """Create the folder on first use; refuse one that is not a zebkb folder or not writable."""
+def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
+    """Create the folder on first use; refuse one that is not a zebkb folder.
+
+    Returns whether the folder is writable. One that is not is refused, unless
+    ``read_only_ok`` and it already holds a knowledge base (it is then read).
+    """
     if path.exists() and not path.is_dir():
         raise KnownError(
             f"{path} is a file, not a knowledge base folder",
@@ -1226,11 +1291,14 @@ def prepare_data_dir(path: Path) -> None:
             f"cannot create the knowledge base folder {path}: {exc.strerror}",
             message_ja=f"データフォルダ {path} を作成できません: {exc.strerror}",
         ) from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise KnownError(
-            f"the knowledge base folder {path} is not writable",
-            message_ja=f"データフォルダ {path} に書き込めません",
-        )
+    if os.access(path, os.W_OK | os.X_OK):
+        return True
+    if read_only_ok and (path / DB_FILE).is_file():
+        return False
+    raise KnownError(
+        f"the knowledge base folder {path} is not writable",
+        message_ja=f"データフォルダ {path} に書き込めません",
+    )
 
 
 def database_error(path: Path, exc: DatabaseError) -> KnownError:

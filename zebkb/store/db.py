@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +67,7 @@ def database_damage(path: Path, *, full: bool = False) -> str | None:
     ``quick_check``, which reads every page once.
     """
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn = connect_read_only(path, timeout=30)
         try:
             pragma = "integrity_check(20)" if full else "quick_check(20)"
             rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
@@ -83,6 +84,28 @@ def database_damage(path: Path, *, full: bool = False) -> str | None:
         line for row in rows for line in row.splitlines() if line and not line.startswith("***")
     ]
     return "; ".join(findings[:3]) or "damaged"
+
+
+def connect_read_only(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
+    """A connection that never writes, even where nothing can be written (a read-only folder).
+
+    A WAL database needs its ``-shm`` file, which SQLite cannot create in a
+    read-only folder; when that is what stops it, the file is opened as
+    immutable (the folder cannot change under it, and a WAL SQLite could not
+    read there holds nothing a clean close left behind).
+    """
+    uri = Path(path).resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(Path(path).parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, timeout=timeout, check_same_thread=False
+        )
+    return conn
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -108,20 +131,33 @@ def _begin_deferred(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+def _on_connect_read_only(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    dbapi_conn.isolation_level = None
+    dbapi_conn.execute("PRAGMA busy_timeout = 10000")
+
+
 def make_engine(
     path: Path,
     *,
     write: bool = True,
     on_damage: Callable[[str], BaseException] | None = None,
+    read_only: bool = False,
 ) -> Engine:
     """An engine for writing (transactions take the write lock) or for reading only.
 
     ``on_damage`` turns SQLite's word for a damaged file into the error to raise
     (the service passes zebkb.backup.damaged_database, which names the way out).
+    ``read_only`` (a folder nothing can be written to) opens the file without
+    ever writing to it (`connect_read_only`); a write then fails as read-only.
     """
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
+    if read_only:
+        engine = create_engine("sqlite://", creator=lambda: connect_read_only(path))
+        event.listen(engine, "connect", _on_connect_read_only)
+        event.listen(engine, "begin", _begin_deferred)
+    else:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _begin_immediate if write else _begin_deferred)
 
     def on_error(context: ExceptionContext) -> BaseException | None:
         # Whatever reads or writes meets a damaged file, it says the same one line.
@@ -131,6 +167,33 @@ def make_engine(
 
     event.listen(engine, "handle_error", on_error)
     return engine
+
+
+def check_schema_read_only(engine: Engine, data_dir: Path) -> None:
+    """What `migrate` checks, for a folder that cannot be written: the schema must be current."""
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+        has_tables = conn.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record'")
+        ).scalar_one()
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"this knowledge base was written by a newer zebkb (database schema {version}; "
+            f"this zebkb knows up to {SCHEMA_VERSION}); update zebkb to open it",
+            message_ja=(
+                f"このデータは新しい版の zebkb で作成されています(スキーマ {version}、"
+                f"この zebkb は {SCHEMA_VERSION} まで)。zebkb を更新してください。"
+            ),
+        )
+    if not has_tables or version < SCHEMA_VERSION:
+        raise KnownError(
+            f"the knowledge base folder {data_dir} is read-only (not writable) and its "
+            "database needs setting up or upgrading first; copy the folder to a writable place",
+            message_ja=(
+                f"データフォルダ {data_dir} は読み取り専用で、データベースの作成または更新が"
+                "必要です。書き込める場所にフォルダをコピーしてください"
+            ),
+        )
 
 
 def migrate(engine: Engine) -> None:

@@ -39,7 +39,7 @@ def make_context(kb: object, settings: Settings, translator: Translator) -> AppC
     runner = OpRunner(translator=translator, track_changes=getattr(kb, "track_changes", None))
     thumbnailer = Thumbnailer(
         runner,
-        ThumbnailCache(kb.data_dir),  # type: ignore[attr-defined]
+        ThumbnailCache(kb.data_dir, writable=not getattr(kb, "read_only", False)),  # type: ignore[attr-defined]
         kb.attachment_path,  # type: ignore[attr-defined]
         translator,
     )
@@ -133,8 +133,10 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
         refuse(None, translator, exc.message(translator.language))
         return 1
     try:
-        # The window is this folder's one writer for its whole life (zebkb.store.lock).
-        kb.claim_writer()
+        # The window is this folder's one writer for its whole life (zebkb.store.lock);
+        # on a read-only folder it browses, and each change is refused in words.
+        if not kb.read_only:
+            kb.claim_writer()
     except ZebkbError as exc:
         kb.close()
         refuse(None, translator, exc.message(translator.language))
@@ -148,7 +150,9 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
     try:
         window = make_main_window(ctx)
         window.show()
-        if kb.home_ward is None:
+        if kb.read_only:
+            window.statusBar().showMessage(translator.t("status.read_only"))
+        elif kb.home_ward is None:
             start_first_run(window, ctx)
         if open_uid:
             window.open_record(open_uid)

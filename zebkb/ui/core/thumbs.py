@@ -118,8 +118,10 @@ def pdf_thumbnail(source: Path, size: int = THUMB_SIZE) -> ThumbResult:
 class ThumbnailCache:
     """``<data_dir>/thumbs/<sha256>-<size>.png``; derived data, safe to delete."""
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, *, writable: bool = True) -> None:
         self.folder = Path(data_dir) / "thumbs"
+        # A read-only knowledge base folder is read from, never written to (not even a cache).
+        self.writable = writable
 
     def path_for(self, sha256: str, size: int = THUMB_SIZE) -> Path:
         if not _SHA256.fullmatch(sha256):
@@ -148,7 +150,7 @@ class ThumbnailCache:
             if result.status is ThumbStatus.OK:
                 return ThumbResult(ThumbStatus.OK, cached, result.width, result.height)
         result = pdf_thumbnail(source, size) if _is_pdf(source) else make_thumbnail(source, size)
-        if result.status is ThumbStatus.OK and result.png is not None:
+        if result.status is ThumbStatus.OK and result.png is not None and self.writable:
             try:
                 self.store(sha256, result.png, size)
             except OSError as exc:

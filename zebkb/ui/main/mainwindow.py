@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         self.results.set_rows(answer.rows, answer.kind, ordering)
         self.navigation.set_facets(answer.facets, answer.facet_total)
         self._show_count()
-        if answer.stale:
+        if answer.stale and not self.ctx.kb.read_only:
             self._rebuild_stale_index()
         elif answer.notice:
             self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
@@ -309,11 +309,18 @@ class MainWindow(QMainWindow):
         self.searchFinished.emit()
 
     def _notice_text(self, notice: str) -> str:
-        from zebkb.service import NOTICE_INDEX_BUSY, NOTICE_INDEX_REBUILT
+        from zebkb.service import (
+            NOTICE_INDEX_BUSY,
+            NOTICE_INDEX_READ_ONLY_BUILT,
+            NOTICE_INDEX_READ_ONLY_STALE,
+            NOTICE_INDEX_REBUILT,
+        )
 
         keys = {
             NOTICE_INDEX_BUSY: "status.index_busy",
             NOTICE_INDEX_REBUILT: "status.index_rebuilt",
+            NOTICE_INDEX_READ_ONLY_STALE: "status.index_read_only_stale",
+            NOTICE_INDEX_READ_ONLY_BUILT: "status.index_read_only_built",
         }
         key = keys.get(notice)
         return self.ctx.tr.t(key) if key else notice
