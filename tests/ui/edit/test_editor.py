@@ -317,3 +317,28 @@ def test_body_preview_is_rendered_safely_off_the_gui_thread(qtbot, ectx) -> None
     html = body.preview.toHtml()
     assert "example.com" not in html
     assert "<script" not in html.lower()
+
+
+def test_enter_in_a_list_field_only_adds_the_item(qtbot, ectx, kb) -> None:
+    record = kb.save(case_record())
+    dialog = open_editor(qtbot, ectx, "case", record)
+    dialog.activateWindow()
+    # Enter would reach a live default button.
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=3000)
+    saves: list[dict] = []
+    dialog.saved.connect(saves.append)
+    for name in ("technologies", "tags"):
+        adder = dialog.editors[name].adder.lineEdit()
+        adder.setFocus()
+        # (QTest cannot type kana; the text is set, the key is pressed.)
+        adder.setText("太陽光発電" if name == "technologies" else "学校")
+        qtbot.keyClick(adder, Qt.Key.Key_Return)
+        qtbot.keyClick(adder, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+        assert dialog.editors[name].value()[-1] in ("太陽光発電", "学校")
+        # Enter on the list itself edits the item in place, it does not save either.
+        dialog.editors[name].list.setFocus()
+        qtbot.keyClick(dialog.editors[name].list, Qt.Key.Key_Return)
+    wait_idle(qtbot, ectx)
+    assert dialog.isVisible()
+    assert saves == []
+    assert kb.get(record["uid"])["revision"] == 1

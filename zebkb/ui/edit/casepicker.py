@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from zebkb.domain.fields import Field
 from zebkb.domain.wards import WardError, ward_name
 from zebkb.ui.core.ops import QueryOp
-from zebkb.ui.edit.fieldwidgets import FieldEditor, ListButtons, move_row
+from zebkb.ui.edit.fieldwidgets import EnterKeeper, FieldEditor, ListButtons, move_row
 
 if TYPE_CHECKING:
     from zebkb.search.engine import SearchResult
@@ -90,7 +90,9 @@ class CaseSearch(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.search_now)
         self.query.textChanged.connect(self._timer.start)
-        self.query.returnPressed.connect(self.choose_current)
+        # Enter picks the case and goes no further: not to the dialog's Save.
+        EnterKeeper(self.query, self.choose_current)
+        EnterKeeper(self.results, self.choose_current)
         self.results.itemActivated.connect(self.choose_current)
         self.choose_button.clicked.connect(self.choose_current)
         # An empty query lists cases too: something to pick from before typing.

@@ -10,9 +10,11 @@ beside the field instead of the widget silently dropping it.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -424,6 +426,38 @@ class TextEditor(FieldEditor):
         return self.edit
 
 
+class EnterKeeper(QObject):
+    """Runs an action on Enter/Return and swallows the key.
+
+    QLineEdit and item views let Enter travel on to the dialog, whose default
+    button then fires: in the editor that saved and closed the record while the
+    person only meant to add one item to a list.
+    """
+
+    def __init__(self, widget: QWidget, action: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._action = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            self._action()
+            return True
+        return False
+
+
+def edit_current(widget: QListWidget) -> None:
+    """Enter on a list item edits it in place (as F2 does)."""
+    item = widget.currentItem()
+    if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
+        widget.editItem(item)
+
+
 class ListButtons(QWidget):
     """Remove / up / down beside a list."""
 
@@ -492,7 +526,8 @@ class StringListEditor(FieldEditor):
         self._layout.addLayout(left, 1)
         self._layout.addWidget(self.buttons)
         self.add_button.clicked.connect(self.add_from_adder)
-        self.adder.lineEdit().returnPressed.connect(self.add_from_adder)
+        EnterKeeper(self.adder.lineEdit(), self.add_from_adder)
+        EnterKeeper(self.list, lambda: edit_current(self.list))
         self.buttons.remove.clicked.connect(self.remove_current)
         self.buttons.up.clicked.connect(self.move_up)
         self.buttons.down.clicked.connect(self.move_down)
