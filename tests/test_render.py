@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
+from types import FrameType
 
 import pytest
 from hypothesis import given, settings
@@ -280,3 +283,36 @@ def test_highlight_marks_spelling_variants(text: str, term: str, marked: str) ->
 def test_highlight_of_a_quoted_term_marks_only_the_written_form() -> None:
     assert highlight_spans("設計は髙橋さん", ['"高橋"']) == []
     assert highlight_spans("設計は高橋さん", ['"高橋"']) == [(3, 5)]
+
+
+def _lines_run(fn: Callable[[], object]) -> int:
+    """How many lines of zebkb/render.py `fn` executes: its work, counted rather than timed."""
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> object:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def trace(frame: FrameType, event: str, arg: object) -> object:
+        return local if frame.f_code.co_filename == render.__file__ else None
+
+    sys.settrace(trace)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+@pytest.mark.parametrize("unit", ["ZEB ", "ｶﾞｽ ZEB "])  # already normal, and half-width kana
+def test_highlighting_work_is_linear_in_the_text(unit: str) -> None:
+    """The record pane highlights whole bodies: "ZEB " over 120 KB must not cost more per byte."""
+
+    def work(repeats: int) -> int:
+        text = unit * repeats
+        return _lines_run(lambda: render.highlight_text(text, ["ZEB", "ガス"]))
+
+    assert work(4000) < 5 * work(1000)
+    assert render.highlight_text(unit * 2, ["ZEB"]).count('<span class="hit">ZEB</span>') == 2

@@ -216,23 +216,49 @@ def _sanitise(fragment: str) -> str:
 # --- 4. our own allow-list, link rewriting, nesting caps, highlighting ----------
 
 
+# Per character: (NFKC + casefold, whether it joins the cluster before it). Highlighting
+# folds a whole body, mostly the same few hundred characters, so the answers are kept.
+_CHAR_FOLD: dict[str, tuple[str, bool]] = {}
+
+
+def _char_fold(ch: str) -> tuple[str, bool]:
+    info = _CHAR_FOLD.get(ch)
+    if info is None:
+        nfkc = unicodedata.normalize("NFKC", ch)
+        info = (nfkc.casefold(), bool(unicodedata.combining(nfkc[:1] or "a")))
+        if len(_CHAR_FOLD) < 100_000:
+            _CHAR_FOLD[ch] = info
+    return info
+
+
 def _norm_char_clusters(text: str) -> tuple[str, list[int]]:
     """NFKC + casefold of ``text``, with the original offset of each output char.
 
     Normalised per cluster (a character with its combining marks) so that
     half-width ｶﾞ maps to ガ as the search engine's whole-string NFKC does.
+    One pass, each character looked at once: linear in the text's length.
     """
+    if unicodedata.is_normalized("NFKC", text):
+        # Most text: every cluster is already its own NFKC form, and when case folding
+        # keeps the length it maps character to character.
+        folded = text.casefold()
+        if len(folded) == len(text):
+            return folded, list(range(len(text) + 1))
     out: list[str] = []
     offsets: list[int] = []
+    infos = [_char_fold(ch) for ch in text]
     i = 0
     n = len(text)
     while i < n:
         j = i + 1
-        while j < n and unicodedata.combining(unicodedata.normalize("NFKC", text[j])[:1] or "a"):
+        while j < n and infos[j][1]:
             j += 1
-        norm = unicodedata.normalize("NFKC", text[i:j]).casefold()
+        norm = infos[i][0] if j == i + 1 else unicodedata.normalize("NFKC", text[i:j]).casefold()
         out.append(norm)
-        offsets.extend([i] * len(norm))
+        if len(norm) == 1:
+            offsets.append(i)
+        else:
+            offsets.extend([i] * len(norm))
         i = j
     offsets.append(n)
     return "".join(out), offsets
