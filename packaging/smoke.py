@@ -110,6 +110,10 @@ def smoke(exe: Path, out_dir: Path) -> dict:
         if found["total"] < 1:
             raise SmokeFailure("search found nothing in the demo records")
         results["search_hits"] = found["total"]
+        # The demo's PDF handouts are read by the text helper (zebkb-cli _extract-text).
+        log = (a / "logs" / "zebkb.log").read_text(encoding="utf-8")
+        if "the text extraction helper took text from" not in log or " from 0 files" in log:
+            raise SmokeFailure("the text helper (zebkb-cli _extract-text) took no PDF text")
         listed = json.loads(run(exe, a, "list", "--json"))
         bundle = root / "demo.zebkb"
         run(exe, a, "export", str(bundle))

@@ -176,3 +176,47 @@ def test_cancel_is_heard_while_the_index_is_built(kb, tmp_path) -> None:
     assert answers(kb) == before
     assert generations(kb) == gens
     assert kb.get(records[0]["uid"]) is None
+
+
+def test_an_import_of_costly_pdfs_stays_bounded_and_records_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four small PDFs that cost pypdf seconds each: cut off in the helper, the import stands."""
+    import subprocess
+    import threading
+
+    from zebkb.search.extract import FAILED_TIME, ExtractLimits
+
+    started: list[subprocess.Popen[str]] = []
+    real = subprocess.Popen
+
+    def popen(*args: object, **kwargs: object) -> subprocess.Popen[str]:
+        proc = real(*args, **kwargs)  # type: ignore[call-overload]
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    pdfs = [kit_slow_pdf(i) for i in range(4)]
+    records = [kit.case(title=f"区立施設{i}の改修") for i in range(4)]
+    for record, pdf in zip(records, pdfs, strict=True):
+        record["attachments"] = [
+            kit.attachment_ref(pdf, "handout.pdf", media_type="application/pdf")
+        ]
+    path = kit.write(tmp_path / "pdfs.zebkb", kit.Spec(records=records, attachments=pdfs))
+    with KnowledgeBase.open(tmp_path / "kb") as kb:
+        kb.set_home_ward("131091")
+        kb.extract_limits = ExtractLimits(max_seconds=0.3)
+        import_bundle(kb, path)
+        assert kb.count() == 4
+        assert kb.text_failures() == {kit.sha(pdf): FAILED_TIME for pdf in pdfs}
+        assert {h.uid for h in kb.search("区立施設", limit=10).hits} == {r["uid"] for r in records}
+    assert started
+    assert all(proc.poll() is not None for proc in started)
+    assert not [t for t in threading.enumerate() if t.name == "zebkb-extract-reader"]
+
+
+def kit_slow_pdf(n: int) -> bytes:
+    """About 1 KB; pypdf spends seconds on its one page (20,000 text shows)."""
+    from zebkb_testing import flate_pdf
+
+    return flate_pdf(b"BT /F1 12 Tf 72 720 Td " + b"(ZEB%d) Tj 1 0 Td " % n * 20_000 + b"ET")

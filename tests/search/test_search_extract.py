@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from zebkb_testing import flate_pdf
 
-from zebkb.search.extract import ExtractLimits, extract_text
+from zebkb.search.extract import (
+    FAILED_MEMORY,
+    FAILED_TIME,
+    FAILED_UNREADABLE,
+    Extraction,
+    ExtractLimits,
+    TextExtractor,
+    extract,
+    extract_text,
+)
 
 
 def _pdf(path: Path, pages: list[str]) -> Path:
@@ -80,22 +92,70 @@ def test_text_limits(tmp_path: Path) -> None:
     assert extract_text(tmp_path, "text/plain") == ""
 
 
-def test_slow_pdf_is_abandoned_at_the_time_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def slow_pdf(path: Path, shows: int = 20_000) -> Path:
+    """About 1 KB; pypdf takes seconds over its page (20,000 text shows: ~2.5 s here)."""
+    path.write_bytes(flate_pdf(b"BT /F1 12 Tf 72 720 Td " + b"(ZEB) Tj 1 0 Td " * shows + b"ET"))
+    return path
+
+
+@pytest.fixture
+def helpers(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[str]]:
+    """Every helper process started during the test."""
+    started: list[subprocess.Popen[str]] = []
+    real = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[str]:
+        proc = real(*args, **kwargs)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    return started
+
+
+def _no_helper_left(started: list[subprocess.Popen[str]]) -> None:
+    assert started
+    assert all(proc.poll() is not None for proc in started)
+    assert not [t for t in threading.enumerate() if t.name == "zebkb-extract-reader"]
+
+
+def test_a_pdf_over_the_time_limit_is_cut_off(
+    tmp_path: Path, helpers: list[subprocess.Popen[str]]
 ) -> None:
-    from zebkb.search import extract
+    pdf = slow_pdf(tmp_path / "slow.pdf")
+    taken = extract(pdf, "application/pdf", limits=ExtractLimits(max_seconds=0.3))
+    assert taken == Extraction("", FAILED_TIME)
+    _no_helper_left(helpers)
 
-    pdf = _pdf(tmp_path / "c.pdf", ["text"] * 5)
-    original = extract._pdf_text
 
-    def slow(*args: object) -> str:
-        time.sleep(1.0)
-        return original(*args)  # type: ignore[arg-type]
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is Linux's")
+def test_a_pdf_over_the_memory_limit_is_cut_off(
+    tmp_path: Path, helpers: list[subprocess.Popen[str]]
+) -> None:
+    """200,000 text shows take pypdf about 160 MB; the helper may have 120 MB of address space."""
+    pdf = slow_pdf(tmp_path / "big.pdf", shows=200_000)
+    limits = ExtractLimits(max_seconds=60, max_memory=120 * 2**20)
+    taken = extract(pdf, "application/pdf", limits=limits)
+    assert taken == Extraction("", FAILED_MEMORY)
+    _no_helper_left(helpers)
 
-    monkeypatch.setattr(extract, "_pdf_text", slow)
-    start = time.monotonic()
-    assert extract_text(pdf, "application/pdf", limits=ExtractLimits(max_seconds=0.2)) == ""
-    assert time.monotonic() - start < 0.9
+
+def test_one_helper_serves_many_files_and_a_new_one_follows_a_kill(
+    tmp_path: Path, helpers: list[subprocess.Popen[str]]
+) -> None:
+    good = _pdf(tmp_path / "good.pdf", ["ZEB Ready handout"])
+    slow = slow_pdf(tmp_path / "slow.pdf")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"[" * 1000)
+    with TextExtractor(ExtractLimits(max_seconds=0.5)) as extractor:
+        assert "ZEB Ready" in extractor.extract(good, "application/pdf").text
+        assert extractor.extract(broken, "application/pdf") == Extraction("", FAILED_UNREADABLE)
+        assert "ZEB Ready" in extractor.extract(good, "application/pdf").text
+        assert extractor.started == 1
+        assert extractor.extract(slow, "application/pdf").failure == FAILED_TIME
+        assert "ZEB Ready" in extractor.extract(good, "application/pdf").text
+        assert extractor.started == 2
+    _no_helper_left(helpers)
 
 
 def test_search_core_does_not_import_qt() -> None:
@@ -189,3 +249,33 @@ def test_small_text_limits_cut_between_characters(tmp_path: Path) -> None:
     path.write_text("区" * 1000, encoding="utf-8")
     # 11 characters used to read 44 bytes, a cut inside the 15th character.
     assert extract_text(path, "text/plain", limits=ExtractLimits(max_chars=11)) == "区" * 11
+
+
+def test_a_cut_off_extraction_is_recorded_and_retried_by_reindex(
+    tmp_path: Path, helpers: list[subprocess.Popen[str]]
+) -> None:
+    """Not cached as "no text": the reason is kept, saves do not retry, reindex does."""
+    from zebkb.service import KnowledgeBase
+
+    pdf = slow_pdf(tmp_path / "handout.pdf")
+    with KnowledgeBase.open(tmp_path / "kb") as kb:
+        kb.set_home_ward("131229")
+        kb.extract_limits = ExtractLimits(max_seconds=0.3)
+        record = kb.save(
+            {"type": "visit", "title": "視察", "ward": "131229", "visited_on": "2024-10-21"}
+        )
+        kb.add_attachment(record["uid"], pdf)
+        digest = kb.require(record["uid"])["attachments"][0]["sha256"]
+        assert kb.text_failures() == {digest: FAILED_TIME}
+        assert kb.search("zeb").total == 0
+        tried = len(helpers)
+        kb.save(dict(kb.require(record["uid"]), title="視察(追記)"))
+        assert len(helpers) == tried  # a save does not try the file again
+        assert kb.text_failures() == {digest: FAILED_TIME}
+
+        kb.extract_limits = ExtractLimits(max_seconds=60)
+        assert kb.reindex()
+        assert len(helpers) == tried + 1
+        assert kb.text_failures() == {}
+        assert kb.search("zeb").total == 1
+    _no_helper_left(helpers)

@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 from zebkb.paths import chosen_data_dir
 
-# The import's helper process; kept here as text so the CLI need not import the copier.
+# The helper processes (the import's copier, the attachment text extractor); kept here
+# as text so the CLI need not import them.
 CHILD_COPY = "_copy-attachments"
+CHILD_EXTRACT = "_extract-text"
 
 # Modules that contribute commands, in help order. A module listed here but
 # missing from this installation is skipped.
@@ -110,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zebkb.bundle.copier import child_main
 
         return child_main()
+    if given == [CHILD_EXTRACT]:  # attachment text, with hard limits (zebkb/search/extract.py)
+        from zebkb.search.extract import child_main as extract_main
+
+        return extract_main()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

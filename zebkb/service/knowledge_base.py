@@ -46,10 +46,19 @@ from zebkb.store.db import (
 )
 from zebkb.store.files import AttachmentStore, sha256_file
 from zebkb.store.lock import DEFAULT_WAIT, WriterLock
-from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, Meta, RecordRow, TagRow
+from zebkb.store.models import (
+    AttachmentRef,
+    BlobRow,
+    HistoryRow,
+    Meta,
+    RecordRow,
+    TagRow,
+    TextFailureRow,
+)
 
 if TYPE_CHECKING:
     from zebkb.search.engine import AsideBuild, SearchFilters, SearchIndex, SearchResult
+    from zebkb.search.extract import ExtractLimits, TextExtractor
 
 log = logging.getLogger(__name__)
 
@@ -306,6 +315,8 @@ class KnowledgeBase:
         self.index_notice: str | None = None
         self.writer = WriterLock(data_dir)
         self._tracking = _Tracking()
+        # Limits for taking attachment text (None: ExtractLimits' defaults); tests set it.
+        self.extract_limits: ExtractLimits | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -522,20 +533,25 @@ class KnowledgeBase:
 
                 later = []
                 uids = sorted(txn.touched)
-                for start in range(0, len(uids), store.CHUNK):
-                    if every_so_often is not None:
-                        call(every_so_often)
-                    found = store.get_records(txn.session, uids[start : start + store.CHUNK])
-                    for record in found.values():
-                        if record.get("deleted"):
-                            continue
-                        if any(a["sha256"] in pending_files for a in self._text_refs(record)):
-                            later.append(record)
-                            continue
-                        yield doc_from_record(record, self._attachment_texts(record, cache=False))
-                wait()
-                for record in later:
-                    yield doc_from_record(record, self._attachment_texts(record, cache=False))
+                with self._extractor() as extractor:
+
+                    def texts(record: Mapping[str, Any]) -> list[str]:
+                        return self._attachment_texts(record, cache=False, extractor=extractor)
+
+                    for start in range(0, len(uids), store.CHUNK):
+                        if every_so_often is not None:
+                            call(every_so_often)
+                        found = store.get_records(txn.session, uids[start : start + store.CHUNK])
+                        for record in found.values():
+                            if record.get("deleted"):
+                                continue
+                            if any(a["sha256"] in pending_files for a in self._text_refs(record)):
+                                later.append(record)
+                                continue
+                            yield doc_from_record(record, texts(record))
+                    wait()
+                    for record in later:
+                        yield doc_from_record(record, texts(record))
 
             txn.index_aside = index.build_aside(docs(), set(txn.touched), state=before + 1)
         except _CallerFailed as failed:  # the files' failure, or a cancel, is the import's
@@ -1029,55 +1045,104 @@ class KnowledgeBase:
             if not att.get("omitted") and att.get("media_type") in TEXT_MEDIA_TYPES
         ]
 
-    def _attachment_texts(self, record: Mapping[str, Any], *, cache: bool = True) -> list[str]:
+    def _attachment_texts(
+        self,
+        record: Mapping[str, Any],
+        *,
+        cache: bool = True,
+        extractor: TextExtractor | None = None,
+        retry: bool = False,
+    ) -> list[str]:
         texts = [
-            self._blob_text(att["sha256"], att["media_type"], cache=cache)
+            self._blob_text(
+                att["sha256"], att["media_type"], cache=cache, extractor=extractor, retry=retry
+            )
             for att in self._text_refs(record)
         ]
         return [t for t in texts if t]
 
-    def _blob_text(self, digest: str, media_type: str, *, cache: bool = True) -> str:
+    def _extractor(self) -> TextExtractor:
+        """A text extractor for one indexing pass (its helper process ends with it)."""
+        from zebkb.search.extract import TextExtractor
+
+        return TextExtractor(self.extract_limits)
+
+    def _blob_text(
+        self,
+        digest: str,
+        media_type: str,
+        *,
+        cache: bool = True,
+        extractor: TextExtractor | None = None,
+        retry: bool = False,
+    ) -> str:
         with self._read() as session:
             row = session.get(BlobRow, digest)
             if row is not None and row.text is not None:
                 return row.text
+            if not retry and session.get(TextFailureRow, digest) is not None:
+                return ""  # failed before: only `reindex` tries again
         path = self.attachment_path(digest)
         if path is None:
             return ""
-        from zebkb.search.extract import extract_text
-
-        text = extract_text(path, media_type)
+        if extractor is None:
+            with self._extractor() as own:
+                taken = own.extract(path, media_type)
+        else:
+            taken = extractor.extract(path, media_type)
         if not cache or not self.writer.held:
             # Only the folder's writer writes, even a cache row; a reader extracts again
             # (and so does a writer inside its own open transaction, which the cache's
             # separate write would wait for).
-            return text
+            return taken.text
         with contextlib.suppress(OperationalError), Session(self.engine) as session:
-            row = session.get(BlobRow, digest) or BlobRow(
-                sha256=digest, size=path.stat().st_size, stored_at=format_timestamp(self.clock())
-            )
-            row.text = text
-            session.add(row)
+            now = format_timestamp(self.clock())
+            failed = session.get(TextFailureRow, digest)
+            if taken.failure is None:
+                row = session.get(BlobRow, digest) or BlobRow(
+                    sha256=digest, size=path.stat().st_size, stored_at=now
+                )
+                row.text = taken.text
+                session.add(row)
+                if failed is not None:
+                    session.delete(failed)
+            else:
+                # Not cached as "no text": recorded with its reason, tried again by reindex.
+                failed = failed or TextFailureRow(sha256=digest, reason="", failed_at=now)
+                failed.reason, failed.failed_at = taken.failure, now
+                session.add(failed)
             session.commit()
-        return text
+        return taken.text
 
-    def index_docs(self, uids: Iterable[str] | None = None) -> Iterator[Any]:
-        """Index documents for the given records (all live records when None)."""
+    def text_failures(self) -> dict[str, str]:
+        """Attachments (by SHA-256) whose text could not be taken, with the reason."""
+        with self._read() as session:
+            return {row.sha256: row.reason for row in session.exec(select(TextFailureRow))}
+
+    def index_docs(
+        self, uids: Iterable[str] | None = None, *, retry: bool = False
+    ) -> Iterator[Any]:
+        """Index documents for the given records (all live records when None).
+
+        ``retry``: take the text of attachments that failed before again (reindex).
+        """
         from zebkb.search.documents import doc_from_record
 
         with self._read() as session:
             stmt = select(RecordRow.uid).where(RecordRow.deleted == False)  # noqa: E712
             wanted = list(uids) if uids is not None else list(session.exec(stmt))
         # Read in batches: a session per record cost an import of 10,000 records 7 s.
-        for start in range(0, len(wanted), store.CHUNK):
-            part = wanted[start : start + store.CHUNK]
-            with self._read() as session:
-                found = store.get_records(session, part)
-            for uid in part:
-                record = found.get(uid)
-                if record is None or record.get("deleted"):
-                    continue
-                yield doc_from_record(record, self._attachment_texts(record))
+        with self._extractor() as extractor:
+            for start in range(0, len(wanted), store.CHUNK):
+                part = wanted[start : start + store.CHUNK]
+                with self._read() as session:
+                    found = store.get_records(session, part)
+                for uid in part:
+                    record = found.get(uid)
+                    if record is None or record.get("deleted"):
+                        continue
+                    texts = self._attachment_texts(record, extractor=extractor, retry=retry)
+                    yield doc_from_record(record, texts)
 
     def _sync_index(self, uids: set[str]) -> None:
         """Bring the index up to date after a commit; a failure leaves it stale, never wrong."""
@@ -1119,7 +1184,7 @@ class KnowledgeBase:
         state = self.change_state()
         total = self.count()
         done = self.index.rebuild(
-            self.index_docs(), total=total, state=state, progress=progress, cancel=cancel
+            self.index_docs(retry=True), total=total, state=state, progress=progress, cancel=cancel
         )
         self.publish(Changes(index=True) if done else NO_CHANGES)
         return done

@@ -141,6 +141,20 @@ class BlobRow(SQLModel, table=True):
     text: str | None = None
 
 
+class TextFailureRow(SQLModel, table=True):
+    """An attachment whose text could not be taken (over a limit, unreadable): why, and when.
+
+    Its text is not cached, so it is not searched; ``reindex`` tries it again, other
+    indexing does not (a file over the time limit would cost every save that long).
+    """
+
+    __tablename__ = "text_failure"
+
+    sha256: str = Field(primary_key=True)
+    reason: str
+    failed_at: str
+
+
 class HistoryRow(SQLModel, table=True):
     """Every version a record has had here, the current one included."""
 
