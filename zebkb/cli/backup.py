@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.output import err, field, out, prompt
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +40,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             print_json([b.as_json() for b in found])
         for b in [] if args.json else found:
             kind = "records + files" if b.includes_files else "records only"
-            print(f"{b.path.name}  {b.created_at}  {b.records} records, {kind}, {b.size:,} bytes")
+            out(f"{b.path.name}  {b.created_at}  {b.records} records, {kind}, {b.size:,} bytes")
         return 0
     keep = DEFAULT_KEEP if args.keep is None else args.keep
     if keep < 1:
@@ -49,7 +50,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info.as_json())
     else:
-        print(
+        out(
             f"backup written: {info.path} ({info.records} records, {info.files} files, "
             f"{info.size:,} bytes)"
         )
@@ -57,8 +58,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def confirm(question: str) -> bool:
-    sys.stderr.write(question + " [y/N] ")
-    sys.stderr.flush()
+    prompt(question + " [y/N] ")
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes", "はい")
 
@@ -81,7 +81,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             f"({info.records} records)? The current state is kept as a backup first."
         )
         if not confirm(question):
-            sys.stderr.write("zebkb: nothing restored\n")
+            err("zebkb: nothing restored")
             return 1
     # A damaged database is what a backup is restored for: open the folder all the same.
     with open_kb(args, damaged_ok=True) as kb:
@@ -96,10 +96,10 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(
+        out(
             f"restored {result.restored.records} records from {info.path.name}; "
             f"the previous state is kept as {result.set_aside}"
         )
         for problem in result.problems:
-            print(f"check: {problem}")
+            out(f"check: {field(problem)}")
     return 1 if result.problems else 0

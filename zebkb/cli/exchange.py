@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import UsageError, open_kb, print_json
+from zebkb.cli.output import err, field, out
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -158,9 +158,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 print(f"wrote {draft} (draft e-mail, {part.records} records)")
         return 0
     for uid, size in result.oversize:
-        sys.stderr.write(
+        err(
             f"zebkb: warning: record {uid} with its attachments is {_size(size)}, more than "
-            f"--max-size {args.max_size}; it travels alone in a part over the cap\n"
+            f"--max-size {args.max_size}; it travels alone in a part over the cap"
         )
     if args.json:
         print_json(
@@ -184,12 +184,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
         return 0
     for part in result.parts:
-        print(
+        out(
             f"wrote {part.path} ({part.records} records, {part.attachments} files, "
             f"{_size(part.size)})"
         )
     if result.omitted:
-        print(f"{len(result.omitted)} attachment file(s) left out and marked omitted")
+        out(f"{len(result.omitted)} attachment file(s) left out and marked omitted")
     return 0
 
 
@@ -201,19 +201,20 @@ def _print_summary(summary: dict[str, Any], name: str, dry_run: bool) -> None:
     prefix = "dry run (nothing changed): " if dry_run else ""
     if not summary["records"]:
         # An empty bundle is valid (a delta export when nothing changed).
-        print(
+        out(
             f"{prefix}{name}: nothing to import (bundle {summary['bundle_id']} from "
             f"{summary['origin']}, {summary['signature']}, holds no records)"
         )
         return
-    print(
+    out(
         f"{prefix}{name}: bundle {summary['bundle_id']} from {summary['origin']}, "
         f"{summary['signature']}: {counts}"
     )
     for record in summary["records"]:
         mark = "  CONFLICT" if record.get("conflict") else ""
-        print(
-            f"  {record['action']:<9} {record['type']:<7} {record['uid']}  {record['title']}{mark}"
+        out(
+            f"  {record['action']:<9} {record['type']:<7} {record['uid']}  "
+            f"{field(record['title'])}{mark}"
         )
 
 
@@ -223,7 +224,7 @@ def _warn_signature(path: str, plan: Any) -> None:
     signer = plan.bundle.signature.public_key if plan.bundle.signature else None
     warning = signature_warning(plan.signature, plan.bundle.manifest.origin_ward, signer)
     if warning is not None:
-        sys.stderr.write(f"zebkb: warning: {path}: {warning}\n")
+        err(f"zebkb: warning: {path}: {warning}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -276,7 +277,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(record)
             else:
-                print(
+                out(
                     f"settled {args.settle}: keeping the {args.choose} version "
                     f"(now revision {record['revision']})"
                 )
@@ -286,17 +287,17 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print_json([c.as_json() for c in conflicts])
         return 0
     if not conflicts:
-        print("no open conflicts")
+        out("no open conflicts")
     for c in conflicts:
         data = c.as_json()
-        print(f"{c.uid}  {c.type}  {c.title}  (bundle {c.bundle_id}, {c.detected_at})")
+        out(f"{c.uid}  {c.type}  {field(c.title)}  (bundle {c.bundle_id}, {c.detected_at})")
         for side in ("local", "incoming"):
             v = data[side]
             if v is not None:
                 now = " (current)" if v["current"] else ""
-                print(
+                out(
                     f"    {side:<8} revision {v['revision']}  {v['updated_at']}  "
-                    f"{v['hash'][:12]}  {v['title'] or ''}{now}"
+                    f"{v['hash'][:12]}  {field(v['title'])}{now}"
                 )
     return 0
 
@@ -316,10 +317,10 @@ def cmd_undo_import(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(
+    out(
         f"undid import {result.bundle_id}: {len(result.restored)} record(s) put back, "
         f"{len(result.removed)} removed"
     )
     for uid in result.skipped:
-        print(f"  left as is (changed again since the import): {uid}")
+        out(f"  left as is (changed again since the import): {uid}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.output import out
 
 PHONE_ADVICE = (
     "Before trusting a key, read its fingerprint to the other ward over the phone "
@@ -54,8 +55,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(key.as_json())
         return 0
-    print(f"public key:  {key.public_key}")
-    print(f"fingerprint: {key.fingerprint}")
+    out(f"public key:  {key.public_key}")
+    out(f"fingerprint: {key.fingerprint}")
     return 0
 
 
@@ -67,8 +68,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
     if args.json:
         print_json(entry.as_json())
         return 0
-    print(f"trusted key {entry.fingerprint} for {entry.ward_name} ({entry.ward})")
-    print(PHONE_ADVICE)
+    out(f"trusted key {entry.fingerprint} for {entry.ward_name} ({entry.ward})")
+    out(PHONE_ADVICE)
     return 0
 
 
@@ -81,11 +82,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([e.as_json() for e in entries])
         return 0
     if not entries:
-        print("no trusted keys; add one with 'zebkb key trust KEY --ward WARD'")
+        out("no trusted keys; add one with 'zebkb key trust KEY --ward WARD'")
     for e in entries:
         state = "trusted" if e.active else f"revoked {e.revoked_at}"
         note = f"  ({e.note})" if e.note else ""
-        print(f"{e.ward} {e.ward_name}  {e.fingerprint}  {state}  {e.public_key}{note}")
+        out(f"{e.ward} {e.ward_name}  {e.fingerprint}  {state}  {e.public_key}{note}")
     return 0
 
 
@@ -98,7 +99,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         print_json([e.as_json() for e in entries])
         return 0
     for e in entries:
-        print(f"revoked key {e.fingerprint} for {e.ward_name} ({e.ward})")
+        out(f"revoked key {e.fingerprint} for {e.ward_name} ({e.ward})")
     return 0
 
 
@@ -113,7 +114,7 @@ def cmd_require(args: argparse.Namespace) -> int:
         print_json({"require_signatures": required})
         return 0
     if required:
-        print("signatures required: imports must be signed by a key trusted for their ward")
+        out("signatures required: imports must be signed by a key trusted for their ward")
     else:
-        print("signatures not required: unsigned or untrusted bundles import with a warning")
+        out("signatures not required: unsigned or untrusted bundles import with a warning")
     return 0

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zebkb.errors import KnownError
 
+from zebkb.cli.output import err, escape_controls, out
 from zebkb.paths import chosen_data_dir
 
 # The helper processes (the import's copier, the attachment text extractor); kept here
@@ -47,7 +48,7 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
         from zebkb import __version__
 
-        sys.stdout.write(f"zebkb {__version__}\n")
+        out(f"zebkb {__version__}")
         parser.exit(0)
 
 
@@ -58,7 +59,8 @@ class UsageError(Exception):
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line, not argparse's usage block: cli.md wants one-line errors.
-        self.exit(2, f"zebkb: {message} (see 'zebkb --help')\n")
+        line = escape_controls(f"zebkb: {message} (see 'zebkb --help')", one_line=True)
+        self.exit(2, line + "\n")
 
 
 def data_dir_from(args: argparse.Namespace) -> Path:
@@ -161,13 +163,13 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except ZebkbError as exc:
         if args.debug:
             raise
-        sys.stderr.write(f"zebkb: {exc}\n")
+        err(f"zebkb: {exc}")
         return exc.exit_code
     except UsageError as exc:
-        sys.stderr.write(f"zebkb: {exc}\n")
+        err(f"zebkb: {exc}")
         return 2
     except KeyboardInterrupt:
-        sys.stderr.write("zebkb: interrupted\n")
+        err("zebkb: interrupted")
         return 130
     except BrokenPipeError:
         return 1
@@ -175,14 +177,14 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         if args.debug:
             raise
         where = f" ({exc.filename})" if exc.filename else ""
-        sys.stderr.write(f"zebkb: {exc.strerror or exc}{where}\n")
+        err(f"zebkb: {exc.strerror or exc}{where}")
         return 1
     except Exception as exc:  # a bug: say so in one line, log the rest
         if args.debug:
             raise
         damaged = _damaged_database(exc, args)
         if damaged is not None:
-            sys.stderr.write(f"zebkb: {damaged}\n")
+            err(f"zebkb: {damaged}")
             return damaged.exit_code
         import logging
 
@@ -191,8 +193,8 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             # Without a log file, logging's last resort would print the traceback on stderr.
             logging.getLogger("zebkb").exception("unexpected error in %s", args.command)
         where = f"; details are in {log_file}" if log_file else ""
-        sys.stderr.write(
+        err(
             f"zebkb: unexpected error ({exc.__class__.__name__}: {exc}){where}; "
-            "run again with --debug for details\n"
+            "run again with --debug for details"
         )
         return 1

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.output import err, field, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,17 +85,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         code = kb.set_home_ward(args.ward)
         key = own_key(kb.data_dir)
-        print(
+        out(
             f"home ward: {code} {ward_name(code, 'ja')} ({ward_name(code, 'en')}); data: {kb.data_dir}"
         )
-        print(f"signing key fingerprint: {key.fingerprint} (full key: 'zebkb key show')")
+        out(f"signing key fingerprint: {key.fingerprint} (full key: 'zebkb key show')")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         result = kb.load_demo()
-        print(f"demo records: {result.added} added, {result.unchanged} already present")
+        out(f"demo records: {result.added} added, {result.unchanged} already present")
     return 0
 
 
@@ -159,7 +160,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     else:
         for r in saved:
             action = "updated" if r["uid"] in existing else "added"
-            print(f"{action} {r['uid']} {r['type']} r{r['revision']} {r.get('title', '')}")
+            out(f"{action} {r['uid']} {r['type']} r{r['revision']} {field(r.get('title'))}")
     write_warnings(saved)
     return 0
 
@@ -170,9 +171,9 @@ def write_warnings(records: list[dict[str, Any]]) -> None:
 
     for r in records:
         for w in case_warnings(r):
-            sys.stderr.write(
+            err(
                 f"zebkb: warning: {r['uid']} {r.get('title', '')}: {w.message_en}"
-                f" / 警告: {w.message_ja} [{w.code}]\n"
+                f" / 警告: {w.message_ja} [{w.code}]"
             )
 
 
@@ -198,7 +199,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     for r in rows:
         name = ward_name(r.ward, "ja") if r.ward else ""
-        print(f"{r.uid}  {r.type:<7}  {r.record_date or '':<10}  {name:<6}  {r.title}")
+        out(f"{r.uid}  {r.type:<7}  {r.record_date or '':<10}  {name:<6}  {field(r.title)}")
     return 0
 
 
@@ -219,22 +220,23 @@ def cmd_show(args: argparse.Namespace) -> int:
             record = {**record, "assessment": assessment(record)}
         print_json(record)
         return 0
-    sys.stdout.write(format_record(record))
+    out(format_record(record))
     return 0
 
 
 def format_record(record: dict[str, Any]) -> str:
+    """The record as lines of text: one line per field, then the body with its own lines."""
     from zebkb.domain.fields import FieldType, fields_for
     from zebkb.domain.wards import ward_name
 
     lines = []
-    for field in fields_for(record["type"]):
-        value = record.get(field.name)
-        if value in (None, [], "") or field.name == "body":
+    for decl in fields_for(record["type"]):
+        value = record.get(decl.name)
+        if value in (None, [], "") or decl.name == "body":
             continue
-        if field.type == FieldType.WARD:
+        if decl.type == FieldType.WARD:
             value = f"{value} {ward_name(value, 'ja')}"
-        elif field.type == FieldType.ATTACHMENTS:
+        elif decl.type == FieldType.ATTACHMENTS:
             value = ", ".join(
                 f"{a['filename']} ({a['size']:,} B{', not received' if a.get('omitted') else ''})"
                 for a in value
@@ -243,7 +245,7 @@ def format_record(record: dict[str, Any]) -> str:
             value = ", ".join(str(v) for v in value)
         elif isinstance(value, float):
             value = f"{value:,g}"
-        lines.append(f"{field.label_ja} / {field.label_en}: {value}")
+        lines.append(f"{decl.label_ja} / {decl.label_en}: {field(value)}")
     if record["type"] == "case":
         from zebkb.domain.ranks import check_rank
         from zebkb.domain.validate import case_warnings
@@ -258,11 +260,11 @@ def format_record(record: dict[str, Any]) -> str:
             lines.append(f"警告 / Warning: {w.message_ja} / {w.message_en}")
     known = {f.name for f in fields_for(record["type"])}
     for key in sorted(set(record) - known):
-        lines.append(f"{key}: {record[key]}")
+        lines.append(f"{field(key)}: {field(record[key])}")
     if record.get("body"):
         lines.append("")
-        lines.append(record["body"])
-    return "\n".join(lines) + "\n"
+        lines.append(record["body"])  # its own lines and tabs kept; out() escapes the rest
+    return "\n".join(lines)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -289,9 +291,9 @@ def cmd_history(args: argparse.Namespace) -> int:
         mark = "*" if v.current else " "
         state = " (deleted)" if v.record.get("deleted") else ""
         via = f" bundle {v.bundle_id}" if v.bundle_id else ""
-        print(
+        out(
             f"{mark} r{v.revision:<3} {v.updated_at}  {v.hash[:12]}  {v.source}{via}{state}  "
-            f"{v.record.get('title', '')}"
+            f"{field(v.record.get('title'))}"
         )
     return 0
 
@@ -299,7 +301,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         record = kb.restore(args.uid, args.revision)
-    print(f"restored {args.uid} from revision {args.revision} as revision {record['revision']}")
+    out(f"restored {args.uid} from revision {args.revision} as revision {record['revision']}")
     return 0
 
 
@@ -317,11 +319,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json({"ok": not problems, "problems": problems})
     elif problems:
         for p in problems:
-            print(p)
+            out(field(p))
     elif args.deep:
-        print("ok: database, attachment files (every file's content) and search index agree")
+        out("ok: database, attachment files (every file's content) and search index agree")
     else:
-        print(
+        out(
             "ok: database, attachment files and search index agree "
             "('zebkb check --deep' also compares every file's content)"
         )

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from zebkb.cli.main import UsageError, open_kb
+from zebkb.cli.output import out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,13 +38,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError("give the UID of a record, or --fiscal-year Y")
     if args.uid and args.type:
         raise UsageError("--type goes with --fiscal-year; a UID names one record")
-    out = Path(args.pdf)
+    pdf = Path(args.pdf)
     if args.uid:
         from zebkb.pdf import write_record_report
 
         with open_kb(args) as kb:
-            written = write_record_report(kb, args.uid, out)
-        print(f"wrote {written}")
+            written = write_record_report(kb, args.uid, pdf)
+        out(f"wrote {written}")
         return 0
     from zebkb.domain.dates import DateError, parse_fiscal_year
     from zebkb.pdf import write_fiscal_year_report
@@ -53,6 +54,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     except DateError as exc:
         raise UsageError(f"--fiscal-year: {exc}") from None
     with open_kb(args) as kb:
-        written = write_fiscal_year_report(kb, year, args.type, out)
-    print(f"wrote {written}")
+        written = write_fiscal_year_report(kb, year, args.type, pdf)
+    out(f"wrote {written}")
     return 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import html
 import re
-import sys
 from dataclasses import replace
 from typing import Any
 
 from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.output import err, field, out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -140,7 +140,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except QueryError as exc:
         raise InputError(f"query refused: {exc}") from None
     if result.notice:
-        sys.stderr.write(f"zebkb: {result.notice}\n")
+        err(f"zebkb: {result.notice}")
     if args.json:
         print_json(
             {
@@ -161,11 +161,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         )
         return 0
     shown = len(result.hits)
-    print(f"{result.total} found" + (f", showing {shown}" if shown < result.total else ""))
+    out(f"{result.total} found" + (f", showing {shown}" if shown < result.total else ""))
     for h in result.hits:
-        print(f"{h.score:7.2f}  {h.kind:<7} {h.ward}  {h.title}  [{h.uid}]")
+        out(f"{h.score:7.2f}  {h.kind:<7} {h.ward}  {field(h.title)}  [{h.uid}]")
         if h.snippet:
-            print(f"         {_plain(h.snippet)}")
+            out(f"         {field(_plain(h.snippet))}")
     return 0
 
 
@@ -180,5 +180,5 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         except IndexBusyError as exc:
             raise KnownError(str(exc)) from None
         total = kb.count()
-    print(f"search index rebuilt: {total} records")
+    out(f"search index rebuilt: {total} records")
     return 0

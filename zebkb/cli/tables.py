@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import ArgumentParser, UsageError, open_kb, print_json
+from zebkb.cli.output import err, field, out
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,15 +55,15 @@ def _plan_text(plan: Any, dry_run: bool) -> None:
         f"{plan.mapping.column_label(i)} -> {name}"
         for i, name in sorted(plan.mapping.columns.items())
     )
-    print(f"{prefix}{plan.file_name}: header on row {plan.mapping.header_row}; columns: {columns}")
-    print(
+    out(f"{prefix}{plan.file_name}: header on row {plan.mapping.header_row}; columns: {columns}")
+    out(
         f"  added {plan.count('add')}, updated {plan.count('update')},"
         f" unchanged {plan.count('unchanged')}, refused {plan.count('refused')}"
     )
     for row in plan.rows:
         if row.action in ("add", "update"):
             changed = f" ({', '.join(row.changed)})" if row.changed else ""
-            print(f"  row {row.row:<5} {row.action:<9} {row.kind:<7} {row.title}{changed}")
+            out(f"  row {row.row:<5} {row.action:<9} {row.kind:<7} {field(row.title)}{changed}")
 
 
 def cmd_table_import(args: argparse.Namespace) -> int:
@@ -86,10 +86,10 @@ def cmd_table_import(args: argparse.Namespace) -> int:
     elif plan.ok:
         _plan_text(plan, args.dry_run)
         if result is not None and result.import_id:
-            print(f"  undo with: zebkb undo-import {result.import_id}")
+            out(f"  undo with: zebkb undo-import {result.import_id}")
     if not plan.ok:
         for problem in plan.problems[1:]:
-            sys.stderr.write(f"zebkb: {plan.file_name}: {problem.line()}\n")
+            err(f"zebkb: {plan.file_name}: {problem.line()}")
         first = plan.problems[0]
         raise InputError(
             f"{plan.file_name}: {first.line()}; nothing was imported",
@@ -118,9 +118,9 @@ def cmd_table_export(args: argparse.Namespace) -> int:
     kinds = [args.kind] if args.kind else None
     result = export_list(records, Path(args.out), kinds=kinds, date_style=args.date_style)
     for uid in result.cut:
-        sys.stderr.write(
+        err(
             f"zebkb: warning: record {uid}: a text longer than Excel's 32,767 characters"
-            " per cell was cut in the workbook (CSV keeps it whole)\n"
+            " per cell was cut in the workbook (CSV keeps it whole)"
         )
     if args.json:
         print_json(
@@ -132,5 +132,5 @@ def cmd_table_export(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(f"wrote {result.path} ({result.records} records, {result.columns} columns)")
+        out(f"wrote {result.path} ({result.records} records, {result.columns} columns)")
     return 0
