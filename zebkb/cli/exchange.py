@@ -155,7 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         else:
             for draft, part in zip(drafts, result.parts, strict=True):
-                print(f"wrote {draft} (draft e-mail, {part.records} records)")
+                out(f"wrote {draft} (draft e-mail, {part.records} records)")
         return 0
     for uid, size in result.oversize:
         err(
