@@ -18,8 +18,11 @@ from zebkb import display
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import (
     BUILDING_USES,
+    CASE_STAGES,
     DWELLING_TYPES,
+    EVALUATION_METHODS,
     FACILITY_TYPES,
+    FIGURES_BASES,
     ISSUE_CATEGORIES,
     ISSUE_STATUSES,
     PROJECT_TYPES,
@@ -50,6 +53,9 @@ FIELD_VOCABULARIES: dict[str, Vocabulary] = {
     "direction": VISIT_DIRECTIONS,
     "status": ISSUE_STATUSES,
     "category": ISSUE_CATEGORIES,
+    "evaluation_method": EVALUATION_METHODS,
+    "stage": CASE_STAGES,
+    "figures_basis": FIGURES_BASES,
 }
 
 # History sources (store.history) with their labels; an unknown source shows as itself.

@@ -140,3 +140,53 @@ def test_assessment_for_scripts() -> None:
     assert unknown["supported_rank"] is None
     assert unknown["confirmed"] is None
     assert "ua_value" in unknown["missing"]
+
+
+def test_bei_follows_from_the_primary_energies_when_typed() -> None:
+    typed = {**CASE, "standard_primary_energy_mj_m2": 1000, "design_primary_energy_mj_m2": 490}
+    assert validate_record(typed, strict=False)["bei"] == 0.49
+    # A bundle's record is kept as sent; the rank engine still reads the energies.
+    assert validate_record(typed).get("bei") is None
+    from zebkb.domain.ranks import supported_rank
+
+    assert supported_rank(typed).rank == "ZEB Ready"
+    assert "bei_energy_disagrees" in _codes(
+        standard_primary_energy_mj_m2=1000, design_primary_energy_mj_m2=490, bei=0.6
+    )
+    assert (
+        _codes(standard_primary_energy_mj_m2=1000, design_primary_energy_mj_m2=490, bei=0.49) == []
+    )
+
+
+def test_mixed_use_oriented_threshold_is_not_guessed() -> None:
+    from zebkb.domain.ranks import supported_rank
+
+    case = {
+        "building_use": "事務所等",
+        "reduction_excl_renewables_pct": 35,
+        "floor_area_m2": 20_000,
+        "uses_unevaluated_technology": True,
+    }
+    assert supported_rank(case).rank is None  # 35 % < 40 % for offices
+    mixed = supported_rank({**case, "uses": ["事務所等 12000", "集会所等 8000"]})
+    assert mixed.rank is None
+    assert "複合用途" in mixed.reason_ja
+    assert mixed.missing == ("uses",)
+    # At 40 % every use qualifies, so the mix does not matter.
+    assert supported_rank({**case, "uses": ["事務所等 1", "集会所等 1"],
+                           "reduction_excl_renewables_pct": 40}).rank == "ZEB Oriented"  # fmt: skip
+
+
+def test_coded_case_fields_accept_their_labels_when_typed() -> None:
+    typed = {
+        **CASE,
+        "evaluation_method": "モデル建物法",
+        "stage": "運用",
+        "figures_basis": "実績値",
+    }
+    clean = validate_record(typed, strict=False)
+    assert (clean["evaluation_method"], clean["stage"], clean["figures_basis"]) == (
+        "model_building",
+        "operation",
+        "measured",
+    )

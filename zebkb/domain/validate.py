@@ -57,7 +57,10 @@ from zebkb.domain.ranks import (
 )
 from zebkb.domain.vocab import (
     BUILDING_USES,
+    CASE_STAGES,
     DWELLING_TYPES,
+    EVALUATION_METHODS,
+    FIGURES_BASES,
     ISSUE_CATEGORIES,
     ISSUE_STATUSES,
     PROJECT_TYPES,
@@ -96,6 +99,9 @@ _LABELLED: dict[str, Vocabulary] = {
     "direction": VISIT_DIRECTIONS,
     "status": ISSUE_STATUSES,
     "category": ISSUE_CATEGORIES,
+    "evaluation_method": EVALUATION_METHODS,
+    "stage": CASE_STAGES,
+    "figures_basis": FIGURES_BASES,
 }
 
 
@@ -593,6 +599,12 @@ class _Checker:
                 f" (rank_status is {_shown(out.get('rank_status'))})",
                 "認証日は「認証」のランクにのみ記入できます(相当・未記入には不可)",
             )
+        standard = _number_or_none(out.get("standard_primary_energy_mj_m2"))
+        design = _number_or_none(out.get("design_primary_energy_mj_m2"))
+        if not self.strict and standard and design is not None and out.get("bei") is None:
+            # Typed figures: BEI follows from the two energies (design ÷ standard),
+            # rounded as BELS prints it. A bundle's record is kept exactly as sent.
+            out["bei"] = round(design / standard, 2)
         r_ex = _number_or_none(out.get("reduction_excl_renewables_pct"))
         r_in = _number_or_none(out.get("reduction_incl_renewables_pct"))
         if r_ex is not None and r_in is not None and r_in < r_ex:
@@ -763,6 +775,18 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
                     "bei_disagrees",
                     f"BEI {bei:g} は削減率{from_bei:.0f}%に相当しますが、記載は{r_ex:g}%です",
                     f"BEI {bei:g} means a {from_bei:.0f}% reduction, but the record says {r_ex:g}%",
+                )
+            )
+    standard = _number_or_none(record.get("standard_primary_energy_mj_m2"))
+    design = _number_or_none(record.get("design_primary_energy_mj_m2"))
+    if bei is not None and standard and design is not None:
+        from_energy = design / standard
+        if abs(from_energy - bei) > 0.01 + 1e-9:
+            warnings.append(
+                RecordWarning(
+                    "bei_energy_disagrees",
+                    f"一次エネルギー消費量からの BEI は{from_energy:.2f}ですが、記載は{bei:g}です",
+                    f"the primary energies give BEI {from_energy:.2f}, but the record says {bei:g}",
                 )
             )
     if bei is not None and bei > UNLIKELY_BEI:

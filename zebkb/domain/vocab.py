@@ -331,6 +331,37 @@ ZEB_RANKS = Vocabulary(
     closed=False,
 )
 
+EVALUATION_METHODS = Vocabulary(
+    "evaluation_method",
+    (
+        Term("standard_input", "標準入力法", "Standard input method"),
+        Term("main_room_input", "主要室入力法", "Main-room input method"),
+        Term("model_building", "モデル建物法", "Model building method"),
+    ),
+    closed=True,
+)
+
+CASE_STAGES = Vocabulary(
+    "case_stage",
+    (
+        Term("planning", "計画", "Planning"),
+        Term("design", "設計", "Design"),
+        Term("construction", "工事", "Construction"),
+        Term("completed", "竣工", "Completed"),
+        Term("operation", "運用", "In operation"),
+    ),
+    closed=True,
+)
+
+FIGURES_BASES = Vocabulary(
+    "figures_basis",
+    (
+        Term("design", "設計値", "Design values"),
+        Term("measured", "実績値", "Measured values"),
+    ),
+    closed=True,
+)
+
 DWELLING_TYPES = Vocabulary(
     "dwelling_type",
     (
@@ -353,6 +384,9 @@ VOCABULARIES: dict[str, Vocabulary] = {
         TECHNOLOGIES,
         ZEB_RANKS,
         DWELLING_TYPES,
+        EVALUATION_METHODS,
+        CASE_STAGES,
+        FIGURES_BASES,
         SESSION_FORMATS,
         VISIT_DIRECTIONS,
         ISSUE_STATUSES,
@@ -376,6 +410,9 @@ FIELD_VOCABULARY_NAMES: dict[str, str] = {
     "direction": "visit_direction",
     "status": "issue_status",
     "category": "issue_category",
+    "evaluation_method": "evaluation_method",
+    "stage": "case_stage",
+    "figures_basis": "figures_basis",
 }
 
 

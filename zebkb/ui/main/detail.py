@@ -63,6 +63,9 @@ _VOCAB = {
     "direction": "visit_direction",
     "status": "issue_status",
     "category": "issue_category",
+    "evaluation_method": "evaluation_method",
+    "stage": "case_stage",
+    "figures_basis": "figures_basis",
 }
 THUMB_WIDTH = 160
 
