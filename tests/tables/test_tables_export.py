@@ -12,7 +12,7 @@ from zebkb_testing import KATSUSHIKA, case_record
 from zebkb.domain.fields import Kind
 from zebkb.service.tables import apply_table, preview_table, records_for_list
 from zebkb.tables.export import columns_for, export_list
-from zebkb.tables.mapping import guess_field
+from zebkb.tables.mapping import IMPORTABLE, guess_field
 
 
 @pytest.fixture
@@ -56,6 +56,16 @@ def filled(kb):
             "attendees": 40,
         }
     )
+    kb.save(
+        {
+            "type": "issue",
+            "title": "ZEB化の予算確保",
+            "ward": KATSUSHIKA,
+            "fiscal_year": 2024,
+            "category": "予算",
+            "status": "open",
+        }
+    )
     return kb
 
 
@@ -69,10 +79,10 @@ def test_every_exported_header_maps_back_to_its_field() -> None:
 def test_an_exported_list_imports_back_unchanged(filled, tmp_path, suffix, style) -> None:
     out = tmp_path / f"list.{suffix}"
     records = records_for_list(filled)
-    assert export_list(records, out, date_style=style).records == 4
+    assert export_list(records, out, date_style=style).records == 5
     plan = preview_table(filled, out).plan
     assert plan.ok, [p.line() for p in plan.problems]
-    assert [r.action for r in plan.rows] == ["unchanged"] * 4
+    assert [r.action for r in plan.rows] == ["unchanged"] * 5
 
 
 def test_an_exported_list_fills_another_knowledge_base_with_the_same_records(
@@ -85,7 +95,7 @@ def test_an_exported_list_fills_another_knowledge_base_with_the_same_records(
     with KnowledgeBase.open(tmp_path / "other", clock=clock) as other:
         other.set_home_ward("131091")
         result = apply_table(other, preview_table(other, out).plan)
-        assert len(result.added) == 4
+        assert len(result.added) == 5
         for uid in result.added:
             mine, theirs = filled.get(uid), other.get(uid)
             skip = {"origin", "created_at", "updated_at", "revision", "attachments"}
@@ -119,7 +129,7 @@ def test_workbook_form_frozen_header_filter_formats_and_text_never_a_formula(
     assert first["延床面積(㎡)"].number_format == "#,##0.00"
     assert first["竣工日"].value == datetime(2021, 3, 31)
     assert "ggge" in first["竣工日"].number_format
-    assert first["ZEBリーディング・オーナー"].value == "はい"
+    assert first[IMPORTABLE["zeb_leading_owner"].label_ja].value == "はい"
     assert first["区外公開可"].value == "いいえ"
     assert first["導入技術"].value == "高断熱\nLED照明\n地中熱, 井水"
     second = by_title["宝木塚小"]
@@ -144,6 +154,7 @@ def test_csv_is_utf8_with_bom_and_formulas_are_defused(filled, tmp_path) -> None
 def test_selection_by_type_ward_fiscal_year_and_query(filled) -> None:
     assert {r["type"] for r in records_for_list(filled, kind="visit")} == {"visit"}
     assert [r["title"] for r in records_for_list(filled, fiscal_year=2024)] == [
+        "ZEB化の予算確保",
         "ZEB勉強会",
         "清掃事務所視察の受入",
     ]

@@ -56,9 +56,11 @@ class KnowledgeBaseLookup:
                 if name:
                     self._keys[(row.type, (row.ward, name))].append(row.uid)
             else:
+                # The same key as zebkb/tables/plan.py's natural_key: the kind's own date.
                 title = fold_key(row.title)
-                if title and row.record_date:
-                    self._keys[(row.type, (row.ward, row.record_date, title))].append(row.uid)
+                if title:
+                    key = (row.ward, row.record_date or "", title)
+                    self._keys[(row.type, key)].append(row.uid)
 
     def kind_of(self, uid: str) -> str | None:
         return self._kinds.get(uid)

@@ -3,8 +3,8 @@
 Each row becomes a record to add, a record to update, an unchanged record, or
 a refused row with every problem named by row and column. A row finds its
 record by a UID column when the list has one (a list zebkb exported), or else
-by its natural key: ward + facility name for a case, ward + date + title for
-a visit or a session. Importing the same list twice therefore updates the
+by its natural key: ward + facility name for a case, ward + the kind's date
++ title for the other kinds. Importing the same list twice therefore updates the
 same records and never duplicates them.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from zebkb.domain.canonical import normalise_numbers, record_hash
-from zebkb.domain.fields import ASSIGNED_FIELDS, Kind, known_field_names
+from zebkb.domain.fields import ASSIGNED_FIELDS, KIND_DATE_FIELD, Kind, known_field_names
 from zebkb.domain.ranks import split_rank_status
 from zebkb.domain.validate import RecordError, read_field_value, validate_record
 from zebkb.domain.vocab import RECORD_TYPES
@@ -57,16 +57,19 @@ def fold_key(text: str | None) -> str:
 
 
 def natural_key(record: Mapping[str, Any]) -> tuple[str, ...] | None:
-    """Ward + facility name (case) or ward + date + title (visit, session)."""
+    """Ward + facility name (case), else ward + the kind's own date + title."""
     kind = record.get("type")
     ward = record.get("ward") or ""
     if kind == Kind.CASE.value:
         name = fold_key(record.get("facility_name"))
         return (ward, name) if name else None
-    date_field = "visited_on" if kind == Kind.VISIT.value else "held_on"
     title = fold_key(record.get("title"))
-    when = record.get(date_field) or ""
-    return (ward, when, title) if title and when else None
+    try:
+        date_field = KIND_DATE_FIELD.get(Kind(str(kind)))
+    except ValueError:
+        return None
+    when = str(record.get(date_field) or "") if date_field else ""
+    return (ward, when, title) if title else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,3 +221,21 @@ def test_the_window_has_the_menu_entries_and_a_dropped_list_opens_the_import(
     assert isinstance(dialog, TableImportDialog)
     qtbot.waitUntil(lambda: dialog.preview_table.rowCount() == 1, timeout=10_000)
     dialog.close()
+
+
+def test_export_as_a_list_writes_what_the_results_show(qtbot, home, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from zebkb_main_kit import open_window, search
+
+    home.kb.save(case_record(title="宝木塚小", facility_name="宝木塚小学校"))
+    home.kb.save(case_record(title="常盤中", facility_name="常盤中学校"))
+    window = open_window(qtbot, home)
+    search(qtbot, window, "宝木塚")
+    out = tmp_path / "shown.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    window.exchange.actions["table_export"].trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    ws = openpyxl.load_workbook(out).active
+    assert [row[2].value for row in ws.iter_rows(min_row=2)] == ["宝木塚小"]

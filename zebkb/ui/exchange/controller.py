@@ -56,12 +56,15 @@ class ExchangeController(QObject):
         dialogs: DialogManager,
         host: QWidget,
         selected_uids: Callable[[], list[str]],
+        shown_uids: Callable[[], list[str]] | None = None,
     ) -> None:
         super().__init__(host)
         self.ctx = ctx
         self.dialogs = dialogs
         self.host = host
         self.selected_uids = selected_uids
+        # The records the results list shows now (search, filters, fiscal year).
+        self.shown_uids = shown_uids
         self.actions: dict[str, QAction] = {}
         handlers: dict[str, Callable[[], object]] = {
             "import": self.open_import,
@@ -113,10 +116,11 @@ class ExchangeController(QObject):
         return dialog
 
     def export_table(self) -> Any:
-        """一覧表に書き出し…: the selected records, or every record when none is selected."""
+        """一覧表に書き出し…: the selected records, else the results shown (search, filters)."""
         from zebkb.ui.exchange.table_dialog import ask_export_list
 
-        return ask_export_list(self.ctx, self.host, self.selected_uids() or None)
+        uids = self.selected_uids() or (self.shown_uids() if self.shown_uids else [])
+        return ask_export_list(self.ctx, self.host, uids or None)
 
     def send_by_mail(self) -> Any:
         """メールで送る…: the export as unsent drafts, opened in the mail program."""

@@ -134,7 +134,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         # Import, export, the exchange log, conflicts and bundles dropped on the window.
         self.exchange = ExchangeController(
-            ctx, dialogs=self.dialogs, host=self, selected_uids=self.selected_uids
+            ctx,
+            dialogs=self.dialogs,
+            host=self,
+            selected_uids=self.selected_uids,
+            shown_uids=self.results.results.uids,
         )
         for name, _key, _shortcut, menu, before in EXCHANGE_ENTRIES:
             self.place_action(name, self.exchange.actions[name], menu, before)
