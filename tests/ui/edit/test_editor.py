@@ -342,3 +342,29 @@ def test_enter_in_a_list_field_only_adds_the_item(qtbot, ectx, kb) -> None:
     assert dialog.isVisible()
     assert saves == []
     assert kb.get(record["uid"])["revision"] == 1
+
+
+def test_every_problem_shown_at_once_only_after_touching_and_save_says_why(qtbot, ectx) -> None:
+    dialog = open_editor(qtbot, ectx, "case")
+    # A blank form is not greeted with "required" under every field...
+    assert all(dialog.field_error(n) == "" for n in dialog.editors)
+    # ...but the greyed Save says what is in the way.
+    assert not dialog.save_button.isEnabled()
+    assert "保存できません" in dialog.message.text()
+    assert "件名" in dialog.message.text()
+    e = dialog.editors
+    e["floor_area_m2"].edit.setText("-1200")
+    e["completed_on"].edit.setText("令和6年13月1日")
+    assert not settle(qtbot, dialog)
+    assert dialog.field_error("floor_area_m2")
+    assert dialog.field_error("completed_on")
+    assert dialog.field_error("title") == ""  # untouched still
+    assert "延床面積" in dialog.message.text()
+    # Save shows the rest, the required ones included.
+    dialog.save()
+    assert "必須" in dialog.field_error("title")
+    assert dialog.field_error("floor_area_m2")
+    assert dialog.isVisible()
+    ectx.tr.set_language("en")
+    assert "Cannot save" in dialog.message.text()
+    assert "required" in dialog.field_error("title")

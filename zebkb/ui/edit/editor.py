@@ -40,7 +40,7 @@ from zebkb.domain.fields import (
     fields_for,
 )
 from zebkb.domain.ranks import RankCheck, check_rank
-from zebkb.domain.validate import RecordError, validate_record
+from zebkb.domain.validate import RecordError, read_field_value, validate_record
 from zebkb.domain.vocab import RECORD_TYPES, ZEB_RANKS
 from zebkb.errors import InputError, KnownError
 from zebkb.render import RenderResult, render_markdown
@@ -120,7 +120,12 @@ class RecordEditorDialog(QDialog):
         self.kind = Kind(kind)
         self._original: dict[str, Any] = dict(record) if record else {}
         self._expected: int | None = self._original.get("revision")
-        self._error: RecordError | None = None
+        # Every problem the form has now, by field ("" for the record as a whole).
+        self._errors: dict[str, RecordError] = {}
+        # A field's problem is shown once the person has changed it, or after a save
+        # attempt: a blank new form does not open full of "required" messages.
+        self._touched: set[str] = set()
+        self._show_all = False
         self._general: tuple[str, str] | None = None
         self._saving = False
         self.editors: dict[str, FieldEditor] = {}
@@ -135,8 +140,8 @@ class RecordEditorDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(VALIDATE_DELAY_MS)
         self._timer.timeout.connect(self.validate_now)
-        for editor in self.editors.values():
-            editor.changed.connect(self._timer.start)
+        for name, editor in self.editors.items():
+            editor.changed.connect(lambda *_a, name=name: self._touch(name))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
         bind(ctx.tr, self)
         self.validate_now()
@@ -283,42 +288,76 @@ class RecordEditorDialog(QDialog):
 
     # --- validation --------------------------------------------------------------------
 
+    def _touch(self, name: str) -> None:
+        self._touched.add(name)
+        self._timer.start()
+
+    def field_problems(self, data: dict[str, Any]) -> dict[str, RecordError]:
+        """Every field's own problem at once (the record check stops at the first)."""
+        problems: dict[str, RecordError] = {}
+        for field in form_fields(self.kind):
+            value = data.get(field.name)
+            blank = value is None or (isinstance(value, str) and not value.strip())
+            if blank or value == []:
+                if field.required and blank:
+                    problems[field.name] = RecordError(
+                        "is required", "必須項目です", field=field.name
+                    )
+                continue
+            try:
+                read_field_value(field, value)
+            except RecordError as exc:
+                problems[field.name] = exc
+        return problems
+
     def validate_now(self) -> bool:
         self._timer.stop()
         data = self.record_data()
-        try:
-            clean = validate_record(data, strict=False)
-        except RecordError as exc:
-            self._error = exc
-            clean = data
-        else:
-            self._error = None
-        self._show_error()
+        errors = self.field_problems(data)
+        clean = data
+        if not errors:
+            # Rules across fields (a certification date needs a certified rank...).
+            try:
+                clean = validate_record(data, strict=False)
+            except RecordError as exc:
+                errors[exc.field or ""] = exc
+        self._errors = errors
+        self._show_errors()
         if self.kind is Kind.CASE:
             self._show_rank(check_rank(clean))
-        ok = self._error is None
+        ok = not errors
         self.save_button.setEnabled(ok and not self._saving)
         self.validated.emit(ok)
         return ok
 
-    def _show_error(self) -> None:
-        en = self._ctx.tr.language == "en"
+    def _show_errors(self) -> None:
+        tr = self._ctx.tr
+        en = tr.language == "en"
         for label in self.errors.values():
             label.hide()
         lines: list[str] = []
-        exc = self._error
-        if exc is not None:
-            text = exc.message_en if en else exc.message_ja
-            target = self.errors.get(exc.field or "")
-            if target is not None:
-                target.setText(text)
-                target.show()
-            else:
+        for name, exc in self._errors.items():
+            target = self.errors.get(name)
+            if target is None:
                 lines.append(str(exc) if en else exc.line_ja())
+            elif self._show_all or name in self._touched:
+                target.setText(exc.message_en if en else exc.message_ja)
+                target.show()
+        if self._errors:
+            # Save is greyed: say why, naming every field still in the way.
+            names = [tr.field_label(f) for f in form_fields(self.kind) if f.name in self._errors]
+            if names:
+                sep = ", " if en else "、"
+                lines.insert(0, tr.t("editor.cannot_save", fields=sep.join(names)))
         if self._general is not None:
             lines.append(self._general[1] if en else self._general[0])
         self.message.setText("\n".join(lines))
         self.message.setVisible(bool(lines))
+        self.save_button.setToolTip(
+            "\n".join(lines)
+            if self._errors
+            else QKeySequence(QKeySequence.StandardKey.Save).toString()
+        )
 
     def field_error(self, name: str) -> str:
         """The message shown beside a field ('' when none)."""
@@ -347,7 +386,9 @@ class RecordEditorDialog(QDialog):
     # --- saving -----------------------------------------------------------------------
 
     def save(self) -> None:
+        self._show_all = True
         if self._saving or not self.validate_now():
+            self._focus_first_problem()
             return
         data = self.record_data()
         expected = self._expected
@@ -358,6 +399,12 @@ class RecordEditorDialog(QDialog):
         CollectionOp(
             self, lambda: save_record(kb, data, expected), runner=self._ctx.runner
         ).success(self._saved).failure(self._save_failed).run_in_background()
+
+    def _focus_first_problem(self) -> None:
+        for field in form_fields(self.kind):
+            if field.name in self._errors:
+                self.editors[field.name].focus_target().setFocus()
+                return
 
     def _saved(self, record: dict) -> None:
         self._saving = False
@@ -432,7 +479,6 @@ class RecordEditorDialog(QDialog):
             self.labels[field.name].setText(f"{text} *" if field.required else text)
             self.editors[field.name].retranslate()
         self.save_button.setText(t("editor.save"))
-        self.save_button.setToolTip(QKeySequence(QKeySequence.StandardKey.Save).toString())
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
         if hasattr(self, "_timer"):
             self.validate_now()
