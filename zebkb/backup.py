@@ -242,7 +242,7 @@ def create_backup(
         records = _snapshot_database(kb.data_dir, snapshot)
         files = list(kb.files.iter_files()) if include_files else []
         sizes = {digest: path.stat().st_size for digest, path in files}
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "zebkb_version": __version__,

@@ -17,6 +17,7 @@ from zebkb.backup import (
     restore_backup,
 )
 from zebkb.errors import InputError
+from zebkb.store.db import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -141,7 +142,7 @@ def _good_entries(kb) -> dict[str, bytes]:
             lambda e: {
                 **e,
                 "manifest.json": e["manifest.json"].replace(
-                    b'"schema_version": 1', b'"schema_version": 99'
+                    f'"schema_version": {SCHEMA_VERSION}'.encode(), b'"schema_version": 99'
                 ),
             },
             "newer zebkb",

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from zebkb.errors import InputError, KnownError
 from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
@@ -93,7 +93,7 @@ class AttachmentStore:
             raise InputError(f"attachment file cannot be read: {source}") from None
 
     def put_stream(
-        self, stream: BinaryIO, sha256: str | None = None, size: int | None = None
+        self, stream: IO[bytes], sha256: str | None = None, size: int | None = None
     ) -> tuple[str, int]:
         """Write bytes under a temporary name, check them, fsync, rename; returns SHA-256 and size.
 
