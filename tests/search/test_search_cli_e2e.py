@@ -147,3 +147,27 @@ def test_search_does_not_load_the_orm_when_the_index_is_current(kb: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert run.returncode == 0, run.stderr
+
+
+def test_reindex_names_attachments_whose_text_could_not_be_taken(tmp_path: Path) -> None:
+    data = tmp_path / "kb"
+    assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
+    record = tmp_path / "visit.json"
+    record.write_text(
+        json.dumps(
+            {"type": "visit", "title": "視察", "ward": "131229", "visited_on": "2024-10-21"}
+        ),
+        encoding="utf-8",
+    )
+    added = zebkb(data, "add", str(record), "--json")
+    assert added.returncode == 0, added.stderr
+    uid = json.loads(added.stdout)[0]["uid"]
+    from zebkb.service import KnowledgeBase
+
+    broken = tmp_path / "handout.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"[" * 1000)
+    with KnowledgeBase.open(data) as kb:
+        kb.add_attachment(uid, broken)
+    run = zebkb(data, "reindex")
+    assert run.returncode == 0, run.stderr
+    assert "text of 1 attachment file(s) not searched (unreadable)" in run.stdout

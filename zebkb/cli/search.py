@@ -180,5 +180,13 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         except IndexBusyError as exc:
             raise KnownError(str(exc)) from None
         total = kb.count()
+        failures = kb.text_failures()
     out(f"search index rebuilt: {total} records")
+    if failures:
+        # Files kept but not searched; the next reindex tries them again.
+        reasons = sorted(set(failures.values()))
+        out(
+            f"text of {len(failures)} attachment file(s) not searched ({', '.join(reasons)});"
+            " the next reindex tries again"
+        )
     return 0
