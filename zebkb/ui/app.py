@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from zebkb.errors import ZebkbError
 from zebkb.ui.core.context import AppContext
-from zebkb.ui.core.i18n import Translator
+from zebkb.ui.core.i18n import QtTexts, Translator
 from zebkb.ui.core.ops import CollectionOp, OpRunner, ProgressReporter, user_message
 from zebkb.ui.core.settings import Settings, default_settings_path
 from zebkb.ui.core.thumbs import ThumbnailCache, Thumbnailer
@@ -127,6 +127,7 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
     app.setWindowIcon(window_icon())
     settings = Settings(default_settings_path())
     translator = Translator(settings.language)
+    QtTexts(translator, app)
     try:
         kb = KnowledgeBase.open(choose_data_dir(Path(data_dir), settings))
     except ZebkbError as exc:

@@ -104,3 +104,36 @@ def test_destroyed_widgets_are_not_retranslated(qtbot) -> None:
     shiboken6.delete(label)
     tr.set_language("en")  # would raise RuntimeError on a deleted C++ object
     assert tr.language == "en"
+
+
+def test_qt_own_texts_follow_the_language(qtbot, qapp) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+
+    from zebkb.ui.core.i18n import QtTexts
+
+    tr = Translator("ja")
+    texts = QtTexts(tr, qapp)
+    try:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Yes
+        )
+        qtbot.addWidget(buttons)
+        dialog = QFileDialog()
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        qtbot.addWidget(dialog)
+        qapp.processEvents()
+        shown = [b.text() for b in buttons.buttons()]
+        assert "キャンセル" in shown
+        assert "はい(&Y)" in shown
+        labels = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert "Look in" not in labels
+        assert "File" not in labels
+        assert "場所" in labels
+        # Switching back changes what is already on screen.
+        tr.set_language("en")
+        qapp.processEvents()
+        assert "Cancel" in [b.text() for b in buttons.buttons()]
+    finally:
+        texts.apply("en")

@@ -159,3 +159,23 @@ def test_display_values_for_people() -> None:
     assert format_moment("2025-03-18T09:00:00+09:00", "japanese") == "令和7年3月18日 09:00"
     assert format_moment("not a time") == "not a time"
     assert body_diff("a", "a", "old", "new") == ""
+
+
+def test_enter_in_the_restore_question_restores(qtbot, ectx, kb) -> None:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    first = kb.save(case_record())
+    kb.save(dict(first, title="二版目"), expected_revision=1)
+    history = open_history(qtbot, ectx, first["uid"])
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.defaultButton().text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    assert history.confirm_restore(history.versions[-1])
+    assert seen

@@ -145,8 +145,13 @@ def test_a_refused_query_says_why_and_keeps_results(qtbot, window) -> None:
     before = shown_uids(window)
     window.search_bar.edit.setText('"unclosed')
     qtbot.waitUntil(lambda: window.search_bar.error_label.isVisibleTo(window))
-    assert window.search_bar.error_label.text()
+    assert "引用符" in window.search_bar.error_label.text()
     assert shown_uids(window) == before
+    # The line is worded again when the language changes, not left in the old one.
+    window.ctx.tr.set_language("en")
+    assert "unbalanced quote" in window.search_bar.error_label.text()
+    window.ctx.tr.set_language("ja")
+    assert "引用符" in window.search_bar.error_label.text()
 
 
 def test_navigation_click_adds_removable_chips(qtbot, window, demo_kb) -> None:

@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
 
 from zebkb.domain.fields import Field
 from zebkb.strictjson import loads
@@ -97,3 +97,64 @@ def bind(translator: Translator, widget: Retranslatable) -> None:
         translator.languageChanged.connect(widget.retranslate)
     else:
         translator.languageChanged.connect(lambda _lang: widget.retranslate())
+
+
+# Texts of Qt's own dialogs that its shipped catalog (qtbase_ja.qm in the PySide6
+# wheel) leaves untranslated: the accelerated forms in QFileDialog.
+QT_GAPS: Mapping[str, Mapping[tuple[str, str], str]] = {
+    "ja": {
+        ("QFileDialog", "&Look in:"): "場所(&L):",
+        ("QFileDialog", "Files of &type:"): "ファイルの種類(&T):",
+    },
+}
+
+
+class _QtGaps(QTranslator):
+    """Answers only the few texts in QT_GAPS; everything else falls through to qtbase."""
+
+    def __init__(self, texts: Mapping[tuple[str, str], str], parent: QObject) -> None:
+        super().__init__(parent)
+        self._texts = texts
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None (a null QString) lets Qt ask the next translator; "" would blank the text.
+        return self._texts.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+class QtTexts(QObject):
+    """Qt's own texts (standard buttons OK/キャンセル/はい, file dialogs) in the window's language.
+
+    Loads ``qtbase_<lang>.qm`` from Qt's translations folder and swaps it when the
+    language changes; Qt then sends every widget a LanguageChange, so standard
+    buttons already on screen follow.
+    """
+
+    def __init__(self, translator: Translator, app: QCoreApplication) -> None:
+        super().__init__(translator)
+        self._app = app
+        self.installed: list[QTranslator] = []
+        translator.languageChanged.connect(self.apply)
+        self.apply(translator.language)
+
+    def apply(self, lang: str) -> None:
+        for old in self.installed:
+            self._app.removeTranslator(old)
+        self.installed = []
+        if lang == "en":
+            return  # Qt's own texts are English
+        base = QTranslator(self)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if base.load(f"qtbase_{lang}", folder):
+            self.installed.append(base)
+        else:
+            log.warning("Qt's %s translations are missing from %s", lang, folder)
+        gaps = QT_GAPS.get(lang)
+        if gaps:
+            self.installed.append(_QtGaps(gaps, self))
+        for translator in self.installed:
+            self._app.installTranslator(translator)

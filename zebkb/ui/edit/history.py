@@ -250,7 +250,9 @@ class HistoryDialog(QDialog):
             t("history.restore.title"),
             t("history.restore.text", revision=version.revision, time=when),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            # Restoring loses nothing (the current version stays in the history), so
+            # Enter confirms what the person just asked for.
+            QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
 

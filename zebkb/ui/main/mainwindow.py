@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
     def _search_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._search_seq:
             return
-        self.search_bar.show_error(user_message(exc, self.ctx.tr))
+        self.search_bar.show_error(lambda: user_message(exc, self.ctx.tr))
         self.searchFinished.emit()
 
     def _show_count(self) -> None:

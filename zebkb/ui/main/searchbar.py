@@ -8,6 +8,7 @@ runs the search through the op runner and shows the answer elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -135,6 +136,7 @@ class SearchBar(QWidget):
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.hide()
+        self._error_text: Callable[[], str] | None = None
         self.chips_label = QLabel()
         self.chips_row = QHBoxLayout()
         self.chips_row.setContentsMargins(0, 0, 0, 0)
@@ -203,10 +205,18 @@ class SearchBar(QWidget):
         self._rebuild_chips()
         self.request_now()
 
-    def show_error(self, message: str | None) -> None:
-        """A query the engine refused: one line under the box, results left as they were."""
-        self.error_label.setText(message or "")
-        self.error_label.setVisible(bool(message))
+    def show_error(self, message: str | Callable[[], str] | None) -> None:
+        """A query the engine refused: one line under the box, results left as they were.
+
+        Given as a function, the line is worded again when the language changes.
+        """
+        self._error_text = message if callable(message) else (lambda: message or "")
+        self._show_error_text()
+
+    def _show_error_text(self) -> None:
+        text = self._error_text() if self._error_text is not None else ""
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
 
     def focus_search(self) -> None:
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -230,6 +240,7 @@ class SearchBar(QWidget):
         self.help_button.setToolTip(t("search.help"))
         self.chips_label.setText(t("search.filters"))
         self._rebuild_chips()
+        self._show_error_text()
 
     def chip_text(self, category: str, value: object) -> str:
         lang = self._tr.language
