@@ -190,3 +190,18 @@ def test_coded_case_fields_accept_their_labels_when_typed() -> None:
         "operation",
         "measured",
     )
+
+
+def test_operation_by_fiscal_year() -> None:
+    from zebkb.domain.validate import operation_year
+
+    assert operation_year("2022 480 120") == (2022, 480.0, 120.0)
+    assert operation_year("FY2023 455.5") == (2023, 455.5, None)
+    assert operation_year("２０２４年度 ５００") == (2024, 500.0, None)
+    assert operation_year("令和4年度 480") is None
+    error = _refused({"operation": ["2022 480", "去年 500"]})
+    assert error.field == "operation"
+    assert "2行目" in error.line_ja()
+    kept = {"design_primary_energy_mj_m2": 490, "standard_primary_energy_mj_m2": 1000}
+    assert _codes(**kept, bei=0.49, operation=["2022 480 120", "2023 490"]) == []
+    assert _codes(**kept, bei=0.49, operation=["2023 490.1"]) == ["operation_misses_design"]

@@ -483,6 +483,9 @@ def _strategy(f: Field) -> st.SearchStrategy[Any]:
         return st.text(min_size=1, max_size=200).filter(str.strip)
     if f.name == "deleted":
         return st.just(False)
+    if f.name == "operation":  # 「年度 一次エネ 発電量」 lines
+        line = st.builds(lambda y, e: f"{y} {e}", st.integers(1900, 2100), st.integers(0, 10**5))
+        return st.lists(line, max_size=3)
     match f.type:
         case FieldType.STRING:
             return _text.filter(str.strip) if f.required else _text

@@ -243,6 +243,15 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("builder", FieldType.STRING, False, "施工者", "Builder", searchable=True),
     Field("zeb_planner", FieldType.STRING, False, "ZEBプランナー", "ZEB planner", searchable=True),
     Field("address", FieldType.STRING, False, "所在地", "Address", searchable=True),
+    # 運用実績: one line per fiscal year, 「2022 480 120」 = FY2022, measured primary
+    # energy 480 and generation 120 (MJ/㎡・年; generation may be left out).
+    Field(
+        "operation",
+        FieldType.STRING_LIST,
+        False,
+        "運用実績(年度 一次エネ 発電量, MJ/㎡・年)",
+        "Operation by fiscal year (year, primary energy, generation; MJ/m²·year)",
+    ),
     # Houses (ZEH, ZEH-M): what the ZEH definitions' conditions need (ranks.py).
     Field(
         "dwelling_type",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -599,6 +600,15 @@ class _Checker:
                 f" (rank_status is {_shown(out.get('rank_status'))})",
                 "認証日は「認証」のランクにのみ記入できます(相当・未記入には不可)",
             )
+        for i, line in enumerate(out.get("operation") or []):
+            if operation_year(line) is None:
+                raise self.fail(
+                    "operation",
+                    f"line {i + 1} must be a fiscal year and the measured primary energy,"
+                    f" optionally the generation, e.g. 2022 480 120 (got {_shown(line)})",
+                    f"{i + 1}行目は「年度 一次エネルギー消費量 発電量」で書いてください"
+                    f"(例: 2022 480 120、値: {_shown(line)})",
+                )
         standard = _number_or_none(out.get("standard_primary_energy_mj_m2"))
         design = _number_or_none(out.get("design_primary_energy_mj_m2"))
         if not self.strict and standard and design is not None and out.get("bei") is None:
@@ -692,6 +702,22 @@ def validate_record(
             "レコードはJSONオブジェクトにしてください",
         )
     return _Checker(data, strict, now, size_bound).run()
+
+
+_OPERATION_LINE = re.compile(
+    r"\s*(?:FY)?(\d{4})(?:年度)?\s+(\d+(?:\.\d+)?)(?:\s+(\d+(?:\.\d+)?))?\s*", re.IGNORECASE
+)
+
+
+def operation_year(line: Any) -> tuple[int, float, float | None] | None:
+    """(fiscal year, measured primary energy, generation or None) of one 運用実績 line."""
+    if not isinstance(line, str):
+        return None
+    m = _OPERATION_LINE.fullmatch(unicodedata.normalize("NFKC", line))
+    if m is None:
+        return None
+    generation = float(m.group(3)) if m.group(3) is not None else None
+    return int(m.group(1)), float(m.group(2)), generation
 
 
 def _number_or_none(value: Any) -> float | None:
@@ -789,6 +815,21 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
                     f"the primary energies give BEI {from_energy:.2f}, but the record says {bei:g}",
                 )
             )
+    if design is not None:
+        # The home screen's "operation misses design": a measured year above the design value.
+        for line in record.get("operation") or []:
+            parsed = operation_year(line)
+            if parsed is not None and parsed[1] > design:
+                year, measured, _ = parsed
+                warnings.append(
+                    RecordWarning(
+                        "operation_misses_design",
+                        f"{year}年度の運用実績(一次エネ{measured:g})が設計値({design:g})を"
+                        "上回っています",
+                        f"FY{year} measured primary energy ({measured:g}) is above the design"
+                        f" value ({design:g})",
+                    )
+                )
     if bei is not None and bei > UNLIKELY_BEI:
         warnings.append(
             RecordWarning(
