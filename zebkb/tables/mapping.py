@@ -119,14 +119,18 @@ def _without_brackets(key: str) -> str:
 def _build_lookup() -> tuple[dict[str, str], dict[str, str]]:
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
-    for name, f in IMPORTABLE.items():
-        names = (*SYNONYMS.get(name, ()), f.label_ja, f.label_en, name)
-        for text in names:
-            if not text:
-                continue
-            key = normalise_header(text)
-            exact.setdefault(key, name)
-            loose.setdefault(_without_brackets(key), name)
+    # A field's own labels first: they are what zebkb exports, and a synonym of one field
+    # (竣工予定 for completed_on) must not take another field's label (planned_completion_on).
+    own = [
+        (name, text) for name, f in IMPORTABLE.items() for text in (f.label_ja, f.label_en, name)
+    ]
+    synonyms = [(name, text) for name in IMPORTABLE for text in SYNONYMS.get(name, ())]
+    for name, text in own + synonyms:
+        if not text:
+            continue
+        key = normalise_header(text)
+        exact.setdefault(key, name)
+        loose.setdefault(_without_brackets(key), name)
     return exact, loose
 
 
