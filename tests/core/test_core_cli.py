@@ -230,3 +230,35 @@ def test_add_refuses_impossible_values(cli, tmp_path, patch, field):
     assert len(r.err.strip().splitlines()) == 1
     assert field in r.err
     assert cli("list", "--json").out.strip() == "[]"
+
+
+def test_issues_and_owners_from_the_command_line(cli, tmp_path):
+    cli("init", "--ward", "131229")
+    f = tmp_path / "issue.json"
+    f.write_text(
+        json.dumps(
+            {
+                "type": "issue",
+                "title": "営繕部門とのノウハウ共有",
+                "ward": "葛飾区",
+                "fiscal_year": 2024,
+                "category": "人材育成",
+                "status": "未対応",  # the label is read as the code
+            }
+        ),
+        encoding="utf-8",
+    )
+    r = cli("add", str(f), "--json")
+    assert r.code == 0, r.err
+    uid = json.loads(r.out)[0]["uid"]
+    assert json.loads(cli("show", uid, "--json").out)["status"] == "open"
+    listed = cli("list", "--type", "issue").out
+    assert "FY2024" in listed  # a 課題 has a fiscal year, not a date
+    assert uid in cli("list", "--fiscal-year", "2024").out
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"type": "issue", "title": "x", "ward": "131229",
+                               "fiscal_year": 2024, "category": "雑務", "status": "open"}),
+                   encoding="utf-8")  # fmt: skip
+    r = cli("add", str(bad))
+    assert r.code == 3
+    assert "category" in r.err

@@ -199,7 +199,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     for r in rows:
         name = ward_name(r.ward, "ja") if r.ward else ""
-        out(f"{r.uid}  {r.type:<7}  {r.record_date or '':<10}  {name:<6}  {field(r.title)}")
+        # A 課題 has a fiscal year and no date of its own.
+        when = r.record_date or (f"FY{r.fiscal_year}" if r.fiscal_year is not None else "")
+        out(f"{r.uid}  {r.type:<7}  {when:<10}  {name:<6}  {field(r.title)}")
     return 0
 
 
