@@ -112,6 +112,10 @@ def test_since_a_date_and_selected_records(qtbot, ctx, kb, tmp_path, clock) -> N
     assert bundle_uids(result.paths[0]) == {new["uid"]}
 
     picked = open_dialog(qtbot, ctx, tmp_path / "picked.zebkb", selected=(old["uid"],))
+    # A selected record is offered, but everything stays the default.
+    assert picked.scope() == "all"
+    with qtbot.waitSignal(picked.estimated, timeout=5000):
+        picked.scope_buttons["selected"].setChecked(True)
     assert picked.scope() == "selected"
     assert "(1 件)" in picked.scope_buttons["selected"].text()
     assert picked.estimate.records == 1

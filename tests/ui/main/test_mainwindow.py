@@ -199,8 +199,9 @@ def test_floor_area_and_tag_filters(qtbot, window, demo_kb) -> None:
     with qtbot.waitSignal(window.searchFinished):
         window.search_bar.add_filter("tag", "学校")
     assert all("学校" in demo_kb.get(u)["tags"] for u in shown_uids(window))
-    with qtbot.waitSignal(window.searchFinished):
-        window.actions_by_name["clear"].trigger()
+    for _step in range(2):  # Esc removes one filter at a time
+        with qtbot.waitSignal(window.searchFinished):
+            window.actions_by_name["clear"].trigger()
     assert window.search_bar.chips == []
     assert len(shown_uids(window)) == len(demo_kb.list_records())
 
@@ -228,3 +229,27 @@ def test_every_soft_rule_shows_in_the_detail_banner(qtbot, window, demo_kb) -> N
     text = detail_text(window)
     assert "確認が必要な点" in text
     assert "値の確認が必要です: BEI 1.6 は基準の1.5倍を超えます" in text
+
+
+def test_escape_steps_back_one_at_a_time_and_chips_do_not_move_the_panes(qtbot, window) -> None:
+    bar = window.search_bar
+    nav_top = window.navigation.mapTo(window, window.navigation.rect().topLeft()).y()
+    with qtbot.waitSignal(window.searchFinished):
+        bar.add_filter(KIND, "case")
+    with qtbot.waitSignal(window.searchFinished):
+        bar.add_filter(WARD, "131229")
+    qtbot.wait(10)  # the layout settles
+    # The chip row was already there: the navigation pane stayed where it was.
+    assert window.navigation.mapTo(window, window.navigation.rect().topLeft()).y() == nav_top
+    with qtbot.waitSignal(window.searchFinished):
+        bar.set_query("断熱")
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert bar.query() == ""
+    assert bar.filters() == SearchFilters(kinds=("case",), wards=("131229",))
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert bar.filters() == SearchFilters(kinds=("case",))
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
+    assert bar.filters() == SearchFilters()

@@ -131,10 +131,13 @@ class ExportDialog(QDialog):
         ctx: AppContext,
         selected: Sequence[str] = (),
         parent: QWidget | None = None,
+        *,
+        prefer_selected: bool = False,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.selected = tuple(selected)
+        self._prefer_selected = prefer_selected
         self.estimate: Estimate | None = None
         self.result: ExportResult | None = None
         self.export_handle: Any = None
@@ -233,7 +236,10 @@ class ExportDialog(QDialog):
         self.show_folder.clicked.connect(self.open_folder)
         self.close_button.clicked.connect(self.reject)
         bind(ctx.tr, self)
-        if self.selected:
+        # ファイル → 書き出し… sends everything unless told otherwise: the record that
+        # happens to be selected in the list is one choice, not the default. A command
+        # about the selection ("export the selected") asks for it.
+        if self.selected and self._prefer_selected:
             self.scope_buttons["selected"].setChecked(True)
         self._changed()
 

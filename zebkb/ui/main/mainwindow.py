@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
             "quit": self.close,
             "undo": self.undo_delete,
             "find": self.search_bar.focus_search,
-            "clear": self.search_bar.clear,
+            "clear": self.search_bar.step_back,
             "history": self.open_history,
             "reindex": self.reindex,
             "query_help": self.show_query_help,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -161,7 +162,15 @@ class SearchBar(QWidget):
         layout.setSpacing(3)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
-        layout.addLayout(chips)
+        # The chip row keeps its height while empty: the first chip appearing must not
+        # push the panes below down under the pointer.
+        self.chips_host = QWidget()
+        self.chips_host.setLayout(chips)
+        probe = FilterChip(KIND, "case", self)
+        probe.set_texts("種別: 事例 Case", "")
+        self.chips_host.setMinimumHeight(probe.sizeHint().height())
+        probe.deleteLater()
+        layout.addWidget(self.chips_host)
 
         self.edit.textChanged.connect(self._on_text)
         self.edit.returnPressed.connect(self.request_now)
@@ -226,9 +235,22 @@ class SearchBar(QWidget):
         self.timer.stop()
         self.searchRequested.emit(self.query(), self._filters)
 
-    def keyPressEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Escape and (self.query() or not is_empty(self._filters)):
-            self.clear()
+    def step_back(self) -> bool:
+        """Esc: undo one step of narrowing (the text first, then the newest chip)."""
+        if self.query():
+            self.edit.blockSignals(True)
+            self.edit.clear()
+            self.edit.blockSignals(False)
+            self.request_now()
+            return True
+        items = filter_items(self._filters)
+        if items:
+            self.remove_filter(*items[-1])
+            return True
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.step_back():
             return
         super().keyPressEvent(event)
 
