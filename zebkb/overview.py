@@ -52,6 +52,8 @@ class Overview:
     open_issues_by_category: dict[str, int] = field(default_factory=dict)
     open_issues_by_ward: dict[str, int] = field(default_factory=dict)
     open_issues: dict[tuple[str, str], int] = field(default_factory=dict)
+    # (uid, title) of cases whose measured operation misses the design value.
+    operation_misses_design: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _most_first(rows: list[tuple[str, int]]) -> dict[str, int]:
@@ -97,7 +99,21 @@ def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
         open_issues_by_category=_sum_by(rows["open_issues"], 0),
         open_issues_by_ward=_sum_by(rows["open_issues"], 1),
         open_issues={(str(c), str(w)): int(n) for c, w, n in rows["open_issues"]},
+        operation_misses_design=_missing_design(rows["operation_cases"]),
     )
+
+
+def _missing_design(rows: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
+    import json
+
+    from zebkb.domain.validate import case_warnings
+
+    found = []
+    for uid, text in rows:
+        record = json.loads(text)
+        if any(w.code == "operation_misses_design" for w in case_warnings(record)):
+            found.append((str(uid), str(record.get("title") or "")))
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def _sum_by(rows: list[tuple[Any, ...]], column: int) -> dict[str, int]:

@@ -171,3 +171,15 @@ def test_open_issues_by_category_and_ward(kb) -> None:
         ("人材育成", "131091"): 1,
     }
     assert o.totals["issue"] == 5
+
+
+def test_cases_whose_operation_misses_design(kb) -> None:
+    from zebkb_testing import case_record
+
+    design = {"standard_primary_energy_mj_m2": 1000, "design_primary_energy_mj_m2": 490}
+    kept = kb.save(case_record(title="設計どおり", operation=["2022 480"], **design))
+    missed = kb.save(case_record(title="設計超過", operation=["2022 480", "2023 520"], **design))
+    kb.save(case_record(title="実績なし", **design))
+    o = overview(kb)
+    assert o.operation_misses_design == [(missed["uid"], "設計超過")]
+    assert kept["uid"] not in dict(o.operation_misses_design)

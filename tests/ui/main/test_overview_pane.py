@@ -168,3 +168,26 @@ def test_open_issues_by_category_and_ward(qtbot, ctx, demo_kb) -> None:
     with qtbot.waitSignal(pane.filterRequested) as blocker:
         wards.clicked.emit(0)
     assert blocker.args[0].filters == (("kind", "issue"), ("ward", "131229"))
+
+
+def test_cases_whose_operation_misses_design_are_listed(qtbot, ctx, demo_kb) -> None:
+    pane = loaded_pane(qtbot, ctx)
+    assert pane.missing.item(0).text() == "該当する事例はありません"
+    record = demo_kb.save(
+        {
+            "type": "case",
+            "title": "運用で超過した事例",
+            "ward": "131229",
+            "facility_name": "施設",
+            "project_type": "new",
+            "design_primary_energy_mj_m2": 490,
+            "standard_primary_energy_mj_m2": 1000,
+            "operation": ["2023 520"],
+        }
+    )
+    with qtbot.waitSignal(pane.refreshed, timeout=5000):
+        pane.refresh()
+    assert pane.missing.item(0).text() == "運用で超過した事例"
+    with qtbot.waitSignal(pane.recordRequested) as blocker:
+        pane.missing.itemClicked.emit(pane.missing.item(0))
+    assert blocker.args == [record["uid"]]

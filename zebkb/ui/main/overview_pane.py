@@ -160,6 +160,14 @@ class OverviewPane(QWidget):
             view.setMinimumHeight(CHART_HEIGHT)
             self.views[name] = view
             grid.addWidget(view, 3, column)
+        # Cases whose measured operation misses design (運用実績が設計値を上回る).
+        self.missing_label = QLabel()
+        self.missing = QListWidget()
+        self.missing.setMaximumHeight(CHART_HEIGHT // 2)
+        missing_box = QVBoxLayout()
+        missing_box.addWidget(self.missing_label)
+        missing_box.addWidget(self.missing)
+        grid.addLayout(missing_box, 4, 0, 1, 2)
 
         inner = QWidget()
         top = QHBoxLayout()
@@ -180,6 +188,8 @@ class OverviewPane(QWidget):
         self.conflict_button.clicked.connect(self.conflictsRequested)
         self.recent.itemActivated.connect(self._recent_clicked)
         self.recent.itemClicked.connect(self._recent_clicked)
+        self.missing.itemActivated.connect(self._recent_clicked)
+        self.missing.itemClicked.connect(self._recent_clicked)
         bind(ctx.tr, self)
 
     # --- data -----------------------------------------------------------------------------------
@@ -215,6 +225,7 @@ class OverviewPane(QWidget):
         t = self.ctx.tr.t
         self.heading.setText(t("overview.title"))
         self.recent_label.setText(t("overview.recent"))
+        self.missing_label.setText(t("overview.operation_misses"))
         self._draw()
 
     # --- drawing --------------------------------------------------------------------------------
@@ -239,6 +250,13 @@ class OverviewPane(QWidget):
         self.views["issue_categories"].setChart(self._issue_categories_chart(data))
         self.views["issue_wards"].setChart(self._issue_wards_chart(data))
         self._fill_recent(data)
+        self.missing.clear()
+        for uid, title in data.operation_misses_design:
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, uid)
+            self.missing.addItem(item)
+        if not data.operation_misses_design:
+            self.missing.addItem(QListWidgetItem(t("overview.operation_none")))
 
     def _bars(self, title: str, labels: list[str], values: list[int], on_click: Any) -> QChart:
         """One horizontal bar per label, the first label on top."""
