@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from zebkb_main_kit import QT_LOG_IGNORE, detail_text, select, shown_uids
+from zebkb_main_kit import QT_LOG_IGNORE, detail_text, search, select, shown_uids
 
 from zebkb.search.engine import SearchFilters
 from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, WARD
@@ -253,3 +253,19 @@ def test_escape_steps_back_one_at_a_time_and_chips_do_not_move_the_panes(qtbot, 
     with qtbot.waitSignal(window.searchFinished):
         qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
     assert bar.filters() == SearchFilters()
+
+
+def test_record_pane_follows_the_results(qtbot, window, demo_kb) -> None:
+    """A record that leaves the results is not left on show (issue 14, item 5)."""
+    select(qtbot, window, VISIT)
+    # A kind filter the shown visit is not part of: the first case is shown instead.
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        window.search_bar.add_filter(KIND, "case")
+    first = shown_uids(window)[0]
+    assert window.detail.uid == first
+    assert window.results.current_uid() == first
+    # A search with no hits: the pane is empty, not the last record.
+    search(qtbot, window, "存在しない語句ｘｙｚ")
+    assert shown_uids(window) == []
+    assert window.detail.uid is None
+    assert window.results.current_uid() is None

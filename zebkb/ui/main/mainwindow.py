@@ -285,6 +285,12 @@ class MainWindow(QMainWindow):
         if seq != self._search_seq:
             return  # a newer query was typed meanwhile: its answer is the one to show
         terms_changed = self.answer is None or self.answer.terms != answer.terms
+        # The person asked something else (text, chips, a navigation entry): the
+        # record pane follows the new results instead of showing one left behind.
+        asked_anew = self.answer is not None and (self.answer.query, self.answer.filters) != (
+            answer.query,
+            answer.filters,
+        )
         if self.answer is None:
             # The started window's objects live as long as it does: keep full
             # collections from walking them again (zebkb/ui/core/gcpolicy.py).
@@ -308,9 +314,22 @@ class MainWindow(QMainWindow):
             uid = self.results.results.uid_at(min(wanted, len(answer.rows) - 1))
             if uid:
                 self.results.select_uid(uid)
+        elif (
+            asked_anew and self.detail.uid and self.results.results.row_of(self.detail.uid) is None
+        ):
+            self._follow_results()
         elif terms_changed and self.detail.uid:
             self.detail.show_uid(self.detail.uid, answer.terms)
         self.searchFinished.emit()
+
+    def _follow_results(self) -> None:
+        """The shown record left the results: show the first row, or the empty pane."""
+        first = self.results.results.uid_at(0)
+        if first is not None:
+            self.results.select_uid(first)
+        else:
+            self.results.clearSelection()
+            self.detail.clear()
 
     def _notice_text(self, notice: str) -> str:
         from zebkb.service import (
