@@ -70,9 +70,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
+    from zebkb.render import highlight_text
     from zebkb.search.normalize import normalize
     from zebkb.search.snippets import make_snippet
-    from zebkb.render import highlight_text
 
     cases = {
         "short record (baseline)": (SHORT_BODY, SHORT_ATTACHMENT),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest

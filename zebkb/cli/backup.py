@@ -9,7 +9,7 @@ from zebkb.cli.main import open_kb, print_json
 from zebkb.cli.output import err, field, out, prompt
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "backup", help="write a consistent copy of the knowledge base into its backups folder"
     )

@@ -13,7 +13,7 @@ PHONE_ADVICE = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     key = sub.add_parser("key", help="this knowledge base's signing key and the keys it trusts")
     # The nested parsers inherit the one-line error behaviour of the parent's class.
     actions = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)

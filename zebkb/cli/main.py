@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zebkb.errors import KnownError
+    from zebkb.service import KnowledgeBase
 
 from zebkb.cli.output import err, escape_controls, out
 from zebkb.paths import chosen_data_dir
@@ -67,7 +68,7 @@ def data_dir_from(args: argparse.Namespace) -> Path:
     return chosen_data_dir(args.data_dir)
 
 
-def open_kb(args: argparse.Namespace, *, damaged_ok: bool = False):
+def open_kb(args: argparse.Namespace, *, damaged_ok: bool = False) -> KnowledgeBase:
     from zebkb.logs import setup_logging
     from zebkb.service import KnowledgeBase
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from zebkb.cli.main import open_kb, print_json
 from zebkb.cli.output import err, field, out
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help="set this knowledge base's home ward")
     p.add_argument("--ward", required=True, help="6-digit code or name, e.g. 131229 or 葛飾区")
     p.set_defaults(handler=cmd_init)
@@ -165,7 +166,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_warnings(records: list[dict[str, Any]]) -> None:
+def write_warnings(records: Sequence[Mapping[str, Any]]) -> None:
     """Soft rules on stderr, one line each in both languages; they never fail the command."""
     from zebkb.domain.validate import case_warnings
 

@@ -15,7 +15,7 @@ from zebkb.cli.main import UsageError, open_kb
 from zebkb.cli.output import out
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report",
         help="a printable case sheet, visit or session minutes, or a fiscal-year list (PDF)",

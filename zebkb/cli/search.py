@@ -12,7 +12,7 @@ from zebkb.cli.main import open_kb, print_json
 from zebkb.cli.output import err, field, out
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("search", help="full-text search, best first")
     p.add_argument(
         "query",
