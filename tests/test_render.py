@@ -316,3 +316,33 @@ def test_highlighting_work_is_linear_in_the_text(unit: str) -> None:
 
     assert work(4000) < 5 * work(1000)
     assert render.highlight_text(unit * 2, ["ZEB"]).count('<span class="hit">ZEB</span>') == 2
+
+
+def _squash(html: str) -> str:
+    return re.sub(r"\s+", "", html)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Three spaces under "1. " (as the demo writes): nested, as CommonMark renders it.
+        (
+            "1. 外皮\n   - 断熱\n   - 日射遮蔽\n2. 設備\n   - LED\n",
+            "<ol><li>外皮<ul><li>断熱</li><li>日射遮蔽</li></ul></li>"
+            "<li>設備<ul><li>LED</li></ul></li></ol>",
+        ),
+        # Two spaces under "- ", three levels deep.
+        ("- a\n  - b\n    - c\n", "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"),
+        # Four spaces still work, and a later paragraph closes the list.
+        ("- a\n    - b\n\n段落\n", "<ul><li>a<ul><li>b</li></ul></li></ul><p>段落</p>"),
+        # Too little indentation is a sibling, as in CommonMark.
+        ("- a\n - b\n", "<ul><li>a</li><li>b</li></ul>"),
+    ],
+)
+def test_nested_lists_render_as_commonmark(body: str, expected: str) -> None:
+    assert expected in _squash(render_markdown(body).html)
+
+
+def test_list_reindenting_leaves_fenced_code_alone() -> None:
+    body = "- a\n\n```\n   - not a list\n```\n"
+    assert "   - not a list" in render_markdown(body).html

@@ -189,7 +189,61 @@ def defuse_markdown(text: str) -> str:
 # --- 2. Markdown -------------------------------------------------------------
 
 
+_LIST_ITEM = re.compile(r"( *)([-*+]|\d{1,9}[.)])( +|$)")
+_FENCE = re.compile(r" *(```|~~~)")
+
+
+def _commonmark_list_indents(text: str) -> str:
+    """Re-indent nested list items as Python-Markdown reads them (4 spaces a level).
+
+    CommonMark nests an item under its parent when it is indented to the
+    parent's content column ("1. " → 3 spaces, "- " → 2); Python-Markdown wants
+    a full tab stop, so the demo's three-space lists came out flat. Each line
+    inside a list moves to 4 × its CommonMark depth; fenced code is left as
+    written. Linear in the text.
+    """
+    out: list[str] = []
+    # Content columns (in the source) of the open list items, outermost first.
+    stack: list[int] = []
+    fence: str | None = None
+    blank_before = False
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        n = len(line) - len(stripped)
+        if fence is not None:
+            out.append(line)
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if not stripped:
+            out.append(line)
+            blank_before = True
+            continue
+        item = _LIST_ITEM.match(line)
+        # A new item, or text after a blank line, closes the items it is not inside.
+        if item is not None or blank_before:
+            while stack and n < stack[-1]:
+                stack.pop()
+        if item is not None and (stack or n <= 3):
+            marker, gap = item.group(2), item.group(3)
+            out.append(" " * (4 * len(stack)) + stripped)
+            # Five or more spaces after the marker: the content starts one after it.
+            stack.append(n + len(marker) + (len(gap) if 1 <= len(gap) <= 4 else 1))
+        elif stack and n >= stack[-1]:
+            out.append(" " * (4 * len(stack) + n - stack[-1]) + stripped)
+        else:
+            if blank_before:
+                stack.clear()
+            out.append(line)  # outside lists, or a lazy continuation line
+        fenced = _FENCE.match(line)
+        if fenced is not None:
+            fence = fenced.group(1)
+        blank_before = False
+    return "\n".join(out)
+
+
 def _markdown_to_html(text: str) -> str:
+    text = _commonmark_list_indents(text)
     md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"])
     # Raw HTML becomes escaped text: these two are the only places
     # Python-Markdown lets it through.
