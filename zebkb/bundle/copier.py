@@ -307,6 +307,8 @@ class ChildCopy:
         self._fallback = InlineCopy(self.job, self.source)
 
     def _read_lines(self) -> None:
+        # Read only while the helper runs (_next is not called after a fall-back).
+        assert self._proc is not None
         assert self._proc.stdout is not None
         for line in self._proc.stdout:
             try:

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeGuard
 
 from zebkb import strictjson
 from zebkb.bundle.errors import BundleError
@@ -399,7 +399,7 @@ def _read_small(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: in
     return b"".join(_stream(zf, info, name, info.file_size))
 
 
-def _timestamp(value: object) -> bool:
+def _timestamp(value: object) -> TypeGuard[str]:
     if not isinstance(value, str) or not RFC3339_RE.fullmatch(value):
         return False
     try:
@@ -549,8 +549,9 @@ def _strip_omitted(record: dict[str, Any], omitted: set[str]) -> dict[str, Any]:
     cleaned = []
     for entry in attachments:
         if isinstance(entry, dict) and "omitted" in entry:
-            if entry["omitted"] is True:
-                omitted.add(entry.get("sha256"))
+            sha = entry.get("sha256")
+            if entry["omitted"] is True and isinstance(sha, str):
+                omitted.add(sha)
             cleaned.append({k: v for k, v in entry.items() if k != "omitted"})
         else:
             cleaned.append(entry)
@@ -608,6 +609,8 @@ class _RecordReader:
             raise _record_problem(
                 n, uid, field_en + exc.message_en, field_ja + exc.message_ja
             ) from None
+        # validate_record has checked that the uid is a well-formed string.
+        uid = str(data["uid"])
         if uid in self.lines:
             raise _record_problem(
                 n,
@@ -739,25 +742,27 @@ def open_bundle(
         }
         for record in reader.records:
             for att in record.get("attachments") or ():
-                sha = att.get("sha256") if isinstance(att, dict) else None
-                if sha not in attachments and sha not in reader.omitted:
+                # Each entry passed validate_record(strict=True) above: a dict whose
+                # sha256 is 64 hex digits.
+                att_sha: str = att["sha256"]
+                if att_sha not in attachments and att_sha not in reader.omitted:
                     raise _record_problem(
                         reader.lines[record["uid"]],
                         record["uid"],
-                        f"attachment {sha[:12]}… ({att.get('filename')}) is not in the bundle "
+                        f"attachment {att_sha[:12]}… ({att.get('filename')}) is not in the bundle "
                         'and not marked "omitted"',
-                        f"添付ファイル {sha[:12]}… ({att.get('filename')}) がバンドルになく、"
+                        f"添付ファイル {att_sha[:12]}… ({att.get('filename')}) がバンドルになく、"
                         '"omitted" の指定もありません',
                     )
-                if sha in attachments and att.get("size") != attachments[sha]:
+                if att_sha in attachments and att.get("size") != attachments[att_sha]:
                     # A wrong size would be stored with the record and fail every later check.
                     raise _record_problem(
                         reader.lines[record["uid"]],
                         record["uid"],
-                        f"attachment {sha[:12]}… ({att.get('filename')}) states size "
-                        f"{att.get('size')}, but the file in the bundle is {attachments[sha]} bytes",
-                        f"添付ファイル {sha[:12]}… ({att.get('filename')}) のサイズ "
-                        f"{att.get('size')} がバンドル内のファイル({attachments[sha]} バイト)と異なります",
+                        f"attachment {att_sha[:12]}… ({att.get('filename')}) states size "
+                        f"{att.get('size')}, but the file in the bundle is {attachments[att_sha]} bytes",
+                        f"添付ファイル {att_sha[:12]}… ({att.get('filename')}) のサイズ "
+                        f"{att.get('size')} がバンドル内のファイル({attachments[att_sha]} バイト)と異なります",
                     )
         if verify_attachments:
             for sha, size in attachments.items():

@@ -11,6 +11,7 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -56,7 +57,7 @@ def _refuse(rule_en: str, rule_ja: str) -> BundleError:
     )
 
 
-def _b64(doc: dict, key: str, length: int) -> bytes:
+def _b64(doc: dict[str, Any], key: str, length: int) -> bytes:
     value = doc.get(key)
     if not isinstance(value, str):
         raise _refuse(f"{key} must be a base64 string", f"{key} は base64 文字列が必要です")

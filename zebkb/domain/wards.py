@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from zebkb.errors import InputError
 
@@ -74,7 +75,7 @@ def check_digit(first_five: str) -> str:
     return str((11 - total % 11) % 10)
 
 
-def lg_code_valid(code: object) -> bool:
+def lg_code_valid(code: object) -> TypeGuard[str]:
     """True for a 6-digit code whose check digit is right."""
     if not isinstance(code, str) or len(code) != 6:
         return False
