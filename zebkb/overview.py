@@ -61,7 +61,7 @@ def _most_first(rows: list[tuple[str, int]]) -> dict[str, int]:
     return {key: int(n) for key, n in sorted(rows, key=lambda r: (-r[1], r[0]))}
 
 
-def _technology_groups(pairs: list[tuple]) -> dict[str, int]:
+def _technology_groups(pairs: list[tuple[str, str]]) -> dict[str, int]:
     from zebkb.domain.vocab import technology_group
 
     group_of: dict[str, str] = {}

@@ -573,7 +573,7 @@ def render_markdown(
     result = box.get("html")
     if worker.is_alive() or not isinstance(result, str):
         error = box.get("error")
-        if error is not None and not isinstance(error, _RenderTimeout):
+        if isinstance(error, BaseException) and not isinstance(error, _RenderTimeout):
             # A body that breaks the renderer is still readable as text.
             log.warning("rendering a body failed; showing it as text", exc_info=error)
         return RenderResult(plain_text_html(text, terms), fallback=True, truncated=truncated)

@@ -555,7 +555,7 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
     if kind == Kind.VISIT:
         heading = "視察記録"
         direction = record.get("direction")
-        if direction in VISIT_DIRECTIONS:
+        if isinstance(direction, str) and direction in VISIT_DIRECTIONS:
             heading = f"視察記録({VISIT_DIRECTIONS.label(direction, 'ja')})"
         place = found.get("場所") or _visited_facility(kb, record)
         host = _text(record.get("host")) if record.get("host") else found.get("開催主体")

@@ -135,8 +135,11 @@ class Change:
 
 def _kind(*records: Mapping[str, Any]) -> Kind | None:
     for record in records:
+        value = record.get("type")
+        if not isinstance(value, str):
+            continue
         try:
-            return Kind(record.get("type"))
+            return Kind(value)
         except ValueError:
             continue
     return None
