@@ -98,11 +98,13 @@ def format_date(value: str | date | None, style: str, lang: str, *, weekday: boo
     return d.isoformat()
 
 
-def format_instant(text: str | None, style: str, lang: str) -> str:
+def format_instant(text: str | None, style: str, lang: str, *, local: bool = False) -> str:
     """An instant (RFC 3339) as its date in the chosen style and the time of day.
 
     The wall-clock time of the instant's own offset, to the minute: the time
-    the person who saved it saw. Text that is not an instant is shown as it is.
+    the person who saved it saw; with ``local``, this computer's time (for
+    instants another computer wrote, as a bundle's, often in UTC). Text that is
+    not an instant is shown as it is.
     """
     if not text:
         return ""
@@ -112,6 +114,11 @@ def format_instant(text: str | None, style: str, lang: str) -> str:
         # Out of the range an instant can be compared in (year 999): read as written.
         clock = text[11:16] if len(text) >= 16 else ""
         return f"{format_date(text, style, lang)} {clock}".strip()
+    if local:
+        try:
+            moment = moment.astimezone()
+        except (OverflowError, ValueError, OSError):
+            pass  # at the ends of the calendar: the instant's own clock
     return f"{format_date(moment.date(), style, lang)} {moment:%H:%M}"
 
 

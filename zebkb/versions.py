@@ -82,14 +82,14 @@ def source_label(source: str, lang: str = "ja") -> str:
     return labels[1] if lang == "en" else labels[0]
 
 
-def format_date(value: str | date, style: str = "western") -> str:
-    """A date as history shows it: 2024-10-21, or 令和6年10月21日 in the Japanese style."""
-    return display.format_date(value, "japanese" if style == "japanese" else "iso", "ja")
+def format_date(value: str | date, style: str = "western", lang: str = "ja") -> str:
+    """A date as history shows it: in the chosen style, as the rest of the window shows it."""
+    return display.format_date(value, style, lang)
 
 
-def format_moment(timestamp: str, style: str = "western") -> str:
-    """An instant as history shows it: its date (as format_date) and the time, to the minute."""
-    return display.format_instant(timestamp, "japanese" if style == "japanese" else "iso", "ja")
+def format_moment(timestamp: str, style: str = "western", lang: str = "ja") -> str:
+    """An instant as history shows it: its date in the chosen style (as everywhere else), the time."""
+    return display.format_instant(timestamp, style, lang)
 
 
 def format_number(value: float | int) -> str:
@@ -115,9 +115,9 @@ def display_value(field: Field | None, value: Any, lang: str = "ja", style: str 
     if ftype is FieldType.WARD and isinstance(value, str):
         return display.ward_label(value, lang)
     if ftype is FieldType.DATE and isinstance(value, str):
-        return format_date(value, style)
+        return format_date(value, style, lang)
     if ftype is FieldType.TIMESTAMP and isinstance(value, str):
-        return format_moment(value, style)
+        return format_moment(value, style, lang)
     if isinstance(value, int | float):
         return format_number(value)
     if field is not None and field.name in FIELD_VOCABULARIES and isinstance(value, str):

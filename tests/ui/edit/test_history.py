@@ -70,7 +70,8 @@ def test_edit_delete_and_restore_through_history(qtbot, ectx, kb, clock, kind, m
     assert rows[0][2] == "削除 （現在）"
     assert rows[1][2] == "編集"
     assert rows[2][2] == "作成"
-    assert rows[2][1] == "2025-03-18 09:00"
+    # The same date style as the rest of the window (not an ISO form of its own).
+    assert rows[2][1] == "2025年3月18日 09:00"
     assert history.windowTitle() == "変更履歴: 改訂した件名"
     # The version before the current one is chosen first.
     assert history.selected().revision == 2
@@ -158,6 +159,9 @@ def test_display_values_for_people() -> None:
     assert display_value(by_name["bei"], None) == "—"
     assert format_moment("2025-03-18T09:00:00+09:00", "japanese") == "令和7年3月18日 09:00"
     assert format_moment("not a time") == "not a time"
+    assert format_moment("2025-03-18T09:00:00+09:00") == "2025年3月18日 09:00"
+    assert format_moment("2025-03-18T09:00:00+09:00", "western", "en") == "2025-03-18 09:00"
+    assert display_value(by_name["completed_on"], "2024-10-21") == "2024年10月21日"
     assert body_diff("a", "a", "old", "new") == ""
 
 

@@ -99,6 +99,12 @@ def test_side_by_side_field_by_field(qtbot, ctx, kb, peer, tmp_path) -> None:
     assert "こちらの版" in header
     assert "届いた版" in header
     assert "現在の版" in header
+    # People read ward names and times in the window's date style, not codes and ISO instants.
+    import re
+
+    assert "作成元 品川区" in header
+    assert not re.search(r"\d{4}-\d\d-\d\dT|\b13\d{4}\b", header)
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", header)
 
 
 def test_keep_this_wards_version(qtbot, ctx, kb, peer, tmp_path) -> None:

@@ -172,7 +172,7 @@ class HistoryDialog(QDialog):
                 source = f"{source} {tr.t('history.current')}"
             cells = (
                 str(version.revision),
-                format_moment(version.updated_at, style),
+                format_moment(version.updated_at, style, self._ctx.tr.language),
                 source,
             )
             for column, text in enumerate(cells):
@@ -244,7 +244,9 @@ class HistoryDialog(QDialog):
 
     def confirm_restore(self, version: Version) -> bool:
         t = self._ctx.tr.t
-        when = format_moment(version.updated_at, self._ctx.settings.date_style)
+        when = format_moment(
+            version.updated_at, self._ctx.settings.date_style, self._ctx.tr.language
+        )
         answer = QMessageBox.question(
             self,
             t("history.restore.title"),

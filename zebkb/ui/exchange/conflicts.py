@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.display import kind_label
+from zebkb.display import format_instant, kind_label, ward_label
 from zebkb.domain.canonical import record_hash
 from zebkb.domain.fields import FieldType, fields_for
 from zebkb.domain.validate import RecordError, validate_record
@@ -260,13 +260,16 @@ class ConflictsDialog(QDialog):
 
     def _version_html(self, label: str, version: dict[str, Any] | None, current: bool) -> str:
         t = self.ctx.tr.t
+        lang = self.ctx.tr.language
         if version is None:
             return f"<b>{escape(label)}</b> {escape(t('conflicts.gone'))}"
         text = t(
             "conflicts.version",
             revision=version.get("revision", "?"),
-            updated=version.get("updated_at", ""),
-            origin=version.get("origin", ""),
+            updated=format_instant(
+                version.get("updated_at"), self.ctx.settings.date_style, lang, local=True
+            ),
+            origin=ward_label(version.get("origin"), lang) or version.get("origin", ""),
         )
         mark = f" <b style='color:#1b7f3b'>{escape(t('conflicts.current'))}</b>" if current else ""
         deleted = (

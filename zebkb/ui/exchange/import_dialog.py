@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.bundle.merge import Action
-from zebkb.display import kind_label, ward_label
+from zebkb.display import format_instant, kind_label, ward_label
 from zebkb.service.exchange import ImportCancelled, ImportPlan, ImportSummary, RecordPlan
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -458,11 +458,13 @@ class ImportDialog(QDialog):
         t = self.ctx.tr.t
         lang = self.ctx.tr.language
         manifest = plan.bundle.manifest
+        style = self.ctx.settings.date_style
         origin = ward_label(manifest.origin_ward, lang) or manifest.origin_ward
         color = SIGNATURE_COLORS.get(plan.signature, "#777777")
         lines = [
             f"<b>{escape(t('import.origin'))}</b> {escape(origin)} ({escape(manifest.origin_ward)})"
-            f" &nbsp; <b>{escape(t('import.created'))}</b> {escape(manifest.created_at)}",
+            f" &nbsp; <b>{escape(t('import.created'))}</b>"
+            f" {escape(format_instant(manifest.created_at, style, lang, local=True))}",
             f"<b>{escape(t('import.signature'))}</b> <span style='color:{color}'>"
             f"{escape(t(f'import.signature.{plan.signature}'))}</span>",
             f"<b>{escape(t('import.counts'))}</b> {escape(self._counts_text(plan))}"
@@ -471,7 +473,8 @@ class ImportDialog(QDialog):
         if manifest.series is not None and manifest.parts:
             lines.append(escape(t("import.part", part=manifest.part, parts=manifest.parts)))
         if manifest.since:
-            lines.append(escape(t("import.since", since=manifest.since)))
+            since = format_instant(manifest.since, style, lang, local=True)
+            lines.append(escape(t("import.since", since=since)))
         if plan.previously_imported:
             lines.append(f"<i>{escape(t('import.again'))}</i>")
         return "<br>".join(lines)
