@@ -11,6 +11,7 @@ shows 2024-10-21) and ``iso`` (2024-10-21 whatever the language).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from datetime import date, datetime
 
@@ -115,10 +116,9 @@ def format_instant(text: str | None, style: str, lang: str, *, local: bool = Fal
         clock = text[11:16] if len(text) >= 16 else ""
         return f"{format_date(text, style, lang)} {clock}".strip()
     if local:
-        try:
+        # At the ends of the calendar the conversion fails: the instant's own clock then.
+        with contextlib.suppress(OverflowError, ValueError, OSError):
             moment = moment.astimezone()
-        except (OverflowError, ValueError, OSError):
-            pass  # at the ends of the calendar: the instant's own clock
     return f"{format_date(moment.date(), style, lang)} {moment:%H:%M}"
 
 
