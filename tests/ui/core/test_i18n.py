@@ -137,3 +137,15 @@ def test_qt_own_texts_follow_the_language(qtbot, qapp) -> None:
         assert "Cancel" in [b.text() for b in buttons.buttons()]
     finally:
         texts.apply("en")
+
+
+def test_counts_are_pluralised() -> None:
+    tr = Translator("en")
+    assert tr.t("status.count", n="1") == "1 record"
+    assert tr.t("status.count", n="2") == "2 records"
+    assert tr.t("import.records", n=1) == "1 record"
+    assert tr.t("status.count", n="1,000") == "1,000 records"
+    assert "(not said)" not in tr.t("export.recipient.none")
+    assert Translator("ja").t("status.count", n="1") == Translator("ja").t(
+        "status.count", n="2"
+    ).replace("2", "1")

@@ -75,6 +75,9 @@ class Translator(QObject):
             return key
         if not fmt:
             return template
+        if str(fmt.get("n", "")).strip() == "1":
+            # English says "1 record", "2 records": a count of one may have its own text.
+            template = self._catalog.get(f"{key}.one", template)
         try:
             return template.format(**fmt)
         except (KeyError, IndexError, ValueError):
