@@ -6,8 +6,10 @@ read these declarations, so a field is added in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from zebkb.domain.limits import TITLE_MAX
 
@@ -457,6 +459,21 @@ KIND_DATE_FIELD: dict[Kind, str] = {
     Kind.OWNER: "registered_on",
 }
 KIND_FISCAL_YEAR_FIELD: dict[Kind, str] = {Kind.ISSUE: "fiscal_year"}
+# A case not yet completed (or whose completion is not on record) is dated by its
+# certification, so the list's 日付 and 年度 are not blank for most certified cases.
+KIND_DATE_FALLBACK: dict[Kind, tuple[str, ...]] = {Kind.CASE: ("certified_on",)}
+
+
+def record_date_field(kind: Kind, record: Mapping[str, Any]) -> str | None:
+    """The field that dates this record: the kind's own date, else its fallback."""
+    first = KIND_DATE_FIELD.get(kind)
+    if first is None:
+        return None
+    for name in (first, *KIND_DATE_FALLBACK.get(kind, ())):
+        if isinstance(record.get(name), str) and record.get(name):
+            return name
+    return first
+
 
 # The kinds of bundle format 1.0: a 1.0 reader refuses records of any other kind.
 KINDS_1_0 = frozenset({Kind.CASE, Kind.VISIT, Kind.SESSION})

@@ -8,10 +8,10 @@ from typing import Any
 
 from zebkb.domain.fields import (
     COMMON_FIELDS,
-    KIND_DATE_FIELD,
     KIND_FISCAL_YEAR_FIELD,
     Kind,
     fields_for,
+    record_date_field,
 )
 
 ATTACHMENTS = "attachments"
@@ -54,7 +54,7 @@ def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
     if kind_ in KIND_FISCAL_YEAR_FIELD:
         year = record.get(KIND_FISCAL_YEAR_FIELD[kind_])
         return year if isinstance(year, int) and not isinstance(year, bool) else None
-    field = KIND_DATE_FIELD.get(kind_)
+    field = record_date_field(kind_, record)
     if field is None:
         return None
     value = record.get(field)

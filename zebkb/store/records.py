@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, select
 
 from zebkb.domain.canonical import canonical_json, utc_key
 from zebkb.domain.dates import DateError, partial_fiscal_year
-from zebkb.domain.fields import KIND_DATE_FIELD, KIND_FISCAL_YEAR_FIELD, Kind
+from zebkb.domain.fields import KIND_FISCAL_YEAR_FIELD, Kind, record_date_field
 from zebkb.store.models import (
     CaseDetail,
     HistoryRow,
@@ -56,7 +56,7 @@ def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | Non
         if isinstance(year, int) and not isinstance(year, bool):
             return None, year
         return None, None
-    field = KIND_DATE_FIELD.get(kind)
+    field = record_date_field(kind, record)
     value = record.get(field) if field else None
     if not isinstance(value, str):
         return None, None
