@@ -39,17 +39,14 @@ from zebkb.store.db import (
     DB_FILE,
     DamagedDatabaseError,
     check_schema_read_only,
-    database_damage,
     is_damage,
     make_engine,
     migrate,
 )
-from zebkb.store.files import AttachmentStore, sha256_file
+from zebkb.store.files import AttachmentStore
 from zebkb.store.lock import DEFAULT_WAIT, WriterLock
 from zebkb.store.models import (
-    AttachmentRef,
     BlobRow,
-    HistoryRow,
     Meta,
     RecordRow,
     TagRow,
@@ -1221,111 +1218,16 @@ class KnowledgeBase:
     # -- checking --------------------------------------------------------------------------------
 
     def check(self, *, deep: bool = False, progress: Progress | None = None) -> list[str]:
-        """Problems found between database, attachment files and index (empty when all agree).
+        """Problems found between database, attachment files and index (see checks.py)."""
+        from zebkb.service import checks
 
-        Attachment files are checked by presence and size; ``deep`` also reads
-        every file a record uses and compares its SHA-256 with its name, naming
-        the records whose file changed (benchmarks/check_bench.py: about the
-        time of ``sha256sum`` over the same files, hence not the default).
-        ``progress(done, total)`` counts the files hashed.
-        """
-        problems: list[str] = []
-        # SQLite's own check first, on a connection of its own: a damaged page can make
-        # any query below fail, and the way out (a backup) is the same whatever it hit.
-        damage = database_damage(self.data_dir / DB_FILE, full=True)
-        if damage is not None:
-            return [f"database: {damaged_database(self.data_dir, damage)}"]
-        with self._read() as session:
-            conn = session.connection()
-            for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()[:10]:
-                problems.append(f"database: broken reference in table {row[0]}")
-            missing_current = session.exec(
-                select(RecordRow.uid).where(
-                    ~select(HistoryRow.id)
-                    .where(HistoryRow.uid == RecordRow.uid, HistoryRow.hash == RecordRow.hash)
-                    .exists()
-                )
-            ).all()
-            problems.extend(
-                f"record {uid}: current version missing from history" for uid in missing_current
-            )
-            refs = session.exec(
-                select(
-                    AttachmentRef.uid,
-                    AttachmentRef.sha256,
-                    AttachmentRef.size,
-                    AttachmentRef.filename,
-                ).where(AttachmentRef.omitted == False)  # noqa: E712
-            ).all()
-        with self._read() as session:
-            had = set(session.exec(select(BlobRow.sha256)).all())
-        for uid, digest, size, name in refs:
-            path = self.files.path(digest)
-            if not path.is_file() and digest not in had:
-                continue  # not received yet: a bundle left it out; a later one may carry it
-            if not path.is_file():
-                problems.append(f"record {uid}: attachment file {name} ({digest[:12]}…) is missing")
-            elif path.stat().st_size != size:
-                problems.append(
-                    f"record {uid}: attachment file {name} ({digest[:12]}…) has the wrong size"
-                )
-        if deep:
-            problems.extend(self._rehash(refs, progress))
-        try:
-            index = self.index
-            problems.extend(f"search index: {p}" for p in index.problems())
-            indexed = index.indexed_state()
-            if indexed is not None and indexed != self.change_state():
-                problems.append("search index: out of date with the database (run 'zebkb reindex')")
-        except Exception as exc:  # a broken index is a finding, not a crash
-            problems.append(f"search index: cannot be opened ({exc.__class__.__name__})")
-        return problems
-
-    def _rehash(
-        self, refs: Iterable[tuple[str, str, int, str]], progress: Progress | None
-    ) -> list[str]:
-        """Records whose attachment file's bytes no longer match its SHA-256 (each file read once)."""
-        by_digest: dict[str, list[tuple[str, str]]] = {}
-        for uid, digest, _size, name in refs:
-            by_digest.setdefault(digest, []).append((uid, name))
-        problems: list[str] = []
-        total = len(by_digest)
-        for done, (digest, users) in enumerate(sorted(by_digest.items()), start=1):
-            path = self.files.path(digest)
-            try:
-                actual, _ = sha256_file(path)
-            except FileNotFoundError:
-                actual = digest  # missing: said above
-            except OSError as exc:
-                problems.extend(
-                    f"record {uid}: attachment file {name} ({digest[:12]}…) cannot be read "
-                    f"({exc.strerror})"
-                    for uid, name in users
-                )
-                continue
-            if actual != digest:
-                problems.extend(
-                    f"record {uid}: attachment file {name} ({digest[:12]}…) is damaged "
-                    "(its content changed since it was stored)"
-                    for uid, name in users
-                )
-            if progress is not None:
-                progress(done, total)
-        return problems
+        return checks.check(self, deep=deep, progress=progress)
 
     def file_report(self) -> list[str]:
         """Attachment files on disk that no version refers to (kept, never deleted)."""
-        referenced: set[str] = set()
-        with self._read() as session:
-            # select() of one column yields the values themselves, not 1-tuples.
-            for text in session.exec(select(HistoryRow.record_json)).all():
-                for att in json.loads(text).get("attachments") or []:
-                    referenced.add(att.get("sha256"))
-        return [
-            f"attachment file {digest[:12]}… is not used by any record (kept at {path})"
-            for digest, path in self.files.iter_files()
-            if digest not in referenced
-        ]
+        from zebkb.service import checks
+
+        return checks.file_report(self)
 
 
 def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
