@@ -262,3 +262,29 @@ def test_issues_and_owners_from_the_command_line(cli, tmp_path):
     r = cli("add", str(bad))
     assert r.code == 3
     assert "category" in r.err
+
+
+def test_a_unique_uid_prefix_is_accepted_an_ambiguous_one_names_the_candidates(cli):
+    from zebkb.service import KnowledgeBase
+
+    first = "aaaa1111-0000-4000-8000-000000000001"
+    second = "aaaa2222-0000-4000-8000-000000000002"
+    with KnowledgeBase.open(cli.data_dir) as kb:
+        kb.set_home_ward("131229")
+        kb.save(case_record(uid=first, title="一つ目"))
+        kb.save(case_record(uid=second, title="二つ目"))
+        assert kb.resolve_uid("aaaa1") == first
+        assert kb.resolve_uid(second) == second
+    r = cli("show", "aaaa2")
+    assert r.code == 0, r.err
+    assert "二つ目" in r.out
+    r = cli("history", "AAAA1")
+    assert r.code == 0, r.err
+    r = cli("show", "aaaa")
+    assert r.code == 3
+    assert len(r.err.strip().splitlines()) == 1
+    assert "aaaa1111-000" in r.err
+    assert "aaaa2222-000" in r.err
+    r = cli("show", "bbbb")
+    assert r.code == 1
+    assert "no record" in r.err

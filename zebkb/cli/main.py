@@ -75,6 +75,16 @@ def open_kb(args: argparse.Namespace, *, damaged_ok: bool = False) -> KnowledgeB
     kb = KnowledgeBase.open(data_dir_from(args), damaged_ok=damaged_ok)
     # Only a folder that opened as a knowledge base gets a logs/ folder.
     args.log_file = setup_logging(kb.data_dir)
+    # Wherever a command takes a uid, a unique prefix of it will do (as git takes one).
+    uid = getattr(args, "uid", None)
+    try:
+        if isinstance(uid, str):
+            args.uid = kb.resolve_uid(uid)
+        elif isinstance(uid, list):
+            args.uid = [kb.resolve_uid(u) if isinstance(u, str) else u for u in uid]
+    except BaseException:
+        kb.close()
+        raise
     return kb
 
 

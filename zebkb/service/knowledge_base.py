@@ -109,6 +109,10 @@ def system_clock() -> datetime:
     return datetime.now().astimezone()
 
 
+UID_PREFIX_CHARS = frozenset("0123456789abcdef-")
+UID_CANDIDATES_SHOWN = 5
+
+
 def format_timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
@@ -567,6 +571,27 @@ class KnowledgeBase:
     def get(self, uid: str) -> dict[str, Any] | None:
         with self._read() as session:
             return store.get_record(session, uid)
+
+    def resolve_uid(self, text: str) -> str:
+        """A full uid, or the one record whose uid begins with ``text`` (as git takes a prefix).
+
+        An ambiguous prefix is refused in one line naming the candidates.
+        """
+        given = text.strip().lower()
+        if len(given) >= 36 or not given or any(c not in UID_PREFIX_CHARS for c in given):
+            return text
+        with self._read() as session:
+            found = store.uids_starting(session, given, UID_CANDIDATES_SHOWN + 1)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return text  # the caller says "no record with uid …"
+        shown = ", ".join(u[:12] for u in found[:UID_CANDIDATES_SHOWN])
+        more = "…" if len(found) > UID_CANDIDATES_SHOWN else ""
+        raise InputError(
+            f"uid prefix {text} is ambiguous: {shown}{more}",
+            message_ja=f"UID の先頭 {text} に当てはまる記録が複数あります: {shown}{more}",
+        )
 
     def require(self, uid: str) -> dict[str, Any]:
         record = self.get(uid)

@@ -295,6 +295,18 @@ def set_agreed_hashes(session: Session, pairs: Mapping[str, str | None]) -> None
             session.expire(loaded)
 
 
+def uids_starting(session: Session, prefix: str, limit: int) -> list[str]:
+    """Up to ``limit`` record uids that begin with ``prefix`` (lower-case hex and dashes)."""
+    # A range on the primary key rather than LIKE: prefix characters are plain hex.
+    rows = session.execute(
+        select(RecordRow.uid)
+        .where(RecordRow.uid >= prefix, RecordRow.uid < prefix + "\uffff")
+        .order_by(RecordRow.uid)
+        .limit(limit)
+    ).scalars()
+    return list(rows)
+
+
 def get_record(session: Session, uid: str) -> dict[str, Any] | None:
     """The current version in bundle form, exactly as it was saved."""
     text = session.execute(
