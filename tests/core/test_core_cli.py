@@ -288,3 +288,10 @@ def test_a_unique_uid_prefix_is_accepted_an_ambiguous_one_names_the_candidates(c
     r = cli("show", "bbbb")
     assert r.code == 1
     assert "no record" in r.err
+
+
+def test_an_unknown_command_suggests_the_nearest(cli):
+    r = cli("shw", "x")
+    assert r.code == 2
+    assert "did you mean 'show'?" in r.err
+    assert len(r.err.strip().splitlines()) == 1

@@ -8,7 +8,9 @@ its own module and imports what it needs inside its handlers.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,9 +59,26 @@ class UsageError(Exception):
     """Wrong usage found after parsing: exit 2."""
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+def suggest_choice(message: str) -> str:
+    """argparse's "invalid choice" with the nearest choice suggested, as git does."""
+    match = _INVALID_CHOICE.search(message)
+    if match is None:
+        return message
+    given = match.group(1)
+    choices = re.findall(r"'([^']*)'", match.group(2))
+    near = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
+    if not near:
+        return message
+    return f"{message[: match.start()]}unknown choice '{given}'; did you mean '{near[0]}'?"
+
+
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line, not argparse's usage block: cli.md wants one-line errors.
+        message = suggest_choice(message)
         line = escape_controls(f"zebkb: {message} (see 'zebkb --help')", one_line=True)
         self.exit(2, line + "\n")
 
