@@ -138,3 +138,28 @@ def test_any_title_and_body_print_without_raw_controls(title: str, body: str) ->
     assert len(text.splitlines()) >= body.count("\n")
     assert "\n" not in field(title)
     assert not RAW.search(field(title))
+
+
+def test_show_prints_a_multi_line_text_field_as_lines(tmp_path: Path, capsys) -> None:
+    """出典 of several lines reads as lines under its label, not one line with literal \\n.
+
+    Continuation lines are indented so none passes for another field's line; a
+    one-line field (施設名) keeps its newline escaped, and controls stay escaped.
+    """
+    data = tmp_path / "kb"
+    record = kit.case(
+        source="https://example.jp/a\nhttps://example.jp/b\x1b[2J\r\n第3行",
+        facility_name="事務所\n偽の行",
+    )
+    bundle = kit.write(tmp_path / "b.zebkb", records=[record])
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    assert main(["--data-dir", str(data), "import", str(bundle)]) == 0
+    capsys.readouterr()
+    show, _ = run(capsys, data, "show", record["uid"])
+    lines = show.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("出典 / Source: "))
+    assert lines[start] == "出典 / Source: https://example.jp/a"
+    assert lines[start + 1] == "  https://example.jp/b\\x1b[2J"
+    assert lines[start + 2] == "  第3行"
+    assert "事務所\\n偽の行" in show
+    assert not RAW.search(show)

@@ -248,7 +248,14 @@ def format_record(record: dict[str, Any]) -> str:
             value = ", ".join(str(v) for v in value)
         elif isinstance(value, float):
             value = f"{value:,g}"
-        lines.append(f"{decl.label_ja} / {decl.label_en}: {field(value)}")
+        label = f"{decl.label_ja} / {decl.label_en}: "
+        if decl.type == FieldType.TEXT and isinstance(value, str):
+            # Free text such as 出典 keeps its lines; the continuations are
+            # indented so none reads as another field's line.
+            text_lines = value.replace("\r\n", "\n").split("\n")
+            lines.append(label + "\n  ".join(field(part) for part in text_lines))
+        else:
+            lines.append(f"{label}{field(value)}")
     if record["type"] == "case":
         from zebkb.domain.ranks import check_rank
         from zebkb.domain.validate import case_warnings
