@@ -123,6 +123,23 @@ def test_screenshots(qtbot, scene, tmp_path, lang) -> None:
             pane.refresh()
         assert pane.conflict_button.isVisibleTo(pane)
         shoot(pane, f"overview-{lang}", tmp_path)
+
+        # The editor with two problems at once (a negative area, a 13th month), each
+        # beside its field, and the line saying why 保存 is greyed.
+        from zebkb.ui.edit.editor import RecordEditorDialog
+
+        editor = RecordEditorDialog(context, "case")
+        qtbot.addWidget(editor, before_close_func=lambda d: d.done(0))
+        editor.show()
+        editor.set_values({"title": "水元小学校 改築", "floor_area_m2": "-1200"})
+        editor.editors["completed_on"].edit.setText("令和6年13月1日")
+        editor.editors["floor_area_m2"].edit.setText("-1200")
+        with qtbot.waitSignal(editor.validated, timeout=3000):
+            pass
+        assert editor.field_error("floor_area_m2")
+        assert editor.field_error("completed_on")
+        shoot(editor, f"editor-case-{lang}", tmp_path)
+        editor.done(0)
         dialog.close_plans()
     finally:
         context.runner.shutdown()
