@@ -413,7 +413,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         ("区", ward_label(record.get("ward"))),
         (_label(k, "facility_type"), _text(record.get("facility_type"))),
         (_label(k, "building_use"), _text(record.get("building_use"))),
-        ("新築/改修", PROJECT_TYPES.label(project, "ja") if project else NONE_SHOWN),
+        ("新築・改修", PROJECT_TYPES.label(project, "ja") if project else NONE_SHOWN),
         ("延床面積", format_number(record.get("floor_area_m2"), " ㎡")),
         ("階数", _storeys(record)),
         (_label(k, "structure"), _text(record.get("structure"))),
@@ -439,7 +439,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
     rank = (
         ("記載ランク", stated),
         (
-            "数値が示すランク",
+            "数値から判定されるランク",
             ZEB_RANKS.label(check.supported.rank, "ja")
             if check.supported.rank
             else "判定できません",

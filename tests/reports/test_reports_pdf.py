@@ -31,7 +31,7 @@ def test_case_sheet_shows_the_overview_table(demo_kb, tmp_path: Path) -> None:
         "区葛飾区",
         "施設種別小学校",
         "建物用途学校等",
-        "新築/改修新築",
+        "新築・改修新築",
         "延床面積7,985.46 ㎡",
         "階数地上3階",
         "構造RC造一部S造",
@@ -51,7 +51,7 @@ def test_case_sheet_shows_the_overview_table(demo_kb, tmp_path: Path) -> None:
 def test_case_sheet_shows_stated_and_computed_rank_with_figures(demo_kb, tmp_path) -> None:
     text = pdf_text(write(demo_kb, SEISO, tmp_path))
     assert "記載ランクZEB Ready(相当)" in text
-    assert "数値が示すランクZEB Ready" in text
+    assert "数値から判定されるランクZEB Ready" in text
     assert "BEI(再エネ除く) 0.49" in text
     assert "確認が必要な点" not in text
     assert "再エネ除く削減率 51%" in text

@@ -263,7 +263,7 @@ def format_record(record: dict[str, Any]) -> str:
         check = check_rank(record)
         supported = check.supported.rank or "—"
         lines.append(
-            f"数値が示すランク / Rank the figures support: {supported} ({check.supported.reason_ja}"
+            f"数値から判定されるランク / Rank the figures support: {supported} ({check.supported.reason_ja}"
             f" / {check.supported.reason_en})"
         )
         for w in case_warnings(record):

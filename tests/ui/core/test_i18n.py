@@ -149,3 +149,19 @@ def test_counts_are_pluralised() -> None:
     assert Translator("ja").t("status.count", n="1") == Translator("ja").t(
         "status.count", n="2"
     ).replace("2", "1")
+
+
+def test_one_word_for_one_thing_across_window_pdf_and_cli() -> None:
+    """The window, the PDFs and the command line say the same thing the same way."""
+    root = Path(__file__).resolve().parents[3]
+    sources = [root / "zebkb" / "reports.py", root / "zebkb" / "cli" / "records.py"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    text += "\n".join(load_catalog("ja").values())
+    for variant, preferred in (
+        ("数値が示すランク", "数値から判定されるランク"),
+        ("新築/改修", "新築・改修"),
+    ):
+        assert variant not in text, f"say {preferred}, not {variant}"
+    # One verdict when the figures support no rank, in the editor and the record pane.
+    ja = load_catalog("ja")
+    assert ja["editor.rank.none"] == ja["detail.rank_unassessed"]
