@@ -9,6 +9,8 @@ line.
 from __future__ import annotations
 
 import difflib
+import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -179,6 +181,41 @@ def field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change
         if not _same(a, b, name):
             changes.append(Change(name, by_name.get(name), a, b))
     return changes
+
+
+# A run of CJK characters is compared character by character (no spaces between words);
+# Latin words, numbers, spaces and newlines as whole tokens.
+_DIFF_TOKEN = re.compile(r"[A-Za-z0-9_]+|\s+|.", re.DOTALL)
+DIFF_TOKENS_MAX = 20_000
+DELETED_STYLE = "background-color:#fde0e0; color:#8a1010; text-decoration:line-through;"
+INSERTED_STYLE = "background-color:#dcf3dc; color:#0b5a1a;"
+
+
+def body_diff_html(old: str | None, new: str | None) -> str:
+    """The body's difference as people read it: the text, removed words struck through
+    in red, added ones in green ('' when the same). Not a unified diff."""
+    a, b = old or "", new or ""
+    if a == b:
+        return ""
+    ta, tb = _DIFF_TOKEN.findall(a), _DIFF_TOKEN.findall(b)
+    if len(ta) + len(tb) > DIFF_TOKENS_MAX:
+        # Word by word would take too long on a very long body: compare whole lines.
+        ta, tb = a.splitlines(keepends=True), b.splitlines(keepends=True)
+    out: list[str] = []
+
+    def text(tokens: list[str]) -> str:
+        return html.escape("".join(tokens)).replace("\n", "<br>")
+
+    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(text(ta[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append(f"<span style='{DELETED_STYLE}'>{text(ta[i1:i2])}</span>")
+        if j2 > j1:
+            out.append(f"<span style='{INSERTED_STYLE}'>{text(tb[j1:j2])}</span>")
+    return "".join(out)
 
 
 def body_diff(old: str | None, new: str | None, old_name: str, new_name: str) -> str:

@@ -10,7 +10,7 @@ from zebkb_testing import case_record
 from zebkb.domain.fields import fields_for
 from zebkb.ui.core.ops import CollectionOp
 from zebkb.ui.edit.history import HistoryDialog
-from zebkb.versions import body_diff, display_value, field_changes, format_moment
+from zebkb.versions import body_diff, body_diff_html, display_value, field_changes, format_moment
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
@@ -104,9 +104,13 @@ def test_differences_field_by_field_and_body_lines(qtbot, ectx, kb, clock) -> No
     assert ("件名", "勉強会", "勉強会(第2回)") in rows
     assert ("参加者数", "—", "1,234") in rows
     assert all(r[0] != "版" for r in rows)  # bookkeeping is left out
+    # The body reads as text, the added words marked, no unified-diff punctuation.
     diff = history.body_diff.toPlainText()
-    assert "-二行目" in diff
-    assert "+二行目を直した" in diff
+    assert diff.startswith("一行目")
+    assert "二行目を直した" in diff
+    assert "@@" not in diff
+    assert "+++" not in diff
+    assert "を直した</span>" in body_diff_html("一行目\n二行目", "一行目\n二行目を直した")
     # Choosing the current version: nothing to restore.
     history.select_revision(2)
     assert not history.restore_button.isEnabled()
@@ -183,3 +187,14 @@ def test_enter_in_the_restore_question_restores(qtbot, ectx, kb) -> None:
     QTimer.singleShot(0, press_enter)
     assert history.confirm_restore(history.versions[-1])
     assert seen
+
+
+def test_body_difference_marks_changed_words_only() -> None:
+    shown = body_diff_html("断熱 and LED lighting", "断熱性能 and LED lamps")
+    assert "LED" in shown
+    assert "line-through" in shown  # the removed word is struck through
+    assert "lighting</span>" in shown
+    assert "lamps</span>" in shown
+    assert "LED</span>" not in shown  # an unchanged word is not marked
+    assert body_diff_html("同じ", "同じ") == ""
+    assert "&lt;script&gt;" in body_diff_html("", "<script>")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.versions import (
-    body_diff,
+    body_diff_html,
     display_value,
     field_changes,
     format_moment,
@@ -72,10 +72,11 @@ class HistoryDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.body_label = QLabel()
-        self.body_diff = QPlainTextEdit()
+        # The body as text with removed words struck through and added ones marked,
+        # not a unified diff (--- / +++ / @@) that people have to decode.
+        self.body_diff = QTextEdit()
         self.body_diff.setReadOnly(True)
-        self.body_diff.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.body_diff.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.body_diff.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.restore_button = QPushButton()
         self.restore_button.setEnabled(False)
         self.message = QLabel()
@@ -214,13 +215,8 @@ class HistoryDialog(QDialog):
                 item.setToolTip(text)
                 self.changes_table.setItem(row, column, item)
         self.changes_table.resizeRowsToContents()
-        diff = body_diff(
-            chosen.record.get("body"),
-            current.record.get("body"),
-            tr.t("history.col.old"),
-            tr.t("history.col.new"),
-        )
-        self.body_diff.setPlainText(diff)
+        diff = body_diff_html(chosen.record.get("body"), current.record.get("body"))
+        self.body_diff.setHtml(diff)
         if not changes and not diff:
             self.message.setText(tr.t("history.same") if not chosen.current else "")
         elif self._error is None:
