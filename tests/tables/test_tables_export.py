@@ -212,3 +212,21 @@ def test_dates_in_the_workbook_are_real_dates_in_either_style(filled, tmp_path) 
         headers = [c.value for c in ws[1]]
         cell = ws[2][headers.index("視察日")]
         assert cell.value.date() == date(2024, 10, 21)
+
+
+def test_cli_refuses_a_list_whose_columns_are_no_fields(cli, tmp_path) -> None:
+    """Rows under headers zebkb cannot place were silently skipped with exit 0."""
+    assert cli("init", "--ward", "葛飾区").code == 0
+    odd = tmp_path / "odd.csv"
+    odd.write_text("foo,bar\n1,2\n3,4\n", encoding="utf-8")
+    for extra in ((), ("--dry-run",), ("--json",)):
+        refused = cli("table", "import", str(odd), *extra)
+        assert refused.code == 3, refused.out
+        assert refused.err.strip().splitlines() == [
+            "zebkb: odd.csv: no column is a field zebkb knows (headers: foo, bar);"
+            " name the fields with --mapping MAP.json; nothing was imported"
+        ]
+        assert "Traceback" not in refused.err
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("foo,bar\n", encoding="utf-8")
+    assert cli("table", "import", str(header_only)).code == 0  # an empty list imports nothing

@@ -75,6 +75,17 @@ def cmd_table_import(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         preview = preview_table(kb, path, mapping_path=mapping)
         plan = preview.plan
+        mapping_used = plan.mapping
+        data_rows = any(n > mapping_used.header_row for n, _ in preview.table.rows)
+        if data_rows and not mapping_used.columns and not mapping_used.defaults:
+            # Rows nothing can be read from would be skipped silently: say so instead.
+            headers = ", ".join(h for h in mapping_used.headers if h) or "-"
+            raise InputError(
+                f"{plan.file_name}: no column is a field zebkb knows (headers: {headers});"
+                " name the fields with --mapping MAP.json; nothing was imported",
+                message_ja=f"{plan.file_name}: zebkb の項目に当たる列がありません（見出し: {headers}）。"
+                "--mapping MAP.json で項目を指定してください。何も取り込んでいません",
+            )
         result = None
         if plan.ok and not args.dry_run:
             result = apply_table(kb, plan)
