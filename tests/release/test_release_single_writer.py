@@ -89,9 +89,7 @@ def test_a_killed_holder_never_blocks(folder, holder) -> None:
     # The lock file still names the dead process: a stale file, not a lock.
     assert (folder / "lock").read_text().strip() == str(holder.pid)
     with KnowledgeBase.open(folder) as kb:
-        started = time.monotonic()
-        kb.claim_writer(wait=0)
-        assert time.monotonic() - started < 0.5
+        kb.claim_writer(wait=0)  # wait=0: a lock still held would raise at once
         kb.save(case_record(title="after the crash"))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +77,7 @@ def test_formats_and_broken_files(
 ) -> None:
     path = tmp_path / "file"
     path.write_bytes(data)
-    start = time.monotonic()
     assert extract_text(path, media_type) == expected
-    assert time.monotonic() - start < 5
 
 
 def test_text_limits(tmp_path: Path) -> None:

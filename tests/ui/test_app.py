@@ -7,7 +7,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -134,9 +133,7 @@ def test_the_rendering_safety_page(qtbot, window, demo_kb, monkeypatch) -> None:
     saved = demo_kb.save(dict(record, body=HOSTILE))
     window.refresh()
     qtbot.waitUntil(lambda: window.results.results.row_of(saved["uid"]) is not None)
-    started = time.monotonic()
     select(qtbot, window, SEIBU)
-    assert time.monotonic() - started < 2.5  # rendered or fallen back within the budget
     html = window.detail.browser.toHtml()
     lowered = html.lower()
     for bad in ("<script", "javascript:", "data:text", "file:", "evil.example", "evil-server"):
