@@ -1,4 +1,4 @@
-"""The two kinds of failure (style.md, after qutebrowser's misc/sql.py).
+"""The two kinds of failure: refused input and known faults in words, bugs logged.
 
 ``InputError``: something from outside was refused (a record, a bundle, a
 query): exit 3, nothing changed. ``KnownError``: the program cannot do what

@@ -569,7 +569,7 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
         if isinstance(record.get("host_count"), int):
             hosts += f"(計{record['host_count']}名)"
         topics = [t for t in record.get("topics") or [] if isinstance(t, str)]
-        # The header a ward's 視察 minutes use (domain-research §6.1).
+        # The header a ward's 視察 minutes use (docs/domain-research.md §6.1).
         header: tuple[tuple[str, str], ...] = (
             ("視察日", when),
             ("視察先", where),

@@ -1,4 +1,4 @@
-"""The command line end to end, as a subprocess (cli.md)."""
+"""The command line end to end, as a subprocess (README: the command line)."""
 
 from __future__ import annotations
 

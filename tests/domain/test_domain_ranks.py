@@ -29,7 +29,7 @@ SMALL_LOT = {"north_slant_zone": True, "lot_area_m2": 84.9, "storeys_above": 2}
 @pytest.mark.parametrize(
     ("case", "rank"),
     [
-        # The real ward cases of domain.md.
+        # Real ward cases (the demo data in assets/demo cites their sources).
         ({"reduction_excl_renewables_pct": 51, **OFFICE}, "ZEB Ready"),
         ({"reduction_excl_renewables_pct": 52, "building_use": "学校等"}, "ZEB Ready"),
         (

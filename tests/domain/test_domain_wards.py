@@ -20,7 +20,7 @@ from zebkb.domain.wards import (
 
 
 def _check_digit_by_hand(first_five: str) -> str:
-    # domain.md: weight by 6,5,4,3,2, sum, last digit of 11 - sum mod 11.
+    # The municipality code check digit: weight by 6,5,4,3,2, sum, last digit of 11 - sum mod 11.
     total = sum(int(d) * w for d, w in zip(first_five, (6, 5, 4, 3, 2), strict=True))
     return str(11 - total % 11)[-1]
 

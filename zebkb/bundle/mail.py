@@ -35,7 +35,7 @@ from zebkb.bundle.writer import PartInfo
 # A base64 attachment is 4/3 of the file plus line breaks; the rest of a draft is small.
 BASE64_OVERHEAD = 4 / 3 * 78 / 76
 MESSAGE_HEADROOM = 16 * 1024
-DEFAULT_MESSAGE_CAP = 10 * 1000 * 1000  # the common municipal cap (domain.md: 5-20 MB)
+DEFAULT_MESSAGE_CAP = 10 * 1000 * 1000  # municipal mail servers commonly cap messages at 5-20 MB
 
 MAX_MESSAGE_BYTES = 200 * 1000 * 1000
 MAX_PARTS = 200

@@ -1,4 +1,4 @@
-"""Commands for exchange between wards: export, import, conflicts, undo-import (cli.md)."""
+"""Commands for exchange between wards: export, import, conflicts, undo-import (README: the command line)."""
 
 from __future__ import annotations
 

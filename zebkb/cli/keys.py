@@ -1,4 +1,4 @@
-"""The ``key`` commands: this knowledge base's signing key and the ward keys it trusts (cli.md)."""
+"""The ``key`` commands: this knowledge base's signing key and the ward keys it trusts (README: the command line)."""
 
 from __future__ import annotations
 

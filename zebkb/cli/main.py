@@ -1,4 +1,4 @@
-"""The command line: parse, call the service, print (docs: cli.md).
+"""The command line: parse, call the service, print.
 
 Module imports here stay light: ``zebkb --version`` must answer in a blink,
 and no command but ``gui`` may load Qt. Each area registers its commands from
@@ -77,7 +77,7 @@ def suggest_choice(message: str) -> str:
 
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        # One line, not argparse's usage block: cli.md wants one-line errors.
+        # One line, not argparse's usage block: every error is one line (README: exit codes).
         message = suggest_choice(message)
         line = escape_controls(f"zebkb: {message} (see 'zebkb --help')", one_line=True)
         self.exit(2, line + "\n")

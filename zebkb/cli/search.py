@@ -1,4 +1,4 @@
-"""Commands on the search index: search and reindex (cli.md)."""
+"""Commands on the search index: search and reindex (README: the command line)."""
 
 from __future__ import annotations
 

@@ -188,7 +188,7 @@ CASE_FIELDS: tuple[Field, ...] = (
         "Uses a technology not yet evaluated (未評価技術)",
     ),
     # Bundle format 1.1: what the figures are and where they come from
-    # (the BELS 評価書 items, domain-research §5.1).
+    # (the items of a BELS 評価書).
     Field(
         "figures_basis",
         FieldType.STRING,

@@ -1,6 +1,6 @@
 """The rank engine: which ZEB/ZEH rank a case's figures support, and whether the stated one holds.
 
-ZEB thresholds are those of domain.md and rule 3 of domain-research.md §7:
+ZEB thresholds are those of docs/domain.md and rule 3 of docs/domain-research.md §7:
 ZEB: r_ex ≥ 50 and r_in ≥ 100; Nearly ZEB: r_ex ≥ 50 and r_in ≥ 75; ZEB Ready:
 r_ex ≥ 50; ZEB Oriented: floor area ≥ 10,000 m², a technology not yet evaluated
 (未評価技術), and r_ex ≥ 40 (事務所等, 学校等, 工場等) or ≥ 30 (others).
@@ -304,7 +304,7 @@ def _figures(case: Mapping[str, Any]) -> _Figures:
     zone = zone_value if isinstance(zone_value, int) and not isinstance(zone_value, bool) else None
     zone_from_ward = False
     if zone is None and is_special_ward(case.get("ward")):
-        # All 23 wards are climate zone 6 (domain.md; 2019 地域区分).
+        # All 23 wards are climate zone 6 (docs/domain.md; 2019 地域区分).
         zone, zone_from_ward = SPECIAL_WARD_CLIMATE_ZONE, True
     solar = case.get(F_SOLAR)
     storeys = case.get(F_STOREYS)
@@ -403,7 +403,7 @@ def _oriented(f: _Figures) -> RankAssessment:
     assert f.r_ex is not None
     if f.mixed_use and f.r_ex < ORIENTED_HIGHEST_PCT:
         # Which of 30 % and 40 % a mixed-use building must reach is not settled
-        # (domain-research §7 rule 3, §8): flagged for manual review, never guessed.
+        # (docs/domain-research.md §7 rule 3, §8): flagged for manual review, never guessed.
         return RankAssessment(
             None,
             "複合用途の ZEB Oriented 基準(30%/40%)は未確定のため判定できません(個別に確認)",
@@ -831,7 +831,7 @@ def _meets(stated: str, status: str | None, f: _Figures) -> tuple[bool | None, s
     threshold = oriented_threshold_pct(f.use)
     if status == "equivalent":
         # 相当 means designed to the level: a school under 10,000 m² can be
-        # "ZEB Oriented相当" (domain.md), so only the reduction threshold applies.
+        # "ZEB Oriented相当" (docs/domain.md), so only the reduction threshold applies.
         if threshold is None and f.r_ex < ORIENTED_HIGHEST_PCT and f.r_ex >= ORIENTED_LOWEST_PCT:
             return (
                 None,

@@ -139,7 +139,7 @@ ISSUE_STATUSES = Vocabulary(
 )
 
 # The categories of the Ministry's exchange-meeting case reports (合意形成, 予算,
-# 調達, 補助制度活用; domain-research §6.1) with design, operation and training.
+# 調達, 補助制度活用; docs/domain-research.md §6.1) with design, operation and training.
 ISSUE_CATEGORIES = Vocabulary(
     "issue_category",
     (
@@ -155,7 +155,7 @@ ISSUE_CATEGORIES = Vocabulary(
     closed=True,
 )
 
-# The group is the ZEB Oriented threshold in percent (domain.md); houses have none.
+# The group is the ZEB Oriented threshold in percent (docs/domain.md); houses have none.
 BUILDING_USES = Vocabulary(
     "building_use",
     (
@@ -184,7 +184,7 @@ def oriented_threshold_pct(building_use: str | None) -> float | None:
 
 
 # The group is the building use a facility type usually has, to pre-fill a form;
-# None where it varies or is unsettled (保育園: 学校等 or 病院等, domain-research §4.2).
+# None where it varies or is unsettled (保育園: 学校等 or 病院等, docs/domain-research.md §4.2).
 FACILITY_TYPES = Vocabulary(
     "facility_type",
     (
@@ -237,7 +237,7 @@ STRUCTURES = Vocabulary(
     closed=False,
 )
 
-# ZEB PORTAL's grouping (domain-research §5.3).
+# ZEB PORTAL's grouping (docs/domain-research.md §5.3).
 TECHNOLOGY_GROUPS = ("PASSIVE", "ACTIVE", "UNUSED", "CREATE", "エネマネ")
 
 TECHNOLOGIES = Vocabulary(
@@ -271,7 +271,7 @@ TECHNOLOGIES = Vocabulary(
         Term("デシカント空調", "デシカント空調", "Desiccant air conditioning", "ACTIVE"),
         Term("太陽光発電", "太陽光発電", "Solar power", "CREATE"),
         # Ground, river and sewage heat feed heat pumps: they lower consumption
-        # (the MOE pamphlet's 未利用エネルギー, domain-research §5.3) and are not
+        # (the MOE pamphlet's 未利用エネルギー, docs/domain-research.md §5.3) and are not
         # renewable generation, so they never count toward the with-renewables figure.
         Term("地中熱", "地中熱", "Ground-source heat", "UNUSED"),
         Term("河川水利用", "河川水利用", "River-water heat", "UNUSED"),

@@ -1,6 +1,6 @@
 """Tokyo's 23 special wards and the local-government codes (地方公共団体コード) around them.
 
-A code is five digits plus a check digit (domain.md): weight the five by
+A code is five digits plus a check digit (docs/domain.md): weight the five by
 6, 5, 4, 3, 2, sum, and take the last digit of 11 − (sum mod 11).
 """
 

@@ -270,7 +270,7 @@ class ImportPlan:
         return counts
 
     def summary(self) -> dict[str, Any]:
-        """The shape of ``zebkb import --json`` (cli.md)."""
+        """The shape of ``zebkb import --json``."""
         manifest = self.bundle.manifest
         out: dict[str, Any] = {
             "bundle_id": manifest.bundle_id,

@@ -49,7 +49,7 @@ def _importable() -> dict[str, Field]:
 
 IMPORTABLE: dict[str, Field] = _importable()
 
-# Headers seen in the wards' own lists and the Ministry's case sheets (domain-research.md),
+# Headers seen in the wards' own lists and the Ministry's case sheets (docs/domain-research.md),
 # beside each field's own labels, which are always recognised.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "uid": ("レコードid", "記録id"),

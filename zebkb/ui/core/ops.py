@@ -1,4 +1,4 @@
-"""The one way the window asks for data work (after Anki's CollectionOp/QueryOp).
+"""The one way the window asks for data work.
 
 Every database or index call runs off the GUI thread and its result comes
 back on the GUI thread::

@@ -1,4 +1,4 @@
-"""Typed window settings with their defaults in one place (after Picard's options).
+"""Typed window settings with their defaults in one place.
 
 Each option is declared once below with its type, key and default; reading
 a value that is missing, from an older zebkb or hand-edited into nonsense,

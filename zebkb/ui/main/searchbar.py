@@ -1,7 +1,7 @@
 """The search box: results as you type (debounced), query help, removable filter chips.
 
 Typing restarts a single-shot timer; when it fires, ``searchRequested`` carries
-the text and the filters (qutebrowser's completer does the same). Adding or
+the text and the filters. Adding or
 removing a filter asks at once. The bar holds no results: the main window
 runs the search through the op runner and shows the answer elsewhere.
 """
