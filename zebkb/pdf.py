@@ -1,8 +1,10 @@
 """The printable sheets of ``reports.py`` as A4 PDF files (reportlab, no Qt).
 
-Japanese text uses the built-in CID fonts HeiseiKakuGo-W5 (labels, headings)
-and HeiseiMin-W3 (running text): no font file ships with zebkb, the viewer
-supplies the glyphs, and the text stays extractable. Files are written to a
+Japanese text is set in one TrueType Japanese font found on the system
+(IPAex Gothic from fonts-ipaexfont-gothic, which packaging/install.sh
+installs), embedded as a subset so every viewer shows the same page and the
+text copies cleanly. Without such a file the built-in CID fonts
+HeiseiKakuGo-W5 / HeiseiMin-W3 are named instead (the viewer supplies them). Files are written to a
 temporary name beside the destination and renamed, so a reader never sees
 half a PDF.
 """
@@ -24,6 +26,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -81,11 +84,57 @@ CELL_LIMIT = 600
 CASE_TEXT_BUDGETS = (1_000_000, 2_400, 1_800, 1_400, 1_000, 700, 400, 150, 0)
 
 
+EMBEDDED = "ZebkbGothic"
+# TrueType-outline Japanese fonts, most wanted first. Noto CJK ships CFF
+# outlines in .ttc/.otf, which reportlab cannot embed, so it is not listed.
+FONT_FILES = (
+    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+    "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf",
+    "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",
+    "/usr/share/fonts/truetype/ipafont-gothic/ipag.ttf",
+    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+)
+
+
+def japanese_font_file(candidates: Iterable[str] = FONT_FILES) -> Path | None:
+    """The first readable TrueType Japanese font: a bundled one, else the system's."""
+    from importlib.resources import files
+
+    bundled = files("zebkb.assets") / "fonts" / "ipaexg.ttf"
+    for name in (str(bundled), *candidates):
+        path = Path(name)
+        if path.is_file():
+            return path
+    return None
+
+
 def _register_fonts() -> None:
+    # The face names are read when a sheet is laid out, after this has run.
+    global GOTHIC, MINCHO, LATIN  # noqa: PLW0603
     registered = pdfmetrics.getRegisteredFontNames()
+    if EMBEDDED in registered:
+        GOTHIC = MINCHO = LATIN = EMBEDDED
+        return
+    path = japanese_font_file()
+    if path is not None:
+        try:
+            # TTFont embeds only the glyphs a document uses (a subset per file).
+            pdfmetrics.registerFont(TTFont(EMBEDDED, str(path)))
+        except (OSError, TTFError):
+            pass  # an unreadable font file: the CID fonts serve
+        else:
+            # One family for labels, values and Latin runs.
+            GOTHIC = MINCHO = LATIN = EMBEDDED
+            return
     for name in (GOTHIC, MINCHO):
         if name not in registered:
             pdfmetrics.registerFont(UnicodeCIDFont(name))
+
+
+def _cell_font() -> tuple[Any, ...]:
+    # A table names its cells' font (Helvetica unless told) even when every cell
+    # is a paragraph; naming ours keeps an unembedded font out of the file.
+    return ("FONT", (0, 0), (-1, -1), MINCHO)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -187,6 +236,7 @@ def _kv_table(
         for label, value in rows
     ]
     commands: list[tuple[Any, ...]] = [
+        _cell_font(),
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (0, -1), LABEL_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -209,6 +259,7 @@ def _band(left: str, right: str, styles: dict[str, ParagraphStyle]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                _cell_font(),
                 ("LINEBELOW", (0, 0), (-1, 0), 1.2, ACCENT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -273,6 +324,7 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
     top.setStyle(
         TableStyle(
             [
+                _cell_font(),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (0, 0), 0),
                 ("ALIGN", (1, 0), (1, 0), "CENTER"),
@@ -473,6 +525,8 @@ def _build(story: list[Flowable], painter: Painter, title: str) -> tuple[bytes, 
         creator=f"zebkb {__version__}",
         # Same record, same bytes: no creation time or random document id.
         invariant=True,
+        # The page's starting font too, so no unembedded Helvetica is named.
+        initialFontName=MINCHO,
     )
     doc.build(story, onFirstPage=painter, onLaterPages=painter)
     return buffer.getvalue(), int(getattr(doc, "pages_built", doc.page))

@@ -741,18 +741,22 @@ def report_for(kb: KnowledgeBase, uid: str) -> CaseSheet | Minutes:
     return minutes(kb, record)
 
 
+_JIS_RELATIONS = str.maketrans({"≥": "≧", "≤": "≦"})
+
+
 def printable(text: str) -> str:
     """Characters the built-in Japanese PDF fonts lack, folded to ones they have.
 
     Text pasted from PDFs carries radical characters (⾦ for 金, ⻑ for 長),
     subscript digits (CO₂) and invisible characters; the search normaliser's
-    radical table and NFKC map those to ordinary characters. Other text is
+    radical table and NFKC map those to ordinary characters. "≥" / "≤" become
+    the Japanese "≧" / "≦" (the Japanese fonts have only these). Other text is
     kept, so ㎡ and full-width forms print as written.
     """
     from zebkb.search.normalize import _TRANSLATE as RADICALS_AND_INVISIBLES
 
     out = []
-    for ch in text.translate(RADICALS_AND_INVISIBLES):
+    for ch in text.translate(RADICALS_AND_INVISIBLES).translate(_JIS_RELATIONS):
         code = ord(ch)
         if 0x2F00 <= code <= 0x2FDF or 0x2070 <= code <= 0x209F:
             out.append(unicodedata.normalize("NFKC", ch))
