@@ -269,3 +269,20 @@ def test_record_pane_follows_the_results(qtbot, window, demo_kb) -> None:
     assert shown_uids(window) == []
     assert window.detail.uid is None
     assert window.results.current_uid() is None
+
+
+def test_no_hits_says_so_and_offers_to_clear(qtbot, window, demo_kb) -> None:
+    with qtbot.waitSignal(window.searchFinished):
+        window.search_bar.add_filter(KIND, "case")
+    search(qtbot, window, "存在しない語句ｘｙｚ")
+    assert "該当する記録はありません" in detail_text(window)
+    button = window.detail.clear_button
+    assert button.isVisibleTo(window)
+    assert button.text() == "検索条件をクリア"
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.search_bar.query() == ""
+    assert window.search_bar.filters() == SearchFilters()
+    assert len(shown_uids(window)) == len(demo_kb.list_records())
+    assert "該当する記録はありません" not in detail_text(window)
+    assert not button.isVisibleTo(window)

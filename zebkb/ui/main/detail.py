@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from zebkb.display import (
     format_area,
@@ -113,6 +113,8 @@ class DetailPane(QWidget):
     notice = Signal(str)
     # Emitted when a requested record has been shown (uid) — tests and --open wait on it.
     shown = Signal(str)
+    # The person asked, from the no-hits page, to clear the search and its filters.
+    clearSearchRequested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +125,12 @@ class DetailPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
+        # Offered on the no-hits page only: a way out of a search that finds nothing.
+        self.clear_button = QPushButton()
+        self.clear_button.hide()
+        self.clear_button.clicked.connect(self.clearSearchRequested)
+        layout.addWidget(self.clear_button)
+        self._no_hits: bool | None = None  # None: not the no-hits page; True: filters to clear
         self._data: DetailData | None = None
         self._request = 0
         self._terms: tuple[str, ...] = ()
@@ -163,14 +171,28 @@ class DetailPane(QWidget):
     def clear(self) -> None:
         self._request += 1
         self._data = None
+        self._no_hits = None
         self._redraw()
 
+    def show_no_hits(self, *, can_clear: bool) -> None:
+        """The search found nothing: say so, and offer to clear it when it has conditions."""
+        self._request += 1
+        self._data = None
+        self._no_hits = can_clear
+        self._redraw()
+
+    @property
+    def showing_no_hits(self) -> bool:
+        return self._no_hits is not None
+
     def retranslate(self) -> None:
+        self.clear_button.setText(self._ctx.tr.t("detail.clear_search"))
         self._redraw()
 
     def _arrived(self, request: int, data: DetailData) -> None:
         if request != self._request:
             return  # an older request answered late: the user has moved on
+        self._no_hits = None
         self._data = data
         self._redraw(keep_scroll=False)
         self.shown.emit(data.uid)
@@ -178,10 +200,16 @@ class DetailPane(QWidget):
     def _redraw(self, *, keep_scroll: bool = True) -> None:
         bar = self.browser.verticalScrollBar()
         position = bar.value()
+        self.clear_button.setVisible(bool(self._no_hits))
         if self._data is None:
-            self.browser.setHtml(
-                f"<p style='color:#777'>{html.escape(self._ctx.tr.t('detail.empty'))}</p>"
-            )
+            t = self._ctx.tr.t
+            if self._no_hits is None:
+                text = html.escape(t("detail.empty"))
+            else:
+                text = f"<b>{html.escape(t('detail.no_hits'))}</b>"
+                if self._no_hits:
+                    text += f"<br>{html.escape(t('detail.no_hits_hint'))}"
+            self.browser.setHtml(f"<p style='color:#555'>{text}</p>")
             return
         self.browser.setHtml(self.page_html(self._data))
         if keep_scroll:

@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.results.currentUidChanged.connect(self._show_current)
         self.results.activatedUid.connect(lambda _uid: self.edit_current())
         self.detail.recordRequested.connect(self.open_record)
+        self.detail.clearSearchRequested.connect(self.search_bar.clear)
         self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.undo_button.clicked.connect(self.undo_delete)
         self.ctx.settings.changed.connect(self._setting_changed)
@@ -318,6 +319,10 @@ class MainWindow(QMainWindow):
             asked_anew and self.detail.uid and self.results.results.row_of(self.detail.uid) is None
         ):
             self._follow_results()
+        elif not answer.rows and self.detail.uid is None:
+            self._show_no_hits()
+        elif answer.rows and self.detail.showing_no_hits:
+            self.detail.clear()
         elif terms_changed and self.detail.uid:
             self.detail.show_uid(self.detail.uid, answer.terms)
         self.searchFinished.emit()
@@ -329,7 +334,12 @@ class MainWindow(QMainWindow):
             self.results.select_uid(first)
         else:
             self.results.clearSelection()
-            self.detail.clear()
+            self._show_no_hits()
+
+    def _show_no_hits(self) -> None:
+        bar = self.search_bar
+        can_clear = bool(bar.query().strip()) or bar.filters() != SearchFilters()
+        self.detail.show_no_hits(can_clear=can_clear)
 
     def _notice_text(self, notice: str) -> str:
         from zebkb.service import (
