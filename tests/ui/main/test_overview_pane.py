@@ -191,3 +191,18 @@ def test_cases_whose_operation_misses_design_are_listed(qtbot, ctx, demo_kb) -> 
     with qtbot.waitSignal(pane.recordRequested) as blocker:
         pane.missing.itemClicked.emit(pane.missing.item(0))
     assert blocker.args == [record["uid"]]
+
+
+def test_an_empty_knowledge_base_explains_the_way_in(qtbot, ctx, kb) -> None:
+    pane = loaded_pane(qtbot, ctx)
+    assert pane.empty_label.isVisibleTo(pane)
+    assert not pane.charts.isVisibleTo(pane)
+    text = pane.empty_label.text()
+    assert "取り込み…" in text
+    assert "Ctrl+I" in text
+    assert "Ctrl+N" in text
+    kb.load_demo()
+    with qtbot.waitSignal(pane.refreshed, timeout=5000):
+        pane.refresh()
+    assert not pane.empty_label.isVisibleTo(pane)
+    assert pane.charts.isVisibleTo(pane)

@@ -169,6 +169,14 @@ class OverviewPane(QWidget):
         missing_box.addWidget(self.missing)
         grid.addLayout(missing_box, 4, 0, 1, 2)
 
+        # An empty knowledge base: a way in instead of empty axes.
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("QLabel { font-size: 11pt; padding: 24px; }")
+        self.empty_label.hide()
+        self.charts = QWidget()
+        self.charts.setLayout(grid)
+
         inner = QWidget()
         top = QHBoxLayout()
         top.addWidget(self.heading)
@@ -177,7 +185,8 @@ class OverviewPane(QWidget):
         inner_layout = QVBoxLayout(inner)
         inner_layout.addLayout(top)
         inner_layout.addWidget(self.totals)
-        inner_layout.addLayout(grid)
+        inner_layout.addWidget(self.empty_label)
+        inner_layout.addWidget(self.charts)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -239,6 +248,11 @@ class OverviewPane(QWidget):
             self.totals.setText(t("overview.loading"))
             return
         lang = self.ctx.tr.language
+        empty = not any(data.totals.values())
+        self.empty_label.setText(t("overview.empty"))
+        self.empty_label.setVisible(empty)
+        self.charts.setVisible(not empty)
+        self.totals.setVisible(not empty)
         self.totals.setText(
             " 　".join(f"{kind_label(k, lang)} {data.totals.get(k, 0):,}" for k in data.totals)
         )
