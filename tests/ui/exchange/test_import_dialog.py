@@ -357,3 +357,17 @@ def test_empty_bundle_is_a_plan_with_nothing_to_import(qtbot, ctx, kb, tmp_path)
         log.show()
     assert log.received.rowCount() == 1
     assert log.received.item(0, 2).text() == "empty.zebkb"
+
+
+def test_the_dialog_explains_itself_at_the_top(qtbot, ctx) -> None:
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    intro = dialog.intro
+    assert intro.isVisible()
+    assert "バンドル" in intro.text()
+    assert "競合" in intro.text()
+    # Above everything else in the dialog.
+    assert intro.geometry().top() < dialog.files.geometry().top()
+    ctx.tr.set_language("en")
+    assert "bundles (.zip)" in intro.text()

@@ -233,7 +233,11 @@ class ImportDialog(QDialog):
         split.addWidget(self.table)
         split.addWidget(lower)
         split.setSizes([380, 220])
+        # What this dialog is for, before anything is chosen.
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         layout.addWidget(self.files)
         layout.addLayout(top)
         layout.addWidget(self.header)
@@ -259,6 +263,7 @@ class ImportDialog(QDialog):
     def retranslate(self) -> None:
         t = self.ctx.tr.t
         self.setWindowTitle(t("import.title"))
+        self.intro.setText(t("import.intro"))
         self.choose_button.setText(t("import.choose"))
         self.remove_button.setText(t("import.remove"))
         self.only_label.setText(t("import.show"))
