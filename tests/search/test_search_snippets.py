@@ -6,6 +6,9 @@ import sys
 from collections.abc import Callable
 from types import FrameType
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from zebkb.search import normalize, snippets
 from zebkb.search.snippets import make_snippet
 
@@ -112,3 +115,38 @@ def test_a_match_deep_inside_one_long_line_keeps_its_context() -> None:
     assert s.startswith("…前置き")
     assert s.endswith("…")
     assert "<b>地中熱</b>と<b>太陽光</b>" in s
+
+
+def test_lines_without_a_term_are_not_normalised_one_space_at_a_time() -> None:
+    """Warm searches spent most of their time normalising a body's lines to find the one
+    with a term; lines without one are ruled out by their folded keys instead."""
+
+    def run(filler: str) -> int:
+        body = "\n".join([filler] * 200 + ["ＺＥＢ 化 の 見学会"])
+        known = {"body": normalize.normalize(body)}
+        s = ""
+
+        def snippet() -> None:
+            nonlocal s
+            s = make_snippet({"body": body}, ["zeb化"], normalised=known)
+
+        work = _lines_run(snippet)
+        assert "<b>ＺＥＢ 化</b>" in s
+        return work
+
+    spaced = run("平成 25 年度 の 事業 計画 と 実績 に つい て")
+    unspaced = run("平成25年度の事業計画と実績について")
+    assert spaced < 1.5 * unspaced
+
+
+@given(
+    st.lists(st.text(alphabet="ab 1２　ＡｶﾞゼロΣσ\u3099\u200b⻑長\t区。", max_size=12), min_size=1),
+    st.text(alphabet="ab 1２ゼロ長区", min_size=1, max_size=4),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_term_in_a_normalised_line_is_in_its_key(lines: list[str], raw: str) -> None:
+    term = normalize.normalize(raw)
+    [key] = normalize.line_keys([term])
+    for line, line_key in zip(lines, normalize.line_keys(lines), strict=True):
+        if term in normalize.normalize(line):
+            assert key in line_key

@@ -95,6 +95,20 @@ def normalize_lines(lines: list[str]) -> list[str]:
     return _apply_space_edits(folded, _LINE_MARK).split(_LINE_MARK)
 
 
+def line_keys(lines: list[str]) -> list[str]:
+    """Each line folded as `normalize` folds it, with every whitespace character removed.
+
+    Normalising only edits whitespace runs after folding, so a term's key (`line_keys([term])`)
+    occurs in a line's key whenever the term occurs in the normalised line: a cheap
+    test that rules lines out without their space edits.
+    """
+    joined = _LINE_MARK.join(lines)
+    keys = "".join(_fold(joined).split()).split(_LINE_MARK)
+    if joined.count(_LINE_MARK) != len(lines) - 1 or len(keys) != len(lines):
+        return ["".join(_fold(line).split()) for line in lines]
+    return keys
+
+
 def _apply_space_edits(s: str, mark: str = "") -> str:
     edits = _space_edits(s, mark)
     if not edits:

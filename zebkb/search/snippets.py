@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from zebkb.search.normalize import normalize, normalize_lines, normalize_with_map
+from zebkb.search.normalize import line_keys, normalize, normalize_lines, normalize_with_map
 
 if TYPE_CHECKING:
     from zebkb.search.variants import VariantTable
@@ -92,9 +92,20 @@ def _find_segment(text: str, terms: _Terms, norm: str | None = None) -> str | No
     if len(lines) == 1 and norm is not None:
         return lines[0]  # one long line, known to hold a term: `_narrow` finds where
     best, best_count, stop = -1, 0, len(lines)
-    for i, n in enumerate(_normalised_lines(lines)):
+    if terms.variant_terms:
+        normalised: Iterator[str | None] = _normalised_lines(lines)
+    else:
+        # Most lines hold no term: their keys say so without normalising them.
+        wanted = line_keys(list(terms.terms))
+        normalised = (
+            normalize(line) if any(k in key for k in wanted) else None
+            for line, key in zip(lines, line_keys(lines), strict=True)
+        )
+    for i, n in enumerate(normalised):
         if i >= stop:
             break
+        if n is None:
+            continue
         count = terms.count(n)
         if count > best_count:
             best, best_count = i, count
