@@ -286,3 +286,23 @@ def test_no_hits_says_so_and_offers_to_clear(qtbot, window, demo_kb) -> None:
     assert len(shown_uids(window)) == len(demo_kb.list_records())
     assert "該当する記録はありません" not in detail_text(window)
     assert not button.isVisibleTo(window)
+
+
+def test_navigation_counts_follow_the_chips(qtbot, window, demo_kb) -> None:
+    """種別:事例 + 区:葛飾区: the ward entry counts the cases listed, not every kind."""
+    nav = window.navigation
+    with qtbot.waitSignal(window.searchFinished):
+        window.search_bar.add_filter(KIND, "case")
+    with qtbot.waitSignal(window.searchFinished):
+        window.search_bar.add_filter(WARD, "131229")
+    cases = demo_kb.list_records(kind="case")
+    katsushika_cases = [r for r in cases if r.ward == "131229"]
+    assert len(shown_uids(window)) == len(katsushika_cases)
+    assert nav.count_of(WARD, "131229") == len(katsushika_cases)
+    # Another ward stays choosable, counted among cases.
+    ota_cases = [r for r in cases if r.ward == "131113"]
+    assert nav.count_of(WARD, "131113") == len(ota_cases)
+    # The kind group counts within the ward.
+    katsushika = [r for r in demo_kb.list_records() if r.ward == "131229"]
+    assert nav.count_of(KIND, "visit") == sum(1 for r in katsushika if r.type == "visit")
+    assert nav.count_of(KIND, "case") == len(katsushika_cases)

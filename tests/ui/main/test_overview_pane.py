@@ -71,7 +71,7 @@ def test_clicks_ask_for_filters(qtbot, ctx, demo_kb) -> None:
     top = wards.count() - 1  # the first ward is the top bar, the last in the set
     with qtbot.waitSignal(pane.filterRequested) as blocker:
         wards.clicked.emit(top)
-    assert blocker.args[0] == OverviewFilter((("ward", pane.ward_keys[0]),), None)
+    assert blocker.args[0] == OverviewFilter((("kind", "case"), ("ward", pane.ward_keys[0])), None)
     techs = pane.views["technology"].chart().series()[0].barSets()[0]
     with qtbot.waitSignal(pane.filterRequested) as blocker:
         techs.clicked.emit(techs.count() - 1)
@@ -206,3 +206,19 @@ def test_an_empty_knowledge_base_explains_the_way_in(qtbot, ctx, kb) -> None:
         pane.refresh()
     assert not pane.empty_label.isVisibleTo(pane)
     assert pane.charts.isVisibleTo(pane)
+
+
+def test_a_ward_bar_lists_what_it_counts(qtbot, window, demo_kb) -> None:
+    """葛飾区 in 区ごとの事例数 lists that ward's cases, as many as the bar says."""
+    home = window.home
+    qtbot.waitUntil(lambda: home.overview.data is not None)
+    pane = home.overview
+    labels, values = bar_values(pane, "wards")
+    row = labels.index("葛飾区")
+    bars = pane.views["wards"].chart().series()[0].barSets()[0]
+    with qtbot.waitSignal(window.searchFinished, timeout=5000):
+        bars.clicked.emit(bars.count() - 1 - row)
+    found = shown_uids(window)
+    assert len(found) == values[row]
+    assert {demo_kb.require(u)["type"] for u in found} == {"case"}
+    assert {demo_kb.require(u)["ward"] for u in found} == {KATSUSHIKA}

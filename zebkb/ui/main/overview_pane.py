@@ -306,7 +306,8 @@ class OverviewPane(QWidget):
             self.ctx.tr.t("overview.wards"),
             labels,
             list(data.cases_by_ward.values()),
-            lambda i: self._emit_filter(((WARD, self.ward_keys[i]),), None),
+            # The chart counts cases: its click lists that ward's cases, not every kind.
+            lambda i: self._emit_filter(((KIND, "case"), (WARD, self.ward_keys[i])), None),
         )
 
     def _ranks_chart(self, data: Overview) -> QChart:

@@ -9,7 +9,7 @@ keystroke costs one search, not a 50,000-row query.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zebkb.search.engine import SearchFilters
 from zebkb.search.query import parse_query
@@ -21,7 +21,7 @@ class SearchAnswer:
     query: str
     filters: SearchFilters
     rows: list[TableRow]
-    # Counts per navigation entry, for the text alone (chip filters not applied).
+    # Counts per navigation entry: the text, and every chip but the entry's own group.
     facets: dict[str, dict[str, int]]
     facet_total: int
     # The one kind every row must have (columns fit it), else None.
@@ -51,6 +51,40 @@ class RowCache:
             return self._rows
 
 
+# Which SearchFilters fields each navigation group (facet) sets.
+_FACET_FIELDS: dict[str, tuple[str, ...]] = {
+    "kind": ("kinds",),
+    "ward": ("wards",),
+    "rank": ("ranks",),
+    "fiscal_year": ("fiscal_years",),
+    "tag": ("tags",),
+    "floor_area": ("floor_area_min", "floor_area_max"),
+}
+
+
+def facets_under_filters(
+    kb: KnowledgeBase, query: str, filters: SearchFilters, text_facets: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """Counts that follow the chips, as a tag browser's do.
+
+    Each group is counted with every other chip applied but not its own, so
+    with 種別:事例 + 区:葛飾区 the ward group says how many cases each ward has
+    (葛飾区 as many as the list shows) and the other wards stay choosable.
+    One search per group with a chip, plus one for the groups without.
+    """
+    out: dict[str, dict[str, int]] = {}
+    with_all = kb.search(query, filters=filters, limit=0).facets
+    for group in set(text_facets) | set(with_all):
+        names = _FACET_FIELDS.get(group)
+        active = names is not None and any(getattr(filters, n) not in ((), None) for n in names)
+        if not active or names is None:
+            out[group] = with_all.get(group, {})
+            continue
+        cleared = replace(filters, **{n: getattr(SearchFilters(), n) for n in names})
+        out[group] = kb.search(query, filters=cleared, limit=0).facets.get(group, {})
+    return out
+
+
 def run_search(
     kb: KnowledgeBase, query: str, filters: SearchFilters, cache: RowCache
 ) -> SearchAnswer:
@@ -73,11 +107,12 @@ def run_search(
             reverse=True,
         )
     )
+    facets = facets_under_filters(kb, query, filters, overall.facets) if has_filters else None
     return SearchAnswer(
         query=query,
         filters=filters,
         rows=rows,
-        facets=overall.facets,
+        facets=facets if facets is not None else overall.facets,
         facet_total=overall.total,
         kind=kind,
         terms=terms,
