@@ -306,3 +306,32 @@ def test_navigation_counts_follow_the_chips(qtbot, window, demo_kb) -> None:
     katsushika = [r for r in demo_kb.list_records() if r.ward == "131229"]
     assert nav.count_of(KIND, "visit") == sum(1 for r in katsushika if r.type == "visit")
     assert nav.count_of(KIND, "case") == len(katsushika_cases)
+
+
+def test_source_urls_open_in_the_system_browser(qtbot, window, demo_kb, monkeypatch) -> None:
+    import html
+
+    from PySide6.QtCore import QUrl
+
+    from zebkb.ui.main import detail as detail_module
+
+    record = next(
+        r
+        for r in (demo_kb.require(x.uid) for x in demo_kb.list_records())
+        if "https://" in str(r.get("source") or "")
+    )
+    url = next(w for w in str(record["source"]).split() if w.startswith("https://"))
+    select(qtbot, window, record["uid"])
+    assert f'href="{html.escape(url)}"' in window.detail.browser.toHtml()
+    opened: list[str] = []
+
+    def open_url(target: QUrl) -> bool:
+        opened.append(target.toString())
+        return True
+
+    monkeypatch.setattr(detail_module.QDesktopServices, "openUrl", open_url)
+    window.detail.browser.anchorClicked.emit(QUrl(url))
+    assert opened == [url]
+    # Other schemes stay refused.
+    window.detail.browser.anchorClicked.emit(QUrl("file:///etc/passwd"))
+    assert opened == [url]

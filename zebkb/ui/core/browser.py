@@ -52,6 +52,8 @@ class SafeTextBrowser(QTextBrowser):
     attachmentActivated = Signal(str)
     # A link that is shown but not followed (external, javascript:, file:, …).
     linkRefused = Signal(str)
+    # An http(s) address the application itself put on the page (a 出典 URL).
+    webLinkActivated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, resolver: ImageResolver | None = None):
         super().__init__(parent)
@@ -115,7 +117,11 @@ class SafeTextBrowser(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         text = url.toString()
         target = parse_internal_url(text)
-        if target is None:
+        if target is None and url.scheme() in ("http", "https") and url.isValid():
+            # Only the detail pane's own markup links to the web: rendered bodies
+            # have external links turned into text (zebkb/render.py).
+            self.webLinkActivated.emit(text)
+        elif target is None:
             self.linkRefused.emit(text)
         elif target[0] == "record":
             self.recordLinkActivated.emit(target[1])

@@ -10,6 +10,7 @@ shown in ``SafeTextBrowser``, which loads nothing from disk or network.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,6 +108,23 @@ def _links(record: Mapping[str, Any]) -> list[str]:
     return uids
 
 
+# Web addresses in a 出典 text; Japanese punctuation and brackets end one.
+_URL = re.compile(r"https?://[^\s<>\"'（）「」『』、。]+")
+
+
+def _linked_urls(text: str, terms: Sequence[str]) -> str:
+    """Highlighted text with each http(s) address made a link the pane can open."""
+    parts: list[str] = []
+    at = 0
+    for match in _URL.finditer(text):
+        parts.append(highlight_text(text[at : match.start()], terms))
+        url = match.group(0)
+        parts.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')
+        at = match.end()
+    parts.append(highlight_text(text[at:], terms))
+    return "".join(parts)
+
+
 class DetailPane(QWidget):
     recordRequested = Signal(str)
     # A link that was not followed, or an attachment file that is missing.
@@ -138,6 +156,7 @@ class DetailPane(QWidget):
         self.browser.recordLinkActivated.connect(self.recordRequested)
         self.browser.attachmentActivated.connect(self.open_attachment)
         self.browser.linkRefused.connect(self._refused)
+        self.browser.webLinkActivated.connect(self.open_web_link)
         if ctx.thumbnailer is not None:
             ctx.thumbnailer.thumbnailReady.connect(self._thumbnail_ready)
         ctx.settings.changed.connect(lambda _key: self._redraw())
@@ -323,6 +342,8 @@ class DetailPane(QWidget):
         text = str(value)
         if name in _VOCAB:
             text = label(_VOCAB[name], text, lang)
+        if name == "source":
+            return _linked_urls(text, terms).replace("\n", "<br>")
         return highlight_text(text, terms).replace("\n", "<br>")
 
     def _link_html(self, uid: str, data: DetailData) -> str:
@@ -380,6 +401,11 @@ class DetailPane(QWidget):
             self.notice.emit(self._ctx.tr.t("detail.file_missing"))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def open_web_link(self, url: str) -> None:
+        """A 出典 address clicked: the system browser opens it (zebkb opens no connection)."""
+        if not QDesktopServices.openUrl(QUrl(url)):
+            self.notice.emit(self._ctx.tr.t("detail.link_refused", url=url[:200]))
 
     def _refused(self, url: str) -> None:
         self.notice.emit(self._ctx.tr.t("detail.link_refused", url=url[:200]))
