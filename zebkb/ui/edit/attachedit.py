@@ -59,9 +59,9 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def store_files(kb: KnowledgeBase, paths: list[Path]) -> tuple[list[dict], list[Refusal]]:
+def store_files(kb: KnowledgeBase, paths: list[Path]) -> tuple[list[dict[str, Any]], list[Refusal]]:
     """Store each readable file; runs on the writer thread. One bad file refuses only itself."""
-    entries: list[dict] = []
+    entries: list[dict[str, Any]] = []
     refused: list[Refusal] = []
     for path in paths:
         name = path.name
@@ -115,7 +115,7 @@ class AttachmentsEditor(FieldEditor):
     def __init__(self, field: Field, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(field, ctx.tr, parent)
         self._ctx = ctx
-        self._entries: list[dict] = []
+        self._entries: list[dict[str, Any]] = []
         self._refusals: list[Refusal] = []
         self.table = QTableWidget(0, 3)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -177,7 +177,7 @@ class AttachmentsEditor(FieldEditor):
             self._stored
         ).failure(self._store_failed).run_in_background()
 
-    def _stored(self, outcome: tuple[list[dict], list[Refusal]]) -> None:
+    def _stored(self, outcome: tuple[list[dict[str, Any]], list[Refusal]]) -> None:
         entries, refused = outcome
         self.add_button.setEnabled(True)
         known = {e["sha256"] for e in self._entries}
@@ -263,7 +263,7 @@ class AttachmentsEditor(FieldEditor):
             else:
                 entry.pop("caption", None)
 
-    def _icon(self, entry: dict) -> QIcon:
+    def _icon(self, entry: dict[str, Any]) -> QIcon:
         thumbs = self._ctx.thumbnailer
         if entry.get("omitted") or thumbs is None:
             return QIcon()
@@ -300,7 +300,7 @@ class AttachmentsEditor(FieldEditor):
 
     # --- FieldEditor -----------------------------------------------------------------
 
-    def value(self) -> list[dict]:
+    def value(self) -> list[dict[str, Any]]:
         self._sync_captions()
         return [dict(e) for e in self._entries]
 

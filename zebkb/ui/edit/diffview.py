@@ -96,8 +96,11 @@ class DiffTable(QTableWidget):
     ) -> None:
         self.setRowCount(len(rows))
         for r, (name, left, right) in enumerate(rows):
-            cells = (field_label(name, kind, self._tr), value_text(left, self._tr))
-            cells += (value_text(right, self._tr),)
+            cells = (
+                field_label(name, kind, self._tr),
+                value_text(left, self._tr),
+                value_text(right, self._tr),
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, name)
@@ -110,6 +113,12 @@ class DiffTable(QTableWidget):
     def texts(self) -> list[tuple[str, str, str]]:
         """What the table shows (tests and screenshots read it)."""
         return [
-            tuple(self.item(r, c).text() for c in range(3))  # type: ignore[misc]
+            (cell_text(self, r, 0), cell_text(self, r, 1), cell_text(self, r, 2))
             for r in range(self.rowCount())
         ]
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """A cell's text; "" for a cell never filled."""
+    item = table.item(row, column)
+    return item.text() if item is not None else ""

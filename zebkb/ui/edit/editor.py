@@ -76,7 +76,7 @@ class ChangedElsewhere(KnownError):
         self.edited = edited
 
 
-def save_record(kb: KnowledgeBase, data: dict[str, Any], expected: int | None) -> dict:
+def save_record(kb: KnowledgeBase, data: dict[str, Any], expected: int | None) -> dict[str, Any]:
     """Runs on the writer thread: save, telling a concurrency refusal apart from the rest."""
     try:
         return kb.save(data, expected_revision=expected)
@@ -112,7 +112,7 @@ class RecordEditorDialog(QDialog):
         self,
         ctx: AppContext,
         kind: str,
-        record: dict | None = None,
+        record: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -406,7 +406,7 @@ class RecordEditorDialog(QDialog):
                 self.editors[field.name].focus_target().setFocus()
                 return
 
-    def _saved(self, record: dict) -> None:
+    def _saved(self, record: dict[str, Any]) -> None:
         self._saving = False
         self._original = dict(record)
         self._expected = record.get("revision")

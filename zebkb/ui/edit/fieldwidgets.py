@@ -43,6 +43,14 @@ from zebkb.versions import FIELD_VOCABULARIES, format_number
 PREVIEW_DELAY_MS = 300
 
 
+def line_edit(combo: QComboBox) -> QLineEdit:
+    """The text field of an editable combo box (Qt gives None only for a non-editable one)."""
+    edit = combo.lineEdit()
+    if edit is None:
+        raise ValueError("the combo box is not editable")
+    return edit
+
+
 class FieldEditor(QWidget):
     """Base: ``value()`` for the record, ``set_value()`` from it, ``changed`` on every edit."""
 
@@ -354,7 +362,7 @@ class WardEditor(FieldEditor):
             self.combo.setItemText(i, ward.name_en if en else ward.name_ja)
         self.combo.blockSignals(False)
         self.set_value(current)
-        self.combo.lineEdit().setPlaceholderText(self._tr.t("editor.ward.placeholder"))
+        line_edit(self.combo).setPlaceholderText(self._tr.t("editor.ward.placeholder"))
 
     def focus_target(self) -> QWidget:
         return self.combo
@@ -526,7 +534,7 @@ class StringListEditor(FieldEditor):
         self._layout.addLayout(left, 1)
         self._layout.addWidget(self.buttons)
         self.add_button.clicked.connect(self.add_from_adder)
-        EnterKeeper(self.adder.lineEdit(), self.add_from_adder)
+        EnterKeeper(line_edit(self.adder), self.add_from_adder)
         EnterKeeper(self.list, lambda: edit_current(self.list))
         self.buttons.remove.clicked.connect(self.remove_current)
         self.buttons.up.clicked.connect(self.move_up)
@@ -583,7 +591,7 @@ class StringListEditor(FieldEditor):
 
     def retranslate(self) -> None:
         self.add_button.setText(self._tr.t("editor.list.add"))
-        self.adder.lineEdit().setPlaceholderText(self._tr.t("editor.list.placeholder"))
+        line_edit(self.adder).setPlaceholderText(self._tr.t("editor.list.placeholder"))
         self.buttons.retranslate()
 
     def focus_target(self) -> QWidget:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.edit.diffview import cell_text
 from zebkb.versions import (
     body_diff_html,
     display_value,
@@ -224,12 +225,11 @@ class HistoryDialog(QDialog):
 
     def changes_shown(self) -> list[tuple[str, str, str]]:
         """The difference table as text (for tests and screen readers alike)."""
-        rows = []
-        for row in range(self.changes_table.rowCount()):
-            rows.append(
-                tuple(self.changes_table.item(row, c).text() for c in range(3))  # type: ignore[misc]
-            )
-        return rows
+        table = self.changes_table
+        return [
+            (cell_text(table, r, 0), cell_text(table, r, 1), cell_text(table, r, 2))
+            for r in range(table.rowCount())
+        ]
 
     def _setting_changed(self, key: str) -> None:
         if key.startswith("display/"):
