@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,7 +139,8 @@ class ExportDialog(QDialog):
         self.selected = tuple(selected)
         self._prefer_selected = prefer_selected
         self.estimate: Estimate | None = None
-        self.result: ExportResult | None = None
+        # Not named result: that would hide QDialog.result().
+        self.written: ExportResult | None = None
         self.export_handle: Any = None
         self._estimate_seq = 0
         self.setMinimumWidth(560)
@@ -223,7 +224,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addLayout(buttons)
 
-        self.scope_group.idToggled.connect(lambda _id, on: on and self._changed())
+        self.scope_group.idToggled.connect(self._scope_toggled)
         self.peer.currentIndexChanged.connect(self._peer_changed)
         self.since.dateChanged.connect(lambda _d: self._changed())
         self.attachments.toggled.connect(lambda _on: self._changed())
@@ -263,8 +264,8 @@ class ExportDialog(QDialog):
         self.show_folder.setText(t("export.show_folder"))
         self.close_button.setText(t("common.close"))
         self._show_estimate()
-        if self.result is not None:
-            self.result_label.setText(self.result_text(self.result))
+        if self.written is not None:
+            self.result_label.setText(self.result_text(self.written))
 
     # --- the choice ----------------------------------------------------------------------------
 
@@ -273,7 +274,8 @@ class ExportDialog(QDialog):
 
     def choice(self) -> ExportChoice:
         scope = self.scope()
-        day = self.since.date().toPython()
+        picked = self.since.date()
+        day = date(picked.year(), picked.month(), picked.day())
         since = datetime.combine(day, time(0, 0), tzinfo=self.ctx.kb.clock().tzinfo)
         if since.tzinfo is None:
             since = since.astimezone()
@@ -295,6 +297,10 @@ class ExportDialog(QDialog):
         if index >= 0:
             self.recipient.setCurrentIndex(index)
         self._changed()
+
+    def _scope_toggled(self, _id: int, on: bool) -> None:
+        if on:
+            self._changed()
 
     def _changed(self) -> None:
         scope = self.scope()
@@ -415,7 +421,7 @@ class ExportDialog(QDialog):
 
     def _written(self, result: ExportResult | None) -> None:
         self.export_handle = None
-        self.result = result
+        self.written = result
         self._update_buttons()
         if result is None:
             self.result_label.setText(self.ctx.tr.t("export.cancelled"))
@@ -452,9 +458,9 @@ class ExportDialog(QDialog):
         return "\n".join(lines)
 
     def folder(self) -> Path | None:
-        if self.result is None or not self.result.parts:
+        if self.written is None or not self.written.parts:
             return None
-        return self.result.parts[0].path.parent
+        return self.written.parts[0].path.parent
 
     def open_folder(self) -> None:
         folder = self.folder()
