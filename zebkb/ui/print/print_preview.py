@@ -446,11 +446,15 @@ class PrintPreviewDialog(QDialog):
         self.progress.setAutoClose(False)
         self.progress.setAutoReset(False)
         self.progress.canceled.connect(job.cancel)
-        job.progressed.connect(lambda done, _total: self.progress and self.progress.setValue(done))
+        job.progressed.connect(self._progressed)
         job.failed.connect(self._fail)
         job.finished.connect(self._print_finished)
         job.start()
         return job
+
+    def _progressed(self, done: int, _total: int) -> None:
+        if self.progress is not None:
+            self.progress.setValue(done)
 
     def _print_finished(self, pages: int, ok: bool) -> None:
         job, self.job = self.job, None
