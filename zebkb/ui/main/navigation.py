@@ -68,7 +68,7 @@ class NavigationPane(QTreeWidget):
         group = self.groups[category]
         for i in range(group.childCount()):
             child = group.child(i)
-            if child.data(0, ROLE_VALUE) == value:
+            if child is not None and child.data(0, ROLE_VALUE) == value:
                 return int(child.data(0, Qt.ItemDataRole.UserRole + 2))
         return None
 

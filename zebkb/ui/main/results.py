@@ -223,7 +223,7 @@ class ResultsModel(QAbstractTableModel):
             ordering = order_rows(self._ranked, None if later else spec)
         self._rows, self._row_of = ordering.rows, ordering.row_of
         self.endResetModel()
-        if later:
+        if later and spec is not None:
             self._sort_in_background(spec)
         return layout_changed
 

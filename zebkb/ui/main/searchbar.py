@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -62,10 +63,16 @@ _TUPLE_FIELDS = {
 }
 
 
+def area_range(value: object) -> tuple[float | None, float | None]:
+    """A floor-area filter's value: the (low, high) pair of square metres, either open."""
+    lo, hi = cast("tuple[float | None, float | None]", value)
+    return lo, hi
+
+
 def add_filter(filters: SearchFilters, category: str, value: object) -> SearchFilters:
     """``filters`` with one more value; a floor-area range replaces the previous one."""
     if category == FLOOR_AREA:
-        lo, hi = value  # type: ignore[misc]
+        lo, hi = area_range(value)
         return replace(filters, floor_area_min=lo, floor_area_max=hi)
     name = _TUPLE_FIELDS[category]
     current = getattr(filters, name)
@@ -73,14 +80,17 @@ def add_filter(filters: SearchFilters, category: str, value: object) -> SearchFi
         value = int(value)  # type: ignore[call-overload]
     if value in current:
         return filters
-    return replace(filters, **{name: (*current, value)})
+    # The field is chosen by name, so mypy cannot tell its type: one of the tuple fields.
+    changed: dict[str, Any] = {name: (*current, value)}
+    return replace(filters, **changed)
 
 
 def remove_filter(filters: SearchFilters, category: str, value: object) -> SearchFilters:
     if category == FLOOR_AREA:
         return replace(filters, floor_area_min=None, floor_area_max=None)
     name = _TUPLE_FIELDS[category]
-    return replace(filters, **{name: tuple(v for v in getattr(filters, name) if v != value)})
+    changed: dict[str, Any] = {name: tuple(v for v in getattr(filters, name) if v != value)}
+    return replace(filters, **changed)
 
 
 def filter_items(filters: SearchFilters) -> list[tuple[str, object]]:
@@ -273,8 +283,7 @@ class SearchBar(QWidget):
         elif category == FISCAL_YEAR:
             shown = fiscal_year_label(value, lang)  # type: ignore[arg-type]
         elif category == FLOOR_AREA:
-            lo, hi = value  # type: ignore[misc]
-            shown = floor_area_range_label(lo, hi)
+            shown = floor_area_range_label(*area_range(value))
         else:
             shown = str(value)
         return f"{self._tr.t(CATEGORY_LABEL_KEYS[category])}: {shown}"
