@@ -85,9 +85,9 @@ class SafeTextBrowser(QTextBrowser):
 
     # --- the two doors QTextBrowser would otherwise open ---------------------
 
-    def loadResource(self, type: int, name: QUrl) -> object:
+    def loadResource(self, type: int, name: QUrl | str) -> object:
         if _is_image(type):
-            return self._image_for(name)
+            return self._image_for(QUrl(name))
         # Style sheets, HTML, Markdown: an empty answer is still an answer.
         return ""
 
@@ -108,7 +108,7 @@ class SafeTextBrowser(QTextBrowser):
 
     def doSetSource(
         self,
-        name: QUrl,
+        name: QUrl | str,
         type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
     ) -> None:
         # Navigation is the application's job (via the signals), never Qt's.

@@ -228,7 +228,8 @@ class Thumbnailer(QObject):
         self._pending.discard(sha256)
         image = QImage()
         if result is not None and result.status is ThumbStatus.OK and result.png:
-            image = QImage.fromData(result.png, "PNG")
+            # PySide6 6.x stubs say bytes; the binding accepts only str for the format.
+            image = QImage.fromData(result.png, "PNG")  # type: ignore[arg-type]
         if image.isNull():
             if result is None:
                 key = "thumb.missing"
