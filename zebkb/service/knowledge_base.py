@@ -661,6 +661,28 @@ class KnowledgeBase:
         found = [self.get(uid) for uid in sorted(uids)]
         return [r for r in found if r is not None]
 
+    def linking_to(self, uid: str) -> list[tuple[str, str, str]]:
+        """Live records that point at ``uid`` (backlinks), as (uid, kind, title).
+
+        A visit's facility, a session's cases, a 課題's records, a Leading
+        Owner's cases; ordered by kind, then title.
+        """
+        sql = (
+            "SELECT r.uid, r.type, COALESCE(r.title, '') FROM record r WHERE r.deleted = 0"
+            " AND r.uid != :uid AND ("
+            " r.uid IN (SELECT uid FROM visit_detail WHERE facility_case_uid = :uid)"
+            " OR r.uid IN (SELECT s.uid FROM session_detail s, json_each(s.related_case_uids_json) j"
+            "   WHERE j.value = :uid)"
+            " OR r.uid IN (SELECT i.uid FROM issue_detail i, json_each(i.related_json) j"
+            "   WHERE j.value = :uid)"
+            " OR r.uid IN (SELECT o.uid FROM owner_detail o, json_each(o.cases_json) j"
+            "   WHERE j.value = :uid))"
+            " ORDER BY r.type, r.title, r.uid"
+        )
+        with self._read() as session:
+            rows = session.connection().exec_driver_sql(sql, {"uid": uid}).fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
     def table_rows(self) -> list[TableRow]:
         """Every live record as one light row for the window's results table.
 

@@ -335,3 +335,16 @@ def test_source_urls_open_in_the_system_browser(qtbot, window, demo_kb, monkeypa
     # Other schemes stay refused.
     window.detail.browser.anchorClicked.emit(QUrl("file:///etc/passwd"))
     assert opened == [url]
+
+
+def test_a_case_lists_the_records_that_point_at_it(qtbot, window, demo_kb) -> None:
+    select(qtbot, window, SEIBU)
+    text = detail_text(window)
+    assert "この記録を参照している記録" in text
+    visit_title = demo_kb.require(VISIT)["title"]
+    assert f"視察: {visit_title}" in text or visit_title in text
+    assert f"zkb-record:{VISIT}" in window.detail.browser.toHtml()
+    # Following the backlink shows the visit.
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        window.detail.browser.recordLinkActivated.emit(VISIT)
+    assert window.detail.uid == VISIT

@@ -81,6 +81,8 @@ class DetailData:
     linked: dict[str, str | None] = field(default_factory=dict)
     body: RenderResult | None = None
     terms: tuple[str, ...] = ()
+    # Records that point at this one (uid, kind, title): a case's visits and sessions.
+    backlinks: tuple[tuple[str, str, str], ...] = ()
 
 
 def load_detail(kb: KnowledgeBase, uid: str, terms: Sequence[str]) -> DetailData:
@@ -93,7 +95,8 @@ def load_detail(kb: KnowledgeBase, uid: str, terms: Sequence[str]) -> DetailData
         target = kb.get(other)
         linked[other] = None if target is None or target.get("deleted") else target.get("title")
     body = render_markdown(record.get("body") or "", terms) if record.get("body") else None
-    return DetailData(uid, record, linked, body, tuple(terms))
+    backlinks = tuple(kb.linking_to(uid))
+    return DetailData(uid, record, linked, body, tuple(terms), backlinks)
 
 
 def _links(record: Mapping[str, Any]) -> list[str]:
@@ -261,7 +264,20 @@ class DetailPane(QWidget):
             if data.body.truncated:
                 parts.append(f"<p style='color:#a60'>{html.escape(t('detail.truncated'))}</p>")
         parts.append(self._attachments_html(record))
+        parts.append(self._backlinks_html(data))
         return "".join(parts)
+
+    def _backlinks_html(self, data: DetailData) -> str:
+        if not data.backlinks:
+            return ""
+        lang = self._ctx.tr.language
+        items = "".join(
+            f"<li>{html.escape(kind_label(kind, lang))}: "
+            f"<a href='{record_url(uid)}'>{html.escape(title or uid)}</a></li>"
+            for uid, kind, title in data.backlinks
+        )
+        heading = html.escape(self._ctx.tr.t("detail.backlinks"))
+        return f"<h3>{heading}</h3><ul>{items}</ul>"
 
     def _rank_html(self, record: Mapping[str, Any]) -> str:
         t = self._ctx.tr.t
