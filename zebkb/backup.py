@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -522,6 +523,20 @@ def _info(path: Path, manifest: dict[str, Any], records: int) -> BackupInfo:
 # -- restoring ------------------------------------------------------------------------------------
 
 
+def _intact(path: Path, sha256: str, size: int) -> bool:
+    """Whether the stored attachment ``path`` holds exactly the bytes named by its hash."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha256
+
+
 def restore_backup(
     kb: KnowledgeBase,
     path: Path,
@@ -563,7 +578,17 @@ def restore_backup(
                 # A damaged database cannot be backed up; its files are kept as they are.
                 set_aside = _keep_damaged(kb)
             added = 0
-            wanted = [d for d in manifest["files"] if not kb.files.has(d)]
+            # A file already there is taken only if its bytes are the ones named:
+            # the backup holds good copies of files damaged since (zebkb check --deep).
+            wanted = [
+                d
+                for d in manifest["files"]
+                if not _intact(kb.files.path(d), d, manifest["files"][d])
+            ]
+            for digest in wanted:
+                # Gone first: a damaged file of the right size would otherwise be kept.
+                with contextlib.suppress(FileNotFoundError):
+                    kb.files.path(digest).unlink()
             for done, digest in enumerate(wanted, start=1):
                 try:
                     with zf.open(f"attachments/{digest[:2]}/{digest}") as stream:

@@ -188,3 +188,25 @@ def test_cli_backup_and_restore_with_confirmation(cli, tmp_path) -> None:
     refused = cli("restore-backup", str(bad), "--yes")
     assert refused.code == 3
     assert refused.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("damage", ["appended", "same size"])
+def test_restoring_a_backup_with_files_mends_a_damaged_attachment(kb, photo, damage) -> None:
+    """The backup holds the good bytes; restore used to keep any file already there."""
+    record = kb.save(case_record(title="添付のある事例"))
+    kb.add_attachment(record["uid"], photo)
+    info = create_backup(kb)
+    digest = kb.require(record["uid"])["attachments"][0]["sha256"]
+    stored = kb.files.path(digest)
+    good = stored.read_bytes()
+    stored.chmod(0o644)
+    if damage == "appended":
+        stored.write_bytes(good + b"corrupt")
+    else:
+        stored.write_bytes(b"X" + good[1:])
+    assert kb.check(deep=True) != []
+
+    result = restore_backup(kb, info.path)
+    assert result.problems == []
+    assert stored.read_bytes() == good
+    assert kb.check(deep=True) == []
