@@ -348,3 +348,24 @@ def test_a_case_lists_the_records_that_point_at_it(qtbot, window, demo_kb) -> No
     with qtbot.waitSignal(window.detail.shown, timeout=5000):
         window.detail.browser.recordLinkActivated.emit(VISIT)
     assert window.detail.uid == VISIT
+
+
+def test_back_and_forward_after_following_links(qtbot, window) -> None:
+    back, forward = window.actions_by_name["back"], window.actions_by_name["forward"]
+    assert back.shortcut().toString() == "Alt+Left"
+    assert forward.shortcut().toString() == "Alt+Right"
+    assert not back.isEnabled()
+    select(qtbot, window, VISIT)
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        window.detail.browser.recordLinkActivated.emit(SEIBU)
+    assert window.detail.uid == SEIBU
+    assert back.isEnabled()
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        back.trigger()
+    assert window.detail.uid == VISIT
+    assert forward.isEnabled()
+    assert not back.isEnabled()
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        forward.trigger()
+    assert window.detail.uid == SEIBU
+    assert not forward.isEnabled()

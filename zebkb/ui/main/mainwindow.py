@@ -67,6 +67,8 @@ ACTIONS: tuple[tuple[str, str, QKeySequence | str | None, str], ...] = (
     ("find", "action.find", "Ctrl+F", "edit"),
     ("clear", "action.clear_search", "Esc", "edit"),
     ("history", "action.history", "Ctrl+H", "edit"),
+    ("back", "action.back", "Alt+Left", "view"),
+    ("forward", "action.forward", "Alt+Right", "view"),
     ("reindex", "action.reindex", None, "tools"),
     ("query_help", "action.query_help", "F1", "help"),
     ("about", "action.about", None, "help"),
@@ -128,6 +130,9 @@ class MainWindow(QMainWindow):
         self._select_after_search: str | int | None = None
         self.reindex_handle: Any = None
         self._index_rebuild_pending = False
+        # Records left by following links (Alt+← goes back, Alt+→ forward again).
+        self._back: list[str] = []
+        self._forward: list[str] = []
 
         self.actions_by_name: dict[str, QAction] = {}
         self.menus: dict[str, QMenu] = {}
@@ -164,6 +169,8 @@ class MainWindow(QMainWindow):
             "find": self.search_bar.focus_search,
             "clear": self.search_bar.step_back,
             "history": self.open_history,
+            "back": self.go_back,
+            "forward": self.go_forward,
             "reindex": self.reindex,
             "query_help": self.show_query_help,
             "about": self.show_about,
@@ -185,6 +192,7 @@ class MainWindow(QMainWindow):
         self.navigation.addAction(self.actions_by_name["delete"])
         self.detail.addAction(self.actions_by_name["delete"])
         self.actions_by_name["undo"].setEnabled(False)
+        self._update_back_forward()
         view = self.menus["view"]
         self.language_menu = view.addMenu("")
         self.language_group = QActionGroup(self)
@@ -232,7 +240,7 @@ class MainWindow(QMainWindow):
         self.navigation.clearRequested.connect(lambda: self.search_bar.set_filters(SearchFilters()))
         self.results.currentUidChanged.connect(self._show_current)
         self.results.activatedUid.connect(lambda _uid: self.edit_current())
-        self.detail.recordRequested.connect(self.open_record)
+        self.detail.recordRequested.connect(self.follow_link)
         self.detail.clearSearchRequested.connect(self.search_bar.clear)
         self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.undo_button.clicked.connect(self.undo_delete)
@@ -409,6 +417,37 @@ class MainWindow(QMainWindow):
         if not self.results.select_uid(uid):
             self.results.clearSelection()
             self.detail.show_uid(uid, self.terms())
+
+    def follow_link(self, uid: str) -> None:
+        """A link in the record pane: remember where it was followed from."""
+        here = self.detail.uid
+        if here and here != uid:
+            self._back.append(here)
+            self._forward.clear()
+        self.open_record(uid)
+        self._update_back_forward()
+
+    def go_back(self) -> None:
+        if not self._back:
+            return
+        here = self.detail.uid
+        if here:
+            self._forward.append(here)
+        self.open_record(self._back.pop())
+        self._update_back_forward()
+
+    def go_forward(self) -> None:
+        if not self._forward:
+            return
+        here = self.detail.uid
+        if here:
+            self._back.append(here)
+        self.open_record(self._forward.pop())
+        self._update_back_forward()
+
+    def _update_back_forward(self) -> None:
+        self.actions_by_name["back"].setEnabled(bool(self._back))
+        self.actions_by_name["forward"].setEnabled(bool(self._forward))
 
     def current_uid(self) -> str | None:
         return self.results.current_uid() or self.detail.uid
