@@ -262,3 +262,26 @@ def test_query_errors_explain_variants_in_both_languages() -> None:
     assert "variants" in str(info.value)
     assert "表記ゆれ" in info.value.message("ja")
     assert "\n" not in info.value.message("ja")
+
+
+def test_snippet_folds_a_long_text_a_block_of_lines_at_a_time(table: Any) -> None:
+    """Folding each of a body's lines on its own was most of a warm variant search."""
+    lines = [f"{i}行目のエネルギーの文章です。" for i in range(64)] + ["最後にエレベータの更新。"]
+    text = "\n".join(lines)
+    calls = 0
+    fold = table.fold
+
+    def counting(norm: str) -> str:
+        nonlocal calls
+        calls += 1
+        return fold(norm)
+
+    table.fold = counting
+    try:
+        snippet = make_snippet(
+            {"body": text}, ["エレベーター"], variant_terms=["エレベータ"], variants=table
+        )
+    finally:
+        del table.fold
+    assert "<b>エレベータ</b>" in snippet
+    assert calls < 10  # 65 lines: a few blocks and the field, not one call per line

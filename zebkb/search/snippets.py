@@ -9,7 +9,13 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from zebkb.search.normalize import line_keys, normalize, normalize_lines, normalize_with_map
+from zebkb.search.normalize import (
+    FIELD_SEP,
+    line_keys,
+    normalize,
+    normalize_lines,
+    normalize_with_map,
+)
 
 if TYPE_CHECKING:
     from zebkb.search.variants import VariantTable
@@ -23,12 +29,6 @@ _LINE_BLOCK = 16
 # one line) is narrowed to a piece of this size around its first match before mapping.
 _PIECE = 2_000
 _SPACES = re.compile(r"\s+")
-
-
-def _normalised_lines(lines: list[str]) -> Iterator[str]:
-    """Each line normalised, folded a block of lines at a time (most matches come early)."""
-    for i in range(0, len(lines), _LINE_BLOCK):
-        yield from normalize_lines(lines[i : i + _LINE_BLOCK])
 
 
 class _Terms:
@@ -64,25 +64,49 @@ class _Terms:
         written = [f for f in self.variant_terms if f in norm and f not in self.terms]
         return _Terms([*self.terms, *written], (), None)
 
-    def count(self, norm: str) -> int:
-        """How many of the terms (written or folded) a normalised text holds."""
+    def count(self, norm: str, folded: str | None = None) -> int:
+        """How many of the terms (written or folded) a normalised text holds.
+
+        `folded`, when the caller has it, is `variants.fold(norm)`.
+        """
         n = sum(1 for t in self.terms if t in norm)
         if self.variant_terms and self.variants is not None:
-            folded = self.variants.fold(norm)
+            if folded is None:
+                folded = self.variants.fold(norm)
             n += sum(1 for f in self.variant_terms if f in folded)
         return n
 
+    def line_counts(self, lines: list[str]) -> Iterator[int]:
+        """`count` of each line normalised, lazily, a block of lines at a time."""
+        if not self.variant_terms or self.variants is None:
+            # Most lines hold no term: their keys say so without normalising them.
+            wanted = line_keys(list(self.terms))
+            for line, key in zip(lines, line_keys(lines), strict=True):
+                yield self.count(normalize(line)) if any(k in key for k in wanted) else 0
+            return
+        for i in range(0, len(lines), _LINE_BLOCK):
+            norms = normalize_lines(lines[i : i + _LINE_BLOCK])
+            # No rule matches a newline (zebkb/search/variants.py) and none survives
+            # normalisation, so a block is folded in one call.
+            folds = self.variants.fold(FIELD_SEP.join(norms)).split(FIELD_SEP)
+            if len(folds) != len(norms):
+                folds = [self.variants.fold(n) for n in norms]
+            for n, f in zip(norms, folds, strict=True):
+                yield self.count(n, f)
 
-def _find_segment(text: str, terms: _Terms, norm: str | None = None) -> str | None:
+
+def _find_segment(
+    text: str, terms: _Terms, norm: str | None = None, folded: str | None = None
+) -> str | None:
     """The part of a field to cut the snippet from, or None if no term occurs in it.
 
     Long fields are read line by line: the first line with a term, or a later one
     within a few lines with more terms, plus a line either side for context. PDF
     text breaks lines inside words and normalisation joins them again, so when no
     single line matches, neighbouring pairs are tried. `norm`, when the caller
-    has it, is `normalize(text)`.
+    has it, is `normalize(text)`, and `folded` is `variants.fold(norm)`.
     """
-    if norm is not None and not terms.count(norm):
+    if norm is not None and not terms.count(norm, folded):
         return None
     if len(text) <= _MAP_LIMIT:
         if norm is None:
@@ -92,21 +116,9 @@ def _find_segment(text: str, terms: _Terms, norm: str | None = None) -> str | No
     if len(lines) == 1 and norm is not None:
         return lines[0]  # one long line, known to hold a term: `_narrow` finds where
     best, best_count, stop = -1, 0, len(lines)
-    if terms.variant_terms:
-        normalised: Iterator[str | None] = _normalised_lines(lines)
-    else:
-        # Most lines hold no term: their keys say so without normalising them.
-        wanted = line_keys(list(terms.terms))
-        normalised = (
-            normalize(line) if any(k in key for k in wanted) else None
-            for line, key in zip(lines, line_keys(lines), strict=True)
-        )
-    for i, n in enumerate(normalised):
+    for i, count in enumerate(terms.line_counts(lines)):
         if i >= stop:
             break
-        if n is None:
-            continue
-        count = terms.count(n)
         if count > best_count:
             best, best_count = i, count
             if count >= len(terms):
@@ -228,8 +240,9 @@ def make_snippet(
     known = normalised or {}
     if len(matcher):
         for name, text in fields.items():
-            field_terms = matcher.for_field(known.get(name), (folded or {}).get(name))
-            segment = _find_segment(text, field_terms, known.get(name))
+            field_folded = (folded or {}).get(name)
+            field_terms = matcher.for_field(known.get(name), field_folded)
+            segment = _find_segment(text, field_terms, known.get(name), field_folded)
             if segment is None:
                 continue
             segment, cut_before, cut_after = _narrow(segment, field_terms)
