@@ -1,0 +1,173 @@
+"""A monkey: a few hundred seeded random keys, shortcuts and clicks on the demo window.
+
+It fails on any error logged meanwhile and on any step that keeps the GUI
+thread busy for more than 200 ms. The time is the GUI thread's own CPU time
+(``time.thread_time``, injectable), taken around each event and each round of
+event processing: only work done inside our handlers counts, so a machine
+loaded by other processes cannot make the test fail.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from zebkb_main_kit import QT_LOG_IGNORE, wait_idle
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+SEED = 14
+STEPS = 300
+BLOCK_LIMIT_S = 0.2
+# Keys that stay inside the window (no modal chooser, no quitting): typed into
+# whatever has the focus, or window shortcuts.
+KEYS: tuple[tuple[Qt.Key, Qt.KeyboardModifier], ...] = (
+    (Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Up, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_PageDown, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Delete, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier),
+)
+WORDS = (
+    "断熱",
+    "ZEB",
+    "葛飾",
+    "清掃",
+    "太陽光",
+    "ward:大田区",
+    'rank:"ZEB Ready"',
+    "fy:2024",
+    "(",
+    '"',
+)
+
+
+def run_monkey(
+    qtbot: Any, window: Any, rng: random.Random, clock: Callable[[], float]
+) -> list[tuple[float, str]]:
+    """Send STEPS random events; return (GUI-thread seconds, what) per step."""
+    app = QApplication.instance()
+    assert app is not None
+    timings: list[tuple[float, str]] = []
+
+    def timed(what: str, step: Callable[[], object]) -> None:
+        start = clock()
+        step()
+        timings.append((clock() - start, what))
+        start = clock()
+        app.processEvents()  # the answers that arrived: our slots run here
+        timings.append((clock() - start, f"after {what}"))
+
+    def target() -> Any:
+        return app.focusWidget() or window
+
+    def key() -> None:
+        k, mod = rng.choice(KEYS)
+        timed(f"key {k.name}+{mod.name}", lambda: qtbot.keyClick(target(), k, mod))
+
+    def text() -> None:
+        word = rng.choice(WORDS)
+        edit = window.search_bar.edit
+        if word.isascii():
+            timed(f"type {word}", lambda: qtbot.keyClicks(edit, word))
+        else:
+            # QTest types only Latin-1 keys; Japanese arrives as an input method commits it.
+            timed(f"type {word}", lambda: edit.insert(word))
+
+    def click_row() -> None:
+        table = window.results
+        rows = table.model().rowCount()
+        if rows == 0:
+            return
+        rect = table.visualRect(table.model().index(rng.randrange(rows), 0))
+        if not rect.isValid() or rect.isEmpty():
+            return
+        timed(
+            "click row",
+            lambda: qtbot.mouseClick(
+                table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+            ),
+        )
+
+    def click_nav() -> None:
+        nav = window.navigation
+        items = []
+        for i in range(nav.topLevelItemCount()):
+            top = nav.topLevelItem(i)
+            items.append(top)
+            items.extend(top.child(j) for j in range(top.childCount()))
+        item = rng.choice(items)
+        rect = nav.visualItemRect(item)
+        if rect.isEmpty():
+            return
+        pos = QPoint(rect.left() + 5, rect.center().y())
+        timed(
+            "click navigation",
+            lambda: qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=pos),
+        )
+
+    def wait() -> None:
+        timed("wait", lambda: qtbot.wait(rng.choice((0, 5, 30))))
+
+    moves = (key, key, key, text, text, click_row, click_row, click_nav, wait)
+    for _ in range(STEPS):
+        rng.choice(moves)()
+    return timings
+
+
+def test_monkey_on_the_demo_window(qtbot, window, caplog) -> None:
+    # A stray modal box would stop the monkey: close any that appears (none is expected).
+    closer = QTimer()
+    closer.setInterval(50)
+    modals: list[str] = []
+
+    def close_modal() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modals.append(modal.windowTitle())
+            modal.close()
+
+    closer.timeout.connect(close_modal)
+    closer.start()
+    caplog.set_level(logging.WARNING)
+    try:
+        timings = run_monkey(qtbot, window, random.Random(SEED), time.thread_time)
+        wait_idle(qtbot, window)
+    finally:
+        closer.stop()
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == []
+    slow = sorted((t, what) for t, what in timings if t > BLOCK_LIMIT_S)
+    assert slow == [], f"GUI thread busy over {BLOCK_LIMIT_S * 1000:.0f} ms: {slow[-5:]}"
+    assert len(timings) >= STEPS  # every step was timed
+
+
+def test_the_block_detector_catches_a_slow_handler(qtbot, window) -> None:
+    """The measurement sees work done in a slot (an injected clock, no real waiting)."""
+    now = [0.0]
+
+    def clock() -> float:
+        return now[0]
+
+    def slow_slot(_uid: str) -> None:
+        now[0] += 0.5  # the injected clock says this handler took half a second
+
+    window.results.currentUidChanged.connect(slow_slot)
+    try:
+        timings = run_monkey(qtbot, window, random.Random(SEED), clock)
+    finally:
+        window.results.currentUidChanged.disconnect(slow_slot)
+    assert any(t > BLOCK_LIMIT_S for t, _what in timings)
