@@ -81,8 +81,10 @@ class _Terms:
         if not self.variant_terms or self.variants is None:
             # Most lines hold no term: their keys say so without normalising them.
             wanted = line_keys(list(self.terms))
-            for line, key in zip(lines, line_keys(lines), strict=True):
-                yield self.count(normalize(line)) if any(k in key for k in wanted) else 0
+            for i in range(0, len(lines), _LINE_BLOCK):
+                block = lines[i : i + _LINE_BLOCK]
+                for line, key in zip(block, line_keys(block), strict=True):
+                    yield self.count(normalize(line)) if any(k in key for k in wanted) else 0
             return
         for i in range(0, len(lines), _LINE_BLOCK):
             norms = normalize_lines(lines[i : i + _LINE_BLOCK])
