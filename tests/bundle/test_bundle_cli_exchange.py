@@ -190,3 +190,28 @@ def test_add_refuses_a_megabyte_title_in_one_short_line(cli, wards, tmp_path: Pa
     assert len(result.err.strip().splitlines()) == 1
     assert len(result.err) < 300
     assert "at most 200 characters" in result.err
+
+
+def test_one_record_and_one_file_are_said_in_the_singular(cli, tmp_path: Path) -> None:
+    data = tmp_path / "one"
+    assert cli("init", "--ward", "葛飾区", data_dir=data).code == 0
+    src = tmp_path / "one.json"
+    src.write_text(
+        json.dumps(
+            {
+                "type": "case",
+                "title": "一件",
+                "facility_name": "一件",
+                "project_type": "新築",
+                "ward": "131229",
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert cli("add", str(src), data_dir=data).code == 0
+    exported = cli("export", str(tmp_path / "one.zebkb"), data_dir=data)
+    assert exported.code == 0, exported.err
+    assert "(1 record, 0 files, " in exported.out
+    backup = cli("backup", data_dir=data)
+    assert backup.code == 0, backup.err
+    assert "(1 record, 0 files, " in backup.out

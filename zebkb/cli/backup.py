@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from zebkb.cli.main import open_kb, print_json
-from zebkb.cli.output import err, field, out, prompt
+from zebkb.cli.output import count, err, field, out, prompt
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +40,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
             print_json([b.as_json() for b in found])
         for b in [] if args.json else found:
             kind = "records + files" if b.includes_files else "records only"
-            out(f"{b.path.name}  {b.created_at}  {b.records} records, {kind}, {b.size:,} bytes")
+            out(
+                f"{b.path.name}  {b.created_at}  {count(b.records, 'record')}, {kind}, {b.size:,} bytes"
+            )
         return 0
     keep = DEFAULT_KEEP if args.keep is None else args.keep
     if keep < 1:
@@ -51,7 +53,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print_json(info.as_json())
     else:
         out(
-            f"backup written: {info.path} ({info.records} records, {info.files} files, "
+            f"backup written: {info.path} ({count(info.records, 'record')}, {count(info.files, 'file')}, "
             f"{info.size:,} bytes)"
         )
     return 0
@@ -97,7 +99,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
         )
     else:
         out(
-            f"restored {result.restored.records} records from {info.path.name}; "
+            f"restored {count(result.restored.records, 'record')} from {info.path.name}; "
             f"the previous state is kept as {result.set_aside}"
         )
         for problem in result.problems:

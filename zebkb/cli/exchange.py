@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import UsageError, open_kb, print_json
-from zebkb.cli.output import err, field, out
+from zebkb.cli.output import count, err, field, out
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -155,7 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         else:
             for draft, part in zip(drafts, result.parts, strict=True):
-                out(f"wrote {draft} (draft e-mail, {part.records} records)")
+                out(f"wrote {draft} (draft e-mail, {count(part.records, 'record')})")
         return 0
     for uid, size in result.oversize:
         err(
@@ -185,7 +185,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     for part in result.parts:
         out(
-            f"wrote {part.path} ({part.records} records, {part.attachments} files, "
+            f"wrote {part.path} ({count(part.records, 'record')}, {count(part.attachments, 'file')}, "
             f"{_size(part.size)})"
         )
     if result.omitted:

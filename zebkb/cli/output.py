@@ -36,6 +36,11 @@ def field(value: Any) -> str:
     return escape_controls("" if value is None else str(value), one_line=True)
 
 
+def count(n: int, word: str) -> str:
+    """``1 record``, ``2 records``: English counts in the singular for one."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def out(text: str = "") -> None:
     """One or more lines on stdout."""
     sys.stdout.write(escape_controls(text) + "\n")
