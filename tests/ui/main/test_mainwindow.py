@@ -369,3 +369,30 @@ def test_back_and_forward_after_following_links(qtbot, window) -> None:
         forward.trigger()
     assert window.detail.uid == SEIBU
     assert not forward.isEnabled()
+
+
+def test_several_rows_delete_together_and_one_undo_brings_them_back(qtbot, window, demo_kb) -> None:
+    table = window.results
+    uids = shown_uids(window)[:3]
+    select(qtbot, window, uids[0])
+    for uid in uids[1:]:
+        rect = table.visualRect(table.results.index(table.results.row_of(uid), 0))
+        qtbot.mouseClick(
+            table.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ControlModifier,
+            rect.center(),
+        )
+    assert sorted(window.selected_uids()) == sorted(uids)
+    with qtbot.waitSignal(window.searchFinished, timeout=10000):
+        window.actions_by_name["delete"].trigger()
+    qtbot.waitUntil(lambda: not set(uids) & set(shown_uids(window)))
+    assert all(demo_kb.get(u)["deleted"] for u in uids)
+    assert "3 件の記録を削除しました" in window.statusBar().currentMessage()
+    window.actions_by_name["undo"].trigger()
+    qtbot.waitUntil(lambda: set(uids) <= set(shown_uids(window)))
+    assert not window.actions_by_name["undo"].isEnabled()
+    # Ctrl+A selects every row.
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.selected_uids()) == len(shown_uids(window))

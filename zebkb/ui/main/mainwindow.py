@@ -123,7 +123,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self.answer: SearchAnswer | None = None
-        self.undo_stack: list[Deleted] = []
+        # One entry per delete: every record that one Delete removed (one undo).
+        self.undo_stack: list[list[Deleted]] = []
         # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
         self.dialogs = DialogManager(self)
         self._search_seq = 0
@@ -346,8 +347,10 @@ class MainWindow(QMainWindow):
 
     def _show_no_hits(self) -> None:
         bar = self.search_bar
-        can_clear = bool(bar.query().strip()) or bar.filters() != SearchFilters()
-        self.detail.show_no_hits(can_clear=can_clear)
+        if bar.query().strip() or bar.filters() != SearchFilters():
+            self.detail.show_no_hits(can_clear=True)
+        else:
+            self.detail.clear()  # an empty knowledge base: the home screen explains it
 
     def _notice_text(self, notice: str) -> str:
         from zebkb.service import (
@@ -509,27 +512,37 @@ class MainWindow(QMainWindow):
             self.recordChanged.emit(uid)
 
     def delete_current(self) -> None:
-        uid = self.current_uid()
-        if uid is None:
+        """Delete the selected records (or the one shown); Ctrl+Z brings them all back."""
+        uids = self.selected_uids() or ([u] if (u := self.current_uid()) else [])
+        if not uids:
             return
         row = self.results.currentIndex().row()
         kb = self.ctx.kb
 
-        def work() -> Deleted:
-            before = kb.require(uid)
-            kb.delete(uid)
-            return Deleted(uid, int(before["revision"]), str(before.get("title") or uid))
+        def work() -> list[Deleted]:
+            done = []
+            for uid in uids:
+                before = kb.require(uid)
+                kb.delete(uid)
+                done.append(Deleted(uid, int(before["revision"]), str(before.get("title") or uid)))
+            return done
 
         CollectionOp(self, work, runner=self.ctx.runner).success(
             lambda done: self._deleted(done, row)
         ).run_in_background()
 
-    def _deleted(self, done: Deleted, row: int) -> None:
+    def _deleted(self, done: list[Deleted], row: int) -> None:
         self.undo_stack.append(done)
         self.actions_by_name["undo"].setEnabled(True)
         self.undo_button.show()
-        self.statusBar().showMessage(self.ctx.tr.t("status.deleted", title=done.title), STATUS_MS)
-        if self.detail.uid == done.uid:
+        t = self.ctx.tr.t
+        message = (
+            t("status.deleted", title=done[0].title)
+            if len(done) == 1
+            else t("status.deleted_many", n=len(done))
+        )
+        self.statusBar().showMessage(message, STATUS_MS)
+        if self.detail.uid in {d.uid for d in done}:
             self.detail.clear()
         self._select_after_search = max(row, 0)
 
@@ -541,13 +554,24 @@ class MainWindow(QMainWindow):
             self.actions_by_name["undo"].setEnabled(False)
             self.undo_button.hide()
         kb = self.ctx.kb
-        CollectionOp(
-            self, lambda: kb.restore(done.uid, done.revision), runner=self.ctx.runner
-        ).success(lambda _rec: self._undone(done)).run_in_background()
 
-    def _undone(self, done: Deleted) -> None:
-        self.statusBar().showMessage(self.ctx.tr.t("status.restored", title=done.title), STATUS_MS)
-        self._select_after_search = done.uid
+        def work() -> None:
+            for d in done:
+                kb.restore(d.uid, d.revision)
+
+        CollectionOp(self, work, runner=self.ctx.runner).success(
+            lambda _none: self._undone(done)
+        ).run_in_background()
+
+    def _undone(self, done: list[Deleted]) -> None:
+        t = self.ctx.tr.t
+        message = (
+            t("status.restored", title=done[0].title)
+            if len(done) == 1
+            else t("status.restored_many", n=len(done))
+        )
+        self.statusBar().showMessage(message, STATUS_MS)
+        self._select_after_search = done[0].uid
 
     def print_preview(self) -> None:
         """The case sheet or minutes of the selected record (zebkb/ui/print/print_preview.py)."""

@@ -347,7 +347,8 @@ class ResultsPane(QTableView):
         self.results = ResultsModel(translator, settings, self, runner=runner)
         self.setModel(self.results)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift, Ctrl and Ctrl+A select several rows for the bulk actions.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setShowGrid(False)
