@@ -396,3 +396,26 @@ def test_several_rows_delete_together_and_one_undo_brings_them_back(qtbot, windo
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(window.selected_uids()) == len(shown_uids(window))
+
+
+def test_results_context_menu(qtbot, window) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    table = window.results
+    row = table.results.row_of(SEIBU)
+    table.scrollTo(table.results.index(row, 0))
+    pos = table.visualRect(table.results.index(row, 0)).center()
+    menu = window.results_menu(pos)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    # open, edit, history, export, delete, copy link
+    assert len(texts) == 6
+    assert texts[0] == "開く"
+    assert texts[4] == window.actions_by_name["delete"].text()
+    assert window.results.current_uid() == SEIBU
+    copy = menu.actions()[-1]
+    assert copy.text() == "リンクをコピー"
+    copy.trigger()
+    assert QGuiApplication.clipboard().text() == f"zkb-record:{SEIBU}"
+    with qtbot.waitSignal(window.detail.shown, timeout=5000):
+        menu.actions()[0].trigger()
+    assert window.detail.uid == SEIBU

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.display import kind_label
 from zebkb.domain.fields import Kind
+from zebkb.render import record_url
 from zebkb.search.engine import SearchFilters
 from zebkb.service.changes import Changes
 from zebkb.ui.core import settings as opts
@@ -242,6 +243,10 @@ class MainWindow(QMainWindow):
         self.results.currentUidChanged.connect(self._show_current)
         self.results.activatedUid.connect(lambda _uid: self.edit_current())
         self.detail.recordRequested.connect(self.follow_link)
+        self.results.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.results.customContextMenuRequested.connect(
+            lambda pos: self.results_menu(pos).exec(self.results.viewport().mapToGlobal(pos))
+        )
         self.detail.clearSearchRequested.connect(self.search_bar.clear)
         self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         self.undo_button.clicked.connect(self.undo_delete)
@@ -420,6 +425,35 @@ class MainWindow(QMainWindow):
         if not self.results.select_uid(uid):
             self.results.clearSelection()
             self.detail.show_uid(uid, self.terms())
+
+    def results_menu(self, pos: QPoint) -> QMenu:
+        """The context menu of the results: the row under the pointer joins the selection."""
+        index = self.results.indexAt(pos)
+        if index.isValid() and index.row() not in {
+            i.row() for i in self.results.selectionModel().selectedRows()
+        }:
+            self.results.setCurrentIndex(index)
+            self.results.selectRow(index.row())
+        t = self.ctx.tr.t
+        menu = QMenu(self.results)
+        uid = self.results.current_uid()
+        open_action = menu.addAction(t("action.open_record"))
+        open_action.triggered.connect(lambda: uid and self.open_record(uid))
+        for name in ("edit", "history"):
+            menu.addAction(self.actions_by_name[name])
+        menu.addAction(self.exchange.actions["export"])
+        menu.addAction(self.actions_by_name["delete"])
+        menu.addSeparator()
+        copy = menu.addAction(t("action.copy_link"))
+        copy.triggered.connect(lambda: uid and self.copy_link(uid))
+        for action in menu.actions():
+            action.setEnabled(action.isEnabled() and uid is not None)
+        return menu
+
+    def copy_link(self, uid: str) -> None:
+        """A link to paste into a record's text (zkb-record:UID, as the record pane links)."""
+        QGuiApplication.clipboard().setText(record_url(uid))
+        self.statusBar().showMessage(self.ctx.tr.t("status.link_copied"), STATUS_MS)
 
     def follow_link(self, uid: str) -> None:
         """A link in the record pane: remember where it was followed from."""
