@@ -437,15 +437,24 @@ class MainWindow(QMainWindow):
         t = self.ctx.tr.t
         menu = QMenu(self.results)
         uid = self.results.current_uid()
+
+        def open_it() -> None:
+            if uid is not None:
+                self.open_record(uid)
+
+        def copy_it() -> None:
+            if uid is not None:
+                self.copy_link(uid)
+
         open_action = menu.addAction(t("action.open_record"))
-        open_action.triggered.connect(lambda: uid and self.open_record(uid))
+        open_action.triggered.connect(open_it)
         for name in ("edit", "history"):
             menu.addAction(self.actions_by_name[name])
         menu.addAction(self.exchange.actions["export"])
         menu.addAction(self.actions_by_name["delete"])
         menu.addSeparator()
         copy = menu.addAction(t("action.copy_link"))
-        copy.triggered.connect(lambda: uid and self.copy_link(uid))
+        copy.triggered.connect(copy_it)
         for action in menu.actions():
             action.setEnabled(action.isEnabled() and uid is not None)
         return menu
