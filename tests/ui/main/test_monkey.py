@@ -130,6 +130,9 @@ def run_monkey(
     moves = (key, key, key, text, text, click_row, click_row, click_nav, wait)
     for _ in range(STEPS):
         rng.choice(moves)()
+    # Let the last typed query's debounce run out and its answer arrive.
+    qtbot.waitUntil(lambda: not window.search_bar.timer.isActive())
+    wait_idle(qtbot, window)
     return timings
 
 
