@@ -419,7 +419,16 @@ class DetailPane(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def open_web_link(self, url: str) -> None:
-        """A 出典 address clicked: the system browser opens it (zebkb opens no connection)."""
+        """A 出典 address clicked: the system browser opens it (zebkb opens no connection).
+
+        Only an address written in the shown record's 出典 is opened; any other
+        web link (none should reach here) is refused with a message.
+        """
+        record = self.record or {}
+        ours = {QUrl(u).toString() for u in _URL.findall(str(record.get("source") or ""))}
+        if QUrl(url).toString() not in ours:
+            self._refused(url)
+            return
         if not QDesktopServices.openUrl(QUrl(url)):
             self.notice.emit(self._ctx.tr.t("detail.link_refused", url=url[:200]))
 
