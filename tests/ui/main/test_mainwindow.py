@@ -419,3 +419,10 @@ def test_results_context_menu(qtbot, window) -> None:
     with qtbot.waitSignal(window.detail.shown, timeout=5000):
         menu.actions()[0].trigger()
     assert window.detail.uid == SEIBU
+
+
+def test_closing_the_window_drops_a_search_still_being_typed(qtbot, window) -> None:
+    window.search_bar.edit.setText("清掃")
+    assert window.search_bar.timer.isActive()
+    window.close()
+    assert not window.search_bar.timer.isActive()

@@ -740,6 +740,9 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A search still waiting out its typing delay would reach a runner that is
+        # shut down once the window is gone.
+        self.search_bar.timer.stop()
         self.save_state()
         super().closeEvent(event)
 
