@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import queue
 import signal
 import subprocess
@@ -34,6 +33,7 @@ from zebkb.bundle.errors import BundleError
 from zebkb.bundle.limits import MIB
 from zebkb.bundle.reader import AttachmentSource
 from zebkb.errors import InputError, KnownError, ZebkbError
+from zebkb.helper_command import helper_command
 from zebkb.store.files import AttachmentStore, ContentMismatch, Staged
 
 log = logging.getLogger(__name__)
@@ -244,19 +244,7 @@ def child_main() -> int:
 
 
 def _child_command() -> tuple[list[str], dict[str, str] | None]:
-    """The helper's command line, and its environment when it differs from ours."""
-    if getattr(sys, "frozen", False):
-        # The PyInstaller build: zebkb-cli beside the running program, since on Windows
-        # `zebkb` is the window program, which has no standard output to answer on.
-        exe = Path(sys.executable)
-        cli = exe.with_name("zebkb-cli" + exe.suffix)
-        return [str(cli if cli.is_file() else exe), CHILD_COMMAND], None
-    # The same zebkb as this process's, however it was found (an installed package, a
-    # checkout on sys.path).
-    env = dict(os.environ)
-    here = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "zebkb", CHILD_COMMAND], env
+    return helper_command(CHILD_COMMAND)
 
 
 class ChildCopy:

@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 import math
-import os
 import queue
 import signal
 import subprocess
@@ -25,6 +24,8 @@ import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
+
+from zebkb.helper_command import helper_command
 
 log = logging.getLogger(__name__)
 
@@ -217,17 +218,7 @@ def child_main() -> int:
 
 
 def _child_command() -> tuple[list[str], dict[str, str] | None]:
-    """The helper's command line, and its environment when it differs from ours."""
-    if getattr(sys, "frozen", False):
-        # The PyInstaller build: zebkb-cli beside the running program (on Windows
-        # `zebkb` is the window program, with no standard output to answer on).
-        exe = Path(sys.executable)
-        cli = exe.with_name("zebkb-cli" + exe.suffix)
-        return [str(cli if cli.is_file() else exe), CHILD_COMMAND], None
-    env = dict(os.environ)
-    here = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "zebkb", CHILD_COMMAND], env
+    return helper_command(CHILD_COMMAND)
 
 
 class TextExtractor:
