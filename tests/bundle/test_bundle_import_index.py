@@ -216,7 +216,8 @@ def test_an_import_of_costly_pdfs_stays_bounded_and_records_why(
 
 
 def kit_slow_pdf(n: int) -> bytes:
-    """About 1 KB; pypdf spends seconds on its one page (20,000 text shows)."""
+    """A few KB; pypdf spends seconds on its one page (100,000 text shows), far past
+    the injected 0.3 s even on a quiet machine (it is killed there, so size costs nothing)."""
     from zebkb_testing import flate_pdf
 
-    return flate_pdf(b"BT /F1 12 Tf 72 720 Td " + b"(ZEB%d) Tj 1 0 Td " % n * 20_000 + b"ET")
+    return flate_pdf(b"BT /F1 12 Tf 72 720 Td " + b"(ZEB%d) Tj 1 0 Td " % n * 100_000 + b"ET")
