@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -126,3 +128,19 @@ def flate_pdf(content: bytes) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def run_zebkb(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``zebkb --data-dir DATA ARGS…`` as a new process, as a person would type it."""
+    env = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
+    env["PYTHONIOENCODING"] = "utf-8"
+    # The timeout only stops a hang (a writer blocked on a pipe) from stalling the suite.
+    return subprocess.run(
+        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        check=False,
+    )

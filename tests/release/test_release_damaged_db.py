@@ -10,32 +10,18 @@ import json
 import os
 import random
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from zebkb_testing import case_record
+from zebkb_testing import run_zebkb as zebkb
 
 from zebkb.backup import create_backup, list_backups, prune_backups, restore_backup
 from zebkb.errors import KnownError
 from zebkb.store.db import DB_FILE, DamagedDatabaseError
 
 PAGE = 4096
-
-
-def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def damage_page(db: Path, page: int, seed: int = 19) -> None:

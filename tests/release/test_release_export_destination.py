@@ -8,28 +8,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from zebkb_testing import case_record
+from zebkb_testing import run_zebkb as zebkb
 
 from zebkb.bundle.reader import open_bundle
-
-
-def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    # The timeout only stops a hang (a writer blocked on a pipe) from stalling the suite.
-    return subprocess.run(
-        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -15,30 +15,16 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from zebkb_testing import case_record
+from zebkb_testing import run_zebkb as zebkb
 
 from zebkb.store.db import DB_FILE
 
 SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"
-
-
-def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def tree(folder: Path) -> dict[str, tuple[int, int]]:
