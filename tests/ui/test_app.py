@@ -241,3 +241,24 @@ def test_zebkb_gui_really_starts(tmp_path) -> None:
     assert opened.returncode == 0, opened.stderr
     plain = _run_gui(tmp_path)  # no command: the window too
     assert plain.returncode == 0, plain.stderr
+
+
+def test_a_folder_on_a_network_share_is_a_readable_dialog(qapp, tmp_path, monkeypatch) -> None:
+    from zebkb.store import netfs
+    from zebkb.ui.app import run
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    share = tmp_path / "share"
+    table = f"21 1 8:1 / / rw - ext4 /dev/sda1 rw\n30 21 0:30 / {share} rw - cifs //fs/zeb rw\n"
+    monkeypatch.setattr(netfs, "_read_mountinfo", lambda: table)
+    monkeypatch.setattr(netfs.sys, "platform", "linux")
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _p, _title, text: shown.append(text))
+    )
+    assert run(share / "zebkb") == 1
+    assert len(shown) == 1
+    assert "ネットワーク上のフォルダ" in shown[0]
+    assert "チームモード" in shown[0]
+    assert "\n" not in shown[0]
+    assert not (share / "zebkb").exists()

@@ -52,6 +52,7 @@ from zebkb.store.models import (
     TagRow,
     TextFailureRow,
 )
+from zebkb.store.netfs import refuse_network_folder
 
 if TYPE_CHECKING:
     from zebkb.search.engine import AsideBuild, SearchFilters, SearchIndex, SearchResult
@@ -323,14 +324,24 @@ class KnowledgeBase:
 
     @classmethod
     def open(
-        cls, data_dir: Path | str, *, clock: Clock | None = None, damaged_ok: bool = False
+        cls,
+        data_dir: Path | str,
+        *,
+        clock: Clock | None = None,
+        damaged_ok: bool = False,
+        network_ok: bool = False,
     ) -> KnowledgeBase:
         """Open the knowledge base in ``data_dir``, creating it when the folder is new.
 
         ``damaged_ok`` opens a folder whose database is damaged too: restoring
         a backup is the way out, and it must be able to open the folder.
+        A folder on a network file system is refused (zebkb/store/netfs.py)
+        unless it can only be read (a read-only share is opened immutable and
+        never locked), or ``network_ok`` (moving its records out to team mode).
         """
         path = Path(data_dir).expanduser()
+        if not network_ok and not _readable_only(path):
+            refuse_network_folder(path)
         writable = prepare_data_dir(path, read_only_ok=True)
         kb = cls(path, clock=clock, read_only=not writable)
         try:
@@ -1275,6 +1286,11 @@ class KnowledgeBase:
         from zebkb.service import checks
 
         return checks.file_report(self)
+
+
+def _readable_only(path: Path) -> bool:
+    """A knowledge base folder that exists and cannot be written (opened read-only)."""
+    return (path / DB_FILE).is_file() and not os.access(path, os.W_OK | os.X_OK)
 
 
 def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:

@@ -116,6 +116,24 @@ def test_data_folder_choice(qtbot, ectx, tmp_path, monkeypatch) -> None:
     assert ectx.settings.data_dir == fresh
 
 
+def test_a_folder_on_a_network_share_is_refused_when_chosen(
+    qtbot, ectx, tmp_path, monkeypatch
+) -> None:
+    from zebkb.store import netfs
+
+    share = tmp_path / "share"
+    share.mkdir()
+    table = f"21 1 8:1 / / rw - ext4 /dev/sda1 rw\n30 21 0:30 / {share} rw - nfs4 fs:/zeb rw\n"
+    monkeypatch.setattr(netfs, "_read_mountinfo", lambda: table)
+    monkeypatch.setattr(netfs.sys, "platform", "linux")
+    settings = open_settings(qtbot, ectx)
+    monkeypatch.setattr(settings, "ask_for_folder", lambda: share)
+    settings.data_dir_button.click()
+    assert "ネットワーク上のフォルダ" in settings.message.text()
+    assert "チームモード" in settings.message.text()
+    assert settings.data_dir_edit.text() != str(share)
+
+
 def test_usable_data_dir(tmp_path) -> None:
     assert usable_data_dir(tmp_path / "not-yet")
     assert usable_data_dir(tmp_path)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from zebkb.service import DATA_DIR_ENTRIES
 from zebkb.service.keys import require_signatures, set_require_signatures
 from zebkb.store.db import DB_FILE
+from zebkb.store.netfs import NetworkFolderError, refuse_network_folder
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.core.settings import DATE_STYLES
@@ -207,6 +208,12 @@ class SettingsDialog(QDialog):
             return
         if not usable_data_dir(path):
             self._show_message(self._ctx.tr.t("settings.data_dir.bad"))
+            return
+        try:
+            # Said now, not after the restart: a shared folder is what team mode is for.
+            refuse_network_folder(path)
+        except NetworkFolderError as exc:
+            self._show_message(exc.message(self._ctx.tr.language))
             return
         self._show_message(None)
         self._data_dir = path
