@@ -199,17 +199,17 @@ def case_specs() -> list[dict[str, Any]]:
             "stage": "completed",
             "designer": "株式会社類設計室",
             "technologies": [
-                "外壁断熱（硬質ウレタンフォームA種1H 150mm）",
-                "屋根断熱（押出法ポリスチレンフォーム3種b 100mm）",
+                "外壁断熱",
+                "屋根断熱",
                 "Low-E複層ガラス",
                 "庇",
                 "バルコニー",
-                "GHP（停電対応型含む）",
+                "GHP",
                 "EHP",
                 "全熱交換器",
                 "LED照明",
                 "ガス給湯器",
-                "太陽光発電 4kW",
+                "太陽光発電",
                 "ドライミスト",
                 "冷媒式放射パネル",
                 "緑のカーテン",
@@ -223,6 +223,8 @@ def case_specs() -> list[dict[str, Any]]:
             "body": (
                 "## 概要\n"
                 "改築による新校舎（新築）。地上3階、RC造一部S造、延床面積 7,985.46㎡。"
+                "外壁断熱は硬質ウレタンフォームA種1H 150mm、屋根断熱は押出法ポリスチレンフォーム3種b 100mm、"
+                "GHP は停電対応型を含み、太陽光発電は 4kW。"
                 "2023年7月に建設工事を開始。竣工予定は2025年1月（ガス協会の事例ページ時点）から"
                 "令和7年7月に変更され、新校舎は令和7年7月上旬に完成、9月から新校舎で運営"
                 "（区のページ）。設計は株式会社類設計室。\n\n"
@@ -286,9 +288,9 @@ def case_specs() -> list[dict[str, Any]]:
             "building_use": "学校等",
             "project_type": "renovation",
             "technologies": [
-                "断熱材（教室の壁）",
-                "内窓（二重サッシ）",
-                "全熱交換換気（ロスナイ）",
+                "断熱改修",
+                "内窓",
+                "全熱交換器",
             ],
             "public": True,
             "body": (
@@ -434,7 +436,7 @@ def case_specs() -> list[dict[str, Any]]:
             "subsidy_yen": 160_000_000,
             "designer": "松田平田設計",
             "address": "東京都品川区豊町2-1（戸越公園内）",
-            "technologies": ["地中熱利用（空調熱源）", "太陽光発電"],
+            "technologies": ["地中熱", "太陽光発電"],
             "public": True,
             "attachments": ["ecoru_geothermal_png"],
             "body": (
@@ -518,7 +520,7 @@ def case_specs() -> list[dict[str, Any]]:
             "certification_scheme": "BELS",
             "planned_completion_on": "2024-02",
             "address": "東京都品川区北品川1-29-12",
-            "technologies": ["外壁・サッシ等の断熱性能向上", "高効率空調", "太陽光発電"],
+            "technologies": ["高断熱", "高効率空調", "太陽光発電"],
             "public": True,
             "body": (
                 "## 概要\n"

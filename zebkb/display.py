@@ -24,7 +24,7 @@ from zebkb.domain.dates import (
     parse_iso_partial,
 )
 from zebkb.domain.vocab import label
-from zebkb.domain.wards import WardError, ward_name
+from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS, WardError, ward_name
 
 # The search engine's floor-area buckets (engine.FLOOR_AREA_BUCKETS), as ranges.
 FLOOR_AREA_RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -42,6 +42,20 @@ def ward_label(code: str | None, lang: str) -> str:
         return ward_name(code, lang)
     except WardError:
         return code
+
+
+_PLACES_JA: dict[str, str] = {w.name_ja: w.code for w in WARDS + OTHER_MUNICIPALITIES}
+
+
+def place_name(text: str, lang: str) -> str:
+    """Free text that is exactly a ward's or municipality's Japanese name, in ``lang``.
+
+    A visit's host or participants are typed as text ("葛飾区", "杉並区"); the
+    English window shows them as it shows the ward codes ("Katsushika"), so one
+    place is never named two ways on one page. Any other text is kept.
+    """
+    code = _PLACES_JA.get(text.strip()) if lang != "ja" else None
+    return ward_label(code, lang) if code else text
 
 
 def kind_label(kind: str | None, lang: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from zebkb.domain.fields import fields_for
@@ -137,3 +139,57 @@ def test_domain_package_is_pure_python() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == ""
+
+
+# Kana, CJK ideographs and full-width forms: what an English label must not hold.
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def test_every_vocabulary_term_and_group_has_an_english_name() -> None:
+    for vocab in VOCABULARIES.values():
+        for term in vocab:
+            assert term.en, (vocab.name, term.value)
+            assert not JAPANESE.search(term.en), (vocab.name, term.en)
+            assert label(vocab, term.value, "en") == term.en
+        for group, (_ja, en) in vocab.group_labels.items():
+            assert not JAPANESE.search(en), (vocab.name, group, en)
+
+
+def test_every_field_label_and_place_name_is_english_in_english() -> None:
+    from zebkb.domain.fields import Kind
+    from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS
+
+    for kind in Kind:
+        for f in fields_for(kind):
+            assert f.label_en, (kind, f.name)
+            assert not JAPANESE.search(f.label_en), (kind, f.name)
+    for ward in WARDS + OTHER_MUNICIPALITIES:
+        assert not JAPANESE.search(ward.name_en), ward
+
+
+def test_every_vocabulary_value_of_the_demo_records_is_listed() -> None:
+    """A demo value outside its vocabulary would show in Japanese in the English window."""
+    import importlib.resources
+
+    from zebkb.domain.vocab import FIELD_VOCABULARY_NAMES
+    from zebkb.strictjson import loads
+
+    resource = importlib.resources.files("zebkb.assets") / "demo" / "records.json"
+    unlisted = []
+    for record in loads(resource.read_bytes()):
+        for name, vocab_name in FIELD_VOCABULARY_NAMES.items():
+            value = record.get(name)
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and JAPANESE.search(label(vocab_name, v, "en")):
+                    unlisted.append((record["title"], name, v))
+    assert unlisted == []
+
+
+def test_japanese_labels_use_full_width_brackets() -> None:
+    """公用文: Japanese labels write （ ）, not the half-width ( )."""
+    for vocab in VOCABULARIES.values():
+        for term in vocab:
+            assert "(" not in term.ja, (vocab.name, term.ja)
+            assert ")" not in term.ja, (vocab.name, term.ja)
+        for ja, _en in vocab.group_labels.values():
+            assert "(" not in ja, ja

@@ -23,6 +23,7 @@ from zebkb.display import (
     format_area,
     format_date,
     format_number,
+    place_name,
     format_timestamp,
     kind_label,
     ward_label,
@@ -285,7 +286,8 @@ class DetailPane(QWidget):
         check = check_rank(record)
         stated = check.stated or t("detail.rank_none")
         if check.status:
-            stated = f"{stated}（{label('rank_status', check.status, lang)}）"
+            status = label("rank_status", check.status, lang)
+            stated = f"{stated}（{status}）" if lang == "ja" else f"{stated} ({status})"
         supported = check.supported.rank or t("detail.rank_unassessed")
         reason = check.supported.reason_en if lang == "en" else check.supported.reason_ja
         rows = (
@@ -353,11 +355,13 @@ class DetailPane(QWidget):
             return "<br>".join(self._link_html(str(v), data) for v in value)
         if kind == FieldType.STRING_LIST:
             vocab = _VOCAB.get(name)
-            items = [label(vocab, str(v), lang) if vocab else str(v) for v in value]
+            items = [label(vocab, str(v), lang) if vocab else place_name(str(v), lang) for v in value]
             return ("、" if lang == "ja" else ", ").join(highlight_text(i, terms) for i in items)
         text = str(value)
         if name in _VOCAB:
             text = label(_VOCAB[name], text, lang)
+        else:
+            text = place_name(text, lang)
         if name == "source":
             return _linked_urls(text, terms).replace("\n", "<br>")
         return highlight_text(text, terms).replace("\n", "<br>")
