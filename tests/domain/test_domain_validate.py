@@ -294,7 +294,7 @@ def test_error_line_names_record_field_and_value_and_takes_a_position() -> None:
     )
     error.where = "line 3"
     assert str(error).startswith("line 3: record 1b2c3d4e…: field floor_area_m2:")
-    assert error.line_ja().startswith("line 3: レコード 1b2c3d4e…: 項目「延床面積(㎡)」")
+    assert error.line_ja().startswith("line 3: レコード 1b2c3d4e…: 項目「延床面積（㎡）」")
 
 
 @pytest.mark.parametrize("value", [None, [], "record", 5])

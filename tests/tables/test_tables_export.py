@@ -113,7 +113,7 @@ def test_workbook_form_frozen_header_filter_formats_and_text_never_a_formula(
     ws = wb.active
     headers = [c.value for c in ws[1]]
     assert headers[:4] == ["UID", "種別", "件名", "区"]
-    assert "延床面積(㎡)" in headers
+    assert "延床面積（㎡）" in headers
     assert "視察日" not in headers
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(headers))}3"
@@ -125,8 +125,8 @@ def test_workbook_form_frozen_header_filter_formats_and_text_never_a_formula(
     assert first["区"].value == "葛飾区"
     assert first["新築・改修"].value == "新築"
     assert first["認証・相当"].value == "相当"
-    assert first["延床面積(㎡)"].value == 7985.46
-    assert first["延床面積(㎡)"].number_format == "#,##0.00"
+    assert first["延床面積（㎡）"].value == 7985.46
+    assert first["延床面積（㎡）"].number_format == "#,##0.00"
     assert first["竣工日"].value == datetime(2021, 3, 31)
     assert "ggge" in first["竣工日"].number_format
     assert first[IMPORTABLE["zeb_leading_owner"].label_ja].value == "はい"

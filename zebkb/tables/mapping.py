@@ -108,8 +108,13 @@ _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|〔[^〕]*〕")
 
 
 def normalise_header(text: str) -> str:
-    """Width, case and spaces folded; ㎡ becomes m2 (NFKC)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+    """Width, case and spaces folded; ㎡ becomes m2 (NFKC); 、 reads as a comma.
+
+    zebkb's own labels once wrote 削減率(再エネ除く,%) and now write 削減率（再エネ除く、%）:
+    a sheet with either header maps to the same field.
+    """
+    folded = unicodedata.normalize("NFKC", text).replace("、", ",")
+    return re.sub(r"\s+", "", folded).casefold()
 
 
 def _without_brackets(key: str) -> str:

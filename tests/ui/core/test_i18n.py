@@ -63,7 +63,7 @@ def test_formatting_and_missing_keys() -> None:
 
 def test_field_labels_follow_the_language() -> None:
     field = next(f for f in CASE_FIELDS if f.name == "floor_area_m2")
-    assert Translator("ja").field_label(field) == "延床面積(㎡)"
+    assert Translator("ja").field_label(field) == "延床面積（㎡）"
     assert Translator("en").field_label(field) == "Floor area (m²)"
 
 
@@ -149,6 +149,28 @@ def test_counts_are_pluralised() -> None:
     assert Translator("ja").t("status.count", n="1") == Translator("ja").t(
         "status.count", n="2"
     ).replace("2", "1")
+
+
+# A placeholder followed by a plural noun ("{n} records"): it needs {n:record|records}.
+_BARE_COUNT = re.compile(r"\{(\w+)\}\s+[A-Za-z-]+s\b")
+
+
+def test_every_english_count_says_one_in_the_singular() -> None:
+    """No "1 records" and no "file(s)": each count carries its noun in both numbers."""
+    en = load_catalog("en")
+    for key, text in en.items():
+        assert "(s)" not in text, key
+        if key.endswith(".one") or f"{key}.one" in en:
+            continue
+        assert not _BARE_COUNT.search(text), (key, text)
+    tr = Translator("en")
+    assert tr.t("status.deleted_many", n=1).startswith("Deleted 1 record ")
+    assert tr.t("export.done", records=1, files=2, parts=1) == (
+        "Exported 1 record and 2 attachment files in 1 file"
+    )
+    assert tr.t("export.done", records=1200, files=1, parts=3) == (
+        "Exported 1,200 records and 1 attachment file in 3 files"
+    )
 
 
 def test_one_word_for_one_thing_across_window_pdf_and_cli() -> None:

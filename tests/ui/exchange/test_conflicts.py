@@ -91,8 +91,8 @@ def test_side_by_side_field_by_field(qtbot, ctx, kb, peer, tmp_path) -> None:
     shown = rows(dialog)
     # Incoming is newer, so it is current and the merged version starts from it.
     assert shown["件名"] == ("葛飾区の件名", "品川区の件名", "品川区の件名")
-    assert shown["延床面積(㎡)"] == ("1,000", "1,200", "1,200")
-    assert shown["BEI(再エネ除く)"] == ("0.45", "—", "—")
+    assert shown["延床面積（㎡）"] == ("1,000", "1,200", "1,200")
+    assert shown["BEI（再エネ除く）"] == ("0.45", "—", "—")
     assert shown["タグ"] == ("共有、葛飾", "共有", "共有")
     assert "版" not in shown  # bookkeeping is in the header, not a field to settle
     header = dialog.header.text()
@@ -133,16 +133,16 @@ def test_merged_version_by_picking_and_editing(qtbot, ctx, kb, peer, tmp_path) -
     (uid,) = make_conflicts(kb, peer, tmp_path)
     dialog = open_dialog(qtbot, ctx)
     before = kb.require(uid)["revision"]
-    dialog.table.cellClicked.emit(row_of(dialog, "BEI(再エネ除く)"), LOCAL)  # take this ward's BEI
+    dialog.table.cellClicked.emit(row_of(dialog, "BEI（再エネ除く）"), LOCAL)  # take this ward's BEI
     dialog.table.cellClicked.emit(row_of(dialog, "タグ"), LOCAL)
     title = dialog.table.item(row_of(dialog, "件名"), MERGED)
     title.setText("品川区と葛飾区で合わせた件名")  # an edit in the merged column
-    area = dialog.table.item(row_of(dialog, "延床面積(㎡)"), MERGED)
+    area = dialog.table.item(row_of(dialog, "延床面積（㎡）"), MERGED)
     area.setText("数字でない")
     assert "使えません" in dialog.status.text()
     assert area.text() == "1,200"  # the bad edit is put back
     area.setText("1,250.5")
-    assert rows(dialog)["BEI(再エネ除く)"][2] == "0.45"
+    assert rows(dialog)["BEI（再エネ除く）"][2] == "0.45"
     merged = settle(qtbot, dialog, dialog.use_merged)
     assert merged == uid
     current = kb.require(uid)

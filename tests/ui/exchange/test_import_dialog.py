@@ -141,7 +141,7 @@ def test_plan_of_a_hand_written_bundle_before_anything_is_written(qtbot, ctx, kb
     dialog.table.selectRow(dialog.model.row_of(here["uid"]))
     diff = dialog.diff.texts()
     assert ("件名", "葛飾区清掃事務所", "葛飾区清掃事務所(改修後)") in diff
-    assert ("BEI(再エネ除く)", "—", "0.49") in diff
+    assert ("BEI（再エネ除く）", "—", "0.49") in diff
     assert {name for name, _a, _b in diff}.isdisjoint({"版", "更新日時"}), diff
     # Nothing was written by planning.
     assert kb.get(added["uid"]) is None

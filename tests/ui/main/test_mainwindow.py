@@ -41,7 +41,7 @@ def test_selecting_a_case_shows_fields_rank_and_attachment(qtbot, window) -> Non
     select(qtbot, window, MIZUMOTO)
     text = detail_text(window)
     assert "葛飾区立水元小学校" in text
-    assert "延床面積(㎡)" in text  # Japanese labels from fields.py
+    assert "延床面積（㎡）" in text  # Japanese labels from fields.py
     assert "7,985.46 ㎡" in text  # thousands separator
     assert "数値から判定されるランク" in text
     assert "記載のZEBランク" in text
@@ -71,7 +71,7 @@ def test_rank_warning_when_stated_rank_disagrees(qtbot, window, demo_kb) -> None
 
 def test_record_links_navigate(qtbot, window) -> None:
     select(qtbot, window, VISIT)
-    assert "視察施設(事例)" in detail_text(window)
+    assert "視察施設（事例）" in detail_text(window)
     assert f"zkb-record:{SEIBU}" in window.detail.browser.toHtml()
     with qtbot.waitSignal(window.detail.shown, timeout=5000):
         window.detail.browser.recordLinkActivated.emit(SEIBU)
