@@ -23,9 +23,9 @@ from zebkb.display import (
     format_area,
     format_date,
     format_number,
-    place_name,
     format_timestamp,
     kind_label,
+    place_name,
     ward_label,
 )
 from zebkb.domain.fields import FieldType, Kind, fields_for
@@ -355,13 +355,12 @@ class DetailPane(QWidget):
             return "<br>".join(self._link_html(str(v), data) for v in value)
         if kind == FieldType.STRING_LIST:
             vocab = _VOCAB.get(name)
-            items = [label(vocab, str(v), lang) if vocab else place_name(str(v), lang) for v in value]
+            items = [
+                label(vocab, str(v), lang) if vocab else place_name(str(v), lang) for v in value
+            ]
             return ("、" if lang == "ja" else ", ").join(highlight_text(i, terms) for i in items)
         text = str(value)
-        if name in _VOCAB:
-            text = label(_VOCAB[name], text, lang)
-        else:
-            text = place_name(text, lang)
+        text = label(_VOCAB[name], text, lang) if name in _VOCAB else place_name(text, lang)
         if name == "source":
             return _linked_urls(text, terms).replace("\n", "<br>")
         return highlight_text(text, terms).replace("\n", "<br>")
