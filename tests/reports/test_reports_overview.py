@@ -28,13 +28,13 @@ def test_demo_numbers_match_hand_counts(demo_kb) -> None:
     assert o.cases_by_facility_type["福祉施設"] == 3
     assert o.cases_by_facility_type["清掃事務所"] == 2
     assert sum(o.cases_by_facility_type.values()) == 15
-    assert o.cases_by_technology["太陽光発電"] == 2
+    assert o.cases_by_technology["太陽光発電"] == 3  # 水元小, エコル, 北品川
     assert o.cases_by_technology["BEMS"] == 1
-    assert len(o.cases_by_technology) == 25
-    # Groups by vocabulary value only: 太陽光発電 (エコル, 北品川) is CREATE, but
-    # "地中熱利用（空調熱源）" is not a listed value, so it counts under UNSET.
-    assert o.cases_by_technology_group["CREATE"] == 2
-    assert o.cases_by_technology_group["ACTIVE"] == 2  # 水元小 and 北品川 (高効率空調)
+    assert len(o.cases_by_technology) == 23
+    # Every demo technology is a listed value, so each counts in its group.
+    assert o.cases_by_technology_group["CREATE"] == 3
+    assert o.cases_by_technology_group["ACTIVE"] == 3  # 水元小, 清和小 (全熱交換器), 北品川
+    assert o.cases_by_technology_group["UNUSED"] == 1  # エコル (地中熱)
     assert o.sessions_by_fiscal_year == {2012: 1, 2023: 2, 2024: 3}
     # The 2023 visit's source gives only a year, so it has no fiscal year.
     assert o.visits_by_fiscal_year == {2024: 1}
