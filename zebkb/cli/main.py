@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "zebkb.cli.keys",
     "zebkb.cli.report",
     "zebkb.cli.backup",
+    "zebkb.cli.migrate",
     "zebkb.cli.gui",
 )
 

@@ -1,0 +1,177 @@
+"""``zebkb migrate``: a knowledge base moves to another engine with everything kept.
+
+Every table is compared row for row between source and target (records,
+every version, tombstones, conflicts, exchange logs, trusted keys,
+settings), attachment files byte for byte, and the target passes ``check``.
+A target that is not empty is refused; a failure half-way leaves no target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import zebkb_bundle_kit as kit
+from sqlalchemy import select
+
+from zebkb.cli.main import main
+from zebkb.errors import InputError
+from zebkb.service import KnowledgeBase
+from zebkb.service.exchange import export_bundle, import_bundle, list_conflicts
+from zebkb.service.keys import trust_key
+from zebkb.service.move import move_to_sqlite
+from zebkb.store import copy as store_copy
+
+
+def edit(kb: KnowledgeBase, uid: str, **changes: Any) -> dict[str, Any]:
+    record = kb.require(uid)
+    return kb.save({**record, **changes}, expected_revision=record["revision"])
+
+
+def fill(kb: KnowledgeBase, tmp_path: Path, clock: Any) -> None:
+    """A knowledge base with something in every table: versions, tombstones, a conflict…"""
+    clock.advance(days=400)  # past the demo records' own times, so bundles carry them
+    kb.load_demo()
+    case = kb.save(
+        {
+            "type": "case",
+            "title": "清掃事務所のZEB化",
+            "ward": kit.KATSUSHIKA,
+            "facility_name": "清掃事務所",
+            "project_type": "new",
+        }
+    )
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(os.urandom(30_000))
+    kb.add_attachment(case["uid"], photo, caption="外観")
+    with KnowledgeBase.open(tmp_path / "shinagawa", clock=clock) as other:
+        other.set_home_ward(kit.SHINAGAWA)
+        import_bundle(other, export_bundle(kb, tmp_path / "1.zebkb").paths[0])
+        clock.advance(minutes=1)
+        edit(kb, case["uid"], title="葛飾区の編集")
+        clock.advance(minutes=1)
+        edit(other, case["uid"], title="品川区の編集")
+        import_bundle(kb, export_bundle(other, tmp_path / "2.zebkb").paths[0])
+        trust_key(kb, other_key(other), kit.SHINAGAWA, note="電話で確認")
+    assert len(list_conflicts(kb)) == 1
+    gone = kb.list_records()[-1].uid  # an old demo record, not the conflicted case
+    kb.delete(gone)
+
+
+def other_key(other: KnowledgeBase) -> str:
+    from zebkb.keys import own_key
+
+    return own_key(other.data_dir).public_key
+
+
+def dump(kb: KnowledgeBase) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (meta without the engine's own rows), in key order."""
+    with kb.read_engine.connect() as conn:
+        return {
+            table.name: [tuple(row) for row in conn.execute(store_copy._rows_query(table))]
+            for table in store_copy.tables()
+        }
+
+
+def files(kb: KnowledgeBase) -> dict[str, bytes]:
+    return {digest: path.read_bytes() for digest, path in kb.files.iter_files()}
+
+
+def test_everything_moves_to_a_new_sqlite_folder(kb, tmp_path, clock) -> None:
+    fill(kb, tmp_path, clock)
+    (kb.data_dir / "search-variants.txt").write_text("ゼブ ZEB\n", encoding="utf-8")
+    before = dump(kb)
+    assert all(before[name] for name in ("record", "history", "conflict", "import_log", "tag"))
+    seen: list[str] = []
+    summary = move_to_sqlite(
+        kb, tmp_path / "moved", progress=lambda step, _done, _total: seen.append(step)
+    )
+    assert summary.problems == []
+    assert {"files", "rows", "index"} <= set(seen)
+    assert summary.counts == {name: len(rows) for name, rows in before.items()}
+    assert summary.live_records == kb.count()
+    with KnowledgeBase.open(tmp_path / "moved") as moved:
+        assert dump(moved) == before
+        assert files(moved) == files(kb)
+        assert moved.check() == []
+        assert moved.home_ward == kb.home_ward
+        assert [c.uid for c in list_conflicts(moved)] == [c.uid for c in list_conflicts(kb)]
+        hit = moved.search("品川区の編集").hits
+        assert [h.title for h in hit] == ["品川区の編集"]
+        # The signing key and the user's own files came along.
+        assert (tmp_path / "moved" / "search-variants.txt").read_text(encoding="utf-8")
+        assert other_key(moved) == other_key(kb)
+        # The target keeps working: a new version gets the next history id.
+        uid = moved.list_records()[0].uid
+        edit(moved, uid, title="移行後の編集")
+        assert moved.history(uid)[-1].record["title"] == "移行後の編集"
+    assert dump(kb) == before  # the source is left as it was
+
+
+def test_a_target_that_is_not_empty_is_refused_and_left_alone(kb, tmp_path) -> None:
+    kb.load_demo()
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "家計簿.xlsx").write_bytes(b"x")
+    with pytest.raises(InputError, match="not empty"):
+        move_to_sqlite(kb, busy)
+    assert [p.name for p in busy.iterdir()] == ["家計簿.xlsx"]
+    with pytest.raises(InputError, match="this knowledge base itself"):
+        move_to_sqlite(kb, kb.data_dir)
+
+
+def test_a_failure_half_way_leaves_no_target(kb, tmp_path, monkeypatch) -> None:
+    kb.load_demo()
+    real = store_copy.copy_tables
+
+    def failing(source, target, *, progress=None):
+        def once_halfway(done: int, total: int) -> None:
+            if done and done < total:
+                raise OSError(28, "No space left on device")
+
+        return real(source, target, progress=once_halfway)
+
+    monkeypatch.setattr(store_copy, "copy_tables", failing)
+    monkeypatch.setattr(store_copy, "BATCH", 50)
+    with pytest.raises(OSError, match="No space"):
+        move_to_sqlite(kb, tmp_path / "moved")
+    assert not (tmp_path / "moved").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(OSError, match="No space"):
+        move_to_sqlite(kb, empty)
+    assert list(empty.iterdir()) == []
+
+
+def test_the_command_prints_a_summary_and_exit_3_for_a_busy_target(tmp_path, capsys) -> None:
+    data, target = tmp_path / "kb", tmp_path / "moved"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    assert main(["--data-dir", str(data), "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "migrate", "--to-sqlite", str(target), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True
+    assert report["records"] == 28
+    assert report["rows"]["history"] == 28
+    assert main(["--data-dir", str(target), "check"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "migrate", "--to-sqlite", str(target)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "not empty" in err
+    with pytest.raises(SystemExit) as usage:
+        main(["--data-dir", str(data), "migrate"])
+    assert usage.value.code == 2
+
+
+def test_copy_reads_in_batches(kb, monkeypatch) -> None:
+    kb.load_demo()
+    monkeypatch.setattr(store_copy, "BATCH", 7)
+    with kb.read_engine.connect() as conn:
+        record = next(t for t in store_copy.tables() if t.name == "record")
+        sizes = [len(part) for part in store_copy._batches(conn, record)]
+        assert sizes == [7, 7, 7, 7]
+        assert conn.execute(select(record.c.uid)).all()

@@ -1,0 +1,97 @@
+"""``zebkb migrate --to-sqlite DIR``: move a knowledge base between engines.
+
+Not the schema upgrade, which every command does by itself when it opens a
+knowledge base written by an older zebkb; this moves a ward's whole knowledge
+base into an empty database on the other engine (zebkb/service/move.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zebkb.cli.main import data_dir_from, print_json
+from zebkb.cli.output import count, out
+
+if TYPE_CHECKING:
+    from zebkb.service.move import MoveSummary, Progress
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "migrate",
+        help="move this knowledge base into an empty PostgreSQL database or SQLite folder",
+        description=(
+            "Copy every record, version, attachment, conflict, log, key and setting into an "
+            "empty target on the other engine, check it there, and leave this one as it was."
+        ),
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--to-sqlite", metavar="DIR", help="a new or empty folder for a data folder of its own"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_migrate)
+
+
+def _progress(quiet: bool) -> Progress | None:
+    from zebkb.cli.progress import stderr_progress
+
+    if quiet:
+        return None
+    shown = {
+        "files": stderr_progress("attachment files (bytes)"),
+        "rows": stderr_progress("database rows"),
+        "index": stderr_progress("search index"),
+    }
+
+    def report(step: str, done: int, total: int) -> None:
+        shown[step](done, total)
+
+    return report
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from zebkb.logs import setup_logging
+    from zebkb.service import KnowledgeBase
+    from zebkb.service.move import move_to_sqlite
+
+    # A folder on a network share may be moved out of (that is the way out of it).
+    with KnowledgeBase.open(data_dir_from(args), network_ok=True) as kb:
+        args.log_file = setup_logging(kb.data_dir)
+        progress = _progress(args.json)
+        summary = move_to_sqlite(kb, Path(args.to_sqlite), progress=progress)
+    if args.json:
+        print_json(
+            {
+                "target": summary.target,
+                "records": summary.live_records,
+                "rows": summary.counts,
+                "files": summary.files,
+                "file_bytes": summary.file_bytes,
+                "ok": not summary.problems,
+                "problems": summary.problems,
+            }
+        )
+    else:
+        out(describe(summary))
+        for problem in summary.problems:
+            out(f"  {problem}")
+    return 1 if summary.problems else 0
+
+
+def describe(summary: MoveSummary) -> str:
+    c = summary.counts
+    deleted = c.get("record", 0) - summary.live_records
+    parts = [
+        count(summary.live_records, "record") + (f" (+{deleted:,} deleted)" if deleted else ""),
+        count(c.get("history", 0), "version"),
+        count(summary.files, "attachment file") + f" ({summary.file_bytes / 1e6:,.1f} MB)",
+        count(c.get("conflict", 0), "conflict"),
+        count(c.get("import_log", 0), "import") + " logged",
+        count(c.get("trusted_key", 0), "trusted key"),
+        count(c.get("meta", 0), "setting"),
+    ]
+    check = "check failed:" if summary.problems else "check ok, counts match"
+    return f"migrated to {summary.target}: {', '.join(parts)}; {check}"
