@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zebkb.search.documents import doc_from_record
 from zebkb.search.engine import QueryError, SearchIndex
@@ -285,3 +288,41 @@ def test_snippet_folds_a_long_text_a_block_of_lines_at_a_time(table: Any) -> Non
         del table.fold
     assert "<b>エレベータ</b>" in snippet
     assert calls < 10  # 65 lines: a few blocks and the field, not one call per line
+
+
+# The rules as first written, with each look-behind in front; the shipped patterns put it
+# after the first character (faster) and must match exactly the same runs.
+_PLAIN_RULES = [
+    (re.compile("(?<=[ァ-ヺー]{2}[ァ-ヺ])ー+(?![ァ-ヺー])"), ""),
+    (
+        re.compile("(?<=[0-9〇一二三四五六七八九十百千何数])[ヶケヵカ箇](?=[所月国年条店校区回])"),
+        "か",
+    ),
+    (re.compile("(?<=第)[〇一二三四五六七八九十百千]+"), None),
+]
+
+
+@given(st.text(alphabet="サーバアコピ第三十二〇3ヶケヵカ箇所月数 pvcxｐ取組み\n", max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_rules_fold_as_the_plainly_written_patterns(text: str) -> None:
+    from zebkb.search.variants import kanji_number as number
+
+    table = load_variants(None)
+    norm = normalize(text)
+    expected = norm
+    for pattern, repl in _PLAIN_RULES:
+        expected = pattern.sub(
+            repl if repl is not None else (lambda m: number(m.group()) or m.group()), expected
+        )
+    # The word table, plainly: every form, longest first, Latin words only as whole words.
+    keys = sorted(table.forms, key=lambda k: (-len(k), k))
+    latin = [k for k in keys if re.fullmatch("[a-z0-9]+", k)]
+    if latin:
+        expected = re.sub(
+            "(?<![a-z0-9])(?:" + "|".join(map(re.escape, latin)) + ")(?![a-z0-9])",
+            lambda m: table.forms[m.group()],
+            expected,
+        )
+    others = [re.escape(k) for k in keys if k not in latin]
+    expected = re.sub("|".join(others), lambda m: table.forms[m.group()], expected)
+    assert table.fold(norm) == expected
