@@ -160,3 +160,22 @@ def test_a_large_update_seen_by_a_second_handle(tmp_path: Path, monkeypatch) -> 
     finally:
         first.close()
         second.close()
+
+
+def test_a_build_in_several_segments_answers_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build writes a segment whenever its pool is full; the answers stay the same."""
+    docs = {d.uid: d for d in corpus_docs(150, seed=12)}
+    monkeypatch.setattr(engine, "SEGMENT_POSTINGS", 5_000)
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(list(docs.values()), total=len(docs), state=1)
+        snap = ix._snapshot()
+        assert len(snap.leaves) > 3
+        # Every segment's uids were stored while it was written: opening reads no stored fields.
+        assert set(snap.side.segment_uids()) == {key for key, _base in snap.layout}
+        monkeypatch.setattr(engine, "SEGMENT_POSTINGS", 10**9)
+        _check(ix, docs, tmp_path)
+    finally:
+        ix.close()

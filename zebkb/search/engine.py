@@ -66,6 +66,10 @@ SIDE_FILE = "docs.sqlite"
 MAX_INTERSECT = 4
 FEW_CANDIDATES = 64
 CACHE_MIN_DF = 300
+# A build writes a segment whenever its pool holds this many postings (8 bytes each in
+# arrays, about as much again for the bigrams), which bounds its memory (issue: 400 MB at
+# 50,000 records); 10,000 seed records hold about 6 million.
+SEGMENT_POSTINGS = 8_000_000
 # Below this many documents, counting a term in each text is as quick as reading its counts.
 COUNTS_MIN_DF = 1000
 # An update touching at least this many documents, and this fraction of the index,
@@ -555,8 +559,16 @@ class SearchIndex:
         name, side, ix = _create_generation(self.index_dir, None, self.variants)
         fold = self.variants.fold
         gen_dir = self.index_dir / name
-        writer = ix.writer(codec=NoLenW3Codec())
-        writer.pool = InvertedPool()
+
+        def new_writer() -> Any:
+            writer = ix.writer(codec=NoLenW3Codec())
+            writer.pool = InvertedPool()
+            return writer
+
+        writer = new_writer()
+        # Each segment's uids in docnum order, stored so that opening need not read them.
+        segments: dict[str, list[str]] = {}
+        in_segment: list[str] = []
         ok = False
         try:
             seen: set[str] = set()
@@ -572,10 +584,16 @@ class SearchIndex:
                 parts = normalised_parts(doc)
                 folded = fold(parts[2])
                 add_document(writer, doc.uid, parts[2], folded)
+                in_segment.append(doc.uid)
                 batch.append((doc, info_from_doc(doc, parts, folded)))
                 if len(batch) >= 500:
                     side.write_docs(batch)
                     batch.clear()
+                if writer.pool.postings >= SEGMENT_POSTINGS:
+                    # Written as a segment of its own: the postings held in memory stay bounded.
+                    segments[writer.newsegment.segment_id()] = in_segment
+                    writer.commit(merge=False)
+                    writer, in_segment = new_writer(), []
                 done += 1
                 if progress is not None and done % 100 == 0:
                     progress(done, total)
@@ -584,7 +602,12 @@ class SearchIndex:
             side.write_docs(batch)
             side.set_meta("state", str(state))
             side.db.execute("COMMIT")
-            writer.commit()
+            if in_segment or not segments:
+                segments[writer.newsegment.segment_id()] = in_segment
+                writer.commit(merge=False)
+            else:
+                writer.cancel()
+            side.set_segment_uids(segments)
             ok = True
         finally:
             if not ok:

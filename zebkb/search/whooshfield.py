@@ -9,8 +9,9 @@ change the schema by bumping `SCHEMA_VERSION`, which makes old indexes rebuild.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
+from itertools import repeat
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
@@ -84,9 +85,11 @@ class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
                 block_weights = weights[start:end]
                 writer._ids = docs[start:end]
                 writer._weights = array("f", block_weights)
-                # add_posting keeps only non-empty values and the largest weight (from 0).
+                # add_posting keeps only non-empty values and the largest weight (from 0);
+                # the pool keeps bigram counts as the ints Whoosh's own writer would.
                 writer._values = [v for v in values[start:end] if v]
-                writer._maxweight = max(0, *block_weights)
+                top = max(block_weights)
+                writer._maxweight = top if top > 0 else 0
                 if end < count:  # the last block is written by finish_term, marked as last
                     writer._write_block()
             self.finish_term()
@@ -99,17 +102,22 @@ class InvertedPool:
 
     Keeps term → docnums and weights in compact arrays instead of pickled run
     files, and hands postings back sorted by (field, term, docnum). The bigram
-    field's terms are kept by their text (encoded once, when written), and its
-    value bytes are the packed frequency, so they are rebuilt from the weight.
+    field's terms are kept by their text (encoded once, when written), its
+    weights as unsigned ints (they are counts), and its value bytes are the
+    packed count, so they are rebuilt from the weight. `postings` counts the
+    postings held, so a builder can write a segment before memory grows.
     """
 
     def __init__(self) -> None:
         self.fieldnames: set[str] = set()
+        self.postings = 0
         self._terms: dict[
             tuple[str, bytes], tuple[array[int], array[float], list[bytes | None]]
         ] = {}
-        # The content field's postings by bigram: the bulk of every segment.
-        self._content: dict[str, tuple[array[int], array[float]]] = {}
+        # The content field's postings by bigram (the bulk of every segment): docnums, counts.
+        self._docs: dict[str, array[int]] = {}
+        self._counts: dict[str, array[int]] = {}
+        self._last_docnum = -1
         # Terms whose docnums arrived out of order (postings merged in from other segments).
         self._unordered: set[tuple[str, bytes]] = set()
         self._content_unordered: set[str] = set()
@@ -117,15 +125,18 @@ class InvertedPool:
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
         self.fieldnames.add(fieldname)
+        self.postings += 1
         if fieldname == CONTENT:
             gram = tbytes.decode("utf-8")
-            centry = self._content.get(gram)
-            if centry is None:
-                centry = self._content[gram] = (array("I"), array("d"))
-            elif centry[0][-1] > docnum:
+            docs = self._docs.get(gram)
+            if docs is None:
+                docs = self._docs[gram] = array("I")
+                self._counts[gram] = array("I")
+            elif docs[-1] > docnum:
                 self._content_unordered.add(gram)
-            centry[0].append(docnum)
-            centry[1].append(weight)
+            docs.append(docnum)
+            self._counts[gram].append(int(weight))
+            self._last_docnum = max(self._last_docnum, docnum)
             return
         key = (fieldname, tbytes)
         entry = self._terms.get(key)
@@ -143,7 +154,6 @@ class InvertedPool:
         `folded` is the text with spelling variants folded; its bigrams that the
         text lacks are added under `VARIANT`, so literal postings stay exact.
         """
-        content = self._content
         self.fieldnames.add(CONTENT)
         counts = Counter(grams(text))
         if folded is not None and folded != text:
@@ -151,20 +161,24 @@ class InvertedPool:
             in_folded = Counter(grams(folded))
             for g in in_folded.keys() - counts.keys():
                 counts[VARIANT + g] = in_folded[g]
-        get = content.get
-        for gram, freq in counts.items():
-            entry = get(gram)
-            if entry is None:
-                content[gram] = (array("I", (docnum,)), array("d", (freq,)))
-                continue
-            if entry[0][-1] > docnum:
-                self._content_unordered.add(gram)
-            entry[0].append(docnum)
-            entry[1].append(freq)
+        keys = list(counts)
+        # A few hundred bigrams a document: the appends run in C (map), not a Python loop.
+        docs = list(map(self._docs.get, keys))
+        if None in docs:
+            for i, g in enumerate(keys):
+                if docs[i] is None:
+                    docs[i] = self._docs[g] = array("I")
+                    self._counts[g] = array("I")
+        if docnum < self._last_docnum:
+            self._content_unordered.update(keys)
+        self._last_docnum = max(self._last_docnum, docnum)
+        deque(map(array.append, docs, repeat(docnum)), maxlen=0)
+        deque(map(array.append, map(self._counts.__getitem__, keys), counts.values()), maxlen=0)
+        self.postings += len(keys)
 
     def by_term(
         self,
-    ) -> Iterator[tuple[str, bytes, array[int], array[float], list[bytes | None]]]:
+    ) -> Iterator[tuple[str, bytes, array[int], array[Any], list[bytes | None]]]:
         """(field, term, docnums, weights, values) per term, terms and docnums in order."""
         by_field: dict[str, list[tuple[bytes, Any]]] = {}
         for key in self._terms:
@@ -172,14 +186,14 @@ class InvertedPool:
         for fieldname in sorted(self.fieldnames | by_field.keys()):
             if fieldname == CONTENT:
                 # UTF-8 keeps code point order, so sorting the texts sorts their bytes.
-                for gram in sorted(self._content):
-                    docs, weights = self._content[gram]
+                for gram in sorted(self._docs):
+                    docs, counts = self._docs[gram], self._counts[gram]
                     if gram in self._content_unordered:
                         order = sorted(range(len(docs)), key=docs.__getitem__)
                         docs = array("I", (docs[i] for i in order))
-                        weights = array("d", (weights[i] for i in order))
-                    values: list[bytes | None] = [pack_uint(int(w)) for w in weights]
-                    yield CONTENT, gram.encode("utf-8"), docs, weights, values
+                        counts = array("I", (counts[i] for i in order))
+                    values: list[bytes | None] = list(map(pack_uint, counts))
+                    yield CONTENT, gram.encode("utf-8"), docs, counts, values
                 continue
             for tbytes, key in sorted(by_field.get(fieldname, [])):
                 docs, weights, values = self._terms[key]
@@ -195,7 +209,8 @@ class InvertedPool:
 
     def cleanup(self) -> None:
         self._terms.clear()
-        self._content.clear()
+        self._docs.clear()
+        self._counts.clear()
         self._unordered.clear()
         self._content_unordered.clear()
 
