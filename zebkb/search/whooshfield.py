@@ -163,12 +163,13 @@ class InvertedPool:
                 counts[VARIANT + g] = in_folded[g]
         keys = list(counts)
         # A few hundred bigrams a document: the appends run in C (map), not a Python loop.
-        docs = list(map(self._docs.get, keys))
-        if None in docs:
+        found = list(map(self._docs.get, keys))
+        if None in found:
             for i, g in enumerate(keys):
-                if docs[i] is None:
-                    docs[i] = self._docs[g] = array("I")
+                if found[i] is None:
+                    found[i] = self._docs[g] = array("I")
                     self._counts[g] = array("I")
+        docs: list[array[int]] = found  # type: ignore[assignment]  # no None left
         if docnum < self._last_docnum:
             self._content_unordered.update(keys)
         self._last_docnum = max(self._last_docnum, docnum)
