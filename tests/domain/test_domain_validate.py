@@ -535,6 +535,15 @@ def _strategy(f: Field) -> st.SearchStrategy[Any]:
                 ),
                 max_size=3,
             )
+        case FieldType.ROWS:
+            required = {c.name: _strategy(c) for c in f.columns if c.required}
+            optional = {c.name: _strategy(c) for c in f.columns if not c.required}
+            optional.pop("file", None)  # must name one of the record's attachments
+            if "url" in optional:
+                optional["url"] = st.from_regex(
+                    r"https://[a-z]{1,10}\.jp/[a-z0-9]{0,8}", fullmatch=True
+                )
+            return st.lists(st.fixed_dictionaries(required, optional=optional), max_size=3)
     raise AssertionError(f.type)
 
 
@@ -549,6 +558,9 @@ def valid_records(draw: st.DrawFn) -> dict[str, Any]:
             record[f.name] = draw(_strategy(f))
     if record.get("rank_status") != "certified":
         record.pop("certified_on", None)
+    for name, key in (("operation_years", "fiscal_year"), ("stage_dates", "stage")):
+        if name in record:  # one row per fiscal year, per stage
+            record[name] = list({row[key]: row for row in record[name]}.values())
     r_ex = record.get("reduction_excl_renewables_pct")
     r_in = record.get("reduction_incl_renewables_pct")
     if r_ex is not None and r_in is not None and r_in < r_ex:
@@ -583,6 +595,7 @@ def _bad_value(f: Field) -> Any:
         FieldType.STRING_LIST: [1],
         FieldType.UID_LIST: ["not-a-uid"],
         FieldType.ATTACHMENTS: [{"sha256": "00", "filename": "a", "media_type": "x", "size": 1}],
+        FieldType.ROWS: [{"unknown": 1}] if any(c.required for c in f.columns) else ["row"],
     }[f.type]
 
 

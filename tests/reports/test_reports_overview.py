@@ -183,3 +183,16 @@ def test_cases_whose_operation_misses_design(kb) -> None:
     o = overview(kb)
     assert o.operation_misses_design == [(missed["uid"], "設計超過")]
     assert kept["uid"] not in dict(o.operation_misses_design)
+
+
+def test_cases_whose_operation_rows_miss_design(kb) -> None:
+    from zebkb_testing import case_record
+
+    design = {"standard_primary_energy_mj_m2": 1000, "design_primary_energy_mj_m2": 490}
+    rows = [
+        {"fiscal_year": 2023, "primary_energy_mj_m2": 480},
+        {"fiscal_year": 2024, "primary_energy_mj_m2": 500, "generation_mj_m2": 40},
+    ]
+    missed = kb.save(case_record(title="行で設計超過", operation_years=rows, **design))
+    kb.save(case_record(title="行で設計どおり", operation_years=rows[:1], **design))
+    assert overview(kb).operation_misses_design == [(missed["uid"], "行で設計超過")]

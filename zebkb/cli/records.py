@@ -168,10 +168,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def write_warnings(records: Sequence[Mapping[str, Any]]) -> None:
     """Soft rules on stderr, one line each in both languages; they never fail the command."""
-    from zebkb.domain.validate import case_warnings
+    from zebkb.domain.validate import warnings_for
 
     for r in records:
-        for w in case_warnings(r):
+        for w in warnings_for(r):
             err(
                 f"zebkb: warning: {r['uid']} {r.get('title', '')}: {w.message_en}"
                 f" / 警告: {w.message_ja} [{w.code}]"
@@ -258,7 +258,7 @@ def format_record(record: dict[str, Any]) -> str:
             lines.append(f"{label}{field(value)}")
     if record["type"] == "case":
         from zebkb.domain.ranks import check_rank
-        from zebkb.domain.validate import case_warnings
+        from zebkb.domain.validate import warnings_for
 
         check = check_rank(record)
         supported = check.supported.rank or "—"
@@ -266,7 +266,7 @@ def format_record(record: dict[str, Any]) -> str:
             f"数値から判定されるランク / Rank the figures support: {supported} ({check.supported.reason_ja}"
             f" / {check.supported.reason_en})"
         )
-        for w in case_warnings(record):
+        for w in warnings_for(record):
             lines.append(f"警告 / Warning: {w.message_ja} / {w.message_en}")
     known = {f.name for f in fields_for(record["type"])}
     for key in sorted(set(record) - known):

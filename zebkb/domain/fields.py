@@ -37,6 +37,8 @@ class FieldType(StrEnum):
     STRING_LIST = "string_list"
     UID_LIST = "uid_list"
     ATTACHMENTS = "attachments"
+    # Bundle format 1.2: a list of objects, each with the field's declared columns.
+    ROWS = "rows"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +56,20 @@ class Field:
     exclusive_maximum: bool = False
     max_length: int | None = None
     searchable: bool = False  # its text goes into the full-text index
-    # A bundle-format 1.0 field that a newer kind replaced: still checked when
-    # present, never offered in forms or written by zebkb itself.
+    # A field of an older bundle format that a newer kind or field replaced: still
+    # checked and shown when present, never offered in forms.
     legacy: bool = False
+    # The columns of a ROWS field: each row is an object with these keys (and any
+    # key a newer zebkb wrote, kept as it is).
+    columns: tuple[Field, ...] = ()
+
+
+def column(field: Field, name: str) -> Field:
+    """One declared column of a ROWS field."""
+    for c in field.columns:
+        if c.name == name:
+            return c
+    raise KeyError(name)
 
 
 COMMON_FIELDS: tuple[Field, ...] = (
@@ -236,6 +249,27 @@ CASE_FIELDS: tuple[Field, ...] = (
         choices=("planning", "design", "construction", "completed", "operation"),
     ),
     Field("planned_completion_on", FieldType.DATE, False, "竣工予定", "Planned completion"),
+    # 1.2: when each stage was (or is to be) reached, planned and actual; the 竣工 row's
+    # dates are the completion dates (completed_on, planned_completion_on).
+    Field(
+        "stage_dates",
+        FieldType.ROWS,
+        False,
+        "段階ごとの予定日・実績日",
+        "Stage dates, planned and actual",
+        columns=(
+            Field(
+                "stage",
+                FieldType.STRING,
+                True,
+                "段階",
+                "Stage",
+                choices=("planning", "design", "construction", "completed", "operation"),
+            ),
+            Field("planned_on", FieldType.DATE, False, "予定日", "Planned"),
+            Field("actual_on", FieldType.DATE, False, "実績日", "Actual"),
+        ),
+    ),
     # Several uses (複合用途), one a line with its area: 「事務所等 1200」.
     Field("uses", FieldType.STRING_LIST, False, "用途と面積（複合用途）", "Uses with areas"),
     Field(
@@ -247,14 +281,53 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("builder", FieldType.STRING, False, "施工者", "Builder", searchable=True),
     Field("zeb_planner", FieldType.STRING, False, "ZEBプランナー", "ZEB planner", searchable=True),
     Field("address", FieldType.STRING, False, "所在地", "Address", searchable=True),
-    # 運用実績: one line per fiscal year, 「2022 480 120」 = FY2022, measured primary
-    # energy 480 and generation 120 (MJ/㎡・年; generation may be left out).
+    # 運用実績 as text lines (bundle format 1.1): 「2022 480 120」 = FY2022, measured
+    # primary energy 480 and generation 120 (MJ/㎡・年). Replaced in 1.2 by
+    # operation_years; still checked and shown, and moved into rows by the editor.
     Field(
         "operation",
         FieldType.STRING_LIST,
         False,
-        "運用実績（年度 一次エネ 発電量、 MJ/㎡・年）",
-        "Operation by fiscal year (year, primary energy, generation; MJ/m²·year)",
+        "運用実績（旧形式の行）",
+        "Operation (old text lines)",
+        legacy=True,
+    ),
+    # 運用実績 (1.2): one row per fiscal year, measured on the basis of the design
+    # figure (MJ/㎡・年, "other" energy excluded) so the two compare.
+    Field(
+        "operation_years",
+        FieldType.ROWS,
+        False,
+        "運用実績（年度別）",
+        "Operation by fiscal year",
+        columns=(
+            Field(
+                "fiscal_year",
+                FieldType.INTEGER,
+                True,
+                "年度",
+                "Fiscal year",
+                minimum=1873,
+                maximum=9999,
+            ),
+            Field(
+                "primary_energy_mj_m2",
+                FieldType.NUMBER,
+                True,
+                "一次エネルギー消費量実績（MJ/㎡・年、その他除く）",
+                "Measured primary energy (MJ/m²·year, other excluded)",
+                minimum=0,
+                exclusive_minimum=True,
+            ),
+            Field(
+                "generation_mj_m2",
+                FieldType.NUMBER,
+                False,
+                "発電量実績（MJ/㎡・年）",
+                "Measured generation (MJ/m²·year)",
+                minimum=0,
+            ),
+        ),
     ),
     # Houses (ZEH, ZEH-M): what the ZEH definitions' conditions need (ranks.py).
     Field(
@@ -317,6 +390,46 @@ CASE_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+# Bundle format 1.2: rows shared by visits and sessions.
+ATTENDANCE_COLUMNS: tuple[Field, ...] = (
+    # A ward or any Japanese municipality by its code; organisation for the others
+    # (環境省, a university, a design office).
+    Field("municipality", FieldType.WARD, False, "区・市町村", "Ward or municipality"),
+    Field("organisation", FieldType.STRING, False, "所属", "Organisation"),
+    Field("department", FieldType.STRING, False, "部署", "Department"),
+    Field("count", FieldType.INTEGER, True, "人数", "Headcount", minimum=0),
+)
+MATERIALS = Field(
+    "materials",
+    FieldType.ROWS,
+    False,
+    "資料",
+    "Materials",
+    searchable=True,
+    columns=(
+        Field("number", FieldType.STRING, False, "資料番号", "No.", max_length=40),
+        Field("title", FieldType.STRING, True, "資料名", "Title", searchable=True),
+        # The SHA-256 of one of the record's own attachments.
+        Field("file", FieldType.STRING, False, "添付ファイル", "Attached file"),
+        Field("url", FieldType.STRING, False, "掲載先アドレス", "Web address"),
+        Field("public", FieldType.BOOLEAN, False, "公開可", "May be made public"),
+    ),
+)
+FOLLOW_UP_ITEMS = Field(
+    "follow_up_items",
+    FieldType.ROWS,
+    False,
+    "後日対応",
+    "Follow-ups",
+    searchable=True,
+    columns=(
+        Field("what", FieldType.STRING, True, "内容", "What", searchable=True),
+        Field("who", FieldType.STRING, False, "担当", "Who", searchable=True),
+        Field("due", FieldType.DATE, False, "期限", "Due"),
+        Field("done", FieldType.BOOLEAN, False, "完了", "Done"),
+    ),
+)
+
 VISIT_FIELDS: tuple[Field, ...] = (
     Field("visited_on", FieldType.DATE, True, "視察日", "Visited on"),
     Field(
@@ -350,6 +463,8 @@ VISIT_FIELDS: tuple[Field, ...] = (
     Field("purpose", FieldType.TEXT, False, "目的", "Purpose", searchable=True),
     Field("topics", FieldType.STRING_LIST, False, "視察事項", "Topics", searchable=True),
     Field("impressions", FieldType.TEXT, False, "所感", "Impressions", searchable=True),
+    MATERIALS,
+    FOLLOW_UP_ITEMS,
 )
 
 SESSION_FIELDS: tuple[Field, ...] = (
@@ -388,14 +503,25 @@ SESSION_FIELDS: tuple[Field, ...] = (
     Field("venue", FieldType.STRING, False, "場所", "Venue", searchable=True),
     Field("audience", FieldType.STRING, False, "参加対象", "Audience", searchable=True),
     Field("attendees", FieldType.INTEGER, False, "参加者数", "Attendees", minimum=0),
-    # One line per group, e.g. 「葛飾区 営繕課 3」: the count last.
+    # Bundle format 1.1's text lines, 「葛飾区 営繕課 3」: replaced in 1.2 by
+    # attendance_groups; still checked and shown, and moved into rows by the editor.
     Field(
         "attendance",
         FieldType.STRING_LIST,
         False,
+        "参加内訳（旧形式の行）",
+        "Attendance (old text lines)",
+        searchable=True,
+        legacy=True,
+    ),
+    Field(
+        "attendance_groups",
+        FieldType.ROWS,
+        False,
         "参加内訳（区・部署別）",
         "Attendance by ward and department",
         searchable=True,
+        columns=ATTENDANCE_COLUMNS,
     ),
     Field("speakers", FieldType.STRING_LIST, False, "講師・発表者", "Speakers", searchable=True),
     Field("related_case_uids", FieldType.UID_LIST, False, "関連事例", "Related cases"),
@@ -403,10 +529,12 @@ SESSION_FIELDS: tuple[Field, ...] = (
         "follow_ups",
         FieldType.TEXT,
         False,
-        "質疑・後日対応",
-        "Questions and follow-ups",
+        "質疑応答・意見交換",
+        "Questions and discussion",
         searchable=True,
     ),
+    MATERIALS,
+    FOLLOW_UP_ITEMS,
 )
 
 ISSUE_CATEGORIES: tuple[str, ...] = (
@@ -481,7 +609,13 @@ def record_date_field(kind: Kind, record: Mapping[str, Any]) -> str | None:
 KINDS_1_0 = frozenset({Kind.CASE, Kind.VISIT, Kind.SESSION})
 
 LIST_TYPES = frozenset(
-    {FieldType.STRING_LIST, FieldType.UID_LIST, FieldType.WARD_LIST, FieldType.ATTACHMENTS}
+    {
+        FieldType.STRING_LIST,
+        FieldType.UID_LIST,
+        FieldType.WARD_LIST,
+        FieldType.ATTACHMENTS,
+        FieldType.ROWS,
+    }
 )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -56,6 +55,7 @@ from zebkb.domain.ranks import (
     rank_family,
     split_rank_status,
 )
+from zebkb.domain.rows import attendance_total, operation_line, operation_years
 from zebkb.domain.vocab import (
     BUILDING_USES,
     CASE_STAGES,
@@ -82,6 +82,7 @@ TIMESTAMP_PATTERN = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})"
 )
 CLOCK_SKEW = timedelta(hours=24)
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 MAX_SAFE_INT = 2**53
 ATTACHMENT_KEYS = ("sha256", "filename", "media_type", "size", "caption", "omitted")
 
@@ -529,6 +530,46 @@ class _Checker:
             clean.append(entry)
         return clean
 
+    def rows(self, f: Field, value: Any) -> list[dict[str, Any]]:
+        """A list of objects with the field's columns; keys it does not declare are kept."""
+        items = self._list(f, value)
+        self.count(f.name, items)
+        clean: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            n = i + 1
+            if not isinstance(item, Mapping):
+                raise self.fail(
+                    f.name,
+                    f"row {n} must be an object (got {_type_name(item)})",
+                    f"{n}行目はオブジェクトにしてください",
+                )
+            row = dict(item)
+            if not self.strict:
+                # A blank cell is no value; a row left wholly blank in a form is no row.
+                row = {k: v for k, v in row.items() if not (v is None or v == "")}
+                if not row:
+                    continue
+            for c in f.columns:
+                raw = row.get(c.name)
+                if raw is None:
+                    if c.required:
+                        raise self.fail(
+                            f.name,
+                            f"row {n}: {c.name} is required",
+                            f"{n}行目: 「{c.label_ja}」は必須です",
+                        )
+                    continue
+                try:
+                    row[c.name] = self.value(c, raw)
+                except RecordError as exc:
+                    raise self.fail(
+                        f.name,
+                        f"row {n}: {c.name} {exc.message_en}",
+                        f"{n}行目: 「{c.label_ja}」は{exc.message_ja}",
+                    ) from None
+            clean.append(row)
+        return clean
+
     # The record ---------------------------------------------------------
 
     def value(self, f: Field, value: Any) -> Any:
@@ -585,8 +626,24 @@ class _Checker:
             )
 
     def cross_field(self, out: dict[str, Any], kind: Kind) -> None:
+        if kind in (Kind.VISIT, Kind.SESSION):
+            self.materials(out)
         if kind is not Kind.CASE:
             return
+        self.unique_rows(out, "operation_years", "fiscal_year")
+        self.unique_rows(out, "stage_dates", "stage")
+        if not self.strict:
+            # The 竣工 row's dates are the completion dates: a person who types them
+            # there need not type them twice (a bundle's record is kept as sent).
+            for row in out.get("stage_dates") or []:
+                if row.get("stage") != "completed":
+                    continue
+                for key, name in (
+                    ("actual_on", "completed_on"),
+                    ("planned_on", "planned_completion_on"),
+                ):
+                    if out.get(name) is None and row.get(key) is not None:
+                        out[name] = row[key]
         raw_rank = self.data.get("zeb_rank")
         if not self.strict and isinstance(raw_rank, str) and out.get("rank_status") is None:
             # "ZEB Oriented相当" typed in one box says the status too.
@@ -640,6 +697,41 @@ class _Checker:
                 "認証ランクには認証日が必要です(認証がなければ「相当」としてください)",
             )
 
+    def unique_rows(self, out: dict[str, Any], name: str, key: str) -> None:
+        seen: set[Any] = set()
+        for i, row in enumerate(out.get(name) or []):
+            value = row.get(key) if isinstance(row, Mapping) else None
+            if value is None:
+                continue
+            if value in seen:
+                raise self.fail(
+                    name,
+                    f"row {i + 1}: {key} {_shown(value)} is given twice",
+                    f"{i + 1}行目: {_shown(value)} が重複しています",
+                )
+            seen.add(value)
+
+    def materials(self, out: dict[str, Any]) -> None:
+        """A material's file is one of the record's attachments; its address is a web one."""
+        attached = {a.get("sha256") for a in out.get("attachments") or [] if isinstance(a, Mapping)}
+        for i, row in enumerate(out.get("materials") or []):
+            n = i + 1
+            file = row.get("file")
+            if file is not None and file not in attached:
+                raise self.fail(
+                    "materials",
+                    f"row {n}: file {_shown(file)} is not one of this record's attachments",
+                    f"{n}行目: 添付ファイル {_shown(file)} はこの記録の添付にありません",
+                )
+            url = row.get("url")
+            if url is not None and not _WEB_ADDRESS.fullmatch(url):
+                raise self.fail(
+                    "materials",
+                    f"row {n}: url must be a web address starting http:// or https://"
+                    f" (got {_shown(url)})",
+                    f"{n}行目: アドレスは http:// か https:// で始めてください(値: {_shown(url)})",
+                )
+
     def clock_guard(self, out: dict[str, Any]) -> None:
         if self.now is None or out.get("updated_at") is None:
             return
@@ -669,6 +761,7 @@ _HANDLERS: dict[FieldType, str] = {
     FieldType.STRING_LIST: "string_list",
     FieldType.UID_LIST: "uid_list",
     FieldType.ATTACHMENTS: "attachments",
+    FieldType.ROWS: "rows",
 }
 
 
@@ -704,20 +797,9 @@ def validate_record(
     return _Checker(data, strict, now, size_bound).run()
 
 
-_OPERATION_LINE = re.compile(
-    r"\s*(?:FY)?(\d{4})(?:年度)?\s+(\d+(?:\.\d+)?)(?:\s+(\d+(?:\.\d+)?))?\s*", re.IGNORECASE
-)
-
-
 def operation_year(line: Any) -> tuple[int, float, float | None] | None:
-    """(fiscal year, measured primary energy, generation or None) of one 運用実績 line."""
-    if not isinstance(line, str):
-        return None
-    m = _OPERATION_LINE.fullmatch(unicodedata.normalize("NFKC", line))
-    if m is None:
-        return None
-    generation = float(m.group(3)) if m.group(3) is not None else None
-    return int(m.group(1)), float(m.group(2)), generation
+    """(fiscal year, measured primary energy, generation or None) of one 1.1 運用実績 line."""
+    return operation_line(line)
 
 
 def _number_or_none(value: Any) -> float | None:
@@ -815,19 +897,32 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
                     f"the primary energies give BEI {from_energy:.2f}, but the record says {bei:g}",
                 )
             )
-    if design is not None:
-        # The home screen's "operation misses design": a measured year above the design value.
-        for line in record.get("operation") or []:
-            parsed = operation_year(line)
-            if parsed is not None and parsed[1] > design:
-                year, measured, _ = parsed
+    # The home screen's "operation misses design": a measured year above the design value.
+    for op in operation_years(record):
+        if op.misses_design:
+            warnings.append(
+                RecordWarning(
+                    "operation_misses_design",
+                    f"{op.fiscal_year}年度の運用実績(一次エネ{op.measured:g})が設計値"
+                    f"({op.design:g})を上回っています",
+                    f"FY{op.fiscal_year} measured primary energy ({op.measured:g}) is above the"
+                    f" design value ({op.design:g})",
+                )
+            )
+    for row in record.get("stage_dates") or []:
+        if not isinstance(row, Mapping) or row.get("stage") != "completed":
+            continue
+        for key, name, ja, en in (
+            ("actual_on", "completed_on", "実績日", "actual"),
+            ("planned_on", "planned_completion_on", "予定日", "planned"),
+        ):
+            given, other = row.get(key), record.get(name)
+            if isinstance(given, str) and isinstance(other, str) and given != other:
                 warnings.append(
                     RecordWarning(
-                        "operation_misses_design",
-                        f"{year}年度の運用実績(一次エネ{measured:g})が設計値({design:g})を"
-                        "上回っています",
-                        f"FY{year} measured primary energy ({measured:g}) is above the design"
-                        f" value ({design:g})",
+                        "stage_dates_disagree",
+                        f"段階「竣工」の{ja}と{_FIELD_LABELS_JA[name]}が異なります",
+                        f"the {en} date of the stage 'completed' differs from {name}",
                     )
                 )
     if bei is not None and bei > UNLIKELY_BEI:
@@ -918,9 +1013,33 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
     return warnings
 
 
+def activity_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
+    """Soft rules of a session: the attendance rows should add up to the attendees."""
+    if record.get("type") != Kind.SESSION.value or record.get("deleted") is True:
+        return []
+    total = attendance_total(record)
+    attendees = record.get("attendees")
+    # docs/domain-research.md §7.9: the total equals the sum of the breakdowns when
+    # both are given. Only warned: a breakdown may list some groups, not all.
+    if total is not None and isinstance(attendees, int) and total != attendees:
+        return [
+            RecordWarning(
+                "attendance_sum",
+                f"参加内訳の合計({total}名)が参加者数({attendees}名)と一致しません",
+                f"the attendance rows add up to {total}, but attendees says {attendees}",
+            )
+        ]
+    return []
+
+
+def warnings_for(record: Mapping[str, Any]) -> list[RecordWarning]:
+    """Every soft rule a record of any kind breaks."""
+    return case_warnings(record) + activity_warnings(record)
+
+
 def record_warnings(record: Mapping[str, Any], lang: str = "en") -> list[str]:
     """Soft rules: things that may be right but deserve a second look. One line each."""
-    return [w.message(lang) for w in case_warnings(record)]
+    return [w.message(lang) for w in warnings_for(record)]
 
 
 def assessment(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from typing import Any
 from zebkb.domain.fields import (
     COMMON_FIELDS,
     KIND_FISCAL_YEAR_FIELD,
+    Field,
+    FieldType,
     Kind,
     fields_for,
     record_date_field,
@@ -69,11 +71,24 @@ def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
         return None
 
 
-def _text_of(value: Any) -> str:
+def _row_keys(field: Field) -> tuple[str, ...]:
+    # A row's words (a material's title, a follow-up's owner), not its file hash.
+    return tuple(
+        c.name for c in field.columns if c.type is FieldType.STRING and c.name != "file"
+    )
+
+
+def _text_of(value: Any, row_keys: tuple[str, ...] = ()) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list | tuple):
-        return "\n".join(v for v in value if isinstance(v, str))
+        parts: list[str] = []
+        for v in value:
+            if isinstance(v, str):
+                parts.append(v)
+            elif isinstance(v, Mapping):
+                parts += [v[k] for k in row_keys if isinstance(v.get(k), str)]
+        return "\n".join(parts)
     return ""
 
 
@@ -88,7 +103,7 @@ def doc_from_record(record: Mapping[str, Any], attachment_texts: Sequence[str] =
     for field in declared:
         if not field.searchable:
             continue
-        text = _text_of(record.get(field.name))
+        text = _text_of(record.get(field.name), _row_keys(field))
         if text:
             fields[field.name] = text
     ward = str(record.get("ward") or "")

@@ -40,13 +40,15 @@ _QUERIES = {
         "FROM record r JOIN issue_detail i ON i.uid = r.uid "
         "WHERE r.deleted = 0 AND i.status IN ('open', 'in_progress') GROUP BY 1, 2"
     ),
-    # Cases with 運用実績 lines, read whole so the domain rule can compare them with design.
+    # Cases with 運用実績 (1.1 lines or 1.2 rows), read whole so the domain rule can compare them with design.
     "operation_cases": (
         "SELECT r.uid, h.record_json FROM record r "
         "JOIN history h ON h.uid = r.uid AND h.hash = r.hash "
         "WHERE r.deleted = 0 AND r.type = 'case' AND json_valid(h.record_json) "
-        "AND json_type(h.record_json, '$.operation') = 'array' "
-        "AND json_array_length(h.record_json, '$.operation') > 0"
+        "AND ((json_type(h.record_json, '$.operation') = 'array' "
+        "AND json_array_length(h.record_json, '$.operation') > 0) "
+        "OR (json_type(h.record_json, '$.operation_years') = 'array' "
+        "AND json_array_length(h.record_json, '$.operation_years') > 0))"
     ),
     "per_year": (
         "SELECT fiscal_year, COUNT(*) FROM record "

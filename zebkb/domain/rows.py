@@ -1,0 +1,163 @@
+"""The structured rows of bundle format 1.2, read for people and moved over from text lines.
+
+運用実績 (a case's operation by fiscal year), attendance by ward and department,
+materials and follow-ups were text lines in format 1.1 (``operation``,
+``attendance``, the session's ``follow_ups`` text). The rows replace the lines;
+records that still hold lines are read here too, so the chart, the warnings
+and the printed sheets see one list, and the editor moves every line it can
+read into rows (a line it cannot read stays a line: nothing is dropped).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zebkb.domain.wards import WardError, resolve_ward
+
+_OPERATION_LINE = re.compile(
+    r"\s*(?:FY)?(\d{4})(?:年度)?\s+(\d+(?:\.\d+)?)(?:\s+(\d+(?:\.\d+)?))?\s*", re.IGNORECASE
+)
+# 「葛飾区 営繕課 3」, 「環境省 2名」: who, then the headcount last.
+_ATTENDANCE_LINE = re.compile(r"\s*(.*?)\s*[:：]?\s*(\d+)\s*(?:名|人)?\s*")
+
+
+def operation_line(line: Any) -> tuple[int, float, float | None] | None:
+    """(fiscal year, measured primary energy, generation or None) of one 1.1 運用実績 line."""
+    if not isinstance(line, str):
+        return None
+    m = _OPERATION_LINE.fullmatch(unicodedata.normalize("NFKC", line))
+    if m is None:
+        return None
+    generation = float(m.group(3)) if m.group(3) is not None else None
+    return int(m.group(1)), float(m.group(2)), generation
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationYear:
+    """One fiscal year of operation beside the design figures (MJ/㎡・年)."""
+
+    fiscal_year: int
+    measured: float
+    generation: float | None
+    design: float | None
+    standard: float | None
+
+    @property
+    def reduction_pct(self) -> float | None:
+        """Measured reduction from the standard, renewables excluded (設計の削減率と同じ見方)."""
+        if not self.standard:
+            return None
+        return (1.0 - self.measured / self.standard) * 100.0
+
+    @property
+    def reduction_incl_pct(self) -> float | None:
+        """The same with the measured generation counted."""
+        if not self.standard or self.generation is None:
+            return None
+        return (1.0 - (self.measured - self.generation) / self.standard) * 100.0
+
+    @property
+    def misses_design(self) -> bool:
+        return self.design is not None and self.measured > self.design
+
+
+def operation_years(record: Mapping[str, Any]) -> list[OperationYear]:
+    """Every fiscal year of operation, oldest first: rows, then 1.1 lines for other years."""
+    design = _number(record.get("design_primary_energy_mj_m2"))
+    standard = _number(record.get("standard_primary_energy_mj_m2"))
+    years: dict[int, OperationYear] = {}
+    for row in record.get("operation_years") or []:
+        if not isinstance(row, Mapping):
+            continue
+        year, measured = row.get("fiscal_year"), _number(row.get("primary_energy_mj_m2"))
+        if isinstance(year, int) and not isinstance(year, bool) and measured is not None:
+            generation = _number(row.get("generation_mj_m2"))
+            years.setdefault(year, OperationYear(year, measured, generation, design, standard))
+    for line in record.get("operation") or []:
+        parsed = operation_line(line)
+        if parsed is not None:
+            year, measured, generation = parsed
+            years.setdefault(year, OperationYear(year, measured, generation, design, standard))
+    return [years[y] for y in sorted(years)]
+
+
+def attendance_line(line: Any) -> dict[str, Any] | None:
+    """A 1.1 attendance line as a row: 「葛飾区 営繕課 3」 → ward code, department, count."""
+    if not isinstance(line, str):
+        return None
+    m = _ATTENDANCE_LINE.fullmatch(unicodedata.normalize("NFKC", line))
+    if m is None:
+        return None
+    who, count = m.group(1).split(), int(m.group(2))
+    row: dict[str, Any] = {"count": count}
+    if who:
+        try:
+            row["municipality"] = resolve_ward(who[0])
+            rest = who[1:]
+        except WardError:
+            row["organisation"] = who[0]
+            rest = who[1:]
+        if rest:
+            row["department"] = " ".join(rest)
+    return row
+
+
+def attendance_total(record: Mapping[str, Any]) -> int | None:
+    """The headcounts of the attendance rows added up (None without rows)."""
+    rows = [r for r in record.get("attendance_groups") or [] if isinstance(r, Mapping)]
+    counts = [r.get("count") for r in rows]
+    if not counts or not all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+        return None
+    return sum(int(c) for c in counts if isinstance(c, int))
+
+
+def lines_to_rows(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy with every readable 1.1 line moved into its 1.2 rows (the editor saves this).
+
+    Lines it cannot read stay where they are; a year already in the rows keeps
+    its line too, and a group already in the rows is not added twice.
+    """
+    out = dict(record)
+    if out.get("type") == "case" and out.get("operation"):
+        rows = [dict(r) for r in out.get("operation_years") or [] if isinstance(r, Mapping)]
+        have = {r.get("fiscal_year") for r in rows}
+        kept: list[Any] = []
+        for line in out["operation"]:
+            parsed = operation_line(line)
+            if parsed is None:
+                kept.append(line)
+                continue
+            year, measured, generation = parsed
+            if year in have:
+                kept.append(line)  # the rows already say this year: keep the line, drop nothing
+                continue
+            row: dict[str, Any] = {"fiscal_year": year, "primary_energy_mj_m2": measured}
+            if generation is not None:
+                row["generation_mj_m2"] = generation
+            rows.append(row)
+            have.add(year)
+        out["operation_years"] = sorted(rows, key=lambda r: r.get("fiscal_year") or 0)
+        out["operation"] = kept or None
+    if out.get("type") == "session" and out.get("attendance"):
+        groups = [dict(r) for r in out.get("attendance_groups") or [] if isinstance(r, Mapping)]
+        kept = []
+        for line in out["attendance"]:
+            parsed_row = attendance_line(line)
+            if parsed_row is None:
+                kept.append(line)
+            elif parsed_row not in groups:
+                groups.append(parsed_row)
+        out["attendance_groups"] = groups
+        out["attendance"] = kept or None
+    return out
