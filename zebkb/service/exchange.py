@@ -34,7 +34,7 @@ from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.keys import UNSIGNED, UNTRUSTED, VERIFIED, bundle_signer, signature_refusal
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.keys import require_signatures, trust_checker
-from zebkb.service.knowledge_base import SavedRecord
+from zebkb.service.records import SavedRecord
 from zebkb.store import exchange as logs
 from zebkb.store import records as store
 from zebkb.store.models import BlobRow, ImportLog, RecordRow

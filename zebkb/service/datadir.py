@@ -1,0 +1,95 @@
+"""The data folder: what may be in it, making it on first use, and database errors in words."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.exc import DatabaseError
+
+from zebkb.backup import damaged_database
+from zebkb.errors import KnownError
+from zebkb.store.db import DB_FILE, is_damage
+
+# Files a zebkb data folder may hold; a folder with anything else is not ours.
+DATA_DIR_ENTRIES = frozenset(
+    {
+        DB_FILE,
+        f"{DB_FILE}-wal",
+        f"{DB_FILE}-shm",
+        "attachments",
+        "index",
+        "thumbs",
+        "logs",
+        "backups",
+        "keys",
+        "lock",
+        "search-variants.txt",  # the user's spelling variants (zebkb/search/variants.py)
+        "tables",  # column mappings confirmed for list imports (zebkb/tables/mapping.py)
+    }
+)
+
+
+def readable_only(path: Path) -> bool:
+    """A knowledge base folder that exists and cannot be written (opened read-only)."""
+    return (path / DB_FILE).is_file() and not os.access(path, os.W_OK | os.X_OK)
+
+
+def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
+    """Create the folder on first use; refuse one that is not a zebkb folder.
+
+    Returns whether the folder is writable. One that is not is refused, unless
+    ``read_only_ok`` and it already holds a knowledge base (it is then read).
+    """
+    if path.exists() and not path.is_dir():
+        raise KnownError(
+            f"{path} is a file, not a knowledge base folder",
+            message_ja=f"{path} はファイルです。データフォルダを指定してください",
+        )
+    if path.is_dir():
+        entries = {p.name for p in path.iterdir()}
+        if entries and DB_FILE not in entries and not entries <= DATA_DIR_ENTRIES:
+            raise KnownError(
+                f"{path} is not a zebkb knowledge base folder (it holds other files); "
+                "choose an empty or new folder",
+                message_ja=(
+                    f"{path} は zebkb のデータフォルダではありません(他のファイルがあります)"
+                ),
+            )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KnownError(
+            f"cannot create the knowledge base folder {path}: {exc.strerror}",
+            message_ja=f"データフォルダ {path} を作成できません: {exc.strerror}",
+        ) from None
+    if os.access(path, os.W_OK | os.X_OK):
+        return True
+    if read_only_ok and (path / DB_FILE).is_file():
+        return False
+    raise KnownError(
+        f"the knowledge base folder {path} is not writable",
+        message_ja=f"データフォルダ {path} に書き込めません",
+    )
+
+
+def database_error(path: Path, exc: DatabaseError) -> KnownError:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text or "busy" in text:
+        return KnownError(
+            f"the knowledge base in {path} is busy (another zebkb is writing); try again",
+            message_ja="データベースが使用中です(別の zebkb が書き込み中)。もう一度お試しください",
+        )
+    if is_damage(exc):
+        return damaged_database(path, text)
+    if "readonly" in text or "read-only" in text:
+        return KnownError(
+            f"the knowledge base in {path} is read-only",
+            message_ja="データフォルダが読み取り専用です",
+        )
+    if "disk" in text and "full" in text:
+        return KnownError(
+            f"the disk holding {path} is full; nothing was saved",
+            message_ja="ディスクがいっぱいです。保存されていません",
+        )
+    return KnownError(f"database error in {path}: {text}")

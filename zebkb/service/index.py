@@ -1,0 +1,389 @@
+"""The search index of a knowledge base: keeping it up to date, and searching it.
+
+The index is a cache of the database: the writer updates it after each
+commit (or builds it beside the current one before a bulk commit); a search
+answers from what it has and says when that is behind. Functions of the
+:class:`~zebkb.service.KnowledgeBase` facade; each takes the knowledge base first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.transaction import Cancel, Progress, format_timestamp
+from zebkb.store import records as store
+from zebkb.store.models import BlobRow, Meta, RecordRow, TextFailureRow
+
+if TYPE_CHECKING:
+    from zebkb.search.engine import AsideBuild, SearchFilters, SearchIndex, SearchResult
+    from zebkb.search.extract import TextExtractor
+    from zebkb.service.knowledge_base import KnowledgeBase
+    from zebkb.service.transaction import Txn
+
+log = logging.getLogger(__name__)
+
+# Notices a search answer may carry (the window shows them translated).
+NOTICE_INDEX_BUSY = "the search index is being updated by the open zebkb window"
+NOTICE_INDEX_READ_ONLY_STALE = (
+    "the folder is read-only and its search index is older than its records: "
+    "recent changes may be missing from the results"
+)
+NOTICE_INDEX_READ_ONLY_BUILT = (
+    "the folder is read-only and has no usable search index: one was built for this session"
+)
+NOTICE_INDEX_REBUILT = "the search index was out of date and has been rebuilt from the database"
+NOTICE_INDEX_STALE = (
+    "the search index is behind the database: recent changes may be missing from this answer "
+    "until it is brought up to date"
+)
+TEXT_MEDIA_TYPES = (
+    "application/pdf",
+    "text/plain",
+    "text/markdown",
+    "text/x-markdown",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+)
+
+
+class _CallerFailed(Exception):
+    """Carries a failure of the caller's callbacks during an index build (not the index's own)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def drop_aside(kb: KnowledgeBase, txn: Txn) -> None:
+    if txn.index_aside is not None:
+        with contextlib.suppress(Exception):
+            kb.index.discard(txn.index_aside)
+
+
+def adopt_aside(kb: KnowledgeBase, aside: AsideBuild) -> bool:
+    try:
+        return kb.index.adopt(aside)
+    except Exception:  # the index is a cache; the commit already stands
+        log.exception("search index built for the commit could not be shown; updating")
+        return False
+
+
+def build_index_aside(
+    kb: KnowledgeBase,
+    txn: Txn,
+    *,
+    pending_files: set[str],
+    wait_for_files: Callable[[], None],
+    every_so_often: Callable[[], None] | None = None,
+) -> None:
+    """Build the index of ``txn``'s records before it commits, while files are still coming.
+
+    For a commit that rebuilds the index anyway (an import of many
+    records), the documents are read inside the transaction and the new
+    index generation is written now, beside the current one; the commit
+    then only shows it. Records with a text attachment among
+    ``pending_files`` wait for ``wait_for_files()``, which is called
+    exactly once, whatever happens here. ``every_so_often()`` is called
+    while the documents are read (to report progress, or raise to stop).
+    A smaller commit, or an index already behind, is left to the update
+    after the commit.
+    """
+    waited = False
+
+    def call(callback: Callable[[], None]) -> None:
+        try:
+            callback()
+        except BaseException as exc:
+            raise _CallerFailed(exc) from exc
+
+    def wait() -> None:
+        nonlocal waited
+        if not waited:
+            waited = True
+            call(wait_for_files)
+
+    try:
+        index = kb.index
+        before = int(txn.meta("change_seq") or 0)
+        indexed = index.indexed_state()
+        current = indexed == before or (indexed is None and before == 0)
+        if not current or not index.is_bulk(len(txn.touched)):
+            return
+
+        def docs() -> Iterator[Any]:
+            from zebkb.search.documents import doc_from_record
+
+            later = []
+            uids = sorted(txn.touched)
+            with kb._extractor() as extractor:
+
+                def texts(record: Mapping[str, Any]) -> list[str]:
+                    return kb._attachment_texts(record, cache=False, extractor=extractor)
+
+                for start in range(0, len(uids), store.CHUNK):
+                    if every_so_often is not None:
+                        call(every_so_often)
+                    found = store.get_records(txn.session, uids[start : start + store.CHUNK])
+                    for record in found.values():
+                        if record.get("deleted"):
+                            continue
+                        if any(a["sha256"] in pending_files for a in kb._text_refs(record)):
+                            later.append(record)
+                            continue
+                        yield doc_from_record(record, texts(record))
+                wait()
+                for record in later:
+                    yield doc_from_record(record, texts(record))
+
+        txn.index_aside = index.build_aside(docs(), set(txn.touched), state=before + 1)
+    except _CallerFailed as failed:  # the files' failure, or a cancel, is the import's
+        raise failed.error from None
+    except Exception:  # the index's is not: the update after the commit tries again
+        log.exception("search index could not be built before the commit")
+    finally:
+        if not waited:
+            wait_for_files()
+
+
+def open_index(kb: KnowledgeBase) -> SearchIndex:
+    if kb._index is None:
+        from zebkb.search.engine import SearchIndex
+
+        if kb.read_only:
+            kb._index = kb._index_from_copy()
+        else:
+            kb._index = SearchIndex(kb.data_dir / "index")
+    return kb._index
+
+
+def index_from_copy(kb: KnowledgeBase) -> SearchIndex:
+    """The index of a read-only folder, opened from a private copy (opening writes)."""
+    import shutil
+
+    from zebkb.search.engine import SearchIndex
+    from zebkb.search.variants import USER_FILE
+
+    kb._index_copy = tempfile.TemporaryDirectory(prefix="zebkb-index-")
+    copy = Path(kb._index_copy.name) / "index"
+    source = kb.data_dir / "index"
+    if source.is_dir():
+        with contextlib.suppress(OSError):
+            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.lock", "lock"))
+    index = SearchIndex(copy, variants_file=kb.data_dir / USER_FILE)
+    if index.indexed_state() is None and kb.change_state() > 0:
+        # Nothing usable to answer from: build it here, for this process only.
+        index.rebuild(kb.index_docs(), total=kb.count(), state=kb.change_state())
+        kb.index_notice = NOTICE_INDEX_READ_ONLY_BUILT
+    return index
+
+
+def change_state(kb: KnowledgeBase) -> int:
+    with kb._read() as session:
+        row = session.get(Meta, "change_seq")
+        return 0 if row is None else int(row.value)
+
+
+def text_refs(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The attachments whose text is searched (PDF, text, Markdown), unless left out."""
+    return [
+        att
+        for att in record.get("attachments") or []
+        if not att.get("omitted") and att.get("media_type") in TEXT_MEDIA_TYPES
+    ]
+
+
+def attachment_texts(
+    kb: KnowledgeBase,
+    record: Mapping[str, Any],
+    *,
+    cache: bool = True,
+    extractor: TextExtractor | None = None,
+    retry: bool = False,
+) -> list[str]:
+    texts = [
+        kb._blob_text(
+            att["sha256"], att["media_type"], cache=cache, extractor=extractor, retry=retry
+        )
+        for att in kb._text_refs(record)
+    ]
+    return [t for t in texts if t]
+
+
+def open_extractor(kb: KnowledgeBase) -> TextExtractor:
+    """A text extractor for one indexing pass (its helper process ends with it)."""
+    from zebkb.search.extract import TextExtractor
+
+    return TextExtractor(kb.extract_limits)
+
+
+def blob_text(
+    kb: KnowledgeBase,
+    digest: str,
+    media_type: str,
+    *,
+    cache: bool = True,
+    extractor: TextExtractor | None = None,
+    retry: bool = False,
+) -> str:
+    with kb._read() as session:
+        row = session.get(BlobRow, digest)
+        if row is not None and row.text is not None:
+            return row.text
+        if not retry and session.get(TextFailureRow, digest) is not None:
+            return ""  # failed before: only `reindex` tries again
+    path = kb.attachment_path(digest)
+    if path is None:
+        return ""
+    if extractor is None:
+        with kb._extractor() as own:
+            taken = own.extract(path, media_type)
+    else:
+        taken = extractor.extract(path, media_type)
+    if not cache or not kb.writer.held:
+        # Only the folder's writer writes, even a cache row; a reader extracts again
+        # (and so does a writer inside its own open transaction, which the cache's
+        # separate write would wait for).
+        return taken.text
+    with contextlib.suppress(OperationalError), Session(kb.engine) as session:
+        now = format_timestamp(kb.clock())
+        failed = session.get(TextFailureRow, digest)
+        if taken.failure is None:
+            row = session.get(BlobRow, digest) or BlobRow(
+                sha256=digest, size=path.stat().st_size, stored_at=now
+            )
+            row.text = taken.text
+            session.add(row)
+            if failed is not None:
+                session.delete(failed)
+        else:
+            # Not cached as "no text": recorded with its reason, tried again by reindex.
+            failed = failed or TextFailureRow(sha256=digest, reason="", failed_at=now)
+            failed.reason, failed.failed_at = taken.failure, now
+            session.add(failed)
+        session.commit()
+    return taken.text
+
+
+def text_failures(kb: KnowledgeBase) -> dict[str, str]:
+    """Attachments (by SHA-256) whose text could not be taken, with the reason."""
+    with kb._read() as session:
+        return {row.sha256: row.reason for row in session.exec(select(TextFailureRow))}
+
+
+def index_docs(
+    kb: KnowledgeBase, uids: Iterable[str] | None = None, *, retry: bool = False
+) -> Iterator[Any]:
+    """Index documents for the given records (all live records when None).
+
+    ``retry``: take the text of attachments that failed before again (reindex).
+    """
+    from zebkb.search.documents import doc_from_record
+
+    with kb._read() as session:
+        stmt = select(RecordRow.uid).where(RecordRow.deleted == False)  # noqa: E712
+        wanted = list(uids) if uids is not None else list(session.exec(stmt))
+    # Read in batches: a session per record cost an import of 10,000 records 7 s.
+    with kb._extractor() as extractor:
+        for start in range(0, len(wanted), store.CHUNK):
+            part = wanted[start : start + store.CHUNK]
+            with kb._read() as session:
+                found = store.get_records(session, part)
+            for uid in part:
+                record = found.get(uid)
+                if record is None or record.get("deleted"):
+                    continue
+                texts = kb._attachment_texts(record, extractor=extractor, retry=retry)
+                yield doc_from_record(record, texts)
+
+
+def sync_index(kb: KnowledgeBase, uids: set[str]) -> None:
+    """Bring the index up to date after a commit; a failure leaves it stale, never wrong."""
+    state = kb.change_state()
+    try:
+        index = kb.index
+        indexed = index.indexed_state()
+        # A new, empty index is current for a database that was empty before this commit.
+        if indexed != state - 1 and not (indexed is None and state == 1):
+            return  # already behind: the next search or `reindex` rebuilds it whole
+        docs = list(kb.index_docs(uids))
+        live = {d.uid for d in docs}
+        index.update(docs, [u for u in uids if u not in live], state=state)
+    except Exception:  # the index is a cache; the commit already stands
+        log.exception("search index update failed; it will be rebuilt")
+
+
+def index_is_current(kb: KnowledgeBase) -> bool:
+    """Whether the index reflects the database's last change (a new, empty pair is current)."""
+    indexed = kb.index.indexed_state()
+    state = kb.change_state()
+    return indexed == state or (indexed is None and state == 0)
+
+
+def update_index(
+    kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
+) -> bool:
+    """Rebuild the index when it is behind the database: a write, for the folder's writer.
+
+    A search never does this itself (it answers from what the index has and
+    says it is stale); the window schedules this as a write, the command line
+    runs it before a search when it can become the writer. False when cancelled.
+    """
+    kb.claim_writer()
+    if kb.index_is_current():
+        kb.publish(NO_CHANGES)
+        return True
+    return kb.reindex(progress, cancel)
+
+
+def reindex(
+    kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
+) -> bool:
+    """Rebuild the search index from the database; False when cancelled."""
+    kb.claim_writer()
+    state = kb.change_state()
+    total = kb.count()
+    done = kb.index.rebuild(
+        kb.index_docs(retry=True), total=total, state=state, progress=progress, cancel=cancel
+    )
+    kb.publish(Changes(index=True) if done else NO_CHANGES)
+    return done
+
+
+def search(
+    kb: KnowledgeBase,
+    query: str,
+    *,
+    filters: SearchFilters | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchResult:
+    """Search the index as it is; a read never writes.
+
+    On an index behind the database (after a crash, a restore, a damaged
+    index set aside) the answer comes from what the index has, with
+    ``stale`` set and a notice saying so; bringing it up to date is
+    ``update_index``, a write.
+    """
+    from dataclasses import replace
+
+    index = kb.index
+    stale = not kb.index_is_current()
+    # The service knows whether the index is behind (the index alone guesses from a
+    # state it never recorded, which a new, empty knowledge base has too).
+    if kb.read_only:  # nothing can bring it up to date here
+        notice = getattr(index, "notice", None) or kb.index_notice
+        notice = notice or (NOTICE_INDEX_READ_ONLY_STALE if stale else None)
+    else:
+        notice = getattr(index, "notice", None) or (NOTICE_INDEX_STALE if stale else None)
+    result = index.search(query, filters=filters, limit=limit, offset=offset)
+    return replace(result, notice=notice, stale=stale)
