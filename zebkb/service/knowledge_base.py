@@ -25,9 +25,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
@@ -77,8 +78,19 @@ from zebkb.store.lock import DEFAULT_WAIT, WriterLock
 from zebkb.store.netfs import refuse_network_folder
 
 if TYPE_CHECKING:
+    from zebkb.bundle.signature import Signer
     from zebkb.search.engine import SearchIndex
     from zebkb.search.extract import ExtractLimits
+    from zebkb.service.exchange import (
+        Conflict,
+        ExchangeHistory,
+        ExportResult,
+        ImportPlan,
+        ImportSummary,
+        Trust,
+        UndoResult,
+    )
+    from zebkb.service.keys import TrustEntry
 
 __all__ = [
     "DATA_DIR_ENTRIES",
@@ -385,3 +397,157 @@ class KnowledgeBase:
         from zebkb.service import checks
 
         return checks.file_report(self)
+
+    # -- exchange with other wards (exchange.py) ----------------------------------------------
+    # Imported when first used: a command that only reads records does not load the bundle code.
+
+    def select_for_export(
+        self,
+        *,
+        since: str | datetime | None = None,
+        peer: str | None = None,
+        uids: Iterable[str] | None = None,
+    ) -> tuple[list[dict[str, Any]], datetime | None]:
+        """The records an export would write, and the instant it starts from."""
+        from zebkb.service import exchange
+
+        return exchange.select_for_export(self, since=since, peer=peer, uids=uids)
+
+    def export_bundle(
+        self,
+        dest: str | Path,
+        *,
+        since: str | datetime | None = None,
+        peer: str | None = None,
+        uids: Iterable[str] | None = None,
+        max_size: int | None = None,
+        include_attachments: bool = True,
+        sign: bool = True,
+        signer: Signer | None = None,
+        recipient: str | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+        overwrite: bool = True,
+    ) -> ExportResult:
+        """Write a bundle for another ward; noted in the sent log."""
+        from zebkb.service import exchange
+
+        return exchange.export_bundle(
+            self,
+            dest,
+            since=since,
+            peer=peer,
+            uids=uids,
+            max_size=max_size,
+            include_attachments=include_attachments,
+            sign=sign,
+            signer=signer,
+            recipient=recipient,
+            progress=progress,
+            cancel=cancel,
+            overwrite=overwrite,
+        )
+
+    def plan_import(
+        self,
+        path: str | Path,
+        *,
+        trust: Trust | None = None,
+        require_signature: bool | None = None,
+        check_attachments: bool = True,
+    ) -> ImportPlan:
+        """Check a whole bundle and work out each record's action, writing nothing."""
+        from zebkb.service import exchange
+
+        return exchange.plan_import(
+            self,
+            path,
+            trust=trust,
+            require_signature=require_signature,
+            check_attachments=check_attachments,
+        )
+
+    def apply_import(
+        self,
+        plan: ImportPlan,
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> ImportSummary:
+        """Import a planned bundle in one transaction; noted in the received log."""
+        from zebkb.service import exchange
+
+        return exchange.apply_import(self, plan, progress=progress, cancel=cancel)
+
+    def import_bundle(
+        self,
+        path: str | Path,
+        *,
+        dry_run: bool = False,
+        trust: Trust | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> ImportSummary:
+        """Plan and apply (or only plan, ``dry_run``) an import."""
+        from zebkb.service import exchange
+
+        return exchange.import_bundle(
+            self, path, dry_run=dry_run, trust=trust, progress=progress, cancel=cancel
+        )
+
+    def list_conflicts(self) -> list[Conflict]:
+        from zebkb.service import exchange
+
+        return exchange.list_conflicts(self)
+
+    def settle_conflict(self, uid: str, choice: str | dict[str, Any]) -> SavedRecord:
+        from zebkb.service import exchange
+
+        return exchange.settle_conflict(self, uid, choice)
+
+    def open_conflict_count(self) -> int:
+        from zebkb.service import exchange
+
+        return exchange.open_conflict_count(self)
+
+    def undo_import(self, bundle_id: str) -> UndoResult:
+        from zebkb.service import exchange
+
+        return exchange.undo_import(self, bundle_id)
+
+    def exchange_history(self) -> ExchangeHistory:
+        from zebkb.service import exchange
+
+        return exchange.exchange_history(self)
+
+    # -- trusted keys of other wards (keys.py) ------------------------------------------------
+
+    def trust_key(self, key: str, ward: str, *, note: str | None = None) -> TrustEntry:
+        from zebkb.service import keys
+
+        return keys.trust_key(self, key, ward, note=note)
+
+    def revoke_key(self, key: str) -> list[TrustEntry]:
+        from zebkb.service import keys
+
+        return keys.revoke_key(self, key)
+
+    def trusted_keys(self, *, include_revoked: bool = True) -> list[TrustEntry]:
+        from zebkb.service import keys
+
+        return keys.trusted_keys(self, include_revoked=include_revoked)
+
+    def trust_checker(self) -> Callable[[str, str], bool]:
+        from zebkb.service import keys
+
+        return keys.trust_checker(self)
+
+    def require_signatures(self) -> bool:
+        from zebkb.service import keys
+
+        return keys.require_signatures(self)
+
+    def set_require_signatures(self, required: bool) -> None:
+        from zebkb.service import keys
+
+        keys.set_require_signatures(self, required)
