@@ -107,7 +107,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     from zebkb.cli.progress import stderr_progress
     from zebkb.cli.records import resolve_ward_arg
     from zebkb.errors import ZebkbError
-    from zebkb.service.exchange import export_bundle
 
     try:
         max_size = parse_size(args.max_size) if args.max_size else None
@@ -127,8 +126,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             dest = Path(tmp) / f"zebkb-{kb.home_ward or 'export'}-{stamp}.zebkb"
         else:
             cap, dest = max_size, Path(args.out)
-        result = export_bundle(
-            kb,
+        result = kb.export_bundle(
             dest,
             since=args.since,
             peer=peer,
@@ -229,7 +227,6 @@ def _warn_signature(path: str, plan: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from zebkb.cli.progress import stderr_progress
-    from zebkb.service.exchange import apply_import, plan_import
 
     with open_kb(args) as kb, tempfile.TemporaryDirectory() as scratch:
         inputs = expand_inputs(args.files, Path(scratch))
@@ -243,7 +240,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             deferred = not args.dry_run and len(inputs) == 1
             for _name, path in inputs:
                 plans.append(
-                    plan_import(kb, path, require_signature=require, check_attachments=not deferred)
+                    kb.plan_import(path, require_signature=require, check_attachments=not deferred)
                 )
             summaries = []
             for plan in plans:
@@ -251,7 +248,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     summaries.append(plan.summary())
                 else:
                     progress = None if args.json else stderr_progress("import")
-                    summaries.append(apply_import(kb, plan, progress=progress).as_json())
+                    summaries.append(kb.apply_import(plan, progress=progress).as_json())
             # After the bundles went in: a refused bundle gets its one line and nothing else.
             for name, plan in zip(names, plans, strict=True):
                 _warn_signature(name, plan)
@@ -267,13 +264,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from zebkb.service.exchange import list_conflicts, settle_conflict
-
     if bool(args.settle) != bool(args.choose):
         raise UsageError("--settle UID and --choose local|incoming go together")
     with open_kb(args) as kb:
         if args.settle:
-            record = settle_conflict(kb, args.settle, args.choose)
+            record = kb.settle_conflict(args.settle, args.choose)
             if args.json:
                 print_json(record)
             else:
@@ -282,7 +277,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                     f"(now revision {record['revision']})"
                 )
             return 0
-        conflicts = list_conflicts(kb)
+        conflicts = kb.list_conflicts()
     if args.json:
         print_json([c.as_json() for c in conflicts])
         return 0
@@ -303,10 +298,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_undo_import(args: argparse.Namespace) -> int:
-    from zebkb.service.exchange import undo_import
-
     with open_kb(args) as kb:
-        result = undo_import(kb, args.bundle_id)
+        result = kb.undo_import(args.bundle_id)
     if args.json:
         print_json(
             {

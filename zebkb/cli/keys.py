@@ -61,10 +61,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_trust(args: argparse.Namespace) -> int:
-    from zebkb.service.keys import trust_key
-
     with open_kb(args) as kb:
-        entry = trust_key(kb, args.key, args.ward, note=args.note)
+        entry = kb.trust_key(args.key, args.ward, note=args.note)
     if args.json:
         print_json(entry.as_json())
         return 0
@@ -74,10 +72,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from zebkb.service.keys import trusted_keys
-
     with open_kb(args) as kb:
-        entries = trusted_keys(kb)
+        entries = kb.trusted_keys()
     if args.json:
         print_json([e.as_json() for e in entries])
         return 0
@@ -91,10 +87,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from zebkb.service.keys import revoke_key
-
     with open_kb(args) as kb:
-        entries = revoke_key(kb, args.key)
+        entries = kb.revoke_key(args.key)
     if args.json:
         print_json([e.as_json() for e in entries])
         return 0
@@ -104,12 +98,10 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_require(args: argparse.Namespace) -> int:
-    from zebkb.service.keys import require_signatures, set_require_signatures
-
     with open_kb(args) as kb:
         if args.state is not None:
-            set_require_signatures(kb, args.state == "on")
-        required = require_signatures(kb)
+            kb.set_require_signatures(args.state == "on")
+        required = kb.require_signatures()
     if args.json:
         print_json({"require_signatures": required})
         return 0

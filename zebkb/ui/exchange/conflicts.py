@@ -212,10 +212,8 @@ class ConflictsDialog(QDialog):
     # --- loading ------------------------------------------------------------------------------
 
     def load(self, select_uid: str | None = None) -> None:
-        from zebkb.service.exchange import list_conflicts
-
         kb = self.ctx.kb
-        QueryOp(self, lambda: list_conflicts(kb), runner=self.ctx.runner).success(
+        QueryOp(self, kb.list_conflicts, runner=self.ctx.runner).success(
             lambda found: self._loaded(found, select_uid)
         ).run_in_background()
 
@@ -399,8 +397,6 @@ class ConflictsDialog(QDialog):
     # --- settling -----------------------------------------------------------------------------
 
     def settle(self, choice: str) -> None:
-        from zebkb.service.exchange import settle_conflict
-
         conflict = self.current()
         if conflict is None or self.busy:
             return
@@ -413,7 +409,7 @@ class ConflictsDialog(QDialog):
             if isinstance(value, dict):
                 # Checked first so a refusal can name the field (the save's message does not).
                 validate_record(value, strict=False)
-            return settle_conflict(kb, uid, value)
+            return kb.settle_conflict(uid, value)
 
         CollectionOp(self, work, runner=self.ctx.runner).success(
             lambda _rec: self._settled(uid)

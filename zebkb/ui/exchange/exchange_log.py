@@ -29,11 +29,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.display import ward_label
 from zebkb.service.changes import Changes
-from zebkb.service.exchange import (
-    ExchangeHistory,
-    Received,
-    exchange_history,
-)
+from zebkb.service.exchange import ExchangeHistory, Received
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 
@@ -129,7 +125,7 @@ class ExchangeLogDialog(QDialog):
 
     def load(self) -> None:
         kb = self.ctx.kb
-        QueryOp(self, lambda: exchange_history(kb), runner=self.ctx.runner).success(
+        QueryOp(self, kb.exchange_history, runner=self.ctx.runner).success(
             self._loaded
         ).run_in_background()
 
@@ -217,8 +213,6 @@ class ExchangeLogDialog(QDialog):
         self.undo_button.setEnabled(chosen is not None and chosen.undone_at is None)
 
     def undo_selected(self) -> None:
-        from zebkb.service.exchange import undo_import
-
         chosen = self.selected_import()
         if chosen is None or chosen.undone_at is not None:
             return
@@ -230,7 +224,7 @@ class ExchangeLogDialog(QDialog):
             return
         kb, bundle_id = self.ctx.kb, chosen.bundle_id
         self.undo_button.setEnabled(False)
-        CollectionOp(self, lambda: undo_import(kb, bundle_id), runner=self.ctx.runner).success(
+        CollectionOp(self, lambda: kb.undo_import(bundle_id), runner=self.ctx.runner).success(
             self._undone
         ).failure(
             lambda exc: self.status.setText(user_message(exc, self.ctx.tr))

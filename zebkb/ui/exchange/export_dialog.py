@@ -88,12 +88,11 @@ class Estimate:
 
 def estimate_export(kb: KnowledgeBase, choice: ExportChoice) -> Estimate:
     """What the export would hold and about how large it would be (nothing is written)."""
-    from zebkb.service.exchange import select_for_export
 
     args = choice.arguments()
     # The exporter's own choice of records, so the estimate holds what the export will.
-    records, _cutoff = select_for_export(
-        kb, since=args["since"], peer=args["peer"], uids=args["uids"]
+    records, _cutoff = kb.select_for_export(
+        since=args["since"], peer=args["peer"], uids=args["uids"]
     )
     packer = zlib.compressobj(6, zlib.DEFLATED, -15)
     compressed = 0
@@ -381,7 +380,6 @@ class ExportDialog(QDialog):
 
     def start_export(self) -> None:
         from zebkb.bundle.writer import ExportCancelled
-        from zebkb.service.exchange import export_bundle
 
         choice = self.choice()
         if self.export_handle is not None or not str(choice.dest) or choice.dest == Path():
@@ -393,8 +391,7 @@ class ExportDialog(QDialog):
 
         def work(reporter: Any) -> ExportResult | None:
             try:
-                result = export_bundle(
-                    kb,
+                result = kb.export_bundle(
                     choice.dest,
                     progress=reporter.report,
                     cancel=reporter.is_cancelled,

@@ -336,10 +336,8 @@ class ImportDialog(QDialog):
         return [(bundle, None) for bundle in found]
 
     def _plan(self, entry: BundleEntry) -> None:
-        from zebkb.service.exchange import plan_import
-
         kb = self.ctx.kb
-        QueryOp(self, lambda: plan_import(kb, entry.path), runner=self.ctx.runner).success(
+        QueryOp(self, lambda: kb.plan_import(entry.path), runner=self.ctx.runner).success(
             lambda plan: self._planned(entry, plan, None)
         ).failure(lambda exc: self._planned(entry, None, exc)).run_in_background()
 
@@ -516,8 +514,6 @@ class ImportDialog(QDialog):
     # --- applying ---------------------------------------------------------------------------
 
     def apply(self) -> None:
-        from zebkb.service.exchange import apply_import
-
         plans = [e.plan for e in self.entries if e.plan is not None]
         if not plans or self.apply_handle is not None:
             return
@@ -533,9 +529,7 @@ class ImportDialog(QDialog):
                     reporter.report(n * UNITS + share, count * UNITS)
 
                 try:
-                    summary = apply_import(
-                        kb, plan, progress=progress, cancel=reporter.is_cancelled
-                    )
+                    summary = kb.apply_import(plan, progress=progress, cancel=reporter.is_cancelled)
                 except ImportCancelled:
                     outcome.cancelled = True
                     break

@@ -34,7 +34,7 @@ from zebkb.display import format_timestamp, ward_label
 from zebkb.domain.wards import WARDS
 from zebkb.errors import ZebkbError
 from zebkb.keys import OwnKey, fingerprint, own_key
-from zebkb.service.keys import TrustEntry, revoke_key, trust_key, trusted_keys
+from zebkb.service.keys import TrustEntry
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 
@@ -168,7 +168,7 @@ class TrustedKeysPane(QWidget):
         kb = self._ctx.kb
         # own_key makes the key pair on first use; ensure_private_key is safe against a race.
         QueryOp(
-            self, lambda: (own_key(kb.data_dir), trusted_keys(kb)), runner=self._ctx.runner
+            self, lambda: (own_key(kb.data_dir), kb.trusted_keys()), runner=self._ctx.runner
         ).success(self._loaded).failure(self._failed).run_in_background()
 
     def _loaded(self, loaded: tuple[OwnKey, list[TrustEntry]]) -> None:
@@ -241,7 +241,7 @@ class TrustedKeysPane(QWidget):
         kb = self._ctx.kb
         self._set_busy(True)
         CollectionOp(
-            self, lambda: trust_key(kb, text, str(ward), note=note), runner=self._ctx.runner
+            self, lambda: kb.trust_key(text, str(ward), note=note), runner=self._ctx.runner
         ).success(self._trusted).failure(self._failed).run_in_background()
 
     def _trusted(self, entry: TrustEntry) -> None:
@@ -292,7 +292,7 @@ class TrustedKeysPane(QWidget):
         kb = self._ctx.kb
         public = entry.public_key
         self._set_busy(True)
-        CollectionOp(self, lambda: revoke_key(kb, public), runner=self._ctx.runner).success(
+        CollectionOp(self, lambda: kb.revoke_key(public), runner=self._ctx.runner).success(
             lambda _entries: self._revoked(entry)
         ).failure(self._failed).run_in_background()
 

@@ -309,11 +309,10 @@ class TableImportDialog(QDialog):
     def undo(self) -> None:
         if self.import_result is None or not self.import_result.import_id:
             return
-        from zebkb.service.exchange import undo_import
 
         kb, import_id = self.ctx.kb, self.import_result.import_id
         (
-            CollectionOp(self, lambda: undo_import(kb, import_id), runner=self.ctx.runner)
+            CollectionOp(self, lambda: kb.undo_import(import_id), runner=self.ctx.runner)
             .success(self._undone)
             .failure(self._failed_write)
             .run_in_background()
@@ -382,7 +381,6 @@ def write_mail_drafts(
     )
     from zebkb.domain.wards import ward_name
     from zebkb.keys import own_key
-    from zebkb.service.exchange import export_bundle
 
     kb = ctx.kb
 
@@ -392,8 +390,7 @@ def write_mail_drafts(
         home = kb.home_ward or ""
         with tempfile.TemporaryDirectory() as tmp:
             stamp = kb.clock().strftime("%Y%m%d-%H%M")
-            result = export_bundle(
-                kb,
+            result = kb.export_bundle(
                 Path(tmp) / f"zebkb-{home}-{stamp}.zebkb",
                 max_size=bundle_cap_for_message(DEFAULT_MESSAGE_CAP),
                 overwrite=True,

@@ -206,14 +206,13 @@ class OverviewPane(QWidget):
     def refresh(self) -> None:
         """Count again (after a change, an import, or when shown)."""
         from zebkb.overview import overview
-        from zebkb.service.exchange import open_conflict_count
 
         self._seq += 1
         seq = self._seq
         kb = self.ctx.kb
 
         def work() -> tuple[Overview, int]:
-            return overview(kb), open_conflict_count(kb)
+            return overview(kb), kb.open_conflict_count()
 
         QueryOp(self, work, runner=self.ctx.runner).success(
             lambda found: self._loaded(seq, *found)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.service import DATA_DIR_ENTRIES
-from zebkb.service.keys import require_signatures, set_require_signatures
 from zebkb.store.db import DB_FILE
 from zebkb.store.netfs import NetworkFolderError, refuse_network_folder
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
@@ -167,7 +166,7 @@ class SettingsDialog(QDialog):
     def _load_home_ward(self) -> None:
         kb = self._ctx.kb
         QueryOp(
-            self, lambda: (kb.home_ward, require_signatures(kb)), runner=self._ctx.runner
+            self, lambda: (kb.home_ward, kb.require_signatures()), runner=self._ctx.runner
         ).success(self._stored_loaded).run_in_background()
 
     def _stored_loaded(self, stored: tuple[str | None, bool]) -> None:
@@ -253,7 +252,7 @@ class SettingsDialog(QDialog):
 
         def store() -> str | None:
             if required is not None:
-                set_require_signatures(kb, required)
+                kb.set_require_signatures(required)
             return kb.set_home_ward(ward) if ward is not None else None
 
         self._saving = True
