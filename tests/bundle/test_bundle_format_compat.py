@@ -1,8 +1,8 @@
-"""Bundle format 1.1 against zebkb as it was before it (commit e4cc5bc).
+"""Bundle formats 1.1 and 1.2 against zebkb as it was before them (commits e4cc5bc, 84d43ed).
 
 The old program is taken from this repository's history and run as a
-subprocess: a 1.0 bundle it writes imports here unchanged, and a 1.1 bundle of
-cases written here imports there with every new field kept.
+subprocess: a bundle it writes imports here unchanged, and a bundle of the
+newer format written here imports there with every new field kept.
 """
 
 from __future__ import annotations
@@ -19,20 +19,21 @@ from zebkb_testing import case_record
 
 REPO = Path(__file__).resolve().parents[2]
 OLD_COMMIT = "e4cc5bc"  # the last commit that wrote bundle format 1.0 only
+COMMIT_1_1 = "84d43ed"  # the last commit that wrote bundle format 1.1 (no rows)
 
 
-def _old_tree(tmp_path: Path) -> Path:
-    archive = tmp_path / "old.tar"
+def _old_tree(tmp_path: Path, commit: str = OLD_COMMIT) -> Path:
+    archive = tmp_path / f"old-{commit}.tar"
     try:
         subprocess.run(
-            ["git", "-C", str(REPO), "archive", "-o", str(archive), OLD_COMMIT, "zebkb"],
+            ["git", "-C", str(REPO), "archive", "-o", str(archive), commit, "zebkb"],
             check=True,
             capture_output=True,
             timeout=60,
         )
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("the repository history is not available here")
-    tree = tmp_path / "old"
+    tree = tmp_path / f"old-{commit}"
     with tarfile.open(archive) as tar:
         tar.extractall(tree, filter="data")
     return tree
@@ -146,3 +147,95 @@ def test_the_old_zebkb_refuses_new_kinds_in_one_line_and_changes_nothing(
     assert len(refused.stderr.strip().splitlines()) == 1
     assert "type" in refused.stderr
     assert json.loads(_ok(_run(old, receiver, "list", "--json"))) == []
+
+
+ROWS_RECORDS: list[dict[str, object]] = [
+    case_record(
+        standard_primary_energy_mj_m2=1000,
+        design_primary_energy_mj_m2=490,
+        operation_years=[
+            {"fiscal_year": 2023, "primary_energy_mj_m2": 480},
+            {"fiscal_year": 2024, "primary_energy_mj_m2": 520, "generation_mj_m2": 40},
+        ],
+        stage_dates=[{"stage": "completed", "planned_on": "2023-01", "actual_on": "2023-03-31"}],
+        completed_on="2023-03-31",
+    ),
+    {
+        "type": "session",
+        "title": "ZEB勉強会",
+        "ward": "131229",
+        "held_on": "2024-11-05",
+        "attendees": 5,
+        "attendance_groups": [
+            {"municipality": "131229", "department": "営繕課", "count": 3},
+            {"organisation": "環境省", "count": 2},
+        ],
+        "materials": [{"number": "資料1", "title": "ZEBの概要", "url": "https://www.env.go.jp/"}],
+        "follow_up_items": [
+            {"what": "質問への回答", "who": "営繕課", "due": "2024-12", "done": True}
+        ],
+    },
+    {
+        "type": "visit",
+        "title": "清掃事務所視察の受入",
+        "ward": "131229",
+        "visited_on": "2024-10-21",
+        "follow_up_items": [{"what": "視察の所感を共有", "who": "環境課"}],
+    },
+]
+
+
+def test_a_1_2_bundle_with_rows_imports_into_a_1_1_zebkb_and_comes_back_whole(
+    tmp_path: Path,
+) -> None:
+    old = _old_tree(tmp_path, COMMIT_1_1)
+    sender, receiver, back = tmp_path / "sender", tmp_path / "receiver", tmp_path / "back"
+    _ok(_run(None, sender, "init", "--ward", "131229"))
+    added = tmp_path / "records.json"
+    added.write_text(json.dumps(ROWS_RECORDS, ensure_ascii=False), encoding="utf-8")
+    uids = [r["uid"] for r in json.loads(_ok(_run(None, sender, "add", str(added), "--json")))]
+    sent = [json.loads(_ok(_run(None, sender, "show", uid, "--json"))) for uid in uids]
+    assert sent[1]["attendance_groups"][1] == {"organisation": "環境省", "count": 2}
+    bundle = tmp_path / "new.zebkb"
+    _ok(_run(None, sender, "export", str(bundle)))
+
+    # The 1.1 zebkb keeps every row as a field it does not know, and writes it out again.
+    _ok(_run(old, receiver, "init", "--ward", "131091"))
+    _ok(_run(old, receiver, "import", str(bundle)))
+    kept = [json.loads(_ok(_run(old, receiver, "show", uid, "--json"))) for uid in uids]
+    assert kept == sent
+    again = tmp_path / "again.zebkb"
+    _ok(_run(old, receiver, "export", str(again)))
+    _ok(_run(None, back, "init", "--ward", "131113"))
+    _ok(_run(None, back, "import", str(again)))
+    assert [json.loads(_ok(_run(None, back, "show", uid, "--json"))) for uid in uids] == sent
+
+
+def test_a_1_1_bundle_with_text_lines_imports_unchanged(tmp_path: Path) -> None:
+    old = _old_tree(tmp_path, COMMIT_1_1)
+    sender, receiver = tmp_path / "sender", tmp_path / "receiver"
+    _ok(_run(old, sender, "init", "--ward", "131229"))
+    lines = [
+        case_record(
+            design_primary_energy_mj_m2=490,
+            standard_primary_energy_mj_m2=1000,
+            operation=["2022 480 120"],
+        ),
+        {
+            "type": "session",
+            "title": "勉強会",
+            "ward": "131229",
+            "held_on": "2024-11-05",
+            "attendance": ["葛飾区 営繕課 3"],
+            "follow_ups": "後日回答: 営繕課",
+        },
+    ]
+    added = tmp_path / "records.json"
+    added.write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+    uids = [r["uid"] for r in json.loads(_ok(_run(old, sender, "add", str(added), "--json")))]
+    sent = [json.loads(_ok(_run(old, sender, "show", uid, "--json"))) for uid in uids]
+    bundle = tmp_path / "old.zebkb"
+    _ok(_run(old, sender, "export", str(bundle)))
+    _ok(_run(None, receiver, "init", "--ward", "131091"))
+    _ok(_run(None, receiver, "import", str(bundle)))
+    assert [json.loads(_ok(_run(None, receiver, "show", uid, "--json"))) for uid in uids] == sent

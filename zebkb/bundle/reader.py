@@ -38,7 +38,7 @@ from zebkb.domain.wards import lg_code_valid
 FORMAT = "zebkb-bundle"
 VERSION = 1
 # The contract version this zebkb writes and reads (docs/bundle-format.md).
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 MANIFEST = "manifest.json"
 RECORDS = "records.jsonl"
 ATTACHMENT_PREFIX = "attachments/"
