@@ -426,3 +426,29 @@ def test_closing_the_window_drops_a_search_still_being_typed(qtbot, window) -> N
     assert window.search_bar.timer.isActive()
     window.close()
     assert not window.search_bar.timer.isActive()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_date_columns_show_whole_dates_at_their_default_size(qtbot, window, lang) -> None:
+    """日付 was cut ("2024年10月" of 2024年10月21日); every date fits, in either style."""
+    window.set_language(lang)
+    table = window.results
+    model = table.results
+    header = table.horizontalHeader()
+    for style in ("western", "japanese"):
+        window.set_date_style(style)
+        for key in ("date", "fiscal_year", "updated"):
+            column = model.column_keys().index(key)
+            width = header.sectionSize(column)
+            title = str(model.headerData(column, Qt.Orientation.Horizontal))
+            texts = [str(model.data(model.index(r, column))) for r in range(model.rowCount())]
+            for text in [title, *texts]:
+                # The style's cell margins (a few pixels each side) included.
+                assert table.fontMetrics().horizontalAdvance(text) + 12 <= width, (key, text)
+    # At the default 1280×800, 日付 is in view without scrolling sideways.
+    assert (window.width(), window.height()) == (1280, 800)
+    window.home.show_list()
+    qtbot.waitUntil(table.isVisible)
+    column = model.column_keys().index("date")
+    right = header.sectionViewportPosition(column) + header.sectionSize(column)
+    assert right <= table.viewport().width()

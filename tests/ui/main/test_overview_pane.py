@@ -6,9 +6,17 @@ import json
 from typing import Any
 
 import pytest
-from PySide6.QtCharts import QBarCategoryAxis, QHorizontalBarSeries, QPieSeries
+from PySide6.QtCharts import (
+    QAbstractBarSeries,
+    QBarCategoryAxis,
+    QHorizontalBarSeries,
+    QPieSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt
 from zebkb_main_kit import QT_LOG_IGNORE, open_window, shown_uids
 
+from zebkb.domain.vocab import TECHNOLOGIES
 from zebkb.overview import overview
 from zebkb.search.engine import SearchFilters
 from zebkb.service.changes import Changes
@@ -222,3 +230,116 @@ def test_a_ward_bar_lists_what_it_counts(qtbot, window, demo_kb) -> None:
     assert len(found) == values[row]
     assert {demo_kb.require(u)["type"] for u in found} == {"case"}
     assert {demo_kb.require(u)["ward"] for u in found} == {KATSUSHIKA}
+
+
+def scene_items(view: Any) -> list[Any]:
+    """A chart's drawn items, found through its children.
+
+    Not through ``scene().items()``: PySide wraps the chart met there anew and
+    deletes it with that wrapper.
+    """
+    found: list[Any] = []
+    todo = list(view.chart().childItems())
+    while todo:
+        item = todo.pop()
+        found.append(item)
+        todo.extend(item.childItems())
+    return found
+
+
+def label_items(view: Any, side: str) -> tuple[list[Any], list[Any]]:
+    """The axis label items drawn left of (or below) the plot: (shown, hidden by Qt).
+
+    Qt Charts hides a category label that would overlap its neighbour; the
+    labels are text items of at least a line's height outside the plot area.
+    """
+    chart = view.chart()
+    plot = chart.plotArea()
+    shown, hidden = [], []
+    for item in scene_items(view):
+        box = item.sceneBoundingRect()
+        if item.parentItem() is chart or box.width() <= 4 or box.height() < 12:
+            continue
+        if side == "left":
+            beside = box.right() <= plot.left() + 1
+            beside = beside and plot.top() <= box.center().y() <= plot.bottom()
+        else:
+            beside = box.top() >= plot.bottom() - 1 and plot.left() <= box.center().x()
+            beside = beside and box.center().x() <= plot.right() and box.height() < 60
+        if beside:
+            (shown if item.isVisible() else hidden).append(box)
+    return shown, hidden
+
+
+def home_at(qtbot: Any, ctx: Any, lang: str, size: tuple[int, int]) -> tuple[Any, OverviewPane]:
+    ctx.tr.set_language(lang)
+    window = open_window(qtbot, ctx)
+    window.resize(*size)
+    pane = window.home.overview
+    qtbot.waitUntil(lambda: pane.data is not None, timeout=10_000)
+    pane.refresh()
+    with qtbot.waitSignal(pane.refreshed, timeout=5000):
+        pane.refresh()
+    qtbot.waitUntil(lambda: all(v.chart().plotArea().height() > 0 for v in pane.views.values()))
+    return window, pane  # the window must outlive the pane's use
+
+
+SIZES = [(1280, 800), (1920, 1080)]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("size", SIZES)
+def test_every_bar_is_labelled_in_full(qtbot, ctx, demo_kb, lang, size) -> None:
+    """導入技術(上位) names all ten bars; no label is cut short ("Building ener…")."""
+    _window, pane = home_at(qtbot, ctx, lang, size)
+    for name in ("wards", "ranks", "technology", "issue_categories", "issue_wards"):
+        chart = pane.views[name].chart()
+        (axis,) = [a for a in chart.axes() if isinstance(a, QBarCategoryAxis)]
+        shown, hidden = label_items(pane.views[name], "left")
+        assert not hidden, (name, hidden)
+        assert len(shown) == len(axis.categories()), name
+        assert not any("…" in c for c in axis.categories()), (name, axis.categories())
+    labels, _values = bar_values(pane, "technology")
+    assert len(labels) == 10
+    # Every name is there, whole (a long one on two lines).
+    techs = [TECHNOLOGIES.label(k, lang) for k in pane.tech_keys]
+    assert [label.replace("<br>", " ") for label in labels] == techs
+    shown, hidden = label_items(pane.views["years"], "below")
+    assert not hidden
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("size", SIZES)
+def test_nothing_drawn_past_a_chart_or_the_recent_list(qtbot, ctx, demo_kb, lang, size) -> None:
+    _window, pane = home_at(qtbot, ctx, lang, size)
+    for name, view in pane.views.items():
+        chart = view.chart()
+        left, top, right, bottom = chart.layout().getContentsMargins()
+        inside = chart.rect().adjusted(left, top, -right, -bottom)
+        for item in scene_items(view):
+            box = item.sceneBoundingRect()
+            if item.isVisible() and item.parentItem() not in (None, chart) and box.width() > 4:
+                assert inside.contains(box), (name, box, inside)
+    recent = pane.recent
+    assert recent.count() == len(pane.data.recent_changes)
+    assert recent.horizontalScrollBar().maximum() == 0
+    width = recent.viewport().width()
+    for row in range(recent.count()):
+        rect = recent.visualRect(recent.model().index(row, 0))
+        assert rect.width() <= width
+        # Every line of the change, wrapped, fits the height Qt gave it.
+        needed = recent.fontMetrics().boundingRect(
+            0, 0, rect.width() - 8, 10_000, Qt.TextFlag.TextWordWrap, recent.item(row).text()
+        )
+        assert needed.height() <= rect.height(), recent.item(row).text()
+
+
+def test_values_stand_beside_their_bars_not_on_grid_lines(qtbot, ctx, demo_kb) -> None:
+    pane = loaded_pane(qtbot, ctx)
+    for name in ("wards", "technology", "issue_categories", "issue_wards", "years"):
+        chart = pane.views[name].chart()
+        (series,) = chart.series()
+        assert series.isLabelsVisible()
+        assert series.labelsPosition() == QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd
+        (values,) = [a for a in chart.axes() if isinstance(a, QValueAxis)]
+        assert not values.isGridLineVisible(), name

@@ -702,7 +702,7 @@ class MainWindow(QMainWindow):
 
     def _setting_changed(self, key: str) -> None:
         if key == opts.DATE_STYLE.key:
-            self.results.results.refresh_texts()
+            self.results.restyle()
             for action in self.date_group.actions():
                 action.setChecked(action.data() == self.ctx.settings.date_style)
         elif key == opts.LANGUAGE.key and self.ctx.settings.language != self.ctx.tr.language:

@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -26,7 +27,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -52,7 +53,9 @@ CHART_HEIGHT = 260
 STATUS_COLORS = {"certified": "#2e7d32", "equivalent": "#81c784", "unspecified": "#bdbdbd"}
 SERIES_COLORS = ("#1f5fbf", "#e08a00")
 BAR_COLOR = "#1f5fbf"
-MAX_LABEL = 14
+VALUE_COLOR = "#202020"
+# Category labels longer than this go onto two lines.
+WRAP_AT = 16
 
 
 @dataclass(frozen=True)
@@ -67,30 +70,68 @@ def quoted(text: str) -> str:
     return '"' + text.replace('"', " ") + '"'
 
 
-def count_axis(top: int) -> QValueAxis:
-    """A value axis for counts whose ticks fall on whole numbers (so bars match their labels)."""
+def count_axis(top: int, *, grid: bool = True) -> QValueAxis:
+    """A value axis for counts whose ticks fall on whole numbers (so bars match their labels).
+
+    ``grid=False``: the bars carry their values, so no grid line runs through them.
+    """
     axis = QValueAxis()
     axis.setLabelFormat("%d")
+    axis.setGridLineVisible(grid)
     top = max(int(top), 1)
     if top <= 10:
         axis.setRange(0, top + 1)
         axis.setTickCount(top + 2)
     else:
-        axis.setRange(0, top * 1.1)
+        axis.setRange(0, top * 1.15)
         axis.applyNiceNumbers()
     return axis
 
 
 def category_axis(labels: list[str]) -> QBarCategoryAxis:
     axis = QBarCategoryAxis()
-    axis.append([short(label) for label in labels] or [""])
-    # Qt elides category labels to almost nothing in a narrow chart; ours are kept short instead.
+    axis.append([wrapped(label) for label in labels] or [""])
+    # Qt would elide a long label to almost nothing: ours are wrapped onto two lines instead.
     axis.setTruncateLabels(False)
     return axis
 
 
-def short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+def wrapped(label: str) -> str:
+    """A category label, on two lines when long (Qt draws axis labels as rich text).
+
+    Latin text breaks at the space nearest the middle, Japanese before a
+    bracket or else in the middle, so nothing is cut ("Building ener…").
+    """
+    if len(label) <= WRAP_AT:
+        return escape(label, quote=False)
+    middle = len(label) // 2
+    breaks = [i for i, ch in enumerate(label) if ch == " "]
+    if breaks:
+        cut = min(breaks, key=lambda i: abs(i - middle))
+        head, tail = label[:cut], label[cut + 1 :]
+    else:
+        brackets = [i for i, ch in enumerate(label) if ch in "(（" and i > 0]
+        cut = min(brackets, key=lambda i: abs(i - middle)) if brackets else middle
+        head, tail = label[:cut], label[cut:]
+    return escape(head, quote=False) + "<br>" + escape(tail, quote=False)
+
+
+def label_lines(labels: list[str]) -> int:
+    return sum(2 if len(label) > WRAP_AT else 1 for label in labels)
+
+
+def bar_chart_height(lines: int, font: QFont) -> int:
+    """Room for every category label: Qt hides labels that would overlap their neighbours."""
+    line = QFontMetrics(font).lineSpacing()
+    # Title, value axis and margins above and below the bars.
+    return max(CHART_HEIGHT, 110 + lines * (line + 8))
+
+
+def show_values(series: QAbstractBarSeries, bars: QBarSet) -> None:
+    """Each bar's count just past its end, in dark text (inside, it sat on grid lines)."""
+    series.setLabelsVisible(True)
+    series.setLabelsPosition(QAbstractBarSeries.LabelsPosition.LabelsOutsideEnd)
+    bars.setLabelColor(QColor(VALUE_COLOR))
 
 
 def _chart(title: str) -> QChart:
@@ -100,7 +141,8 @@ def _chart(title: str) -> QChart:
     font.setBold(True)
     chart.setTitleFont(font)
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setMargins(QMargins(4, 4, 4, 4))
+    # Room on the right for the last value-axis label, centred on the plot's edge.
+    chart.setMargins(QMargins(4, 4, 12, 4))
     chart.setBackgroundRoundness(0)
     return chart
 
@@ -140,15 +182,28 @@ class OverviewPane(QWidget):
         self.conflict_button.hide()
         self.views: dict[str, QChartView] = {}
         grid = QGridLayout()
-        for n, name in enumerate(("wards", "ranks", "facility", "technology", "years")):
+        # The technology chart grows with its ten labels; the recent changes beside it
+        # use that height, and the pie keeps a height its labels fit.
+        places = {"wards": (0, 0), "ranks": (0, 1), "facility": (1, 0), "years": (1, 1)}
+        places["technology"] = (2, 0)
+        for name, (row, column) in places.items():
             view = QChartView()
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setMinimumHeight(CHART_HEIGHT)
             self.views[name] = view
-            grid.addWidget(view, n // 2, n % 2)
+            grid.addWidget(view, row, column)
         self.recent_label = QLabel()
         self.recent = QListWidget()
         self.recent.setMinimumHeight(CHART_HEIGHT - 30)
+        # Each change on its own lines, wrapped to the pane: nothing runs past its edge.
+        self.recent.setWordWrap(True)
+        self.recent.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.recent.setSpacing(2)
+        bold = QFont(self.recent_label.font())
+        bold.setBold(True)
+        self.recent_label.setFont(bold)
         recent_box = QVBoxLayout()
         recent_box.addWidget(self.recent_label)
         recent_box.addWidget(self.recent)
@@ -162,6 +217,7 @@ class OverviewPane(QWidget):
             grid.addWidget(view, 3, column)
         # Cases whose measured operation misses design (運用実績が設計値を上回る).
         self.missing_label = QLabel()
+        self.missing_label.setFont(bold)
         self.missing = QListWidget()
         self.missing.setMaximumHeight(CHART_HEIGHT // 2)
         missing_box = QVBoxLayout()
@@ -271,9 +327,12 @@ class OverviewPane(QWidget):
         if not data.operation_misses_design:
             self.missing.addItem(QListWidgetItem(t("overview.operation_none")))
 
-    def _bars(self, title: str, labels: list[str], values: list[int], on_click: Any) -> QChart:
-        """One horizontal bar per label, the first label on top."""
+    def _bars(
+        self, name: str, title: str, labels: list[str], values: list[int], on_click: Any
+    ) -> QChart:
+        """One horizontal bar per label, the first label on top, its value beside it."""
         chart = _chart(title)
+        self._fit_height(name, label_lines(labels))
         series = QHorizontalBarSeries()
         bars = QBarSet("")
         bars.setColor(QColor(BAR_COLOR))
@@ -281,18 +340,21 @@ class OverviewPane(QWidget):
         for value in reversed(values):
             bars.append(value)
         series.append(bars)
-        series.setLabelsVisible(True)
+        show_values(series, bars)
         count = len(values)
         bars.clicked.connect(lambda index: on_click(count - 1 - index))
         chart.addSeries(series)
         axis_y = category_axis(list(reversed(labels)))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
-        axis_x = count_axis(max([*values, 1]))
+        axis_x = count_axis(max([*values, 1]), grid=False)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         chart.legend().hide()
         return chart
+
+    def _fit_height(self, name: str, lines: int) -> None:
+        self.views[name].setMinimumHeight(bar_chart_height(lines, self.font()))
 
     def _wards_chart(self, data: Overview) -> QChart:
         lang = self.ctx.tr.language
@@ -302,6 +364,7 @@ class OverviewPane(QWidget):
             for c in self.ward_keys
         ]
         return self._bars(
+            "wards",
             self.ctx.tr.t("overview.wards"),
             labels,
             list(data.cases_by_ward.values()),
@@ -324,6 +387,8 @@ class OverviewPane(QWidget):
             series.append(bars)
         chart.addSeries(series)
         labels = [r if r != UNSET else t("overview.unset") for r in reversed(self.rank_keys)]
+        # Its legend takes a line below the axis.
+        self._fit_height("ranks", label_lines(labels) + 1)
         axis_y = category_axis(labels)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
@@ -373,6 +438,7 @@ class OverviewPane(QWidget):
         items = list(data.cases_by_technology.items())[:TOP_TECHNOLOGIES]
         self.tech_keys = [k for k, _n in items]
         return self._bars(
+            "technology",
             self.ctx.tr.t("overview.technology"),
             [TECHNOLOGIES.label(k, lang) for k in self.tech_keys],
             [n for _k, n in items],
@@ -383,6 +449,7 @@ class OverviewPane(QWidget):
         lang = self.ctx.tr.language
         self.issue_category_keys = list(data.open_issues_by_category)
         return self._bars(
+            "issue_categories",
             self.ctx.tr.t("overview.issue_categories"),
             [
                 ISSUE_CATEGORIES.label(k, lang) if k != UNSET else self.ctx.tr.t("overview.unset")
@@ -399,6 +466,7 @@ class OverviewPane(QWidget):
         lang = self.ctx.tr.language
         self.issue_ward_keys = list(data.open_issues_by_ward)
         return self._bars(
+            "issue_wards",
             self.ctx.tr.t("overview.issue_wards"),
             [
                 ward_label(c, lang) if c != UNSET else self.ctx.tr.t("overview.unset")
@@ -428,13 +496,13 @@ class OverviewPane(QWidget):
                 )
             )
             series.append(bars)
-        series.setLabelsVisible(True)
+            show_values(series, bars)
         chart.addSeries(series)
         axis_x = category_axis([fiscal_year_label(y, lang) for y in years])
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         top = max([*data.sessions_by_fiscal_year.values(), *data.visits_by_fiscal_year.values(), 1])
-        axis_y = count_axis(top)
+        axis_y = count_axis(top, grid=False)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -447,7 +515,7 @@ class OverviewPane(QWidget):
         for change in data.recent_changes:
             when = format_timestamp(change.updated_at, style, lang)
             mark = f" ({self.ctx.tr.t('overview.deleted')})" if change.deleted else ""
-            text = f"{when}  [{kind_label(change.type, lang)}] {change.title}{mark}"
+            text = f"{when}  {kind_label(change.type, lang)}\n{change.title}{mark}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, change.uid)
             item.setToolTip(escape(f"{ward_label(change.ward, lang)} · rev {change.revision}"))

@@ -29,6 +29,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from zebkb.display import (
@@ -39,6 +40,8 @@ from zebkb.display import (
     session_kind_label,
     ward_label,
 )
+from zebkb.domain.fields import Kind
+from zebkb.domain.wards import WARDS
 from zebkb.service import TableRow
 from zebkb.ui.core.i18n import Translator
 from zebkb.ui.core.ops import OpRunner, QueryOp
@@ -56,6 +59,17 @@ SYNC_SORT_ROWS = 5_000
 # slices this big are sorted in about a millisecond and merged in Python, which
 # lets the GIL go.
 SORT_SLICE = 2_048
+
+# Default column widths: the style's cell margins, a cap for long kind names,
+# the narrowest title, and the pane's width before it is first shown.
+CELL_PADDING = 16
+MAX_DEFAULT_WIDTH = 180
+MAX_KIND_WIDTH = 110
+MIN_TITLE_WIDTH = 180
+DEFAULT_VIEW_WIDTH = 555
+# Dates whose text is the widest of their era (平成 and 令和) and of the Western style.
+WIDE_DATES = ("2018-12-28", "2028-12-28")
+WIDE_YEARS = (2018, 2028)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +255,12 @@ class ResultsModel(QAbstractTableModel):
     def uids(self) -> list[str]:
         return [r.uid for r in self._rows]
 
+    def language(self) -> str:
+        return self._tr.language
+
+    def title_of(self, key: str) -> str:
+        return self._tr.t(f"col.{key}")
+
     def refresh_texts(self) -> None:
         """Language or date style changed: every visible text is recomputed."""
         if self._rows:
@@ -369,7 +389,7 @@ class ResultsPane(QTableView):
         self._restoring = False
         self.selectionModel().currentRowChanged.connect(self._on_current)
         self.activated.connect(self._on_activated)
-        translator.languageChanged.connect(lambda _lang: self.results.refresh_texts())
+        translator.languageChanged.connect(lambda _lang: self.restyle())
         self._apply_widths()
 
     def set_rows(
@@ -417,14 +437,54 @@ class ResultsPane(QTableView):
         header = self.horizontalHeader()
         self._restoring = True
         try:
-            count = self.results.columnCount()
-            defaults = {"title": 300, "kind": 90, "ward": 90, "rank": 110, "floor_area": 100}
-            for column in range(count - 1):
-                key = self.results.column_keys()[column]
-                width = widths[column] if column < len(widths) else defaults.get(key, 110)
+            keys = self.results.column_keys()
+            defaults = {key: self.default_width(key) for key in keys}
+            if "title" in defaults:
+                # The title takes what the other columns leave of the pane (but not
+                # less than a readable width), so 日付 and 年度 are in view at the start.
+                others = sum(w for k, w in defaults.items() if k != "title")
+                room = self.viewport().width() if self.isVisible() else DEFAULT_VIEW_WIDTH
+                defaults["title"] = max(MIN_TITLE_WIDTH, room - others)
+            for column in range(len(keys) - 1):
+                width = widths[column] if column < len(widths) else defaults[keys[column]]
                 header.resizeSection(column, max(30, width))
         finally:
             self._restoring = False
+
+    def default_width(self, key: str) -> int:
+        """A column's width before the person sets one: its widest value and its title fit."""
+        metrics = self.fontMetrics()
+        lang = self.results.language()
+        style = self._settings.date_style
+        samples: list[str] = [self.results.title_of(key)]
+        if key in ("date", "updated"):
+            # The widest day of each era and style (two-digit month and day).
+            samples += [format_date(d, style, lang) for d in WIDE_DATES]
+        elif key == "fiscal_year":
+            samples += [fiscal_year_label(y, lang) for y in WIDE_YEARS]
+        elif key == "ward":
+            samples += [ward_label(w.code, lang) for w in WARDS]
+        elif key == "kind":
+            samples += [kind_label(k.value, lang) for k in Kind]
+        elif key in ("rank", "floor_area"):
+            samples += ["ZEB Oriented", "99,999.99㎡"] if key == "rank" else ["99,999.99㎡"]
+        else:
+            return 110
+        widest = max(metrics.horizontalAdvance(text) for text in samples)
+        # ZEBリーディング・オーナー would take a third of the pane: it is elided (its tooltip whole).
+        cap = MAX_KIND_WIDTH if key == "kind" else MAX_DEFAULT_WIDTH
+        return min(widest + CELL_PADDING, cap)
+
+    def restyle(self) -> None:
+        """Language or date style changed: texts again, and default widths to fit them."""
+        self.results.refresh_texts()
+        if not self._settings.column_widths(layout_name(self.results.kind)):
+            self._apply_widths()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._settings.column_widths(layout_name(self.results.kind)):
+            self._apply_widths()
 
     def _remember_widths(self, _index: int, _old: int, _new: int) -> None:
         if self._restoring:
