@@ -12,8 +12,11 @@ shows 2024-10-21) and ``iso`` (2024-10-21 whatever the language).
 from __future__ import annotations
 
 import contextlib
+import json
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from zebkb.domain.canonical import parse_timestamp
 from zebkb.domain.dates import (
@@ -23,6 +26,7 @@ from zebkb.domain.dates import (
     format_partial_japanese,
     parse_iso_partial,
 )
+from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.vocab import label
 from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS, WardError, ward_name
 
@@ -172,3 +176,78 @@ def floor_area_range_label(lo: float | None, hi: float | None) -> str:
     low = format_number(lo) if lo is not None else ""
     high = format_number(hi) if hi is not None else ""
     return f"{low}〜{high} ㎡"
+
+
+# -- rows (bundle format 1.2) ---------------------------------------------------------------
+
+# Row columns whose values are vocabulary terms.
+_ROW_VOCABULARIES = {"stage": "case_stage"}
+
+
+def row_cell(
+    column: Field,
+    row: Mapping[str, Any],
+    style: str,
+    lang: str,
+    files: Mapping[str, str] | None = None,
+) -> str:
+    """One cell of a row as people read it ('' when empty); ``files`` names attachments by hash."""
+    value = row.get(column.name)
+    if value is None or value == "":
+        return ""
+    if column.name == "fiscal_year":
+        return fiscal_year_label(value, lang)
+    if column.name == "file" and isinstance(value, str):
+        return (files or {}).get(value) or ("添付ファイル" if lang == "ja" else "attached file")
+    if isinstance(value, bool):
+        if lang == "ja":
+            return "はい" if value else "いいえ"
+        return "yes" if value else "no"
+    if column.type is FieldType.WARD and isinstance(value, str):
+        return ward_label(value, lang)
+    if column.type is FieldType.DATE and isinstance(value, str):
+        return format_date(value, style, lang)
+    if isinstance(value, int | float):
+        return format_number(value)
+    if column.name in _ROW_VOCABULARIES and isinstance(value, str):
+        return label(_ROW_VOCABULARIES[column.name], value, lang)
+    return str(value)
+
+
+def row_extras(field: Field, row: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Keys of a row its field does not declare (a newer zebkb's), as (key, text): shown, not lost."""
+    declared = {c.name for c in field.columns}
+    return [
+        (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        for k, v in row.items()
+        if k not in declared and v is not None
+    ]
+
+
+def row_line(
+    field: Field,
+    row: Any,
+    style: str,
+    lang: str,
+    files: Mapping[str, str] | None = None,
+) -> str:
+    """A row on one line: 「区・市町村: 葛飾区、部署: 営繕課、人数: 3」."""
+    if not isinstance(row, Mapping):
+        return str(row)
+    ja = lang == "ja"
+    parts = []
+    for c in field.columns:
+        cell = row_cell(c, row, style, lang, files)
+        if cell:
+            parts.append(f"{c.label_ja if ja else c.label_en}: {cell}")
+    parts += [f"{k}: {v}" for k, v in row_extras(field, row)]
+    return ("、" if ja else ", ").join(parts)
+
+
+def attachment_names(record: Mapping[str, Any]) -> dict[str, str]:
+    """sha256 → file name of a record's attachments (a material names its file so)."""
+    return {
+        str(a.get("sha256")): str(a.get("filename") or "")
+        for a in record.get("attachments") or []
+        if isinstance(a, Mapping)
+    }

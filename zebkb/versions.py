@@ -111,6 +111,8 @@ def display_value(field: Field | None, value: Any, lang: str = "ja", style: str 
     if ftype is FieldType.ATTACHMENTS and isinstance(value, list):
         names = [str(a.get("filename", "?")) if isinstance(a, Mapping) else "?" for a in value]
         return ", ".join(names)
+    if ftype is FieldType.ROWS and field is not None and isinstance(value, list):
+        return " / ".join(display.row_line(field, row, style, lang) for row in value)
     if isinstance(value, list):
         sep = ", " if lang == "en" else "、"
         return sep.join(str(v) for v in value)

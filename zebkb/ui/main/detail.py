@@ -20,17 +20,22 @@ from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from zebkb.display import (
+    attachment_names,
+    fiscal_year_label,
     format_area,
     format_date,
     format_number,
     format_timestamp,
     kind_label,
     place_name,
+    row_cell,
+    row_extras,
     ward_label,
 )
-from zebkb.domain.fields import FieldType, Kind, fields_for
+from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.ranks import check_rank
-from zebkb.domain.validate import case_warnings
+from zebkb.domain.rows import operation_years
+from zebkb.domain.validate import warnings_for
 from zebkb.domain.vocab import label
 from zebkb.render import (
     RenderResult,
@@ -70,6 +75,11 @@ _VOCAB = {
     "figures_basis": "figures_basis",
 }
 THUMB_WIDTH = 160
+# The design-against-actual bars: the longest is this many pixels.
+CHART_WIDTH = 220
+DESIGN_COLOUR = "#9aa8a0"
+ACTUAL_COLOUR = "#2e6b4f"
+MISSED_COLOUR = "#c0392b"  # a year above design
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,7 @@ class DetailPane(QWidget):
         ]
         if record.get("type") == Kind.CASE:
             parts.append(self._rank_html(record))
+        parts.append(self._warnings_html(record))
         parts.append(self._fields_html(record, data))
         if data.body is not None:
             parts.append(f"<h3>{html.escape(t('detail.body'))}</h3>")
@@ -297,9 +308,14 @@ class DetailPane(QWidget):
             f"<td><b>{html.escape(supported)}</b> <span style='color:#555'>"
             f"{html.escape(reason)}</span></td></tr>"
         )
-        out = f"<table cellspacing='0'>{rows}</table>"
-        # Every soft rule the case breaks, in one banner above the fields.
-        warnings = case_warnings(record)
+        return f"<table cellspacing='0'>{rows}</table>"
+
+    def _warnings_html(self, record: Mapping[str, Any]) -> str:
+        """Every soft rule the record breaks, in one banner above the fields."""
+        t = self._ctx.tr.t
+        lang = self._ctx.tr.language
+        out = ""
+        warnings = warnings_for(record)
         if warnings:
             items = "".join(
                 f"<li>{html.escape(t('detail.rank_warning' if w.code.startswith('rank_') else 'detail.value_warning'))}"
@@ -322,7 +338,10 @@ class DetailPane(QWidget):
             value = record.get(f.name)
             if value is None or value in ([], ""):
                 continue
-            shown = self._value_html(f.name, f.type, value, data)
+            if f.type is FieldType.ROWS:
+                shown = self._rows_html(f, value, record, data)
+            else:
+                shown = self._value_html(f.name, f.type, value, data)
             rows.append(
                 f"<tr><th align='left' valign='top'>{html.escape(tr.field_label(f))}</th>"
                 f"<td>{shown}</td></tr>"
@@ -364,6 +383,90 @@ class DetailPane(QWidget):
         if name == "source":
             return _linked_urls(text, terms).replace("\n", "<br>")
         return highlight_text(text, terms).replace("\n", "<br>")
+
+    def _rows_html(self, f: Field, value: Any, record: Mapping[str, Any], data: DetailData) -> str:
+        """A rows field as a small table: a header of its columns, a line per row."""
+        lang = self._ctx.tr.language
+        style = self._ctx.settings.date_style
+        rows = [r for r in value if isinstance(r, Mapping)] if isinstance(value, list) else []
+        files = attachment_names(record)
+        columns = [c for c in f.columns if any(r.get(c.name) not in (None, "") for r in rows)]
+        head = "".join(
+            f"<th align='left' bgcolor='#eef2ef'>{html.escape(self._ctx.tr.field_label(c))}</th>"
+            for c in columns
+        )
+        body = []
+        for row in rows:
+            cells = []
+            for c in columns:
+                text = row_cell(c, row, style, lang, files)
+                raw = row.get(c.name)
+                if c.name == "file" and isinstance(raw, str) and raw in files:
+                    cells.append(f"<a href='{attachment_url(raw)}'>{html.escape(text)}</a>")
+                elif c.name == "url" and isinstance(raw, str):
+                    cells.append(_linked_urls(raw, ()))
+                else:
+                    cells.append(highlight_text(text, data.terms))
+            extras = row_extras(f, row)
+            if extras:
+                # Keys a newer zebkb wrote: shown with the row, not hidden.
+                cells.append("<br>".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in extras))
+            body.append("<tr>" + "".join(f"<td valign='top'>{c}</td>" for c in cells) + "</tr>")
+        table = (
+            "<table cellspacing='0' cellpadding='3' border='1' style='border-color:#c8d0ca'>"
+            f"<tr>{head}</tr>{''.join(body)}</table>"
+        )
+        if f.name == "operation_years":
+            table += self._operation_chart_html(record)
+        return table
+
+    def _operation_chart_html(self, record: Mapping[str, Any]) -> str:
+        """Design against actual per fiscal year, as bars (the record pane's small chart)."""
+        t = self._ctx.tr.t
+        lang = self._ctx.tr.language
+        years = operation_years(record)
+        if not years:
+            return ""
+        design = years[0].design
+        top = max([y.measured for y in years] + ([design] if design else []))
+
+        def bar(value: float, colour: str) -> str:
+            filled = max(1, round(CHART_WIDTH * value / top)) if top > 0 else 1
+            return (
+                "<table cellspacing='0' cellpadding='0'><tr>"
+                f"<td width='{filled}' height='10' bgcolor='{colour}'></td>"
+                f"<td>&nbsp;{html.escape(format_number(value))}</td></tr></table>"
+            )
+
+        lines = [
+            f"<tr><td colspan='3'><b>{html.escape(t('detail.operation_chart'))}</b>"
+            f" <span style='color:#555'>({html.escape(t('detail.operation_unit'))})</span>"
+            "</td></tr>"
+        ]
+        for y in years:
+            year = html.escape(fiscal_year_label(y.fiscal_year, lang))
+            colour = MISSED_COLOUR if y.misses_design else ACTUAL_COLOUR
+            reduction = y.reduction_pct
+            note = (
+                html.escape(t("detail.operation_reduction", pct=format_number(reduction, 1)))
+                if reduction is not None
+                else ""
+            )
+            design_label = html.escape(t("detail.operation_design"))
+            actual_label = html.escape(t("detail.operation_actual"))
+            design_bar = bar(design, DESIGN_COLOUR) if design is not None else ""
+            lines.append(
+                f"<tr><td rowspan='2' valign='middle'>{year}</td>"
+                f"<td style='color:#555'>{design_label}</td><td>{design_bar}</td></tr>"
+                f"<tr><td style='color:#555'>{actual_label}</td>"
+                f"<td>{bar(y.measured, colour)}<span style='color:#555'>{note}</span></td></tr>"
+            )
+        if design is None:
+            lines.append(
+                "<tr><td colspan='3' style='color:#a60'>"
+                f"{html.escape(t('detail.operation_no_design'))}</td></tr>"
+            )
+        return f"<table cellspacing='2' cellpadding='1'>{''.join(lines)}</table>"
 
     def _link_html(self, uid: str, data: DetailData) -> str:
         title = data.linked.get(uid)
@@ -424,11 +527,14 @@ class DetailPane(QWidget):
     def open_web_link(self, url: str) -> None:
         """A 出典 address clicked: the system browser opens it (zebkb opens no connection).
 
-        Only an address written in the shown record's 出典 is opened; any other
+        Only an address written in the shown record's 出典 or its materials is opened; any other
         web link (none should reach here) is refused with a message.
         """
         record = self.record or {}
-        ours = {QUrl(u).toString() for u in _URL.findall(str(record.get("source") or ""))}
+        written = [str(record.get("source") or "")] + [
+            str(m.get("url") or "") for m in record.get("materials") or [] if isinstance(m, dict)
+        ]
+        ours = {QUrl(u).toString() for text in written for u in _URL.findall(text)}
         if QUrl(url).toString() not in ours:
             self._refused(url)
             return

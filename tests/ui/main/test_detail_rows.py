@@ -1,0 +1,145 @@
+"""The record pane shows rows as tables and 運用実績 as design-against-actual bars."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from zebkb_main_kit import QT_LOG_IGNORE, make_ctx
+from zebkb_testing import case_record
+
+from zebkb.ui.main import detail as detail_module
+from zebkb.ui.main.detail import CHART_WIDTH, MISSED_COLOUR, DetailPane, load_detail
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}(-\d{2})?\b")
+
+CASE = case_record(
+    standard_primary_energy_mj_m2=1000,
+    design_primary_energy_mj_m2=490,
+    bei=0.49,
+    operation_years=[
+        {"fiscal_year": 2023, "primary_energy_mj_m2": 480},
+        {"fiscal_year": 2024, "primary_energy_mj_m2": 520, "generation_mj_m2": 40},
+    ],
+    stage_dates=[
+        {"stage": "construction", "actual_on": "2023-07"},
+        {"stage": "completed", "planned_on": "2025-01", "actual_on": "2025-07"},
+    ],
+    completed_on="2025-07",
+)
+SESSION = {
+    "type": "session",
+    "title": "ZEB勉強会",
+    "ward": "131229",
+    "held_on": "2024-11-05",
+    "attendees": 6,
+    "attendance_groups": [
+        {"municipality": "131229", "department": "営繕課", "count": 3},
+        {"organisation": "環境省", "count": 2},
+    ],
+    "materials": [
+        {"number": "資料1", "title": "ZEBの概要", "url": "https://www.env.go.jp/earth/zeb/"}
+    ],
+    "follow_up_items": [
+        {"what": "質問への回答", "who": "営繕課", "due": "2024-12-20", "done": True}
+    ],
+}
+
+
+def _page(qtbot: Any, kb: Any, tmp_path: Path, record: dict, lang: str, style: str) -> str:
+    saved = kb.save(record)
+    ctx = make_ctx(kb, tmp_path / f"{lang}-{style}.ini", lang)
+    ctx.settings.date_style = style
+    try:
+        pane = DetailPane(ctx)
+        qtbot.addWidget(pane)
+        return pane.page_html(load_detail(kb, saved["uid"], ()))
+    finally:
+        ctx.runner.shutdown()
+
+
+def _bars(page: str) -> list[tuple[int, str]]:
+    return [
+        (int(w), c)
+        for w, c in re.findall(r"<td width='(\d+)' height='10' bgcolor='([^']+)'>", page)
+    ]
+
+
+def test_operation_rows_show_as_a_table_and_design_against_actual_bars(
+    qtbot: Any, kb: Any, tmp_path: Path
+) -> None:
+    page = _page(qtbot, kb, tmp_path, CASE, "ja", "japanese")
+    assert "運用実績（年度別）" in page
+    assert "令和5年度" in page
+    assert "令和6年度" in page
+    assert "設計値と運用実績" in page
+    bars = _bars(page)
+    # Per year: design, then actual; the longest (520) fills the chart's width.
+    assert [w for w, _ in bars] == [
+        round(CHART_WIDTH * 490 / 520),
+        round(CHART_WIDTH * 480 / 520),
+        round(CHART_WIDTH * 490 / 520),
+        CHART_WIDTH,
+    ]
+    assert bars[3][1] == MISSED_COLOUR
+    assert bars[1][1] != MISSED_COLOUR
+    assert "基準から52%削減" in page  # FY2023: 1 − 480/1000
+    assert "2024年度の運用実績" in page  # the warning banner names the year that missed
+    # Stage dates in the chosen style, never as ISO text.
+    assert "令和7年1月" in page
+    assert "令和7年7月" in page
+    assert not ISO_DATE.search(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_a_case_without_design_figures_says_there_is_nothing_to_compare(
+    qtbot: Any, kb: Any, tmp_path: Path
+) -> None:
+    record = case_record(operation_years=[{"fiscal_year": 2024, "primary_energy_mj_m2": 500}])
+    page = _page(qtbot, kb, tmp_path, record, "ja", "western")
+    assert "設計値と比べられません" in page
+    assert [w for w, _ in _bars(page)] == [CHART_WIDTH]
+
+
+def test_session_rows_in_english_name_places_fiscal_years_and_yes_no_in_english(
+    qtbot: Any, kb: Any, tmp_path: Path
+) -> None:
+    page = _page(qtbot, kb, tmp_path, SESSION, "en", "western")
+    for label in ("Attendance by ward and department", "Materials", "Follow-ups", "Headcount"):
+        assert label in page
+    assert "Katsushika" in page
+    assert "2024-12-20" in page  # English shows dates as written in the western style
+    assert ">yes<" in page
+    # The attendance rows add up to 5, not the 6 attendees: a warning banner says so.
+    assert "the attendance rows add up to 5, but attendees says 6" in page
+    header_cells = re.findall(r"<th align='left' bgcolor='#eef2ef'>([^<]*)</th>", page)
+    assert header_cells
+    assert not any(JAPANESE.search(h) for h in header_cells)
+
+
+def test_a_material_address_opens_and_other_addresses_stay_refused(
+    qtbot: Any, kb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = kb.save(SESSION)
+    ctx = make_ctx(kb, tmp_path / "ja.ini", "ja")
+    opened: list[str] = []
+    monkeypatch.setattr(
+        detail_module.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True
+    )
+    try:
+        pane = DetailPane(ctx)
+        qtbot.addWidget(pane)
+        with qtbot.waitSignal(pane.shown):
+            pane.show_uid(saved["uid"])
+        assert 'href="https://www.env.go.jp/earth/zeb/"' in pane.page_html(pane._data)
+        pane.open_web_link("https://www.env.go.jp/earth/zeb/")
+        assert opened == ["https://www.env.go.jp/earth/zeb/"]
+        with qtbot.waitSignal(pane.notice):
+            pane.open_web_link("https://example.invalid/")
+        assert opened == ["https://www.env.go.jp/earth/zeb/"]
+    finally:
+        ctx.runner.shutdown()
