@@ -148,7 +148,9 @@ def lines_to_rows(record: Mapping[str, Any]) -> dict[str, Any]:
             rows.append(row)
             have.add(year)
         out["operation_years"] = sorted(rows, key=lambda r: r.get("fiscal_year") or 0)
-        out["operation"] = kept or None
+        out["operation"] = kept
+        if not kept:
+            del out["operation"]
     if out.get("type") == "session" and out.get("attendance"):
         groups = [dict(r) for r in out.get("attendance_groups") or [] if isinstance(r, Mapping)]
         kept = []
@@ -159,5 +161,7 @@ def lines_to_rows(record: Mapping[str, Any]) -> dict[str, Any]:
             elif parsed_row not in groups:
                 groups.append(parsed_row)
         out["attendance_groups"] = groups
-        out["attendance"] = kept or None
+        out["attendance"] = kept
+        if not kept:
+            del out["attendance"]
     return out

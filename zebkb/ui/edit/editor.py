@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zebkb.display import attachment_names
 from zebkb.domain.fields import (
     ASSIGNED_FIELDS,
     COMMON_FIELDS,
@@ -40,6 +41,7 @@ from zebkb.domain.fields import (
     fields_for,
 )
 from zebkb.domain.ranks import RankCheck, check_rank
+from zebkb.domain.rows import lines_to_rows
 from zebkb.domain.validate import RecordError, read_field_value, validate_record
 from zebkb.domain.vocab import RECORD_TYPES, ZEB_RANKS
 from zebkb.errors import InputError, KnownError
@@ -48,7 +50,7 @@ from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.edit.attachedit import AttachmentsEditor
 from zebkb.ui.edit.casepicker import CaseListEditor, CaseRefEditor
-from zebkb.ui.edit.fieldwidgets import FieldEditor, TextEditor, simple_editor
+from zebkb.ui.edit.fieldwidgets import FieldEditor, RowsEditor, TextEditor, simple_editor
 
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase
@@ -118,7 +120,9 @@ class RecordEditorDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self.kind = Kind(kind)
-        self._original: dict[str, Any] = dict(record) if record else {}
+        # Text lines of an older format (運用実績, attendance) open as rows: saving keeps
+        # them so, and any line that cannot be read stays as it was.
+        self._original: dict[str, Any] = lines_to_rows(record) if record else {}
         self._expected: int | None = self._original.get("revision")
         # Every problem the form has now, by field ("" for the record as a whole).
         self._errors: dict[str, RecordError] = {}
@@ -133,6 +137,10 @@ class RecordEditorDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self.rank_label: QLabel | None = None
         self._build()
+        materials, attachments = self.editors.get("materials"), self.editors.get("attachments")
+        if isinstance(materials, RowsEditor) and attachments is not None:
+            # A material names one of the record's files: the ones attached right now.
+            materials.files = lambda: attachment_names({"attachments": attachments.value()})
         for name, editor in self.editors.items():
             editor.set_value(self._original.get(name))
         self._baseline = self.record_data()

@@ -25,12 +25,20 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from zebkb.domain.dates import DateError, format_partial_japanese, parse_partial_date
+from zebkb.display import row_cell
+from zebkb.domain.dates import (
+    DateError,
+    format_partial_japanese,
+    parse_fiscal_year,
+    parse_partial_date,
+)
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.numbers import parse_quantity
 from zebkb.domain.vocab import TECHNOLOGIES, Vocabulary
@@ -598,6 +606,197 @@ class StringListEditor(FieldEditor):
         return self.adder
 
 
+# A cell's value as stored, while the cell still shows it; typing over the cell drops it.
+_STORED = Qt.ItemDataRole.UserRole
+# A yes/no cell the person has clicked: unchecked then means "no", not "not answered".
+_TOUCHED = Qt.ItemDataRole.UserRole + 1
+
+
+class RowsEditor(FieldEditor):
+    """Rows of a field (attendance, materials, follow-ups, stage dates, operation by year).
+
+    A table with a column per declared column: text typed in any form staff write
+    (令和6年度, 令和7年1月, 1,200, 葛飾区, 竣工), yes/no as a check box. A stored value
+    is shown as people read it and handed back unchanged until the cell is typed over;
+    typed text is handed back for the record validation to read, which names the row
+    and the column of any problem beside the field.
+    """
+
+    def __init__(
+        self, field: Field, tr: Translator, date_style: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(field, tr, parent)
+        self._style = date_style
+        self._filling = False
+        # sha256 → file name of the record's attachments (the dialog sets it for materials).
+        self.files: Callable[[], dict[str, str]] = dict
+        self.table = QTableWidget(0, len(field.columns))
+        self.table.setMinimumHeight(90)
+        self.table.setMaximumHeight(170)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as from any field
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.add_button = QPushButton()
+        self.buttons = ListButtons(tr)
+        adder_row = QHBoxLayout()
+        adder_row.addWidget(self.add_button)
+        adder_row.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.table)
+        left.addLayout(adder_row)
+        self._layout.addLayout(left, 1)
+        self._layout.addWidget(self.buttons)
+        self.add_button.clicked.connect(self.add_row)
+        self.buttons.remove.clicked.connect(self.remove_current)
+        self.buttons.up.clicked.connect(self.move_up)
+        self.buttons.down.clicked.connect(self.move_down)
+        self.table.itemChanged.connect(self._item_changed)
+        EnterKeeper(self.table, self._edit_current)
+
+    def _edit_current(self) -> None:
+        item = self.table.currentItem()
+        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.table.editItem(item)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        column = self.field.columns[item.column()]
+        self._filling = True
+        if column.type is FieldType.BOOLEAN:
+            item.setData(_TOUCHED, True)
+        else:
+            item.setData(_STORED, None)  # typed over: the text is what counts now
+        self._filling = False
+        self.changed.emit()
+
+    def _new_item(self, column: Field, value: Any) -> QTableWidgetItem:
+        item = QTableWidgetItem()
+        if column.type is FieldType.BOOLEAN:
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable
+            )
+            item.setCheckState(Qt.CheckState.Checked if value is True else Qt.CheckState.Unchecked)
+            item.setData(_STORED, value)
+            return item
+        if value is not None and value != "":
+            item.setData(_STORED, value)
+            item.setText(self._shown(column, value))
+        return item
+
+    def _shown(self, column: Field, value: Any) -> str:
+        if column.type in (FieldType.INTEGER, FieldType.NUMBER) and column.name != "fiscal_year":
+            return format_number(value) if isinstance(value, int | float) else str(value)
+        if column.name == "fiscal_year":
+            return str(value)  # typed back as it reads: 2024 (令和6年度 is read too)
+        if column.type is FieldType.DATE and isinstance(value, str) and self._style == "japanese":
+            with contextlib.suppress(DateError):
+                return format_partial_japanese(value)
+            return value
+        if column.type is FieldType.DATE:
+            return str(value)
+        return row_cell(column, {column.name: value}, self._style, self._tr.language, self.files())
+
+    def add_row(self, values: dict[str, Any] | None = None) -> None:
+        self._filling = True
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for i, column in enumerate(self.field.columns):
+            self.table.setItem(row, i, self._new_item(column, (values or {}).get(column.name)))
+        self._filling = False
+        self.table.setCurrentCell(row, 0)
+        if values is None:
+            self.changed.emit()
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.changed.emit()
+
+    def _move(self, step: int) -> None:
+        row = self.table.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        self._filling = True
+        items = [self.table.takeItem(row, c) for c in range(self.table.columnCount())]
+        self.table.removeRow(row)
+        self.table.insertRow(target)
+        for c, item in enumerate(items):
+            self.table.setItem(target, c, item)
+        self._filling = False
+        self.table.setCurrentCell(target, self.table.currentColumn())
+        self.changed.emit()
+
+    def move_up(self) -> None:
+        self._move(-1)
+
+    def move_down(self) -> None:
+        self._move(1)
+
+    def _cell_value(self, column: Field, item: QTableWidgetItem | None) -> Any:
+        if item is None:
+            return None
+        stored = item.data(_STORED)
+        if column.type is FieldType.BOOLEAN:
+            if item.checkState() == Qt.CheckState.Checked:
+                return True
+            return False if item.data(_TOUCHED) or stored is False else None
+        if stored is not None:
+            return stored
+        text = item.text().strip()
+        if not text:
+            return None
+        if column.name == "fiscal_year":
+            try:
+                return parse_fiscal_year(text)
+            except DateError:
+                return text
+        if column.type in (FieldType.INTEGER, FieldType.NUMBER):
+            return parse_quantity(text, column.type is FieldType.INTEGER)
+        if column.name == "file":
+            by_name = {name: sha for sha, name in self.files().items()}
+            return by_name.get(text, text)
+        return text
+
+    def value(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for r in range(self.table.rowCount()):
+            row = {}
+            for c, column in enumerate(self.field.columns):
+                value = self._cell_value(column, self.table.item(r, c))
+                if value is not None:
+                    row[column.name] = value
+            if any(v is not False for v in row.values()):
+                rows.append(row)
+        return rows
+
+    def set_value(self, value: Any) -> None:
+        self.table.setRowCount(0)
+        for row in value or []:
+            if isinstance(row, dict):
+                self.add_row(row)
+
+    def retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([self._tr.field_label(c) for c in self.field.columns])
+        self.add_button.setText(self._tr.t("editor.rows.add"))
+        self.buttons.retranslate()
+        # Stored values read in the new language (a stage, a place); typed text stays.
+        self._filling = True
+        for r in range(self.table.rowCount()):
+            for c, column in enumerate(self.field.columns):
+                item = self.table.item(r, c)
+                stored = item.data(_STORED) if item is not None else None
+                if item is not None and stored is not None and column.type is not FieldType.BOOLEAN:
+                    item.setText(self._shown(column, stored))
+        self._filling = False
+
+    def focus_target(self) -> QWidget:
+        return self.table
+
+
 def vocabulary_for(field: Field) -> Vocabulary | None:
     if field.name == "technologies":
         return TECHNOLOGIES
@@ -628,4 +827,6 @@ def simple_editor(field: Field, tr: Translator, date_style: str) -> FieldEditor 
         case FieldType.WARD_LIST:
             # Municipalities by name or code, one a line; saving resolves them to codes.
             return StringListEditor(field, tr, None)
+        case FieldType.ROWS:
+            return RowsEditor(field, tr, date_style)
     return None
