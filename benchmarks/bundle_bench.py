@@ -59,7 +59,7 @@ def timing(name, into):
         finally:
             into[0] += time.perf_counter() - start
     setattr(service.KnowledgeBase, name, timed)
-timing("_sync_index", index_time)
+timing("_index_after_commit", index_time)
 timing("build_index_aside", aside_time)
 t = time.perf_counter()
 with KnowledgeBase.open(sys.argv[1]) as kb:

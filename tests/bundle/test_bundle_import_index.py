@@ -14,6 +14,7 @@ from zebkb.bundle.errors import BundleError
 from zebkb.search.engine import BULK_MIN
 from zebkb.service import KnowledgeBase
 from zebkb.service.exchange import ImportCancelled, import_bundle
+from zebkb.store import changelog
 
 QUERIES = ["清掃事務所", "ZEB", "点検記録", "太陽光", "区立", "高断熱 LED照明", "ward:131229"]
 
@@ -60,8 +61,8 @@ def adopted(monkeypatch) -> list[bool]:
     answered: list[bool] = []
     real = SearchIndex.adopt
 
-    def spy(self, aside):
-        answered.append(real(self, aside))
+    def spy(self, aside, **kwargs):
+        answered.append(real(self, aside, **kwargs))
         return answered[-1]
 
     monkeypatch.setattr(SearchIndex, "adopt", spy)
@@ -141,8 +142,8 @@ def test_index_failure_before_the_commit_does_not_fail_the_import(kb, tmp_path, 
     assert with_memo["uid"] in answers(kb)["点検記録"]
 
 
-def test_index_behind_is_left_to_the_next_rebuild(kb, tmp_path, adopted) -> None:
-    kb.save(
+def _index_behind(kb) -> dict:
+    saved = kb.save(
         {
             "type": "case",
             "title": "葛飾区清掃事務所のZEB化",
@@ -151,8 +152,27 @@ def test_index_behind_is_left_to_the_next_rebuild(kb, tmp_path, adopted) -> None
             "project_type": "new",
         }
     )
-    kb.index.update([], [], state=0)  # the index now says it reflects an older state
+    kb.index.update([], [saved["uid"]], state=0)  # the index now reflects an older state
     assert not kb.index_is_current()
+    return saved
+
+
+def test_index_behind_catches_up_from_the_change_log(kb, tmp_path, adopted) -> None:
+    saved = _index_behind(kb)
+    path, with_memo = big_bundle(tmp_path / "big.zebkb")
+    import_bundle(kb, path)
+    assert adopted == []  # not built aside: the index was behind when the import began
+    # The log still holds every change since the index's state: it took them all in.
+    assert kb.index_is_current()
+    found = answers(kb)
+    assert saved["uid"] in found["清掃事務所"]
+    assert with_memo["uid"] in found["点検記録"]
+
+
+def test_index_behind_a_pruned_log_is_left_to_the_next_rebuild(kb, tmp_path, adopted) -> None:
+    _index_behind(kb)
+    with kb.transaction() as txn:
+        changelog.prune(txn.session, keep=0)  # the log no longer reaches back to state 0
     path, _ = big_bundle(tmp_path / "big.zebkb")
     import_bundle(kb, path)
     assert adopted == []

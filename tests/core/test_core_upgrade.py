@@ -8,6 +8,7 @@ from pathlib import Path
 from zebkb_testing import case_record
 
 from zebkb.service import KnowledgeBase
+from zebkb.store.db import SCHEMA_VERSION
 from zebkb.store.upgrades import owner_uid
 
 
@@ -17,6 +18,7 @@ def _as_schema_1(folder: Path) -> None:
     with db:
         db.execute("DROP TABLE issue_detail")
         db.execute("DROP TABLE owner_detail")
+        db.execute("DROP TABLE change_log")
         db.execute("DROP INDEX ix_visit_detail_direction")
         db.execute("ALTER TABLE visit_detail DROP COLUMN direction")
         db.execute("PRAGMA user_version = 1")
@@ -70,7 +72,7 @@ def test_upgrade_makes_owner_records_from_flagged_cases(tmp_path: Path, clock) -
             }
         )
     db = sqlite3.connect(folder / "zebkb.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert (
         db.execute("SELECT count(*) FROM visit_detail WHERE direction = 'inbound'").fetchone()[0]
         == 1

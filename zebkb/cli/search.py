@@ -104,7 +104,7 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
 
 
 def _bring_index_up_to_date(kb: Any) -> str | None:
-    """Rebuild a stale index before searching, when this command can be the writer.
+    """Bring a stale index up to date before searching, when this command can be the writer.
 
     Beside an open window (the folder's writer) the index is left to it and the
     search answers as the index is. Returns the notice to show, if any.
@@ -118,8 +118,9 @@ def _bring_index_up_to_date(kb: Any) -> str | None:
         kb.claim_writer(wait=0)
     except FolderInUseError:
         return NOTICE_INDEX_BUSY
-    kb.update_index()
-    return NOTICE_INDEX_REBUILT
+    # Usually the few records changed since (another PC's saves): said only when rebuilt whole.
+    caught = kb.catch_up_index()
+    return NOTICE_INDEX_REBUILT if caught.rebuilt else None
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -73,9 +73,7 @@ def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
 
 def _row_keys(field: Field) -> tuple[str, ...]:
     # A row's words (a material's title, a follow-up's owner), not its file hash.
-    return tuple(
-        c.name for c in field.columns if c.type is FieldType.STRING and c.name != "file"
-    )
+    return tuple(c.name for c in field.columns if c.type is FieldType.STRING and c.name != "file")
 
 
 def _text_of(value: Any, row_keys: tuple[str, ...] = ()) -> str:

@@ -503,6 +503,11 @@ class SearchIndex:
             return None
         return int(value) if value not in (None, "") else None
 
+    def doc_count(self) -> int:
+        """How many records the index holds."""
+        with self._mutex:
+            return self._snapshot().side.count()
+
     def problems(self) -> list[str]:
         self._reload_variants()
         problems = list(self._problems)
@@ -660,12 +665,22 @@ class SearchIndex:
             assert built is not None  # no cancel was given
             return AsideBuild(name=built[0], based_on=based_on)
 
-    def adopt(self, aside: AsideBuild) -> bool:
-        """Show a generation built aside; False (and dropped) if the index moved on meanwhile."""
+    def adopt(self, aside: AsideBuild, *, state: int | None = None) -> bool:
+        """Show a generation built aside; False (and dropped) if the index moved on meanwhile.
+
+        ``state``: the database state it reflects after all, when the commit it was
+        built for got another number than the one it was built with.
+        """
         with self._mutex, self._lock():
             if self._current != aside.based_on or _read_current(self.index_dir) != aside.based_on:
                 self.discard(aside)
                 return False
+            if state is not None:
+                side = SideStore(self.index_dir / aside.name / SIDE_FILE)
+                try:
+                    side.set_meta("state", str(state))
+                finally:
+                    side.close()
             self._swap_in(aside.name)
             return True
 

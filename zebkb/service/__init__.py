@@ -6,7 +6,10 @@ that reads or changes data goes through it or the modules beside it
 logs; ``keys.py``: the trust store; ``tables.py``: list import), whose
 queries live in ``zebkb/store``. A read never writes: a search on a stale
 index answers from what it has (``SearchResult.stale``) and
-``KnowledgeBase.update_index`` is the write that catches it up.
+``KnowledgeBase.catch_up_index`` is the write that catches it up: every
+commit logs the records it changed (zebkb/store/changelog.py) and the index
+applies the entries it has not seen, or is rebuilt whole when the log no
+longer reaches back to it.
 
 Every write reports what it changed as a :class:`Changes` value
 (``changes.py``), in three ways, all the same value:
@@ -23,6 +26,7 @@ Every write reports what it changed as a :class:`Changes` value
 """
 
 from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
+from zebkb.service.index import REBUILD_AHEAD, REBUILD_PRUNED, REBUILD_UNKNOWN, CatchUp
 from zebkb.service.knowledge_base import (
     DATA_DIR_ENTRIES,
     NOTICE_INDEX_BUSY,
@@ -58,8 +62,12 @@ __all__ = [
     "NOTICE_INDEX_REBUILT",
     "NOTICE_INDEX_STALE",
     "NO_CHANGES",
+    "REBUILD_AHEAD",
+    "REBUILD_PRUNED",
+    "REBUILD_UNKNOWN",
     "TEXT_MEDIA_TYPES",
     "Cancel",
+    "CatchUp",
     "ChangeTracker",
     "Changes",
     "Clock",

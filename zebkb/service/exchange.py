@@ -669,6 +669,7 @@ def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -
     if not isinstance(choice, dict) and choice not in ("local", "incoming"):
         raise ValueError(f"choice must be 'local', 'incoming' or a record, not {choice!r}")
     with kb.transaction() as txn:
+        txn.change_kind = "settle"
         session = txn.session
         rows = logs.open_conflict_rows(session, uid)
         current = txn.get(uid)
@@ -744,7 +745,7 @@ def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
                 # The import brought this record: without it, the record was not here.
                 session.delete(row)
                 session.flush()
-                txn.touched.add(change.uid)
+                txn.touch(change.uid, "undo-import")
                 result.removed.append(change.uid)
                 continue
             before = store.get_version(session, uid=change.uid, digest=change.before_hash)

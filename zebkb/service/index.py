@@ -1,8 +1,10 @@
 """The search index of a knowledge base: keeping it up to date, and searching it.
 
-The index is a cache of the database: the writer updates it after each
-commit (or builds it beside the current one before a bulk commit); a search
-answers from what it has and says when that is behind. Functions of the
+The index is a cache of the database: it notes the last change number it
+applied and takes in the records the change log (zebkb/store/changelog.py)
+lists after it — after each commit, and when the writer is asked (another
+PC's commits in team mode) — or builds it beside the current one before a
+bulk commit; a search answers from what it has and says when that is behind. Functions of the
 :class:`~zebkb.service.KnowledgeBase` facade; each takes the knowledge base first.
 """
 
@@ -11,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +23,12 @@ from sqlmodel import Session, select
 
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.transaction import Cancel, Progress, format_timestamp
+from zebkb.store import changelog
 from zebkb.store import records as store
-from zebkb.store.models import BlobRow, Meta, RecordRow, TextFailureRow
+from zebkb.store.models import BlobRow, RecordRow, TextFailureRow
 
 if TYPE_CHECKING:
-    from zebkb.search.engine import AsideBuild, SearchFilters, SearchIndex, SearchResult
+    from zebkb.search.engine import SearchFilters, SearchIndex, SearchResult
     from zebkb.search.extract import TextExtractor
     from zebkb.service.knowledge_base import KnowledgeBase
     from zebkb.service.transaction import Txn
@@ -56,6 +60,33 @@ TEXT_MEDIA_TYPES = (
 )
 
 
+# Why the index was rebuilt whole rather than caught up from the change log.
+REBUILD_PRUNED = (
+    "the change log no longer reaches back to this search index's last change "
+    "(pruned, or a backup was restored)"
+)
+REBUILD_UNKNOWN = "the search index does not know which change it reflects (damaged or interrupted)"
+REBUILD_AHEAD = "the search index is ahead of the database (an older database was put in place)"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPlan:
+    state: int  # the change number the index reflects once the plan is carried out
+    uids: tuple[str, ...] | None  # the records to apply; None: rebuild whole
+    reason: str | None = None  # why whole
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What bringing the search index up to date did (`catch_up_index`)."""
+
+    state: int  # the change number the index reflects now
+    applied: frozenset[str] = frozenset()  # records applied one by one
+    rebuilt: bool = False  # rebuilt whole instead
+    reason: str | None = None  # why whole (REBUILD_*)
+    cancelled: bool = False
+
+
 class _CallerFailed(Exception):
     """Carries a failure of the caller's callbacks during an index build (not the index's own)."""
 
@@ -70,12 +101,35 @@ def drop_aside(kb: KnowledgeBase, txn: Txn) -> None:
             kb.index.discard(txn.index_aside)
 
 
-def adopt_aside(kb: KnowledgeBase, aside: AsideBuild) -> bool:
+def index_after_commit(kb: KnowledgeBase, txn: Txn) -> frozenset[str]:
+    """Bring the index up to date after a commit, one record at a time.
+
+    Returns the records applied besides the transaction's own. An index
+    that needs rebuilding whole is left as it is (stale, never wrong): the
+    next search says so and the writer rebuilds it (``catch_up_index``).
+    """
+    if txn.index_aside is not None and txn.logged is not None:
+        first, last = txn.logged
+        # Built on the index at index_aside_base plus this transaction: it reflects
+        # ``last`` when nobody else committed in between (always, on SQLite).
+        based = txn.index_aside_base
+        try:
+            kb.index.adopt(txn.index_aside, state=last if first == based + 1 else based)
+        except Exception:  # the index is a cache; the commit already stands
+            log.exception("search index built for the commit could not be shown; updating")
+    elif txn.index_aside is not None:
+        drop_aside(kb, txn)
+    if not txn.touched:
+        return frozenset()
     try:
-        return kb.index.adopt(aside)
+        plan = kb._index_plan()
+        if plan.uids is None:
+            return frozenset()  # rebuilt whole by the writer when asked
+        kb._apply_to_index(plan.uids, plan.state)
     except Exception:  # the index is a cache; the commit already stands
-        log.exception("search index built for the commit could not be shown; updating")
-        return False
+        log.exception("search index update failed; it will be brought up to date later")
+        return frozenset()
+    return frozenset(plan.uids) - txn.touched
 
 
 def build_index_aside(
@@ -114,11 +168,12 @@ def build_index_aside(
 
     try:
         index = kb.index
-        before = int(txn.meta("change_seq") or 0)
+        before = changelog.current(txn.session)
         indexed = index.indexed_state()
         current = indexed == before or (indexed is None and before == 0)
         if not current or not index.is_bulk(len(txn.touched)):
             return
+        txn.index_aside_base = before
 
         def docs() -> Iterator[Any]:
             from zebkb.search.documents import doc_from_record
@@ -145,7 +200,9 @@ def build_index_aside(
                 for record in later:
                     yield doc_from_record(record, texts(record))
 
-        txn.index_aside = index.build_aside(docs(), set(txn.touched), state=before + 1)
+        txn.index_aside = index.build_aside(
+            docs(), set(txn.touched), state=before + len(txn.touched)
+        )
     except _CallerFailed as failed:  # the files' failure, or a cancel, is the import's
         raise failed.error from None
     except Exception:  # the index's is not: the update after the commit tries again
@@ -188,9 +245,9 @@ def index_from_copy(kb: KnowledgeBase) -> SearchIndex:
 
 
 def change_state(kb: KnowledgeBase) -> int:
+    """The last change number handed out (the change log's newest entry; 0 before any)."""
     with kb._read() as session:
-        row = session.get(Meta, "change_seq")
-        return 0 if row is None else int(row.value)
+        return changelog.current(session)
 
 
 def text_refs(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -306,24 +363,52 @@ def index_docs(
                 yield doc_from_record(record, texts)
 
 
-def sync_index(kb: KnowledgeBase, uids: set[str]) -> None:
-    """Bring the index up to date after a commit; a failure leaves it stale, never wrong."""
-    state = kb.change_state()
-    try:
-        index = kb.index
-        indexed = index.indexed_state()
-        # A new, empty index is current for a database that was empty before this commit.
-        if indexed != state - 1 and not (indexed is None and state == 1):
-            return  # already behind: the next search or `reindex` rebuilds it whole
-        docs = list(kb.index_docs(uids))
-        live = {d.uid for d in docs}
-        index.update(docs, [u for u in uids if u not in live], state=state)
-    except Exception:  # the index is a cache; the commit already stands
-        log.exception("search index update failed; it will be rebuilt")
+def index_plan(kb: KnowledgeBase, *, count_only: bool = False) -> IndexPlan:
+    """What brings the index up to date: the records logged since it was, or a rebuild.
+
+    ``count_only``: only whether a rebuild is needed (``uids`` is then empty or None).
+    """
+    index = kb.index
+    indexed = index.indexed_state()
+    with kb._read() as session:
+        # The counter first: every entry up to it is committed, so reading the entries
+        # after it (even in another statement) finds all of them.
+        state = changelog.current(session)
+        if indexed == state or (indexed is None and state == 0):
+            return IndexPlan(state, ())
+        if indexed is not None and indexed > state:
+            return IndexPlan(state, None, REBUILD_AHEAD)
+        if indexed is None and index.doc_count():
+            return IndexPlan(state, None, REBUILD_UNKNOWN)
+        base = indexed or 0  # a new, empty index takes the whole log when it has it all
+        entries: list[tuple[int, str, str]] = []
+        if count_only:
+            found = changelog.count_between(session, base, state)
+        else:
+            entries = changelog.entries_between(session, base, state)
+            found = len(entries)
+    if found != state - base:
+        return IndexPlan(state, None, REBUILD_PRUNED)
+    return IndexPlan(state, tuple(dict.fromkeys(uid for _seq, uid, _kind in entries)))
+
+
+def index_needs_rebuild(kb: KnowledgeBase) -> str | None:
+    """Why the index cannot simply catch up from the change log (None: it can). A read."""
+    return kb._index_plan(count_only=True).reason
+
+
+def apply_to_index(kb: KnowledgeBase, uids: Sequence[str], state: int) -> None:
+    """Read these records again and put them in the index (gone ones out); mark ``state``."""
+    docs = list(kb.index_docs(uids))
+    live = {d.uid for d in docs}
+    kb.index.update(docs, [u for u in uids if u not in live], state=state)
 
 
 def index_is_current(kb: KnowledgeBase) -> bool:
-    """Whether the index reflects the database's last change (a new, empty pair is current)."""
+    """Whether the index reflects the database's last change (a new, empty pair is current).
+
+    Cheap: the change counter and the index's own note of it, nothing more.
+    """
     indexed = kb.index.indexed_state()
     state = kb.change_state()
     return indexed == state or (indexed is None and state == 0)
@@ -332,17 +417,39 @@ def index_is_current(kb: KnowledgeBase) -> bool:
 def update_index(
     kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> bool:
-    """Rebuild the index when it is behind the database: a write, for the folder's writer.
+    """Bring the index up to date: a write, for the folder's writer. False when cancelled.
 
-    A search never does this itself (it answers from what the index has and
-    says it is stale); the window schedules this as a write, the command line
-    runs it before a search when it can become the writer. False when cancelled.
+    See `catch_up_index`; this is it, answering only whether it finished.
+    """
+    return not kb.catch_up_index(progress, cancel).cancelled
+
+
+def catch_up_index(
+    kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
+) -> CatchUp:
+    """Apply the change log's entries the index has not seen: a write, for the writer.
+
+    The records changed since the index's change number are read again and
+    replaced in it, and nothing else. When the log no longer reaches back
+    that far (pruned, a restored backup) or the index does not know where
+    it stands, it is rebuilt whole, and the answer says why. A search never
+    does this itself (it answers from what the index has and says it is
+    stale); the window runs it as a write (after a stale answer, and when
+    another PC's commit is announced), the command line before a search
+    when it can become the writer. What it applied is reported as changed
+    records (``publish``), so every pane shows the new versions.
     """
     kb.claim_writer()
-    if kb.index_is_current():
-        kb.publish(NO_CHANGES)
-        return True
-    return kb.reindex(progress, cancel)
+    plan = kb._index_plan()
+    if plan.uids is None:
+        log.info("search index rebuilt whole: %s", plan.reason)
+        done = kb.reindex(progress, cancel)
+        return CatchUp(plan.state, rebuilt=done, reason=plan.reason, cancelled=not done)
+    if plan.uids:
+        kb._apply_to_index(plan.uids, plan.state)
+    applied = frozenset(plan.uids)
+    kb.publish(Changes(records=applied) if applied else NO_CHANGES)
+    return CatchUp(plan.state, applied=applied)
 
 
 def reindex(
@@ -372,7 +479,7 @@ def search(
     On an index behind the database (after a crash, a restore, a damaged
     index set aside) the answer comes from what the index has, with
     ``stale`` set and a notice saying so; bringing it up to date is
-    ``update_index``, a write.
+    ``catch_up_index``, a write.
     """
     from dataclasses import replace
 

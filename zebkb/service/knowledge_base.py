@@ -65,6 +65,7 @@ from zebkb.service.transaction import (
     format_timestamp,
     system_clock,
 )
+from zebkb.store import changelog
 from zebkb.store.db import (
     DB_FILE,
     DamagedDatabaseError,
@@ -297,8 +298,14 @@ class KnowledgeBase:
             try:
                 yield txn
                 if txn.touched:
-                    state = int(txn.meta("change_seq") or 0) + 1
-                    txn.set_meta("change_seq", str(state))
+                    # Last, just before the commit: the log's counter stays locked until
+                    # then (zebkb/store/changelog.py says why).
+                    entries = [
+                        (uid, txn.change_kind or txn.kinds.get(uid, "change"))
+                        for uid in sorted(txn.touched)
+                    ]
+                    last = changelog.append(session, entries, at=txn.saved_at)
+                    txn.logged = (last - len(entries) + 1, last)
                 session.commit()
             except DatabaseError as exc:
                 session.rollback()
@@ -308,11 +315,10 @@ class KnowledgeBase:
                 session.rollback()
                 self._drop_aside(txn)
                 raise
-        txn.changes = self.publish(Changes(records=frozenset(txn.touched)) | txn.noted)
-        if txn.index_aside is not None and self._adopt_aside(txn.index_aside):
-            return
-        if txn.touched:
-            self._sync_index(txn.touched)
+        # The index takes this commit, and whatever others committed before it (team mode):
+        # those records are reported as changed too, so the window shows them.
+        caught_up = self._index_after_commit(txn)
+        txn.changes = self.publish(Changes(records=frozenset(txn.touched) | caught_up) | txn.noted)
 
     def _read(self) -> Session:
         return Session(self.read_engine)
@@ -363,7 +369,7 @@ class KnowledgeBase:
 
     # the search index (index.py)
     _drop_aside = indexing.drop_aside
-    _adopt_aside = indexing.adopt_aside
+    _index_after_commit = indexing.index_after_commit
     build_index_aside = indexing.build_index_aside
 
     @property
@@ -378,9 +384,12 @@ class KnowledgeBase:
     _blob_text = indexing.blob_text
     text_failures = indexing.text_failures
     index_docs = indexing.index_docs
-    _sync_index = indexing.sync_index
+    _index_plan = indexing.index_plan
+    _apply_to_index = indexing.apply_to_index
+    index_needs_rebuild = indexing.index_needs_rebuild
     index_is_current = indexing.index_is_current
     update_index = indexing.update_index
+    catch_up_index = indexing.catch_up_index
     reindex = indexing.reindex
     search = indexing.search
 

@@ -172,6 +172,7 @@ def apply_table(
         return result
     import_id = TABLE_IMPORT_PREFIX + str(uuid.uuid4())
     with kb.transaction() as txn:
+        txn.change_kind = "table-import"
         prepared: list[Mapping[str, Any]] = []
         changes: list[dict[str, str | None]] = []
         uids = [r.uid for r in writes if r.uid]

@@ -58,10 +58,19 @@ class Txn:
         self.kb = kb
         self.session = session
         self.touched: set[str] = set()
+        # The kind of change each touched record gets in the change log (else "change").
+        self.kinds: dict[str, str] = {}
+        # Set for a transaction that is one kind of change as a whole (a settled conflict,
+        # a list import): every record it touches is logged so.
+        self.change_kind: str | None = None
+        # The change numbers this transaction's log entries got (first, last), once logged.
+        self.logged: tuple[int, int] | None = None
         self.saved_at = format_timestamp(kb.clock())
         # The search index of this transaction's state, built before the commit
         # (KnowledgeBase.build_index_aside); shown once the commit is made.
         self.index_aside: AsideBuild | None = None
+        # The change number the index reflected when that was built.
+        self.index_aside_base = 0
         # What this transaction changes besides the records in ``touched``.
         self.noted: Changes = NO_CHANGES
         # Set once the transaction has committed: everything it changed.
@@ -70,6 +79,11 @@ class Txn:
     def note(self, changes: Changes) -> None:
         """Say that this transaction changes more than records (conflicts, keys, settings…)."""
         self.noted = self.noted | changes
+
+    def touch(self, uid: str, kind: str) -> None:
+        """Say that this transaction changes the record ``uid`` (logged as ``kind``)."""
+        self.touched.add(uid)
+        self.kinds[uid] = kind
 
     def get(self, uid: str) -> dict[str, Any] | None:
         return store.get_record(self.session, uid)
@@ -87,7 +101,7 @@ class Txn:
     def put_current(
         self, record: Mapping[str, Any], *, source: str, bundle_id: str | None = None
     ) -> str:
-        self.touched.add(record["uid"])
+        self.touch(record["uid"], source)
         return store.put_current(
             self.session, record=record, source=source, saved_at=self.saved_at, bundle_id=bundle_id
         )
@@ -96,7 +110,8 @@ class Txn:
         self, records: Sequence[Mapping[str, Any]], *, source: str, bundle_id: str | None = None
     ) -> list[str]:
         """``put_current`` for a batch (an import): the same result, far fewer statements."""
-        self.touched.update(r["uid"] for r in records)
+        for r in records:
+            self.touch(r["uid"], source)
         return store.put_current_many(
             self.session,
             records=records,

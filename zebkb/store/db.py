@@ -14,9 +14,10 @@ from sqlmodel import SQLModel, create_engine
 
 from zebkb.errors import KnownError
 from zebkb.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from zebkb.store.changelog import ensure_counter
 from zebkb.store.upgrades import migrate_leading_owner_flags
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILE = "zebkb.sqlite3"
 
 
@@ -28,8 +29,18 @@ def _upgrade_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_visit_detail_direction ON visit_detail (direction)")
 
 
+def _upgrade_2_to_3(conn: sqlite3.Connection) -> None:
+    # The change log (zebkb/store/changelog.py) is a new table, made by create_all.
+    # It starts empty at the present change number, so an index that was current
+    # stays current and one that was behind is rebuilt whole, as before.
+    del conn
+
+
 # Upgrade steps: UPGRADES[n] takes a database from version n to n + 1.
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {1: _upgrade_1_to_2}
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _upgrade_1_to_2,
+    2: _upgrade_2_to_3,
+}
 # Steps that write records, run after the new tables exist: AFTER_UPGRADES[n]
 # runs once when a database reached version n + 1 from n.
 AFTER_UPGRADES: dict[int, Callable[[Connection], None]] = {1: migrate_leading_owner_flags}
@@ -214,6 +225,7 @@ def migrate(engine: Engine) -> None:
             )
         if not has_tables:
             SQLModel.metadata.create_all(conn)
+            ensure_counter(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
             return
         # The driver's own connection: SQLite's (make_engine opens no other kind).
@@ -225,6 +237,7 @@ def migrate(engine: Engine) -> None:
             conn.exec_driver_sql(f"PRAGMA user_version = {version}")
         # New tables of this version (a new table needs no upgrade step of its own).
         SQLModel.metadata.create_all(conn)
+        ensure_counter(conn)
         for step in range(started, SCHEMA_VERSION):
             after = AFTER_UPGRADES.get(step)
             if after is not None:

@@ -8,7 +8,7 @@ lists, filters and sorting, written in the same transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -233,6 +233,26 @@ class TrustedKey(SQLModel, table=True):
     added_at: str
     note: str | None = None
     revoked_at: str | None = None
+
+
+class ChangeRow(SQLModel, table=True):
+    """One entry of the change log (schema 3): a record a committed transaction changed.
+
+    ``seq`` is handed out by the counter ``meta.change_seq`` at commit time, in
+    commit order (zebkb/store/changelog.py), so a search index that has applied
+    every entry up to N has missed none below it. Each PC's index catches up
+    from here.
+    """
+
+    __tablename__ = "change_log"
+
+    seq: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    uid: str
+    # save, create, edit, delete, restore, import, undo-import, settle, table-import, demo, upgrade
+    kind: str
+    changed_at: str
 
 
 class Meta(SQLModel, table=True):

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from zebkb.domain.canonical import parse_timestamp
 from zebkb.domain.wards import WardError, ward_name
+from zebkb.store import changelog
 from zebkb.store.records import put_current_many
 
 # Fixed, so every ward that upgrades makes the same uid for the same owner ward and
@@ -84,10 +85,5 @@ def migrate_leading_owner_flags(conn: Connection) -> None:
     with Session(bind=conn) as session:
         put_current_many(session, records=records, source=MIGRATION_SOURCE, saved_at=saved_at)
         session.flush()
-    # The search index follows change_seq: a higher number makes it rebuild.
-    seq = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'change_seq'").scalar()
-    conn.exec_driver_sql(
-        "INSERT INTO meta (key, value) VALUES ('change_seq', ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (str(int(seq or 0) + 1),),
-    )
+        # Logged like any change, so every PC's search index takes the new records in.
+        changelog.append(session, [(r["uid"], "upgrade") for r in records], at=saved_at)

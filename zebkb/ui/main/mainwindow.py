@@ -29,6 +29,7 @@ from zebkb.display import kind_label
 from zebkb.domain.fields import Kind
 from zebkb.render import record_url
 from zebkb.search.engine import SearchFilters
+from zebkb.service import CatchUp
 from zebkb.service.changes import Changes
 from zebkb.ui.core import settings as opts
 from zebkb.ui.core.context import AppContext
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
         self.navigation.set_facets(answer.facets, answer.facet_total)
         self._show_count()
         if answer.stale and not self.ctx.kb.read_only:
-            self._rebuild_stale_index()
+            self._catch_up_index(whole=answer.rebuild is not None)
         elif answer.notice:
             self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
         wanted = self._select_after_search
@@ -374,28 +375,34 @@ class MainWindow(QMainWindow):
         key = keys.get(notice)
         return self.ctx.tr.t(key) if key else notice
 
-    def _rebuild_stale_index(self) -> None:
-        """Say the answers may be incomplete, and rebuild the index on the writer (once)."""
-        self.statusBar().showMessage(self.ctx.tr.t("status.index_stale"), STATUS_MS)
+    def _catch_up_index(self, *, whole: bool) -> None:
+        """Bring the index up to date on the writer (once at a time); a rebuild is announced.
+
+        Usually it only takes in the records changed since (another PC's saves in team
+        mode): quietly, and its dataChanged shows them. A whole rebuild (after a crash,
+        a restore, a pruned change log) says the answers may be incomplete meanwhile.
+        """
+        if whole:
+            self.statusBar().showMessage(self.ctx.tr.t("status.index_stale"), STATUS_MS)
         if self._index_rebuild_pending:
             return
         self._index_rebuild_pending = True
         kb = self.ctx.kb
 
-        def rebuild() -> bool:
-            # Writes keep the index current; a rebuild queued behind one may find nothing to do.
-            return False if kb.index_is_current() else kb.update_index()
+        def catch_up() -> CatchUp | None:
+            # Writes keep the index current; a catch-up queued behind one may find nothing to do.
+            return None if kb.index_is_current() else kb.catch_up_index()
 
-        def done(rebuilt: bool) -> None:
+        def done(caught: CatchUp | None) -> None:
             self._index_rebuild_pending = False
-            if rebuilt:
+            if caught is not None and caught.rebuilt:
                 self.statusBar().showMessage(self.ctx.tr.t("status.index_rebuilt"), STATUS_MS)
 
         def failed(exc: BaseException) -> None:
             self._index_rebuild_pending = False
             self.statusBar().showMessage(user_message(exc, self.ctx.tr), STATUS_MS)
 
-        CollectionOp(self, rebuild, runner=self.ctx.runner).success(done).failure(
+        CollectionOp(self, catch_up, runner=self.ctx.runner).success(done).failure(
             failed
         ).run_in_background()
 

@@ -31,6 +31,9 @@ class SearchAnswer:
     # The index is behind the database: these answers are what it has; the window
     # schedules the rebuild as a write (a read never builds the index).
     stale: bool = False
+    # Why the index must be rebuilt whole rather than catch up from the change log
+    # (None: a catch-up of the few records changed since, as after another PC's save).
+    rebuild: str | None = None
 
 
 class RowCache:
@@ -118,4 +121,5 @@ def run_search(
         terms=terms,
         notice=None if stale else overall.notice,
         stale=stale,
+        rebuild=kb.index_needs_rebuild() if stale else None,
     )
