@@ -349,3 +349,20 @@ def test_a_damaged_index_answers_empty_and_stale(kb):
         assert result.stale
         assert again.update_index()
         assert again.search("清掃事務所").total == 1
+
+
+def test_a_search_without_an_index_writes_nothing_the_writer_builds_it(kb):
+    import shutil
+
+    from zebkb.service import NOTICE_INDEX_STALE, KnowledgeBase
+
+    kb.save(case_record())
+    kb.close()
+    shutil.rmtree(kb.data_dir / "index")
+    with KnowledgeBase.open(kb.data_dir, clock=kb.clock) as again:
+        result = again.search("清掃事務所")
+        assert (result.total, result.stale, result.notice) == (0, True, NOTICE_INDEX_STALE)
+        assert not again.index_is_current()
+        assert not (again.data_dir / "index").exists()
+        assert again.update_index()
+        assert again.search("清掃事務所").total == 1

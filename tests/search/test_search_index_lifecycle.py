@@ -196,3 +196,44 @@ def test_duplicate_uids_in_a_rebuild_are_indexed_once(tmp_path: Path, make_recor
     ix.update([doc_from_record(r), doc_from_record(r)], [r["uid"]], state=2)
     assert ix.search("重複").total == 1
     ix.close()
+
+
+def test_a_read_of_a_missing_index_writes_nothing(tmp_path: Path, make_record: Record) -> None:
+    folder = tmp_path / "ix"
+    ix = SearchIndex(folder)
+    # Every read answers "nothing yet, needs building" without creating anything.
+    assert ix.indexed_state() is None
+    assert ix.search("清掃").total == 0
+    assert ix.search_uids("清掃") == []
+    assert any("out of date" in p for p in ix.problems())
+    assert not folder.exists()
+    # The writer builds it.
+    ix.update([doc_from_record(make_record(title="清掃事務所"))], [], state=1)
+    assert ix.indexed_state() == 1
+    assert ix.search("清掃").total == 1
+    ix.close()
+
+
+def test_a_read_leaves_a_damaged_generation_where_it_is_the_writer_sets_it_aside(
+    tmp_path: Path, make_record: Record
+) -> None:
+    folder = tmp_path / "ix"
+    ix = SearchIndex(folder)
+    ix.rebuild([doc_from_record(make_record(title="清掃事務所"))], total=1, state=4)
+    ix.close()
+    gen = _current_gen(folder)
+    for toc in (gen / "whoosh").glob("_MAIN_*.toc"):
+        toc.write_bytes(b"\x80\x04garbage")
+    before = sorted(p.name for p in folder.iterdir())
+    reader = SearchIndex(folder)
+    assert reader.search("清掃").total == 0
+    assert reader.indexed_state() is None
+    assert any("damaged" in p for p in reader.problems())
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert _current_gen(folder) == gen
+    reader.rebuild([doc_from_record(make_record(title="清掃事務所"))], total=1, state=5)
+    assert reader.search("清掃").total == 1
+    assert reader.problems() == []
+    assert not gen.exists()
+    assert [p.name for p in folder.glob(f"damaged-*-{gen.name}")]
+    reader.close()

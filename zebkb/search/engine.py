@@ -347,6 +347,11 @@ def _create_generation(
     return name, side, ix
 
 
+def _no_facets() -> dict[str, dict[str, int]]:
+    """The facets of an answer with no matches (zebkb/search/columns.py names them)."""
+    return {name: {} for name in ("kind", "ward", "rank", "fiscal_year", "tag", "floor_area")}
+
+
 def _bulk(indexed: int, changes: int) -> bool:
     return changes >= max(BULK_MIN, int(indexed * BULK_FRACTION))
 
@@ -366,7 +371,6 @@ class SearchIndex:
         """`variants_file` extends the built-in spelling-variant table; by default the
         data folder's search-variants.txt (the index folder's parent)."""
         self.index_dir = Path(index_dir)
-        self.index_dir.mkdir(parents=True, exist_ok=True)
         self.variants_file = (
             variants_file if variants_file is not None else self.index_dir.parent / USER_FILE
         )
@@ -380,6 +384,9 @@ class SearchIndex:
         self._snap: _Snapshot | None = None
         self._current: str | None = None
         self._lock_depth = 0
+        # A generation that could not be opened; a read leaves it where it is, the next
+        # write sets it aside (a read never writes).
+        self._unusable: str | None = None
         self._open()
 
     # ----- opening and recovery
@@ -394,6 +401,7 @@ class SearchIndex:
             finally:
                 self._lock_depth -= 1
             return
+        self.index_dir.mkdir(parents=True, exist_ok=True)  # a new folder's first write
         with WriteLock(self.index_dir / LOCK):
             self._lock_depth = 1
             try:
@@ -401,17 +409,31 @@ class SearchIndex:
             finally:
                 self._lock_depth = 0
 
-    def _open(self) -> None:
+    def _open(self, *, create: bool = False) -> None:
+        """Open the current generation. None there (a new folder, a damaged index) is an
+        index that needs building: a read leaves it so (``_snap`` None, nothing written);
+        ``create``, for a writer only, sets a damaged one aside and starts an empty one."""
         name = _read_current(self.index_dir)
-        if name is not None:
-            if self._try_open(name):
+        if name is not None and name != self._unusable:
+            if self._try_open(name, set_aside=create):
                 return
-        elif (self.index_dir / CURRENT).exists():
+        elif name is None and (self.index_dir / CURRENT).exists() and not self._problems:
             self._set_aside(None, ValueError("unreadable CURRENT file"))
+        if not create:
+            self._snap = None
+            self._current = None
+            return
+        self.index_dir.mkdir(parents=True, exist_ok=True)
         with self._lock():
             # Another process may have created it while we waited for the lock.
             name = _read_current(self.index_dir)
-            if name is not None and (self.index_dir / name).is_dir() and self._try_open(name):
+            if name is not None and name == self._unusable:
+                self._set_aside(name, ValueError("unusable generation"))
+            elif (
+                name is not None
+                and (self.index_dir / name).is_dir()
+                and self._try_open(name, set_aside=True)
+            ):
                 return
             name, side, _ix = _create_generation(self.index_dir, None, self.variants)
             side.close()
@@ -438,7 +460,7 @@ class SearchIndex:
         if self._snap is not None:
             self._snap.variants = self.variants
 
-    def _try_open(self, name: str) -> bool:
+    def _try_open(self, name: str, *, set_aside: bool) -> bool:
         # Whoosh leaves the table-of-contents file open when it fails to load;
         # those leaked files are closed here, quietly, rather than at random later.
         with warnings.catch_warnings():
@@ -449,12 +471,27 @@ class SearchIndex:
                 return True
             except Exception as e:
                 log.warning("search index %s could not be opened: %s", name, str(e))
-                self._set_aside(name, e)
+                if set_aside:
+                    self._set_aside(name, e)
+                else:
+                    self._note_unusable(name, e)
             gc.collect()
         return False
 
+    def _note_unusable(self, name: str, error: BaseException) -> None:
+        """What a read does with a generation it cannot open: remember it, say so, move nothing."""
+        self._unusable = name
+        self.notice = (
+            "The search index was damaged or from another version; "
+            "rebuild it (zebkb reindex) to search all records again."
+        )
+        self._problems.append(f"search index is damaged ({type(error).__name__})")
+
     def _set_aside(self, name: str | None, error: BaseException) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
+        if name is not None and name == self._unusable:
+            self._unusable = None
+            self._problems.clear()
         if name is not None and (self.index_dir / name).exists():
             target = self.index_dir / f"damaged-{stamp}-{name}"
             try:
@@ -468,7 +505,18 @@ class SearchIndex:
         self._problems.append(f"search index was damaged and reset ({type(error).__name__})")
 
     def _snapshot(self) -> _Snapshot:
-        """The open generation, reloaded when another process has changed the index."""
+        """The open generation for a writer: one is created when there is none."""
+        with self._mutex:
+            snap = self._read_snapshot()
+            if snap is None:
+                self._open(create=True)
+                assert self._snap is not None
+                snap = self._snap
+            return snap
+
+    def _read_snapshot(self) -> _Snapshot | None:
+        """The open generation, reloaded when another process has changed the index; None
+        when there is none to read (it needs building, which is a write)."""
         with self._mutex:
             snap = self._snap
             name = _read_current(self.index_dir)
@@ -483,7 +531,6 @@ class SearchIndex:
                     snap.close()
                 self._snap = None
                 self._open()
-            assert self._snap is not None
             return self._snap
 
     # ----- state and health
@@ -494,7 +541,10 @@ class SearchIndex:
         try:
             with self._mutex:
                 self._reload_variants()
-                side = self._snapshot().side
+                snap = self._read_snapshot()
+                if snap is None:
+                    return None  # no index: it needs building
+                side = snap.side
                 value = side.meta("state")
                 folded_with = side.meta("variants")
         except Exception:
@@ -513,7 +563,10 @@ class SearchIndex:
         problems = list(self._problems)
         problems.extend(f"spelling variants: {p}" for p in self.variants.problems)
         try:
-            snap = self._snapshot()
+            snap = self._read_snapshot()
+            if snap is None:
+                problems.append("search index is out of date (run zebkb reindex)")
+                return problems
             if snap.side.meta("state") in (None, ""):
                 problems.append("search index is out of date (run zebkb reindex)")
             whoosh_count = snap.reader.doc_count()
@@ -640,13 +693,18 @@ class SearchIndex:
         self._problems.clear()
         if old is not None and old != name:
             shutil.rmtree(self.index_dir / old, ignore_errors=True)
+        if self._unusable is not None and self._unusable != name:
+            self._set_aside(self._unusable, ValueError("unusable generation"))
+            self.notice = None
+            self._problems.clear()
 
     # A commit not yet made: its index is built beside the current one while the
     # transaction is open (an import, while its files are copied), shown once it commits.
 
     def is_bulk(self, changes: int) -> bool:
         """Whether a commit of this many changed records is applied by rebuilding."""
-        return _bulk(self._snapshot().n, changes)
+        snap = self._read_snapshot()
+        return _bulk(0 if snap is None else snap.n, changes)
 
     def build_aside(
         self, docs: Iterable[IndexDoc], replaced: set[str], *, state: int
@@ -766,7 +824,9 @@ class SearchIndex:
         """Every matching uid, best first, without snippets (for "select all" and tests)."""
         parsed = parse_query(query)
         with self._mutex:
-            snap = self._snapshot()
+            snap = self._read_snapshot()
+            if snap is None:
+                return []
             folds = _folds(snap, parsed)
             matches, counts = _match(snap, parsed, filters or SearchFilters(), folds)
             ranked = _rank(snap, parsed, matches, counts, len(matches), folds=folds)
@@ -782,7 +842,11 @@ class SearchIndex:
     ) -> SearchResult:
         parsed = parse_query(query)
         with self._mutex:
-            snap = self._snapshot()
+            snap = self._read_snapshot()
+            if snap is None:  # no index yet: nothing found, and the caller hears it is stale
+                return SearchResult(
+                    query=query, total=0, hits=[], facets=_no_facets(), notice=self.notice
+                )
             return _run(
                 snap,
                 query,
