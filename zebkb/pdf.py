@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -39,6 +40,7 @@ from reportlab.platypus import (
 )
 
 from zebkb import __version__
+from zebkb.display import format_number as display_number
 from zebkb.errors import KnownError
 from zebkb.reports import (
     MORE_IN_ZEBKB,
@@ -47,6 +49,7 @@ from zebkb.reports import (
     CaseSheet,
     FiscalYearList,
     Minutes,
+    OperationBar,
     Photo,
     Span,
     fiscal_year_list,
@@ -72,6 +75,9 @@ ACCENT = colors.HexColor("#2e6b4f")
 LABEL_BG = colors.HexColor("#e8f0eb")
 ATTENTION_BG = colors.HexColor("#fff1d6")
 GRID = colors.HexColor("#9aa8a0")
+CHART_DESIGN = colors.HexColor("#9aa8a0")
+CHART_ACTUAL = colors.HexColor("#2e6b4f")
+CHART_MISSED = colors.HexColor("#c0392b")
 # Largest photo side in pixels once scaled: sharp at print size, small in the file.
 PHOTO_PIXELS = 1200
 PHOTO_BOX = (76 * mm, 64 * mm)
@@ -343,6 +349,11 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
     if sheet.warnings:
         story.append(_para("確認が必要な点", styles["h2"]))
         story += [_para(_bounded(f"⚠ {w}", 300), styles["body"]) for w in sheet.warnings]
+    if sheet.operation:
+        story.append(
+            _para("運用実績（設計値との比較、一次エネルギー消費量 MJ/㎡・年）", styles["h2"])
+        )
+        story.append(operation_chart(sheet.operation))
     story.append(_para("導入技術", styles["h2"]))
     tech = "、".join(sheet.technologies) if sheet.technologies else NONE_SHOWN
     story.append(_para(_bounded(tech, TECH_LIMIT), styles["body"]))
@@ -362,6 +373,56 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
         story.append(_para("課題", styles["h2"]))
         story += block_flowables(shown_p, styles) or [_para(NONE_SHOWN, styles["body"])]
     return story
+
+
+CHART_LABEL = 24 * mm
+CHART_BAR_AREA = 90 * mm
+CHART_BAR = 3.2 * mm
+CHART_ROW = 2 * CHART_BAR + 2.4 * mm
+# At most this many years on the one-page sheet: the latest ones.
+CHART_YEARS = 6
+
+
+def operation_chart(bars: tuple[OperationBar, ...]) -> Drawing:
+    """Design against actual per fiscal year: a grey design bar over a green actual one
+    (red when the year used more than designed), values and the reduction beside them."""
+    shown = bars[-CHART_YEARS:]
+    top = max([b.measured for b in shown] + [b.design for b in shown if b.design is not None])
+    legend = 5 * mm
+    height = legend + CHART_ROW * len(shown)
+    drawing = Drawing(WIDTH, height)
+
+    def text(x: float, y: float, words: str, size: float = 7.5) -> None:
+        drawing.add(String(x, y, printable(words), fontName=MINCHO, fontSize=size))
+
+    x0 = CHART_LABEL
+    y = height - 3.2 * mm
+    for i, (colour, words) in enumerate(
+        (
+            (CHART_DESIGN, "設計値"),
+            (CHART_ACTUAL, "実績値"),
+            (CHART_MISSED, "実績値（設計値を超過）"),
+        )
+    ):
+        x = x0 + i * 28 * mm
+        drawing.add(Rect(x, y, 3 * mm, 2.4 * mm, fillColor=colour, strokeColor=None))
+        text(x + 4 * mm, y + 0.3 * mm, words, 7)
+    for n, bar in enumerate(shown):
+        y = height - legend - (n + 1) * CHART_ROW + 1.2 * mm
+        text(0, y + CHART_BAR * 0.7, bar.year, 8)
+        pairs = [(bar.measured, CHART_MISSED if bar.misses_design else CHART_ACTUAL, "")]
+        if bar.design is not None:
+            pairs.insert(0, (bar.design, CHART_DESIGN, ""))
+        for k, (value, colour, _) in enumerate(pairs):
+            by = y + (CHART_BAR if len(pairs) == 2 and k == 0 else 0)
+            length = max(0.5, CHART_BAR_AREA * value / top) if top > 0 else 0.5
+            drawing.add(Rect(x0, by, length, CHART_BAR - 0.6, fillColor=colour, strokeColor=None))
+            text(x0 + length + 1.5 * mm, by + 0.6, display_number(value), 7)
+        if bar.note:
+            text(x0 + CHART_BAR_AREA + 16 * mm, y + 1, bar.note, 7)
+    if all(b.design is None for b in shown):
+        text(x0 + 3 * 28 * mm, height - 3 * mm, "設計値の記載なし", 7)
+    return drawing
 
 
 def case_sheet_pdf(sheet: CaseSheet) -> bytes:

@@ -19,8 +19,10 @@ from zebkb import display
 from zebkb.domain.dates import DateError, parse_iso_partial
 from zebkb.domain.fields import Kind, fields_for
 from zebkb.domain.ranks import check_rank
+from zebkb.domain.rows import operation_years
 from zebkb.domain.validate import case_warnings
 from zebkb.domain.vocab import (
+    CASE_STAGES,
     ISSUE_STATUSES,
     PROJECT_TYPES,
     RANK_STATUSES,
@@ -345,6 +347,66 @@ class Photo:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationBar:
+    """One fiscal year of the case sheet's design-against-actual chart (MJ/㎡・年)."""
+
+    year: str  # 令和6年度
+    design: float | None
+    measured: float
+    misses_design: bool
+    note: str  # 基準から48%削減 / '' without a standard value
+
+
+def operation_bars(record: dict[str, Any]) -> tuple[OperationBar, ...]:
+    bars = []
+    for y in operation_years(record):
+        notes = []
+        if y.reduction_pct is not None:
+            notes.append(f"基準から{display.format_number(y.reduction_pct, 1)}%削減")
+        if y.generation is not None:
+            notes.append(f"発電 {display.format_number(y.generation)}")
+        bars.append(
+            OperationBar(
+                display.fiscal_year_label(y.fiscal_year, "ja"),
+                y.design,
+                y.measured,
+                y.misses_design,
+                "、".join(notes),
+            )
+        )
+    return tuple(bars)
+
+
+def rows_text(record: dict[str, Any], name: str) -> str:
+    """A rows field as lines for a printed sheet (Japanese, era dates, names not codes)."""
+    f = next((f for f in fields_for(record["type"]) if f.name == name), None)
+    rows = record.get(name)
+    if f is None or not isinstance(rows, list):
+        return ""
+    files = display.attachment_names(record)
+    return "\n".join(display.row_line(f, row, "japanese", "ja", files) for row in rows)
+
+
+def stage_text(record: dict[str, Any]) -> str:
+    """The stage and its dates: 竣工(予定 令和7年1月、実績 令和7年7月)."""
+    parts = []
+    stage = record.get("stage")
+    if isinstance(stage, str) and stage:
+        parts.append(f"現在: {CASE_STAGES.label(stage, 'ja')}")
+    for row in record.get("stage_dates") or []:
+        if not isinstance(row, dict) or not isinstance(row.get("stage"), str):
+            continue
+        dates = [
+            f"{word} {display.format_date(row[key], 'japanese', 'ja')}"
+            for key, word in (("planned_on", "予定"), ("actual_on", "実績"))
+            if isinstance(row.get(key), str)
+        ]
+        text = CASE_STAGES.label(row["stage"], "ja")
+        parts.append(f"{text}（{'、'.join(dates)}）" if dates else text)
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class CaseSheet:
     uid: str
     title: str
@@ -363,6 +425,8 @@ class CaseSheet:
     heading: str = "事例シート"
     # The soft rules the case breaks (validate.case_warnings), in Japanese.
     warnings: tuple[str, ...] = ()
+    # 運用実績 beside the design figure, a bar pair per fiscal year (empty: none recorded).
+    operation: tuple[OperationBar, ...] = ()
 
 
 _LESSON_WORDS = ("工夫", "留意", "ポイント", "教訓")
@@ -408,7 +472,7 @@ def _leading_owner_text(kb: KnowledgeBase, record: dict[str, Any]) -> str:
 def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
     k = "case"
     project = record.get("project_type")
-    overview = (
+    overview: tuple[tuple[str, str], ...] = (
         (_label(k, "facility_name"), _text(record.get("facility_name"))),
         ("区", ward_label(record.get("ward"))),
         (_label(k, "facility_type"), _text(record.get("facility_type"))),
@@ -419,6 +483,9 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         (_label(k, "structure"), _text(record.get("structure"))),
         ("竣工", format_date(record.get("completed_on"))),
     )
+    stages = stage_text(record)
+    if stages:
+        overview += (("段階", stages),)
     check = check_rank(record)
     figures = []
     if isinstance(record.get("bei"), int | float):
@@ -471,6 +538,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         rank=rank,
         rank_attention=check.attention,
         warnings=tuple(w.message_ja for w in case_warnings(record)),
+        operation=operation_bars(record),
         technologies=tuple(t for t in record.get("technologies") or [] if isinstance(t, str)),
         photo=main_photo(kb, record),
         lessons=tuple(lessons),
@@ -581,6 +649,7 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
             header += (("目的", _text(record.get("purpose"))),)
         if record.get("impressions"):
             header += (("所感", _text(record.get("impressions"))),)
+        header += _activity_rows(record)
     else:
         session_kind = record.get("kind")
         heading = (
@@ -612,6 +681,11 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
             extra.append(("参加対象", _text(record.get("audience"))))
         if record.get("staff_led") is True:
             extra.append(("職員主導", "はい"))
+        attendance = rows_text(record, "attendance_groups") or "\n".join(
+            line for line in record.get("attendance") or [] if isinstance(line, str)
+        )
+        if attendance:
+            extra.insert(0, ("参加内訳", attendance))
         header = (
             ("日時", when),
             ("場所", place or NONE_SHOWN),
@@ -619,6 +693,7 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
             ("開催主体", organiser or NONE_SHOWN),
             ("実施機関", implementer or NONE_SHOWN),
             *extra,
+            *_activity_rows(record),
         )
     return Minutes(
         uid=record["uid"],
@@ -630,6 +705,16 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
         truncated=truncated,
         footer=_footer(record) + f" ・ {ward_label(record.get('ward'))}",
     )
+
+
+def _activity_rows(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """資料 and 後日対応 of a visit or session, a line per row."""
+    rows = []
+    for name, label in (("materials", "資料"), ("follow_up_items", "後日対応")):
+        text = rows_text(record, name)
+        if text:
+            rows.append((label, text))
+    return tuple(rows)
 
 
 def _visited_facility(kb: KnowledgeBase, record: dict[str, Any]) -> str | None:

@@ -1,0 +1,120 @@
+"""Printed sheets carry the rows: 運用実績 as a design-against-actual chart, stage dates,
+attendance, materials and follow-ups, dates in the Japanese era and never as ISO text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from zebkb_report_kit import pdf_pages, pdf_text
+from zebkb_testing import case_record
+
+from zebkb import pdf
+from zebkb.reports import case_sheet, operation_bars
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+OPERATION = [
+    {"fiscal_year": 2023, "primary_energy_mj_m2": 480},
+    {"fiscal_year": 2024, "primary_energy_mj_m2": 520, "generation_mj_m2": 40},
+]
+
+
+def _write(kb: Any, record: dict, tmp_path: Path) -> Path:
+    saved = kb.save(record)
+    return pdf.write_record_report(kb, saved["uid"], tmp_path / f"{saved['uid']}.pdf")
+
+
+def test_the_case_sheet_charts_design_against_actual_and_prints_stage_dates(
+    kb: Any, tmp_path: Path
+) -> None:
+    record = case_record(
+        standard_primary_energy_mj_m2=1000,
+        design_primary_energy_mj_m2=490,
+        bei=0.49,
+        operation_years=OPERATION,
+        stage="operation",
+        stage_dates=[{"stage": "completed", "planned_on": "2025-01", "actual_on": "2025-07"}],
+    )
+    out = _write(kb, record, tmp_path)
+    assert len(pdf_pages(out)) == 1
+    text = pdf_text(out)
+    assert "運用実績（設計値との比較" in text
+    for words in ("令和5年度", "令和6年度", "基準から52%削減", "基準から48%削減、発電 40"):
+        assert words in text
+    assert "竣工（予定 令和7年1月、実績 令和7年7月）" in text
+    assert "現在: 運用" in text
+    chart = text[text.index("運用実績（設計値との比較") : text.index("導入技術")]
+    assert not ISO_DATE.search(chart)
+
+
+def test_the_chart_bars_follow_the_figures(kb: Any) -> None:
+    record = case_record(design_primary_energy_mj_m2=490, operation_years=OPERATION)
+    bars = operation_bars(record)
+    assert [(b.year, b.design, b.measured, b.misses_design) for b in bars] == [
+        ("令和5年度", 490, 480, False),
+        ("令和6年度", 490, 520, True),
+    ]
+    drawing = pdf.operation_chart(bars)
+    widths = sorted(
+        round(shape.width / pdf.mm, 1)
+        for shape in drawing.contents
+        if type(shape).__name__ == "Rect" and shape.height == pdf.CHART_BAR - 0.6
+    )
+    # Four bars (design and actual, two years); the longest (520) fills the bar area.
+    assert len(widths) == 4
+    assert widths[-1] == round(pdf.CHART_BAR_AREA / pdf.mm, 1)
+    assert widths[0] == round(pdf.CHART_BAR_AREA * 480 / 520 / pdf.mm, 1)
+    assert case_sheet(kb, kb.save(case_record())).operation == ()
+
+
+def test_a_case_sheet_with_many_years_and_a_long_body_stays_one_page(
+    kb: Any, tmp_path: Path
+) -> None:
+    lessons = "\n".join(f"- 留意点{i}: " + "断熱と高効率空調。" * 6 for i in range(60))
+    years = [{"fiscal_year": 2010 + i, "primary_energy_mj_m2": 400 + i} for i in range(15)]
+    out = _write(
+        kb,
+        case_record(
+            body=f"## 工夫・留意点\n{lessons}",
+            design_primary_energy_mj_m2=410,
+            operation_years=years,
+        ),
+        tmp_path,
+    )
+    assert len(PdfReader(out).pages) == 1
+    text = pdf_text(out)
+    assert "令和6年度" in text  # the latest years are the ones shown
+    assert "平成22年度" not in text
+
+
+def test_minutes_print_attendance_materials_and_follow_ups(kb: Any, tmp_path: Path) -> None:
+    session = {
+        "type": "session",
+        "title": "ZEB勉強会",
+        "ward": "131229",
+        "held_on": "2024-11-05",
+        "attendees": 5,
+        "attendance_groups": [
+            {"municipality": "131229", "department": "営繕課", "count": 3},
+            {"organisation": "環境省", "count": 2},
+        ],
+        "materials": [{"number": "資料1", "title": "ZEBの概要", "public": True}],
+        "follow_up_items": [
+            {"what": "質問への回答", "who": "営繕課", "due": "2024-12-20", "done": True}
+        ],
+    }
+    text = pdf_text(_write(kb, session, tmp_path))
+    assert "参加内訳区・市町村: 葛飾区、部署: 営繕課、人数: 3所属: 環境省、人数: 2" in text
+    assert "資料資料番号: 資料1、資料名: ZEBの概要、公開可: はい" in text
+    assert "後日対応内容: 質問への回答、担当: 営繕課、期限: 令和6年12月20日、完了: はい" in text
+    visit = {
+        "type": "visit",
+        "title": "清掃事務所視察の受入",
+        "ward": "131229",
+        "visited_on": "2024-10-21",
+        "follow_up_items": [{"what": "所感の共有", "who": "環境課", "due": "2024-11"}],
+    }
+    text = pdf_text(_write(kb, visit, tmp_path))
+    assert "後日対応内容: 所感の共有、担当: 環境課、期限: 令和6年11月" in text
