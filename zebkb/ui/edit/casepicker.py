@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from zebkb.domain.fields import Field
 from zebkb.domain.wards import WardError, ward_name
 from zebkb.ui.core.ops import QueryOp
-from zebkb.ui.edit.fieldwidgets import EnterKeeper, FieldEditor, ListButtons, move_row
+from zebkb.ui.edit.fieldwidgets import EnterKeeper, FieldEditor, ListFieldEditor
 
 if TYPE_CHECKING:
     from zebkb.search.engine import SearchResult
@@ -206,15 +206,13 @@ class CaseRefEditor(FieldEditor):
         return self.search.query
 
 
-class CaseListEditor(FieldEditor):
+class CaseListEditor(ListFieldEditor):
     """Several cases (a session's related cases): chosen by search, removable, in order."""
 
     def __init__(self, field: Field, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(field, ctx.tr, parent)
         self._ctx = ctx
-        self.list = QListWidget()
         self.list.setMaximumHeight(96)
-        self.buttons = ListButtons(ctx.tr)
         self.search = CaseSearch(ctx)
         column = QVBoxLayout()
         row = QHBoxLayout()
@@ -224,9 +222,6 @@ class CaseListEditor(FieldEditor):
         column.addWidget(self.search)
         self._layout.addLayout(column, 1)
         self.search.chosen.connect(self.add)
-        self.buttons.remove.clicked.connect(self.remove_current)
-        self.buttons.up.clicked.connect(self.move_up)
-        self.buttons.down.clicked.connect(self.move_down)
 
     def add(self, uid: str, title: str) -> None:
         if uid in self.value():
@@ -237,20 +232,8 @@ class CaseListEditor(FieldEditor):
         self.search.excluded.add(uid)
         self.changed.emit()
 
-    def move_up(self) -> None:
-        if move_row(self.list, -1):
-            self.changed.emit()
-
-    def move_down(self) -> None:
-        if move_row(self.list, 1):
-            self.changed.emit()
-
-    def remove_current(self) -> None:
-        row = self.list.currentRow()
-        if row >= 0:
-            item = self.list.takeItem(row)
-            self.search.excluded.discard(str(item.data(UID_ROLE)))
-            self.changed.emit()
+    def _removed(self, item: QListWidgetItem) -> None:
+        self.search.excluded.discard(str(item.data(UID_ROLE)))
 
     def value(self) -> list[str]:
         return [str(self.list.item(i).data(UID_ROLE)) for i in range(self.list.count())]

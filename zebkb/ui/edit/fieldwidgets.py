@@ -497,6 +497,13 @@ class ListButtons(QWidget):
         self.up.setToolTip(self._tr.t("editor.list.up"))
         self.down.setToolTip(self._tr.t("editor.list.down"))
 
+    def wire(
+        self, remove: Callable[[], None], up: Callable[[], None], down: Callable[[], None]
+    ) -> None:
+        self.remove.clicked.connect(remove)
+        self.up.clicked.connect(up)
+        self.down.clicked.connect(down)
+
 
 def move_row(widget: QListWidget, step: int) -> bool:
     row = widget.currentRow()
@@ -509,7 +516,38 @@ def move_row(widget: QListWidget, step: int) -> bool:
     return True
 
 
-class StringListEditor(FieldEditor):
+class ListFieldEditor(FieldEditor):
+    """A field edited as a list of items beside remove / up / down buttons.
+
+    The strings lists below and the related cases (zebkb/ui/edit/casepicker.py)
+    differ only in how items are added and what an item holds.
+    """
+
+    def __init__(self, field: Field, tr: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(field, tr, parent)
+        self.list = QListWidget()
+        self.buttons = ListButtons(tr)
+        self.buttons.wire(self.remove_current, self.move_up, self.move_down)
+
+    def _removed(self, item: QListWidgetItem) -> None:
+        """Forget what ``item`` stood for besides its row (nothing, unless a subclass says)."""
+
+    def remove_current(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self._removed(self.list.takeItem(row))
+            self.changed.emit()
+
+    def move_up(self) -> None:
+        if move_row(self.list, -1):
+            self.changed.emit()
+
+    def move_down(self) -> None:
+        if move_row(self.list, 1):
+            self.changed.emit()
+
+
+class StringListEditor(ListFieldEditor):
     """Participants, speakers, technologies, tags: add, edit in place, remove, reorder."""
 
     def __init__(
@@ -521,7 +559,6 @@ class StringListEditor(FieldEditor):
     ) -> None:
         super().__init__(field, tr, parent)
         self._suggestions = suggestions
-        self.list = QListWidget()
         self.list.setMinimumHeight(70)
         self.list.setMaximumHeight(110)
         self.adder = QComboBox()
@@ -532,7 +569,6 @@ class StringListEditor(FieldEditor):
                 self.adder.addItem(term.value)
         self.adder.setCurrentIndex(-1)
         self.add_button = QPushButton()
-        self.buttons = ListButtons(tr)
         adder_row = QHBoxLayout()
         adder_row.addWidget(self.adder, 1)
         adder_row.addWidget(self.add_button)
@@ -544,9 +580,6 @@ class StringListEditor(FieldEditor):
         self.add_button.clicked.connect(self.add_from_adder)
         EnterKeeper(line_edit(self.adder), self.add_from_adder)
         EnterKeeper(self.list, lambda: edit_current(self.list))
-        self.buttons.remove.clicked.connect(self.remove_current)
-        self.buttons.up.clicked.connect(self.move_up)
-        self.buttons.down.clicked.connect(self.move_down)
         self.list.itemChanged.connect(self._emit_changed)
 
     def items(self) -> list[str]:
@@ -570,20 +603,6 @@ class StringListEditor(FieldEditor):
         if self.add(text):
             self.adder.setCurrentIndex(-1)
             self.adder.setEditText("")
-
-    def remove_current(self) -> None:
-        row = self.list.currentRow()
-        if row >= 0:
-            self.list.takeItem(row)
-            self.changed.emit()
-
-    def move_up(self) -> None:
-        if move_row(self.list, -1):
-            self.changed.emit()
-
-    def move_down(self) -> None:
-        if move_row(self.list, 1):
-            self.changed.emit()
 
     def value(self) -> list[str]:
         return [s for s in (t.strip() for t in self.items()) if s]
@@ -646,9 +665,7 @@ class RowsEditor(FieldEditor):
         self._layout.addLayout(left, 1)
         self._layout.addWidget(self.buttons)
         self.add_button.clicked.connect(self.add_row)
-        self.buttons.remove.clicked.connect(self.remove_current)
-        self.buttons.up.clicked.connect(self.move_up)
-        self.buttons.down.clicked.connect(self.move_down)
+        self.buttons.wire(self.remove_current, self.move_up, self.move_down)
         self.table.itemChanged.connect(self._item_changed)
         EnterKeeper(self.table, self._edit_current)
 
