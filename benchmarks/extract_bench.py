@@ -21,8 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
+
+# The costly-page PDF the tests build too (tests/zebkb_testing.py): one maker for both.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from zebkb_testing import flate_pdf
 
 PROBE = (
     "import resource, sys; from zebkb.cli.main import main; code = main(sys.argv[1:]);"
@@ -53,32 +56,6 @@ def caller_figures(folder: Path, pdfs: list[bytes]) -> tuple[float, float]:
     )
     hwm, took = done.stdout.split()
     return int(hwm) / 1024, float(took)
-
-
-def flate_pdf(content: bytes) -> bytes:
-    """A one-page PDF whose page content is ``content``, deflated."""
-    data = zlib.compress(content, 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def make_bundle(folder: Path, pdfs: list[bytes]) -> Path:
