@@ -211,6 +211,18 @@ def _unique_name(folder: Path, moment: datetime, label: str) -> Path:
     return folder / f"zebkb-{stamp}-{max(taken) + 1}{suffix}.zip"
 
 
+def team_backup_error() -> KnownError:
+    """Team mode's database is backed up by its server, not into one PC's folder."""
+    return KnownError(
+        "this data folder uses the team's shared database: back it up on the server "
+        "with pg_dump, and restore with pg_restore (README, 'Team mode')",
+        message_ja=(
+            "このデータフォルダは共有データベースを使っています。バックアップはサーバーで "
+            "pg_dump、復元は pg_restore で行ってください(README の「Team mode」)"
+        ),
+    )
+
+
 def create_backup(
     kb: KnowledgeBase,
     *,
@@ -222,6 +234,8 @@ def create_backup(
     """Write a backup zip atomically (temporary name, fsync, rename), then keep the last ``keep``."""
     if label not in LABELS:
         raise ValueError(f"unknown backup label {label!r}")
+    if kb.team:
+        raise team_backup_error()
     if keep < 1:
         raise InputError("--keep must be at least 1")
     import json
@@ -552,6 +566,8 @@ def restore_backup(
     transaction. The search index is rebuilt last; until then it is merely stale.
     """
     path = Path(path).resolve()
+    if kb.team:
+        raise team_backup_error()
     kb.claim_writer()
     folder = backup_dir(kb.data_dir)
     try:

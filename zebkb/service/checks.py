@@ -32,7 +32,8 @@ def check(kb: KnowledgeBase, *, deep: bool = False, progress: Progress | None = 
     problems: list[str] = []
     # SQLite's own check first, on a connection of its own: a damaged page can make
     # any query below fail, and the way out (a backup) is the same whatever it hit.
-    damage = database_damage(kb.data_dir / DB_FILE, full=True)
+    # (PostgreSQL checksums its own pages and reports damage on the read that meets it.)
+    damage = None if kb.team else database_damage(kb.data_dir / DB_FILE, full=True)
     if damage is not None:
         return [f"database: {damaged_database(kb.data_dir, damage)}"]
     with Session(kb.read_engine) as session:

@@ -9,7 +9,10 @@ from sqlalchemy.exc import DatabaseError
 
 from zebkb.backup import damaged_database
 from zebkb.errors import KnownError
+from zebkb.store import team
 from zebkb.store.db import DB_FILE, is_damage
+from zebkb.store.pg import database_error as pg_database_error
+from zebkb.store.pg import is_postgres_error
 
 # Files a zebkb data folder may hold; a folder with anything else is not ours.
 DATA_DIR_ENTRIES = frozenset(
@@ -26,6 +29,7 @@ DATA_DIR_ENTRIES = frozenset(
         "lock",
         "search-variants.txt",  # the user's spelling variants (zebkb/search/variants.py)
         "tables",  # column mappings confirmed for list imports (zebkb/tables/mapping.py)
+        team.TEAM_FILE,  # the shared database of team mode (zebkb/store/team.py)
     }
 )
 
@@ -65,7 +69,7 @@ def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
         ) from None
     if os.access(path, os.W_OK | os.X_OK):
         return True
-    if read_only_ok and (path / DB_FILE).is_file():
+    if read_only_ok and ((path / DB_FILE).is_file() or (path / team.TEAM_FILE).is_file()):
         return False
     raise KnownError(
         f"the knowledge base folder {path} is not writable",
@@ -73,7 +77,10 @@ def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
     )
 
 
-def database_error(path: Path, exc: DatabaseError) -> KnownError:
+def database_error(path: Path, exc: DatabaseError, *, url: str | None = None) -> KnownError:
+    """The database's failure in words; ``url`` names team mode's shared database."""
+    if url is not None or is_postgres_error(exc):
+        return pg_database_error(team.shown_url(url) if url else "", exc)
     text = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in text or "busy" in text:
         return KnownError(

@@ -466,10 +466,11 @@ def apply_import(
                 wait_for_files=lambda: copy.wait(tick),
                 every_so_often=check,
             )
-            if txn.touched:
+            if txn.touched and not kb.team:
                 # A way back: the database as it was before this import (its last commit,
                 # read beside this open transaction). An import that changes no record
-                # needs none, and leaves the folder as it was.
+                # needs none, and leaves the folder as it was. A team database is backed
+                # up by its server (pg_dump, README "Team mode"); undo-import still works.
                 kb.backup(include_files=False, label="before-import")
     except BaseException as exc:
         copy.close()

@@ -306,7 +306,7 @@ def blob_text(
             taken = own.extract(path, media_type)
     else:
         taken = extractor.extract(path, media_type)
-    if not cache or not kb.writer.held:
+    if not cache or not kb.writes_here:
         # Only the folder's writer writes, even a cache row; a reader extracts again
         # (and so does a writer inside its own open transaction, which the cache's
         # separate write would wait for).

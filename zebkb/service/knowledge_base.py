@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
@@ -65,7 +66,7 @@ from zebkb.service.transaction import (
     format_timestamp,
     system_clock,
 )
-from zebkb.store import changelog
+from zebkb.store import changelog, team
 from zebkb.store.db import (
     DB_FILE,
     DamagedDatabaseError,
@@ -77,6 +78,7 @@ from zebkb.store.db import (
 from zebkb.store.files import AttachmentStore
 from zebkb.store.lock import DEFAULT_WAIT, WriterLock
 from zebkb.store.netfs import refuse_network_folder
+from zebkb.store.pg import make_pg_engine
 
 if TYPE_CHECKING:
     from zebkb.bundle.signature import Signer
@@ -126,7 +128,12 @@ class KnowledgeBase:
     """A knowledge base in one data folder."""
 
     def __init__(
-        self, data_dir: Path, *, clock: Clock | None = None, read_only: bool = False
+        self,
+        data_dir: Path,
+        *,
+        clock: Clock | None = None,
+        read_only: bool = False,
+        database: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.clock: Clock = clock or system_clock
@@ -138,9 +145,23 @@ class KnowledgeBase:
         def on_damage(detail: str) -> BaseException:
             return damaged_database(data_dir, detail)
 
-        db = data_dir / DB_FILE
-        self.engine = make_engine(db, on_damage=on_damage, read_only=read_only)
-        self.read_engine = make_engine(db, write=False, on_damage=on_damage, read_only=read_only)
+        # Team mode: the records live in the ward's shared PostgreSQL database
+        # (zebkb/store/team.py); the folder keeps this PC's settings, key, index, caches.
+        self.database_url = database or team.database_url(data_dir)
+        self.team = self.database_url is not None
+        self.engine: Engine
+        self.read_engine: Engine
+        if self.database_url is not None:
+            url = team.driver_url(self.database_url)
+            self.engine = make_pg_engine(url)
+            self.read_engine = make_pg_engine(url, write=False)
+        else:
+            db = data_dir / DB_FILE
+            self.engine = make_engine(db, on_damage=on_damage, read_only=read_only)
+            self.read_engine = make_engine(
+                db, write=False, on_damage=on_damage, read_only=read_only
+            )
+        self._swept = False
         self._index: SearchIndex | None = None
         self._index_copy: tempfile.TemporaryDirectory[str] | None = None
         self.index_notice: str | None = None
@@ -159,6 +180,7 @@ class KnowledgeBase:
         clock: Clock | None = None,
         damaged_ok: bool = False,
         network_ok: bool = False,
+        database: str | None = None,
     ) -> KnowledgeBase:
         """Open the knowledge base in ``data_dir``, creating it when the folder is new.
 
@@ -167,12 +189,15 @@ class KnowledgeBase:
         A folder on a network file system is refused (zebkb/store/netfs.py)
         unless it can only be read (a read-only share is opened immutable and
         never locked), or ``network_ok`` (moving its records out to team mode).
+        ``database`` (a ``postgresql://`` address) opens that shared database
+        instead of the one the folder names (``init --database`` before it
+        writes the folder's setting).
         """
         path = Path(data_dir).expanduser()
         if not network_ok and not readable_only(path):
             refuse_network_folder(path)
         writable = prepare_data_dir(path, read_only_ok=True)
-        kb = cls(path, clock=clock, read_only=not writable)
+        kb = cls(path, clock=clock, read_only=not writable, database=database)
         try:
             if kb.read_only:
                 check_schema_read_only(kb.read_engine, path)
@@ -187,7 +212,7 @@ class KnowledgeBase:
             if damaged_ok and is_damage(exc):
                 return kb
             kb.dispose_engines()
-            raise database_error(path, exc) from None
+            raise database_error(path, exc, url=kb.database_url) from None
         except Exception:
             kb.dispose_engines()
             raise
@@ -202,6 +227,11 @@ class KnowledgeBase:
             self._index_copy = None
         self.dispose_engines()
         self.writer.release()
+
+    @property
+    def writes_here(self) -> bool:
+        """Whether this knowledge base has become a writer (team mode: any that can write)."""
+        return self.writer.held or (self.team and self._swept)
 
     def read_only_error(self) -> KnownError:
         return KnownError(
@@ -223,7 +253,14 @@ class KnowledgeBase:
             return
         if self.read_only:
             raise self.read_only_error()
-        self.writer.acquire(wait)
+        if self.team:
+            # Many writers: each write transaction queues on the database's own writer
+            # lock (zebkb/store/pg.py), so no folder lock is taken.
+            if self._swept:
+                return
+            self._swept = True
+        else:
+            self.writer.acquire(wait)
         with contextlib.suppress(OSError):
             for leftover in self.files.remove_partials():
                 log.info("removed %s, left by an interrupted write", leftover)
@@ -310,7 +347,7 @@ class KnowledgeBase:
             except DatabaseError as exc:
                 session.rollback()
                 self._drop_aside(txn)
-                raise database_error(self.data_dir, exc) from None
+                raise database_error(self.data_dir, exc, url=self.database_url) from None
             except BaseException:
                 session.rollback()
                 self._drop_aside(txn)

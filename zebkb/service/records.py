@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import select
 
 from zebkb.domain.canonical import instant_key, parse_timestamp
@@ -172,15 +172,12 @@ def list_records(
 def leading_owners(kb: KnowledgeBase, case_uid: str) -> list[dict[str, Any]]:
     """The ZEB Leading Owner registrations that list this case (live ones)."""
     with kb._read() as session:
-        uids = [
-            row[0]
-            for row in session.connection().exec_driver_sql(
-                "SELECT o.uid FROM owner_detail o JOIN record r ON r.uid = o.uid"
-                " WHERE r.deleted = 0 AND EXISTS"
-                " (SELECT 1 FROM json_each(o.cases_json) WHERE json_each.value = ?)",
-                (case_uid,),
-            )
-        ]
+        conn = session.connection()
+        sql = (
+            "SELECT o.uid FROM owner_detail o JOIN record r ON r.uid = o.uid"
+            f" WHERE r.deleted = false AND {store.json_list_has(conn, 'o.cases_json', ':uid')}"
+        )
+        uids = [row[0] for row in conn.execute(text(sql), {"uid": case_uid})]
     found = [kb.get(uid) for uid in sorted(uids)]
     return [r for r in found if r is not None]
 
@@ -191,20 +188,24 @@ def linking_to(kb: KnowledgeBase, uid: str) -> list[tuple[str, str, str]]:
     A visit's facility, a session's cases, a 課題's records, a Leading
     Owner's cases; ordered by kind, then title.
     """
-    sql = (
-        "SELECT r.uid, r.type, COALESCE(r.title, '') FROM record r WHERE r.deleted = 0"
-        " AND r.uid != :uid AND ("
-        " r.uid IN (SELECT uid FROM visit_detail WHERE facility_case_uid = :uid)"
-        " OR r.uid IN (SELECT s.uid FROM session_detail s, json_each(s.related_case_uids_json) j"
-        "   WHERE j.value = :uid)"
-        " OR r.uid IN (SELECT i.uid FROM issue_detail i, json_each(i.related_json) j"
-        "   WHERE j.value = :uid)"
-        " OR r.uid IN (SELECT o.uid FROM owner_detail o, json_each(o.cases_json) j"
-        "   WHERE j.value = :uid))"
-        " ORDER BY r.type, r.title, r.uid"
-    )
     with kb._read() as session:
-        rows = session.connection().exec_driver_sql(sql, {"uid": uid}).fetchall()
+        conn = session.connection()
+
+        def has(column: str) -> str:
+            return store.json_list_has(conn, column, ":uid")
+
+        sql = (
+            "SELECT r.uid, r.type, COALESCE(r.title, '') FROM record r WHERE r.deleted = false"
+            " AND r.uid != :uid AND ("
+            " r.uid IN (SELECT uid FROM visit_detail WHERE facility_case_uid = :uid)"
+            " OR r.uid IN (SELECT s.uid FROM session_detail s"
+            f"   WHERE {has('s.related_case_uids_json')})"
+            f" OR r.uid IN (SELECT i.uid FROM issue_detail i WHERE {has('i.related_json')})"
+            f" OR r.uid IN (SELECT o.uid FROM owner_detail o WHERE {has('o.cases_json')}))"
+            # COALESCE: the engines put a missing title first (SQLite) or last (PostgreSQL).
+            " ORDER BY r.type, COALESCE(r.title, ''), r.uid"
+        )
+        rows = conn.execute(text(sql), {"uid": uid}).fetchall()
     return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
@@ -221,7 +222,7 @@ def table_rows(kb: KnowledgeBase) -> list[TableRow]:
         " LEFT JOIN case_detail c ON c.uid = r.uid"
         " LEFT JOIN visit_detail v ON v.uid = r.uid"
         " LEFT JOIN session_detail s ON s.uid = r.uid"
-        " WHERE r.deleted = 0"
+        " WHERE r.deleted = false"
         " ORDER BY r.updated_utc DESC"
     )
     with kb._read() as session:

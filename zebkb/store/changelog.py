@@ -36,8 +36,9 @@ def ensure_counter(conn: Connection) -> None:
     """Create the counter row (at 0) where there is none, so writers can lock it."""
     conn.execute(
         text(
-            "INSERT INTO meta (key, value) SELECT :key, '0' "
-            "WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = :key)"
+            # ON CONFLICT, not INSERT … SELECT :key: PostgreSQL cannot type one parameter
+            # used as both text and varchar.
+            "INSERT INTO meta (key, value) VALUES (:key, '0') ON CONFLICT (key) DO NOTHING"
         ),
         {"key": COUNTER},
     )

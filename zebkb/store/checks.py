@@ -10,7 +10,12 @@ from zebkb.store.models import AttachmentRef, BlobRow, HistoryRow, RecordRow
 
 
 def broken_references(session: Session, limit: int = 10) -> list[str]:
-    """The tables SQLite's foreign-key check finds a broken reference in (at most ``limit``)."""
+    """The tables SQLite's foreign-key check finds a broken reference in (at most ``limit``).
+
+    PostgreSQL enforces every foreign key on every write: it has none to find.
+    """
+    if session.connection().dialect.name != "sqlite":
+        return []
     rows = session.connection().exec_driver_sql("PRAGMA foreign_key_check").fetchall()
     return [str(row[0]) for row in rows[:limit]]
 

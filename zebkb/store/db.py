@@ -1,4 +1,13 @@
-"""The SQLite engine: WAL, foreign keys, one writer, and a versioned schema."""
+"""The engines and the versioned schema.
+
+A data folder's own database is SQLite (WAL, foreign keys, one writer);
+team mode's is PostgreSQL (zebkb/store/pg.py). Both carry the schema's
+version: SQLite in ``PRAGMA user_version``, PostgreSQL in the ``meta`` row
+``schema_version`` (it has no such pragma). The upgrade steps are the same
+SQLAlchemy code for both; a PostgreSQL database is always created at the
+version of the zebkb that creates it, so steps older than team mode only ever
+meet SQLite. A database written by a newer zebkb is refused in words on both.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +15,16 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.engine import ExceptionContext
 from sqlmodel import SQLModel, create_engine
 
 from zebkb.errors import KnownError
-from zebkb.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from zebkb.store import (
+    models,  # noqa: F401  (registers the tables on SQLModel.metadata)
+    pg,  # noqa: F401  (PostgreSQL's text columns in the "C" collation)
+)
 from zebkb.store.changelog import ensure_counter
 from zebkb.store.upgrades import migrate_leading_owner_flags
 
@@ -21,23 +32,26 @@ SCHEMA_VERSION = 3
 DB_FILE = "zebkb.sqlite3"
 
 
-def _upgrade_1_to_2(conn: sqlite3.Connection) -> None:
+SCHEMA_META = "schema_version"
+
+
+def _upgrade_1_to_2(conn: Connection) -> None:
     # Bundle format 1.1: a visit's direction is projected for filters. Visits
     # saved before it have none, so there is nothing to fill in. The new
     # tables (issue_detail, owner_detail) are made by create_all.
-    conn.execute("ALTER TABLE visit_detail ADD COLUMN direction VARCHAR")
-    conn.execute("CREATE INDEX ix_visit_detail_direction ON visit_detail (direction)")
+    conn.exec_driver_sql("ALTER TABLE visit_detail ADD COLUMN direction VARCHAR")
+    conn.exec_driver_sql("CREATE INDEX ix_visit_detail_direction ON visit_detail (direction)")
 
 
-def _upgrade_2_to_3(conn: sqlite3.Connection) -> None:
+def _upgrade_2_to_3(conn: Connection) -> None:
     # The change log (zebkb/store/changelog.py) is a new table, made by create_all.
     # It starts empty at the present change number, so an index that was current
     # stays current and one that was behind is rebuilt whole, as before.
     del conn
 
 
-# Upgrade steps: UPGRADES[n] takes a database from version n to n + 1.
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {
+# Upgrade steps: UPGRADES[n] takes a database from version n to n + 1 (either engine).
+UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
 }
@@ -48,6 +62,49 @@ AFTER_UPGRADES: dict[int, Callable[[Connection], None]] = {1: migrate_leading_ow
 
 class NewerSchemaError(KnownError):
     pass
+
+
+def newer_schema_error(version: int) -> NewerSchemaError:
+    return NewerSchemaError(
+        f"this knowledge base was written by a newer zebkb (database schema {version}; "
+        f"this zebkb knows up to {SCHEMA_VERSION}); update zebkb to open it",
+        message_ja=(
+            f"このデータは新しい版の zebkb で作成されています(スキーマ {version}、"
+            f"この zebkb は {SCHEMA_VERSION} まで)。zebkb を更新してください。"
+        ),
+    )
+
+
+def schema_state(conn: Connection) -> tuple[int, bool]:
+    """(the schema version, whether the tables exist) of the database ``conn`` is on."""
+    if conn.dialect.name == "sqlite":
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+        has_tables = bool(
+            conn.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record'")
+            ).scalar_one()
+        )
+        return version, has_tables
+    found = inspect(conn)
+    if not found.has_table("meta"):
+        return 0, found.has_table("record")
+    value = conn.execute(
+        text("SELECT value FROM meta WHERE key = :key"), {"key": SCHEMA_META}
+    ).scalar()
+    return (0 if value is None else int(value)), found.has_table("record")
+
+
+def set_schema_version(conn: Connection, version: int) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA user_version = {int(version)}")
+        return
+    conn.execute(
+        text(
+            "INSERT INTO meta (key, value) VALUES (:key, :value) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
+        {"key": SCHEMA_META, "value": str(int(version))},
+    )
 
 
 class DamagedDatabaseError(KnownError):
@@ -183,19 +240,9 @@ def make_engine(
 def check_schema_read_only(engine: Engine, data_dir: Path) -> None:
     """What `migrate` checks, for a folder that cannot be written: the schema must be current."""
     with engine.connect() as conn:
-        version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-        has_tables = conn.execute(
-            text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record'")
-        ).scalar_one()
+        version, has_tables = schema_state(conn)
     if version > SCHEMA_VERSION:
-        raise NewerSchemaError(
-            f"this knowledge base was written by a newer zebkb (database schema {version}; "
-            f"this zebkb knows up to {SCHEMA_VERSION}); update zebkb to open it",
-            message_ja=(
-                f"このデータは新しい版の zebkb で作成されています(スキーマ {version}、"
-                f"この zebkb は {SCHEMA_VERSION} まで)。zebkb を更新してください。"
-            ),
-        )
+        raise newer_schema_error(version)
     if not has_tables or version < SCHEMA_VERSION:
         raise KnownError(
             f"the knowledge base folder {data_dir} is read-only (not writable) and its "
@@ -208,33 +255,26 @@ def check_schema_read_only(engine: Engine, data_dir: Path) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Create a new schema, or bring an older one up to date; refuse a newer one."""
+    """Create a new schema, or bring an older one up to date; refuse a newer one.
+
+    On PostgreSQL the write engine's writer lock (zebkb/store/pg.py) makes two
+    PCs opening a new database at once create it once, and DDL is transactional,
+    so an upgrade is all or nothing there too.
+    """
     with engine.begin() as conn:
-        version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-        has_tables = conn.execute(
-            text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'record'")
-        ).scalar_one()
+        version, has_tables = schema_state(conn)
         if version > SCHEMA_VERSION:
-            raise NewerSchemaError(
-                f"this knowledge base was written by a newer zebkb (database schema {version}; "
-                f"this zebkb knows up to {SCHEMA_VERSION}); update zebkb to open it",
-                message_ja=(
-                    f"このデータは新しい版の zebkb で作成されています(スキーマ {version}、"
-                    f"この zebkb は {SCHEMA_VERSION} まで)。zebkb を更新してください。"
-                ),
-            )
+            raise newer_schema_error(version)
         if not has_tables:
             SQLModel.metadata.create_all(conn)
             ensure_counter(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            set_schema_version(conn, SCHEMA_VERSION)
             return
-        # The driver's own connection: SQLite's (make_engine opens no other kind).
-        raw = cast("sqlite3.Connection", conn.connection.dbapi_connection)
         started = version
         while version < SCHEMA_VERSION:
-            UPGRADES[version](raw)
+            UPGRADES[version](conn)
             version += 1
-            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+            set_schema_version(conn, version)
         # New tables of this version (a new table needs no upgrade step of its own).
         SQLModel.metadata.create_all(conn)
         ensure_counter(conn)

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-_LIVE_CASES = "FROM record r JOIN case_detail c ON c.uid = r.uid WHERE r.deleted = 0"
+_LIVE_CASES = "FROM record r JOIN case_detail c ON c.uid = r.uid WHERE r.deleted = false"
 
 _QUERIES = {
-    "totals": "SELECT type, COUNT(*) FROM record WHERE deleted = 0 GROUP BY type",
+    "totals": "SELECT type, COUNT(*) FROM record WHERE deleted = false GROUP BY type",
     "wards": f"SELECT COALESCE(r.ward, ''), COUNT(*) {_LIVE_CASES} GROUP BY 1",
     "ranks": (
         "SELECT COALESCE(c.zeb_rank, ''), COALESCE(c.rank_status, 'unspecified'), COUNT(*) "
@@ -25,26 +25,26 @@ _QUERIES = {
     "technologies": (
         "SELECT t.value, COUNT(DISTINCT c.uid) "
         "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
-        "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text' "
+        "WHERE r.deleted = false AND json_valid(c.technologies_json) AND t.type = 'text' "
         "GROUP BY t.value"
     ),
     "case_technologies": (
         "SELECT DISTINCT c.uid, t.value "
         "FROM record r JOIN case_detail c ON c.uid = r.uid, json_each(c.technologies_json) t "
-        "WHERE r.deleted = 0 AND json_valid(c.technologies_json) AND t.type = 'text'"
+        "WHERE r.deleted = false AND json_valid(c.technologies_json) AND t.type = 'text'"
     ),
     # 課題 not yet resolved (未対応 and 対応中), by category and ward: the regular
     # capture of the wards' problems (課題等の定期的な把握) runs from these counts.
     "open_issues": (
         "SELECT COALESCE(i.category, ''), COALESCE(r.ward, ''), COUNT(*) "
         "FROM record r JOIN issue_detail i ON i.uid = r.uid "
-        "WHERE r.deleted = 0 AND i.status IN ('open', 'in_progress') GROUP BY 1, 2"
+        "WHERE r.deleted = false AND i.status IN ('open', 'in_progress') GROUP BY 1, 2"
     ),
     # Cases with 運用実績 (1.1 lines or 1.2 rows), read whole so the domain rule can compare them with design.
     "operation_cases": (
         "SELECT r.uid, h.record_json FROM record r "
         "JOIN history h ON h.uid = r.uid AND h.hash = r.hash "
-        "WHERE r.deleted = 0 AND r.type = 'case' AND json_valid(h.record_json) "
+        "WHERE r.deleted = false AND r.type = 'case' AND json_valid(h.record_json) "
         "AND ((json_type(h.record_json, '$.operation') = 'array' "
         "AND json_array_length(h.record_json, '$.operation') > 0) "
         "OR (json_type(h.record_json, '$.operation_years') = 'array' "
@@ -52,7 +52,7 @@ _QUERIES = {
     ),
     "per_year": (
         "SELECT fiscal_year, COUNT(*) FROM record "
-        "WHERE deleted = 0 AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"
+        "WHERE deleted = false AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"
     ),
     "recent": (
         "SELECT uid, type, COALESCE(title, ''), COALESCE(ward, ''), updated_at, revision, deleted "
@@ -61,12 +61,38 @@ _QUERIES = {
 }
 
 
+# PostgreSQL has no json_each: the same questions in its jsonb words (the lists are
+# written by zebkb as JSON text, so the casts cannot fail).
+_PG_TECHNOLOGIES = (
+    "FROM record r JOIN case_detail c ON c.uid = r.uid, "
+    "jsonb_array_elements(CAST(c.technologies_json AS jsonb)) t(item) "
+    "WHERE r.deleted = false AND jsonb_typeof(t.item) = 'string'"
+)
+_PG_QUERIES = {
+    "technologies": (
+        f"SELECT t.item #>> '{{}}', COUNT(DISTINCT c.uid) {_PG_TECHNOLOGIES} GROUP BY 1"
+    ),
+    "case_technologies": f"SELECT DISTINCT c.uid, t.item #>> '{{}}' {_PG_TECHNOLOGIES}",
+    "operation_cases": (
+        "SELECT r.uid, h.record_json FROM record r "
+        "JOIN history h ON h.uid = r.uid AND h.hash = r.hash "
+        "WHERE r.deleted = false AND r.type = 'case' "
+        "AND EXISTS (SELECT 1 FROM (VALUES ('operation'), ('operation_years')) f(name) "
+        "WHERE jsonb_typeof(CAST(h.record_json AS jsonb) -> f.name) = 'array' "
+        "AND jsonb_array_length(CAST(h.record_json AS jsonb) -> f.name) > 0)"
+    ),
+}
+
+
 def overview_rows(session: Session, *, recent: int) -> dict[str, list[tuple[Any, ...]]]:
     """Every query's rows, read in one transaction."""
     conn = session.connection()
+    queries = _QUERIES
+    if conn.dialect.name == "postgresql":
+        queries = {**_QUERIES, **_PG_QUERIES}
 
     def rows(name: str, **params: object) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in conn.execute(text(_QUERIES[name]), params)]
+        return [tuple(r) for r in conn.execute(text(queries[name]), params)]
 
     found = {name: rows(name) for name in _QUERIES if name not in {"per_year", "recent"}}
     found["per_year_session"] = rows("per_year", kind="session")
@@ -82,7 +108,7 @@ _DETAILS_SQL = (
     " LEFT JOIN session_detail s ON s.uid = r.uid"
     " LEFT JOIN visit_detail v ON v.uid = r.uid"
     " LEFT JOIN issue_detail i ON i.uid = r.uid"
-    " WHERE r.deleted = 0 AND r.fiscal_year = :year"
+    " WHERE r.deleted = false AND r.fiscal_year = :year"
 )
 
 

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import Connection, Table, bindparam, delete, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
 from zebkb.domain.canonical import canonical_json, utc_key
 from zebkb.domain.dates import DateError, partial_fiscal_year
 from zebkb.domain.fields import KIND_FISCAL_YEAR_FIELD, Kind, record_date_field
 from zebkb.store.models import (
+    AttachmentRef,
+    BlobRow,
     CaseDetail,
     HistoryRow,
     IssueDetail,
     OwnerDetail,
     RecordRow,
     SessionDetail,
+    TagRow,
     VisitDetail,
 )
 
@@ -43,8 +48,9 @@ LIST_COLUMNS = {
 }
 
 
-def _table_name(model: type[SQLModel]) -> str:
-    return str(model.__table__.name)  # type: ignore[attr-defined]
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 def record_fiscal_year(record: Mapping[str, Any]) -> tuple[str | None, int | None]:
@@ -92,7 +98,8 @@ def put_history(
     """Keep a version in history (once per distinct content); returns its hash."""
     row, digest = _history_row(record, source=source, saved_at=saved_at, bundle_id=bundle_id)
     session.flush()
-    session.connection().exec_driver_sql(_HISTORY_INSERT, [row])
+    conn = session.connection()
+    conn.execute(_history_insert(conn), [row])
     return digest
 
 
@@ -129,22 +136,41 @@ CHUNK = 500
 
 def _history_row(
     record: Mapping[str, Any], *, source: str, saved_at: str, bundle_id: str | None
-) -> tuple[tuple[Any, ...], str]:
-    """A history row for one version (in _HISTORY_COLUMNS order) and its hash."""
+) -> tuple[dict[str, Any], str]:
+    """A history row for one version (_HISTORY_COLUMNS) and its hash."""
     text = canonical_json(record)
     digest = hashlib.sha256(text).hexdigest()
-    row = (record["uid"], int(record["revision"]), record["updated_at"], digest,
-           text.decode("utf-8"), source, bundle_id, saved_at)  # fmt: skip
-    return row, digest
+    values = (record["uid"], int(record["revision"]), record["updated_at"], digest,
+              text.decode("utf-8"), source, bundle_id, saved_at)  # fmt: skip
+    return dict(zip(_HISTORY_COLUMNS, values, strict=True)), digest
 
 
-def _insert_sql(table: str, columns: tuple[str, ...], tail: str = "") -> str:
-    marks = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {tail}"
+def _upsert(conn: Connection, table: Table) -> Any:
+    """The engine's own INSERT … ON CONFLICT (SQLite and PostgreSQL spell it alike)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
-# Once per distinct content: importing the same version twice keeps one row.
-_HISTORY_INSERT = _insert_sql("history", _HISTORY_COLUMNS, "ON CONFLICT (uid, hash) DO NOTHING")
+def _history_insert(conn: Connection) -> Any:
+    # Once per distinct content: importing the same version twice keeps one row.
+    return _upsert(conn, _table(HistoryRow)).on_conflict_do_nothing(index_elements=["uid", "hash"])
+
+
+def json_list_has(conn: Connection, column: str, value: str) -> str:
+    """SQL saying the JSON list in ``column`` (a *_json column) holds the text ``value``.
+
+    ``value`` is a bind parameter's SQL (``:uid``). SQLite reads the list with
+    json_each; PostgreSQL with jsonb containment.
+    """
+    if conn.dialect.name == "postgresql":
+        return f"CAST({column} AS jsonb) @> jsonb_build_array(CAST({value} AS text))"
+    return f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value = {value})"
+
+
+def _in_chunks(column: Any, values: Sequence[str]) -> Iterator[Any]:
+    """``column IN (…)`` over ``values``, CHUNK at a time (bounded statement size)."""
+    for i in range(0, len(values), CHUNK):
+        yield column.in_(list(values[i : i + CHUNK]))
 
 
 def put_current_many(
@@ -167,19 +193,16 @@ def put_current_many(
     uids = [r["uid"] for r in records]
     if len(set(uids)) != len(uids):
         raise ValueError("put_current_many: a uid appears twice")
+    record_table = _table(RecordRow)
     known: dict[str, str] = {}
-    for i in range(0, len(uids), CHUNK):
-        part = uids[i : i + CHUNK]
-        marks = ", ".join("?" for _ in part)
-        for uid, kind in conn.exec_driver_sql(
-            f"SELECT uid, type FROM record WHERE uid IN ({marks})", tuple(part)
-        ):
+    for where in _in_chunks(record_table.c.uid, uids):
+        for uid, kind in conn.execute(select(record_table.c.uid, record_table.c.type).where(where)):
             known[uid] = kind
-    history_rows: list[tuple[Any, ...]] = []
-    record_rows: list[tuple[Any, ...]] = []
+    history_rows: list[dict[str, Any]] = []
+    record_rows: list[dict[str, Any]] = []
     details: dict[Kind, list[dict[str, Any]]] = {k: [] for k in Kind}
-    tag_rows: list[tuple[Any, ...]] = []
-    ref_rows: list[tuple[Any, ...]] = []
+    tag_rows: list[dict[str, Any]] = []
+    ref_rows: list[dict[str, Any]] = []
     digests: list[str] = []
     for record in records:
         uid = record["uid"]
@@ -191,43 +214,43 @@ def put_current_many(
         history_rows.append(row)
         record_date, fy = record_fiscal_year(record)
         deleted = bool(record.get("deleted", False))
-        record_rows.append(
-            (uid, kind.value, record["origin"], record["created_at"], record["updated_at"],
-             utc_key(record["updated_at"]), int(record["revision"]), deleted,
-             record.get("title"), record.get("ward"), record.get("body"), record_date, fy, digest)
-        )  # fmt: skip
+        values = (uid, kind.value, record["origin"], record["created_at"], record["updated_at"],
+                  utc_key(record["updated_at"]), int(record["revision"]), deleted,
+                  record.get("title"), record.get("ward"), record.get("body"), record_date, fy,
+                  digest)  # fmt: skip
+        record_rows.append(dict(zip(_RECORD_COLUMNS, values, strict=True)))
         if deleted:
             continue
         details[kind].append(_detail_values(kind, record))
-        tag_rows.extend((uid, tag) for tag in dict.fromkeys(record.get("tags") or []))
-        ref_rows.extend(
-            (uid, position, att["sha256"], att["filename"], att["media_type"], att["size"],
-             att.get("caption"), bool(att.get("omitted", False)))
-            for position, att in enumerate(record.get("attachments") or [])
-        )  # fmt: skip
+        tag_rows.extend({"uid": uid, "tag": tag} for tag in dict.fromkeys(record.get("tags") or []))
+        for position, att in enumerate(record.get("attachments") or []):
+            ref = (uid, position, att["sha256"], att["filename"], att["media_type"],
+                   att["size"], att.get("caption"), bool(att.get("omitted", False)))  # fmt: skip
+            ref_rows.append(dict(zip(_REF_COLUMNS, ref, strict=True)))
 
-    conn.exec_driver_sql(_HISTORY_INSERT, history_rows)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _RECORD_COLUMNS[1:])
-    conn.exec_driver_sql(
-        _insert_sql("record", _RECORD_COLUMNS, f"ON CONFLICT (uid) DO UPDATE SET {updates}"),
+    conn.execute(_history_insert(conn), history_rows)
+    upsert = _upsert(conn, record_table)
+    conn.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["uid"],
+            set_={c: getattr(upsert.excluded, c) for c in _RECORD_COLUMNS[1:]},
+        ),
         record_rows,
     )
     # Only records already here have rows to replace (an import is mostly new records).
-    by_uid = [(uid,) for uid in uids if uid in known]
+    by_uid = [{"b_uid": uid} for uid in uids if uid in known]
     if by_uid:
-        for table in ("tag", "attachment_ref", *(_table_name(t) for t in DETAIL_TABLES.values())):
-            conn.exec_driver_sql(f"DELETE FROM {table} WHERE uid = ?", by_uid)
+        models: list[type[SQLModel]] = [TagRow, AttachmentRef, *DETAIL_TABLES.values()]
+        for model in models:
+            table = _table(model)
+            conn.execute(delete(table).where(table.c.uid == bindparam("b_uid")), by_uid)
     for kind, rows in details.items():
         if rows:
-            columns = tuple(rows[0])
-            conn.exec_driver_sql(
-                _insert_sql(_table_name(DETAIL_TABLES[kind]), columns),
-                [tuple(r[c] for c in columns) for r in rows],
-            )
+            conn.execute(insert(_table(DETAIL_TABLES[kind])), rows)
     if tag_rows:
-        conn.exec_driver_sql(_insert_sql("tag", ("uid", "tag")), tag_rows)
+        conn.execute(insert(_table(TagRow)), tag_rows)
     if ref_rows:
-        conn.exec_driver_sql(_insert_sql("attachment_ref", _REF_COLUMNS), ref_rows)
+        conn.execute(insert(_table(AttachmentRef)), ref_rows)
     for uid in uids:
         loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))
         if loaded is not None:
@@ -239,15 +262,18 @@ def get_records(session: Session, uids: list[str]) -> dict[str, dict[str, Any]]:
     """The current versions of many records (missing uids are left out)."""
     found: dict[str, dict[str, Any]] = {}
     conn = session.connection()
-    for i in range(0, len(uids), CHUNK):
-        part = uids[i : i + CHUNK]
-        marks = ", ".join("?" for _ in part)
-        for uid, text in conn.exec_driver_sql(
-            "SELECT record.uid, history.record_json FROM record JOIN history "
-            "ON history.uid = record.uid AND history.hash = record.hash "
-            f"WHERE record.uid IN ({marks})",
-            tuple(part),
-        ):
+    record_table, history_table = _table(RecordRow), _table(HistoryRow)
+    for where in _in_chunks(record_table.c.uid, uids):
+        stmt = (
+            select(record_table.c.uid, history_table.c.record_json)
+            .join(
+                history_table,
+                (history_table.c.uid == record_table.c.uid)
+                & (history_table.c.hash == record_table.c.hash),
+            )
+            .where(where)
+        )
+        for uid, text in conn.execute(stmt):
             found[uid] = json.loads(text)
     return found
 
@@ -256,26 +282,19 @@ def known_blobs(session: Session, digests: list[str]) -> set[str]:
     """Which of these attachment hashes the database already lists."""
     found: set[str] = set()
     conn = session.connection()
-    for i in range(0, len(digests), CHUNK):
-        part = digests[i : i + CHUNK]
-        marks = ", ".join("?" for _ in part)
-        found.update(
-            row[0]
-            for row in conn.exec_driver_sql(
-                f"SELECT sha256 FROM blob WHERE sha256 IN ({marks})", tuple(part)
-            )
-        )
+    blob = _table(BlobRow)
+    for where in _in_chunks(blob.c.sha256, digests):
+        found.update(row[0] for row in conn.execute(select(blob.c.sha256).where(where)))
     return found
 
 
 def agreed_hashes(session: Session, uids: list[str]) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     conn = session.connection()
-    for i in range(0, len(uids), CHUNK):
-        part = uids[i : i + CHUNK]
-        marks = ", ".join("?" for _ in part)
-        for uid, agreed in conn.exec_driver_sql(
-            f"SELECT uid, agreed_hash FROM record WHERE uid IN ({marks})", tuple(part)
+    record_table = _table(RecordRow)
+    for where in _in_chunks(record_table.c.uid, uids):
+        for uid, agreed in conn.execute(
+            select(record_table.c.uid, record_table.c.agreed_hash).where(where)
         ):
             found[uid] = agreed
     return found
@@ -285,9 +304,12 @@ def set_agreed_hashes(session: Session, pairs: Mapping[str, str | None]) -> None
     if not pairs:
         return  # an empty row list would run the statement once without values (an empty bundle)
     session.flush()
-    session.connection().exec_driver_sql(
-        "UPDATE record SET agreed_hash = ? WHERE uid = ?",
-        [(digest, uid) for uid, digest in pairs.items()],
+    record_table = _table(RecordRow)
+    session.connection().execute(
+        update(record_table)
+        .where(record_table.c.uid == bindparam("b_uid"))
+        .values(agreed_hash=bindparam("b_agreed")),
+        [{"b_agreed": digest, "b_uid": uid} for uid, digest in pairs.items()],
     )
     for uid in pairs:
         loaded = session.identity_map.get(session.identity_key(RecordRow, (uid,)))

@@ -69,7 +69,7 @@ def migrate_leading_owner_flags(conn: Connection) -> None:
         "SELECT history.record_json FROM record JOIN history "
         "ON history.uid = record.uid AND history.hash = record.hash "
         "JOIN case_detail ON case_detail.uid = record.uid "
-        "WHERE record.type = 'case' AND record.deleted = 0 AND case_detail.zeb_leading_owner = 1"
+        "WHERE record.type = 'case' AND NOT record.deleted AND case_detail.zeb_leading_owner"
     ).all()
     cases = [json.loads(row[0]) for row in rows]
     records = leading_owner_records(cases)
