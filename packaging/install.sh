@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 QT_PACKAGES="libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libgl1 libglib2.0-0 fonts-noto-cjk fonts-ipaexfont-gothic zip unzip"
 QT_PACKAGES="$QT_PACKAGES libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1"
 QT_PACKAGES="$QT_PACKAGES libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1"
+# Team mode's tests start a throwaway PostgreSQL server of their own (tests/zebkb_pg_kit.py).
+QT_PACKAGES="$QT_PACKAGES postgresql"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $QT_PACKAGES; do

@@ -18,7 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("ZEBKB_DATA_DIR", None)
 
 # The window tests' shared fixtures (ctx, window, demo_kb; ectx, demo), for every test module.
-pytest_plugins = ("zebkb_main_kit", "zebkb_edit_kit")
+# The throwaway PostgreSQL server of team mode (pg_server, pg_url), for every test module.
+pytest_plugins = ("zebkb_main_kit", "zebkb_edit_kit", "zebkb_pg_kit")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -38,10 +39,39 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def kb(tmp_path: Path, clock: FakeClock) -> Iterator:
+def engine_name() -> str:
+    """The database engine knowledge bases of this test use.
+
+    SQLite here; the suites that run on both engines override it in their
+    conftest.py with ``params=zebkb_pg_kit.ENGINES`` (tests/core, tests/bundle,
+    tests/reports); a test of one engine's own behaviour parametrizes
+    ``engine_name`` with that engine alone.
+    """
+    return "sqlite"
+
+
+@pytest.fixture
+def new_kb_dir(tmp_path: Path, engine_name: str, request: pytest.FixtureRequest):
+    """Make a data folder on this test's engine (a fresh PostgreSQL database each)."""
+
+    def make(name: str) -> Path:
+        folder = tmp_path / name
+        if engine_name == "postgresql":
+            from zebkb.store.team import write_database_url
+
+            url = request.getfixturevalue("pg_urls")()
+            folder.mkdir(parents=True, exist_ok=True)
+            write_database_url(folder, url)
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def kb(new_kb_dir, clock: FakeClock) -> Iterator:
     from zebkb.service import KnowledgeBase
 
-    with KnowledgeBase.open(tmp_path / "kb", clock=clock) as base:
+    with KnowledgeBase.open(new_kb_dir("kb"), clock=clock) as base:
         base.set_home_ward("131229")
         yield base
 

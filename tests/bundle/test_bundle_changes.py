@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import zebkb_bundle_kit as kit
 
@@ -14,8 +12,8 @@ from zebkb.service.keys import revoke_key, set_require_signatures, trust_key
 
 
 @pytest.fixture
-def other(tmp_path: Path, clock) -> KnowledgeBase:
-    with KnowledgeBase.open(tmp_path / "shinagawa", clock=clock) as base:
+def other(new_kb_dir, clock) -> KnowledgeBase:
+    with KnowledgeBase.open(new_kb_dir("shinagawa"), clock=clock) as base:
         base.set_home_ward(kit.SHINAGAWA)
         yield base
 

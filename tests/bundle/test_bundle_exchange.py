@@ -28,8 +28,8 @@ from zebkb.store.models import HistoryRow, RecordRow
 
 
 @pytest.fixture
-def other(tmp_path: Path, clock) -> KnowledgeBase:
-    with KnowledgeBase.open(tmp_path / "shinagawa", clock=clock) as base:
+def other(new_kb_dir, clock) -> KnowledgeBase:
+    with KnowledgeBase.open(new_kb_dir("shinagawa"), clock=clock) as base:
         base.set_home_ward(kit.SHINAGAWA)
         yield base
 

@@ -170,6 +170,7 @@ def test_atomic_attachment_write_leaves_no_temp_on_mismatch(kb):
     assert list(kb.files.root.iterdir()) == []
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_sqlite_settings(kb):
     conn = sqlite3.connect(kb.data_dir / DB_FILE)
     try:
