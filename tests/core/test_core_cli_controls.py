@@ -163,3 +163,26 @@ def test_show_prints_a_multi_line_text_field_as_lines(tmp_path: Path, capsys) ->
     assert lines[start + 2] == "  第3行"
     assert "事務所\\n偽の行" in show
     assert not RAW.search(show)
+
+
+def test_show_prints_rows_as_readable_lines_and_session_warnings() -> None:
+    """A rows field reads as labelled values (places by name), not as Python dicts."""
+    from zebkb.cli.records import format_record
+
+    record = kit.case(
+        operation_years=[{"fiscal_year": 2024, "primary_energy_mj_m2": 520}],
+        design_primary_energy_mj_m2=490,
+    )
+    text = format_record(record)
+    assert "運用実績（年度別） / Operation by fiscal year: 年度: 令和6年度、" in text
+    assert "{" not in text
+    session = {
+        **kit.case(),
+        "type": "session",
+        "held_on": "2024-11-05",
+        "attendees": 4,
+        "attendance_groups": [{"municipality": "131229", "department": "営繕課", "count": 3}],
+    }
+    text = format_record(session)
+    assert "区・市町村: 葛飾区、部署: 営繕課、人数: 3" in text
+    assert "警告 / Warning: 参加内訳の合計(3名)が参加者数(4名)と一致しません" in text

@@ -327,6 +327,11 @@ def format_record(record: dict[str, Any]) -> str:
                 f"{a['filename']} ({a['size']:,} B{', not received' if a.get('omitted') else ''})"
                 for a in value
             )
+        elif decl.type == FieldType.ROWS and isinstance(value, list):
+            from zebkb.display import attachment_names, row_line
+
+            files = attachment_names(record)
+            value = " / ".join(row_line(decl, row, "western", "ja", files) for row in value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         elif isinstance(value, float):
@@ -341,7 +346,6 @@ def format_record(record: dict[str, Any]) -> str:
             lines.append(f"{label}{field(value)}")
     if record["type"] == "case":
         from zebkb.domain.ranks import check_rank
-        from zebkb.domain.validate import warnings_for
 
         check = check_rank(record)
         supported = check.supported.rank or "—"
@@ -349,8 +353,10 @@ def format_record(record: dict[str, Any]) -> str:
             f"数値から判定されるランク / Rank the figures support: {supported} ({check.supported.reason_ja}"
             f" / {check.supported.reason_en})"
         )
-        for w in warnings_for(record):
-            lines.append(f"警告 / Warning: {w.message_ja} / {w.message_en}")
+    from zebkb.domain.validate import warnings_for
+
+    for w in warnings_for(record):
+        lines.append(f"警告 / Warning: {w.message_ja} / {w.message_en}")
     known = {f.name for f in fields_for(record["type"])}
     for key in sorted(set(record) - known):
         lines.append(f"{field(key)}: {field(record[key])}")
