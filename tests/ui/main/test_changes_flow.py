@@ -175,3 +175,92 @@ def test_settling_a_conflict_updates_every_pane(qtbot, ctx, kb, tmp_path) -> Non
         lambda: any(r.title == "品川区の件名" for r in window.answer.rows), timeout=10000
     )
     assert_in_step(qtbot, window, kb)
+
+
+def write_on_runner(qtbot: Any, window: Any, work: Any) -> None:
+    """A write the way the window makes one: on the runner, announced by dataChanged."""
+    from zebkb.ui.core.ops import CollectionOp
+
+    CollectionOp(window, work, runner=window.ctx.runner).run_in_background()
+    settle_down(qtbot, window)
+
+
+def test_a_tag_added_to_a_selection_is_one_change_and_one_undo(
+    qtbot, window, demo_kb, monkeypatch
+) -> None:
+    """Twice in a row: tag three rows, undo; remove a tag from two, undo. Panes in step."""
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[list[str]] = []
+    answer = {"tag": ""}
+
+    def get_item(_parent, _title, _prompt, items, _current, _editable):
+        asked.append(list(items))
+        return answer["tag"], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    signals: list[Any] = []
+    window.ctx.runner.dataChanged.connect(signals.append)
+    window.home.show_list()
+    for round_ in range(2):
+        uids = shown_uids(window)[round_ : round_ + 3]
+        select(qtbot, window, uids[0])
+        for uid in uids[1:]:
+            window.results.selectionModel().select(
+                window.results.results.index(window.results.results.row_of(uid), 0),
+                window.results.selectionModel().SelectionFlag.Select
+                | window.results.selectionModel().SelectionFlag.Rows,
+            )
+        assert sorted(window.selected_uids()) == sorted(uids)
+        revisions = {u: demo_kb.require(u)["revision"] for u in uids}
+        answer["tag"] = f"一括タグ{round_}"
+        signals.clear()
+        window.actions_by_name["add_tag"].trigger()
+        qtbot.waitUntil(lambda: bool(window.undo_stack), timeout=10000)
+        for uid in uids:
+            record = demo_kb.require(uid)
+            assert answer["tag"] in record["tags"]
+            assert record["revision"] == revisions[uid] + 1
+        assert len(signals) == 1  # one operation
+        assert signals[0].records == frozenset(uids)
+        assert_in_step(qtbot, window, demo_kb)
+        assert window.answer.facets  # the tag is counted in the navigation
+        assert f"3 件の記録にタグ「{answer['tag']}」を付けました" in (
+            window.statusBar().currentMessage()
+        )
+        assert window.actions_by_name["undo"].text() == "タグの変更を元に戻す"
+        assert answer["tag"] in window.detail.browser.toPlainText()
+        # One undo brings back every record as it was.
+        window.actions_by_name["undo"].trigger()
+        qtbot.waitUntil(lambda: not window.undo_stack, timeout=10000)
+        qtbot.waitUntil(
+            lambda u=uids: all(answer["tag"] not in demo_kb.require(x).get("tags", []) for x in u),
+            timeout=10000,
+        )
+        assert_in_step(qtbot, window, demo_kb)
+        assert not window.actions_by_name["undo"].isEnabled()
+        assert answer["tag"] not in window.detail.browser.toPlainText()
+
+        # Removing offers only the selection's tags; records without it stay as they are.
+        tagged = demo_kb.require(uids[0])
+        write_on_runner(
+            qtbot, window, lambda r=tagged: demo_kb.save(dict(r, tags=[*r["tags"], "外すタグ"]))
+        )
+        # The selection outlives the lists read again after each write.
+        assert sorted(window.selected_uids()) == sorted(uids)
+        answer["tag"] = "外すタグ"
+        asked.clear()
+        window.actions_by_name["remove_tag"].trigger()
+        qtbot.waitUntil(lambda: bool(window.undo_stack), timeout=10000)
+        assert asked[0] == sorted(
+            {t for u in uids for t in demo_kb.require(u)["tags"]} | {"外すタグ"}
+        )
+        assert "外すタグ" not in demo_kb.require(uids[0])["tags"]
+        assert [b.uid for b in window.undo_stack[-1].records] == [uids[0]]
+        assert_in_step(qtbot, window, demo_kb)
+        window.actions_by_name["undo"].trigger()
+        qtbot.waitUntil(lambda u=uids[0]: "外すタグ" in demo_kb.require(u)["tags"], timeout=10000)
+        assert_in_step(qtbot, window, demo_kb)
+        write_on_runner(
+            qtbot, window, lambda r=tagged: demo_kb.save(r)
+        )  # as it was, for the next round

@@ -407,10 +407,10 @@ def test_results_context_menu(qtbot, window) -> None:
     pos = table.visualRect(table.results.index(row, 0)).center()
     menu = window.results_menu(pos)
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    # open, edit, history, export, delete, copy link
-    assert len(texts) == 6
+    # open, edit, history, export, add tag, remove tag, delete, copy link
+    assert len(texts) == 8
     assert texts[0] == "開く"
-    assert texts[4] == window.actions_by_name["delete"].text()
+    assert texts[6] == window.actions_by_name["delete"].text()
     assert window.results.current_uid() == SEIBU
     copy = menu.actions()[-1]
     assert copy.text() == "リンクをコピー"

@@ -37,6 +37,7 @@ def list_paths(mime: QMimeData) -> list[Path]:
 MENU_ENTRIES: tuple[tuple[str, str, str | None, str, str | None], ...] = (
     ("import", "action.import", "Ctrl+I", "file", "settings"),
     ("export", "action.export", "Ctrl+Shift+S", "file", "settings"),
+    ("export_selected", "action.export_selected", None, "file", "settings"),
     ("table_import", "action.table_import", None, "file", "settings"),
     ("table_export", "action.table_export", None, "file", "settings"),
     ("mail", "action.mail", None, "file", "settings"),
@@ -69,6 +70,7 @@ class ExchangeController(QObject):
         handlers: dict[str, Callable[[], object]] = {
             "import": self.open_import,
             "export": self.open_export,
+            "export_selected": self.open_export_selected,
             "table_import": self.open_table_import,
             "table_export": self.export_table,
             "mail": self.send_by_mail,
@@ -105,6 +107,26 @@ class ExchangeController(QObject):
 
         uids = self.selected_uids()
         return self.dialogs.open("export", lambda: ExportDialog(self.ctx, uids, self.host))
+
+    def open_export_selected(self) -> Any:
+        """The export dialog set to the selected records (the results' context menu)."""
+        from zebkb.ui.exchange.export_dialog import ExportDialog
+
+        uids = tuple(self.selected_uids())
+        open_one = self.dialogs.get("export")
+        # Asked for another selection: the open dialog, unless it is writing, gives way.
+        if (
+            isinstance(open_one, ExportDialog)
+            and open_one.export_handle is None
+            and open_one.selected != uids
+        ):
+            open_one.close()
+        dialog = self.dialogs.open(
+            "export", lambda: ExportDialog(self.ctx, uids, self.host, prefer_selected=True)
+        )
+        if uids and dialog.selected == uids and dialog.export_handle is None:
+            dialog.scope_buttons["selected"].setChecked(True)  # raised, set to what was asked
+        return dialog
 
     def open_table_import(self, path: Path | None = None) -> Any:
         """ファイル → 一覧表から取り込み…: preview a list, then import it (undoable)."""

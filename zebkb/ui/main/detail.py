@@ -10,14 +10,18 @@ shown in ``SafeTextBrowser``, which loads nothing from disk or network.
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QImage
+from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from zebkb.display import (
     attachment_names,
@@ -37,20 +41,23 @@ from zebkb.domain.ranks import check_rank
 from zebkb.domain.rows import operation_years
 from zebkb.domain.validate import warnings_for
 from zebkb.domain.vocab import label
+from zebkb.errors import KnownError
 from zebkb.render import (
     RenderResult,
     attachment_url,
     highlight_text,
+    parse_internal_url,
     record_url,
     render_markdown,
 )
 from zebkb.search.office import not_searchable_reason
 from zebkb.service import KnowledgeBase
 from zebkb.service.changes import Changes
+from zebkb.store.files import make_shareable
 from zebkb.ui.core.browser import SafeTextBrowser
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
-from zebkb.ui.core.ops import QueryOp
+from zebkb.ui.core.ops import QueryOp, user_message
 
 # Shown elsewhere on the page (heading, body, attachments) or not for people.
 _NOT_IN_TABLE = frozenset(
@@ -171,6 +178,10 @@ class DetailPane(QWidget):
         self.browser.attachmentActivated.connect(self.open_attachment)
         self.browser.linkRefused.connect(self._refused)
         self.browser.webLinkActivated.connect(self.open_web_link)
+        self.browser.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.browser.customContextMenuRequested.connect(
+            lambda pos: self.context_menu(pos).exec(self.browser.viewport().mapToGlobal(pos))
+        )
         if ctx.thumbnailer is not None:
             ctx.thumbnailer.thumbnailReady.connect(self._thumbnail_ready)
         ctx.settings.changed.connect(lambda _key: self._redraw())
@@ -518,6 +529,52 @@ class DetailPane(QWidget):
             self._open_path
         ).run_in_background()
 
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """Right-click in the pane: on an attachment, open it or save a copy; else copy text."""
+        menu = self.browser.createStandardContextMenu(pos)
+        target = parse_internal_url(self.browser.anchorAt(pos))
+        if target is not None and target[0] == "attachment":
+            sha256 = target[1]
+            t = self._ctx.tr.t
+            open_it = QAction(t("detail.attachment.open"), menu)
+            open_it.triggered.connect(lambda: self.open_attachment(sha256))
+            save = QAction(t("detail.attachment.save_as"), menu)
+            save.triggered.connect(lambda: self.save_attachment_as(sha256))
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertActions(first, [open_it, save])  # type: ignore[arg-type]
+            if first is not None:
+                menu.insertSeparator(first)
+        return menu
+
+    def save_attachment_as(self, sha256: str) -> None:
+        """Copy the stored file where the person chooses, under the name it was added with."""
+        names = {
+            str(a.get("sha256")): str(a.get("filename") or "")
+            for a in (self.record or {}).get("attachments") or []
+            if isinstance(a, dict)
+        }
+        name = Path(names.get(sha256) or sha256).name
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, self._ctx.tr.t("detail.attachment.save_title"), str(Path.home() / name)
+        )
+        if not chosen:
+            return
+        kb = self._ctx.kb
+        out = Path(chosen)
+
+        def work() -> Path:
+            source = kb.attachment_path(sha256)
+            if source is None:
+                raise KnownError(
+                    "the attachment file is missing from the data folder",
+                    message_ja="添付ファイルがデータフォルダにありません",
+                )
+            return copy_atomic(source, out)
+
+        QueryOp(self, work, runner=self._ctx.runner).success(
+            lambda path: self.notice.emit(self._ctx.tr.t("detail.attachment.saved", path=path))
+        ).failure(lambda exc: self.notice.emit(user_message(exc, self._ctx.tr))).run_in_background()
+
     def _open_path(self, path: object) -> None:
         if path is None:
             self.notice.emit(self._ctx.tr.t("detail.file_missing"))
@@ -549,3 +606,25 @@ class DetailPane(QWidget):
         if record and any(a.get("sha256") == sha256 for a in record.get("attachments") or []):
             # QTextDocument caches resources; a fresh page asks the resolver again.
             self._redraw()
+
+
+def copy_atomic(source: Path, out: Path) -> Path:
+    """Copy ``source`` to ``out`` whole or not at all: beside it under a temporary name, then renamed."""
+    folder = out.parent
+    if out.is_dir() or not folder.is_dir():
+        raise KnownError(
+            f"cannot save to {out}: choose a file name in an existing folder",
+            message_ja=f"{out} には保存できません。あるフォルダの中のファイル名を指定してください",
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as sink, open(source, "rb") as stream:
+            shutil.copyfileobj(stream, sink, 1024 * 1024)
+            sink.flush()
+            os.fsync(sink.fileno())
+        make_shareable(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

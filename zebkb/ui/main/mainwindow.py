@@ -9,7 +9,6 @@ remembering its size, splitters and columns.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
@@ -39,6 +38,8 @@ from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.exchange.controller import MENU_ENTRIES as EXCHANGE_ENTRIES
 from zebkb.ui.exchange.controller import ExchangeController
+from zebkb.ui.main import bulk
+from zebkb.ui.main.bulk import DELETE, Before, UndoStep
 from zebkb.ui.main.detail import DetailPane
 from zebkb.ui.main.home import HomeScreen
 from zebkb.ui.main.navigation import NavigationPane
@@ -47,13 +48,6 @@ from zebkb.ui.main.searchbar import SearchBar
 from zebkb.ui.main.searchwork import RowCache, SearchAnswer, run_search
 
 STATUS_MS = 8000
-
-
-@dataclass(frozen=True)
-class Deleted:
-    uid: str
-    revision: int  # the revision to bring back
-    title: str
 
 
 # (name, catalog key, shortcut, menu); the menu order is this order.
@@ -66,6 +60,8 @@ ACTIONS: tuple[tuple[str, str, QKeySequence | str | None, str], ...] = (
     ("settings", "action.settings", "Ctrl+,", "file"),
     ("quit", "action.quit", "Ctrl+Q", "file"),
     ("undo", "action.undo_delete", "Ctrl+Z", "edit"),
+    ("add_tag", "action.add_tag", None, "edit"),
+    ("remove_tag", "action.remove_tag", None, "edit"),
     ("find", "action.find", "Ctrl+F", "edit"),
     ("clear", "action.clear_search", "Esc", "edit"),
     ("history", "action.history", "Ctrl+H", "edit"),
@@ -125,8 +121,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self.answer: SearchAnswer | None = None
-        # One entry per delete: every record that one Delete removed (one undo).
-        self.undo_stack: list[list[Deleted]] = []
+        # One entry per delete or bulk tag change: every record it changed (one undo).
+        self.undo_stack: list[UndoStep] = []
         # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
         self.dialogs = DialogManager(self)
         self._search_seq = 0
@@ -169,6 +165,8 @@ class MainWindow(QMainWindow):
             "settings": self.open_settings,
             "quit": self.close,
             "undo": self.undo_delete,
+            "add_tag": lambda: self.retag_selected(add=True),
+            "remove_tag": lambda: self.retag_selected(add=False),
             "find": self.search_bar.focus_search,
             "clear": self.search_bar.step_back,
             "history": self.open_history,
@@ -272,6 +270,7 @@ class MainWindow(QMainWindow):
             action.setChecked(action.data() == self.ctx.tr.language)
         self.actions_by_name["home"].setText(t("action.home"))
         self.undo_button.setText(t("action.undo_short"))
+        self._name_undo()
         self._show_count()
 
     # --- searching ------------------------------------------------------------------
@@ -457,7 +456,10 @@ class MainWindow(QMainWindow):
         open_action.triggered.connect(open_it)
         for name in ("edit", "history"):
             menu.addAction(self.actions_by_name[name])
-        menu.addAction(self.exchange.actions["export"])
+        # What the selection can do at once: export it, tag it, delete it.
+        menu.addAction(self.exchange.actions["export_selected"])
+        menu.addAction(self.actions_by_name["add_tag"])
+        menu.addAction(self.actions_by_name["remove_tag"])
         menu.addAction(self.actions_by_name["delete"])
         menu.addSeparator()
         copy = menu.addAction(t("action.copy_link"))
@@ -506,9 +508,7 @@ class MainWindow(QMainWindow):
         return self.results.current_uid() or self.detail.uid
 
     def selected_uids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.results.selectionModel().selectedRows()})
-        uids = [self.results.results.uid_at(r) for r in rows]
-        return [u for u in uids if u]
+        return self.results.selected_uids()
 
     # --- changes ------------------------------------------------------------------------
 
@@ -569,22 +569,21 @@ class MainWindow(QMainWindow):
         row = self.results.currentIndex().row()
         kb = self.ctx.kb
 
-        def work() -> list[Deleted]:
+        def work() -> UndoStep:
             done = []
             for uid in uids:
-                before = kb.require(uid)
+                record = kb.require(uid)
                 kb.delete(uid)
-                done.append(Deleted(uid, int(before["revision"]), str(before.get("title") or uid)))
-            return done
+                done.append(bulk.before(record))
+            return UndoStep(DELETE, tuple(done))
 
         CollectionOp(self, work, runner=self.ctx.runner).success(
-            lambda done: self._deleted(done, row)
+            lambda step: self._deleted(step, row)
         ).run_in_background()
 
-    def _deleted(self, done: list[Deleted], row: int) -> None:
-        self.undo_stack.append(done)
-        self.actions_by_name["undo"].setEnabled(True)
-        self.undo_button.show()
+    def _deleted(self, step: UndoStep, row: int) -> None:
+        self._push_undo(step)
+        done = step.records
         t = self.ctx.tr.t
         message = (
             t("status.deleted", title=done[0].title)
@@ -596,32 +595,79 @@ class MainWindow(QMainWindow):
             self.detail.clear()
         self._select_after_search = max(row, 0)
 
+    def retag_selected(self, *, add: bool) -> None:
+        """Add a tag to (or remove one from) every selected record: one change, one undo."""
+        uids = self.selected_uids() or ([u] if (u := self.current_uid()) else [])
+        if not uids:
+            return
+        kb = self.ctx.kb
+        if add:
+            choices = sorted(kb.tags())
+        else:
+            # Only the tags the selection has can be removed from it.
+            choices = sorted({str(t) for u in uids for t in kb.require(u).get("tags") or []})
+            if not choices:
+                self.statusBar().showMessage(self.ctx.tr.t("tag.none"), STATUS_MS)
+                return
+        tag = bulk.ask_tag(self.ctx.tr, self, count=len(uids), add=add, choices=choices)
+        if tag is None:
+            return
+        CollectionOp(
+            self, lambda: bulk.retag(kb, uids, tag, add=add), runner=self.ctx.runner
+        ).success(lambda step: self._retagged(step, add=add)).failure(
+            lambda exc: self.statusBar().showMessage(user_message(exc, self.ctx.tr), STATUS_MS)
+        ).run_in_background()
+
+    def _retagged(self, step: UndoStep, *, add: bool) -> None:
+        t = self.ctx.tr.t
+        if not step.records:
+            self.statusBar().showMessage(t("tag.unchanged", tag=step.tag), STATUS_MS)
+            return
+        self._push_undo(step)
+        key = "status.tag_added" if add else "status.tag_removed"
+        self.statusBar().showMessage(t(key, n=len(step.records), tag=step.tag), STATUS_MS)
+
+    def _push_undo(self, step: UndoStep) -> None:
+        self.undo_stack.append(step)
+        self.actions_by_name["undo"].setEnabled(True)
+        self.undo_button.show()
+        self._name_undo()
+
+    def _name_undo(self) -> None:
+        """The undo entry says what it undoes (a delete or a tag change)."""
+        step = self.undo_stack[-1] if self.undo_stack else None
+        key = (
+            "action.undo_tag" if step is not None and step.kind != DELETE else "action.undo_delete"
+        )
+        self.actions_by_name["undo"].setText(self.ctx.tr.t(key))
+
     def undo_delete(self) -> None:
+        """Ctrl+Z: undo the last delete or bulk tag change."""
         if not self.undo_stack:
             return
-        done = self.undo_stack.pop()
+        step = self.undo_stack.pop()
         if not self.undo_stack:
             self.actions_by_name["undo"].setEnabled(False)
             self.undo_button.hide()
+        self._name_undo()
         kb = self.ctx.kb
-
-        def work() -> None:
-            for d in done:
-                kb.restore(d.uid, d.revision)
-
-        CollectionOp(self, work, runner=self.ctx.runner).success(
-            lambda _none: self._undone(done)
+        CollectionOp(self, lambda: bulk.undo(kb, step), runner=self.ctx.runner).success(
+            lambda _none: self._undone(step)
         ).run_in_background()
 
-    def _undone(self, done: list[Deleted]) -> None:
+    def _undone(self, step: UndoStep) -> None:
         t = self.ctx.tr.t
-        message = (
-            t("status.restored", title=done[0].title)
-            if len(done) == 1
-            else t("status.restored_many", n=len(done))
-        )
+        done: tuple[Before, ...] = step.records
+        if step.kind != DELETE:
+            message = t("status.tags_restored", n=len(done))
+        elif len(done) == 1:
+            message = t("status.restored", title=done[0].title)
+        else:
+            message = t("status.restored_many", n=len(done))
         self.statusBar().showMessage(message, STATUS_MS)
-        self._select_after_search = done[0].uid
+        if step.kind == DELETE:
+            # Records back from deletion are selected; a tag undone leaves the selection be.
+            self._select_after_search = done[0].uid
 
     def print_preview(self) -> None:
         """The case sheet or minutes of the selected record (zebkb/ui/print/print_preview.py)."""

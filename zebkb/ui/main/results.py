@@ -24,6 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -397,11 +399,36 @@ class ResultsPane(QTableView):
     ) -> None:
         """New results; the current record stays current when it is among them."""
         previous = self.current_uid()
+        chosen = self.selected_uids()
         if self.results.set_rows(rows, kind, ordering):
             self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self._apply_widths()
         if previous is not None and self.results.row_of(previous) is not None:
             self.select_uid(previous, emit=False)
+        # A selection of several rows outlives the list read again after a write (a bulk
+        # tag, then another on the same rows); rows no longer listed drop out of it.
+        if len(chosen) > 1:
+            self._reselect(chosen)
+
+    def selected_uids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        return [u for r in rows if (u := self.results.uid_at(r))]
+
+    def _reselect(self, uids: Sequence[str]) -> None:
+        model = self.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        selection = QItemSelection()
+        last = self.results.columnCount() - 1
+        for uid in uids:
+            row = self.results.row_of(uid)
+            if row is not None:
+                selection.select(self.results.index(row, 0), self.results.index(row, last))
+        model.blockSignals(True)
+        try:
+            model.select(selection, flags.Select | flags.Rows)
+        finally:
+            model.blockSignals(False)
+        self.viewport().update()
 
     def current_uid(self) -> str | None:
         index = self.currentIndex()
