@@ -12,6 +12,11 @@ writer's postings are plain data, freed by reference counting). Two remedies:
 * ``young_collections_only`` keeps full collections off while long work runs
   on a worker thread; the young generations are still collected, so cyclic
   garbage made and dropped by that work is still freed.
+
+Measured against the default collector (benchmarks/simpler_bench.py --only gc,
+a reindex of 5,000 records beside a window-sized heap, 2 loaded cores): one
+full collection of 200-450 ms per reindex and a longest GUI-thread gap of
+344 ms, against none and 106 ms.
 """
 
 from __future__ import annotations
