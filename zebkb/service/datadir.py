@@ -11,6 +11,17 @@ from zebkb.backup import damaged_database
 from zebkb.errors import KnownError
 from zebkb.store import team
 from zebkb.store.db import DB_FILE, is_damage
+from zebkb.store.netfs import NetworkFolderError, refuse_network_folder
+
+__all__ = [
+    "DATA_DIR_ENTRIES",
+    "NetworkFolderError",
+    "database_error",
+    "prepare_data_dir",
+    "readable_only",
+    "refuse_network_folder",
+    "usable_data_dir",
+]
 from zebkb.store.pg import database_error as pg_database_error
 from zebkb.store.pg import is_postgres_error
 
@@ -37,6 +48,19 @@ DATA_DIR_ENTRIES = frozenset(
 def readable_only(path: Path) -> bool:
     """A knowledge base folder that exists and cannot be written (opened read-only)."""
     return (path / DB_FILE).is_file() and not os.access(path, os.W_OK | os.X_OK)
+
+
+def usable_data_dir(path: Path) -> bool:
+    """An empty or new folder, or one that already holds a zebkb knowledge base."""
+    if not path.exists():
+        return True
+    if not path.is_dir():
+        return False
+    try:
+        entries = {p.name for p in path.iterdir()}
+    except OSError:
+        return False
+    return not entries or DB_FILE in entries or entries <= DATA_DIR_ENTRIES
 
 
 def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from zebkb_edit_kit import QT_LOG_IGNORE, open_editor, wait_idle
 
+from zebkb.service.datadir import usable_data_dir
 from zebkb.store.db import DB_FILE
-from zebkb.ui.settings.settings_dialog import SettingsDialog, usable_data_dir
+from zebkb.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 

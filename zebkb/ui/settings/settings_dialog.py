@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.service import DATA_DIR_ENTRIES
-from zebkb.store.db import DB_FILE
-from zebkb.store.netfs import NetworkFolderError, refuse_network_folder
+from zebkb.service.datadir import NetworkFolderError, refuse_network_folder, usable_data_dir
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.core.settings import DATE_STYLES
@@ -44,19 +42,6 @@ if TYPE_CHECKING:
 
 NOTE_STYLE = "color: #555555;"
 ERROR_STYLE = "color: #b00020;"
-
-
-def usable_data_dir(path: Path) -> bool:
-    """An empty or new folder, or one that already holds a zebkb knowledge base."""
-    if not path.exists():
-        return True
-    if not path.is_dir():
-        return False
-    try:
-        entries = {p.name for p in path.iterdir()}
-    except OSError:
-        return False
-    return not entries or DB_FILE in entries or entries <= DATA_DIR_ENTRIES
 
 
 class SettingsDialog(QDialog):
