@@ -155,6 +155,22 @@ def test_attachments_are_stored_once_by_hash(kb, tmp_path):
     assert kb.attachment_path(digest) is not None  # older versions still refer to it
 
 
+def test_save_attachment_as_copies_whole_or_refuses_in_words(kb, tmp_path):
+    photo = tmp_path / "外観.png"
+    photo.write_bytes(b"\x89PNG fake but bytes" * 100)
+    digest, _size = kb.store_file(photo)
+    out = tmp_path / "out" / "写真.png"
+    out.parent.mkdir()
+    assert kb.save_attachment_as(digest, out) == out
+    assert out.read_bytes() == photo.read_bytes()
+    assert oct(out.stat().st_mode & 0o777) == oct(0o644)  # readable like any document
+    with pytest.raises(KnownError, match="choose a file name in an existing folder"):
+        kb.save_attachment_as(digest, tmp_path / "no-such-folder" / "x.png")
+    with pytest.raises(KnownError, match="missing from the data folder"):
+        kb.save_attachment_as("b" * 64, tmp_path / "out" / "y.png")
+    assert sorted(p.name for p in out.parent.iterdir()) == ["写真.png"]
+
+
 def test_referring_to_a_missing_file_is_refused(kb):
     att = {"sha256": "a" * 64, "filename": "x.pdf", "media_type": "application/pdf", "size": 3}
     with pytest.raises(InputError, match="not in this knowledge base"):

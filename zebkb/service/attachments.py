@@ -6,6 +6,9 @@ knowledge base first.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError, NotFoundError
+from zebkb.store.files import make_shareable
 from zebkb.store.models import BlobRow
 
 if TYPE_CHECKING:
@@ -102,3 +106,36 @@ def remove_attachment(kb: KnowledgeBase, uid: str, sha256: str) -> SavedRecord:
 def attachment_path(kb: KnowledgeBase, sha256: str) -> Path | None:
     path = kb.files.path(sha256)
     return path if path.is_file() else None
+
+
+def save_attachment_as(kb: KnowledgeBase, sha256: str, out: Path) -> Path:
+    """Copy a stored file to ``out`` (a person's "save as"), whole or not at all."""
+    source = kb.attachment_path(sha256)
+    if source is None:
+        raise KnownError(
+            "the attachment file is missing from the data folder",
+            message_ja="添付ファイルがデータフォルダにありません",
+        )
+    return copy_atomic(source, out)
+
+
+def copy_atomic(source: Path, out: Path) -> Path:
+    """Copy ``source`` to ``out`` whole or not at all: beside it under a temporary name, then renamed."""
+    folder = out.parent
+    if out.is_dir() or not folder.is_dir():
+        raise KnownError(
+            f"cannot save to {out}: choose a file name in an existing folder",
+            message_ja=f"{out} には保存できません。あるフォルダの中のファイル名を指定してください",
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as sink, open(source, "rb") as stream:
+            shutil.copyfileobj(stream, sink, 1024 * 1024)
+            sink.flush()
+            os.fsync(sink.fileno())
+        make_shareable(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

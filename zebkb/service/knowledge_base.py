@@ -400,6 +400,7 @@ class KnowledgeBase:
     add_attachment = attachments.add_attachment
     remove_attachment = attachments.remove_attachment
     attachment_path = attachments.attachment_path
+    save_attachment_as = attachments.save_attachment_as
 
     # demo data (demo.py)
     load_demo = demo.load_demo

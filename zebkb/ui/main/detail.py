@@ -10,10 +10,7 @@ shown in ``SafeTextBrowser``, which loads nothing from disk or network.
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +38,6 @@ from zebkb.domain.ranks import check_rank
 from zebkb.domain.rows import operation_years
 from zebkb.domain.validate import warnings_for
 from zebkb.domain.vocab import label
-from zebkb.errors import KnownError
 from zebkb.render import (
     RenderResult,
     attachment_url,
@@ -53,7 +49,6 @@ from zebkb.render import (
 from zebkb.search.office import not_searchable_reason
 from zebkb.service import KnowledgeBase
 from zebkb.service.changes import Changes
-from zebkb.store.files import make_shareable
 from zebkb.ui.core.browser import SafeTextBrowser
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -562,16 +557,7 @@ class DetailPane(QWidget):
         kb = self._ctx.kb
         out = Path(chosen)
 
-        def work() -> Path:
-            source = kb.attachment_path(sha256)
-            if source is None:
-                raise KnownError(
-                    "the attachment file is missing from the data folder",
-                    message_ja="添付ファイルがデータフォルダにありません",
-                )
-            return copy_atomic(source, out)
-
-        QueryOp(self, work, runner=self._ctx.runner).success(
+        QueryOp(self, lambda: kb.save_attachment_as(sha256, out), runner=self._ctx.runner).success(
             lambda path: self.notice.emit(self._ctx.tr.t("detail.attachment.saved", path=path))
         ).failure(lambda exc: self.notice.emit(user_message(exc, self._ctx.tr))).run_in_background()
 
@@ -606,25 +592,3 @@ class DetailPane(QWidget):
         if record and any(a.get("sha256") == sha256 for a in record.get("attachments") or []):
             # QTextDocument caches resources; a fresh page asks the resolver again.
             self._redraw()
-
-
-def copy_atomic(source: Path, out: Path) -> Path:
-    """Copy ``source`` to ``out`` whole or not at all: beside it under a temporary name, then renamed."""
-    folder = out.parent
-    if out.is_dir() or not folder.is_dir():
-        raise KnownError(
-            f"cannot save to {out}: choose a file name in an existing folder",
-            message_ja=f"{out} には保存できません。あるフォルダの中のファイル名を指定してください",
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as sink, open(source, "rb") as stream:
-            shutil.copyfileobj(stream, sink, 1024 * 1024)
-            sink.flush()
-            os.fsync(sink.fileno())
-        make_shareable(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
