@@ -27,6 +27,14 @@ def filled(kb):
             public=False,
             technologies=["高断熱", "LED照明", "地中熱, 井水"],
             body="## 工夫・留意点\n- 庇で日射を遮る\n=SUM(A1)\n",
+            operation_years=[
+                {"fiscal_year": 2022, "primary_energy_mj_m2": 480.5, "generation_mj_m2": 40},
+                {"fiscal_year": 2023, "primary_energy_mj_m2": 510},
+            ],
+            stage_dates=[
+                {"stage": "construction", "actual_on": "2019-07"},
+                {"stage": "completed", "planned_on": "2021-03-31", "actual_on": "2021-03-31"},
+            ],
         )
     )
     kb.save(
@@ -44,6 +52,8 @@ def filled(kb):
             "ward": KATSUSHIKA,
             "visited_on": "2024-10-21",
             "participants": ["環境省", "杉並区"],
+            "materials": [{"title": "清掃事務所の概要", "url": "https://example.jp/a/b"}],
+            "follow_up_items": [{"what": "所感の共有", "done": True}],
         }
     )
     kb.save(
@@ -54,6 +64,13 @@ def filled(kb):
             "held_on": "2025-02-07",
             "kind": "study",
             "attendees": 40,
+            "attendance_groups": [
+                {"municipality": KATSUSHIKA, "department": "営繕課", "count": 30},
+                {"organisation": "環境省", "count": 10},
+            ],
+            # A title holding " / " makes the cell JSON, which reads back the same.
+            "materials": [{"number": "資料1", "title": "ZEB / 概要", "public": False}],
+            "follow_up_items": [{"what": "=質問への回答", "who": "営繕課", "due": "2025-03"}],
         }
     )
     kb.save(
@@ -230,3 +247,47 @@ def test_cli_refuses_a_list_whose_columns_are_no_fields(cli, tmp_path) -> None:
     header_only = tmp_path / "header.csv"
     header_only.write_text("foo,bar\n", encoding="utf-8")
     assert cli("table", "import", str(header_only)).code == 0  # an empty list imports nothing
+
+
+def test_rows_read_as_labelled_lines_in_the_date_style(filled, tmp_path) -> None:
+    out = tmp_path / "list.xlsx"
+    export_list(records_for_list(filled, kind="case"), out, date_style="japanese")
+    sheet = openpyxl.load_workbook(out).active
+    headers = [c.value for c in sheet[1]]
+    rows = [
+        dict(zip(headers, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
+    ]
+    (cells,) = [r for r in rows if r["施設名"] == "葛飾区清掃事務所"]
+    stages = cells["段階ごとの予定日・実績日"]
+    assert stages.splitlines() == [
+        "段階: 工事 / 実績日: 令和元年7月",
+        "段階: 竣工 / 予定日: 令和3年3月31日 / 実績日: 令和3年3月31日",
+    ]
+    assert cells["運用実績（年度別）"].splitlines()[0] == (
+        "年度: 2022 / 一次エネルギー消費量実績（MJ/㎡・年、その他除く）: 480.5"
+        " / 発電量実績（MJ/㎡・年）: 40"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "ja"),
+    [
+        ("年度 2024", "「項目: 値」の形ではありません"),
+        ("年度: 2024 / 一次エネルギー消費量実績（MJ/㎡・年、その他除く）: 千", "数値"),
+        ("年度: 2024", "必須"),
+        ('[{"fiscal_year": 2024', "JSON"),
+    ],
+)
+def test_an_unreadable_rows_cell_is_named_by_row_and_column(filled, tmp_path, cell, ja) -> None:
+    out = tmp_path / "list.xlsx"
+    export_list(records_for_list(filled, kind="case"), out)
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=headers.index("運用実績（年度別）") + 1).value = cell
+    book.save(out)
+    plan = preview_table(filled, out).plan
+    assert not plan.ok
+    lines = [p.line("ja") for p in plan.problems]
+    assert any(line.startswith("2行目") and ja in line for line in lines), lines
+    assert all("\n" not in line for line in lines)

@@ -32,6 +32,7 @@ from zebkb.domain.wards import WardError, ward_name
 from zebkb.errors import KnownError
 from zebkb.tables.limits import DEFAULT_LIMITS
 from zebkb.tables.mapping import IMPORTABLE
+from zebkb.tables.rows import RowsText
 
 DATE_STYLES = ("western", "japanese")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -111,6 +112,8 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
             return PartialDate(str(value))
     if f.type in (FieldType.STRING_LIST, FieldType.UID_LIST):
         return _join([str(v) for v in value], f.type is FieldType.UID_LIST)
+    if f.type is FieldType.ROWS and isinstance(value, list):
+        return RowsText(f, value)
     if f.type in (FieldType.INTEGER, FieldType.NUMBER) and isinstance(value, int | float):
         return value
     return str(value)
@@ -131,7 +134,7 @@ class PartialDate(str):
 def _csv_text(value: str | int | float | date | None, date_style: str) -> str:
     if value is None:
         return ""
-    if isinstance(value, PartialDate):
+    if isinstance(value, PartialDate | RowsText):
         return value.shown(date_style)
     if isinstance(value, date):
         return format_japanese(value) if date_style == "japanese" else value.isoformat()
@@ -231,7 +234,7 @@ def _xlsx_bytes(  # noqa: PLR0917 - one private caller passes what it prepared
                 continue
             cell = sheet.cell(row=row_number, column=index + 1)
             if isinstance(value, str):
-                text = value.shown(date_style) if isinstance(value, PartialDate) else value
+                text = value.shown(date_style) if isinstance(value, PartialDate | RowsText) else value
                 if len(text) > limit:
                     text = text[: limit - 1] + "…"
                     result.cut.append(str(record.get("uid")))
@@ -247,7 +250,7 @@ def _xlsx_bytes(  # noqa: PLR0917 - one private caller passes what it prepared
                     cell.number_format = _NUMBER_FORMATS[f.name]
             if isinstance(value, date) and date_style == "japanese":
                 shown = format_japanese(value)
-            elif isinstance(value, PartialDate):
+            elif isinstance(value, PartialDate | RowsText):
                 shown = value.shown(date_style)
             else:
                 shown = str(value)

@@ -42,7 +42,7 @@ def _importable() -> dict[str, Field]:
     out: dict[str, Field] = {}
     for kind in Kind:
         for f in fields_for(kind):
-            if f.name not in _NOT_IMPORTED and f.type is not FieldType.ROWS:
+            if f.name not in _NOT_IMPORTED:
                 out.setdefault(f.name, f)
     return out
 

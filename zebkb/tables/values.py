@@ -13,13 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.numbers import parse_quantity
 from zebkb.domain.wards import WardError, resolve_ward
 from zebkb.tables.read import Cell
+from zebkb.tables.rows import read_rows_cell
 
-Value = str | int | float | bool | list[str] | None
+Value = str | int | float | bool | list[str] | list[Any] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,5 +101,8 @@ def read_cell(f: Field, value: Cell) -> Value | CellProblem:
             return CellProblem(str(exc), f"区または団体コードとして読めません: {_text(value)}")
     if kind in (FieldType.STRING_LIST, FieldType.UID_LIST):
         return split_list(_text(value))
+    if kind is FieldType.ROWS:
+        rows = read_rows_cell(f, _text(value))
+        return CellProblem(*rows) if isinstance(rows, tuple) else rows
     text = _text(value)
     return text.strip() if kind is not FieldType.TEXT else text
