@@ -96,6 +96,60 @@ def test_problems_are_shown_by_row_and_a_changed_mapping_plans_again(qtbot, home
     assert dialog.import_button.isEnabled()
 
 
+def test_a_default_fills_a_field_no_column_gives_and_is_remembered(qtbot, home, tmp_path) -> None:
+    """No 新築・改修 column: a default 新築 lets the rows in; the next list of that shape has it."""
+    from zebkb_main_kit import open_window
+
+    def shaped(path: Path, rows: list[list[object]]) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["施設名", "区", "延床面積(㎡)"])
+        for row in rows:
+            ws.append(row)
+        wb.save(path)
+        return path
+
+    window = open_window(qtbot, home)
+    lists = [
+        shaped(
+            tmp_path / "a.xlsx", [["水元小学校", "葛飾区", 7985], ["宝木塚小学校", "葛飾区", None]]
+        ),
+        shaped(tmp_path / "b.xlsx", [["常盤中学校", "葛飾区", 6100]]),
+    ]
+    for round_, path in enumerate(lists):
+        dialog = window.exchange.open_table_import(path)
+        qtbot.waitUntil(lambda d=dialog: d.preview is not None, timeout=10_000)
+        combo, edit = dialog.default_row(0)
+        if round_ == 0:
+            assert dialog.source_label.text().startswith("列の対応は見出しから推定しました")
+            # The required field nothing gives is offered first, empty; the rows are refused.
+            assert (combo.currentData(), edit.text()) == ("project_type", "")
+            assert not dialog.import_button.isEnabled()
+            assert "新築・改修" in dialog.preview_table.item(0, 4).text()
+            with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+                dialog.set_default("project_type", "新築")
+            assert dialog.source_label.text().startswith("列の対応を変更しました")
+        else:
+            # Remembered with the mapping: the same default, filled in at once.
+            assert dialog.source_label.text().startswith("列の対応と既定値は")
+            assert (combo.currentData(), edit.text()) == ("project_type", "新築")
+        assert [dialog.preview_table.item(r, 1).text() for r in range(len(lists) - round_)] == [
+            "追加"
+        ] * (len(lists) - round_)
+        with qtbot.waitSignal(dialog.imported, timeout=10_000):
+            dialog.import_button.click()
+        idle(qtbot, home)
+        dialog.close()
+        qtbot.waitUntil(lambda: window.dialogs.get("table_import") is None)
+    records = [home.kb.require(r.uid) for r in home.kb.list_records()]
+    assert sorted(r["facility_name"] for r in records) == [
+        "宝木塚小学校",
+        "常盤中学校",
+        "水元小学校",
+    ]
+    assert {r["project_type"] for r in records} == {"new"}
+
+
 def test_a_dropped_file_is_previewed(qtbot, home, tmp_path) -> None:
     path = write_list(tmp_path / "drop.xlsx", [["宝木塚小学校", "葛飾区", 6200, "新築", None]])
     dialog = open_dialog(qtbot, home)
@@ -224,7 +278,7 @@ def test_the_window_has_the_menu_entries_and_a_dropped_list_opens_the_import(
 
 
 def test_export_as_a_list_writes_what_the_results_show(qtbot, home, tmp_path, monkeypatch) -> None:
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QFileDialog
     from zebkb_main_kit import open_window, search
 
     home.kb.save(case_record(title="宝木塚小", facility_name="宝木塚小学校"))
@@ -233,9 +287,41 @@ def test_export_as_a_list_writes_what_the_results_show(qtbot, home, tmp_path, mo
     search(qtbot, window, "宝木塚")
     out = tmp_path / "shown.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
     window.exchange.actions["table_export"].trigger()
-    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    dialog = window.dialogs["table_export"]
+    assert dialog.scope() == "shown"
+    with qtbot.waitSignal(dialog.written, timeout=10_000):
+        dialog.export_button.click()
     ws = openpyxl.load_workbook(out).active
     assert [row[2].value for row in ws.iter_rows(min_row=2)] == ["宝木塚小"]
+    dialog.close()
+
+
+def test_export_a_fiscal_year_as_the_command_line_does(qtbot, home, tmp_path, monkeypatch) -> None:
+    """The window's list export offers 年度 like `zebkb table export --fiscal-year Y --type T`."""
+    from PySide6.QtWidgets import QFileDialog
+    from zebkb_main_kit import open_window
+
+    from zebkb.service.tables import records_for_list
+
+    home.kb.load_demo()
+    window = open_window(qtbot, home)
+    for round_, (year, kind) in enumerate(((2024, None), (2022, "case"))):
+        out = tmp_path / f"fy{round_}.xlsx"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, o=out, **k: (str(o), ""))
+        window.exchange.actions["table_export"].trigger()
+        dialog = window.dialogs["table_export"]
+        qtbot.waitUntil(lambda d=dialog: d.years is not None, timeout=10_000)
+        assert 2024 in dialog.years
+        assert dialog.year.itemText(dialog.year.findData(2024)) == "令和6年度"
+        assert dialog.choose_year(year, kind)
+        assert dialog.kind.currentText() == ("事例" if kind else "すべての種別")
+        with qtbot.waitSignal(dialog.written, timeout=10_000) as said:
+            dialog.export_button.click()
+        expected = records_for_list(home.kb, fiscal_year=year, kind=kind)
+        assert expected
+        ws = openpyxl.load_workbook(out).active
+        assert [row[0].value for row in ws.iter_rows(min_row=2)] == [r["uid"] for r in expected]
+        assert f"{len(expected)}件の記録を" in said.args[0]
+        dialog.close()
+        qtbot.waitUntil(lambda: window.dialogs.get("table_export") is None)

@@ -138,11 +138,14 @@ class ExchangeController(QObject):
         return dialog
 
     def export_table(self) -> Any:
-        """一覧表に書き出し…: the selected records, else the results shown (search, filters)."""
-        from zebkb.ui.exchange.table_dialog import ask_export_list
+        """一覧表に書き出し…: the selected records, the results shown, or a fiscal year."""
+        from zebkb.ui.exchange.table_dialog import TableExportDialog
 
-        uids = self.selected_uids() or (self.shown_uids() if self.shown_uids else [])
-        return ask_export_list(self.ctx, self.host, uids or None)
+        selected = self.selected_uids()
+        shown = self.shown_uids() if self.shown_uids else []
+        return self.dialogs.open(
+            "table_export", lambda: TableExportDialog(self.ctx, selected, shown, self.host)
+        )
 
     def send_by_mail(self) -> Any:
         """メールで送る…: the export as unsent drafts, opened in the mail program."""

@@ -16,13 +16,17 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zebkb.display import fiscal_year_label, kind_label
+from zebkb.domain.fields import Kind
 from zebkb.service.tables import (
     TableImportResult,
     TablePreview,
@@ -39,7 +45,7 @@ from zebkb.service.tables import (
     records_for_list,
 )
 from zebkb.tables.mapping import IMPORTABLE, TableMapping
-from zebkb.tables.plan import TablePlan
+from zebkb.tables.plan import TablePlan, unmapped_required
 from zebkb.tables.read import read_table
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -65,6 +71,9 @@ class TableImportDialog(QDialog):
         self.resize(900, 600)
 
         self.file_label = QLabel()
+        # Where the columns' mapping came from: guessed, remembered, or changed here.
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
         self.choose_button = QPushButton()
         self.choose_button.clicked.connect(self.choose_file)
         top = QHBoxLayout()
@@ -77,8 +86,21 @@ class TableImportDialog(QDialog):
             table.verticalHeader().setVisible(False)
             table.horizontalHeader().setStretchLastSection(True)
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Fields no column gives, filled with one value for every row (新築・改修: 新築),
+        # as a mapping file's "defaults" do; kept with the mapping for the next list.
+        self.defaults_label = QLabel()
+        self.defaults_label.setWordWrap(True)
+        self.defaults_table = QTableWidget(0, 2)
+        self.defaults_table.verticalHeader().setVisible(False)
+        self.defaults_table.horizontalHeader().setStretchLastSection(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.mapping_table, 3)
+        left_layout.addWidget(self.defaults_label)
+        left_layout.addWidget(self.defaults_table, 1)
         splitter = QSplitter()
-        splitter.addWidget(self.mapping_table)
+        splitter.addWidget(left)
         splitter.addWidget(self.preview_table)
         splitter.setStretchFactor(1, 2)
 
@@ -98,6 +120,7 @@ class TableImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.source_label)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
         bind(ctx.tr, self)
@@ -115,6 +138,10 @@ class TableImportDialog(QDialog):
         self.mapping_table.setHorizontalHeaderLabels(
             [t("tables.mapping.header"), t("tables.mapping.field")]
         )
+        self.defaults_table.setHorizontalHeaderLabels(
+            [t("tables.mapping.field"), t("tables.defaults.value")]
+        )
+        self.defaults_label.setText(t("tables.defaults.title"))
         self.preview_table.setHorizontalHeaderLabels(
             [
                 t("tables.preview.row"),
@@ -196,11 +223,23 @@ class TableImportDialog(QDialog):
 
     def _fill(self) -> None:
         preview = self.preview
+        # The old rows' widgets go quiet first: a field losing focus as it is deleted
+        # would otherwise report an edit from a row that is half gone.
+        for table in (self.mapping_table, self.defaults_table):
+            for row in range(table.rowCount()):
+                for column in range(table.columnCount()):
+                    widget = table.cellWidget(row, column)
+                    if widget is not None:
+                        widget.blockSignals(True)
         self.mapping_table.setRowCount(0)
         self.preview_table.setRowCount(0)
+        self.defaults_table.setRowCount(0)
+        self.source_label.setText("")
         if preview is not None:
             self._fill_mapping(preview.plan.mapping)
+            self._fill_defaults(preview.plan.mapping)
             self._fill_preview(preview.plan)
+            self.source_label.setText(self.ctx.tr.t(f"tables.source.{preview.mapping_source}"))
         self._refresh()
 
     def _fill_mapping(self, mapping: TableMapping) -> None:
@@ -216,6 +255,66 @@ class TableImportDialog(QDialog):
             combo.setCurrentIndex(combo.findData(current) if current else 0)
             combo.currentIndexChanged.connect(lambda _i, r=row: self._mapping_changed(r))
             self.mapping_table.setCellWidget(row, 1, combo)
+
+    def _fill_defaults(self, mapping: TableMapping) -> None:
+        """One row per default, one per required field nothing gives yet, and one to add."""
+        rows: list[tuple[str | None, str]] = list(mapping.defaults.items())
+        rows += [(n, "") for n in unmapped_required(mapping) if n not in mapping.defaults]
+        rows.append((None, ""))
+        given = set(mapping.columns.values())
+        self.defaults_table.setRowCount(len(rows))
+        for row, (name, value) in enumerate(rows):
+            combo = QComboBox()
+            combo.addItem(self.ctx.tr.t("tables.defaults.none"), None)
+            for field_name in IMPORTABLE:
+                if field_name not in given:  # a column gives it: no default needed
+                    combo.addItem(self._field_label(field_name), field_name)
+            combo.setCurrentIndex(max(combo.findData(name), 0) if name else 0)
+            edit = QLineEdit(value)
+            edit.setPlaceholderText(self.ctx.tr.t("tables.defaults.placeholder"))
+            combo.currentIndexChanged.connect(lambda _i: self._defaults_changed())
+            edit.editingFinished.connect(self._defaults_changed)
+            self.defaults_table.setCellWidget(row, 0, combo)
+            self.defaults_table.setCellWidget(row, 1, edit)
+
+    def default_row(self, row: int) -> tuple[QComboBox, QLineEdit]:
+        combo = self.defaults_table.cellWidget(row, 0)
+        edit = self.defaults_table.cellWidget(row, 1)
+        assert isinstance(combo, QComboBox)
+        assert isinstance(edit, QLineEdit)
+        return combo, edit
+
+    def set_default(self, name: str, value: str) -> None:
+        """Type a default for ``name`` into its row (or the empty last row), as a person would."""
+        rows = range(self.defaults_table.rowCount())
+        row = next((r for r in rows if self.default_row(r)[0].currentData() == name), rows[-1])
+        combo, edit = self.default_row(row)
+        combo.blockSignals(True)
+        combo.setCurrentIndex(combo.findData(name))
+        combo.blockSignals(False)
+        edit.setText(value)
+        edit.editingFinished.emit()
+
+    def _defaults_changed(self) -> None:
+        if self.preview is None:
+            return
+        defaults: dict[str, str] = {}
+        for row in range(self.defaults_table.rowCount()):
+            combo, edit = self.default_row(row)
+            name, value = combo.currentData(), edit.text().strip()
+            if name and value:
+                defaults[str(name)] = value
+        old = self.preview.plan.mapping
+        if defaults == old.defaults:
+            return
+        self.remap(
+            TableMapping(
+                header_row=old.header_row,
+                headers=list(old.headers),
+                columns=dict(old.columns),
+                defaults=defaults,
+            )
+        )
 
     def mapping_combo(self, row: int) -> QComboBox:
         widget = self.mapping_table.cellWidget(row, 1)
@@ -329,7 +428,7 @@ class TableImportDialog(QDialog):
 # --- list export and e-mail drafts --------------------------------------------------------------
 
 
-def _tell(parent: QWidget, title: str, text: str, notify: Notify | None) -> None:
+def _tell(parent: QWidget | None, title: str, text: str, notify: Notify | None) -> None:
     if notify is not None:
         notify(text)
     else:
@@ -338,35 +437,194 @@ def _tell(parent: QWidget, title: str, text: str, notify: Notify | None) -> None
 
 def export_list_to(
     ctx: AppContext,
-    parent: QWidget,
+    parent: QWidget | None,
     out: Path,
     uids: list[str] | None = None,
     *,
+    kind: str | None = None,
+    fiscal_year: int | None = None,
     notify: Notify | None = None,
 ) -> Any:
-    """Write the chosen records (all when ``uids`` is None) as a list, off the GUI thread."""
+    """Write the chosen records as a list, off the GUI thread.
+
+    ``uids`` when given; else the records of ``fiscal_year`` (and ``kind``), as
+    ``zebkb table export --fiscal-year Y [--type T]`` chooses them; else all.
+    """
     from zebkb.tables.export import export_list
 
     kb = ctx.kb
     style = ctx.settings.date_style
 
     def work() -> Any:
-        return export_list(records_for_list(kb, uids=uids), out, date_style=style)
+        chosen = records_for_list(kb, uids=uids, kind=kind, fiscal_year=fiscal_year)
+        return export_list(chosen, out, date_style=style)
 
     def done(result: Any) -> None:
         text = ctx.tr.t("tables.export.done", path=str(result.path), records=result.records)
         _tell(parent, ctx.tr.t("tables.export.title"), text, notify)
 
-    return QueryOp(parent, work, runner=ctx.runner).success(done).run_in_background()
+    def failed(exc: BaseException) -> None:
+        from zebkb.ui.core.ops import user_message
+
+        _tell(parent, ctx.tr.t("tables.export.title"), user_message(exc, ctx.tr), notify)
+
+    op = QueryOp(parent, work, runner=ctx.runner).success(done).failure(failed)
+    return op.run_in_background()
 
 
-def ask_export_list(ctx: AppContext, parent: QWidget, uids: list[str] | None) -> Any:
-    path, _ = QFileDialog.getSaveFileName(
-        parent, ctx.tr.t("tables.export.title"), "一覧.xlsx", ctx.tr.t("tables.export.filter")
-    )
-    if not path:
-        return None
-    return export_list_to(ctx, parent, Path(path), uids)
+EXPORT_SCOPES = ("selected", "shown", "fiscal_year")
+
+
+class TableExportDialog(QDialog):
+    """一覧表に書き出し…: the selected records, the results shown, or a fiscal year's records."""
+
+    # After the list was written or refused (the sentence shown), for tests and callers.
+    written = Signal(str)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        selected: list[str],
+        shown: list[str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.selected = list(selected)
+        self.shown = list(shown)
+        # The fiscal years that have records, newest first (None until counted).
+        self.years: list[int] | None = None
+        self.scope_group = QButtonGroup(self)
+        self.scope_buttons: dict[str, QRadioButton] = {}
+        form = QFormLayout()
+        self.year = QComboBox()
+        self.kind = QComboBox()
+        self.kind.addItem("", None)
+        for kind in Kind:
+            self.kind.addItem("", kind.value)
+        for n, scope in enumerate(EXPORT_SCOPES):
+            button = QRadioButton()
+            self.scope_group.addButton(button, n)
+            self.scope_buttons[scope] = button
+            if scope == "fiscal_year":
+                row = QHBoxLayout()
+                row.addWidget(self.year, 1)
+                row.addWidget(self.kind, 1)
+                form.addRow(button, row)
+            else:
+                form.addRow(button)
+        self.scope_buttons["selected"].setEnabled(bool(self.selected))
+        self.scope_buttons["shown"].setEnabled(bool(self.shown))
+        self.scope_buttons["fiscal_year"].setEnabled(False)  # until the years are counted
+        # Several rows chosen by hand say what is wanted; otherwise the list as shown.
+        if len(self.selected) > 1 or (self.selected and not self.shown):
+            self.scope_buttons["selected"].setChecked(True)
+        elif self.shown:
+            self.scope_buttons["shown"].setChecked(True)
+        else:
+            self.scope_buttons["fiscal_year"].setChecked(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.export_button = QPushButton()
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.choose_and_export)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(480)
+        self.scope_group.idToggled.connect(lambda _i, _on: self._update())
+        self.year.currentIndexChanged.connect(lambda _i: self._update())
+        bind(ctx.tr, self)
+        self._load_years()
+
+    def retranslate(self) -> None:
+        t = self.ctx.tr.t
+        lang = self.ctx.tr.language
+        self.setWindowTitle(t("tables.export.title"))
+        self.scope_buttons["selected"].setText(
+            t("tables.export.scope.selected", n=len(self.selected))
+        )
+        self.scope_buttons["shown"].setText(t("tables.export.scope.shown", n=len(self.shown)))
+        self.scope_buttons["fiscal_year"].setText(t("tables.export.scope.fiscal_year"))
+        for i in range(self.year.count()):
+            self.year.setItemText(i, fiscal_year_label(self.year.itemData(i), lang))
+        for i in range(self.kind.count()):
+            kind = self.kind.itemData(i)
+            text = kind_label(kind, lang) if kind else t("tables.export.all_kinds")
+            self.kind.setItemText(i, text)
+        self.export_button.setText(t("tables.export.choose"))
+        self.close_button.setText(t("common.close"))
+        self._update()
+
+    def _load_years(self) -> None:
+        kb = self.ctx.kb
+
+        def work() -> list[int]:
+            years = {s.fiscal_year for s in kb.list_records() if s.fiscal_year is not None}
+            return sorted(years, reverse=True)
+
+        QueryOp(self, work, runner=self.ctx.runner).success(self._years_loaded).run_in_background()
+
+    def _years_loaded(self, years: list[int]) -> None:
+        lang = self.ctx.tr.language
+        self.years = years
+        self.year.clear()
+        for year in years:
+            self.year.addItem(fiscal_year_label(year, lang), year)
+        self.scope_buttons["fiscal_year"].setEnabled(bool(years))
+        self._update()
+
+    def scope(self) -> str:
+        return EXPORT_SCOPES[max(self.scope_group.checkedId(), 0)]
+
+    def choose_year(self, year: int, kind: str | None = None) -> bool:
+        """Pick a fiscal year (and a kind) as a person would; False when no record has it."""
+        index = self.year.findData(year)
+        if index < 0:
+            return False
+        self.scope_buttons["fiscal_year"].setChecked(True)
+        self.year.setCurrentIndex(index)
+        self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
+        return True
+
+    def _update(self) -> None:
+        on_year = self.scope() == "fiscal_year"
+        has_years = self.year.count() > 0
+        self.year.setEnabled(on_year and has_years)
+        self.kind.setEnabled(on_year and has_years)
+        ready = self.scope_buttons[self.scope()].isEnabled() and (not on_year or has_years)
+        self.export_button.setEnabled(ready)
+        if self.years == []:
+            self.note.setText(self.ctx.tr.t("tables.export.no_years"))
+
+    def choose_and_export(self) -> Any:
+        """Ask where to write (.xlsx or .csv), then write the list."""
+        t = self.ctx.tr.t
+        path, _ = QFileDialog.getSaveFileName(
+            self, t("tables.export.title"), "一覧.xlsx", t("tables.export.filter")
+        )
+        if not path:
+            return None
+        scope = self.scope()
+        uids = {"selected": self.selected, "shown": self.shown}.get(scope)
+        year = self.year.currentData() if scope == "fiscal_year" else None
+        kind = self.kind.currentData() if scope == "fiscal_year" else None
+        self.export_button.setEnabled(False)
+        return export_list_to(
+            self.ctx, self, Path(path), uids, kind=kind, fiscal_year=year, notify=self._written
+        )
+
+    def _written(self, text: str) -> None:
+        self.note.setText(text)
+        self._update()
+        self.written.emit(text)
 
 
 def write_mail_drafts(
