@@ -196,7 +196,16 @@ def case_specs() -> list[dict[str, Any]]:
             "storeys_above": 3,
             "structure": "RC造一部S造",
             "completed_on": "2025-07",
-            "stage": "completed",
+            # The ward's page: 新校舎は令和7年7月上旬に完成、9月から新校舎で運営.
+            "stage": "operation",
+            # Construction began 2023年7月; completion was planned for 2025年1月 (the gas
+            # association's case page) and came in 令和7年7月 (the ward's page).
+            "stage_dates": [
+                {"stage": "construction", "actual_on": "2023-07"},
+                {"stage": "completed", "planned_on": "2025-01", "actual_on": "2025-07"},
+                {"stage": "operation", "actual_on": "2025-09"},
+            ],
+            "planned_completion_on": "2025-01",
             "designer": "株式会社類設計室",
             "technologies": [
                 "外壁断熱",
@@ -485,6 +494,9 @@ def case_specs() -> list[dict[str, Any]]:
             "zeb_rank": "ZEB Ready",
             "rank_status": "certified",
             "certified_on": "2022-07",
+            # 令和5年9月末竣工予定 (the ward's release of 2022-08): a month, no day invented.
+            "planned_completion_on": "2023-09",
+            "stage_dates": [{"stage": "completed", "planned_on": "2023-09"}],
             "bei": 0.36,
             "reduction_excl_renewables_pct": 64,
             "figures_basis": "design",
@@ -519,6 +531,7 @@ def case_specs() -> list[dict[str, Any]]:
             "figures_basis": "design",
             "certification_scheme": "BELS",
             "planned_completion_on": "2024-02",
+            "stage_dates": [{"stage": "completed", "planned_on": "2024-02"}],
             "address": "東京都品川区北品川1-29-12",
             "technologies": ["高断熱", "高効率空調", "太陽光発電"],
             "public": True,
@@ -699,6 +712,14 @@ def session_specs() -> list[dict[str, Any]]:
             "audience": "自治体（20自治体）",
             "speakers": ["環境省", "三菱総合研究所", "沖縄県久米島町"],
             "attachments": ["moe_exchange_pdf"],
+            # The handout is a summary of the Ministry's public report, which the address gives.
+            "materials": [
+                {
+                    "title": "プログラムの要約（環境省の公表報告による）",
+                    "file": "moe_exchange_pdf",
+                    "url": "https://www.env.go.jp/earth/zeb/news/report_online_240111.html",
+                }
+            ],
             "body": (
                 "## 概要\n"
                 "- 日時: 2024年1月11日（木）13:00〜15:00\n"

@@ -436,6 +436,12 @@ def build_record(
         _, _, tail = spec["body"].partition("## 出典\n")
         spec["source"] = "\n".join(line.removeprefix("- ") for line in tail.splitlines()) or None
     spec["attachments"] = [files[key] for key in spec.get("attachments", [])]
+    # A material names its file by the demo file's key; the record holds its hash.
+    if "materials" in spec:
+        spec["materials"] = [
+            {**m, "file": files[m["file"]]["sha256"]} if "file" in m else m
+            for m in spec["materials"]
+        ]
     fixed = {
         "uid": demo_records.demo_uid(slug),
         "type": kind.value,

@@ -338,3 +338,28 @@ def test_no_private_individual_is_named() -> None:
 
 def test_no_invented_briefing_for_the_progress_report() -> None:
     assert not [s for s in SESSIONS if s["kind"] == "briefing"]
+
+
+def test_stage_dates_are_the_months_the_sources_give() -> None:
+    """水元小: construction from 2023-07; completion planned for 2025-01 (the gas association's
+    page) and reached in 2025-07, operation from 2025-09 (the ward's page). Months, no days."""
+    (mizumoto,) = [c for c in CASES if c["facility_name"] == "葛飾区立水元小学校"]
+    assert mizumoto["stage_dates"] == [
+        {"stage": "construction", "actual_on": "2023-07"},
+        {"stage": "completed", "planned_on": "2025-01", "actual_on": "2025-07"},
+        {"stage": "operation", "actual_on": "2025-09"},
+    ]
+    assert "2023年7月に建設工事を開始" in mizumoto["body"]
+    assert "9月から新校舎で運営" in mizumoto["body"]
+    assert mizumoto["completed_on"] == "2025-07"  # FY2025: no source gives a FY2024 completion
+    for case in CASES:
+        for row in case["stage_dates"]:
+            for key in ("planned_on", "actual_on"):
+                assert len(row.get(key) or "2025-01") == 7  # a month, as the sources give
+
+
+def test_a_demo_material_names_the_attached_handout() -> None:
+    (session,) = [s for s in SESSIONS if s["kind"] == "exchange"]
+    (material,) = session["materials"]
+    assert material["file"] == session["attachments"][0]["sha256"]
+    assert material["url"] == session["source"]
