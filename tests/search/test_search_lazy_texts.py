@@ -1,10 +1,12 @@
-"""A newly opened index reads the texts of a query's candidates only, never the whole corpus."""
+"""A newly opened index reads the values and texts of a query's candidates only, never the whole corpus."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +37,14 @@ def test_opening_reads_no_text_and_a_query_reads_only_its_candidates(built: Any)
     ix = SearchIndex(folder)
     try:
         snap = ix._snapshot()
-        assert snap.side.texts_read == 0
+        assert (snap.side.docs_read, snap.side.texts_read) == (0, 0)
         parsed = parse_query(query)
         candidates = _candidates(snap, parsed, _folds(snap, parsed))
         assert candidates is not None
         assert snap.side.texts_read == 0
         result = ix.search(query)
         assert snap.side.texts_read == len(candidates)
+        assert snap.side.docs_read == len(candidates)
         assert len(candidates) < RECORDS // 10
         # The same answer as an index that has read every text.
         assert [h.uid for h in result.hits] == [h.uid for h in full.search(query).hits]
@@ -49,6 +52,7 @@ def test_opening_reads_no_text_and_a_query_reads_only_its_candidates(built: Any)
         # Read once: the same query again reads nothing more.
         ix.search(query)
         assert snap.side.texts_read == len(candidates)
+        assert snap.side.docs_read == len(candidates)
     finally:
         ix.close()
 
@@ -69,7 +73,8 @@ import json, sys
 from zebkb.search.engine import SearchIndex
 ix = SearchIndex(sys.argv[1])
 result = ix.search(sys.argv[2])
-print(json.dumps({"read": ix._snapshot().side.texts_read, "total": result.total,
+side = ix._snapshot().side
+print(json.dumps({"read": side.texts_read, "docs": side.docs_read, "total": result.total,
                   "orm_loaded": "sqlalchemy" in sys.modules,
                   "tls_loaded": "ssl" in sys.modules or "http.client" in sys.modules}))
 import urllib.request
@@ -90,5 +95,26 @@ def test_a_new_process_reads_a_bounded_number_of_texts(built: Any) -> None:
     out = json.loads(done.stdout)
     assert out["total"] == full.search(query).total
     assert 1 <= out["read"] < RECORDS // 10
+    assert 1 <= out["docs"] < RECORDS // 10  # the ranking values of the candidates only
     assert out["orm_loaded"] is False  # no ORM for a search
     assert out["tls_loaded"] is False  # nor whoosh's unused HTTP import
+
+
+def test_an_update_keeps_what_was_read_and_reads_nothing_more(built: Any, tmp_path: Path) -> None:
+    folder, records, _full = built
+    copy = tmp_path / "index"
+    shutil.copytree(folder, copy)
+    ix = SearchIndex(copy)
+    try:
+        query = records[17].get("facility_name") or records[17]["title"].split()[0]
+        before = ix.search(query)
+        side = ix._snapshot().side
+        read = (side.docs_read, side.texts_read)
+        doc = doc_from_record(records[40])
+        ix.update([replace(doc, title=doc.title + " 改訂")], [], state=2)
+        snap = ix._snapshot()
+        assert (snap.side.docs_read, snap.side.texts_read) == read
+        assert [h.uid for h in ix.search(query).hits] == [h.uid for h in before.hits]
+        assert (snap.side.docs_read, snap.side.texts_read) == read
+    finally:
+        ix.close()

@@ -4,34 +4,58 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Callable
 from typing import Any
 
+# Modules Whoosh imports at start-up that a search never calls, and the names it takes
+# from them: urllib.request (whoosh.compat; it loads http.client, ssl and email) and
+# the English stemmers and word lists (whoosh.fields and whoosh.query; they compile
+# dozens of regular expressions). Together they were about half of the time a new
+# process spent importing the search engine.
+_DEFERRED = {
+    "urllib.request": ("urlretrieve",),
+    "whoosh.lang.morph_en": ("variations",),
+    "whoosh.lang.porter": ("stem",),
+    "whoosh.lang.dmetaphone": ("double_metaphone",),
+}
 
-def import_whoosh_without_urllib() -> None:
-    """Import whoosh.compat without the HTTP and TLS stack it pulls in and search never uses.
 
-    whoosh.compat imports ``urlretrieve`` from urllib.request, which loads
-    http.client, ssl and email: about a third of a new process's start-up
-    before a search can run. While it imports, urllib.request is a stand-in
-    whose ``urlretrieve`` loads the real one when called; the stand-in is then
-    removed, so any later ``import urllib.request`` gets the real module.
-    """
-    if "whoosh.compat" in sys.modules or "urllib.request" in sys.modules:
-        return
-    import urllib
-
-    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
+def _on_first_call(module: str, name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
         import importlib
 
-        return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
 
-    stand_in = types.ModuleType("urllib.request")
-    stand_in.urlretrieve = urlretrieve  # type: ignore[attr-defined]
-    sys.modules["urllib.request"] = stand_in
+    call.__name__ = name
+    return call
+
+
+def import_whoosh_lean() -> None:
+    """Import the parts of Whoosh search uses without the modules it never calls.
+
+    While Whoosh imports, each module in `_DEFERRED` is a stand-in whose
+    functions import the real module when first called; the stand-ins are then
+    removed, so any later import gets the real modules.
+    """
+    if "whoosh.fields" in sys.modules:
+        return
+    stand_ins: dict[str, types.ModuleType] = {}
+    for module, names in _DEFERRED.items():
+        if module in sys.modules:
+            continue
+        stand_in = types.ModuleType(module)
+        for name in names:
+            setattr(stand_in, name, _on_first_call(module, name))
+        stand_ins[module] = stand_in
+        sys.modules[module] = stand_in
     try:
-        import whoosh.compat  # noqa: F401
+        import whoosh.compat
+        import whoosh.fields
+        import whoosh.query  # noqa: F401
     finally:
-        if sys.modules.get("urllib.request") is stand_in:
-            del sys.modules["urllib.request"]
-        if getattr(urllib, "request", None) is stand_in:
-            del urllib.request  # type: ignore[attr-defined]
+        for module, stand_in in stand_ins.items():
+            if sys.modules.get(module) is stand_in:
+                del sys.modules[module]
+            parent, _, child = module.rpartition(".")
+            if getattr(sys.modules.get(parent), child, None) is stand_in:
+                delattr(sys.modules[parent], child)

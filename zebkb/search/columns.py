@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
-from operator import add, attrgetter, is_not, mul, neg, sub, truediv
+from operator import add, attrgetter, gt, is_not, lt, mul, neg, sub, truediv
 from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
@@ -35,8 +35,9 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 )
 
 
-# Stands in for deleted docnums: empty text matches no term and counts in no facet.
-_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", "", "", "", "", 0)  # type: ignore[arg-type]
+# Stands in for deleted docnums and documents not read yet: empty text matches no
+# term and counts in no facet.
+_ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", 0, 0, 0)  # type: ignore[arg-type]
 
 
 def _combine(ids: dict[tuple[object, ...], int], *columns: list[Any]) -> list[int]:
@@ -54,7 +55,13 @@ def area_bucket(area: float | None) -> str | None:
 
 
 class Columns:
-    """Docnum-indexed values of every live document; deleted docnums hold neutral values.
+    """Docnum-indexed values of the documents read so far; others hold neutral values.
+
+    An index opens with every column blank (`unread`) and reads the values of
+    a query's candidates when it first meets them (`fill`, `set_text`), so a
+    new process pays for what its queries touch, not for the corpus. The
+    average field lengths come from sums the index keeps, so scores do not
+    depend on which documents have been read.
 
     A document's normalised text is title, facility and the rest joined by a
     newline, so the title is text[:title_end] and the facility
@@ -79,41 +86,90 @@ class Columns:
     area: list[str | None]
     kind_ward: list[int]
     rank_year_area: list[int]
+    # Whether a docnum's values have been read (`fill`).
+    loaded: list[bool]
 
     def __init__(self, by_docnum: Sequence[DocInfo | None]) -> None:
+        """Columns of documents all read already (None: a deleted docnum)."""
         self._ids: tuple[dict[tuple[object, ...], int], dict[tuple[object, ...], int]] = ({}, {})
         for name, values in self._columns(by_docnum).items():
             setattr(self, name, values)
-        self._finish(by_docnum)
+        live_mark = list(map(is_not, by_docnum, repeat(None)))
+        self.loaded = list(live_mark)
+        stats = (sum(self.title_end), sum(self.facility_len), sum(self.rest_len))
+        self._finish(live_mark, stats)
 
-    def extended(
-        self, by_docnum: Sequence[DocInfo | None], start: int, gone: Iterable[int]
-    ) -> Columns:
-        """The columns after an update that kept docnums below `start` in place.
-
-        Docs from `start` on are new; `gone` are the kept docnums deleted since.
-        Only the new docs are read, which keeps a one-record update quick.
-        """
-        new = object.__new__(Columns)
-        new._ids = (dict(self._ids[0]), dict(self._ids[1]))
-        tail = new._columns(by_docnum[start:])
-        absent = new._columns([None])
-        for name, values in tail.items():
-            column = getattr(self, name)[:start] + values
-            blank = absent[name][0]
-            for d in gone:
-                column[d] = blank
-            setattr(new, name, column)
-        new._finish(by_docnum)
+    @classmethod
+    def unread(cls, live_mark: list[bool], stats: tuple[int, int, int]) -> Columns:
+        """Blank columns for `len(live_mark)` docnums; `stats` sums the title, facility
+        and other lengths over every live document (SideStore.stats)."""
+        new = object.__new__(cls)
+        new._ids = ({}, {})
+        for name, blank in new._columns([None]).items():
+            setattr(new, name, blank * len(live_mark))
+        new.loaded = [False] * len(live_mark)
+        new._finish(live_mark, stats)
         return new
 
+    def remapped(
+        self,
+        moves: Iterable[tuple[int, int, int]],
+        live_mark: list[bool],
+        stats: tuple[int, int, int],
+    ) -> Columns:
+        """The columns after an update: (old start, new start, count) per segment kept.
+
+        Whoosh keeps a segment's docnums in order when segments are added or merged
+        around it, so its block of every column moves as a whole (a slice copy);
+        documents deleted since are blanked. Everything else starts unread.
+        """
+        new = Columns.unread(live_mark, stats)
+        new._ids = (dict(self._ids[0]), dict(self._ids[1]))
+        names = [*self._columns([None]), "loaded"]
+        for old_start, new_start, count in moves:
+            for name in names:
+                getattr(new, name)[new_start : new_start + count] = getattr(self, name)[
+                    old_start : old_start + count
+                ]
+        gone = list(compress(range(len(live_mark)), map(gt, new.loaded, live_mark)))
+        if gone:
+            blank = new._columns([None])
+            for name, (value,) in blank.items():
+                column = getattr(new, name)
+                for d in gone:
+                    column[d] = value
+            for d in gone:
+                new.loaded[d] = False
+        return new
+
+    def fill(self, docnums: Sequence[int], infos: Sequence[DocInfo]) -> None:
+        """Set the values of documents just read (their texts, if read, too)."""
+        for name, values in self._columns(infos).items():
+            deque(map(getattr(self, name).__setitem__, docnums, values), maxlen=0)
+        deque(map(self.loaded.__setitem__, docnums, repeat(True)), maxlen=0)
+
+    def unloaded(self, docnums: Iterable[int]) -> list[int]:
+        """The live docnums among `docnums` whose values have not been read."""
+        docnums = list(docnums)
+        # not loaded and live: False < True.
+        return list(
+            compress(
+                docnums,
+                map(
+                    lt,
+                    map(self.loaded.__getitem__, docnums),
+                    map(self.live_mark.__getitem__, docnums),
+                ),
+            )
+        )
+
     def _columns(self, by_docnum: Sequence[DocInfo | None]) -> dict[str, list[Any]]:
-        # Built column by column with C loops: it runs after every update.
+        # Built column by column with C loops: it runs for every batch of documents read.
         docs = [_ABSENT if d is None else d for d in by_docnum]
         text = list(map(attrgetter("text"), docs))
         folded = list(map(attrgetter("folded"), docs))
-        title_len = list(map(len, map(attrgetter("title"), docs)))
-        facility_len = list(map(len, map(attrgetter("facility"), docs)))
+        title_len = list(map(attrgetter("title_len"), docs))
+        facility_len = list(map(attrgetter("facility_len"), docs))
         facility_start = list(map(add, title_len, repeat(1)))
         kind = list(map(attrgetter("kind"), docs))
         ward = list(map(attrgetter("ward"), docs))
@@ -149,19 +205,25 @@ class Columns:
             "rank_year_area": _combine(self._ids[1], rank, year, area),
         }
 
-    def _finish(self, by_docnum: Sequence[DocInfo | None]) -> None:
-        self.live_mark = list(map(is_not, by_docnum, repeat(None)))
-        self.live = list(compress(range(len(by_docnum)), self.live_mark))
+    def _finish(self, live_mark: list[bool], stats: tuple[int, int, int]) -> None:
+        self.live_mark = live_mark
+        self.live = list(compress(range(len(live_mark)), live_mark))
         self.n = len(self.live)
         n = max(1, self.n)
-        # Absent documents have empty texts, so sums over all equal sums over the live.
-        self.avg_title = max(1.0, sum(self.title_end) / n)
-        self.avg_facility = max(1.0, sum(self.facility_len) / n)
-        text_len = sum(self.rest_len) + sum(self.title_end) + sum(self.facility_len)
+        title_sum, facility_sum, rest_sum = stats
+        self.avg_title = max(1.0, title_sum / n)
+        self.avg_facility = max(1.0, facility_sum / n)
+        text_len = rest_sum + title_sum + facility_sum
         self.avg_rest = max(1.0, text_len / n - self.avg_title)
-        # Each combination number's values (strings, or None for no value).
-        self.kind_wards: list[tuple[str | None, ...]] = list(self._ids[0])  # type: ignore[arg-type]
-        self.rank_year_areas: list[tuple[str | None, ...]] = list(self._ids[1])  # type: ignore[arg-type]
+
+    @property
+    def kind_wards(self) -> list[tuple[str | None, ...]]:
+        """Each kind-and-ward combination number's values (strings, or None for no value)."""
+        return list(self._ids[0])  # type: ignore[arg-type]
+
+    @property
+    def rank_year_areas(self) -> list[tuple[str | None, ...]]:
+        return list(self._ids[1])  # type: ignore[arg-type]
 
     def _norms(self, lengths: Iterable[int], avg: float) -> list[float]:
         """`1.0 - B + B * length / avg` for each length, evaluated exactly as written."""
@@ -173,9 +235,18 @@ class Columns:
 
     def missing_texts(self, docnums: Iterable[int]) -> list[int]:
         """The docnums among `docnums` whose text has not been read yet (absent ones excluded)."""
-        text = self.text
-        live = self.live_mark
-        return [d for d in docnums if not text[d] and live[d]]
+        docnums = list(docnums)
+        # An unread text is "" (length 0), a read one never is: 0 < True only when live.
+        return list(
+            compress(
+                docnums,
+                map(
+                    lt,
+                    map(len, map(self.text.__getitem__, docnums)),
+                    map(self.live_mark.__getitem__, docnums),
+                ),
+            )
+        )
 
     def set_text(self, d: int, text: str, folded: str) -> None:
         self.text[d] = text

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
-from operator import is_
+from operator import gt, is_not, not_
 from pathlib import Path
 from typing import Any
 
-from zebkb.search import import_whoosh_without_urllib
+from zebkb.search import import_whoosh_lean
 from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
@@ -54,8 +54,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-# Before anything here imports Whoosh (zebkb/search/__init__.py says why).
-import_whoosh_without_urllib()
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"
@@ -116,13 +114,21 @@ class SearchResult:
 
 
 class _Snapshot:
-    """One open generation: Whoosh reader, in-memory documents, posting cache."""
+    """One open generation: Whoosh reader, the documents read so far, posting cache.
 
-    by_docnum: list[DocInfo | None]
+    Opening reads no document: each docnum's uid comes from the per-segment
+    lists the side store keeps, and a query reads the values and texts of its
+    candidates when it first meets them (`ensure`); they are kept for later
+    queries and carried over an update.
+    """
+
+    uids: list[str | None]  # per docnum; None for a deleted one
+    by_docnum: list[DocInfo | None]  # per docnum; None until read, or deleted
     deleted: frozenset[int]
     cols: Columns
 
     def __init__(self, gen_dir: Path, variants: VariantTable) -> None:
+        import_whoosh_lean()  # before Whoosh is imported (zebkb/search/__init__.py says why)
         from whoosh import index as whoosh_index
 
         from zebkb.search.whooshfield import SCHEMA_VERSION
@@ -137,7 +143,8 @@ class _Snapshot:
                 raise ValueError("index written by another version of zebkb")
             self.ix = whoosh_index.open_dir(str(gen_dir / WHOOSH_DIR))
             self.changes = self.side.meta("changes")
-            self.infos: dict[str, DocInfo] = {d.uid: d for d in self.side.load()}
+            # The documents read so far, by uid (carried over updates).
+            self.infos: dict[str, DocInfo] = {}
             # Segments never change once written (only their deletion marks do), so
             # each one's uids are read once, not again after every update.
             self.segment_uids: dict[str, list[str]] = self.side.segment_uids()
@@ -152,51 +159,94 @@ class _Snapshot:
         self.reader = self.searcher.reader()
         self.leaves = list(self.reader.leaf_readers())
         self.content_format = self.ix.schema["content"].format
-        by_docnum: list[DocInfo | None] = [None] * self.reader.doc_count_all()
-        infos = self.infos
+        size = self.reader.doc_count_all()
+        uids: list[str | None] = [None] * size
         kept: dict[str, list[str]] = {}
         layout: list[tuple[str, int]] = []
         for leaf, base in self.leaves:
             segment = leaf.segment() if hasattr(leaf, "segment") else None
             if segment is None:
                 for docnum, stored in leaf.iter_docs():
-                    by_docnum[base + docnum] = infos.get(stored.get("uid", ""))
+                    uids[base + docnum] = stored.get("uid") or None
                 continue
             key = segment.segment_id()
             layout.append((key, base))
-            uids = self.segment_uids.get(key)
-            if uids is None or len(uids) != leaf.doc_count_all():
-                uids = [leaf.stored_fields(i).get("uid", "") for i in range(leaf.doc_count_all())]
-            kept[key] = uids
-            by_docnum[base : base + len(uids)] = map(infos.get, uids)
+            seg_uids = self.segment_uids.get(key)
+            if seg_uids is None or len(seg_uids) != leaf.doc_count_all():
+                seg_uids = [
+                    leaf.stored_fields(i).get("uid", "") for i in range(leaf.doc_count_all())
+                ]
+            kept[key] = seg_uids
+            uids[base : base + len(seg_uids)] = seg_uids
             if segment.has_deletions():
                 for docnum in segment.deleted_docs():
-                    by_docnum[base + docnum] = None
-        deleted = frozenset(compress(range(len(by_docnum)), map(is_, by_docnum, repeat(None))))
-        old = self.layout
-        if old and len(layout) == len(self.leaves) and layout[: len(old)] == old:
-            # An update that merged nothing: the old segments keep their docnums,
-            # so only the new segment's documents are read into the columns.
-            start = len(self.by_docnum)
-            gone = [d for d in deleted - self.deleted if d < start]
-            self.cols = self.cols.extended(by_docnum, start, gone)
+                    uids[base + docnum] = None
+        live_mark = list(map(is_not, uids, repeat(None)))
+        stats = self.side.stats()
+        old: Columns | None = getattr(self, "cols", None)
+        complete = len(layout) == len(self.leaves)
+        by_docnum: list[DocInfo | None] = [None] * size
+        if old is not None and complete and self.layout:
+            # Segments kept from before keep their documents' docnums in order.
+            before = dict(self.layout)
+            ends = sorted([*before.values(), len(old.loaded)])
+            moves = []
+            for key, base in layout:
+                start = before.get(key)
+                if start is not None:
+                    count = ends[ends.index(start) + 1] - start
+                    moves.append((start, base, count))
+                    by_docnum[base : base + count] = self.by_docnum[start : start + count]
+            cols = old.remapped(moves, live_mark, stats)
+            for d in compress(range(size), map(is_not, by_docnum, repeat(None))):
+                if not live_mark[d]:
+                    by_docnum[d] = None
         else:
-            self.cols = Columns(by_docnum)
-        self.layout = layout if len(layout) == len(self.leaves) else []
+            cols = Columns.unread(live_mark, stats)
+        # Documents read before that sit at new docnums (a merged or new segment).
+        infos = self.infos
+        moved = (
+            [d for d in compress(range(size), map(gt, live_mark, cols.loaded)) if uids[d] in infos]
+            if infos
+            else []
+        )
+        if moved:
+            found = [infos[uids[d]] for d in moved]  # type: ignore[index]
+            for d, info in zip(moved, found, strict=True):
+                by_docnum[d] = info
+            cols.fill(moved, found)
+        self.cols = cols
+        self.uids = uids
+        self.layout = layout if complete else []
         self.segment_uids = kept
         self.by_docnum = by_docnum
-        self.deleted = deleted
+        self.deleted = frozenset(compress(range(size), map(not_, live_mark)))
         self.cache: dict[str, frozenset[int]] = {}
         self.count_cache: dict[str, dict[int, float]] = {}
-        self.n = self.cols.n
+        self.n = cols.n
 
-    def ensure_texts(self, docnums: Iterable[int]) -> None:
-        """Read the texts of the given documents that are not in memory yet.
+    def ensure(self, docnums: Iterable[int], *, texts: bool) -> None:
+        """Read the values (and, with `texts`, the texts) of documents not read yet.
 
-        An index opens with only the small per-document values; a query reads
-        the texts of its candidates, so a new process's first query costs what
-        its candidates cost, not what the corpus does. Read texts are kept.
+        A query reads what it needs of its candidates only, so a new process's
+        first query costs what its candidates cost, not what the corpus does.
         """
+        cols = self.cols
+        docnums = list(docnums)
+        missing = cols.unloaded(docnums)
+        if missing:
+            uids = self.uids
+            got = self.side.infos([u for d in missing if (u := uids[d]) is not None])
+            found = [d for d in missing if uids[d] in got]
+            infos = [got[uids[d]] for d in found]  # type: ignore[index]
+            for d, info in zip(found, infos, strict=True):
+                self.by_docnum[d] = info
+                self.infos[info.uid] = info
+            cols.fill(found, infos)
+        if texts:
+            self._ensure_texts(docnums)
+
+    def _ensure_texts(self, docnums: list[int]) -> None:
         cols = self.cols
         missing = cols.missing_texts(docnums)
         if not missing:
@@ -208,12 +258,8 @@ class _Snapshot:
             pair = got.get(info.uid) if info is not None else None
             if info is None or pair is None:
                 continue
-            text, folded = pair
-            if folded == text:
-                folded = text
-            info.text = text
-            info.folded = folded
-            cols.set_text(d, text, folded)
+            info.set_text(*pair)
+            cols.set_text(d, info.text, info.folded)
 
     def remember_segments(self) -> None:
         """Store each segment's uids in the side store, so that opening skips reading them.
@@ -330,6 +376,7 @@ def _write_current(index_dir: Path, name: str) -> None:
 def _create_generation(
     index_dir: Path, state: int | None, variants: VariantTable
 ) -> tuple[str, SideStore, Any]:
+    import_whoosh_lean()
     from whoosh import index as whoosh_index
 
     from zebkb.search.whooshfield import SCHEMA_VERSION, make_schema
@@ -342,6 +389,7 @@ def _create_generation(
     side.set_meta("schema_version", str(SCHEMA_VERSION))
     side.set_meta("state", None if state is None else str(state))
     side.set_meta("changes", "0")
+    side.set_meta("stats", "0 0 0")
     # The table the texts are folded with; another table means another index.
     side.set_meta("variants", variants.fingerprint)
     return name, side, ix
@@ -658,6 +706,7 @@ class SearchIndex:
             if cancel is not None and cancel():
                 return None
             side.write_docs(batch)
+            side.update_stats()
             side.set_meta("state", str(state))
             side.db.execute("COMMIT")
             if in_segment or not segments:
@@ -799,6 +848,7 @@ class SearchIndex:
             side.db.execute("BEGIN")
             side.delete_docs(removed)
             side.write_docs(rows)
+            side.update_stats()
             side.set_meta("state", str(state))
             side.set_meta("changes", changes)
             side.db.execute("COMMIT")
@@ -1046,8 +1096,7 @@ def _match(
     candidates = _candidates(snap, parsed, folds)
     if candidates is None:
         candidates = cols.live
-    if groups or negatives:
-        snap.ensure_texts(candidates)
+    snap.ensure(candidates, texts=bool(groups or negatives))
     filtered = (
         kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
     )

@@ -1,11 +1,11 @@
 """The index's own SQLite file: each document's normalised text, facet values and originals.
 
 Whoosh only finds candidates; verification, scoring, facets and snippets read
-this file. Two tables: `docs` holds the small per-document values every query
-needs (facets, lengths, the normalised title and facility), read whole when an
-index opens; `texts` holds the long normalised and original texts, read only
-for the documents a query checks (`texts`), so opening costs little however
-large the corpus.
+this file. Two tables: `docs` holds the small per-document values a query
+needs of each candidate (facets, lengths), and `texts` the long normalised and
+original texts. Both are read only for the documents a query looks at (`infos`,
+`texts`); what ranking needs of the whole corpus (the sums of the field
+lengths) is kept in `meta`, so opening reads no document however large the corpus.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
 
-SIDE_VERSION = 4
+SIDE_VERSION = 5
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
 # Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
@@ -40,8 +40,8 @@ CREATE TABLE IF NOT EXISTS docs (
     tag_keys TEXT NOT NULL,
     area REAL,
     updated_at TEXT NOT NULL,
-    title_n TEXT NOT NULL,
-    facility_n TEXT NOT NULL,
+    title_len INTEGER NOT NULL,
+    facility_len INTEGER NOT NULL,
     text_len INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS texts (
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS texts (
 
 @dataclass(slots=True)
 class DocInfo:
-    """What search keeps in memory per document."""
+    """What search keeps in memory per document it has read."""
 
     uid: str
     kind: str
@@ -67,15 +67,24 @@ class DocInfo:
     tag_keys: frozenset[str]
     floor_area_m2: float | None
     updated_at: str
-    title: str  # normalised
-    facility: str  # normalised
+    title_len: int  # of the normalised title
+    facility_len: int  # of the normalised facility name
+    length: int  # len(text), known before the text is read
     # Normalised title, facility and every other field, FIELD_SEP between; "" until read
     # (a read text holds at least one FIELD_SEP, so it is never empty).
-    text: str
+    text: str = ""
     # `text` with spelling variants folded (zebkb/search/variants.py); the same object
     # as `text` when folding changes nothing.
-    folded: str
-    length: int  # len(text), known before the text is read
+    folded: str = ""
+    title: str = ""  # normalised; "" until the text is read
+    facility: str = ""  # normalised; "" until the text is read
+
+    def set_text(self, text: str, folded: str) -> None:
+        self.text = text
+        self.folded = text if folded == text else folded
+        parts = text.split(FIELD_SEP, 2)
+        self.title = parts[0]
+        self.facility = parts[1] if len(parts) > 1 else ""
 
 
 def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
@@ -99,11 +108,13 @@ def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str], folded: str | None
         tag_keys=frozenset(tag_key(t) for t in doc.tags),
         floor_area_m2=doc.floor_area_m2,
         updated_at=doc.updated_at,
-        title=parts[0],
-        facility=parts[1],
+        title_len=len(parts[0]),
+        facility_len=len(parts[1]),
+        length=len(parts[2]),
         text=parts[2],
         folded=parts[2] if folded is None or folded == parts[2] else folded,
-        length=len(parts[2]),
+        title=parts[0],
+        facility=parts[1],
     )
 
 
@@ -112,7 +123,9 @@ class SideStore:
         if not create and not path.is_file():
             raise FileNotFoundError(f"missing {path.name}")
         self.path = path
-        # How many documents' texts were read (`texts`); tests hold a query's reads to its candidates.
+        # How many documents' values (`infos`) and texts (`texts`) were read; tests hold
+        # a query's reads to its candidates.
+        self.docs_read = 0
         self.texts_read = 0
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -167,9 +180,9 @@ class SideStore:
                     _TAG_SEP.join(sorted(info.tag_keys)),
                     d.floor_area_m2,
                     d.updated_at,
-                    info.title,
-                    info.facility,
-                    len(info.text),
+                    info.title_len,
+                    info.facility_len,
+                    info.length,
                 )
                 for d, info in rows
             ),
@@ -195,29 +208,61 @@ class SideStore:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
-    def load(self) -> Iterator[DocInfo]:
-        cur = self.db.execute(
-            "SELECT uid, kind, ward, rank, rank_key, fy, tags, tag_keys, area, updated_at,"
-            " title_n, facility_n, text_len FROM docs"
+    def update_stats(self) -> None:
+        """Store the sums of the field lengths over every document (BM25's average lengths).
+
+        Part of every write, inside its transaction: one pass over the small table.
+        """
+        row = self.db.execute(
+            "SELECT total(title_len), total(facility_len),"
+            " total(max(0, text_len - title_len - facility_len)) FROM docs"
+        ).fetchone()
+        self.set_meta("stats", " ".join(str(int(v)) for v in row))
+
+    def stats(self) -> tuple[int, int, int]:
+        """(title, facility, rest) lengths summed over every document."""
+        value = self.meta("stats")
+        if value is None:
+            raise ValueError("index has no length statistics")
+        title, facility, rest = (int(v) for v in value.split())
+        return title, facility, rest
+
+    def infos(self, uids: list[str]) -> dict[str, DocInfo]:
+        """uid -> the small values of the given documents (their texts not read)."""
+        columns = (
+            "uid, kind, ward, rank, rank_key, fy, tags, tag_keys, area, updated_at,"
+            " title_len, facility_len, text_len"
         )
+        if len(uids) > 2000:
+            # Many: one pass over the small table beats thousands of key lookups.
+            wanted = set(uids)
+            rows = [r for r in self.db.execute(f"SELECT {columns} FROM docs") if r[0] in wanted]
+        else:
+            rows = []
+            for i in range(0, len(uids), 500):
+                chunk = uids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows.extend(
+                    self.db.execute(f"SELECT {columns} FROM docs WHERE uid IN ({marks})", chunk)
+                )
         loads = json.loads
-        for row in cur:
-            (
-                uid,
-                kind,
-                ward,
-                rank,
-                rkey,
-                fy,
-                tags,
-                tkeys,
-                area,
-                updated,
-                title,
-                facility,
-                length,
-            ) = row
-            yield DocInfo(
+        result = {}
+        for (
+            uid,
+            kind,
+            ward,
+            rank,
+            rkey,
+            fy,
+            tags,
+            tkeys,
+            area,
+            updated,
+            title_len,
+            facility_len,
+            length,
+        ) in rows:
+            result[uid] = DocInfo(
                 uid,
                 kind,
                 ward,
@@ -228,12 +273,12 @@ class SideStore:
                 frozenset(tkeys.split(_TAG_SEP)) if tkeys else frozenset(),
                 area,
                 updated,
-                title,
-                facility,
-                "",
-                "",
+                title_len,
+                facility_len,
                 length,
             )
+        self.docs_read += len(result)
+        return result
 
     def texts(self, uids: list[str]) -> dict[str, tuple[str, str]]:
         """uid -> (normalised text, folded text) of the given documents."""

@@ -14,11 +14,15 @@ from collections.abc import Iterator
 from itertools import repeat
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
-from whoosh.fields import ID, TEXT, Schema
-from whoosh.system import pack_uint
+from zebkb.search import import_whoosh_lean
 
-from zebkb.search.normalize import grams
+import_whoosh_lean()  # before Whoosh is imported (zebkb/search/__init__.py says why)
+
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter  # noqa: E402
+from whoosh.fields import ID, TEXT, Schema  # noqa: E402
+from whoosh.system import pack_uint  # noqa: E402
+
+from zebkb.search.normalize import grams  # noqa: E402
 
 SCHEMA_VERSION = 2
 CONTENT = "content"
