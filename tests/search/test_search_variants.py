@@ -326,3 +326,20 @@ def test_rules_fold_as_the_plainly_written_patterns(text: str) -> None:
     others = [re.escape(k) for k in keys if k not in latin]
     expected = re.sub("|".join(others), lambda m: table.forms[m.group()], expected)
     assert table.fold(norm) == expected
+
+
+@given(
+    st.text(
+        alphabet="サーバアコピ第三十二3ヶカ所月 pvｐ取組み申し込髙﨑エネルギー省\n", max_size=40
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_the_index_keeps_folding_as_edits_that_give_the_folded_text(text: str) -> None:
+    from zebkb.search.variants import apply_script
+
+    table = load_variants(None)
+    norm = normalize(text)
+    folded, script = table.fold_script(norm)
+    assert folded == table.fold(norm)
+    assert apply_script(norm, script) == folded
+    assert (script == "") == (folded == norm)

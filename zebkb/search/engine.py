@@ -663,7 +663,7 @@ class SearchIndex:
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
         name, side, ix = _create_generation(self.index_dir, None, self.variants)
-        fold = self.variants.fold
+        fold = self.variants.fold_script
         gen_dir = self.index_dir / name
 
         def new_writer() -> Any:
@@ -678,7 +678,7 @@ class SearchIndex:
         ok = False
         try:
             seen: set[str] = set()
-            batch: list[tuple[IndexDoc, DocInfo]] = []
+            batch: list[tuple[IndexDoc, DocInfo, str]] = []
             side.db.execute("BEGIN")
             done = 0
             for doc in docs:
@@ -688,10 +688,10 @@ class SearchIndex:
                     continue
                 seen.add(doc.uid)
                 parts = normalised_parts(doc)
-                folded = fold(parts[2])
+                folded, script = fold(parts[2])
                 add_document(writer, doc.uid, parts[2], folded)
                 in_segment.append(doc.uid)
-                batch.append((doc, info_from_doc(doc, parts, folded)))
+                batch.append((doc, info_from_doc(doc, parts, folded), script))
                 if len(batch) >= 500:
                     side.write_docs(batch)
                     batch.clear()
@@ -817,11 +817,12 @@ class SearchIndex:
                 return
             # Marked dirty first: if we die half-way, the index says it is stale.
             side.set_meta("state", None)
-            fold = snap.variants.fold
+            fold = snap.variants.fold_script
             rows = []
             for d in docs:
                 parts = normalised_parts(d)
-                rows.append((d, info_from_doc(d, parts, fold(parts[2]))))
+                folded, script = fold(parts[2])
+                rows.append((d, info_from_doc(d, parts, folded), script))
             writer = snap.ix.writer(codec=NoLenW3Codec())
             # One searcher finds every old version (update_document opens one per document),
             # and the in-memory pool replaces Whoosh's external sort (search-research.md).
@@ -838,7 +839,7 @@ class SearchIndex:
                 finally:
                     if not current:
                         searcher.close()
-                for d, info in rows:
+                for d, info, _script in rows:
                     add_document(writer, d.uid, info.text, info.folded)
             except BaseException:
                 writer.cancel()
@@ -852,7 +853,7 @@ class SearchIndex:
             side.set_meta("state", str(state))
             side.set_meta("changes", changes)
             side.db.execute("COMMIT")
-            snap.refresh((info for _d, info in rows), removed)
+            snap.refresh((info for _d, info, _s in rows), removed)
             snap.remember_segments()
 
     def _rebuild_with(

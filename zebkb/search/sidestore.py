@@ -19,8 +19,9 @@ from pathlib import Path
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
+from zebkb.search.variants import apply_script
 
-SIDE_VERSION = 5
+SIDE_VERSION = 6
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
 # Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
@@ -47,7 +48,9 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE TABLE IF NOT EXISTS texts (
     uid TEXT PRIMARY KEY,
     text_n TEXT NOT NULL,
-    fold_n TEXT NOT NULL,
+    -- the edits that fold text_n (VariantTable.fold_script), "" for none: about 100
+    -- bytes, where a folded copy was as long as the text
+    fold_script TEXT NOT NULL,
     original TEXT NOT NULL
 );
 """
@@ -164,7 +167,8 @@ class SideStore:
                 self.set_meta(_SEGMENT_KEY + key, _UID_SEP.join(segments[key]))
         self.db.execute("COMMIT")
 
-    def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo]]) -> None:
+    def write_docs(self, rows: Iterable[tuple[IndexDoc, DocInfo, str]]) -> None:
+        """(document, its info, its fold script) each."""
         rows = list(rows)
         self.db.executemany(
             "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -184,7 +188,7 @@ class SideStore:
                     info.facility_len,
                     info.length,
                 )
-                for d, info in rows
+                for d, info, _script in rows
             ),
         )
         self.db.executemany(
@@ -193,10 +197,10 @@ class SideStore:
                 (
                     d.uid,
                     info.text,
-                    "" if info.folded is info.text else info.folded,
+                    script,
                     json.dumps({TITLE: d.title, **d.fields}, ensure_ascii=False),
                 )
-                for d, info in rows
+                for d, info, script in rows
             ),
         )
 
@@ -286,10 +290,10 @@ class SideStore:
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for uid, text, fold in self.db.execute(
-                f"SELECT uid, text_n, fold_n FROM texts WHERE uid IN ({marks})", chunk
+            for uid, text, script in self.db.execute(
+                f"SELECT uid, text_n, fold_script FROM texts WHERE uid IN ({marks})", chunk
             ):
-                result[uid] = (text, fold or text)
+                result[uid] = (text, apply_script(text, script))
         self.texts_read += len(result)
         return result
 

@@ -13,10 +13,12 @@ rule matches, so folding the joined text folds each field on its own.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from zebkb.search.normalize import normalize
 
@@ -129,6 +131,34 @@ class VariantTable:
             s = table.sub(self._replace, s)
         return s
 
+    def fold_script(self, norm: str) -> tuple[str, str]:
+        """`fold`, and the edits that make the folded text from `norm` ("" for none).
+
+        The index keeps the edits (`apply_script`), not a second copy of almost
+        every text: most texts fold only a few long vowel marks (エネルギー).
+        """
+        steps: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = list(_RULES)
+        steps.extend((table, self._replace) for table in self._tables)
+        s = norm
+        script: list[list[Any]] = []
+        for pattern, repl in steps:
+            edits: list[Any] = []
+
+            def record(
+                m: re.Match[str],
+                repl: str | Callable[[re.Match[str]], str] = repl,
+                edits: list[Any] = edits,
+            ) -> str:
+                rep = repl if isinstance(repl, str) else repl(m)
+                edits.extend((m.start(), m.end(), rep))
+                return rep
+
+            s = pattern.sub(record, s)
+            script.append(edits)
+        if not any(script):
+            return s, ""
+        return s, json.dumps(script, ensure_ascii=False, separators=(",", ":"))
+
     def fold_with_map(self, norm: str) -> tuple[str, list[int], list[int]]:
         """`fold`, plus for each output character the span [start, end) of `norm` it came from."""
         s = norm
@@ -165,6 +195,25 @@ class VariantTable:
             s = "".join(out)
             starts, ends = new_starts, new_ends
         return s, starts, ends
+
+
+def apply_script(text: str, script: str) -> str:
+    """The folded text from the normalised text and its `fold_script` edits."""
+    if not script:
+        return text
+    for edits in json.loads(script):
+        if not edits:
+            continue
+        out = []
+        pos = 0
+        for i in range(0, len(edits), 3):
+            start, end, rep = edits[i : i + 3]
+            out.append(text[pos:start])
+            out.append(rep)
+            pos = end
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
 
 
 def parse_variants(text: str, source: str) -> dict[str, str]:
