@@ -195,11 +195,12 @@ def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
         rare = docs[len(docs) // 2].title.split()[0]
         for q in ("清掃事務所", rare):
             opened = [new_process_query(folder, q) for _ in range(3)]
-            walls = sorted(w for w, _o, _r in opened)
-            _w, open_ms, read = opened[0]
+            walls = sorted(w for w, _o, _r, _d in opened)
+            _w, open_ms, read, values = opened[0]
             print(
                 f"  {'':<34} new process, import + open + first query {q!r}: "
-                f"median {walls[1]:.0f} ms (open {open_ms:.0f} ms; {read} of {len(docs)} texts read)"
+                f"median {walls[1]:.0f} ms (open {open_ms:.0f} ms; {read} of {len(docs)} texts "
+                f"and {values} documents' ranking values read)"
             )
         return pct(lat, 95)
     finally:
@@ -258,23 +259,25 @@ ix = SearchIndex(sys.argv[1])
 t2 = time.perf_counter()
 ix.search(sys.argv[2], limit=20)
 t3 = time.perf_counter()
-print((t3 - t0) * 1000, (t2 - t1) * 1000, ix._snapshot().side.texts_read)
+side = ix._snapshot().side
+print((t3 - t0) * 1000, (t2 - t1) * 1000, side.texts_read, side.docs_read)
 """
 
 
-def new_process_query(folder: Path, query: str) -> tuple[float, float, int]:
-    """(import + open + first query ms, open ms, texts read) in a new Python process."""
+def new_process_query(folder: Path, query: str) -> tuple[float, float, int, int]:
+    """(import + open + first query ms, open ms, texts read, documents' values read)
+    in a new Python process."""
     done = subprocess.run(
         [sys.executable, "-c", _OPEN_PROBE, str(folder), query],
         capture_output=True,
         text=True,
         check=True,
     )
-    wall, open_ms, read = done.stdout.split()
-    return float(wall), float(open_ms), int(read)
+    wall, open_ms, read, docs = done.stdout.split()
+    return float(wall), float(open_ms), int(read), int(docs)
 
 
-def peak_build_rss(docs_count: int) -> float:
+def peak_build_rss(docs_count: int) -> tuple[float, float]:
     """Peak RSS (MB) of a new process that builds the index of `docs_count` seed records.
 
     The records are made in that process too, so the figure includes them (as
@@ -295,8 +298,8 @@ def peak_build_rss(docs_count: int) -> float:
         text=True,
         check=True,
     )
-    peak, _base = done.stdout.split()
-    return float(peak)
+    peak, base = done.stdout.split()
+    return float(peak), float(base)
 
 
 CLI_QUERIES = ["清掃事務所", "ZEB", "延床面積", "ゼロカーボンシティ", "省エネ 電力"]
@@ -517,8 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         theirs = bench_fts5(texts, queries)
         print(f"  p95 zebkb / p95 FTS5 trigram + scan: {ours / theirs:.1f}x", flush=True)
         if args.peak_rss:
+            peak, base = peak_build_rss(n)
             print(
-                f"  peak RSS of a full build (new process): {peak_build_rss(n):.0f} MB", flush=True
+                f"  peak RSS of a full build (new process): {peak:.0f} MB "
+                f"(of which {base:.0f} MB before the build: Python and the records made)",
+                flush=True,
             )
         if n <= args.cli_max:
             bench_cli(records)
