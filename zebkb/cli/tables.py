@@ -68,12 +68,11 @@ def _plan_text(plan: Any, dry_run: bool) -> None:
 
 def cmd_table_import(args: argparse.Namespace) -> int:
     from zebkb.errors import InputError
-    from zebkb.service.tables import apply_table, preview_table
 
     path = Path(args.file)
     mapping = Path(args.mapping) if args.mapping else None
     with open_kb(args) as kb:
-        preview = preview_table(kb, path, mapping_path=mapping)
+        preview = kb.preview_table(path, mapping_path=mapping)
         plan = preview.plan
         mapping_used = plan.mapping
         data_rows = any(n > mapping_used.header_row for n, _ in preview.table.rows)
@@ -88,7 +87,7 @@ def cmd_table_import(args: argparse.Namespace) -> int:
             )
         result = None
         if plan.ok and not args.dry_run:
-            result = apply_table(kb, plan)
+            result = kb.apply_table(plan)
     doc = plan.as_json()
     if result is not None:
         doc["import_id"] = result.import_id
@@ -112,7 +111,6 @@ def cmd_table_import(args: argparse.Namespace) -> int:
 def cmd_table_export(args: argparse.Namespace) -> int:
     from zebkb.cli.records import resolve_ward_arg
     from zebkb.domain.dates import DateError, parse_fiscal_year
-    from zebkb.service.tables import records_for_list
     from zebkb.tables.export import export_list
 
     ward = resolve_ward_arg(args.ward)
@@ -123,8 +121,8 @@ def cmd_table_export(args: argparse.Namespace) -> int:
         except DateError as exc:
             raise UsageError(f"--fiscal-year: {exc}") from None
     with open_kb(args) as kb:
-        records = records_for_list(
-            kb, kind=args.kind, ward=ward, fiscal_year=fiscal_year, query=args.query
+        records = kb.records_for_list(
+            kind=args.kind, ward=ward, fiscal_year=fiscal_year, query=args.query
         )
     kinds = [args.kind] if args.kind else None
     result = export_list(records, Path(args.out), kinds=kinds, date_style=args.date_style)

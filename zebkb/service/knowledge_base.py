@@ -94,6 +94,11 @@ if TYPE_CHECKING:
         UndoResult,
     )
     from zebkb.service.keys import TrustEntry
+    from zebkb.service.tables import TableImportResult, TablePreview
+    from zebkb.tables.limits import Deadline, TableLimits
+    from zebkb.tables.mapping import TableMapping
+    from zebkb.tables.plan import TablePlan
+    from zebkb.tables.read import Table
 
 __all__ = [
     "DATA_DIR_ENTRIES",
@@ -598,3 +603,79 @@ class KnowledgeBase:
         from zebkb.service import keys
 
         keys.set_require_signatures(self, required)
+
+    # -- lists from Excel and CSV (tables.py) ------------------------------------------------
+
+    def map_table(self, table: Table, mapping_path: Path | None = None) -> tuple[TableMapping, str]:
+        """The column mapping for a list: a remembered or given one, else guessed."""
+        from zebkb.service import tables
+
+        return tables.map_table(self, table, mapping_path)
+
+    def plan_table(
+        self,
+        table: Table,
+        mapping: TableMapping,
+        *,
+        file_name: str,
+        deadline: Deadline | None = None,
+    ) -> TablePlan:
+        """What importing the list's rows would do, row by row, writing nothing."""
+        from zebkb.service import tables
+
+        return tables.plan_table(self, table, mapping, file_name=file_name, deadline=deadline)
+
+    def preview_table(
+        self,
+        path: Path | str,
+        *,
+        mapping_path: Path | None = None,
+        limits: TableLimits | None = None,
+        deadline: Deadline | None = None,
+    ) -> TablePreview:
+        """Read a list, map its columns and plan its rows, writing nothing."""
+        from zebkb.service import tables
+        from zebkb.tables.limits import DEFAULT_LIMITS
+
+        return tables.preview_table(
+            self,
+            path,
+            mapping_path=mapping_path,
+            limits=DEFAULT_LIMITS if limits is None else limits,
+            deadline=deadline,
+        )
+
+    def apply_table(
+        self,
+        plan: TablePlan,
+        *,
+        remember_mapping: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> TableImportResult:
+        """Import a planned list in one transaction; noted in the received log."""
+        from zebkb.service import tables
+
+        return tables.apply_table(self, plan, remember_mapping=remember_mapping, progress=progress)
+
+    def records_for_list(
+        self,
+        *,
+        kind: str | None = None,
+        ward: str | None = None,
+        fiscal_year: int | None = None,
+        query: str | None = None,
+        uids: list[str] | None = None,
+        limit: int = 100_000,
+    ) -> list[dict[str, Any]]:
+        """The records a list export writes: chosen by filters, a search, or uids."""
+        from zebkb.service import tables
+
+        return tables.records_for_list(
+            self,
+            kind=kind,
+            ward=ward,
+            fiscal_year=fiscal_year,
+            query=query,
+            uids=uids,
+            limit=limit,
+        )

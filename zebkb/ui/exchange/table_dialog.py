@@ -36,14 +36,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.display import fiscal_year_label, kind_label
 from zebkb.domain.fields import Kind
-from zebkb.service.tables import (
-    TableImportResult,
-    TablePreview,
-    apply_table,
-    map_table,
-    plan_table,
-    records_for_list,
-)
+from zebkb.service.tables import TableImportResult, TablePreview
 from zebkb.tables.mapping import IMPORTABLE, TableMapping
 from zebkb.tables.plan import TablePlan, unmapped_required
 from zebkb.tables.read import read_table
@@ -184,8 +177,8 @@ class TableImportDialog(QDialog):
 
         def work() -> TablePreview:
             table = read_table(path)
-            mapping, source = map_table(kb, table)
-            plan = plan_table(kb, table, mapping, file_name=path.name)
+            mapping, source = kb.map_table(table)
+            plan = kb.plan_table(table, mapping, file_name=path.name)
             return TablePreview(plan=plan, table=table, mapping_source=source)
 
         QueryOp(self, work, runner=self.ctx.runner).success(self._previewed).failure(
@@ -200,7 +193,7 @@ class TableImportDialog(QDialog):
         name = self.preview.plan.file_name
 
         def work() -> TablePreview:
-            plan = plan_table(kb, table, mapping, file_name=name)
+            plan = kb.plan_table(table, mapping, file_name=name)
             return TablePreview(plan=plan, table=table, mapping_source="edited")
 
         QueryOp(self, work, runner=self.ctx.runner).success(self._previewed).failure(
@@ -387,7 +380,7 @@ class TableImportDialog(QDialog):
         kb, plan = self.ctx.kb, self.preview.plan
         self.import_button.setEnabled(False)
         (
-            CollectionOp(self, lambda: apply_table(kb, plan), runner=self.ctx.runner)
+            CollectionOp(self, lambda: kb.apply_table(plan), runner=self.ctx.runner)
             .changes(lambda result: result.changes)
             .success(self._applied)
             .failure(self._failed_write)
@@ -456,7 +449,7 @@ def export_list_to(
     style = ctx.settings.date_style
 
     def work() -> Any:
-        chosen = records_for_list(kb, uids=uids, kind=kind, fiscal_year=fiscal_year)
+        chosen = kb.records_for_list(uids=uids, kind=kind, fiscal_year=fiscal_year)
         return export_list(chosen, out, date_style=style)
 
     def done(result: Any) -> None:
