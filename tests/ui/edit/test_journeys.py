@@ -61,3 +61,29 @@ def test_change_language_mid_task_then_save_by_keyboard(qtbot, ectx, kb) -> None
     wait_idle(qtbot, ectx)
     [saved] = kb.list_records()
     assert saved.title == "Visit"
+
+
+def test_ctrl_e_puts_the_cursor_in_the_first_field(qtbot, window) -> None:
+    """Edit by keyboard only: Ctrl+E, type, Ctrl+S; twice, on a case and a visit."""
+    from PySide6.QtWidgets import QApplication
+    from zebkb_main_kit import select, shown_uids
+
+    window.home.show_list()
+    for round_, kind in enumerate(("case", "visit")):
+        uid = next(u for u in shown_uids(window) if window.ctx.kb.require(u)["type"] == kind)
+        select(qtbot, window, uid)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        window.results.setFocus()
+        qtbot.keyClick(window.results, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.dialogs.get("editor") is not None, timeout=5000)
+        dialog = window.dialogs["editor"]
+        title = dialog.editors["title"].focus_target()
+        qtbot.waitUntil(lambda t=title: QApplication.focusWidget() is t, timeout=5000)
+        qtbot.keyClick(title, Qt.Key.Key_End)
+        qtbot.keyClicks(title, f" rev{round_}")
+        with qtbot.waitSignal(dialog.saved, timeout=5000):
+            qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, window.ctx)
+        assert window.ctx.kb.require(uid)["title"].endswith(f" rev{round_}")
+        qtbot.waitUntil(lambda: window.dialogs.get("editor") is None, timeout=5000)

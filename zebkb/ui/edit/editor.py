@@ -158,6 +158,11 @@ class RecordEditorDialog(QDialog):
         self.resize(1100, 760)
         # The form wants the wider share; the body and files beside it.
         self.splitter.setSizes([660, 440])
+        # Ctrl+E, Ctrl+N: typing goes into the first field (the title), not the form's
+        # scroll area, which Qt would otherwise give the focus as the first widget.
+        first = next(iter(self.editors.values()), None)
+        if first is not None:
+            first.focus_target().setFocus()
 
     # --- building ----------------------------------------------------------------
 
@@ -225,6 +230,7 @@ class RecordEditorDialog(QDialog):
                 self.rank_label.setTextFormat(Qt.TextFormat.PlainText)
                 form.addRow("", self.rank_label)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(form_host)
