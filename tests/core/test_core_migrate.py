@@ -16,14 +16,16 @@ from typing import Any
 import pytest
 import zebkb_bundle_kit as kit
 from sqlalchemy import select
+from zebkb_testing import case_record
 
 from zebkb.cli.main import main
 from zebkb.errors import InputError
 from zebkb.service import KnowledgeBase
 from zebkb.service.exchange import export_bundle, import_bundle, list_conflicts
 from zebkb.service.keys import trust_key
-from zebkb.service.move import move_to_sqlite
+from zebkb.service.move import move_to_postgres, move_to_sqlite
 from zebkb.store import copy as store_copy
+from zebkb.store.team import write_database_url
 
 
 def edit(kb: KnowledgeBase, uid: str, **changes: Any) -> dict[str, Any]:
@@ -175,3 +177,71 @@ def test_copy_reads_in_batches(kb, monkeypatch) -> None:
         sizes = [len(part) for part in store_copy._batches(conn, record)]
         assert sizes == [7, 7, 7, 7]
         assert conn.execute(select(record.c.uid)).all()
+
+
+def test_a_round_trip_through_postgresql_keeps_every_row_and_file(
+    kb, tmp_path, clock, pg_url
+) -> None:
+    fill(kb, tmp_path, clock)
+    before, stored = dump(kb), files(kb)
+    folder = kb.data_dir
+    there = move_to_postgres(kb, pg_url)
+    assert there.problems == []
+    assert there.counts == {name: len(rows) for name, rows in before.items()}
+    # The folder now uses the team database; its own SQLite file is kept aside.
+    assert there.kept_sqlite is not None
+    assert there.kept_sqlite.is_file()
+    assert not (folder / "zebkb.sqlite3").exists()
+    with KnowledgeBase.open(folder) as here:
+        assert here.team
+        assert dump(here) == before
+        assert files(here) == stored
+        assert here.check() == []
+        # Its index was current for the same change counter: no rebuild needed.
+        assert here.index_is_current()
+        assert [h.title for h in here.search("品川区の編集").hits] == ["品川区の編集"]
+        back = move_to_sqlite(here, tmp_path / "back")
+        assert back.problems == []
+    other = tmp_path / "pc2"
+    other.mkdir()
+    write_database_url(other, pg_url)
+    with KnowledgeBase.open(other) as pc2:
+        assert dump(pc2) == before
+    with KnowledgeBase.open(tmp_path / "back") as home:
+        assert dump(home) == before
+        assert files(home) == stored
+        assert home.check() == []
+
+
+def test_a_postgresql_database_that_is_not_empty_is_refused(kb, tmp_path, pg_url) -> None:
+    kb.save(case_record())
+    assert move_to_postgres(kb, pg_url).problems == []
+    with KnowledgeBase.open(tmp_path / "another") as another:
+        another.set_home_ward("131229")
+        another.save(case_record(title="別の事例"))
+        with pytest.raises(InputError, match="not empty") as refused:
+            move_to_postgres(another, pg_url)
+        assert "空ではありません" in refused.value.message_ja
+        # Refused before anything changed: the folder still has its own database.
+        assert not another.team
+        assert (tmp_path / "another" / "zebkb.sqlite3").is_file()
+        assert another.count() == 1
+
+
+def test_the_command_moves_a_folder_into_team_mode(tmp_path, capsys, pg_url) -> None:
+    data = tmp_path / "kb"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    assert main(["--data-dir", str(data), "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "migrate", "--to", pg_url]) == 0
+    shown = capsys.readouterr().out
+    assert "28 records" in shown
+    assert "check ok, counts match" in shown
+    assert "init --ward WARD --database postgresql://" in shown
+    assert "?host" not in shown  # the address as people read it, options left out
+    assert main(["--data-dir", str(data), "check"]) == 0
+    assert main(["--data-dir", str(data), "search", "清掃事務所", "--json"]) == 0
+    capsys.readouterr()
+    # Again: the database is no longer empty.
+    assert main(["--data-dir", str(data), "migrate", "--to", pg_url]) == 3
+    assert "is this knowledge base itself" in capsys.readouterr().err

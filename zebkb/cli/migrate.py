@@ -1,4 +1,4 @@
-"""``zebkb migrate --to-sqlite DIR``: move a knowledge base between engines.
+"""``zebkb migrate --to postgresql://…`` / ``--to-sqlite DIR``: move a knowledge base between engines.
 
 Not the schema upgrade, which every command does by itself when it opens a
 knowledge base written by an older zebkb; this moves a ward's whole knowledge
@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument(
+        "--to", metavar="URL", help="an empty PostgreSQL database (postgresql://USER@HOST/DB)"
+    )
+    target.add_argument(
         "--to-sqlite", metavar="DIR", help="a new or empty folder for a data folder of its own"
     )
     p.add_argument("--json", action="store_true")
@@ -55,13 +58,16 @@ def _progress(quiet: bool) -> Progress | None:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from zebkb.logs import setup_logging
     from zebkb.service import KnowledgeBase
-    from zebkb.service.move import move_to_sqlite
+    from zebkb.service.move import move_to_postgres, move_to_sqlite
 
     # A folder on a network share may be moved out of (that is the way out of it).
     with KnowledgeBase.open(data_dir_from(args), network_ok=True) as kb:
         args.log_file = setup_logging(kb.data_dir)
         progress = _progress(args.json)
-        summary = move_to_sqlite(kb, Path(args.to_sqlite), progress=progress)
+        if args.to_sqlite is not None:
+            summary = move_to_sqlite(kb, Path(args.to_sqlite), progress=progress)
+        else:
+            summary = move_to_postgres(kb, args.to, progress=progress)
     if args.json:
         print_json(
             {
@@ -72,12 +78,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
                 "file_bytes": summary.file_bytes,
                 "ok": not summary.problems,
                 "problems": summary.problems,
+                "kept_sqlite": None if summary.kept_sqlite is None else str(summary.kept_sqlite),
             }
         )
     else:
         out(describe(summary))
         for problem in summary.problems:
             out(f"  {problem}")
+        if summary.kept_sqlite is not None:
+            out(
+                f"this folder now uses {summary.target}; its own database was kept as "
+                f"{summary.kept_sqlite}. On each other PC: zebkb --data-dir DIR init "
+                f"--ward WARD --database {summary.target}"
+            )
     return 1 if summary.problems else 0
 
 

@@ -25,6 +25,7 @@ from zebkb.errors import InputError
 from zebkb.store import copy as store_copy
 from zebkb.store.db import DB_FILE, make_engine, migrate
 from zebkb.store.files import AttachmentStore
+from zebkb.store.lock import WriterLock
 from zebkb.store.netfs import refuse_network_folder
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class MoveSummary:
     files: int
     file_bytes: int
     problems: list[str] = field(default_factory=list)
+    # --to URL from a folder of its own: where its SQLite database was kept.
+    kept_sqlite: Path | None = None
 
 
 def _not_empty(where: str, what: str) -> InputError:
@@ -164,6 +167,82 @@ def move_to_sqlite(
         _remove_made(target_dir, made)
         raise
     return MoveSummary(shown, copied, live, files, size, problems)
+
+
+def move_to_postgres(
+    kb: KnowledgeBase, url: str, *, progress: Progress | None = None
+) -> MoveSummary:
+    """Copy ``kb`` into the empty PostgreSQL database ``url`` (team mode's home).
+
+    The schema is made first if the database has none (one transaction: at
+    worst an empty knowledge base is left), then every row goes in one
+    transaction. When the source is this PC's own SQLite folder and the
+    counts match, the folder then switches to team mode in place: it names
+    the database (``database.json``) and its SQLite file is kept aside in
+    ``backups/`` (never deleted: the way back besides ``--to-sqlite``). The
+    signing key, the attachment files and the search index stay where they
+    are, so this PC goes on at once; the other PCs connect with
+    ``zebkb init --database``.
+    """
+    from zebkb.service.knowledge_base import KnowledgeBase
+    from zebkb.store.pg import make_pg_engine
+    from zebkb.store.team import driver_url, normalise_url, shown_url
+
+    url = normalise_url(url)
+    shown = shown_url(url)
+    if kb.database_url is not None and normalise_url(kb.database_url) == url:
+        raise _same_place(shown)
+    kb.claim_writer()  # nobody changes the source while it is read
+    engine = make_pg_engine(driver_url(url))
+    try:
+        migrate(engine)
+        copied = _copy_rows(kb, engine, shown, progress)
+        problems = _compare(_counts(kb.read_engine), _counts(engine))
+    finally:
+        engine.dispose()
+    live = kb.count()
+    files = [(digest, path.stat().st_size) for digest, path in kb.files.iter_files()]
+    summary = MoveSummary(
+        shown, copied, live, len(files), sum(size for _d, size in files), problems
+    )
+    if problems or kb.team:
+        return summary
+    kept = _switch_to_team(kb, url)
+    with KnowledgeBase.open(kb.data_dir) as team:
+        if team.files.root != kb.files.root:  # a store shared by the team's PCs
+            _copy_files(kb.files, team.files, progress)
+        problems = team.check()
+    return MoveSummary(
+        shown, copied, live, summary.files, summary.file_bytes, problems, kept_sqlite=kept
+    )
+
+
+def _switch_to_team(kb: KnowledgeBase, url: str) -> Path:
+    """Make ``kb``'s folder use ``url``; its SQLite file (with any WAL) goes into backups/.
+
+    The setting is written first: a folder interrupted between the two steps
+    names the team database and is opened in team mode, never as a new, empty
+    SQLite knowledge base.
+    """
+    import os
+    from datetime import datetime
+
+    from zebkb.backup import backup_dir
+    from zebkb.store.team import write_database_url
+
+    folder = Path(kb.data_dir)
+    with WriterLock(folder):  # still the folder's one writer while kb lets go of it
+        kb.close()  # the last connection closed checkpoints the WAL into the file
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = backup_dir(folder) / f"zebkb-before-team-{stamp}.sqlite3"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        write_database_url(folder, url)
+        os.replace(folder / DB_FILE, kept)
+        for suffix in ("-wal", "-shm"):
+            side = folder / f"{DB_FILE}{suffix}"
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + suffix))
+    return kept
 
 
 def _remove_made(target_dir: Path, made: bool) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Table, delete, func, select, text
 from sqlmodel import SQLModel
 
 from zebkb.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -24,6 +24,8 @@ from zebkb.store import models  # noqa: F401  (registers the tables on SQLModel.
 # Meta rows that describe the engine's own copy, not the knowledge base: each engine
 # writes its own (PostgreSQL keeps the schema version in meta; SQLite in a pragma).
 ENGINE_META_KEYS = frozenset({"schema_version"})
+# What a new, empty schema writes into meta (the change counter at zero): empty still.
+NEW_SCHEMA_META = frozenset({("change_seq", "0")})
 BATCH = 2000
 
 Progress = Callable[[int, int], None]
@@ -54,8 +56,14 @@ def table_counts(conn: Connection) -> dict[str, int]:
 
 
 def filled_tables(conn: Connection) -> list[str]:
-    """The tables holding anything (an empty knowledge base's tables hold nothing)."""
-    return [name for name, n in table_counts(conn).items() if n]
+    """The tables holding anything beyond what a new, empty knowledge base has."""
+    filled = [name for name, n in table_counts(conn).items() if n and name != "meta"]
+    meta = next(t for t in tables() if t.name == "meta")
+    rows = conn.execute(select(meta.c.key, meta.c.value)).all()
+    if any((key, value) not in NEW_SCHEMA_META and key not in ENGINE_META_KEYS
+           for key, value in rows):  # fmt: skip
+        filled.append("meta")
+    return filled
 
 
 def _batches(conn: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
@@ -80,6 +88,8 @@ def copy_tables(
         progress(0, total)
     for table in tables():
         copied[table.name] = 0
+        if table.name == "meta":  # the new schema's own rows give way to the source's
+            target.execute(delete(table).where(table.c.key.not_in(sorted(ENGINE_META_KEYS))))
         for rows in _batches(source, table):
             target.execute(table.insert(), rows)
             copied[table.name] += len(rows)
