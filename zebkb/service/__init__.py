@@ -26,7 +26,14 @@ Every write reports what it changed as a :class:`Changes` value
 """
 
 from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
-from zebkb.service.index import REBUILD_AHEAD, REBUILD_PRUNED, REBUILD_UNKNOWN, CatchUp
+from zebkb.service.datadir import DatabaseAwayError
+from zebkb.service.index import (
+    NOTICE_DATABASE_AWAY,
+    REBUILD_AHEAD,
+    REBUILD_PRUNED,
+    REBUILD_UNKNOWN,
+    CatchUp,
+)
 from zebkb.service.knowledge_base import (
     DATA_DIR_ENTRIES,
     NOTICE_INDEX_BUSY,
@@ -56,6 +63,7 @@ from zebkb.service.knowledge_base import (
 __all__ = [
     "DATA_DIR_ENTRIES",
     "EVERYTHING",
+    "NOTICE_DATABASE_AWAY",
     "NOTICE_INDEX_BUSY",
     "NOTICE_INDEX_READ_ONLY_BUILT",
     "NOTICE_INDEX_READ_ONLY_STALE",
@@ -71,6 +79,7 @@ __all__ = [
     "ChangeTracker",
     "Changes",
     "Clock",
+    "DatabaseAwayError",
     "DemoResult",
     "KnowledgeBase",
     "Progress",

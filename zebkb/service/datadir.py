@@ -101,6 +101,21 @@ def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
     )
 
 
+class DatabaseAwayError(KnownError):
+    """The team database cannot be reached (the server stopped or the network is cut)."""
+
+
+def server_away(exc: BaseException) -> bool:
+    """Whether a PostgreSQL error says the server went away, not that a statement failed.
+
+    No SQLSTATE: the connection could not be made or broke; class 08: connection
+    exceptions; 57P: the server shutting down or ending the session.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or ""
+    return not state or state.startswith(("08", "57P"))
+
+
 def database_error(path: Path, exc: DatabaseError, *, url: str | None = None) -> KnownError:
     """The database's failure in words; ``url`` names team mode's shared database."""
     if url is not None or is_postgres_error(exc):

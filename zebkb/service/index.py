@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.datadir import DatabaseAwayError
 from zebkb.service.transaction import Cancel, Progress, format_timestamp
 from zebkb.store import changelog
 from zebkb.store import records as store
@@ -45,6 +46,10 @@ NOTICE_INDEX_READ_ONLY_BUILT = (
     "the folder is read-only and has no usable search index: one was built for this session"
 )
 NOTICE_INDEX_REBUILT = "the search index was out of date and has been rebuilt from the database"
+NOTICE_DATABASE_AWAY = (
+    "the team database cannot be reached: these results come from this PC's search index, "
+    "and changes cannot be saved until it is back"
+)
 NOTICE_INDEX_STALE = (
     "the search index is behind the database: recent changes may be missing from this answer "
     "until it is brought up to date"
@@ -484,7 +489,12 @@ def search(
     from dataclasses import replace
 
     index = kb.index
-    stale = not kb.index_is_current()
+    try:
+        stale = not kb.index_is_current()
+    except DatabaseAwayError:
+        # Team mode with the server away: this PC's index is what there is.
+        result = index.search(query, filters=filters, limit=limit, offset=offset)
+        return replace(result, notice=NOTICE_DATABASE_AWAY, stale=True)
     # The service knows whether the index is behind (the index alone guesses from a
     # state it never recorded, which a new, empty knowledge base has too).
     if kb.read_only:  # nothing can bring it up to date here

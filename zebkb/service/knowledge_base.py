@@ -42,9 +42,11 @@ from zebkb.service.attachments import guess_media_type
 from zebkb.service.changes import EVERYTHING, Changes
 from zebkb.service.datadir import (
     DATA_DIR_ENTRIES,
+    DatabaseAwayError,
     database_error,
     prepare_data_dir,
     readable_only,
+    server_away,
 )
 from zebkb.service.demo import DemoResult
 from zebkb.service.index import (
@@ -78,7 +80,7 @@ from zebkb.store.db import (
 from zebkb.store.files import AttachmentStore
 from zebkb.store.lock import DEFAULT_WAIT, WriterLock
 from zebkb.store.netfs import refuse_network_folder
-from zebkb.store.pg import make_pg_engine
+from zebkb.store.pg import is_postgres_error, make_pg_engine
 
 if TYPE_CHECKING:
     from zebkb.bundle.signature import Signer
@@ -362,8 +364,31 @@ class KnowledgeBase:
         caught_up = self._index_after_commit(txn)
         txn.changes = self.publish(Changes(records=frozenset(txn.touched) | caught_up) | txn.noted)
 
-    def _read(self) -> Session:
-        return Session(self.read_engine)
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A read session; in team mode a lost server is said in one line (DatabaseAwayError)."""
+        with Session(self.read_engine) as session:
+            try:
+                yield session
+            except DatabaseError as exc:
+                known = self.database_failure(exc)
+                if known is None:
+                    raise
+                raise known from None
+
+    def database_failure(self, exc: BaseException) -> KnownError | None:
+        """What a failure of the team database says to people; None for anything else.
+
+        A server that cannot be reached (stopped, restarted, the network cut)
+        is a `DatabaseAwayError`: the window then goes on from its own index,
+        and the engines' pre-ping takes a fresh connection on the next action.
+        """
+        if not self.team or not is_postgres_error(exc):
+            return None
+        known = database_error(self.data_dir, exc, url=self.database_url)  # type: ignore[arg-type]
+        if server_away(exc):
+            return DatabaseAwayError(known.message_en, message_ja=known.message_ja)
+        return known
 
     # -- the parts: each is a function of the part's module taking this knowledge base first;
     # -- they call one another through these names, so a test can replace one on an instance.

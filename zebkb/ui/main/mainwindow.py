@@ -315,7 +315,12 @@ class MainWindow(QMainWindow):
         self.results.set_rows(answer.rows, answer.kind, ordering)
         self.navigation.set_facets(answer.facets, answer.facet_total)
         self._show_count()
-        if answer.stale and not self.ctx.kb.read_only:
+        from zebkb.service import NOTICE_DATABASE_AWAY
+
+        if answer.notice == NOTICE_DATABASE_AWAY:
+            # Nothing to catch up from: say the answers are this PC's, and that saving waits.
+            self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
+        elif answer.stale and not self.ctx.kb.read_only:
             self._catch_up_index(whole=answer.rebuild is not None)
         elif answer.notice:
             self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
@@ -359,6 +364,7 @@ class MainWindow(QMainWindow):
 
     def _notice_text(self, notice: str) -> str:
         from zebkb.service import (
+            NOTICE_DATABASE_AWAY,
             NOTICE_INDEX_BUSY,
             NOTICE_INDEX_READ_ONLY_BUILT,
             NOTICE_INDEX_READ_ONLY_STALE,
@@ -367,6 +373,7 @@ class MainWindow(QMainWindow):
 
         keys = {
             NOTICE_INDEX_BUSY: "status.index_busy",
+            NOTICE_DATABASE_AWAY: "status.database_away",
             NOTICE_INDEX_REBUILT: "status.index_rebuilt",
             NOTICE_INDEX_READ_ONLY_STALE: "status.index_read_only_stale",
             NOTICE_INDEX_READ_ONLY_BUILT: "status.index_read_only_built",

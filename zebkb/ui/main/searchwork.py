@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from zebkb.search.engine import SearchFilters
 from zebkb.search.query import parse_query
-from zebkb.service import KnowledgeBase, TableRow
+from zebkb.service import NOTICE_DATABASE_AWAY, DatabaseAwayError, KnowledgeBase, TableRow
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,14 @@ class RowCache:
         self._rows: dict[str, TableRow] = {}
 
     def rows(self, kb: KnowledgeBase) -> dict[str, TableRow]:
-        state = kb.change_state()
+        try:
+            state = kb.change_state()
+        except DatabaseAwayError:
+            # Team mode, the server away: the rows this window last read are what there is.
+            with self._lock:
+                if self._state is not None:
+                    return self._rows
+            raise
         with self._lock:
             if state != self._state:
                 # State read first: a commit landing meanwhile makes the next call reload.
@@ -111,6 +118,7 @@ def run_search(
         )
     )
     facets = facets_under_filters(kb, query, filters, overall.facets) if has_filters else None
+    away = overall.notice == NOTICE_DATABASE_AWAY  # nothing to catch up from until it is back
     return SearchAnswer(
         query=query,
         filters=filters,
@@ -119,7 +127,8 @@ def run_search(
         facet_total=overall.total,
         kind=kind,
         terms=terms,
-        notice=None if stale else overall.notice,
+        # A stale index is rebuilt by the window and needs no word; a lost server does.
+        notice=overall.notice if not stale or away else None,
         stale=stale,
-        rebuild=kb.index_needs_rebuild() if stale else None,
+        rebuild=kb.index_needs_rebuild() if stale and not away else None,
     )
