@@ -26,6 +26,7 @@ from zebkb.bundle.errors import BundleError
 from zebkb.bundle.merge import Action, FieldChange, decide, field_changes
 from zebkb.bundle.reader import Bundle, open_bundle
 from zebkb.bundle.signature import Signer
+from zebkb.bundle.writer import ExportCancelled as _ExportCancelled
 from zebkb.bundle.writer import PartInfo, write_bundle
 from zebkb.domain.canonical import parse_timestamp, record_hash
 from zebkb.domain.validate import RecordError
@@ -46,6 +47,10 @@ Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 # (base64 public key, origin ward) -> is this key trusted for that ward?
 Trust = Callable[[str, str], bool]
+
+
+# An export its caller cancelled: nothing was written (the window catches it here).
+ExportCancelled = _ExportCancelled
 
 
 class ImportCancelled(Exception):

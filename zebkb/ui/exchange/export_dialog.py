@@ -379,7 +379,7 @@ class ExportDialog(QDialog):
     # --- writing ---------------------------------------------------------------------------------
 
     def start_export(self) -> None:
-        from zebkb.bundle.writer import ExportCancelled
+        from zebkb.service.exchange import ExportCancelled
 
         choice = self.choice()
         if self.export_handle is not None or not str(choice.dest) or choice.dest == Path():
