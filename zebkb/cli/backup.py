@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from zebkb.backup import DEFAULT_KEEP, create_backup, describe_backup, list_backups
+    from zebkb.backup import DEFAULT_KEEP, describe_backup, list_backups
     from zebkb.cli.main import data_dir_from
     from zebkb.errors import InputError
 
@@ -48,7 +48,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if keep < 1:
         raise InputError("--keep must be at least 1")
     with open_kb(args) as kb:
-        info = create_backup(kb, keep=keep)
+        info = kb.create_backup(keep=keep)
     if args.json:
         print_json(info.as_json())
     else:
@@ -68,10 +68,10 @@ def confirm(question: str) -> bool:
 def cmd_restore_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from zebkb.backup import inspect_backup, restore_backup
     from zebkb.errors import KnownError
+    from zebkb.service import KnowledgeBase
 
-    info = inspect_backup(Path(args.file))
+    info = KnowledgeBase.inspect_backup(Path(args.file))
     if not args.yes:
         if not sys.stdin.isatty():
             raise KnownError(
@@ -87,7 +87,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             return 1
     # A damaged database is what a backup is restored for: open the folder all the same.
     with open_kb(args, damaged_ok=True) as kb:
-        result = restore_backup(kb, info.path)
+        result = kb.restore_backup(info.path)
     if args.json:
         print_json(
             {

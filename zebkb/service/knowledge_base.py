@@ -83,6 +83,7 @@ from zebkb.store.netfs import refuse_network_folder
 from zebkb.store.pg import is_postgres_error, make_pg_engine
 
 if TYPE_CHECKING:
+    from zebkb.backup import BackupInfo, RestoreResult
     from zebkb.bundle.signature import Signer
     from zebkb.search.engine import SearchIndex
     from zebkb.search.extract import ExtractLimits
@@ -284,6 +285,39 @@ class KnowledgeBase:
             include_files=include_files,
             label=label,
         ).path
+
+    # Backups (zebkb/backup.py), for the window and the command line: through this door too.
+
+    def create_backup(
+        self, *, keep: int | None = None, progress: Progress | None = None
+    ) -> BackupInfo:
+        """A backup with the attachment files; the last ``keep`` are kept."""
+        from zebkb.backup import DEFAULT_KEEP, create_backup
+
+        return create_backup(self, keep=DEFAULT_KEEP if keep is None else keep, progress=progress)
+
+    def restore_backup(
+        self, path: Path, *, keep: int | None = None, progress: Progress | None = None
+    ) -> RestoreResult:
+        """Bring a backup back in place of this knowledge base (the current one set aside)."""
+        from zebkb.backup import DEFAULT_KEEP, restore_backup
+
+        return restore_backup(
+            self, path, keep=DEFAULT_KEEP if keep is None else keep, progress=progress
+        )
+
+    @staticmethod
+    def inspect_backup(path: Path) -> BackupInfo:
+        """What a backup file holds, checked whole; refused in one line if it is not one."""
+        from zebkb.backup import inspect_backup
+
+        return inspect_backup(path)
+
+    @property
+    def backup_folder(self) -> Path:
+        from zebkb.backup import backup_dir
+
+        return backup_dir(self.data_dir)
 
     # -- what writes changed ------------------------------------------------------------------
 

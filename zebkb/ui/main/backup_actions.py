@@ -81,8 +81,6 @@ def install_backup_actions(window: BackupHost, ctx: AppContext) -> dict[str, QAc
 
 
 def back_up(window: BackupHost, ctx: AppContext) -> None:
-    from zebkb.backup import create_backup
-
     kb = ctx.kb
 
     def done(info: BackupInfo) -> None:
@@ -91,20 +89,18 @@ def back_up(window: BackupHost, ctx: AppContext) -> None:
     # with_progress hands the op a reporter: progress shows in the dialog.
     CollectionOp(
         window.window(),
-        lambda reporter: create_backup(kb, progress=reporter.report),
+        lambda reporter: kb.create_backup(progress=reporter.report),
         runner=ctx.runner,
     ).with_progress(text(ctx, "backing_up")).success(done).run_in_background()
 
 
 def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = None) -> None:
     """Ask for a backup file (unless given), confirm, restore off the GUI thread."""
-    from zebkb.backup import backup_dir, inspect_backup
-
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileName(
             window.window(),
             text(ctx, "choose"),
-            str(backup_dir(ctx.kb.data_dir)),
+            str(ctx.kb.backup_folder),
             "zebkb backup (*.zip)",
         )
         if not chosen:
@@ -122,14 +118,12 @@ def choose_and_restore(window: BackupHost, ctx: AppContext, path: Path | None = 
         if answer == QMessageBox.StandardButton.Yes:
             restore(window, ctx, info.path)
 
-    CollectionOp(window.window(), lambda: inspect_backup(path), runner=ctx.runner).success(
+    CollectionOp(window.window(), lambda: ctx.kb.inspect_backup(path), runner=ctx.runner).success(
         confirm
     ).run_in_background()
 
 
 def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
-    from zebkb.backup import restore_backup
-
     kb = ctx.kb
 
     def done(result: RestoreResult) -> None:
@@ -139,6 +133,6 @@ def restore(window: BackupHost, ctx: AppContext, path: Path) -> None:
 
     CollectionOp(
         window.window(),
-        lambda reporter: restore_backup(kb, path, progress=reporter.report),
+        lambda reporter: kb.restore_backup(path, progress=reporter.report),
         runner=ctx.runner,
     ).with_progress(text(ctx, "restoring")).success(done).run_in_background()
