@@ -63,6 +63,7 @@ def test_every_change_is_logged_in_order_with_its_kind(kb, tmp_path) -> None:
 def test_a_change_that_fails_logs_nothing(kb) -> None:
     kb.save(case_record())
     before = (kb.change_state(), entries(kb))
+
     def stopped_before_the_commit() -> None:
         with kb.transaction() as txn:
             kb.save_in(txn, case_record(title="途中で止まる"), None)

@@ -602,9 +602,10 @@ class SearchIndex:
         return int(value) if value not in (None, "") else None
 
     def doc_count(self) -> int:
-        """How many records the index holds."""
+        """How many records the index holds (0 when there is none yet). A read."""
         with self._mutex:
-            return self._snapshot().side.count()
+            snap = self._read_snapshot()
+            return 0 if snap is None else snap.side.count()
 
     def problems(self) -> list[str]:
         self._reload_variants()
