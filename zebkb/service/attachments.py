@@ -6,23 +6,31 @@ knowledge base first.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError, NotFoundError
-from zebkb.store.files import make_shareable
+from zebkb.store import blobs
+from zebkb.store import checks as store_checks
+from zebkb.store import records as store
+from zebkb.store.files import ContentMismatch, make_shareable
 from zebkb.store.models import BlobRow
 
 if TYPE_CHECKING:
     from zebkb.service.knowledge_base import KnowledgeBase
     from zebkb.service.records import SavedRecord
     from zebkb.service.transaction import Txn
+
+log = logging.getLogger(__name__)
 
 
 def guess_media_type(name: str) -> str:
@@ -104,8 +112,111 @@ def remove_attachment(kb: KnowledgeBase, uid: str, sha256: str) -> SavedRecord:
 
 
 def attachment_path(kb: KnowledgeBase, sha256: str) -> Path | None:
+    """The file's path in this data folder; in team mode fetched from the shared store first.
+
+    The data folder's ``attachments/`` is then this PC's cache of the team's
+    files: a file another PC added is read from the database once, checked
+    against its SHA-256 while it is written under a temporary name, and put in
+    place (zebkb/store/files.py); later reads open the local copy.
+    """
     path = kb.files.path(sha256)
-    return path if path.is_file() else None
+    if path.is_file():
+        return path
+    if not kb.shares_files:
+        return None
+    return fetch_shared(kb, sha256)
+
+
+def fetch_shared(kb: KnowledgeBase, digest: str) -> Path | None:
+    """Copy a file from the team's store into this PC's cache; None when the team lacks it."""
+    with kb.read_engine.connect() as conn:
+        pieces = blobs.read(conn, digest)
+        first = next(pieces, None)
+        if first is None:
+            return None
+        try:
+            staged = kb.files.stage(itertools.chain([first], pieces), sha256=digest)
+            kb.files.sync(staged)
+            kb.files.place(staged)
+        except ContentMismatch:
+            log.error("the team's copy of attachment %s does not match its SHA-256", digest)
+            return None
+        except KnownError:  # this PC's folder cannot take the copy (disk full, read-only)
+            log.exception("attachment %s could not be copied into this PC's folder", digest)
+            return None
+    return kb.files.path(digest)
+
+
+def shared_digests(kb: KnowledgeBase, digests: Iterable[str]) -> set[str]:
+    """Which of these files the team's store holds (none outside team mode)."""
+    if not kb.shares_files:
+        return set()
+    with kb._read() as session:
+        return blobs.shared(session, digests)
+
+
+def share_files(kb: KnowledgeBase, txn: Txn) -> None:
+    """Team mode: put the files that ``txn``'s records use into the team's store, in ``txn``.
+
+    Called just before the commit, so a record and its files reach the other
+    PCs together. A file this folder does not have either (a bundle that left
+    it out) stays "not yet received", as on SQLite. Each file is hashed again
+    while it is read: a file damaged in this folder since it was stored is
+    refused, and nothing is saved.
+    """
+    if not kb.shares_files or not txn.touched:
+        return
+    found = store.get_records(txn.session, sorted(txn.touched))
+    wanted = {
+        att["sha256"]
+        for record in found.values()
+        for att in record.get("attachments") or []
+        if not att.get("omitted")
+    }
+    if wanted:
+        _upload(kb, txn, wanted - blobs.shared(txn.session, wanted))
+
+
+def share_all_files(kb: KnowledgeBase) -> int:
+    """Team mode: put every file this folder holds that any version uses into the team's store.
+
+    For a knowledge base moved into team mode with its files (``migrate``).
+    Returns how many files were added.
+    """
+    if not kb.shares_files:
+        return 0
+    with kb.transaction() as txn:
+        wanted = set(store_checks.referenced_digests(txn.session))
+        missing = wanted - blobs.shared(txn.session, wanted)
+        return _upload(kb, txn, missing)
+
+
+def _upload(kb: KnowledgeBase, txn: Txn, digests: Iterable[str]) -> int:
+    added = 0
+    for digest in sorted(digests):
+        path = kb.files.path(digest)
+        if not path.is_file():
+            continue
+        check = hashlib.sha256()
+
+        def read(fh: BinaryIO, check: Any = check) -> Iterator[bytes]:
+            while piece := fh.read(blobs.CHUNK):
+                check.update(piece)
+                yield piece
+
+        with path.open("rb") as fh:
+            blobs.put(txn.session, digest, read(fh))
+        if check.hexdigest() != digest:
+            raise KnownError(
+                f"attachment file {digest[:12]}… in {kb.files.root} no longer matches its "
+                "SHA-256 (damaged); nothing was saved. Run 'zebkb check --deep'",
+                message_ja=(
+                    f"添付ファイル {digest[:12]}… が壊れています(SHA-256 が一致しません)。"
+                    "保存していません。zebkb check --deep で確認してください"
+                ),
+            )
+        added += 1
+    return added
 
 
 def save_attachment_as(kb: KnowledgeBase, sha256: str, out: Path) -> Path:

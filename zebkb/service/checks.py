@@ -48,8 +48,12 @@ def check(kb: KnowledgeBase, *, deep: bool = False, progress: Progress | None = 
         refs = store.attachment_refs(session)
     with Session(kb.read_engine) as session:
         had = store.stored_digests(session)
+    # Team mode: a file this PC has not opened yet is in the team's store, not missing.
+    team_has = kb.shared_digests(d for _u, d, _s, _n in refs if not kb.files.path(d).is_file())
     for uid, digest, size, name in refs:
         path = kb.files.path(digest)
+        if not path.is_file() and digest in team_has:
+            continue
         if not path.is_file() and digest not in had:
             continue  # not received yet: a bundle left it out; a later one may carry it
         if not path.is_file():

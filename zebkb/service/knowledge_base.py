@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     )
     from zebkb.service.keys import TrustEntry
     from zebkb.service.tables import TableImportResult, TablePreview
+    from zebkb.store.listen import ChangeListener
     from zebkb.tables.limits import Deadline, TableLimits
     from zebkb.tables.mapping import TableMapping
     from zebkb.tables.plan import TablePlan
@@ -171,6 +172,8 @@ class KnowledgeBase:
             )
         self._swept = False
         self._index: SearchIndex | None = None
+        # Team mode: threads hearing other PCs' commits (listen_for_changes).
+        self._listeners: list[ChangeListener] = []
         self._index_copy: tempfile.TemporaryDirectory[str] | None = None
         self.index_notice: str | None = None
         self.writer = WriterLock(data_dir)
@@ -227,6 +230,9 @@ class KnowledgeBase:
         return kb
 
     def close(self) -> None:
+        for listener in self._listeners:
+            listener.stop()
+        self._listeners.clear()
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -375,6 +381,8 @@ class KnowledgeBase:
             txn = Txn(self, session)
             try:
                 yield txn
+                # Team mode: the files the records use go to the team's store with them.
+                self._share_files(txn)
                 if txn.touched:
                     # Last, just before the commit: the log's counter stays locked until
                     # then (zebkb/store/changelog.py says why).
@@ -465,6 +473,34 @@ class KnowledgeBase:
     remove_attachment = attachments.remove_attachment
     attachment_path = attachments.attachment_path
     save_attachment_as = attachments.save_attachment_as
+    shared_digests = attachments.shared_digests
+    _share_files = attachments.share_files
+    share_all_files = attachments.share_all_files
+
+    @property
+    def shares_files(self) -> bool:
+        """Team mode: the database is the team's PostgreSQL, which holds the files too.
+
+        The data folder's ``attachments/`` is then this PC's cache of them
+        (zebkb/store/blobs.py).
+        """
+        return self.engine.dialect.name == "postgresql"
+
+    def listen_for_changes(self, on_change: Callable[[int | None], None]) -> ChangeListener | None:
+        """Call ``on_change`` (from a thread of its own) when any PC commits a change.
+
+        Team mode only (PostgreSQL's LISTEN/NOTIFY, zebkb/store/listen.py); None
+        elsewhere: a SQLite data folder has one writer, which knows its own changes.
+        The caller brings the index up to date (``catch_up_index``, a write);
+        the listener stops when this knowledge base closes.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return None
+        from zebkb.store.listen import listen_on
+
+        listener = listen_on(self.read_engine, on_change)
+        self._listeners.append(listener)
+        return listener
 
     # demo data (demo.py)
     load_demo = demo.load_demo

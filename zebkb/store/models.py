@@ -8,7 +8,7 @@ lists, filters and sorting, written in the same transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -139,6 +139,22 @@ class BlobRow(SQLModel, table=True):
     stored_at: str
     # Text extracted for search (PDF, plain text, Markdown); None until extracted.
     text: str | None = None
+
+
+class BlobChunk(SQLModel, table=True):
+    """Team mode: an attachment file's bytes, in the shared database, stored once by SHA-256.
+
+    In pieces of CHUNK bytes (zebkb/store/blobs.py), so neither side holds a
+    whole file in memory. Every PC reads the files from here and keeps a copy
+    in its data folder (``attachments/``, the same content-addressed layout as
+    SQLite's). Empty on SQLite, where the data folder is the store.
+    """
+
+    __tablename__ = "blob_chunk"
+
+    sha256: str = Field(primary_key=True)
+    n: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    data: bytes = Field(sa_type=LargeBinary)
 
 
 class TextFailureRow(SQLModel, table=True):

@@ -194,6 +194,11 @@ class OpRunner(QObject):
         return (self._writes if write else self._reads).submit(fn)
 
     @property
+    def closed(self) -> bool:
+        """Shut down: it takes no more work."""
+        return self._closed
+
+    @property
     def busy(self) -> bool:
         return bool(self._live)
 

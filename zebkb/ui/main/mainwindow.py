@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self._select_after_search: str | int | None = None
         self.reindex_handle: Any = None
         self._index_rebuild_pending = False
+        # Another wake-up came while a catch-up was queued: run one more after it.
+        self._catch_up_again = False
         # Records left by following links (Alt+← goes back, Alt+→ forward again).
         self._back: list[str] = []
         self._forward: list[str] = []
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_state()
         bind(ctx.tr, self)
+        self._listener = self._listen_to_other_pcs()
         self.refresh()
 
     # --- wiring ---------------------------------------------------------------------
@@ -391,6 +395,7 @@ class MainWindow(QMainWindow):
         if whole:
             self.statusBar().showMessage(self.ctx.tr.t("status.index_stale"), STATUS_MS)
         if self._index_rebuild_pending:
+            self._catch_up_again = True
             return
         self._index_rebuild_pending = True
         kb = self.ctx.kb
@@ -403,14 +408,45 @@ class MainWindow(QMainWindow):
             self._index_rebuild_pending = False
             if caught is not None and caught.rebuilt:
                 self.statusBar().showMessage(self.ctx.tr.t("status.index_rebuilt"), STATUS_MS)
+            self._catch_up_once_more()
 
         def failed(exc: BaseException) -> None:
             self._index_rebuild_pending = False
             self.statusBar().showMessage(user_message(exc, self.ctx.tr), STATUS_MS)
+            self._catch_up_once_more()
 
         CollectionOp(self, catch_up, runner=self.ctx.runner).success(done).failure(
             failed
         ).run_in_background()
+
+    def _catch_up_once_more(self) -> None:
+        if self._catch_up_again:
+            self._catch_up_again = False
+            self._catch_up_index(whole=False)
+
+    def _listen_to_other_pcs(self) -> Any:
+        """Team mode: another PC's commit wakes the window, which catches its index up.
+
+        The catch-up is a write on the runner; what it took in comes back as
+        dataChanged, so the list, the counts and the record pane show it as they
+        show this window's own saves. The listener's thread only emits a signal.
+        """
+        listen = getattr(self.ctx.kb, "listen_for_changes", None)
+        if listen is None:
+            return None
+        self._waker = _Waker(self)
+        self._waker.woken.connect(self._woken, Qt.ConnectionType.QueuedConnection)
+        waker = self._waker
+
+        def wake(_seq: int | None) -> None:
+            if shiboken6.isValid(waker):
+                waker.woken.emit()
+
+        return listen(wake)
+
+    def _woken(self) -> None:
+        if not self.ctx.runner.closed:
+            self._catch_up_index(whole=False)
 
     def _search_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._search_seq:
@@ -803,8 +839,17 @@ class MainWindow(QMainWindow):
         # A search still waiting out its typing delay would reach a runner that is
         # shut down once the window is gone.
         self.search_bar.timer.stop()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         self.save_state()
         super().closeEvent(event)
+
+
+class _Waker(QObject):
+    """Carries a wake-up from the listening thread to the window's thread (queued)."""
+
+    woken = Signal()
 
 
 def window_icon() -> QIcon:
