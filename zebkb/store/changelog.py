@@ -3,12 +3,13 @@
 Each PC's search index remembers the last number it applied and catches up
 by reading the entries after it (zebkb/service/knowledge_base.py,
 ``catch_up_index``). The numbers come from one counter row,
-``meta.change_seq``, raised by a single UPDATE just before the commit: the
-row stays locked until the transaction ends, so on PostgreSQL a second
-writer waits there and takes the numbers after the first one's, and entry N
-is never committed after entry N + 1 was visible (a plain sequence would
-allow that, and a reader would skip N for good). SQLite has one writer at a
-time anyway (BEGIN IMMEDIATE).
+``meta.change_seq``, raised by a single UPDATE just before the commit. Writers
+follow one another (SQLite's BEGIN IMMEDIATE; in team mode, the writer lock every
+write transaction takes first, zebkb/store/pg.py), and the counter row stays
+locked until the commit besides, so entry N is never committed after entry
+N + 1 was visible (with a plain sequence two overlapping transactions could do
+that, and a reader would skip N for good). The row is made by the first change
+(a new database has none, so it counts as empty to ``migrate``).
 
 The log is complete from some number on: when the entries in (A, B] are
 fewer than B - A, some were pruned (or a restored backup moved the counter
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 COUNTER = "change_seq"
@@ -30,18 +31,6 @@ CHANNEL = "zebkb_changes"
 KEEP = 100_000
 # How often (in numbers handed out) the old entries are pruned.
 PRUNE_EVERY = 1_000
-
-
-def ensure_counter(conn: Connection) -> None:
-    """Create the counter row (at 0) where there is none, so writers can lock it."""
-    conn.execute(
-        text(
-            # ON CONFLICT, not INSERT … SELECT :key: PostgreSQL cannot type one parameter
-            # used as both text and varchar.
-            "INSERT INTO meta (key, value) VALUES (:key, '0') ON CONFLICT (key) DO NOTHING"
-        ),
-        {"key": COUNTER},
-    )
 
 
 def append(session: Session, entries: Sequence[tuple[str, str]], *, at: str) -> int:
@@ -60,7 +49,7 @@ def append(session: Session, entries: Sequence[tuple[str, str]], *, at: str) -> 
         ),
         {"n": n, "key": COUNTER},
     ).first()
-    if row is None:  # a database from before the counter row was made at creation
+    if row is None:  # the first change
         conn.execute(
             text("INSERT INTO meta (key, value) VALUES (:key, :value)"),
             {"key": COUNTER, "value": str(n)},

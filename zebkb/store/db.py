@@ -25,7 +25,6 @@ from zebkb.store import (
     models,  # noqa: F401  (registers the tables on SQLModel.metadata)
     pg,  # noqa: F401  (PostgreSQL's text columns in the "C" collation)
 )
-from zebkb.store.changelog import ensure_counter
 from zebkb.store.upgrades import migrate_leading_owner_flags
 
 SCHEMA_VERSION = 3
@@ -267,7 +266,6 @@ def migrate(engine: Engine) -> None:
             raise newer_schema_error(version)
         if not has_tables:
             SQLModel.metadata.create_all(conn)
-            ensure_counter(conn)
             set_schema_version(conn, SCHEMA_VERSION)
             return
         started = version
@@ -277,7 +275,6 @@ def migrate(engine: Engine) -> None:
             set_schema_version(conn, version)
         # New tables of this version (a new table needs no upgrade step of its own).
         SQLModel.metadata.create_all(conn)
-        ensure_counter(conn)
         for step in range(started, SCHEMA_VERSION):
             after = AFTER_UPGRADES.get(step)
             if after is not None:
