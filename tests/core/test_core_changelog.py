@@ -1,8 +1,9 @@
-"""The change log and each PC's search index catching up from it.
+"""The change log and each PC's search index catching up from it, on both engines.
 
-"Another PC" here is a second KnowledgeBase on the same database with a search
-index of its own (on SQLite: the same folder, its index elsewhere); team mode
-on PostgreSQL runs the same steps in tests/core/test_core_team_sync.py.
+"Another PC" is a second KnowledgeBase on the same database with a search index
+of its own: on PostgreSQL a second data folder naming the same database (team
+mode); on SQLite, whose database lives in its one folder, the same folder with
+its index elsewhere. Being woken by PostgreSQL: tests/core/test_core_team_sync.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session
+from zebkb_pg_kit import ENGINES
 from zebkb_testing import case_record
 
 from zebkb.search.engine import SearchIndex
@@ -18,6 +20,7 @@ from zebkb.service import REBUILD_PRUNED, KnowledgeBase
 from zebkb.service.exchange import undo_import
 from zebkb.service.tables import apply_table, preview_table
 from zebkb.store import changelog
+from zebkb.store.team import write_database_url
 
 
 def entries(kb: KnowledgeBase) -> list[tuple[int, str, str]]:
@@ -25,11 +28,25 @@ def entries(kb: KnowledgeBase) -> list[tuple[int, str, str]]:
         return changelog.entries_between(session, 0, changelog.current(session))
 
 
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def open_other_pc(kb: KnowledgeBase, folder: Path) -> KnowledgeBase:
+    """The same knowledge base as another PC sees it: its own search index (and folder)."""
+    if kb.database_url is not None:
+        folder.mkdir(parents=True)
+        write_database_url(folder, kb.database_url)
+        return KnowledgeBase.open(folder, clock=kb.clock)
+    pc = KnowledgeBase.open(kb.data_dir, clock=kb.clock)
+    pc._index = SearchIndex(folder / "index")
+    return pc
+
+
 @pytest.fixture
-def other_pc(kb: KnowledgeBase, tmp_path: Path, clock):
-    """The same knowledge base as seen from another PC: its own search index."""
-    with KnowledgeBase.open(kb.data_dir, clock=clock) as pc:
-        pc._index = SearchIndex(tmp_path / "other-pc-index")
+def other_pc(kb: KnowledgeBase, tmp_path: Path):
+    with open_other_pc(kb, tmp_path / "other-pc") as pc:
         yield pc
 
 
@@ -139,8 +156,23 @@ def test_the_log_keeps_its_newest_entries(kb, monkeypatch) -> None:
 
 def test_a_new_index_takes_a_whole_log_one_record_at_a_time(kb, tmp_path, monkeypatch) -> None:
     recs = [kb.save(case_record(title=f"清掃事務所{n}")) for n in range(3)]
-    with KnowledgeBase.open(kb.data_dir, clock=kb.clock) as pc:
-        pc._index = SearchIndex(tmp_path / "new-index")
+    with open_other_pc(kb, tmp_path / "new-pc") as pc:
         monkeypatch.setattr(pc.index, "rebuild", lambda *a, **k: pytest.fail("rebuilt whole"))
         assert pc.catch_up_index().applied == {r["uid"] for r in recs}
         assert pc.search("清掃事務所").total == 3
+
+
+def test_files_added_on_one_pc_are_read_on_the_other(kb, other_pc, tmp_path) -> None:
+    rec = kb.save(case_record())
+    source = tmp_path / "点検記録.txt"
+    source.write_bytes("空調設備の点検記録\n".encode() * 50_000)  # several pieces of 1 MiB
+    saved = kb.add_attachment(rec["uid"], source)
+    (att,) = saved["attachments"]
+    path = other_pc.attachment_path(att["sha256"])
+    assert path is not None
+    assert path.read_bytes() == source.read_bytes()
+    assert path.is_relative_to(other_pc.data_dir)  # this PC's own copy
+    # Its text is searched on the other PC too.
+    other_pc.catch_up_index()
+    assert other_pc.check() == []
+    assert [h.uid for h in other_pc.search("空調設備の点検記録").hits] == [rec["uid"]]

@@ -41,14 +41,14 @@ class ChangeListener:
         connect: Callable[[], Any],
         on_change: Callable[[int | None], None],
         *,
-        poll: float = POLL_SECONDS,
-        retry: float = RETRY_SECONDS,
+        poll: float | None = None,
+        retry: float | None = None,
     ) -> None:
         """``connect()`` opens a new psycopg connection to the shared database."""
         self._connect = connect
         self._on_change = on_change
-        self._poll = poll
-        self._retry = retry
+        self._poll = POLL_SECONDS if poll is None else poll
+        self._retry = RETRY_SECONDS if retry is None else retry
         self._stop = threading.Event()
         # Set while the connection listens: announcements from then on are heard.
         self.listening = threading.Event()
