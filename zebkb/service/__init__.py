@@ -25,6 +25,7 @@ Every write reports what it changed as a :class:`Changes` value
   ``EVERYTHING``.
 """
 
+from zebkb.backup import BackupInfo, RestoreResult
 from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
 from zebkb.service.datadir import DatabaseAwayError
 from zebkb.service.index import (
@@ -74,6 +75,7 @@ __all__ = [
     "REBUILD_PRUNED",
     "REBUILD_UNKNOWN",
     "TEXT_MEDIA_TYPES",
+    "BackupInfo",
     "Cancel",
     "CatchUp",
     "ChangeTracker",
@@ -84,6 +86,7 @@ __all__ = [
     "KnowledgeBase",
     "Progress",
     "RecordSummary",
+    "RestoreResult",
     "SavedRecord",
     "TableRow",
     "Txn",

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QWidget
 from zebkb.ui.core.ops import CollectionOp
 
 if TYPE_CHECKING:
-    from zebkb.backup import BackupInfo, RestoreResult
+    from zebkb.service import BackupInfo, RestoreResult
     from zebkb.ui.core.context import AppContext
 
 # Kept here rather than in the shared catalogs: six lines owned by this feature.
