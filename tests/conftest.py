@@ -59,7 +59,7 @@ def new_kb_dir(tmp_path: Path, engine_name: str, request: pytest.FixtureRequest)
         if engine_name == "postgresql":
             from zebkb.store.team import write_database_url
 
-            url = request.getfixturevalue("pg_urls")()
+            url = request.getfixturevalue("pg_urls")(schema=True)
             folder.mkdir(parents=True, exist_ok=True)
             write_database_url(folder, url)
         return folder

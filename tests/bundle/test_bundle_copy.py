@@ -54,6 +54,7 @@ def photos(n: int, size: int = 30_000) -> list[bytes]:
     return [os.urandom(size) for _ in range(n)]
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])  # before-import backups: SQLite's
 def test_import_stores_every_file_checked(kb, tmp_path: Path, copy_mode: str) -> None:
     files = photos(5)
     records = [kit.case(attachments=[kit.attachment_ref(f)]) for f in files]
@@ -321,6 +322,7 @@ def test_the_command_line_knows_the_helper_by_the_copier_name() -> None:
     assert CHILD_COPY == copier.CHILD_COMMAND
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])  # before-import backups: SQLite's
 def test_import_that_changes_nothing_writes_no_backup(kb, tmp_path: Path) -> None:
     files = photos(2)
     records = [kit.case(attachments=[kit.attachment_ref(f)]) for f in files]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from zebkb.service import NO_CHANGES, Changes
 
 
@@ -73,6 +75,7 @@ def test_trackers_see_only_their_own_thread(kb) -> None:
     assert seen.changes.empty
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])  # backups are SQLite's (team mode: pg_dump)
 def test_restoring_a_backup_says_everything_may_differ(kb) -> None:
     from zebkb_testing import case_record
 

@@ -268,6 +268,7 @@ def test_check_reports_missing_attachment(kb, tmp_path):
     assert any("資料.pdf" in p and "missing" in p for p in kb.check())
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])  # reads the SQLite file itself
 def test_history_json_is_canonical(kb):
     rec = kb.save(case_record(floor_area_m2=1200.0))
     conn = sqlite3.connect(kb.data_dir / DB_FILE)

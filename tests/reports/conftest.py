@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from zebkb_pg_kit import ENGINES
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """Tests that open ``kb`` run on both engines (the home screen's counts are SQL)."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
