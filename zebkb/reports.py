@@ -274,16 +274,18 @@ def truncate_blocks(
 
 
 def format_date(value: Any, *, weekday: bool = False) -> str:
-    """令和6年10月21日 (2024-10-21); text that is not a date is shown as it is."""
+    """令和6年10月21日, as a person reads it; text that is not a date is shown as it is.
+
+    A month or a year is printed as such (令和7年1月): no invented day. The ISO
+    form is for machines (the bundle, ``--json``), not beside the date on paper.
+    """
     if not isinstance(value, str) or not value:
         return NONE_SHOWN
     try:
-        # A month or a year is printed as such (令和7年1月 (2025-01)): no invented day.
         iso = parse_iso_partial(value)
     except DateError:
         return value
-    shown = display.format_date(iso, "japanese", "ja", weekday=weekday)
-    return shown if shown == iso else f"{shown} ({iso})"
+    return display.format_date(iso, "japanese", "ja", weekday=weekday)
 
 
 def format_number(value: Any, unit: str = "") -> str:
@@ -461,8 +463,9 @@ def _leading_owner_text(kb: KnowledgeBase, record: dict[str, Any]) -> str:
     """The registrations that list the case; a 1.0 record's own flag when there are none."""
     owners = kb.leading_owners(record["uid"])
     if owners:
+        # Each registration by its own name (品川区 ZEBリーディング・オーナー登録), dated when known.
         return "、".join(
-            f"{ward_label(o.get('ward'))} 登録"
+            (_text(o.get("title")) if o.get("title") else f"{ward_label(o.get('ward'))} 登録")
             + (f"({format_date(o['registered_on'])})" if o.get("registered_on") else "")
             for o in owners
         )

@@ -61,7 +61,7 @@ def test_shown_as_given() -> None:
     assert display_date("2025-01", "japanese", "ja") == "令和7年1月"
     assert display_date("2025-01", "western", "ja") == "2025年1月"
     assert display_date("2025", "western", "en") == "2025"
-    assert report_date("2025-01") == "令和7年1月 (2025-01)"
+    assert report_date("2025-01") == "令和7年1月"
     assert date_precision("2025-01") == "month"
     assert date_precision("2025") == "year"
 

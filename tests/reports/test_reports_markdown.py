@@ -116,8 +116,8 @@ def test_sections_and_truncation() -> None:
 
 
 def test_formatting() -> None:
-    assert format_date("2024-10-21") == "令和6年10月21日 (2024-10-21)"
-    assert format_date("2019-05-01", weekday=True) == "令和元年5月1日(水) (2019-05-01)"
+    assert format_date("2024-10-21") == "令和6年10月21日"
+    assert format_date("2019-05-01", weekday=True) == "令和元年5月1日(水)"
     assert format_date(None) == "—"
     assert format_number(7985.46, " ㎡") == "7,985.46 ㎡"
     assert format_number(12000, " ㎡") == "12,000 ㎡"
