@@ -153,3 +153,16 @@ def test_stored_rows_read_in_the_chosen_language_and_come_back_unchanged(
     assert editor.table.horizontalHeaderItem(0).text() == "Stage"
     assert editor.value() == stages
     assert not dialog.is_dirty()
+
+
+def test_import_and_conflict_views_read_rows_by_their_labels(qtbot: Any) -> None:
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.edit.diffview import value_text
+
+    rows = [{"stage": "completed", "planned_on": "2025-01", "actual_on": "2025-07-31"}]
+    assert value_text(rows, Translator("ja"), "stage_dates", "case") == (
+        "段階: 竣工、予定日: 2025年1月、実績日: 2025年7月31日"
+    )
+    assert value_text(rows, Translator("en"), "stage_dates", "case") == (
+        "Stage: Completed, Planned: 2025-01, Actual: 2025-07-31"
+    )

@@ -213,3 +213,5 @@ def test_parse_cell_refuses(name: str, text: str) -> None:
     assert FieldType.ATTACHMENTS  # attachments are picked, never typed
     with pytest.raises(MergeInputError):
         parse_cell("case", "attachments", "photo.jpg")
+    with pytest.raises(MergeInputError):
+        parse_cell("case", "operation_years", "年度: 2024 / 一次エネルギー消費量実績: 500")

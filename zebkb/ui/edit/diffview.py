@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from zebkb.display import format_number
-from zebkb.domain.fields import fields_for
+from zebkb.display import format_number, row_line
+from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.ui.core.i18n import Translator
 
 # Bookkeeping fields: shown in the version headers, not as differences to settle.
@@ -23,6 +23,15 @@ META_FIELDS = frozenset({"uid", "type", "origin", "created_at", "updated_at", "r
 MAX_CELL_CHARS = 400
 CHANGED = QColor("#fff4d6")
 MISSING = "—"
+
+
+def _rows_field(name: str | None, kind: str | None) -> Field | None:
+    if name is None or kind not in {k.value for k in Kind}:
+        return None
+    for f in fields_for(str(kind)):
+        if f.name == name and f.type is FieldType.ROWS:
+            return f
+    return None
 
 
 def field_label(name: str, kind: str | None, tr: Translator) -> str:
@@ -36,10 +45,14 @@ def field_label(name: str, kind: str | None, tr: Translator) -> str:
     return name
 
 
-def value_text(value: Any, tr: Translator) -> str:
-    """One readable line (or a few) for any JSON value of a record."""
+def value_text(value: Any, tr: Translator, name: str | None = None, kind: str | None = None) -> str:
+    """One readable line (or a few) for any JSON value of a record (``name`` and ``kind``
+    say which field it is, so a row reads with its columns' labels)."""
     if value is None or value in ("", []):
         return MISSING
+    rows_field = _rows_field(name, kind)
+    if rows_field is not None and isinstance(value, list):
+        return "\n".join(row_line(rows_field, row, "western", tr.language) for row in value)
     if isinstance(value, bool):
         return tr.t("common.yes") if value else tr.t("common.no")
     if isinstance(value, list):
@@ -98,8 +111,8 @@ class DiffTable(QTableWidget):
         for r, (name, left, right) in enumerate(rows):
             cells = (
                 field_label(name, kind, self._tr),
-                value_text(left, self._tr),
-                value_text(right, self._tr),
+                value_text(left, self._tr, name, kind),
+                value_text(right, self._tr, name, kind),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -107,7 +107,8 @@ def parse_cell(kind: str, name: str, text: str) -> Any:
         if low in FALSE_WORDS:
             return False
         raise MergeInputError(name)
-    if kind_of is FieldType.ATTACHMENTS:
+    if kind_of in (FieldType.ATTACHMENTS, FieldType.ROWS):
+        # Picked from either side, never typed: a row's columns do not fit one cell.
         raise MergeInputError(name)
     return text
 
@@ -318,13 +319,16 @@ class ConflictsDialog(QDialog):
             label.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, 0, label)
             for column, value in ((LOCAL, local.get(name)), (INCOMING, incoming.get(name))):
-                cell = QTableWidgetItem(value_text(value, tr))
+                cell = QTableWidgetItem(value_text(value, tr, name, conflict.type))
                 cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 cell.setToolTip(tr.t("conflicts.pick"))
                 self.table.setItem(row, column, cell)
-            merged = QTableWidgetItem(value_text(self.merged.get(name), tr))
+            merged = QTableWidgetItem(value_text(self.merged.get(name), tr, name, conflict.type))
             merged.setData(Qt.ItemDataRole.UserRole, name)
-            editable = field_type(conflict.type, name) is not FieldType.ATTACHMENTS
+            editable = field_type(conflict.type, name) not in (
+                FieldType.ATTACHMENTS,
+                FieldType.ROWS,
+            )
             flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             if editable:
                 flags |= Qt.ItemFlag.ItemIsEditable
@@ -371,7 +375,9 @@ class ConflictsDialog(QDialog):
         for row in range(self.table.rowCount()):
             cell = self._cell(row, MERGED)
             if cell.data(Qt.ItemDataRole.UserRole) == name:
-                cell.setText(value_text(value, self.ctx.tr))
+                current = self.current()
+                kind = current.type if current is not None else None
+                cell.setText(value_text(value, self.ctx.tr, name, kind))
         self._tint()
         self.table.blockSignals(False)
 
