@@ -166,3 +166,17 @@ def test_import_and_conflict_views_read_rows_by_their_labels(qtbot: Any) -> None
     assert value_text(rows, Translator("en"), "stage_dates", "case") == (
         "Stage: Completed, Planned: 2025-01, Actual: 2025-07-31"
     )
+
+
+def test_western_style_dates_read_as_japanese_text_never_iso(
+    qtbot: Any, ectx: Any, kb: Any
+) -> None:
+    stages = [{"stage": "completed", "planned_on": "2025-01", "actual_on": "2025-07-31"}]
+    saved = kb.save(case_record(stage_dates=stages))
+    ectx.settings.date_style = "western"
+    dialog = open_editor(qtbot, ectx, "case", saved)
+    editor = dialog.editors["stage_dates"]
+    assert [editor.table.item(0, c).text() for c in (1, 2)] == ["2025年1月", "2025年7月31日"]
+    _type(editor, 0, "planned_on", "2025年2月")
+    assert settle(qtbot, dialog), dialog.message.text()
+    assert save(qtbot, dialog)["stage_dates"][0]["planned_on"] == "2025-02"

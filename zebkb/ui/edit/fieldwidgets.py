@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.display import row_cell
+from zebkb.display import format_date, row_cell
 from zebkb.domain.dates import (
     DateError,
     format_partial_japanese,
@@ -707,12 +707,10 @@ class RowsEditor(FieldEditor):
             return format_number(value) if isinstance(value, int | float) else str(value)
         if column.name == "fiscal_year":
             return str(value)  # typed back as it reads: 2024 (令和6年度 is read too)
-        if column.type is FieldType.DATE and isinstance(value, str) and self._style == "japanese":
-            with contextlib.suppress(DateError):
-                return format_partial_japanese(value)
-            return value
-        if column.type is FieldType.DATE:
-            return str(value)
+        if column.type is FieldType.DATE and isinstance(value, str):
+            # In the chosen style as the record pane shows it (令和6年12月20日, 2024年12月20日);
+            # either form is read back if typed over.
+            return format_date(value, self._style, self._tr.language)
         return row_cell(column, {column.name: value}, self._style, self._tr.language, self.files())
 
     def add_row(self, values: dict[str, Any] | None = None) -> None:
