@@ -207,6 +207,18 @@ def test_a_round_trip_through_postgresql_keeps_every_row_and_file(
     write_database_url(other, pg_url)
     with KnowledgeBase.open(other) as pc2:
         assert dump(pc2) == before
+        # The files went into the team database: another PC reads them from there.
+        assert files(pc2) == {}
+        pc2.catch_up_index()  # a new PC's index takes in the whole change log
+        assert pc2.check() == []
+        assert {d: pc2.attachment_path(d).read_bytes() for d in stored} == stored
+        # And a team's knowledge base moved out from a PC that had none of them yet.
+        for path in (other / "attachments").rglob("*"):
+            if path.is_file():
+                path.unlink()
+        assert move_to_sqlite(pc2, tmp_path / "back2").problems == []
+    with KnowledgeBase.open(tmp_path / "back2") as home2:
+        assert files(home2) == stored
     with KnowledgeBase.open(tmp_path / "back") as home:
         assert dump(home) == before
         assert files(home) == stored

@@ -191,6 +191,23 @@ def share_all_files(kb: KnowledgeBase) -> int:
         return _upload(kb, txn, missing)
 
 
+def fetch_all_shared(kb: KnowledgeBase) -> int:
+    """Team mode: copy every file any version uses from the team's store into this folder.
+
+    For moving a team's knowledge base out (``migrate --to-sqlite``), which
+    takes the files from this folder. Returns how many were fetched.
+    """
+    if not kb.shares_files:
+        return 0
+    with kb._read() as session:
+        wanted = store_checks.referenced_digests(session)
+    fetched = 0
+    for digest in sorted(wanted):
+        if not kb.files.has(digest) and fetch_shared(kb, digest) is not None:
+            fetched += 1
+    return fetched
+
+
 def _upload(kb: KnowledgeBase, txn: Txn, digests: Iterable[str]) -> int:
     added = 0
     for digest in sorted(digests):

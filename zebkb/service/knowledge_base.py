@@ -476,6 +476,7 @@ class KnowledgeBase:
     shared_digests = attachments.shared_digests
     _share_files = attachments.share_files
     share_all_files = attachments.share_all_files
+    fetch_all_shared = attachments.fetch_all_shared
 
     @property
     def shares_files(self) -> bool:

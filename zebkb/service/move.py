@@ -140,6 +140,8 @@ def move_to_sqlite(
     made = not target_dir.exists()
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
+        # Team mode: the files this PC has not opened yet come from the team's store first.
+        kb.fetch_all_shared()
         files, size = _copy_files(kb.files, AttachmentStore(target_dir / "attachments"), progress)
         for name in FOLDER_OWN:
             own = Path(kb.data_dir) / name
@@ -211,6 +213,8 @@ def move_to_postgres(
     with KnowledgeBase.open(kb.data_dir) as team:
         if team.files.root != kb.files.root:  # a store shared by the team's PCs
             _copy_files(kb.files, team.files, progress)
+        # The team's other PCs read the files from the database (zebkb/store/blobs.py).
+        team.share_all_files()
         problems = team.check()
     return MoveSummary(
         shown, copied, live, summary.files, summary.file_bytes, problems, kept_sqlite=kept

@@ -31,9 +31,14 @@ BATCH = 2000
 Progress = Callable[[int, int], None]
 
 
+# Team mode's attachment files (zebkb/store/blobs.py): they move as files, like the data
+# folder's, not as rows (zebkb/service/move.py puts them in and takes them out).
+FILE_TABLES = frozenset({"blob_chunk"})
+
+
 def tables() -> list[Table]:
     """Every table of the knowledge base, parents before the tables that refer to them."""
-    return list(SQLModel.metadata.sorted_tables)
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in FILE_TABLES]
 
 
 def _rows_query(table: Table) -> Any:

@@ -234,7 +234,9 @@ def _xlsx_bytes(  # noqa: PLR0917 - one private caller passes what it prepared
                 continue
             cell = sheet.cell(row=row_number, column=index + 1)
             if isinstance(value, str):
-                text = value.shown(date_style) if isinstance(value, PartialDate | RowsText) else value
+                text = (
+                    value.shown(date_style) if isinstance(value, PartialDate | RowsText) else value
+                )
                 if len(text) > limit:
                     text = text[: limit - 1] + "…"
                     result.cut.append(str(record.get("uid")))
