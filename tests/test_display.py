@@ -69,3 +69,14 @@ def test_instants_keep_their_own_offset() -> None:
     assert versions.format_moment(moment, "japanese") == "令和7年3月18日 09:00"
     assert display.format_timestamp(moment, "japanese", "ja") == "令和7年3月18日 09:00"
     assert display.format_instant("not a time", "western", "ja") == "not a time"
+
+
+def test_a_rows_key_from_a_newer_zebkb_is_shown_cut_short() -> None:
+    from zebkb.display import EXTRA_CHARS, row_line
+    from zebkb.domain.fields import fields_for
+
+    (follow,) = [f for f in fields_for("session") if f.name == "follow_up_items"]
+    line = row_line(follow, {"what": "回答", "priority": "x" * 10_000}, "western", "ja")
+    assert line.startswith("内容: 回答、priority: xxx")
+    assert len(line) < EXTRA_CHARS + 30
+    assert line.endswith("…")

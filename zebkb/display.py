@@ -180,6 +180,7 @@ def floor_area_range_label(lo: float | None, hi: float | None) -> str:
 
 # -- rows (bundle format 1.2) ---------------------------------------------------------------
 
+EXTRA_CHARS = 200
 # Row columns whose values are vocabulary terms.
 _ROW_VOCABULARIES = {"stage": "case_stage"}
 
@@ -217,11 +218,16 @@ def row_cell(
 def row_extras(field: Field, row: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Keys of a row its field does not declare (a newer zebkb's), as (key, text): shown, not lost."""
     declared = {c.name for c in field.columns}
-    return [
-        (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-        for k, v in row.items()
-        if k not in declared and v is not None
-    ]
+    out = []
+    for k, v in row.items():
+        if k in declared or v is None:
+            continue
+        text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+        # A record may hold megabytes here; a line of it is enough to see it is there.
+        out.append(
+            (str(k)[:EXTRA_CHARS], text[:EXTRA_CHARS] + ("…" if len(text) > EXTRA_CHARS else ""))
+        )
+    return out
 
 
 def row_line(
