@@ -143,3 +143,10 @@ def test_a_material_address_opens_and_other_addresses_stay_refused(
         assert opened == ["https://www.env.go.jp/earth/zeb/"]
     finally:
         ctx.runner.shutdown()
+
+
+def test_old_operation_lines_get_the_chart_too(qtbot: Any, kb: Any, tmp_path: Path) -> None:
+    record = case_record(design_primary_energy_mj_m2=490, operation=["2022 480", "2023 520"])
+    page = _page(qtbot, kb, tmp_path, record, "ja", "western")
+    assert "設計値と運用実績" in page
+    assert [c for _, c in _bars(page)].count(MISSED_COLOUR) == 1

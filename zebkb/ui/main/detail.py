@@ -348,6 +348,9 @@ class DetailPane(QWidget):
                 shown = self._rows_html(f, value, record, data)
             else:
                 shown = self._value_html(f.name, f.type, value, data)
+                if f.name == "operation" and not record.get("operation_years"):
+                    # 1.1 lines only: the same chart, from the lines.
+                    shown += self._operation_chart_html(record)
             rows.append(
                 f"<tr><th align='left' valign='top'>{html.escape(tr.field_label(f))}</th>"
                 f"<td>{shown}</td></tr>"
