@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from zebkb_edit_kit import QT_LOG_IGNORE, open_editor, save, settle
 from zebkb_testing import case_record
 
@@ -180,3 +181,35 @@ def test_western_style_dates_read_as_japanese_text_never_iso(
     _type(editor, 0, "planned_on", "2025年2月")
     assert settle(qtbot, dialog), dialog.message.text()
     assert save(qtbot, dialog)["stage_dates"][0]["planned_on"] == "2025-02"
+
+
+def test_a_follow_up_typed_by_keyboard_then_saved_with_ctrl_s(
+    qtbot: Any, ectx: Any, kb: Any
+) -> None:
+    """Add a row, Enter to edit a cell, type, Enter to finish; Ctrl+S saves the record."""
+    visit = kb.save(
+        {"type": "visit", "title": "視察の受入", "ward": "131229", "visited_on": "2024-10-21"}
+    )
+    dialog = open_editor(qtbot, ectx, "visit", visit)
+    dialog.activateWindow()
+    rows = dialog.editors["follow_up_items"]
+    qtbot.mouseClick(rows.add_button, Qt.MouseButton.LeftButton)
+    table = rows.table
+    table.setFocus()
+    # Latin keys: QTest types key by key, as a keyboard without an input method does.
+    for column, text in ((0, "Share the notes"), (1, "Kankyo-ka"), (2, "R6.11")):
+        table.setCurrentCell(0, column)
+        qtbot.keyClick(table, Qt.Key.Key_Return)  # edits the cell, does not save the dialog
+        assert table.state() == QAbstractItemView.State.EditingState, column
+        # The cell's editor (the offscreen window is never active, so focus cannot say).
+        (editor,) = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+        qtbot.keyClicks(editor, text)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
+    assert dialog.isVisible()
+    assert settle(qtbot, dialog), dialog.message.text()
+    with qtbot.waitSignal(dialog.saved, timeout=5000) as blocker:
+        qtbot.keyClick(table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args[0]["follow_up_items"] == [
+        {"what": "Share the notes", "who": "Kankyo-ka", "due": "2024-11"}
+    ]

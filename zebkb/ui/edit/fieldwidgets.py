@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -670,6 +671,10 @@ class RowsEditor(FieldEditor):
         EnterKeeper(self.table, self._edit_current)
 
     def _edit_current(self) -> None:
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            # Enter in a cell's editor reaches the table too: the editor is closing
+            # (its delegate commits it), so this Enter only finishes that edit.
+            return
         item = self.table.currentItem()
         if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
             self.table.editItem(item)
