@@ -96,6 +96,9 @@ class TableImportDialog(QDialog):
         splitter.addWidget(left)
         splitter.addWidget(self.preview_table)
         splitter.setStretchFactor(1, 2)
+        # Room for the field names in the mapping and the defaults beside the preview.
+        splitter.setSizes([380, 520])
+        self.defaults_table.setColumnWidth(0, 190)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -231,6 +234,8 @@ class TableImportDialog(QDialog):
         if preview is not None:
             self._fill_mapping(preview.plan.mapping)
             self._fill_defaults(preview.plan.mapping)
+            # The column names are read whole; the field combos take the rest.
+            self.mapping_table.resizeColumnToContents(0)
             self._fill_preview(preview.plan)
             self.source_label.setText(self.ctx.tr.t(f"tables.source.{preview.mapping_source}"))
         self._refresh()
