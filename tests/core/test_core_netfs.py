@@ -178,3 +178,19 @@ def test_a_local_folder_still_opens(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(netfs, "_read_mountinfo", mountinfo)
     with KnowledgeBase.open(tmp_path / "kb") as kb:
         assert kb.count() == 0
+
+
+def test_a_knowledge_base_on_a_share_can_be_moved_out(
+    on_a_share: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    data = on_a_share / "zebkb"
+    monkeypatch.setattr(netfs, "_read_mountinfo", mountinfo)
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    monkeypatch.setattr(netfs, "_read_mountinfo", lambda: mountinfo((str(on_a_share), "cifs", "")))
+    local = tmp_path / "local"
+    assert main(["--data-dir", str(data), "migrate", "--to-sqlite", str(local)]) == 0
+    assert "check ok" in capsys.readouterr().out
+    assert main(["--data-dir", str(local), "check"]) == 0
+    # The target is checked too: moving onto another share is refused.
+    assert main(["--data-dir", str(local), "migrate", "--to-sqlite", str(on_a_share / "b")]) == 3
+    assert "network file system" in capsys.readouterr().err

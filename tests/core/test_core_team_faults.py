@@ -169,3 +169,14 @@ def test_the_command_line_says_one_line_when_the_server_is_away(
         assert "cannot reach the team database" in err
     start_again(own_server)
     assert main(["--data-dir", data, "add", str(record)]) == 0
+
+
+def test_a_search_after_the_connections_were_cut_reconnects(
+    team_kb: KnowledgeBase, pg_url: str
+) -> None:
+    saved = team_kb.save(case_record(title="接続を切られた後の検索"))
+    assert cut_connections(pg_url) >= 1
+    result = team_kb.search("接続を切られた後")
+    assert [h.uid for h in result.hits] == [saved["uid"]]
+    assert not result.stale
+    assert result.notice is None
