@@ -257,3 +257,16 @@ def test_the_command_moves_a_folder_into_team_mode(tmp_path, capsys, pg_url) -> 
     # Again: the database is no longer empty.
     assert main(["--data-dir", str(data), "migrate", "--to", pg_url]) == 3
     assert "is this knowledge base itself" in capsys.readouterr().err
+
+
+def test_an_unreachable_server_is_one_line_and_the_folder_stays(kb, tmp_path) -> None:
+    from zebkb.errors import KnownError
+
+    kb.save(case_record())
+    nowhere = f"postgresql://zebkb@/zebkb?host={tmp_path / 'no-server'}"
+    with pytest.raises(KnownError) as failed:
+        move_to_postgres(kb, nowhere)
+    assert "cannot reach" in str(failed.value)
+    assert "\n" not in str(failed.value)
+    assert not kb.team
+    assert kb.count() == 1

@@ -186,6 +186,9 @@ def move_to_postgres(
     are, so this PC goes on at once; the other PCs connect with
     ``zebkb init --database``.
     """
+    from sqlalchemy.exc import DatabaseError
+
+    from zebkb.service.datadir import database_error
     from zebkb.service.knowledge_base import KnowledgeBase
     from zebkb.store.pg import make_pg_engine
     from zebkb.store.team import driver_url, normalise_url, shown_url
@@ -200,6 +203,8 @@ def move_to_postgres(
         migrate(engine)
         copied = _copy_rows(kb, engine, shown, progress)
         problems = _compare(_counts(kb.read_engine), _counts(engine))
+    except DatabaseError as exc:  # the server unreachable, the sign-in refused …: one line
+        raise database_error(kb.data_dir, exc, url=url) from None
     finally:
         engine.dispose()
     live = kb.count()
@@ -210,7 +215,7 @@ def move_to_postgres(
     if problems or kb.team:
         return summary
     kept = _switch_to_team(kb, url)
-    with KnowledgeBase.open(kb.data_dir) as team:
+    with KnowledgeBase.open(kb.data_dir, network_ok=True) as team:  # it was opened so
         if team.files.root != kb.files.root:  # a store shared by the team's PCs
             _copy_files(kb.files, team.files, progress)
         # The team's other PCs read the files from the database (zebkb/store/blobs.py).
