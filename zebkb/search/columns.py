@@ -15,7 +15,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
-from operator import add, attrgetter, gt, is_not, lt, mul, neg, sub, truediv
+from operator import add, attrgetter, gt, is_not, mul, neg, not_, sub, truediv
 from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
@@ -77,6 +77,9 @@ class Columns:
     facility_len: list[int]
     facility_start: list[int]
     head_end: list[int]
+    # text[:head_end] (title and facility), "" until the text is read: str.count and
+    # str.find given an end cost as much on a long text as a whole count, on this none.
+    head: list[str]
     rest_len: list[int]
     kind: list[str]
     ward: list[str]
@@ -151,17 +154,8 @@ class Columns:
     def unloaded(self, docnums: Iterable[int]) -> list[int]:
         """The live docnums among `docnums` whose values have not been read."""
         docnums = list(docnums)
-        # not loaded and live: False < True.
-        return list(
-            compress(
-                docnums,
-                map(
-                    lt,
-                    map(self.loaded.__getitem__, docnums),
-                    map(self.live_mark.__getitem__, docnums),
-                ),
-            )
-        )
+        unread = compress(docnums, map(not_, map(self.loaded.__getitem__, docnums)))
+        return [d for d in unread if self.live_mark[d]]
 
     def _columns(self, by_docnum: Sequence[DocInfo | None]) -> dict[str, list[Any]]:
         # Built column by column with C loops: it runs for every batch of documents read.
@@ -171,6 +165,7 @@ class Columns:
         title_len = list(map(attrgetter("title_len"), docs))
         facility_len = list(map(attrgetter("facility_len"), docs))
         facility_start = list(map(add, title_len, repeat(1)))
+        head_end = list(map(add, facility_start, facility_len))
         kind = list(map(attrgetter("kind"), docs))
         ward = list(map(attrgetter("ward"), docs))
         rank = [r or None for r in map(attrgetter("rank"), docs)]
@@ -185,7 +180,8 @@ class Columns:
             "title_end": title_len,
             "facility_len": facility_len,
             "facility_start": facility_start,
-            "head_end": list(map(add, facility_start, facility_len)),
+            "head_end": head_end,
+            "head": [t[:h] for t, h in zip(text, head_end, strict=True)],
             "rest_len": list(
                 map(
                     max,
@@ -236,20 +232,13 @@ class Columns:
     def missing_texts(self, docnums: Iterable[int]) -> list[int]:
         """The docnums among `docnums` whose text has not been read yet (absent ones excluded)."""
         docnums = list(docnums)
-        # An unread text is "" (length 0), a read one never is: 0 < True only when live.
-        return list(
-            compress(
-                docnums,
-                map(
-                    lt,
-                    map(len, map(self.text.__getitem__, docnums)),
-                    map(self.live_mark.__getitem__, docnums),
-                ),
-            )
-        )
+        # An unread text is "", a read one never is.
+        unread = compress(docnums, map(not_, map(self.text.__getitem__, docnums)))
+        return [d for d in unread if self.live_mark[d]]
 
     def set_text(self, d: int, text: str, folded: str) -> None:
         self.text[d] = text
+        self.head[d] = text[: self.head_end[d]]
         self.folded[d] = folded
         self.fold_extra[d] = "" if folded is text else folded
 
@@ -276,14 +265,13 @@ class Columns:
         self, docnums: Sequence[int], term: str, folded: str | None = None
     ) -> list[bool]:
         """Whether each doc's facility name contains `term` (or, given, its folded form)."""
-        texts = list(map(self.text.__getitem__, docnums))
+        heads = list(map(self.head.__getitem__, docnums))
         starts = list(map(self.facility_start.__getitem__, docnums))
-        ends = list(map(self.head_end.__getitem__, docnums))
-        found = list(map((-1).__ne__, map(str.find, texts, repeat(term), starts, ends)))
+        found = list(map((-1).__ne__, map(str.find, heads, repeat(term), starts)))
         if folded is None:
             return found
         if folded != term:
-            also = map((-1).__ne__, map(str.find, texts, repeat(folded), starts, ends))
+            also = map((-1).__ne__, map(str.find, heads, repeat(folded), starts))
             found = list(map(bool.__or__, found, also))
         for i, d in enumerate(docnums):
             extra = self.fold_extra[d]
@@ -310,7 +298,7 @@ class Columns:
             return []
         texts = list(map(self.text.__getitem__, docnums))
         nr = self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
-        head_end = list(map(self.head_end.__getitem__, docnums))
+        heads = list(map(self.head.__getitem__, docnums))
         total: list[float] = [0.0] * len(docnums)
         k1p = K1 + 1.0
         for term, idf in zip(terms, idfs, strict=True):
@@ -321,7 +309,7 @@ class Columns:
                 tf_all = list(map(str.count, texts, repeat(term)))
             # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
             w = list(map(truediv, tf_all, nr))
-            in_head = map(str.count, texts, repeat(term), repeat(0), head_end)
+            in_head = map(str.__contains__, heads, repeat(term))
             for i in compress(range(len(texts)), in_head):
                 w[i] = self._head_weight(docnums[i], term, tf_all[i])
             part = map(
@@ -331,10 +319,10 @@ class Columns:
         return total
 
     def _head_weight(self, d: int, term: str, tf_all: float) -> float:
-        text = self.text[d]
+        head = self.head[d]
         lt = self.title_end[d]
-        tf_t = text.count(term, 0, lt) if lt else 0
-        tf_f = text.count(term, lt + 1, self.head_end[d]) if self.head_end[d] > lt + 1 else 0
+        tf_t = head.count(term, 0, lt) if lt else 0
+        tf_f = head.count(term, lt + 1) if len(head) > lt + 1 else 0
         tf_r = tf_all - tf_t - tf_f
         # The reference's expressions, written the same way, give the same floats.
         nt = 1.0 - B + B * lt / self.avg_title
