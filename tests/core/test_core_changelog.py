@@ -118,8 +118,10 @@ def test_undo_import_on_one_pc_reaches_the_other(kb, other_pc, tmp_path) -> None
     result = apply_table(kb, preview_table(kb, path).plan)
     other_pc.catch_up_index()
     assert [h.uid for h in other_pc.search("水元小学校").hits] == result.added
+    assert other_pc.last_changes.exchange_log  # its exchange log shows the import too
     undo_import(kb, result.import_id)
     assert other_pc.catch_up_index().applied == set(result.added)
+    assert other_pc.last_changes.exchange_log
     assert other_pc.search("水元小学校").total == 0
 
 

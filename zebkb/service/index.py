@@ -74,11 +74,16 @@ REBUILD_UNKNOWN = "the search index does not know which change it reflects (dama
 REBUILD_AHEAD = "the search index is ahead of the database (an older database was put in place)"
 
 
+# Kinds of change (the change log's) that come with conflicts and exchange-log entries.
+EXCHANGE_KINDS = frozenset({"import", "undo-import", "settle", "table-import"})
+
+
 @dataclass(frozen=True, slots=True)
 class IndexPlan:
     state: int  # the change number the index reflects once the plan is carried out
     uids: tuple[str, ...] | None  # the records to apply; None: rebuild whole
     reason: str | None = None  # why whole
+    kinds: frozenset[str] = frozenset()  # the kinds of change among them (the log's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,7 +399,11 @@ def index_plan(kb: KnowledgeBase, *, count_only: bool = False) -> IndexPlan:
             found = len(entries)
     if found != state - base:
         return IndexPlan(state, None, REBUILD_PRUNED)
-    return IndexPlan(state, tuple(dict.fromkeys(uid for _seq, uid, _kind in entries)))
+    return IndexPlan(
+        state,
+        tuple(dict.fromkeys(uid for _seq, uid, _kind in entries)),
+        kinds=frozenset(kind for _seq, _uid, kind in entries),
+    )
 
 
 def index_needs_rebuild(kb: KnowledgeBase) -> str | None:
@@ -453,7 +462,13 @@ def catch_up_index(
     if plan.uids:
         kb._apply_to_index(plan.uids, plan.state)
     applied = frozenset(plan.uids)
-    kb.publish(Changes(records=applied) if applied else NO_CHANGES)
+    # Another PC's import, undo or settling also changed its exchange log and conflicts.
+    exchanged = bool(plan.kinds & EXCHANGE_KINDS)
+    kb.publish(
+        Changes(records=applied, conflicts=exchanged, exchange_log=exchanged)
+        if applied
+        else NO_CHANGES
+    )
     return CatchUp(plan.state, applied=applied)
 
 
