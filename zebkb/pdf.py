@@ -12,9 +12,7 @@ half a PDF.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +38,7 @@ from reportlab.platypus import (
 )
 
 from zebkb import __version__
+from zebkb.atomicfile import write_file
 from zebkb.display import format_number as display_number
 from zebkb.errors import KnownError
 from zebkb.reports import (
@@ -57,7 +56,6 @@ from zebkb.reports import (
     report_for,
     truncate_blocks,
 )
-from zebkb.store.files import make_shareable
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -594,27 +592,8 @@ def _build(story: list[Flowable], painter: Painter, title: str) -> tuple[bytes, 
 
 
 def write_atomic(data: bytes, out: Path) -> Path:
-    """Write to a temporary file beside ``out``, then rename over it."""
-    out = Path(out).expanduser()
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise KnownError(f"{out} is a folder; give a file name such as sheet.pdf")
-    if not folder.is_dir():
-        raise KnownError(
-            f"folder {folder} does not exist", message_ja=f"フォルダ {folder} がありません"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        make_shareable(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    """Write the PDF to ``out`` whole or not at all (zebkb/atomicfile.py)."""
+    return write_file(out, lambda stream: stream.write(data), example="sheet.pdf")
 
 
 def render(sheet: CaseSheet | Minutes | FiscalYearList) -> bytes:

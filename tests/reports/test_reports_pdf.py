@@ -270,7 +270,9 @@ def test_written_atomically_and_deterministically(demo_kb, tmp_path: Path, monke
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pdf.os, "replace", broken_replace)
+    from zebkb import atomicfile
+
+    monkeypatch.setattr(atomicfile.os, "replace", broken_replace)
     with pytest.raises(OSError, match="No space"):
         pdf.write_record_report(demo_kb, VISIT_2024, out)
     assert out.read_bytes() == first

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from zebkb import __version__
+from zebkb.atomicfile import make_shareable
 from zebkb.bundle.errors import BundleError
 from zebkb.bundle.limits import DEFAULT_LIMITS, Limits
 from zebkb.bundle.reader import (
@@ -41,7 +42,6 @@ from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.limits import size_text
 from zebkb.errors import InputError, KnownError
-from zebkb.store.files import make_shareable
 from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20

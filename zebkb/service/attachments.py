@@ -9,20 +9,19 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from zebkb.atomicfile import write_file
 from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError, NotFoundError
 from zebkb.store import blobs
 from zebkb.store import checks as store_checks
 from zebkb.store import records as store
-from zebkb.store.files import ContentMismatch, make_shareable
+from zebkb.store.files import ContentMismatch
 from zebkb.store.models import BlobRow
 
 if TYPE_CHECKING:
@@ -248,22 +247,10 @@ def save_attachment_as(kb: KnowledgeBase, sha256: str, out: Path) -> Path:
 
 
 def copy_atomic(source: Path, out: Path) -> Path:
-    """Copy ``source`` to ``out`` whole or not at all: beside it under a temporary name, then renamed."""
-    folder = out.parent
-    if out.is_dir() or not folder.is_dir():
-        raise KnownError(
-            f"cannot save to {out}: choose a file name in an existing folder",
-            message_ja=f"{out} には保存できません。あるフォルダの中のファイル名を指定してください",
+    """Copy ``source`` to ``out`` whole or not at all (zebkb/atomicfile.py)."""
+    with open(source, "rb") as stream:
+        return write_file(
+            out,
+            lambda sink: shutil.copyfileobj(stream, sink, 1024 * 1024),
+            example="file.pdf",
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as sink, open(source, "rb") as stream:
-            shutil.copyfileobj(stream, sink, 1024 * 1024)
-            sink.flush()
-            os.fsync(sink.fileno())
-        make_shareable(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out

@@ -37,15 +37,6 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def make_shareable(path: Path | str) -> None:
-    """Give a file meant for others (a bundle, a PDF) ordinary permissions.
-
-    mkstemp creates files readable by their owner only; a bundle copied to a
-    shared folder or a PDF handed round must be readable like any document.
-    """
-    os.chmod(path, 0o644)
-
-
 def fsync_dir(path: Path) -> None:
     if os.name == "nt":  # directories cannot be opened for fsync on Windows
         return

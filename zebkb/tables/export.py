@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,11 +23,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from zebkb.atomicfile import write_file
 from zebkb.domain.dates import format_japanese, format_partial_japanese, parse_iso_date
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, Vocabulary
 from zebkb.domain.wards import WardError, ward_name
-from zebkb.errors import KnownError
 from zebkb.tables.limits import DEFAULT_LIMITS
 from zebkb.tables.mapping import IMPORTABLE
 from zebkb.tables.rows import RowsText
@@ -153,26 +151,7 @@ def _width(text: str) -> int:
 
 
 def write_atomic(out: Path, data: bytes) -> None:
-    folder = out.parent
-    if out.is_dir():
-        raise KnownError(
-            f"{out} is a folder; give a file name such as list.xlsx",
-            message_ja=f"{out} はフォルダです。list.xlsx のようにファイル名を指定してください",
-        )
-    if not folder.is_dir():
-        raise KnownError(
-            f"folder {folder} does not exist", message_ja=f"フォルダ {folder} がありません"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(out, lambda stream: stream.write(data), example="list.xlsx")
 
 
 def export_list(
