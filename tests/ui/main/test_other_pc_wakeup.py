@@ -66,3 +66,28 @@ def test_another_pcs_save_is_shown_without_anyone_searching(
 def test_a_sqlite_window_listens_to_nothing(qtbot, ctx, demo_kb) -> None:
     window = open_window(qtbot, ctx)
     assert window._listener is None  # one writer per folder: it knows its own changes
+
+
+@pytest.mark.parametrize("engine_name", ["postgresql"])
+def test_a_team_window_is_woken_by_the_server(qtbot, ctx, demo_kb, tmp_path, engine_name) -> None:
+    """The real thing: PostgreSQL announces another PC's commit and the window shows it."""
+    from zebkb.store.team import write_database_url
+
+    window = open_window(qtbot, ctx)
+    assert window._listener is not None
+    assert window._listener.listening.wait(60)
+    search(qtbot, window, "ゼロカーボン推進課")
+    folder = tmp_path / "other-pc"
+    folder.mkdir()
+    write_database_url(folder, demo_kb.database_url)
+    with KnowledgeBase.open(folder, clock=demo_kb.clock) as other:
+        with qtbot.waitSignal(
+            ctx.runner.dataChanged,
+            timeout=60000,
+            check_params_cb=lambda changes: bool(changes.records),
+        ) as seen:
+            saved = other.save(case_record(title="ゼロカーボン推進課の新庁舎"))
+        assert saved["uid"] in seen.args[0].records
+    qtbot.waitUntil(lambda: shown_uids(window) == [saved["uid"]], timeout=60000)
+    window.close()
+    assert window._listener is None
