@@ -199,6 +199,9 @@ class OverviewPane(QWidget):
         self.recent.setWordWrap(True)
         self.recent.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A scroll bar that came and went would change the width the lines wrap to
+        # after they were laid out (lines 10 px too wide until the next resize).
+        self.recent.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.recent.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.recent.setSpacing(2)
         bold = QFont(self.recent_label.font())
