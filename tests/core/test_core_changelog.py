@@ -8,6 +8,7 @@ its index elsewhere. Being woken by PostgreSQL: tests/core/test_core_team_sync.p
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,25 @@ def test_files_added_on_one_pc_are_read_on_the_other(kb, other_pc, tmp_path) -> 
     other_pc.catch_up_index()
     assert other_pc.check() == []
     assert [h.uid for h in other_pc.search("空調設備の点検記録").hits] == [rec["uid"]]
+
+
+def test_the_command_line_catches_up_quietly_and_says_why_it_rebuilt(kb, tmp_path) -> None:
+    from zebkb_testing import run_zebkb
+
+    index = SearchIndex(kb.data_dir / "index")
+    rec = kb.save(case_record())
+    index.update([], [rec["uid"]], state=0)  # as if this folder's index missed the save
+    index.close()
+    kb.close()
+    found = run_zebkb(kb.data_dir, "search", "清掃事務所", "--json")
+    assert found.returncode == 0, found.stderr
+    assert [h["uid"] for h in json.loads(found.stdout)["hits"]] == [rec["uid"]]
+    assert found.stderr == ""  # the log had it: nothing to say
+    with KnowledgeBase.open(kb.data_dir) as again:
+        with again.transaction() as txn:
+            changelog.prune(txn.session, keep=0)
+        again.index.update([], [rec["uid"]], state=0)
+    found = run_zebkb(kb.data_dir, "search", "清掃事務所", "--json")
+    assert [h["uid"] for h in json.loads(found.stdout)["hits"]] == [rec["uid"]]
+    assert "rebuilt" in found.stderr
+    assert REBUILD_PRUNED in found.stderr

@@ -120,7 +120,9 @@ def _bring_index_up_to_date(kb: Any) -> str | None:
         return NOTICE_INDEX_BUSY
     # Usually the few records changed since (another PC's saves): said only when rebuilt whole.
     caught = kb.catch_up_index()
-    return NOTICE_INDEX_REBUILT if caught.rebuilt else None
+    if not caught.rebuilt:
+        return None
+    return f"{NOTICE_INDEX_REBUILT} ({caught.reason})" if caught.reason else NOTICE_INDEX_REBUILT
 
 
 def cmd_search(args: argparse.Namespace) -> int:
