@@ -145,6 +145,21 @@ def test_two_people_saving_the_same_record_the_second_is_refused(tmp_path, pg_ur
         ]
 
 
+def test_a_write_kept_waiting_too_long_is_refused_as_busy(tmp_path, pg_url, monkeypatch):
+    from zebkb.store import pg
+
+    monkeypatch.setattr(pg, "DEFAULT_LOCK_TIMEOUT_MS", 300)
+    with open_team(tmp_path / "a", pg_url) as a, open_team(tmp_path / "b", pg_url) as b:
+        a.set_home_ward("131229")
+        with a.transaction() as txn:
+            a.save_in(txn, case_record(), None)
+            with pytest.raises(KnownError) as refused:
+                b.save(case_record(title="待たされた保存"))
+        assert "busy" in str(refused.value)
+        assert "使用中" in refused.value.message_ja
+        assert [r.title for r in b.list_records()] == [case_record()["title"]]
+
+
 def test_writers_in_many_threads_lose_no_change(tmp_path, pg_url):
     """Each thread bumps a counter record 10 times with the revision check; none is lost."""
     folders = [tmp_path / f"pc{i}" for i in range(4)]

@@ -59,10 +59,10 @@ def _take_writer_lock(conn: Connection) -> None:
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
 
 
-def make_pg_engine(
-    url: str, *, write: bool = True, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS
-) -> Engine:
+def make_pg_engine(url: str, *, write: bool = True, lock_timeout_ms: int | None = None) -> Engine:
     """An engine on the shared database ``url`` (``postgresql+psycopg://…``)."""
+    if lock_timeout_ms is None:
+        lock_timeout_ms = DEFAULT_LOCK_TIMEOUT_MS
     engine = create_engine(
         url,
         isolation_level="READ COMMITTED" if write else "REPEATABLE READ",
