@@ -412,7 +412,13 @@ def index_needs_rebuild(kb: KnowledgeBase) -> str | None:
 
 
 def apply_to_index(kb: KnowledgeBase, uids: Sequence[str], state: int) -> None:
-    """Read these records again and put them in the index (gone ones out); mark ``state``."""
+    """Read these records again and put them in the index (gone ones out); mark ``state``.
+
+    The records are read after ``state`` was, so they are at least that new. Two
+    processes on one folder (team mode has no folder lock) may apply in either
+    order; the later may mark an older ``state`` than the index had, which only
+    makes the next catch-up apply those changes again, never leaves one out.
+    """
     docs = list(kb.index_docs(uids))
     live = {d.uid for d in docs}
     kb.index.update(docs, [u for u in uids if u not in live], state=state)
