@@ -41,18 +41,21 @@ _names = itertools.count(1)
 
 
 def find_bindir() -> Path | None:
-    """The folder with initdb, pg_ctl and postgres: $ZEBKB_PG_BINDIR, pg_config, or Debian's."""
-    candidates: list[str] = []
-    if os.environ.get("ZEBKB_PG_BINDIR"):
-        candidates.append(os.environ["ZEBKB_PG_BINDIR"])
-    pg_config = shutil.which("pg_config")
+    """The folder with initdb, pg_ctl and postgres: $ZEBKB_PG_BINDIR, pg_config, or Debian's.
+
+    ``ZEBKB_PG_BINDIR``, when set, is the only place looked at.
+    """
+    chosen = os.environ.get("ZEBKB_PG_BINDIR")
+    candidates: list[str] = [chosen] if chosen else []
+    pg_config = None if chosen else shutil.which("pg_config")
     if pg_config:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             out = subprocess.run(
                 [pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True
             )
             candidates.append(out.stdout.strip())
-    candidates.extend(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
+    if not chosen:
+        candidates.extend(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
     for folder in candidates:
         path = Path(folder)
         if all((path / tool).is_file() for tool in ("initdb", "pg_ctl", "postgres")):

@@ -262,3 +262,30 @@ def test_init_refuses_a_folder_with_its_own_database(cli, tmp_path, pg_url):
     assert refused.code == 3
     assert "already holds a knowledge base of its own" in refused.err
     assert not (folder / team.TEAM_FILE).exists()
+
+
+# -- the test kit itself -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("required", "outcome"), [("", "1 skipped"), ("1", "1 error")])
+def test_without_postgresql_the_tests_skip_unless_it_is_required(tmp_path, required, outcome):
+    """No server binaries: a reason to skip, or (ZEBKB_REQUIRE_POSTGRES=1, as in CI) a failure."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "test_needs_pg.py").write_text("def test_it(pg_url):\n    pass\n")
+    env = {
+        **os.environ,
+        "ZEBKB_PG_BINDIR": str(tmp_path / "none"),
+        "ZEBKB_REQUIRE_POSTGRES": required,
+    }
+    tests = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "zebkb_pg_kit", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), "-c", os.devnull, str(tmp_path / "test_needs_pg.py")],
+        capture_output=True, text=True, env={**env, "PYTHONPATH": str(tests)}, timeout=120,
+        check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert outcome in proc.stdout, proc.stdout + proc.stderr
+    assert "no PostgreSQL server binaries" in proc.stdout
