@@ -179,6 +179,7 @@ def test_copy_reads_in_batches(kb, monkeypatch) -> None:
         assert conn.execute(select(record.c.uid)).all()
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])  # a folder of its own moves in
 def test_a_round_trip_through_postgresql_keeps_every_row_and_file(
     kb, tmp_path, clock, pg_url
 ) -> None:
@@ -259,6 +260,7 @@ def test_the_command_moves_a_folder_into_team_mode(tmp_path, capsys, pg_url) -> 
     assert "is this knowledge base itself" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("engine_name", ["sqlite"])  # a folder of its own moves in
 def test_an_unreachable_server_is_one_line_and_the_folder_stays(kb, tmp_path) -> None:
     from zebkb.errors import KnownError
 

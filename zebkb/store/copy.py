@@ -13,7 +13,8 @@ target written in one transaction, so the target has everything or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import Callable, Generator
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, select, text
@@ -71,12 +72,15 @@ def filled_tables(conn: Connection) -> list[str]:
     return filled
 
 
-def _batches(conn: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
+def _batches(conn: Connection, table: Table) -> Generator[list[dict[str, Any]], None, None]:
     result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
         _rows_query(table)
     )
-    for part in result.mappings().partitions(BATCH):
-        yield [dict(row) for row in part]
+    try:
+        for part in result.mappings().partitions(BATCH):
+            yield [dict(row) for row in part]
+    finally:
+        result.close()  # PostgreSQL streams through a server-side cursor: close it at once
 
 
 def copy_tables(
@@ -95,12 +99,14 @@ def copy_tables(
         copied[table.name] = 0
         if table.name == "meta":  # the new schema's own rows give way to the source's
             target.execute(delete(table).where(table.c.key.not_in(sorted(ENGINE_META_KEYS))))
-        for rows in _batches(source, table):
-            target.execute(table.insert(), rows)
-            copied[table.name] += len(rows)
-            done += len(rows)
-            if progress is not None:
-                progress(done, total)
+        # closing(): a failure half-way closes the source's cursor now, not at collection.
+        with contextlib.closing(_batches(source, table)) as batches:
+            for rows in batches:
+                target.execute(table.insert(), rows)
+                copied[table.name] += len(rows)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, total)
     if target.dialect.name == "postgresql":
         _advance_sequences(target)
     return copied
