@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtWidgets import QFileDialog
 from zebkb_main_kit import QT_LOG_IGNORE, select, shown_uids, wait_idle
+from zebkb_testing import case_record
 
 from zebkb.render import parse_internal_url
 from zebkb.ui.exchange.export_dialog import ExportDialog
@@ -169,5 +170,36 @@ def test_saving_an_attachment_into_a_missing_folder_says_so(qtbot, window, demo_
         patch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
         with qtbot.waitSignal(window.detail.notice, timeout=10000) as said:
             window.detail.save_attachment_as(att["sha256"])
-    assert "保存できません" in said.args[0]
+    # One line naming the folder; nothing made.
+    assert "no such folder" in said.args[0]
+    assert "\n" not in said.args[0]
     assert not target.parent.exists()
+
+
+def test_removing_a_tag_from_records_without_tags_says_so(qtbot, window, demo_kb, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from zebkb.ui.core.ops import CollectionOp
+
+    asked: list[Any] = []
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *a: asked.append(a)))
+    bare = case_record(title="タグのない事例", tags=[])
+    CollectionOp(window, lambda: demo_kb.save(bare), runner=window.ctx.runner).run_in_background()
+    window.home.show_list()
+    qtbot.waitUntil(
+        lambda: any(demo_kb.require(u)["title"] == "タグのない事例" for u in shown_uids(window)),
+        timeout=10000,
+    )
+    uid = next(u for u in shown_uids(window) if demo_kb.require(u)["title"] == "タグのない事例")
+    select(qtbot, window, uid)
+    for _round in range(2):
+        window.actions_by_name["remove_tag"].trigger()
+        qtbot.waitUntil(lambda: not window.ctx.runner.busy, timeout=10000)
+        assert window.statusBar().currentMessage() == "選択した記録にはタグがありません", (
+            window.statusBar().currentMessage(),
+            window.selected_uids(),
+            demo_kb.require(uid).get("tags"),
+        )
+        window.statusBar().clearMessage()
+    assert asked == []  # nothing to choose from: no question asked
+    assert not window.undo_stack

@@ -644,17 +644,25 @@ class MainWindow(QMainWindow):
         if not uids:
             return
         kb = self.ctx.kb
-        if add:
-            choices = sorted(kb.tags())
-        else:
+
+        def choices() -> list[str]:
+            if add:
+                return sorted(kb.tags())
             # Only the tags the selection has can be removed from it.
-            choices = sorted({str(t) for u in uids for t in kb.require(u).get("tags") or []})
-            if not choices:
-                self.statusBar().showMessage(self.ctx.tr.t("tag.none"), STATUS_MS)
-                return
+            return sorted({str(t) for u in uids for t in kb.require(u).get("tags") or []})
+
+        QueryOp(self, choices, runner=self.ctx.runner).success(
+            lambda found: self._ask_and_retag(uids, found, add=add)
+        ).run_in_background()
+
+    def _ask_and_retag(self, uids: list[str], choices: list[str], *, add: bool) -> None:
+        if not add and not choices:
+            self.statusBar().showMessage(self.ctx.tr.t("tag.none"), STATUS_MS)
+            return
         tag = bulk.ask_tag(self.ctx.tr, self, count=len(uids), add=add, choices=choices)
         if tag is None:
             return
+        kb = self.ctx.kb
         CollectionOp(
             self, lambda: bulk.retag(kb, uids, tag, add=add), runner=self.ctx.runner
         ).success(lambda step: self._retagged(step, add=add)).failure(
