@@ -55,7 +55,7 @@ def test_dates(value, style, lang, shown) -> None:
 
 
 def test_dates_on_the_sheet_and_in_history_come_from_the_same_place() -> None:
-    assert reports.format_date("2019-05-01", weekday=True) == "令和元年5月1日(水)"
+    assert reports.format_date("2019-05-01", weekday=True) == "令和元年5月1日（水）"
     assert reports.format_date("2025-01") == "令和7年1月"
     assert versions.format_date("2024-10-21") == "2024年10月21日"  # the window's western style
     assert versions.format_date("2024-10-21", "western", "en") == "2024-10-21"

@@ -18,21 +18,27 @@ from typing import TYPE_CHECKING, Any
 from zebkb import display
 from zebkb.domain.dates import DateError, parse_iso_partial
 from zebkb.domain.fields import Kind, fields_for
-from zebkb.domain.ranks import check_rank
+from zebkb.domain.ranks import check_rank, verdict_key
 from zebkb.domain.rows import operation_years
 from zebkb.domain.validate import case_warnings
 from zebkb.domain.vocab import (
+    BUILDING_USES,
     CASE_STAGES,
+    FACILITY_TYPES,
     ISSUE_STATUSES,
     PROJECT_TYPES,
     RANK_STATUSES,
     RECORD_TYPES,
     SESSION_FORMATS,
     SESSION_KINDS,
+    STRUCTURES,
+    TECHNOLOGIES,
     VISIT_DIRECTIONS,
     ZEB_RANKS,
+    Vocabulary,
 )
 from zebkb.errors import InputError, NotFoundError
+from zebkb.glossary import ja as term_ja
 
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase
@@ -301,12 +307,12 @@ def ward_label(code: Any) -> str:
 
 
 def rank_label(rank: Any, status: Any) -> str:
-    """ZEB Ready(相当), 『ZEB』(認証)."""
+    """ZEB Ready（相当）, 『ZEB』（認証）."""
     if not isinstance(rank, str) or not rank:
         return NONE_SHOWN
     text = ZEB_RANKS.label(rank, "ja")
     if isinstance(status, str) and status:
-        text += f"({RANK_STATUSES.label(status, 'ja')})"
+        text += f"（{RANK_STATUSES.label(status, 'ja')}）"
     return text
 
 
@@ -317,6 +323,13 @@ def _storeys(record: dict[str, Any]) -> str:
     if isinstance(record.get("storeys_below"), int) and record["storeys_below"]:
         parts.append(f"地下{record['storeys_below']}階")
     return " ".join(parts) or NONE_SHOWN
+
+
+def _term(vocab: Vocabulary, value: Any) -> str:
+    """A listed term by its label (RC → 鉄筋コンクリート造); other text as given."""
+    if isinstance(value, str) and value.strip():
+        return vocab.label(value.strip(), "ja")
+    return NONE_SHOWN
 
 
 def _text(value: Any) -> str:
@@ -432,7 +445,7 @@ class CaseSheet:
 
 
 _LESSON_WORDS = ("工夫", "留意", "ポイント", "教訓")
-_PROBLEM_WORDS = ("課題", "問題")
+_PROBLEM_WORDS = (term_ja("sheet.problems"), "問題")
 _CONTACT = re.compile(r"(?:連絡先|問い?合わ?せ先?|担当(?:課|部署|者)?)\s*[:：]\s*(.+)")
 
 
@@ -466,7 +479,7 @@ def _leading_owner_text(kb: KnowledgeBase, record: dict[str, Any]) -> str:
         # Each registration by its own name (品川区 ZEBリーディング・オーナー登録), dated when known.
         return "、".join(
             (_text(o.get("title")) if o.get("title") else f"{ward_label(o.get('ward'))} 登録")
-            + (f"({format_date(o['registered_on'])})" if o.get("registered_on") else "")
+            + (f"（{format_date(o['registered_on'])}）" if o.get("registered_on") else "")
             for o in owners
         )
     return "登録あり" if record.get("zeb_leading_owner") is True else NONE_SHOWN
@@ -477,22 +490,25 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
     project = record.get("project_type")
     overview: tuple[tuple[str, str], ...] = (
         (_label(k, "facility_name"), _text(record.get("facility_name"))),
-        ("区", ward_label(record.get("ward"))),
-        (_label(k, "facility_type"), _text(record.get("facility_type"))),
-        (_label(k, "building_use"), _text(record.get("building_use"))),
-        ("新築・改修", PROJECT_TYPES.label(project, "ja") if project else NONE_SHOWN),
+        (term_ja("field.ward"), ward_label(record.get("ward"))),
+        (_label(k, "facility_type"), _term(FACILITY_TYPES, record.get("facility_type"))),
+        (_label(k, "building_use"), _term(BUILDING_USES, record.get("building_use"))),
+        (
+            term_ja("field.project_type"),
+            PROJECT_TYPES.label(project, "ja") if project else NONE_SHOWN,
+        ),
         ("延床面積", format_number(record.get("floor_area_m2"), " ㎡")),
         ("階数", _storeys(record)),
-        (_label(k, "structure"), _text(record.get("structure"))),
-        ("竣工", format_date(record.get("completed_on"))),
+        (_label(k, "structure"), _term(STRUCTURES, record.get("structure"))),
+        (term_ja("field.completed_on"), format_date(record.get("completed_on"))),
     )
     stages = stage_text(record)
     if stages:
-        overview += (("段階", stages),)
+        overview += ((term_ja("field.stage"), stages),)
     check = check_rank(record)
     figures = []
     if isinstance(record.get("bei"), int | float):
-        figures.append(f"BEI(再エネ除く) {record['bei']:g}")
+        figures.append(f"{term_ja('field.bei')} {record['bei']:g}")
     for name, label in (
         ("reduction_excl_renewables_pct", "再エネ除く削減率"),
         ("reduction_incl_renewables_pct", "再エネ含む削減率"),
@@ -507,18 +523,18 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
     if record.get("rank_status") == "certified" and record.get("certified_on"):
         stated += f" 認証日 {format_date(record.get('certified_on'))}"
     rank = (
-        ("記載ランク", stated),
+        (term_ja("rank.stated"), stated),
         (
-            "数値から判定されるランク",
+            term_ja("rank.supported"),
             ZEB_RANKS.label(check.supported.rank, "ja")
             if check.supported.rank
-            else "判定できません",
+            else term_ja(verdict_key(check.supported)),
         ),
-        ("数値", "、".join(figures) or NONE_SHOWN),
-        ("根拠", check.supported.reason_ja or NONE_SHOWN),
-        ("判定", check.message_ja),
+        (term_ja("rank.figures"), "、".join(figures) or NONE_SHOWN),
+        (term_ja("rank.basis"), check.supported.reason_ja or NONE_SHOWN),
+        (term_ja("rank.verdict"), check.message_ja),
         ("CO2削減量", format_number(co2, " t/年") if co2 is not None else NONE_SHOWN),
-        ("ZEBリーディング・オーナー", _leading_owner_text(kb, record)),
+        (term_ja("vocab.record_type.owner"), _leading_owner_text(kb, record)),
     )
     sections = split_sections(parse_markdown(record.get("body")))
     lessons = [b for s in sections if any(w in s.heading for w in _LESSON_WORDS) for b in s.blocks]
@@ -542,7 +558,11 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         rank_attention=check.attention,
         warnings=tuple(w.message_ja for w in case_warnings(record)),
         operation=operation_bars(record),
-        technologies=tuple(t for t in record.get("technologies") or [] if isinstance(t, str)),
+        technologies=tuple(
+            TECHNOLOGIES.label(t, "ja")
+            for t in record.get("technologies") or []
+            if isinstance(t, str)
+        ),
         photo=main_photo(kb, record),
         lessons=tuple(lessons),
         problems=tuple(problems),
@@ -555,18 +575,22 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
 # -- minutes --------------------------------------------------------------------------------
 
 # The Ministry's ZEB exchange reports open with these rows, in this order.
-MINUTES_HEADER = ("日時", "場所", "参加者", "開催主体", "実施機関")
+WHEN, PLACE, PARTICIPANTS, ORGANISER, IMPLEMENTER = (
+    term_ja(f"minutes.{row}")
+    for row in ("when", "place", "participants", "organiser", "implementer")
+)
+MINUTES_HEADER = (WHEN, PLACE, PARTICIPANTS, ORGANISER, IMPLEMENTER)
 _KEY_LINE = re.compile(
     r"^(日時|日程|開催日時?|場所|会場|参加者|出席者|開催主体|主催|実施機関|受託者)\s*[:：]\s*(.+)$"
 )
 _KEY_ALIASES = {
-    "日程": "日時",
-    "開催日": "日時",
-    "開催日時": "日時",
-    "会場": "場所",
-    "出席者": "参加者",
-    "主催": "開催主体",
-    "受託者": "実施機関",
+    "日程": WHEN,
+    term_ja("field.held_on"): WHEN,
+    "開催日時": WHEN,
+    "会場": PLACE,
+    "出席者": PARTICIPANTS,
+    "主催": ORGANISER,
+    "受託者": IMPLEMENTER,
 }
 _TIME_RANGE = re.compile(r"\d{1,2}[:：]\d{2}\s*(?:[〜~～\-－–]\s*\d{1,2}[:：]\d{2})?")
 _PROGRAMME_WORDS = ("プログラム", "次第", "式次第", "内容")
@@ -621,80 +645,82 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
 
     date_field = "visited_on" if kind == Kind.VISIT else "held_on"
     when = format_date(record.get(date_field), weekday=True)
-    if (stated := found.get("日時")) and (t := _TIME_RANGE.search(stated)):
+    if (stated := found.get(WHEN)) and (t := _TIME_RANGE.search(stated)):
         when = f"{when} {t.group(0)}"
     if kind == Kind.VISIT:
-        heading = "視察記録"
+        heading = term_ja("vocab.record_type.visit")
         direction = record.get("direction")
         if isinstance(direction, str) and direction in VISIT_DIRECTIONS:
-            heading = f"視察記録({VISIT_DIRECTIONS.label(direction, 'ja')})"
-        place = found.get("場所") or _visited_facility(kb, record)
-        host = _text(record.get("host")) if record.get("host") else found.get("開催主体")
+            heading = f"{heading}（{VISIT_DIRECTIONS.label(direction, 'ja')}）"
+        place = found.get(PLACE) or _visited_facility(kb, record)
+        host = _text(record.get("host")) if record.get("host") else found.get(ORGANISER)
         where = "、".join(p for p in (host, place) if p and p != NONE_SHOWN) or NONE_SHOWN
         people = [p for p in record.get("participants") or [] if isinstance(p, str)]
-        visitors = "、".join(people) or found.get("参加者") or NONE_SHOWN
+        visitors = "、".join(people) or found.get(PARTICIPANTS) or NONE_SHOWN
         if isinstance(record.get("visitor_count"), int):
-            visitors += f"(計{record['visitor_count']}名)"
+            visitors += f"（計{record['visitor_count']}名）"
         staff = [p for p in record.get("host_staff") or [] if isinstance(p, str)]
         hosts = "、".join(staff) or NONE_SHOWN
         if isinstance(record.get("host_count"), int):
-            hosts += f"(計{record['host_count']}名)"
+            hosts += f"（計{record['host_count']}名）"
         topics = [t for t in record.get("topics") or [] if isinstance(t, str)]
         # The header a ward's 視察 minutes use (docs/domain-research.md §6.1).
         header: tuple[tuple[str, str], ...] = (
-            ("視察日", when),
-            ("視察先", where),
-            ("視察者", visitors),
-            ("対応者", hosts),
-            ("視察事項", "、".join(topics) or NONE_SHOWN),
+            (term_ja("field.visited_on"), when),
+            (term_ja("field.host"), where),
+            (term_ja("field.participants"), visitors),
+            (term_ja("field.host_staff"), hosts),
+            (term_ja("field.topics"), "、".join(topics) or NONE_SHOWN),
         )
         if record.get("purpose"):
-            header += (("目的", _text(record.get("purpose"))),)
+            header += ((term_ja("field.purpose"), _text(record.get("purpose"))),)
         if record.get("impressions"):
-            header += (("所感", _text(record.get("impressions"))),)
+            header += ((term_ja("field.impressions"), _text(record.get("impressions"))),)
         header += _activity_rows(record)
     else:
         session_kind = record.get("kind")
         heading = (
             f"{SESSION_KINDS.label(session_kind, 'ja')} 記録"
             if session_kind
-            else "勉強会・研修 記録"
+            else f"{term_ja('vocab.record_type.session')} 記録"
         )
         if isinstance(record.get("time"), str) and record["time"].strip() and " " not in when:
             when = f"{when} {record['time'].strip()}"
-        place = _text(record.get("venue")) if record.get("venue") else found.get("場所")
+        place = _text(record.get("venue")) if record.get("venue") else found.get(PLACE)
         if record.get("format") in SESSION_FORMATS and record.get("format") != "in_person":
             label = SESSION_FORMATS.label(record["format"], "ja")
-            place = f"{place}({label})" if place and label not in place else place or label
+            place = f"{place}（{label}）" if place and label not in place else place or label
         attendees = record.get("attendees")
-        participants = found.get("参加者") or (
+        participants = found.get(PARTICIPANTS) or (
             f"{attendees}名" if isinstance(attendees, int) else NONE_SHOWN
         )
-        if found.get("参加者") and isinstance(attendees, int):
-            participants += f"(計{attendees}名)"
+        if found.get(PARTICIPANTS) and isinstance(attendees, int):
+            participants += f"（計{attendees}名）"
         organiser = (
-            _text(record.get("organizer")) if record.get("organizer") else found.get("開催主体")
+            _text(record.get("organizer")) if record.get("organizer") else found.get(ORGANISER)
         )
         implementer = (
-            _text(record.get("implementer")) if record.get("implementer") else found.get("実施機関")
+            _text(record.get("implementer"))
+            if record.get("implementer")
+            else found.get(IMPLEMENTER)
         )
         speakers = [s for s in record.get("speakers") or [] if isinstance(s, str)]
-        extra = [("講師・発表者", "、".join(speakers))] if speakers else []
+        extra = [(term_ja("field.speakers"), "、".join(speakers))] if speakers else []
         if record.get("audience"):
-            extra.append(("参加対象", _text(record.get("audience"))))
+            extra.append((term_ja("field.audience"), _text(record.get("audience"))))
         if record.get("staff_led") is True:
-            extra.append(("職員主導", "はい"))
+            extra.append((term_ja("field.staff_led"), "はい"))
         attendance = rows_text(record, "attendance_groups") or "\n".join(
             line for line in record.get("attendance") or [] if isinstance(line, str)
         )
         if attendance:
             extra.insert(0, ("参加内訳", attendance))
         header = (
-            ("日時", when),
-            ("場所", place or NONE_SHOWN),
-            ("参加者", participants),
-            ("開催主体", organiser or NONE_SHOWN),
-            ("実施機関", implementer or NONE_SHOWN),
+            (WHEN, when),
+            (PLACE, place or NONE_SHOWN),
+            (PARTICIPANTS, participants),
+            (ORGANISER, organiser or NONE_SHOWN),
+            (IMPLEMENTER, implementer or NONE_SHOWN),
             *extra,
             *_activity_rows(record),
         )
@@ -713,10 +739,10 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
 def _activity_rows(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """資料 and 後日対応 of a visit or session, a line per row."""
     rows = []
-    for name, label in (("materials", "資料"), ("follow_up_items", "後日対応")):
+    for name in ("materials", "follow_up_items"):
         text = rows_text(record, name)
         if text:
-            rows.append((label, text))
+            rows.append((term_ja(f"field.{name}"), text))
     return tuple(rows)
 
 
@@ -752,13 +778,17 @@ def _detail(kind: str, row: tuple[Any, ...]) -> str:
     if kind == Kind.CASE:
         return rank_label(rank, status)
     if kind == Kind.SESSION:
-        return SESSION_KINDS.label(session_kind, "ja") if session_kind else "勉強会・研修"
+        if session_kind:
+            return SESSION_KINDS.label(session_kind, "ja")
+        return term_ja("vocab.record_type.session")
     if kind == Kind.ISSUE:
         # 課題: its category and where it stands (未対応 / 対応中 / 解決).
         state = ISSUE_STATUSES.label(issue_status, "ja") if issue_status else ""
-        return "・".join(p for p in (str(category or ""), state) if p) or "課題"
+        return "・".join(p for p in (str(category or ""), state) if p) or term_ja(
+            "vocab.record_type.issue"
+        )
     if kind == Kind.OWNER:
-        return "ZEBリーディング・オーナー"
+        return term_ja("vocab.record_type.owner")
     return f"受入先 {host}" if isinstance(host, str) and host else "視察"
 
 
@@ -796,8 +826,8 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
         kind_text = RECORD_TYPES.label(s.type, "ja")
         rows.append((when, s.title, ward_label(s.ward), f"{kind_text}\n{detail}"))
         uids.append(s.uid)
-    what = RECORD_TYPES.label(kind, "ja") if kind else "事例・視察記録・勉強会"
-    heading = f"{format_fiscal_year(year)}({format_fiscal_year(year, 'en')}) {what} 一覧"
+    what = RECORD_TYPES.label(kind, "ja") if kind else term_ja("kinds.all")
+    heading = f"{format_fiscal_year(year)}（{format_fiscal_year(year, 'en')}）{what} 一覧"
     notes = [f"{len(summaries)}件"]
     if truncated:
         notes.append(f"先頭{LIST_ROW_LIMIT}件を表示{MORE_IN_ZEBKB}")
@@ -805,7 +835,7 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
         fiscal_year=year,
         kind=kind,
         heading=heading,
-        columns=("日付", "件名", "区", "種別"),
+        columns=("日付", term_ja("field.title"), term_ja("field.ward"), term_ja("field.type")),
         rows=tuple(rows),
         uids=tuple(uids),
         truncated=truncated,

@@ -62,7 +62,7 @@ def test_format_japanese(d: date, text: str) -> None:
 
 
 def test_format_japanese_with_weekday() -> None:
-    assert format_japanese(date(2024, 10, 21), weekday=True) == "令和6年10月21日(月)"
+    assert format_japanese(date(2024, 10, 21), weekday=True) == "令和6年10月21日（月）"
 
 
 def test_format_japanese_before_1873_is_refused() -> None:

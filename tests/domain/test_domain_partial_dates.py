@@ -57,7 +57,7 @@ def test_shown_as_given() -> None:
     assert format_partial_japanese("2025-01") == "令和7年1月"
     assert format_partial_japanese("2019-04") == "平成31年4月"
     assert format_partial_japanese("2025") == "令和7年"
-    assert format_partial_japanese("2024-10-21", weekday=True) == "令和6年10月21日(月)"
+    assert format_partial_japanese("2024-10-21", weekday=True) == "令和6年10月21日（月）"
     assert display_date("2025-01", "japanese", "ja") == "令和7年1月"
     assert display_date("2025-01", "western", "ja") == "2025年1月"
     assert display_date("2025", "western", "en") == "2025"

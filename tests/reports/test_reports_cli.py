@@ -51,7 +51,7 @@ def test_fiscal_year_list(demo_cli, tmp_path: Path) -> None:
     )
     assert result.code == 0, result.err
     text = pdf_text(out)
-    assert "令和6年度(FY2024) 勉強会・研修 一覧" in text
+    assert "令和6年度（FY2024）勉強会・研修 一覧" in text
     assert "3件" in text
     out = tmp_path / "all.pdf"
     assert demo_cli("report", "--fiscal-year", "2023", "--pdf", str(out)).code == 0

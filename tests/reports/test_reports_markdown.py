@@ -117,14 +117,14 @@ def test_sections_and_truncation() -> None:
 
 def test_formatting() -> None:
     assert format_date("2024-10-21") == "令和6年10月21日"
-    assert format_date("2019-05-01", weekday=True) == "令和元年5月1日(水)"
+    assert format_date("2019-05-01", weekday=True) == "令和元年5月1日（水）"
     assert format_date(None) == "—"
     assert format_number(7985.46, " ㎡") == "7,985.46 ㎡"
     assert format_number(12000, " ㎡") == "12,000 ㎡"
     assert format_number(1866.5) == "1,866.5"
     assert format_number(None) == "—"
-    assert rank_label("ZEB Oriented", "equivalent") == "ZEB Oriented(相当)"
-    assert rank_label("ZEB", "certified") == "『ZEB』(認証)"
+    assert rank_label("ZEB Oriented", "equivalent") == "ZEB Oriented（相当）"
+    assert rank_label("ZEB", "certified") == "『ZEB』（認証）"
 
 
 def test_contact_line_found_in_body() -> None:

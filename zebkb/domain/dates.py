@@ -58,11 +58,11 @@ def _era_year_text(n: int) -> str:
 
 
 def format_japanese(d: date, *, weekday: bool = False) -> str:
-    """令和6年10月21日, or 令和6年10月21日(月) with weekday=True."""
+    """令和6年10月21日, or 令和6年10月21日（月） with weekday=True."""
     era = era_of(d)
     text = f"{era.name}{_era_year_text(d.year - era.first_year + 1)}年{d.month}月{d.day}日"
     if weekday:
-        text += f"({WEEKDAYS_JA[d.weekday()]})"
+        text += f"（{WEEKDAYS_JA[d.weekday()]}）"
     return text
 
 

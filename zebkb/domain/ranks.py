@@ -764,6 +764,15 @@ def _assess(f: _Figures) -> RankAssessment:
     )
 
 
+def verdict_key(assessment: RankAssessment) -> str:
+    """The glossary key (zebkb/glossary.py) of the verdict when the figures support no rank.
+
+    Figures missing: 判定できません (verdict.unassessed); figures below every rank:
+    該当するランクはありません (verdict.no_rank). One record reads the same everywhere.
+    """
+    return "verdict.unassessed" if assessment.missing else "verdict.no_rank"
+
+
 def supported_rank(case: Mapping[str, Any]) -> RankAssessment:
     """The highest rank the case's figures support, with a one-line reason in each language."""
     return _assess(_figures(case))
@@ -904,7 +913,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
                 supported,
                 True,
                 f"記載ランク {stated_ja} は数値と合いません({why_ja})。"
-                f"数値からは {sup_ja or 'ランクなし'}",
+                f"数値からは {sup_ja or '該当するランクはありません'}",
                 f"stated {stated} is higher than the figures support ({why_en});"
                 f" they support {sup_en}",
                 confirmed,

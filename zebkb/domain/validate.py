@@ -981,7 +981,7 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
         warnings.append(
             RecordWarning(
                 "status_without_rank",
-                "ランクなしで認証・相当が記載されています",
+                "ランクの記載がないのに認証・相当が記載されています",
                 "certified/equivalent is given without a rank",
             )
         )

@@ -172,14 +172,14 @@ def test_count_in_navigation_and_home_screen(qtbot, ctx, kb, peer, tmp_path) -> 
     window = open_window(qtbot, ctx)
     wiring = window.home
     qtbot.waitUntil(lambda: wiring.conflict_count == 2, timeout=5000)
-    assert wiring.conflicts_item.text(0) == "競合 (2)"
+    assert wiring.conflicts_item.text(0) == "競合（2）"
     assert wiring.overview.conflict_button.isVisibleTo(window)
     assert wiring.overview.conflict_button.text() == "未解決の競合 2 件"
     wiring.overview.conflict_button.click()
     dialog = window.dialogs["conflicts"]
     qtbot.waitUntil(lambda: len(dialog.conflicts) == 2)
     settle(qtbot, dialog, dialog.keep_local)
-    qtbot.waitUntil(lambda: wiring.conflicts_item.text(0) == "競合 (1)", timeout=5000)
+    qtbot.waitUntil(lambda: wiring.conflicts_item.text(0) == "競合（1）", timeout=5000)
     qtbot.waitUntil(lambda: wiring.overview.conflicts == 1, timeout=5000)
     ctx.tr.set_language("en")
     assert wiring.conflicts_item.text(0) == "Conflicts (1)"

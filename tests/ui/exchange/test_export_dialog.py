@@ -117,7 +117,7 @@ def test_since_a_date_and_selected_records(qtbot, ctx, kb, tmp_path, clock) -> N
     with qtbot.waitSignal(picked.estimated, timeout=5000):
         picked.scope_buttons["selected"].setChecked(True)
     assert picked.scope() == "selected"
-    assert "(1 件)" in picked.scope_buttons["selected"].text()
+    assert "（1 件）" in picked.scope_buttons["selected"].text()
     assert picked.estimate.records == 1
     result = write(qtbot, picked)
     assert bundle_uids(result.paths[0]) == {old["uid"]}

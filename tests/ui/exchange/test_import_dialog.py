@@ -263,7 +263,7 @@ def test_two_bundles_apply_together_and_undo_from_the_exchange_log(
     second = [hand_record(title="第二の事例"), hand_record(title="第三の事例")]
     paths = [hand_bundle(tmp_path / "1.zebkb", first), hand_bundle(tmp_path / "2.zebkb", second)]
     dialog = open_dialog(qtbot, ctx, *paths)
-    assert dialog.apply_button.text() == "取り込む (2 件のバンドル)"
+    assert dialog.apply_button.text() == "取り込む（2 件のバンドル）"
     outcome = apply(qtbot, dialog)
     assert len(outcome.summaries) == 2
     assert kb.count() == 3

@@ -44,7 +44,7 @@ def test_selecting_a_case_shows_fields_rank_and_attachment(qtbot, window) -> Non
     assert "延床面積（㎡）" in text  # Japanese labels from fields.py
     assert "7,985.46 ㎡" in text  # thousands separator
     assert "数値から判定されるランク" in text
-    assert "記載のZEBランク" in text
+    assert "記載ランク" in text
     assert "ZEB Oriented" in text
     assert "添付ファイル" in text
     html = window.detail.browser.toHtml()

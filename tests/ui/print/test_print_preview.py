@@ -65,7 +65,7 @@ def long_list_pdf(rows: int = 160) -> bytes:
     listing = FiscalYearList(
         fiscal_year=2024,
         kind=None,
-        heading="令和6年度(FY2024) 事例・視察記録・勉強会 一覧",
+        heading="令和6年度（FY2024）事例・視察記録・勉強会・研修 一覧",
         columns=("日付", "件名", "区", "種別"),
         rows=tuple(
             (f"2024-05-{i % 28 + 1:02d}", f"試験記録 {i} 番 省エネ改修の視察", "品川区", "事例")

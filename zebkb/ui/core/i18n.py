@@ -10,7 +10,6 @@ window and never loses what the user was typing.
 from __future__ import annotations
 
 import logging
-import string
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
@@ -19,6 +18,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
 
 from zebkb.domain.fields import Field
+from zebkb.glossary import expand, fill
 from zebkb.strictjson import loads
 
 log = logging.getLogger(__name__)
@@ -26,28 +26,6 @@ log = logging.getLogger(__name__)
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
 LANGUAGE_NAMES: Mapping[str, str] = {"ja": "日本語", "en": "English"}
-
-
-class _CountFormatter(string.Formatter):
-    """``{records:record|records}`` is "1 record" or "2,345 records": a count with its noun.
-
-    English needs the singular for one and the plural otherwise, and a text may
-    hold several counts ("{records} records and {files} files"), so the choice
-    is made per placeholder. Other placeholders format as ``str.format`` does.
-    """
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if "|" not in format_spec:
-            return str(super().format_field(value, format_spec))
-        one, many = format_spec.split("|", 1)
-        try:
-            n = int(value)
-        except (TypeError, ValueError):
-            return f"{value} {many}"
-        return f"{n:,} {one if n == 1 else many}"
-
-
-_FORMATTER = _CountFormatter()
 
 
 class Retranslatable(Protocol):
@@ -64,7 +42,8 @@ def load_catalog(lang: str) -> Mapping[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
         raise ValueError(f"catalog {lang}.json must map text keys to texts")
-    return data
+    # Labels come from the one glossary (zebkb/glossary.py): "[[field.type]]" → 種別 / Type.
+    return {key: expand(text, lang) for key, text in data.items()}
 
 
 class Translator(QObject):
@@ -102,7 +81,7 @@ class Translator(QObject):
             # English says "1 record", "2 records": a count of one may have its own text.
             template = self._catalog.get(f"{key}.one", template)
         try:
-            return _FORMATTER.format(template, **fmt)
+            return fill(template, **fmt)
         except (KeyError, IndexError, ValueError):
             log.warning("text %r (%s) does not fit its arguments", key, self._lang)
             return template

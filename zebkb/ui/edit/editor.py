@@ -40,11 +40,12 @@ from zebkb.domain.fields import (
     Kind,
     fields_for,
 )
-from zebkb.domain.ranks import RankCheck, check_rank
+from zebkb.domain.ranks import RankCheck, check_rank, verdict_key
 from zebkb.domain.rows import lines_to_rows
 from zebkb.domain.validate import RecordError, read_field_value, validate_record
 from zebkb.domain.vocab import RECORD_TYPES, ZEB_RANKS
 from zebkb.errors import InputError, KnownError
+from zebkb.glossary import term
 from zebkb.render import RenderResult, render_markdown
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -384,7 +385,8 @@ class RecordEditorDialog(QDialog):
         t = self._ctx.tr.t
         en = self._ctx.tr.language == "en"
         rank = check.supported.rank
-        shown = ZEB_RANKS.label(rank, self._ctx.tr.language) if rank else t("editor.rank.none")
+        lang = self._ctx.tr.language
+        shown = ZEB_RANKS.label(rank, lang) if rank else term(verdict_key(check.supported), lang)
         text = t("editor.rank.supported", rank=shown)
         detail = check.message_en if en else check.message_ja
         self.rank_label.setText(f"{text}\n{detail}")

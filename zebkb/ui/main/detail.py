@@ -34,10 +34,11 @@ from zebkb.display import (
     ward_label,
 )
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
-from zebkb.domain.ranks import check_rank
+from zebkb.domain.ranks import check_rank, verdict_key
 from zebkb.domain.rows import operation_years
 from zebkb.domain.validate import warnings_for
 from zebkb.domain.vocab import label
+from zebkb.glossary import term
 from zebkb.render import (
     RenderResult,
     attachment_url,
@@ -305,7 +306,7 @@ class DetailPane(QWidget):
         if check.status:
             status = label("rank_status", check.status, lang)
             stated = f"{stated}（{status}）" if lang == "ja" else f"{stated} ({status})"
-        supported = check.supported.rank or t("detail.rank_unassessed")
+        supported = check.supported.rank or term(verdict_key(check.supported), lang)
         reason = check.supported.reason_en if lang == "en" else check.supported.reason_ja
         rows = (
             f"<tr><th align='left'>{html.escape(t('detail.rank_stated'))}</th>"

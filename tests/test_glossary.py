@@ -1,0 +1,209 @@
+"""One glossary (zebkb/glossary.py) for the window, the printed sheets and the command line.
+
+Each check names the file and the text to change. To add a label: a line in
+glossary.TERMS (or a field or vocabulary term in zebkb/domain/), then ``[[key]]``
+in the catalogs or ``glossary.term(key, lang)`` in code.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from zebkb import glossary
+from zebkb.domain.fields import Kind, fields_for
+from zebkb.domain.vocab import VOCABULARIES
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGS = {lang: ROOT / "assets" / "i18n" / f"{lang}.json" for lang in ("ja", "en")}
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+# Modules that read what people type (search aliases, table headers, yes/no words):
+# they must accept the old and odd spellings, so the avoided forms may appear there.
+INPUT_READERS = {
+    "zebkb/glossary.py",
+    "zebkb/search/query.py",
+    "zebkb/search/variants.py",
+    "zebkb/tables/mapping.py",
+    "zebkb/tables/values.py",
+}
+# Texts that explain spelling variants, and so show both forms on purpose.
+VARIANT_EXPLANATIONS = {"query.help.variants"}
+# Where labels are shown to people outside the window's catalogs.
+LABEL_SOURCES = ("zebkb/reports.py", "zebkb/pdf.py", "zebkb/cli")
+
+
+def raw_catalog(lang: str) -> dict[str, str]:
+    data = json.loads(CATALOGS[lang].read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def catalog(lang: str) -> dict[str, str]:
+    return {k: glossary.expand(v, lang) for k, v in raw_catalog(lang).items()}
+
+
+def string_constants(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value))
+    return found
+
+
+def python_sources() -> list[Path]:
+    return sorted(
+        p for p in (ROOT / "zebkb").rglob("*.py") if str(p.relative_to(ROOT)) not in INPUT_READERS
+    )
+
+
+def label_texts() -> list[tuple[str, str]]:
+    """(where, text) of every field label and listed term in both languages."""
+    out = []
+    for kind in Kind:
+        for f in fields_for(kind):
+            out += [(f"fields.py {f.name}", f.label_ja), (f"fields.py {f.name}", f.label_en)]
+    for vocab in VOCABULARIES.values():
+        for t in vocab:
+            out += [(f"vocab.py {vocab.name}", t.ja), (f"vocab.py {vocab.name}", t.en)]
+    return out
+
+
+def test_every_reference_in_the_catalogs_names_a_term() -> None:
+    for lang in CATALOGS:
+        for key, text in raw_catalog(lang).items():
+            for ref in glossary.references(text):
+                glossary.lookup(ref)  # raises GlossaryError naming the key
+            assert "[[" not in glossary.expand(text, lang), key
+
+
+def test_the_catalog_loader_puts_the_terms_in() -> None:
+    from zebkb.ui.core.i18n import load_catalog
+
+    assert load_catalog("ja")["col.kind"] == "種別"
+    assert load_catalog("en")["col.kind"] == "Type"
+    assert load_catalog("ja")["detail.rank_supported"] == glossary.term("rank.supported", "ja")
+    assert load_catalog("en")["overview.unset"] == "Not stated"
+
+
+def test_a_term_is_english_in_english_and_japanese_in_japanese() -> None:
+    for key, t in glossary.TERMS.items():
+        assert t.ja, key
+        assert JAPANESE.search(t.ja), key
+        assert not JAPANESE.search(t.en), key
+        assert glossary.term(key, "en") == t.en
+    with pytest.raises(glossary.GlossaryError):
+        glossary.lookup("field.no_such_field")
+
+
+def test_no_avoided_form_anywhere() -> None:
+    """数値が示すランク, 記載のZEBランク, ランクなし, 取り組み …: say it the glossary's way."""
+    avoided = {a: key for key, t in glossary.TERMS.items() for a in t.avoid}
+    places: list[tuple[str, str]] = []
+    for lang in CATALOGS:
+        places += [
+            (f"assets/i18n/{lang}.json {k}", v)
+            for k, v in catalog(lang).items()
+            if k not in VARIANT_EXPLANATIONS
+        ]
+    for path in python_sources():
+        rel = path.relative_to(ROOT)
+        places += [(f"{rel}:{line}", text) for line, text in string_constants(path)]
+    places += label_texts()
+    found = [
+        f"{where}: {form!r} → {glossary.TERMS[key].ja} / {glossary.TERMS[key].en} ({key})"
+        for where, text in places
+        for form, key in avoided.items()
+        if form in text
+    ]
+    assert found == []
+
+
+def test_no_catalog_label_says_a_meaning_another_way() -> None:
+    """未設定 / 記載なし for a blank value are 未記載; なし for a verdict is 判定できません."""
+    avoided = {a: key for key, t in glossary.TERMS.items() for a in t.avoid_label}
+    found = [
+        f"assets/i18n/{lang}.json {k}: {v!r} → [[{avoided[v.strip()]}]]"
+        for lang in CATALOGS
+        for k, v in catalog(lang).items()
+        if v.strip() in avoided
+    ]
+    assert found == []
+
+
+def test_a_label_in_a_catalog_is_taken_from_the_glossary() -> None:
+    """A catalog text that is exactly a term is written [[key]], not copied."""
+    by_ja: dict[str, str] = {}
+    for key, t in glossary.all_terms().items():
+        by_ja.setdefault(t.ja, key)
+    copied = [
+        f"assets/i18n/ja.json {k}: {v!r} → [[{by_ja[v]}]]"
+        for k, v in raw_catalog("ja").items()
+        if v in by_ja
+    ]
+    assert copied == []
+
+
+def test_the_sheets_and_the_command_line_take_labels_from_the_glossary() -> None:
+    """reports.py, pdf.py and the CLI name fields and terms through glossary.term()."""
+    by_ja = {t.ja: key for key, t in glossary.all_terms().items() if JAPANESE.search(t.ja)}
+    paths: list[Path] = []
+    for name in LABEL_SOURCES:
+        p = ROOT / name
+        paths += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    copied = [
+        f"{p.relative_to(ROOT)}:{line}: {text!r} → glossary.term({by_ja[text]!r})"
+        for p in paths
+        for line, text in string_constants(p)
+        if text in by_ja
+    ]
+    assert copied == []
+
+
+# An accelerator (&F) and a file-dialog filter (*.xlsx) keep the ASCII brackets Qt reads.
+_QT_BRACKETS = re.compile(r"\(&[A-Z]\)|\(\*[^)]*\)")
+
+
+def test_japanese_texts_write_full_width_brackets() -> None:
+    """公用文: （ ） in Japanese, the half-width ( ) only where Qt needs it."""
+    offending = [
+        f"assets/i18n/ja.json {k}: {v!r}"
+        for k, v in catalog("ja").items()
+        if "(" in _QT_BRACKETS.sub("", v) and k not in VARIANT_EXPLANATIONS
+    ]
+    offending += [
+        f"{where}: {text!r}"
+        for where, text in label_texts()
+        if JAPANESE.search(text) and "(" in text
+    ]
+    offending += [f"glossary {k}: {t.ja!r}" for k, t in glossary.TERMS.items() if "(" in t.ja]
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("figures", "key"),
+    [({}, "verdict.unassessed"), ({"reduction_excl_renewables_pct": 20}, "verdict.no_rank")],
+)
+def test_a_records_verdict_reads_the_same_on_the_sheet_and_the_command_line(
+    kb, figures, key
+) -> None:
+    """判定できません when figures are missing, 該当するランクはありません when they fall short."""
+    from zebkb_testing import case_record
+
+    from zebkb.cli.records import format_record
+    from zebkb.reports import case_sheet
+
+    record = case_record(zeb_rank=None, rank_status=None, **figures)
+    if not figures:
+        record.pop("reduction_excl_renewables_pct")
+    saved = kb.save(record)
+    sheet = dict(case_sheet(kb, saved).rank)
+    assert sheet[glossary.term("rank.supported", "ja")] == glossary.term(key, "ja")
+    for lang in ("ja", "en"):
+        shown = format_record(saved, lang)
+        assert f"{glossary.term('rank.supported', lang)}: {glossary.term(key, lang)}" in shown
