@@ -137,6 +137,18 @@ def test_a_message_is_told_from_a_bundle_by_its_first_bytes() -> None:
     assert mail.looks_like_message(b"\r\nReceived: from mx\r\n")
     assert not mail.looks_like_message(b"PK\x03\x04")
     assert not mail.looks_like_message(b"%PDF-1.7")
+    # Lines that read as headers but name none a mail program writes: not an e-mail.
+    assert not mail.looks_like_message(b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:\n")
+    assert not mail.looks_like_message(b"key: value\n\nFrom: later in the body\n")
+
+
+def test_a_file_that_is_neither_bundle_nor_e_mail_is_refused_as_such(cli, tmp_path) -> None:
+    """Not "the e-mail has no bundle attached": it was never an e-mail."""
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\nbin:x:1:1::/:\n", encoding="ascii")
+    result = cli("import", str(passwd))
+    assert result.code == 3
+    assert result.err == "zebkb: passwd: neither a zebkb bundle nor an e-mail (not a ZIP archive)\n"
 
 
 def test_the_bundle_cap_leaves_room_for_base64() -> None:

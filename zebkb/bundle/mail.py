@@ -42,6 +42,10 @@ MAX_PARTS = 200
 MAX_DEPTH = 8
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:[ \t]?", re.MULTILINE)
 _CONTENT_TYPE = re.compile(rb"^content-type:", re.IGNORECASE | re.MULTILINE)
+_MAIL_HEADER = re.compile(
+    rb"^(?:from|to|subject|date|mime-version|content-type|message-id|received|return-path):",
+    re.IGNORECASE | re.MULTILINE,
+)
 _MANIFEST = "manifest.json"
 
 
@@ -146,10 +150,18 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 
 def looks_like_message(head: bytes) -> bool:
-    """Whether a file starts as an e-mail does (a header line), not as a ZIP."""
+    """Whether a file starts as an e-mail does, not as a ZIP.
+
+    Header lines alone are not enough: /etc/passwd's "root:x:0:0" reads as one.
+    The header block must name at least one header every mail program writes.
+    """
     if head.startswith(b"PK"):
         return False
-    return _HEADER_LINE.match(head.lstrip(b"\r\n")) is not None
+    text = head.lstrip(b"\r\n")
+    if _HEADER_LINE.match(text) is None:
+        return False
+    block = re.split(rb"\r?\n\r?\n", text, maxsplit=1)[0]
+    return _MAIL_HEADER.search(block) is not None
 
 
 def is_bundle_bytes(data: bytes) -> bool:

@@ -706,6 +706,14 @@ def open_bundle(
         ) from None
     zf: zipfile.ZipFile | None = None
     try:
+        if fp.read(2) != b"PK":
+            # Not even the start of a ZIP: a file picked by mistake (the e-mail check came
+            # first, zebkb/bundle/mail.py), not a damaged bundle.
+            raise BundleError(
+                f"{path.name}: neither a zebkb bundle nor an e-mail (not a ZIP archive)",
+                message_ja=f"{path.name}: zebkb のバンドルでもメールでもありません（ZIP ファイルではありません）",
+            )
+        fp.seek(0)
         try:
             zf = zipfile.ZipFile(fp)
         except _ZIP_ERRORS as exc:
