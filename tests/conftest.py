@@ -16,6 +16,9 @@ from zebkb_testing import FakeClock
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep tests away from the developer's own knowledge base.
 os.environ.pop("ZEBKB_DATA_DIR", None)
+# The command line speaks the language of the window's settings or the locale; tests read
+# English unless they ask for Japanese (--lang ja), whatever this machine is set to.
+os.environ["ZEBKB_LANG"] = "en"
 
 # The window tests' shared fixtures (ctx, window, demo_kb; ectx, demo), for every test module.
 # The throwaway PostgreSQL server of team mode (pg_server, pg_url), for every test module.

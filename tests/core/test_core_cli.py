@@ -38,7 +38,7 @@ def test_init_add_list_show_round_trip(cli, tmp_path):
     assert shown["x_newer"] == {"a": 1}
     assert shown["facility_name"] == "葛飾区清掃事務所"
     r = cli("show", added["uid"])
-    assert "施設名 / Facility: 葛飾区清掃事務所" in r.out
+    assert "Facility: 葛飾区清掃事務所" in r.out
     assert "ZEB Ready" in r.out
 
 
@@ -186,10 +186,12 @@ def test_add_prints_warnings_on_stderr_and_exits_0(cli, tmp_path):
     [line] = r.err.splitlines()
     assert "warning" in line
     assert "[rank_overstated]" in line
-    assert "49.9%(50%未満)" in line
+    assert "49.9% reduction excluding renewables" in line
     uid = r.out.split()[1]
     shown = cli("show", uid)
-    assert "警告 / Warning: 記載ランク ZEB Ready は数値と合いません" in shown.out
+    assert "Warning: stated ZEB Ready is higher than the figures support" in shown.out
+    ja = cli("--lang", "ja", "show", uid)
+    assert "警告: 記載ランク ZEB Ready は数値と合いません" in ja.out
     clean = tmp_path / "ok.json"
     clean.write_text(json.dumps(case_record()), encoding="utf-8")
     assert cli("add", str(clean)).err == ""

@@ -157,8 +157,8 @@ def test_show_prints_a_multi_line_text_field_as_lines(tmp_path: Path, capsys) ->
     capsys.readouterr()
     show, _ = run(capsys, data, "show", record["uid"])
     lines = show.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("出典 / Source: "))
-    assert lines[start] == "出典 / Source: https://example.jp/a"
+    start = next(i for i, line in enumerate(lines) if line.startswith("Source: "))
+    assert lines[start] == "Source: https://example.jp/a"
     assert lines[start + 1] == "  https://example.jp/b\\x1b[2J"
     assert lines[start + 2] == "  第3行"
     assert "事務所\\n偽の行" in show

@@ -38,11 +38,27 @@ def cmd_backup(args: argparse.Namespace) -> int:
         found = [describe_backup(p) for p in list_backups(data_dir_from(args))]
         if args.json:
             print_json([b.as_json() for b in found])
+        from zebkb.cli.lang import say
+        from zebkb.display import format_instant
+
         for b in [] if args.json else found:
-            kind = "records + files" if b.includes_files else "records only"
-            out(
-                f"{b.path.name}  {b.created_at}  {count(b.records, 'record')}, {kind}, {b.size:,} bytes"
+            kind = say(
+                "backup.with_files" if b.includes_files else "backup.records_only", args.lang
             )
+            # The instant is stored in UTC; a person reads this computer's time.
+            when = format_instant(b.created_at, "western", args.lang, local=True)
+            line = say(
+                "backup.line",
+                args.lang,
+                name=b.path.name,
+                when=when,
+                records=b.records,
+                kind=kind,
+                size=file_size(b.size),
+            )
+            out(line)
+        if not found and not args.json:
+            out(say("backup.none", args.lang))
         return 0
     keep = DEFAULT_KEEP if args.keep is None else args.keep
     if keep < 1:
@@ -52,11 +68,27 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info.as_json())
     else:
+        from zebkb.cli.lang import say
+
         out(
-            f"backup written: {info.path} ({count(info.records, 'record')}, {count(info.files, 'file')}, "
-            f"{info.size:,} bytes)"
+            say(
+                "backup.written",
+                args.lang,
+                path=info.path,
+                records=info.records,
+                files=info.files,
+                size=file_size(info.size),
+            )
         )
     return 0
+
+
+def file_size(n: int) -> str:
+    """12.3 MB, 456 kB, 789 bytes."""
+    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
+        if n >= factor:
+            return f"{n / factor:,.1f} {unit}"
+    return f"{n:,} bytes"
 
 
 def confirm(question: str) -> bool:

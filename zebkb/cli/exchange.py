@@ -191,27 +191,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(summary: dict[str, Any], name: str, dry_run: bool) -> None:
-    counts = ", ".join(
-        f"{key} {summary[key]}"
+def _print_summary(summary: dict[str, Any], name: str, dry_run: bool, lang: str = "en") -> None:
+    from zebkb.cli.lang import say
+    from zebkb.display import kind_label, ward_label
+
+    counts = ("、" if lang == "ja" else ", ").join(
+        f"{say(f'action.{key}', lang)} {summary[key]}"
         for key in ("added", "updated", "deleted", "unchanged", "kept", "conflicts")
     )
-    prefix = "dry run (nothing changed): " if dry_run else ""
+    facts = {
+        "prefix": say("import.dry_run", lang) if dry_run else "",
+        "name": name,
+        "bundle": summary["bundle_id"],
+        # The sending ward by name, as the window says it ("from Shinagawa", not "from 131091").
+        "origin": ward_label(summary["origin"], lang) or summary["origin"],
+        "signature": say(f"signature.{summary['signature']}", lang),
+    }
     if not summary["records"]:
         # An empty bundle is valid (a delta export when nothing changed).
-        out(
-            f"{prefix}{name}: nothing to import (bundle {summary['bundle_id']} from "
-            f"{summary['origin']}, {summary['signature']}, holds no records)"
-        )
+        out(say("import.empty", lang, **facts))
         return
-    out(
-        f"{prefix}{name}: bundle {summary['bundle_id']} from {summary['origin']}, "
-        f"{summary['signature']}: {counts}"
-    )
+    out(say("import.line", lang, **facts, counts=counts))
     for record in summary["records"]:
-        mark = "  CONFLICT" if record.get("conflict") else ""
+        mark = f"  {say('import.conflict', lang)}" if record.get("conflict") else ""
+        action = say(f"action.{record['action']}", lang)
         out(
-            f"  {record['action']:<9} {record['type']:<7} {record['uid']}  "
+            f"  {action}  {kind_label(record['type'], lang)}  {record['uid']}  "
             f"{field(record['title'])}{mark}"
         )
 
@@ -259,7 +264,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(summaries[0] if len(summaries) == 1 else summaries)
     else:
         for name, summary in zip(names, summaries, strict=True):
-            _print_summary(summary, name, args.dry_run)
+            _print_summary(summary, name, args.dry_run, args.lang)
     return 0
 
 

@@ -127,6 +127,12 @@ def build_parser() -> ArgumentParser:
         help="knowledge base folder (default: $ZEBKB_DATA_DIR or the user's data folder)",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--lang",
+        choices=("ja", "en"),
+        help="language of messages and labels (default: $ZEBKB_LANG, the window's setting,"
+        " else the terminal's locale); --json output is the same in both",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     for name in COMMAND_MODULES:
         try:
@@ -151,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return extract_main()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from zebkb.cli.lang import chosen_language
+
+    args.lang = chosen_language(args.lang)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         gui = getattr(args, "default_handler", None) or _default_command(parser)
@@ -187,20 +196,22 @@ def _damaged_database(exc: Exception, args: argparse.Namespace) -> KnownError | 
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
     from zebkb.errors import ZebkbError
 
+    lang = getattr(args, "lang", "en")
     try:
         return int(handler(args) or 0)
     except ZebkbError as exc:
         if args.debug:
             raise
-        err(f"zebkb: {exc}")
+        err(f"zebkb: {exc.message(lang)}")
         return exc.exit_code
     except UsageError as exc:
         err(f"zebkb: {exc}")
         return 2
     except KeyboardInterrupt:
-        err("zebkb: interrupted")
+        err(f"zebkb: {say('error.interrupted', lang)}")
         return 130
     except BrokenPipeError:
         return 1
@@ -215,7 +226,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
             raise
         damaged = _damaged_database(exc, args)
         if damaged is not None:
-            err(f"zebkb: {damaged}")
+            err(f"zebkb: {damaged.message(lang)}")
             return damaged.exit_code
         import logging
 
@@ -223,9 +234,9 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         if log_file:
             # Without a log file, logging's last resort would print the traceback on stderr.
             logging.getLogger("zebkb").exception("unexpected error in %s", args.command)
-        where = f"; details are in {log_file}" if log_file else ""
+        where = say("error.details_in", lang, log=log_file) if log_file else ""
         err(
-            f"zebkb: unexpected error ({exc.__class__.__name__}: {exc}){where}; "
-            "run again with --debug for details"
+            "zebkb: "
+            + say("error.unexpected", lang, kind=exc.__class__.__name__, detail=exc, where=where)
         )
         return 1

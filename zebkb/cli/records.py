@@ -86,6 +86,7 @@ def resolve_ward_arg(text: str | None) -> str | None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
     from zebkb.domain.wards import ward_name
     from zebkb.keys import own_key
 
@@ -97,9 +98,11 @@ def cmd_init(args: argparse.Namespace) -> int:
         code = kb.set_home_ward(args.ward)
         key = own_key(kb.data_dir)
         out(
-            f"home ward: {code} {ward_name(code, 'ja')} ({ward_name(code, 'en')}); data: {kb.data_dir}"
+            say(
+                "init.done", args.lang, ward=ward_name(code, args.lang), code=code, data=kb.data_dir
+            )
         )
-        out(f"signing key fingerprint: {key.fingerprint} (full key: 'zebkb key show')")
+        out(say("init.key", args.lang, fingerprint=key.fingerprint))
     return 0
 
 
@@ -177,9 +180,11 @@ def _init_team(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+
     with open_kb(args) as kb:
         result = kb.load_demo()
-        out(f"demo records: {result.added} added, {result.unchanged} already present")
+        out(say("demo.done", args.lang, added=result.added, unchanged=result.unchanged))
     return 0
 
 
@@ -242,23 +247,26 @@ def cmd_add(args: argparse.Namespace) -> int:
             ]
         )
     else:
+        from zebkb.cli.lang import say
+        from zebkb.display import kind_label
+
         for r in saved:
-            action = "updated" if r["uid"] in existing else "added"
-            out(f"{action} {r['uid']} {r['type']} r{r['revision']} {field(r.get('title'))}")
-    write_warnings(saved)
+            action = say("add.updated" if r["uid"] in existing else "add.added", args.lang)
+            kind = kind_label(r["type"], args.lang)
+            out(f"{action} {r['uid']} {kind} r{r['revision']} {field(r.get('title'))}")
+    write_warnings(saved, args.lang)
     return 0
 
 
-def write_warnings(records: Sequence[Mapping[str, Any]]) -> None:
-    """Soft rules on stderr, one line each in both languages; they never fail the command."""
+def write_warnings(records: Sequence[Mapping[str, Any]], lang: str = "en") -> None:
+    """Soft rules on stderr, one line each; they never fail the command."""
+    from zebkb.cli.lang import say
     from zebkb.domain.validate import warnings_for
 
+    word = say("show.warning", lang).lower() if lang == "en" else say("show.warning", lang)
     for r in records:
         for w in warnings_for(r):
-            err(
-                f"zebkb: warning: {r['uid']} {r.get('title', '')}: {w.message_en}"
-                f" / 警告: {w.message_ja} [{w.code}]"
-            )
+            err(f"zebkb: {word}: {r['uid']} {r.get('title', '')}: {w.message(lang)} [{w.code}]")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -279,13 +287,18 @@ def cmd_list(args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    from zebkb.domain.wards import ward_name
+    from zebkb.display import fiscal_year_label, format_date, kind_label, ward_label
 
     for r in rows:
-        name = ward_name(r.ward, "ja") if r.ward else ""
+        name = ward_label(r.ward, args.lang)
         # A 課題 has a fiscal year and no date of its own.
-        when = r.record_date or (f"FY{r.fiscal_year}" if r.fiscal_year is not None else "")
-        out(f"{r.uid}  {r.type:<7}  {when:<10}  {name:<6}  {field(r.title)}")
+        when = (
+            format_date(r.record_date, "western", args.lang)
+            if r.record_date
+            else fiscal_year_label(r.fiscal_year, args.lang)
+        )
+        kind = kind_label(r.type, args.lang)
+        out(f"{r.uid}  {kind}  {when}  {name}  {field(r.title)}")
     return 0
 
 
@@ -295,9 +308,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         record = kb.require(args.uid)
     if record.get("deleted"):
+        from zebkb.cli.lang import say
+        from zebkb.display import format_instant
+
+        facts = {"uid": args.uid, "revision": record["revision"]}
         raise NotFoundError(
-            f"record {args.uid} was deleted (revision {record['revision']}, "
-            f"{record['updated_at']}); 'zebkb history {args.uid}' lists its versions"
+            say(
+                "show.deleted",
+                "en",
+                **facts,
+                when=format_instant(record["updated_at"], "iso", "en", local=True),
+            ),
+            message_ja=say(
+                "show.deleted",
+                "ja",
+                **facts,
+                when=format_instant(record["updated_at"], "western", "ja", local=True),
+            ),
         )
     if args.json:
         if args.assessment and record.get("type") == "case":
@@ -306,57 +333,106 @@ def cmd_show(args: argparse.Namespace) -> int:
             record = {**record, "assessment": assessment(record)}
         print_json(record)
         return 0
-    out(format_record(record))
+    out(format_record(record, args.lang))
     return 0
 
 
-def format_record(record: dict[str, Any]) -> str:
-    """The record as lines of text: one line per field, then the body with its own lines."""
-    from zebkb.domain.fields import FieldType, fields_for
-    from zebkb.domain.wards import ward_name
+def format_value(decl: Any, value: Any, lang: str, record: Mapping[str, Any] | None = None) -> str:
+    """A field's value as people read it: names for codes and terms, local dates, units."""
+    from zebkb import display
+    from zebkb.cli.lang import say
+    from zebkb.domain.fields import FieldType
+    from zebkb.domain.vocab import FIELD_VOCABULARY_NAMES, label
 
-    lines = []
+    sep = "、" if lang == "ja" else ", "
+    vocab = FIELD_VOCABULARY_NAMES.get(decl.name)
+    if decl.type == FieldType.WARD:
+        return display.ward_label(str(value), lang)
+    if decl.type == FieldType.WARD_LIST and isinstance(value, list):
+        return sep.join(display.ward_label(str(v), lang) for v in value)
+    if decl.type == FieldType.DATE:
+        return display.format_date(str(value), "western", lang)
+    if decl.type == FieldType.TIMESTAMP:
+        return display.format_instant(str(value), "western", lang, local=True)
+    if decl.type == FieldType.BOOLEAN:
+        yes, no = ("はい", "いいえ") if lang == "ja" else ("yes", "no")
+        return yes if value else no
+    if decl.type == FieldType.ATTACHMENTS and isinstance(value, list):
+        items = []
+        for a in value:
+            size = display.format_number(round(int(a.get("size") or 0) / 1024, 1), unit=" KB")
+            note = f"{sep}{say('show.not_received', lang)}" if a.get("omitted") else ""
+            items.append(f"{a.get('filename', '')} ({size}{note})")
+        return sep.join(items)
+    if decl.type == FieldType.ROWS and isinstance(value, list):
+        files = display.attachment_names(record or {})
+        return " / ".join(display.row_line(decl, row, "western", lang, files) for row in value)
+    if isinstance(value, list):
+        return sep.join(
+            label(vocab, v, lang)
+            if vocab and isinstance(v, str)
+            else display.place_name(str(v), lang)
+            for v in value
+        )
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        if decl.name == "floor_area_m2":
+            return display.format_area(value)
+        return display.format_number(value, decimals=None)
+    if vocab and isinstance(value, str):
+        return label(vocab, value, lang)
+    return display.place_name(str(value), lang) if isinstance(value, str) else str(value)
+
+
+# Said once at the top ("事例 · 葛飾区"), or of no use to a person reading.
+_NOT_LISTED = {"type", "deleted", "body"}
+
+
+def format_record(record: dict[str, Any], lang: str = "en") -> str:
+    """The record as lines of text: one line per field, then the body with its own lines."""
+    from zebkb import display
+    from zebkb.cli.lang import say
+    from zebkb.domain.fields import FieldType, fields_for
+    from zebkb.glossary import term
+
+    lines = [f"{display.kind_label(record['type'], lang)} · {field(record.get('title'))}"]
+    width = 0
+    rows: list[tuple[str, str, bool]] = []
     for decl in fields_for(record["type"]):
         value = record.get(decl.name)
-        if value in (None, [], "") or decl.name == "body":
+        if value in (None, [], "") or decl.name in _NOT_LISTED or decl.name == "title":
             continue
-        if decl.type == FieldType.WARD:
-            value = f"{value} {ward_name(value, 'ja')}"
-        elif decl.type == FieldType.ATTACHMENTS:
-            value = ", ".join(
-                f"{a['filename']} ({a['size']:,} B{', not received' if a.get('omitted') else ''})"
-                for a in value
-            )
-        elif decl.type == FieldType.ROWS and isinstance(value, list):
-            from zebkb.display import attachment_names, row_line
-
-            files = attachment_names(record)
-            value = " / ".join(row_line(decl, row, "western", "ja", files) for row in value)
-        elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        elif isinstance(value, float):
-            value = f"{value:,g}"
-        label = f"{decl.label_ja} / {decl.label_en}: "
-        if decl.type == FieldType.TEXT and isinstance(value, str):
+        name = decl.label_en if lang == "en" else decl.label_ja
+        rows.append((name, format_value(decl, value, lang, record), decl.type == FieldType.TEXT))
+        width = max(width, len(name))
+    for name, shown, multiline in rows:
+        head = f"{name}: "
+        if multiline:
             # Free text such as 出典 keeps its lines; the continuations are
             # indented so none reads as another field's line.
-            text_lines = value.replace("\r\n", "\n").split("\n")
-            lines.append(label + "\n  ".join(field(part) for part in text_lines))
+            parts = shown.replace("\r\n", "\n").split("\n")
+            lines.append(head + "\n  ".join(field(part) for part in parts))
         else:
-            lines.append(f"{label}{field(value)}")
+            lines.append(f"{head}{field(shown)}")
     if record["type"] == "case":
-        from zebkb.domain.ranks import check_rank
+        from zebkb.domain.ranks import check_rank, verdict_key
+        from zebkb.domain.vocab import ZEB_RANKS
 
         check = check_rank(record)
-        supported = check.supported.rank or "—"
-        lines.append(
-            f"数値から判定されるランク / Rank the figures support: {supported} ({check.supported.reason_ja}"
-            f" / {check.supported.reason_en})"
+        supported = check.supported
+        shown = (
+            ZEB_RANKS.label(supported.rank, lang)
+            if supported.rank
+            else term(verdict_key(supported), lang)
         )
+        reason = supported.reason_en if lang == "en" else supported.reason_ja
+        bracket = f" ({reason})" if lang == "en" else f"（{reason}）"
+        lines.append(f"{term('rank.supported', lang)}: {shown}{bracket if reason else ''}")
     from zebkb.domain.validate import warnings_for
 
     for w in warnings_for(record):
-        lines.append(f"警告 / Warning: {w.message_ja} / {w.message_en}")
+        lines.append(f"{say('show.warning', lang)}: {w.message(lang)}")
     known = {f.name for f in fields_for(record["type"])}
     for key in sorted(set(record) - known):
         lines.append(f"{field(key)}: {field(record[key])}")
@@ -386,12 +462,16 @@ def cmd_history(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    from zebkb.cli.lang import say
+    from zebkb.display import format_instant
+
     for v in versions:
         mark = "*" if v.current else " "
-        state = " (deleted)" if v.record.get("deleted") else ""
-        via = f" bundle {v.bundle_id}" if v.bundle_id else ""
+        state = f" ({say('history.deleted', args.lang)})" if v.record.get("deleted") else ""
+        via = " " + say("history.via", args.lang, bundle=v.bundle_id) if v.bundle_id else ""
+        when = format_instant(v.updated_at, "western", args.lang, local=True)
         out(
-            f"{mark} r{v.revision:<3} {v.updated_at}  {v.hash[:12]}  {v.source}{via}{state}  "
+            f"{mark} r{v.revision:<3} {when}  {v.hash[:12]}  {v.source}{via}{state}  "
             f"{field(v.record.get('title'))}"
         )
     return 0
@@ -400,7 +480,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         record = kb.restore(args.uid, args.revision)
-    out(f"restored {args.uid} from revision {args.revision} as revision {record['revision']}")
+    from zebkb.cli.lang import say
+
+    out(
+        say("restore.done", args.lang, uid=args.uid, revision=args.revision, new=record["revision"])
+    )
     return 0
 
 
@@ -419,11 +503,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif problems:
         for p in problems:
             out(field(p))
-    elif args.deep:
-        out("ok: database, attachment files (every file's content) and search index agree")
     else:
-        out(
-            "ok: database, attachment files and search index agree "
-            "('zebkb check --deep' also compares every file's content)"
-        )
+        from zebkb.cli.lang import say
+
+        out(say("check.ok_deep" if args.deep else "check.ok", args.lang))
     return 1 if problems else 0

@@ -1,0 +1,140 @@
+"""The command line's language, and its texts in Japanese and English.
+
+The language is, first to last: ``--lang``, the environment variable
+``ZEBKB_LANG``, the language chosen in the window's settings (表示 → 言語), the
+terminal's locale (LANG=ja_JP… is Japanese), else English. ``--json`` output
+is the same whatever the language: it is for programs.
+
+Labels (field names, terms) come from the one glossary (zebkb/glossary.py);
+the sentences the command line prints are in TEXTS below, one line per text.
+No Qt here: the window's settings file is read as the plain INI it is.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from pathlib import Path
+from typing import Any
+
+from zebkb.glossary import fill
+
+LANGUAGES = ("ja", "en")
+
+
+def window_settings_file() -> Path:
+    # The same path the window writes (zebkb/ui/core/settings.py default_settings_path).
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("zebkb", appauthor=False)) / "zebkb.ini"
+
+
+def _window_language(path: Path) -> str | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return None  # an unreadable settings file only loses the preference
+    value = parser.get("general", "language", fallback=None)
+    return value if value in LANGUAGES else None
+
+
+def chosen_language(given: str | None, settings_file: Path | None = None) -> str:
+    if given in LANGUAGES:
+        return given
+    env = os.environ.get("ZEBKB_LANG", "").strip().lower()
+    if env in LANGUAGES:
+        return env
+    saved = _window_language(settings_file or window_settings_file())
+    if saved:
+        return saved
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+# key: (Japanese, English). {n:record|records} is a count with its English noun.
+TEXTS: dict[str, tuple[str, str]] = {
+    "init.done": (
+        "ホーム区: {ward}（{code}）。データ: {data}",
+        "home ward: {ward} ({code}); data: {data}",
+    ),
+    "init.key": (
+        "署名鍵のフィンガープリント: {fingerprint}（鍵全体は 'zebkb key show'）",
+        "signing key fingerprint: {fingerprint} (full key: 'zebkb key show')",
+    ),
+    "demo.done": (
+        "デモ用の記録: {added} 件を追加、{unchanged} 件は登録済み",
+        "demo records: {added} added, {unchanged} already present",
+    ),
+    "add.added": ("追加", "added"),
+    "add.updated": ("更新", "updated"),
+    "show.deleted": (
+        "UID {uid} の記録は削除されています（第{revision}版、{when}）。'zebkb history {uid}' で版を一覧できます",
+        "record {uid} was deleted (revision {revision}, {when}); "
+        "'zebkb history {uid}' lists its versions",
+    ),
+    "show.not_received": ("未受信", "not received"),
+    "show.warning": ("警告", "Warning"),
+    "history.deleted": ("削除", "deleted"),
+    "history.via": ("バンドル {bundle}", "bundle {bundle}"),
+    "restore.done": (
+        "UID {uid} の第{revision}版を第{new}版として復元しました",
+        "restored {uid} from revision {revision} as revision {new}",
+    ),
+    "check.ok": (
+        "問題なし: データベース・添付ファイル・検索索引が一致しています（'zebkb check --deep' で各ファイルの内容も照合します）",
+        "ok: database, attachment files and search index agree "
+        "('zebkb check --deep' also compares every file's content)",
+    ),
+    "check.ok_deep": (
+        "問題なし: データベース・添付ファイル（全ファイルの内容）・検索索引が一致しています",
+        "ok: database, attachment files (every file's content) and search index agree",
+    ),
+    "backup.line": (
+        "{name}  {when}  {records} 件、{kind}、{size}",
+        "{name}  {when}  {records:record|records}, {kind}, {size}",
+    ),
+    "backup.with_files": ("記録とファイル", "records + files"),
+    "backup.records_only": ("記録のみ", "records only"),
+    "backup.none": ("バックアップはまだありません", "no backups yet"),
+    "backup.written": (
+        "バックアップを書き出しました: {path}（記録 {records} 件、ファイル {files} 件、{size}）",
+        "backup written: {path} ({records:record|records}, {files:file|files}, {size})",
+    ),
+    "import.line": (
+        "{prefix}{name}: {origin} からのバンドル {bundle}（{signature}）: {counts}",
+        "{prefix}{name}: bundle {bundle} from {origin} ({signature}): {counts}",
+    ),
+    "import.empty": (
+        "{prefix}{name}: 取り込むものはありません（{origin} からのバンドル {bundle}、{signature}、記録なし）",
+        "{prefix}{name}: nothing to import (bundle {bundle} from {origin}, {signature}, "
+        "holds no records)",
+    ),
+    "import.dry_run": ("確認のみ（何も変更していません）: ", "dry run (nothing changed): "),
+    "import.conflict": ("競合", "CONFLICT"),
+    "signature.verified": ("署名を確認済み", "signature verified"),
+    "signature.untrusted": ("信頼していない鍵の署名", "signed by a key not trusted"),
+    "signature.unsigned": ("署名なし", "unsigned"),
+    "action.added": ("追加", "added"),
+    "action.updated": ("更新", "updated"),
+    "action.deleted": ("削除", "deleted"),
+    "action.unchanged": ("変更なし", "unchanged"),
+    "action.kept": ("こちらを維持", "kept"),
+    "action.conflicts": ("競合", "conflicts"),
+    "action.conflict": ("競合", "conflict"),
+    "error.unexpected": (
+        "予期しないエラーが発生しました（{kind}: {detail}）{where}。詳しくは --debug を付けて実行してください",
+        "unexpected error ({kind}: {detail}){where}; run again with --debug for details",
+    ),
+    "error.details_in": ("。詳細は {log} にあります", "; details are in {log}"),
+    "error.interrupted": ("中断しました", "interrupted"),
+}
+
+
+def say(key: str, lang: str, **fmt: Any) -> str:
+    """The text ``key`` in ``lang``, its placeholders filled."""
+    ja, en = TEXTS[key]
+    return fill(en if lang == "en" else ja, **fmt)
