@@ -28,6 +28,9 @@ class SmokeFailure(Exception):
     pass
 
 
+MIZUMOTO = "6b5aaf5a-9c66-5667-9c85-a407169163eb"  # a demo case: 葛飾区立水元小学校
+
+
 def run(exe: Path, data: Path | None, *args: str, env: dict | None = None) -> str:
     cmd = [str(exe)] + (["--data-dir", str(data)] if data else []) + list(args)
     proc = subprocess.run(
@@ -115,6 +118,12 @@ def smoke(exe: Path, out_dir: Path) -> dict:
         if "the text extraction helper took text from" not in log or " from 0 files" in log:
             raise SmokeFailure("the text helper (zebkb-cli _extract-text) took no PDF text")
         listed = json.loads(run(exe, a, "list", "--json"))
+        # The case sheet embeds the bundled Japanese font (zebkb.spec font_files), so it
+        # prints the same on a PC without IPAex Gothic: a TrueType font file inside the PDF.
+        sheet = root / "sheet.pdf"
+        run(exe, a, "report", MIZUMOTO, "--pdf", str(sheet))
+        if b"/FontFile2" not in sheet.read_bytes():
+            raise SmokeFailure("the case sheet has no embedded Japanese font")
         bundle = root / "demo.zebkb"
         run(exe, a, "export", str(bundle))
         run(exe, b, "init", "--ward", "品川区")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ from zebkb import __version__
 from zebkb.atomicfile import write_file
 from zebkb.display import format_number as display_number
 from zebkb.errors import KnownError
+from zebkb.glossary import ja as term_ja
 from zebkb.reports import (
     MORE_IN_ZEBKB,
     NONE_SHOWN,
@@ -335,13 +337,13 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
             ]
         )
     )
-    story += [top, _para("ZEBランク", styles["h2"])]
+    story += [top, _para(term_ja("sheet.rank"), styles["h2"])]
     story.append(
         _kv_table(
             list(sheet.rank),
             styles,
             (38 * mm, WIDTH - 38 * mm),
-            highlight=lambda label: sheet.rank_attention and label == "判定",
+            highlight=lambda label: sheet.rank_attention and label == term_ja("rank.verdict"),
         )
     )
     if sheet.warnings:
@@ -352,7 +354,7 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
             _para("運用実績（設計値との比較、一次エネルギー消費量 MJ/㎡・年）", styles["h2"])
         )
         story.append(operation_chart(sheet.operation))
-    story.append(_para("導入技術", styles["h2"]))
+    story.append(_para(term_ja("field.technologies"), styles["h2"]))
     tech = "、".join(sheet.technologies) if sheet.technologies else NONE_SHOWN
     story.append(_para(_bounded(tech, TECH_LIMIT), styles["body"]))
 
@@ -366,9 +368,9 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
         lesson_budget = min(lesson_len, max(budget // 2, budget - problem_len))
         shown_l, _ = truncate_blocks(lessons, lesson_budget)
         shown_p, _ = truncate_blocks(problems, budget - min(lesson_len, lesson_budget))
-        story.append(_para("工夫・留意点", styles["h2"]))
+        story.append(_para(term_ja("sheet.lessons"), styles["h2"]))
         story += block_flowables(shown_l, styles) or [_para(NONE_SHOWN, styles["body"])]
-        story.append(_para("課題", styles["h2"]))
+        story.append(_para(term_ja("sheet.problems"), styles["h2"]))
         story += block_flowables(shown_p, styles) or [_para(NONE_SHOWN, styles["body"])]
     return story
 
@@ -397,8 +399,8 @@ def operation_chart(bars: tuple[OperationBar, ...]) -> Drawing:
     y = height - 3.2 * mm
     for i, (colour, words) in enumerate(
         (
-            (CHART_DESIGN, "設計値"),
-            (CHART_ACTUAL, "実績値"),
+            (CHART_DESIGN, term_ja("vocab.figures_basis.design")),
+            (CHART_ACTUAL, term_ja("vocab.figures_basis.measured")),
             (CHART_MISSED, "実績値（設計値を超過）"),
         )
     ):
@@ -423,7 +425,7 @@ def operation_chart(bars: tuple[OperationBar, ...]) -> Drawing:
     return drawing
 
 
-def case_sheet_pdf(sheet: CaseSheet) -> bytes:
+def case_sheet_pdf(sheet: CaseSheet, created: datetime | None = None) -> bytes:
     """One A4 page, always: the lessons and problems are shortened until it fits."""
     _register_fonts()
     styles = _styles()
@@ -432,7 +434,7 @@ def case_sheet_pdf(sheet: CaseSheet) -> bytes:
     )
     data = b""
     for budget in CASE_TEXT_BUDGETS:
-        data, pages = _build(_case_story(sheet, styles, budget), footer, sheet.title)
+        data, pages = _build(_case_story(sheet, styles, budget), footer, sheet.title, created)
         if pages == 1:
             return data
     raise KnownError(
@@ -444,7 +446,7 @@ def case_sheet_pdf(sheet: CaseSheet) -> bytes:
 # -- minutes and lists --------------------------------------------------------------------------
 
 
-def minutes_pdf(sheet: Minutes) -> bytes:
+def minutes_pdf(sheet: Minutes, created: datetime | None = None) -> bytes:
     _register_fonts()
     styles = _styles()
     story: list[Flowable] = [
@@ -457,7 +459,7 @@ def minutes_pdf(sheet: Minutes) -> bytes:
     story += block_flowables(sheet.programme, styles) or [_para(NONE_SHOWN, styles["body"])]
     story += _section_flowables(sheet.body, styles)
     footer = _footer_painter([sheet.footer], styles, pages=True)
-    return _build(story, footer, sheet.title)[0]
+    return _build(story, footer, sheet.title, created)[0]
 
 
 def _section_flowables(
@@ -499,7 +501,7 @@ LIST_FONT_SIZE = 8.5
 LIST_PADDING = 3
 
 
-def fiscal_year_list_pdf(listing: FiscalYearList) -> bytes:
+def fiscal_year_list_pdf(listing: FiscalYearList, created: datetime | None = None) -> bytes:
     """A table of the year's records. Cells are plain pre-wrapped text, not Paragraphs:
     a year of thousands of records then lays out in about a second, not tens."""
     _register_fonts()
@@ -542,7 +544,7 @@ def fiscal_year_list_pdf(listing: FiscalYearList) -> bytes:
     else:
         story.append(_para("この年度の記録はありません。", styles["body"]))
     footer = _footer_painter([listing.heading], styles, pages=True)
-    return _build(story, footer, listing.heading)[0]
+    return _build(story, footer, listing.heading, created)[0]
 
 
 # -- building and writing ------------------------------------------------------------------------
@@ -570,7 +572,34 @@ def _footer_painter(lines: list[str], styles: dict[str, ParagraphStyle], *, page
     return paint
 
 
-def _build(story: list[Flowable], painter: Painter, title: str) -> tuple[bytes, int]:
+def pdf_date(moment: datetime) -> str:
+    """A PDF date string, D:20250318090000+09'00', in the moment's own offset."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{mins:02d}'"
+
+
+def _build(
+    story: list[Flowable], painter: Painter, title: str, created: datetime | None = None
+) -> tuple[bytes, int]:
+    """Lay the story out on A4; ``created`` (default: now) is the file's creation date.
+
+    Invariant mode keeps the document id and object order fixed, and the
+    creation date is set from ``created``: with the same record and the same
+    clock (tests inject one), the same bytes.
+    """
+    moment = created or datetime.now().astimezone()
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    stamp = pdf_date(moment)
+
+    def first_page(canvas: Canvas, doc: Any) -> None:
+        # reportlab asks this formatter for CreationDate and ModDate when it writes the file.
+        canvas.setDateFormatter(lambda *_ymdhms: stamp)
+        painter(canvas, doc)
+
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -582,12 +611,12 @@ def _build(story: list[Flowable], painter: Painter, title: str) -> tuple[bytes, 
         title=printable(title),
         author="zebkb",
         creator=f"zebkb {__version__}",
-        # Same record, same bytes: no creation time or random document id.
+        # No random document id; the creation date is set on the first page from ``created``.
         invariant=True,
         # The page's starting font too, so no unembedded Helvetica is named.
         initialFontName=MINCHO,
     )
-    doc.build(story, onFirstPage=painter, onLaterPages=painter)
+    doc.build(story, onFirstPage=first_page, onLaterPages=painter)
     return buffer.getvalue(), int(getattr(doc, "pages_built", doc.page))
 
 
@@ -596,22 +625,23 @@ def write_atomic(data: bytes, out: Path) -> Path:
     return write_file(out, lambda stream: stream.write(data), example="sheet.pdf")
 
 
-def render(sheet: CaseSheet | Minutes | FiscalYearList) -> bytes:
+def render(sheet: CaseSheet | Minutes | FiscalYearList, created: datetime | None = None) -> bytes:
+    """The sheet as PDF bytes, created at ``created`` (the knowledge base's clock; default now)."""
     if isinstance(sheet, CaseSheet):
-        return case_sheet_pdf(sheet)
+        return case_sheet_pdf(sheet, created)
     if isinstance(sheet, Minutes):
-        return minutes_pdf(sheet)
-    return fiscal_year_list_pdf(sheet)
+        return minutes_pdf(sheet, created)
+    return fiscal_year_list_pdf(sheet, created)
 
 
 def write_record_report(kb: KnowledgeBase, uid: str, out: Path) -> Path:
     """A case sheet or minutes for one record, as a PDF at ``out``."""
-    return write_atomic(render(report_for(kb, uid)), out)
+    return write_atomic(render(report_for(kb, uid), kb.clock()), out)
 
 
 def write_fiscal_year_report(kb: KnowledgeBase, year: int, kind: str | None, out: Path) -> Path:
     """The list of one fiscal year's records (of one kind, or all), as a PDF at ``out``."""
-    return write_atomic(render(fiscal_year_list(kb, year, kind)), out)
+    return write_atomic(render(fiscal_year_list(kb, year, kind), kb.clock()), out)
 
 
 __all__ = [

@@ -6,6 +6,7 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from zebkb_testing import load_script
@@ -59,3 +60,50 @@ def test_frozen_build_smoke(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "smoke test passed" in proc.stdout
+
+
+def _spec_function(name: str) -> Any:
+    """One function of the spec, run outside PyInstaller (the spec itself needs its globals)."""
+    spec = (REPO / "packaging" / "zebkb.spec").read_text(encoding="utf-8")
+    tree = ast.parse(spec)
+    wanted = {name, "SYSTEM_FONTS", "FONT_LICENCES"}
+    body = [
+        node
+        for node in tree.body
+        if (isinstance(node, ast.FunctionDef) and node.name in wanted)
+        or (isinstance(node, ast.Assign) and {getattr(t, "id", "") for t in node.targets} & wanted)
+    ]
+    scope: dict[str, Any] = {"Path": Path, "REPO": REPO}
+    exec(compile(ast.Module(body=body, type_ignores=[]), "zebkb.spec", "exec"), scope)
+    return scope[name]
+
+
+def test_the_build_bundles_the_japanese_font_where_the_sheets_look(tmp_path: Path) -> None:
+    """zebkb/pdf.py looks for zebkb/assets/fonts/ipaexg.ttf: the spec puts the font there."""
+    font_files = _spec_function("font_files")
+    font = tmp_path / "system" / "ipaexg.ttf"
+    font.parent.mkdir()
+    font.write_bytes(b"font")
+    licence = tmp_path / "copyright"
+    licence.write_text("IPA Font License", encoding="utf-8")
+    checkout = tmp_path / "checkout"
+    (checkout / "assets" / "fonts").mkdir(parents=True)
+    found = font_files(checkout, (str(tmp_path / "none.ttf"), str(font)), (str(licence),))
+    dest = str(Path("zebkb", "assets", "fonts"))
+    assert found == [(str(font), dest), (str(licence), dest)]
+    # A checkout with the font in assets/fonts/ has it collected with the other assets.
+    (checkout / "assets" / "fonts" / "ipaexg.ttf").write_bytes(b"font")
+    assert font_files(checkout, (str(font),), ()) == []
+    (checkout / "assets" / "fonts" / "ipaexg.ttf").unlink()
+    with pytest.raises(SystemExit, match="no IPAex Gothic"):
+        font_files(checkout, (str(tmp_path / "none.ttf"),), ())
+
+
+def test_the_sheets_find_a_bundled_font_first(tmp_path: Path, monkeypatch) -> None:
+    from zebkb import pdf
+
+    assets = tmp_path / "assets"
+    (assets / "fonts").mkdir(parents=True)
+    (assets / "fonts" / "ipaexg.ttf").write_bytes(b"font")
+    monkeypatch.setattr("importlib.resources.files", lambda _package: assets)
+    assert pdf.japanese_font_file(()) == assets / "fonts" / "ipaexg.ttf"

@@ -17,9 +17,12 @@ def engine_name(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="module")
 def demo_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
     """The demo records, loaded once per test module; tests must not change them."""
+    from zebkb_testing import FakeClock
+
     from zebkb.service import KnowledgeBase
 
-    with KnowledgeBase.open(tmp_path_factory.mktemp("demo") / "kb") as kb:
+    # A fixed clock: a sheet written twice is the same bytes (its creation date included).
+    with KnowledgeBase.open(tmp_path_factory.mktemp("demo") / "kb", clock=FakeClock()) as kb:
         kb.set_home_ward("131229")
         kb.load_demo()
         yield kb

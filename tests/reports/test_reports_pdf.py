@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,8 @@ def test_case_sheet_shows_the_overview_table(demo_kb, tmp_path: Path) -> None:
         "延床面積7,985.46 ㎡",
         "階数地上3階",
         "構造RC造一部S造",
-        "竣工令和7年7月",
-        "記載ランクZEB Oriented(相当)",
+        "竣工日令和7年7月",
+        "記載ランクZEB Oriented（相当）",
         "冷媒式放射パネル",
         "工夫・留意点",
         "停電対応型 GHP",
@@ -51,18 +52,19 @@ def test_case_sheet_shows_the_overview_table(demo_kb, tmp_path: Path) -> None:
 
 def test_case_sheet_shows_stated_and_computed_rank_with_figures(demo_kb, tmp_path) -> None:
     text = pdf_text(write(demo_kb, SEISO, tmp_path))
-    assert "記載ランクZEB Ready(相当)" in text
+    assert "記載ランクZEB Ready（相当）" in text
     assert "数値から判定されるランクZEB Ready" in text
-    assert "BEI(再エネ除く) 0.49" in text
+    assert "BEI（再エネ除く） 0.49" in text
     assert "確認が必要な点" not in text
     assert "再エネ除く削減率 51%" in text
     assert "判定記載ランク ZEB Ready は数値と整合します" in text
 
     text = pdf_text(write(demo_kb, ECOLE, tmp_path))
-    assert "Nearly ZEB(認証)" in text
+    assert "Nearly ZEB（認証）" in text
     # The month the source gives, no day, and no ISO date beside it (it is for people).
     assert "認証日 令和3年1月" in text
     assert "(2021-01)" not in text
+    assert "（2021-01）" not in text
     # The registration that lists the case, by its own name.
     assert "ZEBリーディング・オーナー品川区 ZEBリーディング・オーナー登録" in text
     assert "再エネ含む削減率 85%" in text
@@ -178,8 +180,8 @@ def test_session_minutes_use_the_ministry_header(demo_kb, tmp_path: Path) -> Non
 
 def test_visit_minutes(demo_kb, tmp_path: Path) -> None:
     text = pdf_text(write(demo_kb, VISIT_2024, tmp_path))
-    assert "視察記録(受入)" in text
-    assert "視察日令和6年10月21日(月)" in text
+    assert "視察記録（受入）" in text
+    assert "視察日令和6年10月21日（月）" in text
     assert "(2024-10-21)" not in text
     assert "視察先葛飾区、葛飾区清掃事務所" in text  # host and the linked case's facility
     assert "視察者環境省、杉並区、市川市、さいたま市、有識者1名" in text
@@ -213,7 +215,7 @@ def test_minutes_run_over_pages_with_numbers(kb, tmp_path: Path) -> None:
 def test_fiscal_year_list_of_sessions(demo_kb, tmp_path: Path) -> None:
     out = pdf.write_fiscal_year_report(demo_kb, 2024, "session", tmp_path / "fy.pdf")
     text = pdf_text(out)
-    assert "令和6年度(FY2024) 勉強会・研修 一覧" in text
+    assert "令和6年度（FY2024）勉強会・研修 一覧" in text
     assert "3件" in text
     # By hand from assets/demo/records.json: FY2024 runs 2024-04-01 to 2025-03-31.
     expected = [
@@ -257,6 +259,26 @@ def test_unknown_and_deleted_records_are_refused(kb, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="deleted"):
         write(kb, saved["uid"], tmp_path)
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def test_the_pdf_says_when_it_was_made(demo_kb, tmp_path: Path) -> None:
+    """The real creation date (the knowledge base's clock), not reportlab's fixed 2000-01-01."""
+    import pypdf
+
+    out = tmp_path / "sheet.pdf"
+    pdf.write_record_report(demo_kb, SEISO, out)
+    info = pypdf.PdfReader(out).metadata
+    assert info is not None
+    assert info["/CreationDate"] == "D:20250318090000+09'00'"
+    assert info.creation_date == demo_kb.clock()
+    start = demo_kb.clock.now
+    demo_kb.clock.advance(days=1, hours=2)
+    try:
+        pdf.write_fiscal_year_report(demo_kb, 2024, None, out)
+    finally:
+        demo_kb.clock.now = start
+    assert pypdf.PdfReader(out).metadata["/CreationDate"] == "D:20250319110000+09'00'"
+    assert pdf.pdf_date(datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)) == "D:20240102030405+00'00'"
 
 
 def test_written_atomically_and_deterministically(demo_kb, tmp_path: Path, monkeypatch) -> None:
@@ -365,7 +387,7 @@ def test_a_photo_too_large_to_decode_says_so(
 def test_fiscal_year_list_of_issues(demo_kb, tmp_path: Path) -> None:
     out = pdf.write_fiscal_year_report(demo_kb, 2022, "issue", tmp_path / "issues.pdf")
     flat = pdf_text(out)
-    assert "令和4年度(FY2022) 課題 一覧" in flat
+    assert "令和4年度（FY2022）課題 一覧" in flat
     assert "3件" in flat
     assert "人材育成・対応中" in flat
     assert "予算・対応中" in flat

@@ -538,7 +538,7 @@ def preview_record_report(ctx: AppContext, uid: str, parent: QWidget | None) -> 
         from zebkb.reports import report_for
 
         sheet = report_for(kb, uid)
-        return render(sheet), sheet.title
+        return render(sheet, kb.clock()), sheet.title
 
     return PreviewTask(ctx, parent).run(make)
 
@@ -554,7 +554,7 @@ def preview_fiscal_year_report(
         from zebkb.reports import fiscal_year_list
 
         listing = fiscal_year_list(kb, year, kind)
-        return render(listing), listing.heading
+        return render(listing, kb.clock()), listing.heading
 
     return PreviewTask(ctx, parent).run(make)
 
