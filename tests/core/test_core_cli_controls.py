@@ -173,8 +173,8 @@ def test_show_prints_rows_as_readable_lines_and_session_warnings() -> None:
         operation_years=[{"fiscal_year": 2024, "primary_energy_mj_m2": 520}],
         design_primary_energy_mj_m2=490,
     )
-    text = format_record(record)
-    assert "運用実績（年度別） / Operation by fiscal year: 年度: 令和6年度、" in text
+    text = format_record(record, "ja")
+    assert "運用実績（年度別）: 年度: 令和6年度、" in text
     assert "{" not in text
     session = {
         **kit.case(),
@@ -183,6 +183,7 @@ def test_show_prints_rows_as_readable_lines_and_session_warnings() -> None:
         "attendees": 4,
         "attendance_groups": [{"municipality": "131229", "department": "営繕課", "count": 3}],
     }
-    text = format_record(session)
+    text = format_record(session, "ja")
     assert "区・市町村: 葛飾区、部署: 営繕課、人数: 3" in text
-    assert "警告 / Warning: 参加内訳の合計(3名)が参加者数(4名)と一致しません" in text
+    assert "警告: 参加内訳の合計(3名)が参加者数(4名)と一致しません" in text
+    assert "Warning: " in format_record(session, "en")
