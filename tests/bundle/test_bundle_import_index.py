@@ -30,7 +30,9 @@ def answers(kb: KnowledgeBase) -> dict[str, list[str]]:
 
 
 def generations(kb: KnowledgeBase) -> list[str]:
-    return sorted(p.name for p in (kb.data_dir / "index").iterdir() if p.is_dir())
+    folder = kb.data_dir / "index"
+    # A knowledge base nothing was written to has no index folder yet (a read makes none).
+    return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
 def big_bundle(path: Path, *, lying: bool = False) -> tuple[Path, dict]:

@@ -766,9 +766,13 @@ class SearchIndex:
         it after the commit; `discard` drops it if the commit does not happen.
         """
         with self._mutex, self._lock():
-            snap = self._snapshot()
+            # No index yet (a new folder): nothing to copy, and none is made for the
+            # aside to start from, so an import that does not commit leaves none behind.
+            snap = self._read_snapshot()
             based_on = self._current
-            others = (d for d in snap.side.index_docs() if d.uid not in replaced)
+            others = (
+                () if snap is None else (d for d in snap.side.index_docs() if d.uid not in replaced)
+            )
             built = self._build(chain(docs, others), total=0, state=state)
             assert built is not None  # no cancel was given
             return AsideBuild(name=built[0], based_on=based_on)
