@@ -133,7 +133,9 @@ def test_merged_version_by_picking_and_editing(qtbot, ctx, kb, peer, tmp_path) -
     (uid,) = make_conflicts(kb, peer, tmp_path)
     dialog = open_dialog(qtbot, ctx)
     before = kb.require(uid)["revision"]
-    dialog.table.cellClicked.emit(row_of(dialog, "BEI（再エネ除く）"), LOCAL)  # take this ward's BEI
+    dialog.table.cellClicked.emit(
+        row_of(dialog, "BEI（再エネ除く）"), LOCAL
+    )  # take this ward's BEI
     dialog.table.cellClicked.emit(row_of(dialog, "タグ"), LOCAL)
     title = dialog.table.item(row_of(dialog, "件名"), MERGED)
     title.setText("品川区と葛飾区で合わせた件名")  # an edit in the merged column
