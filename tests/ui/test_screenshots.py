@@ -7,6 +7,7 @@ ZEBKB_SCREENSHOTS=1 they are written to docs/screenshots/ for the README.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,110 @@ def test_screenshots(qtbot, scene, tmp_path, lang) -> None:
         dialog.close_plans()
     finally:
         context.runner.shutdown()
+
+
+CASE = "6b5aaf5a-9c66-5667-9c85-a407169163eb"  # 葛飾区立水元小学校: rank, area, photo
+SIZES = {"1280": (1280, 800), "1920": (1920, 1080)}
+# Kana and CJK ideographs: what the English window's own texts must not hold.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def own_texts(widget: Any) -> list[str]:
+    """The texts zebkb itself puts on a shown widget (not record data shown in panes)."""
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+
+    texts = [widget.windowTitle()]
+    for child in widget.findChildren(QWidget):
+        if not child.isVisible():
+            continue
+        if isinstance(child, QAbstractButton | QLabel):
+            texts.append(child.text())
+        elif isinstance(child, QGroupBox):
+            texts.append(child.title())
+        elif isinstance(child, QTabBar):
+            texts += [child.tabText(i) for i in range(child.count())]
+    return [t for t in texts if t]
+
+
+def settle(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: window.answer is not None and not window.ctx.runner.busy)
+    qtbot.waitUntil(lambda: not window.search_bar.timer.isActive())
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_screens_at_both_sizes_with_empty_states_and_errors(qtbot, kb, tmp_path, lang) -> None:
+    """The main window at 1280×800 and 1920×1080, its empty states, dialogs and a refusal."""
+    from zebkb_main_kit import open_window
+
+    from zebkb.service import KnowledgeBase
+    from zebkb.ui.edit.history import HistoryDialog
+    from zebkb.ui.exchange.table_dialog import TableImportDialog
+    from zebkb.ui.main.queryhelp import QueryHelpDialog
+    from zebkb.ui.settings.settings_dialog import SettingsDialog
+
+    kb.load_demo()
+    context = make_ctx(kb, tmp_path / f"{lang}.ini", lang)
+    english: list[str] = []
+    try:
+        window = open_window(qtbot, context)
+        for size, (w, h) in SIZES.items():
+            window.resize(w, h)
+            window.search_bar.set_query("学校")
+            settle(qtbot, window)
+            window.open_record(CASE)
+            qtbot.waitUntil(lambda: window.detail.uid == CASE)
+            settle(qtbot, window)
+            shoot(window, f"main-{size}-{lang}", tmp_path)
+        english += own_texts(window)
+        window.resize(*SIZES["1280"])
+        window.search_bar.set_query("該当しない語句")
+        settle(qtbot, window)
+        shoot(window, f"main-no-hits-{lang}", tmp_path)
+        english += own_texts(window)
+
+        for name, dialog in (
+            ("settings", SettingsDialog(context)),
+            ("history", HistoryDialog(context, CASE)),
+            ("table-import", TableImportDialog(context)),
+            ("query-help", QueryHelpDialog(context.tr)),
+        ):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitUntil(lambda: not context.runner.busy)
+            shoot(dialog, f"{name}-{lang}", tmp_path)
+            english += own_texts(dialog)
+            dialog.close()
+
+        # A refusal: a file that is neither a bundle nor an e-mail, said in one line.
+        passwd = tmp_path / "passwd"
+        passwd.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="ascii")
+        refused = ImportDialog(context)
+        qtbot.addWidget(refused)
+        refused.resize(980, 640)
+        refused.show()
+        with qtbot.waitSignal(refused.plansReady, timeout=10000):
+            refused.add_files([passwd])
+        shoot(refused, f"import-refused-{lang}", tmp_path)
+        english += own_texts(refused)
+        refused.close_plans()
+    finally:
+        context.runner.shutdown()
+
+    with KnowledgeBase.open(tmp_path / "empty", clock=FakeClock()) as empty:
+        empty.set_home_ward("131229")
+        empty_ctx = make_ctx(empty, tmp_path / f"empty-{lang}.ini", lang)
+        try:
+            window = open_window(qtbot, empty_ctx)
+            window.resize(*SIZES["1280"])
+            settle(qtbot, window)
+            shoot(window, f"main-empty-{lang}", tmp_path)
+            english += own_texts(window)
+        finally:
+            empty_ctx.runner.shutdown()
+    if lang == "en":
+        # Record titles are the wards' own words, shown as written (History: 水元小学校 …).
+        titles = sorted((r.title for r in kb.list_records()), key=len, reverse=True)
+        for title in titles:
+            english = [t.replace(title, "") for t in english]
+        assert [t for t in english if JAPANESE.search(t)] == []

@@ -88,8 +88,9 @@ PROJECT_TYPES = Vocabulary(
 RANK_STATUSES = Vocabulary(
     "rank_status",
     (
+        # 相当: designed to the level without the certificate (docs/domain.md).
         Term("certified", "認証", "Certified"),
-        Term("equivalent", "相当", "Equivalent (designed to the level)"),
+        Term("equivalent", "相当", "Equivalent"),
     ),
     closed=True,
 )
