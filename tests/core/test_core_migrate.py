@@ -28,12 +28,6 @@ from zebkb.store import copy as store_copy
 from zebkb.store.team import write_database_url
 
 
-@pytest.fixture
-def engine_name() -> str:
-    """The source here is a data folder's own knowledge base (tests/core runs on both)."""
-    return "sqlite"
-
-
 def edit(kb: KnowledgeBase, uid: str, **changes: Any) -> dict[str, Any]:
     record = kb.require(uid)
     return kb.save({**record, **changes}, expected_revision=record["revision"])
