@@ -152,7 +152,7 @@ def test_counts_are_pluralised() -> None:
 
 
 # A placeholder followed by a plural noun ("{n} records"): it needs {n:record|records}.
-_BARE_COUNT = re.compile(r"\{(\w+)\}\s+[A-Za-z-]+s\b")
+_BARE_COUNT = re.compile(r"\{(\w+)\}\s+(?:[A-Za-z-]+\s+)?[A-Za-z-]{2,}s\b")
 
 
 def test_every_english_count_says_one_in_the_singular() -> None:
