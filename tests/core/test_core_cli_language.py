@@ -113,6 +113,75 @@ def test_errors_follow_the_language(tmp_path, capsys) -> None:
     assert err.startswith("zebkb: none.zebkb: cannot read the bundle file")
 
 
+@pytest.fixture
+def two_offices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Katsushika with a case from Ota and a site visit in Shinagawa, both on 清掃事務所."""
+    data = tmp_path / "kb"
+    records = [
+        kit.case(ward="131113", title="蒲田清掃事務所のZEB化", facility_name="蒲田清掃事務所"),
+        kit.visit(ward="131091", title="品川清掃事務所 視察"),
+    ]
+    bundle = kit.write(tmp_path / "b.zebkb", records=records)
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    assert main(["--data-dir", str(data), "import", str(bundle)]) == 0
+    capsys.readouterr()
+    return data
+
+
+# The quick path answers from a current index alone; the full one opens the knowledge base.
+@pytest.fixture(params=["index", "kb"])
+def search_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "kb":
+        from zebkb.cli import search
+
+        monkeypatch.setattr(search, "_search_current_index", lambda *_: None)
+    return str(request.param)
+
+
+def test_search_in_japanese_says_counts_kinds_and_wards_in_japanese(
+    two_offices, search_path, capsys
+) -> None:
+    code, out, _ = run(capsys, two_offices, "--lang", "ja", "search", "清掃事務所", "--limit", "1")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2 件見つかりました（1 件を表示）"
+    hit = lines[1]
+    assert ("事例" in hit and "大田区" in hit) or ("視察記録" in hit and "品川区" in hit), hit
+    assert not re.search(r"\b13\d{4}\b", out), out  # no ward code
+    words = re.sub(r"\[[0-9a-f-]+\]|ZEB", "", out)  # the UID and the title's ZEB aside
+    assert not re.search(r"[A-Za-z]{2,}", words), out
+    code, out, _ = run(capsys, two_offices, "--lang", "ja", "search", "蒲田")
+    assert out.splitlines()[0] == "1 件見つかりました"
+
+
+def test_search_in_english_names_kinds_and_wards_and_counts_in_the_singular(
+    two_offices, search_path, capsys
+) -> None:
+    code, out, _ = run(capsys, two_offices, "--lang", "en", "search", "清掃事務所")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2 records found"
+    hits = "\n".join(lines[1:])
+    assert re.search(r"Case\s+Ota\s+蒲田清掃事務所のZEB化", hits), hits
+    assert re.search(r"Site visit\s+Shinagawa\s+品川清掃事務所 視察", hits), hits
+    assert not re.search(r"\b13\d{4}\b", out), out
+    assert not re.search(r"\bcase\b", out), out  # the code, not the label
+    _, out, _ = run(capsys, two_offices, "--lang", "en", "search", "蒲田")
+    assert out.splitlines()[0] == "1 record found"
+    _, out, _ = run(capsys, two_offices, "--lang", "en", "search", "清掃事務所", "--limit", "1")
+    assert out.splitlines()[0] == "2 records found, showing 1"
+
+
+def test_search_json_is_the_same_in_both_languages(two_offices, capsys) -> None:
+    _, ja, _ = run(capsys, two_offices, "--lang", "ja", "search", "清掃事務所", "--json")
+    _, en, _ = run(capsys, two_offices, "--lang", "en", "search", "清掃事務所", "--json")
+    assert ja == en
+    assert {(h["type"], h["ward"]) for h in json.loads(ja)["hits"]} == {
+        ("case", "131113"),
+        ("visit", "131091"),
+    }
+
+
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     import time

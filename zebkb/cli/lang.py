@@ -80,6 +80,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "show.warning": ("警告", "Warning"),
     "history.deleted": ("削除", "deleted"),
     "history.via": ("バンドル {bundle}", "bundle {bundle}"),
+    "search.found": ("{total:,} 件見つかりました", "{total:record|records} found"),
+    "search.found_some": (
+        "{total:,} 件見つかりました（{shown:,} 件を表示）",
+        "{total:record|records} found, showing {shown:,}",
+    ),
     "restore.done": (
         "UID {uid} の第{revision}版を第{new}版として復元しました",
         "restored {uid} from revision {revision} as revision {new}",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from typing import Any
 
 # C0 but tab and newline, DEL, C1.
@@ -39,6 +40,16 @@ def field(value: Any) -> str:
 def count(n: int, word: str) -> str:
     """``1 record``, ``2 records``: English counts in the singular for one."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    """``text`` padded with spaces to ``columns`` terminal columns (never cut)."""
+    return text + " " * max(0, columns - width(text))
 
 
 def out(text: str = "") -> None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from zebkb.cli.main import open_kb, print_json
-from zebkb.cli.output import err, field, out
+from zebkb.cli.output import err, field, out, pad, width
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -163,13 +163,32 @@ def cmd_search(args: argparse.Namespace) -> int:
             }
         )
         return 0
+    _print_hits(result, args.lang)
+    return 0
+
+
+def _print_hits(result: Any, lang: str) -> None:
+    """The hits for people: counts in ``lang``, kinds and wards by name, never as codes."""
+    from zebkb.cli.lang import say
+    from zebkb.display import kind_label, ward_label
+
     shown = len(result.hits)
-    out(f"{result.total} found" + (f", showing {shown}" if shown < result.total else ""))
-    for h in result.hits:
-        out(f"{h.score:7.2f}  {h.kind:<7} {h.ward}  {field(h.title)}  [{h.uid}]")
+    if shown < result.total:
+        out(say("search.found_some", lang, total=result.total, shown=shown))
+    else:
+        out(say("search.found", lang, total=result.total))
+    kinds = [kind_label(h.kind, lang) for h in result.hits]
+    wards = [ward_label(h.ward, lang) for h in result.hits]
+    # Columns by terminal width: 事例 takes as many as "Case" and a half.
+    kind_cols = max((width(k) for k in kinds), default=0)
+    ward_cols = max((width(w) for w in wards), default=0)
+    for h, kind, ward in zip(result.hits, kinds, wards, strict=True):
+        out(
+            f"{h.score:7.2f}  {pad(kind, kind_cols)}  {pad(ward, ward_cols)}  "
+            f"{field(h.title)}  [{h.uid}]"
+        )
         if h.snippet:
             out(f"         {field(_plain(h.snippet))}")
-    return 0
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
