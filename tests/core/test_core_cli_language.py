@@ -182,6 +182,43 @@ def test_search_json_is_the_same_in_both_languages(two_offices, capsys) -> None:
     }
 
 
+def test_search_says_why_it_rebuilt_the_index_in_the_chosen_language(two_offices, capsys) -> None:
+    from zebkb.service import KnowledgeBase
+
+    for lang, expected in (
+        (
+            "ja",
+            "検索索引が古くなっていたため、データベースから作り直しました（検索索引がデータベースより新しく",
+        ),
+        (
+            "en",
+            "the search index was out of date and has been rebuilt from the database (the search "
+            "index is ahead of the database",
+        ),
+    ):
+        with KnowledgeBase.open(two_offices) as kb:
+            kb.index.update([], [], state=10**6)  # as if an older database was put in place
+        code, out, err = run(capsys, two_offices, "--lang", lang, "search", "清掃事務所")
+        assert code == 0, err
+        assert out.splitlines()[0] in ("2 件見つかりました", "2 records found")
+        assert err.startswith(f"zebkb: {expected}"), err
+        if lang == "ja":
+            assert not re.search(r"[A-Za-z]{2,}", err.removeprefix("zebkb:")), err
+
+
+def test_the_search_notices_in_english_are_the_services_own() -> None:
+    from zebkb import service
+    from zebkb.cli.search import notice_text
+
+    names = [n for n in dir(service) if n.startswith(("NOTICE_", "REBUILD_"))]
+    assert len(names) == 9
+    for name in names:
+        text = getattr(service, name)
+        assert notice_text(text, "en") == text
+        assert JAPANESE.search(notice_text(text, "ja")), name
+    assert notice_text("something new", "ja") == "something new"
+
+
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     import time

@@ -85,6 +85,47 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{total:,} 件見つかりました（{shown:,} 件を表示）",
         "{total:record|records} found, showing {shown:,}",
     ),
+    # The search index's notices (zebkb/service/index.py), as the window says them.
+    "notice.index_busy": (
+        "検索索引は開いている zebkb のウィンドウが更新中です",
+        "the search index is being updated by the open zebkb window",
+    ),
+    "notice.index_rebuilt": (
+        "検索索引が古くなっていたため、データベースから作り直しました",
+        "the search index was out of date and has been rebuilt from the database",
+    ),
+    "notice.index_stale": (
+        "検索索引がデータベースより遅れています。索引が更新されるまで、最近の変更はこの結果に出ないことがあります",
+        "the search index is behind the database: recent changes may be missing from this answer "
+        "until it is brought up to date",
+    ),
+    "notice.index_read_only_stale": (
+        "フォルダが読み取り専用で、検索索引が記録より古くなっています。最近の変更は検索結果に出ないことがあります",
+        "the folder is read-only and its search index is older than its records: "
+        "recent changes may be missing from the results",
+    ),
+    "notice.index_read_only_built": (
+        "フォルダが読み取り専用で使える検索索引がないため、この起動のあいだだけの索引を作りました",
+        "the folder is read-only and has no usable search index: one was built for this session",
+    ),
+    "notice.database_away": (
+        "共有データベースに接続できません。この PC の検索索引から表示しています。接続が戻るまで変更は保存できません",
+        "the team database cannot be reached: these results come from this PC's search index, "
+        "and changes cannot be saved until it is back",
+    ),
+    "rebuild.pruned": (
+        "変更の記録がこの検索索引の最後の変更まで遡れません（整理されたか、バックアップから戻されました）",
+        "the change log no longer reaches back to this search index's last change "
+        "(pruned, or a backup was restored)",
+    ),
+    "rebuild.unknown": (
+        "検索索引がどの変更まで反映しているか分かりません（破損または中断）",
+        "the search index does not know which change it reflects (damaged or interrupted)",
+    ),
+    "rebuild.ahead": (
+        "検索索引がデータベースより新しくなっています（古いデータベースに置き換えられました）",
+        "the search index is ahead of the database (an older database was put in place)",
+    ),
     "restore.done": (
         "UID {uid} の第{revision}版を第{new}版として復元しました",
         "restored {uid} from revision {revision} as revision {new}",

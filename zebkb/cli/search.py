@@ -103,13 +103,13 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
         index.close()
 
 
-def _bring_index_up_to_date(kb: Any) -> str | None:
+def _bring_index_up_to_date(kb: Any, lang: str) -> str | None:
     """Bring a stale index up to date before searching, when this command can be the writer.
 
     Beside an open window (the folder's writer) the index is left to it and the
-    search answers as the index is. Returns the notice to show, if any.
+    search answers as the index is. Returns the notice to show (in ``lang``), if any.
     """
-    from zebkb.service import NOTICE_INDEX_BUSY, NOTICE_INDEX_REBUILT
+    from zebkb.cli.lang import say
     from zebkb.store.lock import FolderInUseError
 
     if kb.index_is_current() or kb.read_only:  # read-only: the answer says it may be behind
@@ -117,12 +117,50 @@ def _bring_index_up_to_date(kb: Any) -> str | None:
     try:
         kb.claim_writer(wait=0)
     except FolderInUseError:
-        return NOTICE_INDEX_BUSY
+        return say("notice.index_busy", lang)
     # Usually the few records changed since (another PC's saves): said only when rebuilt whole.
     caught = kb.catch_up_index()
     if not caught.rebuilt:
         return None
-    return f"{NOTICE_INDEX_REBUILT} ({caught.reason})" if caught.reason else NOTICE_INDEX_REBUILT
+    rebuilt = say("notice.index_rebuilt", lang)
+    if not caught.reason:
+        return rebuilt
+    reason = notice_text(caught.reason, lang)
+    return f"{rebuilt}（{reason}）" if lang == "ja" else f"{rebuilt} ({reason})"
+
+
+def notice_text(notice: str, lang: str) -> str:
+    """A notice of the search index (zebkb/service/index.py) in ``lang``.
+
+    The service says its notices in English, for logs; people read them here in
+    their language. A notice not known here is shown as it is.
+    """
+    from zebkb.cli.lang import say
+    from zebkb.service import (
+        NOTICE_DATABASE_AWAY,
+        NOTICE_INDEX_BUSY,
+        NOTICE_INDEX_READ_ONLY_BUILT,
+        NOTICE_INDEX_READ_ONLY_STALE,
+        NOTICE_INDEX_REBUILT,
+        NOTICE_INDEX_STALE,
+        REBUILD_AHEAD,
+        REBUILD_PRUNED,
+        REBUILD_UNKNOWN,
+    )
+
+    keys = {
+        NOTICE_INDEX_BUSY: "notice.index_busy",
+        NOTICE_INDEX_REBUILT: "notice.index_rebuilt",
+        NOTICE_INDEX_STALE: "notice.index_stale",
+        NOTICE_INDEX_READ_ONLY_STALE: "notice.index_read_only_stale",
+        NOTICE_INDEX_READ_ONLY_BUILT: "notice.index_read_only_built",
+        NOTICE_DATABASE_AWAY: "notice.database_away",
+        REBUILD_PRUNED: "rebuild.pruned",
+        REBUILD_UNKNOWN: "rebuild.unknown",
+        REBUILD_AHEAD: "rebuild.ahead",
+    }
+    key = keys.get(notice)
+    return say(key, lang) if key else notice
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -134,7 +172,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         result = _search_current_index(args, filters)
         if result is None:
             with open_kb(args) as kb:
-                notice = _bring_index_up_to_date(kb)
+                notice = _bring_index_up_to_date(kb, args.lang)
                 result = kb.search(
                     args.query, filters=filters, limit=args.limit, offset=args.offset
                 )
@@ -143,7 +181,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except QueryError as exc:
         raise InputError(f"query refused: {exc}") from None
     if result.notice:
-        err(f"zebkb: {result.notice}")
+        err(f"zebkb: {notice_text(result.notice, args.lang)}")
     if args.json:
         print_json(
             {
