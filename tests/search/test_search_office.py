@@ -95,6 +95,38 @@ def test_excel_cells_of_every_sheet(tmp_path) -> None:
     assert text.splitlines() == ["施設名\t延床面積", "宝木塚小学校\t6200", "太陽光発電 設置予定"]
 
 
+# A text box as Word and LibreOffice write it: a drawing inside a run of the outer paragraph,
+# once as DrawingML (mc:Choice) and once more as VML for older readers (mc:Fallback).
+TEXT_BOX = (
+    '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    '<mc:Choice Requires="wps"><w:drawing><w:txbxContent>'
+    "<w:p><w:r><w:t>テキストボックスの雨水利用</w:t></w:r></w:p>"
+    "</w:txbxContent></w:drawing></mc:Choice>"
+    "<mc:Fallback><w:pict><w:txbxContent>"
+    "<w:p><w:r><w:t>テキストボックスの雨水利用</w:t></w:r></w:p>"
+    "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def test_a_text_box_is_read_once_and_apart_from_its_paragraph(tmp_path) -> None:
+    path = tmp_path / "box.docx"
+    document = docx.Document()
+    document.add_paragraph("囲み:")
+    document.add_paragraph("日射遮蔽を行った。\n二行目の改行後")
+    document.save(path)
+
+    def add_box(xml: bytes) -> bytes:
+        return xml.replace("囲み:</w:t></w:r>".encode(), ("囲み:</w:t></w:r>" + TEXT_BOX).encode())
+
+    rewrite(path, "word/document.xml", add_box)
+    assert _text(path, DOCX).splitlines() == [
+        "テキストボックスの雨水利用",
+        "囲み:",
+        "日射遮蔽を行った。",
+        "二行目の改行後",
+    ]
+
+
 def test_text_stops_at_the_character_bound(tmp_path) -> None:
     text = _text(make_pptx(tmp_path / "a.pptx"), PPTX, max_chars=12)
     assert text == "ZEB勉強会\n一次エネル"

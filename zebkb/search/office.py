@@ -101,21 +101,45 @@ def _events(stream: IO[bytes], budget: _Budget) -> Iterator[tuple[str, object]]:
 def _paragraphs(
     archive: zipfile.ZipFile, member: str, paragraph: str, text_tag: str, budget: _Budget
 ) -> Iterator[str]:
-    """Text of each paragraph element in one XML part (Word w:p, DrawingML a:p)."""
-    parts: list[str] = []
+    """Text of each paragraph element in one XML part (Word w:p, DrawingML a:p).
+
+    A text box sits inside a run of its paragraph and holds paragraphs of its own:
+    each nesting level keeps its own text, so the box is a line apart and the
+    paragraph around it keeps its words. Word and LibreOffice write every text box
+    twice, as DrawingML (mc:Choice) and as VML for old readers (mc:Fallback): the
+    fallback copy is skipped, or the box would be read twice. Line breaks (br, cr)
+    end a line, so words either side of one are not joined into one.
+    """
+    open_paragraphs: list[list[str]] = []
+    in_fallback = 0
     with archive.open(member) as stream:
         for event, element in _events(stream, budget):
             tag = _local(getattr(element, "tag", ""))
-            if event != "end":
+            if tag == "Fallback":
+                in_fallback += 1 if event == "start" else -1
                 continue
+            if in_fallback:
+                continue
+            if event == "start":
+                if tag == paragraph:
+                    open_paragraphs.append([])
+                continue
+            if not open_paragraphs:
+                continue
+            parts = open_paragraphs[-1]
             if tag == text_tag:
                 parts.append(getattr(element, "text", None) or "")
             elif tag == "tab":
                 parts.append("\t")
+            elif tag in ("br", "cr"):
+                parts.append("\n")
             elif tag == paragraph:
-                line = "".join(parts).strip()
-                parts.clear()
-                getattr(element, "clear")()  # noqa: B009 - drop what was read
+                open_paragraphs.pop()
+                line = "\n".join(
+                    piece.strip() for piece in "".join(parts).split("\n") if piece.strip()
+                )
+                if not open_paragraphs:
+                    getattr(element, "clear")()  # noqa: B009 - drop what was read
                 if line:
                     yield line
                     if budget.full:
