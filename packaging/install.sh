@@ -12,6 +12,9 @@ QT_PACKAGES="$QT_PACKAGES libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb
 QT_PACKAGES="$QT_PACKAGES libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1"
 # Team mode's tests start a throwaway PostgreSQL server of their own (tests/zebkb_pg_kit.py).
 QT_PACKAGES="$QT_PACKAGES postgresql"
+# The Office search tests also read .docx/.xlsx/.pptx files LibreOffice writes
+# (tests/search/test_search_office_libreoffice.py); headless, without a desktop.
+QT_PACKAGES="$QT_PACKAGES libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $QT_PACKAGES; do
