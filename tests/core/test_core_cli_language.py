@@ -219,6 +219,81 @@ def test_the_search_notices_in_english_are_the_services_own() -> None:
     assert notice_text("something new", "ja") == "something new"
 
 
+@pytest.fixture
+def conflicted(tmp_path: Path, clock) -> tuple[Path, str]:
+    """Katsushika and Shinagawa both edited one case; Shinagawa's edit came back to Katsushika."""
+    from zebkb.service import KnowledgeBase
+    from zebkb.service.exchange import export_bundle, import_bundle
+
+    def edit(kb: KnowledgeBase, uid: str, title: str) -> None:
+        record = kb.require(uid)
+        kb.save({**record, "title": title}, expected_revision=record["revision"])
+
+    data = tmp_path / "kb"
+    with (
+        KnowledgeBase.open(data, clock=clock) as kb,
+        KnowledgeBase.open(tmp_path / "shinagawa", clock=clock) as other,
+    ):
+        kb.set_home_ward("131229")
+        other.set_home_ward("131091")
+        case = kb.save(
+            {
+                "type": "case",
+                "title": "清掃事務所",
+                "ward": "131229",
+                "facility_name": "清掃事務所",
+                "project_type": "new",
+            }
+        )
+        import_bundle(other, export_bundle(kb, tmp_path / "1.zebkb").paths[0])
+        clock.advance(minutes=1)
+        edit(kb, case["uid"], "葛飾区の編集")
+        clock.advance(minutes=1)
+        edit(other, case["uid"], "品川区の編集")
+        import_bundle(kb, export_bundle(other, tmp_path / "2.zebkb").paths[0])
+    return data, case["uid"]
+
+
+def test_conflicts_in_japanese_name_the_kind_sides_and_times(conflicted, capsys) -> None:
+    data, uid = conflicted
+    code, out, _ = run(capsys, data, "--lang", "ja", "conflicts")
+    assert code == 0
+    head, *sides = out.splitlines()
+    assert head.startswith(f"{uid}  事例  品川区の編集  （バンドル ")
+    assert [line.split()[0] for line in sides] == ["こちらの版", "届いた版"]
+    assert "第2版" in sides[0]
+    assert "葛飾区の編集" in sides[0]
+    assert sides[1].endswith("品川区の編集（現在の版）")
+    assert not ISO_INSTANT.search(out), out
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", head), head
+    assert not re.search(r"\b(case|local|incoming|revision|bundle|current)\b", out), out
+    code, out, _ = run(
+        capsys, data, "--lang", "ja", "conflicts", "--settle", uid, "--choose", "local"
+    )
+    assert code == 0
+    assert out.strip() == f"UID {uid} の競合を解決しました: こちらの版を残しました（現在 第3版）"
+    _, out, _ = run(capsys, data, "--lang", "ja", "conflicts")
+    assert out.strip() == "未解決の競合はありません"
+
+
+def test_conflicts_in_english_name_the_kind_and_show_readable_times(conflicted, capsys) -> None:
+    data, uid = conflicted
+    code, out, _ = run(capsys, data, "--lang", "en", "conflicts")
+    assert code == 0
+    head, local, incoming = out.splitlines()
+    assert head.startswith(f"{uid}  Case  品川区の編集  (bundle ")
+    assert local.split()[:3] == ["local", "revision", "2"]
+    assert incoming.split()[:3] == ["incoming", "revision", "2"]
+    assert incoming.endswith("品川区の編集 (current)")
+    assert not ISO_INSTANT.search(out), out
+    _, out, _ = run(
+        capsys, data, "--lang", "en", "conflicts", "--settle", uid, "--choose", "incoming"
+    )
+    assert out.strip() == f"settled {uid}: keeping the incoming version (now revision 2)"
+    _, out, _ = run(capsys, data, "--lang", "en", "conflicts")
+    assert out.strip() == "no open conflicts"
+
+
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     import time

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import UsageError, open_kb, print_json
-from zebkb.cli.output import count, err, field, out
+from zebkb.cli.output import count, err, field, out, pad, width
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -269,6 +269,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+    from zebkb.display import format_instant, kind_label
+
+    lang = args.lang
     if bool(args.settle) != bool(args.choose):
         raise UsageError("--settle UID and --choose local|incoming go together")
     with open_kb(args) as kb:
@@ -277,9 +281,15 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             if args.json:
                 print_json(record)
             else:
+                side = say(f"conflicts.{args.choose}", lang)
                 out(
-                    f"settled {args.settle}: keeping the {args.choose} version "
-                    f"(now revision {record['revision']})"
+                    say(
+                        "conflicts.settled",
+                        lang,
+                        uid=args.settle,
+                        side=side,
+                        revision=record["revision"],
+                    )
                 )
             return 0
         conflicts = kb.list_conflicts()
@@ -287,17 +297,41 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         print_json([c.as_json() for c in conflicts])
         return 0
     if not conflicts:
-        out("no open conflicts")
+        out(say("conflicts.none", lang))
+    sides = {side: say(f"conflicts.{side}", lang) for side in ("local", "incoming")}
+    side_cols = max(width(s) for s in sides.values())
     for c in conflicts:
         data = c.as_json()
-        out(f"{c.uid}  {c.type}  {field(c.title)}  (bundle {c.bundle_id}, {c.detected_at})")
-        for side in ("local", "incoming"):
+        when = format_instant(c.detected_at, "western", lang, local=True)
+        kind = kind_label(c.type, lang)
+        out(
+            say(
+                "conflicts.line",
+                lang,
+                uid=c.uid,
+                kind=kind,
+                title=field(c.title),
+                bundle=c.bundle_id or "-",
+                when=when,
+            )
+        )
+        for side, name in sides.items():
             v = data[side]
             if v is not None:
-                now = " (current)" if v["current"] else ""
+                state = say("conflicts.current", lang) if v["current"] else ""
+                if v["deleted"]:
+                    state = say("conflicts.deleted", lang) + state
                 out(
-                    f"    {side:<8} revision {v['revision']}  {v['updated_at']}  "
-                    f"{v['hash'][:12]}  {field(v['title'])}{now}"
+                    say(
+                        "conflicts.version",
+                        lang,
+                        side=pad(name, side_cols),
+                        revision=v["revision"],
+                        when=format_instant(v["updated_at"], "western", lang, local=True),
+                        hash=v["hash"][:12],
+                        title=field(v["title"]),
+                        state=state,
+                    )
                 )
     return 0
 

@@ -161,6 +161,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "import.dry_run": ("確認のみ（何も変更していません）: ", "dry run (nothing changed): "),
     "import.conflict": ("競合", "CONFLICT"),
+    "conflicts.none": ("未解決の競合はありません", "no open conflicts"),
+    "conflicts.line": (
+        "{uid}  {kind}  {title}  （バンドル {bundle}、{when}）",
+        "{uid}  {kind}  {title}  (bundle {bundle}, {when})",
+    ),
+    "conflicts.version": (
+        "    {side}  第{revision}版  {when}  {hash}  {title}{state}",
+        "    {side}  revision {revision}  {when}  {hash}  {title}{state}",
+    ),
+    "conflicts.local": ("こちらの版", "local"),
+    "conflicts.incoming": ("届いた版", "incoming"),
+    "conflicts.current": ("（現在の版）", " (current)"),
+    "conflicts.deleted": ("（削除）", " (deleted)"),
+    "conflicts.settled": (
+        "UID {uid} の競合を解決しました: {side}を残しました（現在 第{revision}版）",
+        "settled {uid}: keeping the {side} version (now revision {revision})",
+    ),
     "signature.verified": ("署名を確認済み", "signature verified"),
     "signature.untrusted": ("信頼していない鍵の署名", "signed by a key not trusted"),
     "signature.unsigned": ("署名なし", "unsigned"),
