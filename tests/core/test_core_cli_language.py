@@ -14,6 +14,7 @@ import zebkb_bundle_kit as kit
 
 from zebkb.cli.lang import chosen_language
 from zebkb.cli.main import main
+from zebkb.keys import fingerprint as key_fingerprint
 
 ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -292,6 +293,70 @@ def test_conflicts_in_english_name_the_kind_and_show_readable_times(conflicted, 
     assert out.strip() == f"settled {uid}: keeping the incoming version (now revision 2)"
     _, out, _ = run(capsys, data, "--lang", "en", "conflicts")
     assert out.strip() == "no open conflicts"
+
+
+def _ward_key() -> str:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from zebkb_trust_kit import public_key_of
+
+    return public_key_of(Ed25519PrivateKey.generate())
+
+
+def test_key_commands_in_japanese_name_the_ward_and_say_times_for_people(tmp_path, capsys) -> None:
+    data = tmp_path / "kb"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    capsys.readouterr()
+    _, out, _ = run(capsys, data, "--lang", "ja", "key", "show")
+    assert [line.split(": ")[0] for line in out.splitlines()] == ["公開鍵", "フィンガープリント"]
+    key = _ward_key()
+    code, out, _ = run(
+        capsys,
+        data,
+        "--lang",
+        "ja",
+        "key",
+        "trust",
+        key,
+        "--ward",
+        "131091",
+        "--note",
+        "電話で確認",
+    )
+    assert code == 0
+    trusted, advice = out.splitlines()
+    fingerprint = key_fingerprint(key)
+    assert trusted == f"品川区の鍵 {fingerprint} を信頼しました"
+    assert "電話" in advice
+    assert not re.search(r"[A-Za-z]{2,}", advice), advice
+    _, out, _ = run(capsys, data, "--lang", "ja", "key", "list")
+    assert out.strip() == f"品川区  {fingerprint}  信頼  {key}（電話で確認）"
+    _, out, _ = run(capsys, data, "--lang", "ja", "key", "revoke", key)
+    assert out.strip() == f"品川区の鍵 {fingerprint} の信頼を取り消しました"
+    _, out, _ = run(capsys, data, "--lang", "ja", "key", "list")
+    assert re.search(r"  取り消し済み（\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d）  ", out), out
+    assert not ISO_INSTANT.search(out), out
+    assert "131091" not in out
+    _, out, _ = run(capsys, data, "--lang", "ja", "key", "require")
+    assert out.startswith("署名は必須ではありません: ")
+
+
+def test_key_commands_in_english_name_the_ward_without_its_code(tmp_path, capsys) -> None:
+    data = tmp_path / "kb"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    capsys.readouterr()
+    key = _ward_key()
+    _, out, _ = run(capsys, data, "--lang", "en", "key", "trust", key, "--ward", "品川区")
+    trusted = out.splitlines()[0]
+    fingerprint = key_fingerprint(key)
+    assert trusted == f"trusted key {fingerprint} for Shinagawa"
+    assert "over the phone" in out
+    _, out, _ = run(capsys, data, "--lang", "en", "key", "revoke", key)
+    assert out.strip() == f"revoked key {fingerprint} for Shinagawa"
+    _, out, _ = run(capsys, data, "--lang", "en", "key", "list")
+    assert out.startswith(f"Shinagawa  {fingerprint}  revoked 20")
+    assert not ISO_INSTANT.search(out), out
+    assert "131091" not in out
+    assert not JAPANESE.search(out), out
 
 
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:

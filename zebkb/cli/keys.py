@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 
 from zebkb.cli.main import open_kb, print_json
-from zebkb.cli.output import out
-
-PHONE_ADVICE = (
-    "Before trusting a key, read its fingerprint to the other ward over the phone "
-    "(not by e-mail) and check that both sides see the same."
-)
+from zebkb.cli.output import field, out, pad, width
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
     from zebkb.keys import own_key
 
     with open_kb(args) as kb:
@@ -55,49 +51,79 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(key.as_json())
         return 0
-    out(f"public key:  {key.public_key}")
-    out(f"fingerprint: {key.fingerprint}")
+    out(say("key.public", args.lang, public_key=key.public_key))
+    out(say("key.fingerprint", args.lang, fingerprint=key.fingerprint))
     return 0
 
 
 def cmd_trust(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+    from zebkb.display import ward_label
+
     with open_kb(args) as kb:
         entry = kb.trust_key(args.key, args.ward, note=args.note)
     if args.json:
         print_json(entry.as_json())
         return 0
-    out(f"trusted key {entry.fingerprint} for {entry.ward_name} ({entry.ward})")
-    out(PHONE_ADVICE)
+    ward = ward_label(entry.ward, args.lang)
+    out(say("key.trusted", args.lang, fingerprint=entry.fingerprint, ward=ward))
+    out(say("key.phone", args.lang))
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+    from zebkb.display import format_instant, ward_label
+
     with open_kb(args) as kb:
         entries = kb.trusted_keys()
     if args.json:
         print_json([e.as_json() for e in entries])
         return 0
+    lang = args.lang
     if not entries:
-        out("no trusted keys; add one with 'zebkb key trust KEY --ward WARD'")
-    for e in entries:
-        state = "trusted" if e.active else f"revoked {e.revoked_at}"
-        note = f"  ({e.note})" if e.note else ""
-        out(f"{e.ward} {e.ward_name}  {e.fingerprint}  {state}  {e.public_key}{note}")
+        out(say("key.none", lang))
+    wards = [ward_label(e.ward, lang) for e in entries]
+    ward_cols = max((width(w) for w in wards), default=0)
+    for e, ward in zip(entries, wards, strict=True):
+        if e.active:
+            state = say("key.state_trusted", lang)
+        else:
+            when = format_instant(e.revoked_at, "western", lang, local=True)
+            state = say("key.state_revoked", lang, when=when)
+        note = say("key.note", lang, note=field(e.note)) if e.note else ""
+        out(
+            say(
+                "key.line",
+                lang,
+                ward=pad(ward, ward_cols),
+                fingerprint=e.fingerprint,
+                state=state,
+                public_key=e.public_key,
+                note=note,
+            )
+        )
     return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+    from zebkb.display import ward_label
+
     with open_kb(args) as kb:
         entries = kb.revoke_key(args.key)
     if args.json:
         print_json([e.as_json() for e in entries])
         return 0
     for e in entries:
-        out(f"revoked key {e.fingerprint} for {e.ward_name} ({e.ward})")
+        ward = ward_label(e.ward, args.lang)
+        out(say("key.revoked", args.lang, fingerprint=e.fingerprint, ward=ward))
     return 0
 
 
 def cmd_require(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+
     with open_kb(args) as kb:
         if args.state is not None:
             kb.set_require_signatures(args.state == "on")
@@ -105,8 +131,5 @@ def cmd_require(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"require_signatures": required})
         return 0
-    if required:
-        out("signatures required: imports must be signed by a key trusted for their ward")
-    else:
-        out("signatures not required: unsigned or untrusted bundles import with a warning")
+    out(say("key.required" if required else "key.not_required", args.lang))
     return 0

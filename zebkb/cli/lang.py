@@ -178,6 +178,41 @@ TEXTS: dict[str, tuple[str, str]] = {
         "UID {uid} の競合を解決しました: {side}を残しました（現在 第{revision}版）",
         "settled {uid}: keeping the {side} version (now revision {revision})",
     ),
+    "key.public": ("公開鍵: {public_key}", "public key:  {public_key}"),
+    "key.fingerprint": ("フィンガープリント: {fingerprint}", "fingerprint: {fingerprint}"),
+    "key.trusted": (
+        "{ward}の鍵 {fingerprint} を信頼しました",
+        "trusted key {fingerprint} for {ward}",
+    ),
+    "key.phone": (
+        "鍵を信頼する前に、フィンガープリントを相手の区と電話で（メールではなく）読み上げて、"
+        "両方で同じ表示か確かめてください。",
+        "Before trusting a key, read its fingerprint to the other ward over the phone "
+        "(not by e-mail) and check that both sides see the same.",
+    ),
+    "key.none": (
+        "信頼している鍵はありません。'zebkb key trust KEY --ward 区' で追加できます",
+        "no trusted keys; add one with 'zebkb key trust KEY --ward WARD'",
+    ),
+    "key.line": (
+        "{ward}  {fingerprint}  {state}  {public_key}{note}",
+        "{ward}  {fingerprint}  {state}  {public_key}{note}",
+    ),
+    "key.state_trusted": ("信頼", "trusted"),
+    "key.state_revoked": ("取り消し済み（{when}）", "revoked {when}"),
+    "key.note": ("（{note}）", "  ({note})"),
+    "key.revoked": (
+        "{ward}の鍵 {fingerprint} の信頼を取り消しました",
+        "revoked key {fingerprint} for {ward}",
+    ),
+    "key.required": (
+        "署名が必要です: 取り込むバンドルは、その区の信頼済みの鍵で署名されていなければなりません",
+        "signatures required: imports must be signed by a key trusted for their ward",
+    ),
+    "key.not_required": (
+        "署名は必須ではありません: 署名のないバンドルや信頼していない鍵のバンドルも警告付きで取り込みます",
+        "signatures not required: unsigned or untrusted bundles import with a warning",
+    ),
     "signature.verified": ("署名を確認済み", "signature verified"),
     "signature.untrusted": ("信頼していない鍵の署名", "signed by a key not trusted"),
     "signature.unsigned": ("署名なし", "unsigned"),
