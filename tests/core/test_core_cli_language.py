@@ -359,6 +359,29 @@ def test_key_commands_in_english_name_the_ward_without_its_code(tmp_path, capsys
     assert not JAPANESE.search(out), out
 
 
+@pytest.mark.parametrize(
+    ("args", "ja", "en"),
+    [
+        (
+            ('"清掃',),
+            "検索語を受け付けられません: 引用符",
+            "query refused: the query has an unbalanced",
+        ),
+        (("x", "--limit", "0"), "--limit には 1 以上", "--limit must be at least 1"),
+        (("x", "--fiscal-year", "abc"), "年度として読めません: abc", "not a fiscal year: 'abc'"),
+        (("x", "--ward", "abc"), "区 'abc' が見つかりません", "unknown ward: 'abc'"),
+    ],
+    ids=["query", "limit", "fiscal_year", "ward"],
+)
+def test_search_refusals_follow_the_language(two_offices, capsys, args, ja, en) -> None:
+    code, _, err = run(capsys, two_offices, "--lang", "ja", "search", *args)
+    assert code == 3
+    assert err.startswith(f"zebkb: {ja}"), err
+    code, _, err = run(capsys, two_offices, "--lang", "en", "search", *args)
+    assert code == 3
+    assert err.startswith(f"zebkb: {en}"), err
+
+
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     import time

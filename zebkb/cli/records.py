@@ -82,7 +82,7 @@ def resolve_ward_arg(text: str | None) -> str | None:
     try:
         return resolve_ward(text)
     except WardError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(exc), message_ja=exc.message("ja")) from None
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -44,9 +44,12 @@ def _filters(args: argparse.Namespace) -> Any:
         try:
             years = (parse_fiscal_year(args.fiscal_year),)
         except DateError as exc:
-            raise InputError(str(exc).splitlines()[0]) from None
+            first = exc.message("en").splitlines()[0]
+            raise InputError(first, message_ja=exc.message("ja").splitlines()[0]) from None
     if args.limit < 1 or args.offset < 0:
-        raise InputError("--limit must be at least 1")
+        raise InputError(
+            "--limit must be at least 1", message_ja="--limit には 1 以上の数を指定してください"
+        )
     ward = resolve_ward_arg(args.ward)
     return SearchFilters(
         kinds=(args.type,) if args.type else (),
@@ -179,7 +182,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                 if notice and not result.notice:
                     result = replace(result, notice=notice)
     except QueryError as exc:
-        raise InputError(f"query refused: {exc}") from None
+        raise InputError(
+            f"query refused: {exc}", message_ja=f"検索語を受け付けられません: {exc.message('ja')}"
+        ) from None
     if result.notice:
         err(f"zebkb: {notice_text(result.notice, args.lang)}")
     if args.json:
