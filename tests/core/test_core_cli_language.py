@@ -382,6 +382,33 @@ def test_search_refusals_follow_the_language(two_offices, capsys, args, ja, en) 
     assert err.startswith(f"zebkb: {en}"), err
 
 
+def test_reindex_says_what_it_did_in_the_chosen_language(two_offices, tmp_path, capsys) -> None:
+    from zebkb.service import KnowledgeBase
+
+    _, out, _ = run(capsys, two_offices, "--lang", "ja", "reindex")
+    assert out == "検索索引を作り直しました: 記録 2 件\n"
+    broken = tmp_path / "handout.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"[" * 1000)
+    with KnowledgeBase.open(two_offices) as kb:
+        kb.add_attachment(kb.list_records()[0].uid, broken)
+    _, out, _ = run(capsys, two_offices, "--lang", "ja", "reindex")
+    assert out.splitlines()[1] == (
+        "添付ファイル 1 件の本文は検索できません（読めないファイル）。次の reindex でもう一度試します"
+    )
+    _, out, _ = run(capsys, two_offices, "--lang", "en", "reindex")
+    assert out.splitlines() == [
+        "search index rebuilt: 2 records",
+        "text of 1 attachment file not searched (unreadable); the next reindex tries again",
+    ]
+    # Every reason an extraction gives has its words in both languages.
+    from zebkb.cli.lang import TEXTS
+    from zebkb.search import extract
+
+    reasons = [v for k, v in vars(extract).items() if k.startswith("FAILED_")]
+    assert len(reasons) == 4
+    assert all(f"failed.{r}" in TEXTS for r in reasons)
+
+
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     import time

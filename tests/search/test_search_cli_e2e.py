@@ -170,4 +170,4 @@ def test_reindex_names_attachments_whose_text_could_not_be_taken(tmp_path: Path)
         kb.add_attachment(uid, broken)
     run = zebkb(data, "reindex")
     assert run.returncode == 0, run.stderr
-    assert "text of 1 attachment file(s) not searched (unreadable)" in run.stdout
+    assert "text of 1 attachment file not searched (unreadable)" in run.stdout

@@ -126,6 +126,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "検索索引がデータベースより新しくなっています（古いデータベースに置き換えられました）",
         "the search index is ahead of the database (an older database was put in place)",
     ),
+    "reindex.done": (
+        "検索索引を作り直しました: 記録 {total:,} 件",
+        "search index rebuilt: {total:record|records}",
+    ),
+    "reindex.failures": (
+        "添付ファイル {files:,} 件の本文は検索できません（{reasons}）。次の reindex でもう一度試します",
+        "text of {files:attachment file|attachment files} not searched ({reasons}); "
+        "the next reindex tries again",
+    ),
+    # Why an attachment's text could not be taken (zebkb/search/extract.py FAILED_*).
+    "failed.time limit": ("時間切れ", "time limit"),
+    "failed.memory limit": ("メモリの上限", "memory limit"),
+    "failed.unreadable": ("読めないファイル", "unreadable"),
+    "failed.helper failed": ("読み取り処理の失敗", "helper failed"),
     "restore.done": (
         "UID {uid} の第{revision}版を第{new}版として復元しました",
         "restored {uid} from revision {revision} as revision {new}",

@@ -246,12 +246,15 @@ def cmd_reindex(args: argparse.Namespace) -> int:
             raise KnownError(str(exc)) from None
         total = kb.count()
         failures = kb.text_failures()
-    out(f"search index rebuilt: {total} records")
+    from zebkb.cli.lang import TEXTS, say
+
+    out(say("reindex.done", args.lang, total=total))
     if failures:
         # Files kept but not searched; the next reindex tries them again.
-        reasons = sorted(set(failures.values()))
-        out(
-            f"text of {len(failures)} attachment file(s) not searched ({', '.join(reasons)});"
-            " the next reindex tries again"
-        )
+        reasons = [
+            say(f"failed.{r}", args.lang) if f"failed.{r}" in TEXTS else r
+            for r in sorted(set(failures.values()))
+        ]
+        sep = "、" if args.lang == "ja" else ", "
+        out(say("reindex.failures", args.lang, files=len(failures), reasons=sep.join(reasons)))
     return 0
