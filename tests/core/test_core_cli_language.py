@@ -409,6 +409,31 @@ def test_reindex_says_what_it_did_in_the_chosen_language(two_offices, tmp_path, 
     assert all(f"failed.{r}" in TEXTS for r in reasons)
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_export_and_undo_import_say_what_they_did_in_the_chosen_language(
+    tmp_path, capsys, lang
+) -> None:
+    data = tmp_path / "kb"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    capsys.readouterr()
+    bundle = kit.write(tmp_path / "b.zebkb", records=[kit.case(ward="131091")])
+    _, out, _ = run(capsys, data, "import", str(bundle), "--json")
+    bundle_id = json.loads(out)["bundle_id"]
+    target = tmp_path / "out.zebkb"
+    _, out, _ = run(capsys, data, "--lang", lang, "export", str(target), "--no-sign")
+    expected = {
+        "ja": f"{target} を書き出しました（記録 1 件、ファイル 0 件、",
+        "en": f"wrote {target} (1 record, 0 files, ",
+    }
+    assert out.startswith(expected[lang]), out
+    _, out, _ = run(capsys, data, "--lang", lang, "undo-import", bundle_id)
+    expected = {
+        "ja": f"取り込み {bundle_id} を取り消しました: 記録 0 件を戻し、1 件を取り除きました",
+        "en": f"undid import {bundle_id}: 0 records put back, 1 removed",
+    }
+    assert out.strip() == expected[lang]
+
+
 def test_backup_list_shows_local_readable_times(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     import time

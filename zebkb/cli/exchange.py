@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import UsageError, open_kb, print_json
-from zebkb.cli.output import count, err, field, out, pad, width
+from zebkb.cli.output import err, field, out, pad, width
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,6 +104,7 @@ def expand_inputs(files: list[str], scratch: Path) -> list[tuple[str, Path]]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from zebkb.bundle.limits import parse_size
+    from zebkb.cli.lang import say
     from zebkb.cli.progress import stderr_progress
     from zebkb.cli.records import resolve_ward_arg
     from zebkb.errors import ZebkbError
@@ -153,7 +154,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         else:
             for draft, part in zip(drafts, result.parts, strict=True):
-                out(f"wrote {draft} (draft e-mail, {count(part.records, 'record')})")
+                out(say("export.draft", args.lang, path=draft, records=part.records))
         return 0
     for uid, size in result.oversize:
         err(
@@ -183,11 +184,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     for part in result.parts:
         out(
-            f"wrote {part.path} ({count(part.records, 'record')}, {count(part.attachments, 'file')}, "
-            f"{_size(part.size)})"
+            say(
+                "export.wrote",
+                args.lang,
+                path=part.path,
+                records=part.records,
+                files=part.attachments,
+                size=_size(part.size),
+            )
         )
     if result.omitted:
-        out(f"{len(result.omitted)} attachment file(s) left out and marked omitted")
+        out(say("export.omitted", args.lang, files=len(result.omitted)))
     return 0
 
 
@@ -349,10 +356,17 @@ def cmd_undo_import(args: argparse.Namespace) -> int:
             }
         )
         return 0
+    from zebkb.cli.lang import say
+
     out(
-        f"undid import {result.bundle_id}: {len(result.restored)} record(s) put back, "
-        f"{len(result.removed)} removed"
+        say(
+            "undo.done",
+            args.lang,
+            bundle=result.bundle_id,
+            restored=len(result.restored),
+            removed=len(result.removed),
+        )
     )
     for uid in result.skipped:
-        out(f"  left as is (changed again since the import): {uid}")
+        out(say("undo.skipped", args.lang, uid=uid))
     return 0

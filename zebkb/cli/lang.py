@@ -227,6 +227,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "署名は必須ではありません: 署名のないバンドルや信頼していない鍵のバンドルも警告付きで取り込みます",
         "signatures not required: unsigned or untrusted bundles import with a warning",
     ),
+    "export.wrote": (
+        "{path} を書き出しました（記録 {records:,} 件、ファイル {files:,} 件、{size}）",
+        "wrote {path} ({records:record|records}, {files:file|files}, {size})",
+    ),
+    "export.draft": (
+        "{path} を書き出しました（メールの下書き、記録 {records:,} 件）",
+        "wrote {path} (draft e-mail, {records:record|records})",
+    ),
+    "export.omitted": (
+        "添付ファイル {files:,} 件は含めず、未受信として記録しました",
+        "{files:attachment file|attachment files} left out and marked omitted",
+    ),
+    "undo.done": (
+        "取り込み {bundle} を取り消しました: 記録 {restored:,} 件を戻し、{removed:,} 件を取り除きました",
+        "undid import {bundle}: {restored:record|records} put back, {removed:,} removed",
+    ),
+    "undo.skipped": (
+        "  そのままにしました（取り込み後に再び変更されています）: {uid}",
+        "  left as is (changed again since the import): {uid}",
+    ),
     "signature.verified": ("署名を確認済み", "signature verified"),
     "signature.untrusted": ("信頼していない鍵の署名", "signed by a key not trusted"),
     "signature.unsigned": ("署名なし", "unsigned"),
