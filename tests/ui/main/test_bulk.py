@@ -54,7 +54,7 @@ def test_export_the_selected_records_from_the_results_menu(qtbot, window) -> Non
         assert isinstance(dialog, ExportDialog)
         assert dialog.selected == tuple(uids)
         assert dialog.scope_buttons["selected"].isChecked()
-        assert dialog.scope_buttons["selected"].text() == "一覧で選択した記録(3 件)"
+        assert dialog.scope_buttons["selected"].text() == "一覧で選択した記録（3 件）"
         qtbot.waitUntil(lambda d=dialog: d.estimate is not None, timeout=10000)
         assert dialog.estimate.records == 3
         dialog.close()

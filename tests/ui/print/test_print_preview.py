@@ -97,7 +97,7 @@ def test_preview_opens_for_each_kind_of_record(qtbot, ctx, demo_kb, host, kind) 
     assert dialog.parent() is host
     assert dialog.isVisible()
     # The very PDF the report command writes (reportlab builds it invariant).
-    assert dialog.data == pdf.render(sheet)
+    assert dialog.data == pdf.render(sheet, demo_kb.clock())
     assert dialog.page_count == len(pypdf.PdfReader(io.BytesIO(dialog.data)).pages) >= 1
     assert sheet.title in dialog.windowTitle()
     assert sheet.title[:10] in pdf_text(dialog.data).replace("\n", "")
@@ -425,7 +425,7 @@ def test_main_window_menu_opens_the_selected_record(qtbot, ctx, demo_kb, monkeyp
     action.trigger()
     dialog = open_preview(qtbot, tasks[0])
     assert dialog.parent() is window
-    assert dialog.data == pdf.render(report_for(demo_kb, uid))
+    assert dialog.data == pdf.render(report_for(demo_kb, uid), demo_kb.clock())
 
 
 def test_main_window_print_without_a_selection(qtbot, ctx, demo_kb, monkeypatch) -> None:
