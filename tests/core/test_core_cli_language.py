@@ -212,7 +212,7 @@ def test_the_search_notices_in_english_are_the_services_own() -> None:
     from zebkb.cli.search import notice_text
 
     names = [n for n in dir(service) if n.startswith(("NOTICE_", "REBUILD_"))]
-    assert len(names) == 9
+    assert len(names) == 12
     for name in names:
         text = getattr(service, name)
         assert notice_text(text, "en") == text

@@ -99,6 +99,22 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the search index is behind the database: recent changes may be missing from this answer "
         "until it is brought up to date",
     ),
+    "notice.index_damaged": (
+        "検索索引が壊れているか別の版のものです。すべての記録を検索するには作り直してください"
+        "（zebkb reindex）",
+        "The search index was damaged or from another version; "
+        "rebuild it (zebkb reindex) to search all records again.",
+    ),
+    "notice.index_reset": (
+        "検索索引が壊れているか別の版のものだったため、空に戻しました。すべての記録を検索するには"
+        "作り直してください（zebkb reindex）",
+        "The search index was damaged or from another version and has been reset; "
+        "rebuild it (zebkb reindex) to search all records again.",
+    ),
+    "notice.index_outdated": (
+        "検索索引が古くなっています。作り直すまで結果が欠けていることがあります",
+        "The search index is out of date; results may be incomplete until it is rebuilt.",
+    ),
     "notice.index_read_only_stale": (
         "フォルダが読み取り専用で、検索索引が記録より古くなっています。最近の変更は検索結果に出ないことがあります",
         "the folder is read-only and its search index is older than its records: "

@@ -32,6 +32,7 @@ from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
 from zebkb.search.normalize import FIELD_SEP
+from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
 from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
 from zebkb.search.sidestore import (
     SIDE_VERSION,
@@ -529,10 +530,7 @@ class SearchIndex:
     def _note_unusable(self, name: str, error: BaseException) -> None:
         """What a read does with a generation it cannot open: remember it, say so, move nothing."""
         self._unusable = name
-        self.notice = (
-            "The search index was damaged or from another version; "
-            "rebuild it (zebkb reindex) to search all records again."
-        )
+        self.notice = NOTICE_INDEX_DAMAGED
         self._problems.append(f"search index is damaged ({type(error).__name__})")
 
     def _set_aside(self, name: str | None, error: BaseException) -> None:
@@ -546,10 +544,7 @@ class SearchIndex:
                 os.replace(self.index_dir / name, target)
             except OSError:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
-        self.notice = (
-            "The search index was damaged or from another version and has been reset; "
-            "rebuild it (zebkb reindex) to search all records again."
-        )
+        self.notice = NOTICE_INDEX_RESET
         self._problems.append(f"search index was damaged and reset ({type(error).__name__})")
 
     def _snapshot(self) -> _Snapshot:
@@ -1263,5 +1258,5 @@ def _run(
         )
     notice = index.notice
     if notice is None and snap.side.meta("state") in (None, ""):
-        notice = "The search index is out of date; results may be incomplete until it is rebuilt."
+        notice = NOTICE_INDEX_OUTDATED
     return SearchResult(query=query, total=len(matches), hits=hits, facets=facets, notice=notice)

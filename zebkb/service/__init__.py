@@ -26,6 +26,7 @@ Every write reports what it changed as a :class:`Changes` value
 """
 
 from zebkb.backup import BackupInfo, RestoreResult
+from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
 from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
 from zebkb.service.datadir import DatabaseAwayError
 from zebkb.service.index import (
@@ -66,9 +67,12 @@ __all__ = [
     "EVERYTHING",
     "NOTICE_DATABASE_AWAY",
     "NOTICE_INDEX_BUSY",
+    "NOTICE_INDEX_DAMAGED",
+    "NOTICE_INDEX_OUTDATED",
     "NOTICE_INDEX_READ_ONLY_BUILT",
     "NOTICE_INDEX_READ_ONLY_STALE",
     "NOTICE_INDEX_REBUILT",
+    "NOTICE_INDEX_RESET",
     "NOTICE_INDEX_STALE",
     "NO_CHANGES",
     "REBUILD_AHEAD",

@@ -58,3 +58,18 @@ def test_the_stale_notice_is_in_the_window_language(qtbot, ctx, demo_kb) -> None
     assert "Rebuilding" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: not window.answer.stale, timeout=20000)
     qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=20000)
+
+
+def test_every_index_notice_reads_in_the_windows_language(qtbot, ctx, demo_kb) -> None:
+    """The index's and the service's notices are shown translated, never as their English."""
+    import re
+
+    from zebkb import service
+
+    window = open_window(qtbot, ctx)
+    names = [n for n in dir(service) if n.startswith("NOTICE_")]
+    assert len(names) == 9
+    for name in names:
+        shown = window._notice_text(getattr(service, name))
+        assert re.search(r"[ぁ-んァ-ン一-龥]", shown), name
+        assert not re.search(r"[A-Za-z]{3,}", shown.replace("zebkb", "")), (name, shown)

@@ -370,12 +370,20 @@ class MainWindow(QMainWindow):
         from zebkb.service import (
             NOTICE_DATABASE_AWAY,
             NOTICE_INDEX_BUSY,
+            NOTICE_INDEX_DAMAGED,
+            NOTICE_INDEX_OUTDATED,
             NOTICE_INDEX_READ_ONLY_BUILT,
             NOTICE_INDEX_READ_ONLY_STALE,
             NOTICE_INDEX_REBUILT,
+            NOTICE_INDEX_RESET,
+            NOTICE_INDEX_STALE,
         )
 
         keys = {
+            NOTICE_INDEX_STALE: "status.index_behind",
+            NOTICE_INDEX_DAMAGED: "status.index_damaged",
+            NOTICE_INDEX_RESET: "status.index_reset",
+            NOTICE_INDEX_OUTDATED: "status.index_outdated",
             NOTICE_INDEX_BUSY: "status.index_busy",
             NOTICE_DATABASE_AWAY: "status.database_away",
             NOTICE_INDEX_REBUILT: "status.index_rebuilt",
