@@ -95,6 +95,23 @@ def test_excel_cells_of_every_sheet(tmp_path) -> None:
     assert text.splitlines() == ["施設名\t延床面積", "宝木塚小学校\t6200", "太陽光発電 設置予定"]
 
 
+def test_excel_dates_read_as_dates_not_serial_numbers(tmp_path) -> None:
+    """A date cell is stored as a day count; it is indexed as the date people would type."""
+    import datetime as dt
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["視察日", "人数", "時刻"])
+    ws.append([dt.date(2024, 10, 21), 12, dt.time(9, 30)])
+    ws["A3"] = dt.datetime(2025, 1, 6, 14, 0)
+    ws["A3"].number_format = "yyyy/m/d h:mm"
+    ws["B3"] = 45586  # a plain number, not a date
+    wb.save(tmp_path / "d.xlsx")
+    lines = _text(tmp_path / "d.xlsx", XLSX).splitlines()
+    assert lines[1].split("\t") == ["2024-10-21 令和6年10月21日", "12", "09:30"]
+    assert lines[2].split("\t") == ["2025-01-06 令和7年1月6日 14:00", "45586"]
+
+
 # A text box as Word and LibreOffice write it: a drawing inside a run of the outer paragraph,
 # once as DrawingML (mc:Choice) and once more as VML for older readers (mc:Fallback).
 TEXT_BOX = (
@@ -196,3 +213,23 @@ def test_office_attachments_are_found_by_search_with_a_snippet(kb, tmp_path) -> 
         result = kb.search(query)
         assert [hit.uid for hit in result.hits] == [uid], query
         assert f"<b>{query}</b>" in result.hits[0].snippet.replace("</b><b>", "")
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("General", ""),
+        ("0.00", ""),
+        ("#,##0", ""),
+        ('"Dec"0', ""),
+        ("yyyy/m/d", "date"),
+        ('[$-ja-JP]ggge"年"m"月"d"日"', "date"),
+        ("h:mm", "time"),
+        ("mm:ss", "time"),
+        ("yyyy/m/d h:mm", "datetime"),
+    ],
+)
+def test_which_number_formats_show_dates(code: str, kind: str) -> None:
+    from zebkb.search.office import _format_kind
+
+    assert _format_kind(code) == kind

@@ -166,13 +166,92 @@ def _shared_strings(archive: zipfile.ZipFile, names: set[str], budget: _Budget) 
     return strings
 
 
+# Excel's built-in number formats that show a date or a time (ECMA-376 part 1, 18.8.30, with
+# the Japanese-locale ids 27–36 and 50–58 for 和暦 and 年月日 forms).
+_BUILTIN_DATES = frozenset([*range(14, 18), 22, *range(27, 37), *range(50, 59)])
+_BUILTIN_TIMES = frozenset([18, 19, 20, 21, 45, 46, 47])
+
+
+def _format_kind(code: str) -> str:
+    """'date', 'datetime', 'time' or '' for a custom format code (quoted text and [..] left out)."""
+    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower().replace("general", "")
+    # m is minutes right after hours or right before seconds (h:mm, mm:ss), else months.
+    months = re.sub(r"m+(?=[^a-z]*s)", "", re.sub(r"(h[^a-z]*)m+", r"\1", bare))
+    has_date = any(c in bare for c in "yde") or "m" in months
+    has_time = "h" in bare or ":s" in bare or "ss" in bare
+    if has_date and has_time:
+        return "datetime"
+    return "date" if has_date else ("time" if has_time else "")
+
+
+def _date_styles(archive: zipfile.ZipFile, names: set[str], budget: _Budget) -> list[str]:
+    """Per cell style (the ``s`` of a cell), what its number format shows: see `_format_kind`."""
+    member = "xl/styles.xml"
+    if member not in names:
+        return []
+    custom: dict[int, str] = {}
+    kinds: list[str] = []
+    in_cell_xfs = False
+    with archive.open(member) as stream:
+        for event, element in _events(stream, budget):
+            tag = _local(getattr(element, "tag", ""))
+            get = getattr(element, "get")  # noqa: B009
+            if tag == "cellXfs":
+                in_cell_xfs = event == "start"
+            elif event != "start":
+                continue
+            elif tag == "numFmt":
+                number = str(get("numFmtId") or "")
+                if number.isdigit():
+                    custom[int(number)] = _format_kind(str(get("formatCode") or ""))
+            elif tag == "xf" and in_cell_xfs:
+                number = str(get("numFmtId") or "0")
+                fmt = int(number) if number.isdigit() else 0
+                if fmt in custom:
+                    kinds.append(custom[fmt])
+                elif fmt in _BUILTIN_DATES:
+                    kinds.append("date")
+                elif fmt in _BUILTIN_TIMES:
+                    kinds.append("time")
+                else:
+                    kinds.append("")
+    return kinds
+
+
+def _date_text(value: str, kind: str) -> str:
+    """A cell's day count as people write it: 2024-10-21 令和6年10月21日 (and/or 14:00)."""
+    from datetime import datetime, timedelta
+
+    from zebkb.domain.dates import format_japanese
+
+    try:
+        # The 1900 date system's day 0 (Excel counts a 29 February 1900 that never was).
+        moment = datetime(1899, 12, 30) + timedelta(days=float(value))
+    except (ValueError, OverflowError):
+        return value
+    clock = moment.strftime("%H:%M")
+    if kind == "time":
+        return clock
+    try:
+        day = f"{moment.date().isoformat()} {format_japanese(moment.date())}"
+    except ValueError:  # before the eras zebkb knows
+        day = moment.date().isoformat()
+    return f"{day} {clock}" if kind == "datetime" else day
+
+
 def _sheet_rows(
-    archive: zipfile.ZipFile, member: str, shared: list[str], budget: _Budget
+    archive: zipfile.ZipFile,
+    member: str,
+    shared: list[str],
+    budget: _Budget,
+    styles: list[str] | None = None,
 ) -> Iterator[str]:
     cells: list[str] = []
     kind = ""
     value = ""
+    shown_as = ""
     inline: list[str] = []
+    styles = styles or []
     with archive.open(member) as stream:
         for event, element in _events(stream, budget):
             tag = _local(getattr(element, "tag", ""))
@@ -180,6 +259,10 @@ def _sheet_rows(
                 if tag == "c":
                     get = getattr(element, "get")  # noqa: B009
                     kind, value = str(get("t") or ""), ""
+                    style = str(get("s") or "")
+                    shown_as = (
+                        styles[int(style)] if style.isdigit() and int(style) < len(styles) else ""
+                    )
                     inline.clear()
                 continue
             if tag == "v":
@@ -192,6 +275,8 @@ def _sheet_rows(
                     text = shared[index] if 0 <= index < len(shared) else ""
                 elif kind == "inlineStr":
                     text = "".join(inline)
+                elif shown_as and kind in ("", "n") and value:
+                    text = _date_text(value, shown_as)
                 else:
                     text = value
                 if text.strip():
@@ -225,9 +310,10 @@ def _lines(archive: zipfile.ZipFile, media_type: str, budget: _Budget) -> Iterat
                 yield from _paragraphs(archive, notes, "p", "t", budget)
     elif media_type == XLSX:
         shared = _shared_strings(archive, names, budget)
+        styles = _date_styles(archive, names, budget)
         sheets = _by_number([n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)])
         for sheet in sheets:
-            yield from _sheet_rows(archive, sheet, shared, budget)
+            yield from _sheet_rows(archive, sheet, shared, budget, styles)
 
 
 def office_text(
