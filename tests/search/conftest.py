@@ -1,4 +1,9 @@
-"""Fixtures for the search tests: index folders and a corpus built from the seed documents."""
+"""Fixtures for the search tests: index folders and a corpus built from the seed documents.
+
+Tests that open ``kb`` (or ``new_kb_dir``) run on both engines, as in tests/core: the index
+is the same Whoosh folder either way, but what feeds it (records, attachments, the change
+log) comes from SQLite or from a throwaway PostgreSQL server (tests/zebkb_pg_kit.py).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from zebkb_pg_kit import ENGINES
 
 from zebkb.search.documents import IndexDoc, doc_from_record
 from zebkb.search.engine import SearchIndex
 
 _counter = iter(range(1, 10**9))
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def make_record(**fields: Any) -> dict[str, Any]:
