@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from zebkb.domain.ranks import check_rank, supported_rank
+from zebkb.domain.ranks import check_rank, supported_rank, verdict_key
 
 # A detached house in Katsushika (zone 6 by its ward) meeting the envelope exactly.
 TOKYO = {"building_use": "住宅", "ward": "131229", "ua_value": 0.60}
@@ -30,7 +30,9 @@ def test_tokyo_house_is_not_nearly_zeh_by_figures_alone() -> None:
         {**TOKYO, "reduction_excl_renewables_pct": 20, "reduction_incl_renewables_pct": 75}
     )
     assert result.rank is None
-    assert "判定できません" in result.reason_ja
+    # Shown as 判定できません (the verdict beside the reason), not as "no rank".
+    assert verdict_key(result) == "verdict.unassessed"
+    assert "確認できません" in result.reason_ja
     assert "solar_zone" in result.missing
     decided = supported_rank(
         {

@@ -451,3 +451,21 @@ def test_bei_and_reduction_agree(bei: float) -> None:
         }
     )
     assert by_bei.rank == by_pct.rank
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        {},
+        {"reduction_incl_renewables_pct": 120, **OFFICE},
+        {"reduction_excl_renewables_pct": 25, "reduction_incl_renewables_pct": 100, **HOUSE}
+        | {"ua_value": None},
+    ],
+)
+def test_an_unassessed_reason_does_not_repeat_the_verdict(case: dict[str, Any]) -> None:
+    """Every screen shows 判定できません beside the reason; inside it too, it read twice."""
+    result = supported_rank(case)
+    assert result.rank is None
+    assert result.missing
+    assert "判定できません" not in result.reason_ja
+    assert "assess" not in result.reason_en

@@ -729,8 +729,8 @@ def _assess_house(f: _Figures) -> RankAssessment:
         rank, why = undecided[-1]
         return RankAssessment(
             None,
-            f"判定できません: {rank} について{why.ja}",
-            f"cannot be assessed: for {rank}, {why.en}",
+            f"{rank} について{why.ja}",
+            f"for {rank}, {why.en}",
             f.family,
             missing,
         )
@@ -747,8 +747,9 @@ def _assess(f: _Figures) -> RankAssessment:
     if f.r_ex is None:
         return RankAssessment(
             None,
-            "再エネ除く削減率もBEIもないため判定できません",
-            "no reduction excluding renewables and no BEI: cannot assess",
+            # The verdict (判定できません) is shown beside the reason, never inside it.
+            "再エネ除く削減率もBEIも記載がありません",
+            "no reduction excluding renewables and no BEI given",
             f.family,
             (F_EXCL, F_BEI),
         )
