@@ -102,3 +102,17 @@ def test_closing_the_knowledge_base_stops_its_listener(kb, pc_b) -> None:
 def test_a_sqlite_knowledge_base_listens_to_nothing(tmp_path, clock) -> None:
     with KnowledgeBase.open(tmp_path / "alone", clock=clock) as alone:
         assert alone.listen_for_changes(lambda _seq: None) is None
+
+
+def test_trusting_a_key_wakes_the_other_pcs(kb, pc_b) -> None:
+    """No record changes, but the other windows' key lists must: they are woken to reread."""
+    from zebkb.keys import own_key
+
+    heard = woken(pc_b)
+    other = own_key(pc_b.data_dir).public_key
+    kb.trust_key(other, "品川区")
+    heard.get(timeout=WAIT)
+    assert [e.ward for e in pc_b.trusted_keys()] == ["131091"]
+    kb.set_require_signatures(True)
+    heard.get(timeout=WAIT)
+    assert pc_b.require_signatures()

@@ -392,6 +392,9 @@ class KnowledgeBase:
                     ]
                     last = changelog.append(session, entries, at=txn.saved_at)
                     txn.logged = (last - len(entries) + 1, last)
+                elif txn.noted.keys or txn.noted.settings:
+                    # Shared, but no record: the other PCs' windows still reread them.
+                    changelog.announce(session)
                 session.commit()
             except DatabaseError as exc:
                 session.rollback()

@@ -76,6 +76,22 @@ def append(session: Session, entries: Sequence[tuple[str, str]], *, at: str) -> 
     return last
 
 
+def announce(session: Session) -> None:
+    """Wake the other PCs for a commit that changed no record (trusted keys, shared settings).
+
+    The payload is the log's present number, so a listener that only catches its index
+    up finds nothing to apply; the window also rereads keys and settings when woken.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    row = conn.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": COUNTER}).first()
+    conn.execute(
+        text("SELECT pg_notify(:channel, :seq)"),
+        {"channel": CHANNEL, "seq": str(row[0]) if row else "0"},
+    )
+
+
 def prune(session: Session, *, keep: int, last: int | None = None) -> int:
     """Drop all but the newest ``keep`` entries; returns how many went."""
     conn = session.connection()

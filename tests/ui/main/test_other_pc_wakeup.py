@@ -91,3 +91,26 @@ def test_a_team_window_is_woken_by_the_server(qtbot, ctx, demo_kb, tmp_path, eng
     qtbot.waitUntil(lambda: shown_uids(window) == [saved["uid"]], timeout=60000)
     window.close()
     assert window._listener is None
+
+
+def test_a_wakeup_rereads_keys_and_settings_another_pc_may_have_changed(
+    qtbot, ctx, demo_kb, monkeypatch
+) -> None:
+    """A commit that changed no record (a key trusted elsewhere) still redraws the key panes."""
+    listeners: list[FakeListener] = []
+
+    def listen(on_change):
+        listeners.append(FakeListener(on_change))
+        return listeners[-1]
+
+    monkeypatch.setattr(demo_kb, "listen_for_changes", listen, raising=False)
+    window = open_window(qtbot, ctx)
+    (listener,) = listeners
+    qtbot.waitUntil(lambda: not ctx.runner.busy)
+    with qtbot.waitSignal(
+        ctx.runner.dataChanged,
+        timeout=30000,
+        check_params_cb=lambda changes: changes.keys and changes.settings,
+    ):
+        listener.announce(demo_kb.change_state())
+    window.close()

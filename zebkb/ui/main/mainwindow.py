@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self._index_rebuild_pending = False
         # Another wake-up came while a catch-up was queued: run one more after it.
         self._catch_up_again = False
+        self._woken_pending = False
         # Records left by following links (Alt+← goes back, Alt+→ forward again).
         self._back: list[str] = []
         self._forward: list[str] = []
@@ -407,8 +408,14 @@ class MainWindow(QMainWindow):
             return
         self._index_rebuild_pending = True
         kb = self.ctx.kb
+        # Woken by another PC's commit (kept until a catch-up runs, if one was queued).
+        remote, self._woken_pending = self._woken_pending, False
 
         def catch_up() -> CatchUp | None:
+            if remote:
+                # Another PC may have changed what no record holds (trusted keys, whether
+                # signatures are required): the panes showing them read them again.
+                kb.publish(Changes(keys=True, settings=True))
             # Writes keep the index current; a catch-up queued behind one may find nothing to do.
             return None if kb.index_is_current() else kb.catch_up_index()
 
@@ -454,6 +461,7 @@ class MainWindow(QMainWindow):
 
     def _woken(self) -> None:
         if not self.ctx.runner.closed:
+            self._woken_pending = True
             self._catch_up_index(whole=False)
 
     def _search_failed(self, seq: int, exc: BaseException) -> None:
