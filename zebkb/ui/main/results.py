@@ -444,8 +444,10 @@ class ResultsPane(QTableView):
         if not emit:
             self.selectionModel().blockSignals(True)
         try:
-            self.setCurrentIndex(index)
-            self.selectRow(row)
+            # One call, flags given: setCurrentIndex and selectRow take their selection
+            # command from the keyboard's modifiers, so a Ctrl still held toggled the row off.
+            flags = QItemSelectionModel.SelectionFlag
+            self.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
         finally:
             self.selectionModel().blockSignals(False)
         self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
