@@ -94,7 +94,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "検索索引が古くなっていたため、データベースから作り直しました",
         "the search index was out of date and has been rebuilt from the database",
     ),
-    "notice.index_stale": (
+    "notice.index_behind": (
         "検索索引がデータベースより遅れています。索引が更新されるまで、最近の変更はこの結果に出ないことがあります",
         "the search index is behind the database: recent changes may be missing from this answer "
         "until it is brought up to date",

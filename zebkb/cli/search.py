@@ -139,31 +139,10 @@ def notice_text(notice: str, lang: str) -> str:
     their language. A notice not known here is shown as it is.
     """
     from zebkb.cli.lang import say
-    from zebkb.service import (
-        NOTICE_DATABASE_AWAY,
-        NOTICE_INDEX_BUSY,
-        NOTICE_INDEX_DAMAGED,
-        NOTICE_INDEX_OUTDATED,
-        NOTICE_INDEX_READ_ONLY_BUILT,
-        NOTICE_INDEX_READ_ONLY_STALE,
-        NOTICE_INDEX_REBUILT,
-        NOTICE_INDEX_RESET,
-        NOTICE_INDEX_STALE,
-        REBUILD_AHEAD,
-        REBUILD_PRUNED,
-        REBUILD_UNKNOWN,
-    )
+    from zebkb.service import INDEX_NOTICE_NAMES, REBUILD_AHEAD, REBUILD_PRUNED, REBUILD_UNKNOWN
 
-    keys = {
-        NOTICE_INDEX_BUSY: "notice.index_busy",
-        NOTICE_INDEX_REBUILT: "notice.index_rebuilt",
-        NOTICE_INDEX_STALE: "notice.index_stale",
-        NOTICE_INDEX_DAMAGED: "notice.index_damaged",
-        NOTICE_INDEX_RESET: "notice.index_reset",
-        NOTICE_INDEX_OUTDATED: "notice.index_outdated",
-        NOTICE_INDEX_READ_ONLY_STALE: "notice.index_read_only_stale",
-        NOTICE_INDEX_READ_ONLY_BUILT: "notice.index_read_only_built",
-        NOTICE_DATABASE_AWAY: "notice.database_away",
+    keys = {notice: f"notice.{name}" for notice, name in INDEX_NOTICE_NAMES.items()}
+    keys |= {
         REBUILD_PRUNED: "rebuild.pruned",
         REBUILD_UNKNOWN: "rebuild.unknown",
         REBUILD_AHEAD: "rebuild.ahead",

@@ -30,6 +30,7 @@ from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NO
 from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
 from zebkb.service.datadir import DatabaseAwayError
 from zebkb.service.index import (
+    INDEX_NOTICE_NAMES,
     NOTICE_DATABASE_AWAY,
     REBUILD_AHEAD,
     REBUILD_PRUNED,
@@ -65,6 +66,7 @@ from zebkb.service.knowledge_base import (
 __all__ = [
     "DATA_DIR_ENTRIES",
     "EVERYTHING",
+    "INDEX_NOTICE_NAMES",
     "NOTICE_DATABASE_AWAY",
     "NOTICE_INDEX_BUSY",
     "NOTICE_INDEX_DAMAGED",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
+from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.datadir import DatabaseAwayError
 from zebkb.service.transaction import Cancel, Progress, format_timestamp
@@ -54,6 +55,19 @@ NOTICE_INDEX_STALE = (
     "the search index is behind the database: recent changes may be missing from this answer "
     "until it is brought up to date"
 )
+# Each notice's name in the window's and the command line's texts ("status.<name>",
+# "notice.<name>"): one table, so a new notice cannot be translated in one and not the other.
+INDEX_NOTICE_NAMES: dict[str, str] = {
+    NOTICE_INDEX_BUSY: "index_busy",
+    NOTICE_DATABASE_AWAY: "database_away",
+    NOTICE_INDEX_REBUILT: "index_rebuilt",
+    NOTICE_INDEX_READ_ONLY_STALE: "index_read_only_stale",
+    NOTICE_INDEX_READ_ONLY_BUILT: "index_read_only_built",
+    NOTICE_INDEX_STALE: "index_behind",
+    NOTICE_INDEX_DAMAGED: "index_damaged",
+    NOTICE_INDEX_RESET: "index_reset",
+    NOTICE_INDEX_OUTDATED: "index_outdated",
+}
 TEXT_MEDIA_TYPES = (
     "application/pdf",
     "text/plain",

@@ -368,31 +368,10 @@ class MainWindow(QMainWindow):
             self.detail.clear()  # an empty knowledge base: the home screen explains it
 
     def _notice_text(self, notice: str) -> str:
-        from zebkb.service import (
-            NOTICE_DATABASE_AWAY,
-            NOTICE_INDEX_BUSY,
-            NOTICE_INDEX_DAMAGED,
-            NOTICE_INDEX_OUTDATED,
-            NOTICE_INDEX_READ_ONLY_BUILT,
-            NOTICE_INDEX_READ_ONLY_STALE,
-            NOTICE_INDEX_REBUILT,
-            NOTICE_INDEX_RESET,
-            NOTICE_INDEX_STALE,
-        )
+        from zebkb.service import INDEX_NOTICE_NAMES
 
-        keys = {
-            NOTICE_INDEX_STALE: "status.index_behind",
-            NOTICE_INDEX_DAMAGED: "status.index_damaged",
-            NOTICE_INDEX_RESET: "status.index_reset",
-            NOTICE_INDEX_OUTDATED: "status.index_outdated",
-            NOTICE_INDEX_BUSY: "status.index_busy",
-            NOTICE_DATABASE_AWAY: "status.database_away",
-            NOTICE_INDEX_REBUILT: "status.index_rebuilt",
-            NOTICE_INDEX_READ_ONLY_STALE: "status.index_read_only_stale",
-            NOTICE_INDEX_READ_ONLY_BUILT: "status.index_read_only_built",
-        }
-        key = keys.get(notice)
-        return self.ctx.tr.t(key) if key else notice
+        name = INDEX_NOTICE_NAMES.get(notice)
+        return self.ctx.tr.t(f"status.{name}") if name else notice
 
     def _catch_up_index(self, *, whole: bool) -> None:
         """Bring the index up to date on the writer (once at a time); a rebuild is announced.
