@@ -95,6 +95,38 @@ def test_excel_cells_of_every_sheet(tmp_path) -> None:
     assert text.splitlines() == ["施設名\t延床面積", "宝木塚小学校\t6200", "太陽光発電 設置予定"]
 
 
+def test_excel_sheets_are_read_in_tab_order_not_file_name_order(tmp_path) -> None:
+    """Moving a tab in Excel keeps each sheet's file name; the workbook part lists the order."""
+    path = make_xlsx(tmp_path / "a.xlsx")
+
+    def swap_tabs(xml: bytes) -> bytes:
+        first, second = re.findall(rb"<sheet [^>]*/>", xml)
+        return xml.replace(first, b"\0").replace(second, first).replace(b"\0", second)
+
+    rewrite(path, "xl/workbook.xml", swap_tabs)
+    text = _text(path, XLSX)
+    assert text.splitlines() == ["太陽光発電 設置予定", "施設名\t延床面積", "宝木塚小学校\t6200"]
+
+
+def test_powerpoint_slides_are_read_in_the_order_shown(tmp_path) -> None:
+    """A moved slide keeps its file name (slide2.xml first); its notes stay with it."""
+    deck = pptx.Presentation(str(make_pptx(tmp_path / "a.pptx")))
+    slide_ids = deck.slides._sldIdLst
+    moved = slide_ids[1]
+    slide_ids.remove(moved)
+    slide_ids.insert(0, moved)
+    deck.save(str(tmp_path / "b.pptx"))
+    text = _text(tmp_path / "b.pptx", PPTX)
+    assert text.splitlines() == [
+        "事例紹介",
+        "水元小学校 ZEB Oriented相当",
+        "7,985㎡の校舎",
+        "ZEB勉強会",
+        "一次エネルギー消費量の削減",
+        "講師への質問は後日回答",
+    ]
+
+
 def test_excel_dates_read_as_dates_not_serial_numbers(tmp_path) -> None:
     """A date cell is stored as a day count; it is indexed as the date people would type."""
     import datetime as dt
@@ -196,7 +228,7 @@ def test_extract_text_never_raises_and_says_why_in_the_log(tmp_path, caplog) -> 
 
 
 def test_old_office_formats_are_marked_not_searchable() -> None:
-    assert not_searchable_reason("application/msword").startswith("検索対象外")
+    assert not_searchable_reason("application/msword").startswith("検索対象外（")  # 公用文's （）
     assert "not searchable" in not_searchable_reason("application/vnd.ms-excel", "en")
     assert not_searchable_reason(DOCX) is None
     assert not_searchable_reason("application/pdf") is None

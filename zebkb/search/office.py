@@ -15,6 +15,7 @@ slides and their notes, in slide order. Old binary formats (.doc, .xls,
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 import zipfile
@@ -53,7 +54,7 @@ def not_searchable_reason(media_type: str, lang: str = "ja") -> str | None:
     if (media_type or "").split(";")[0].strip().lower() in OLD_OFFICE_TYPES:
         if lang == "en":
             return "not searchable (old Office format; save as .docx/.xlsx/.pptx to search it)"
-        return "検索対象外(古いOffice形式。.docx/.xlsx/.pptx で保存すると検索できます)"
+        return "検索対象外（古いOffice形式。.docx/.xlsx/.pptx で保存すると検索できます）"
     return None
 
 
@@ -67,6 +68,68 @@ def _by_number(names: list[str]) -> list[str]:
         return (int(m.group(1)) if m else 0, name)
 
     return sorted(names, key=key)
+
+
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _relationships(
+    archive: zipfile.ZipFile, names: set[str], part: str, budget: _Budget
+) -> dict[str, str]:
+    """The part's relationships: id → the member they point at (resolved from the part's folder)."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in names:
+        return {}
+    targets: dict[str, str] = {}
+    with archive.open(rels) as stream:
+        for event, element in _events(stream, budget):
+            if event != "end" or _local(getattr(element, "tag", "")) != "Relationship":
+                continue
+            get = getattr(element, "get")  # noqa: B009
+            rel_id, target = str(get("Id") or ""), str(get("Target") or "")
+            if rel_id and target and str(get("TargetMode") or "") != "External":
+                joined = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+                targets[rel_id] = posixpath.normpath(joined)
+    return targets
+
+
+def _in_order(
+    archive: zipfile.ZipFile,
+    names: set[str],
+    main: str,
+    item_tag: str,
+    pattern: str,
+    *,
+    budget: _Budget,
+) -> list[str]:
+    """The sheets or slides in the order the file shows them (tab order, slide order).
+
+    That order is the list in the workbook or presentation part, not the part names:
+    Excel and PowerPoint keep a moved sheet's or slide's file name. Parts the list does
+    not name (or a file without the list) follow in name order, so no text is lost.
+    """
+    parts = _by_number([n for n in names if re.fullmatch(pattern, n)])
+    if main not in names:
+        return parts
+    targets = _relationships(archive, names, main, budget)
+    listed: list[str] = []
+    with archive.open(main) as stream:
+        for event, element in _events(stream, budget):
+            if event != "end" or _local(getattr(element, "tag", "")) != item_tag:
+                continue
+            target = targets.get(str(getattr(element, "get")(_RELATIONSHIP_ID) or ""))  # noqa: B009
+            if target in parts and target not in listed:
+                listed.append(target)
+    return listed + [p for p in parts if p not in listed]
+
+
+def _notes_of(archive: zipfile.ZipFile, names: set[str], slide: str, budget: _Budget) -> str:
+    """The slide's speaker notes part (named by the slide's relationships)."""
+    for target in _relationships(archive, names, slide, budget).values():
+        if re.fullmatch(r"ppt/notesSlides/notesSlide\d+\.xml", target):
+            return target
+    return slide.replace("slides/slide", "notesSlides/notesSlide")
 
 
 class _Budget:
@@ -302,16 +365,30 @@ def _lines(archive: zipfile.ZipFile, media_type: str, budget: _Budget) -> Iterat
             if member in names:
                 yield from _paragraphs(archive, member, "p", "t", budget)
     elif media_type == PPTX:
-        slides = _by_number([n for n in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)])
+        slides = _in_order(
+            archive,
+            names,
+            "ppt/presentation.xml",
+            "sldId",
+            r"ppt/slides/slide\d+\.xml",
+            budget=budget,
+        )
         for slide in slides:
             yield from _paragraphs(archive, slide, "p", "t", budget)
-            notes = slide.replace("slides/slide", "notesSlides/notesSlide")
+            notes = _notes_of(archive, names, slide, budget)
             if notes in names:
                 yield from _paragraphs(archive, notes, "p", "t", budget)
     elif media_type == XLSX:
         shared = _shared_strings(archive, names, budget)
         styles = _date_styles(archive, names, budget)
-        sheets = _by_number([n for n in names if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)])
+        sheets = _in_order(
+            archive,
+            names,
+            "xl/workbook.xml",
+            "sheet",
+            r"xl/worksheets/sheet\d+\.xml",
+            budget=budget,
+        )
         for sheet in sheets:
             yield from _sheet_rows(archive, sheet, shared, budget, styles)
 
