@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.display import ward_label
+from zebkb.display import format_instant, ward_label
 from zebkb.service.changes import Changes
 from zebkb.service.exchange import ExchangeHistory, Received
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.core.settings import DATE_STYLE
 
 if TYPE_CHECKING:
     from zebkb.service.exchange import UndoResult
@@ -96,12 +97,17 @@ class ExchangeLogDialog(QDialog):
         self.undo_button.clicked.connect(self.undo_selected)
         self.close_button.clicked.connect(self.accept)
         ctx.runner.dataChanged.connect(self._data_changed)
+        ctx.settings.changed.connect(self._setting_changed)
         bind(ctx.tr, self)
         self.load()
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.exchange_log or changes.all_records:
             self.load()  # an import undone, a bundle sent or received
+
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key:
+            self._fill()
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -152,6 +158,12 @@ class ExchangeLogDialog(QDialog):
             return
         t = self.ctx.tr.t
         lang = self.ctx.tr.language
+        style = self.ctx.settings.date_style
+
+        def when(instant: str) -> str:
+            # Written by this computer's clock: its own wall time, as the history shows it.
+            return format_instant(instant, style, lang)
+
         only = self.ward.currentData()
         received = [r for r in history.received if only is None or r.origin == only]
         self.received.setRowCount(len(received))
@@ -159,9 +171,9 @@ class ExchangeLogDialog(QDialog):
             counts = " / ".join(
                 f"{t(f'import.action.{k}')} {n:,}" for k, n in r.counts.items() if n
             )
-            state = t("xlog.undone", at=r.undone_at) if r.undone_at else t("xlog.applied")
+            state = t("xlog.undone", at=when(r.undone_at)) if r.undone_at else t("xlog.applied")
             cells = (
-                r.imported_at[:19].replace("T", " "),
+                when(r.imported_at),
                 f"{ward_label(r.origin, lang)} ({r.origin})",
                 r.file_name,
                 counts or t("import.empty"),
@@ -178,7 +190,7 @@ class ExchangeLogDialog(QDialog):
         self.sent.setRowCount(len(sent) + len(marks))
         for row, s in enumerate(sent):
             cells = (
-                s.at[:19].replace("T", " "),
+                when(s.at),
                 f"{ward_label(s.peer, lang)} ({s.peer})" if s.peer else "—",
                 t(f"export.scope.{s.scope}"),
                 f"{s.records:,}",
@@ -189,7 +201,7 @@ class ExchangeLogDialog(QDialog):
                 self.sent.setItem(row, column, _item(text))
         for n, p in enumerate(marks, start=len(sent)):
             cells = (
-                p.last_export_at[:19].replace("T", " "),
+                when(p.last_export_at),
                 f"{ward_label(p.peer, lang)} ({p.peer})",
                 t("export.scope.peer"),
                 "",

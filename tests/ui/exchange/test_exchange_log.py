@@ -1,0 +1,79 @@
+"""Exchange log: what was received and sent, read as people read times, and undoing an import."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from zebkb_bundle_kit import SHINAGAWA, case, write
+from zebkb_main_kit import QT_LOG_IGNORE
+
+from zebkb.service.exchange import export_bundle
+from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
+from zebkb.ui.exchange.import_dialog import ImportDialog
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+# An instant as stored (2025-03-18T09:00:00+09:00) or cut from one (2025-03-18 09:00:00).
+RAW_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
+
+
+def cells(table) -> list[str]:
+    return [
+        table.item(r, c).text()
+        for r in range(table.rowCount())
+        for c in range(table.columnCount())
+        if table.item(r, c) is not None
+    ]
+
+
+def open_log(qtbot, ctx) -> ExchangeLogDialog:
+    log = ExchangeLogDialog(ctx)
+    qtbot.addWidget(log)
+    with qtbot.waitSignal(log.loaded, timeout=5000):
+        log.show()
+    return log
+
+
+def test_times_read_in_the_date_style_never_as_instants(
+    qtbot, ctx, kb, clock, tmp_path, monkeypatch
+) -> None:
+    """Received, undone and sent: each time as the rest of the window shows it."""
+    path = write(
+        tmp_path / "1.zebkb",
+        records=[case(origin=SHINAGAWA, ward=SHINAGAWA, title="届いた事例")],
+        manifest={"origin": {"ward": SHINAGAWA, "name": "品川区"}},
+    )
+    importer = ImportDialog(ctx)
+    qtbot.addWidget(importer)
+    importer.show()
+    with qtbot.waitSignal(importer.plansReady, timeout=10000):
+        importer.add_files([path])
+    with qtbot.waitSignal(importer.importFinished, timeout=20000):
+        importer.apply_button.click()
+    export_bundle(kb, tmp_path / "out.zebkb", peer="131091")
+    clock.advance(minutes=5)
+
+    log = open_log(qtbot, ctx)
+    log.received.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(log.undone, timeout=10000):
+        log.undo_button.click()
+    qtbot.waitUntil(lambda: "取り消し済み" in log.received.item(0, 5).text(), timeout=5000)
+
+    assert log.received.item(0, 0).text() == "2025年3月18日 09:00"
+    assert log.received.item(0, 5).text() == "取り消し済み（2025年3月18日 09:05）"
+    assert log.sent.rowCount() == 1
+    assert log.sent.item(0, 0).text() == "2025年3月18日 09:00"
+    shown = cells(log.received) + cells(log.sent)
+    assert [text for text in shown if RAW_INSTANT.search(text)] == []
+
+    # The date style and the language of the settings, at once.
+    ctx.settings.date_style = "japanese"
+    qtbot.waitUntil(lambda: log.received.item(0, 0).text() == "令和7年3月18日 09:00", timeout=5000)
+    ctx.tr.set_language("en")
+    qtbot.waitUntil(lambda: log.received.item(0, 5).text().startswith("undone ("), timeout=5000)
+    ctx.settings.date_style = "western"
+    qtbot.waitUntil(lambda: log.received.item(0, 0).text() == "2025-03-18 09:00", timeout=5000)
+    assert log.received.item(0, 5).text() == "undone (2025-03-18 09:05)"
