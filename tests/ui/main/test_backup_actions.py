@@ -61,3 +61,40 @@ def test_restore_asks_then_brings_the_backup_back(
     else:
         assert live.get("deleted") is True
         assert Path(backup).is_file()
+
+
+def test_backup_texts_follow_the_language_and_read_the_date(
+    qtbot, window, demo_kb, monkeypatch
+) -> None:
+    """Menu entries, the file filter and the question: in the window's language, no instant."""
+    from zebkb.backup import create_backup
+
+    backup = create_backup(demo_kb).path
+    actions = window.actions_by_name
+    assert actions["backup_backup"].text() == "バックアップを作成"
+    window.ctx.tr.set_language("en")
+    assert actions["backup_backup"].text() == "Back Up Now"
+    assert actions["backup_restore"].text() == "Restore from Backup…"
+    window.ctx.tr.set_language("ja")
+    assert actions["backup_restore"].text() == "バックアップから復元…"
+
+    filters: list[str] = []
+    asked: list[str] = []
+
+    def choose(_parent, _title, _folder, file_filter, *_a, **_k):
+        filters.append(file_filter)
+        return str(backup), ""
+
+    def question(_parent, _title, text, *_args):
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(choose))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    actions["backup_restore"].trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    wait_idle(qtbot, window)
+    assert filters == ["バックアップ (*.zip)"]
+    # The test clock's moment (2025-03-18 09:00 in Tokyo), as the rest of the window shows it.
+    assert "2025年3月18日 09:00 のバックアップ（記録 28 件）" in asked[0], asked[0]
+    assert "T09:00" not in asked[0]
