@@ -8,8 +8,6 @@ its own module and imports what it needs inside its handlers.
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -41,6 +39,11 @@ COMMAND_MODULES = (
     "zebkb.cli.migrate",
     "zebkb.cli.gui",
 )
+# Commands whose module is parsed alone when the command line names them: a search
+# then imports none of the other commands' modules (README: search).
+SOLO_COMMANDS = {"search": "zebkb.cli.search"}
+# The global options that take a value (an abbreviation falls back to the full parser).
+_VALUE_OPTIONS = ("--data-dir", "--lang")
 
 
 class _VersionAction(argparse.Action):
@@ -68,6 +71,8 @@ def suggest_choice(message: str) -> str:
     match = _INVALID_CHOICE.search(message)
     if match is None:
         return message
+    import difflib
+
     given = match.group(1)
     choices = re.findall(r"'([^']*)'", match.group(2))
     near = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
@@ -109,10 +114,28 @@ def open_kb(args: argparse.Namespace, *, damaged_ok: bool = False) -> KnowledgeB
 
 
 def print_json(value: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def build_parser() -> ArgumentParser:
+def command_named(given: Sequence[str]) -> str | None:
+    """The command a command line names, when its global options are read plainly; else None."""
+    args = iter(given)
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            next(args, None)
+        elif arg == "--debug" or arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return None
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> ArgumentParser:
+    """The parser with the commands of ``modules`` (by default every command)."""
     import importlib
 
     parser = ArgumentParser(
@@ -134,7 +157,7 @@ def build_parser() -> ArgumentParser:
         " else the terminal's locale); --json output is the same in both",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -155,8 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zebkb.search.extract import child_main as extract_main
 
         return extract_main()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    solo = SOLO_COMMANDS.get(command_named(given) or "")
+    parser = build_parser((solo,) if solo else COMMAND_MODULES)
+    args = parser.parse_args(given)
     from zebkb.cli.lang import chosen_language
 
     args.lang = chosen_language(args.lang)

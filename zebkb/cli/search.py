@@ -33,7 +33,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _filters(args: argparse.Namespace) -> Any:
-    from zebkb.cli.records import resolve_ward_arg
     from zebkb.errors import InputError
     from zebkb.search.engine import SearchFilters
 
@@ -50,7 +49,11 @@ def _filters(args: argparse.Namespace) -> Any:
         raise InputError(
             "--limit must be at least 1", message_ja="--limit には 1 以上の数を指定してください"
         )
-    ward = resolve_ward_arg(args.ward)
+    ward = None
+    if args.ward is not None:  # (the other commands' module, imported only when needed)
+        from zebkb.cli.records import resolve_ward_arg
+
+        ward = resolve_ward_arg(args.ward)
     return SearchFilters(
         kinds=(args.type,) if args.type else (),
         wards=(ward,) if ward else (),
@@ -195,10 +198,29 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def kind_label(kind: str | None, lang: str) -> str:
+    """zebkb/display.py's kind_label (a test keeps them equal), without the record
+    fields and dates that module loads for the other commands."""
+    from zebkb.domain.vocab import label
+
+    return label("record_type", kind, lang) if kind else ""
+
+
+def ward_label(code: str | None, lang: str) -> str:
+    """zebkb/display.py's ward_label (a test keeps them equal)."""
+    from zebkb.domain.wards import WardError, ward_name
+
+    if not code:
+        return ""
+    try:
+        return ward_name(code, lang)
+    except WardError:
+        return code
+
+
 def _print_hits(result: Any, lang: str) -> None:
     """The hits for people: counts in ``lang``, kinds and wards by name, never as codes."""
     from zebkb.cli.lang import say
-    from zebkb.display import kind_label, ward_label
 
     shown = len(result.hits)
     if shown < result.total:

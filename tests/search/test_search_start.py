@@ -1,0 +1,124 @@
+"""What a new `zebkb search` process does before it answers: the modules it imports
+and the records' texts it reads (counted, never timed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from seed_corpus import make_records
+
+from zebkb.cli import search as cli_search
+from zebkb.cli.main import COMMAND_MODULES, SOLO_COMMANDS, build_parser, command_named
+from zebkb.domain.vocab import RECORD_TYPES
+from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS
+
+RECORDS = 300
+LIMIT = 5
+
+# Modules a search through the index alone never needs: the database layer, the
+# other commands, the formatter for records and Whoosh's query-time searcher.
+NOT_IMPORTED = (
+    "sqlalchemy",
+    "sqlmodel",
+    "zebkb.service",
+    "zebkb.store.db",
+    "zebkb.display",
+    "difflib",
+    *(m for m in COMMAND_MODULES if m not in SOLO_COMMANDS.values()),
+)
+
+# Runs the command line in a new process and reports what it imported and how many
+# records' texts it read (SideStore.texts is the one place texts are read from).
+_PROBE = """
+import json, sys
+from zebkb.search import sidestore
+read = []
+texts = sidestore.SideStore.texts
+def counted(self, uids):
+    got = texts(self, uids)
+    read.append(len(got))
+    return got
+sidestore.SideStore.texts = counted
+from zebkb.cli.main import main
+code = main(sys.argv[1:])
+sys.stderr.write(json.dumps({"code": code, "texts": sum(read), "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from zebkb.service import KnowledgeBase
+
+    data = tmp_path_factory.mktemp("start") / "kb"
+    with KnowledgeBase.open(data) as kb:
+        kb.set_home_ward("131229")
+        kb.save_many(make_records(RECORDS, seed=7))
+        kb.reindex()
+    return data
+
+
+def run_search(data: Path, *args: str) -> tuple[dict[str, Any], str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("ZEBKB_DATA_DIR", "ZEBKB_LANG")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, "--data-dir", str(data), "--lang", "en", "search", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["search", "ZEB"], "search"),
+        (["--data-dir", "/x", "--lang", "ja", "search", "ZEB"], "search"),
+        (["--data-dir=/x", "--debug", "--lang=en", "search", "--json", "ZEB"], "search"),
+        (["--data-dir", "search", "list"], "list"),  # a folder named like a command
+        (["--data", "/x", "search", "ZEB"], None),  # abbreviated: the full parser decides
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_read_past_the_global_options(argv: list[str], command: str) -> None:
+    assert command_named(argv) == command
+
+
+def test_a_search_is_parsed_as_by_the_full_parser() -> None:
+    argv = ["--data-dir", "/x", "search", "清掃 ZEB", "--type", "case", "--limit", "3", "--json"]
+    solo = build_parser((SOLO_COMMANDS["search"],)).parse_args(argv)
+    full = build_parser().parse_args(argv)
+    assert vars(solo) == vars(full)
+
+
+def test_labels_are_those_of_the_record_formatter() -> None:
+    from zebkb import display
+
+    for lang in ("ja", "en"):
+        for kind in (*RECORD_TYPES.values(), None, "", "unknown"):
+            assert cli_search.kind_label(kind, lang) == display.kind_label(kind, lang)
+        for code in (*(w.code for w in WARDS + OTHER_MUNICIPALITIES), None, "", "999999"):
+            assert cli_search.ward_label(code, lang) == display.ward_label(code, lang)
+
+
+@pytest.mark.slow
+def test_a_new_search_process_imports_only_what_a_search_needs(kb: Path) -> None:
+    report, out = run_search(kb, "ZEB", "--limit", str(LIMIT))
+    assert report["code"] == 0
+    assert "found" in out
+    loaded = set(report["modules"])
+    assert [m for m in NOT_IMPORTED if m in loaded] == []
+    # A ward filter is resolved as the other commands resolve it, and answers the same way.
+    report, out = run_search(kb, "ZEB", "--ward", "葛飾区", "--limit", str(LIMIT))
+    assert report["code"] == 0
+    assert "Katsushika" in out
