@@ -81,3 +81,46 @@ def select(qtbot: Any, window: Any, uid: str) -> None:
 
 def detail_text(window: Any) -> str:
     return window.detail.browser.toPlainText()
+
+
+# Columns whose every value has a bounded width; the others (title, facility, host, …) may
+# be elided, their tooltip whole, but each keeps a readable width.
+BOUNDED = ("kind", "ward", "date", "fiscal_year", "rank", "floor_area", "session_kind", "updated")
+
+
+def column_problems(table: Any, lang: str, style: str) -> list[tuple[Any, ...]]:
+    """Every shown column of the list that is cut, off the pane, or too narrow to read."""
+    from PySide6.QtCore import Qt
+
+    from zebkb.ui.main.results import MAX_KIND_WIDTH, MIN_TITLE_WIDTH
+
+    model = table.results
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    room = table.viewport().width()
+    problems: list[tuple[Any, ...]] = []
+    shown = [c for c in range(model.columnCount()) if not header.isSectionHidden(c)]
+    for column in shown:
+        key = model.column_keys()[column]
+        left = header.sectionViewportPosition(column)
+        width = header.sectionSize(column)
+        where = (model.kind, lang, style, key)
+        if left < 0 or left + width > room:
+            problems.append((*where, "off the pane", left, width, room))
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        texts = [title]
+        if key in BOUNDED:
+            texts += [str(model.data(model.index(r, column))) for r in range(model.rowCount())]
+        for text in texts:
+            # The style's cell margins (a few pixels each side) included; a kind
+            # longer than its cap (ZEBリーディング・オーナー) is elided, its tooltip whole.
+            need = metrics.horizontalAdvance(text) + 12
+            if key == "kind":
+                need = min(need, MAX_KIND_WIDTH)
+            if need > width:
+                problems.append((*where, "cut", text, width))
+        if key == "title" and width < MIN_TITLE_WIDTH:
+            problems.append((*where, "title too narrow", width))
+    if not shown or model.column_keys()[shown[0]] not in ("kind", "title"):
+        problems.append((model.kind, lang, style, "no title"))
+    return problems

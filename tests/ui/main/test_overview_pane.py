@@ -14,7 +14,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt
-from zebkb_main_kit import QT_LOG_IGNORE, open_window, shown_uids
+from zebkb_main_kit import QT_LOG_IGNORE, column_problems, open_window, shown_uids
 
 from zebkb.domain.vocab import TECHNOLOGIES
 from zebkb.overview import overview
@@ -230,6 +230,9 @@ def test_a_ward_bar_lists_what_it_counts(qtbot, window, demo_kb) -> None:
     assert len(found) == values[row]
     assert {demo_kb.require(u)["type"] for u in found} == {"case"}
     assert {demo_kb.require(u)["ward"] for u in found} == {KATSUSHIKA}
+    # The cases' own columns, at the default 1280×800: none cut or past the pane.
+    assert window.results.results.kind == "case"
+    assert column_problems(window.results, "ja", window.ctx.settings.date_style) == []
 
 
 def scene_items(view: Any) -> list[Any]:

@@ -825,8 +825,9 @@ class MainWindow(QMainWindow):
         if not geometry or not self.restoreGeometry(QByteArray(geometry)):
             self.resize(1280, 800)
         for name, splitter, default in (
-            ("main", self.splitter, (230, 1050)),
-            ("content", self.content, (560, 490)),
+            # At 1280×800 the list gets about 600 px: its usual columns, whole.
+            ("main", self.splitter, (200, 1080)),
+            ("content", self.content, (620, 460)),
         ):
             sizes = settings.splitter_sizes(name)
             splitter.setSizes(list(sizes if len(sizes) == 2 and any(sizes) else default))

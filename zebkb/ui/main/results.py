@@ -43,6 +43,7 @@ from zebkb.display import (
     ward_label,
 )
 from zebkb.domain.fields import Kind
+from zebkb.domain.vocab import SESSION_KINDS
 from zebkb.domain.wards import WARDS
 from zebkb.service import TableRow
 from zebkb.ui.core.i18n import Translator
@@ -70,7 +71,7 @@ CELL_PADDING = 16
 MAX_DEFAULT_WIDTH = 180
 MAX_KIND_WIDTH = 110
 MIN_TITLE_WIDTH = 180
-DEFAULT_VIEW_WIDTH = 555
+DEFAULT_VIEW_WIDTH = 613
 # Dates whose text is the widest of their era (平成 and 令和) and of the Western style.
 WIDE_DATES = ("2018-12-28", "2028-12-28")
 WIDE_YEARS = (2018, 2028)
@@ -133,6 +134,18 @@ LAYOUTS: dict[str | None, tuple[str, ...]] = {
     "case": ("title", "facility", "ward", "rank", "floor_area", "date", "fiscal_year"),
     "visit": ("title", "ward", "host", "date", "fiscal_year"),
     "session": ("title", "ward", "session_kind", "organizer", "date", "fiscal_year"),
+}
+
+
+# Columns left out, in this order, while the others and a readable title do not fit
+# the pane at their default widths (1280×800 has room for about 600 px); each comes
+# back when the pane is wide enough. The year repeats the date's; a case's facility
+# is mostly in its title.
+DROP_FIRST: dict[str | None, tuple[str, ...]] = {
+    None: ("fiscal_year", "ward"),
+    "case": ("fiscal_year", "facility", "floor_area"),
+    "visit": ("fiscal_year", "host"),
+    "session": ("fiscal_year", "organizer", "session_kind"),
 }
 
 
@@ -402,7 +415,13 @@ class ResultsPane(QTableView):
         """New results; the current record stays current when it is among them."""
         previous = self.current_uid()
         chosen = self.selected_uids()
-        if self.results.set_rows(rows, kind, ordering):
+        # A new layout's columns come with Qt's own widths: not the person's to keep.
+        self._restoring = True
+        try:
+            changed = self.results.set_rows(rows, kind, ordering)
+        finally:
+            self._restoring = False
+        if changed:
             self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self._apply_widths()
         if previous is not None and self.results.row_of(previous) is not None:
@@ -470,17 +489,40 @@ class ResultsPane(QTableView):
         try:
             keys = self.results.column_keys()
             defaults = {key: self.default_width(key) for key in keys}
+            left_out = set() if widths else self._left_out(defaults)
             if "title" in defaults:
                 # The title takes what the other columns leave of the pane (but not
                 # less than a readable width), so 日付 and 年度 are in view at the start.
-                others = sum(w for k, w in defaults.items() if k != "title")
-                room = self.viewport().width() if self.isVisible() else DEFAULT_VIEW_WIDTH
-                defaults["title"] = max(MIN_TITLE_WIDTH, room - others)
-            for column in range(len(keys) - 1):
+                others = sum(w for k, w in defaults.items() if k not in left_out | {"title"})
+                defaults["title"] = max(MIN_TITLE_WIDTH, self._room() - others)
+            shown = [c for c, key in enumerate(keys) if key not in left_out]
+            for column, key in enumerate(keys):
+                self.setColumnHidden(column, key in left_out)
+            # The last shown column stretches to the pane's edge, and no further back than
+            # the width given here (Qt's default, 100 px, pushed 年度 past the edge).
+            for column in shown:
                 width = widths[column] if column < len(widths) else defaults[keys[column]]
                 header.resizeSection(column, max(30, width))
         finally:
             self._restoring = False
+
+    def _room(self) -> int:
+        return self.viewport().width() if self.isVisible() else DEFAULT_VIEW_WIDTH
+
+    def _left_out(self, defaults: dict[str, int]) -> set[str]:
+        """The columns that do not fit the pane at their default widths (none saved)."""
+        if "title" not in defaults:
+            return set()
+        room = self._room()
+        left_out: set[str] = set()
+        for key in DROP_FIRST.get(self.results.kind, ()):
+            needed = MIN_TITLE_WIDTH + sum(
+                w for k, w in defaults.items() if k not in left_out | {"title"}
+            )
+            if needed <= room:
+                break
+            left_out.add(key)
+        return left_out
 
     def default_width(self, key: str) -> int:
         """A column's width before the person sets one: its widest value and its title fit."""
@@ -497,6 +539,8 @@ class ResultsPane(QTableView):
             samples += [ward_label(w.code, lang) for w in WARDS]
         elif key == "kind":
             samples += [kind_label(k.value, lang) for k in Kind]
+        elif key == "session_kind":
+            samples += [session_kind_label(t.value, lang) for t in SESSION_KINDS]
         elif key in ("rank", "floor_area"):
             samples += ["ZEB Oriented", "99,999.99㎡"] if key == "rank" else ["99,999.99㎡"]
         else:
@@ -517,9 +561,17 @@ class ResultsPane(QTableView):
         if not self._settings.column_widths(layout_name(self.results.kind)):
             self._apply_widths()
 
-    def _remember_widths(self, _index: int, _old: int, _new: int) -> None:
-        if self._restoring:
-            return
+    def _remember_widths(self, index: int, _old: int, _new: int) -> None:
         header = self.horizontalHeader()
-        widths = [header.sectionSize(c) for c in range(self.results.columnCount())]
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        # The last shown column stretches with the pane: Qt resizing it is no choice of
+        # the person's, and keeping it would freeze the layout that fits the pane now.
+        if self._restoring or not shown or index == shown[-1]:
+            return
+        keys = self.results.column_keys()
+        # A column left out for room keeps its default width, and is shown again.
+        widths = [
+            self.default_width(keys[c]) if header.isSectionHidden(c) else header.sectionSize(c)
+            for c in range(len(keys))
+        ]
         self._settings.set_column_widths(layout_name(self.results.kind), widths)
