@@ -150,6 +150,28 @@ def test_a_default_fills_a_field_no_column_gives_and_is_remembered(qtbot, home, 
     assert {r["project_type"] for r in records} == {"new"}
 
 
+def test_the_language_changes_mid_preview(qtbot, home, tmp_path) -> None:
+    """Switching to English with a preview on screen: mapping, defaults, rows and problems follow."""
+    path = write_list(tmp_path / "list.xlsx", [["水元小学校", "葛飾区", "広い", "新築", "x"]])
+    dialog = open_dialog(qtbot, home)
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.load(path)
+    assert dialog.preview_table.item(0, 1).text() == "取り込めない"
+    assert dialog.mapping_combo(0).currentText() == "施設名"
+    home.tr.set_language("en")
+    assert dialog.mapping_combo(0).currentText() == "Facility"
+    assert dialog.mapping_combo(4).currentText() == dialog.ctx.tr.t("tables.mapping.skip")
+    assert dialog.preview_table.item(0, 1).text() == "Refused"
+    assert dialog.preview_table.item(0, 2).text() == "Case"
+    assert dialog.preview_table.item(0, 4).text().startswith("row 2, column C")
+    assert dialog.source_label.text() == dialog.ctx.tr.t("tables.source.guessed")
+    combo, edit = dialog.default_row(dialog.defaults_table.rowCount() - 1)
+    assert combo.currentText() == dialog.ctx.tr.t("tables.defaults.none")
+    assert edit.placeholderText() == dialog.ctx.tr.t("tables.defaults.placeholder")
+    # The mapping itself is as it was: nothing was planned again.
+    assert dialog.mapping_combo(0).currentData() == "facility_name"
+
+
 def test_a_dropped_file_is_previewed(qtbot, home, tmp_path) -> None:
     path = write_list(tmp_path / "drop.xlsx", [["宝木塚小学校", "葛飾区", 6200, "新築", None]])
     dialog = open_dialog(qtbot, home)
@@ -295,6 +317,15 @@ def test_export_as_a_list_writes_what_the_results_show(qtbot, home, tmp_path, mo
     ws = openpyxl.load_workbook(out).active
     assert [row[2].value for row in ws.iter_rows(min_row=2)] == ["宝木塚小"]
     dialog.close()
+    # In English the suggested file name is English too.
+    suggested: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda _p, _t, name, *a, **k: (suggested.append(name), "")
+    )
+    home.tr.set_language("en")
+    window.exchange.actions["table_export"].trigger()
+    window.dialogs["table_export"].export_button.click()
+    assert suggested == ["list.xlsx"]
 
 
 def test_export_a_fiscal_year_as_the_command_line_does(qtbot, home, tmp_path, monkeypatch) -> None:

@@ -147,7 +147,27 @@ class TableImportDialog(QDialog):
                 t("tables.preview.problems"),
             ]
         )
+        self._retext_tables()
         self._refresh()
+
+    def _retext_tables(self) -> None:
+        """The preview's words in the new language, in place: nothing is planned again, and
+        a default being typed keeps its text."""
+        t = self.ctx.tr.t
+        combos = [self.mapping_combo(r) for r in range(self.mapping_table.rowCount())]
+        for combo in combos:
+            combo.setItemText(0, t("tables.mapping.skip"))
+        for row in range(self.defaults_table.rowCount()):
+            combo, edit = self.default_row(row)
+            combo.setItemText(0, t("tables.defaults.none"))
+            edit.setPlaceholderText(t("tables.defaults.placeholder"))
+            combos.append(combo)
+        for combo in combos:
+            for i in range(1, combo.count()):
+                combo.setItemText(i, self._field_label(str(combo.itemData(i))))
+        if self.preview is not None:
+            self._fill_preview(self.preview.plan)
+            self.source_label.setText(t(f"tables.source.{self.preview.mapping_source}"))
 
     def _field_label(self, name: str) -> str:
         f = IMPORTABLE[name]
@@ -606,7 +626,7 @@ class TableExportDialog(QDialog):
         """Ask where to write (.xlsx or .csv), then write the list."""
         t = self.ctx.tr.t
         path, _ = QFileDialog.getSaveFileName(
-            self, t("tables.export.title"), "一覧.xlsx", t("tables.export.filter")
+            self, t("tables.export.title"), t("tables.export.file_name"), t("tables.export.filter")
         )
         if not path:
             return None
