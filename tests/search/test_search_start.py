@@ -30,6 +30,9 @@ NOT_IMPORTED = (
     "zebkb.store.db",
     "zebkb.display",
     "difflib",
+    "whoosh.searching",
+    "whoosh.highlight",
+    "whoosh.query",
     *(m for m in COMMAND_MODULES if m not in SOLO_COMMANDS.values()),
 )
 

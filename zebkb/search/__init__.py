@@ -30,14 +30,16 @@ def _on_first_call(module: str, name: str) -> Callable[..., Any]:
     return call
 
 
-def import_whoosh_lean() -> None:
+def import_whoosh_lean(*, query: bool = True) -> None:
     """Import the parts of Whoosh search uses without the modules it never calls.
 
     While Whoosh imports, each module in `_DEFERRED` is a stand-in whose
     functions import the real module when first called; the stand-ins are then
-    removed, so any later import gets the real modules.
+    removed, so any later import gets the real modules. Without `query`, Whoosh's
+    query classes are left out: reading an index needs them not, writing does.
     """
-    if "whoosh.fields" in sys.modules:
+    wanted = ("whoosh.compat", "whoosh.fields", *(("whoosh.query",) if query else ()))
+    if all(name in sys.modules for name in wanted):
         return
     stand_ins: dict[str, types.ModuleType] = {}
     for module, names in _DEFERRED.items():
@@ -49,9 +51,10 @@ def import_whoosh_lean() -> None:
         stand_ins[module] = stand_in
         sys.modules[module] = stand_in
     try:
-        import whoosh.compat
-        import whoosh.fields
-        import whoosh.query  # noqa: F401
+        import importlib
+
+        for name in wanted:
+            importlib.import_module(name)
     finally:
         for module, stand_in in stand_ins.items():
             if sys.modules.get(module) is stand_in:

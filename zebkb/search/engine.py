@@ -127,9 +127,13 @@ class _Snapshot:
     by_docnum: list[DocInfo | None]  # per docnum; None until read, or deleted
     deleted: frozenset[int]
     cols: Columns
+    reader: Any  # Whoosh's reader of the generation
+    _searcher: Any  # Whoosh's searcher on it, None until a writer asks (`searcher`)
 
     def __init__(self, gen_dir: Path, variants: VariantTable) -> None:
-        import_whoosh_lean()  # before Whoosh is imported (zebkb/search/__init__.py says why)
+        # Before Whoosh is imported (zebkb/search/__init__.py says why); reading needs
+        # no query classes.
+        import_whoosh_lean(query=False)
         from whoosh import index as whoosh_index
 
         from zebkb.search.whooshfield import SCHEMA_VERSION
@@ -155,9 +159,29 @@ class _Snapshot:
             self.side.close()
             raise
 
+    @property
+    def searcher(self) -> Any:
+        """A Whoosh searcher on the open reader, made when a writer first asks for one:
+        queries read the posting lists themselves, and importing Whoosh's searcher
+        (with its highlighter) cost a new process more than opening the index."""
+        if self._searcher is None:
+            import_whoosh_lean()  # with its query classes, as a writer's searcher needs them
+            from whoosh.searching import Searcher
+
+            self._searcher = Searcher(self.reader, fromindex=self.ix)
+        return self._searcher
+
+    def _close_reader(self) -> None:
+        # A searcher closes the reader it was made on.
+        if self._searcher is not None:
+            self._searcher.close()
+        else:
+            self.reader.close()
+        self._searcher = None
+
     def _open_reader(self) -> None:
-        self.searcher = self.ix.searcher()
-        self.reader = self.searcher.reader()
+        self._searcher = None
+        self.reader = self.ix.reader()
         self.leaves = list(self.reader.leaf_readers())
         self.content_format = self.ix.schema["content"].format
         size = self.reader.doc_count_all()
@@ -276,12 +300,12 @@ class _Snapshot:
         for info in changed:
             self.infos[info.uid] = info
         self.changes = self.side.meta("changes")
-        self.searcher.close()
+        self._close_reader()
         self._open_reader()
 
     def close(self) -> None:
         try:
-            self.searcher.close()
+            self._close_reader()
         finally:
             self.side.close()
 
@@ -803,6 +827,7 @@ class SearchIndex:
         """
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
+        import_whoosh_lean()  # finding the old versions uses Whoosh's query classes
         docs = list({d.uid: d for d in docs}.values())
         changed = {d.uid for d in docs}
         removed = [u for u in dict.fromkeys(removed_uids) if u not in changed]

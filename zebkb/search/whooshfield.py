@@ -16,7 +16,9 @@ from typing import Any
 
 from zebkb.search import import_whoosh_lean
 
-import_whoosh_lean()  # before Whoosh is imported (zebkb/search/__init__.py says why)
+# Before Whoosh is imported (zebkb/search/__init__.py says why). The index opens with this
+# module (its classes are in the table of contents); reading needs no query classes.
+import_whoosh_lean(query=False)
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
