@@ -149,6 +149,27 @@ def test_a_label_in_a_catalog_is_taken_from_the_glossary() -> None:
     assert copied == []
 
 
+def test_a_term_in_one_catalog_is_the_same_term_in_the_other() -> None:
+    """Where the Japanese label is a term, the English one is that term, not a literal.
+
+    "FY" and "Rev." were typed into en.json beside [[field.fiscal_year]] and
+    [[field.revision]]; a short form is a term of its own (short.fiscal_year).
+    """
+    whole = re.compile(r"\[\[[^\[\]]+\]\]")
+    ja, en = raw_catalog("ja"), raw_catalog("en")
+    literal = [
+        f"assets/i18n/en.json {k}: {en.get(k)!r} → {v}"
+        for k, v in ja.items()
+        if whole.fullmatch(v) and en.get(k) != v
+    ]
+    literal += [
+        f"assets/i18n/ja.json {k}: {ja.get(k)!r} → {v}"
+        for k, v in en.items()
+        if whole.fullmatch(v) and ja.get(k) != v
+    ]
+    assert literal == []
+
+
 def test_the_sheets_and_the_command_line_take_labels_from_the_glossary() -> None:
     """reports.py, pdf.py and the CLI name fields and terms through glossary.term()."""
     by_ja = {t.ja: key for key, t in glossary.all_terms().items() if JAPANESE.search(t.ja)}

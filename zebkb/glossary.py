@@ -79,6 +79,11 @@ TERMS: dict[str, Term] = {
     ),
     # The moment something was saved or received, as a column heading.
     "column.when": Term("日時", "When"),
+    # Short forms for narrow column headings (the English spelled short, the Japanese whole).
+    "short.fiscal_year": Term("年度", "FY"),
+    "short.revision": Term("版", "Rev."),
+    # A chart's title: the facility types it counts.
+    "chart.facility_types": Term("施設種別", "Facility types"),
     # Minutes (the Ministry's exchange reports open with these rows, in this order).
     "minutes.when": Term("日時", "Date and time"),
     "minutes.place": Term("場所", "Place"),
