@@ -157,6 +157,28 @@ def test_plan_of_a_hand_written_bundle_before_anything_is_written(qtbot, ctx, kb
     assert not dialog.apply_button.isEnabled()
 
 
+def test_the_plan_on_screen_follows_a_language_switch(qtbot, ctx, kb, tmp_path) -> None:
+    """Header, the chosen record's line and its differences: English after the switch."""
+    here = kb.save(case_record(title="葛飾区清掃事務所"))
+    newer = dict(here, title="改修後", updated_at="2025-03-18T09:30:00+09:00")
+    newer["revision"] = here["revision"] + 1
+    dialog = open_dialog(qtbot, ctx, hand_bundle(tmp_path / "s.zebkb", [newer]))
+    dialog.table.selectRow(dialog.model.row_of(here["uid"]))
+    assert "送り元" in dialog.header.text()
+    ctx.tr.set_language("en")
+    header = dialog.header.text()
+    assert "From:" in header
+    assert "Shinagawa (131091)" in header
+    assert "not signed" in header
+    assert "送り元" not in header
+    assert "署名" not in header
+    assert dialog.diff_label.text().startswith("改修後 — Updated")
+    assert "revision 1 here" in dialog.diff_label.text()
+    assert ("Title", "葛飾区清掃事務所", "改修後") in dialog.diff.texts()
+    # The row chosen stays chosen.
+    assert dialog.table.currentIndex().row() == dialog.model.row_of(here["uid"])
+
+
 def test_action_filter_shows_only_that_action(qtbot, ctx, kb, tmp_path) -> None:
     here = kb.save(case_record())
     records = [hand_record(title=f"事例{i}") for i in range(3)] + [dict(here)]

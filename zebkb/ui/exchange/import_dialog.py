@@ -280,6 +280,22 @@ class ImportDialog(QDialog):
         self.close_button.setText(t("common.close"))
         self.model.refresh_texts()
         self._refresh()
+        self._retext_shown()
+
+    def _retext_shown(self) -> None:
+        """The plan on screen in the new language; the chosen bundle and record stay chosen."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        if entry.plan is not None:
+            self.header.setText(self.plan_html(entry.plan))
+        elif entry.error is not None:
+            self.header.setText(self.refusal_html(entry))
+        else:
+            self.header.setText(self.ctx.tr.t("import.checking"))
+        row = self.table.currentIndex().row()
+        if row >= 0:
+            self._show_item(row)
 
     # --- choosing files ---------------------------------------------------------------------
 
