@@ -156,6 +156,25 @@ def test_merged_version_by_picking_and_editing(qtbot, ctx, kb, peer, tmp_path) -
     assert open_conflict_count(kb) == 0
 
 
+def test_a_merged_version_in_progress_survives_a_language_switch(
+    qtbot, ctx, kb, peer, tmp_path
+) -> None:
+    """Picks and edits are the person's work: switching language only rewords the table."""
+    (uid,) = make_conflicts(kb, peer, tmp_path)
+    dialog = open_dialog(qtbot, ctx)
+    dialog.table.cellClicked.emit(row_of(dialog, "BEI（再エネ除く）"), LOCAL)
+    dialog.table.item(row_of(dialog, "件名"), MERGED).setText("合わせた件名")
+    ctx.tr.set_language("en")
+    assert "Incoming version" in dialog.header.text()
+    assert rows(dialog)["Title"][2] == "合わせた件名"
+    assert rows(dialog)["BEI excluding renewables (the ZEB figure)"][2] == "0.45"
+    ctx.tr.set_language("ja")
+    settle(qtbot, dialog, dialog.use_merged)
+    current = kb.require(uid)
+    assert current["title"] == "合わせた件名"
+    assert current["bei"] == 0.45
+
+
 def test_a_merged_record_the_rules_refuse_is_explained(qtbot, ctx, kb, peer, tmp_path) -> None:
     (uid,) = make_conflicts(kb, peer, tmp_path)
     dialog = open_dialog(qtbot, ctx)

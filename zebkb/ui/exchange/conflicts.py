@@ -127,6 +127,9 @@ class ConflictsDialog(QDialog):
         self.conflicts: list[Conflict] = []
         self.merged: dict[str, Any] = {}
         self.picks: dict[str, int] = {}
+        # The conflict the merged version is being built for (its id): shown again for a
+        # language switch or a reload, it keeps the person's picks and edits.
+        self._merging: int | None = None
         self.busy = False
         self.notice = ""  # what the last settling did, kept across the reload after it
         self.resize(1100, 640)
@@ -288,7 +291,7 @@ class ConflictsDialog(QDialog):
         self.table.blockSignals(False)
         if conflict is None:
             self.header.setText("")
-            self.merged, self.picks = {}, {}
+            self.merged, self.picks, self._merging = {}, {}, None
             return
         t = self.ctx.tr.t
         local, incoming = conflict.local, conflict.incoming
@@ -302,11 +305,13 @@ class ConflictsDialog(QDialog):
         )
         self.keep_local.setEnabled(local is not None)
         self.keep_incoming.setEnabled(incoming is not None)
-        base: dict[str, Any] = (incoming if incoming_current else local) or incoming or {}
-        self.merged = copy.deepcopy(base)
-        side = INCOMING if base is incoming else LOCAL
         names = differing_fields(local, incoming)
-        self.picks = dict.fromkeys(names, side)
+        if self._merging != conflict.id:
+            base: dict[str, Any] = (incoming if incoming_current else local) or incoming or {}
+            self.merged = copy.deepcopy(base)
+            side = INCOMING if base is incoming else LOCAL
+            self.picks = dict.fromkeys(names, side)
+            self._merging = conflict.id
         self._fill_table(conflict, names)
 
     def _fill_table(self, conflict: Conflict, names: list[str]) -> None:
