@@ -65,12 +65,12 @@ def parse_size(text: str) -> int:
     if not m or unit not in _UNITS:
         raise BundleError(
             f"not a size: {text!r} (write e.g. 10MB, 5MiB or 500k)",
-            message_ja=f"サイズとして読めません: {text!r}(例: 10MB, 5MiB, 500k)",
+            message_ja=f"大きさとして読めません: {text!r}（例: 10MB、5MiB、500k）",
         )
     size = int(float(m.group(1)) * _UNITS[unit])
     if size < MIN_PART_SIZE:
         raise BundleError(
             f"size {text!r} is too small: a bundle part needs at least {MIN_PART_SIZE} bytes",
-            message_ja=f"サイズ {text!r} が小さすぎます(最低 {MIN_PART_SIZE} バイト)",
+            message_ja=f"大きさ {text!r} は小さすぎます（最低 {MIN_PART_SIZE:,} バイト）",
         )
     return size

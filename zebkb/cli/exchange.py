@@ -112,10 +112,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         max_size = parse_size(args.max_size) if args.max_size else None
     except ZebkbError as exc:
-        raise UsageError(f"--max-size: {exc}") from None
+        raise UsageError(
+            f"--max-size: {exc.message('en')}", message_ja=f"--max-size: {exc.message('ja')}"
+        ) from None
     peer = resolve_ward_arg(args.peer)
     if bool(args.out) == bool(args.eml):
-        raise UsageError("give the bundle file OUT, or --eml OUT_DIR for e-mail drafts")
+        raise UsageError(
+            "give the bundle file OUT, or --eml OUT_DIR for e-mail drafts",
+            message_ja="書き出すバンドルのファイル名か、メールの下書きなら --eml 書き出し先フォルダ を"
+            "指定してください",
+        )
     drafts: list[Path] = []
     with open_kb(args) as kb, tempfile.TemporaryDirectory() as tmp:
         if args.eml:
@@ -281,7 +287,10 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
     lang = args.lang
     if bool(args.settle) != bool(args.choose):
-        raise UsageError("--settle UID and --choose local|incoming go together")
+        raise UsageError(
+            "--settle UID and --choose local|incoming go together",
+            message_ja="--settle UID と --choose 'local'|'incoming' は一緒に指定してください",
+        )
     with open_kb(args) as kb:
         if args.settle:
             record = kb.settle_conflict(args.settle, args.choose)

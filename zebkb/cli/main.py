@@ -8,7 +8,6 @@ its own module and imports what it needs inside its handlers.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -60,32 +59,30 @@ class _VersionAction(argparse.Action):
 
 
 class UsageError(Exception):
-    """Wrong usage found after parsing: exit 2."""
+    """Wrong usage found after parsing: exit 2. Said in Japanese too, as every message is."""
+
+    def __init__(self, message: str, *, message_ja: str | None = None) -> None:
+        super().__init__(message)
+        self.message_en = message
+        self.message_ja = message_ja or message
+
+    def message(self, lang: str = "en") -> str:
+        return self.message_ja if lang == "ja" else self.message_en
 
 
-_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
-
-
-def suggest_choice(message: str) -> str:
-    """argparse's "invalid choice" with the nearest choice suggested, as git does."""
-    match = _INVALID_CHOICE.search(message)
-    if match is None:
-        return message
-    import difflib
-
-    given = match.group(1)
-    choices = re.findall(r"'([^']*)'", match.group(2))
-    near = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
-    if not near:
-        return message
-    return f"{message[: match.start()]}unknown choice '{given}'; did you mean '{near[0]}'?"
+def fiscal_year_usage(exc: Any) -> UsageError:
+    """A --fiscal-year that is not one (a DateError), as the usage error it is."""
+    return UsageError(
+        f"--fiscal-year: {exc.message('en')}", message_ja=f"--fiscal-year: {exc.message('ja')}"
+    )
 
 
 class ArgumentParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line, not argparse's usage block: every error is one line (README: exit codes).
-        message = suggest_choice(message)
-        line = escape_controls(f"zebkb: {message} (see 'zebkb --help')", one_line=True)
+        from zebkb.cli.usage import current_language, error_line
+
+        line = escape_controls(error_line(message, current_language()), one_line=True)
         self.exit(2, line + "\n")
 
 
@@ -178,19 +175,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zebkb.search.extract import child_main as extract_main
 
         return extract_main()
-    solo = SOLO_COMMANDS.get(command_named(given) or "")
-    parser = build_parser((solo,) if solo else COMMAND_MODULES)
-    args = parser.parse_args(given)
     from zebkb.cli.lang import chosen_language
+    from zebkb.cli.usage import language_in, speaking, translate_parser
 
-    args.lang = chosen_language(args.lang)
-    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
-    if handler is None:
-        gui = getattr(args, "default_handler", None) or _default_command(parser)
-        if gui is None:
-            parser.print_help()
-            return 0
-        handler = gui
+    # The language is needed before parsing: argparse's errors and help are said in it.
+    lang = chosen_language(language_in(given))
+    solo = SOLO_COMMANDS.get(command_named(given) or "")
+    with speaking(lang):
+        parser = build_parser((solo,) if solo else COMMAND_MODULES)
+        translate_parser(parser, lang)
+        args = parser.parse_args(given)
+        args.lang = chosen_language(args.lang)
+        handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+        if handler is None:
+            gui = getattr(args, "default_handler", None) or _default_command(parser)
+            if gui is None:
+                parser.print_help()
+                return 0
+            handler = gui
     return run_handler(handler, args)
 
 
@@ -232,7 +234,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
         err(f"zebkb: {exc.message(lang)}")
         return exc.exit_code
     except UsageError as exc:
-        err(f"zebkb: {exc}")
+        err(f"zebkb: {exc.message(lang)}")
         return 2
     except KeyboardInterrupt:
         err(f"zebkb: {say('error.interrupted', lang)}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from zebkb.cli.main import UsageError, open_kb
+from zebkb.cli.main import UsageError, fiscal_year_usage, open_kb
 from zebkb.cli.output import out
 
 
@@ -33,11 +33,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     if args.uid and args.fiscal_year is not None:
-        raise UsageError("give either a UID or --fiscal-year, not both")
+        raise UsageError(
+            "give either a UID or --fiscal-year, not both",
+            message_ja="UID と --fiscal-year は一緒に指定できません。どちらか一方を指定してください",
+        )
     if not args.uid and args.fiscal_year is None:
-        raise UsageError("give the UID of a record, or --fiscal-year Y")
+        raise UsageError(
+            "give the UID of a record, or --fiscal-year Y",
+            message_ja="記録の UID か --fiscal-year 年度 を指定してください",
+        )
     if args.uid and args.type:
-        raise UsageError("--type goes with --fiscal-year; a UID names one record")
+        raise UsageError(
+            "--type goes with --fiscal-year; a UID names one record",
+            message_ja="--type は --fiscal-year と一緒に使います（UID は一件の記録を指します）",
+        )
     pdf = Path(args.pdf)
     if args.uid:
         from zebkb.pdf import write_record_report
@@ -52,7 +61,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         year = parse_fiscal_year(args.fiscal_year)
     except DateError as exc:
-        raise UsageError(f"--fiscal-year: {exc}") from None
+        raise fiscal_year_usage(exc) from None
     with open_kb(args) as kb:
         written = write_fiscal_year_report(kb, year, args.type, pdf)
     out(f"wrote {written}")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from zebkb.cli.main import ArgumentParser, UsageError, open_kb, print_json
+from zebkb.cli.main import ArgumentParser, UsageError, fiscal_year_usage, open_kb, print_json
 from zebkb.cli.output import err, field, out
 
 
@@ -46,7 +46,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _missing_subcommand(args: argparse.Namespace) -> int:
-    raise UsageError("table needs a subcommand: import or export")
+    raise UsageError(
+        "table needs a subcommand: import or export",
+        message_ja="'table' の後に 'import' か 'export' を続けてください",
+    )
 
 
 def _plan_text(plan: Any, dry_run: bool) -> None:
@@ -119,7 +122,7 @@ def cmd_table_export(args: argparse.Namespace) -> int:
         try:
             fiscal_year = parse_fiscal_year(args.fiscal_year)
         except DateError as exc:
-            raise UsageError(f"--fiscal-year: {exc}") from None
+            raise fiscal_year_usage(exc) from None
     with open_kb(args) as kb:
         records = kb.records_for_list(
             kind=args.kind, ward=ward, fiscal_year=fiscal_year, query=args.query

@@ -1,0 +1,158 @@
+"""argparse in the person's language: its own words, the commands' help, the placeholders.
+
+Python's argparse passes each of its texts ("usage: ", "the following arguments
+are required: %s", …) through gettext, looked up in the module as ``_`` and
+``ngettext``. While the command line builds its parser and parses (and prints
+help or an error), ``speaking(lang)`` puts the Japanese of ARGPARSE_JA there and
+takes it away again, so argparse used elsewhere in the process is unchanged.
+
+The commands' help texts are written in English where each command is
+registered; their Japanese is in zebkb/cli/help_ja.py, keyed by the English (a
+test checks that every help text has one), with the placeholders (COMMAND,
+FILE, …). No Qt here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# argparse's texts (Python 3.11–3.13), in Japanese. Keys are argparse's own, exactly.
+ARGPARSE_JA: dict[str, str] = {
+    "usage: ": "使い方: ",
+    "positional arguments": "引数",
+    "options": "オプション",
+    "show this help message and exit": "この説明を表示して終了します",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "解釈できない引数があります: %s",
+    "the following arguments are required: %s": "次の引数が必要です: %s",
+    "one of the arguments %s is required": "次の引数のどれかが必要です: %s",
+    "not allowed with argument %s": "%s と一緒には指定できません",
+    "ignored explicit argument %r": "値を取りません（%r）",
+    "expected one argument": "値を一つ指定してください",
+    "expected at most one argument": "値は一つまでです",
+    "expected at least one argument": "値を一つ以上指定してください",
+    "expected %s argument": "値を %s 個指定してください",
+    "expected %s arguments": "値を %s 個指定してください",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "%(option)s は次のどれのことか分かりません: %(matches)s"
+    ),
+    # The type's name (int) is left out: the only typed values are numbers.
+    "invalid %(type)s value: %(value)r": "「%(value)s」は数として読めません",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "「%(value)s」は選べません（選べるもの: %(choices)s）"
+    ),
+    "unexpected option string: %s": "思いがけないオプションです: %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "「%(parser_name)s」は選べません（選べるもの: %(choices)s）"
+    ),
+}
+
+_current: list[str] = []
+
+
+def current_language() -> str:
+    """The language ``speaking`` set, else English."""
+    return _current[-1] if _current else "en"
+
+
+def _translator(lang: str) -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
+    def gettext(text: str) -> str:
+        return ARGPARSE_JA.get(text, text) if lang == "ja" else text
+
+    def ngettext(one: str, many: str, n: int) -> str:
+        return gettext(one if n == 1 else many)
+
+    return gettext, ngettext
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """argparse says its words in ``lang`` inside this block."""
+    module: Any = argparse
+    saved = (module._, module.ngettext)
+    module._, module.ngettext = _translator(lang)
+    _current.append(lang)
+    try:
+        yield
+    finally:
+        _current.pop()
+        module._, module.ngettext = saved
+
+
+def language_in(argv: list[str]) -> str | None:
+    """``--lang`` as given on the command line, found before parsing (errors need it)."""
+    for position, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and position + 1 < len(argv):
+            return argv[position + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
+
+
+_INVALID_CHOICE = {
+    "en": re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)"),
+    "ja": re.compile(r"「([^」]*)」は選べません（選べるもの: (.*)）"),
+}
+
+
+def suggest_choice(message: str, lang: str = "en") -> str:
+    """argparse's "invalid choice" with the nearest choice suggested, as git does."""
+    match = _INVALID_CHOICE[lang].search(message)
+    if match is None:
+        return message
+    import difflib  # only for a mistyped choice (a search must not load it: README, search)
+
+    given = match.group(1)
+    choices = re.findall(r"'([^']*)'", match.group(2))
+    near = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
+    head = message[: match.start()]
+    if lang == "ja":
+        command = head == "コマンド: "
+        if command:
+            # "コマンド: 「shw」は選べません" reads better as one sentence.
+            head, what = "", f"コマンド「{given}」はありません"
+        else:
+            what = f"「{given}」は選べません"
+        if not near:
+            return head + (what if command else message[match.start() :])
+        return f"{head}{what}。「{near[0]}」のことですか？"
+    if not near:
+        return message
+    return f"{head}unknown choice '{given}'; did you mean '{near[0]}'?"
+
+
+def error_line(message: str, lang: str) -> str:
+    """argparse's error as zebkb's one line, with the way to the help."""
+    message = suggest_choice(message, lang)
+    if lang == "ja":
+        return f"zebkb: {message}（'zebkb --help' で使い方を表示します）"
+    return f"zebkb: {message} (see 'zebkb --help')"
+
+
+def translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
+    """The help texts, descriptions and placeholders of ``parser`` and its commands in ``lang``."""
+    if lang != "ja":
+        return
+    from zebkb.cli.help_ja import HELP_JA, PLACEHOLDERS_JA
+
+    if parser.description:
+        parser.description = HELP_JA.get(parser.description, parser.description)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = HELP_JA.get(action.help, action.help)
+        if isinstance(action.metavar, str):
+            action.metavar = PLACEHOLDERS_JA.get(action.metavar, action.metavar)
+        elif action.metavar is None and not action.option_strings and action.choices is None:
+            action.metavar = PLACEHOLDERS_JA.get(action.dest)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if choice.help:
+                    choice.help = HELP_JA.get(choice.help, choice.help)
+            for sub in {id(p): p for p in action.choices.values()}.values():
+                translate_parser(sub, lang)
