@@ -142,6 +142,19 @@ def test_recent_change_opens_the_record_and_a_change_recounts(qtbot, window, dem
     assert pane.data.totals["case"] == before + 1
 
 
+def test_recent_changes_follow_the_date_style_and_speak_the_language(qtbot, ctx, demo_kb) -> None:
+    """The demo records were saved on 2025-04-01 from 09:00 in Tokyo."""
+    pane = loaded_pane(qtbot, ctx)
+    last = pane.recent.item(pane.recent.count() - 1)
+    assert last.text().startswith("2025年4月1日 09:")
+    assert "rev" not in last.toolTip()
+    assert "第1版" in last.toolTip()
+    ctx.settings.date_style = "japanese"
+    assert pane.recent.item(pane.recent.count() - 1).text().startswith("令和7年4月1日 09:")
+    ctx.tr.set_language("en")
+    assert "revision 1" in pane.recent.item(pane.recent.count() - 1).toolTip()
+
+
 def test_menus_and_english(qtbot, ctx, demo_kb) -> None:
     window = open_window(qtbot, ctx)
     names = [a.text() for a in window.menus["file"].actions()]

@@ -45,6 +45,7 @@ from zebkb.domain.vocab import FACILITY_TYPES, ISSUE_CATEGORIES, TECHNOLOGIES
 from zebkb.overview import STATUSES, UNSET, Overview
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import QueryOp
+from zebkb.ui.core.settings import DATE_STYLE
 from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, RANK, WARD
 
 TOP_TECHNOLOGIES = 10
@@ -259,6 +260,7 @@ class OverviewPane(QWidget):
         self.missing.itemActivated.connect(self._recent_clicked)
         self.missing.itemClicked.connect(self._recent_clicked)
         bind(ctx.tr, self)
+        ctx.settings.changed.connect(self._setting_changed)
 
     # --- data -----------------------------------------------------------------------------------
 
@@ -287,6 +289,10 @@ class OverviewPane(QWidget):
         self.conflicts = conflicts
         self._draw()
         self.refreshed.emit()
+
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key and self.data is not None:
+            self._fill_recent(self.data)
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -521,7 +527,8 @@ class OverviewPane(QWidget):
             text = f"{when}  {kind_label(change.type, lang)}\n{change.title}{mark}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, change.uid)
-            item.setToolTip(escape(f"{ward_label(change.ward, lang)} · rev {change.revision}"))
+            revision = self.ctx.tr.t("overview.revision", revision=change.revision)
+            item.setToolTip(escape(f"{ward_label(change.ward, lang)} · {revision}"))
             self.recent.addItem(item)
 
     def _recent_clicked(self, item: QListWidgetItem) -> None:
