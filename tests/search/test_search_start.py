@@ -125,3 +125,59 @@ def test_a_new_search_process_imports_only_what_a_search_needs(kb: Path) -> None
     report, out = run_search(kb, "ZEB", "--ward", "葛飾区", "--limit", str(LIMIT))
     assert report["code"] == 0
     assert "Katsushika" in out
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An index folder, and the same index open with every text read (as a build leaves it)."""
+    from zebkb.search.documents import doc_from_record
+    from zebkb.search.engine import SearchIndex
+
+    folder = tmp_path_factory.mktemp("start-index") / "index"
+    full = SearchIndex(folder)
+    docs = [doc_from_record(r) for r in make_records(RECORDS, seed=7)]
+    full.rebuild(docs, total=len(docs), state=1)
+    snap = full._snapshot()
+    snap.ensure(snap.cols.live, texts=True)
+    yield folder, full
+    full.close()
+
+
+def broad_pairs(full: Any) -> list[str]:
+    """Two-character words in many records (one of them also in titles), most frequent first."""
+    from zebkb.search.normalize import is_one_bigram
+
+    snap = full._snapshot()
+    counted: dict[str, int] = {}
+    for info in snap.by_docnum:
+        if info is not None:
+            for pair in {info.text[i : i + 2] for i in range(len(info.text) - 1)}:
+                counted[pair] = counted.get(pair, 0) + 1
+    pairs = [p for p, n in counted.items() if is_one_bigram(p) and LIMIT * 4 < n < RECORDS]
+    return sorted(pairs, key=lambda p: (-counted[p], p))[:40]
+
+
+def test_a_two_character_query_reads_the_texts_of_its_page_only(index: Any) -> None:
+    from zebkb.search.engine import SearchIndex
+
+    folder, full = index
+    pairs = broad_pairs(full)
+    in_title = next(p for p in pairs if any(p in i.title for i in full._snapshot().by_docnum if i))
+    for query in (pairs[0], in_title, f"{pairs[0]} {pairs[1]}"):
+        expected = full.search(query, limit=LIMIT)
+        ix = SearchIndex(folder)
+        try:
+            got = ix.search(query, limit=LIMIT)
+            side = ix._snapshot().side
+            assert got.total == expected.total > LIMIT * 4
+            assert side.docs_read == got.total  # the values of every match (facets, ranking)
+            assert side.texts_read == LIMIT  # the texts of the page shown, for its snippets
+            # Ranked and snipped as an index that had read every text.
+            assert got.hits == expected.hits
+            assert got.facets == expected.facets
+            # A query that must count in the texts reads them then, and answers the same.
+            longer = next(p for p in pairs if len(ix.search(query + p[0], limit=1).hits) > 0)
+            assert ix.search(query + longer[0]).hits == full.search(query + longer[0]).hits
+            assert ix.search_uids(query) == full.search_uids(query)
+        finally:
+            ix.close()

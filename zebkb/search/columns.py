@@ -77,7 +77,7 @@ class Columns:
     facility_len: list[int]
     facility_start: list[int]
     head_end: list[int]
-    # text[:head_end] (title and facility), "" until the text is read: str.count and
+    # text[:head_end] (title and facility), "" until the values are read: str.count and
     # str.find given an end cost as much on a long text as a whole count, on this none.
     head: list[str]
     rest_len: list[int]
@@ -181,7 +181,8 @@ class Columns:
             "facility_len": facility_len,
             "facility_start": facility_start,
             "head_end": head_end,
-            "head": [t[:h] for t, h in zip(text, head_end, strict=True)],
+            # (Title and facility are read with the values, before the text.)
+            "head": [f"{d.title}{FIELD_SEP}{d.facility}" if d.length else "" for d in docs],
             "rest_len": list(
                 map(
                     max,

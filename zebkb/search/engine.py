@@ -271,6 +271,20 @@ class _Snapshot:
         if texts:
             self._ensure_texts(docnums)
 
+    def read_texts_of(self, infos: Iterable[DocInfo]) -> None:
+        """Read the texts of these documents (whose values are read), for their snippets.
+
+        Their columns stay as they were: a later query that counts in them reads them there.
+        """
+        missing = [i for i in infos if not i.text]
+        if not missing:
+            return
+        got = self.side.texts([i.uid for i in missing])
+        for info in missing:
+            pair = got.get(info.uid)
+            if pair is not None:
+                info.set_text(*pair)
+
     def _ensure_texts(self, docnums: list[int]) -> None:
         cols = self.cols
         missing = cols.missing_texts(docnums)
@@ -1122,11 +1136,16 @@ def _match(
     candidates = _candidates(snap, parsed, folds)
     if candidates is None:
         candidates = cols.live
-    snap.ensure(candidates, texts=bool(groups or negatives))
     filtered = (
         kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
     )
-    if not filtered and not parsed.has_field_filters and all(len(g) == 1 for g in groups):
+    plain = not filtered and not parsed.has_field_filters and all(len(g) == 1 for g in groups)
+    exacts = {g[0]: _exact_posting(snap, g[0], folds[g[0]]) for g in groups} if plain else {}
+    # Terms their posting lists decide (two characters) need no text: a new process's broad
+    # two-character query reads only the values, and the texts of the page it shows.
+    decided = plain and None not in exacts.values()
+    snap.ensure(candidates, texts=bool(groups or negatives) and not decided)
+    if plain:
         # The common case, plain words: counted in C, rarest term first; the counts
         # are kept for scoring, which then need not scan the texts again.
         matches = list(candidates)
@@ -1135,7 +1154,7 @@ def _match(
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
             folded = folds[t]
-            exact = _exact_posting(snap, t, folded)
+            exact = exacts[t]
             if exact is not None and len(groups) == 1 and candidates is not cols.live:
                 break
             if exact is not None:
@@ -1214,7 +1233,9 @@ def _rank(
     if terms:
         # A frequent two-character term's counts come from the index: scanning
         # thousands of texts for it was the slowest part of the slowest queries.
+        # So do a rarer one's when the texts have not been read (`_match`).
         known: dict[str, list[Any]] = dict(counts)
+        unread = bool(snap.cols.missing_texts(matches))
         for t in terms:
             folded = folds[t]
             if t.text in known:
@@ -1223,12 +1244,16 @@ def _rank(
                 folded is None or (folded == t.text and not snap.doc_frequency(VARIANT + t.text))
             ):
                 df = snap.doc_frequency(t.text)
-                by_doc = snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF else None
+                by_doc = snap.gram_counts(t.text, df) if df >= COUNTS_MIN_DF or unread else None
                 if by_doc is not None:
                     tf = list(map(by_doc.get, matches))
                     if None not in tf:
                         known[t.text] = tf
                         continue
+            if unread:
+                # This term is counted in the texts: read those not read yet.
+                snap.ensure(matches, texts=True)
+                unread = False
             if folded is not None and not t.facility_only:
                 # A text may hold only a variant of the term: count that too.
                 known[t.text] = snap.cols.counts(matches, t.text, folded)
@@ -1257,6 +1282,8 @@ def _run(
     top = _rank(snap, parsed, matches, counts, offset + limit, folds=folds)
     # Snippets, the costly part of a hit, only for the page shown.
     page = top[offset : offset + limit]
+    if terms:  # where the terms are marked in the snippet
+        snap.read_texts_of(d for _s, d in page)
     originals = snap.side.originals([d.uid for _s, d in page])
     snippet_terms = sorted({t.text for t in terms}, key=len, reverse=True)
     variant_terms = sorted({f for t in terms if (f := folds[t]) is not None}, key=len, reverse=True)

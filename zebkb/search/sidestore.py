@@ -21,7 +21,7 @@ from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
 from zebkb.search.variants import apply_script
 
-SIDE_VERSION = 6
+SIDE_VERSION = 7
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
 # Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
@@ -43,7 +43,10 @@ CREATE TABLE IF NOT EXISTS docs (
     updated_at TEXT NOT NULL,
     title_len INTEGER NOT NULL,
     facility_len INTEGER NOT NULL,
-    text_len INTEGER NOT NULL
+    text_len INTEGER NOT NULL,
+    -- the normalised title and facility name, FIELD_SEP between: ranking weighs a term
+    -- found there, so a query decided by its posting lists reads no text
+    head TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS texts (
     uid TEXT PRIMARY KEY,
@@ -79,8 +82,8 @@ class DocInfo:
     # `text` with spelling variants folded (zebkb/search/variants.py); the same object
     # as `text` when folding changes nothing.
     folded: str = ""
-    title: str = ""  # normalised; "" until the text is read
-    facility: str = ""  # normalised; "" until the text is read
+    title: str = ""  # normalised (read with the values)
+    facility: str = ""  # normalised (read with the values)
 
     def set_text(self, text: str, folded: str) -> None:
         self.text = text
@@ -171,7 +174,7 @@ class SideStore:
         """(document, its info, its fold script) each."""
         rows = list(rows)
         self.db.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     d.uid,
@@ -187,6 +190,7 @@ class SideStore:
                     info.title_len,
                     info.facility_len,
                     info.length,
+                    f"{info.title}{FIELD_SEP}{info.facility}",
                 )
                 for d, info, _script in rows
             ),
@@ -235,7 +239,7 @@ class SideStore:
         """uid -> the small values of the given documents (their texts not read)."""
         columns = (
             "uid, kind, ward, rank, rank_key, fy, tags, tag_keys, area, updated_at,"
-            " title_len, facility_len, text_len"
+            " title_len, facility_len, text_len, head"
         )
         if len(uids) > 2000:
             # Many: one pass over the small table beats thousands of key lookups.
@@ -265,7 +269,9 @@ class SideStore:
             title_len,
             facility_len,
             length,
+            head,
         ) in rows:
+            title, _sep, facility = head.partition(FIELD_SEP)
             result[uid] = DocInfo(
                 uid,
                 kind,
@@ -280,6 +286,8 @@ class SideStore:
                 title_len,
                 facility_len,
                 length,
+                title=title,
+                facility=facility,
             )
         self.docs_read += len(result)
         return result
