@@ -299,6 +299,7 @@ class _Snapshot:
                 continue
             info.set_text(*pair)
             cols.set_text(d, info.text, info.folded)
+        cols.compact_texts(by_docnum)
 
     def remember_segments(self) -> None:
         """Store each segment's uids in the side store, so that opening skips reading them.
