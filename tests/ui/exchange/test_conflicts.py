@@ -236,3 +236,13 @@ def test_parse_cell_refuses(name: str, text: str) -> None:
         parse_cell("case", "attachments", "photo.jpg")
     with pytest.raises(MergeInputError):
         parse_cell("case", "operation_years", "年度: 2024 / 一次エネルギー消費量実績: 500")
+
+
+def test_the_versions_header_follows_the_date_style(qtbot, ctx, kb, peer, tmp_path) -> None:
+    make_conflicts(kb, peer, tmp_path)
+    dialog = open_dialog(qtbot, ctx)
+    dialog.table.item(row_of(dialog, "件名"), MERGED).setText("合わせた件名")
+    assert "令和" not in dialog.header.text()
+    ctx.settings.date_style = "japanese"
+    assert "令和7年3月18日" in dialog.header.text()
+    assert rows(dialog)["件名"][2] == "合わせた件名"  # the merged version is kept

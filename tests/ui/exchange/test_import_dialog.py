@@ -179,6 +179,13 @@ def test_the_plan_on_screen_follows_a_language_switch(qtbot, ctx, kb, tmp_path) 
     assert dialog.table.currentIndex().row() == dialog.model.row_of(here["uid"])
 
 
+def test_the_plan_header_follows_the_date_style(qtbot, ctx, kb, tmp_path) -> None:
+    dialog = open_dialog(qtbot, ctx, hand_bundle(tmp_path / "s.zebkb", [hand_record()]))
+    assert "令和" not in dialog.header.text()
+    ctx.settings.date_style = "japanese"
+    assert "作成:</b> 令和7年3月" in dialog.header.text()
+
+
 def test_action_filter_shows_only_that_action(qtbot, ctx, kb, tmp_path) -> None:
     here = kb.save(case_record())
     records = [hand_record(title=f"事例{i}") for i in range(3)] + [dict(here)]

@@ -190,3 +190,12 @@ def test_settings_dialog_holds_the_pane(qtbot, ectx) -> None:
     assert dialog.tabs.tabText(1) == "受け渡しと署名鍵"
     assert dialog.tabs.widget(1).isAncestorOf(dialog.keys_pane)
     assert dialog.keys_pane.own_fingerprint.text() == keys.own_key(ectx.kb.data_dir).fingerprint
+
+
+def test_dates_follow_the_date_style(qtbot, ectx) -> None:
+    """Trusted on the test clock's day (2025-03-18): the column follows the setting at once."""
+    trust.trust_key(ectx.kb, KEY_A, SUGINAMI)
+    pane = open_pane(qtbot, ectx)
+    assert cell(pane, 0, "added").startswith("2025年3月18日")
+    ectx.settings.date_style = "japanese"
+    assert cell(pane, 0, "added").startswith("令和7年3月18日")

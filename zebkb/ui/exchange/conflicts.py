@@ -42,6 +42,7 @@ from zebkb.service.exchange import Conflict
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.core.settings import DATE_STYLE
 from zebkb.ui.edit.diffview import META_FIELDS, differing_fields, field_label, value_text
 
 if TYPE_CHECKING:
@@ -192,11 +193,16 @@ class ConflictsDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         ctx.runner.dataChanged.connect(self._data_changed)
         bind(ctx.tr, self)
+        ctx.settings.changed.connect(self._setting_changed)
         self.load()
 
     def _data_changed(self, changes: Changes) -> None:
         if changes.conflicts or changes.all_records:
             self.load()  # a conflict settled (here or by an import)
+
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key:
+            self._show_current()  # the merged version being built is kept
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t

@@ -48,6 +48,7 @@ from zebkb.service.exchange import ImportCancelled, ImportPlan, ImportSummary, R
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.core.settings import DATE_STYLE
 from zebkb.ui.edit.diffview import META_FIELDS, DiffTable, differing_fields
 
 BUNDLE_SUFFIX = ".zebkb"
@@ -257,8 +258,13 @@ class ImportDialog(QDialog):
         self.finished.connect(lambda _r: self.close_plans())
         self.finished.connect(lambda _r: self._drop_scratch())
         bind(ctx.tr, self)
+        ctx.settings.changed.connect(self._setting_changed)
 
     # --- texts ------------------------------------------------------------------------------
+
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key:
+            self._retext_shown()
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t

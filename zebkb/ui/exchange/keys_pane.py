@@ -37,6 +37,7 @@ from zebkb.keys import OwnKey, fingerprint, own_key
 from zebkb.service.keys import TrustEntry
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
+from zebkb.ui.core.settings import DATE_STYLE
 
 if TYPE_CHECKING:
     from zebkb.ui.core.context import AppContext
@@ -160,6 +161,7 @@ class TrustedKeysPane(QWidget):
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         bind(ctx.tr, self)
+        ctx.settings.changed.connect(self._setting_changed)
         self.reload()
 
     # --- loading -------------------------------------------------------------------------
@@ -329,6 +331,10 @@ class TrustedKeysPane(QWidget):
         self.message.setVisible(bool(text))
 
     # --- language ------------------------------------------------------------------------
+
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key:
+            self._fill_table()
 
     def retranslate(self) -> None:
         t = self._ctx.tr.t
