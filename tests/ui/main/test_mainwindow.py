@@ -481,3 +481,16 @@ def test_every_column_is_whole_at_the_default_size(qtbot, window, lang) -> None:
             with qtbot.waitSignal(window.searchFinished):
                 window.search_bar.remove_filter(KIND, kind)
     assert problems == [], "\n".join(map(repr, problems))
+
+
+@pytest.mark.parametrize("action", ["edit", "history", "delete", "add_tag", "remove_tag"])
+def test_a_record_action_with_nothing_chosen_says_what_to_do(qtbot, ctx, kb, action) -> None:
+    """Ctrl+E, Ctrl+H, Delete or a tag change before any record is chosen: told, not ignored."""
+    from zebkb_main_kit import open_window
+
+    window = open_window(qtbot, ctx)
+    assert window.current_uid() is None
+    window.actions_by_name[action].trigger()
+    assert window.statusBar().currentMessage() == "先に一覧で記録を選んでください"
+    assert not window.dialogs.get("editor")
+    assert not window.dialogs.get("history")

@@ -559,9 +559,14 @@ class MainWindow(QMainWindow):
         if ok and chosen in labels:
             self.open_editor(kinds[labels.index(chosen)], None)
 
+    def _choose_first(self) -> None:
+        """An action on "the record" with none chosen: say so instead of doing nothing."""
+        self.statusBar().showMessage(self.ctx.tr.t("status.select_record"), STATUS_MS)
+
     def edit_current(self) -> None:
         uid = self.current_uid()
         if uid is None:
+            self._choose_first()
             return
         record = self.detail.record
         if record is not None and record.get("uid") == uid:
@@ -603,6 +608,7 @@ class MainWindow(QMainWindow):
         """Delete the selected records (or the one shown); Ctrl+Z brings them all back."""
         uids = self.selected_uids() or ([u] if (u := self.current_uid()) else [])
         if not uids:
+            self._choose_first()
             return
         row = self.results.currentIndex().row()
         kb = self.ctx.kb
@@ -637,6 +643,7 @@ class MainWindow(QMainWindow):
         """Add a tag to (or remove one from) every selected record: one change, one undo."""
         uids = self.selected_uids() or ([u] if (u := self.current_uid()) else [])
         if not uids:
+            self._choose_first()
             return
         kb = self.ctx.kb
 
@@ -739,6 +746,7 @@ class MainWindow(QMainWindow):
     def open_history(self) -> None:
         uid = self.current_uid()
         if uid is None:
+            self._choose_first()
             return
         try:
             from zebkb.ui.edit.history import HistoryDialog
