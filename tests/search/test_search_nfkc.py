@@ -1,4 +1,5 @@
-"""`nfkc` is `unicodedata.normalize("NFKC", …)`, on every character and on mixed strings."""
+"""`nfkc` is `unicodedata.normalize("NFKC", …)`, on every character and on mixed strings;
+`normalize_with_map`, which folds the characters between its runs at once, maps as before."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from seed_corpus import seed_lines
 
 from zebkb.search import nfkc as nfkc_module
+from zebkb.search import normalize as normalize_module
 from zebkb.search.nfkc import UNICODE_VERSION, is_safe, nfkc, safe_ranges, second_characters
 
 pytestmark = pytest.mark.skipif(
@@ -67,3 +70,35 @@ def test_mixed_strings(s: str) -> None:
 def test_another_unicode_version_uses_plain_nfkc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nfkc_module, "UNICODE_VERSION", "0.0")
     assert nfkc("ｶﾞＡ\u0301") == unicodedata.normalize("NFKC", "ｶﾞＡ\u0301")
+
+
+def _map_reference(text: str) -> tuple[str, list[int]]:
+    """normalize_with_map as it was: every cluster folded on its own, then the space edits."""
+    chars: list[str] = []
+    origin: list[int] = []
+    normalize_module._map_clusters(text, 0, len(text), chars, origin)
+    s = "".join(chars)
+    out, out_origin, pos = [], [], 0
+    for a, b, rep in normalize_module._space_edits(s):
+        out.append(s[pos:a])
+        out_origin.extend(origin[pos:a])
+        if rep:
+            out.append(rep)
+            out_origin.append(origin[a])
+        pos = b
+    out.append(s[pos:])
+    out_origin.extend(origin[pos:])
+    return "".join(out), out_origin
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "ΣσİＺ⺁\u200b\u00ad", max_size=24))
+def test_normalize_with_map_folds_as_cluster_by_cluster(s: str) -> None:
+    assert normalize_module.normalize_with_map(s) == _map_reference(s)
+
+
+def test_normalize_with_map_on_seed_lines() -> None:
+    lines = seed_lines()
+    for i in range(0, len(lines), 3):
+        text = "\n".join(lines[i : i + 3])
+        assert normalize_module.normalize_with_map(text) == _map_reference(text)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 UNICODE_VERSION = "14.0.0"
 
@@ -61,6 +62,14 @@ def _pattern() -> re.Pattern[str]:
 
 def _normalise_run(m: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", m.group())
+
+
+def nfkc_runs(s: str) -> Iterator[re.Match[str]]:
+    """The runs `nfkc` normalises (each with the character before it); outside them,
+    every character is safe. Under another Unicode version, the whole string."""
+    if unicodedata.unidata_version != UNICODE_VERSION:
+        return re.finditer("(?s).+", s)
+    return _pattern().finditer(s)
 
 
 def nfkc(s: str) -> str:

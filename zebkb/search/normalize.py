@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from zebkb.search.nfkc import nfkc
+from zebkb.search.nfkc import nfkc, nfkc_runs
 
 # CJK Radicals Supplement → the unified ideograph Unicode declares equivalent
 # (EquivalentUnifiedIdeograph.txt, U+2E81..U+2EF3). NFKC folds only two of
@@ -151,6 +151,24 @@ def _char_info(ch: str) -> tuple[str, bool]:
     return info
 
 
+def _map_clusters(text: str, start: int, end: int, chars: list[str], origin: list[int]) -> None:
+    """Fold text[start:end] cluster by cluster onto `chars`, each output character's source onto `origin`."""
+    infos = [_char_info(ch) for ch in text[start:end]]
+    i = start
+    while i < end:
+        j = i + 1
+        while j < end and not infos[j - start][1]:
+            j += 1
+        folded = infos[i - start][0] if j == i + 1 else _fold(text[i:j])
+        if len(folded) == 1:
+            chars.append(folded)
+            origin.append(i)
+        else:
+            chars.extend(folded)
+            origin.extend([i] * len(folded))
+        i = j
+
+
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """`normalize`, plus for each output character the index of its source in `text`.
 
@@ -161,20 +179,21 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     n = len(text)
-    infos = [_char_info(ch) for ch in text]
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and not infos[j][1]:
-            j += 1
-        folded = infos[i][0] if j == i + 1 else _fold(text[i:j])
-        if len(folded) == 1:
-            chars.append(folded)
-            origin.append(i)
-        else:
-            chars.extend(folded)
-            origin.extend([i] * len(folded))
-        i = j
+    if "\u03a3" in text or _TRANSLATED.search(text) is not None:
+        # Σ lowers by its context, and translated characters change the length.
+        _map_clusters(text, 0, n, chars, origin)
+    else:
+        # Between runs that NFKC may change (zebkb/search/nfkc.py), every character
+        # is a cluster of its own and folds to its lower case: a run of them at once.
+        pos = 0
+        for m in nfkc_runs(text):
+            a, b = m.span()
+            if a > pos:
+                _map_safe(text, pos, a, chars, origin)
+            _map_clusters(text, a, b, chars, origin)
+            pos = b
+        if pos < n:
+            _map_safe(text, pos, n, chars, origin)
     s = "".join(chars)
     edits = _space_edits(s)
     if not edits:
@@ -192,6 +211,16 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     out.append(s[pos:])
     out_origin.extend(origin[pos:])
     return "".join(out), out_origin
+
+
+def _map_safe(text: str, start: int, end: int, chars: list[str], origin: list[int]) -> None:
+    piece = text[start:end]
+    low = piece.lower()
+    if len(low) == len(piece):
+        chars.append(low)
+        origin.extend(range(start, end))
+    else:  # a character lowering to two (İ)
+        _map_clusters(text, start, end, chars, origin)
 
 
 def grams(norm: str) -> list[str]:
