@@ -7,7 +7,8 @@ Builds a corpus of records of about 1,000 characters from the seed documents,
 50 queries of the kinds the issue names (fixed words, 2-char, 3-6-char,
 8-12-char substrings, two and three terms), a brute-force ground truth, and
 prints for each engine: query latency p50/p95 (warm, in-process, median of 3
-runs), full build time, index size, one-record update time, and recall.
+runs; wall time, and this process's CPU time, which a loaded machine disturbs far
+less), full build time, index size, one-record update time, and recall.
 For zebkb also: updates of 1,000 and 10,000 changed records in one call (as an
 import makes), and the wall time of `zebkb search` as a new process on a
 knowledge base of that size made with KnowledgeBase.save_many (batches of
@@ -106,13 +107,21 @@ def truth(texts: Sequence[str], terms: list[str]) -> set[int]:
 
 
 def timed(fn: Callable[[], object], reps: int = 3) -> float:
+    return timed_cpu(fn, reps)[0]
+
+
+def timed_cpu(fn: Callable[[], object], reps: int = 3) -> tuple[float, float]:
+    """Median wall and CPU time of `reps` runs after a warm-up. On a loaded machine the
+    CPU time of this process varies far less than the wall time, whose waits for a
+    core can double a figure between two engines measured a minute apart."""
     fn()  # warm-up
-    runs = []
+    runs, cpu = [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(runs), statistics.median(cpu)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -122,7 +131,14 @@ def pct(values: list[float], p: float) -> float:
 
 
 def report(
-    name: str, lat: list[float], *, build: float, size: int, update: float, rec: float
+    name: str,
+    lat: list[float],
+    *,
+    build: float,
+    size: int,
+    update: float,
+    rec: float,
+    cpu: list[float] | None = None,
 ) -> None:
     print(
         f"  {name:<34} p50 {pct(lat, 50) * 1000:7.1f} ms  p95 {pct(lat, 95) * 1000:7.1f} ms  "
@@ -130,6 +146,11 @@ def report(
         f"recall {rec:.3f}",
         flush=True,
     )
+    if cpu:
+        print(
+            f"  {'':<34} CPU time p50 {pct(cpu, 50) * 1000:.1f} ms  p95 {pct(cpu, 95) * 1000:.1f} ms",
+            flush=True,
+        )
 
 
 def quoted(terms: list[str]) -> str:
@@ -141,7 +162,9 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
-def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]) -> float:
+def bench_zebkb(
+    docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
+) -> tuple[float, float]:
     folder = Path(tempfile.mkdtemp(prefix="zebkb-bench-"))
     try:
         ix = SearchIndex(folder)
@@ -151,9 +174,11 @@ def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
         size = dir_size(folder)
         pos = {d.uid: i for i, d in enumerate(docs)}
         found = relevant = 0
-        lat = []
+        lat, cpu = [], []
         for q in queries:
-            lat.append(timed(lambda q=q: ix.search(quoted(q), limit=20)))
+            wall, used = timed_cpu(lambda q=q: ix.search(quoted(q), limit=20))
+            lat.append(wall)
+            cpu.append(used)
             expected = truth(texts, q)
             got = {pos[u] for u in ix.search_uids(quoted(q))}
             found += len(expected & got)
@@ -173,6 +198,7 @@ def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
             size=size,
             update=statistics.median(updates),
             rec=found / max(1, relevant),
+            cpu=cpu,
         )
         bare = [timed(lambda q=q: ix.search_uids(quoted(q))) for q in queries]
         print(
@@ -202,7 +228,7 @@ def bench_zebkb(docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
                 f"median {walls[1]:.0f} ms (open {open_ms:.0f} ms; {read} of {len(docs)} texts "
                 f"and {values} documents' ranking values read)"
             )
-        return pct(lat, 95)
+        return pct(lat, 95), pct(cpu, 95)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -356,7 +382,7 @@ def bench_cli(records: list[dict]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench_fts5(texts: list[str], queries: list[list[str]]) -> float:
+def bench_fts5(texts: list[str], queries: list[list[str]]) -> tuple[float, float]:
     folder = Path(tempfile.mkdtemp(prefix="fts5-bench-"))
     try:
         db = sqlite3.connect(folder / "fts.db", isolation_level=None)
@@ -391,9 +417,9 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> float:
                 args.append(t)
             return "SELECT id FROM docs WHERE " + " AND ".join(where), args
 
-        p95 = 0.0
+        p95 = cpu95 = 0.0
         for like in (False, True):
-            lat = []
+            lat, cpu = [], []
             found = relevant = 0
             for q in queries:
                 sql, args = match_sql(q, like)
@@ -401,7 +427,9 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> float:
                     ranked = "SELECT rowid FROM f WHERE f MATCH ? ORDER BY rank LIMIT 20"
                 else:
                     ranked = sql + " LIMIT 20"
-                lat.append(timed(lambda s=ranked, a=args: db.execute(s, a).fetchall()))
+                wall, used = timed_cpu(lambda s=ranked, a=args: db.execute(s, a).fetchall())
+                lat.append(wall)
+                cpu.append(used)
                 got = {r[0] for r in db.execute(sql, args)}
                 expected = truth(texts, q)
                 found += len(expected & got)
@@ -415,10 +443,18 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> float:
                 db.execute("COMMIT")
             update = (time.perf_counter() - t0) / 5
             name = "FTS5 trigram" + (" + scan for <3 chars" if like else " (MATCH only)")
-            report(name, lat, build=build, size=size, update=update, rec=found / max(1, relevant))
-            p95 = pct(lat, 95)
+            report(
+                name,
+                lat,
+                build=build,
+                size=size,
+                update=update,
+                rec=found / max(1, relevant),
+                cpu=cpu,
+            )
+            p95, cpu95 = pct(lat, 95), pct(cpu, 95)
         db.close()
-        return p95
+        return p95, cpu95
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -518,7 +554,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         ours = bench_zebkb(docs, texts, queries)
         theirs = bench_fts5(texts, queries)
-        print(f"  p95 zebkb / p95 FTS5 trigram + scan: {ours / theirs:.1f}x", flush=True)
+        print(
+            f"  p95 zebkb / p95 FTS5 trigram + scan: {ours[0] / theirs[0]:.1f}x wall, "
+            f"{ours[1] / theirs[1]:.1f}x CPU time",
+            flush=True,
+        )
         if args.peak_rss:
             peak, base = peak_build_rss(n)
             print(
