@@ -172,6 +172,39 @@ def test_the_language_changes_mid_preview(qtbot, home, tmp_path) -> None:
     assert dialog.mapping_combo(0).currentData() == "facility_name"
 
 
+def test_a_long_import_shows_progress_and_cancels_to_nothing(qtbot, home, tmp_path) -> None:
+    """Thousands of rows take seconds: a progress dialog, and its Cancel writes nothing."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from zebkb.ui.core.ops import CollectionOp
+
+    rows = [[f"区立施設{i}", "葛飾区", "1,000", "新築", ""] for i in range(250)]
+    dialog = open_dialog(qtbot, home)
+    with qtbot.waitSignal(dialog.previewed, timeout=30_000):
+        dialog.load(write_list(tmp_path / "big.xlsx", rows))
+    assert dialog.import_button.isEnabled()
+    # The writer is busy with something else, so the import waits in line to be cancelled.
+    release = threading.Event()
+    CollectionOp(dialog, lambda: release.wait(10), runner=home.runner).run_in_background()
+    dialog.import_button.click()
+    (progress,) = dialog.findChildren(QProgressDialog)
+    assert progress.labelText() == "一覧表を取り込んでいます…"
+    (cancel,) = progress.findChildren(QPushButton)
+    assert cancel.text() == "キャンセル"
+    cancel.click()
+    release.set()
+    idle(qtbot, home)
+    assert home.kb.list_records() == []
+    assert dialog.summary.text() == "取り込みを中止しました。何も変わっていません。"
+    assert dialog.import_button.isEnabled()  # it may be tried again
+    with qtbot.waitSignal(dialog.imported, timeout=30_000):
+        dialog.import_button.click()
+    idle(qtbot, home)
+    assert len(home.kb.list_records()) == 250
+
+
 def test_a_dropped_file_is_previewed(qtbot, home, tmp_path) -> None:
     path = write_list(tmp_path / "drop.xlsx", [["宝木塚小学校", "葛飾区", 6200, "新築", None]])
     dialog = open_dialog(qtbot, home)

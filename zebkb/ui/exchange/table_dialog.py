@@ -42,7 +42,7 @@ from zebkb.tables.plan import TablePlan, unmapped_required
 from zebkb.tables.read import read_table
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
-from zebkb.ui.core.ops import CollectionOp, QueryOp
+from zebkb.ui.core.ops import CollectionOp, ProgressReporter, QueryOp
 
 ACTIONS = ("add", "update", "unchanged", "refused")
 Notify = Callable[[str], None]
@@ -404,13 +404,29 @@ class TableImportDialog(QDialog):
             return
         kb, plan = self.ctx.kb, self.preview.plan
         self.import_button.setEnabled(False)
+
+        def work(reporter: ProgressReporter) -> TableImportResult:
+            def progress(done: int, total: int) -> None:
+                # Raised inside the one transaction: a cancelled import writes nothing.
+                reporter.raise_if_cancelled()
+                reporter.report(done, total)
+
+            reporter.raise_if_cancelled()
+            return kb.apply_table(plan, progress=progress)
+
         (
-            CollectionOp(self, lambda: kb.apply_table(plan), runner=self.ctx.runner)
+            CollectionOp(self, work, runner=self.ctx.runner)
+            .with_progress(self.ctx.tr.t("tables.import.applying"))
             .changes(lambda result: result.changes)
             .success(self._applied)
             .failure(self._failed_write)
+            .cancelled(self._cancelled)
             .run_in_background()
         )
+
+    def _cancelled(self) -> None:
+        self._refresh()
+        self.summary.setText(self.ctx.tr.t("tables.import.cancelled"))
 
     def _applied(self, result: TableImportResult) -> None:
         self.import_result = result
