@@ -181,3 +181,58 @@ def test_a_two_character_query_reads_the_texts_of_its_page_only(index: Any) -> N
             assert ix.search_uids(query) == full.search_uids(query)
         finally:
             ix.close()
+
+
+def test_opening_maps_the_terms_and_postings_instead_of_copying_them(index: Any) -> None:
+    from zebkb.search.engine import SearchIndex
+    from zebkb.search.whooshread import _ViewFile
+
+    folder, full = index
+    ix = SearchIndex(folder)
+    try:
+        leaves = ix._snapshot().leaves
+        assert leaves
+        for leaf, _base in leaves:
+            terms = leaf._terms
+            assert isinstance(terms._dbfile, _ViewFile)
+            assert isinstance(terms._postfile, _ViewFile)
+            assert isinstance(terms._dbfile._buf, memoryview)
+        query = broad_pairs(full)[0]
+        assert ix.search(query).hits == full.search(query).hits
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 300, 1000])
+def test_a_view_reads_as_a_copy_does(size: int) -> None:
+    import io
+    import pickle
+    import random
+
+    from zebkb.search.whooshread import _ViewReader
+
+    rng = random.Random(size)
+    data = bytes(rng.choice(b"ab\n\x00") for _ in range(size)) + pickle.dumps({"k": [1, 2]})
+    ours, copy = _ViewReader(memoryview(data)), io.BytesIO(data)
+    for step in range(60):
+        op = rng.choice(["read", "readline", "seek", "readinto"])
+        if op == "read":
+            n = rng.choice([-1, 0, 1, 5, 100, None])
+            assert ours.read(n) == copy.read(n)
+        elif op == "readline":
+            n = rng.choice([-1, 3, 400])
+            assert ours.readline(n) == copy.readline(n)
+        elif op == "readinto":
+            a = bytearray(rng.randint(0, 9))
+            b = bytearray(len(a))
+            assert ours.readinto(a) == copy.readinto(b)
+            assert a == b
+        else:
+            whence = rng.choice([0, 1, 2])
+            offset = rng.randint(0, len(data) + 3)
+            if whence:  # back from here or from the end, never before the start
+                offset = -min(offset, copy.tell() if whence == 1 else len(data))
+            assert ours.seek(offset, whence) == copy.seek(offset, whence)
+        assert ours.tell() == copy.tell(), (step, op)
+    ours.seek(size)
+    assert pickle.load(ours) == {"k": [1, 2]}  # type: ignore[arg-type]

@@ -59,6 +59,12 @@ class NoLenW3Codec(W3Codec):  # type: ignore[misc]
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return BlockFieldWriter(self, storage, segment)
 
+    def terms_reader(self, storage: Any, segment: Any) -> Any:
+        # Opened in place, not copied (zebkb/search/whooshread.py says why).
+        from zebkb.search.whooshread import terms_reader
+
+        return terms_reader(self, storage, segment)
+
 
 class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
     """Writes an `InvertedPool`'s posting lists a block at a time.
