@@ -190,7 +190,8 @@ def _build(folder: Path, texts: list[tuple[str, str]], *, fast: bool) -> dict[st
     folder.mkdir()
     ix = FileStorage(str(folder)).create_index(make_schema())
     # Separate files, not one compound file (whose table names them by segment id).
-    writer = ix.writer(codec=NoLenW3Codec(), compound=False)
+    # Small blocks, so that a term spans several with few documents.
+    writer = ix.writer(codec=NoLenW3Codec(blocklimit=128), compound=False)
     writer.pool = InvertedPool()
     for uid, text in texts:
         if fast:
@@ -238,3 +239,41 @@ def test_pool_orders_postings_merged_out_of_order() -> None:
     assert list(weights) == [1.0, 1.0, 2.0]
     assert [tuple(p[2:4]) for p in pool.iter_postings()] == [(2, 1.0), (5, 1.0), (9, 2.0)]
     assert len(values) == 3
+
+
+def test_pool_counts_variant_bigrams_as_the_whole_folded_text_has_them() -> None:
+    """`add_text` counts only the folded text's new words; the postings are those of
+    counting every bigram of the folded text and keeping the ones the text lacks."""
+    from seed_corpus import insert_variants
+
+    from zebkb.search.normalize import grams
+    from zebkb.search.variants import load_variants
+    from zebkb.search.whooshfield import CONTENT, VARIANT, InvertedPool
+
+    records = make_records(150, seed=16)
+    insert_variants(records, seed=16)
+    table = load_variants(None)
+    texts = [normalised_parts(doc_from_record(r))[2] for r in records]
+    # Words that fold to one character, or to a word the text already has.
+    texts += ["x サーバー サーバ", "ヴァ ー", "第三回と第3回 3ヶ所", "ab\nエレベーター"]
+    pool = InvertedPool()
+    expected: dict[tuple[int, str], int] = {}
+    folded_any = 0
+    for docnum, text in enumerate(texts):
+        folded = table.fold(text)
+        folded_any += folded != text
+        pool.add_text(docnum, text, folded)
+        counts = Counter(grams(text))
+        in_folded = Counter(grams(folded))
+        for g in in_folded.keys() - counts.keys():
+            counts[VARIANT + g] = in_folded[g]
+        expected.update(((docnum, g), f) for g, f in counts.items())
+    assert folded_any > 100
+    got = {
+        (d, term.decode()): c
+        for field, term, docs, weights, _v in pool.by_term()
+        if field == CONTENT
+        for d, c in zip(docs, weights, strict=True)
+    }
+    assert any(g.startswith(VARIANT) for _d, g in got)
+    assert got == expected

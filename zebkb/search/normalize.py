@@ -223,10 +223,20 @@ def _map_safe(text: str, start: int, end: int, chars: list[str], origin: list[in
         _map_clusters(text, start, end, chars, origin)
 
 
+def word_runs(norm: str) -> list[str]:
+    """The runs of word characters, in order (what `grams` takes its bigrams from)."""
+    return _WORD_RUN.findall(norm)
+
+
 def grams(norm: str) -> list[str]:
     """Overlapping bigrams of every word run, and the run itself when it is one character."""
+    return run_grams(_WORD_RUN.findall(norm))
+
+
+def run_grams(runs: list[str]) -> list[str]:
+    """`grams` of the text these word runs were found in."""
     result: list[str] = []
-    for run in _WORD_RUN.findall(norm):
+    for run in runs:
         if len(run) == 1:
             result.append(run)
         else:
