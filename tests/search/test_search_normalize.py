@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zebkb.search.normalize import grams, normalize, normalize_with_map, query_grams
 
@@ -65,3 +69,33 @@ def test_grams_are_bigrams_of_each_word_run() -> None:
     for sub in ("zeb化", "施設のz", "事例共有"):
         assert sub in text
         assert set(query_grams(sub)) <= set(grams(text))
+
+
+# Stable and unstable characters side by side: kana with combining and spacing voiced
+# marks, half-width kana, full-width letters, radicals, invisible characters, compatibility
+# ideographs and squares, a Latin letter with a combining accent, whitespace.
+_FOLD_ALPHABET = (
+    "aAＡかカｶﾞﾟ\u3099\u309a゛ヷヿゟー・ｰ⻑⺠長区。①㍻\u0301e\u0338<\u00ad\u200b　 \n\x00豈"
+)
+
+
+@given(st.text(alphabet=_FOLD_ALPHABET, max_size=12))
+@settings(max_examples=2000, deadline=None)
+def test_fold_is_nfkc_of_the_whole_text(text: str) -> None:
+    from zebkb.search.normalize import _TRANSLATE, _fold
+
+    assert _fold(text) == unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).lower()
+
+
+@given(st.text(alphabet="ab1 　\t\n\x00区あ。,-", max_size=14), st.sampled_from(["", "\x00"]))
+@settings(max_examples=2000, deadline=None)
+def test_space_runs_are_edited_as_the_edit_list_says(text: str, mark: str) -> None:
+    """The regular-expression passes make exactly the edits `_space_edits` lists."""
+    from zebkb.search.normalize import _apply_space_edits, _space_edits
+
+    expected, pos = [], 0
+    for a, b, rep in _space_edits(text, mark):
+        expected += [text[pos:a], rep]
+        pos = b
+    expected.append(text[pos:])
+    assert _apply_space_edits(text, mark) == "".join(expected)

@@ -116,18 +116,50 @@ def line_keys(lines: list[str]) -> list[str]:
     return keys
 
 
+def _space_patterns(mark: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(runs between two other characters, none Japanese nor `mark`; every other run).
+
+    `_space_edits` drops every run of the second kind, and decides each of the
+    first kind by looking at its neighbours: in Japanese text a handful.
+    """
+    other = f"[^\\s{_JA}{re.escape(mark)}]"
+    edge = f"[{_JA}{re.escape(mark)}]"
+    # Each starts with the whitespace it matches and looks behind after it (as in
+    # zebkb/search/variants.py): re then skips ahead to the next whitespace instead of
+    # trying the look-behind at every position. A look-behind seeing whitespace
+    # before it is inside a run, so each match is a whole run.
+    return (
+        re.compile(f"\\s(?<={other}\\s)\\s*(?={other})"),
+        re.compile(f"\\s(?:(?<={edge}\\s)\\s*|(?<=\\A\\s)\\s*|\\s*(?={edge}|\\Z))"),
+    )
+
+
+_SPACE_PATTERNS = {mark: _space_patterns(mark) for mark in ("", _LINE_MARK)}
+
+
+def _latin_space(m: re.Match[str], mark: str) -> str:
+    """What a whitespace run between two letters, digits or signs becomes (`_space_edits`)."""
+    s = m.string
+    a, b = m.span()
+    single_before = a < 2 or s[a - 2].isspace() or s[a - 2] == mark
+    single_after = b + 1 >= len(s) or s[b + 1].isspace() or s[b + 1] == mark
+    if single_before and single_after and s[a - 1].isalnum() and s[b].isalnum():
+        return ""
+    return " "
+
+
 def _apply_space_edits(s: str, mark: str = "") -> str:
-    edits = _space_edits(s, mark)
-    if not edits:
-        return s
-    out: list[str] = []
-    pos = 0
-    for a, b, rep in edits:
-        out.append(s[pos:a])
-        out.append(rep)
-        pos = b
-    out.append(s[pos:])
-    return "".join(out)
+    """`s` with `_space_edits(s, mark)` made; the runs next to Japanese are dropped in C.
+
+    Each run's fate depends only on the text around it before any edit, and runs
+    are apart, so the two kinds are edited one after the other.
+    """
+    patterns = _SPACE_PATTERNS.get(mark)
+    if patterns is None:
+        patterns = _space_patterns(mark)
+    between, dropped = patterns
+    s = between.sub(lambda m: _latin_space(m, mark), s)
+    return dropped.sub("", s)
 
 
 def _starts_cluster(ch: str) -> bool:
