@@ -205,6 +205,23 @@ def test_a_long_import_shows_progress_and_cancels_to_nothing(qtbot, home, tmp_pa
     assert len(home.kb.list_records()) == 250
 
 
+def test_while_another_list_is_read_the_last_one_cannot_be_imported(qtbot, home, tmp_path) -> None:
+    """The file label names the new list at once: the old preview and its Import go with it."""
+    first = write_list(tmp_path / "a.xlsx", [["水元小学校", "葛飾区", "1,000", "新築", ""]])
+    second = write_list(tmp_path / "b.xlsx", [["宝木塚小学校", "葛飾区", "2,000", "新築", ""]])
+    dialog = open_dialog(qtbot, home)
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.load(first)
+    assert dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.load(second)
+        assert not dialog.import_button.isEnabled()
+        assert dialog.preview_table.rowCount() == 0
+        assert dialog.summary.text() == "b.xlsx を読み込んでいます…"
+    assert dialog.preview_table.item(0, 3).text() == "宝木塚小学校"
+    assert dialog.import_button.isEnabled()
+
+
 def test_a_dropped_file_is_previewed(qtbot, home, tmp_path) -> None:
     path = write_list(tmp_path / "drop.xlsx", [["宝木塚小学校", "葛飾区", 6200, "新築", None]])
     dialog = open_dialog(qtbot, home)

@@ -60,6 +60,7 @@ class TableImportDialog(QDialog):
         self.ctx = ctx
         self.preview: TablePreview | None = None
         self.import_result: TableImportResult | None = None
+        self._seq = 0
         self.setAcceptDrops(True)
         self.resize(900, 600)
 
@@ -197,6 +198,11 @@ class TableImportDialog(QDialog):
         kb = self.ctx.kb
         self.import_result = None
         self.file_label.setText(str(path))
+        # The last list's preview goes at once: its Import must not stay under this name.
+        self.preview = None
+        self._fill()
+        self.summary.setText(self.ctx.tr.t("tables.import.reading", name=path.name))
+        seq = self._next_seq()
 
         def work() -> TablePreview:
             table = read_table(path)
@@ -204,9 +210,14 @@ class TableImportDialog(QDialog):
             plan = kb.plan_table(table, mapping, file_name=path.name)
             return TablePreview(plan=plan, table=table, mapping_source=source)
 
-        QueryOp(self, work, runner=self.ctx.runner).success(self._previewed).failure(
-            self._failed
-        ).run_in_background()
+        QueryOp(self, work, runner=self.ctx.runner).success(
+            lambda preview: self._previewed(preview, seq)
+        ).failure(lambda exc: self._failed(exc, seq)).run_in_background()
+
+    def _next_seq(self) -> int:
+        """Only the answer to the latest read or remap is shown (an earlier one may end later)."""
+        self._seq += 1
+        return self._seq
 
     def remap(self, mapping: TableMapping) -> None:
         """Plan again with a changed mapping."""
@@ -215,22 +226,28 @@ class TableImportDialog(QDialog):
         kb, table = self.ctx.kb, self.preview.table
         name = self.preview.plan.file_name
 
+        seq = self._next_seq()
+
         def work() -> TablePreview:
             plan = kb.plan_table(table, mapping, file_name=name)
             return TablePreview(plan=plan, table=table, mapping_source="edited")
 
-        QueryOp(self, work, runner=self.ctx.runner).success(self._previewed).failure(
-            self._failed
-        ).run_in_background()
+        QueryOp(self, work, runner=self.ctx.runner).success(
+            lambda preview: self._previewed(preview, seq)
+        ).failure(lambda exc: self._failed(exc, seq)).run_in_background()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, seq: int) -> None:
         from zebkb.ui.core.ops import user_message
 
+        if seq != self._seq:
+            return
         self.preview = None
         self.summary.setText(user_message(exc, self.ctx.tr))
         self._fill()
 
-    def _previewed(self, preview: TablePreview) -> None:
+    def _previewed(self, preview: TablePreview, seq: int) -> None:
+        if seq != self._seq:
+            return
         self.preview = preview
         self._fill()
         self.previewed.emit()
