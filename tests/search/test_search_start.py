@@ -33,6 +33,8 @@ NOT_IMPORTED = (
     "whoosh.searching",
     "whoosh.highlight",
     "whoosh.query",
+    "importlib.resources",
+    "zipfile",
     *(m for m in COMMAND_MODULES if m not in SOLO_COMMANDS.values()),
 )
 
@@ -236,3 +238,12 @@ def test_a_view_reads_as_a_copy_does(size: int) -> None:
         assert ours.tell() == copy.tell(), (step, op)
     ours.seek(size)
     assert pickle.load(ours) == {"k": [1, 2]}  # type: ignore[arg-type]
+
+
+def test_the_built_in_variant_table_is_the_packaged_one() -> None:
+    from importlib.resources import files
+
+    from zebkb.search.variants import builtin_text
+
+    packaged = files("zebkb.assets") / "search" / "variants.txt"
+    assert builtin_text() == packaged.read_text(encoding="utf-8")

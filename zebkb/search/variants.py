@@ -276,6 +276,14 @@ def read_user_file(path: Path) -> str | None:
 
 
 def builtin_text() -> str:
+    from importlib import import_module
+
+    # Read from the package folder when it is one (importlib.resources and the zip
+    # support it loads cost a new search process several milliseconds to import).
+    here = getattr(import_module("zebkb.assets"), "__file__", None)
+    path = Path(here).parent / "search" / "variants.txt" if here else None
+    if path is not None and path.is_file():
+        return path.read_text(encoding="utf-8")
     from importlib.resources import files
 
     return (files("zebkb.assets") / "search" / "variants.txt").read_text(encoding="utf-8")
