@@ -6,8 +6,8 @@ without deleted documents, the index's matches, their order, the page shown,
 the total and the facets are compared with a reference written out here: every
 record's text checked term by term, scored with the textbook BM25F and sorted
 by score, then newest, then document number. The index's thresholds are
-lowered so that its caches, counts from the index and text compaction all run
-on a corpus this small.
+lowered so that its caches, counts from the index, text compaction and the
+pruned ranking all run on a corpus this small.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def index(
         mp.setattr(engine, "CACHE_MIN_DF", 3)
         mp.setattr(engine, "FEW_CANDIDATES", 4)
         mp.setattr(columns, "COMPACT_MIN", 8)
+        mp.setattr(columns, "PRUNE_FACTOR", 1)
         ix = _build(tmp_path_factory.mktemp("equiv"), seed, churn=churn)
         yield ix
         ix.close()

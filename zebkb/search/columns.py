@@ -15,7 +15,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, compress, repeat
-from operator import add, attrgetter, gt, is_not, mul, neg, not_, sub, truediv
+from operator import add, attrgetter, ge, gt, is_not, mul, neg, not_, sub, truediv
 from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
@@ -26,6 +26,15 @@ K1 = 1.2
 B = 0.75
 BOOST_TITLE = 3.0
 BOOST_FACILITY = 2.0
+
+# Ranking one term scores only the docs whose w is within PRUNE_SLACK (relative) of
+# the k-th largest: the score idf*w*(K1+1)/(K1+w) then differs by at least
+# PRUNE_SLACK*K1/(K1+w) relative, over a thousand times the few ulps its rounding can
+# move it for any w below PRUNE_MAX_W. Done when the matches outnumber the page
+# PRUNE_FACTOR times.
+PRUNE_SLACK = 1e-6
+PRUNE_MAX_W = 1e6
+PRUNE_FACTOR = 4
 
 FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("<1000", 0.0, 1000.0),
@@ -373,27 +382,70 @@ class Columns:
         """
         if not docnums:
             return []
-        texts = list(map(self.text.__getitem__, docnums))
         nr = self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
-        heads = list(map(self.head.__getitem__, docnums))
         total: list[float] = [0.0] * len(docnums)
-        k1p = K1 + 1.0
         for term, idf in zip(terms, idfs, strict=True):
-            known = known_counts.get(term) if known_counts else None
-            if known is not None and len(known) == len(docnums):
-                tf_all = list(known)
-            else:
-                tf_all = list(map(str.count, texts, repeat(term)))
-            # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
-            w = list(map(truediv, tf_all, nr))
-            in_head = map(str.__contains__, heads, repeat(term))
-            for i in compress(range(len(texts)), in_head):
-                w[i] = self._head_weight(docnums[i], term, tf_all[i])
-            part = map(
-                truediv, map(mul, map(mul, repeat(idf), w), repeat(k1p)), map(add, repeat(K1), w)
-            )
-            total = list(map(add, total, part))
+            w = self._weights(docnums, term, known_counts, nr)
+            total = list(map(add, total, self._saturated(w, idf)))
         return total
+
+    def _weights(
+        self,
+        docnums: Sequence[int],
+        term: str,
+        known_counts: Mapping[str, Sequence[float]] | None,
+        nr: list[float],
+    ) -> list[float]:
+        """Each doc's field-weighted count of `term` (BM25F's w), `nr` its rest norm."""
+        known = known_counts.get(term) if known_counts else None
+        if known is not None and len(known) == len(docnums):
+            tf_all = list(known)
+        else:
+            tf_all = list(map(str.count, map(self.text.__getitem__, docnums), repeat(term)))
+        # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
+        w = list(map(truediv, tf_all, nr))
+        in_head = map(str.__contains__, map(self.head.__getitem__, docnums), repeat(term))
+        for i in compress(range(len(w)), in_head):
+            w[i] = self._head_weight(docnums[i], term, tf_all[i])
+        return w
+
+    @staticmethod
+    def _saturated(w: Iterable[float], idf: float) -> Iterable[float]:
+        """idf * w * (K1 + 1) / (K1 + w) for each w, evaluated as `bm25_reference` writes it."""
+        w = list(w)
+        k1p = K1 + 1.0
+        return map(
+            truediv, map(mul, map(mul, repeat(idf), w), repeat(k1p)), map(add, repeat(K1), w)
+        )
+
+    def ranked(
+        self,
+        docnums: Sequence[int],
+        terms: Sequence[str],
+        idfs: Sequence[float],
+        known_counts: Mapping[str, Sequence[float]] | None,
+        count: int,
+    ) -> list[tuple[float, int]]:
+        """`best(docnums, bm25(docnums, terms, idfs, known_counts), count)`, scoring fewer.
+
+        With one term, a doc's score only grows with its w, so only the docs whose
+        w comes near the `count`-th largest can be among the best: they are scored
+        and ordered, the others not. "Near" leaves a margin (PRUNE_SLACK) far wider
+        than the rounding of the score's four operations, so the answer is the
+        same, to the bit, as scoring every doc (tests/search/test_search_equivalence.py).
+        """
+        if len(terms) != 1 or count <= 0 or count * PRUNE_FACTOR > len(docnums):
+            return self.best(docnums, self.bm25(docnums, terms, idfs, known_counts), count)
+        nr = self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
+        w = self._weights(docnums, terms[0], known_counts, nr)
+        kth = heapq.nlargest(count, w)[-1]
+        if not 0.0 < kth < PRUNE_MAX_W:
+            scores = list(map(add, repeat(0.0), self._saturated(w, idfs[0])))
+            return self.best(docnums, scores, count)
+        keep = list(map(ge, w, repeat(kth * (1.0 - PRUNE_SLACK))))
+        near = list(compress(docnums, keep))
+        scores = list(map(add, repeat(0.0), self._saturated(compress(w, keep), idfs[0])))
+        return self.best(near, scores, count)
 
     def _head_weight(self, d: int, term: str, tf_all: float) -> float:
         head = self.head[d]

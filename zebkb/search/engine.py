@@ -1230,7 +1230,6 @@ def _rank(
     from zebkb.search.whooshfield import VARIANT
 
     terms = parsed.positive_terms
-    scores = None
     if terms:
         # A frequent two-character term's counts come from the index: scanning
         # thousands of texts for it was the slowest part of the slowest queries.
@@ -1259,11 +1258,11 @@ def _rank(
                 # A text may hold only a variant of the term: count that too.
                 known[t.text] = snap.cols.counts(matches, t.text, folded)
         texts = [t.text for t in terms]
-        scores = snap.cols.bm25(matches, texts, _idfs(snap, terms, folds), known)
+        best = snap.cols.ranked(matches, texts, _idfs(snap, terms, folds), known, count)
+    else:
+        best = snap.cols.best(matches, None, count)
     by_docnum = snap.by_docnum
-    return [
-        (s, d) for s, n in snap.cols.best(matches, scores, count) if (d := by_docnum[n]) is not None
-    ]
+    return [(s, d) for s, n in best if (d := by_docnum[n]) is not None]
 
 
 def _run(
