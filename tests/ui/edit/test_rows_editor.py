@@ -213,3 +213,21 @@ def test_a_follow_up_typed_by_keyboard_then_saved_with_ctrl_s(
     assert blocker.args[0]["follow_up_items"] == [
         {"what": "Share the notes", "who": "Kankyo-ka", "due": "2024-11"}
     ]
+
+
+def test_import_and_conflict_views_read_codes_wards_and_dates_as_people_say_them(
+    qtbot: Any,
+) -> None:
+    """The import plan showed 構造 "RC" (the detail says 鉄筋コンクリート造)."""
+    from zebkb.ui.core.i18n import Translator
+    from zebkb.ui.edit.diffview import value_text
+
+    ja, en = Translator("ja"), Translator("en")
+    assert value_text("RC", ja, "structure", "case") == "鉄筋コンクリート造"
+    assert value_text("RC", en, "structure", "case") == "Reinforced concrete"
+    assert value_text("131091", ja, "ward", "case") == "品川区"
+    assert value_text("131091", en, "ward", "case") == "Shinagawa"
+    assert value_text("2025-07-31", ja, "completed_on", "case") == "2025年7月31日"
+    assert value_text(["太陽光発電"], en, "technologies", "case") == "Solar power"
+    # A field of no vocabulary keeps its text as written.
+    assert value_text("RC", ja, "title", "case") == "RC"

@@ -14,9 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
-from zebkb.display import format_number, row_line
+from zebkb.display import format_date, format_number, row_line, ward_label
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
+from zebkb.domain.vocab import FIELD_VOCABULARY_NAMES
+from zebkb.domain.vocab import label as vocab_label
 from zebkb.ui.core.i18n import Translator
+from zebkb.versions import format_moment
 
 # Bookkeeping fields: shown in the version headers, not as differences to settle.
 META_FIELDS = frozenset({"uid", "type", "origin", "created_at", "updated_at", "revision"})
@@ -32,6 +35,28 @@ def _rows_field(name: str | None, kind: str | None) -> Field | None:
         if f.name == name and f.type is FieldType.ROWS:
             return f
     return None
+
+
+def _coded_text(value: str, lang: str, name: str, kind: str | None) -> str | None:
+    """A ward code, a date or a listed term as the record pane shows it; None for free text."""
+    if name in FIELD_VOCABULARY_NAMES:
+        return vocab_label(FIELD_VOCABULARY_NAMES[name], value, lang)
+    if kind is None or not _is_kind(kind):
+        return None
+    field = next((f for f in fields_for(kind) if f.name == name), None)
+    if field is None:
+        return None
+    if field.type is FieldType.WARD:
+        return ward_label(value, lang)
+    if field.type is FieldType.DATE:
+        return format_date(value, "western", lang)
+    if field.type is FieldType.TIMESTAMP:
+        return format_moment(value, "western", lang)
+    return None
+
+
+def _is_kind(kind: str | None) -> bool:
+    return kind in {k.value for k in Kind}
 
 
 def field_label(name: str, kind: str | None, tr: Translator) -> str:
@@ -62,8 +87,13 @@ def value_text(value: Any, tr: Translator, name: str | None = None, kind: str | 
                 mark = "" if not item.get("omitted") else f" ({tr.t('detail.omitted')})"
                 parts.append(f"{item['filename']}{mark}")
             else:
-                parts.append(value_text(item, tr))
-        return "、".join(parts)
+                # Each listed technology by its label, as the record pane shows it.
+                parts.append(value_text(item, tr, name, kind))
+        return ", ".join(parts) if tr.language == "en" else "、".join(parts)
+    if isinstance(value, str) and name is not None:
+        shown = _coded_text(value, tr.language, name, kind)
+        if shown is not None:
+            return shown
     if isinstance(value, int | float):
         return format_number(value, decimals=6)
     if isinstance(value, Mapping):
