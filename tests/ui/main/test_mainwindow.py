@@ -494,3 +494,21 @@ def test_a_record_action_with_nothing_chosen_says_what_to_do(qtbot, ctx, kb, act
     assert window.statusBar().currentMessage() == "先に一覧で記録を選んでください"
     assert not window.dialogs.get("editor")
     assert not window.dialogs.get("history")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_navigation_entry_is_whole_at_the_default_size(qtbot, window, lang) -> None:
+    """ZEBリーディング・オーナー (1) was cut to "ZEBリーディング・オー…" in a 200 px pane."""
+    window.set_language(lang)
+    nav = window.navigation
+    nav.expandAll()
+    qtbot.waitUntil(lambda: nav.topLevelItemCount() > 0)
+    metrics = nav.fontMetrics()
+    room = nav.viewport().width()
+    cut = []
+    for item in nav.findItems("*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive):
+        rect = nav.visualItemRect(item)
+        # The item's text, from where Qt starts it, and the style's margins (a few px).
+        if rect.left() + metrics.horizontalAdvance(item.text(0)) + 8 > room:
+            cut.append((item.text(0), rect.left(), room))
+    assert cut == []

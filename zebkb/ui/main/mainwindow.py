@@ -833,9 +833,10 @@ class MainWindow(QMainWindow):
         if not geometry or not self.restoreGeometry(QByteArray(geometry)):
             self.resize(1280, 800)
         for name, splitter, default in (
-            # At 1280×800 the list gets about 600 px: its usual columns, whole.
-            ("main", self.splitter, (200, 1080)),
-            ("content", self.content, (620, 460)),
+            # At 1280×800: the navigation's longest entry (ZEBリーディング・オーナー) whole,
+            # and about 610 px for the list, its usual columns whole.
+            ("main", self.splitter, (230, 1050)),
+            ("content", self.content, (615, 435)),
         ):
             sizes = settings.splitter_sizes(name)
             splitter.setSizes(list(sizes if len(sizes) == 2 and any(sizes) else default))
