@@ -222,6 +222,16 @@ def test_an_empty_knowledge_base_explains_the_way_in(qtbot, ctx, kb) -> None:
     assert "取り込み…" in text
     assert "Ctrl+I" in text
     assert "Ctrl+N" in text
+    # Right under the heading, at any height (at 1920×1080 the heading floated a third of
+    # the way down and the explanation sat near the bottom).
+    pane.show()
+    for height in (700, 1000):
+        pane.resize(1100, height)
+        qtbot.waitUntil(lambda h=height: pane.height() == h)
+        heading = pane.heading.mapTo(pane, pane.heading.rect().topLeft()).y()
+        label = pane.empty_label.mapTo(pane, pane.empty_label.rect().topLeft()).y()
+        assert heading < 40, heading
+        assert label - heading < 120, (heading, label)
     kb.load_demo()
     with qtbot.waitSignal(pane.refreshed, timeout=5000):
         pane.refresh()

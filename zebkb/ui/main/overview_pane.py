@@ -247,6 +247,8 @@ class OverviewPane(QWidget):
         inner_layout.addWidget(self.totals)
         inner_layout.addWidget(self.empty_label)
         inner_layout.addWidget(self.charts)
+        # Spare height goes below: the heading and the empty state stay at the top.
+        inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
