@@ -171,3 +171,18 @@ def test_every_english_count_says_one_in_the_singular() -> None:
     assert tr.t("export.done", records=1200, files=1, parts=3) == (
         "Exported 1,200 records and 1 attachment file in 3 files"
     )
+
+
+def test_the_search_box_example_names_a_ward_not_its_code() -> None:
+    """The English box read "ward:131229"; the Japanese one says 区:葛飾区."""
+    import re
+
+    from zebkb.search.query import parse_query
+    from zebkb.ui.core.i18n import load_catalog
+
+    for lang in ("ja", "en"):
+        text = load_catalog(lang)["search.placeholder"]
+        assert not re.search(r"\b13\d{4}\b", text), (lang, text)
+        example = text.split("（", 1)[-1].split("(", 1)[-1].split(")")[0].split("）")[0]
+        example = re.sub(r"^(例:|e\.g\.)", "", example).replace("、", " ").replace(",", " ")
+        assert parse_query(example).wards == {"131229"}, (lang, example)
