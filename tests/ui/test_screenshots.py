@@ -1,7 +1,8 @@
-"""Screenshots of the exchange dialogs and the home screen, in Japanese and English.
+"""Screenshots of every screen and dialog, in Japanese and English: the one source.
 
 Every run renders them (so a dialog that cannot draw fails here); with
-ZEBKB_SCREENSHOTS=1 they are written to docs/screenshots/ for the README.
+ZEBKB_SCREENSHOTS=1 they are written to docs/screenshots/ for the README
+(packaging/screenshots.py runs these tests so, into any folder).
 """
 
 from __future__ import annotations
@@ -59,16 +60,25 @@ def scene(tmp_path: Path, kb: Any) -> Iterator[dict[str, Any]]:
         yield {"kb": kb, "bundle": fresh, "uid": shared["uid"]}
 
 
-def shoot(widget: Any, name: str, tmp_path: Path) -> Path:
+def written_to() -> Path | None:
+    """Where the images are kept: docs/screenshots/ with ZEBKB_SCREENSHOTS=1, or the folder
+    ZEBKB_SCREENSHOTS names (packaging/screenshots.py sets it); else only drawn."""
+    wanted = os.environ.get("ZEBKB_SCREENSHOTS", "")
+    if not wanted or wanted == "0":
+        return None
+    return DOCS if wanted == "1" else Path(wanted)
+
+
+def shoot(widget: Any, name: str, tmp_path: Path, least: tuple[int, int] = (200, 150)) -> Path:
     image = widget.grab().toImage()
-    assert image.width() > 200
-    assert image.height() > 150
+    assert image.width() > least[0]
+    assert image.height() > least[1]
     # Not a blank image: a dialog that failed to lay out would be one flat colour.
     colours = {
         image.pixel(x, y) for x in range(0, image.width(), 23) for y in range(0, image.height(), 17)
     }
     assert len(colours) > 3
-    out = DOCS if os.environ.get("ZEBKB_SCREENSHOTS") == "1" else tmp_path
+    out = written_to() or tmp_path
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.png"
     assert image.save(str(path))
@@ -175,49 +185,127 @@ def settle(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: not window.ctx.runner.busy)
 
 
+def shoot_modal(qtbot: Any, open_it: Any, name: str, tmp_path: Path) -> Path:
+    """Shoot the modal box ``open_it`` opens (QMessageBox.question …), then answer No."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    shot: list[Path] = []
+    answered: list[bool] = []
+
+    def grab() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, grab)
+            return
+        try:
+            shot.append(shoot(box, name, tmp_path, least=(150, 80)))
+            shot_texts.extend(own_texts(box))
+        finally:
+            # Closed whatever happens: an open modal box would hold the test forever.
+            box.reject()
+            answered.append(True)
+
+    shot_texts: list[str] = []
+    QTimer.singleShot(0, grab)
+    open_it()
+    qtbot.waitUntil(lambda: bool(answered), timeout=10000)
+    assert shot, name
+    MODAL_TEXTS[name] = shot_texts
+    return shot[0]
+
+
+MODAL_TEXTS: dict[str, list[str]] = {}
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_screens_at_both_sizes_with_empty_states_and_errors(qtbot, kb, tmp_path, lang) -> None:
-    """The main window at 1280×800 and 1920×1080, its empty states, dialogs and a refusal."""
+    """Every screen at 1280×800 and 1920×1080, the dialogs, the empty states and a refusal."""
+    from PySide6.QtWidgets import QApplication
     from zebkb_main_kit import open_window
 
     from zebkb.service import KnowledgeBase
+    from zebkb.ui.app import start_first_run
+    from zebkb.ui.core.i18n import QtTexts
     from zebkb.ui.edit.history import HistoryDialog
     from zebkb.ui.exchange.table_dialog import TableImportDialog
+    from zebkb.ui.main.about import AboutDialog
+    from zebkb.ui.main.backup_actions import choose_and_restore
     from zebkb.ui.main.queryhelp import QueryHelpDialog
     from zebkb.ui.settings.settings_dialog import SettingsDialog
 
     kb.load_demo()
+    # A second version, so that the history shows a difference.
+    kb.clock.advance(minutes=30)
+    record = kb.require(CASE)
+    kb.save(dict(record, title=record["title"] + "（竣工）", storeys_above=4))
     context = make_ctx(kb, tmp_path / f"{lang}.ini", lang)
+    # Qt's own texts (はい / いいえ, OK / キャンセル) as zebkb's start-up loads them.
+    qt_texts = QtTexts(context.tr, QApplication.instance())
     english: list[str] = []
     try:
         window = open_window(qtbot, context)
         for size, (w, h) in SIZES.items():
             window.resize(w, h)
+            window.home.show_home()
+            qtbot.waitUntil(lambda: window.home.overview.data is not None)
+            settle(qtbot, window)
+            shoot(window, f"home-{size}-{lang}", tmp_path)
             window.search_bar.set_query("学校")
             settle(qtbot, window)
             window.open_record(CASE)
             qtbot.waitUntil(lambda: window.detail.uid == CASE)
             settle(qtbot, window)
             shoot(window, f"main-{size}-{lang}", tmp_path)
-        english += own_texts(window)
+            english += own_texts(window)
+            window.search_bar.set_query("該当しない語句")
+            settle(qtbot, window)
+            shoot(window, f"main-no-hits-{size}-{lang}", tmp_path)
+            english += own_texts(window)
+            window.search_bar.clear()
+            settle(qtbot, window)
         window.resize(*SIZES["1280"])
-        window.search_bar.set_query("該当しない語句")
-        settle(qtbot, window)
-        shoot(window, f"main-no-hits-{lang}", tmp_path)
-        english += own_texts(window)
 
+        history = HistoryDialog(context, CASE)
+        qtbot.addWidget(history)
+        history.show()
+        qtbot.waitUntil(lambda: history.selected() is not None)
+        history.select_revision(1)  # the demo's version beside the edited one
+        qtbot.waitUntil(lambda: not context.runner.busy)
+        settings = SettingsDialog(context)
+        settings.show()
+        keys = SettingsDialog(context)
+        keys.tabs.setCurrentIndex(1)
         for name, dialog in (
-            ("settings", SettingsDialog(context)),
-            ("history", HistoryDialog(context, CASE)),
+            ("settings", settings),
+            ("settings-keys", keys),
+            ("history", history),
             ("table-import", TableImportDialog(context)),
             ("query-help", QueryHelpDialog(context.tr)),
+            ("about", AboutDialog(context.tr)),
         ):
             qtbot.addWidget(dialog)
             dialog.show()
             qtbot.waitUntil(lambda: not context.runner.busy)
-            shoot(dialog, f"{name}-{lang}", tmp_path)
+            shoot(dialog, f"{name}-{lang}", tmp_path, least=(150, 80))
             english += own_texts(dialog)
             dialog.close()
+
+        # The new-record chooser and the restore question: Qt's own boxes, in the language.
+        shoot_modal(qtbot, window.new_record, f"new-record-{lang}", tmp_path)
+        backup = kb.create_backup().path
+        shoot_modal(
+            qtbot,
+            lambda: choose_and_restore(window, context, backup),
+            f"restore-confirm-{lang}",
+            tmp_path,
+        )
+        boxes = MODAL_TEXTS[f"new-record-{lang}"] + MODAL_TEXTS[f"restore-confirm-{lang}"]
+        english += boxes
+        if lang == "ja":
+            # Qt's standard buttons in Japanese too (はい(&Y), キャンセル), never Yes / Cancel
+            # (OK is OK in Japanese windows as well).
+            assert not {t.replace("&", "") for t in boxes} & {"Yes", "No", "Cancel"}
 
         # A refusal: a file that is neither a bundle nor an e-mail, said in one line.
         passwd = tmp_path / "passwd"
@@ -232,16 +320,24 @@ def test_screens_at_both_sizes_with_empty_states_and_errors(qtbot, kb, tmp_path,
         english += own_texts(refused)
         refused.close_plans()
     finally:
+        qt_texts.apply("en")  # removes them: the next test starts as Qt does
         context.runner.shutdown()
 
     with KnowledgeBase.open(tmp_path / "empty", clock=FakeClock()) as empty:
-        empty.set_home_ward("131229")
         empty_ctx = make_ctx(empty, tmp_path / f"empty-{lang}.ini", lang)
         try:
             window = open_window(qtbot, empty_ctx)
-            window.resize(*SIZES["1280"])
-            settle(qtbot, window)
-            shoot(window, f"main-empty-{lang}", tmp_path)
+            first_run = start_first_run(window, empty_ctx)
+            qtbot.addWidget(first_run)
+            first_run.chooser.select("131229")
+            shoot(first_run, f"first-run-{lang}", tmp_path)
+            english += own_texts(first_run)
+            first_run.reject()
+            empty.set_home_ward("131229")
+            for size, (w, h) in SIZES.items():
+                window.resize(w, h)
+                settle(qtbot, window)
+                shoot(window, f"main-empty-{size}-{lang}", tmp_path)
             english += own_texts(window)
         finally:
             empty_ctx.runner.shutdown()
