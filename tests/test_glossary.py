@@ -172,7 +172,11 @@ def test_a_term_in_one_catalog_is_the_same_term_in_the_other() -> None:
 
 def test_the_sheets_and_the_command_line_take_labels_from_the_glossary() -> None:
     """reports.py, pdf.py and the CLI name fields and terms through glossary.term()."""
-    by_ja = {t.ja: key for key, t in glossary.all_terms().items() if JAPANESE.search(t.ja)}
+    by_ja: dict[str, str] = {}
+    for key, t in glossary.all_terms().items():
+        if JAPANESE.search(t.ja):
+            # The field label first: 年度 is [[field.fiscal_year]], not its short form.
+            by_ja.setdefault(t.ja, key)
     paths: list[Path] = []
     for name in LABEL_SOURCES:
         p = ROOT / name
