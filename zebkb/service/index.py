@@ -536,6 +536,11 @@ def search(
         notice = getattr(index, "notice", None) or kb.index_notice
         notice = notice or (NOTICE_INDEX_READ_ONLY_STALE if stale else None)
     else:
-        notice = getattr(index, "notice", None) or (NOTICE_INDEX_STALE if stale else None)
+        notice = getattr(index, "notice", None)
+        if notice == NOTICE_INDEX_RESET and not stale:
+            # Caught up since it was emptied (the change log reached back to its start):
+            # every record is in it again, so "rebuild it to search all records" is not so.
+            notice = None
+        notice = notice or (NOTICE_INDEX_STALE if stale else None)
     result = index.search(query, filters=filters, limit=limit, offset=offset)
     return replace(result, notice=notice, stale=stale)

@@ -73,3 +73,33 @@ def test_every_index_notice_reads_in_the_windows_language(qtbot, ctx, demo_kb) -
         shown = window._notice_text(getattr(service, name))
         assert re.search(r"[ぁ-んァ-ン一-龥]", shown), name
         assert not re.search(r"[A-Za-z]{3,}", shown.replace("zebkb", "")), (name, shown)
+
+
+def test_an_index_reset_and_caught_up_stops_asking_for_a_rebuild(qtbot, tmp_path, clock) -> None:
+    """An index that could not be opened (damaged, or from another version) is emptied; once
+    the window has caught it up, every record is found and the reset is no longer announced."""
+    from zebkb_main_kit import make_ctx
+
+    from zebkb.service import NOTICE_INDEX_RESET, KnowledgeBase
+
+    folder = tmp_path / "kb"
+    with KnowledgeBase.open(folder, clock=clock) as base:
+        base.set_home_ward("131229")
+        base.load_demo()
+        total = base.count()
+    for path in (folder / "index").glob("gen-*/*"):
+        if path.is_file():
+            path.write_bytes(b"not an index")
+    with KnowledgeBase.open(folder, clock=clock) as kb:
+        context = make_ctx(kb, tmp_path / "s.ini")
+        try:
+            window = open_window(qtbot, context)
+            qtbot.waitUntil(lambda: not window.answer.stale, timeout=30000)
+            qtbot.waitUntil(lambda: not context.runner.busy, timeout=30000)
+            window.search_bar.set_query("")
+            qtbot.waitUntil(lambda: not context.runner.busy, timeout=30000)
+            assert len(shown_uids(window)) == total
+            assert window.answer.notice != NOTICE_INDEX_RESET
+            assert window.statusBar().currentMessage() != context.tr.t("status.index_reset")
+        finally:
+            context.runner.shutdown()
