@@ -19,6 +19,8 @@ os.environ.pop("ZEBKB_DATA_DIR", None)
 # The command line speaks the language of the window's settings or the locale; tests read
 # English unless they ask for Japanese (--lang ja), whatever this machine is set to.
 os.environ["ZEBKB_LANG"] = "en"
+# Likewise its date style (the window's 日付の表示): western unless a test sets another.
+os.environ["ZEBKB_DATE_STYLE"] = "western"
 
 # The window tests' shared fixtures (ctx, window, demo_kb; ectx, demo), for every test module.
 # The throwaway PostgreSQL server of team mode (pg_server, pg_url), for every test module.

@@ -70,13 +70,31 @@ def session_kind_label(kind: str | None, lang: str) -> str:
     return label("session_kind", kind, lang) if kind else ""
 
 
-def fiscal_year_label(year: int | str | None, lang: str) -> str:
+def fiscal_year_label(year: int | str | None, lang: str, style: str = "japanese") -> str:
+    """A fiscal year as people read it: 令和6年度 or, in the western styles, 2024年度; FY2024.
+
+    Lists and navigation name years by era (the default); a sentence that names
+    a year (a warning, a refusal) follows the chosen date style, as its dates do.
+    """
     if year is None or year == "":
         return ""
     try:
-        return format_fiscal_year(int(year), lang)
+        number = int(year)
     except (ValueError, TypeError):
         return str(year)
+    if lang == "ja" and style != "japanese":
+        return f"{number}年度"
+    try:
+        return format_fiscal_year(number, lang)
+    except ValueError:
+        return f"{number}年度" if lang == "ja" else f"FY{number}"  # before the eras are known
+
+
+def fill_fiscal_year(template: str, year: int | None, lang: str, style: str) -> str:
+    """``template`` with ``{fiscal_year}`` as ``style`` writes it (messages keep the year, not text)."""
+    if year is None:
+        return template
+    return template.replace("{fiscal_year}", fiscal_year_label(year, lang, style))
 
 
 def format_date(value: str | date | None, style: str, lang: str, *, weekday: bool = False) -> str:
@@ -197,7 +215,7 @@ def row_cell(
     if value is None or value == "":
         return ""
     if column.name == "fiscal_year":
-        return fiscal_year_label(value, lang)
+        return fiscal_year_label(value, lang, style)
     if column.name == "file" and isinstance(value, str):
         return (files or {}).get(value) or ("添付ファイル" if lang == "ja" else "attached file")
     if isinstance(value, bool):

@@ -14,12 +14,31 @@ class ZebkbError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, message_ja: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, message_ja: str | None = None, fiscal_year: int | None = None
+    ) -> None:
+        # A message that names a fiscal year writes it as ``{fiscal_year}``: the
+        # window and the command line show it in their date style (message(lang,
+        # style)); the plain texts (str(), message_en/_ja) use the western 2024年度.
+        self.fiscal_year = fiscal_year
+        self._templates = (message, message_ja or message)
+        message, message_ja = self._filled("en", "western"), self._filled("ja", "western")
         super().__init__(message)
         self.message_en = message
-        self.message_ja = message_ja or message
+        self.message_ja = message_ja
 
-    def message(self, lang: str = "en") -> str:
+    def _filled(self, lang: str, style: str) -> str:
+        template = self._templates[1] if lang == "ja" else self._templates[0]
+        if self.fiscal_year is None:
+            return template
+        from zebkb.display import fill_fiscal_year
+
+        return fill_fiscal_year(template, self.fiscal_year, lang, style)
+
+    def message(self, lang: str = "en", style: str | None = None) -> str:
+        """The message in ``lang``; a fiscal year it names as the date ``style`` writes it."""
+        if style is not None and self.fiscal_year is not None:
+            return self._filled(lang, style)
         return self.message_ja if lang == "ja" else self.message_en
 
 

@@ -556,7 +556,8 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
         overview=overview,
         rank=rank,
         rank_attention=check.attention,
-        warnings=tuple(w.message_ja for w in case_warnings(record)),
+        # In the sheet's era dates (令和6年度), as its other dates.
+        warnings=tuple(w.message("ja", "japanese") for w in case_warnings(record)),
         operation=operation_bars(record),
         technologies=tuple(
             TECHNOLOGIES.label(t, "ja")
@@ -802,7 +803,9 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
         )
     if not 1873 <= year <= 9998:
         raise InputError(
-            f"fiscal year {year} is out of range", message_ja=f"{year}年度は範囲外です"
+            "{fiscal_year} is out of range",
+            message_ja="{fiscal_year}は範囲外です",
+            fiscal_year=year,
         )
     summaries = kb.list_records(fiscal_year=year, kind=kind)
     summaries.sort(key=lambda s: (s.record_date or "", s.type, s.title))

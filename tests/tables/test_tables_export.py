@@ -10,6 +10,7 @@ import pytest
 from zebkb_testing import KATSUSHIKA, case_record
 
 from zebkb.domain.fields import Kind
+from zebkb.errors import InputError
 from zebkb.service.tables import apply_table, preview_table, records_for_list
 from zebkb.tables.export import columns_for, export_list
 from zebkb.tables.mapping import IMPORTABLE, guess_field
@@ -291,3 +292,23 @@ def test_an_unreadable_rows_cell_is_named_by_row_and_column(filled, tmp_path, ce
     lines = [p.line("ja") for p in plan.problems]
     assert any(line.startswith("2行目") and ja in line for line in lines), lines
     assert all("\n" not in line for line in lines)
+
+
+def test_a_year_given_twice_in_a_rows_cell_is_named_in_the_date_style(filled, tmp_path) -> None:
+    out = tmp_path / "list.xlsx"
+    export_list(records_for_list(filled, kind="case"), out)
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    label = "一次エネルギー消費量実績（MJ/㎡・年、その他除く）"
+    cell = f"年度: 2024 / {label}: 500\n年度: 令和6年度 / {label}: 510"
+    sheet.cell(row=2, column=headers.index("運用実績（年度別）") + 1).value = cell
+    book.save(out)
+    plan = preview_table(filled, out).plan
+    (problem,) = plan.problems
+    assert "令和6年度が重複" in problem.line("ja", "japanese")
+    assert "2024年度が重複" in problem.line("ja", "western")
+    assert "FY2024 is given twice" in problem.line("en", "japanese")
+    with pytest.raises(InputError) as refused:
+        apply_table(filled, plan)
+    assert "令和6年度が重複" in refused.value.message("ja", "japanese")

@@ -19,7 +19,8 @@ class BundleError(InputError, ValueError):
         message_ja: str | None = None,
         entry: str | None = None,
         uid: str | None = None,
+        fiscal_year: int | None = None,
     ) -> None:
-        super().__init__(message, message_ja=message_ja)
+        super().__init__(message, message_ja=message_ja, fiscal_year=fiscal_year)
         self.entry = entry
         self.uid = uid

@@ -67,9 +67,18 @@ _ZIP_ERRORS = (
 )
 
 
-def _refuse(entry: str | None, en: str, ja: str, *, uid: str | None = None) -> BundleError:
+def _refuse(
+    entry: str | None,
+    en: str,
+    ja: str,
+    *,
+    uid: str | None = None,
+    fiscal_year: int | None = None,
+) -> BundleError:
     where = f"{entry}: " if entry else ""
-    return BundleError(f"{where}{en}", message_ja=f"{where}{ja}", entry=entry, uid=uid)
+    return BundleError(
+        f"{where}{en}", message_ja=f"{where}{ja}", entry=entry, uid=uid, fiscal_year=fiscal_year
+    )
 
 
 def _size_text(n: int) -> str:
@@ -558,13 +567,16 @@ def _strip_omitted(record: dict[str, Any], omitted: set[str]) -> dict[str, Any]:
     return {**record, "attachments": cleaned}
 
 
-def _record_problem(line_no: int, uid: object, en: str, ja: str) -> BundleError:
+def _record_problem(
+    line_no: int, uid: object, en: str, ja: str, fiscal_year: int | None = None
+) -> BundleError:
     who = f" (uid {uid})" if isinstance(uid, str) and len(uid) <= 64 and uid.isprintable() else ""
     return _refuse(
         f"{RECORDS} line {line_no}{who}",
         en,
         ja,
         uid=uid if isinstance(uid, str) else None,
+        fiscal_year=fiscal_year,
     )
 
 
@@ -607,7 +619,11 @@ class _RecordReader:
             field_en = f"field {exc.field}: " if exc.field else ""
             field_ja = f"項目 {exc.field}: " if exc.field else ""
             raise _record_problem(
-                n, uid, field_en + exc.message_en, field_ja + exc.message_ja
+                n,
+                uid,
+                field_en + exc.unfilled("en"),
+                field_ja + exc.unfilled("ja"),
+                exc.fiscal_year,
             ) from None
         # validate_record has checked that the uid is a well-formed string.
         uid = str(data["uid"])

@@ -39,6 +39,28 @@ def _window_language(path: Path) -> str | None:
     return value if value in LANGUAGES else None
 
 
+# The window's date styles (zebkb/ui/core/settings.py DATE_STYLE); its default is western.
+DATE_STYLES = ("western", "japanese")
+
+
+def chosen_date_style(settings_file: Path | None = None) -> str:
+    """``ZEBKB_DATE_STYLE``, else the date style chosen in the window, else western.
+
+    Dates and fiscal years the command line prints (令和6年度 / 2024年度) follow it,
+    so a warning reads the same in the window and in a terminal.
+    """
+    env = os.environ.get("ZEBKB_DATE_STYLE", "").strip().lower()
+    if env in DATE_STYLES:
+        return env
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(settings_file or window_settings_file(), encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return "western"
+    value = parser.get("display", "date_style", fallback=None)
+    return value if value in DATE_STYLES else "western"
+
+
 def chosen_language(given: str | None, settings_file: Path | None = None) -> str:
     if given in LANGUAGES:
         return given

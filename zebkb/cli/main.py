@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zebkb.search.extract import child_main as extract_main
 
         return extract_main()
-    from zebkb.cli.lang import chosen_language
+    from zebkb.cli.lang import chosen_date_style, chosen_language
     from zebkb.cli.usage import language_in, speaking, translate_parser
 
     # The language is needed before parsing: argparse's errors and help are said in it.
@@ -186,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         translate_parser(parser, lang)
         args = parser.parse_args(given)
         args.lang = chosen_language(args.lang)
+        args.date_style = chosen_date_style()
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
         if handler is None:
             gui = getattr(args, "default_handler", None) or _default_command(parser)
@@ -231,7 +232,7 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except ZebkbError as exc:
         if args.debug:
             raise
-        err(f"zebkb: {exc.message(lang)}")
+        err(f"zebkb: {exc.message(lang, getattr(args, 'date_style', None))}")
         return exc.exit_code
     except UsageError as exc:
         err(f"zebkb: {exc.message(lang)}")

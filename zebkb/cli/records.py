@@ -254,11 +254,13 @@ def cmd_add(args: argparse.Namespace) -> int:
             action = say("add.updated" if r["uid"] in existing else "add.added", args.lang)
             kind = kind_label(r["type"], args.lang)
             out(f"{action} {r['uid']} {kind} r{r['revision']} {field(r.get('title'))}")
-    write_warnings(saved, args.lang)
+    write_warnings(saved, args.lang, args.date_style)
     return 0
 
 
-def write_warnings(records: Sequence[Mapping[str, Any]], lang: str = "en") -> None:
+def write_warnings(
+    records: Sequence[Mapping[str, Any]], lang: str = "en", style: str = "western"
+) -> None:
     """Soft rules on stderr, one line each; they never fail the command."""
     from zebkb.cli.lang import say
     from zebkb.domain.validate import warnings_for
@@ -266,7 +268,7 @@ def write_warnings(records: Sequence[Mapping[str, Any]], lang: str = "en") -> No
     word = say("show.warning", lang).lower() if lang == "en" else say("show.warning", lang)
     for r in records:
         for w in warnings_for(r):
-            err(f"zebkb: {word}: {r['uid']} {r.get('title', '')}: {w.message(lang)} [{w.code}]")
+            err(f"zebkb: {word}: {r['uid']} {r.get('title', '')}: {w.message(lang, style)} [{w.code}]")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -293,9 +295,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         name = ward_label(r.ward, args.lang)
         # A 課題 has a fiscal year and no date of its own.
         when = (
-            format_date(r.record_date, "western", args.lang)
+            format_date(r.record_date, args.date_style, args.lang)
             if r.record_date
-            else fiscal_year_label(r.fiscal_year, args.lang)
+            else fiscal_year_label(r.fiscal_year, args.lang, args.date_style)
         )
         kind = kind_label(r.type, args.lang)
         out(f"{r.uid}  {kind}  {when}  {name}  {field(r.title)}")
@@ -333,11 +335,17 @@ def cmd_show(args: argparse.Namespace) -> int:
             record = {**record, "assessment": assessment(record)}
         print_json(record)
         return 0
-    out(format_record(record, args.lang))
+    out(format_record(record, args.lang, args.date_style))
     return 0
 
 
-def format_value(decl: Any, value: Any, lang: str, record: Mapping[str, Any] | None = None) -> str:
+def format_value(
+    decl: Any,
+    value: Any,
+    lang: str,
+    record: Mapping[str, Any] | None = None,
+    style: str = "western",
+) -> str:
     """A field's value as people read it: names for codes and terms, local dates, units."""
     from zebkb import display
     from zebkb.cli.lang import say
@@ -351,9 +359,9 @@ def format_value(decl: Any, value: Any, lang: str, record: Mapping[str, Any] | N
     if decl.type == FieldType.WARD_LIST and isinstance(value, list):
         return sep.join(display.ward_label(str(v), lang) for v in value)
     if decl.type == FieldType.DATE:
-        return display.format_date(str(value), "western", lang)
+        return display.format_date(str(value), style, lang)
     if decl.type == FieldType.TIMESTAMP:
-        return display.format_instant(str(value), "western", lang, local=True)
+        return display.format_instant(str(value), style, lang, local=True)
     if decl.type == FieldType.BOOLEAN:
         yes, no = ("はい", "いいえ") if lang == "ja" else ("yes", "no")
         return yes if value else no
@@ -366,7 +374,7 @@ def format_value(decl: Any, value: Any, lang: str, record: Mapping[str, Any] | N
         return sep.join(items)
     if decl.type == FieldType.ROWS and isinstance(value, list):
         files = display.attachment_names(record or {})
-        return " / ".join(display.row_line(decl, row, "western", lang, files) for row in value)
+        return " / ".join(display.row_line(decl, row, style, lang, files) for row in value)
     if isinstance(value, list):
         return sep.join(
             label(vocab, v, lang)
@@ -389,7 +397,7 @@ def format_value(decl: Any, value: Any, lang: str, record: Mapping[str, Any] | N
 _NOT_LISTED = {"type", "deleted", "body"}
 
 
-def format_record(record: dict[str, Any], lang: str = "en") -> str:
+def format_record(record: dict[str, Any], lang: str = "en", style: str = "western") -> str:
     """The record as lines of text: one line per field, then the body with its own lines."""
     from zebkb import display
     from zebkb.cli.lang import say
@@ -404,7 +412,7 @@ def format_record(record: dict[str, Any], lang: str = "en") -> str:
         if value in (None, [], "") or decl.name in _NOT_LISTED or decl.name == "title":
             continue
         name = decl.label_en if lang == "en" else decl.label_ja
-        rows.append((name, format_value(decl, value, lang, record), decl.type == FieldType.TEXT))
+        rows.append((name, format_value(decl, value, lang, record, style), decl.type == FieldType.TEXT))
         width = max(width, len(name))
     for name, shown, multiline in rows:
         head = f"{name}: "
@@ -432,7 +440,7 @@ def format_record(record: dict[str, Any], lang: str = "en") -> str:
     from zebkb.domain.validate import warnings_for
 
     for w in warnings_for(record):
-        lines.append(f"{say('show.warning', lang)}: {w.message(lang)}")
+        lines.append(f"{say('show.warning', lang)}: {w.message(lang, style)}")
     known = {f.name for f in fields_for(record["type"])}
     for key in sorted(set(record) - known):
         lines.append(f"{field(key)}: {field(record[key])}")

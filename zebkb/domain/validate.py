@@ -121,10 +121,9 @@ class RecordError(InputError, ValueError):
         uid: str | None = None,
         field: str | None = None,
         where: str | None = None,
+        fiscal_year: int | None = None,
     ) -> None:
-        super().__init__(message_en, message_ja=message_ja)
-        self.message_en = message_en
-        self.message_ja = message_ja
+        super().__init__(message_en, message_ja=message_ja, fiscal_year=fiscal_year)
         self.uid = uid
         self.field = field
         self.where = where
@@ -134,32 +133,49 @@ class RecordError(InputError, ValueError):
         return uid if len(uid) <= 8 else uid[:8] + "…"
 
     def __str__(self) -> str:
-        parts = []
-        if self.where:
-            parts.append(self.where)
-        if self.uid:
-            parts.append(f"record {self._short_uid(self.uid)}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        parts.append(self.message_en)
-        return ": ".join(parts)
+        return self._line(self.message_en, "record", "field ", self.field)
 
-    def message(self, lang: str = "en") -> str:
-        """The one line a person reads (the window shows it; str() keeps any detail after it)."""
-        text = self.line_ja() if lang == "ja" else str(self)
+    def message(self, lang: str = "en", style: str | None = None) -> str:
+        """The one line a person reads (the window shows it; str() keeps any detail after it).
+
+        ``style``: the date style a fiscal year in it is written in (western without).
+        """
+        if lang == "ja":
+            text = self.line_ja(style)
+        else:
+            text = self._line(self.short_message("en", style), "record", "field ", self.field)
         return text.splitlines()[0] if text else type(self).__name__
 
-    def line_ja(self) -> str:
-        """The same line in Japanese, for the window."""
+    def short_message(self, lang: str, style: str | None = None) -> str:
+        """The message without where, record and field (shown beside the field)."""
+        return super().message(lang, style)
+
+    def unfilled(self, lang: str) -> str:
+        """The short message with a fiscal year still ``{fiscal_year}``, for a message wrapping it."""
+        return self._templates[1] if lang == "ja" else self._templates[0]
+
+    def unfilled_line(self, lang: str) -> str:
+        """message(lang) with a fiscal year still ``{fiscal_year}``."""
+        if lang == "ja":
+            name = f"「{_FIELD_LABELS_JA.get(self.field, self.field)}」" if self.field else None
+            return self._line(self.unfilled("ja"), "レコード", "項目", name)
+        return self._line(self.unfilled("en"), "record", "field ", self.field)
+
+    def _line(self, text: str, record: str, field: str, field_name: str | None) -> str:
         parts = []
         if self.where:
             parts.append(self.where)
         if self.uid:
-            parts.append(f"レコード {self._short_uid(self.uid)}")
-        if self.field:
-            parts.append(f"項目「{_FIELD_LABELS_JA.get(self.field, self.field)}」")
-        parts.append(self.message_ja)
+            parts.append(f"{record} {self._short_uid(self.uid)}")
+        if field_name:
+            parts.append(f"{field}{field_name}")
+        parts.append(text)
         return ": ".join(parts)
+
+    def line_ja(self, style: str | None = None) -> str:
+        """The same line in Japanese, for the window."""
+        name = f"「{_FIELD_LABELS_JA.get(self.field, self.field)}」" if self.field else None
+        return self._line(self.short_message("ja", style), "レコード", "項目", name)
 
 
 _TYPE_FIELD: Field = next(f for f in COMMON_FIELDS if f.name == "type")
@@ -211,8 +227,10 @@ class _Checker:
         raw_uid = data.get("uid")
         self.uid = raw_uid if isinstance(raw_uid, str) and raw_uid else None
 
-    def fail(self, field: str | None, en: str, ja: str) -> RecordError:
-        return RecordError(en, ja, uid=self.uid, field=field)
+    def fail(
+        self, field: str | None, en: str, ja: str, fiscal_year: int | None = None
+    ) -> RecordError:
+        return RecordError(en, ja, uid=self.uid, field=field, fiscal_year=fiscal_year)
 
     # Scalars ------------------------------------------------------------
 
@@ -703,6 +721,14 @@ class _Checker:
             value = row.get(key) if isinstance(row, Mapping) else None
             if value is None:
                 continue
+            if value in seen and key == "fiscal_year" and isinstance(value, int):
+                # Named as a fiscal year in the reader's date style (令和6年度 / 2024年度).
+                raise self.fail(
+                    name,
+                    f"row {i + 1}: {{fiscal_year}} is given twice",
+                    f"{i + 1}行目: {{fiscal_year}}が重複しています",
+                    fiscal_year=value,
+                )
             if value in seen:
                 raise self.fail(
                     name,
@@ -817,14 +843,31 @@ UNLIKELY_UA = 2.0
 
 @dataclass(frozen=True, slots=True)
 class RecordWarning:
-    """A soft rule: the record may be right but deserves a second look."""
+    """A soft rule: the record may be right but deserves a second look.
+
+    A warning that names a fiscal year writes it ``{fiscal_year}`` in its texts:
+    message(lang, style) writes it as the date style does (令和6年度 / 2024年度 /
+    FY2024, zebkb/display.py); message_ja/message_en (and scripts' JSON) are western.
+    """
 
     code: str
-    message_ja: str
-    message_en: str
+    text_ja: str
+    text_en: str
+    fiscal_year: int | None = None
 
-    def message(self, lang: str = "ja") -> str:
-        return self.message_en if lang == "en" else self.message_ja
+    def message(self, lang: str = "ja", style: str = "western") -> str:
+        from zebkb.display import fill_fiscal_year
+
+        text = self.text_en if lang == "en" else self.text_ja
+        return fill_fiscal_year(text, self.fiscal_year, lang, style)
+
+    @property
+    def message_ja(self) -> str:
+        return self.message("ja")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
     def as_json(self) -> dict[str, str]:
         return {"code": self.code, "message_ja": self.message_ja, "message_en": self.message_en}
@@ -903,10 +946,11 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
             warnings.append(
                 RecordWarning(
                     "operation_misses_design",
-                    f"{op.fiscal_year}年度の運用実績(一次エネ{op.measured:g})が設計値"
+                    f"{{fiscal_year}}の運用実績(一次エネ{op.measured:g})が設計値"
                     f"({op.design:g})を上回っています",
-                    f"FY{op.fiscal_year} measured primary energy ({op.measured:g}) is above the"
+                    f"{{fiscal_year}} measured primary energy ({op.measured:g}) is above the"
                     f" design value ({op.design:g})",
+                    op.fiscal_year,
                 )
             )
     for row in record.get("stage_dates") or []:

@@ -690,7 +690,11 @@ def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -
             try:
                 result = kb.save_in(txn, merged, current["revision"])
             except RecordError as exc:
-                raise InputError(str(exc), message_ja=exc.message_ja) from None
+                raise InputError(
+                    exc.unfilled_line("en"),
+                    message_ja=exc.unfilled("ja"),
+                    fiscal_year=exc.fiscal_year,
+                ) from None
         else:
             digest = latest.local_hash if choice == "local" else latest.incoming_hash
             chosen = store.get_version(session, uid=uid, digest=digest)

@@ -375,7 +375,11 @@ def save_many(
                 saved.append(kb.save_in(txn, data, exp))
             except RecordError as exc:
                 prefix = f"{where(position)}: " if where else ""
-                raise InputError(prefix + str(exc), message_ja=prefix + exc.message_ja) from None
+                raise InputError(
+                    prefix + exc.unfilled_line("en"),
+                    message_ja=prefix + exc.unfilled("ja"),
+                    fiscal_year=exc.fiscal_year,
+                ) from None
     return [SavedRecord(record, txn.changes) for record in saved]
 
 
@@ -486,6 +490,8 @@ def restore_in(kb: KnowledgeBase, txn: Txn, chosen: Mapping[str, Any]) -> dict[s
     try:
         restored = validate_record(restored, strict=True)
     except RecordError as exc:
-        raise InputError(str(exc), message_ja=exc.line_ja()) from None
+        raise InputError(
+            exc.unfilled_line("en"), message_ja=exc.unfilled_line("ja"), fiscal_year=exc.fiscal_year
+        ) from None
     txn.put_current(restored, source="restore")
     return restored

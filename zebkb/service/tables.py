@@ -161,8 +161,9 @@ def apply_table(
         tail_en = f" (and {more} more problems)" if more else ""
         tail_ja = f"(ほか{more}件)" if more else ""
         raise InputError(
-            f"{plan.file_name}: {first.line('en')}{tail_en}; nothing was imported",
-            message_ja=f"{plan.file_name}: {first.line('ja')}{tail_ja}。何も取り込んでいません",
+            f"{plan.file_name}: {first.template('en')}{tail_en}; nothing was imported",
+            message_ja=f"{plan.file_name}: {first.template('ja')}{tail_ja}。何も取り込んでいません",
+            fiscal_year=first.fiscal_year,
         )
     result = TableImportResult(import_id=None, unchanged=plan.count(UNCHANGED))
     writes = [r for r in plan.rows if r.action in (ADD, UPDATE) and r.record is not None]
@@ -195,8 +196,9 @@ def apply_table(
                 record = kb._prepare(txn, data, row.base_revision)
             except RecordError as exc:
                 raise InputError(
-                    f"{plan.file_name}: row {row.row}: {exc}",
-                    message_ja=f"{plan.file_name}: {row.row}行目: {exc.line_ja()}",
+                    f"{plan.file_name}: row {row.row}: {exc.unfilled_line('en')}",
+                    message_ja=f"{plan.file_name}: {row.row}行目: {exc.unfilled_line('ja')}",
+                    fiscal_year=exc.fiscal_year,
                 ) from None
             prepared.append(record)
             changes.append(

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from zebkb.display import fill_fiscal_year
 from zebkb.domain.canonical import normalise_numbers, record_hash
 from zebkb.domain.fields import ASSIGNED_FIELDS, KIND_DATE_FIELD, Kind, known_field_names
 from zebkb.domain.ranks import split_rank_status
@@ -79,8 +80,19 @@ class Problem:
     message_en: str
     message_ja: str
     field: str | None = None  # the field's label, when no column gives it
+    # A fiscal year the messages name as {fiscal_year}, written in the reader's date style.
+    fiscal_year: int | None = None
 
-    def line(self, lang: str = "en") -> str:
+    def message(self, lang: str = "en", style: str = "western") -> str:
+        """The message without its row and column."""
+        text = self.message_ja if lang == "ja" else self.message_en
+        return fill_fiscal_year(text, self.fiscal_year, lang, style)
+
+    def line(self, lang: str = "en", style: str = "western") -> str:
+        return fill_fiscal_year(self.template(lang), self.fiscal_year, lang, style)
+
+    def template(self, lang: str = "en") -> str:
+        """The line with its fiscal year still ``{fiscal_year}`` (for a message wrapping it)."""
         if lang == "ja":
             where = f"{self.row}行目" + (f" {self.column}列" if self.column else "")
             if self.field and not self.column:
@@ -143,7 +155,7 @@ class TablePlan:
             "unchanged": self.count(UNCHANGED),
             "refused": self.count(REFUSED),
             "problems": [
-                {"row": p.row, "column": p.column, "message": p.message_en} for p in self.problems
+                {"row": p.row, "column": p.column, "message": p.message()} for p in self.problems
             ],
             "rows": [
                 {
@@ -196,11 +208,16 @@ class _RowReader:
             else:
                 self.defaults[name] = value
 
-    def problem(self, plan: RowPlan, name: str | None, en: str, ja: str) -> None:
+    def problem(
+        self, plan: RowPlan, name: str | None, en: str, ja: str, fiscal_year: int | None = None
+    ) -> None:
         index = self.mapping.column_of(name) if name else None
         column = self.mapping.column_label(index) if index is not None else None
         known = name if name in IMPORTABLE else None
-        plan.problems.append(Problem(plan.row, column, en, ja, known))
+        plan.problems.append(Problem(plan.row, column, en, ja, known, fiscal_year))
+
+    def refused(self, plan: RowPlan, name: str | None, exc: RecordError) -> None:
+        self.problem(plan, name, exc.unfilled("en"), exc.unfilled("ja"), exc.fiscal_year)
 
     def read(self, number: int, cells: list[Any]) -> RowPlan | _Pending | None:
         """A refused row, a row waiting for its record, or None for a blank row."""
@@ -275,7 +292,7 @@ class _RowReader:
         try:
             clean = validate_record(candidate, strict=False)
         except RecordError as exc:
-            self.problem(plan, exc.field, exc.message_en, exc.message_ja)
+            self.refused(plan, exc.field, exc)
             return
         clean = {k: v for k, v in clean.items() if v is not None}
         plan.title = str(clean.get("title") or "")
@@ -305,7 +322,7 @@ class _RowReader:
             try:
                 given[name] = read_field_value(IMPORTABLE[name], value)
             except RecordError as exc:
-                self.problem(plan, name, exc.message_en, exc.message_ja)
+                self.refused(plan, name, exc)
                 given[name] = None
 
     def _kind(self, plan: RowPlan, given: dict[str, Value]) -> Kind | None:

@@ -231,3 +231,21 @@ def test_import_and_conflict_views_read_codes_wards_and_dates_as_people_say_them
     assert value_text(["太陽光発電"], en, "technologies", "case") == "Solar power"
     # A field of no vocabulary keeps its text as written.
     assert value_text("RC", ja, "title", "case") == "RC"
+
+
+@pytest.mark.parametrize(("style", "year"), [("japanese", "令和6年度"), ("western", "2024年度")])
+def test_a_year_typed_twice_is_named_as_the_date_style_writes_it(
+    qtbot: Any, ectx: Any, kb: Any, style: str, year: str
+) -> None:
+    ectx.settings.date_style = style
+    saved = kb.save(case_record())
+    dialog = open_editor(qtbot, ectx, "case", saved)
+    rows = dialog.editors["operation_years"]
+    for row, typed in enumerate(("令和6年度", "2024")):
+        rows.add_button.click()
+        _type(rows, row, "fiscal_year", typed)
+        _type(rows, row, "primary_energy_mj_m2", "500")
+    assert not settle(qtbot, dialog)
+    dialog.validate_now()
+    problem = dialog.field_error("operation_years") or dialog.message.text()
+    assert f"{year}が重複" in problem, problem

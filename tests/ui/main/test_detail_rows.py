@@ -89,7 +89,9 @@ def test_operation_rows_show_as_a_table_and_design_against_actual_bars(
     assert bars[3][1] == MISSED_COLOUR
     assert bars[1][1] != MISSED_COLOUR
     assert "基準から52%削減" in page  # FY2023: 1 − 480/1000
-    assert "2024年度の運用実績" in page  # the warning banner names the year that missed
+    # The warning banner names the year that missed, in the date style as the dates around it.
+    assert "令和6年度の運用実績" in page
+    assert "2024年度" not in page
     # Stage dates in the chosen style, never as ISO text.
     assert "令和7年1月" in page
     assert "令和7年7月" in page
@@ -150,3 +152,12 @@ def test_old_operation_lines_get_the_chart_too(qtbot: Any, kb: Any, tmp_path: Pa
     page = _page(qtbot, kb, tmp_path, record, "ja", "western")
     assert "設計値と運用実績" in page
     assert [c for _, c in _bars(page)].count(MISSED_COLOUR) == 1
+
+
+def test_the_warning_names_the_year_in_the_western_style_too(
+    qtbot: Any, kb: Any, tmp_path: Path
+) -> None:
+    page = _page(qtbot, kb, tmp_path, CASE, "ja", "western")
+    assert "2024年度の運用実績" in page
+    english = _page(qtbot, kb, tmp_path, CASE, "en", "japanese")
+    assert "FY2024 measured primary energy" in english

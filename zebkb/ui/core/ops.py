@@ -109,13 +109,18 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def user_message(exc: BaseException, translator: Translator | None = None) -> str:
-    """One line a ward employee can read; bugs are logged with their traceback."""
+def user_message(
+    exc: BaseException, translator: Translator | None = None, date_style: str | None = None
+) -> str:
+    """One line a ward employee can read; bugs are logged with their traceback.
+
+    ``date_style``: a fiscal year the message names is written as the window's dates are.
+    """
     lang = translator.language if translator else "ja"
     if isinstance(exc, IndexBusyError):  # the window's own words for it
         return translator.t("status.index_busy") if translator else exc.message(lang)
     if isinstance(exc, ZebkbError):
-        return exc.message(lang)
+        return exc.message(lang, date_style)
     if isinstance(exc, USER_ERRORS):
         # Refused input (instants, JSON, archives, the variants file) is one line.
         ja = getattr(exc, "message_ja", None)

@@ -351,12 +351,13 @@ class RecordEditorDialog(QDialog):
         for label in self.errors.values():
             label.hide()
         lines: list[str] = []
+        style = self._ctx.settings.date_style  # a fiscal year in a message reads as dates do
         for name, exc in self._errors.items():
             target = self.errors.get(name)
             if target is None:
-                lines.append(str(exc) if en else exc.line_ja())
+                lines.append(exc.message(tr.language, style))
             elif self._show_all or name in self._touched:
-                target.setText(exc.message_en if en else exc.message_ja)
+                target.setText(exc.short_message(tr.language, style))
                 target.show()
         if self._errors:
             # Save is greyed: say why, naming every field still in the way.
@@ -443,7 +444,7 @@ class RecordEditorDialog(QDialog):
                 self._ctx.tr.t("editor.conflict.kept", current=exc.current),
             )
         else:
-            message = user_message(exc, self._ctx.tr)
+            message = user_message(exc, self._ctx.tr, self._ctx.settings.date_style)
             self._general = (message, message)
         self.validate_now()
 

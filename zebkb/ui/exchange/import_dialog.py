@@ -471,7 +471,8 @@ class ImportDialog(QDialog):
         from html import escape
 
         t = self.ctx.tr.t
-        reason = user_message(entry.error, self.ctx.tr)  # type: ignore[arg-type]
+        style = self.ctx.settings.date_style
+        reason = user_message(entry.error, self.ctx.tr, style)  # type: ignore[arg-type]
         return (
             f"<b style='color:#b00020'>{escape(t('import.refused_title', name=entry.path.name))}"
             f"</b><br>{escape(reason)}<br><i>{escape(t('import.nothing_changed'))}</i>"
@@ -589,7 +590,11 @@ class ImportDialog(QDialog):
         # Nothing of the failed bundle changed; its plan stays open, so Apply may be tried again.
         self.apply_handle = None
         self._refresh()
-        self.status.setText(self.ctx.tr.t("import.failed", reason=user_message(exc, self.ctx.tr)))
+        self.status.setText(
+            self.ctx.tr.t(
+                "import.failed", reason=user_message(exc, self.ctx.tr, self.ctx.settings.date_style)
+            )
+        )
         self.importFinished.emit(ImportOutcome())
 
     def outcome_text(self, outcome: ImportOutcome) -> str:
@@ -608,7 +613,12 @@ class ImportDialog(QDialog):
         if outcome.cancelled:
             lines.append(t("import.cancelled"))
         if outcome.error is not None:
-            lines.append(t("import.failed", reason=user_message(outcome.error, self.ctx.tr)))
+            lines.append(
+                t(
+                    "import.failed",
+                    reason=user_message(outcome.error, self.ctx.tr, self.ctx.settings.date_style),
+                )
+            )
         if any(s.plan.counts()["conflicts"] for s in outcome.summaries):
             lines.append(t("import.see_conflicts"))
         if any(not s.nothing_to_import for s in outcome.summaries):

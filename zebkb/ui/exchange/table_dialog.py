@@ -242,7 +242,7 @@ class TableImportDialog(QDialog):
         if seq != self._seq:
             return
         self.preview = None
-        self.summary.setText(user_message(exc, self.ctx.tr))
+        self.summary.setText(user_message(exc, self.ctx.tr, self.ctx.settings.date_style))
         self._fill()
 
     def _previewed(self, preview: TablePreview, seq: int) -> None:
@@ -378,7 +378,8 @@ class TableImportDialog(QDialog):
         lang = self.ctx.tr.language
         self.preview_table.setRowCount(len(plan.rows))
         for row, item in enumerate(plan.rows):
-            problems = "\n".join(p.line(lang) for p in item.problems)
+            style = self.ctx.settings.date_style
+            problems = "\n".join(p.line(lang, style) for p in item.problems)
             kind = t(f"tables.kind.{item.kind}") if item.kind else ""
             values = [str(item.row), t(f"tables.action.{item.action}"), kind, item.title, problems]
             for column, text in enumerate(values):
@@ -408,7 +409,8 @@ class TableImportDialog(QDialog):
             text = t("tables.import.counts", **counts)
             if not plan.ok:
                 text += "\n" + t(
-                    "tables.import.refused", first=plan.problems[0].line(self.ctx.tr.language)
+                    "tables.import.refused",
+                    first=plan.problems[0].line(self.ctx.tr.language, self.ctx.settings.date_style),
                 )
             self.summary.setText(text)
         elif self.preview is None and not self.summary.text():
@@ -453,7 +455,9 @@ class TableImportDialog(QDialog):
     def _failed_write(self, exc: BaseException) -> None:
         from zebkb.ui.core.ops import user_message
 
-        QMessageBox.warning(self, self.windowTitle(), user_message(exc, self.ctx.tr))
+        QMessageBox.warning(
+            self, self.windowTitle(), user_message(exc, self.ctx.tr, self.ctx.settings.date_style)
+        )
         self._refresh()
 
     def undo(self) -> None:

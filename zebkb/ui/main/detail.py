@@ -326,7 +326,7 @@ class DetailPane(QWidget):
         if warnings:
             items = "".join(
                 f"<li>{html.escape(t('detail.rank_warning' if w.code.startswith('rank_') else 'detail.value_warning'))}"
-                f": {html.escape(w.message(lang))}</li>"
+                f": {html.escape(w.message(lang, self._ctx.settings.date_style))}</li>"
                 for w in warnings
             )
             out += (
