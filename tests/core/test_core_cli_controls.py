@@ -174,7 +174,9 @@ def test_show_prints_rows_as_readable_lines_and_session_warnings() -> None:
         design_primary_energy_mj_m2=490,
     )
     text = format_record(record, "ja")
-    assert "運用実績（年度別）: 年度: 令和6年度、" in text
+    # The year as the date style writes it (western unless the window says otherwise).
+    assert "運用実績（年度別）: 年度: 2024年度、" in text
+    assert "運用実績（年度別）: 年度: 令和6年度、" in format_record(record, "ja", "japanese")
     assert "{" not in text
     session = {
         **kit.case(),
