@@ -27,8 +27,10 @@ from zebkb.domain.dates import (
     parse_iso_partial,
 )
 from zebkb.domain.fields import Field, FieldType
+from zebkb.domain.rows import follow_up_overdue
 from zebkb.domain.vocab import label
 from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS, WardError, ward_name
+from zebkb.glossary import term
 
 # The search engine's floor-area buckets (engine.FLOOR_AREA_BUCKETS), as ranges.
 FLOOR_AREA_RANGES: dict[str, tuple[float | None, float | None]] = {
@@ -248,14 +250,25 @@ def row_extras(field: Field, row: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def overdue_mark(lang: str) -> str:
+    """【期限切れ】 / [Overdue]: how a follow-up past its due date is marked in text."""
+    word = term("follow_up.overdue", lang)
+    return f"【{word}】" if lang == "ja" else f"[{word}]"
+
+
 def row_line(
     field: Field,
     row: Any,
     style: str,
     lang: str,
     files: Mapping[str, str] | None = None,
+    *,
+    today: date | None = None,
 ) -> str:
-    """A row on one line: 「区・市町村: 葛飾区、部署: 営繕課、人数: 3」."""
+    """A row on one line: 「区・市町村: 葛飾区、部署: 営繕課、人数: 3」.
+
+    With ``today``, a follow-up past its due date and not done starts 【期限切れ】.
+    """
     if not isinstance(row, Mapping):
         return str(row)
     ja = lang == "ja"
@@ -265,7 +278,10 @@ def row_line(
         if cell:
             parts.append(f"{c.label_ja if ja else c.label_en}: {cell}")
     parts += [f"{k}: {v}" for k, v in row_extras(field, row)]
-    return ("、" if ja else ", ").join(parts)
+    line = ("、" if ja else ", ").join(parts)
+    if today is not None and field.name == "follow_up_items" and follow_up_overdue(row, today):
+        line = f"{overdue_mark(lang)}{'' if ja else ' '}{line}"
+    return line
 
 
 def attachment_names(record: Mapping[str, Any]) -> dict[str, str]:

@@ -90,6 +90,8 @@ TERMS: dict[str, Term] = {
     "minutes.participants": Term("参加者", "Participants"),
     "minutes.organiser": Term("開催主体", "Organiser"),
     "minutes.implementer": Term("実施機関", "Implementing body"),
+    # A follow-up (後日対応) not done whose due date has passed (by the knowledge base's clock).
+    "follow_up.overdue": Term("期限切れ", "Overdue", avoid=("期限超過",)),
     # 公用文: the noun is 取組.
     "word.initiative": Term("取組", "initiative", avoid=("取り組み",)),
 }

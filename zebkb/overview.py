@@ -13,6 +13,7 @@ window turns them into labels. ``UNSET`` stands for a value left empty.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,6 +55,25 @@ class Overview:
     open_issues: dict[tuple[str, str], int] = field(default_factory=dict)
     # (uid, title) of cases whose measured operation misses the design value.
     operation_misses_design: list[tuple[str, str]] = field(default_factory=list)
+    # Visits and sessions with follow-ups (後日対応) past their due date and not done,
+    # by the knowledge base's clock; the earliest due first.
+    overdue_follow_ups: list[OverdueFollowUps] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        """Follow-up rows overdue in all records together."""
+        return sum(o.count for o in self.overdue_follow_ups)
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueFollowUps:
+    """A record's follow-ups that are overdue: how many, and the earliest due date."""
+
+    uid: str
+    type: str
+    title: str
+    count: int
+    earliest_due: str  # bundle form (2024-12-20, 2025-01)
 
 
 def _most_first(rows: list[tuple[str, int]]) -> dict[str, int]:
@@ -100,7 +120,31 @@ def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
         open_issues_by_ward=_sum_by(rows["open_issues"], 1),
         open_issues={(str(c), str(w)): int(n) for c, w, n in rows["open_issues"]},
         operation_misses_design=_missing_design(rows["operation_cases"]),
+        overdue_follow_ups=_overdue(rows["follow_up_records"], kb.clock().date()),
     )
+
+
+def _overdue(rows: list[tuple[Any, ...]], today: date) -> list[OverdueFollowUps]:
+    import json
+
+    from zebkb.domain.rows import overdue_follow_ups
+
+    found = []
+    for uid, text in rows:
+        record = json.loads(text)
+        late = overdue_follow_ups(record, today)
+        if late:
+            first = min(str(r.get("due")) for r in late)
+            title = str(record.get("title") or "")
+            found.append(
+                OverdueFollowUps(str(uid), str(record.get("type")), title, len(late), first)
+            )
+    return sorted(found, key=lambda o: (o.earliest_due, o.title, o.uid))
+
+
+def overdue_follow_ups(kb: KnowledgeBase) -> list[OverdueFollowUps]:
+    """Every visit and session with follow-ups past their due date (``zebkb list --overdue``)."""
+    return overview(kb, recent=0).overdue_follow_ups
 
 
 def _missing_design(rows: list[tuple[Any, ...]]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -392,14 +393,17 @@ def operation_bars(record: dict[str, Any]) -> tuple[OperationBar, ...]:
     return tuple(bars)
 
 
-def rows_text(record: dict[str, Any], name: str) -> str:
-    """A rows field as lines for a printed sheet (Japanese, era dates, names not codes)."""
+def rows_text(record: dict[str, Any], name: str, today: date | None = None) -> str:
+    """A rows field as lines for a printed sheet (Japanese, era dates, names not codes).
+
+    With ``today`` (the knowledge base's clock), an overdue follow-up starts 【期限切れ】.
+    """
     f = next((f for f in fields_for(record["type"]) if f.name == name), None)
     rows = record.get(name)
     if f is None or not isinstance(rows, list):
         return ""
     files = display.attachment_names(record)
-    return "\n".join(display.row_line(f, row, "japanese", "ja", files) for row in rows)
+    return "\n".join(display.row_line(f, row, "japanese", "ja", files, today=today) for row in rows)
 
 
 def stage_text(record: dict[str, Any]) -> str:
@@ -625,6 +629,7 @@ def _key_lines(blocks: tuple[Block, ...]) -> tuple[dict[str, str], list[Block]]:
 
 def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
     kind = record["type"]
+    today = kb.clock().date()  # overdue follow-ups are marked as of the knowledge base's clock
     sections = split_sections(parse_markdown((record.get("body") or "")[:MINUTES_BODY_LIMIT]))
     truncated = len(record.get("body") or "") > MINUTES_BODY_LIMIT
     found: dict[str, str] = {}
@@ -677,7 +682,7 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
             header += ((term_ja("field.purpose"), _text(record.get("purpose"))),)
         if record.get("impressions"):
             header += ((term_ja("field.impressions"), _text(record.get("impressions"))),)
-        header += _activity_rows(record)
+        header += _activity_rows(record, today)
     else:
         session_kind = record.get("kind")
         heading = (
@@ -723,7 +728,7 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
             (ORGANISER, organiser or NONE_SHOWN),
             (IMPLEMENTER, implementer or NONE_SHOWN),
             *extra,
-            *_activity_rows(record),
+            *_activity_rows(record, today),
         )
     return Minutes(
         uid=record["uid"],
@@ -737,11 +742,11 @@ def minutes(kb: KnowledgeBase, record: dict[str, Any]) -> Minutes:
     )
 
 
-def _activity_rows(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
-    """資料 and 後日対応 of a visit or session, a line per row."""
+def _activity_rows(record: dict[str, Any], today: date) -> tuple[tuple[str, str], ...]:
+    """資料 and 後日対応 of a visit or session, a line per row (an overdue one marked)."""
     rows = []
     for name in ("materials", "follow_up_items"):
-        text = rows_text(record, name)
+        text = rows_text(record, name, today)
         if text:
             rows.append((term_ja(f"field.{name}"), text))
     return tuple(rows)

@@ -222,3 +222,43 @@ def test_old_text_lines_move_into_rows_and_unreadable_ones_stay() -> None:
     # Every line read: the old field goes (a 1.1 reader keeps the rows as unknown fields).
     assert "operation" not in lines_to_rows({**CASE, "operation": ["2023 480"]})
     validate_record(moved)
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "passed"),
+    [
+        ("2025-03-17", "2025-03-18", True),
+        ("2025-03-18", "2025-03-18", False),  # due today is not yet overdue
+        ("2025-02", "2025-02-28", False),  # a month is due until its last day
+        ("2025-02", "2025-03-01", True),
+        ("2024-02", "2024-02-29", False),  # leap year
+        ("2024", "2024-12-31", False),
+        ("2024", "2025-01-01", True),
+        ("令和7年1月", "2030-01-01", False),  # not bundle form: nothing is judged
+        (None, "2030-01-01", False),
+    ],
+)
+def test_a_due_date_passes_after_its_last_day(due, today, passed) -> None:
+    from datetime import date
+
+    from zebkb.domain.rows import due_passed
+
+    assert due_passed(due, date.fromisoformat(today)) is passed
+
+
+def test_overdue_follow_ups_are_those_past_due_and_not_done() -> None:
+    from datetime import date
+
+    from zebkb.domain.rows import overdue_follow_ups
+
+    rows = [
+        {"what": "a", "due": "2025-01-01"},
+        {"what": "b", "due": "2025-01-01", "done": True},
+        {"what": "c", "due": "2025-01-01", "done": False},
+        {"what": "d"},
+        "not a row",
+    ]
+    session = {**SESSION, "follow_up_items": rows}
+    assert [r["what"] for r in overdue_follow_ups(session, date(2025, 1, 2))] == ["a", "c"]
+    assert overdue_follow_ups(session, date(2025, 1, 1)) == []
+    assert overdue_follow_ups({**session, "deleted": True}, date(2026, 1, 1)) == []

@@ -196,3 +196,37 @@ def test_cases_whose_operation_rows_miss_design(kb) -> None:
     missed = kb.save(case_record(title="行で設計超過", operation_years=rows, **design))
     kb.save(case_record(title="行で設計どおり", operation_years=rows[:1], **design))
     assert overview(kb).operation_misses_design == [(missed["uid"], "行で設計超過")]
+
+
+def test_visits_and_sessions_with_overdue_follow_ups(kb, clock) -> None:
+    """Overdue by the knowledge base's clock (2025-03-18), not the wall clock; earliest first."""
+
+    def activity(kind: str, title: str, *rows: dict) -> dict:
+        date_field = "visited_on" if kind == "visit" else "held_on"
+        record = {"type": kind, "title": title, "ward": "131229", date_field: "2024-10-21"}
+        return kb.save({**record, "follow_up_items": list(rows)})
+
+    late_visit = activity(
+        "visit",
+        "視察の受入",
+        {"what": "資料の送付", "due": "2025-02"},
+        {"what": "所感の共有", "due": "2025-03-17"},
+        {"what": "礼状", "due": "2024-12-01", "done": True},
+    )
+    late_session = activity("session", "ZEB勉強会", {"what": "質問への回答", "due": "2025-01-31"})
+    activity("session", "期限前", {"what": "アンケート集計", "due": "2025-03-18"})
+    activity("session", "期限なし", {"what": "次回の日程調整"})
+    gone = activity("visit", "削除した視察", {"what": "報告", "due": "2024-01-01"})
+    kb.delete(gone["uid"])
+    o = overview(kb)
+    assert [(x.uid, x.type, x.count, x.earliest_due) for x in o.overdue_follow_ups] == [
+        (late_session["uid"], "session", 1, "2025-01-31"),
+        (late_visit["uid"], "visit", 2, "2025-02"),
+    ]
+    assert o.overdue_count == 3
+    clock.advance(days=1)  # 2025-03-19: the follow-up due on the 18th is now overdue too
+    assert overview(kb).overdue_count == 4
+    done = kb.get(late_session["uid"])
+    rows = [{**done["follow_up_items"][0], "done": True}]
+    kb.save({**done, "follow_up_items": rows}, expected_revision=done["revision"])
+    assert late_session["uid"] not in {x.uid for x in overview(kb).overdue_follow_ups}

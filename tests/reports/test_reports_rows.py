@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from zebkb_report_kit import pdf_pages, pdf_text
 from zebkb_testing import case_record
@@ -117,4 +118,31 @@ def test_minutes_print_attendance_materials_and_follow_ups(kb: Any, tmp_path: Pa
         "follow_up_items": [{"what": "所感の共有", "who": "環境課", "due": "2024-11"}],
     }
     text = pdf_text(_write(kb, visit, tmp_path))
-    assert "後日対応内容: 所感の共有、担当: 環境課、期限: 令和6年11月" in text
+    # Not done, due 令和6年11月, printed in 令和7年3月 (the knowledge base's clock): overdue.
+    assert "後日対応【期限切れ】内容: 所感の共有、担当: 環境課、期限: 令和6年11月" in text
+
+
+@pytest.mark.parametrize(
+    ("due", "done", "overdue"),
+    [
+        ("2025-03-17", False, True),  # the day before the clock's day
+        ("2025-03-18", False, False),  # due today: not yet overdue
+        ("2025-02", False, True),  # a month is due until its last day
+        ("2025-03", False, False),
+        ("2024", False, True),
+        ("2025", False, False),
+        ("2025-01-10", True, False),  # done
+    ],
+)
+def test_minutes_mark_a_follow_up_overdue_by_the_knowledge_base_clock(
+    kb: Any, tmp_path: Path, due: str, done: bool, overdue: bool
+) -> None:
+    visit = {
+        "type": "visit",
+        "title": "視察の受入",
+        "ward": "131229",
+        "visited_on": "2024-10-21",
+        "follow_up_items": [{"what": "資料の送付", "due": due, "done": done}],
+    }
+    text = pdf_text(_write(kb, visit, tmp_path))
+    assert ("【期限切れ】内容: 資料の送付" in text) is overdue, text

@@ -99,6 +99,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "'zebkb history {uid}' lists its versions",
     ),
     "show.not_received": ("未受信", "not received"),
+    "list.overdue": (
+        "{mark}後日対応 {n}件（期限 {due}）",
+        "{mark} {n:follow-up|follow-ups} (due {due})",
+    ),
+    "list.overdue_none": (
+        "期限を過ぎた後日対応はありません",
+        "no follow-ups are past their due date",
+    ),
     "show.warning": ("警告", "Warning"),
     "history.deleted": ("削除", "deleted"),
     "history.via": ("バンドル {bundle}", "bundle {bundle}"),

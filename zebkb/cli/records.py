@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--type", choices=("case", "visit", "session", "issue", "owner"))
     p.add_argument("--ward")
     p.add_argument("--fiscal-year", type=int)
+    p.add_argument(
+        "--overdue",
+        action="store_true",
+        help="only visits and sessions with follow-ups (後日対応) past their due date and not done",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)
 
@@ -268,13 +274,22 @@ def write_warnings(
     word = say("show.warning", lang).lower() if lang == "en" else say("show.warning", lang)
     for r in records:
         for w in warnings_for(r):
-            err(f"zebkb: {word}: {r['uid']} {r.get('title', '')}: {w.message(lang, style)} [{w.code}]")
+            err(
+                f"zebkb: {word}: {r['uid']} {r.get('title', '')}: {w.message(lang, style)} [{w.code}]"
+            )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     ward = resolve_ward_arg(args.ward)
+    from zebkb.overview import OverdueFollowUps, overdue_follow_ups
+
+    late: dict[str, OverdueFollowUps] = {}
     with open_kb(args) as kb:
         rows = kb.list_records(kind=args.type, ward=ward, fiscal_year=args.fiscal_year)
+        if args.overdue:
+            # Overdue by the knowledge base's clock, the same as the home screen counts.
+            late = {o.uid: o for o in overdue_follow_ups(kb)}
+            rows = [r for r in rows if r.uid in late]
     if args.json:
         print_json(
             [
@@ -284,12 +299,21 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "title": r.title,
                     "ward": r.ward,
                     "updated_at": r.updated_at,
+                    **(
+                        {
+                            "overdue_follow_ups": late[r.uid].count,
+                            "earliest_due": late[r.uid].earliest_due,
+                        }
+                        if args.overdue
+                        else {}
+                    ),
                 }
                 for r in rows
             ]
         )
         return 0
-    from zebkb.display import fiscal_year_label, format_date, kind_label, ward_label
+    from zebkb.cli.lang import say
+    from zebkb.display import fiscal_year_label, format_date, kind_label, overdue_mark, ward_label
 
     for r in rows:
         name = ward_label(r.ward, args.lang)
@@ -300,7 +324,16 @@ def cmd_list(args: argparse.Namespace) -> int:
             else fiscal_year_label(r.fiscal_year, args.lang, args.date_style)
         )
         kind = kind_label(r.type, args.lang)
-        out(f"{r.uid}  {kind}  {when}  {name}  {field(r.title)}")
+        line = f"{r.uid}  {kind}  {when}  {name}  {field(r.title)}"
+        if r.uid in late:
+            o = late[r.uid]
+            due = format_date(o.earliest_due, args.date_style, args.lang)
+            line += "  " + say(
+                "list.overdue", args.lang, mark=overdue_mark(args.lang), n=o.count, due=due
+            )
+        out(line)
+    if args.overdue and not rows:
+        out(say("list.overdue_none", args.lang))
     return 0
 
 
@@ -309,6 +342,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with open_kb(args) as kb:
         record = kb.require(args.uid)
+        today = kb.clock().date()
     if record.get("deleted"):
         from zebkb.cli.lang import say
         from zebkb.display import format_instant
@@ -335,7 +369,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             record = {**record, "assessment": assessment(record)}
         print_json(record)
         return 0
-    out(format_record(record, args.lang, args.date_style))
+    out(format_record(record, args.lang, args.date_style, today))
     return 0
 
 
@@ -345,6 +379,8 @@ def format_value(
     lang: str,
     record: Mapping[str, Any] | None = None,
     style: str = "western",
+    *,
+    today: date | None = None,
 ) -> str:
     """A field's value as people read it: names for codes and terms, local dates, units."""
     from zebkb import display
@@ -374,7 +410,9 @@ def format_value(
         return sep.join(items)
     if decl.type == FieldType.ROWS and isinstance(value, list):
         files = display.attachment_names(record or {})
-        return " / ".join(display.row_line(decl, row, style, lang, files) for row in value)
+        return " / ".join(
+            display.row_line(decl, row, style, lang, files, today=today) for row in value
+        )
     if isinstance(value, list):
         return sep.join(
             label(vocab, v, lang)
@@ -397,8 +435,13 @@ def format_value(
 _NOT_LISTED = {"type", "deleted", "body"}
 
 
-def format_record(record: dict[str, Any], lang: str = "en", style: str = "western") -> str:
-    """The record as lines of text: one line per field, then the body with its own lines."""
+def format_record(
+    record: dict[str, Any], lang: str = "en", style: str = "western", today: date | None = None
+) -> str:
+    """The record as lines of text: one line per field, then the body with its own lines.
+
+    With ``today`` (the knowledge base's clock), follow-ups past their due date are marked.
+    """
     from zebkb import display
     from zebkb.cli.lang import say
     from zebkb.domain.fields import FieldType, fields_for
@@ -412,7 +455,13 @@ def format_record(record: dict[str, Any], lang: str = "en", style: str = "wester
         if value in (None, [], "") or decl.name in _NOT_LISTED or decl.name == "title":
             continue
         name = decl.label_en if lang == "en" else decl.label_ja
-        rows.append((name, format_value(decl, value, lang, record, style), decl.type == FieldType.TEXT))
+        rows.append(
+            (
+                name,
+                format_value(decl, value, lang, record, style, today=today),
+                decl.type == FieldType.TEXT,
+            )
+        )
         width = max(width, len(name))
     for name, shown, multiline in rows:
         head = f"{name}: "

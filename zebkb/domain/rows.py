@@ -10,13 +10,16 @@ read into rows (a line it cannot read stays a line: nothing is dropped).
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from zebkb.domain.dates import DateError, parse_iso_partial
 from zebkb.domain.wards import WardError, resolve_ward
 
 _OPERATION_LINE = re.compile(
@@ -90,6 +93,48 @@ def operation_years(record: Mapping[str, Any]) -> list[OperationYear]:
             year, measured, generation = parsed
             years.setdefault(year, OperationYear(year, measured, generation, design, standard))
     return [years[y] for y in sorted(years)]
+
+
+def due_passed(due: Any, today: date) -> bool:
+    """Whether a due date (day, month or year precision) lies wholly before ``today``.
+
+    A month or a year is due until its last day: 「令和7年1月」 is overdue from
+    1 February 2025, never from an invented day inside January.
+    """
+    if not isinstance(due, str):
+        return False
+    try:
+        value = parse_iso_partial(due)
+    except DateError:
+        return False
+    year = int(value[:4])
+    if len(value) == 10:
+        last = date.fromisoformat(value)
+    elif len(value) == 7:
+        month = int(value[5:7])
+        last = date(year, month, calendar.monthrange(year, month)[1])
+    else:
+        last = date(year, 12, 31)
+    return last < today
+
+
+def follow_up_overdue(row: Any, today: date) -> bool:
+    """A follow-up (後日対応) row not done whose due date has passed."""
+    return (
+        isinstance(row, Mapping)
+        and row.get("done") is not True
+        and due_passed(row.get("due"), today)
+    )
+
+
+def overdue_follow_ups(record: Mapping[str, Any], today: date) -> list[Mapping[str, Any]]:
+    """The record's follow-up rows that are overdue on ``today`` (the knowledge base's clock)."""
+    if record.get("deleted") is True:
+        return []
+    rows = record.get("follow_up_items")
+    if not isinstance(rows, list):
+        return []
+    return [r for r in rows if follow_up_overdue(r, today)]
 
 
 def attendance_line(line: Any) -> dict[str, Any] | None:

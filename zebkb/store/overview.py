@@ -50,6 +50,16 @@ _QUERIES = {
         "OR (json_type(h.record_json, '$.operation_years') = 'array' "
         "AND json_array_length(h.record_json, '$.operation_years') > 0))"
     ),
+    # Visits and sessions with follow-up rows (後日対応), read whole: whether one is
+    # overdue depends on the day, so the domain rule decides with the service's clock.
+    "follow_up_records": (
+        "SELECT r.uid, h.record_json FROM record r "
+        "JOIN history h ON h.uid = r.uid AND h.hash = r.hash "
+        "WHERE r.deleted = false AND r.type IN ('visit', 'session') "
+        "AND json_valid(h.record_json) "
+        "AND json_type(h.record_json, '$.follow_up_items') = 'array' "
+        "AND json_array_length(h.record_json, '$.follow_up_items') > 0"
+    ),
     "per_year": (
         "SELECT fiscal_year, COUNT(*) FROM record "
         "WHERE deleted = false AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"
@@ -80,6 +90,14 @@ _PG_QUERIES = {
         "AND EXISTS (SELECT 1 FROM (VALUES ('operation'), ('operation_years')) f(name) "
         "WHERE jsonb_typeof(CAST(h.record_json AS jsonb) -> f.name) = 'array' "
         "AND jsonb_array_length(CAST(h.record_json AS jsonb) -> f.name) > 0)"
+    ),
+    "follow_up_records": (
+        "SELECT r.uid, h.record_json FROM record r "
+        "JOIN history h ON h.uid = r.uid AND h.hash = r.hash "
+        "WHERE r.deleted = false AND r.type IN ('visit', 'session') "
+        "AND CASE WHEN jsonb_typeof(CAST(h.record_json AS jsonb) -> 'follow_up_items') = 'array' "
+        "THEN jsonb_array_length(CAST(h.record_json AS jsonb) -> 'follow_up_items') > 0 "
+        "ELSE false END"
     ),
 }
 

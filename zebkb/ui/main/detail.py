@@ -35,7 +35,7 @@ from zebkb.display import (
 )
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.ranks import check_rank, verdict_key
-from zebkb.domain.rows import operation_years
+from zebkb.domain.rows import follow_up_overdue, operation_years
 from zebkb.domain.validate import warnings_for
 from zebkb.domain.vocab import label
 from zebkb.glossary import term
@@ -83,6 +83,8 @@ CHART_WIDTH = 220
 DESIGN_COLOUR = "#9aa8a0"
 ACTUAL_COLOUR = "#2e6b4f"
 MISSED_COLOUR = "#c0392b"  # a year above design
+OVERDUE_COLOUR = "#b00020"  # a follow-up past its due date
+OVERDUE_BACKGROUND = "#fdecea"
 
 
 @dataclass(frozen=True)
@@ -406,12 +408,20 @@ class DetailPane(QWidget):
             for c in columns
         )
         body = []
+        # A follow-up past its due date and not done, by the knowledge base's clock.
+        today = self._ctx.kb.clock().date() if f.name == "follow_up_items" else None
         for row in rows:
             cells = []
+            overdue = today is not None and follow_up_overdue(row, today)
             for c in columns:
                 text = row_cell(c, row, style, lang, files)
                 raw = row.get(c.name)
-                if c.name == "file" and isinstance(raw, str) and raw in files:
+                if c.name == "due" and overdue:
+                    word = html.escape(term("follow_up.overdue", lang))
+                    cells.append(
+                        f"{html.escape(text)} <b style='color:{OVERDUE_COLOUR}'>⚠ {word}</b>"
+                    )
+                elif c.name == "file" and isinstance(raw, str) and raw in files:
                     cells.append(f"<a href='{attachment_url(raw)}'>{html.escape(text)}</a>")
                 elif c.name == "url" and isinstance(raw, str):
                     cells.append(_linked_urls(raw, ()))
@@ -421,7 +431,10 @@ class DetailPane(QWidget):
             if extras:
                 # Keys a newer zebkb wrote: shown with the row, not hidden.
                 cells.append("<br>".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in extras))
-            body.append("<tr>" + "".join(f"<td valign='top'>{c}</td>" for c in cells) + "</tr>")
+            shade = f" bgcolor='{OVERDUE_BACKGROUND}'" if overdue else ""
+            body.append(
+                f"<tr{shade}>" + "".join(f"<td valign='top'>{c}</td>" for c in cells) + "</tr>"
+            )
         table = (
             "<table cellspacing='0' cellpadding='3' border='1' style='border-color:#c8d0ca'>"
             f"<tr>{head}</tr>{''.join(body)}</table>"

@@ -40,7 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.display import fiscal_year_label, format_timestamp, kind_label, ward_label
+from zebkb.display import (
+    fiscal_year_label,
+    format_date,
+    format_timestamp,
+    kind_label,
+    ward_label,
+)
 from zebkb.domain.vocab import FACILITY_TYPES, ISSUE_CATEGORIES, TECHNOLOGIES
 from zebkb.overview import STATUSES, UNSET, Overview
 from zebkb.ui.core.i18n import bind
@@ -228,6 +234,17 @@ class OverviewPane(QWidget):
         missing_box.addWidget(self.missing_label)
         missing_box.addWidget(self.missing)
         grid.addLayout(missing_box, 4, 0, 1, 2)
+        # Follow-ups (後日対応) past their due date and not done, by the knowledge base's
+        # clock: the training coordinator's list of what is still owed, with its count.
+        self.overdue_label = QLabel()
+        self.overdue_label.setFont(bold)
+        self.overdue = QListWidget()
+        self.overdue.setMaximumHeight(CHART_HEIGHT // 2)
+        self.overdue.setWordWrap(True)
+        overdue_box = QVBoxLayout()
+        overdue_box.addWidget(self.overdue_label)
+        overdue_box.addWidget(self.overdue)
+        grid.addLayout(overdue_box, 5, 0, 1, 2)
 
         # An empty knowledge base: a way in instead of empty axes.
         self.empty_label = QLabel()
@@ -261,6 +278,8 @@ class OverviewPane(QWidget):
         self.recent.itemClicked.connect(self._recent_clicked)
         self.missing.itemActivated.connect(self._recent_clicked)
         self.missing.itemClicked.connect(self._recent_clicked)
+        self.overdue.itemActivated.connect(self._recent_clicked)
+        self.overdue.itemClicked.connect(self._recent_clicked)
         bind(ctx.tr, self)
         ctx.settings.changed.connect(self._setting_changed)
 
@@ -337,6 +356,28 @@ class OverviewPane(QWidget):
             self.missing.addItem(item)
         if not data.operation_misses_design:
             self.missing.addItem(QListWidgetItem(t("overview.operation_none")))
+        self._fill_overdue(data)
+
+    def _fill_overdue(self, data: Overview) -> None:
+        t = self.ctx.tr.t
+        lang = self.ctx.tr.language
+        style = getattr(self.ctx.settings, "date_style", "western")
+        self.overdue_label.setText(t("overview.overdue", n=data.overdue_count))
+        self.overdue_label.setStyleSheet("color: #b00020;" if data.overdue_count else "")
+        self.overdue.clear()
+        for o in data.overdue_follow_ups:
+            text = t(
+                "overview.overdue_item",
+                title=o.title,
+                kind=kind_label(o.type, lang),
+                n=o.count,
+                due=format_date(o.earliest_due, style, lang),
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, o.uid)
+            self.overdue.addItem(item)
+        if not data.overdue_follow_ups:
+            self.overdue.addItem(QListWidgetItem(t("overview.overdue_none")))
 
     def _bars(
         self, name: str, title: str, labels: list[str], values: list[int], on_click: Any

@@ -1,0 +1,88 @@
+"""Follow-ups past their due date on the command line: marked in `show`, found by `list --overdue`.
+
+The command line's knowledge base runs on this computer's clock, so the dates here
+are far in the past (always overdue) or far in the future (never): no test depends
+on the day it runs. format_record takes the day outright.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from zebkb.cli.main import main
+from zebkb.cli.records import format_record
+
+VISIT = {
+    "type": "visit",
+    "title": "清掃事務所視察の受入",
+    "ward": "131229",
+    "visited_on": "2024-10-21",
+    "follow_up_items": [
+        {"what": "資料の送付", "who": "環境課", "due": "2000-01"},
+        {"what": "所感の共有", "due": "2000-02-01"},
+        {"what": "礼状", "due": "2000-01-01", "done": True},
+    ],
+}
+LATER = {
+    "type": "session",
+    "title": "ZEB勉強会",
+    "ward": "131229",
+    "held_on": "2024-11-05",
+    "follow_up_items": [{"what": "質問への回答", "due": "2999-12-31"}],
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    folder = tmp_path / "kb"
+    assert main(["--data-dir", str(folder), "init", "--ward", "131229"]) == 0
+    source = tmp_path / "records.json"
+    source.write_text(json.dumps([VISIT, LATER], ensure_ascii=False), encoding="utf-8")
+    assert main(["--data-dir", str(folder), "add", str(source)]) == 0
+    capsys.readouterr()
+    return folder
+
+
+def test_list_overdue_finds_only_records_with_follow_ups_past_due(data, capsys) -> None:
+    code, out, _ = run(capsys, data, "--lang", "ja", "list", "--overdue")
+    assert code == 0
+    (line,) = out.splitlines()
+    assert "清掃事務所視察の受入" in line
+    assert line.endswith("【期限切れ】後日対応 2件（期限 2000年1月）")
+    code, out, _ = run(capsys, data, "--lang", "en", "list", "--overdue", "--json")
+    (row,) = json.loads(out)
+    assert (row["title"], row["overdue_follow_ups"], row["earliest_due"]) == (
+        "清掃事務所視察の受入",
+        2,
+        "2000-01",
+    )
+    code, out, _ = run(capsys, data, "--lang", "en", "list", "--overdue", "--type", "session")
+    assert out.strip() == "no follow-ups are past their due date"
+
+
+def test_show_marks_each_overdue_follow_up(data, capsys) -> None:
+    _, out, _ = run(capsys, data, "list", "--type", "visit", "--json")
+    uid = json.loads(out)[0]["uid"]
+    _, out, _ = run(capsys, data, "--lang", "ja", "show", uid)
+    assert out.count("【期限切れ】") == 2
+    assert "【期限切れ】内容: 資料の送付" in out
+    assert "【期限切れ】内容: 礼状" not in out  # done
+    _, out, _ = run(capsys, data, "--lang", "en", "show", uid)
+    assert "[Overdue] What: 資料の送付" in out
+
+
+def test_format_record_marks_by_the_day_it_is_given() -> None:
+    record = {**VISIT, "follow_up_items": [{"what": "資料の送付", "due": "2025-02"}]}
+    assert "【期限切れ】" in format_record(record, "ja", today=date(2025, 3, 1))
+    assert "【期限切れ】" not in format_record(record, "ja", today=date(2025, 2, 28))
+    assert "【期限切れ】" not in format_record(record, "ja")  # no day: nothing is judged
