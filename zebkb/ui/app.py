@@ -152,7 +152,7 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
         window = make_main_window(ctx)
         window.show()
         if kb.read_only:
-            window.statusBar().showMessage(translator.t("status.read_only"))
+            window.say("status.read_only", timeout=0)
         elif kb.home_ward is None:
             start_first_run(window, ctx)
         if open_uid:

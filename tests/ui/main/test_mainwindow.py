@@ -512,3 +512,21 @@ def test_every_navigation_entry_is_whole_at_the_default_size(qtbot, window, lang
         if rect.left() + metrics.horizontalAdvance(item.text(0)) + 8 > room:
             cut.append((item.text(0), rect.left(), room))
     assert cut == []
+
+
+def test_status_messages_are_said_again_in_the_new_language(qtbot, ctx, kb) -> None:
+    """A lasting message (restart to use the new folder) and a passing one follow a switch."""
+    from zebkb_main_kit import open_window
+
+    window = open_window(qtbot, ctx)
+    window.open_settings()
+    qtbot.waitUntil(lambda: window.dialogs.get("settings") is not None, timeout=5000)
+    window.dialogs["settings"].dataDirChanged.emit(kb.data_dir)
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.restart")
+    japanese = window.statusBar().currentMessage()
+    ctx.tr.set_language("en")
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.restart")
+    assert window.statusBar().currentMessage() != japanese
+    window.actions_by_name["edit"].trigger()  # nothing chosen: told so
+    ctx.tr.set_language("ja")
+    assert window.statusBar().currentMessage() == "先に一覧で記録を選んでください"

@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self.answer: SearchAnswer | None = None
+        # The last status message said by key: (key, arguments, text, timeout).
+        self._said: tuple[str, dict[str, object], str, int] | None = None
         # One entry per delete or bulk tag change: every record it changed (one undo).
         self.undo_stack: list[UndoStep] = []
         # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
@@ -277,6 +279,7 @@ class MainWindow(QMainWindow):
         self.undo_button.setText(t("action.undo_short"))
         self._name_undo()
         self._show_count()
+        self._say_again()
 
     # --- searching ------------------------------------------------------------------
 
@@ -324,11 +327,11 @@ class MainWindow(QMainWindow):
 
         if answer.notice == NOTICE_DATABASE_AWAY:
             # Nothing to catch up from: say the answers are this PC's, and that saving waits.
-            self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
+            self._say_notice(answer.notice)
         elif answer.stale and not self.ctx.kb.read_only:
             self._catch_up_index(whole=answer.rebuild is not None)
         elif answer.notice:
-            self.statusBar().showMessage(self._notice_text(answer.notice), STATUS_MS)
+            self._say_notice(answer.notice)
         wanted = self._select_after_search
         self._select_after_search = None
         if isinstance(wanted, str):
@@ -367,6 +370,29 @@ class MainWindow(QMainWindow):
         else:
             self.detail.clear()  # an empty knowledge base: the home screen explains it
 
+    def _say_notice(self, notice: str) -> None:
+        from zebkb.service import INDEX_NOTICE_NAMES
+
+        name = INDEX_NOTICE_NAMES.get(notice)
+        if name:
+            self.say(f"status.{name}")
+        else:
+            self.statusBar().showMessage(notice, STATUS_MS)
+
+    def say(self, key: str, timeout: int = STATUS_MS, **fmt: object) -> None:
+        """A status-bar message from the catalog, said again in the new language on a switch
+        while it shows (a lasting one, such as "restart to use the new folder", included)."""
+        text = self.ctx.tr.t(key, **fmt)
+        self._said = (key, fmt, text, timeout)
+        self.statusBar().showMessage(text, timeout)
+
+    def _say_again(self) -> None:
+        if self._said is None:
+            return
+        key, fmt, text, timeout = self._said
+        if self.statusBar().currentMessage() == text:
+            self.say(key, timeout, **fmt)
+
     def _notice_text(self, notice: str) -> str:
         from zebkb.service import INDEX_NOTICE_NAMES
 
@@ -381,7 +407,7 @@ class MainWindow(QMainWindow):
         a restore, a pruned change log) says the answers may be incomplete meanwhile.
         """
         if whole:
-            self.statusBar().showMessage(self.ctx.tr.t("status.index_stale"), STATUS_MS)
+            self.say("status.index_stale")
         if self._index_rebuild_pending:
             self._catch_up_again = True
             return
@@ -401,7 +427,7 @@ class MainWindow(QMainWindow):
         def done(caught: CatchUp | None) -> None:
             self._index_rebuild_pending = False
             if caught is not None and caught.rebuilt:
-                self.statusBar().showMessage(self.ctx.tr.t("status.index_rebuilt"), STATUS_MS)
+                self.say("status.index_rebuilt")
             self._catch_up_once_more()
 
         def failed(exc: BaseException) -> None:
@@ -509,7 +535,7 @@ class MainWindow(QMainWindow):
     def copy_link(self, uid: str) -> None:
         """A link to paste into a record's text (zkb-record:UID, as the record pane links)."""
         QGuiApplication.clipboard().setText(record_url(uid))
-        self.statusBar().showMessage(self.ctx.tr.t("status.link_copied"), STATUS_MS)
+        self.say("status.link_copied")
 
     def follow_link(self, uid: str) -> None:
         """A link in the record pane: remember where it was followed from."""
@@ -561,7 +587,7 @@ class MainWindow(QMainWindow):
 
     def _choose_first(self) -> None:
         """An action on "the record" with none chosen: say so instead of doing nothing."""
-        self.statusBar().showMessage(self.ctx.tr.t("status.select_record"), STATUS_MS)
+        self.say("status.select_record")
 
     def edit_current(self) -> None:
         uid = self.current_uid()
@@ -659,7 +685,7 @@ class MainWindow(QMainWindow):
 
     def _ask_and_retag(self, uids: list[str], choices: list[str], *, add: bool) -> None:
         if not add and not choices:
-            self.statusBar().showMessage(self.ctx.tr.t("tag.none"), STATUS_MS)
+            self.say("tag.none")
             return
         tag = bulk.ask_tag(self.ctx.tr, self, count=len(uids), add=add, choices=choices)
         if tag is None:
@@ -672,13 +698,12 @@ class MainWindow(QMainWindow):
         ).run_in_background()
 
     def _retagged(self, step: UndoStep, *, add: bool) -> None:
-        t = self.ctx.tr.t
         if not step.records:
-            self.statusBar().showMessage(t("tag.unchanged", tag=step.tag), STATUS_MS)
+            self.say("tag.unchanged", tag=step.tag)
             return
         self._push_undo(step)
         key = "status.tag_added" if add else "status.tag_removed"
-        self.statusBar().showMessage(t(key, n=len(step.records), tag=step.tag), STATUS_MS)
+        self.say(key, n=len(step.records), tag=step.tag)
 
     def _push_undo(self, step: UndoStep) -> None:
         self.undo_stack.append(step)
@@ -726,7 +751,7 @@ class MainWindow(QMainWindow):
         """The case sheet or minutes of the selected record (zebkb/ui/print/print_preview.py)."""
         uid = self.current_uid()
         if uid is None:
-            self.statusBar().showMessage(self.ctx.tr.t("status.select_record_to_print"), STATUS_MS)
+            self.say("status.select_record_to_print")
             return
         try:
             from zebkb.ui.print.print_preview import preview_record_report
@@ -770,15 +795,13 @@ class MainWindow(QMainWindow):
 
         def make() -> SettingsDialog:
             dialog = SettingsDialog(self.ctx, parent=self)
-            dialog.dataDirChanged.connect(
-                lambda _path: self.statusBar().showMessage(self.ctx.tr.t("status.restart"))
-            )
+            dialog.dataDirChanged.connect(lambda _path: self.say("status.restart", timeout=0))
             return dialog
 
         self.dialogs.open("settings", make)
 
     def _not_available(self) -> None:
-        self.statusBar().showMessage(self.ctx.tr.t("status.not_available"), STATUS_MS)
+        self.say("status.not_available")
 
     def reindex(self) -> None:
         kb = self.ctx.kb
@@ -795,7 +818,7 @@ class MainWindow(QMainWindow):
     def _reindexed(self, finished: object) -> None:
         self.reindex_handle = None
         key = "reindex.done" if finished else "reindex.cancelled"
-        self.statusBar().showMessage(self.ctx.tr.t(key), STATUS_MS)
+        self.say(key)
         self.reindexFinished.emit(bool(finished))
 
     # --- view ------------------------------------------------------------------------------
