@@ -77,3 +77,37 @@ def test_times_read_in_the_date_style_never_as_instants(
     ctx.settings.date_style = "western"
     qtbot.waitUntil(lambda: log.received.item(0, 0).text() == "2025-03-18 09:00", timeout=5000)
     assert log.received.item(0, 5).text() == "undone (2025-03-18 09:05)"
+
+
+def test_what_an_undo_did_is_said_again_in_the_new_language(
+    qtbot, ctx, kb, tmp_path, monkeypatch
+) -> None:
+    path = write(
+        tmp_path / "1.zebkb",
+        records=[case(origin=SHINAGAWA, ward=SHINAGAWA, title="届いた事例")],
+        manifest={"origin": {"ward": SHINAGAWA, "name": "品川区"}},
+    )
+    importer = ImportDialog(ctx)
+    qtbot.addWidget(importer)
+    importer.show()
+    with qtbot.waitSignal(importer.plansReady, timeout=10000):
+        importer.add_files([path])
+    with qtbot.waitSignal(importer.importFinished, timeout=20000):
+        importer.apply_button.click()
+    log = open_log(qtbot, ctx)
+    log.received.selectRow(0)
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    with qtbot.waitSignal(log.undone, timeout=10000):
+        log.undo_button.click()
+    assert asked[0].endswith("よろしいですか？")
+    assert log.status.text().startswith("取り消しました: ")
+    ctx.tr.set_language("en")
+    assert log.status.text() == (
+        "Undone: 0 records put back, 1 removed, 0 left as they are (changed since)"
+    )

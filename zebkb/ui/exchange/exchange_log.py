@@ -67,6 +67,8 @@ class ExchangeLogDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.history: ExchangeHistory | None = None
+        # The last undo's result (or why it failed), shown under the tables.
+        self._outcome: UndoResult | BaseException | None = None
         self.resize(900, 520)
         self.ward_label = QLabel()
         self.ward = QComboBox()
@@ -128,6 +130,7 @@ class ExchangeLogDialog(QDialog):
         self.close_button.setText(t("common.close"))
         self._fill_wards()
         self._fill()
+        self._show_status()
 
     def load(self) -> None:
         kb = self.ctx.kb
@@ -238,17 +241,30 @@ class ExchangeLogDialog(QDialog):
         self.undo_button.setEnabled(False)
         CollectionOp(self, lambda: kb.undo_import(bundle_id), runner=self.ctx.runner).success(
             self._undone
-        ).failure(
-            lambda exc: self.status.setText(user_message(exc, self.ctx.tr))
-        ).run_in_background()
+        ).failure(self._undo_failed).run_in_background()
 
     def _undone(self, result: UndoResult) -> None:
-        self.status.setText(
-            self.ctx.tr.t(
-                "xlog.undo_done",
-                restored=len(result.restored),
-                removed=len(result.removed),
-                skipped=len(result.skipped),
-            )
-        )
+        self._outcome = result
+        self._show_status()
         self.undone.emit(result)
+
+    def _undo_failed(self, exc: BaseException) -> None:
+        self._outcome = exc
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """What the last undo did, in the window's language (worded again on a switch)."""
+        outcome = self._outcome
+        if outcome is None:
+            self.status.setText("")
+        elif isinstance(outcome, BaseException):
+            self.status.setText(user_message(outcome, self.ctx.tr))
+        else:
+            self.status.setText(
+                self.ctx.tr.t(
+                    "xlog.undo_done",
+                    restored=len(outcome.restored),
+                    removed=len(outcome.removed),
+                    skipped=len(outcome.skipped),
+                )
+            )
