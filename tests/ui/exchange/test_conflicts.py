@@ -246,3 +246,13 @@ def test_the_versions_header_follows_the_date_style(qtbot, ctx, kb, peer, tmp_pa
     ctx.settings.date_style = "japanese"
     assert "令和7年3月18日" in dialog.header.text()
     assert rows(dialog)["件名"][2] == "合わせた件名"  # the merged version is kept
+
+
+def test_what_was_settled_is_said_again_in_the_new_language(qtbot, ctx, kb, peer, tmp_path) -> None:
+    make_conflicts(kb, peer, tmp_path)
+    dialog = open_dialog(qtbot, ctx)
+    settle(qtbot, dialog, dialog.keep_local)
+    assert "解決しました" in dialog.status.text()
+    ctx.tr.set_language("en")
+    assert "is settled" in dialog.status.text()
+    assert "解決しました" not in dialog.status.text()

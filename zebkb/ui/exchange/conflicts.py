@@ -132,7 +132,9 @@ class ConflictsDialog(QDialog):
         # language switch or a reload, it keeps the person's picks and edits.
         self._merging: int | None = None
         self.busy = False
-        self.notice = ""  # what the last settling did, kept across the reload after it
+        # The title of the record last settled: said under the list, across the reload after
+        # it, in the window's language.
+        self._settled_title: str | None = None
         self.resize(1100, 640)
 
         self.intro = QLabel()
@@ -259,6 +261,13 @@ class ConflictsDialog(QDialog):
             self.status.setText(done + self.ctx.tr.t("conflicts.none"))
         else:
             self.status.setText(self.notice)
+
+    @property
+    def notice(self) -> str:
+        """What the last settling did, or nothing."""
+        if self._settled_title is None:
+            return ""
+        return self.ctx.tr.t("conflicts.settled", title=self._settled_title)
 
     def current(self) -> Conflict | None:
         row = self.list.currentRow()
@@ -439,7 +448,7 @@ class ConflictsDialog(QDialog):
     def _settled(self, uid: str) -> None:
         self.busy = False
         title = next((c.title for c in self.conflicts if c.uid == uid), uid)
-        self.notice = self.ctx.tr.t("conflicts.settled", title=title)
+        self._settled_title = title
         self.status.setText(self.notice)
         self.settled.emit(uid)
 
