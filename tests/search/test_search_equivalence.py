@@ -293,3 +293,14 @@ def test_texts_read_are_compacted_and_shared_with_their_documents(
 def normalised_text(snap: Any, d: int) -> str:
     uid = snap.uids[d]
     return snap.side.texts([uid])[uid][0]
+
+
+@pytest.mark.parametrize(
+    "query", ['取組 "取組"', '"取組" 取組', 'zeb "zeb"', '"省エネ" 省エネ 省エネ']
+)
+def test_a_word_both_written_and_quoted_counts_each_way(index: SearchIndex, query: str) -> None:
+    """The written word counts its variants, the quoted one only itself: one count per term,
+    not one per text (the second overwrote the first, and both scored with it)."""
+    got = index.search_uids(query)
+    expected, _facets = _reference(index, query, SearchFilters())
+    assert got == expected

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain, compress, repeat
 from operator import add, attrgetter, ge, gt, is_not, mul, neg, not_, sub, truediv
 from typing import Any
@@ -114,6 +114,7 @@ class Columns:
         self._loose_texts = self.compacted_texts = 0
         self._unread: int | None = None
         self._textless: int | None = None
+        self._rest_norms: list[float] | None = None
         for name, values in self._columns(by_docnum).items():
             setattr(self, name, values)
         live_mark = list(map(is_not, by_docnum, repeat(None)))
@@ -129,6 +130,7 @@ class Columns:
         new._ids = ({}, {})
         new._loose_texts = new.compacted_texts = 0
         new._unread = new._textless = None
+        new._rest_norms = None
         for name, blank in new._columns([None]).items():
             setattr(new, name, blank * len(live_mark))
         new.loaded = [False] * len(live_mark)
@@ -173,6 +175,7 @@ class Columns:
             live = map(self.live_mark.__getitem__, docnums)
             self._unread -= sum(map(gt, live, map(self.loaded.__getitem__, docnums)))
         self._textless = None
+        self._rest_norms = None
         for name, values in self._columns(infos).items():
             deque(map(getattr(self, name).__setitem__, docnums, values), maxlen=0)
         deque(map(self.loaded.__setitem__, docnums, repeat(True)), maxlen=0)
@@ -373,19 +376,21 @@ class Columns:
         docnums: Sequence[int],
         terms: Sequence[str],
         idfs: Sequence[float],
-        known_counts: Mapping[str, Sequence[float]] | None = None,
+        known_counts: Sequence[Sequence[float] | None] | None = None,
     ) -> list[float]:
         """BM25F of each doc for the terms; equal, bit for bit, to `bm25_reference`.
 
-        `known_counts` may give, for a term, its count in each doc's text (in
-        `docnums` order), which saves scanning the texts again.
+        `known_counts` may give, for each term (in `terms` order; None where not),
+        its count in each doc's text (in `docnums` order), which saves scanning the
+        texts again.
         """
         if not docnums:
             return []
-        nr = self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
+        nr = self.rest_norms(docnums)
         total: list[float] = [0.0] * len(docnums)
-        for term, idf in zip(terms, idfs, strict=True):
-            w = self._weights(docnums, term, known_counts, nr)
+        knowns = known_counts or [None] * len(terms)
+        for term, idf, known in zip(terms, idfs, knowns, strict=True):
+            w = self._weights(docnums, term, known, nr)
             total = list(map(add, total, self._saturated(w, idf)))
         return total
 
@@ -393,21 +398,45 @@ class Columns:
         self,
         docnums: Sequence[int],
         term: str,
-        known_counts: Mapping[str, Sequence[float]] | None,
+        known: Sequence[float] | None,
         nr: list[float],
     ) -> list[float]:
-        """Each doc's field-weighted count of `term` (BM25F's w), `nr` its rest norm."""
-        known = known_counts.get(term) if known_counts else None
+        """Each doc's field-weighted count of `term` (BM25F's w), `nr` its rest norm;
+        `known`, if given, the term's count in each doc's text."""
+        tf_all: Sequence[float]
         if known is not None and len(known) == len(docnums):
-            tf_all = list(known)
+            tf_all = known
         else:
             tf_all = list(map(str.count, map(self.text.__getitem__, docnums), repeat(term)))
         # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
         w = list(map(truediv, tf_all, nr))
         in_head = map(str.__contains__, map(self.head.__getitem__, docnums), repeat(term))
-        for i in compress(range(len(w)), in_head):
-            w[i] = self._head_weight(docnums[i], term, tf_all[i])
+        at = list(compress(range(len(w)), in_head))
+        if at:
+            # BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr, evaluated
+            # as `bm25_reference` writes it, a column at a time.
+            ds = list(map(docnums.__getitem__, at))
+            heads = list(map(self.head.__getitem__, ds))
+            lt = list(map(self.title_end.__getitem__, ds))
+            tf_t = list(map(str.count, heads, repeat(term), repeat(0), lt))
+            tf_f = list(map(str.count, heads, repeat(term), map(add, lt, repeat(1))))
+            tf_r = map(sub, map(sub, map(tf_all.__getitem__, at), tf_t), tf_f)
+            nt = self._norms(lt, self.avg_title)
+            nf = self._norms(map(self.facility_len.__getitem__, ds), self.avg_facility)
+            title = map(truediv, map(mul, repeat(BOOST_TITLE), tf_t), nt)
+            facility = map(truediv, map(mul, repeat(BOOST_FACILITY), tf_f), nf)
+            rest = map(truediv, tf_r, map(nr.__getitem__, at))
+            deque(map(w.__setitem__, at, map(add, map(add, title, facility), rest)), maxlen=0)
         return w
+
+    def rest_norms(self, docnums: Sequence[int]) -> list[float]:
+        """`_norms` of each doc's rest length; for many docs, from a column kept until
+        documents are read (the average it divides by is fixed while the index is open)."""
+        if len(docnums) * 8 < len(self.rest_len):
+            return self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
+        if self._rest_norms is None:
+            self._rest_norms = self._norms(self.rest_len, self.avg_rest)
+        return list(map(self._rest_norms.__getitem__, docnums))
 
     @staticmethod
     def _saturated(w: Iterable[float], idf: float) -> Iterable[float]:
@@ -423,7 +452,7 @@ class Columns:
         docnums: Sequence[int],
         terms: Sequence[str],
         idfs: Sequence[float],
-        known_counts: Mapping[str, Sequence[float]] | None,
+        known_counts: Sequence[Sequence[float] | None] | None,
         count: int,
     ) -> list[tuple[float, int]]:
         """`best(docnums, bm25(docnums, terms, idfs, known_counts), count)`, scoring fewer.
@@ -436,8 +465,8 @@ class Columns:
         """
         if len(terms) != 1 or count <= 0 or count * PRUNE_FACTOR > len(docnums):
             return self.best(docnums, self.bm25(docnums, terms, idfs, known_counts), count)
-        nr = self._norms(map(self.rest_len.__getitem__, docnums), self.avg_rest)
-        w = self._weights(docnums, terms[0], known_counts, nr)
+        nr = self.rest_norms(docnums)
+        w = self._weights(docnums, terms[0], known_counts[0] if known_counts else None, nr)
         kth = heapq.nlargest(count, w)[-1]
         if not 0.0 < kth < PRUNE_MAX_W:
             scores = list(map(add, repeat(0.0), self._saturated(w, idfs[0])))
@@ -446,18 +475,6 @@ class Columns:
         near = list(compress(docnums, keep))
         scores = list(map(add, repeat(0.0), self._saturated(compress(w, keep), idfs[0])))
         return self.best(near, scores, count)
-
-    def _head_weight(self, d: int, term: str, tf_all: float) -> float:
-        head = self.head[d]
-        lt = self.title_end[d]
-        tf_t = head.count(term, 0, lt) if lt else 0
-        tf_f = head.count(term, lt + 1) if len(head) > lt + 1 else 0
-        tf_r = tf_all - tf_t - tf_f
-        # The reference's expressions, written the same way, give the same floats.
-        nt = 1.0 - B + B * lt / self.avg_title
-        nf = 1.0 - B + B * self.facility_len[d] / self.avg_facility
-        nr = 1.0 - B + B * self.rest_len[d] / self.avg_rest
-        return BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr
 
     def best(
         self, docnums: Sequence[int], scores: Sequence[float] | None, count: int

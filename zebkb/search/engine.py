@@ -1119,7 +1119,7 @@ def _in(term: Term, folded: str | None, d: DocInfo) -> bool:
 
 def _match(
     snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters, folds: Folds
-) -> tuple[list[int], dict[str, list[int]]]:
+) -> tuple[list[int], dict[Term, list[int]]]:
     """The docnums of every document the query and filters select, verified against its text.
 
     Also, for some terms, the term's count in each of those documents.
@@ -1150,7 +1150,7 @@ def _match(
         # The common case, plain words: counted in C, rarest term first; the counts
         # are kept for scoring, which then need not scan the texts again.
         matches = list(candidates)
-        counts: dict[str, list[int]] = {}
+        counts: dict[Term, list[int]] = {}
         keep: list[Any]
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
@@ -1171,7 +1171,7 @@ def _match(
             matches = list(compress(matches, keep))
             counts = {k: list(compress(v, keep)) for k, v in counts.items()}
             if not t.facility_only:
-                counts[t.text] = list(compress(keep, keep))
+                counts[t] = list(compress(keep, keep))
         return matches, counts
 
     def selected(d: DocInfo) -> bool:
@@ -1220,7 +1220,7 @@ def _rank(
     snap: _Snapshot,
     parsed: ParsedQuery,
     matches: list[int],
-    counts: dict[str, list[int]],
+    counts: dict[Term, list[int]],
     count: int,
     *,
     folds: Folds,
@@ -1234,11 +1234,12 @@ def _rank(
         # A frequent two-character term's counts come from the index: scanning
         # thousands of texts for it was the slowest part of the slowest queries.
         # So do a rarer one's when the texts have not been read (`_match`).
-        known: dict[str, list[Any]] = dict(counts)
+        # By term, not by its text: "取組" and a quoted "取組" count differently.
+        known: dict[Term, list[Any]] = dict(counts)
         unread = bool(snap.cols.missing_texts(matches))
         for t in terms:
             folded = folds[t]
-            if t.text in known:
+            if t in known:
                 continue
             if is_one_bigram(t.text) and (
                 folded is None or (folded == t.text and not snap.doc_frequency(VARIANT + t.text))
@@ -1248,7 +1249,7 @@ def _rank(
                 if by_doc is not None:
                     tf = list(map(by_doc.get, matches))
                     if None not in tf:
-                        known[t.text] = tf
+                        known[t] = tf
                         continue
             if unread:
                 # This term is counted in the texts: read those not read yet.
@@ -1256,9 +1257,10 @@ def _rank(
                 unread = False
             if folded is not None and not t.facility_only:
                 # A text may hold only a variant of the term: count that too.
-                known[t.text] = snap.cols.counts(matches, t.text, folded)
+                known[t] = snap.cols.counts(matches, t.text, folded)
         texts = [t.text for t in terms]
-        best = snap.cols.ranked(matches, texts, _idfs(snap, terms, folds), known, count)
+        idfs = _idfs(snap, terms, folds)
+        best = snap.cols.ranked(matches, texts, idfs, [known.get(t) for t in terms], count)
     else:
         best = snap.cols.best(matches, None, count)
     by_docnum = snap.by_docnum
