@@ -114,6 +114,48 @@ def test_save_many_is_all_or_nothing(kb):
     assert kb.count() == 0
 
 
+def test_save_many_reads_and_writes_in_batches_not_per_record(kb, clock):
+    """The records already here are read at once and all are written with a few
+    statements: 45 records take fewer statements than records (per record: 8 or more)."""
+    from sqlalchemy import event
+
+    before = kb.save_many([case_record(title=f"既存{i}") for i in range(5)])
+    clock.advance(minutes=1)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    items = [{**r, "title": r["title"] + "改"} for r in before]
+    items += [case_record(title=f"新規{i}") for i in range(40)]
+    event.listen(kb.engine, "before_cursor_execute", count)
+    try:
+        saved = kb.save_many(items, expected_revisions=[1] * 5 + [None] * 40)
+    finally:
+        event.remove(kb.engine, "before_cursor_execute", count)
+    assert len(statements) < len(items)
+    assert [r["revision"] for r in saved] == [2] * 5 + [1] * 40
+    assert kb.count() == 45
+    assert kb.get(before[0]["uid"])["title"] == "既存0改"
+    assert [v.revision for v in kb.history(before[0]["uid"])] == [1, 2]
+    assert {r["origin"] for r in saved} == {"131229"}
+    # A stale revision is still refused, and nothing of the batch is saved.
+    with pytest.raises(InputError, match="revision"):
+        kb.save_many(
+            [case_record(title="また新規"), {**saved[0], "title": "x"}],
+            expected_revisions=[None, 1],
+        )
+    assert kb.count() == 45
+
+
+def test_save_many_with_a_uid_twice_saves_each_after_the_one_before(kb, clock):
+    first = kb.save(case_record())
+    clock.advance(minutes=1)
+    saved = kb.save_many([{**first, "title": "一回目"}, {**first, "title": "二回目"}])
+    assert [r["revision"] for r in saved] == [2, 3]
+    assert kb.get(first["uid"])["title"] == "二回目"
+
+
 def test_new_record_needs_a_home_ward(tmp_path, clock):
     with (
         KnowledgeBase.open(tmp_path / "fresh", clock=clock) as kb,

@@ -193,7 +193,7 @@ def apply_table(
             try:
                 # The editor's own path: assigned fields, revision, timestamps (same package).
                 data = row.record if "origin" in row.record else {**row.record, "origin": home}
-                record = kb._prepare(txn, data, row.base_revision)
+                record, _existed = kb._prepare(txn, data, row.base_revision, versions=current)
             except RecordError as exc:
                 raise InputError(
                     f"{plan.file_name}: row {row.row}: {exc.unfilled_line('en')}",
