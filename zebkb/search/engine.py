@@ -692,9 +692,16 @@ class SearchIndex:
         state: int,
         progress: Callable[[int, int], None] | None = None,
         cancel: Callable[[], bool] | None = None,
+        carry: tuple[SideStore, set[str]] | None = None,
     ) -> tuple[str, int] | None:
         """Write a new generation from ``docs`` (not yet current); its name and size, or None
-        when cancelled. On any failure the half-built generation is removed."""
+        when cancelled. On any failure the half-built generation is removed.
+
+        ``carry``: a generation's side store and uids; its other documents are added
+        too, from their normalised texts and stored rows as they are (folded with
+        this table), instead of being normalised again from their originals.
+        """
+        from zebkb.search.variants import apply_script
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
         name, side, ix = _create_generation(self.index_dir, None, self.variants)
@@ -738,6 +745,32 @@ class SearchIndex:
                 done += 1
                 if progress is not None and done % 100 == 0:
                     progress(done, total)
+            if carry is not None:
+                old, replaced = carry
+                skip = replaced | seen
+                texts = old.db.execute("SELECT uid, text_n, fold_script FROM texts")
+                for uid, text, script in texts:
+                    if uid in skip:
+                        continue
+                    if cancel is not None and done % 50 == 0 and cancel():
+                        return None
+                    add_document(writer, uid, text, apply_script(text, script))
+                    in_segment.append(uid)
+                    if writer.pool.postings >= SEGMENT_POSTINGS:
+                        segments[writer.newsegment.segment_id()] = in_segment
+                        writer.commit(merge=False)
+                        writer, in_segment = new_writer(), []
+                    done += 1
+                    if progress is not None and done % 100 == 0:
+                        progress(done, total)
+                # The rows go over unchanged (same side store version: it opened).
+                for table in ("docs", "texts"):
+                    rows = old.db.execute(f"SELECT * FROM {table}")
+                    marks = ",".join("?" * len(rows.description))
+                    side.db.executemany(
+                        f"INSERT OR REPLACE INTO {table} VALUES ({marks})",
+                        (r for r in rows if r[0] not in skip),
+                    )
             if cancel is not None and cancel():
                 return None
             side.write_docs(batch)
@@ -804,10 +837,15 @@ class SearchIndex:
             # aside to start from, so an import that does not commit leaves none behind.
             snap = self._read_snapshot()
             based_on = self._current
-            others = (
-                () if snap is None else (d for d in snap.side.index_docs() if d.uid not in replaced)
-            )
-            built = self._build(chain(docs, others), total=0, state=state)
+            if snap is not None and snap.side.meta("variants") == snap.variants.fingerprint:
+                built = self._build(docs, total=0, state=state, carry=(snap.side, replaced))
+            else:
+                others = (
+                    ()
+                    if snap is None
+                    else (d for d in snap.side.index_docs() if d.uid not in replaced)
+                )
+                built = self._build(chain(docs, others), total=0, state=state)
             assert built is not None  # no cancel was given
             return AsideBuild(name=built[0], based_on=based_on)
 
@@ -899,9 +937,16 @@ class SearchIndex:
     def _rebuild_with(
         self, snap: _Snapshot, docs: list[IndexDoc], replaced: set[str], state: int
     ) -> None:
-        kept = snap.side.count() - sum(1 for u in replaced if u in snap.infos)
-        others = (d for d in snap.side.index_docs() if d.uid not in replaced)
-        self.rebuild(chain(docs, others), total=len(docs) + kept, state=state)
+        if snap.side.meta("variants") != snap.variants.fingerprint:
+            # Folded with another table: every text is folded again from its original.
+            kept = snap.side.count() - sum(1 for u in replaced if u in snap.infos)
+            others = (d for d in snap.side.index_docs() if d.uid not in replaced)
+            self.rebuild(chain(docs, others), total=len(docs) + kept, state=state)
+            return
+        with self._mutex, self._lock():
+            built = self._build(docs, total=0, state=state, carry=(snap.side, replaced))
+            assert built is not None  # no cancel was given
+            self._swap_in(built[0])
 
     def close(self) -> None:
         with self._mutex:
