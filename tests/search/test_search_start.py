@@ -35,6 +35,7 @@ NOT_IMPORTED = (
     "whoosh.query",
     "importlib.resources",
     "zipfile",
+    "logging",
     *(m for m in COMMAND_MODULES if m not in SOLO_COMMANDS.values()),
 )
 

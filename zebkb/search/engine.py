@@ -12,7 +12,6 @@ a cancelled or killed rebuild leaves the old index untouched.
 from __future__ import annotations
 
 import gc
-import logging
 import math
 import os
 import shutil
@@ -54,7 +53,18 @@ __all__ = [
     "SearchResult",
 ]
 
-log = logging.getLogger(__name__)
+
+class _Log:
+    """This module's logger, made when something is first logged: a search that logs
+    nothing then never imports logging (and the traceback module it loads)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import logging
+
+        return getattr(logging.getLogger(__name__), name)
+
+
+log = _Log()
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"
