@@ -304,3 +304,17 @@ def test_a_word_both_written_and_quoted_counts_each_way(index: SearchIndex, quer
     got = index.search_uids(query)
     expected, _facets = _reference(index, query, SearchFilters())
     assert got == expected
+
+
+def test_no_page_asked_ranks_nothing(index: SearchIndex, monkeypatch: Any) -> None:
+    """The window asks for totals and facets alone (limit 0): they come without scoring."""
+    expected = index.search("zeb", limit=5)
+
+    def no_ranking(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("ranked for an empty page")
+
+    monkeypatch.setattr(engine, "_rank", no_ranking)
+    result = index.search("zeb", limit=0)
+    assert result.hits == []
+    assert result.total == expected.total
+    assert result.facets == expected.facets

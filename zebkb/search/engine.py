@@ -1336,7 +1336,9 @@ def _run(
     matches, counts = _match(snap, parsed, filters, folds)
     facets = snap.cols.facets(matches)
     terms = parsed.positive_terms
-    top = _rank(snap, parsed, matches, counts, offset + limit, folds=folds)
+    # No page (the window asks for totals and facets alone with limit 0): nothing to rank,
+    # and no text to read for it.
+    top = _rank(snap, parsed, matches, counts, offset + limit, folds=folds) if limit > 0 else []
     # Snippets, the costly part of a hit, only for the page shown.
     page = top[offset : offset + limit]
     if terms:  # where the terms are marked in the snippet
