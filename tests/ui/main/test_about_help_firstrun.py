@@ -99,3 +99,25 @@ def test_first_run_needs_a_ward_and_offers_demo(qtbot) -> None:
     tr.set_language("en")
     assert ok.text() == "Start"
     assert dialog.windowTitle() == "Welcome to zebkb"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_start_keeps_its_name_when_qt_renames_its_own_buttons(qtbot, qapp) -> None:
+    """Qt names standard buttons again after a switch (OK / キャンセル); はじめる must stay."""
+    from zebkb.ui.core.i18n import QtTexts
+
+    tr = Translator("en")
+    texts = QtTexts(tr, qapp)
+    try:
+        dialog = FirstRunDialog(tr)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        tr.set_language("ja")
+        qtbot.wait(50)  # Qt's LanguageChange events are delivered by the event loop
+        assert ok.text() == "はじめる"
+        tr.set_language("en")
+        qtbot.wait(50)
+        assert ok.text() == "Start"
+    finally:
+        texts.apply("en")

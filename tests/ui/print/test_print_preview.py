@@ -142,6 +142,25 @@ def test_fiscal_year_dialog_defaults_to_the_current_year_and_opens_the_list(
         assert summary.title[:8] in text
 
 
+def test_fiscal_year_preview_button_keeps_its_name_after_a_switch(qtbot, qapp, ctx, host) -> None:
+    """Qt renames its standard buttons on a switch (OK); プレビュー must come back."""
+    from zebkb.ui.core.i18n import QtTexts
+
+    texts = QtTexts(ctx.tr, qapp)
+    try:
+        dialog = FiscalYearDialog(ctx, host)
+        qtbot.addWidget(dialog)
+        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+        assert ok.text() == "プレビュー"
+        ctx.tr.set_language("en")
+        qtbot.wait(50)
+        ctx.tr.set_language("ja")
+        qtbot.wait(50)
+        assert ok.text() == "プレビュー"
+    finally:
+        texts.apply("en")
+
+
 def test_fiscal_year_list_of_one_kind(qtbot, ctx, demo_kb, host) -> None:
     visits = demo_kb.list_records(fiscal_year=2024, kind="visit")
     others = [s for s in demo_kb.list_records(fiscal_year=2024) if s.type != "visit"]

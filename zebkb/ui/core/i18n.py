@@ -10,12 +10,21 @@ window and never loses what the user was typing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib.resources import files
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QObject,
+    QTimer,
+    QTranslator,
+    Signal,
+)
+from PySide6.QtWidgets import QDialogButtonBox
 
 from zebkb.domain.fields import Field
 from zebkb.glossary import expand, fill
@@ -102,6 +111,40 @@ def bind(translator: Translator, widget: Retranslatable) -> None:
         translator.languageChanged.connect(widget.retranslate)
     else:
         translator.languageChanged.connect(lambda _lang: widget.retranslate())
+
+
+class ButtonNames(QObject):
+    """A button box's standard buttons named in our words (はじめる, プレビュー), kept so.
+
+    Qt names standard buttons itself whenever its translator changes, by a
+    LanguageChange event that reaches the box after the window's retranslate
+    has run: はじめる became OK again. The names are put back once Qt is done.
+    """
+
+    def __init__(
+        self,
+        box: QDialogButtonBox,
+        names: Callable[[], Mapping[QDialogButtonBox.StandardButton, str]],
+    ) -> None:
+        super().__init__(box)
+        self._box = box
+        self._names = names
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.apply)
+        box.installEventFilter(self)
+
+    def apply(self) -> None:
+        for which, text in self._names().items():
+            button = self._box.button(which)
+            if button is not None:
+                button.setText(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._box and event.type() == QEvent.Type.LanguageChange:
+            self._later.start()  # after the box has renamed its buttons
+        return False
 
 
 # Texts of Qt's own dialogs that its shipped catalog (qtbase_ja.qm in the PySide6

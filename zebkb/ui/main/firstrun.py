@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.domain.wards import WARDS, Ward
-from zebkb.ui.core.i18n import Translator, bind
+from zebkb.ui.core.i18n import ButtonNames, Translator, bind
 
 
 def _fold(text: str) -> str:
@@ -121,6 +121,13 @@ class FirstRunDialog(QDialog):
         self.chooser.wardChosen.connect(self._update_ok)
         self._update_ok("")
         self.resize(420, 520)
+        self._button_names = ButtonNames(
+            self.buttons,
+            lambda: {
+                QDialogButtonBox.StandardButton.Ok: self._tr.t("firstrun.start"),
+                QDialogButtonBox.StandardButton.Cancel: self._tr.t("common.cancel"),
+            },
+        )
         bind(translator, self)
 
     @property
@@ -136,8 +143,7 @@ class FirstRunDialog(QDialog):
         self.setWindowTitle(t("firstrun.title"))
         self.intro.setText(t("firstrun.intro"))
         self.demo.setText(t("firstrun.demo"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("firstrun.start"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
+        self._button_names.apply()
 
     def _update_ok(self, code: str) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(code))

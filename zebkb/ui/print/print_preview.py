@@ -55,7 +55,7 @@ from PySide6.QtWidgets import (
 from zebkb.display import fiscal_year_label, kind_label
 from zebkb.domain.dates import fiscal_year
 from zebkb.domain.fields import Kind
-from zebkb.ui.core.i18n import bind
+from zebkb.ui.core.i18n import ButtonNames, bind
 from zebkb.ui.core.ops import QueryOp, user_message
 
 if TYPE_CHECKING:
@@ -591,6 +591,13 @@ class FiscalYearDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.year.valueChanged.connect(self._show_era)
+        self._button_names = ButtonNames(
+            self.buttons,
+            lambda: {
+                QDialogButtonBox.StandardButton.Ok: ctx.tr.t("print.year.preview"),
+                QDialogButtonBox.StandardButton.Cancel: ctx.tr.t("common.cancel"),
+            },
+        )
         bind(ctx.tr, self)
 
     def retranslate(self) -> None:
@@ -601,8 +608,7 @@ class FiscalYearDialog(QDialog):
         self.kind.setItemText(0, t("print.year.all_kinds"))
         for i in range(1, self.kind.count()):
             self.kind.setItemText(i, kind_label(self.kind.itemData(i), lang))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(t("print.year.preview"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("common.cancel"))
+        self._button_names.apply()
         self._show_era()
 
     def _show_era(self) -> None:
