@@ -199,3 +199,12 @@ def test_dates_follow_the_date_style(qtbot, ectx) -> None:
     assert cell(pane, 0, "added").startswith("2025年3月18日")
     ectx.settings.date_style = "japanese"
     assert cell(pane, 0, "added").startswith("令和7年3月18日")
+
+
+def test_the_line_under_the_pane_follows_a_language_switch(qtbot, ectx) -> None:
+    pane = open_pane(qtbot, ectx)
+    add(qtbot, pane, KEY_A, SUGINAMI)
+    assert pane.message.text().startswith("杉並区の鍵")
+    ectx.tr.set_language("en")
+    assert "Suginami" in pane.message.text()
+    assert "杉並区" not in pane.message.text()

@@ -9,6 +9,7 @@ trusted when stays visible.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -144,6 +145,8 @@ class TrustedKeysPane(QWidget):
         add_form.addRow(add_row)
 
         self.message = QLabel()
+        # What the line under the pane says, as a function: worded again on a language switch.
+        self._message: Callable[[], str] | None = None
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
@@ -219,7 +222,7 @@ class TrustedKeysPane(QWidget):
     def copy_own_key(self) -> None:
         if self._own is not None:
             QGuiApplication.clipboard().setText(self._own.public_key)
-            self._show_message(self._ctx.tr.t("keys.own.copied"), error=False)
+            self._show_message(lambda: self._ctx.tr.t("keys.own.copied"), error=False)
 
     # --- adding --------------------------------------------------------------------------
 
@@ -251,10 +254,11 @@ class TrustedKeysPane(QWidget):
         self.key_edit.clear()
         self.note_edit.clear()
         self.ward_combo.setCurrentIndex(-1)
-        lang = self._ctx.tr.language
         self._show_message(
-            self._ctx.tr.t(
-                "keys.added", ward=ward_label(entry.ward, lang), fingerprint=entry.fingerprint
+            lambda: self._ctx.tr.t(
+                "keys.added",
+                ward=ward_label(entry.ward, self._ctx.tr.language),
+                fingerprint=entry.fingerprint,
             ),
             error=False,
         )
@@ -308,9 +312,8 @@ class TrustedKeysPane(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        text = user_message(exc, self._ctx.tr)
-        self._show_message(text, error=True)
-        self.failed.emit(text)
+        self._show_message(lambda: user_message(exc, self._ctx.tr), error=True)
+        self.failed.emit(user_message(exc, self._ctx.tr))
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -325,10 +328,16 @@ class TrustedKeysPane(QWidget):
             and self.ward_combo.currentIndex() >= 0
         )
 
-    def _show_message(self, text: str | None, *, error: bool = False) -> None:
+    def _show_message(self, text: Callable[[], str] | None, *, error: bool = False) -> None:
+        """A line under the pane, worded by ``text`` now and again after a language switch."""
+        self._message = text
         self.message.setStyleSheet(ERROR_STYLE if error else NOTE_STYLE)
-        self.message.setText(text or "")
-        self.message.setVisible(bool(text))
+        self._word_message()
+
+    def _word_message(self) -> None:
+        shown = self._message() if self._message is not None else ""
+        self.message.setText(shown)
+        self.message.setVisible(bool(shown))
 
     # --- language ------------------------------------------------------------------------
 
@@ -339,6 +348,7 @@ class TrustedKeysPane(QWidget):
     def retranslate(self) -> None:
         t = self._ctx.tr.t
         lang = self._ctx.tr.language
+        self._word_message()
         self.own_group.setTitle(t("keys.own.title"))
         self.own_key_label.setText(t("keys.own.public_key"))
         self.own_fingerprint_label.setText(t("keys.own.fingerprint"))
