@@ -53,8 +53,8 @@ def bench_database(
     from sqlalchemy import create_engine
     from sqlmodel import Session
 
+    from zebkb.filestore import AttachmentStore
     from zebkb.store import blobs
-    from zebkb.store.files import AttachmentStore
     from zebkb.store.models import BlobChunk
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -80,7 +80,7 @@ def bench_database(
 def bench_folder(
     shared: Path, files: list[tuple[Path, str, int]], cache: Path
 ) -> tuple[float, float]:
-    from zebkb.store.files import CHUNK, AttachmentStore
+    from zebkb.filestore import CHUNK, AttachmentStore
 
     store = AttachmentStore(shared)
     start = time.perf_counter()

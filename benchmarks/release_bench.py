@@ -106,7 +106,7 @@ def main() -> int:
     else:
         print("frozen build not found (python packaging/build.py): cold start skipped")
 
-    from zebkb.backup import create_backup
+    from zebkb.service.backup import create_backup
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

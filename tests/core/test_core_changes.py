@@ -79,8 +79,8 @@ def test_trackers_see_only_their_own_thread(kb) -> None:
 def test_restoring_a_backup_says_everything_may_differ(kb) -> None:
     from zebkb_testing import case_record
 
-    from zebkb.backup import restore_backup
     from zebkb.service import EVERYTHING
+    from zebkb.service.backup import restore_backup
 
     kb.save(case_record())
     path = kb.backup()

@@ -1,5 +1,5 @@
 """Clean rooms: nothing outside zebkb/ui imports Qt; CLI commands other than gui never load it;
-nothing outside zebkb/store and zebkb/service touches the database."""
+nothing outside zebkb/store and zebkb/service touches the database or imports the store."""
 
 from __future__ import annotations
 
@@ -38,9 +38,8 @@ def test_no_qt_import_outside_ui():
 # a session, and the service's write transaction (which carries one).
 DATABASE_MODULES = ("sqlmodel", "sqlalchemy", "sqlite3")
 DATABASE_ATTRIBUTES = frozenset({"engine", "read_engine", "session", "transaction"})
-# backup.py copies whole database files with SQLite's online backup API (no session);
-# the search index keeps its own SQLite file (search/sidestore.py), not the database.
-SQLITE_FILE_COPIERS = frozenset({"backup.py", "sidestore.py"})
+# The search index keeps its own SQLite file (search/sidestore.py), not the database.
+SQLITE_FILE_COPIERS = frozenset({"sidestore.py"})
 
 
 def database_touches(path: Path) -> list[str]:
@@ -82,6 +81,59 @@ def test_the_database_check_sees_a_session(tmp_path):
         encoding="utf-8",
     )
     assert len(database_touches(sneaky)) == 3
+
+
+def store_imports(path: Path) -> list[str]:
+    """Every import of zebkb.store in ``path``, deferred ones inside functions included."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        if any(n == "zebkb.store" or n.startswith("zebkb.store.") for n in names):
+            found.append(f"{path.relative_to(path.parents[1])}:{node.lineno}")
+    return found
+
+
+def test_only_the_service_imports_the_store():
+    # Store queries are called only from the service: the command line, bundles, backups
+    # and the window ask the service (zebkb/service/probe.py for what must stay light).
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.relative_to(PACKAGE).parts[0] in {"store", "service"}:
+            continue
+        offenders.extend(store_imports(path))
+    assert offenders == []
+
+
+def test_the_store_check_sees_every_form(tmp_path):
+    sneaky = tmp_path / "pkg" / "sneaky.py"
+    sneaky.parent.mkdir()
+    sneaky.write_text(
+        "import zebkb.store.db\n"
+        "from zebkb import store\n"
+        "from zebkb.store.lock import WriterLock\n"
+        "from zebkb.storekeeper import x\n"
+        "def later():\n"
+        "    from zebkb.store.team import shown_url\n",
+        encoding="utf-8",
+    )
+    assert store_imports(sneaky) == [f"pkg/sneaky.py:{n}" for n in (1, 2, 3, 6)]
+
+
+def test_the_service_package_loads_its_names_lazily():
+    # zebkb.service.probe must load without SQLAlchemy; every name the package offers is
+    # still there when asked for.
+    code = (
+        "import sys, zebkb.service as s, zebkb.service.probe\n"
+        "light = 'sqlalchemy' not in sys.modules\n"
+        "missing = [n for n in s.__all__ if getattr(s, n, None) is None]\n"
+        "print(light, missing, sorted(s.__all__) == sorted(s._HOMES))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "True [] True"
 
 
 def test_core_modules_load_without_qt():

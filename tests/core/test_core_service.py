@@ -12,7 +12,8 @@ from zebkb_testing import case_record
 from zebkb.domain.canonical import record_hash
 from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.service import KnowledgeBase
-from zebkb.store.db import DB_FILE, SCHEMA_VERSION
+from zebkb.store.db import SCHEMA_VERSION
+from zebkb.store.state import DB_FILE
 
 
 def test_create_assigns_identity_and_timestamps(kb, clock):

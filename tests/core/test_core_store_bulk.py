@@ -11,7 +11,7 @@ from zebkb_testing import case_record
 
 from zebkb.domain.validate import validate_record
 from zebkb.service import KnowledgeBase
-from zebkb.store.db import DB_FILE
+from zebkb.store.state import DB_FILE
 
 TABLES = (
     "record",

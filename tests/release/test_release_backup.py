@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from zebkb_testing import case_record
 
-from zebkb.backup import (
+from zebkb.errors import InputError
+from zebkb.service.backup import (
     DB_FILE,
     create_backup,
     inspect_backup,
     list_backups,
     restore_backup,
 )
-from zebkb.errors import InputError
 from zebkb.store.db import SCHEMA_VERSION
 
 

@@ -1,4 +1,4 @@
-"""Review findings in zebkb/backup.py: damaged entries in a backup from outside."""
+"""Review findings in zebkb/service/backup.py: damaged entries in a backup from outside."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from zebkb_testing import case_record
 
-from zebkb.backup import inspect_backup, restore_backup
 from zebkb.errors import InputError
+from zebkb.service.backup import inspect_backup, restore_backup
 
 
 def _data_offset(path: Path, name: str) -> int:

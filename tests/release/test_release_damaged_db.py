@@ -17,9 +17,10 @@ import pytest
 from zebkb_testing import case_record
 from zebkb_testing import run_zebkb as zebkb
 
-from zebkb.backup import create_backup, list_backups, prune_backups, restore_backup
 from zebkb.errors import KnownError
-from zebkb.store.db import DB_FILE, DamagedDatabaseError
+from zebkb.service.backup import create_backup, list_backups, prune_backups, restore_backup
+from zebkb.store.db import DamagedDatabaseError
+from zebkb.store.state import DB_FILE
 
 PAGE = 4096
 
@@ -170,7 +171,7 @@ def test_backup_refuses_a_damaged_database(kb) -> None:
 
 
 def test_backup_verifies_the_zip_it_wrote(kb, monkeypatch) -> None:
-    import zebkb.backup as backup_module
+    import zebkb.service.backup as backup_module
 
     kb.save(case_record())
     real_fsync = os.fsync

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from zebkb_testing import case_record
 
-from zebkb.store.db import DB_FILE
+from zebkb.store.state import DB_FILE
 
 
 def zebkb(

@@ -144,8 +144,8 @@ def test_a_live_writers_file_is_never_removed(folder: Path) -> None:
 
 def test_a_file_held_open_by_a_child_of_a_dead_writer_stays(tmp_path: Path) -> None:
     """The pid in the name is gone, but a process still holds the file's lock."""
-    from zebkb.store.files import _INCOMING_RE
-    from zebkb.store.lock import sweep_leftovers
+    from zebkb.filestore import _INCOMING_RE
+    from zebkb.tempfiles import sweep_leftovers
 
     folder = tmp_path / "store"
     proc, partial = live_writer(folder, ".incoming-999999999-")

@@ -22,7 +22,7 @@ import pytest
 from zebkb_testing import case_record
 from zebkb_testing import run_zebkb as zebkb
 
-from zebkb.store.db import DB_FILE
+from zebkb.store.state import DB_FILE
 
 SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"
 

@@ -130,13 +130,6 @@ def test_added_record_is_searchable_at_once(kb: Path, tmp_path: Path) -> None:
     assert json.loads(zebkb(kb, "search", "facility:鎌倉台", "--json").stdout)["total"] == 1
 
 
-def test_quick_path_names_the_same_database_file() -> None:
-    from zebkb.cli.search import DB_FILE
-    from zebkb.store.db import DB_FILE as STORE_DB_FILE
-
-    assert DB_FILE == STORE_DB_FILE
-
-
 def test_search_does_not_load_the_orm_when_the_index_is_current(kb: Path) -> None:
     code = (
         "import sys; from zebkb.cli.main import main;"

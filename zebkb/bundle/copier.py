@@ -37,8 +37,8 @@ from zebkb.bundle.errors import BundleError
 from zebkb.bundle.limits import MIB
 from zebkb.bundle.reader import AttachmentSource
 from zebkb.errors import InputError, KnownError, ZebkbError
+from zebkb.filestore import AttachmentStore, ContentMismatch, Staged
 from zebkb.helper_command import helper_command
-from zebkb.store.files import AttachmentStore, ContentMismatch, Staged
 
 log = logging.getLogger(__name__)
 

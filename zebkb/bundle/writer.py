@@ -42,7 +42,7 @@ from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.limits import size_text
 from zebkb.errors import InputError, KnownError
-from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
+from zebkb.tempfiles import hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20
 # Fixed per-entry cost in the archive: local header, central directory record,

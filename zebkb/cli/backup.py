@@ -30,9 +30,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from zebkb.backup import DEFAULT_KEEP, describe_backup, list_backups
     from zebkb.cli.main import data_dir_from
     from zebkb.errors import InputError
+    from zebkb.service.backup import DEFAULT_KEEP, describe_backup, list_backups
 
     if args.list:
         found = [describe_backup(p) for p in list_backups(data_dir_from(args))]

@@ -210,16 +210,9 @@ def _default_command(
 
 def _damaged_database(exc: Exception, args: argparse.Namespace) -> KnownError | None:
     """A damaged database met outside the service's engines (raw SQLite): the same one line."""
-    from zebkb.store.state import is_sqlite_error
+    from zebkb.service.probe import damaged_database_error, says_damaged
 
-    if not is_sqlite_error(exc):
-        return None
-    from zebkb.backup import damaged_database
-    from zebkb.store.db import is_damage
-
-    if not is_damage(exc):
-        return None
-    return damaged_database(data_dir_from(args), str(getattr(exc, "orig", None) or exc))
+    return damaged_database_error(exc, data_dir_from(args)) if says_damaged(exc) else None
 
 
 def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

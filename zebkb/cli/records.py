@@ -116,12 +116,11 @@ def _refuse_other_ward(kb: Any, code: str | None) -> None:
     """A shared database holds one ward's knowledge base: another ward's init is refused."""
     from zebkb.domain.wards import ward_name
     from zebkb.errors import InputError
-    from zebkb.store.team import shown_url
 
     held = kb.home_ward
     if held is None or code is None or held == code:
         return
-    where = shown_url(kb.database_url)
+    where = kb.shown_database_url
     raise InputError(
         f"the database {where} already holds the knowledge base of {ward_name(held, 'en')} "
         f"({held}); a ward's team database cannot be shared with {ward_name(code, 'en')} "
@@ -138,48 +137,24 @@ def _init_team(args: argparse.Namespace) -> int:
     """``init --database URL``: connect a data folder to the ward's shared database."""
     from zebkb.cli.main import data_dir_from
     from zebkb.domain.wards import ward_name
-    from zebkb.errors import InputError
     from zebkb.keys import own_key
     from zebkb.logs import setup_logging
-    from zebkb.service import KnowledgeBase
-    from zebkb.store.db import DB_FILE
-    from zebkb.store.team import database_url, normalise_url, shown_url, write_database_url
+    from zebkb.service import KnowledgeBase, team_folder_url
 
-    url = normalise_url(args.database)
     code = resolve_ward_arg(args.ward) or ""
     folder = data_dir_from(args)
-    if (folder / DB_FILE).exists():
-        raise InputError(
-            f"{folder} already holds a knowledge base of its own (SQLite); choose a new "
-            "folder for team mode, or move its records with 'zebkb migrate --to URL'",
-            message_ja=(
-                f"{folder} には既にこの PC のナレッジベース(SQLite)があります。"
-                "チームモードには新しいフォルダを指定するか、"
-                "zebkb migrate --to アドレス で記録を移してください"
-            ),
-        )
-    if folder.is_dir():
-        current = database_url(folder)
-        if current is not None and current != url:
-            raise InputError(
-                f"{folder} is already connected to the database {shown_url(current)}; "
-                "choose a new folder for another database",
-                message_ja=(
-                    f"{folder} は既にデータベース {shown_url(current)} に接続されています。"
-                    "別のデータベースには新しいフォルダを指定してください"
-                ),
-            )
+    url = team_folder_url(folder, args.database)
     # The database is opened (and its tables made) before the folder names it, so a
     # refused init leaves the folder as it was.
     with KnowledgeBase.open(folder, database=url) as kb:
         _refuse_other_ward(kb, code)
-        write_database_url(kb.data_dir, url)
+        kb.name_team_database()
         args.log_file = setup_logging(kb.data_dir)
         kb.set_home_ward(args.ward)
         key = own_key(kb.data_dir)
         out(
             f"home ward: {code} {ward_name(code, 'ja')} ({ward_name(code, 'en')}); "
-            f"data: {kb.data_dir}; database: {shown_url(url)}"
+            f"data: {kb.data_dir}; database: {kb.shown_database_url}"
         )
         out(f"signing key fingerprint: {key.fingerprint} (full key: 'zebkb key show')")
     return 0

@@ -70,11 +70,6 @@ def _plain(snippet: str) -> str:
     return html.unescape(_TAG.sub(lambda m: "【" if m.group() == "<b>" else "】", snippet))
 
 
-# The database file name (zebkb.store.db.DB_FILE), named here so that a search does not
-# import the ORM; a test keeps the two equal.
-DB_FILE = "zebkb.sqlite3"
-
-
 def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
     """Answer from the index alone when it reflects the database's latest change.
 
@@ -84,13 +79,12 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
     """
     from zebkb.cli.main import data_dir_from
     from zebkb.search.engine import QueryError, SearchIndex
-    from zebkb.store.state import read_change_state
+    from zebkb.service.probe import change_state
 
     data = data_dir_from(args)
-    db_path = data / DB_FILE
-    if not db_path.is_file() or not (data / "index" / "CURRENT").is_file():
+    if not (data / "index" / "CURRENT").is_file():
         return None
-    state = read_change_state(db_path)
+    state = change_state(data)
     if state is None:
         return None
     try:
@@ -116,7 +110,7 @@ def _bring_index_up_to_date(kb: Any, lang: str) -> str | None:
     search answers as the index is. Returns the notice to show (in ``lang``), if any.
     """
     from zebkb.cli.lang import say
-    from zebkb.store.lock import FolderInUseError
+    from zebkb.service import FolderInUseError
 
     if kb.index_is_current() or kb.read_only:  # read-only: the answer says it may be behind
         return None

@@ -23,45 +23,100 @@ Every write reports what it changed as a :class:`Changes` value
   ``.changes``), and ``DemoResult``, ``ExportResult``, ``ImportSummary`` and
   ``UndoResult`` have a ``changes`` field. A restored backup reports
   ``EVERYTHING``.
+
+Importing the package loads none of this: each name is loaded from its module
+when first asked for (``__getattr__`` below), so that ``zebkb.service.probe``
+can be imported without SQLAlchemy (``zebkb search`` on a current index).
 """
 
-from zebkb.backup import BackupInfo, RestoreResult
-from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
-from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
-from zebkb.service.datadir import DatabaseAwayError
-from zebkb.service.index import (
-    INDEX_NOTICE_NAMES,
-    NOTICE_DATABASE_AWAY,
-    REBUILD_AHEAD,
-    REBUILD_PRUNED,
-    REBUILD_UNKNOWN,
-    CatchUp,
-)
-from zebkb.service.knowledge_base import (
-    DATA_DIR_ENTRIES,
-    NOTICE_INDEX_BUSY,
-    NOTICE_INDEX_READ_ONLY_BUILT,
-    NOTICE_INDEX_READ_ONLY_STALE,
-    NOTICE_INDEX_REBUILT,
-    NOTICE_INDEX_STALE,
-    TEXT_MEDIA_TYPES,
-    Cancel,
-    ChangeTracker,
-    Clock,
-    DemoResult,
-    KnowledgeBase,
-    Progress,
-    RecordSummary,
-    SavedRecord,
-    TableRow,
-    Txn,
-    Version,
-    database_error,
-    format_timestamp,
-    guess_media_type,
-    prepare_data_dir,
-    system_clock,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
+    from zebkb.service.backup import BackupInfo, RestoreResult
+    from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
+    from zebkb.service.datadir import DatabaseAwayError, team_folder_url
+    from zebkb.service.index import (
+        INDEX_NOTICE_NAMES,
+        NOTICE_DATABASE_AWAY,
+        REBUILD_AHEAD,
+        REBUILD_PRUNED,
+        REBUILD_UNKNOWN,
+        CatchUp,
+    )
+    from zebkb.service.knowledge_base import (
+        DATA_DIR_ENTRIES,
+        NOTICE_INDEX_BUSY,
+        NOTICE_INDEX_READ_ONLY_BUILT,
+        NOTICE_INDEX_READ_ONLY_STALE,
+        NOTICE_INDEX_REBUILT,
+        NOTICE_INDEX_STALE,
+        TEXT_MEDIA_TYPES,
+        Cancel,
+        ChangeTracker,
+        Clock,
+        DemoResult,
+        KnowledgeBase,
+        Progress,
+        RecordSummary,
+        SavedRecord,
+        TableRow,
+        Txn,
+        Version,
+        database_error,
+        format_timestamp,
+        guess_media_type,
+        prepare_data_dir,
+        system_clock,
+    )
+    from zebkb.store.lock import FolderInUseError
+
+# Where each name lives; a test checks that every one of them is there.
+_HOMES = {
+    "BackupInfo": "zebkb.service.backup",
+    "Cancel": "zebkb.service.knowledge_base",
+    "CatchUp": "zebkb.service.index",
+    "ChangeTracker": "zebkb.service.knowledge_base",
+    "Changes": "zebkb.service.changes",
+    "Clock": "zebkb.service.knowledge_base",
+    "DATA_DIR_ENTRIES": "zebkb.service.knowledge_base",
+    "DatabaseAwayError": "zebkb.service.datadir",
+    "DemoResult": "zebkb.service.knowledge_base",
+    "EVERYTHING": "zebkb.service.changes",
+    "FolderInUseError": "zebkb.store.lock",
+    "INDEX_NOTICE_NAMES": "zebkb.service.index",
+    "KnowledgeBase": "zebkb.service.knowledge_base",
+    "NOTICE_DATABASE_AWAY": "zebkb.service.index",
+    "NOTICE_INDEX_BUSY": "zebkb.service.knowledge_base",
+    "NOTICE_INDEX_DAMAGED": "zebkb.search.notices",
+    "NOTICE_INDEX_OUTDATED": "zebkb.search.notices",
+    "NOTICE_INDEX_READ_ONLY_BUILT": "zebkb.service.knowledge_base",
+    "NOTICE_INDEX_READ_ONLY_STALE": "zebkb.service.knowledge_base",
+    "NOTICE_INDEX_REBUILT": "zebkb.service.knowledge_base",
+    "NOTICE_INDEX_RESET": "zebkb.search.notices",
+    "NOTICE_INDEX_STALE": "zebkb.service.knowledge_base",
+    "NO_CHANGES": "zebkb.service.changes",
+    "Progress": "zebkb.service.knowledge_base",
+    "REBUILD_AHEAD": "zebkb.service.index",
+    "REBUILD_PRUNED": "zebkb.service.index",
+    "REBUILD_UNKNOWN": "zebkb.service.index",
+    "RecordSummary": "zebkb.service.knowledge_base",
+    "RestoreResult": "zebkb.service.backup",
+    "SavedRecord": "zebkb.service.knowledge_base",
+    "TEXT_MEDIA_TYPES": "zebkb.service.knowledge_base",
+    "TableRow": "zebkb.service.knowledge_base",
+    "Txn": "zebkb.service.knowledge_base",
+    "Version": "zebkb.service.knowledge_base",
+    "database_error": "zebkb.service.knowledge_base",
+    "format_timestamp": "zebkb.service.knowledge_base",
+    "guess_media_type": "zebkb.service.knowledge_base",
+    "prepare_data_dir": "zebkb.service.knowledge_base",
+    "system_clock": "zebkb.service.knowledge_base",
+    "team_folder_url": "zebkb.service.datadir",
+}
 
 __all__ = [
     "DATA_DIR_ENTRIES",
@@ -89,6 +144,7 @@ __all__ = [
     "Clock",
     "DatabaseAwayError",
     "DemoResult",
+    "FolderInUseError",
     "KnowledgeBase",
     "Progress",
     "RecordSummary",
@@ -102,4 +158,18 @@ __all__ = [
     "guess_media_type",
     "prepare_data_dir",
     "system_clock",
+    "team_folder_url",
 ]
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

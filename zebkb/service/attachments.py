@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from zebkb.atomicfile import write_file
 from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError, NotFoundError
+from zebkb.filestore import ContentMismatch
 from zebkb.store import blobs
 from zebkb.store import checks as store_checks
 from zebkb.store import records as store
-from zebkb.store.files import ContentMismatch
 from zebkb.store.models import BlobRow
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def attachment_path(kb: KnowledgeBase, sha256: str) -> Path | None:
     The data folder's ``attachments/`` is then this PC's cache of the team's
     files: a file another PC added is read from the database once, checked
     against its SHA-256 while it is written under a temporary name, and put in
-    place (zebkb/store/files.py); later reads open the local copy.
+    place (zebkb/filestore.py); later reads open the local copy.
     """
     path = kb.files.path(sha256)
     if path.is_file():

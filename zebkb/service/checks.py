@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from zebkb.backup import damaged_database
+from zebkb.filestore import sha256_file
+from zebkb.service.backup import damaged_database
 from zebkb.store import checks as store
-from zebkb.store.db import DB_FILE, database_damage
-from zebkb.store.files import sha256_file
+from zebkb.store.db import database_damage
+from zebkb.store.state import DB_FILE
 
 if TYPE_CHECKING:
     from zebkb.service.knowledge_base import KnowledgeBase, Progress

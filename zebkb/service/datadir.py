@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import DatabaseError
 
-from zebkb.backup import damaged_database
-from zebkb.errors import KnownError
+from zebkb.errors import InputError, KnownError
+from zebkb.service.backup import damaged_database
 from zebkb.store import team
-from zebkb.store.db import DB_FILE, is_damage
 from zebkb.store.netfs import NetworkFolderError, refuse_network_folder
+from zebkb.store.state import DB_FILE, is_damage
 
 __all__ = [
     "DATA_DIR_ENTRIES",
@@ -20,6 +20,7 @@ __all__ = [
     "prepare_data_dir",
     "readable_only",
     "refuse_network_folder",
+    "team_folder_url",
     "usable_data_dir",
 ]
 from zebkb.store.pg import database_error as pg_database_error
@@ -99,6 +100,39 @@ def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
         f"the knowledge base folder {path} is not writable",
         message_ja=f"データフォルダ {path} に書き込めません",
     )
+
+
+def team_folder_url(path: Path, address: str) -> str:
+    """The shared database's address (as stored) for a folder about to join team mode.
+
+    Refused in words: an address that is not PostgreSQL's (zebkb/store/team.py),
+    a folder that holds a knowledge base of its own, or one already connected to
+    another database.
+    """
+    url = team.normalise_url(address)
+    if (path / DB_FILE).exists():
+        raise InputError(
+            f"{path} already holds a knowledge base of its own (SQLite); choose a new "
+            "folder for team mode, or move its records with 'zebkb migrate --to URL'",
+            message_ja=(
+                f"{path} には既にこの PC のナレッジベース(SQLite)があります。"
+                "チームモードには新しいフォルダを指定するか、"
+                "zebkb migrate --to アドレス で記録を移してください"
+            ),
+        )
+    if path.is_dir():
+        current = team.database_url(path)
+        if current is not None and current != url:
+            shown = team.shown_url(current)
+            raise InputError(
+                f"{path} is already connected to the database {shown}; "
+                "choose a new folder for another database",
+                message_ja=(
+                    f"{path} は既にデータベース {shown} に接続されています。"
+                    "別のデータベースには新しいフォルダを指定してください"
+                ),
+            )
+    return url
 
 
 class DatabaseAwayError(KnownError):

@@ -34,11 +34,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session
 
-from zebkb.backup import damaged_database
 from zebkb.errors import KnownError
+from zebkb.filestore import AttachmentStore
 from zebkb.service import attachments, demo, records
 from zebkb.service import index as indexing
 from zebkb.service.attachments import guess_media_type
+from zebkb.service.backup import damaged_database
 from zebkb.service.changes import EVERYTHING, Changes
 from zebkb.service.datadir import (
     DATA_DIR_ENTRIES,
@@ -69,24 +70,17 @@ from zebkb.service.transaction import (
     system_clock,
 )
 from zebkb.store import changelog, team
-from zebkb.store.db import (
-    DB_FILE,
-    DamagedDatabaseError,
-    check_schema_read_only,
-    is_damage,
-    make_engine,
-    migrate,
-)
-from zebkb.store.files import AttachmentStore
+from zebkb.store.db import DamagedDatabaseError, check_schema_read_only, make_engine, migrate
 from zebkb.store.lock import DEFAULT_WAIT, WriterLock
 from zebkb.store.netfs import refuse_network_folder
 from zebkb.store.pg import is_postgres_error, make_pg_engine
+from zebkb.store.state import DB_FILE, is_damage
 
 if TYPE_CHECKING:
-    from zebkb.backup import BackupInfo, RestoreResult
     from zebkb.bundle.signature import Signer
     from zebkb.search.engine import SearchIndex
     from zebkb.search.extract import ExtractLimits
+    from zebkb.service.backup import BackupInfo, RestoreResult
     from zebkb.service.exchange import (
         Conflict,
         ExchangeHistory,
@@ -229,6 +223,21 @@ class KnowledgeBase:
             raise
         return kb
 
+    @property
+    def shown_database_url(self) -> str | None:
+        """Team mode's shared database as shown to people (no options); None for SQLite."""
+        return team.shown_url(self.database_url) if self.database_url is not None else None
+
+    def name_team_database(self) -> None:
+        """Name this knowledge base's shared database in its folder (``init --database``).
+
+        Written once the database has been opened, so a refused init leaves the
+        folder as it was; atomically, the old setting or the new one.
+        """
+        if self.database_url is None:
+            raise ValueError("not a team knowledge base")
+        team.write_database_url(self.data_dir, self.database_url)
+
     def close(self) -> None:
         for listener in self._listeners:
             listener.stop()
@@ -282,8 +291,8 @@ class KnowledgeBase:
     def backup(
         self, *, keep: int | None = None, include_files: bool = True, label: str = ""
     ) -> Path:
-        """A consistent copy of this knowledge base in ``backups/`` (see zebkb.backup)."""
-        from zebkb.backup import DEFAULT_KEEP, create_backup
+        """A consistent copy of this knowledge base in ``backups/`` (see zebkb.service.backup)."""
+        from zebkb.service.backup import DEFAULT_KEEP, create_backup
 
         return create_backup(
             self,
@@ -292,13 +301,13 @@ class KnowledgeBase:
             label=label,
         ).path
 
-    # Backups (zebkb/backup.py), for the window and the command line: through this door too.
+    # Backups (zebkb/service/backup.py), for the window and the command line: through this door too.
 
     def create_backup(
         self, *, keep: int | None = None, progress: Progress | None = None
     ) -> BackupInfo:
         """A backup with the attachment files; the last ``keep`` are kept."""
-        from zebkb.backup import DEFAULT_KEEP, create_backup
+        from zebkb.service.backup import DEFAULT_KEEP, create_backup
 
         return create_backup(self, keep=DEFAULT_KEEP if keep is None else keep, progress=progress)
 
@@ -306,7 +315,7 @@ class KnowledgeBase:
         self, path: Path, *, keep: int | None = None, progress: Progress | None = None
     ) -> RestoreResult:
         """Bring a backup back in place of this knowledge base (the current one set aside)."""
-        from zebkb.backup import DEFAULT_KEEP, restore_backup
+        from zebkb.service.backup import DEFAULT_KEEP, restore_backup
 
         return restore_backup(
             self, path, keep=DEFAULT_KEEP if keep is None else keep, progress=progress
@@ -315,13 +324,13 @@ class KnowledgeBase:
     @staticmethod
     def inspect_backup(path: Path) -> BackupInfo:
         """What a backup file holds, checked whole; refused in one line if it is not one."""
-        from zebkb.backup import inspect_backup
+        from zebkb.service.backup import inspect_backup
 
         return inspect_backup(path)
 
     @property
     def backup_folder(self) -> Path:
-        from zebkb.backup import backup_dir
+        from zebkb.service.backup import backup_dir
 
         return backup_dir(self.data_dir)
 

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zebkb.errors import InputError
+from zebkb.filestore import AttachmentStore
 from zebkb.store import copy as store_copy
-from zebkb.store.db import DB_FILE, make_engine, migrate
-from zebkb.store.files import AttachmentStore
+from zebkb.store.db import make_engine, migrate
 from zebkb.store.lock import WriterLock
 from zebkb.store.netfs import refuse_network_folder
+from zebkb.store.state import DB_FILE
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -236,7 +237,7 @@ def _switch_to_team(kb: KnowledgeBase, url: str) -> Path:
     import os
     from datetime import datetime
 
-    from zebkb.backup import backup_dir
+    from zebkb.service.backup import backup_dir
     from zebkb.store.team import write_database_url
 
     folder = Path(kb.data_dir)

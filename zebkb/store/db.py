@@ -25,10 +25,10 @@ from zebkb.store import (
     models,  # noqa: F401  (registers the tables on SQLModel.metadata)
     pg,  # noqa: F401  (PostgreSQL's text columns in the "C" collation)
 )
+from zebkb.store.state import is_damage
 from zebkb.store.upgrades import migrate_leading_owner_flags
 
 SCHEMA_VERSION = 3
-DB_FILE = "zebkb.sqlite3"
 
 
 SCHEMA_META = "schema_version"
@@ -108,23 +108,6 @@ def set_schema_version(conn: Connection, version: int) -> None:
 
 class DamagedDatabaseError(KnownError):
     """The database file is damaged (SQLite: "malformed", "not a database")."""
-
-
-# What SQLite says of a file whose pages are damaged or that is no database at all.
-_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted")
-
-
-def is_damage(exc: BaseException) -> bool:
-    """Whether ``exc`` (sqlite3's, or SQLAlchemy's wrapping it) reports a damaged database."""
-    orig = getattr(exc, "orig", None)
-    for candidate in (exc, orig):
-        if isinstance(candidate, sqlite3.DatabaseError) and not isinstance(
-            candidate, sqlite3.OperationalError
-        ):
-            text = str(candidate)
-            if any(word in text for word in _DAMAGE_WORDS):
-                return True
-    return False
 
 
 def database_damage(path: Path, *, full: bool = False) -> str | None:
@@ -213,7 +196,7 @@ def make_engine(
     """An engine for writing (transactions take the write lock) or for reading only.
 
     ``on_damage`` turns SQLite's word for a damaged file into the error to raise
-    (the service passes zebkb.backup.damaged_database, which names the way out).
+    (the service passes zebkb.service.backup.damaged_database, which names the way out).
     ``read_only`` (a folder nothing can be written to) opens the file without
     ever writing to it (`connect_read_only`); a write then fails as read-only.
     """

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from zebkb_main_kit import QT_LOG_IGNORE, shown_uids, wait_idle
 
-from zebkb.backup import list_backups
+from zebkb.service.backup import list_backups
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
@@ -32,7 +32,7 @@ def test_back_up_now_writes_a_backup(qtbot, window, demo_kb) -> None:
 def test_restore_asks_then_brings_the_backup_back(
     qtbot, window, demo_kb, monkeypatch, answer, restored
 ) -> None:
-    from zebkb.backup import create_backup
+    from zebkb.service.backup import create_backup
 
     backup = create_backup(demo_kb).path
     before = demo_kb.count()
@@ -67,7 +67,7 @@ def test_backup_texts_follow_the_language_and_read_the_date(
     qtbot, window, demo_kb, monkeypatch
 ) -> None:
     """Menu entries, the file filter and the question: in the window's language, no instant."""
-    from zebkb.backup import create_backup
+    from zebkb.service.backup import create_backup
 
     backup = create_backup(demo_kb).path
     actions = window.actions_by_name

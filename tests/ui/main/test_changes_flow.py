@@ -62,7 +62,7 @@ def fresh(qtbot, tmp_path, clock):
 
 
 def test_every_pane_follows_every_write(qtbot, fresh, tmp_path, monkeypatch) -> None:
-    from zebkb.backup import create_backup
+    from zebkb.service.backup import create_backup
     from zebkb.ui.app import start_first_run
     from zebkb.ui.main.backup_actions import restore
 

@@ -7,7 +7,7 @@ import pytest
 from zebkb_edit_kit import QT_LOG_IGNORE, open_editor, wait_idle
 
 from zebkb.service.datadir import usable_data_dir
-from zebkb.store.db import DB_FILE
+from zebkb.store.state import DB_FILE
 from zebkb.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]

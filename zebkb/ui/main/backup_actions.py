@@ -1,4 +1,4 @@
-"""Backup and restore from the window's File menu (the window's side of zebkb.backup).
+"""Backup and restore from the window's File menu (the window's side of zebkb.service.backup).
 
 Both run as writer ops off the GUI thread. Restoring asks first, naming the
 backup's date and record count, and says that the current state is kept.

@@ -36,15 +36,10 @@ from typing import TYPE_CHECKING, Any
 
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
-from zebkb.store.db import (
-    DB_FILE,
-    SCHEMA_VERSION,
-    DamagedDatabaseError,
-    database_damage,
-    is_damage,
-)
-from zebkb.store.files import SHA256_RE, fsync_dir
-from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
+from zebkb.filestore import SHA256_RE
+from zebkb.store.db import SCHEMA_VERSION, DamagedDatabaseError, database_damage
+from zebkb.store.state import DB_FILE, is_damage
+from zebkb.tempfiles import fsync_dir, hold_temp, sweep_leftovers, temp_prefix
 
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase

@@ -1,4 +1,9 @@
-"""Attachment files, content-addressed by SHA-256 and written atomically."""
+"""Attachment files, content-addressed by SHA-256 and written atomically.
+
+Files on disk only (no database, no Qt): the service keeps its attachments here,
+and the bundle copier (zebkb/bundle/copier.py) writes an import's files here from
+a helper process.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from zebkb.errors import InputError, KnownError
-from zebkb.store.lock import hold_temp, sweep_leftovers, temp_prefix
+from zebkb.tempfiles import fsync_dir, hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20
 
@@ -35,16 +40,6 @@ def sha256_file(path: Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
-
-
-def fsync_dir(path: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass
@@ -109,7 +104,7 @@ class AttachmentStore:
         digest = hashlib.sha256()
         written = 0
         fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(".incoming-"), dir=self.root)
-        hold_temp(fd)  # until synced; the pid in the name says more (zebkb.store.lock)
+        hold_temp(fd)  # until synced; the pid in the name says more (zebkb/tempfiles.py)
         staged = Staged(Path(tmp_name), fd, "", 0)
         try:
             with open(fd, "wb", closefd=False) as out:
@@ -189,7 +184,7 @@ class AttachmentStore:
     def remove_partials(self) -> list[Path]:
         """Remove temporary files that writers killed half-way left behind.
 
-        Only files whose writing process is gone (zebkb.store.lock): a helper
+        Only files whose writing process is gone (zebkb/tempfiles.py): a helper
         process still copying, or another thread here, keeps its files.
         """
         if not self.root.is_dir():
