@@ -8,6 +8,8 @@ address in the folder, the schema version row, many writers, and init.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -289,3 +291,46 @@ def test_without_postgresql_the_tests_skip_unless_it_is_required(tmp_path, requi
     )  # fmt: skip
     assert outcome in proc.stdout, proc.stdout + proc.stderr
     assert "no PostgreSQL server binaries" in proc.stdout
+
+
+def test_a_setting_write_killed_half_way_leaves_a_usable_folder(tmp_path):
+    # The setting is written under a temporary name and renamed over database.json; a
+    # process killed before the rename left that file, and the folder then held a file
+    # zebkb does not know, so it was refused as "not a zebkb knowledge base folder".
+    folder = tmp_path / "pc"
+    folder.mkdir()
+    script = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from zebkb.store import team\n"
+        "os.fsync = lambda fd: os._exit(9)\n"
+        "team.write_database_url(Path(sys.argv[1]), 'postgresql://u@h/zebkb')\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script, str(folder)], check=False)
+    assert killed.returncode == 9
+    [left] = [p.name for p in folder.iterdir()]
+    assert left != team.TEAM_FILE
+    from zebkb.service import prepare_data_dir
+
+    assert prepare_data_dir(folder)
+    assert list(folder.iterdir()) == []
+    team.write_database_url(folder, "postgresql://u@h/zebkb")
+    assert team.database_url(folder) == "postgresql://u@h/zebkb"
+    assert [p.name for p in folder.iterdir()] == [team.TEAM_FILE]
+
+
+def test_a_live_writers_setting_file_is_not_swept(tmp_path):
+    from zebkb import atomicfile
+
+    folder = tmp_path / "pc"
+    folder.mkdir()
+    seen = []
+
+    def fill(stream):
+        seen.extend(team.sweep_setting_leftovers(folder))
+        seen.extend(p.name for p in folder.iterdir())
+        stream.write(b"{}")
+
+    atomicfile.write_file(folder / team.TEAM_FILE, fill, example=team.TEAM_FILE)
+    [left] = seen  # nothing swept: only its own file, still there
+    assert left.startswith(f".{team.TEAM_FILE}.")

@@ -76,6 +76,7 @@ def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
             message_ja=f"{path} はファイルです。データフォルダを指定してください",
         )
     if path.is_dir():
+        team.sweep_setting_leftovers(path)
         entries = {p.name for p in path.iterdir()}
         if entries and DB_FILE not in entries and not entries <= DATA_DIR_ENTRIES:
             raise KnownError(

@@ -11,19 +11,21 @@ a message.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
+import re
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from zebkb.atomicfile import sweep_leftovers_of, write_file
 from zebkb.errors import InputError, KnownError
+from zebkb.tempfiles import sweep_leftovers
 
 TEAM_FILE = "database.json"
 _FORMAT = "zebkb-database"
 _VERSION = 1
 _SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+# What zebkb before zebkb/atomicfile.py wrote the setting under (no pid in the name).
+_OLD_TEMP = re.compile(r"\.database-[a-z0-9_]+\.json")
 
 
 def _refuse(message_en: str, message_ja: str) -> InputError:
@@ -123,14 +125,15 @@ def write_database_url(data_dir: Path, url: str) -> None:
         indent=2,
     )
     folder = Path(data_dir)
-    fd, tmp = tempfile.mkstemp(prefix=".database-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / TEAM_FILE)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    sweep_setting_leftovers(folder)
+    write_file(folder / TEAM_FILE, lambda fh: fh.write(f"{text}\n".encode()), example=TEAM_FILE)
+
+
+def sweep_setting_leftovers(data_dir: Path) -> list[Path]:
+    """Remove the temporary files a killed ``write_database_url`` left in the folder.
+
+    One left behind would make the folder look like no zebkb folder (it holds
+    a file zebkb does not know); a live writer's file is left alone.
+    """
+    folder = Path(data_dir)
+    return sweep_leftovers_of(folder, TEAM_FILE) + sweep_leftovers(folder, _OLD_TEMP)
