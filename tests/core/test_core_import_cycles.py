@@ -2,9 +2,11 @@
 
 Every ``import`` and ``from … import`` of every module counts, deferred ones
 inside functions included (a cycle that only bites at run time is still a
-cycle); only imports under ``if TYPE_CHECKING:`` are left out, since they
-never run. Relative imports and ``from package import module`` resolve to the
-module they name.
+cycle), and imports under ``if TYPE_CHECKING:`` too: a module that needs
+another's types to be checked depends on it as much as one that runs it (the
+service's parts name what they use of the facade with protocols instead,
+zebkb/service/facade.py). Relative imports and ``from package import module``
+resolve to the module they name.
 """
 
 from __future__ import annotations
@@ -25,13 +27,6 @@ def module_names() -> dict[str, Path]:
     return found
 
 
-def _type_checking_only(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     is_package = path.name == "__init__.py"
     package = name if is_package else name.rpartition(".")[0]
@@ -44,10 +39,6 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         return target or None
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _type_checking_only(node):
-            for child in node.orelse:
-                visit(child)
-            return
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("zebkb"):
@@ -127,6 +118,18 @@ def test_the_checker_resolves_relative_and_from_imports() -> None:
     edges = imports_of("zebkb.ui.app", modules["zebkb.ui.app"], modules)
     assert "zebkb.ui.core.ops" in edges  # from zebkb.ui.core.ops import …
     assert "zebkb.paths" in edges  # a deferred import inside a function
+
+
+def test_the_checker_counts_type_only_imports(tmp_path: Path) -> None:
+    module = tmp_path / "part.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from zebkb.service.knowledge_base import KnowledgeBase\n",
+        encoding="utf-8",
+    )
+    modules = module_names()
+    assert imports_of("zebkb.part", module, modules) == {"zebkb.service.knowledge_base"}
 
 
 def test_no_import_cycles_between_modules() -> None:

@@ -13,21 +13,41 @@ import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from zebkb.atomicfile import write_file
 from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError, NotFoundError
 from zebkb.filestore import ContentMismatch
+from zebkb.service.facade import Core
 from zebkb.store import blobs
 from zebkb.store import checks as store_checks
 from zebkb.store import records as store
 from zebkb.store.models import BlobRow
 
 if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase
     from zebkb.service.records import SavedRecord
     from zebkb.service.transaction import Txn
+
+
+class Facade(Core, Protocol):
+    """What attachments.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def _note_blob(self, txn: Txn, digest: str, size: int) -> None: ...
+
+    def attachment_path(self, sha256: str) -> Path | None: ...
+
+    def require(self, uid: str) -> dict[str, Any]: ...
+
+    def save(
+        self, data: Mapping[str, Any], *, expected_revision: int | None = ...
+    ) -> SavedRecord: ...
+
+    @property
+    def shares_files(self) -> bool: ...
+
+    def store_file(self, path: Path) -> tuple[str, int]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +63,7 @@ def guess_media_type(name: str) -> str:
 
 
 def check_attachments_present(
-    kb: KnowledgeBase, record: Mapping[str, Any], *, already: AbstractSet[str | None] = frozenset()
+    kb: Facade, record: Mapping[str, Any], *, already: AbstractSet[str | None] = frozenset()
 ) -> None:
     for att in record.get("attachments") or []:
         if att.get("sha256") in already:
@@ -58,7 +78,7 @@ def check_attachments_present(
             )
 
 
-def store_file(kb: KnowledgeBase, path: Path) -> tuple[str, int]:
+def store_file(kb: Facade, path: Path) -> tuple[str, int]:
     """Put a file into the attachment store (before the record that refers to it is saved)."""
     kb.claim_writer()
     digest, size = kb.files.put_file(Path(path))
@@ -67,13 +87,13 @@ def store_file(kb: KnowledgeBase, path: Path) -> tuple[str, int]:
     return digest, size
 
 
-def note_blob(kb: KnowledgeBase, txn: Txn, digest: str, size: int) -> None:
+def note_blob(kb: Facade, txn: Txn, digest: str, size: int) -> None:
     if txn.session.get(BlobRow, digest) is None:
         txn.session.add(BlobRow(sha256=digest, size=size, stored_at=txn.saved_at))
 
 
 def add_attachment(
-    kb: KnowledgeBase,
+    kb: Facade,
     uid: str,
     path: Path | str,
     *,
@@ -99,7 +119,7 @@ def add_attachment(
     return kb.save(updated, expected_revision=record["revision"])
 
 
-def remove_attachment(kb: KnowledgeBase, uid: str, sha256: str) -> SavedRecord:
+def remove_attachment(kb: Facade, uid: str, sha256: str) -> SavedRecord:
     """Drop a file from a record; the file stays stored, older versions still refer to it."""
     record = kb.require(uid)
     kept = [a for a in record.get("attachments") or [] if a["sha256"] != sha256]
@@ -110,7 +130,7 @@ def remove_attachment(kb: KnowledgeBase, uid: str, sha256: str) -> SavedRecord:
     return kb.save(updated, expected_revision=record["revision"])
 
 
-def attachment_path(kb: KnowledgeBase, sha256: str) -> Path | None:
+def attachment_path(kb: Facade, sha256: str) -> Path | None:
     """The file's path in this data folder; in team mode fetched from the shared store first.
 
     The data folder's ``attachments/`` is then this PC's cache of the team's
@@ -126,7 +146,7 @@ def attachment_path(kb: KnowledgeBase, sha256: str) -> Path | None:
     return fetch_shared(kb, sha256)
 
 
-def fetch_shared(kb: KnowledgeBase, digest: str) -> Path | None:
+def fetch_shared(kb: Facade, digest: str) -> Path | None:
     """Copy a file from the team's store into this PC's cache; None when the team lacks it."""
     with kb.read_engine.connect() as conn:
         pieces = blobs.read(conn, digest)
@@ -146,7 +166,7 @@ def fetch_shared(kb: KnowledgeBase, digest: str) -> Path | None:
     return kb.files.path(digest)
 
 
-def shared_digests(kb: KnowledgeBase, digests: Iterable[str]) -> set[str]:
+def shared_digests(kb: Facade, digests: Iterable[str]) -> set[str]:
     """Which of these files the team's store holds (none outside team mode)."""
     if not kb.shares_files:
         return set()
@@ -154,7 +174,7 @@ def shared_digests(kb: KnowledgeBase, digests: Iterable[str]) -> set[str]:
         return blobs.shared(session, digests)
 
 
-def share_files(kb: KnowledgeBase, txn: Txn) -> None:
+def share_files(kb: Facade, txn: Txn) -> None:
     """Team mode: put the files that ``txn``'s records use into the team's store, in ``txn``.
 
     Called just before the commit, so a record and its files reach the other
@@ -176,7 +196,7 @@ def share_files(kb: KnowledgeBase, txn: Txn) -> None:
         _upload(kb, txn, wanted - blobs.shared(txn.session, wanted))
 
 
-def share_all_files(kb: KnowledgeBase) -> int:
+def share_all_files(kb: Facade) -> int:
     """Team mode: put every file this folder holds that any version uses into the team's store.
 
     For a knowledge base moved into team mode with its files (``migrate``).
@@ -190,7 +210,7 @@ def share_all_files(kb: KnowledgeBase) -> int:
         return _upload(kb, txn, missing)
 
 
-def fetch_all_shared(kb: KnowledgeBase) -> int:
+def fetch_all_shared(kb: Facade) -> int:
     """Team mode: copy every file any version uses from the team's store into this folder.
 
     For moving a team's knowledge base out (``migrate --to-sqlite``), which
@@ -207,7 +227,7 @@ def fetch_all_shared(kb: KnowledgeBase) -> int:
     return fetched
 
 
-def _upload(kb: KnowledgeBase, txn: Txn, digests: Iterable[str]) -> int:
+def _upload(kb: Facade, txn: Txn, digests: Iterable[str]) -> int:
     added = 0
     for digest in sorted(digests):
         path = kb.files.path(digest)
@@ -235,7 +255,7 @@ def _upload(kb: KnowledgeBase, txn: Txn, digests: Iterable[str]) -> int:
     return added
 
 
-def save_attachment_as(kb: KnowledgeBase, sha256: str, out: Path) -> Path:
+def save_attachment_as(kb: Facade, sha256: str, out: Path) -> Path:
     """Copy a stored file to ``out`` (a person's "save as"), whole or not at all."""
     source = kb.attachment_path(sha256)
     if source is None:

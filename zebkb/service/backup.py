@@ -32,17 +32,40 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
 from zebkb.filestore import SHA256_RE
+from zebkb.service.facade import Core
 from zebkb.store.db import SCHEMA_VERSION, DamagedDatabaseError, database_damage
 from zebkb.store.state import DB_FILE, is_damage
 from zebkb.tempfiles import fsync_dir, hold_temp, sweep_leftovers, temp_prefix
 
 if TYPE_CHECKING:
-    from zebkb.service import KnowledgeBase
+    from zebkb.search.engine import SearchIndex
+    from zebkb.service.changes import Changes
+    from zebkb.service.transaction import Cancel
+
+
+class Facade(Core, Protocol):
+    """What backup.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def change_state(self) -> int: ...
+
+    def check(self, *, deep: bool = ..., progress: Progress | None = ...) -> list[str]: ...
+
+    def dispose_engines(self) -> None: ...
+
+    @property
+    def index(self) -> SearchIndex: ...
+
+    def migrate(self) -> None: ...
+
+    def publish_everything(self) -> Changes: ...
+
+    def reindex(self, progress: Progress | None = ..., cancel: Cancel | None = ...) -> bool: ...
+
 
 BACKUP_DIR = "backups"
 DEFAULT_KEEP = 10
@@ -219,7 +242,7 @@ def team_backup_error() -> KnownError:
 
 
 def create_backup(
-    kb: KnowledgeBase,
+    kb: Facade,
     *,
     keep: int = DEFAULT_KEEP,
     include_files: bool = True,
@@ -547,7 +570,7 @@ def _intact(path: Path, sha256: str, size: int) -> bool:
 
 
 def restore_backup(
-    kb: KnowledgeBase,
+    kb: Facade,
     path: Path,
     *,
     keep: int = DEFAULT_KEEP,
@@ -647,7 +670,7 @@ def restore_backup(
     )
 
 
-def _change_seq_so_far(kb: KnowledgeBase, *, damaged: bool) -> int:
+def _change_seq_so_far(kb: Facade, *, damaged: bool) -> int:
     """The highest change number the live database or its index has reached."""
     if not damaged:
         return kb.change_state()
@@ -660,7 +683,7 @@ def _change_seq_so_far(kb: KnowledgeBase, *, damaged: bool) -> int:
     return seq
 
 
-def _keep_damaged(kb: KnowledgeBase) -> Path:
+def _keep_damaged(kb: Facade) -> Path:
     """Copy a damaged database (and its WAL) aside as ``backups/damaged-<time>.sqlite3``."""
     folder = backup_dir(kb.data_dir)
     stamp = kb.clock().strftime("%Y%m%d-%H%M%S")

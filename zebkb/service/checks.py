@@ -7,21 +7,34 @@ queries are in zebkb/store/checks.py.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
 
 from zebkb.filestore import sha256_file
 from zebkb.service.backup import damaged_database
+from zebkb.service.facade import Core
 from zebkb.store import checks as store
 from zebkb.store.db import database_damage
 from zebkb.store.state import DB_FILE
 
 if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase, Progress
+    from zebkb.search.engine import SearchIndex
+    from zebkb.service.transaction import Progress
 
 
-def check(kb: KnowledgeBase, *, deep: bool = False, progress: Progress | None = None) -> list[str]:
+class Facade(Core, Protocol):
+    """What checks.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def change_state(self) -> int: ...
+
+    @property
+    def index(self) -> SearchIndex: ...
+
+    def shared_digests(self, digests: Iterable[str]) -> set[str]: ...
+
+
+def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -> list[str]:
     """Problems found between database, attachment files and index (empty when all agree).
 
     Attachment files are checked by presence and size; ``deep`` also reads
@@ -77,7 +90,7 @@ def check(kb: KnowledgeBase, *, deep: bool = False, progress: Progress | None = 
 
 
 def _rehash(
-    kb: KnowledgeBase, refs: Iterable[tuple[str, str, int, str]], progress: Progress | None
+    kb: Facade, refs: Iterable[tuple[str, str, int, str]], progress: Progress | None
 ) -> list[str]:
     """Records whose attachment file's bytes no longer match its SHA-256 (each file read once)."""
     by_digest: dict[str, list[tuple[str, str]]] = {}
@@ -109,7 +122,7 @@ def _rehash(
     return problems
 
 
-def file_report(kb: KnowledgeBase) -> list[str]:
+def file_report(kb: Facade) -> list[str]:
     """Attachment files on disk that no version refers to (kept, never deleted)."""
     with Session(kb.read_engine) as session:
         referenced = store.referenced_digests(session)

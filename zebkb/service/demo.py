@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from zebkb.domain.validate import validate_record
 from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.facade import Core
 
 if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase
+    from zebkb.service.transaction import Txn
+
+
+class Facade(Core, Protocol):
+    """What demo.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def _note_blob(self, txn: Txn, digest: str, size: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +27,7 @@ class DemoResult:
     changes: Changes = NO_CHANGES
 
 
-def load_demo(kb: KnowledgeBase) -> DemoResult:
+def load_demo(kb: Facade) -> DemoResult:
     """Load the demo records shipped in assets; loading them again changes nothing."""
     from importlib.resources import files
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlmodel import Session
 
@@ -34,6 +34,7 @@ from zebkb.domain.wards import ward_name
 from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.keys import UNSIGNED, UNTRUSTED, VERIFIED, bundle_signer, signature_refusal
 from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.keys import Facade as KeysFacade
 from zebkb.service.keys import require_signatures, trust_checker
 from zebkb.service.records import SavedRecord
 from zebkb.store import exchange as logs
@@ -41,7 +42,36 @@ from zebkb.store import records as store
 from zebkb.store.models import BlobRow, ImportLog, RecordRow
 
 if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase, Txn
+    from zebkb.service.transaction import Txn
+
+
+class Facade(KeysFacade, Protocol):
+    """What exchange.py uses of the facade (zebkb/service/knowledge_base.py), and keys.py."""
+
+    def attachment_path(self, sha256: str) -> Path | None: ...
+
+    def backup(
+        self, *, keep: int | None = ..., include_files: bool = ..., label: str = ...
+    ) -> Path: ...
+
+    def build_index_aside(
+        self,
+        txn: Txn,
+        *,
+        pending_files: set[str],
+        wait_for_files: Callable[[], None],
+        every_so_often: Callable[[], None] | None = ...,
+    ) -> None: ...
+
+    @property
+    def home_ward(self) -> str | None: ...
+
+    def restore_in(self, txn: Txn, chosen: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def save_in(
+        self, txn: Txn, data: Mapping[str, Any], expected: int | None
+    ) -> dict[str, Any]: ...
+
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -81,7 +111,7 @@ def _timestamp(moment: datetime) -> str:
 
 
 def select_for_export(
-    kb: KnowledgeBase,
+    kb: Facade,
     *,
     since: str | datetime | None = None,
     peer: str | None = None,
@@ -118,7 +148,7 @@ def select_for_export(
 
 
 def export_bundle(
-    kb: KnowledgeBase,
+    kb: Facade,
     dest: str | Path,
     *,
     since: str | datetime | None = None,
@@ -365,7 +395,7 @@ def _decide_all(
 
 
 def plan_import(
-    kb: KnowledgeBase,
+    kb: Facade,
     path: str | Path,
     *,
     trust: Trust | None = None,
@@ -419,7 +449,7 @@ def _needed_files(plan: ImportPlan) -> dict[str, int]:
 
 
 def apply_import(
-    kb: KnowledgeBase,
+    kb: Facade,
     plan: ImportPlan,
     *,
     progress: Progress | None = None,
@@ -492,9 +522,7 @@ def apply_import(
     return ImportSummary(plan=plan, files_added=len(job.store_files), changes=txn.changes)
 
 
-def _merge(
-    kb: KnowledgeBase, txn: Txn, plan: ImportPlan, stored: dict[str, int]
-) -> list[RecordPlan]:
+def _merge(kb: Facade, txn: Txn, plan: ImportPlan, stored: dict[str, int]) -> list[RecordPlan]:
     bundle = plan.bundle
     bundle_id = bundle.manifest.bundle_id
     session = txn.session
@@ -581,7 +609,7 @@ def _merge(
 
 
 def import_bundle(
-    kb: KnowledgeBase,
+    kb: Facade,
     path: str | Path,
     *,
     dry_run: bool = False,
@@ -638,7 +666,7 @@ class Conflict:
         }
 
 
-def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
+def list_conflicts(kb: Facade) -> list[Conflict]:
     """Records edited on both sides and not yet settled, oldest first."""
     out = []
     with Session(kb.read_engine) as session:
@@ -664,7 +692,7 @@ def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
     return out
 
 
-def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -> SavedRecord:
+def settle_conflict(kb: Facade, uid: str, choice: str | dict[str, Any]) -> SavedRecord:
     """Settle a record's conflict: ``"local"``, ``"incoming"`` or a merged record.
 
     A choice that is not the current version becomes a new revision (so it
@@ -706,7 +734,7 @@ def settle_conflict(kb: KnowledgeBase, uid: str, choice: str | dict[str, Any]) -
     return SavedRecord(result, txn.changes)
 
 
-def open_conflict_count(kb: KnowledgeBase) -> int:
+def open_conflict_count(kb: Facade) -> int:
     """Records with an unsettled conflict (the count on the home screen and navigation)."""
     with Session(kb.read_engine) as session:
         return logs.open_conflict_count(session)
@@ -724,7 +752,7 @@ class UndoResult:
     changes: Changes = NO_CHANGES
 
 
-def undo_import(kb: KnowledgeBase, bundle_id: str) -> UndoResult:
+def undo_import(kb: Facade, bundle_id: str) -> UndoResult:
     """Put every record an import changed back as it was, in one transaction.
 
     A record changed again after the import (a later edit or import) is left
@@ -837,7 +865,7 @@ def _sent_entries(raw: str | None) -> list[Sent]:
     return out
 
 
-def exchange_history(kb: KnowledgeBase) -> ExchangeHistory:
+def exchange_history(kb: Facade) -> ExchangeHistory:
     """Everything received and sent, newest first."""
     with Session(kb.read_engine) as session:
         received = []

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
@@ -24,16 +24,88 @@ from sqlmodel import Session, select
 from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.datadir import DatabaseAwayError
+from zebkb.service.facade import Core
 from zebkb.service.transaction import Cancel, Progress, format_timestamp
 from zebkb.store import changelog
 from zebkb.store import records as store
 from zebkb.store.models import BlobRow, RecordRow, TextFailureRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from zebkb.search.engine import SearchFilters, SearchIndex, SearchResult
-    from zebkb.search.extract import TextExtractor
-    from zebkb.service.knowledge_base import KnowledgeBase
+    from zebkb.search.extract import ExtractLimits, TextExtractor
     from zebkb.service.transaction import Txn
+
+
+class Facade(Core, Protocol):
+    """What index.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def _apply_to_index(self, uids: Sequence[str], state: int) -> None: ...
+
+    def _attachment_texts(
+        self,
+        record: Mapping[str, Any],
+        *,
+        cache: bool = ...,
+        extractor: TextExtractor | None = ...,
+        retry: bool = ...,
+    ) -> list[str]: ...
+
+    def _blob_text(
+        self,
+        digest: str,
+        media_type: str,
+        *,
+        cache: bool = ...,
+        extractor: TextExtractor | None = ...,
+        retry: bool = ...,
+    ) -> str: ...
+
+    def _extractor(self) -> TextExtractor: ...
+
+    _index: SearchIndex | None
+
+    _index_copy: tempfile.TemporaryDirectory[str] | None
+
+    def _index_from_copy(self) -> SearchIndex: ...
+
+    def _index_plan(self, *, count_only: bool = ...) -> IndexPlan: ...
+
+    def attachment_path(self, sha256: str) -> Path | None: ...
+
+    def catch_up_index(
+        self, progress: Progress | None = ..., cancel: Cancel | None = ...
+    ) -> CatchUp: ...
+
+    def change_state(self) -> int: ...
+
+    def count(self, *, include_deleted: bool = ...) -> int: ...
+
+    engine: Engine
+
+    extract_limits: ExtractLimits | None
+
+    @property
+    def index(self) -> SearchIndex: ...
+
+    def index_docs(
+        self, uids: Iterable[str] | None = ..., *, retry: bool = ...
+    ) -> Iterator[Any]: ...
+
+    def index_is_current(self) -> bool: ...
+
+    index_notice: str | None
+
+    def publish(self, changes: Changes) -> Changes: ...
+
+    read_only: bool
+
+    def reindex(self, progress: Progress | None = ..., cancel: Cancel | None = ...) -> bool: ...
+
+    @property
+    def writes_here(self) -> bool: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -119,13 +191,13 @@ class _CallerFailed(Exception):
         self.error = error
 
 
-def drop_aside(kb: KnowledgeBase, txn: Txn) -> None:
+def drop_aside(kb: Facade, txn: Txn) -> None:
     if txn.index_aside is not None:
         with contextlib.suppress(Exception):
             kb.index.discard(txn.index_aside)
 
 
-def index_after_commit(kb: KnowledgeBase, txn: Txn) -> frozenset[str]:
+def index_after_commit(kb: Facade, txn: Txn) -> frozenset[str]:
     """Bring the index up to date after a commit, one record at a time.
 
     Returns the records applied besides the transaction's own. An index
@@ -157,7 +229,7 @@ def index_after_commit(kb: KnowledgeBase, txn: Txn) -> frozenset[str]:
 
 
 def build_index_aside(
-    kb: KnowledgeBase,
+    kb: Facade,
     txn: Txn,
     *,
     pending_files: set[str],
@@ -216,7 +288,7 @@ def build_index_aside(
                     for record in found.values():
                         if record.get("deleted"):
                             continue
-                        if any(a["sha256"] in pending_files for a in kb._text_refs(record)):
+                        if any(a["sha256"] in pending_files for a in text_refs(record)):
                             later.append(record)
                             continue
                         yield doc_from_record(record, texts(record))
@@ -236,7 +308,7 @@ def build_index_aside(
             wait_for_files()
 
 
-def open_index(kb: KnowledgeBase) -> SearchIndex:
+def open_index(kb: Facade) -> SearchIndex:
     if kb._index is None:
         from zebkb.search.engine import SearchIndex
 
@@ -247,7 +319,7 @@ def open_index(kb: KnowledgeBase) -> SearchIndex:
     return kb._index
 
 
-def index_from_copy(kb: KnowledgeBase) -> SearchIndex:
+def index_from_copy(kb: Facade) -> SearchIndex:
     """The index of a read-only folder, opened from a private copy (opening writes)."""
     import shutil
 
@@ -268,7 +340,7 @@ def index_from_copy(kb: KnowledgeBase) -> SearchIndex:
     return index
 
 
-def change_state(kb: KnowledgeBase) -> int:
+def change_state(kb: Facade) -> int:
     """The last change number handed out (the change log's newest entry; 0 before any)."""
     with kb._read() as session:
         return changelog.current(session)
@@ -284,7 +356,7 @@ def text_refs(record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def attachment_texts(
-    kb: KnowledgeBase,
+    kb: Facade,
     record: Mapping[str, Any],
     *,
     cache: bool = True,
@@ -295,12 +367,12 @@ def attachment_texts(
         kb._blob_text(
             att["sha256"], att["media_type"], cache=cache, extractor=extractor, retry=retry
         )
-        for att in kb._text_refs(record)
+        for att in text_refs(record)
     ]
     return [t for t in texts if t]
 
 
-def open_extractor(kb: KnowledgeBase) -> TextExtractor:
+def open_extractor(kb: Facade) -> TextExtractor:
     """A text extractor for one indexing pass (its helper process ends with it)."""
     from zebkb.search.extract import TextExtractor
 
@@ -308,7 +380,7 @@ def open_extractor(kb: KnowledgeBase) -> TextExtractor:
 
 
 def blob_text(
-    kb: KnowledgeBase,
+    kb: Facade,
     digest: str,
     media_type: str,
     *,
@@ -355,14 +427,14 @@ def blob_text(
     return taken.text
 
 
-def text_failures(kb: KnowledgeBase) -> dict[str, str]:
+def text_failures(kb: Facade) -> dict[str, str]:
     """Attachments (by SHA-256) whose text could not be taken, with the reason."""
     with kb._read() as session:
         return {row.sha256: row.reason for row in session.exec(select(TextFailureRow))}
 
 
 def index_docs(
-    kb: KnowledgeBase, uids: Iterable[str] | None = None, *, retry: bool = False
+    kb: Facade, uids: Iterable[str] | None = None, *, retry: bool = False
 ) -> Iterator[Any]:
     """Index documents for the given records (all live records when None).
 
@@ -387,7 +459,7 @@ def index_docs(
                 yield doc_from_record(record, texts)
 
 
-def index_plan(kb: KnowledgeBase, *, count_only: bool = False) -> IndexPlan:
+def index_plan(kb: Facade, *, count_only: bool = False) -> IndexPlan:
     """What brings the index up to date: the records logged since it was, or a rebuild.
 
     ``count_only``: only whether a rebuild is needed (``uids`` is then empty or None).
@@ -420,12 +492,12 @@ def index_plan(kb: KnowledgeBase, *, count_only: bool = False) -> IndexPlan:
     )
 
 
-def index_needs_rebuild(kb: KnowledgeBase) -> str | None:
+def index_needs_rebuild(kb: Facade) -> str | None:
     """Why the index cannot simply catch up from the change log (None: it can). A read."""
     return kb._index_plan(count_only=True).reason
 
 
-def apply_to_index(kb: KnowledgeBase, uids: Sequence[str], state: int) -> None:
+def apply_to_index(kb: Facade, uids: Sequence[str], state: int) -> None:
     """Read these records again and put them in the index (gone ones out); mark ``state``.
 
     The records are read after ``state`` was, so they are at least that new. Two
@@ -438,7 +510,7 @@ def apply_to_index(kb: KnowledgeBase, uids: Sequence[str], state: int) -> None:
     kb.index.update(docs, [u for u in uids if u not in live], state=state)
 
 
-def index_is_current(kb: KnowledgeBase) -> bool:
+def index_is_current(kb: Facade) -> bool:
     """Whether the index reflects the database's last change (a new, empty pair is current).
 
     Cheap: the change counter and the index's own note of it, nothing more.
@@ -449,7 +521,7 @@ def index_is_current(kb: KnowledgeBase) -> bool:
 
 
 def update_index(
-    kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
+    kb: Facade, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> bool:
     """Bring the index up to date: a write, for the folder's writer. False when cancelled.
 
@@ -459,7 +531,7 @@ def update_index(
 
 
 def catch_up_index(
-    kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
+    kb: Facade, progress: Progress | None = None, cancel: Cancel | None = None
 ) -> CatchUp:
     """Apply the change log's entries the index has not seen: a write, for the writer.
 
@@ -492,9 +564,7 @@ def catch_up_index(
     return CatchUp(plan.state, applied=applied)
 
 
-def reindex(
-    kb: KnowledgeBase, progress: Progress | None = None, cancel: Cancel | None = None
-) -> bool:
+def reindex(kb: Facade, progress: Progress | None = None, cancel: Cancel | None = None) -> bool:
     """Rebuild the search index from the database; False when cancelled."""
     kb.claim_writer()
     state = kb.change_state()
@@ -507,7 +577,7 @@ def reindex(
 
 
 def search(
-    kb: KnowledgeBase,
+    kb: Facade,
     query: str,
     *,
     filters: SearchFilters | None = None,

@@ -12,18 +12,23 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
 from zebkb.errors import InputError, NotFoundError
 from zebkb.keys import fingerprint, normalise_public_key, ward_code, ward_label
 from zebkb.service.changes import Changes
+from zebkb.service.facade import Core
 from zebkb.store import keys as store
 from zebkb.store.models import TrustedKey
 
-if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase
+
+class Facade(Core, Protocol):
+    """What keys.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def meta(self, key: str) -> str | None: ...
+
 
 REQUIRE_SIGNATURES_META = "require_signatures"
 
@@ -67,7 +72,7 @@ def _entry(row: TrustedKey) -> TrustEntry:
     )
 
 
-def trust_key(kb: KnowledgeBase, key: str, ward: str, *, note: str | None = None) -> TrustEntry:
+def trust_key(kb: Facade, key: str, ward: str, *, note: str | None = None) -> TrustEntry:
     """Trust ``key`` for bundles whose manifest names ``ward`` as their origin.
 
     Trusting the same key for the same ward again changes nothing. A key
@@ -92,7 +97,7 @@ def trust_key(kb: KnowledgeBase, key: str, ward: str, *, note: str | None = None
         return _entry(added)
 
 
-def revoke_key(kb: KnowledgeBase, key: str) -> list[TrustEntry]:
+def revoke_key(kb: Facade, key: str) -> list[TrustEntry]:
     """Stop trusting ``key`` for every ward; the rows stay, marked with when."""
     public = normalise_public_key(key)
     with kb.transaction() as txn:
@@ -107,7 +112,7 @@ def revoke_key(kb: KnowledgeBase, key: str) -> list[TrustEntry]:
         return [_entry(row) for row in rows]
 
 
-def trusted_keys(kb: KnowledgeBase, *, include_revoked: bool = True) -> list[TrustEntry]:
+def trusted_keys(kb: Facade, *, include_revoked: bool = True) -> list[TrustEntry]:
     """Trusted keys by ward, then by when they were added; revoked ones last in each ward."""
     with Session(kb.read_engine) as session:
         rows = store.all_rows(session)
@@ -115,7 +120,7 @@ def trusted_keys(kb: KnowledgeBase, *, include_revoked: bool = True) -> list[Tru
     return sorted(entries, key=lambda e: (e.ward, not e.active))
 
 
-def trust_checker(kb: KnowledgeBase) -> Callable[[str, str], bool]:
+def trust_checker(kb: Facade) -> Callable[[str, str], bool]:
     """``(public_key, origin_ward) -> trusted?`` over the trust store as it is now."""
     active = {(e.public_key, e.ward) for e in trusted_keys(kb, include_revoked=False)}
 
@@ -128,12 +133,12 @@ def trust_checker(kb: KnowledgeBase) -> Callable[[str, str], bool]:
 # -- the receiver's setting ----------------------------------------------------------------------
 
 
-def require_signatures(kb: KnowledgeBase) -> bool:
+def require_signatures(kb: Facade) -> bool:
     """Whether imports must be signed by a key trusted for the bundle's origin ward."""
     return kb.meta(REQUIRE_SIGNATURES_META) == "1"
 
 
-def set_require_signatures(kb: KnowledgeBase, required: bool) -> None:
+def set_require_signatures(kb: Facade, required: bool) -> None:
     with kb.transaction() as txn:
         txn.set_meta(REQUIRE_SIGNATURES_META, "1" if required else "0")
         txn.note(Changes(keys=True, settings=True))

@@ -387,7 +387,7 @@ class KnowledgeBase:
         """One write transaction. The caller's changes commit together or not at all."""
         self.claim_writer()
         with Session(self.engine) as session:
-            txn = Txn(self, session)
+            txn = Txn(session, self.clock)
             try:
                 yield txn
                 # Team mode: the files the records use go to the team's store with them.
@@ -529,7 +529,6 @@ class KnowledgeBase:
 
     _index_from_copy = indexing.index_from_copy
     change_state = indexing.change_state
-    _text_refs = staticmethod(indexing.text_refs)
     _attachment_texts = indexing.attachment_texts
     _extractor = indexing.open_extractor
     _blob_text = indexing.blob_text

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, text
 from sqlmodel import select
@@ -22,14 +23,61 @@ from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import WardError, resolve_ward
 from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.service.changes import NO_CHANGES, Changes
+from zebkb.service.facade import Core
 from zebkb.service.transaction import format_timestamp
 from zebkb.store import overview as overview_store
 from zebkb.store import records as store
 from zebkb.store.models import Meta, RecordRow, TagRow
 
 if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase
     from zebkb.service.transaction import Txn
+
+
+class Facade(Core, Protocol):
+    """What records.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def _check_attachments_present(
+        self, record: Mapping[str, Any], *, already: AbstractSet[str | None] = ...
+    ) -> None: ...
+
+    def _next_timestamp(self, previous: str | None) -> str: ...
+
+    def _prepare(
+        self,
+        txn: Txn,
+        data: Mapping[str, Any],
+        expected: int | None,
+        *,
+        versions: Mapping[str, dict[str, Any] | None] | None = ...,
+        home_ward: Callable[[], str] | None = ...,
+    ) -> tuple[dict[str, Any], bool]: ...
+
+    def _require_home_ward(self, txn: Txn) -> str: ...
+
+    def get(self, uid: str) -> dict[str, Any] | None: ...
+
+    def history(self, uid: str) -> list[Version]: ...
+
+    def meta(self, key: str) -> str | None: ...
+
+    def restore_in(self, txn: Txn, chosen: Mapping[str, Any]) -> dict[str, Any]: ...
+
+    def save(
+        self, data: Mapping[str, Any], *, expected_revision: int | None = ...
+    ) -> SavedRecord: ...
+
+    def save_in(
+        self, txn: Txn, data: Mapping[str, Any], expected: int | None
+    ) -> dict[str, Any]: ...
+
+    def save_many(
+        self,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        expected_revisions: Iterable[int | None] | None = ...,
+        where: Callable[[int], str] | None = ...,
+    ) -> list[SavedRecord]: ...
+
 
 UID_PREFIX_CHARS = frozenset("0123456789abcdef-")
 UID_CANDIDATES_SHOWN = 5
@@ -89,12 +137,12 @@ class SavedRecord(dict[str, Any]):
         self.changes = changes
 
 
-def get(kb: KnowledgeBase, uid: str) -> dict[str, Any] | None:
+def get(kb: Facade, uid: str) -> dict[str, Any] | None:
     with kb._read() as session:
         return store.get_record(session, uid)
 
 
-def resolve_uid(kb: KnowledgeBase, text: str) -> str:
+def resolve_uid(kb: Facade, text: str) -> str:
     """A full uid, or the one record whose uid begins with ``text`` (as git takes a prefix).
 
     An ambiguous prefix is refused in one line naming the candidates.
@@ -116,7 +164,7 @@ def resolve_uid(kb: KnowledgeBase, text: str) -> str:
     )
 
 
-def require(kb: KnowledgeBase, uid: str) -> dict[str, Any]:
+def require(kb: Facade, uid: str) -> dict[str, Any]:
     record = kb.get(uid)
     if record is None:
         raise NotFoundError(f"no record with uid {uid}", message_ja=f"UID {uid} の記録はありません")
@@ -124,7 +172,7 @@ def require(kb: KnowledgeBase, uid: str) -> dict[str, Any]:
 
 
 def list_records(
-    kb: KnowledgeBase,
+    kb: Facade,
     *,
     kind: str | None = None,
     ward: str | None = None,
@@ -169,7 +217,7 @@ def list_records(
         ]
 
 
-def leading_owners(kb: KnowledgeBase, case_uid: str) -> list[dict[str, Any]]:
+def leading_owners(kb: Facade, case_uid: str) -> list[dict[str, Any]]:
     """The ZEB Leading Owner registrations that list this case (live ones)."""
     with kb._read() as session:
         conn = session.connection()
@@ -182,7 +230,7 @@ def leading_owners(kb: KnowledgeBase, case_uid: str) -> list[dict[str, Any]]:
     return [r for r in found if r is not None]
 
 
-def linking_to(kb: KnowledgeBase, uid: str) -> list[tuple[str, str, str]]:
+def linking_to(kb: Facade, uid: str) -> list[tuple[str, str, str]]:
     """Live records that point at ``uid`` (backlinks), as (uid, kind, title).
 
     A visit's facility, a session's cases, a 課題's records, a Leading
@@ -209,7 +257,7 @@ def linking_to(kb: KnowledgeBase, uid: str) -> list[tuple[str, str, str]]:
     return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
-def table_rows(kb: KnowledgeBase) -> list[TableRow]:
+def table_rows(kb: Facade) -> list[TableRow]:
     """Every live record as one light row for the window's results table.
 
     One query over the typed projection (record + the three kind tables),
@@ -247,7 +295,7 @@ def table_rows(kb: KnowledgeBase) -> list[TableRow]:
     ]
 
 
-def count(kb: KnowledgeBase, *, include_deleted: bool = False) -> int:
+def count(kb: Facade, *, include_deleted: bool = False) -> int:
     stmt = select(func.count()).select_from(RecordRow)
     if not include_deleted:
         stmt = stmt.where(RecordRow.deleted == False)  # noqa: E712
@@ -255,7 +303,7 @@ def count(kb: KnowledgeBase, *, include_deleted: bool = False) -> int:
         return int(session.exec(stmt).one())
 
 
-def history(kb: KnowledgeBase, uid: str) -> list[Version]:
+def history(kb: Facade, uid: str) -> list[Version]:
     """Every version kept for a record, oldest first."""
     with kb._read() as session:
         row = session.get(RecordRow, uid)
@@ -281,19 +329,19 @@ def history(kb: KnowledgeBase, uid: str) -> list[Version]:
     return versions
 
 
-def overview_rows(kb: KnowledgeBase, *, recent: int) -> dict[str, list[tuple[Any, ...]]]:
+def overview_rows(kb: Facade, *, recent: int) -> dict[str, list[tuple[Any, ...]]]:
     """The home screen's counts as rows, from one read (zebkb/overview.py shapes them)."""
     with kb._read() as session:
         return overview_store.overview_rows(session, recent=recent)
 
 
-def fiscal_year_details(kb: KnowledgeBase, year: int) -> dict[str, tuple[Any, ...]]:
+def fiscal_year_details(kb: Facade, year: int) -> dict[str, tuple[Any, ...]]:
     """The kind-specific column of every live record of a fiscal year, in one query."""
     with kb._read() as session:
         return overview_store.fiscal_year_details(session, year)
 
 
-def tags(kb: KnowledgeBase) -> dict[str, int]:
+def tags(kb: Facade) -> dict[str, int]:
     stmt = (
         select(TagRow.tag, func.count())
         .join(RecordRow, RecordRow.uid == TagRow.uid)  # type: ignore[arg-type]
@@ -304,18 +352,18 @@ def tags(kb: KnowledgeBase) -> dict[str, int]:
         return {tag: int(n) for tag, n in session.exec(stmt)}
 
 
-def meta(kb: KnowledgeBase, key: str) -> str | None:
+def meta(kb: Facade, key: str) -> str | None:
     """A setting kept in the database (None when never set)."""
     with kb._read() as session:
         row = session.get(Meta, key)
         return None if row is None else row.value
 
 
-def home_ward(kb: KnowledgeBase) -> str | None:
+def home_ward(kb: Facade) -> str | None:
     return kb.meta("home_ward")
 
 
-def set_home_ward(kb: KnowledgeBase, ward: str) -> str:
+def set_home_ward(kb: Facade, ward: str) -> str:
     try:
         code = resolve_ward(ward)
     except WardError as exc:
@@ -326,7 +374,7 @@ def set_home_ward(kb: KnowledgeBase, ward: str) -> str:
     return code
 
 
-def require_home_ward(kb: KnowledgeBase, txn: Txn) -> str:
+def require_home_ward(kb: Facade, txn: Txn) -> str:
     ward = txn.meta("home_ward")
     if ward is None:
         raise KnownError(
@@ -337,7 +385,7 @@ def require_home_ward(kb: KnowledgeBase, txn: Txn) -> str:
     return ward
 
 
-def next_timestamp(kb: KnowledgeBase, previous: str | None) -> str:
+def next_timestamp(kb: Facade, previous: str | None) -> str:
     """Now, but always after the version it replaces, so a local edit wins over it."""
     now = kb.clock()
     if previous is not None:
@@ -348,7 +396,7 @@ def next_timestamp(kb: KnowledgeBase, previous: str | None) -> str:
 
 
 def save(
-    kb: KnowledgeBase, data: Mapping[str, Any], *, expected_revision: int | None = None
+    kb: Facade, data: Mapping[str, Any], *, expected_revision: int | None = None
 ) -> SavedRecord:
     """Create or update one record from user input (the window, ``zebkb add``).
 
@@ -359,7 +407,7 @@ def save(
 
 
 def save_many(
-    kb: KnowledgeBase,
+    kb: Facade,
     items: Iterable[Mapping[str, Any]],
     *,
     expected_revisions: Iterable[int | None] | None = None,
@@ -417,9 +465,7 @@ def save_many(
     return [SavedRecord(record, txn.changes) for record in saved]
 
 
-def save_in(
-    kb: KnowledgeBase, txn: Txn, data: Mapping[str, Any], expected: int | None
-) -> dict[str, Any]:
+def save_in(kb: Facade, txn: Txn, data: Mapping[str, Any], expected: int | None) -> dict[str, Any]:
     """``save`` inside an open transaction (RecordError when the input is refused)."""
     record, existed = kb._prepare(txn, data, expected)
     txn.put_current(record, source="edit" if existed else "create")
@@ -427,7 +473,7 @@ def save_in(
 
 
 def prepare(
-    kb: KnowledgeBase,
+    kb: Facade,
     txn: Txn,
     data: Mapping[str, Any],
     expected: int | None,
@@ -490,7 +536,7 @@ def prepare(
     return validate_record(clean, strict=True), current is not None
 
 
-def delete(kb: KnowledgeBase, uid: str) -> SavedRecord:
+def delete(kb: Facade, uid: str) -> SavedRecord:
     """Delete a record: a tombstone becomes the current version; history keeps the rest."""
     with kb.transaction() as txn:
         current = txn.get(uid)
@@ -506,7 +552,7 @@ def delete(kb: KnowledgeBase, uid: str) -> SavedRecord:
     return SavedRecord(tombstone, txn.changes)
 
 
-def restore(kb: KnowledgeBase, uid: str, revision: int | str) -> SavedRecord:
+def restore(kb: Facade, uid: str, revision: int | str) -> SavedRecord:
     """Bring an earlier version back as a new revision (a version's revision or hash prefix)."""
     versions = kb.history(uid)
     wanted = str(revision)
@@ -524,7 +570,7 @@ def restore(kb: KnowledgeBase, uid: str, revision: int | str) -> SavedRecord:
     return SavedRecord(restored, txn.changes)
 
 
-def restore_in(kb: KnowledgeBase, txn: Txn, chosen: Mapping[str, Any]) -> dict[str, Any]:
+def restore_in(kb: Facade, txn: Txn, chosen: Mapping[str, Any]) -> dict[str, Any]:
     """Make the version ``chosen`` current again as a new revision, inside ``txn``."""
     current = txn.get(chosen["uid"])
     if current is None:

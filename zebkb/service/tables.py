@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import insert
 
@@ -22,6 +22,7 @@ from zebkb.domain.canonical import record_hash
 from zebkb.domain.validate import RecordError
 from zebkb.errors import InputError
 from zebkb.service.changes import Changes
+from zebkb.service.facade import Core
 from zebkb.store import records as store
 from zebkb.store.models import ImportChange, ImportLog
 from zebkb.tables.limits import DEFAULT_LIMITS, Deadline, TableError, TableLimits
@@ -36,7 +37,51 @@ from zebkb.tables.plan import ADD, UNCHANGED, UPDATE, TablePlan, fold_key, plan_
 from zebkb.tables.read import Table, read_table
 
 if TYPE_CHECKING:
-    from zebkb.service.knowledge_base import KnowledgeBase
+    from zebkb.search.engine import SearchFilters, SearchResult
+    from zebkb.service.records import RecordSummary, TableRow
+    from zebkb.service.transaction import Txn
+
+
+class Facade(Core, Protocol):
+    """What tables.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    def _prepare(
+        self,
+        txn: Txn,
+        data: Mapping[str, Any],
+        expected: int | None,
+        *,
+        versions: Mapping[str, dict[str, Any] | None] | None = ...,
+        home_ward: Callable[[], str] | None = ...,
+    ) -> tuple[dict[str, Any], bool]: ...
+
+    def _require_home_ward(self, txn: Txn) -> str: ...
+
+    def get(self, uid: str) -> dict[str, Any] | None: ...
+
+    @property
+    def home_ward(self) -> str | None: ...
+
+    def list_records(
+        self,
+        *,
+        kind: str | None = ...,
+        ward: str | None = ...,
+        fiscal_year: int | None = ...,
+        include_deleted: bool = ...,
+    ) -> list[RecordSummary]: ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        filters: SearchFilters | None = ...,
+        limit: int = ...,
+        offset: int = ...,
+    ) -> SearchResult: ...
+
+    def table_rows(self) -> list[TableRow]: ...
+
 
 # Import ids of lists start so, to tell them from bundle ids in the exchange log.
 TABLE_IMPORT_PREFIX = "table-"
@@ -45,7 +90,7 @@ TABLE_IMPORT_PREFIX = "table-"
 class KnowledgeBaseLookup:
     """The plan's view of the knowledge base: live records by uid and by natural key."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: Facade) -> None:
         self._kb = kb
         self._kinds: dict[str, str] = {}
         self._keys: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
@@ -83,7 +128,7 @@ class TablePreview:
 
 
 def map_table(
-    kb: KnowledgeBase, table: Table, mapping_path: Path | None = None
+    kb: Facade, table: Table, mapping_path: Path | None = None
 ) -> tuple[TableMapping, str]:
     """The columns' mapping: a given file, else the one saved for this shape, else a guess."""
     guessed = guess_mapping(table)
@@ -96,7 +141,7 @@ def map_table(
 
 
 def plan_table(
-    kb: KnowledgeBase,
+    kb: Facade,
     table: Table,
     mapping: TableMapping,
     *,
@@ -114,7 +159,7 @@ def plan_table(
 
 
 def preview_table(
-    kb: KnowledgeBase,
+    kb: Facade,
     path: Path | str,
     *,
     mapping_path: Path | None = None,
@@ -145,7 +190,7 @@ class TableImportResult:
 
 
 def apply_table(
-    kb: KnowledgeBase,
+    kb: Facade,
     plan: TablePlan,
     *,
     remember_mapping: bool = True,
@@ -243,7 +288,7 @@ def apply_table(
 
 
 def import_table(
-    kb: KnowledgeBase,
+    kb: Facade,
     path: Path | str,
     *,
     mapping_path: Path | None = None,
@@ -258,7 +303,7 @@ def import_table(
 
 
 def records_for_list(
-    kb: KnowledgeBase,
+    kb: Facade,
     *,
     kind: str | None = None,
     ward: str | None = None,

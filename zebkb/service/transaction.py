@@ -20,7 +20,6 @@ from zebkb.store.models import Meta, RecordRow
 
 if TYPE_CHECKING:
     from zebkb.search.engine import AsideBuild
-    from zebkb.service.knowledge_base import KnowledgeBase
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, int], None]
@@ -54,8 +53,7 @@ class _Tracking(threading.local):
 class Txn:
     """One open transaction; what it touches is re-indexed after the commit."""
 
-    def __init__(self, kb: KnowledgeBase, session: Session) -> None:
-        self.kb = kb
+    def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
         self.touched: set[str] = set()
         # The kind of change each touched record gets in the change log (else "change").
@@ -65,7 +63,7 @@ class Txn:
         self.change_kind: str | None = None
         # The change numbers this transaction's log entries got (first, last), once logged.
         self.logged: tuple[int, int] | None = None
-        self.saved_at = format_timestamp(kb.clock())
+        self.saved_at = format_timestamp(clock())
         # The search index of this transaction's state, built before the commit
         # (KnowledgeBase.build_index_aside); shown once the commit is made.
         self.index_aside: AsideBuild | None = None
