@@ -31,7 +31,6 @@ can be imported without SQLAlchemy (``zebkb search`` on a current index).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -166,7 +165,8 @@ def __getattr__(name: str) -> object:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    # __import__ rather than importlib, which the light path would otherwise load.
+    value = getattr(__import__(home, fromlist=[name]), name)
     globals()[name] = value
     return value
 
