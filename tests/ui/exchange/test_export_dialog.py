@@ -193,13 +193,20 @@ def test_nothing_to_export_disables_writing_and_english_texts(qtbot, kb, tmp_pat
         context.runner.shutdown()
 
 
-def test_replaces_a_file_the_save_dialog_confirmed_and_refuses_a_pipe(qtbot, ctx, kb, tmp_path):
+def test_replaces_a_file_the_save_dialog_confirmed_and_refuses_a_pipe(
+    qtbot, ctx, kb, tmp_path, monkeypatch
+):
     import os
+
+    from PySide6.QtWidgets import QFileDialog
 
     kb.load_demo()
     existing = tmp_path / "old.zebkb"
     existing.write_bytes(b"last week's bundle")
-    dialog = open_dialog(qtbot, ctx, existing)
+    dialog = open_dialog(qtbot, ctx, tmp_path / "other.zebkb")
+    # The save dialog asks about replacing the file itself: nothing more is asked here.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(existing), ""))
+    dialog.browse.click()
     result = write(qtbot, dialog)
     assert result.paths == [existing]
     assert bundle_uids(existing)
@@ -212,3 +219,33 @@ def test_replaces_a_file_the_save_dialog_confirmed_and_refuses_a_pipe(qtbot, ctx
     assert "名前付きパイプ" in blocker.args[0]
     assert "\n" not in blocker.args[0]
     assert pipe.is_fifo()
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_a_typed_or_suggested_name_that_exists_is_replaced_only_when_confirmed(
+    qtbot, ctx, kb, tmp_path, monkeypatch, answer
+):
+    """The suggested name (ward and day) is the same for a second export that day."""
+    from PySide6.QtWidgets import QMessageBox
+
+    kb.load_demo()
+    existing = tmp_path / "131229-20250318.zebkb"
+    existing.write_bytes(b"this morning's bundle")
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes if answer == "yes" else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog = open_dialog(qtbot, ctx, existing)
+    if answer == "yes":
+        assert write(qtbot, dialog).paths == [existing]
+        assert bundle_uids(existing)
+    else:
+        dialog.export_button.click()
+        qtbot.waitUntil(lambda: not ctx.runner.busy, timeout=5000)
+        assert existing.read_bytes() == b"this morning's bundle"
+        assert dialog.export_button.isEnabled()
+    assert len(asked) == 1
+    assert existing.name in asked[0]

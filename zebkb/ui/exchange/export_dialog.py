@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -141,6 +142,8 @@ class ExportDialog(QDialog):
         # Not named result: that would hide QDialog.result().
         self.written: ExportResult | None = None
         self.export_handle: Any = None
+        # The destination the save dialog confirmed (it asks before replacing a file).
+        self._confirmed: Path | None = None
         self._estimate_seq = 0
         self.setMinimumWidth(560)
 
@@ -375,6 +378,8 @@ class ExportDialog(QDialog):
                 path = path.with_name(path.name + ".zebkb")
             self.dest.setText(str(path))
             self.dest.setModified(True)
+            # The save dialog asked before this name was taken over an existing file.
+            self._confirmed = path
 
     # --- writing ---------------------------------------------------------------------------------
 
@@ -386,6 +391,8 @@ class ExportDialog(QDialog):
             return
         if choice.scope == "peer" and not choice.peer:
             self.size_label.setText(self.ctx.tr.t("export.need_peer"))
+            return
+        if not self._may_replace(Path(choice.dest)):
             return
         kb = self.ctx.kb
 
@@ -415,6 +422,21 @@ class ExportDialog(QDialog):
         )
         self.export_handle = op.run_in_background()
         self._update_buttons()
+
+    def _may_replace(self, dest: Path) -> bool:
+        """A file already there is replaced only when the person said so: in the save dialog,
+        or here for a name typed or suggested (the same ward-and-day name a second time)."""
+        if dest == self._confirmed or not dest.is_file():
+            return True
+        t = self.ctx.tr.t
+        answer = QMessageBox.question(
+            self,
+            t("export.replace.title"),
+            t("export.replace.question", name=dest.name, folder=str(dest.parent)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _written(self, result: ExportResult | None) -> None:
         self.export_handle = None
