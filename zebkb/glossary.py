@@ -92,6 +92,16 @@ TERMS: dict[str, Term] = {
     "minutes.implementer": Term("実施機関", "Implementing body"),
     # A follow-up (後日対応) not done whose due date has passed (by the knowledge base's clock).
     "follow_up.overdue": Term("期限切れ", "Overdue", avoid=("期限超過",)),
+    # 運用実績 against design: on which basis the two compare (docs/domain-research.md §5.1),
+    # and a year measured with その他 included, which does not compare.
+    "operation.basis": Term(
+        "比較の基準：その他（OA機器等）を除く一次エネルギー消費量",
+        "Compared on primary energy excluding other energy (office equipment etc.)",
+    ),
+    "operation.with_other": Term(
+        "その他を含む実績のため設計値と比較していません",
+        "includes other energy, so not compared with design",
+    ),
     # 公用文: the noun is 取組.
     "word.initiative": Term("取組", "initiative", avoid=("取り組み",)),
 }

@@ -78,6 +78,7 @@ GRID = colors.HexColor("#9aa8a0")
 CHART_DESIGN = colors.HexColor("#9aa8a0")
 CHART_ACTUAL = colors.HexColor("#2e6b4f")
 CHART_MISSED = colors.HexColor("#c0392b")
+CHART_OTHER = colors.HexColor("#7f8c9a")  # measured with その他: not compared with design
 # Largest photo side in pixels once scaled: sharp at print size, small in the file.
 PHOTO_PIXELS = 1200
 PHOTO_BOX = (76 * mm, 64 * mm)
@@ -350,8 +351,11 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
         story.append(_para("確認が必要な点", styles["h2"]))
         story += [_para(_bounded(f"⚠ {w}", 300), styles["body"]) for w in sheet.warnings]
     if sheet.operation:
+        # The heading says on which basis the two compare (design figures exclude その他).
         story.append(
-            _para("運用実績（設計値との比較、一次エネルギー消費量 MJ/㎡・年）", styles["h2"])
+            _para(
+                f"運用実績（設計値との比較、MJ/㎡・年）　{term_ja('operation.basis')}", styles["h2"]
+            )
         )
         story.append(operation_chart(sheet.operation))
     story.append(_para(term_ja("field.technologies"), styles["h2"]))
@@ -410,7 +414,8 @@ def operation_chart(bars: tuple[OperationBar, ...]) -> Drawing:
     for n, bar in enumerate(shown):
         y = height - legend - (n + 1) * CHART_ROW + 1.2 * mm
         text(0, y + CHART_BAR * 0.7, bar.year, 8)
-        pairs = [(bar.measured, CHART_MISSED if bar.misses_design else CHART_ACTUAL, "")]
+        colour = CHART_MISSED if bar.misses_design else CHART_ACTUAL
+        pairs = [(bar.measured, colour if bar.comparable else CHART_OTHER, "")]
         if bar.design is not None:
             pairs.insert(0, (bar.design, CHART_DESIGN, ""))
         for k, (value, colour, _) in enumerate(pairs):

@@ -371,6 +371,8 @@ class OperationBar:
     measured: float
     misses_design: bool
     note: str  # 基準から48%削減 / '' without a standard value
+    # False: measured with その他 included, so not compared with design (drawn apart).
+    comparable: bool = True
 
 
 def operation_bars(record: dict[str, Any]) -> tuple[OperationBar, ...]:
@@ -381,6 +383,8 @@ def operation_bars(record: dict[str, Any]) -> tuple[OperationBar, ...]:
             notes.append(f"基準から{display.format_number(y.reduction_pct, 1)}%削減")
         if y.generation is not None:
             notes.append(f"発電 {display.format_number(y.generation)}")
+        if not y.comparable:
+            notes.append(term_ja("operation.with_other"))
         bars.append(
             OperationBar(
                 display.fiscal_year_label(y.fiscal_year, "ja"),
@@ -388,6 +392,7 @@ def operation_bars(record: dict[str, Any]) -> tuple[OperationBar, ...]:
                 y.measured,
                 y.misses_design,
                 "、".join(notes),
+                y.comparable,
             )
         )
     return tuple(bars)

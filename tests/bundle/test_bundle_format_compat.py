@@ -1,4 +1,4 @@
-"""Bundle formats 1.1 and 1.2 against zebkb as it was before them (commits e4cc5bc, 84d43ed).
+"""Bundle formats 1.1 and 1.2 against zebkb as it was before them (e4cc5bc, 84d43ed, 1b0d53f).
 
 The old program is taken from this repository's history and run as a
 subprocess: a bundle it writes imports here unchanged, and a bundle of the
@@ -20,6 +20,7 @@ from zebkb_testing import case_record
 REPO = Path(__file__).resolve().parents[2]
 OLD_COMMIT = "e4cc5bc"  # the last commit that wrote bundle format 1.0 only
 COMMIT_1_1 = "84d43ed"  # the last commit that wrote bundle format 1.1 (no rows)
+COMMIT_1_2 = "1b0d53f"  # a 1.2 zebkb before operation rows said whether they include その他
 
 
 def _old_tree(tmp_path: Path, commit: str = OLD_COMMIT) -> Path:
@@ -239,3 +240,34 @@ def test_a_1_1_bundle_with_text_lines_imports_unchanged(tmp_path: Path) -> None:
     _ok(_run(None, receiver, "init", "--ward", "131091"))
     _ok(_run(None, receiver, "import", str(bundle)))
     assert [json.loads(_ok(_run(None, receiver, "show", uid, "--json"))) for uid in uids] == sent
+
+
+def test_includes_other_reaches_a_1_2_zebkb_without_it_and_comes_back(tmp_path: Path) -> None:
+    """The operation row key includes_other: an older 1.2 zebkb keeps it as a row key it
+    does not know (shows it, writes it out again); a row without it reads as before."""
+    old = _old_tree(tmp_path, COMMIT_1_2)
+    sender, receiver, back = tmp_path / "sender", tmp_path / "receiver", tmp_path / "back"
+    _ok(_run(None, sender, "init", "--ward", "131229"))
+    rows = [
+        {"fiscal_year": 2023, "primary_energy_mj_m2": 480},
+        {"fiscal_year": 2024, "primary_energy_mj_m2": 650, "includes_other": True},
+    ]
+    case = case_record(
+        standard_primary_energy_mj_m2=1000, design_primary_energy_mj_m2=490, operation_years=rows
+    )
+    added = tmp_path / "records.json"
+    added.write_text(json.dumps([case], ensure_ascii=False), encoding="utf-8")
+    (uid,) = [r["uid"] for r in json.loads(_ok(_run(None, sender, "add", str(added), "--json")))]
+    sent = json.loads(_ok(_run(None, sender, "show", uid, "--json")))
+    assert sent["operation_years"][1]["includes_other"] is True
+    bundle = tmp_path / "new.zebkb"
+    _ok(_run(None, sender, "export", str(bundle)))
+
+    _ok(_run(old, receiver, "init", "--ward", "131091"))
+    _ok(_run(old, receiver, "import", str(bundle)))
+    assert json.loads(_ok(_run(old, receiver, "show", uid, "--json"))) == sent
+    again = tmp_path / "again.zebkb"
+    _ok(_run(old, receiver, "export", str(again)))
+    _ok(_run(None, back, "init", "--ward", "131113"))
+    _ok(_run(None, back, "import", str(again)))
+    assert json.loads(_ok(_run(None, back, "show", uid, "--json"))) == sent

@@ -262,3 +262,41 @@ def test_overdue_follow_ups_are_those_past_due_and_not_done() -> None:
     assert [r["what"] for r in overdue_follow_ups(session, date(2025, 1, 2))] == ["a", "c"]
     assert overdue_follow_ups(session, date(2025, 1, 1)) == []
     assert overdue_follow_ups({**session, "deleted": True}, date(2026, 1, 1)) == []
+
+
+def test_a_year_measured_with_other_energy_is_not_compared_with_design() -> None:
+    """Design figures exclude その他 (BELS); a meter's total with it does not compare."""
+    case = {
+        **CASE,
+        "standard_primary_energy_mj_m2": 1000,
+        "design_primary_energy_mj_m2": 490,
+        "bei": 0.49,
+        "operation_years": [
+            {"fiscal_year": 2023, "primary_energy_mj_m2": 520, "includes_other": False},
+            {"fiscal_year": 2024, "primary_energy_mj_m2": 650, "includes_other": True},
+        ],
+    }
+    clean = validate_record(case)
+    assert clean["operation_years"][1]["includes_other"] is True
+    without, with_other = operation_years(clean)
+    assert (without.comparable, without.misses_design) == (True, True)
+    assert without.reduction_pct == pytest.approx(48.0)
+    assert (with_other.comparable, with_other.misses_design) == (False, False)
+    assert with_other.reduction_pct is None  # the standard excludes その他 too
+    assert with_other.reduction_incl_pct is None
+    # Only the year on the design basis is warned as missing design.
+    (warning,) = warnings_for(clean)
+    assert warning.code == "operation_misses_design"
+    assert warning.fiscal_year == 2023
+
+
+def test_the_flag_is_a_yes_or_no() -> None:
+    case = {
+        **CASE,
+        "operation_years": [
+            {"fiscal_year": 2024, "primary_energy_mj_m2": 650, "includes_other": "yes"}
+        ],
+    }
+    with pytest.raises(RecordError) as refused:
+        validate_record(case)
+    assert refused.value.field == "operation_years"

@@ -70,6 +70,37 @@ def test_the_chart_bars_follow_the_figures(kb: Any) -> None:
     assert case_sheet(kb, kb.save(case_record())).operation == ()
 
 
+def test_the_case_sheet_says_its_basis_and_sets_apart_a_year_with_other_energy(
+    kb: Any, tmp_path: Path
+) -> None:
+    rows = [*OPERATION, {"fiscal_year": 2025, "primary_energy_mj_m2": 700, "includes_other": True}]
+    record = case_record(
+        standard_primary_energy_mj_m2=1000,
+        design_primary_energy_mj_m2=490,
+        bei=0.49,
+        operation_years=rows,
+    )
+    bars = operation_bars(record)
+    assert [(b.misses_design, b.comparable) for b in bars] == [
+        (False, True),
+        (True, True),
+        (False, False),
+    ]
+    assert bars[2].note == "その他を含む実績のため設計値と比較していません"
+    colours = [
+        shape.fillColor
+        for shape in pdf.operation_chart(bars).contents
+        if type(shape).__name__ == "Rect" and shape.height == pdf.CHART_BAR - 0.6
+    ]
+    assert colours[-1] == pdf.CHART_OTHER  # the 2025 actual bar, neither green nor red
+    out = _write(kb, record, tmp_path)
+    text = pdf_text(out)
+    assert "比較の基準：その他（OA機器等）を除く一次エネルギー消費量" in text
+    assert "その他を含む実績のため設計値と比較していません" in text
+    assert "令和7年度の運用実績" not in text  # only the 令和6年度 year is warned
+    assert "令和6年度の運用実績" in text
+
+
 def test_a_case_sheet_with_many_years_and_a_long_body_stays_one_page(
     kb: Any, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from zebkb_testing import KATSUSHIKA, case_record
 
 from zebkb.domain.fields import Kind
@@ -30,7 +31,7 @@ def filled(kb):
             body="## 工夫・留意点\n- 庇で日射を遮る\n=SUM(A1)\n",
             operation_years=[
                 {"fiscal_year": 2022, "primary_energy_mj_m2": 480.5, "generation_mj_m2": 40},
-                {"fiscal_year": 2023, "primary_energy_mj_m2": 510},
+                {"fiscal_year": 2023, "primary_energy_mj_m2": 510, "includes_other": True},
             ],
             stage_dates=[
                 {"stage": "construction", "actual_on": "2019-07"},
@@ -264,10 +265,36 @@ def test_rows_read_as_labelled_lines_in_the_date_style(filled, tmp_path) -> None
         "段階: 工事 / 実績日: 令和元年7月",
         "段階: 竣工 / 予定日: 令和3年3月31日 / 実績日: 令和3年3月31日",
     ]
-    assert cells["運用実績（年度別）"].splitlines()[0] == (
-        "年度: 2022 / 一次エネルギー消費量実績（MJ/㎡・年、その他除く）: 480.5"
-        " / 発電量実績（MJ/㎡・年）: 40"
-    )
+    assert cells["運用実績（年度別）"].splitlines() == [
+        "年度: 2022 / 一次エネルギー消費量実績（MJ/㎡・年）: 480.5 / 発電量実績（MJ/㎡・年）: 40",
+        "年度: 2023 / 一次エネルギー消費量実績（MJ/㎡・年）: 510 / その他（OA機器等）を含む: はい",
+    ]
+
+
+def test_a_list_an_earlier_zebkb_wrote_reads_its_measured_energy_as_without_other(
+    filled, tmp_path
+) -> None:
+    """Before includes_other, the column was labelled その他除く: such a cell still imports."""
+    out = tmp_path / "list.xlsx"
+    export_list(records_for_list(filled, kind="case"), out)
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    old = "一次エネルギー消費量実績（MJ/㎡・年、その他除く）"
+    names = [c.value for c in sheet[get_column_letter(headers.index("施設名") + 1)]]
+    row = names.index("葛飾区清掃事務所") + 1
+    cell = f"年度: 2022 / {old}: 470 / 発電量実績（MJ/㎡・年）: 40\n年度: 2023 / {old}: 510"
+    sheet.cell(row=row, column=headers.index("運用実績（年度別）") + 1).value = cell
+    book.save(out)
+    plan = preview_table(filled, out).plan
+    assert plan.ok, [p.line("ja") for p in plan.problems]
+    apply_table(filled, plan)
+    cases = records_for_list(filled, kind="case")
+    (case,) = [r for r in cases if r.get("facility_name") == "葛飾区清掃事務所"]
+    assert case["operation_years"] == [
+        {"fiscal_year": 2022, "primary_energy_mj_m2": 470, "generation_mj_m2": 40},
+        {"fiscal_year": 2023, "primary_energy_mj_m2": 510},
+    ]
 
 
 @pytest.mark.parametrize(

@@ -292,8 +292,11 @@ CASE_FIELDS: tuple[Field, ...] = (
         "Operation (old text lines)",
         legacy=True,
     ),
-    # 運用実績 (1.2): one row per fiscal year, measured on the basis of the design
-    # figure (MJ/㎡・年, "other" energy excluded) so the two compare.
+    # 運用実績 (1.2): one row per fiscal year, measured primary energy (MJ/㎡・年). The
+    # design figure excludes その他 (office equipment and other plug loads, BELS); a
+    # meter's total usually includes it, so each row says which: only a year without
+    # その他 compares with design (docs/domain-research.md §5.1). No flag: excluded,
+    # as the column was labelled before the flag existed.
     Field(
         "operation_years",
         FieldType.ROWS,
@@ -314,10 +317,17 @@ CASE_FIELDS: tuple[Field, ...] = (
                 "primary_energy_mj_m2",
                 FieldType.NUMBER,
                 True,
-                "一次エネルギー消費量実績（MJ/㎡・年、その他除く）",
-                "Measured primary energy (MJ/m²·year, other excluded)",
+                "一次エネルギー消費量実績（MJ/㎡・年）",
+                "Measured primary energy (MJ/m²·year)",
                 minimum=0,
                 exclusive_minimum=True,
+            ),
+            Field(
+                "includes_other",
+                FieldType.BOOLEAN,
+                False,
+                "その他（OA機器等）を含む",
+                "Includes other energy (office equipment etc.)",
             ),
             Field(
                 "generation_mj_m2",

@@ -55,24 +55,32 @@ class OperationYear:
     generation: float | None
     design: float | None
     standard: float | None
+    # The measured figure includes その他 (office equipment etc.); design and standard do not.
+    includes_other: bool = False
+
+    @property
+    def comparable(self) -> bool:
+        """Measured on the design figures' basis (その他 excluded), so the two compare."""
+        return not self.includes_other
 
     @property
     def reduction_pct(self) -> float | None:
         """Measured reduction from the standard, renewables excluded (設計の削減率と同じ見方)."""
-        if not self.standard:
+        if not self.standard or not self.comparable:
             return None
         return (1.0 - self.measured / self.standard) * 100.0
 
     @property
     def reduction_incl_pct(self) -> float | None:
         """The same with the measured generation counted."""
-        if not self.standard or self.generation is None:
+        if not self.standard or self.generation is None or not self.comparable:
             return None
         return (1.0 - (self.measured - self.generation) / self.standard) * 100.0
 
     @property
     def misses_design(self) -> bool:
-        return self.design is not None and self.measured > self.design
+        """Above design on the same basis (a year with その他 is not compared)."""
+        return self.comparable and self.design is not None and self.measured > self.design
 
 
 def operation_years(record: Mapping[str, Any]) -> list[OperationYear]:
@@ -86,7 +94,10 @@ def operation_years(record: Mapping[str, Any]) -> list[OperationYear]:
         year, measured = row.get("fiscal_year"), _number(row.get("primary_energy_mj_m2"))
         if isinstance(year, int) and not isinstance(year, bool) and measured is not None:
             generation = _number(row.get("generation_mj_m2"))
-            years.setdefault(year, OperationYear(year, measured, generation, design, standard))
+            other = row.get("includes_other") is True
+            years.setdefault(
+                year, OperationYear(year, measured, generation, design, standard, other)
+            )
     for line in record.get("operation") or []:
         parsed = operation_line(line)
         if parsed is not None:

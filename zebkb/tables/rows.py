@@ -1,7 +1,7 @@
 """A rows field (運用実績, stage dates, attendance, materials, follow-ups) in one list cell.
 
 One row a line, its values labelled as the editor's columns are:
-「年度: 2024 / 一次エネルギー消費量実績（MJ/㎡・年、その他除く）: 520」. Dates follow the
+「年度: 2024 / 一次エネルギー消費量実績（MJ/㎡・年）: 520」. Dates follow the
 list's date style, places are written by name, yes/no as はい/いいえ, a material's
 file as its SHA-256 (a list carries no files). Reading the cell back gives the same
 rows. A row the labelled form cannot carry exactly (a value holding " / " or a line
@@ -116,6 +116,16 @@ def _typed(column: Field, text: str) -> Any:
     return text
 
 
+# Labels a column had in lists an earlier zebkb wrote, still read: the measured energy
+# was labelled その他除く before each row said whether it includes その他 (includes_other).
+_OLD_LABELS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("operation_years", "primary_energy_mj_m2"): (
+        "一次エネルギー消費量実績（MJ/㎡・年、その他除く）",
+        "Measured primary energy (MJ/m²·year, other excluded)",
+    ),
+}
+
+
 def read_rows_cell(field: Field, text: str) -> list[Any] | tuple[str, str]:
     """The rows of a cell, or (English, Japanese) naming what could not be read."""
     text = text.strip()
@@ -129,7 +139,7 @@ def read_rows_cell(field: Field, text: str) -> list[Any] | tuple[str, str]:
         return list(given)
     by_label: dict[str, Field] = {}
     for c in field.columns:
-        for key in (c.label_ja, c.label_en, c.name):
+        for key in (c.label_ja, c.label_en, c.name, *_OLD_LABELS.get((field.name, c.name), ())):
             by_label.setdefault(_fold(key), c)
     rows: list[Any] = []
     for n, line in enumerate(text.splitlines(), start=1):

@@ -249,3 +249,20 @@ def test_a_year_typed_twice_is_named_as_the_date_style_writes_it(
     dialog.validate_now()
     problem = dialog.field_error("operation_years") or dialog.message.text()
     assert f"{year}が重複" in problem, problem
+
+
+def test_a_year_with_other_energy_is_ticked_in_its_own_cell(qtbot: Any, ectx: Any, kb: Any) -> None:
+    saved = kb.save(case_record(design_primary_energy_mj_m2=490))
+    dialog = open_editor(qtbot, ectx, "case", saved)
+    rows = dialog.editors["operation_years"]
+    headers = [rows.table.horizontalHeaderItem(c).text() for c in range(rows.table.columnCount())]
+    assert "その他（OA機器等）を含む" in headers
+    rows.add_button.click()
+    _type(rows, 0, "fiscal_year", "令和6年度")
+    _type(rows, 0, "primary_energy_mj_m2", "650")
+    _check(rows, 0, "includes_other")
+    assert settle(qtbot, dialog), dialog.message.text()
+    record = save(qtbot, dialog)
+    assert record["operation_years"] == [
+        {"fiscal_year": 2024, "primary_energy_mj_m2": 650, "includes_other": True}
+    ]

@@ -11,7 +11,15 @@ from zebkb_main_kit import QT_LOG_IGNORE, make_ctx
 from zebkb_testing import case_record
 
 from zebkb.ui.main import detail as detail_module
-from zebkb.ui.main.detail import CHART_WIDTH, MISSED_COLOUR, DetailPane, load_detail
+from zebkb.ui.main.detail import (
+    ACTUAL_COLOUR,
+    CHART_WIDTH,
+    DESIGN_COLOUR,
+    MISSED_COLOUR,
+    OTHER_COLOUR,
+    DetailPane,
+    load_detail,
+)
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
@@ -161,3 +169,23 @@ def test_the_warning_names_the_year_in_the_western_style_too(
     assert "2024年度の運用実績" in page
     english = _page(qtbot, kb, tmp_path, CASE, "en", "japanese")
     assert "FY2024 measured primary energy" in english
+
+
+def test_the_chart_says_its_basis_and_does_not_compare_a_year_with_other_energy(
+    qtbot: Any, kb: Any, tmp_path: Path
+) -> None:
+    rows = [
+        {"fiscal_year": 2023, "primary_energy_mj_m2": 480},
+        {"fiscal_year": 2024, "primary_energy_mj_m2": 650, "includes_other": True},
+    ]
+    record = {**CASE, "operation_years": rows}
+    page = _page(qtbot, kb, tmp_path, record, "ja", "japanese")
+    assert "比較の基準：その他（OA機器等）を除く一次エネルギー消費量" in page
+    assert "その他（OA機器等）を含む" in page  # the table's column
+    assert "その他を含む実績のため設計値と比較していません" in page
+    bars = _bars(page)
+    assert [c for _, c in bars] == [DESIGN_COLOUR, ACTUAL_COLOUR, DESIGN_COLOUR, OTHER_COLOUR]
+    assert "運用実績(一次エネ650)が設計値" not in page  # not warned as missing design
+    english = _page(qtbot, kb, tmp_path, record, "en", "western")
+    assert "Compared on primary energy excluding other energy" in english
+    assert "includes other energy, so not compared with design" in english

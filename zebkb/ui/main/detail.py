@@ -83,6 +83,7 @@ CHART_WIDTH = 220
 DESIGN_COLOUR = "#9aa8a0"
 ACTUAL_COLOUR = "#2e6b4f"
 MISSED_COLOUR = "#c0392b"  # a year above design
+OTHER_COLOUR = "#7f8c9a"  # a year measured with その他: not compared with design
 OVERDUE_COLOUR = "#b00020"  # a follow-up past its due date
 OVERDUE_BACKGROUND = "#fdecea"
 
@@ -464,7 +465,10 @@ class DetailPane(QWidget):
         lines = [
             f"<tr><td colspan='3'><b>{html.escape(t('detail.operation_chart'))}</b>"
             f" <span style='color:#555'>({html.escape(t('detail.operation_unit'))})</span>"
-            "</td></tr>"
+            "</td></tr>",
+            # Which basis the two compare on: design figures exclude その他.
+            f"<tr><td colspan='3' style='color:#555'>{html.escape(term('operation.basis', lang))}"
+            "</td></tr>",
         ]
         for y in years:
             year = html.escape(fiscal_year_label(y.fiscal_year, lang))
@@ -475,6 +479,9 @@ class DetailPane(QWidget):
                 if reduction is not None
                 else ""
             )
+            if not y.comparable:
+                colour = OTHER_COLOUR
+                note = html.escape(t("detail.operation_with_other"))
             design_label = html.escape(t("detail.operation_design"))
             actual_label = html.escape(t("detail.operation_actual"))
             design_bar = bar(design, DESIGN_COLOUR) if design is not None else ""
