@@ -111,6 +111,11 @@ def test_differences_field_by_field_and_body_lines(qtbot, ectx, kb, clock) -> No
     assert "@@" not in diff
     assert "+++" not in diff
     assert "を直した</span>" in body_diff_html("一行目\n二行目", "一行目\n二行目を直した")
+    # The heading explains the marks the text has (colours), not diff signs it does not.
+    assert (
+        history.body_label.text()
+        == "本文の違い（緑: 現在の版で加わった箇所、赤の取消線: 選んだ版にだけある箇所）"
+    )
     # Choosing the current version: nothing to restore.
     history.select_revision(2)
     assert not history.restore_button.isEnabled()
