@@ -400,3 +400,25 @@ def test_the_dialog_explains_itself_at_the_top(qtbot, ctx) -> None:
     assert intro.geometry().top() < dialog.files.geometry().top()
     ctx.tr.set_language("en")
     assert "bundles (.zip)" in intro.text()
+
+
+def test_the_plan_names_rows_years_and_dates_in_the_date_style(qtbot, ctx, kb, tmp_path) -> None:
+    """A row's fiscal year read 令和6年度 with western dates and 2024年度 never."""
+    ctx.settings.date_style = "japanese"
+    here = kb.save(case_record(title="葛飾区清掃事務所", completed_on="2024-03-31"))
+    newer = dict(
+        here,
+        updated_at="2025-03-18T09:30:00+09:00",
+        revision=here["revision"] + 1,
+        completed_on="2024-03-29",
+        operation_years=[{"fiscal_year": 2024, "primary_energy_mj_m2": 520}],
+    )
+    dialog = open_dialog(qtbot, ctx, hand_bundle(tmp_path / "s.zebkb", [newer]))
+    dialog.table.selectRow(dialog.model.row_of(here["uid"]))
+    diff = {name: (a, b) for name, a, b in dialog.diff.texts()}
+    assert diff["竣工日"] == ("令和6年3月31日", "令和6年3月29日")
+    assert diff["運用実績（年度別）"][1].startswith("年度: 令和6年度、")
+    ctx.settings.date_style = "western"
+    diff = {name: (a, b) for name, a, b in dialog.diff.texts()}
+    assert diff["竣工日"] == ("2024年3月31日", "2024年3月29日")
+    assert diff["運用実績（年度別）"][1].startswith("年度: 2024年度、")

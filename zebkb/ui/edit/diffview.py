@@ -7,7 +7,7 @@ field added there shows here with its name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -37,7 +37,9 @@ def _rows_field(name: str | None, kind: str | None) -> Field | None:
     return None
 
 
-def _coded_text(value: str, lang: str, name: str, kind: str | None) -> str | None:
+def _coded_text(
+    value: str, lang: str, name: str, kind: str | None, style: str = "western"
+) -> str | None:
     """A ward code, a date or a listed term as the record pane shows it; None for free text."""
     if name in FIELD_VOCABULARY_NAMES:
         return vocab_label(FIELD_VOCABULARY_NAMES[name], value, lang)
@@ -49,9 +51,9 @@ def _coded_text(value: str, lang: str, name: str, kind: str | None) -> str | Non
     if field.type is FieldType.WARD:
         return ward_label(value, lang)
     if field.type is FieldType.DATE:
-        return format_date(value, "western", lang)
+        return format_date(value, style, lang)
     if field.type is FieldType.TIMESTAMP:
-        return format_moment(value, "western", lang)
+        return format_moment(value, style, lang)
     return None
 
 
@@ -70,14 +72,21 @@ def field_label(name: str, kind: str | None, tr: Translator) -> str:
     return name
 
 
-def value_text(value: Any, tr: Translator, name: str | None = None, kind: str | None = None) -> str:
+def value_text(
+    value: Any,
+    tr: Translator,
+    name: str | None = None,
+    kind: str | None = None,
+    style: str = "western",
+) -> str:
     """One readable line (or a few) for any JSON value of a record (``name`` and ``kind``
-    say which field it is, so a row reads with its columns' labels)."""
+    say which field it is, so a row reads with its columns' labels); dates and fiscal
+    years in the date ``style``, as the record pane shows them."""
     if value is None or value in ("", []):
         return MISSING
     rows_field = _rows_field(name, kind)
     if rows_field is not None and isinstance(value, list):
-        return "\n".join(row_line(rows_field, row, "western", tr.language) for row in value)
+        return "\n".join(row_line(rows_field, row, style, tr.language) for row in value)
     if isinstance(value, bool):
         return tr.t("common.yes") if value else tr.t("common.no")
     if isinstance(value, list):
@@ -88,10 +97,10 @@ def value_text(value: Any, tr: Translator, name: str | None = None, kind: str | 
                 parts.append(f"{item['filename']}{mark}")
             else:
                 # Each listed technology by its label, as the record pane shows it.
-                parts.append(value_text(item, tr, name, kind))
+                parts.append(value_text(item, tr, name, kind, style))
         return ", ".join(parts) if tr.language == "en" else "、".join(parts)
     if isinstance(value, str) and name is not None:
-        shown = _coded_text(value, tr.language, name, kind)
+        shown = _coded_text(value, tr.language, name, kind, style)
         if shown is not None:
             return shown
     if isinstance(value, int | float):
@@ -119,9 +128,13 @@ def differing_fields(
 class DiffTable(QTableWidget):
     """Rows of (field, value here, value in the bundle); differing rows tinted."""
 
-    def __init__(self, tr: Translator, parent: Any = None) -> None:
+    def __init__(
+        self, tr: Translator, parent: Any = None, date_style: Callable[[], str] | None = None
+    ) -> None:
         super().__init__(0, 3, parent)
         self._tr = tr
+        # The window's date style, read at each redraw (it may change while open).
+        self._date_style = date_style or (lambda: "western")
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(True)
@@ -138,11 +151,12 @@ class DiffTable(QTableWidget):
         self, kind: str | None, rows: Sequence[tuple[str, Any, Any]], *, tint: bool = True
     ) -> None:
         self.setRowCount(len(rows))
+        style = self._date_style()
         for r, (name, left, right) in enumerate(rows):
             cells = (
                 field_label(name, kind, self._tr),
-                value_text(left, self._tr, name, kind),
-                value_text(right, self._tr, name, kind),
+                value_text(left, self._tr, name, kind, style),
+                value_text(right, self._tr, name, kind, style),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -339,11 +339,17 @@ class ConflictsDialog(QDialog):
             label.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, 0, label)
             for column, value in ((LOCAL, local.get(name)), (INCOMING, incoming.get(name))):
-                cell = QTableWidgetItem(value_text(value, tr, name, conflict.type))
+                cell = QTableWidgetItem(
+                    value_text(value, tr, name, conflict.type, self.ctx.settings.date_style)
+                )
                 cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 cell.setToolTip(tr.t("conflicts.pick"))
                 self.table.setItem(row, column, cell)
-            merged = QTableWidgetItem(value_text(self.merged.get(name), tr, name, conflict.type))
+            merged = QTableWidgetItem(
+                value_text(
+                    self.merged.get(name), tr, name, conflict.type, self.ctx.settings.date_style
+                )
+            )
             merged.setData(Qt.ItemDataRole.UserRole, name)
             editable = field_type(conflict.type, name) not in (
                 FieldType.ATTACHMENTS,
@@ -397,7 +403,9 @@ class ConflictsDialog(QDialog):
             if cell.data(Qt.ItemDataRole.UserRole) == name:
                 current = self.current()
                 kind = current.type if current is not None else None
-                cell.setText(value_text(value, self.ctx.tr, name, kind))
+                cell.setText(
+                    value_text(value, self.ctx.tr, name, kind, self.ctx.settings.date_style)
+                )
         self._tint()
         self.table.blockSignals(False)
 

@@ -210,7 +210,7 @@ class ImportDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(False)
-        self.diff = DiffTable(ctx.tr)
+        self.diff = DiffTable(ctx.tr, date_style=lambda: ctx.settings.date_style)
         self.diff_label = QLabel()
         self.status = QLabel()
         self.status.setWordWrap(True)
