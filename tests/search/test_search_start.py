@@ -22,11 +22,10 @@ RECORDS = 300
 LIMIT = 5
 
 # Modules a search through the index alone never needs: the database layer, the
-# other commands, the formatter for records and Whoosh's query-time searcher.
+# other commands, the formatter for records, Whoosh's query-time searcher, logging.
 NOT_IMPORTED = (
     "sqlalchemy",
     "sqlmodel",
-    "zebkb.service",
     "zebkb.store.db",
     "zebkb.display",
     "difflib",
@@ -124,6 +123,8 @@ def test_a_new_search_process_imports_only_what_a_search_needs(kb: Path) -> None
     assert "found" in out
     loaded = set(report["modules"])
     assert [m for m in NOT_IMPORTED if m in loaded] == []
+    # Of the service, its package and the probe of the database's change counter only.
+    assert {m for m in loaded if m.startswith("zebkb.service.")} <= {"zebkb.service.probe"}
     # A ward filter is resolved as the other commands resolve it, and answers the same way.
     report, out = run_search(kb, "ZEB", "--ward", "葛飾区", "--limit", str(LIMIT))
     assert report["code"] == 0
