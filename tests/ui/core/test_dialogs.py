@@ -29,6 +29,7 @@ OPENERS: dict[str, Callable[[Any], Any]] = {
     "import": lambda w: w.exchange.open_import(),
     "export": lambda w: w.exchange.open_export(),
     "exchange_log": lambda w: w.exchange.open_exchange_log(),
+    "table_import": lambda w: w.exchange.open_table_import(),
     "conflicts": lambda w: w.exchange.open_conflicts(),
     "editor": lambda w: w.edit_current(),
     "history": lambda w: w.open_history(),
