@@ -276,6 +276,32 @@ def test_mail_drafts_are_written_and_opened(qtbot, home, tmp_path, monkeypatch) 
     assert "下書きを1通" in told[0]
 
 
+def test_mail_drafts_show_progress_and_cancel_writes_none(qtbot, home, tmp_path, monkeypatch):
+    """Writing the drafts is a whole export: it shows progress and can be cancelled."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+    from zebkb.ui.core.ops import CollectionOp
+
+    home.kb.save(case_record())
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    told: list[str] = []
+    release = threading.Event()
+    CollectionOp(parent, lambda: release.wait(10), runner=home.runner).run_in_background()
+    write_mail_drafts(home, parent, tmp_path / "drafts", notify=told.append)
+    (progress,) = parent.findChildren(QProgressDialog)
+    assert progress.labelText() == "メールの下書きを作成しています…"
+    (cancel,) = progress.findChildren(QPushButton)
+    cancel.click()
+    release.set()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert told == ["メールの下書きの作成を中止しました。何も作成していません。"]
+    assert not list((tmp_path / "drafts").glob("*.eml"))
+
+
 def test_the_import_dialog_takes_the_bundles_out_of_a_received_eml(qtbot, home, tmp_path) -> None:
     from zebkb.bundle.mail import Sender, write_drafts
     from zebkb.service.exchange import export_bundle

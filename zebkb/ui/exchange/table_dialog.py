@@ -42,7 +42,7 @@ from zebkb.tables.plan import TablePlan, unmapped_required
 from zebkb.tables.read import read_table
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
-from zebkb.ui.core.ops import CollectionOp, ProgressReporter, QueryOp
+from zebkb.ui.core.ops import CollectionOp, OpCancelled, ProgressReporter, QueryOp
 
 ACTIONS = ("add", "update", "unchanged", "refused")
 Notify = Callable[[str], None]
@@ -694,20 +694,28 @@ def write_mail_drafts(
     )
     from zebkb.domain.wards import ward_name
     from zebkb.keys import own_key
+    from zebkb.service.exchange import ExportCancelled
 
     kb = ctx.kb
 
-    def work() -> list[Path]:
+    def work(reporter: ProgressReporter) -> list[Path]:
         import tempfile
 
         home = kb.home_ward or ""
         with tempfile.TemporaryDirectory() as tmp:
             stamp = kb.clock().strftime("%Y%m%d-%H%M")
-            result = kb.export_bundle(
-                Path(tmp) / f"zebkb-{home}-{stamp}.zebkb",
-                max_size=bundle_cap_for_message(DEFAULT_MESSAGE_CAP),
-                overwrite=True,
-            )
+            try:
+                result = kb.export_bundle(
+                    Path(tmp) / f"zebkb-{home}-{stamp}.zebkb",
+                    max_size=bundle_cap_for_message(DEFAULT_MESSAGE_CAP),
+                    overwrite=True,
+                    progress=reporter.report,
+                    cancel=reporter.is_cancelled,
+                )
+            except ExportCancelled:
+                raise OpCancelled from None
+            # The drafts are written only once the whole export is there: none or all.
+            reporter.raise_if_cancelled()
             sender = Sender(home, ward_name(home), own_key(kb.data_dir).fingerprint)
             return write_drafts(result.parts, out_dir, sender, when=kb.clock())
 
@@ -722,8 +730,14 @@ def write_mail_drafts(
 
     return (
         CollectionOp(parent, work, runner=ctx.runner)
+        .with_progress(ctx.tr.t("tables.mail.writing"))
         .changes(Changes(exchange_log=True))
         .success(done)
+        .cancelled(
+            lambda: _tell(
+                parent, ctx.tr.t("tables.mail.title"), ctx.tr.t("tables.mail.cancelled"), notify
+            )
+        )
         .run_in_background()
     )
 
