@@ -264,3 +264,92 @@ def test_a_tag_added_to_a_selection_is_one_change_and_one_undo(
         write_on_runner(
             qtbot, window, lambda r=tagged: demo_kb.save(r)
         )  # as it was, for the next round
+
+
+def test_a_day_by_keyboard_with_a_language_change_and_two_imports(
+    qtbot, window, demo_kb, tmp_path, caplog
+) -> None:
+    """Create (Ctrl+N, ↓, Enter, typed fields, Ctrl+S), Del, Ctrl+Z, the language changed
+    while the form is open, then two bundles imported in one sitting (Ctrl+I twice).
+
+    After each step every pane agrees with a fresh read, and nothing is logged as an error.
+    """
+    import logging
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QComboBox
+    from shiboken6 import isValid
+
+    caplog.set_level(logging.WARNING)
+    kb = demo_kb
+    ctrl = Qt.KeyboardModifier.ControlModifier
+
+    def front() -> None:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+
+    def answer_chooser() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, answer_chooser)
+            return
+        # 事例 is first; one ↓ is 視察記録.
+        qtbot.keyClick(box.findChild(QComboBox), Qt.Key.Key_Down)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    window.home.show_list()
+    assert_in_step(qtbot, window, kb)
+    front()
+    QTimer.singleShot(0, answer_chooser)
+    qtbot.keyClick(window, Qt.Key.Key_N, ctrl)
+    qtbot.waitUntil(lambda: window.dialogs.get("editor") is not None, timeout=5000)
+    editor = window.dialogs["editor"]
+    assert editor.kind == "visit"
+    title = editor.editors["title"].focus_target()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is title, timeout=5000)
+    qtbot.keyClicks(title, "Keyboard visit")
+    window.set_language("en")  # mid-task: what was typed stays
+    assert editor.editors["title"].value() == "Keyboard visit"
+    day = editor.editors["visited_on"].focus_target()
+    day.setFocus()
+    qtbot.keyClicks(day, "2024-10-21")
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        qtbot.keyClick(day, Qt.Key.Key_S, ctrl)
+    qtbot.waitUntil(lambda: window.dialogs.get("editor") is None, timeout=5000)
+    [made] = [r for r in kb.list_records() if r.title == "Keyboard visit"]
+    qtbot.waitUntil(lambda: made.uid in shown_uids(window), timeout=10000)
+    assert_in_step(qtbot, window, kb)
+
+    if window.results.current_uid() != made.uid:  # a new record may be chosen already
+        select(qtbot, window, made.uid)
+    front()
+    window.results.setFocus()
+    qtbot.keyClick(window.results, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: made.uid not in shown_uids(window), timeout=10000)
+    assert kb.get(made.uid)["deleted"]
+    assert_in_step(qtbot, window, kb)
+    qtbot.keyClick(window.results, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: made.uid in shown_uids(window), timeout=10000)
+    assert_in_step(qtbot, window, kb)
+    window.set_language("ja")
+    assert_in_step(qtbot, window, kb)
+
+    for n in range(2):
+        incoming = case(origin=SHINAGAWA, ward=SHINAGAWA, title=f"品川区から届いた事例 {n}")
+        bundle = write(
+            tmp_path / f"shinagawa-{n}.zebkb",
+            records=[incoming],
+            manifest={"origin": {"ward": SHINAGAWA, "name": "品川区"}},
+        )
+        front()
+        qtbot.keyClick(window, Qt.Key.Key_I, ctrl)
+        qtbot.waitUntil(lambda: window.dialogs.get("import") is not None, timeout=5000)
+        importer = window.dialogs["import"]
+        importer.add_files([bundle])  # what the file chooser or a drop hands over
+        qtbot.waitUntil(importer.apply_button.isEnabled, timeout=20000)
+        importer.apply_button.click()
+        qtbot.waitUntil(lambda i=incoming: i["uid"] in shown_uids(window), timeout=20000)
+        assert_in_step(qtbot, window, kb)
+        qtbot.keyClick(importer, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda i=importer: not isValid(i), timeout=5000)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
