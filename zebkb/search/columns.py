@@ -46,8 +46,6 @@ FLOOR_AREA_BUCKETS: tuple[tuple[str, float, float], ...] = (
 
 # Texts are compacted (`Columns.compact_texts`) once at least this many were read since.
 COMPACT_MIN = 256
-# Joins texts for copying in one call; compaction leaves the texts as they are when one holds it.
-_COMPACT_SEP = "\x00"
 
 # Stands in for deleted docnums and documents not read yet: empty text matches no
 # term and counts in no facet.
@@ -305,11 +303,11 @@ class Columns:
             olds = list(compress(values, values))
             if column == "text":
                 self.compacted_texts = len(olds)
-            joined = _COMPACT_SEP.join(olds)
-            copies = joined.split(_COMPACT_SEP) if olds else []
-            del joined
-            if len(copies) != len(olds):
-                continue  # a text holding the separator: left as it is
+            # One new string each (joining a text and "" copies it), made while the old
+            # ones are still held, so they come one after another from fresh memory
+            # rather than from the holes the old ones leave; no more than the texts'
+            # size is held twice.
+            copies = list(map("".join, zip(olds, repeat(""))))
             if column == "text":
                 folded = self.folded
                 for d, old, new in zip(docs, olds, copies, strict=True):
