@@ -55,7 +55,7 @@ def test_home_counts_them_the_record_marks_them_and_both_follow_a_save(
     visit = _save(qtbot, window, VISIT)
     qtbot.waitUntil(lambda: pane.overdue_label.text() == "期限切れの後日対応（1件）")
     item = pane.overdue.item(0)
-    assert item.text() == "清掃事務所視察の受入\n視察記録 · 1件、期限 令和7年2月"
+    assert item.text() == "清掃事務所視察の受入（視察記録・1件、期限 令和7年2月）"
     with qtbot.waitSignal(window.detail.shown, timeout=5000):
         pane.overdue.itemClicked.emit(item)
     assert window.detail.uid == visit["uid"]
@@ -77,7 +77,7 @@ def test_in_english_the_mark_and_the_count_are_english(qtbot: Any, ctx: Any, dem
     qtbot.waitUntil(lambda: pane.data is not None, timeout=10_000)
     visit = _save(qtbot, window, VISIT)
     qtbot.waitUntil(lambda: pane.overdue_label.text() == "Overdue follow-ups (1)")
-    assert pane.overdue.item(0).text().endswith("Site visit · 1 follow-up, due 2025-02")
+    assert pane.overdue.item(0).text().endswith("(Site visit, 1 follow-up, due 2025-02)")
     with qtbot.waitSignal(window.detail.shown, timeout=5000):
         pane.overdue.itemClicked.emit(pane.overdue.item(0))
     assert window.detail.uid == visit["uid"]

@@ -233,7 +233,7 @@ class OverviewPane(QWidget):
         missing_box = QVBoxLayout()
         missing_box.addWidget(self.missing_label)
         missing_box.addWidget(self.missing)
-        grid.addLayout(missing_box, 4, 0, 1, 2)
+        grid.addLayout(missing_box, 4, 0)
         # Follow-ups (後日対応) past their due date and not done, by the knowledge base's
         # clock: the training coordinator's list of what is still owed, with its count.
         self.overdue_label = QLabel()
@@ -244,7 +244,7 @@ class OverviewPane(QWidget):
         overdue_box = QVBoxLayout()
         overdue_box.addWidget(self.overdue_label)
         overdue_box.addWidget(self.overdue)
-        grid.addLayout(overdue_box, 5, 0, 1, 2)
+        grid.addLayout(overdue_box, 4, 1)
 
         # An empty knowledge base: a way in instead of empty axes.
         self.empty_label = QLabel()
