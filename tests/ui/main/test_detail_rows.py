@@ -167,6 +167,9 @@ def test_the_warning_names_the_year_in_the_western_style_too(
 ) -> None:
     page = _page(qtbot, kb, tmp_path, CASE, "ja", "western")
     assert "2024年度の運用実績" in page
+    # The table and the chart name the years as the warning does.
+    assert "令和6年度" not in page
+    assert "<td rowspan='2' valign='middle'>2024年度</td>" in page
     english = _page(qtbot, kb, tmp_path, CASE, "en", "japanese")
     assert "FY2024 measured primary energy" in english
 

@@ -448,6 +448,7 @@ class DetailPane(QWidget):
         """Design against actual per fiscal year, as bars (the record pane's small chart)."""
         t = self._ctx.tr.t
         lang = self._ctx.tr.language
+        style = self._ctx.settings.date_style  # the years as the table above names them
         years = operation_years(record)
         if not years:
             return ""
@@ -471,7 +472,7 @@ class DetailPane(QWidget):
             "</td></tr>",
         ]
         for y in years:
-            year = html.escape(fiscal_year_label(y.fiscal_year, lang))
+            year = html.escape(fiscal_year_label(y.fiscal_year, lang, style))
             colour = MISSED_COLOUR if y.misses_design else ACTUAL_COLOUR
             reduction = y.reduction_pct
             note = (
