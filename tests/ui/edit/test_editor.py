@@ -368,3 +368,19 @@ def test_every_problem_shown_at_once_only_after_touching_and_save_says_why(qtbot
     ectx.tr.set_language("en")
     assert "Cannot save" in dialog.message.text()
     assert "required" in dialog.field_error("title")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_date_fields_example_is_shown_whole(qtbot, ectx, lang) -> None:
+    """The example in an empty date field was cut ("例: 2024-10-21、令和6年10月21日、令…")."""
+    from zebkb.ui.edit.fieldwidgets import DateEditor
+
+    ectx.tr.set_language(lang)
+    dialog = open_editor(qtbot, ectx, "case")
+    dates = [e for e in dialog.editors.values() if isinstance(e, DateEditor)]
+    assert dates
+    for editor in dates:
+        edit = editor.edit
+        text = edit.placeholderText()
+        # The frame and text margins of a line edit: a few pixels each side.
+        assert edit.fontMetrics().horizontalAdvance(text) + 16 <= edit.width(), (lang, text)

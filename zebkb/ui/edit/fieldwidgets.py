@@ -322,7 +322,12 @@ class DateEditor(FieldEditor):
         self.edit.setText(text)
 
     def retranslate(self) -> None:
-        self.edit.setPlaceholderText(self._tr.t("editor.date.placeholder"))
+        example = self._tr.t("editor.date.placeholder")
+        self.edit.setPlaceholderText(example)
+        # Wide enough for the example, whole, in either language (it was cut at 250 px).
+        wide = self.edit.fontMetrics().horizontalAdvance(example) + 24
+        self.edit.setMinimumWidth(max(250, wide))
+        self.edit.setMaximumWidth(max(300, wide))
         self._update_hint()
 
     def focus_target(self) -> QWidget:
