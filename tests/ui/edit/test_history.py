@@ -203,3 +203,25 @@ def test_body_difference_marks_changed_words_only() -> None:
     assert "LED</span>" not in shown  # an unchanged word is not marked
     assert body_diff_html("同じ", "同じ") == ""
     assert "&lt;script&gt;" in body_diff_html("", "<script>")
+
+
+def test_a_version_saved_elsewhere_appears_and_the_chosen_one_stays(qtbot, ectx, kb, clock) -> None:
+    """In team mode another PC saves while the history is open; an import may too."""
+    from zebkb.service.changes import Changes
+
+    first = kb.save(RECORDS["case"])
+    clock.advance(minutes=1)
+    kb.save(dict(first, title="二版目"), expected_revision=1)
+    history = open_history(qtbot, ectx, first["uid"])
+    assert [v.revision for v in history.versions] == [2, 1]
+    history.select_revision(1)
+    clock.advance(minutes=1)
+    with qtbot.waitSignal(history.loaded, timeout=5000):
+        CollectionOp(
+            history,
+            lambda: kb.save(dict(kb.require(first["uid"]), title="三版目"), expected_revision=2),
+            runner=ectx.runner,
+        ).changes(lambda rec: Changes(records=frozenset({rec["uid"]}))).run_in_background()
+    assert [v.revision for v in history.versions] == [3, 2, 1]
+    assert history.selected().revision == 1
+    assert ("件名", history.changes_shown()[0][1], "三版目") == history.changes_shown()[0]

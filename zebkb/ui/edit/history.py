@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zebkb.service.changes import Changes
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.edit.diffview import cell_text
@@ -105,6 +106,9 @@ class HistoryDialog(QDialog):
         self.versions_table.itemSelectionChanged.connect(self._show_selected)
         self.restore_button.clicked.connect(self.restore_selected)
         ctx.settings.changed.connect(self._setting_changed)
+        ctx.runner.dataChanged.connect(self._data_changed)
+        # The revision chosen before a reload (another PC saved, an import): chosen again.
+        self._keep: int | None = None
         self.resize(1000, 620)
         bind(ctx.tr, self)
         self.reload()
@@ -119,6 +123,12 @@ class HistoryDialog(QDialog):
             self._loaded
         ).failure(self._failed).run_in_background()
 
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.touches(self.uid):
+            chosen = self.selected()
+            self._keep = chosen.revision if chosen is not None else None
+            self.reload()
+
     def _loaded(self, versions: list[Version]) -> None:
         # Newest first: that is what people look for.
         self.versions = list(reversed(versions))
@@ -126,7 +136,8 @@ class HistoryDialog(QDialog):
         self.message.setText("")
         self._fill_versions()
         self._update_title()
-        if self.versions:
+        keep, self._keep = self._keep, None
+        if self.versions and not (keep is not None and self.select_revision(keep)):
             self.versions_table.selectRow(self._default_row())
         self.loaded.emit(len(self.versions))
 
