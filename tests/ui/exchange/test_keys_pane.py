@@ -208,3 +208,19 @@ def test_the_line_under_the_pane_follows_a_language_switch(qtbot, ectx) -> None:
     ectx.tr.set_language("en")
     assert "Suginami" in pane.message.text()
     assert "杉並区" not in pane.message.text()
+
+
+def test_a_key_trusted_elsewhere_appears_in_the_open_pane(qtbot, ectx) -> None:
+    """Another PC of the team trusts a key: the wake-up announces keys, the list reads again."""
+    from zebkb.service.changes import Changes
+    from zebkb.ui.core.ops import CollectionOp
+
+    pane = open_pane(qtbot, ectx)
+    pane.key_edit.setText("typing")  # what the person is typing stays
+    assert pane.table.rowCount() == 0
+    trust.trust_key(ectx.kb, KEY_A, SUGINAMI)  # as another PC did
+    with qtbot.waitSignal(pane.keysLoaded, timeout=5000):
+        CollectionOp(pane, lambda: Changes(keys=True), runner=ectx.runner).run_in_background()
+    assert pane.table.rowCount() == 1
+    assert cell(pane, 0, "ward").startswith("杉並区")
+    assert pane.key_edit.text() == "typing"

@@ -35,6 +35,7 @@ from zebkb.display import format_timestamp, ward_label
 from zebkb.domain.wards import WARDS
 from zebkb.errors import ZebkbError
 from zebkb.keys import OwnKey, fingerprint, own_key
+from zebkb.service.changes import Changes
 from zebkb.service.keys import TrustEntry
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -165,6 +166,7 @@ class TrustedKeysPane(QWidget):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         bind(ctx.tr, self)
         ctx.settings.changed.connect(self._setting_changed)
+        ctx.runner.dataChanged.connect(self._data_changed)
         self.reload()
 
     # --- loading -------------------------------------------------------------------------
@@ -340,6 +342,11 @@ class TrustedKeysPane(QWidget):
         self.message.setVisible(bool(shown))
 
     # --- language ------------------------------------------------------------------------
+
+    def _data_changed(self, changes: Changes) -> None:
+        # A key trusted or revoked here, by the command line, or on another PC of the team.
+        if changes.keys:
+            self.reload()
 
     def _setting_changed(self, key: str) -> None:
         if key == DATE_STYLE.key:
