@@ -52,3 +52,26 @@ class InputError(ZebkbError):
 
 class NotFoundError(KnownError):
     exit_code = 1
+
+
+# What the system says of a file it could not use, for the reasons people meet most.
+_OS_REASONS_JA = {
+    "ENOENT": "ファイルがありません",
+    "EACCES": "アクセスが許可されていません",
+    "EPERM": "アクセスが許可されていません",
+    "EISDIR": "フォルダです",
+    "ENOTDIR": "フォルダではありません",
+    "ENOSPC": "ディスクに空きがありません",
+    "EROFS": "読み取り専用です",
+    "EEXIST": "既にあります",
+}
+
+
+def os_reason(exc: OSError, lang: str = "en") -> str:
+    """Why ``exc`` happened, in ``lang`` (the system's own words in English)."""
+    import errno
+
+    english = exc.strerror or str(exc)
+    if lang != "ja" or exc.errno is None:
+        return english
+    return _OS_REASONS_JA.get(errno.errorcode.get(exc.errno, ""), english)

@@ -34,6 +34,7 @@ from zebkb.bundle.signature import SIGNATURE_ENTRY, SignatureInfo, verify_signat
 from zebkb.domain.canonical import parse_timestamp, record_hash
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.domain.wards import lg_code_valid
+from zebkb.errors import os_reason
 
 FORMAT = "zebkb-bundle"
 VERSION = 1
@@ -718,7 +719,7 @@ def open_bundle(
     except OSError as exc:
         raise BundleError(
             f"{path.name}: cannot read the bundle file ({exc.strerror or exc})",
-            message_ja=f"{path.name}: バンドルファイルを読めません({exc.strerror or exc})",
+            message_ja=f"{path.name}: バンドルファイルを読めません（{os_reason(exc, 'ja')}）",
         ) from None
     zf: zipfile.ZipFile | None = None
     try:

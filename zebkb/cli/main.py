@@ -238,8 +238,12 @@ def run_handler(handler: Callable[[argparse.Namespace], int], args: argparse.Nam
     except OSError as exc:
         if args.debug:
             raise
-        where = f" ({exc.filename})" if exc.filename else ""
-        err(f"zebkb: {exc.strerror or exc}{where}")
+        from zebkb.errors import os_reason
+
+        reason = os_reason(exc, lang)
+        if exc.filename:
+            reason += f"（{exc.filename}）" if lang == "ja" else f" ({exc.filename})"
+        err(f"zebkb: {reason}")
         return 1
     except Exception as exc:  # a bug: say so in one line, log the rest
         if args.debug:
