@@ -474,3 +474,92 @@ def test_the_language_comes_from_flag_env_window_setting_then_locale(tmp_path, m
     assert chosen_language(None, missing) == "en"
     ini.write_text("not an ini file at all [", encoding="utf-8")
     assert chosen_language(None, ini) == "en"  # an unreadable file only loses the preference
+
+
+def test_check_names_its_problems_in_japanese(tmp_path, capsys) -> None:
+    from zebkb.service import KnowledgeBase
+
+    data = tmp_path / "kb"
+    handout = tmp_path / "handout.txt"
+    handout.write_text("配布資料", encoding="utf-8")
+    with KnowledgeBase.open(data) as kb:
+        kb.set_home_ward("131229")
+        uid = kb.save(kit.case(ward="131229"))["uid"]
+        kb.add_attachment(uid, handout)
+        digest = kb.require(uid)["attachments"][0]["sha256"]
+        stored = kb.files.path(digest)
+    stored.unlink()
+    stray = stored.with_name("0" * 64)
+    stray.write_bytes(b"stray")
+    code, out, _ = run(capsys, data, "--lang", "ja", "check", "--repair")
+    assert code == 1
+    assert f"記録 {uid}: 添付ファイル handout.txt（{digest[:12]}…）が見つかりません" in out, out
+    assert "どの記録にも使われていません" in out, out
+    code, out, _ = run(capsys, data, "--lang", "en", "check")
+    assert f"record {uid}: attachment file handout.txt ({digest[:12]}…) is missing" in out
+    _, as_json, _ = run(capsys, data, "--lang", "ja", "check", "--json")
+    assert "is missing" in json.loads(as_json)["problems"][0]  # the JSON stays as it is
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ja", "zebkb: 警告: b.zebkb: バンドルに署名がありません。品川区から届いたものとは"),
+        (
+            "en",
+            "zebkb: warning: b.zebkb: the bundle is not signed: nothing proves it comes from "
+            "Shinagawa\n",
+        ),
+    ],
+)
+def test_an_unsigned_bundle_is_said_with_the_wards_name(
+    tmp_path, capsys, monkeypatch, lang, expected
+) -> None:
+    data = tmp_path / "kb"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    kit.write(
+        tmp_path / "b.zebkb",
+        records=[kit.case(ward="131091", origin="131091")],
+        manifest={"origin": {"ward": "131091", "name": "品川区"}},
+    )
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    code, _, err = run(capsys, data, "--lang", lang, "import", "b.zebkb", "--dry-run")
+    assert code == 0
+    assert err.startswith(expected), err
+    assert "131091" not in err
+
+
+def test_history_says_how_each_version_came_and_show_a_fiscal_year(tmp_path, capsys) -> None:
+    data = tmp_path / "kb"
+    assert main(["--data-dir", str(data), "init", "--ward", "131229"]) == 0
+    assert main(["--data-dir", str(data), "demo"]) == 0
+    capsys.readouterr()
+    _, listed, _ = run(capsys, data, "list", "--type", "issue", "--json")
+    issue = json.loads(listed)[0]["uid"]
+    _, out, _ = run(capsys, data, "--lang", "ja", "history", issue)
+    assert re.match(
+        r"\* 第1版  \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d  [0-9a-f]{12}  デモデータ  ", out
+    ), out
+    _, out, _ = run(capsys, data, "--lang", "en", "history", issue)
+    assert "  Demo data  " in out
+    _, out, _ = run(capsys, data, "--lang", "ja", "show", issue)
+    assert re.search(r"^年度: (令和\d+|平成\d+|\d{4})年度$", out, re.M), (
+        out
+    )  # as the date style says
+    _, out, _ = run(capsys, data, "--lang", "en", "show", issue)
+    assert re.search(r"^Fiscal year: FY\d{4}$", out, re.M), out
+
+
+def test_small_sizes_and_progress_are_said_in_the_language(capsys) -> None:
+    from zebkb.cli.output import file_size
+    from zebkb.cli.progress import stderr_progress
+
+    assert file_size(789, "ja") == "789 バイト"
+    assert file_size(789, "en") == "789 bytes"
+    assert file_size(1, "en") == "1 byte"
+    assert file_size(12_300, "ja") == "12.3 kB"
+    stderr_progress("progress.reindex", "ja")(3, 3)
+    assert capsys.readouterr().err == "\r検索索引の作り直し: 3/3 100%   \n"
+    stderr_progress("progress.reindex", "en")(3, 3)
+    assert capsys.readouterr().err == "\rrebuilding the search index: 3/3 100%   \n"

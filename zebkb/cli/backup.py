@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from zebkb.cli.main import open_kb, print_json
-from zebkb.cli.output import count, err, field, out, prompt
+from zebkb.cli.output import err, field, file_size, out, prompt
+from zebkb.cli.records import problem_text
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,7 +55,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 when=when,
                 records=b.records,
                 kind=kind,
-                size=file_size(b.size),
+                size=file_size(b.size, args.lang),
             )
             out(line)
         if not found and not args.json:
@@ -62,7 +63,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     keep = DEFAULT_KEEP if args.keep is None else args.keep
     if keep < 1:
-        raise InputError("--keep must be at least 1")
+        from zebkb.cli.lang import say
+
+        raise InputError(say("backup.keep", "en"), message_ja=say("backup.keep", "ja"))
     with open_kb(args) as kb:
         info = kb.create_backup(keep=keep)
     if args.json:
@@ -77,22 +80,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 path=info.path,
                 records=info.records,
                 files=info.files,
-                size=file_size(info.size),
+                size=file_size(info.size, args.lang),
             )
         )
     return 0
 
 
-def file_size(n: int) -> str:
-    """12.3 MB, 456 kB, 789 bytes."""
-    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
-        if n >= factor:
-            return f"{n / factor:,.1f} {unit}"
-    return f"{n:,} bytes"
-
-
 def confirm(question: str) -> bool:
-    prompt(question + " [y/N] ")
+    prompt(question + " [y/N] ")  # y (or はい) to go on, as typed in either language
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes", "はい")
 
@@ -100,22 +95,21 @@ def confirm(question: str) -> bool:
 def cmd_restore_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from zebkb.cli.lang import say
+    from zebkb.display import format_instant
     from zebkb.errors import KnownError
     from zebkb.service import KnowledgeBase
 
+    lang = args.lang
     info = KnowledgeBase.inspect_backup(Path(args.file))
     if not args.yes:
         if not sys.stdin.isatty():
             raise KnownError(
-                "restore-backup replaces the whole knowledge base; "
-                "confirm with --yes when running without a terminal"
+                say("backup.yes_needed", "en"), message_ja=say("backup.yes_needed", "ja")
             )
-        question = (
-            f"Replace the knowledge base with the backup of {info.created_at} "
-            f"({info.records} records)? The current state is kept as a backup first."
-        )
-        if not confirm(question):
-            err("zebkb: nothing restored")
+        when = format_instant(info.created_at, "western", lang, local=True)
+        if not confirm(say("backup.question", lang, when=when, records=info.records)):
+            err(f"zebkb: {say('backup.not_restored', lang)}")
             return 1
     # A damaged database is what a backup is restored for: open the folder all the same.
     with open_kb(args, damaged_ok=True) as kb:
@@ -131,9 +125,14 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
         )
     else:
         out(
-            f"restored {count(result.restored.records, 'record')} from {info.path.name}; "
-            f"the previous state is kept as {result.set_aside}"
+            say(
+                "backup.restored",
+                lang,
+                records=result.restored.records,
+                name=info.path.name,
+                kept=result.set_aside,
+            )
         )
         for problem in result.problems:
-            out(f"check: {field(problem)}")
+            out(say("backup.problem", lang, problem=field(problem_text(problem, lang))))
     return 1 if result.problems else 0

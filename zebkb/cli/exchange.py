@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import UsageError, open_kb, print_json
-from zebkb.cli.output import err, field, out, pad, width
+from zebkb.cli.output import err, field, file_size, out, pad, width
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,13 +59,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("bundle_id")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_undo_import)
-
-
-def _size(n: int) -> str:
-    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
-        if n >= factor:
-            return f"{n / factor:.1f} {unit}"
-    return f"{n} bytes"
 
 
 def _write_drafts(kb: Any, result: Any, out_dir: Path, *, signed: bool) -> list[Path]:
@@ -141,7 +134,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             max_size=cap,
             include_attachments=not args.no_attachments,
             sign=not args.no_sign,
-            progress=None if args.json else stderr_progress("export"),
+            progress=None if args.json else stderr_progress("progress.export", args.lang),
             overwrite=args.force or bool(args.eml),
         )
         if args.eml:
@@ -163,9 +156,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 out(say("export.draft", args.lang, path=draft, records=part.records))
         return 0
     for uid, size in result.oversize:
+        size_text = file_size(size, args.lang)
         err(
-            f"zebkb: warning: record {uid} with its attachments is {_size(size)}, more than "
-            f"--max-size {args.max_size}; it travels alone in a part over the cap"
+            f"zebkb: {say('export.oversize', args.lang, uid=uid, size=size_text, cap=args.max_size)}"
         )
     if args.json:
         print_json(
@@ -196,7 +189,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 path=part.path,
                 records=part.records,
                 files=part.attachments,
-                size=_size(part.size),
+                size=file_size(part.size, args.lang),
             )
         )
     if result.omitted:
@@ -234,13 +227,20 @@ def _print_summary(summary: dict[str, Any], name: str, dry_run: bool, lang: str 
         )
 
 
-def _warn_signature(path: str, plan: Any) -> None:
-    from zebkb.keys import signature_warning
+def _warn_signature(path: str, plan: Any, lang: str) -> None:
+    """A bundle imported without a trusted signature: said, with the sending ward by name."""
+    from zebkb.cli.lang import say
+    from zebkb.display import ward_label
+    from zebkb.keys import UNSIGNED, UNTRUSTED, fingerprint
 
-    signer = plan.bundle.signature.public_key if plan.bundle.signature else None
-    warning = signature_warning(plan.signature, plan.bundle.manifest.origin_ward, signer)
-    if warning is not None:
-        err(f"zebkb: warning: {path}: {warning}")
+    origin = plan.bundle.manifest.origin_ward
+    ward = ward_label(origin, lang) or origin
+    if plan.signature == UNSIGNED:
+        err(f"zebkb: {say('signature.warn_unsigned', lang, path=path, ward=ward)}")
+    elif plan.signature == UNTRUSTED:
+        signer = plan.bundle.signature.public_key if plan.bundle.signature else None
+        fp = fingerprint(signer) if signer else "?"
+        err("zebkb: " + say("signature.warn_untrusted", lang, path=path, ward=ward, fingerprint=fp))
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -265,11 +265,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 if args.dry_run:
                     summaries.append(plan.summary())
                 else:
-                    progress = None if args.json else stderr_progress("import")
+                    progress = None if args.json else stderr_progress("progress.import", args.lang)
                     summaries.append(kb.apply_import(plan, progress=progress).as_json())
             # After the bundles went in: a refused bundle gets its one line and nothing else.
             for name, plan in zip(names, plans, strict=True):
-                _warn_signature(name, plan)
+                _warn_signature(name, plan, args.lang)
         finally:
             for plan in plans:
                 plan.close()

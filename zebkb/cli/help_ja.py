@@ -28,6 +28,9 @@ HELP_JA: dict[str, str] = {
         "JSON ファイルから記録を追加・更新します（'-' で標準入力から）"
     ),
     "list records": "記録を一覧します",
+    "only visits and sessions with follow-ups (後日対応) past their due date and not done": (
+        "期限を過ぎても終わっていない後日対応のある視察記録・勉強会・研修だけ"
+    ),
     "show one record": "記録を一件表示します",
     "every version of a record": "記録のすべての版を表示します",
     "bring an earlier version back as a new revision": "前の版を新しい版として戻します",
@@ -145,7 +148,7 @@ HELP_JA: dict[str, str] = {
     "the PDF file to write": "書き出す PDF ファイル",
     # zebkb/cli/backup.py
     "write a consistent copy of the knowledge base into its backups folder": (
-        "ナレッジベースの整合した写しを backups フォルダに書き出します"
+        "ナレッジベースの整合した写しを 'backups' フォルダに書き出します"
     ),
     "replace the knowledge base with a backup (the current one is kept)": (
         "ナレッジベースをバックアップで置き換えます（今の状態は残します）"

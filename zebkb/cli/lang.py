@@ -83,6 +83,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ホーム区: {ward}（{code}）。データ: {data}",
         "home ward: {ward} ({code}); data: {data}",
     ),
+    "init.team": (
+        "ホーム区: {ward}（{code}）。データ: {data}。データベース: {url}",
+        "home ward: {ward} ({code}); data: {data}; database: {url}",
+    ),
     "init.key": (
         "署名鍵のフィンガープリント: {fingerprint}（鍵全体は 'zebkb key show'）",
         "signing key fingerprint: {fingerprint} (full key: 'zebkb key show')",
@@ -281,6 +285,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{path} を書き出しました（メールの下書き、記録 {records:,} 件）",
         "wrote {path} (draft e-mail, {records:record|records})",
     ),
+    "export.oversize": (
+        "警告: 記録 {uid} は添付ファイルと合わせて {size} あり、--max-size {cap} を超えています。"
+        "上限を超える一つの分割ファイルで単独で送ります",
+        "warning: record {uid} with its attachments is {size}, more than --max-size {cap}; "
+        "it travels alone in a part over the cap",
+    ),
     "export.omitted": (
         "添付ファイル {files:,} 件は含めず、未受信として記録しました",
         "{files:attachment file|attachment files} left out and marked omitted",
@@ -303,6 +313,124 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.kept": ("こちらを維持", "kept"),
     "action.conflicts": ("競合", "conflicts"),
     "action.conflict": ("競合", "conflict"),
+    "signature.warn_unsigned": (
+        "警告: {path}: バンドルに署名がありません。{ward}から届いたものとは確かめられません",
+        "warning: {path}: the bundle is not signed: nothing proves it comes from {ward}",
+    ),
+    "signature.warn_untrusted": (
+        "警告: {path}: バンドルは鍵 {fingerprint} で署名されていますが、この鍵は{ward}の鍵として"
+        "信頼していません。{ward}から届いたものとは確かめられません（フィンガープリントをその区と"
+        "電話で照合してから 'zebkb key trust 鍵 --ward 区'）",
+        "warning: {path}: the bundle is signed by key {fingerprint}, which is not trusted for "
+        "{ward}: nothing proves it comes from there (compare the fingerprint with that ward by "
+        "phone, then 'zebkb key trust KEY --ward WARD')",
+    ),
+    "history.line": (
+        "{mark} 第{revision}版  {when}  {hash}  {source}{via}{state}  {title}",
+        "{mark} r{revision:<3} {when}  {hash}  {source}{via}{state}  {title}",
+    ),
+    "add.line": (
+        "{action} {uid} {kind} 第{revision}版 {title}",
+        "{action} {uid} {kind} r{revision} {title}",
+    ),
+    "input.not_found": ("{name}: ファイルが見つかりません", "{name}: file not found"),
+    "input.folder": (
+        "{name}: フォルダです。JSON ファイルを指定してください",
+        "{name}: is a folder, not a JSON file",
+    ),
+    "input.denied": (
+        "{name}: 読めません（アクセスが許可されていません）",
+        "{name}: cannot be read (permission denied)",
+    ),
+    "input.too_large": (
+        "{name}: 64 MiB を超えています。分けるか、バンドルで送ってください",
+        "{name}: larger than 64 MiB; split it or send a bundle",
+    ),
+    "input.not_json": ("{name}: JSON として読めません（{detail}）", "{name}: {detail}"),
+    "input.empty": ("{name}: 記録が一件もありません", "{name}: the list holds no records"),
+    "input.not_object": (
+        "{name} の {position} 件目: JSON のオブジェクトにしてください",
+        "{name} record {position}: must be a JSON object",
+    ),
+    "input.stdin": ("標準入力", "stdin"),
+    "input.where": ("{name} の {position} 件目", "{name} record {position}"),
+    "report.wrote": ("{path} を書き出しました", "wrote {path}"),
+    "table.wrote": (
+        "{path} を書き出しました（記録 {records:,} 件、{columns:,} 列）",
+        "wrote {path} ({records:record|records}, {columns:column|columns})",
+    ),
+    "table.cut": (
+        "警告: 記録 {uid}: Excel の 1 セルの上限（32,767 文字）を超える文章をブックでは切り詰めました"
+        "（CSV では全文を残します）",
+        "warning: record {uid}: a text longer than Excel's 32,767 characters per cell was cut "
+        "in the workbook (CSV keeps it whole)",
+    ),
+    "table.plan": (
+        "{prefix}{name}: 見出しは {header} 行目。列: {columns}",
+        "{prefix}{name}: header on row {header}; columns: {columns}",
+    ),
+    "table.counts": (
+        "  追加 {add}、更新 {update}、変更なし {unchanged}、受け付けない行 {refused}",
+        "  added {add}, updated {update}, unchanged {unchanged}, refused {refused}",
+    ),
+    "table.row": (
+        "  {row} 行目  {action}  {kind}  {title}{changed}",
+        "  row {row:<5} {action:<9} {kind:<7} {title}{changed}",
+    ),
+    "table.undo": ("  取り消すには: zebkb undo-import {id}", "  undo with: zebkb undo-import {id}"),
+    "table.add": ("追加", "add"),
+    "table.update": ("更新", "update"),
+    "size.bytes": ("{n:,} バイト", "{n:byte|bytes}"),
+    "progress.reindex": ("検索索引の作り直し", "rebuilding the search index"),
+    "progress.check_deep": ("添付ファイルの照合", "checking attachment files"),
+    "progress.export": ("書き出し", "exporting"),
+    "progress.import": ("取り込み", "importing"),
+    "progress.files": ("添付ファイル（バイト）", "attachment files (bytes)"),
+    "progress.rows": ("データベースの行", "database rows"),
+    "progress.index": ("検索索引", "search index"),
+    "check.problem": ("問題: {problem}", "{problem}"),
+    "backup.keep": ("--keep には 1 以上の数を指定してください", "--keep must be at least 1"),
+    "backup.question": (
+        "ナレッジベースを {when} のバックアップ（記録 {records:,} 件）で置き換えますか？"
+        "今の状態は先にバックアップとして残します。",
+        "Replace the knowledge base with the backup of {when} ({records:record|records})? "
+        "The current state is kept as a backup first.",
+    ),
+    "backup.yes_needed": (
+        "restore-backup はナレッジベース全体を置き換えます。端末なしで実行するときは --yes で確認してください",
+        "restore-backup replaces the whole knowledge base; confirm with --yes when running "
+        "without a terminal",
+    ),
+    "backup.not_restored": ("何も戻していません", "nothing restored"),
+    "backup.restored": (
+        "{name} から記録 {records:,} 件を戻しました。前の状態は {kept} に残してあります",
+        "restored {records:record|records} from {name}; the previous state is kept as {kept}",
+    ),
+    "backup.problem": ("確認: {problem}", "check: {problem}"),
+    "backup.yes_no": ("[y/N]", "[y/N]"),
+    "migrate.done": (
+        "{target} へ移しました: {parts}。{check}",
+        "migrated to {target}: {parts}; {check}",
+    ),
+    "migrate.records": ("記録 {n:,} 件", "{n:record|records}"),
+    "migrate.deleted": ("（ほかに削除済み {n:,} 件）", " (+{n:,} deleted)"),
+    "migrate.versions": ("版 {n:,} 件", "{n:version|versions}"),
+    "migrate.files": (
+        "添付ファイル {n:,} 件（{size}）",
+        "{n:attachment file|attachment files} ({size})",
+    ),
+    "migrate.conflicts": ("競合 {n:,} 件", "{n:conflict|conflicts}"),
+    "migrate.imports": ("取り込みの記録 {n:,} 件", "{n:import|imports} logged"),
+    "migrate.keys": ("信頼済みの鍵 {n:,} 件", "{n:trusted key|trusted keys}"),
+    "migrate.settings": ("設定 {n:,} 件", "{n:setting|settings}"),
+    "migrate.ok": ("確認済み、件数は一致しています", "check ok, counts match"),
+    "migrate.failed": ("確認で問題が見つかりました:", "check failed:"),
+    "migrate.team": (
+        "このフォルダは今後 {target} を使います。元のデータベースは {kept} に残してあります。"
+        "ほかの PC では: zebkb --data-dir フォルダ init --ward 区 --database {target}",
+        "this folder now uses {target}; its own database was kept as {kept}. On each other PC: "
+        "zebkb --data-dir DIR init --ward WARD --database {target}",
+    ),
     "error.unexpected": (
         "予期しないエラーが発生しました（{kind}: {detail}）{where}。詳しくは --debug を付けて実行してください",
         "unexpected error ({kind}: {detail}){where}; run again with --debug for details",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zebkb.cli.main import data_dir_from, print_json
-from zebkb.cli.output import count, out
+from zebkb.cli.output import file_size, out
 
 if TYPE_CHECKING:
     from zebkb.service.move import MoveSummary, Progress
@@ -38,16 +38,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_migrate)
 
 
-def _progress(quiet: bool) -> Progress | None:
+def _progress(quiet: bool, lang: str) -> Progress | None:
     from zebkb.cli.progress import stderr_progress
 
     if quiet:
         return None
-    shown = {
-        "files": stderr_progress("attachment files (bytes)"),
-        "rows": stderr_progress("database rows"),
-        "index": stderr_progress("search index"),
-    }
+    shown = {step: stderr_progress(f"progress.{step}", lang) for step in ("files", "rows", "index")}
 
     def report(step: str, done: int, total: int) -> None:
         shown[step](done, total)
@@ -63,7 +59,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     # A folder on a network share may be moved out of (that is the way out of it).
     with KnowledgeBase.open(data_dir_from(args), network_ok=True) as kb:
         args.log_file = setup_logging(kb.data_dir)
-        progress = _progress(args.json)
+        progress = _progress(args.json, args.lang)
         if args.to_sqlite is not None:
             summary = move_to_sqlite(kb, Path(args.to_sqlite), progress=progress)
         else:
@@ -82,29 +78,38 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             }
         )
     else:
-        out(describe(summary))
+        from zebkb.cli.lang import say
+        from zebkb.cli.records import problem_text
+
+        out(describe(summary, args.lang))
         for problem in summary.problems:
-            out(f"  {problem}")
+            out(f"  {problem_text(problem, args.lang)}")
         if summary.kept_sqlite is not None:
-            out(
-                f"this folder now uses {summary.target}; its own database was kept as "
-                f"{summary.kept_sqlite}. On each other PC: zebkb --data-dir DIR init "
-                f"--ward WARD --database {summary.target}"
-            )
+            out(say("migrate.team", args.lang, target=summary.target, kept=summary.kept_sqlite))
     return 1 if summary.problems else 0
 
 
-def describe(summary: MoveSummary) -> str:
+def describe(summary: MoveSummary, lang: str = "en") -> str:
+    from zebkb.cli.lang import say
+
     c = summary.counts
     deleted = c.get("record", 0) - summary.live_records
+    size = file_size(summary.file_bytes, lang)
     parts = [
-        count(summary.live_records, "record") + (f" (+{deleted:,} deleted)" if deleted else ""),
-        count(c.get("history", 0), "version"),
-        count(summary.files, "attachment file") + f" ({summary.file_bytes / 1e6:,.1f} MB)",
-        count(c.get("conflict", 0), "conflict"),
-        count(c.get("import_log", 0), "import") + " logged",
-        count(c.get("trusted_key", 0), "trusted key"),
-        count(c.get("meta", 0), "setting"),
+        say("migrate.records", lang, n=summary.live_records)
+        + (say("migrate.deleted", lang, n=deleted) if deleted else ""),
+        say("migrate.versions", lang, n=c.get("history", 0)),
+        say("migrate.files", lang, n=summary.files, size=size),
+        say("migrate.conflicts", lang, n=c.get("conflict", 0)),
+        say("migrate.imports", lang, n=c.get("import_log", 0)),
+        say("migrate.keys", lang, n=c.get("trusted_key", 0)),
+        say("migrate.settings", lang, n=c.get("meta", 0)),
     ]
-    check = "check failed:" if summary.problems else "check ok, counts match"
-    return f"migrated to {summary.target}: {', '.join(parts)}; {check}"
+    check = say("migrate.failed" if summary.problems else "migrate.ok", lang)
+    return say(
+        "migrate.done",
+        lang,
+        target=summary.target,
+        parts=("、" if lang == "ja" else ", ").join(parts),
+        check=check,
+    )

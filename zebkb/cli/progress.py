@@ -1,4 +1,8 @@
-"""Progress on stderr for long commands (stdout stays clean for --json)."""
+"""Progress on stderr for long commands (stdout stays clean for --json).
+
+The label is said in the person's language: a key of zebkb/cli/lang.py TEXTS
+(``progress.…``) and the language.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import time
 from collections.abc import Callable
 
 
-def stderr_progress(label: str, *, every: float = 0.5) -> Callable[[int, int], None]:
+def stderr_progress(key: str, lang: str, *, every: float = 0.5) -> Callable[[int, int], None]:
+    from zebkb.cli.lang import say
+
+    label = say(key, lang)
     last = [0.0]
 
     def report(done: int, total: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import open_kb, print_json
-from zebkb.cli.output import err, field, out
+from zebkb.cli.output import err, field, file_size, out
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -126,7 +127,7 @@ def _refuse_other_ward(kb: Any, code: str | None) -> None:
         f"({held}); a ward's team database cannot be shared with {ward_name(code, 'en')} "
         "— create a database of its own for that ward",
         message_ja=(
-            f"データベース {where} には {ward_name(held, 'ja')}({held})の"
+            f"データベース {where} には {ward_name(held, 'ja')}（{held}）の"
             f"ナレッジベースが既にあります。{ward_name(code, 'ja')}とは共有できません。"
             "その区のためのデータベースを別に作成してください"
         ),
@@ -152,11 +153,20 @@ def _init_team(args: argparse.Namespace) -> int:
         args.log_file = setup_logging(kb.data_dir)
         kb.set_home_ward(args.ward)
         key = own_key(kb.data_dir)
+        from zebkb.cli.lang import say
+
+        ward = ward_name(code, args.lang)
         out(
-            f"home ward: {code} {ward_name(code, 'ja')} ({ward_name(code, 'en')}); "
-            f"data: {kb.data_dir}; database: {kb.shown_database_url}"
+            say(
+                "init.team",
+                args.lang,
+                ward=ward,
+                code=code,
+                data=kb.data_dir,
+                url=kb.shown_database_url,
+            )
         )
-        out(f"signing key fingerprint: {key.fingerprint} (full key: 'zebkb key show')")
+        out(say("init.key", args.lang, fingerprint=key.fingerprint))
     return 0
 
 
@@ -169,44 +179,53 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def refused(key: str, **fmt: Any) -> Exception:
+    """Refused input (exit 3), said in both languages."""
+    from zebkb.cli.lang import say
+    from zebkb.errors import InputError
+
+    return InputError(say(key, "en", **fmt), message_ja=say(key, "ja", **fmt))
+
+
 def read_input_json(name: str) -> Any:
     from zebkb import strictjson
-    from zebkb.errors import InputError
 
     try:
         raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{name}: file not found") from None
+        raise refused("input.not_found", name=name) from None
     except IsADirectoryError:
-        raise InputError(f"{name}: is a folder, not a JSON file") from None
+        raise refused("input.folder", name=name) from None
     except PermissionError:
-        raise InputError(f"{name}: cannot be read (permission denied)") from None
+        raise refused("input.denied", name=name) from None
     if len(raw) > 64 * 2**20:
-        raise InputError(f"{name}: larger than 64 MiB; split it or send a bundle")
+        raise refused("input.too_large", name=name)
     try:
         return strictjson.loads(raw)
     except strictjson.StrictJSONError as exc:
-        raise InputError(f"{name}: {exc}") from None
+        raise refused("input.not_json", name=name, detail=exc) from None
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from zebkb.domain.limits import quote
-    from zebkb.errors import InputError
 
     data = read_input_json(args.file)
     items = data if isinstance(data, list) else [data]
     if not items:
-        raise InputError(f"{args.file}: the list holds no records")
+        raise refused("input.empty", name=args.file)
     for position, item in enumerate(items):
         if not isinstance(item, dict):
-            raise InputError(f"{args.file} record {position + 1}: must be a JSON object")
-    label = args.file if args.file != "-" else "stdin"
+            raise refused("input.not_object", name=args.file, position=position + 1)
+    from zebkb.cli.lang import say
+
+    # The service puts this before a refused record's message; said in the chosen language.
+    label = args.file if args.file != "-" else say("input.stdin", args.lang)
     with open_kb(args) as kb:
         existing = {item.get("uid") for item in items if kb.get(str(item.get("uid"))) is not None}
         saved = kb.save_many(
             items,
             where=lambda i: (
-                f"{label} record {i + 1}"
+                say("input.where", args.lang, name=label, position=i + 1)
                 + (
                     f" ({quote(items[i]['title'])})"
                     if isinstance(items[i].get("title"), str)
@@ -234,7 +253,17 @@ def cmd_add(args: argparse.Namespace) -> int:
         for r in saved:
             action = say("add.updated" if r["uid"] in existing else "add.added", args.lang)
             kind = kind_label(r["type"], args.lang)
-            out(f"{action} {r['uid']} {kind} r{r['revision']} {field(r.get('title'))}")
+            out(
+                say(
+                    "add.line",
+                    args.lang,
+                    action=action,
+                    uid=r["uid"],
+                    kind=kind,
+                    revision=r["revision"],
+                    title=field(r.get("title")),
+                )
+            )
     write_warnings(saved, args.lang, args.date_style)
     return 0
 
@@ -379,7 +408,7 @@ def format_value(
     if decl.type == FieldType.ATTACHMENTS and isinstance(value, list):
         items = []
         for a in value:
-            size = display.format_number(round(int(a.get("size") or 0) / 1024, 1), unit=" KB")
+            size = file_size(int(a.get("size") or 0), lang)
             note = f"{sep}{say('show.not_received', lang)}" if a.get("omitted") else ""
             items.append(f"{a.get('filename', '')} ({size}{note})")
         return sep.join(items)
@@ -398,6 +427,8 @@ def format_value(
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
+        if decl.name == "fiscal_year":
+            return display.fiscal_year_label(int(value), lang, style)  # 令和4年度, not 2,022
         if decl.name == "floor_area_m2":
             return display.format_area(value)
         return display.format_number(value, decimals=None)
@@ -496,15 +527,30 @@ def cmd_history(args: argparse.Namespace) -> int:
         return 0
     from zebkb.cli.lang import say
     from zebkb.display import format_instant
+    from zebkb.versions import source_label
 
+    lang = args.lang
     for v in versions:
-        mark = "*" if v.current else " "
-        state = f" ({say('history.deleted', args.lang)})" if v.record.get("deleted") else ""
-        via = " " + say("history.via", args.lang, bundle=v.bundle_id) if v.bundle_id else ""
-        when = format_instant(v.updated_at, "western", args.lang, local=True)
+        deleted = say("history.deleted", lang)
+        state = (
+            (f"（{deleted}）" if lang == "ja" else f" ({deleted})")
+            if v.record.get("deleted")
+            else ""
+        )
         out(
-            f"{mark} r{v.revision:<3} {when}  {v.hash[:12]}  {v.source}{via}{state}  "
-            f"{field(v.record.get('title'))}"
+            say(
+                "history.line",
+                lang,
+                mark="*" if v.current else " ",
+                revision=v.revision,
+                when=format_instant(v.updated_at, "western", lang, local=True),
+                hash=v.hash[:12],
+                # The window's words for how a version came (zebkb/versions.py), not the code.
+                source=source_label(v.source, lang),
+                via=" " + say("history.via", lang, bundle=v.bundle_id) if v.bundle_id else "",
+                state=state,
+                title=field(v.record.get("title")),
+            )
         )
     return 0
 
@@ -524,9 +570,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from zebkb.cli.progress import stderr_progress
 
     with open_kb(args) as kb:
-        hashing = stderr_progress("check --deep") if args.deep and not args.json else None
+        quiet = args.json
+        hashing = (
+            stderr_progress("progress.check_deep", args.lang) if args.deep and not quiet else None
+        )
         if args.repair:
-            kb.reindex(progress=stderr_progress("reindex"))
+            kb.reindex(progress=None if quiet else stderr_progress("progress.reindex", args.lang))
             problems = kb.check(deep=args.deep, progress=hashing) + kb.file_report()
         else:
             problems = kb.check(deep=args.deep, progress=hashing)
@@ -534,9 +583,69 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json({"ok": not problems, "problems": problems})
     elif problems:
         for p in problems:
-            out(field(p))
+            out(field(problem_text(p, args.lang)))
     else:
         from zebkb.cli.lang import say
 
         out(say("check.ok_deep" if args.deep else "check.ok", args.lang))
     return 1 if problems else 0
+
+
+# The problems `check` finds (zebkb/service/checks.py, zebkb/search/engine.py problems()) are
+# English strings, for logs and `check --json`; people read them here in their language.
+_PROBLEMS_JA: tuple[tuple[str, str], ...] = (
+    (
+        r"^database: broken reference in table (\S+)$",
+        r"データベース: 表 \1 に壊れた参照があります",
+    ),
+    (
+        r"^record (\S+): current version missing from history$",
+        r"記録 \1: 現在の版が変更履歴にありません",
+    ),
+    (
+        r"^record (\S+): attachment file (.*) \((\w+)…\) is missing$",
+        r"記録 \1: 添付ファイル \2（\3…）が見つかりません",
+    ),
+    (
+        r"^record (\S+): attachment file (.*) \((\w+)…\) has the wrong size$",
+        r"記録 \1: 添付ファイル \2（\3…）の大きさが違います",
+    ),
+    (
+        r"^record (\S+): attachment file (.*) \((\w+)…\) cannot be read \((.*)\)$",
+        r"記録 \1: 添付ファイル \2（\3…）を読めません（\4）",
+    ),
+    (
+        r"^record (\S+): attachment file (.*) \((\w+)…\) is damaged "
+        r"\(its content changed since it was stored\)$",
+        r"記録 \1: 添付ファイル \2（\3…）が壊れています（保存した後に内容が変わりました）",
+    ),
+    (
+        r"^attachment file (\w+)… is not used by any record \(kept at (.*)\)$",
+        r"添付ファイル \1… はどの記録にも使われていません（\2 に残してあります）",
+    ),
+    (
+        r"^search index: out of date with the database \(run 'zebkb reindex'\)$",
+        r"検索索引: データベースより古くなっています（'zebkb reindex' で作り直してください）",
+    ),
+    (
+        r"^search index: search index is out of date \(run zebkb reindex\)$",
+        r"検索索引: 古くなっています（'zebkb reindex' で作り直してください）",
+    ),
+    (r"^search index: cannot be opened \((\w+)\)$", r"検索索引: 開けません（\1）"),
+    (r"^search index: search index is damaged \((\w+)\)$", r"検索索引: 壊れています（\1）"),
+    (
+        r"^search index: search index was damaged and reset \((\w+)\)$",
+        r"検索索引: 壊れていたため空に戻しました（\1）",
+    ),
+    (r"^search index: search index cannot be read \((\w+)\)$", r"検索索引: 読めません（\1）"),
+)
+
+
+def problem_text(problem: str, lang: str) -> str:
+    """A problem `check` found, in ``lang``; one not known here is shown as it is."""
+    if lang != "ja":
+        return problem
+    for pattern, ja in _PROBLEMS_JA:
+        if re.match(pattern, problem):
+            return re.sub(pattern, ja, problem)
+    return problem

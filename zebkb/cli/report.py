@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from zebkb.cli.lang import say
+
     if args.uid and args.fiscal_year is not None:
         raise UsageError(
             "give either a UID or --fiscal-year, not both",
@@ -53,7 +55,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         with open_kb(args) as kb:
             written = write_record_report(kb, args.uid, pdf)
-        out(f"wrote {written}")
+        out(say("report.wrote", args.lang, path=written))
         return 0
     from zebkb.domain.dates import DateError, parse_fiscal_year
     from zebkb.pdf import write_fiscal_year_report
@@ -64,5 +66,5 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise fiscal_year_usage(exc) from None
     with open_kb(args) as kb:
         written = write_fiscal_year_report(kb, year, args.type, pdf)
-    out(f"wrote {written}")
+    out(say("report.wrote", args.lang, path=written))
     return 0

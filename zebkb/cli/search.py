@@ -242,9 +242,9 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     with open_kb(args) as kb:
         try:
-            kb.reindex(progress=stderr_progress("reindex"))
+            kb.reindex(progress=stderr_progress("progress.reindex", args.lang))
         except IndexBusyError as exc:
-            raise KnownError(str(exc)) from None
+            raise KnownError(exc.message("en"), message_ja=exc.message("ja")) from None
         total = kb.count()
         failures = kb.text_failures()
     from zebkb.cli.lang import TEXTS, say

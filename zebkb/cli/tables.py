@@ -52,21 +52,53 @@ def _missing_subcommand(args: argparse.Namespace) -> int:
     )
 
 
-def _plan_text(plan: Any, dry_run: bool) -> None:
-    prefix = "dry run (nothing changed): " if dry_run else ""
-    columns = ", ".join(
-        f"{plan.mapping.column_label(i)} -> {name}"
+def _field_label(name: str, lang: str) -> str:
+    """A field by its label (施設名 / Facility), as the window names it."""
+    from zebkb.glossary import GlossaryError, term
+
+    try:
+        return term(f"field.{name}", lang)
+    except GlossaryError:
+        return name
+
+
+def _plan_text(plan: Any, dry_run: bool, lang: str) -> None:
+    from zebkb.cli.lang import say
+    from zebkb.display import kind_label
+
+    sep = "、" if lang == "ja" else ", "
+    prefix = say("import.dry_run", lang) if dry_run else ""
+
+    def column(index: int) -> str:
+        label = str(plan.mapping.column_label(index))  # C (延床面積(㎡))
+        if lang == "ja" and label.endswith(")") and " (" in label:
+            letter, _, header = label[:-1].partition(" (")
+            label = f"{letter}列（{header}）"
+        return label
+
+    columns = sep.join(
+        f"{column(i)} → {_field_label(name, lang)}"
         for i, name in sorted(plan.mapping.columns.items())
     )
-    out(f"{prefix}{plan.file_name}: header on row {plan.mapping.header_row}; columns: {columns}")
-    out(
-        f"  added {plan.count('add')}, updated {plan.count('update')},"
-        f" unchanged {plan.count('unchanged')}, refused {plan.count('refused')}"
-    )
+    header = plan.mapping.header_row
+    out(say("table.plan", lang, prefix=prefix, name=plan.file_name, header=header, columns=columns))
+    counts = {a: plan.count(a) for a in ("add", "update", "unchanged", "refused")}
+    out(say("table.counts", lang, **counts))
     for row in plan.rows:
         if row.action in ("add", "update"):
-            changed = f" ({', '.join(row.changed)})" if row.changed else ""
-            out(f"  row {row.row:<5} {row.action:<9} {row.kind:<7} {field(row.title)}{changed}")
+            names = sep.join(_field_label(n, lang) for n in row.changed)
+            changed = (f"（{names}）" if lang == "ja" else f" ({names})") if row.changed else ""
+            out(
+                say(
+                    "table.row",
+                    lang,
+                    row=row.row,
+                    action=say(f"table.{row.action}", lang),
+                    kind=kind_label(row.kind, lang),
+                    title=field(row.title),
+                    changed=changed,
+                )
+            )
 
 
 def cmd_table_import(args: argparse.Namespace) -> int:
@@ -97,12 +129,14 @@ def cmd_table_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(doc)
     elif plan.ok:
-        _plan_text(plan, args.dry_run)
+        _plan_text(plan, args.dry_run, args.lang)
         if result is not None and result.import_id:
-            out(f"  undo with: zebkb undo-import {result.import_id}")
+            from zebkb.cli.lang import say
+
+            out(say("table.undo", args.lang, id=result.import_id))
     if not plan.ok:
         for problem in plan.problems[1:]:
-            err(f"zebkb: {plan.file_name}: {problem.line()}")
+            err(f"zebkb: {plan.file_name}: {problem.line(args.lang)}")
         first = plan.problems[0]
         raise InputError(
             f"{plan.file_name}: {first.line()}; nothing was imported",
@@ -129,11 +163,10 @@ def cmd_table_export(args: argparse.Namespace) -> int:
         )
     kinds = [args.kind] if args.kind else None
     result = export_list(records, Path(args.out), kinds=kinds, date_style=args.date_style)
+    from zebkb.cli.lang import say
+
     for uid in result.cut:
-        err(
-            f"zebkb: warning: record {uid}: a text longer than Excel's 32,767 characters"
-            " per cell was cut in the workbook (CSV keeps it whole)"
-        )
+        err(f"zebkb: {say('table.cut', args.lang, uid=uid)}")
     if args.json:
         print_json(
             {
@@ -144,5 +177,13 @@ def cmd_table_export(args: argparse.Namespace) -> int:
             }
         )
     else:
-        out(f"wrote {result.path} ({result.records} records, {result.columns} columns)")
+        out(
+            say(
+                "table.wrote",
+                args.lang,
+                path=result.path,
+                records=result.records,
+                columns=result.columns,
+            )
+        )
     return 0
