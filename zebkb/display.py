@@ -21,11 +21,14 @@ from typing import Any
 from zebkb.domain.canonical import parse_timestamp
 from zebkb.domain.dates import (
     DateError,
-    format_fiscal_year,
     format_japanese,
     format_partial_japanese,
     parse_iso_partial,
 )
+
+# Offered here with the other labels (the window, the sheets and the command line read
+# them from this module); it lives beneath zebkb/errors.py, which fills messages with it.
+from zebkb.domain.eras import fiscal_year_label as fiscal_year_label  # noqa: PLC0414
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.rows import follow_up_overdue
 from zebkb.domain.vocab import label
@@ -70,33 +73,6 @@ def kind_label(kind: str | None, lang: str) -> str:
 
 def session_kind_label(kind: str | None, lang: str) -> str:
     return label("session_kind", kind, lang) if kind else ""
-
-
-def fiscal_year_label(year: int | str | None, lang: str, style: str = "japanese") -> str:
-    """A fiscal year as people read it: 令和6年度 or, in the western styles, 2024年度; FY2024.
-
-    Lists and navigation name years by era (the default); a sentence that names
-    a year (a warning, a refusal) follows the chosen date style, as its dates do.
-    """
-    if year is None or year == "":
-        return ""
-    try:
-        number = int(year)
-    except (ValueError, TypeError):
-        return str(year)
-    if lang == "ja" and style != "japanese":
-        return f"{number}年度"
-    try:
-        return format_fiscal_year(number, lang)
-    except ValueError:
-        return f"{number}年度" if lang == "ja" else f"FY{number}"  # before the eras are known
-
-
-def fill_fiscal_year(template: str, year: int | None, lang: str, style: str) -> str:
-    """``template`` with ``{fiscal_year}`` as ``style`` writes it (messages keep the year, not text)."""
-    if year is None:
-        return template
-    return template.replace("{fiscal_year}", fiscal_year_label(year, lang, style))
 
 
 def format_date(value: str | date | None, style: str, lang: str, *, weekday: bool = False) -> str:

@@ -8,6 +8,8 @@ full, database from a newer zebkb): exit 1. Anything else is a bug.
 
 from __future__ import annotations
 
+from zebkb.domain.eras import fill_fiscal_year
+
 
 class ZebkbError(Exception):
     """Base for failures that are reported in words, never as a traceback."""
@@ -31,8 +33,6 @@ class ZebkbError(Exception):
         template = self._templates[1] if lang == "ja" else self._templates[0]
         if self.fiscal_year is None:
             return template
-        from zebkb.display import fill_fiscal_year
-
         return fill_fiscal_year(template, self.fiscal_year, lang, style)
 
     def message(self, lang: str = "en", style: str | None = None) -> str:

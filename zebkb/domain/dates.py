@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
+from zebkb.domain.eras import ERAS, Era, era_at, era_year_text
 from zebkb.errors import InputError
 
 
@@ -19,24 +19,6 @@ class DateError(InputError, ValueError):
         self.message_ja = message_ja or message_en
 
 
-@dataclass(frozen=True, slots=True)
-class Era:
-    name: str
-    letter: str
-    first_day: date  # the first day zebkb reads in this era
-    first_year: int  # the Gregorian year that is 元年
-    last_day: date | None  # None for the current era
-
-
-# 明治 starts at 1873-01-01: before that Japan used the lunisolar calendar, whose
-# dates do not map one-to-one onto Gregorian dates.
-ERAS: tuple[Era, ...] = (
-    Era("明治", "M", date(1873, 1, 1), 1868, date(1912, 7, 29)),
-    Era("大正", "T", date(1912, 7, 30), 1912, date(1926, 12, 24)),
-    Era("昭和", "S", date(1926, 12, 25), 1926, date(1989, 1, 7)),
-    Era("平成", "H", date(1989, 1, 8), 1989, date(2019, 4, 30)),
-    Era("令和", "R", date(2019, 5, 1), 2019, None),
-)
 _ERA_BY_KEY: dict[str, Era] = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
 
 WEEKDAYS_JA = "月火水木金土日"
@@ -44,23 +26,19 @@ _WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def era_of(d: date) -> Era:
-    for era in reversed(ERAS):
-        if d >= era.first_day:
-            return era
+    era = era_at(d)
+    if era is not None:
+        return era
     raise DateError(
         f"{d.isoformat()} is before 1873, when Japan adopted the Gregorian calendar",
         f"{d.isoformat()} は明治6年(1873年)の改暦より前の日付です",
     )
 
 
-def _era_year_text(n: int) -> str:
-    return "元" if n == 1 else str(n)
-
-
 def format_japanese(d: date, *, weekday: bool = False) -> str:
     """令和6年10月21日, or 令和6年10月21日（月） with weekday=True."""
     era = era_of(d)
-    text = f"{era.name}{_era_year_text(d.year - era.first_year + 1)}年{d.month}月{d.day}日"
+    text = f"{era.name}{era_year_text(d.year - era.first_year + 1)}年{d.month}月{d.day}日"
     if weekday:
         text += f"（{WEEKDAYS_JA[d.weekday()]}）"
     return text
@@ -87,7 +65,7 @@ def format_fiscal_year(year: int, lang: str = "ja") -> str:
     if lang == "en":
         return f"FY{year}"
     era = _fiscal_era(year)
-    return f"{era.name}{_era_year_text(year - era.first_year + 1)}年度"
+    return f"{era.name}{era_year_text(year - era.first_year + 1)}年度"
 
 
 _KANJI_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")}
@@ -378,6 +356,6 @@ def format_partial_japanese(value: str, *, weekday: bool = False) -> str:
     if len(value) == 7:
         month = int(value[5:])
         era = era_of(date(year, month, 1))
-        return f"{era.name}{_era_year_text(year - era.first_year + 1)}年{month}月"
+        return f"{era.name}{era_year_text(year - era.first_year + 1)}年{month}月"
     era = era_of(date(year, 12, 31))
-    return f"{era.name}{_era_year_text(year - era.first_year + 1)}年"
+    return f"{era.name}{era_year_text(year - era.first_year + 1)}年"

@@ -23,6 +23,7 @@ from zebkb.domain.canonical import (
     parse_timestamp,
 )
 from zebkb.domain.dates import DateError, first_day, parse_iso_partial, parse_partial_date
+from zebkb.domain.eras import fill_fiscal_year
 from zebkb.domain.fields import (
     ASSIGNED_FIELDS,
     COMMON_FIELDS,
@@ -856,8 +857,6 @@ class RecordWarning:
     fiscal_year: int | None = None
 
     def message(self, lang: str = "ja", style: str = "western") -> str:
-        from zebkb.display import fill_fiscal_year
-
         text = self.text_en if lang == "en" else self.text_ja
         return fill_fiscal_year(text, self.fiscal_year, lang, style)
 

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from zebkb.display import fill_fiscal_year
 from zebkb.domain.canonical import normalise_numbers, record_hash
+from zebkb.domain.eras import fill_fiscal_year
 from zebkb.domain.fields import ASSIGNED_FIELDS, KIND_DATE_FIELD, Kind, known_field_names
 from zebkb.domain.ranks import split_rank_status
 from zebkb.domain.validate import RecordError, read_field_value, validate_record
