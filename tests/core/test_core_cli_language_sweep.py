@@ -88,6 +88,10 @@ def typed_words() -> set[str]:
     return words
 
 
+# A ward's public key, as 'zebkb key show' prints it there.
+KEY = "O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik="
+
+
 def record_texts(data: Path, *, free_text_only: bool) -> list[str]:
     """The records' own strings (their lines), longest first: data, not zebkb's words."""
     from zebkb.domain.fields import FieldType, fields_for
@@ -221,6 +225,7 @@ def journey(data: Path, tmp: Path, lang: str) -> tuple[list[tuple[str, int, str]
         ("table", "import", str(tmp / "in.csv"), "--dry-run"),
         ("table", "import", str(tmp / "in.csv")),
         ("export", str(tmp / "out.zebkb")),
+        ("export", str(tmp / "parts.zebkb"), "--max-size", "20kB", "--no-sign"),
         ("export", "--eml", str(tmp / "mail")),
         ("import", str(tmp / "out.zebkb"), "--dry-run"),
         ("import", str(unsigned)),
@@ -228,6 +233,11 @@ def journey(data: Path, tmp: Path, lang: str) -> tuple[list[tuple[str, int, str]
         ("key", "show"),
         ("key", "list"),
         ("key", "require"),
+        ("key", "trust", KEY, "--ward", "品川区", "--note", "電話で確認"),
+        ("key", "list"),
+        ("key", "revoke", KEY),
+        ("undo-import", "{table import}"),
+        ("demo",),
         ("backup",),
         ("backup", "--list"),
         ("show", "zzzzzzzz"),
@@ -236,12 +246,19 @@ def journey(data: Path, tmp: Path, lang: str) -> tuple[list[tuple[str, int, str]
         ("migrate", "--to-sqlite", str(tmp / "moved")),
     ]
     ran = []
-    for args in commands:
+    for given in commands:
+        args = given
+        if "{table import}" in given:  # the id the list import said to undo it with
+            undo = re.search(r"undo-import (table-[0-9a-f-]+)", "".join(o for _, _, o in ran))
+            assert undo, ran
+            args = ("undo-import", undo.group(1))
         code, out, err = run(*args)
         ran.append((" ".join(args).replace(str(tmp), "…"), code, out + err))
     # Before the backup puts back fewer records than were printed.
     texts = record_texts(data, free_text_only=lang == "en")
     texts += [f"({h})" for h in headers]  # the list's own headers name its columns
+    texts += ["区立一覧小学校", "電話で確認"]  # typed in: the list's row (undone), the key's note
+    texts.sort(key=len, reverse=True)
     backups = sorted((data / "backups").glob("*.zip"))
     code, out, err = run("restore-backup", str(backups[-1]), "--yes")
     ran.append(("restore-backup", code, out + err))
