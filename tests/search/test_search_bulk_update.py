@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from seed_corpus import corpus_docs
 
-from zebkb.search import engine
+from zebkb.search import engine, whooshfield
 from zebkb.search.columns import Columns
 from zebkb.search.documents import IndexDoc
 from zebkb.search.engine import SearchIndex
 from zebkb.search.sidestore import normalised_parts
+from zebkb.search.whooshfield import add_document
 
 QUERIES = ["の", "zeb", "清掃事務所", "図書館 改訂", "エネルギー", "版"]
 
@@ -190,6 +191,37 @@ def test_a_build_in_several_segments_answers_as_one(
         # Every segment's uids were stored while it was written: opening reads no stored fields.
         assert set(snap.side.segment_uids()) == {key for key, _base in snap.layout}
         monkeypatch.setattr(engine, "SEGMENT_POSTINGS", 10**9)
+        _check(ix, docs, tmp_path)
+    finally:
+        ix.close()
+
+
+def test_many_new_documents_go_into_a_new_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of new records (saving many) adds a segment, however large: rebuilding
+    aside would add every document already indexed again."""
+    monkeypatch.setattr(engine, "BULK_MIN", 10)
+    all_docs = corpus_docs(90, seed=5)
+    docs = {d.uid: d for d in all_docs[:30]}
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(list(docs.values()), total=len(docs), state=1)
+        gen = (tmp_path / "ix" / "CURRENT").read_text()
+        added: list[str] = []
+
+        def spy(writer: Any, uid: str, text: str, folded: str | None = None) -> None:
+            added.append(uid)
+            add_document(writer, uid, text, folded)
+
+        monkeypatch.setattr(whooshfield, "add_document", spy)
+        new = all_docs[30:]
+        ix.update(new, [], state=2)
+        assert (tmp_path / "ix" / "CURRENT").read_text() == gen
+        assert sorted(added) == sorted(d.uid for d in new)
+        monkeypatch.setattr(whooshfield, "add_document", add_document)
+        docs.update({d.uid: d for d in new})
+        assert ix.indexed_state() == 2
         _check(ix, docs, tmp_path)
     finally:
         ix.close()

@@ -82,7 +82,8 @@ SEGMENT_POSTINGS = 8_000_000
 # Below this many documents, counting a term in each text is as quick as reading its counts.
 COUNTS_MIN_DF = 1000
 # An update touching at least this many documents, and this fraction of the index,
-# rebuilds aside instead (one clean segment; no slower than adding in place).
+# rebuilds aside instead (one clean segment; no slower than adding in place). In
+# `update`, only the documents it replaces or removes count towards the fraction.
 BULK_MIN = 500
 BULK_FRACTION = 0.5
 
@@ -884,9 +885,12 @@ class SearchIndex:
     def update(self, docs: Iterable[IndexDoc], removed_uids: Iterable[str], *, state: int) -> None:
         """Apply one database commit: docs added or changed, uids removed.
 
-        A batch that touches a large part of the index (an import) is applied
-        by rebuilding aside from the index's own copy of the other documents,
-        which costs no more than the incremental way and leaves one clean segment.
+        A batch that replaces or removes a large part of the index (an import
+        of changed records) is applied by rebuilding aside from the index's own
+        copy of the other documents, which leaves one clean segment instead of
+        as many deleted documents. New documents alone go into a new segment:
+        rebuilding for them re-added every document already indexed (saving
+        10,000 records in batches of 1,000 rebuilt at 1,000, 2,000 and 3,000).
         """
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
@@ -897,9 +901,10 @@ class SearchIndex:
         with self._mutex, self._lock():
             snap = self._snapshot()
             side = snap.side
-            if _bulk(snap.n, len(docs) + len(removed)) or (
-                side.meta("variants") != snap.variants.fingerprint
-            ):
+            if (
+                _bulk(snap.n, len(docs) + len(removed))
+                and _bulk(snap.n, side.present(changed) + len(removed))
+            ) or side.meta("variants") != snap.variants.fingerprint:
                 # (Texts folded with another variant table cannot be added to.)
                 self._rebuild_with(snap, docs, changed | set(removed), state)
                 return

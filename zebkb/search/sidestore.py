@@ -213,6 +213,17 @@ class SideStore:
         self.db.executemany("DELETE FROM docs WHERE uid = ?", ((u,) for u in uids))
         self.db.executemany("DELETE FROM texts WHERE uid = ?", ((u,) for u in uids))
 
+    def present(self, uids: Iterable[str]) -> int:
+        """How many of these documents the index holds."""
+        uids = list(uids)
+        found = 0
+        for i in range(0, len(uids), 500):
+            chunk = uids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            row = self.db.execute(f"SELECT count(*) FROM docs WHERE uid IN ({marks})", chunk)
+            found += int(row.fetchone()[0])
+        return found
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM docs").fetchone()[0])
 
