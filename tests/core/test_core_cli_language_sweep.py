@@ -43,6 +43,7 @@ READ_AS_IS = {
     "MB",
     "GB",
     "MiB",
+    "ZIP",
     "BEI",
     "BELS",
     "Ready",
@@ -51,7 +52,8 @@ READ_AS_IS = {
 }
 
 TYPED = re.compile(
-    r"https?://\S+"  # addresses
+    r"(?:https?|postgresql)://\S+"  # addresses
+    r"|[~\w./-]*\.pgpass|\bbase64\b|\bA4\b"  # a file, a format and a paper size, by name
     r"|'[^'\n]*'"  # a command or value in quotes, as typed
     r"|(?<![\w-])--?[a-z][a-z0-9-]*"  # options
     r"|\{[a-z0-9,-]+\}"  # choices in a usage line
@@ -90,6 +92,25 @@ def typed_words() -> set[str]:
 
 # A ward's public key, as 'zebkb key show' prints it there.
 KEY = "O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik="
+
+
+def help_commands() -> list[tuple[str, ...]]:
+    """``--help`` of every command and of every command's own commands (key show, …)."""
+    import argparse
+
+    from zebkb.cli.main import build_parser
+
+    found: list[tuple[str, ...]] = []
+
+    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append((*path, name, "--help"))
+                    walk(sub, (*path, name))
+
+    walk(build_parser(), ())
+    return found
 
 
 def record_texts(data: Path, *, free_text_only: bool) -> list[str]:
@@ -204,8 +225,7 @@ def journey(data: Path, tmp: Path, lang: str) -> tuple[list[tuple[str, int, str]
 
     commands: list[tuple[str, ...]] = [
         ("--help",),
-        ("show", "--help"),
-        ("table", "export", "--help"),
+        *help_commands(),
         ("shw",),
         ("list",),
         ("list", "--fiscal-year", "2024"),

@@ -166,6 +166,10 @@ def test_every_help_text_and_placeholder_has_its_japanese() -> None:
                 name = action.metavar
             elif action.metavar is None and not action.option_strings and not action.choices:
                 name = action.dest
+            elif action.metavar is None and not action.choices and action.nargs != 0:
+                name = action.dest.upper()  # an option's value, named by argparse
+                if name in ("HELP", "VERSION") or action.help == argparse.SUPPRESS:
+                    continue
             else:
                 continue
             if name not in PLACEHOLDERS_JA:

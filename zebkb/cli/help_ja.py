@@ -28,7 +28,7 @@ HELP_JA: dict[str, str] = {
         "JSON ファイルから記録を追加・更新します（'-' で標準入力から）"
     ),
     "list records": "記録を一覧します",
-    "only visits and sessions with follow-ups (後日対応) past their due date and not done": (
+    "only visits and sessions with follow-ups past their due date and not done": (
         "期限を過ぎても終わっていない後日対応のある視察記録・勉強会・研修だけ"
     ),
     "show one record": "記録を一件表示します",
@@ -59,7 +59,8 @@ HELP_JA: dict[str, str] = {
     "full-text search, best first": "全文検索（よく一致するものから）",
     "rebuild the search index from the database": "データベースから検索索引を作り直します",
     'words (all must match), "a phrase", A OR B, -word, ward: type: rank: fy: tag: facility:': (
-        '検索語（すべてに一致）、"語句"、A OR B、-除く語、ward: type: rank: fy: tag: facility:'
+        "検索語（すべてに一致）、\"語句\"、'A OR B'、-除く語、'ward:' 'type:' 'rank:' 'fy:' 'tag:' "
+        "'facility:'"
     ),
     "6-digit code or name": "6桁の団体コードか区名",
     "e.g. 'ZEB Ready'": "例: 'ZEB Ready'",
@@ -138,9 +139,9 @@ HELP_JA: dict[str, str] = {
     "a printable case sheet, visit or session minutes, or a fiscal-year list (PDF)": (
         "印刷用の事例シート、視察・勉強会の記録、年度の一覧（PDF）"
     ),
-    "Write a case sheet (事例シート) or minutes for one record, or the list of a fiscal "
-    "year's records, as an A4 PDF.": (
-        "一件の記録の事例シートか記録、または年度の記録の一覧を A4 の PDF に書き出します。"
+    "Write a case sheet or minutes for one record, or the list of a fiscal year's records, "
+    "as an A4 PDF.": (
+        "一件の記録の事例シートか記録、または年度の記録の一覧を A4 判の PDF に書き出します。"
     ),
     "the record to print": "印刷する記録",
     "list fiscal year Y (e.g. 2024 or 令和6年度)": "その年度の一覧（例: 2024、令和6年度）",
@@ -155,7 +156,7 @@ HELP_JA: dict[str, str] = {
     ),
     "keep the newest N backups (default 10)": "新しいバックアップをこの数だけ残します（既定 10）",
     "list the backups instead of writing one": "書き出す代わりにバックアップを一覧します",
-    "a backup zip (from 'zebkb backup')": "バックアップの zip（'zebkb backup' で作ったもの）",
+    "a backup zip (from 'zebkb backup')": "バックアップの ZIP ファイル（'zebkb backup' で作ったもの）",
     "do not ask for confirmation (scripts)": "確認を求めません（スクリプト用）",
     # zebkb/cli/migrate.py
     "move this knowledge base into an empty PostgreSQL database or SQLite folder": (
@@ -194,6 +195,11 @@ PLACEHOLDERS_JA: dict[str, str] = {
     "W": "区",
     "WARD": "区",
     "Y": "年度",
+    # Options that take a value without naming it: argparse names it by the option.
+    "FISCAL_YEAR": "年度",
+    "LIMIT": "件数",
+    "NOTE": "覚え書き",
+    "RANK": "ランク",
     # Read as they are in Japanese too.
     "UID": "UID",
     "URL": "URL",

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--overdue",
         action="store_true",
-        help="only visits and sessions with follow-ups (後日対応) past their due date and not done",
+        help="only visits and sessions with follow-ups past their due date and not done",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_list)

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report",
         help="a printable case sheet, visit or session minutes, or a fiscal-year list (PDF)",
-        description="Write a case sheet (事例シート) or minutes for one record, "
+        description="Write a case sheet or minutes for one record, "
         "or the list of a fiscal year's records, as an A4 PDF.",
     )
     p.add_argument("uid", nargs="?", help="the record to print")

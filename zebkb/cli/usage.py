@@ -148,8 +148,10 @@ def translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
             action.help = HELP_JA.get(action.help, action.help)
         if isinstance(action.metavar, str):
             action.metavar = PLACEHOLDERS_JA.get(action.metavar, action.metavar)
-        elif action.metavar is None and not action.option_strings and action.choices is None:
-            action.metavar = PLACEHOLDERS_JA.get(action.dest)
+        elif action.metavar is None and action.choices is None and action.nargs != 0:
+            # A positional is named by its dest, an option's value by its dest in capitals.
+            name = action.dest if not action.option_strings else action.dest.upper()
+            action.metavar = PLACEHOLDERS_JA.get(name)
         if isinstance(action, argparse._SubParsersAction):
             for choice in action._choices_actions:
                 if choice.help:
