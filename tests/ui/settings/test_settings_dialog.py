@@ -163,3 +163,29 @@ def test_require_signatures_is_the_knowledge_bases_setting(qtbot, ectx) -> None:
     again = open_settings(qtbot, ectx)
     qtbot.waitUntil(again.signatures.isEnabled)
     assert not again.signatures.isChecked()
+
+
+@pytest.mark.parametrize("touched", [False, True])
+def test_require_signatures_set_on_another_pc_shows_unless_changed_here(
+    qtbot, ectx, touched
+) -> None:
+    """Team mode: the setting lives in the shared database; a change there is shown, but a
+    choice the person made in this open dialog is theirs until OK or Cancel."""
+    from zebkb.service.changes import Changes
+    from zebkb.service.keys import set_require_signatures
+    from zebkb.ui.core.ops import CollectionOp
+
+    settings = open_settings(qtbot, ectx)
+    qtbot.waitUntil(settings.signatures.isEnabled)
+    if touched:
+        settings.signatures.click()
+    set_require_signatures(ectx.kb, True)  # as another PC did
+    CollectionOp(settings, lambda: Changes(settings=True), runner=ectx.runner).run_in_background()
+    wait_idle(qtbot, ectx)
+    qtbot.wait(50)
+    assert settings.signatures.isChecked()
+    set_require_signatures(ectx.kb, False)
+    CollectionOp(settings, lambda: Changes(settings=True), runner=ectx.runner).run_in_background()
+    wait_idle(qtbot, ectx)
+    qtbot.wait(50)
+    assert settings.signatures.isChecked() is touched

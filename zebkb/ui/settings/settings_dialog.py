@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zebkb.service.changes import Changes
 from zebkb.service.datadir import NetworkFolderError, refuse_network_folder, usable_data_dir
 from zebkb.ui.core.i18n import LANGUAGE_NAMES, LANGUAGES, bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -145,6 +146,10 @@ class SettingsDialog(QDialog):
         bind(ctx.tr, self)
         self._show_data_dir()
         self._load_home_ward()
+        ctx.runner.dataChanged.connect(self._data_changed)
+        # Whether the person clicked "only signed bundles" in this dialog.
+        self._signatures_clicked = False
+        self.signatures.clicked.connect(self._note_signatures_click)
 
     # --- home ward --------------------------------------------------------------------
 
@@ -160,6 +165,22 @@ class SettingsDialog(QDialog):
         self.signatures.setChecked(required)
         self.signatures.setEnabled(True)
         self._home_ward_loaded(code)
+
+    def _note_signatures_click(self) -> None:
+        self._signatures_clicked = True
+
+    def _data_changed(self, changes: Changes) -> None:
+        # Team mode: another PC may have changed whether signatures are required.
+        if changes.settings and self._initial_signatures is not None:
+            kb = self._ctx.kb
+            QueryOp(self, kb.require_signatures, runner=self._ctx.runner).success(
+                self._signatures_reread
+            ).run_in_background()
+
+    def _signatures_reread(self, required: bool) -> None:
+        self._initial_signatures = required
+        if not self._signatures_clicked:  # a choice made here stays until OK or Cancel
+            self.signatures.setChecked(required)
 
     def _home_ward_loaded(self, code: str | None) -> None:
         self._initial_ward = code
