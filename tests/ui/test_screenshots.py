@@ -291,6 +291,27 @@ def test_screens_at_both_sizes_with_empty_states_and_errors(qtbot, kb, tmp_path,
             english += own_texts(dialog)
             dialog.close()
 
+        # A list with a problem: each named by row and column, nothing imported.
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["施設名", "区", "延床面積(㎡)", "新築・改修"])
+        sheet.append(["水元小学校", "葛飾区", "広い", "新築"])
+        sheet.append(["清掃事務所", "葛飾区", "1,250", "改修"])
+        book.save(tmp_path / "list.xlsx")
+        listed = TableImportDialog(context)
+        qtbot.addWidget(listed)
+        listed.resize(1100, 640)
+        listed.show()
+        with qtbot.waitSignal(listed.previewed, timeout=10000):
+            listed.load(tmp_path / "list.xlsx")
+        assert not listed.import_button.isEnabled()
+        shoot(listed, f"table-import-problems-{lang}", tmp_path)
+        # The file's own header and cell are quoted as written ("column C (延床面積(㎡))").
+        english += [t.replace("延床面積(㎡)", "").replace("広い", "") for t in own_texts(listed)]
+        listed.close()
+
         # The new-record chooser and the restore question: Qt's own boxes, in the language.
         shoot_modal(qtbot, window.new_record, f"new-record-{lang}", tmp_path)
         backup = kb.create_backup().path
