@@ -129,7 +129,9 @@ def test_fiscal_year_dialog_defaults_to_the_current_year_and_opens_the_list(
     dialog = FiscalYearDialog(ctx, host)
     qtbot.addWidget(dialog)
     assert dialog.choice() == (2024, None)
-    assert "令和6年度" in dialog.era.text()
+    assert dialog.era.text() == "2024年度"  # the window's date style (western by default)
+    ctx.settings.date_style = "japanese"
+    assert dialog.era.text() == "令和6年度"
     with qtbot.waitSignal(dialog.started) as started:
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     preview = open_preview(qtbot, started.args[0])

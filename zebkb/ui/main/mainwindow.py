@@ -87,8 +87,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.ctx = ctx
         self.rows = RowCache()
-        self.search_bar = SearchBar(ctx.tr)
-        self.navigation = NavigationPane(ctx.tr)
+
+        def style() -> str:  # read at each redraw: the style may change while open
+            return ctx.settings.date_style
+
+        self.search_bar = SearchBar(ctx.tr, date_style=style)
+        self.navigation = NavigationPane(ctx.tr, date_style=style)
         self.results = ResultsPane(ctx.tr, ctx.settings, runner=ctx.runner)
         self.detail = DetailPane(ctx)
         self.content = QSplitter(Qt.Orientation.Horizontal)
@@ -833,6 +837,8 @@ class MainWindow(QMainWindow):
     def _setting_changed(self, key: str) -> None:
         if key == opts.DATE_STYLE.key:
             self.results.restyle()
+            self.navigation.restyle()
+            self.search_bar.restyle()
             for action in self.date_group.actions():
                 action.setChecked(action.data() == self.ctx.settings.date_style)
         elif key == opts.LANGUAGE.key and self.ctx.settings.language != self.ctx.tr.language:

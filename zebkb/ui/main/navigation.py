@@ -7,7 +7,7 @@ Clicking an entry asks for that filter; "all records" asks to clear them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
@@ -35,9 +35,17 @@ class NavigationPane(QTreeWidget):
     filterChosen = Signal(str, object)
     clearRequested = Signal()
 
-    def __init__(self, translator: Translator, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        translator: Translator,
+        parent: QWidget | None = None,
+        date_style: Callable[[], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._tr = translator
+        # The window's date style, read at each fill: fiscal years are named as the
+        # record pane names them (令和6年度 or 2024年度).
+        self._date_style = date_style or (lambda: "western")
         self._facets: dict[str, dict[str, int]] = {}
         self._total = 0
         self.setHeaderHidden(True)
@@ -75,6 +83,10 @@ class NavigationPane(QTreeWidget):
     def retranslate(self) -> None:
         self._fill()
 
+    def restyle(self) -> None:
+        """The date style changed: the fiscal years are named again."""
+        self._fill()
+
     def _fill(self) -> None:
         t = self._tr.t
         self.all_item.setText(0, f"{t('nav.all')} ({self._total:,})")
@@ -105,7 +117,8 @@ class NavigationPane(QTreeWidget):
             return [(r, r, n) for r, n in counts.items()]
         if name == FISCAL_YEAR:
             years = sorted(counts, key=int, reverse=True)
-            return [(int(y), fiscal_year_label(y, lang), counts[y]) for y in years]
+            style = self._date_style()
+            return [(int(y), fiscal_year_label(y, lang, style), counts[y]) for y in years]
         if name == TAG:
             return [(tag, tag, n) for tag, n in list(counts.items())[:MAX_TAGS]]
         entries: list[tuple[object, str, int]] = []

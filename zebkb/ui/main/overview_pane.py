@@ -314,6 +314,8 @@ class OverviewPane(QWidget):
     def _setting_changed(self, key: str) -> None:
         if key == DATE_STYLE.key and self.data is not None:
             self._fill_recent(self.data)
+            # The fiscal years under the chart are named in the style too.
+            self.views["years"].setChart(self._years_chart(self.data))
 
     def retranslate(self) -> None:
         t = self.ctx.tr.t
@@ -550,7 +552,8 @@ class OverviewPane(QWidget):
             series.append(bars)
             show_values(series, bars)
         chart.addSeries(series)
-        axis_x = category_axis([fiscal_year_label(y, lang) for y in years])
+        style = getattr(self.ctx.settings, "date_style", "western")
+        axis_x = category_axis([fiscal_year_label(y, lang, style) for y in years])
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         top = max([*data.sessions_by_fiscal_year.values(), *data.visits_by_fiscal_year.values(), 1])

@@ -98,7 +98,7 @@ COLUMNS: dict[str, Column] = {
         ),
         Column(
             "fiscal_year",
-            lambda r, lang, _s: fiscal_year_label(r.fiscal_year, lang),
+            lambda r, lang, style: fiscal_year_label(r.fiscal_year, lang, style),
             lambda r: r.fiscal_year,
         ),
         Column(
@@ -534,7 +534,7 @@ class ResultsPane(QTableView):
             # The widest day of each era and style (two-digit month and day).
             samples += [format_date(d, style, lang) for d in WIDE_DATES]
         elif key == "fiscal_year":
-            samples += [fiscal_year_label(y, lang) for y in WIDE_YEARS]
+            samples += [fiscal_year_label(y, lang, style) for y in WIDE_YEARS]
         elif key == "ward":
             samples += [ward_label(w.code, lang) for w in WARDS]
         elif key == "kind":

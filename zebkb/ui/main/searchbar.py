@@ -135,9 +135,17 @@ class SearchBar(QWidget):
     searchRequested = Signal(str, object)
     helpRequested = Signal()
 
-    def __init__(self, translator: Translator, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        translator: Translator,
+        parent: QWidget | None = None,
+        date_style: Callable[[], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._tr = translator
+        # The window's date style, read at each redraw: a fiscal-year chip names the year
+        # as the record pane does (令和6年度 or 2024年度).
+        self._date_style = date_style or (lambda: "western")
         self._filters = SearchFilters()
         self.edit = QLineEdit()
         self.edit.setClearButtonEnabled(True)
@@ -274,6 +282,10 @@ class SearchBar(QWidget):
         self._rebuild_chips()
         self._show_error_text()
 
+    def restyle(self) -> None:
+        """The date style changed: the chips name their fiscal years again."""
+        self._rebuild_chips()
+
     def chip_text(self, category: str, value: object) -> str:
         lang = self._tr.language
         if category == KIND:
@@ -281,7 +293,7 @@ class SearchBar(QWidget):
         elif category == WARD:
             shown = ward_label(str(value), lang)
         elif category == FISCAL_YEAR:
-            shown = fiscal_year_label(value, lang)  # type: ignore[arg-type]
+            shown = fiscal_year_label(value, lang, self._date_style())  # type: ignore[arg-type]
         elif category == FLOOR_AREA:
             shown = floor_area_range_label(*area_range(value))
         else:

@@ -57,6 +57,7 @@ from zebkb.domain.dates import fiscal_year
 from zebkb.domain.fields import Kind
 from zebkb.ui.core.i18n import ButtonNames, bind
 from zebkb.ui.core.ops import QueryOp, user_message
+from zebkb.ui.core.settings import DATE_STYLE
 
 if TYPE_CHECKING:
     from zebkb.ui.core.context import AppContext
@@ -591,6 +592,7 @@ class FiscalYearDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.year.valueChanged.connect(self._show_era)
+        ctx.settings.changed.connect(self._setting_changed)
         self._button_names = ButtonNames(
             self.buttons,
             lambda: {
@@ -611,8 +613,14 @@ class FiscalYearDialog(QDialog):
         self._button_names.apply()
         self._show_era()
 
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key:
+            self._show_era()
+
     def _show_era(self) -> None:
-        self.era.setText(fiscal_year_label(self.year.value(), self.ctx.tr.language))
+        # Named as the window names fiscal years (令和6年度 or 2024年度).
+        style = self.ctx.settings.date_style
+        self.era.setText(fiscal_year_label(self.year.value(), self.ctx.tr.language, style))
 
     def choice(self) -> tuple[int, str | None]:
         return self.year.value(), self.kind.currentData()
