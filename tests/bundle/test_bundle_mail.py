@@ -155,3 +155,27 @@ def test_the_bundle_cap_leaves_room_for_base64() -> None:
     cap = mail.bundle_cap_for_message(10_000_000)
     assert cap * 4 / 3 * 78 / 76 + mail.MESSAGE_HEADROOM <= 10_000_000
     assert cap > 7_000_000
+
+
+def test_a_second_send_in_the_same_minute_keeps_the_first_drafts(tmp_path) -> None:
+    """Export names go by the minute: a second set of drafts takes new names, never the old ones."""
+    from datetime import UTC, datetime
+
+    from zebkb.bundle.writer import PartInfo
+
+    bundle = tmp_path / "zebkb-131229-20261203-1200.zebkb"
+    bundle.write_bytes(b"PK\x03\x04 a bundle")
+    part = PartInfo(path=bundle, bundle_id="b1", records=1, attachments=0, size=16)
+    sender = mail.Sender("131229", "葛飾区", None)
+    out = tmp_path / "drafts"
+    when = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    first = mail.write_drafts([part], out, sender, when=when)
+    unsent = first[0].read_bytes()
+    second = mail.write_drafts([part], out, sender, when=when)
+    third = mail.write_drafts([part], out, sender, when=when)
+    assert [p.name for p in first + second + third] == [
+        "zebkb-131229-20261203-1200.eml",
+        "zebkb-131229-20261203-1200-2.eml",
+        "zebkb-131229-20261203-1200-3.eml",
+    ]
+    assert first[0].read_bytes() == unsent

@@ -127,10 +127,24 @@ def write_drafts(
     written: list[Path] = []
     for index, part in enumerate(parts, start=1):
         message = draft_for(part, sender, index=index, total=total, records=records, when=when)
-        target = out_dir / (part.path.stem + ".eml")
+        target = _free_name(out_dir, part.path.stem)
         _write_atomic(target, message.as_bytes())
         written.append(target)
     return written
+
+
+def _free_name(out_dir: Path, stem: str) -> Path:
+    """``stem.eml``, or ``stem-2.eml``… when a draft of that name is already there.
+
+    Export names go by the minute, so a second send within it would otherwise
+    replace a draft the person has not sent yet.
+    """
+    target = out_dir / f"{stem}.eml"
+    number = 1
+    while target.exists():
+        number += 1
+        target = out_dir / f"{stem}-{number}.eml"
+    return target
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
