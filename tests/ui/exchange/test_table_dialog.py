@@ -420,7 +420,11 @@ def test_export_a_fiscal_year_as_the_command_line_does(qtbot, home, tmp_path, mo
         dialog = window.dialogs["table_export"]
         qtbot.waitUntil(lambda d=dialog: d.years is not None, timeout=10_000)
         assert 2024 in dialog.years
+        # Named in the window's date style (western by default), and again on a change.
+        assert dialog.year.itemText(dialog.year.findData(2024)) == "2024年度"
+        home.settings.date_style = "japanese"
         assert dialog.year.itemText(dialog.year.findData(2024)) == "令和6年度"
+        home.settings.date_style = "western"
         assert dialog.choose_year(year, kind)
         assert dialog.kind.currentText() == ("事例" if kind else "すべての種別")
         with qtbot.waitSignal(dialog.written, timeout=10_000) as said:

@@ -43,6 +43,7 @@ from zebkb.tables.read import read_table
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, OpCancelled, ProgressReporter, QueryOp
+from zebkb.ui.core.settings import DATE_STYLE
 
 ACTIONS = ("add", "update", "unchanged", "refused")
 Notify = Callable[[str], None]
@@ -596,6 +597,7 @@ class TableExportDialog(QDialog):
         self.setMinimumWidth(480)
         self.scope_group.idToggled.connect(lambda _i, _on: self._update())
         self.year.currentIndexChanged.connect(lambda _i: self._update())
+        ctx.settings.changed.connect(self._setting_changed)
         bind(ctx.tr, self)
         self._load_years()
 
@@ -608,8 +610,7 @@ class TableExportDialog(QDialog):
         )
         self.scope_buttons["shown"].setText(t("tables.export.scope.shown", n=len(self.shown)))
         self.scope_buttons["fiscal_year"].setText(t("tables.export.scope.fiscal_year"))
-        for i in range(self.year.count()):
-            self.year.setItemText(i, fiscal_year_label(self.year.itemData(i), lang))
+        self._name_years()
         for i in range(self.kind.count()):
             kind = self.kind.itemData(i)
             text = kind_label(kind, lang) if kind else t("tables.export.all_kinds")
@@ -627,12 +628,22 @@ class TableExportDialog(QDialog):
 
         QueryOp(self, work, runner=self.ctx.runner).success(self._years_loaded).run_in_background()
 
+    def _setting_changed(self, key: str) -> None:
+        if key == DATE_STYLE.key:
+            self._name_years()
+
+    def _name_years(self) -> None:
+        """The year choices named as the window names fiscal years (令和6年度 or 2024年度)."""
+        lang, style = self.ctx.tr.language, self.ctx.settings.date_style
+        for i in range(self.year.count()):
+            self.year.setItemText(i, fiscal_year_label(self.year.itemData(i), lang, style))
+
     def _years_loaded(self, years: list[int]) -> None:
-        lang = self.ctx.tr.language
         self.years = years
         self.year.clear()
         for year in years:
-            self.year.addItem(fiscal_year_label(year, lang), year)
+            self.year.addItem("", year)
+        self._name_years()
         self.scope_buttons["fiscal_year"].setEnabled(bool(years))
         self._update()
 
