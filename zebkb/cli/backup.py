@@ -47,7 +47,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 "backup.with_files" if b.includes_files else "backup.records_only", args.lang
             )
             # The instant is stored in UTC; a person reads this computer's time.
-            when = format_instant(b.created_at, "western", args.lang, local=True)
+            when = format_instant(b.created_at, args.date_style, args.lang, local=True)
             line = say(
                 "backup.line",
                 args.lang,
@@ -107,7 +107,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             raise KnownError(
                 say("backup.yes_needed", "en"), message_ja=say("backup.yes_needed", "ja")
             )
-        when = format_instant(info.created_at, "western", lang, local=True)
+        when = format_instant(info.created_at, args.date_style, lang, local=True)
         if not confirm(say("backup.question", lang, when=when, records=info.records)):
             err(f"zebkb: {say('backup.not_restored', lang)}")
             return 1

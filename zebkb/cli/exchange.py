@@ -318,7 +318,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     side_cols = max(width(s) for s in sides.values())
     for c in conflicts:
         data = c.as_json()
-        when = format_instant(c.detected_at, "western", lang, local=True)
+        when = format_instant(c.detected_at, args.date_style, lang, local=True)
         kind = kind_label(c.type, lang)
         out(
             say(
@@ -343,7 +343,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                         lang,
                         side=pad(name, side_cols),
                         revision=v["revision"],
-                        when=format_instant(v["updated_at"], "western", lang, local=True),
+                        when=format_instant(v["updated_at"], args.date_style, lang, local=True),
                         hash=v["hash"][:12],
                         title=field(v["title"]),
                         state=state,

@@ -363,7 +363,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "show.deleted",
                 "ja",
                 **facts,
-                when=format_instant(record["updated_at"], "western", "ja", local=True),
+                when=format_instant(record["updated_at"], args.date_style, "ja", local=True),
             ),
         )
     if args.json:
@@ -543,7 +543,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 lang,
                 mark="*" if v.current else " ",
                 revision=v.revision,
-                when=format_instant(v.updated_at, "western", lang, local=True),
+                when=format_instant(v.updated_at, args.date_style, lang, local=True),
                 hash=v.hash[:12],
                 # The window's words for how a version came (zebkb/versions.py), not the code.
                 source=source_label(v.source, lang),
