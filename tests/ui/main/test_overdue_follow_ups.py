@@ -56,6 +56,11 @@ def test_home_counts_them_the_record_marks_them_and_both_follow_a_save(
     qtbot.waitUntil(lambda: pane.overdue_label.text() == "期限切れの後日対応（1件）")
     item = pane.overdue.item(0)
     assert item.text() == "清掃事務所視察の受入（視察記録・1件、期限 令和7年2月）"
+    # The due month follows the date style when it changes, as the recent changes do.
+    ctx.settings.date_style = "western"
+    assert pane.overdue.item(0).text() == "清掃事務所視察の受入（視察記録・1件、期限 2025年2月）"
+    ctx.settings.date_style = "japanese"
+    item = pane.overdue.item(0)
     with qtbot.waitSignal(window.detail.shown, timeout=5000):
         pane.overdue.itemClicked.emit(item)
     assert window.detail.uid == visit["uid"]

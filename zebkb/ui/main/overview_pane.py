@@ -314,6 +314,7 @@ class OverviewPane(QWidget):
     def _setting_changed(self, key: str) -> None:
         if key == DATE_STYLE.key and self.data is not None:
             self._fill_recent(self.data)
+            self._fill_overdue(self.data)  # their due dates
             # The fiscal years under the chart are named in the style too.
             self.views["years"].setChart(self._years_chart(self.data))
 
