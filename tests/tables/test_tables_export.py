@@ -54,6 +54,7 @@ def filled(kb):
             "ward": KATSUSHIKA,
             "visited_on": "2024-10-21",
             "participants": ["環境省", "杉並区"],
+            "visitor_municipalities": ["131156", "122033"],  # a ward and a city beyond
             "materials": [{"title": "清掃事務所の概要", "url": "https://example.jp/a/b"}],
             "follow_up_items": [{"what": "所感の共有", "done": True}],
         }
@@ -186,7 +187,7 @@ def test_cli_round_trip_and_refusal(cli, tmp_path) -> None:
     assert cli("init", "--ward", "葛飾区").code == 0
     assert cli("demo").code == 0
     out = tmp_path / "list.xlsx"
-    done = cli("table", "export", str(out), "--type", "case", "--json")
+    done = cli("table", "export", str(out), "--json")  # every kind the demo holds
     assert done.code == 0, done.err
     assert json.loads(done.out)["records"] > 0
     again = cli("table", "import", str(out), "--json")

@@ -87,6 +87,13 @@ def _join(items: Sequence[str], uids: bool) -> str:
     return "、".join(items)
 
 
+def _ward_shown(code: str, lang: str) -> str:
+    try:
+        return ward_name(code, lang)
+    except WardError:
+        return code
+
+
 def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | date | None:
     """A record value as the list shows it; dates as date objects."""
     if value is None or value in ([], ""):
@@ -95,10 +102,7 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
     if vocab is not None:
         return vocab.label(str(value), lang)
     if f.type is FieldType.WARD:
-        try:
-            return ward_name(str(value), lang)
-        except WardError:
-            return str(value)
+        return _ward_shown(str(value), lang)
     if f.type is FieldType.BOOLEAN:
         return ("はい" if value else "いいえ") if lang == "ja" else ("yes" if value else "no")
     if f.type is FieldType.DATE:
@@ -110,6 +114,8 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
             return PartialDate(str(value))
     if f.type in (FieldType.STRING_LIST, FieldType.UID_LIST):
         return _join([str(v) for v in value], f.type is FieldType.UID_LIST)
+    if f.type is FieldType.WARD_LIST and isinstance(value, list):
+        return _join([_ward_shown(str(v), lang) for v in value], False)
     if f.type is FieldType.ROWS and isinstance(value, list):
         return RowsText(f, value)
     if f.type in (FieldType.INTEGER, FieldType.NUMBER) and isinstance(value, int | float):

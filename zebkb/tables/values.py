@@ -101,6 +101,14 @@ def read_cell(f: Field, value: Cell) -> Value | CellProblem:
             return CellProblem(str(exc), f"区または団体コードとして読めません: {_text(value)}")
     if kind in (FieldType.STRING_LIST, FieldType.UID_LIST):
         return split_list(_text(value))
+    if kind is FieldType.WARD_LIST:
+        codes: list[str] = []
+        for item in split_list(_text(value)):
+            try:
+                codes.append(resolve_ward(item))
+            except WardError as exc:
+                return CellProblem(str(exc), f"区または団体コードとして読めません: {item}")
+        return codes
     if kind is FieldType.ROWS:
         rows = read_rows_cell(f, _text(value))
         return CellProblem(*rows) if isinstance(rows, tuple) else rows
