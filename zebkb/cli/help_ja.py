@@ -7,6 +7,8 @@ parser has its Japanese here, so a reworded English help is noticed.
 
 from __future__ import annotations
 
+from zebkb.glossary import ja
+
 HELP_JA: dict[str, str] = {
     # zebkb/cli/main.py
     "zebkb: the 23 special wards' knowledge base of ZEB/ZEH cases, site visits and study "
@@ -191,12 +193,12 @@ PLACEHOLDERS_JA: dict[str, str] = {
     "MAP.json": "対応表.json",
     "Q": "検索語",
     "SIZE": "大きさ",
-    "TS": "日時",
-    "W": "区",
-    "WARD": "区",
-    "Y": "年度",
+    "TS": ja("column.when"),
+    "W": ja("field.ward"),
+    "WARD": ja("field.ward"),
+    "Y": ja("field.fiscal_year"),
     # Options that take a value without naming it: argparse names it by the option.
-    "FISCAL_YEAR": "年度",
+    "FISCAL_YEAR": ja("field.fiscal_year"),
     "LIMIT": "件数",
     "NOTE": "覚え書き",
     "RANK": "ランク",
@@ -208,6 +210,6 @@ PLACEHOLDERS_JA: dict[str, str] = {
     "file": "ファイル",
     "out": "書き出し先",
     "query": "検索語",
-    "revision": "版",
+    "revision": ja("field.revision"),
     "bundle_id": "バンドルID",
 }
