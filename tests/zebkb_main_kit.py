@@ -88,39 +88,57 @@ def detail_text(window: Any) -> str:
 BOUNDED = ("kind", "ward", "date", "fiscal_year", "rank", "floor_area", "session_kind", "updated")
 
 
-def column_problems(table: Any, lang: str, style: str) -> list[tuple[Any, ...]]:
-    """Every shown column of the list that is cut, off the pane, or too narrow to read."""
+def view_column_problems(
+    view: Any,
+    keys: Any,
+    where: tuple[Any, ...],
+    bounded: Any,
+    caps: dict[str, int] | None = None,
+) -> list[tuple[Any, ...]]:
+    """Every shown column of any table view that is off its pane, or whose header (or, for
+    the ``bounded`` keys, any value) is wider than the column; ``caps`` bounds what a column
+    needs (a value longer than its cap is elided, its tooltip whole)."""
     from PySide6.QtCore import Qt
 
+    model = view.model()
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    room = view.viewport().width()
+    problems: list[tuple[Any, ...]] = []
+    for column, key in enumerate(keys):
+        if header.isSectionHidden(column):
+            continue
+        left = header.sectionViewportPosition(column)
+        width = header.sectionSize(column)
+        if left < 0 or left + width > room:
+            problems.append((*where, key, "off the pane", left, width, room))
+        texts = [str(model.headerData(column, Qt.Orientation.Horizontal))]
+        if key in bounded:
+            texts += [str(model.data(model.index(r, column))) for r in range(model.rowCount())]
+        for text in texts:
+            # The style's cell margins (a few pixels each side) included.
+            need = metrics.horizontalAdvance(text) + 12
+            if caps and key in caps:
+                need = min(need, caps[key])
+            if need > width:
+                problems.append((*where, key, "cut", text, width))
+    return problems
+
+
+def column_problems(table: Any, lang: str, style: str) -> list[tuple[Any, ...]]:
+    """Every shown column of the list that is cut, off the pane, or too narrow to read."""
     from zebkb.ui.main.results import MAX_KIND_WIDTH, MIN_TITLE_WIDTH
 
     model = table.results
     header = table.horizontalHeader()
-    metrics = table.fontMetrics()
-    room = table.viewport().width()
-    problems: list[tuple[Any, ...]] = []
+    keys = model.column_keys()
+    where = (model.kind, lang, style)
+    # A kind longer than its cap (ZEBリーディング・オーナー) is elided, its tooltip whole.
+    problems = view_column_problems(table, keys, where, BOUNDED, {"kind": MAX_KIND_WIDTH})
     shown = [c for c in range(model.columnCount()) if not header.isSectionHidden(c)]
     for column in shown:
-        key = model.column_keys()[column]
-        left = header.sectionViewportPosition(column)
-        width = header.sectionSize(column)
-        where = (model.kind, lang, style, key)
-        if left < 0 or left + width > room:
-            problems.append((*where, "off the pane", left, width, room))
-        title = str(model.headerData(column, Qt.Orientation.Horizontal))
-        texts = [title]
-        if key in BOUNDED:
-            texts += [str(model.data(model.index(r, column))) for r in range(model.rowCount())]
-        for text in texts:
-            # The style's cell margins (a few pixels each side) included; a kind
-            # longer than its cap (ZEBリーディング・オーナー) is elided, its tooltip whole.
-            need = metrics.horizontalAdvance(text) + 12
-            if key == "kind":
-                need = min(need, MAX_KIND_WIDTH)
-            if need > width:
-                problems.append((*where, "cut", text, width))
-        if key == "title" and width < MIN_TITLE_WIDTH:
-            problems.append((*where, "title too narrow", width))
-    if not shown or model.column_keys()[shown[0]] not in ("kind", "title"):
-        problems.append((model.kind, lang, style, "no title"))
+        if keys[column] == "title" and header.sectionSize(column) < MIN_TITLE_WIDTH:
+            problems.append((*where, "title", "title too narrow", header.sectionSize(column)))
+    if not shown or keys[shown[0]] not in ("kind", "title"):
+        problems.append((*where, "no title"))
     return problems

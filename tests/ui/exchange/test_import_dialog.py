@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QMessageBox
-from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window
+from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, view_column_problems
 from zebkb_testing import FakeClock, case_record
 
 from zebkb.keys import own_key
 from zebkb.service.exchange import export_bundle
 from zebkb.service.keys import trust_key
 from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
-from zebkb.ui.exchange.import_dialog import ImportDialog, bundle_paths
+from zebkb.ui.exchange.import_dialog import ImportDialog, PlanModel, bundle_paths
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
@@ -422,3 +422,28 @@ def test_the_plan_names_rows_years_and_dates_in_the_date_style(qtbot, ctx, kb, t
     diff = {name: (a, b) for name, a, b in dialog.diff.texts()}
     assert diff["竣工日"] == ("2024年3月31日", "2024年3月29日")
     assert diff["運用実績（年度別）"][1].startswith("年度: 2024年度、")
+
+
+@pytest.mark.parametrize("first", ["ja", "en"])
+def test_every_plan_column_is_whole_in_both_languages(qtbot, ctx, kb, tmp_path, first) -> None:
+    """At 1280×800 the Action column read "Unch…" in English: every header and value whole,
+    also for rows scrolled out of view and after a language switch."""
+    ctx.tr.set_language(first)
+    here = kb.save(case_record(title="葛飾区清掃事務所"))
+    newer = dict(here, title="改修後", updated_at="2025-03-18T09:30:00+09:00")
+    newer["revision"] = here["revision"] + 1
+    same = kb.save(case_record(title="変わらない事例"))
+    records = [newer] + [hand_record(title=f"事例{i}") for i in range(40)] + [dict(same)]
+    dialog = open_dialog(qtbot, ctx, hand_bundle(tmp_path / "b.zebkb", records))
+    dialog.resize(1280, 800)
+    qtbot.waitUntil(lambda: dialog.table.viewport().width() > 1000)
+    problems: list[tuple[object, ...]] = []
+    for lang in (first, "en" if first == "ja" else "ja", first):
+        ctx.tr.set_language(lang)
+        for only in range(dialog.only.count()):
+            dialog.only.setCurrentIndex(only)
+            where = (lang, dialog.only.currentData())
+            problems += view_column_problems(
+                dialog.table, PlanModel.COLUMNS, where, PlanModel.COLUMNS
+            )
+    assert problems == [], "\n".join(map(repr, problems))

@@ -50,6 +50,7 @@ from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.core.settings import DATE_STYLE
 from zebkb.ui.edit.diffview import META_FIELDS, DiffTable, differing_fields
+from zebkb.ui.main.results import CELL_PADDING
 
 BUNDLE_SUFFIX = ".zebkb"
 MAIL_SUFFIX = ".eml"  # a received message: its attached bundles are imported
@@ -154,6 +155,8 @@ class PlanModel(QAbstractTableModel):
             if column == "title":
                 return item.title
             return item.uid
+        if role == Qt.ItemDataRole.ToolTipRole and column == "title":
+            return item.title  # a long title is elided in its column
         if role == Qt.ItemDataRole.ForegroundRole and column == "action":
             color = "#b00020" if item.conflict else ACTION_COLORS[item.action.value]
             return QBrush(QColor(color))
@@ -285,6 +288,7 @@ class ImportDialog(QDialog):
         self.diff.set_headers(t("import.diff.local"), t("import.diff.incoming"))
         self.close_button.setText(t("common.close"))
         self.model.refresh_texts()
+        self._fit_columns()
         self._refresh()
         self._retext_shown()
 
@@ -445,6 +449,7 @@ class ImportDialog(QDialog):
         self.diff_label.setText("")
         if entry is None or entry.plan is None:
             self.model.set_plan([], None)
+            self._fit_columns()
             if entry is None:
                 self.header.setText("")
             elif entry.error is not None:
@@ -454,14 +459,38 @@ class ImportDialog(QDialog):
             return
         self.header.setText(self.plan_html(entry.plan))
         self.model.set_plan(entry.plan.items, self.only.currentData())
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
+        self._fit_columns()
         first = next(
             (r for r in range(self.model.rowCount()) if self._worth_showing(r)),
             0 if self.model.rowCount() else None,
         )
         if first is not None:
             self.table.selectRow(first)
+
+    def _fit_columns(self) -> None:
+        """Action, kind and uid as wide as their title and every value they can show.
+
+        Measured from the texts, not from the rows in view (resizeColumnToContents
+        looks only at those, so "Unchanged" further down read "Unch…"), over the whole
+        plan whatever the filter, so switching filters or languages moves nothing.
+        """
+        entry = self.current_entry()
+        items = entry.plan.items if entry is not None and entry.plan is not None else []
+        lang = self.ctx.tr.language
+        conflict = self.ctx.tr.t("import.action.conflict")
+        actions = [self.ctx.tr.t(f"import.action.{a}") for a in ACTIONS]
+        samples = {
+            "action": actions + [f"{a} ⚠ {conflict}" for a in actions],
+            "kind": [kind_label(t, lang) for t in {item.type for item in items}],
+            "uid": [item.uid for item in items],
+        }
+        metrics = self.table.fontMetrics()
+        for column, key in enumerate(PlanModel.COLUMNS):
+            if key not in samples:
+                continue  # the title takes the room left
+            texts = [str(self.model.headerData(column, Qt.Orientation.Horizontal)), *samples[key]]
+            widest = max(metrics.horizontalAdvance(text) for text in texts)
+            self.table.setColumnWidth(column, widest + CELL_PADDING)
 
     def _worth_showing(self, row: int) -> bool:
         item = self.model.item_at(row)
