@@ -56,6 +56,12 @@ def test_times_read_in_the_date_style_never_as_instants(
     clock.advance(minutes=5)
 
     log = open_log(qtbot, ctx)
+    assert log.received.item(0, 5).text() == "取り込み済み"
+    # A state, like the import plan's Added or Updated, starts with a capital in English.
+    ctx.tr.set_language("en")
+    qtbot.waitUntil(lambda: log.received.item(0, 5).text() == "Imported", timeout=5000)
+    ctx.tr.set_language("ja")
+    qtbot.waitUntil(lambda: log.received.item(0, 5).text() == "取り込み済み", timeout=5000)
     log.received.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(log.undone, timeout=10000):
@@ -73,10 +79,10 @@ def test_times_read_in_the_date_style_never_as_instants(
     ctx.settings.date_style = "japanese"
     qtbot.waitUntil(lambda: log.received.item(0, 0).text() == "令和7年3月18日 09:00", timeout=5000)
     ctx.tr.set_language("en")
-    qtbot.waitUntil(lambda: log.received.item(0, 5).text().startswith("undone ("), timeout=5000)
+    qtbot.waitUntil(lambda: log.received.item(0, 5).text().startswith("Undone ("), timeout=5000)
     ctx.settings.date_style = "western"
     qtbot.waitUntil(lambda: log.received.item(0, 0).text() == "2025-03-18 09:00", timeout=5000)
-    assert log.received.item(0, 5).text() == "undone (2025-03-18 09:05)"
+    assert log.received.item(0, 5).text() == "Undone (2025-03-18 09:05)"
 
 
 def test_what_an_undo_did_is_said_again_in_the_new_language(

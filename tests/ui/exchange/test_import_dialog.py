@@ -218,7 +218,9 @@ def test_refused_bundle_is_explained_and_changes_nothing(
                 "何も変更されていません" if lang == "ja" else "Nothing has been changed"
             ) in text
             assert "Traceback" not in text
-            assert "✕ bad.zebkb" in dialog.files.item(0).text()
+            # The file's state, capitalised in English as Checking… and Added are.
+            state = "取り込めません" if lang == "ja" else "Refused"
+            assert dialog.files.item(0).text() == f"✕ bad.zebkb — {state}"
             assert not dialog.apply_button.isEnabled()
             dialog.apply()  # refused plans never reach the writer
             assert dialog.model.rowCount() == 0
