@@ -117,6 +117,27 @@ def test_data_folder_choice(qtbot, ectx, tmp_path, monkeypatch) -> None:
     assert ectx.settings.data_dir == fresh
 
 
+def test_a_long_data_folder_shows_its_beginning_and_whole_in_a_tooltip(
+    qtbot, ectx, tmp_path, monkeypatch
+) -> None:
+    """The field showed the end of a long path, its beginning (which drive, whose folder)
+    scrolled out of sight."""
+    settings = open_settings(qtbot, ectx)
+    edit = settings.data_dir_edit
+    assert edit.cursorPosition() == 0
+    assert str(ectx.kb.data_dir) in edit.toolTip()
+    deep = tmp_path.joinpath(*[f"区役所の共有フォルダ{i}" for i in range(6)])
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(settings, "ask_for_folder", lambda: deep)
+    settings.data_dir_button.click()
+    assert edit.text() == str(deep)
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width()  # longer than shown
+    assert edit.cursorPosition() == 0
+    # The first character sits at the field's left edge, not scrolled off it.
+    assert edit.cursorRect().left() < edit.fontMetrics().averageCharWidth() * 2
+    assert edit.toolTip() == str(deep)
+
+
 def test_a_folder_on_a_network_share_is_refused_when_chosen(
     qtbot, ectx, tmp_path, monkeypatch
 ) -> None:

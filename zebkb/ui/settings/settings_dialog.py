@@ -225,12 +225,16 @@ class SettingsDialog(QDialog):
         self._show_data_dir()
 
     def _show_data_dir(self) -> None:
+        folder = self._data_dir or self._ctx.kb.data_dir
         if self._data_dir is None:
-            shown = f"{self._ctx.kb.data_dir}  {self._ctx.tr.t('settings.data_dir.default')}"
+            shown = f"{folder}  {self._ctx.tr.t('settings.data_dir.default')}"
         else:
-            shown = str(self._data_dir)
+            shown = str(folder)
         self.data_dir_edit.setText(shown)
-        self.data_dir_edit.setToolTip(shown)
+        # setText leaves the cursor at the end, scrolling a long path's beginning (the
+        # drive, whose folder) out of sight: show the start, the whole path on hover.
+        self.data_dir_edit.setCursorPosition(0)
+        self.data_dir_edit.setToolTip(str(folder))
 
     def _show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
