@@ -34,7 +34,7 @@ def test_lists_every_demo_record_with_counts(window, demo_kb) -> None:
     for kind, n in by_kind.items():
         assert nav.count_of(KIND, kind) == n
     assert nav.count_of(WARD, "131229") == sum(1 for r in live if r.ward == "131229")
-    assert f"({len(live):,})" in nav.all_item.text(0)
+    assert f"（{len(live):,}）" in nav.all_item.text(0)
     assert window.count_label.text() == f"{len(live)} 件"
     # Fiscal years are named in the date style (western by default) and counted.
     fy2024 = sum(1 for r in live if r.fiscal_year == 2024)
@@ -43,7 +43,7 @@ def test_lists_every_demo_record_with_counts(window, demo_kb) -> None:
         nav.groups[FISCAL_YEAR].child(i).text(0)
         for i in range(nav.groups[FISCAL_YEAR].childCount())
     ]
-    assert f"2024年度 ({fy2024})" in labels
+    assert f"2024年度（{fy2024}）" in labels  # 公用文: full-width in Japanese
 
 
 def test_selecting_a_case_shows_fields_rank_and_attachment(qtbot, window) -> None:

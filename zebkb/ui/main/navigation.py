@@ -49,6 +49,9 @@ class NavigationPane(QTreeWidget):
         self._facets: dict[str, dict[str, int]] = {}
         self._total = 0
         self.setHeaderHidden(True)
+        # Children sit 14 px in, not Qt's 20: the full-width counts of Japanese labels
+        # （公用文） need the room at the window's default size.
+        self.setIndentation(14)
         self.setUniformRowHeights(True)
         self.all_item = QTreeWidgetItem([""])
         self.all_item.setData(0, ROLE_CATEGORY, ALL)
@@ -89,13 +92,13 @@ class NavigationPane(QTreeWidget):
 
     def _fill(self) -> None:
         t = self._tr.t
-        self.all_item.setText(0, f"{t('nav.all')} ({self._total:,})")
+        self.all_item.setText(0, t("nav.count", label=t("nav.all"), n=f"{self._total:,}"))
         for name, group in self.groups.items():
             values = self._entries(name)
             group.setText(0, t(f"nav.{name}"))
             group.takeChildren()
             for value, text, count in values:
-                child = QTreeWidgetItem([f"{text} ({count:,})"])
+                child = QTreeWidgetItem([t("nav.count", label=text, n=f"{count:,}")])
                 child.setData(0, ROLE_CATEGORY, name)
                 child.setData(0, ROLE_VALUE, value)
                 child.setData(0, Qt.ItemDataRole.UserRole + 2, count)
