@@ -143,6 +143,14 @@ def lookup(key: str) -> Term:
     raise GlossaryError(f"no glossary term {key!r} (zebkb/glossary.py)")
 
 
+def aside(text: str, lang: str) -> str:
+    """``text`` in brackets after a name: 葛飾区（131229） in Japanese, Katsushika (131229) in English.
+
+    公用文 writes the full-width （） with no space; English keeps a space and ( ).
+    """
+    return f"（{text}）" if lang == "ja" else f" ({text})"
+
+
 def term(key: str, lang: str = "ja") -> str:
     """The term for ``key`` in ``lang`` (ja or en)."""
     return lookup(key)(lang)

@@ -199,13 +199,13 @@ def parse_public_key(text: str) -> bytes:
         raise InputError(
             f"{text!r} is not a public key: expected base64 text like the one "
             "'zebkb key show' prints",
-            message_ja=f"{text!r} は公開鍵ではありません('zebkb key show' が表示する base64 文字列)",
+            message_ja=f"{text!r} は公開鍵ではありません（'zebkb key show' が表示する base64 文字列）",
         ) from None
     if len(raw) != PUBLIC_KEY_BYTES:
         raise InputError(
             f"a public key is {PUBLIC_KEY_BYTES} bytes; this one is {len(raw)} bytes "
             "(was it copied whole?)",
-            message_ja=f"公開鍵は {PUBLIC_KEY_BYTES} バイトです(これは {len(raw)} バイト)。"
+            message_ja=f"公開鍵は {PUBLIC_KEY_BYTES} バイトです（これは {len(raw)} バイト）。"
             "全体をコピーしたか確認してください",
         )
     return raw
@@ -242,7 +242,7 @@ def signature_refusal(status: str, origin: str, public_key: str | None) -> Bundl
             "knowledge base requires trusted signatures; compare the fingerprint with that "
             "ward by phone, then 'zebkb key trust KEY --ward WARD'"
         )
-        ja = f"バンドルの署名鍵 {fp} は {where} の鍵として信頼されていません(署名必須の設定です)"
+        ja = f"バンドルの署名鍵 {fp} は {where} の鍵として信頼されていません（署名必須の設定です）"
     return BundleError(en, message_ja=ja, entry="signature.json")
 
 

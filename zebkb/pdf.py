@@ -83,8 +83,8 @@ CHART_OTHER = colors.HexColor("#7f8c9a")  # measured with その他: not compare
 PHOTO_PIXELS = 1200
 PHOTO_BOX = (76 * mm, 64 * mm)
 # The case sheet is a Japanese document (its labels are Japanese in either window language).
-PHOTO_UNREADABLE = "(写真を表示できません)"
-PHOTO_TOO_LARGE = "(写真が大きすぎるため表示できません)"
+PHOTO_UNREADABLE = "（写真を表示できません）"
+PHOTO_TOO_LARGE = "（写真が大きすぎるため表示できません）"
 TECH_LIMIT = 500
 CELL_LIMIT = 600
 # Characters of lessons and problems tried in turn until the case sheet fits one page.

@@ -44,7 +44,7 @@ from zebkb.glossary import ja as term_ja
 if TYPE_CHECKING:
     from zebkb.service import KnowledgeBase
 
-MORE_IN_ZEBKB = "…(続きは zebkb で)"
+MORE_IN_ZEBKB = "…（続きは zebkb で）"
 NONE_SHOWN = "—"
 # A body longer than this is cut before layout; minutes may run to several pages, not hundreds.
 MINUTES_BODY_LIMIT = 20_000

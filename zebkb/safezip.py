@@ -48,7 +48,7 @@ def check_zip(source: Path | IO[bytes], bounds: ZipBounds) -> None:
     if len(infos) > bounds.members:
         raise ZipRefused(
             f"the file holds {len(infos)} parts (at most {bounds.members} are read)",
-            f"ファイルの構成要素が多すぎます({len(infos)}個、上限{bounds.members}個)",
+            f"ファイルの構成要素が多すぎます（{len(infos)}個、上限{bounds.members}個）",
         )
     total = 0
     for info in infos:
@@ -64,14 +64,14 @@ def check_zip(source: Path | IO[bytes], bounds: ZipBounds) -> None:
             raise ZipRefused(
                 f"part {info.filename!r} would unpack {info.file_size:,} bytes from"
                 f" {info.compress_size:,} (a zip bomb); not opened",
-                f"圧縮率が異常な部分があります({info.filename}、{info.file_size:,}バイトに展開)。"
+                f"圧縮率が異常な部分があります（{info.filename}、{info.file_size:,}バイトに展開）。"
                 "開きませんでした",
             )
     if total > bounds.unpacked_bytes:
         raise ZipRefused(
             f"the file would unpack to {total:,} bytes (at most {bounds.unpacked_bytes:,});"
             " not opened",
-            f"展開後のサイズが大きすぎます({total:,}バイト、上限{bounds.unpacked_bytes:,}バイト)",
+            f"展開後のサイズが大きすぎます（{total:,}バイト、上限{bounds.unpacked_bytes:,}バイト）",
         )
 
 
@@ -125,5 +125,5 @@ def check_xml_parts(source: Path | IO[bytes]) -> None:
                     raise ZipRefused(
                         f"part {info.filename!r} declares XML entities (a billion-laughs or"
                         " external-entity attack); not opened",
-                        f"XMLエンティティ宣言があります({info.filename})。展開攻撃のおそれがあるため開きませんでした",
+                        f"XMLエンティティ宣言があります（{info.filename}）。展開攻撃のおそれがあるため開きませんでした",
                     )

@@ -67,7 +67,7 @@ SOURCE_LABELS: dict[str, tuple[str, str]] = {
     "delete": ("削除", "Deleted"),
     "restore": ("復元", "Restored"),
     "import": ("取込", "Imported"),
-    "import-lost": ("取込(競合で不採用)", "Imported (lost a conflict)"),
+    "import-lost": ("取込（競合で不採用）", "Imported (lost a conflict)"),
     "undo-import": ("取込の取消", "Import undone"),
     "demo": ("デモデータ", "Demo data"),
     "settle": ("競合の解決", "Conflict settled"),

@@ -50,12 +50,13 @@ def test_drafts_split_to_the_message_cap_say_who_sends_and_import_back(
         message = read_message(path)
         assert message["X-Unsent"] == "1"
         assert (
-            message["Subject"] == f"【zebkb】葛飾区からのZEB・ZEH共有データ({index}/{len(drafts)})"
+            message["Subject"]
+            == f"【zebkb】葛飾区からのZEB・ZEH共有データ（{index}/{len(drafts)}）"
         )
         body = message.get_body(("plain",)).get_content()
         records = doc["drafts"][index - 1]["records"]
         assert f"このメールの記録数: {records}件" in body
-        assert "葛飾区(団体コード 131229)" in body
+        assert "葛飾区（団体コード 131229）" in body
         assert fingerprint in body
         attachments = list(message.iter_attachments())
         assert len(attachments) == 1

@@ -187,5 +187,5 @@ def test_show_prints_rows_as_readable_lines_and_session_warnings() -> None:
     }
     text = format_record(session, "ja")
     assert "区・市町村: 葛飾区、部署: 営繕課、人数: 3" in text
-    assert "警告: 参加内訳の合計(3名)が参加者数(4名)と一致しません" in text
+    assert "警告: 参加内訳の合計（3名）が参加者数（4名）と一致しません" in text
     assert "Warning: " in format_record(session, "en")

@@ -134,7 +134,7 @@ def test_assessment_for_scripts() -> None:
     assert result["overstated"] is True
     (warning,) = result["warnings"]
     assert warning["code"] == "rank_overstated"
-    assert "49.96%(50%未満)" in warning["message_ja"]
+    assert "49.96%（50%未満）" in warning["message_ja"]
     assert "49.96%" in warning["message_en"]
     unknown = assessment({**CASE, "building_use": "住宅", "reduction_excl_renewables_pct": 25})
     assert unknown["supported_rank"] is None

@@ -252,7 +252,7 @@ def test_49_96_is_printed_below_50() -> None:
         }
     )
     assert result.overstated
-    assert "49.96%(50%未満)" in result.message_ja
+    assert "49.96%（50%未満）" in result.message_ja
     assert "50%(" not in result.message_ja
     assert "49.96% reduction excluding renewables (< 50 %)" in result.message_en
 

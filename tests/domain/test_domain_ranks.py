@@ -153,7 +153,7 @@ def test_supported_rank(case: dict[str, Any], rank: str | None) -> None:
 
 def test_reasons_are_short_concrete_and_one_line() -> None:
     result = supported_rank({"reduction_excl_renewables_pct": 51, **OFFICE})
-    assert result.reason_ja.startswith("再エネ除く削減率51%(50%以上)により ZEB Ready")
+    assert result.reason_ja.startswith("再エネ除く削減率51%（50%以上）により ZEB Ready")
     assert result.reason_en.startswith("51% reduction excluding renewables (≥ 50 %): ZEB Ready")
     assert result.missing == ("reduction_incl_renewables_pct",)
     empty = supported_rank({})

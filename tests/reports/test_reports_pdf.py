@@ -78,7 +78,7 @@ def test_case_sheet_lists_every_warning(demo_kb, tmp_path) -> None:
     demo_kb.save(dict(record, bei=None, reduction_excl_renewables_pct=49.96))
     text = pdf_text(write(demo_kb, SEISO, tmp_path))
     assert "確認が必要な点" in text
-    assert "49.96%(50%未満)" in text
+    assert "49.96%（50%未満）" in text
     assert "50%(<50%)" not in text
 
 

@@ -166,7 +166,7 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_written(home, t
     assert lines[0].startswith("row 4, column D (延床面積(㎡)): not a number")
     assert lines[1].startswith("row 5, column F (竣工年月):")
     assert lines[2].startswith("row 6, column C (区):")
-    assert plan.problems[0].line("ja").startswith("4行目 D (延床面積(㎡))列: 数値として読めません")
+    assert plan.problems[0].line("ja").startswith("4行目 D列（延床面積(㎡)）: 数値として読めません")
     with pytest.raises(InputError, match=r"row 4, column D"):
         apply_table(home, plan)
     assert home.list_records() == []

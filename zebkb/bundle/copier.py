@@ -359,7 +359,7 @@ class ChildCopy:
         AttachmentStore(self.job.store).remove_partials()
         raise KnownError(
             "copying the attachments stopped unexpectedly (the helper process ended)",
-            message_ja="添付ファイルのコピーが途中で終了しました(補助プロセスが終了しました)",
+            message_ja="添付ファイルのコピーが途中で終了しました（補助プロセスが終了しました）",
         )
 
     def stop(self) -> None:

@@ -62,7 +62,7 @@ class Sender:
 
 
 def _subject(sender: Sender, index: int, total: int) -> str:
-    part = f"({index}/{total})" if total > 1 else ""
+    part = f"（{index}/{total}）" if total > 1 else ""
     return f"【zebkb】{sender.ward_name}からのZEB・ZEH共有データ{part}"
 
 
@@ -70,27 +70,27 @@ def _body(sender: Sender, part: PartInfo, index: int, total: int, records: int) 
     lines = [
         "各位",
         "",
-        f"{sender.ward_name}です。zebkb(ZEB・ZEH事例ナレッジベース)の共有データを送付します。",
+        f"{sender.ward_name}です。zebkb（ZEB・ZEH事例ナレッジベース）の共有データを送付します。",
         "",
-        f"・送付元: {sender.ward_name}(団体コード {sender.ward_code})",
-        f"・このメールの記録数: {part.records}件(添付ファイル {part.attachments}件)",
+        f"・送付元: {sender.ward_name}（団体コード {sender.ward_code}）",
+        f"・このメールの記録数: {part.records}件（添付ファイル {part.attachments}件）",
     ]
     if total > 1:
         lines.append(
-            f"・分割送付: {total}通のうち{index}通目(全体で記録{records}件)。"
+            f"・分割送付: {total}通のうち{index}通目（全体で記録{records}件）。"
             "どの順番で取り込んでも、1通だけでも取り込めます"
         )
     if sender.fingerprint:
         lines.append(f"・署名鍵のフィンガープリント: {sender.fingerprint}")
-        lines.append("  (初めての相手とは、電話などでこの値を確かめてから鍵を信頼してください)")
+        lines.append("  （初めての相手とは、電話などでこの値を確かめてから鍵を信頼してください）")
     else:
         lines.append("・このデータには署名がありません")
     lines += [
         "",
-        "取り込み方: zebkb の「ファイル → 取り込み…」でこのメール(.eml)か添付ファイルを選ぶか、",
+        "取り込み方: zebkb の「ファイル → 取り込み…」でこのメール（.eml）か添付ファイルを選ぶか、",
         f"コマンドで zebkb import {part.path.name} を実行してください。",
         "",
-        f"添付: {part.path.name}({part.size:,}バイト)",
+        f"添付: {part.path.name}（{part.size:,}バイト）",
     ]
     return "\r\n".join(lines) + "\r\n"
 
@@ -211,7 +211,7 @@ def bundles_in_message(path: Path, dest: Path) -> list[Path]:
             raise _refuse(
                 name,
                 f"the e-mail is {size:,} bytes (at most {MAX_MESSAGE_BYTES:,} are read)",
-                f"メールが大きすぎます({size:,}バイト、上限{MAX_MESSAGE_BYTES:,}バイト)",
+                f"メールが大きすぎます（{size:,}バイト、上限{MAX_MESSAGE_BYTES:,}バイト）",
             )
         raw = path.read_bytes()
     except OSError as exc:
@@ -223,14 +223,14 @@ def bundles_in_message(path: Path, dest: Path) -> list[Path]:
         raise _refuse(
             name,
             f"the e-mail has more than {MAX_PARTS} parts; not opened",
-            f"メールの構成要素が多すぎます(上限{MAX_PARTS}個)",
+            f"メールの構成要素が多すぎます（上限{MAX_PARTS}個）",
         )
     message = email.message_from_bytes(raw, policy=email.policy.default)
     if _depth(message) > MAX_DEPTH:
         raise _refuse(
             name,
             f"the e-mail nests parts more than {MAX_DEPTH} deep; not opened",
-            f"メールの入れ子が深すぎます(上限{MAX_DEPTH}段)",
+            f"メールの入れ子が深すぎます（上限{MAX_DEPTH}段）",
         )
     found: list[Path] = []
     dest.mkdir(parents=True, exist_ok=True)
@@ -239,7 +239,7 @@ def bundles_in_message(path: Path, dest: Path) -> list[Path]:
             raise _refuse(
                 name,
                 f"the e-mail has more than {MAX_PARTS} parts; not opened",
-                f"メールの構成要素が多すぎます(上限{MAX_PARTS}個)",
+                f"メールの構成要素が多すぎます（上限{MAX_PARTS}個）",
             )
         if part.is_multipart():
             continue

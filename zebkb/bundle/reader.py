@@ -136,7 +136,7 @@ class AttachmentSource:
         except _ZIP_ERRORS as exc:
             raise BundleError(
                 f"{path.name}: the bundle cannot be read again ({exc})",
-                message_ja=f"{path.name}: バンドルを読み直せません({exc})",
+                message_ja=f"{path.name}: バンドルを読み直せません（{exc}）",
             ) from None
 
     def chunks(self, sha256: str) -> Iterator[bytes]:
@@ -290,7 +290,7 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.Zip
             raise _refuse(
                 shown,
                 f"compression method {info.compress_type} is not allowed (stored or deflated)",
-                f"圧縮方式 {info.compress_type} は使えません(無圧縮か deflate のみ)",
+                f"圧縮方式 {info.compress_type} は使えません（無圧縮か deflate のみ）",
             )
         if info.file_size > limits.max_entry_size:
             raise _refuse(
@@ -310,7 +310,7 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits) -> dict[str, zipfile.Zip
             raise _refuse(
                 shown,
                 f"compression ratio above {limits.max_ratio} (a zip bomb?)",
-                f"圧縮率が {limits.max_ratio} を超えています(zip 爆弾の疑い)",
+                f"圧縮率が {limits.max_ratio} を超えています（zip 爆弾の疑い）",
             )
         total += info.file_size
         if total > limits.max_total_size:
@@ -335,7 +335,7 @@ def _check_extents(raw: BinaryIO, zf: zipfile.ZipFile) -> None:
             raise _refuse(
                 shown,
                 f"overlaps entry {_display(previous_name)} (an overlapping-entry zip bomb?)",
-                f"エントリ {_display(previous_name)} と重なっています(zip 爆弾の疑い)",
+                f"エントリ {_display(previous_name)} と重なっています（zip 爆弾の疑い）",
             )
         raw.seek(info.header_offset)
         header = raw.read(_LOCAL_HEADER.size)
@@ -389,7 +389,7 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int) ->
         raise _refuse(
             shown,
             f"damaged or truncated entry ({reason})",
-            f"エントリが壊れているか途中で切れています({reason})",
+            f"エントリが壊れているか途中で切れています（{reason}）",
         ) from None
     if total != size:
         raise _refuse(
@@ -430,13 +430,13 @@ def _parse_manifest(data: bytes) -> Manifest:
     try:
         doc = strictjson.loads(data)
     except strictjson.StrictJSONError as exc:
-        raise bad(str(exc), f"JSON が不正です({exc})") from None
+        raise bad(str(exc), f"JSON が不正です（{exc}）") from None
     if not isinstance(doc, dict):
         raise bad("must be a JSON object", "JSON オブジェクトが必要です")
     if doc.get("format") != FORMAT:
         raise bad(
             f'"format" must be "{FORMAT}"; this is not a zebkb bundle',
-            f'"format" が "{FORMAT}" ではありません(zebkb のバンドルではありません)',
+            f'"format" が "{FORMAT}" ではありません（zebkb のバンドルではありません）',
         )
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
@@ -445,7 +445,7 @@ def _parse_manifest(data: bytes) -> Manifest:
         raise bad(
             f"bundle format version {version} is newer than this zebkb understands "
             f"(version {VERSION}); update zebkb to import it",
-            f"バンドル形式のバージョン {version} はこの zebkb(対応バージョン {VERSION})"
+            f"バンドル形式のバージョン {version} はこの zebkb（対応バージョン {VERSION}）"
             "より新しいため読めません。zebkb を更新してください",
         )
     bundle_id = doc.get("bundle_id")
@@ -470,7 +470,7 @@ def _parse_manifest(data: bytes) -> Manifest:
     if not lg_code_valid(ward):
         raise bad(
             '"origin.ward" must be a valid local-government code (6 digits with check digit)',
-            '"origin.ward" は正しい地方公共団体コード(6桁、検査数字付き)が必要です',
+            '"origin.ward" は正しい地方公共団体コード（6桁、検査数字付き）が必要です',
         )
     name = origin.get("name") if isinstance(origin, dict) else None
     since = doc.get("since")
@@ -493,12 +493,12 @@ def _parse_manifest(data: bytes) -> Manifest:
         if not isinstance(sha, str) or not SHA256_RE.fullmatch(sha):
             raise bad(
                 f"{where} ({_display(path)}): sha256 must be 64 lowercase hex digits",
-                f"{where} ({_display(path)}): sha256 は小文字16進64桁が必要です",
+                f"{where}（{_display(path)}）: sha256 は小文字16進64桁が必要です",
             )
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise bad(
                 f"{where} ({_display(path)}): size must be a non-negative integer",
-                f"{where} ({_display(path)}): size は0以上の整数が必要です",
+                f"{where}（{_display(path)}）: size は0以上の整数が必要です",
             )
         if path in (MANIFEST, SIGNATURE_ENTRY):
             raise bad(f"{where}: {path} must not be listed", f"{where}: {path} は記載しません")
@@ -603,7 +603,7 @@ class _RecordReader:
         try:
             data = strictjson.loads(line, max_depth=self.limits.max_depth)
         except strictjson.StrictJSONError as exc:
-            raise _record_problem(n, None, str(exc), f"JSON が不正です({exc})") from None
+            raise _record_problem(n, None, str(exc), f"JSON が不正です（{exc}）") from None
         if not isinstance(data, dict):
             raise _record_problem(n, None, "not a JSON object", "JSON オブジェクトではありません")
         uid = data.get("uid")
@@ -776,7 +776,7 @@ def open_bundle(
                         record["uid"],
                         f"attachment {att_sha[:12]}… ({att.get('filename')}) is not in the bundle "
                         'and not marked "omitted"',
-                        f"添付ファイル {att_sha[:12]}… ({att.get('filename')}) がバンドルになく、"
+                        f"添付ファイル {att_sha[:12]}…（{att.get('filename')}）がバンドルになく、"
                         '"omitted" の指定もありません',
                     )
                 if att_sha in attachments and att.get("size") != attachments[att_sha]:
@@ -786,8 +786,8 @@ def open_bundle(
                         record["uid"],
                         f"attachment {att_sha[:12]}… ({att.get('filename')}) states size "
                         f"{att.get('size')}, but the file in the bundle is {attachments[att_sha]} bytes",
-                        f"添付ファイル {att_sha[:12]}… ({att.get('filename')}) のサイズ "
-                        f"{att.get('size')} がバンドル内のファイル({attachments[att_sha]} バイト)と異なります",
+                        f"添付ファイル {att_sha[:12]}…（{att.get('filename')}）のサイズ "
+                        f"{att.get('size')} がバンドル内のファイル（{attachments[att_sha]} バイト）と異なります",
                     )
         if verify_attachments:
             for sha, size in attachments.items():

@@ -68,7 +68,7 @@ def _b64(doc: dict[str, Any], key: str, length: int) -> bytes:
     if len(raw) != length:
         raise _refuse(
             f"{key} must be {length} bytes, not {len(raw)}",
-            f"{key} は {length} バイトが必要です({len(raw)} バイト)",
+            f"{key} は {length} バイトが必要です（{len(raw)} バイト）",
         )
     return raw
 
@@ -78,13 +78,13 @@ def verify_signature(document: bytes, manifest: bytes) -> SignatureInfo:
     try:
         doc = strictjson.loads(document)
     except strictjson.StrictJSONError as exc:
-        raise _refuse(str(exc), f"JSON が不正です({exc})") from None
+        raise _refuse(str(exc), f"JSON が不正です（{exc}）") from None
     if not isinstance(doc, dict):
         raise _refuse("must be a JSON object", "JSON オブジェクトが必要です")
     if doc.get("algorithm") != "ed25519":
         raise _refuse(
             f"algorithm {doc.get('algorithm')!r} is not supported (only ed25519)",
-            f"署名方式 {doc.get('algorithm')!r} には対応していません(ed25519 のみ)",
+            f"署名方式 {doc.get('algorithm')!r} には対応していません（ed25519 のみ）",
         )
     public = _b64(doc, "public_key", 32)
     signature = _b64(doc, "signature", 64)
@@ -93,6 +93,6 @@ def verify_signature(document: bytes, manifest: bytes) -> SignatureInfo:
     except (InvalidSignature, ValueError):
         raise _refuse(
             "the signature does not match manifest.json (the bundle was altered or mis-signed)",
-            "署名が manifest.json と一致しません(改変または署名誤り)",
+            "署名が manifest.json と一致しません（改変または署名誤り）",
         ) from None
     return SignatureInfo(public_key=base64.b64encode(public).decode("ascii"), verified=True)

@@ -31,7 +31,7 @@ def era_of(d: date) -> Era:
         return era
     raise DateError(
         f"{d.isoformat()} is before 1873, when Japan adopted the Gregorian calendar",
-        f"{d.isoformat()} は明治6年(1873年)の改暦より前の日付です",
+        f"{d.isoformat()} は明治6年（1873年）の改暦より前の日付です",
     )
 
 
@@ -120,7 +120,7 @@ def _era_date(text: str, m: re.Match[str]) -> date:
     if n < 1:
         raise DateError(
             f"{era.name} has no year {n}: {text!r} (the first year is 元年)",
-            f"{era.name}{n}年はありません(最初の年は元年です): {text}",
+            f"{era.name}{n}年はありません（最初の年は元年です）: {text}",
         )
     month = int(m.group("m1") or m.group("m2"))
     day = int(m.group("d1") or m.group("d2"))
@@ -172,7 +172,7 @@ def parse_date(text: str) -> date:
     if d is None:
         raise DateError(
             f"not a date: {text.strip()!r} (write e.g. 2024-10-21 or 令和6年10月21日)",
-            f"日付として読めません: {text.strip()}(例: 2024-10-21、令和6年10月21日)",
+            f"日付として読めません: {text.strip()}（例: 2024-10-21、令和6年10月21日）",
         )
     if weekday is not None and d.weekday() != weekday:
         raise DateError(
@@ -224,7 +224,7 @@ def parse_fiscal_year(text: str | int) -> int:
         return year
     raise DateError(
         f"not a fiscal year: {text.strip()!r} (write e.g. 2024 or 令和6年度)",
-        f"年度として読めません: {text.strip()}(例: 2024、令和6年度)",
+        f"年度として読めません: {text.strip()}（例: 2024、令和6年度）",
     )
 
 
@@ -281,7 +281,7 @@ def _era_year(text: str, key: str, y: str) -> tuple[Era, int]:
     if n < 1:
         raise DateError(
             f"{era.name} has no year {n}: {text!r} (the first year is 元年)",
-            f"{era.name}{n}年はありません(最初の年は元年です): {text}",
+            f"{era.name}{n}年はありません（最初の年は元年です）: {text}",
         )
     return era, era.first_year + n - 1
 

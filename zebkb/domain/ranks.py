@@ -346,12 +346,12 @@ def _excl_phrase(f: _Figures, op: str, threshold: float) -> tuple[str, str]:
     value = _pct(f.r_ex, threshold)
     if f.from_bei is not None:
         return (
-            f"BEI {f.from_bei:g}(再エネ除く削減率{value}%、{_bound_ja(op, threshold)})",
+            f"BEI {f.from_bei:g}（再エネ除く削減率{value}%、{_bound_ja(op, threshold)}）",
             f"BEI {f.from_bei:g} ({value}% reduction excluding renewables"
             f" {op} {_pct(threshold)} %)",
         )
     return (
-        f"再エネ除く削減率{value}%({_bound_ja(op, threshold)})",
+        f"再エネ除く削減率{value}%（{_bound_ja(op, threshold)}）",
         f"{value}% reduction excluding renewables ({op} {_pct(threshold)} %)",
     )
 
@@ -360,7 +360,7 @@ def _incl_phrase(f: _Figures, op: str, threshold: float) -> tuple[str, str]:
     assert f.r_in is not None
     value = _pct(f.r_in, threshold)
     return (
-        f"再エネ含む削減率{value}%({_bound_ja(op, threshold)})",
+        f"再エネ含む削減率{value}%（{_bound_ja(op, threshold)}）",
         f"{value}% including renewables ({op} {_pct(threshold)} %)",
     )
 
@@ -383,7 +383,7 @@ def _supported_with_renewables(
         ja, en = excl
         return RankAssessment(
             base,
-            f"{ja}により {_rank_label(base)}(再エネ含む削減率がないため上位ランクは未判定)",
+            f"{ja}により {_rank_label(base)}（再エネ含む削減率がなく上位ランクは未判定）",
             f"{en}: {base} (no reduction including renewables, so higher ranks are not checked)",
             f.family,
             (F_INCL,),
@@ -406,7 +406,7 @@ def _oriented(f: _Figures) -> RankAssessment:
         # (docs/domain-research.md §7 rule 3, §8): flagged for manual review, never guessed.
         return RankAssessment(
             None,
-            "複合用途の ZEB Oriented 基準(30%/40%)は未確定のため判定できません(個別に確認)",
+            "複合用途の ZEB Oriented 基準（30%/40%）は未確定のため判定できません（個別に確認）",
             "the ZEB Oriented threshold (30 % or 40 %) of a mixed-use building is not"
             " settled: cannot be assessed (check by hand)",
             f.family,
@@ -428,7 +428,7 @@ def _oriented(f: _Figures) -> RankAssessment:
     elif f.area < ORIENTED_MIN_FLOOR_AREA_M2:
         refusals.append(
             (
-                f"延床面積{_area(f.area)}㎡(10,000㎡未満)",
+                f"延床面積{_area(f.area)}㎡（10,000㎡未満）",
                 f"floor area {_area(f.area)} m² (< 10,000 m²)",
             )
         )
@@ -457,7 +457,7 @@ def _oriented(f: _Figures) -> RankAssessment:
         [
             (excl_ja, excl_en),
             (
-                f"延床面積{_area(f.area or 0)}㎡(10,000㎡以上)",
+                f"延床面積{_area(f.area or 0)}㎡（10,000㎡以上）",
                 f"floor area {_area(f.area or 0)} m²",
             ),
             ("未評価技術あり", "a technology not yet evaluated"),
@@ -553,23 +553,23 @@ def _envelope(f: _Figures) -> _Cond:
     if f.zone not in UA_LIMIT_BY_ZONE:
         return _Cond(
             None,
-            f"{f.zone}地域の外皮基準(ηAC)は記録にないため確認できません",
+            f"{f.zone}地域の外皮基準（ηAC）は記録にないため確認できません",
             f"zone {f.zone} is judged by ηAC, which the record does not hold",
         )
     limit = UA_LIMIT_BY_ZONE[f.zone]
-    zone_ja = f"{f.zone}地域{'(区の所在地から)' if f.zone_from_ward else ''}"
+    zone_ja = f"{f.zone}地域{'（区の所在地から）' if f.zone_from_ward else ''}"
     zone_en = f"zone {f.zone}{' (from the ward)' if f.zone_from_ward else ''}"
     if f.ua is None:
-        return _unknown((F_UA,), f"外皮基準({zone_ja}: UA値{limit:.2f}以下)", "the envelope")
+        return _unknown((F_UA,), f"外皮基準（{zone_ja}: UA値{limit:.2f}以下）", "the envelope")
     if f.ua <= limit:
         return _Cond(
             True,
-            f"UA値{f.ua:g}({zone_ja}の基準{limit:.2f}以下)",
+            f"UA値{f.ua:g}（{zone_ja}の基準{limit:.2f}以下）",
             f"UA {f.ua:g} (≤ {limit:.2f} in {zone_en})",
         )
     return _Cond(
         False,
-        f"UA値{f.ua:g}({zone_ja}の基準{limit:.2f}を超える)",
+        f"UA値{f.ua:g}（{zone_ja}の基準{limit:.2f}を超える）",
         f"UA {f.ua:g} (> {limit:.2f} in {zone_en})",
     )
 
@@ -596,7 +596,7 @@ def _cold(f: _Figures) -> _Cond:
     ok = f.zone <= 2
     return _Cond(
         ok,
-        f"{f.zone}地域({'寒冷地' if ok else '寒冷地(1・2地域)ではない'})",
+        f"{f.zone}地域（{'寒冷地' if ok else '寒冷地（1・2地域）ではない'}）",
         f"zone {f.zone} ({'cold' if ok else 'not cold: zones 1–2'})",
     )
 
@@ -607,7 +607,7 @@ def _low_insolation(f: _Figures) -> _Cond:
     ok = f.solar in ("A1", "A2")
     return _Cond(
         ok,
-        f"日射区分{f.solar}({'低日射地域' if ok else '低日射地域(A1・A2)ではない'})",
+        f"日射区分{f.solar}（{'低日射地域' if ok else '低日射地域（A1・A2）ではない'}）",
         f"insolation {f.solar} ({'low' if ok else 'not low: A1/A2'})",
     )
 
@@ -618,7 +618,7 @@ def _heavy_snow(f: _Figures) -> _Cond:
     ok = f.snow >= HEAVY_SNOW_MIN_CM
     return _Cond(
         ok,
-        f"垂直積雪量{f.snow:g}cm({'100cm以上: 多雪地域' if ok else '100cm未満'})",
+        f"垂直積雪量{f.snow:g}cm（{'100cm以上: 多雪地域' if ok else '100cm未満'}）",
         f"snow {f.snow:g} cm ({'≥' if ok else '<'} 100 cm)",
     )
 
@@ -642,7 +642,7 @@ def _small_urban_lot(f: _Figures) -> _Cond:
         conds.append(
             _Cond(
                 small,
-                f"敷地{_area(f.lot)}㎡({'85㎡未満' if small else '85㎡以上'})",
+                f"敷地{_area(f.lot)}㎡（{'85㎡未満' if small else '85㎡以上'}）",
                 f"lot {_area(f.lot)} m² ({'<' if small else '≥'} 85 m²)",
             )
         )
@@ -652,7 +652,7 @@ def _small_urban_lot(f: _Figures) -> _Cond:
         conds.append(
             _Cond(
                 f.storeys >= 2,
-                f"地上{f.storeys}階" + ("(平屋は対象外)" if f.storeys < 2 else ""),
+                f"地上{f.storeys}階" + ("（平屋は対象外）" if f.storeys < 2 else ""),
                 f"{f.storeys} storeys" + (" (single storey is excluded)" if f.storeys < 2 else ""),
             )
         )
@@ -714,7 +714,7 @@ def _assess_house(f: _Figures) -> RankAssessment:
             missing = tuple(dict.fromkeys(m for _, c in undecided for m in c.missing))
             if undecided:
                 higher = "・".join(r for r, _ in undecided)
-                ja += f"({higher} は{undecided[0][1].ja}ため未判定)".replace(
+                ja += f"（{higher} は{undecided[0][1].ja}ため未判定）".replace(
                     "ませんため", "ないため"
                 )
                 en += f" ({', '.join(r for r, _ in undecided)} not checked: {undecided[0][1].en})"
@@ -803,7 +803,7 @@ def _gx_meets(stated: str, f: _Figures) -> tuple[bool | None, str, str]:
     return (
         None,
         "GX の断熱等性能等級6・設備要件は記録にないため確認できません"
-        "(2025年9月制定、2027年4月から適用)",
+        "（2025年9月制定、2027年4月から適用）",
         "insulation grade 6 and the equipment GX grades need are not recorded"
         " (defined September 2025, applying from April 2027)",
     )
@@ -845,7 +845,7 @@ def _meets(stated: str, status: str | None, f: _Figures) -> tuple[bool | None, s
         if threshold is None and f.r_ex < ORIENTED_HIGHEST_PCT and f.r_ex >= ORIENTED_LOWEST_PCT:
             return (
                 None,
-                "建物用途がなく基準(30%/40%)を確認できません",
+                "建物用途がなく基準（30%/40%）を確認できません",
                 "no building use to pick 30 % or 40 %",
             )
         threshold = threshold if threshold is not None else ORIENTED_LOWEST_PCT
@@ -874,7 +874,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             status,
             supported,
             False,
-            f"ランクの記載なし。数値からは {sup_ja}({supported.reason_ja})",
+            f"ランクの記載なし。数値からは {sup_ja}（{supported.reason_ja}）",
             f"no rank stated; the figures support {supported.rank} ({supported.reason_en})",
         )
     family = rank_family(stated)
@@ -884,7 +884,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             status,
             supported,
             False,
-            f"ランク「{stated}」は判定の対象外です(記載のまま保持)",
+            f"ランク「{stated}」は判定の対象外です（記載のまま保持）",
             f"rank {stated!r} is not assessed (kept as given)",
         )
     if BUILDING_FAMILY[family] != f.family:
@@ -913,7 +913,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
                 status,
                 supported,
                 True,
-                f"記載ランク {stated_ja} は数値と合いません({why_ja})。"
+                f"記載ランク {stated_ja} は数値と合いません（{why_ja}）。"
                 f"数値からは {sup_ja or '該当するランクはありません'}",
                 f"stated {stated} is higher than the figures support ({why_en});"
                 f" they support {sup_en}",
@@ -925,7 +925,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             status,
             supported,
             False,
-            f"記載ランク {stated_ja} の条件を満たしません({why_ja})。数値からは {sup_ja}",
+            f"記載ランク {stated_ja} の条件を満たしません（{why_ja}）。数値からは {sup_ja}",
             f"stated {stated} does not apply ({why_en}); the figures support {sup_en}",
             confirmed,
             True,
@@ -936,7 +936,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             status,
             supported,
             False,
-            f"記載ランク {stated_ja} を数値で確認できません({why_ja})",
+            f"記載ランク {stated_ja} を数値で確認できません（{why_ja}）",
             f"stated {stated} cannot be confirmed from the figures ({why_en})",
             confirmed,
         )
@@ -948,7 +948,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             status,
             supported,
             False,
-            f"{stated_ja}相当として削減率の水準と整合します(認証の対象外: {supported.reason_ja})",
+            f"{stated_ja}相当として削減率の水準と整合します（認証の対象外: {supported.reason_ja}）",
             f"{stated} equivalent: the reduction meets the level (not certifiable: "
             f"{supported.reason_en})",
             confirmed,
@@ -959,7 +959,7 @@ def check_rank(case: Mapping[str, Any]) -> RankCheck:
             status,
             supported,
             False,
-            f"数値からは {sup_ja} が該当する可能性があります({supported.reason_ja})",
+            f"数値からは {sup_ja} が該当する可能性があります（{supported.reason_ja}）",
             f"{supported.rank} may apply ({supported.reason_en})",
             confirmed,
             True,

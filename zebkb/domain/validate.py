@@ -240,7 +240,7 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be text (got {_shown(value)})",
-                f"文字で入力してください(値: {_shown(value)})",
+                f"文字で入力してください（値: {_shown(value)}）",
             )
         if not self.strict:
             value = value.strip()
@@ -257,7 +257,7 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be one of {allowed} (got {_shown(value)})",
-                f"次のいずれかにしてください: {allowed}(値: {_shown(value)})",
+                f"次のいずれかにしてください: {allowed}（値: {_shown(value)}）",
             )
         if f.required and not value.strip():
             raise self.fail(f.name, "must not be empty", "空欄にはできません")
@@ -270,7 +270,7 @@ class _Checker:
             raise self.fail(
                 name,
                 f"{what}must be at most {limit:,} characters (got {len(value):,})",
-                f"{what_ja}{limit:,}文字以内にしてください({len(value):,}文字)",
+                f"{what_ja}{limit:,}文字以内にしてください（{len(value):,}文字）",
             )
 
     def count(self, name: str, items: list[Any]) -> None:
@@ -278,7 +278,7 @@ class _Checker:
             raise self.fail(
                 name,
                 f"must have at most {LIST_ITEMS_MAX:,} items (got {len(items):,})",
-                f"{LIST_ITEMS_MAX:,}件以内にしてください({len(items):,}件)",
+                f"{LIST_ITEMS_MAX:,}件以内にしてください（{len(items):,}件）",
             )
 
     def text(self, f: Field, value: Any) -> str:
@@ -286,7 +286,7 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be text (got {_shown(value)})",
-                f"文字で入力してください(値: {_shown(value)})",
+                f"文字で入力してください（値: {_shown(value)}）",
             )
         self.length(f.name, value, f.max_length or LONG_TEXT_MAX)
         return value
@@ -297,26 +297,26 @@ class _Checker:
                 raise self.fail(
                     f.name,
                     f"must be a number greater than {f.minimum:g} (got {_shown(value)})",
-                    f"{f.minimum:g}より大きい数値にしてください(値: {_shown(value)})",
+                    f"{f.minimum:g}より大きい数値にしてください（値: {_shown(value)}）",
                 )
             if not f.exclusive_minimum and value < f.minimum:
                 raise self.fail(
                     f.name,
                     f"must be a number of at least {f.minimum:g} (got {_shown(value)})",
-                    f"{f.minimum:g}以上の数値にしてください(値: {_shown(value)})",
+                    f"{f.minimum:g}以上の数値にしてください（値: {_shown(value)}）",
                 )
         if f.maximum is not None:
             if f.exclusive_maximum and value >= f.maximum:
                 raise self.fail(
                     f.name,
                     f"must be a number less than {f.maximum:g} (got {_shown(value)})",
-                    f"{f.maximum:g}未満の数値にしてください(値: {_shown(value)})",
+                    f"{f.maximum:g}未満の数値にしてください（値: {_shown(value)}）",
                 )
             if not f.exclusive_maximum and value > f.maximum:
                 raise self.fail(
                     f.name,
                     f"must be a number of at most {f.maximum:g} (got {_shown(value)})",
-                    f"{f.maximum:g}以下の数値にしてください(値: {_shown(value)})",
+                    f"{f.maximum:g}以下の数値にしてください（値: {_shown(value)}）",
                 )
 
     def integer(self, f: Field, value: Any) -> int:
@@ -327,11 +327,11 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be a whole number (got {_shown(value)})",
-                f"整数にしてください(値: {_shown(value)})",
+                f"整数にしてください（値: {_shown(value)}）",
             )
         if abs(value) > MAX_SAFE_INT:
             raise self.fail(
-                f.name, f"lies outside ±2^53 (got {value})", f"値が大きすぎます(値: {value})"
+                f.name, f"lies outside ±2^53 (got {value})", f"値が大きすぎます（値: {value}）"
             )
         self._minimum(f, value)
         return value
@@ -341,7 +341,7 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be a number (got {_shown(value)})",
-                f"数値にしてください(値: {_shown(value)})",
+                f"数値にしてください（値: {_shown(value)}）",
             )
         if not math.isfinite(value):
             raise self.fail(
@@ -349,7 +349,7 @@ class _Checker:
             )
         if isinstance(value, int) and abs(value) > MAX_SAFE_INT:
             raise self.fail(
-                f.name, f"lies outside ±2^53 (got {value})", f"値が大きすぎます(値: {value})"
+                f.name, f"lies outside ±2^53 (got {value})", f"値が大きすぎます（値: {value}）"
             )
         self._minimum(f, value)
         return value
@@ -359,7 +359,7 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be true or false (got {_shown(value)})",
-                f"true か false にしてください(値: {_shown(value)})",
+                f"true か false にしてください（値: {_shown(value)}）",
             )
         return value
 
@@ -378,7 +378,7 @@ class _Checker:
                     "must be a real date written YYYY-MM-DD, YYYY-MM or YYYY"
                     f" (got {_shown(value)})",
                     "実在する日付を YYYY-MM-DD、YYYY-MM、YYYY のいずれかで入力してください"
-                    f"(値: {_shown(value)})",
+                    f"（値: {_shown(value)}）",
                 ) from None
             raise self.fail(f.name, exc.message_en, exc.message_ja) from None
 
@@ -391,7 +391,7 @@ class _Checker:
                 raise self.fail(
                     f.name,
                     f"lies outside the years 0001-9999 once converted to UTC (got {_shown(value)})",
-                    f"協定世界時に直すと0001〜9999年の範囲外になる日時です(値: {_shown(value)})",
+                    f"協定世界時に直すと0001〜9999年の範囲外になる日時です（値: {_shown(value)}）",
                 ) from None
             except ValueError:
                 ok = False
@@ -400,7 +400,7 @@ class _Checker:
                 f.name,
                 "must be an RFC 3339 timestamp with offset, e.g. 2025-03-18T09:00:00+09:00"
                 f" (got {_shown(value)})",
-                f"日時は 2025-03-18T09:00:00+09:00 の形式で入力してください(値: {_shown(value)})",
+                f"日時は 2025-03-18T09:00:00+09:00 の形式で入力してください（値: {_shown(value)}）",
             )
         return str(value)
 
@@ -411,14 +411,14 @@ class _Checker:
                     f.name,
                     "must be a 6-digit local-government code with a valid check digit"
                     f" (got {_shown(value)})",
-                    f"6桁の地方公共団体コード(検査数字が正しいもの)にしてください(値: {_shown(value)})",
+                    f"6桁の地方公共団体コード（検査数字が正しいもの）にしてください（値: {_shown(value)}）",
                 )
             return str(value)
         try:
             return resolve_ward(value)
         except WardError as exc:
             raise self.fail(
-                f.name, str(exc), f"区または団体コードとして読めません(値: {_shown(value)})"
+                f.name, str(exc), f"区または団体コードとして読めません（値: {_shown(value)}）"
             ) from None
 
     def ward_list(self, f: Field, value: Any) -> list[str]:
@@ -438,7 +438,7 @@ class _Checker:
             raise self.fail(
                 name,
                 f"must be a lowercase canonical UUID (got {_shown(value)})",
-                f"小文字の正規形UUIDにしてください(値: {_shown(value)})",
+                f"小文字の正規形UUIDにしてください（値: {_shown(value)}）",
             )
         return value
 
@@ -449,7 +449,7 @@ class _Checker:
             raise self.fail(
                 f.name,
                 f"must be a list (got {_shown(value)})",
-                f"リストにしてください(値: {_shown(value)})",
+                f"リストにしてください（値: {_shown(value)}）",
             )
         return value
 
@@ -460,7 +460,7 @@ class _Checker:
                 raise self.fail(
                     f.name,
                     f"item {i + 1} must be text (got {_shown(item)})",
-                    f"{i + 1}番目の項目は文字にしてください(値: {_shown(item)})",
+                    f"{i + 1}番目の項目は文字にしてください（値: {_shown(item)}）",
                 )
         if not self.strict:
             items = [s for s in (item.strip() for item in items) if s]
@@ -477,7 +477,7 @@ class _Checker:
                 raise self.fail(
                     f.name,
                     f"item {i + 1} must be a lowercase canonical UUID (got {_shown(item)})",
-                    f"{i + 1}番目の項目は小文字の正規形UUIDにしてください(値: {_shown(item)})",
+                    f"{i + 1}番目の項目は小文字の正規形UUIDにしてください（値: {_shown(item)}）",
                 )
         return list(items)
 
@@ -499,7 +499,7 @@ class _Checker:
             if not isinstance(sha, str) or not SHA256_PATTERN.fullmatch(sha):
                 raise bad(
                     f"sha256 must be 64 lowercase hex digits (got {_shown(sha)})",
-                    f"sha256 は小文字16進64桁にしてください(値: {_shown(sha)})",
+                    f"sha256 は小文字16進64桁にしてください（値: {_shown(sha)}）",
                 )
             name = item.get("filename")
             if (
@@ -510,13 +510,13 @@ class _Checker:
             ):
                 raise bad(
                     f"filename must be a plain file name without folders (got {_shown(name)})",
-                    f"filename はフォルダを含まないファイル名にしてください(値: {_shown(name)})",
+                    f"filename はフォルダを含まないファイル名にしてください（値: {_shown(name)}）",
                 )
             media = item.get("media_type")
             if not isinstance(media, str) or not media.strip():
                 raise bad(
                     f"media_type must be text such as image/jpeg (got {_shown(media)})",
-                    f"media_type は image/jpeg のような文字にしてください(値: {_shown(media)})",
+                    f"media_type は image/jpeg のような文字にしてください（値: {_shown(media)}）",
                 )
             size = item.get("size")
             if isinstance(size, float) and size.is_integer():
@@ -524,13 +524,13 @@ class _Checker:
             if isinstance(size, bool) or not isinstance(size, int) or size < 0:
                 raise bad(
                     f"size must be a whole number of bytes ≥ 0 (got {_shown(size)})",
-                    f"size は0以上の整数(バイト数)にしてください(値: {_shown(size)})",
+                    f"size は0以上の整数（バイト数）にしてください（値: {_shown(size)}）",
                 )
             caption = item.get("caption")
             if caption is not None and not isinstance(caption, str):
                 raise bad(
                     f"caption must be text (got {_shown(caption)})",
-                    f"caption は文字にしてください(値: {_shown(caption)})",
+                    f"caption は文字にしてください（値: {_shown(caption)}）",
                 )
             for key, given, limit in (
                 ("filename", name, FILENAME_MAX),
@@ -542,7 +542,7 @@ class _Checker:
             if omitted is not None and not isinstance(omitted, bool):
                 raise bad(
                     f"omitted must be true or false (got {_shown(omitted)})",
-                    f"omitted は true か false にしてください(値: {_shown(omitted)})",
+                    f"omitted は true か false にしてください（値: {_shown(omitted)}）",
                 )
             entry = dict(item)
             entry["size"] = size
@@ -674,7 +674,7 @@ class _Checker:
                 "certified_on",
                 "a certification date needs rank_status certified"
                 f" (rank_status is {_shown(out.get('rank_status'))})",
-                "認証日は「認証」のランクにのみ記入できます(相当・未記入には不可)",
+                "認証日は「認証」のランクにのみ記入できます（相当・未記入には不可）",
             )
         for i, line in enumerate(out.get("operation") or []):
             if operation_year(line) is None:
@@ -683,7 +683,7 @@ class _Checker:
                     f"line {i + 1} must be a fiscal year and the measured primary energy,"
                     f" optionally the generation, e.g. 2022 480 120 (got {_shown(line)})",
                     f"{i + 1}行目は「年度 一次エネルギー消費量 発電量」で書いてください"
-                    f"(例: 2022 480 120、値: {_shown(line)})",
+                    f"（例: 2022 480 120、値: {_shown(line)}）",
                 )
         standard = _number_or_none(out.get("standard_primary_energy_mj_m2"))
         design = _number_or_none(out.get("design_primary_energy_mj_m2"))
@@ -700,7 +700,7 @@ class _Checker:
                 "reduction_incl_renewables_pct",
                 f"the reduction including renewables ({r_in:g}%) cannot be lower than without"
                 f" ({r_ex:g}%); were the two swapped?",
-                f"再エネ含む削減率({r_in:g}%)が再エネ除く削減率({r_ex:g}%)より小さくなることは"
+                f"再エネ含む削減率（{r_in:g}%）が再エネ除く削減率（{r_ex:g}%）より小さくなることは"
                 "ありません。入れ違いではありませんか",
             )
         if (
@@ -713,7 +713,7 @@ class _Checker:
             raise self.fail(
                 "certified_on",
                 "a certified rank needs its certification date (or mark the rank 相当/equivalent)",
-                "認証ランクには認証日が必要です(認証がなければ「相当」としてください)",
+                "認証ランクには認証日が必要です（認証がなければ「相当」としてください）",
             )
 
     def unique_rows(self, out: dict[str, Any], name: str, key: str) -> None:
@@ -756,7 +756,7 @@ class _Checker:
                     "materials",
                     f"row {n}: url must be a web address starting http:// or https://"
                     f" (got {_shown(url)})",
-                    f"{n}行目: アドレスは http:// か https:// で始めてください(値: {_shown(url)})",
+                    f"{n}行目: アドレスは http:// か https:// で始めてください（値: {_shown(url)}）",
                 )
 
     def clock_guard(self, out: dict[str, Any]) -> None:
@@ -769,7 +769,7 @@ class _Checker:
                 "updated_at",
                 f"lies more than 24 hours in the future ({out['updated_at']});"
                 " check the sending computer's clock",
-                f"24時間以上先の日時です({out['updated_at']})。送信元のパソコンの時計を確認してください",
+                f"24時間以上先の日時です（{out['updated_at']}）。送信元のパソコンの時計を確認してください",
             )
 
 
@@ -912,7 +912,7 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
         warnings.append(
             RecordWarning(
                 "incl_below_excl",
-                f"再エネ含む削減率({r_in:g}%)が再エネ除く削減率({r_ex:g}%)より小さくなっています",
+                f"再エネ含む削減率（{r_in:g}%）が再エネ除く削減率（{r_ex:g}%）より小さくなっています",
                 f"the reduction including renewables ({r_in:g}%) is lower than without ({r_ex:g}%)",
             )
         )
@@ -945,8 +945,8 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
             warnings.append(
                 RecordWarning(
                     "operation_misses_design",
-                    f"{{fiscal_year}}の運用実績(一次エネ{op.measured:g})が設計値"
-                    f"({op.design:g})を上回っています",
+                    f"{{fiscal_year}}の運用実績（一次エネ{op.measured:g}）が設計値"
+                    f"（{op.design:g}）を上回っています",
                     f"{{fiscal_year}} measured primary energy ({op.measured:g}) is above the"
                     f" design value ({op.design:g})",
                     op.fiscal_year,
@@ -989,7 +989,7 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
         warnings.append(
             RecordWarning(
                 "excl_negative",
-                f"再エネ除く削減率が{r_ex:g}%(基準より多く消費)です。値を確認してください",
+                f"再エネ除く削減率が{r_ex:g}%（基準より多く消費）です。値を確認してください",
                 f"the reduction excluding renewables is {r_ex:g}% (more than the standard);"
                 " check the value",
             )
@@ -999,7 +999,7 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
         warnings.append(
             RecordWarning(
                 "ua_unlikely",
-                f"UA値{ua:g}は大きすぎるようです(W/㎡K)。値を確認してください",
+                f"UA値{ua:g}は大きすぎるようです（W/㎡K）。値を確認してください",
                 f"UA {ua:g} W/m²K looks too high; check the value",
             )
         )
@@ -1034,7 +1034,7 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
         warnings.append(
             RecordWarning(
                 "gx_before_start",
-                f"{check.stated} の認証は2027年4月1日からです(認証日 {certified.isoformat()})",
+                f"{check.stated} の認証は2027年4月1日からです（認証日 {certified.isoformat()}）",
                 f"{check.stated} is certified from 1 April 2027 (certified on"
                 f" {certified.isoformat()})",
             )
@@ -1048,7 +1048,7 @@ def case_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
             RecordWarning(
                 "zeh_after_end",
                 f"現行定義の{check.stated}の新規認証は2028年3月31日までです"
-                f"(認証日 {certified.isoformat()})",
+                f"（認証日 {certified.isoformat()}）",
                 f"new {check.stated} certificates under the current definition end on"
                 f" 31 March 2028 (certified on {certified.isoformat()})",
             )
@@ -1068,7 +1068,7 @@ def activity_warnings(record: Mapping[str, Any]) -> list[RecordWarning]:
         return [
             RecordWarning(
                 "attendance_sum",
-                f"参加内訳の合計({total}名)が参加者数({attendees}名)と一致しません",
+                f"参加内訳の合計（{total}名）が参加者数（{attendees}名）と一致しません",
                 f"the attendance rows add up to {total}, but attendees says {attendees}",
             )
         ]

@@ -140,7 +140,7 @@ def resolve_ward(text: str) -> str:
                 return key
             raise WardError(
                 f"not a valid local-government code (check digit is wrong): {text!r}",
-                message_ja=f"地方公共団体コードが正しくありません(検査数字が違います): {text!r}",
+                message_ja=f"地方公共団体コードが正しくありません（検査数字が違います）: {text!r}",
             )
         if len(key) == 5:
             return key + check_digit(key)
@@ -152,7 +152,7 @@ def resolve_ward(text: str) -> str:
     if code is None:
         raise WardError(
             f"unknown ward: {text.strip()!r} (use a 6-digit code or a ward name)",
-            message_ja=f"区 {text.strip()!r} が見つかりません(6 桁のコードか区名で指定してください)",
+            message_ja=f"区 {text.strip()!r} が見つかりません（6 桁のコードか区名で指定してください）",
         )
     return code
 

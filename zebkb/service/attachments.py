@@ -247,7 +247,7 @@ def _upload(kb: Facade, txn: Txn, digests: Iterable[str]) -> int:
                 f"attachment file {digest[:12]}… in {kb.files.root} no longer matches its "
                 "SHA-256 (damaged); nothing was saved. Run 'zebkb check --deep'",
                 message_ja=(
-                    f"添付ファイル {digest[:12]}… が壊れています(SHA-256 が一致しません)。"
+                    f"添付ファイル {digest[:12]}… が壊れています（SHA-256 が一致しません）。"
                     "保存していません。zebkb check --deep で確認してください"
                 ),
             )

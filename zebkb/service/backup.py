@@ -139,7 +139,7 @@ def disk_error(exc: OSError, what: str, where: Path) -> KnownError:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return KnownError(
             f"{where} is read-only or not writable; {what} was not written",
-            message_ja=f"{where} に書き込めません(読み取り専用)。{what}は書き込まれていません",
+            message_ja=f"{where} に書き込めません（読み取り専用）。{what}は書き込まれていません",
         )
     return KnownError(
         f"cannot write {what} in {where}: {exc.strerror or exc}",
@@ -183,7 +183,7 @@ def _snapshot_database(data_dir: Path, dest: Path) -> int:
 
 
 _REFUSED_EN = "no backup was written (a copy of a damaged database cannot be restored): "
-_REFUSED_JA = "バックアップは作成しませんでした(壊れたデータベースのコピーは復元に使えません)。"
+_REFUSED_JA = "バックアップは作成しませんでした（壊れたデータベースのコピーは復元に使えません）。"
 
 
 def _verify_written(path: Path, size: int) -> None:
@@ -200,7 +200,7 @@ def _verify_written(path: Path, size: int) -> None:
             f"the backup just written to {path.parent} does not read back ({exc}); "
             "the disk may be failing: write the backup to another disk",
             message_ja=(
-                f"書き込んだバックアップを読み戻せません({exc})。ディスクの故障のおそれがあります"
+                f"書き込んだバックアップを読み戻せません（{exc}）。ディスクの故障のおそれがあります"
             ),
         ) from None
     if read != size:
@@ -236,7 +236,7 @@ def team_backup_error() -> KnownError:
         "with pg_dump, and restore with pg_restore (README, 'Team mode')",
         message_ja=(
             "このデータフォルダは共有データベースを使っています。バックアップはサーバーで "
-            "pg_dump、復元は pg_restore で行ってください(README の「Team mode」)"
+            "pg_dump、復元は pg_restore で行ってください（README の「Team mode」）"
         ),
     )
 
@@ -749,7 +749,7 @@ def damaged_database(
     if backup is not None:
         command = f"zebkb --data-dir {_quote(data_dir)} restore-backup {_quote(backup)}"
         way_en = f"restore the latest backup: {command}"
-        way_ja = f"最新のバックアップから復元してください: {command}(ウィンドウでは ファイル → バックアップから復元)"
+        way_ja = f"最新のバックアップから復元してください: {command}（ウィンドウでは ファイル → バックアップから復元）"
     else:
         way_en = (
             f"there is no usable backup in {data_dir / 'backups'}; keep a copy of the "
@@ -761,7 +761,7 @@ def damaged_database(
         )
     return DamagedDatabaseError(
         f"{prefix}the database of the knowledge base in {data_dir} is damaged ({detail}); {way_en}",
-        message_ja=f"{prefix_ja}データベースが壊れています({data_dir}、{detail})。{way_ja}",
+        message_ja=f"{prefix_ja}データベースが壊れています（{data_dir}、{detail}）。{way_ja}",
     )
 
 

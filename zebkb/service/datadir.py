@@ -83,7 +83,7 @@ def prepare_data_dir(path: Path, *, read_only_ok: bool = False) -> bool:
                 f"{path} is not a zebkb knowledge base folder (it holds other files); "
                 "choose an empty or new folder",
                 message_ja=(
-                    f"{path} は zebkb のデータフォルダではありません(他のファイルがあります)"
+                    f"{path} は zebkb のデータフォルダではありません（他のファイルがあります）"
                 ),
             )
     try:
@@ -116,7 +116,7 @@ def team_folder_url(path: Path, address: str) -> str:
             f"{path} already holds a knowledge base of its own (SQLite); choose a new "
             "folder for team mode, or move its records with 'zebkb migrate --to URL'",
             message_ja=(
-                f"{path} には既にこの PC のナレッジベース(SQLite)があります。"
+                f"{path} には既にこの PC のナレッジベース（SQLite）があります。"
                 "チームモードには新しいフォルダを指定するか、"
                 "zebkb migrate --to アドレス で記録を移してください"
             ),
@@ -159,7 +159,7 @@ def database_error(path: Path, exc: DatabaseError, *, url: str | None = None) ->
     if "locked" in text or "busy" in text:
         return KnownError(
             f"the knowledge base in {path} is busy (another zebkb is writing); try again",
-            message_ja="データベースが使用中です(別の zebkb が書き込み中)。もう一度お試しください",
+            message_ja="データベースが使用中です（別の zebkb が書き込み中）。もう一度お試しください",
         )
     if is_damage(exc):
         return damaged_database(path, text)

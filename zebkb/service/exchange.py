@@ -184,7 +184,7 @@ def export_bundle(
     if home is None:
         raise KnownError(
             "this knowledge base has no home ward yet; set it with 'zebkb init --ward WARD'",
-            message_ja="ホーム区が未設定です(zebkb init --ward 葛飾区 のように設定してください)",
+            message_ja="ホーム区が未設定です（zebkb init --ward 葛飾区 のように設定してください）",
         )
     if signer is None and sign:
         signer = bundle_signer(kb.data_dir)
@@ -370,7 +370,7 @@ def _decide_all(
             raise BundleError(
                 f"records.jsonl line {bundle.record_lines[uid]} (uid {uid}): this uid is a "
                 f"{local['type']} here, the bundle calls it a {record['type']}",
-                message_ja=f"records.jsonl {bundle.record_lines[uid]} 行目 (uid {uid}): "
+                message_ja=f"records.jsonl {bundle.record_lines[uid]} 行目（uid {uid}）: "
                 f"この uid はこちらでは {local['type']} ですがバンドルでは {record['type']} です",
                 uid=uid,
             )

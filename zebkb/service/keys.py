@@ -89,7 +89,7 @@ def trust_key(kb: Facade, key: str, ward: str, *, note: str | None = None) -> Tr
                 f"this key ({fingerprint(public)}) is already trusted for {ward_label(row.ward)} "
                 f"({row.ward}); revoke it first with 'zebkb key revoke' if it now belongs "
                 f"to {ward_label(code)}",
-                message_ja=f"この鍵({fingerprint(public)})は既に {ward_label(row.ward)} の鍵として"
+                message_ja=f"この鍵（{fingerprint(public)}）は既に {ward_label(row.ward)} の鍵として"
                 "信頼されています。別の区の鍵にするには先に取り消してください",
             )
         added = store.add(txn.session, public_key=public, ward=code, at=txn.saved_at, note=note)

@@ -261,7 +261,7 @@ class KnowledgeBase:
             f"the knowledge base folder {self.data_dir} is read-only (not writable): it can be "
             "read, not changed; copy the folder to a writable place to change it",
             message_ja=(
-                f"データフォルダ {self.data_dir} は読み取り専用です(書き込めません)。"
+                f"データフォルダ {self.data_dir} は読み取り専用です（書き込めません）。"
                 "閲覧はできますが変更はできません。変更するには書き込める場所にコピーしてください"
             ),
         )

@@ -59,7 +59,7 @@ def _not_empty(where: str, what: str) -> InputError:
         f"the target {where} is not empty ({what}); migrate moves a knowledge base only "
         "into an empty one, so nothing there is mixed or overwritten",
         message_ja=(
-            f"移行先 {where} は空ではありません({what})。移行先の記録を混ぜたり上書きしたり"
+            f"移行先 {where} は空ではありません（{what}）。移行先の記録を混ぜたり上書きしたり"
             "しないよう、移行は空の移行先にだけ行います"
         ),
     )

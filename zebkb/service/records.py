@@ -380,7 +380,7 @@ def require_home_ward(kb: Facade, txn: Txn) -> str:
         raise KnownError(
             "this knowledge base has no home ward yet; set it first with "
             "'zebkb init --ward WARD' (e.g. 葛飾区 or 131229)",
-            message_ja="ホーム区が未設定です。先に設定してください(例: zebkb init --ward 葛飾区)",
+            message_ja="ホーム区が未設定です。先に設定してください（例: zebkb init --ward 葛飾区）",
         )
     return ward
 
@@ -501,7 +501,7 @@ def prepare(
         if current["type"] != clean.get("type"):
             raise RecordError(
                 f"cannot change the type of a record from {current['type']} to {clean.get('type')}",
-                f"記録の種別は変更できません({current['type']} → {clean.get('type')})",
+                f"記録の種別は変更できません（{current['type']} → {clean.get('type')}）",
                 field="type",
                 uid=uid,
             )
@@ -510,7 +510,7 @@ def prepare(
             raise RecordError(
                 f"the record was changed elsewhere (now revision {latest}, "
                 f"you edited revision {expected}); reload it and edit again",
-                f"他の場所で更新されています(現在 第{latest}版、編集元 第{expected}版)。"
+                f"他の場所で更新されています（現在 第{latest}版、編集元 第{expected}版）。"
                 "開き直してから編集してください",
                 field="revision",
                 uid=uid,

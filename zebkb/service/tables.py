@@ -204,7 +204,7 @@ def apply_table(
         first = plan.problems[0]
         more = len(plan.problems) - 1
         tail_en = f" (and {more} more problems)" if more else ""
-        tail_ja = f"(ほか{more}件)" if more else ""
+        tail_ja = f"（ほか{more}件）" if more else ""
         raise InputError(
             f"{plan.file_name}: {first.template('en')}{tail_en}; nothing was imported",
             message_ja=f"{plan.file_name}: {first.template('ja')}{tail_ja}。何も取り込んでいません",

@@ -68,8 +68,8 @@ def newer_schema_error(version: int) -> NewerSchemaError:
         f"this knowledge base was written by a newer zebkb (database schema {version}; "
         f"this zebkb knows up to {SCHEMA_VERSION}); update zebkb to open it",
         message_ja=(
-            f"このデータは新しい版の zebkb で作成されています(スキーマ {version}、"
-            f"この zebkb は {SCHEMA_VERSION} まで)。zebkb を更新してください。"
+            f"このデータは新しい版の zebkb で作成されています（スキーマ {version}、"
+            f"この zebkb は {SCHEMA_VERSION} まで）。zebkb を更新してください。"
         ),
     )
 

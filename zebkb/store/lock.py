@@ -112,7 +112,7 @@ class WriterLock:
             raise KnownError(
                 f"cannot write in the knowledge base folder {self.data_dir} "
                 f"({exc.strerror}); it may be read-only",
-                message_ja=f"データフォルダ {self.data_dir} に書き込めません({exc.strerror})",
+                message_ja=f"データフォルダ {self.data_dir} に書き込めません（{exc.strerror}）",
             ) from None
 
     def _in_use_error(self) -> FolderInUseError:

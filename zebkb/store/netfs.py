@@ -214,12 +214,12 @@ def network_folder_error(path: Path, found: NetworkLocation) -> NetworkFolderErr
         "(zebkb init --database postgresql://…, or zebkb migrate --to postgresql://… "
         'from a folder on this PC; see the README\'s "Team mode")',
         message_ja=(
-            f"データフォルダ {path} はネットワーク上のフォルダです({found.kind_ja or found.kind}: {found.where})。"
+            f"データフォルダ {path} はネットワーク上のフォルダです（{found.kind_ja or found.kind}: {found.where}）。"
             "SQLite のデータベースはネットワーク上では安全に保てず、複数の PC から書き込むと"
             "記録が失われます。データフォルダはこの PC のディスクに置き、区内での共有には"
             "PostgreSQL サーバーを使うチームモードをお使いください"
-            "(zebkb init --database postgresql://… 、または PC 上のフォルダから "
-            "zebkb migrate --to postgresql://… 。README の「Team mode」を参照)"
+            "（zebkb init --database postgresql://… 、または PC 上のフォルダから "
+            "zebkb migrate --to postgresql://… 。README の「Team mode」を参照）"
         ),
     )
 

@@ -101,7 +101,7 @@ def database_error(shown: str, exc: BaseException) -> KnownError:
             f"the team knowledge base {shown} is busy (a colleague's change is being "
             "written); try again",
             message_ja=(
-                f"共有データベース {shown} は使用中です(他の人の変更を書き込み中)。"
+                f"共有データベース {shown} は使用中です（他の人の変更を書き込み中）。"
                 "もう一度お試しください"
             ),
         )
@@ -111,8 +111,8 @@ def database_error(shown: str, exc: BaseException) -> KnownError:
             "in the user's password file (~/.pgpass, or the file PGPASSFILE names) or in "
             "PGPASSWORD, and check the role with the ward's IT",
             message_ja=(
-                f"共有データベース {shown} へのログインが拒否されました({detail})。"
-                "パスワードをパスワードファイル(~/.pgpass または PGPASSFILE が指すファイル)"
+                f"共有データベース {shown} へのログインが拒否されました（{detail}）。"
+                "パスワードをパスワードファイル（~/.pgpass または PGPASSFILE が指すファイル）"
                 "か PGPASSWORD に書き、ロールを情報システム担当に確認してください"
             ),
         )
@@ -121,7 +121,7 @@ def database_error(shown: str, exc: BaseException) -> KnownError:
             f"cannot reach the team database {shown} ({detail}); check the network and "
             "that the server runs, then try again",
             message_ja=(
-                f"共有データベース {shown} に接続できません({detail})。"
+                f"共有データベース {shown} に接続できません（{detail}）。"
                 "ネットワークとサーバーの稼働を確かめてから、もう一度お試しください"
             ),
         )

@@ -58,7 +58,7 @@ def normalise_url(url: str) -> str:
             "the database address holds a password; leave it out and put it in the "
             "user's password file (~/.pgpass, or the file PGPASSFILE names) or in PGPASSWORD",
             "データベースのアドレスにパスワードが含まれています。アドレスから外し、"
-            "パスワードファイル(~/.pgpass または PGPASSFILE が指すファイル)か"
+            "パスワードファイル（~/.pgpass または PGPASSFILE が指すファイル）か"
             "環境変数 PGPASSWORD に書いてください",
         )
     database = parts.path.lstrip("/")
@@ -111,7 +111,7 @@ def database_url(data_dir: Path) -> str | None:
         raise KnownError(
             f"{path} is damaged ({exc}); run 'zebkb init --ward WARD --database URL' again",
             message_ja=(
-                f"{path} が壊れています({exc})。"
+                f"{path} が壊れています（{exc}）。"
                 "zebkb init --ward 区 --database アドレス をもう一度実行してください"
             ),
         ) from None

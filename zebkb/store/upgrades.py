@@ -53,11 +53,11 @@ def leading_owner_records(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "created_at": latest,
                 "updated_at": latest,
                 "revision": 1,
-                "title": f"ZEBリーディング・オーナー({name})",
+                "title": f"ZEBリーディング・オーナー（{name}）",
                 "ward": ward,
                 "cases": sorted(c["uid"] for c in flagged),
                 "registered_on": None,
-                "source": "事例の「ZEBリーディング・オーナー」欄(zebkb 旧版)から移行",
+                "source": "事例の「ZEBリーディング・オーナー」欄（zebkb 旧版）から移行",
             }
         )
     return records

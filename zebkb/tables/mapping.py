@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
+from zebkb.glossary import aside
 from zebkb.strictjson import StrictJSONError, loads
 from zebkb.tables.limits import TableError
 from zebkb.tables.read import Cell, Table, column_letter
@@ -172,11 +173,14 @@ class TableMapping:
                 return index
         return None
 
-    def column_label(self, index: int) -> str:
-        """C (延床面積(㎡)): how a problem names a column."""
+    def column_label(self, index: int, lang: str = "en") -> str:
+        """C (延床面積(㎡)) / C列（延床面積(㎡)）: how a problem names a column.
+
+        The header is quoted as the file writes it; only the words around it follow ``lang``.
+        """
         header = self.headers[index] if index < len(self.headers) else ""
-        letter = column_letter(index)
-        return f"{letter} ({header})" if header else letter
+        letter = column_letter(index) + ("列" if lang == "ja" else "")
+        return letter + aside(header, lang) if header else letter
 
     @property
     def shape(self) -> str:

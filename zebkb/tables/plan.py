@@ -82,6 +82,7 @@ class Problem:
     field: str | None = None  # the field's label, when no column gives it
     # A fiscal year the messages name as {fiscal_year}, written in the reader's date style.
     fiscal_year: int | None = None
+    column_ja: str | None = None  # "C列（延床面積(㎡)）": the column as the Japanese line names it
 
     def message(self, lang: str = "en", style: str = "western") -> str:
         """The message without its row and column."""
@@ -94,7 +95,8 @@ class Problem:
     def template(self, lang: str = "en") -> str:
         """The line with its fiscal year still ``{fiscal_year}`` (for a message wrapping it)."""
         if lang == "ja":
-            where = f"{self.row}行目" + (f" {self.column}列" if self.column else "")
+            column = self.column_ja or (f"{self.column}列" if self.column else None)
+            where = f"{self.row}行目" + (f" {column}" if column else "")
             if self.field and not self.column:
                 where += f" 項目「{IMPORTABLE[self.field].label_ja}」"
             return f"{where}: {self.message_ja}"
@@ -213,8 +215,9 @@ class _RowReader:
     ) -> None:
         index = self.mapping.column_of(name) if name else None
         column = self.mapping.column_label(index) if index is not None else None
+        column_ja = self.mapping.column_label(index, "ja") if index is not None else None
         known = name if name in IMPORTABLE else None
-        plan.problems.append(Problem(plan.row, column, en, ja, known, fiscal_year))
+        plan.problems.append(Problem(plan.row, column, en, ja, known, fiscal_year, column_ja))
 
     def refused(self, plan: RowPlan, name: str | None, exc: RecordError) -> None:
         self.problem(plan, name, exc.unfilled("en"), exc.unfilled("ja"), exc.fiscal_year)
@@ -336,7 +339,7 @@ class _RowReader:
             self.problem(
                 plan, "type",
                 f"not a record type: {raw!r} (事例, 視察記録 or 勉強会・研修)",
-                f"記録の種別として読めません: {raw}(事例、視察記録、勉強会・研修)",
+                f"記録の種別として読めません: {raw}（事例、視察記録、勉強会・研修）",
             )  # fmt: skip
             return None
         return Kind(value)
@@ -395,8 +398,8 @@ class _RowReader:
                     plan, name,
                     f"the same record as row {earlier} (same ward and "
                     + ("facility name)" if name == "facility_name" else "date and title)"),
-                    f"{earlier}行目と同じ記録です(区と"
-                    + ("施設名が同じ)" if name == "facility_name" else "日付・件名が同じ)"),
+                    f"{earlier}行目と同じ記録です（区と"
+                    + ("施設名が同じ）" if name == "facility_name" else "日付・件名が同じ）"),
                 )  # fmt: skip
                 return False
             self.seen_keys[key] = plan.row

@@ -62,13 +62,13 @@ def read_table(
     if size > limits.file_bytes:
         raise TableError(
             f"{path.name} is {size:,} bytes; a list may be at most {limits.file_bytes:,}",
-            message_ja=f"{path.name} は大きすぎます({size:,}バイト、上限{limits.file_bytes:,}バイト)",
+            message_ja=f"{path.name} は大きすぎます（{size:,}バイト、上限{limits.file_bytes:,}バイト）",
         )
     if is_ole(head):
         raise TableError(
             f"{path.name} is an old Excel file (.xls) or a password-protected workbook;"
             " save it as .xlsx without a password",
-            message_ja=f"{path.name} は古い形式(.xls)かパスワード付きのブックです。"
+            message_ja=f"{path.name} は古い形式（.xls）かパスワード付きのブックです。"
             "パスワードなしの .xlsx で保存し直してください",
         )
     if head.startswith(_ZIP_MAGIC):
@@ -117,7 +117,7 @@ def _read_csv(name: str, raw: bytes, limits: TableLimits, deadline: Deadline) ->
     if "\x00" in text:
         raise TableError(
             f"{name} holds NUL characters: it is not a text list",
-            message_ja=f"{name} は文字データの一覧表ではありません(NUL文字を含みます)",
+            message_ja=f"{name} は文字データの一覧表ではありません（NUL文字を含みます）",
         )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     table = Table(kind="csv", encoding=encoding)
@@ -126,7 +126,7 @@ def _read_csv(name: str, raw: bytes, limits: TableLimits, deadline: Deadline) ->
     except csv.Error as exc:
         raise TableError(
             f"{name}: line {reader.line_num}: not readable as CSV ({exc})",
-            message_ja=f"{name}: {reader.line_num}行目: CSVとして読めません({exc})",
+            message_ja=f"{name}: {reader.line_num}行目: CSVとして読めません（{exc}）",
         ) from None
     return table
 
@@ -196,7 +196,7 @@ def _xml_refusal(exc: BaseException) -> TableError | None:
         return TableError(
             "the workbook declares XML entities (a billion-laughs or external-entity attack);"
             " not opened",
-            message_ja="ブックにXMLエンティティ宣言があります(展開攻撃のおそれ)。開きませんでした",
+            message_ja="ブックにXMLエンティティ宣言があります（展開攻撃のおそれ）。開きませんでした",
         )
     return None
 
@@ -221,7 +221,7 @@ def _read_xlsx(path: Path, limits: TableLimits, deadline: Deadline) -> Table:
         except Exception as exc:  # openpyxl raises many kinds on a damaged file: all refusals
             raise _xml_refusal(exc) or TableError(
                 f"{path.name} is not a readable .xlsx workbook ({type(exc).__name__})",
-                message_ja=f"{path.name} は読み込めるExcelブック(.xlsx)ではありません",
+                message_ja=f"{path.name} は読み込めるExcelブック（.xlsx）ではありません",
             ) from None
         try:
             _read_sheet(path.name, workbook, table, limits, deadline)
@@ -282,7 +282,7 @@ def _collect(
         if scanned > limits.scanned_rows:
             raise TableError(
                 f"the list has more than {limits.scanned_rows:,} rows",
-                message_ja=f"一覧表の行数が上限({limits.scanned_rows:,}行)を超えています",
+                message_ja=f"一覧表の行数が上限（{limits.scanned_rows:,}行）を超えています",
             )
         values = [_clean_cell(v) for v in row]
         while values and values[-1] is None:
@@ -292,7 +292,7 @@ def _collect(
         if len(values) > limits.columns:
             raise TableError(
                 f"row {number} has more than {limits.columns} columns",
-                message_ja=f"{number}行目の列数が上限({limits.columns}列)を超えています",
+                message_ja=f"{number}行目の列数が上限（{limits.columns}列）を超えています",
             )
         for i, value in enumerate(values):
             if isinstance(value, str) and len(value) > limits.cell_chars:
@@ -300,13 +300,13 @@ def _collect(
                     f"row {number}, column {column_letter(i)}: a cell holds {len(value):,}"
                     f" characters (at most {limits.cell_chars:,})",
                     message_ja=f"{number}行目 {column_letter(i)}列: セルの文字数が上限"
-                    f"({limits.cell_chars:,}文字)を超えています",
+                    f"（{limits.cell_chars:,}文字）を超えています",
                 )
         table.rows.append((number, values))
         if len(table.rows) > limits.rows:
             raise TableError(
                 f"the list has more than {limits.rows:,} rows with values; split it",
-                message_ja=f"一覧表の行数が上限({limits.rows:,}行)を超えています。分けてください",
+                message_ja=f"一覧表の行数が上限（{limits.rows:,}行）を超えています。分けてください",
             )
 
 

@@ -81,7 +81,7 @@ def read_cell(f: Field, value: Cell) -> Value | CellProblem:
             return False
         return CellProblem(
             f"not yes or no: {_text(value)!r} (write はい/いいえ or ○/×)",
-            f"はい・いいえとして読めません: {_text(value)}(はい/いいえ、○/× で記入)",
+            f"はい・いいえとして読めません: {_text(value)}（はい/いいえ、○/× で記入）",
         )
     if kind is FieldType.DATE:
         if isinstance(value, date):
@@ -89,7 +89,7 @@ def read_cell(f: Field, value: Cell) -> Value | CellProblem:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return CellProblem(
                 f"a number where a date belongs: {_text(value)!r} (format the cell as a date)",
-                f"日付の欄に数値があります: {_text(value)}(セルを日付の書式にしてください)",
+                f"日付の欄に数値があります: {_text(value)}（セルを日付の書式にしてください）",
             )
         # Text goes to the domain's reading of dates (zebkb/domain/dates.py): any form staff
         # write, to the precision given (令和3年3月 stays a month, no day is invented).

@@ -129,7 +129,7 @@ def test_plan_of_a_hand_written_bundle_before_anything_is_written(qtbot, ctx, kb
     dialog = open_dialog(qtbot, ctx, path)
 
     header = dialog.header.text()
-    assert "品川区 (131091)" in header
+    assert "品川区（131091）" in header
     assert "署名なし" in header
     assert "追加 1" in header
     assert "更新 1" in header

@@ -85,7 +85,7 @@ def test_problems_are_shown_by_row_and_a_changed_mapping_plans_again(qtbot, home
     with qtbot.waitSignal(dialog.previewed, timeout=10_000):
         dialog.load(path)
     assert dialog.preview_table.item(0, 1).text() == "取り込めない"
-    assert dialog.preview_table.item(0, 4).text().startswith("2行目 C (延床面積(㎡))列:")
+    assert dialog.preview_table.item(0, 4).text().startswith("2行目 C列（延床面積(㎡)）:")
     assert not dialog.import_button.isEnabled()
     assert "取り込めません" in dialog.summary.text()
 

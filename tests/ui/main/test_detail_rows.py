@@ -188,7 +188,7 @@ def test_the_chart_says_its_basis_and_does_not_compare_a_year_with_other_energy(
     assert "その他を含む実績のため設計値と比較していません" in page
     bars = _bars(page)
     assert [c for _, c in bars] == [DESIGN_COLOUR, ACTUAL_COLOUR, DESIGN_COLOUR, OTHER_COLOUR]
-    assert "運用実績(一次エネ650)が設計値" not in page  # not warned as missing design
+    assert "運用実績（一次エネ650）が設計値" not in page  # not warned as missing design
     english = _page(qtbot, kb, tmp_path, record, "en", "western")
     assert "Compared on primary energy excluding other energy" in english
     assert "includes other energy, so not compared with design" in english

@@ -77,7 +77,7 @@ def store_files(kb: KnowledgeBase, paths: list[Path]) -> tuple[list[dict[str, An
             refused.append(
                 Refusal(
                     name,
-                    f"大きすぎます({human_size(size)}、上限 {limit})",
+                    f"大きすぎます（{human_size(size)}、上限 {limit}）",
                     f"too large ({human_size(size)}; the limit is {limit})",
                 )
             )
@@ -90,7 +90,7 @@ def store_files(kb: KnowledgeBase, paths: list[Path]) -> tuple[list[dict[str, An
         except (OSError, ZebkbError) as exc:
             detail = exc.message("en") if isinstance(exc, ZebkbError) else str(exc.strerror)
             refused.append(
-                Refusal(name, f"保存できません({detail})", f"cannot be stored ({detail})")
+                Refusal(name, f"保存できません（{detail}）", f"cannot be stored ({detail})")
             )
             continue
         entries.append(

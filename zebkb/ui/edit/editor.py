@@ -73,7 +73,7 @@ class ChangedElsewhere(KnownError):
     def __init__(self, current: int, edited: int) -> None:
         super().__init__(
             f"the record was changed elsewhere (now revision {current}, you edited {edited})",
-            message_ja=f"他の場所で更新されています(現在 第{current}版、編集元 第{edited}版)",
+            message_ja=f"他の場所で更新されています（現在 第{current}版、編集元 第{edited}版）",
         )
         self.current = current
         self.edited = edited

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from zebkb.display import format_number, ward_label
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.wards import WARDS
+from zebkb.glossary import aside
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 
@@ -469,7 +470,7 @@ class ExportDialog(QDialog):
             )
         ]
         for part in result.parts:
-            lines.append(f"・{part.path.name} ({size_text(part.size, lang)})")
+            lines.append(f"・{part.path.name}{aside(size_text(part.size, lang), lang)}")
         if result.oversize:
             lines.append(t("export.oversize", n=len(result.oversize)))
         if result.omitted:

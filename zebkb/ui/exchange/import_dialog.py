@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from zebkb.bundle.merge import Action
 from zebkb.display import format_instant, kind_label, ward_label
+from zebkb.glossary import aside
 from zebkb.service.exchange import ImportCancelled, ImportPlan, ImportSummary, RecordPlan
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
@@ -517,7 +518,8 @@ class ImportDialog(QDialog):
         origin = ward_label(manifest.origin_ward, lang) or manifest.origin_ward
         color = SIGNATURE_COLORS.get(plan.signature, "#777777")
         lines = [
-            f"<b>{escape(t('import.origin'))}</b> {escape(origin)} ({escape(manifest.origin_ward)})"
+            f"<b>{escape(t('import.origin'))}</b> {escape(origin)}"
+            f"{escape(aside(manifest.origin_ward, lang))}"
             f" &nbsp; <b>{escape(t('import.created'))}</b>"
             f" {escape(format_instant(manifest.created_at, style, lang, local=True))}",
             f"<b>{escape(t('import.signature'))}</b> <span style='color:{color}'>"

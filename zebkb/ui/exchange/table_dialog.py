@@ -282,7 +282,9 @@ class TableImportDialog(QDialog):
         headers = mapping.headers
         self.mapping_table.setRowCount(len(headers))
         for row in range(len(headers)):
-            self.mapping_table.setItem(row, 0, QTableWidgetItem(mapping.column_label(row)))
+            self.mapping_table.setItem(
+                row, 0, QTableWidgetItem(mapping.column_label(row, self.ctx.tr.language))
+            )
             combo = QComboBox()
             combo.addItem(self.ctx.tr.t("tables.mapping.skip"), None)
             for name in IMPORTABLE:
