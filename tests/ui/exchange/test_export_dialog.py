@@ -154,7 +154,7 @@ def test_since_the_last_export_to_a_ward_and_the_sent_log(qtbot, ctx, kb, tmp_pa
     with qtbot.waitSignal(log.loaded, timeout=5000):
         log.show()
     assert log.sent.rowCount() == 2
-    assert log.sent.item(0, 1).text() == "品川区 (131091)"
+    assert log.sent.item(0, 1).text() == "品川区（131091）"
     assert log.sent.item(0, 2).text() == "前回の送付以降"
     assert log.sent.item(0, 5).text() == "to-shinagawa-2.zebkb"
     # Only the wards something was exchanged with are offered as filters.

@@ -305,7 +305,7 @@ def test_two_bundles_apply_together_and_undo_from_the_exchange_log(
         log.show()
     assert log.received.rowCount() == 2
     row = next(r for r in range(2) if log.received.item(r, 2).text() == "2.zebkb")
-    assert log.received.item(row, 1).text() == "品川区 (131091)"
+    assert log.received.item(row, 1).text() == "品川区（131091）"
     assert log.received.item(row, 3).text() == "追加 2"
     log.received.selectRow(row)
     assert log.undo_button.isEnabled()

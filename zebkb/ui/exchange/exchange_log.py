@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.display import format_instant, ward_label
+from zebkb.glossary import aside
 from zebkb.service.changes import Changes
 from zebkb.service.exchange import ExchangeHistory, Received
 from zebkb.ui.core.i18n import bind
@@ -151,7 +152,7 @@ class ExchangeLogDialog(QDialog):
         self.ward.addItem(self.ctx.tr.t("xlog.all_wards"), None)
         lang = self.ctx.tr.language
         for code in self.history.wards() if self.history else []:
-            self.ward.addItem(f"{ward_label(code, lang)} ({code})", code)
+            self.ward.addItem(ward_label(code, lang) + aside(code, lang), code)
         self.ward.setCurrentIndex(max(self.ward.findData(current), 0))
         self.ward.blockSignals(False)
 
@@ -177,7 +178,7 @@ class ExchangeLogDialog(QDialog):
             state = t("xlog.undone", at=when(r.undone_at)) if r.undone_at else t("xlog.applied")
             cells = (
                 when(r.imported_at),
-                f"{ward_label(r.origin, lang)} ({r.origin})",
+                ward_label(r.origin, lang) + aside(r.origin, lang),
                 r.file_name,
                 counts or t("import.empty"),
                 str(r.conflicts),
@@ -194,7 +195,7 @@ class ExchangeLogDialog(QDialog):
         for row, s in enumerate(sent):
             cells = (
                 when(s.at),
-                f"{ward_label(s.peer, lang)} ({s.peer})" if s.peer else "—",
+                ward_label(s.peer, lang) + aside(s.peer, lang) if s.peer else "—",
                 t(f"export.scope.{s.scope}"),
                 f"{s.records:,}",
                 f"{s.attachments:,}",
@@ -205,7 +206,7 @@ class ExchangeLogDialog(QDialog):
         for n, p in enumerate(marks, start=len(sent)):
             cells = (
                 when(p.last_export_at),
-                f"{ward_label(p.peer, lang)} ({p.peer})",
+                ward_label(p.peer, lang) + aside(p.peer, lang),
                 t("export.scope.peer"),
                 "",
                 "",
