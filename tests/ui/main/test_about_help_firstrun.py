@@ -63,7 +63,7 @@ def test_chooser_lists_23_wards_and_filters(qtbot) -> None:
     chooser = WardChooser(tr)
     qtbot.addWidget(chooser)
     assert chooser.list.count() == 23
-    assert chooser.list.item(0).text() == "千代田区  (131016)"
+    assert chooser.list.item(0).text() == "千代田区（131016）"
     assert chooser.selected_code() is None
     with qtbot.waitSignal(chooser.wardChosen, timeout=1000) as blocker:
         chooser.filter.setText("葛飾")  # a single match is chosen at once
@@ -78,7 +78,7 @@ def test_chooser_lists_23_wards_and_filters(qtbot) -> None:
     assert blocker.args == [""]
     assert chooser.selected_code() is None
     tr.set_language("en")
-    assert chooser.list.item(0).text() == "Chiyoda  (131016)"
+    assert chooser.list.item(0).text() == "Chiyoda (131016)"
 
 
 def test_first_run_needs_a_ward_and_offers_demo(qtbot) -> None:

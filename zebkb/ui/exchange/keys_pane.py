@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from zebkb.display import format_timestamp, ward_label
 from zebkb.domain.wards import WARDS
 from zebkb.errors import ZebkbError
+from zebkb.glossary import aside
 from zebkb.keys import OwnKey, fingerprint, own_key
 from zebkb.service.changes import Changes
 from zebkb.service.keys import TrustEntry
@@ -371,7 +372,7 @@ class TrustedKeysPane(QWidget):
         self.ward_combo.setPlaceholderText(t("keys.add.ward.placeholder"))
         for i, ward in enumerate(WARDS):
             name = ward.name_en if lang == "en" else ward.name_ja
-            self.ward_combo.setItemText(i, f"{name}  ({ward.code})")
+            self.ward_combo.setItemText(i, name + aside(ward.code, lang))
         self.note_label.setText(t("keys.add.note"))
         self.add_button.setText(t("keys.add.button"))
         self._key_typed(self.key_edit.text())

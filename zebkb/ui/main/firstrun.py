@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from zebkb.domain.wards import WARDS, Ward
+from zebkb.glossary import aside
 from zebkb.ui.core.i18n import ButtonNames, Translator, bind
 
 
@@ -64,7 +65,7 @@ class WardChooser(QWidget):
         lang = self._tr.language
         for row, ward in enumerate(WARDS):
             name = ward.name_en if lang == "en" else ward.name_ja
-            self.list.item(row).setText(f"{name}  ({ward.code})")
+            self.list.item(row).setText(name + aside(ward.code, lang))
 
     def selected_code(self) -> str | None:
         item = self.list.currentItem()
