@@ -225,3 +225,31 @@ def test_a_version_saved_elsewhere_appears_and_the_chosen_one_stays(qtbot, ectx,
     assert [v.revision for v in history.versions] == [3, 2, 1]
     assert history.selected().revision == 1
     assert ("件名", history.changes_shown()[0][1], "三版目") == history.changes_shown()[0]
+
+
+@pytest.mark.parametrize("first", ["ja", "en"])
+def test_every_version_column_is_whole_in_both_languages(qtbot, ectx, kb, clock, first) -> None:
+    """At 1280×800 every header, revision, time and source is whole, also for versions
+    scrolled out of view (a restore far down) and after a language switch."""
+    from zebkb_main_kit import view_column_problems
+
+    ectx.tr.set_language(first)
+    record = kb.save(RECORDS["case"])
+    clock.advance(days=200)
+    record = kb.save(dict(record, title="二版目"), expected_revision=1)
+    kb.restore(record["uid"], kb.history(record["uid"])[0].hash)
+    for i in range(40):
+        clock.advance(days=3)
+        current = kb.require(record["uid"])
+        kb.save(dict(current, title=f"版{i}"), expected_revision=current["revision"])
+    history = open_history(qtbot, ectx, record["uid"])
+    history.resize(1280, 800)
+    table = history.versions_table
+    qtbot.waitUntil(lambda: table.viewport().height() > 300)
+    assert table.rowAt(table.viewport().height()) != -1  # the oldest are out of view
+    keys = ("revision", "time", "source")
+    problems: list[tuple[object, ...]] = []
+    for lang in (first, "en" if first == "ja" else "ja", first):
+        ectx.tr.set_language(lang)
+        problems += view_column_problems(table, keys, (lang,), keys)
+    assert problems == [], "\n".join(map(repr, problems))

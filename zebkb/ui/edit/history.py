@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,6 +33,7 @@ from zebkb.service.changes import Changes
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.edit.diffview import cell_text
+from zebkb.ui.main.results import CELL_PADDING
 from zebkb.versions import (
     body_diff_html,
     display_value,
@@ -196,10 +197,40 @@ class HistoryDialog(QDialog):
                     font.setBold(True)
                     item.setFont(font)
                 self.versions_table.setItem(row, column, item)
-        self.versions_table.resizeColumnsToContents()
+        self._fit_columns()
         self.versions_table.blockSignals(False)
         if selected is not None and selected in self.versions:
             self.versions_table.selectRow(self.versions.index(selected))
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header and every version's text, the table as wide as
+        its columns.
+
+        Measured from the texts (the current version's in bold), not with
+        resizeColumnsToContents, which left the revision and time columns a few pixels short
+        and let the splitter squeeze the source column to "編集 （現…" at 1280×800.
+        """
+        table = self.versions_table
+        plain = table.fontMetrics()
+        bold_font = QFont(table.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        total = 0
+        for column in range(table.columnCount()):
+            header = table.horizontalHeaderItem(column)
+            widest = plain.horizontalAdvance(header.text()) if header is not None else 0
+            for row, version in enumerate(self.versions):
+                item = table.item(row, column)
+                if item is not None:
+                    metrics = bold if version.current else plain
+                    widest = max(widest, metrics.horizontalAdvance(item.text()))
+            width = widest + CELL_PADDING
+            table.setColumnWidth(column, width)
+            total += width
+        # Room for the columns, the frame and a vertical scroll bar: the splitter gives the
+        # versions no less, the differences beside them take the rest.
+        scroll = table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(max(330, total + scroll + 2 * table.frameWidth()))
 
     def _show_selected(self) -> None:
         chosen = self.selected()
