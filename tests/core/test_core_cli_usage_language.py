@@ -183,3 +183,47 @@ def test_every_help_text_and_placeholder_has_its_japanese() -> None:
     with speaking("en"):
         walk(build_parser())
     assert [m for m in missing if m != "show this help message and exit"] == []
+
+
+def every_help(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
+    """``--help`` of zebkb and of every command and every command's own commands."""
+    found = [(*path, "--help")]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += every_help(sub, (*path, name))
+    return found
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_japanese_help_fits_the_terminal_in_columns(capsys, tmp_path, monkeypatch, columns) -> None:
+    """Japanese characters take two columns: help is wrapped by display width, not length."""
+    from zebkb.cli.main import build_parser
+    from zebkb.cli.output import width
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    too_wide: list[str] = []
+    for args in every_help(build_parser()):
+        code, out, _ = usage(capsys, tmp_path, "--lang", "ja", *args)
+        assert code == 0, args
+        assert "使い方: " in out
+        too_wide += [
+            f"{' '.join(args)}: {line}" for line in out.splitlines() if width(line) > columns
+        ]
+    assert too_wide == []
+
+
+def test_japanese_help_wraps_between_words_not_inside_them() -> None:
+    from zebkb.cli.output import width
+    from zebkb.cli.usage import wrap_by_width
+
+    text = (
+        "検索索引を作り直し、どの記録にも属さない orphaned-files や見つからないファイルを報告します"
+    )
+    lines = wrap_by_width(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(width(line) <= 20 for line in lines)
+    assert not any(line.startswith(("、", "。", "）", "」")) for line in lines)
+    assert sum("orphaned-files" in line for line in lines) == 1

@@ -141,6 +141,8 @@ def translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
         return
     from zebkb.cli.help_ja import HELP_JA, PLACEHOLDERS_JA
 
+    parser.formatter_class = DisplayWidthHelpFormatter
+
     if parser.description:
         parser.description = HELP_JA.get(parser.description, parser.description)
     for action in parser._actions:
@@ -158,3 +160,167 @@ def translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
                     choice.help = HELP_JA.get(choice.help, choice.help)
             for sub in {id(p): p for p in action.choices.values()}.values():
                 translate_parser(sub, lang)
+
+
+# A line may not begin with these (Japanese line-breaking rules, kept short).
+_NO_LINE_START = set("、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.;:)]}")
+
+
+def _columns(text: str) -> int:
+    from zebkb.cli.output import width
+
+    return width(text)
+
+
+def wrap_by_width(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns (wide characters take two).
+
+    A line breaks at a space or beside a wide character, never inside an ASCII word
+    (an option, a file name), unless that word alone is wider than the line.
+    """
+    import unicodedata
+
+    # Units: an ASCII word, one wide character, or a run of spaces.
+    units = re.findall(r" +|[^ ]", " ".join(text.split()))
+    merged: list[str] = []
+    for unit in units:
+        narrow = unit != " " * len(unit) and unicodedata.east_asian_width(unit) not in "WF"
+        glue = (
+            merged
+            and merged[-1][-1] != " "
+            and unicodedata.east_asian_width(merged[-1][-1]) not in "WF"
+        )
+        if (narrow and glue) or (unit in _NO_LINE_START and merged and merged[-1][-1] != " "):
+            merged[-1] += unit
+        else:
+            merged.append(unit)
+    lines: list[str] = []
+    line = ""
+    for unit in merged:
+        if unit.startswith(" "):
+            if line and _columns(line + unit) < columns:
+                line += unit
+            elif line:
+                lines.append(line)
+                line = ""
+            continue
+        if line and _columns(line + unit) > columns:
+            lines.append(line.rstrip())
+            line = ""
+        word = unit
+        while _columns(word) > columns:  # a word wider than the line: cut it
+            cut = len(word)
+            while _columns(word[:cut]) > columns:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line += word
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+class DisplayWidthHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped by terminal columns: a Japanese character takes two.
+
+    argparse measures with len(); its help texts are wrapped here by display width, and
+    a line that still overflows (a Japanese placeholder in the usage or beside an option
+    pushes the text right) is wrapped again, its continuation under the help column.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_by_width(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_by_width(text, width - len(indent)))
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is argparse.SUPPRESS:
+            return
+        # argparse measured the invocations with len(); measure them in columns.
+        invocations = [self._format_action_invocation(action)]
+        invocations += [
+            self._format_action_invocation(sub) for sub in self._iter_indented_subactions(action)
+        ]
+        longest = max(_columns(text) for text in invocations) + self._current_indent
+        self._action_max_length = max(self._action_max_length, longest)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        extra = _columns(invocation) - len(invocation)
+        head, newline, rest = text.partition("\n")
+        start = self._current_indent + len(invocation)
+        if extra <= 0 or len(head) <= start:
+            return text
+        # argparse padded the invocation by its length: pad it by its columns.
+        padding = len(head) - len(head[start:].lstrip()) - start
+        if padding - extra >= 2:
+            return head[:start] + head[start + extra :] + newline + rest
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        return head[:start] + "\n" + " " * help_position + head[start:].lstrip() + newline + rest
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        usage, blank, rest = text.partition("\n\n")
+        if usage.startswith(ARGPARSE_JA["usage: "]) and any(
+            _columns(line) > self._width for line in usage.split("\n")
+        ):
+            usage = self._usage_by_width(usage)
+        return self._fit(usage + blank + rest)
+
+    def _usage_by_width(self, usage: str) -> str:
+        """The usage block laid out again by columns, an option never split from its value."""
+        prefix = ARGPARSE_JA["usage: "] + self._prog + " "
+        if not usage.startswith(prefix):
+            return usage
+        body = " ".join(usage[len(prefix) :].split())
+        parts = re.findall(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]|\S+", body)
+        indent = " " * min(_columns(prefix), self._width // 3)
+        lines, line = [], prefix
+        for part in parts:
+            if line.strip() != prefix.strip() and _columns(f"{line} {part}") > self._width:
+                lines.append(line)
+                line = indent + part
+            else:
+                line = f"{line}{part}" if line == prefix else f"{line} {part}"
+        lines.append(line)
+        return "\n".join(lines)
+
+    def _fit(self, text: str) -> str:
+        """Any line still too wide, wrapped by columns, continued under the help column."""
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        indent = " " * min(help_position, self._width // 3)
+        fitted: list[str] = []
+        for given in text.split("\n"):
+            line = given
+            while _columns(line) > self._width:
+                cut = _break_at(line, self._width)
+                fitted.append(line[:cut].rstrip())
+                line = indent + line[cut:].lstrip()
+            fitted.append(line)
+        return "\n".join(fitted)
+
+
+def _break_at(line: str, columns: int) -> int:
+    """Where to break ``line`` to fit ``columns``: after a space or beside a wide character."""
+    import unicodedata
+
+    used, best = 0, 0
+    for index, char in enumerate(line):
+        wide = unicodedata.east_asian_width(char) in "WF"
+        beside = index and (
+            char == " "
+            or wide
+            or line[index - 1] == " "
+            or unicodedata.east_asian_width(line[index - 1]) in "WF"
+        )
+        if beside and char not in _NO_LINE_START and line[:index].strip():
+            best = index
+        used += 2 if wide else 1
+        if used > columns:
+            break
+    else:
+        return len(line)
+    return best or max(1, index)
