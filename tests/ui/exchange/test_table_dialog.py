@@ -16,6 +16,8 @@ from zebkb_main_kit import QT_LOG_IGNORE, ctx
 from zebkb_testing import KATSUSHIKA, case_record
 
 from zebkb.ui.exchange.table_dialog import (
+    MAX_COLUMN_NAME_WIDTH,
+    MAX_TITLE_WIDTH,
     TableImportDialog,
     export_list_to,
     write_mail_drafts,
@@ -436,3 +438,65 @@ def test_export_a_fiscal_year_as_the_command_line_does(qtbot, home, tmp_path, mo
         assert f"{len(expected)}件の記録を" in said.args[0]
         dialog.close()
         qtbot.waitUntil(lambda: window.dialogs.get("table_export") is None)
+
+
+@pytest.mark.parametrize("first", ["ja", "en"])
+def test_every_preview_and_mapping_column_is_whole_in_both_languages(
+    qtbot, home, tmp_path, first
+) -> None:
+    """At 1280×800 the headers, row numbers, actions and kinds are whole, and each list
+    column's name in the mapping, also for rows scrolled out of view (a refused row and a
+    long column name far down) and after a language switch; a long title is elided with
+    its tooltip whole."""
+    from zebkb_main_kit import view_column_problems
+
+    home.tr.set_language(first)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    extra = [f"メモ{i}" for i in range(20)] + ["担当課からの補足説明（令和6年度）"]
+    ws.append(["施設名", "区", "延床面積(㎡)", "新築・改修", *extra])
+    long_title = "葛飾区立水元小学校・水元中学校併設校舎改築工事（ZEB Ready認証取得）"
+    for i in range(60):
+        name = long_title if i == 50 else f"水元小学校{i}"
+        ws.append([name, "葛飾区", "7,985.46㎡", "新築", *[""] * len(extra)])
+    ws.append(["水元図書館", "葛飾区", "広い", "新築", *[""] * len(extra)])
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    dialog = open_dialog(qtbot, home)
+    dialog.resize(1280, 800)
+    with qtbot.waitSignal(dialog.previewed, timeout=10_000):
+        dialog.load(path)
+    preview, mapping = dialog.preview_table, dialog.mapping_table
+    qtbot.waitUntil(lambda: preview.viewport().width() > 600)
+    assert preview.rowAt(preview.viewport().height()) != -1  # the refused row is out of view
+    assert mapping.rowAt(mapping.viewport().height()) != -1
+    keys = ("row", "action", "kind", "title", "problems")
+    problems: list[tuple[object, ...]] = []
+    firsts: list[tuple[str, str]] = []
+    for lang in (first, "en" if first == "ja" else "ja", first):
+        home.tr.set_language(lang)
+        problems += view_column_problems(
+            preview,
+            keys,
+            ("preview", lang),
+            ("row", "action", "kind", "title"),
+            {"title": MAX_TITLE_WIDTH},
+        )
+        problems += view_column_problems(
+            mapping,
+            ("column", "field"),
+            ("mapping", lang),
+            ("column",),
+            {"column": MAX_COLUMN_NAME_WIDTH},
+        )
+        firsts.append((lang, mapping.item(0, 0).text()))
+    assert problems == [], "\n".join(map(repr, problems))
+    # The column names follow the language too.
+    names = {"ja": "A列（施設名）", "en": "A (施設名)"}
+    assert firsts == [(lang, names[lang]) for lang, _ in firsts]
+    assert preview.item(50, 3).toolTip() == long_title
+    far = mapping.item(mapping.rowCount() - 1, 0)
+    assert far.toolTip() == far.text() and "補足説明" in far.text()
+    last = preview.rowCount() - 1
+    assert preview.item(last, 1).text() == home.tr.t("tables.action.refused")
+    assert preview.item(last, 4).toolTip() == preview.item(last, 4).text()

@@ -44,8 +44,15 @@ from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, OpCancelled, ProgressReporter, QueryOp
 from zebkb.ui.core.settings import DATE_STYLE
+from zebkb.ui.main.results import CELL_PADDING
 
 ACTIONS = ("add", "update", "unchanged", "refused")
+# A long title is elided at this width (its tooltip whole): the problems beside it
+# need the room more.
+MAX_TITLE_WIDTH = 280
+# A list column's name beyond this is elided too (tooltip whole): the field combo beside
+# it has to stay readable in the mapping's pane.
+MAX_COLUMN_NAME_WIDTH = 260
 Notify = Callable[[str], None]
 
 
@@ -168,6 +175,13 @@ class TableImportDialog(QDialog):
             for i in range(1, combo.count()):
                 combo.setItemText(i, self._field_label(str(combo.itemData(i))))
         if self.preview is not None:
+            mapping = self.preview.plan.mapping
+            for row in range(self.mapping_table.rowCount()):
+                item = self.mapping_table.item(row, 0)
+                if item is not None:
+                    item.setText(mapping.column_label(row, self.ctx.tr.language))
+                    item.setToolTip(item.text())
+            self._fit_mapping()
             self._fill_preview(self.preview.plan)
             self.source_label.setText(t(f"tables.source.{self.preview.mapping_source}"))
 
@@ -272,8 +286,7 @@ class TableImportDialog(QDialog):
         if preview is not None:
             self._fill_mapping(preview.plan.mapping)
             self._fill_defaults(preview.plan.mapping)
-            # The column names are read whole; the field combos take the rest.
-            self.mapping_table.resizeColumnToContents(0)
+            self._fit_mapping()
             self._fill_preview(preview.plan)
             self.source_label.setText(self.ctx.tr.t(f"tables.source.{preview.mapping_source}"))
         self._refresh()
@@ -282,9 +295,9 @@ class TableImportDialog(QDialog):
         headers = mapping.headers
         self.mapping_table.setRowCount(len(headers))
         for row in range(len(headers)):
-            self.mapping_table.setItem(
-                row, 0, QTableWidgetItem(mapping.column_label(row, self.ctx.tr.language))
-            )
+            label = QTableWidgetItem(mapping.column_label(row, self.ctx.tr.language))
+            label.setToolTip(label.text())
+            self.mapping_table.setItem(row, 0, label)
             combo = QComboBox()
             combo.addItem(self.ctx.tr.t("tables.mapping.skip"), None)
             for name in IMPORTABLE:
@@ -386,8 +399,40 @@ class TableImportDialog(QDialog):
             kind = t(f"tables.kind.{item.kind}") if item.kind else ""
             values = [str(item.row), t(f"tables.action.{item.action}"), kind, item.title, problems]
             for column, text in enumerate(values):
-                self.preview_table.setItem(row, column, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                if column >= 3:
+                    cell.setToolTip(text)  # a long title or problem is elided in its column
+                self.preview_table.setItem(row, column, cell)
+        self._fit_preview()
         self.preview_table.resizeRowsToContents()
+
+    def _widest(self, table: QTableWidget, column: int, extra: list[str]) -> int:
+        """The width of a column's header and every text in it (not only the rows in view,
+        as resizeColumnToContents would measure), with the cell margins."""
+        header = table.horizontalHeaderItem(column)
+        texts = [header.text() if header is not None else "", *extra]
+        for row in range(table.rowCount()):
+            item = table.item(row, column)
+            if item is not None:
+                texts.append(item.text())
+        metrics = table.fontMetrics()
+        return max(metrics.horizontalAdvance(text) for text in texts) + CELL_PADDING
+
+    def _fit_mapping(self) -> None:
+        """Each list column's name read whole (up to a cap); the field combos take the rest."""
+        width = min(self._widest(self.mapping_table, 0, []), MAX_COLUMN_NAME_WIDTH)
+        self.mapping_table.setColumnWidth(0, width)
+
+    def _fit_preview(self) -> None:
+        """Row, action and kind as wide as every text they show (every action's, so
+        nothing moves when one row's changes), the title up to a cap, the problems the rest."""
+        table = self.preview_table
+        actions = [self.ctx.tr.t(f"tables.action.{a}") for a in ACTIONS]
+        for column in range(3):
+            table.setColumnWidth(
+                column, self._widest(table, column, actions if column == 1 else [])
+            )
+        table.setColumnWidth(3, min(self._widest(table, 3, []), MAX_TITLE_WIDTH))
 
     def _refresh(self) -> None:
         t = self.ctx.tr.t
