@@ -41,7 +41,6 @@ from reportlab.platypus import (
 from zebkb import __version__
 from zebkb.atomicfile import write_file
 from zebkb.display import format_number as display_number
-from zebkb.errors import KnownError
 from zebkb.glossary import ja as term_ja
 from zebkb.reports import (
     MORE_IN_ZEBKB,
@@ -89,6 +88,9 @@ TECH_LIMIT = 500
 CELL_LIMIT = 600
 # Characters of lessons and problems tried in turn until the case sheet fits one page.
 CASE_TEXT_BUDGETS = (1_000_000, 2_400, 1_800, 1_400, 1_000, 700, 400, 150, 0)
+# Font sizes tried in turn when the fixed part alone is taller than a page: 9 pt body
+# text down to 7.2 pt (table cells 6.8 pt), still readable on paper.
+CASE_FONT_SCALES = (1.0, 0.9, 0.8)
 
 
 EMBEDDED = "ZebkbGothic"
@@ -144,9 +146,11 @@ def _cell_font() -> tuple[Any, ...]:
     return ("FONT", (0, 0), (-1, -1), MINCHO)
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def _styles(scale: float = 1.0) -> dict[str, ParagraphStyle]:
+    """The sheets' paragraph styles, every size and leading times ``scale`` (the case
+    sheet steps down to fit its fixed part on one page)."""
     base = ParagraphStyle("body", fontName=MINCHO, fontSize=9, leading=13, wordWrap="CJK")
-    return {
+    styles = {
         "body": base,
         "small": ParagraphStyle("small", base, fontSize=7.5, leading=10),
         "label": ParagraphStyle("label", base, fontName=GOTHIC, fontSize=8.5, leading=12),
@@ -170,6 +174,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "h3": ParagraphStyle("h3", base, fontName=GOTHIC, fontSize=9.5, leading=13, spaceBefore=3),
     }
+    if scale != 1.0:
+        for style in styles.values():
+            for name in ("fontSize", "leading", "spaceBefore", "spaceAfter"):
+                setattr(style, name, getattr(style, name) * scale)
+    return styles
 
 
 def _escape(text: str) -> str:
@@ -313,13 +322,16 @@ def photo_flowable(photo: Photo, box: tuple[float, float]) -> Image | str:
 # -- the case sheet -------------------------------------------------------------------------------
 
 
-def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int) -> list[Flowable]:
+def _case_story(
+    sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int, *, stacked: bool = False
+) -> list[Flowable]:
+    """The sheet's flowables; ``stacked`` puts the photo below the overview instead of
+    beside it, so that every table can break between rows onto a next page."""
     story: list[Flowable] = [
         _band(sheet.heading, sheet.ward, styles),
         Spacer(1, 2 * mm),
         _para(sheet.title, styles["title"]),
     ]
-    overview = _kv_table(list(sheet.overview), styles, (24 * mm, WIDTH - PHOTO_BOX[0] - 30 * mm))
     photo_cell: list[Flowable] = []
     if sheet.photo is not None:
         image = photo_flowable(sheet.photo, PHOTO_BOX)
@@ -327,18 +339,26 @@ def _case_story(sheet: CaseSheet, styles: dict[str, ParagraphStyle], budget: int
             photo_cell = [_para(image, styles["small"])]
         else:
             photo_cell = [image, _para(_bounded(sheet.photo.caption, 120), styles["small"])]
-    top = Table([[overview, photo_cell]], colWidths=[WIDTH - PHOTO_BOX[0] - 4 * mm, None])
-    top.setStyle(
-        TableStyle(
-            [
-                _cell_font(),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("ALIGN", (1, 0), (1, 0), "CENTER"),
-            ]
+    if stacked:
+        story.append(_kv_table(list(sheet.overview), styles, (24 * mm, WIDTH - 24 * mm)))
+        story += [Spacer(1, 2 * mm), *photo_cell]
+    else:
+        overview = _kv_table(
+            list(sheet.overview), styles, (24 * mm, WIDTH - PHOTO_BOX[0] - 30 * mm)
         )
-    )
-    story += [top, _para(term_ja("sheet.rank"), styles["h2"])]
+        top = Table([[overview, photo_cell]], colWidths=[WIDTH - PHOTO_BOX[0] - 4 * mm, None])
+        top.setStyle(
+            TableStyle(
+                [
+                    _cell_font(),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (0, 0), 0),
+                    ("ALIGN", (1, 0), (1, 0), "CENTER"),
+                ]
+            )
+        )
+        story.append(top)
+    story.append(_para(term_ja("sheet.rank"), styles["h2"]))
     story.append(
         _kv_table(
             list(sheet.rank),
@@ -431,21 +451,42 @@ def operation_chart(bars: tuple[OperationBar, ...]) -> Drawing:
 
 
 def case_sheet_pdf(sheet: CaseSheet, created: datetime | None = None) -> bytes:
-    """One A4 page, always: the lessons and problems are shortened until it fits."""
+    """One A4 page when it can be: the lessons and problems are shortened until it fits,
+    then the type steps down to a floor. A case whose fixed part (overview, rank, chart,
+    technologies) is too long even then runs onto more pages, numbered: a real case is
+    never refused."""
     _register_fonts()
+    data = b""
+    for scale in CASE_FONT_SCALES:
+        styles = _styles(scale)
+        footer = _footer_painter(
+            [f"区の連絡先: {_bounded(sheet.contact, 90)}", sheet.footer], styles, pages=False
+        )
+        # At the normal size the longest body is tried first (a usual case fits at once);
+        # at a smaller one, only once the fixed part is known to fit (no body at all).
+        budgets = CASE_TEXT_BUDGETS if scale == 1.0 else CASE_TEXT_BUDGETS[-1:]
+        for budget in budgets:
+            data, pages = _build(_case_story(sheet, styles, budget), footer, sheet.title, created)
+            if pages == 1:
+                break
+        else:
+            continue
+        if scale == 1.0:
+            return data
+        for budget in CASE_TEXT_BUDGETS[1:-1]:
+            fuller, pages = _build(_case_story(sheet, styles, budget), footer, sheet.title, created)
+            if pages == 1:
+                return fuller
+        return data
+    # More than a page even in the smallest type: the normal type over numbered pages,
+    # photo below the overview so that every table may break between its rows, and
+    # the lessons and problems at their second budget (the later pages have room).
     styles = _styles()
     footer = _footer_painter(
-        [f"区の連絡先: {_bounded(sheet.contact, 90)}", sheet.footer], styles, pages=False
+        [f"区の連絡先: {_bounded(sheet.contact, 90)}", sheet.footer], styles, pages=True
     )
-    data = b""
-    for budget in CASE_TEXT_BUDGETS:
-        data, pages = _build(_case_story(sheet, styles, budget), footer, sheet.title, created)
-        if pages == 1:
-            return data
-    raise KnownError(
-        f"the case sheet of {sheet.uid} does not fit on one page",
-        message_ja=f"{sheet.uid} の事例シートが1ページに収まりません",
-    )
+    story = _case_story(sheet, styles, CASE_TEXT_BUDGETS[1], stacked=True)
+    return _build(story, footer, sheet.title, created)[0]
 
 
 # -- minutes and lists --------------------------------------------------------------------------

@@ -177,3 +177,68 @@ def test_minutes_mark_a_follow_up_overdue_by_the_knowledge_base_clock(
     }
     text = pdf_text(_write(kb, visit, tmp_path))
     assert ("【期限切れ】内容: 資料の送付" in text) is overdue, text
+
+
+def _overflowing_case(**overrides: Any) -> dict:
+    """A case whose fixed part (title, overview, rank, chart, technologies) alone is
+    taller than a page at the normal font: every one-line field at its longest."""
+    long = "区立施設の大規模改修に伴う省エネルギー化と再生可能エネルギー導入の検討経緯"
+    line = (long * 6)[:200]
+    stages = ["planning", "design", "construction", "completed", "operation"]
+    record = case_record(
+        title=line,
+        facility_name=line,
+        facility_type=line,
+        structure=line,
+        standard_primary_energy_mj_m2=1000,
+        design_primary_energy_mj_m2=490,
+        bei=0.49,
+        operation_years=[
+            {"fiscal_year": 2019 + i, "primary_energy_mj_m2": 470 + 10 * i} for i in range(6)
+        ],
+        stage="operation",
+        stage_dates=[
+            {"stage": stage, "planned_on": "2024-01", "actual_on": "2024-07"} for stage in stages
+        ],
+        technologies=[f"技術{i}" + "高効率" * 8 for i in range(40)],
+        body="## 工夫・留意点\n" + "\n".join(f"- 留意点{i}: " + long for i in range(30)),
+    )
+    record.update(overrides)
+    return record
+
+
+def test_a_case_sheet_a_little_too_long_shrinks_its_type_onto_one_page(
+    kb: Any, tmp_path: Path
+) -> None:
+    # Even with no lessons at all this is taller than a page at the normal size; it
+    # used to be refused ("does not fit on one page").
+    record = _overflowing_case(
+        technologies=["高断熱"],
+        structure="RC造",
+        facility_type="庁舎",
+        operation_years=[
+            {"fiscal_year": 2022 + i, "primary_energy_mj_m2": 470 + 10 * i} for i in range(3)
+        ],
+    )
+    out = _write(kb, record, tmp_path)
+    assert len(PdfReader(out).pages) == 1
+    text = pdf_text(out)
+    for words in ("運用実績（設計値との比較", "令和6年度", "導入技術", "高断熱", "工夫・留意点"):
+        assert words in text
+    assert pdf.MORE_IN_ZEBKB in text
+
+
+def test_a_case_sheet_whose_fixed_part_overflows_runs_onto_a_second_page(
+    kb: Any, tmp_path: Path
+) -> None:
+    # Refusing to print a real case is never right: too long even in the smallest type,
+    # the sheet runs onto numbered pages, nothing of the fixed part left out.
+    out = _write(kb, _overflowing_case(), tmp_path)
+    pages = pdf_pages(out)
+    assert len(pages) >= 2
+    assert "zebkb" in pages[1] and "・ 2" in pages[1]
+    text = pdf_text(out)
+    for words in ("施設名", "構造", "運用（予定 令和6年1月、実績 令和6年7月）", "判定"):
+        assert words in text
+    assert "令和6年度" in text and "導入技術" in text and "技術0高効率" in text
+    assert "留意点0" in text  # the later pages have room for some of the lessons
