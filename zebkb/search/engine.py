@@ -983,6 +983,33 @@ class SearchIndex:
             ranked = _rank(snap, parsed, matches, counts, len(matches), folds=folds)
             return [d.uid for _s, d in ranked]
 
+    def search_all(
+        self, query: str, *, filters: SearchFilters | None = None
+    ) -> tuple[SearchResult, list[str]]:
+        """The total and facets (as ``search`` with limit 0) and every matching uid, best
+        first, from one pass of the matcher: what the window's panes need for one keystroke.
+        """
+        parsed = parse_query(query)
+        with self._mutex:
+            snap = self._read_snapshot()
+            if snap is None:
+                empty = SearchResult(
+                    query=query, total=0, hits=[], facets=_no_facets(), notice=self.notice
+                )
+                return empty, []
+            folds = _folds(snap, parsed)
+            matches, counts = _match(snap, parsed, filters or SearchFilters(), folds)
+            facets = snap.cols.facets(matches)
+            ranked = _rank(snap, parsed, matches, counts, len(matches), folds=folds)
+            result = SearchResult(
+                query=query,
+                total=len(matches),
+                hits=[],
+                facets=facets,
+                notice=_notice(snap, self),
+            )
+            return result, [d.uid for _s, d in ranked]
+
     def search(
         self,
         query: str,
@@ -1372,7 +1399,13 @@ def _run(
                 ),
             )
         )
+    return SearchResult(
+        query=query, total=len(matches), hits=hits, facets=facets, notice=_notice(snap, index)
+    )
+
+
+def _notice(snap: _Snapshot, index: SearchIndex) -> str | None:
     notice = index.notice
     if notice is None and snap.side.meta("state") in (None, ""):
         notice = NOTICE_INDEX_OUTDATED
-    return SearchResult(query=query, total=len(matches), hits=hits, facets=facets, notice=notice)
+    return notice

@@ -591,6 +591,28 @@ def search(
     ``stale`` set and a notice saying so; bringing it up to date is
     ``catch_up_index``, a write.
     """
+    result, _uids = _told(
+        kb,
+        lambda: (kb.index.search(query, filters=filters, limit=limit, offset=offset), []),
+    )
+    return result
+
+
+def search_all(
+    kb: Facade, query: str, *, filters: SearchFilters | None = None
+) -> tuple[SearchResult, list[str]]:
+    """``search`` with limit 0 (total, facets, notice) and every matching uid, best first.
+
+    One pass of the engine for both: the window asks this once per keystroke
+    and hands the answer to every pane (zebkb/ui/main/searchwork.py).
+    """
+    return _told(kb, lambda: kb.index.search_all(query, filters=filters))
+
+
+def _told(
+    kb: Facade, run: Callable[[], tuple[SearchResult, list[str]]]
+) -> tuple[SearchResult, list[str]]:
+    """Run an index search and say, as ``search`` does, whether the index is behind."""
     from dataclasses import replace
 
     index = kb.index
@@ -598,8 +620,8 @@ def search(
         stale = not kb.index_is_current()
     except DatabaseAwayError:
         # Team mode with the server away: this PC's index is what there is.
-        result = index.search(query, filters=filters, limit=limit, offset=offset)
-        return replace(result, notice=NOTICE_DATABASE_AWAY, stale=True)
+        result, uids = run()
+        return replace(result, notice=NOTICE_DATABASE_AWAY, stale=True), uids
     # The service knows whether the index is behind (the index alone guesses from a
     # state it never recorded, which a new, empty knowledge base has too).
     if kb.read_only:  # nothing can bring it up to date here
@@ -612,5 +634,5 @@ def search(
             # every record is in it again, so "rebuild it to search all records" is not so.
             notice = None
         notice = notice or (NOTICE_INDEX_STALE if stale else None)
-    result = index.search(query, filters=filters, limit=limit, offset=offset)
-    return replace(result, notice=notice, stale=stale)
+    result, uids = run()
+    return replace(result, notice=notice, stale=stale), uids

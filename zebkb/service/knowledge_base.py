@@ -542,6 +542,7 @@ class KnowledgeBase:
     catch_up_index = indexing.catch_up_index
     reindex = indexing.reindex
     search = indexing.search
+    search_all = indexing.search_all
 
     # -- checking --------------------------------------------------------------------------------
 

@@ -73,25 +73,37 @@ _FACET_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def facets_under_filters(
-    kb: KnowledgeBase, query: str, filters: SearchFilters, text_facets: dict[str, dict[str, int]]
+    kb: KnowledgeBase,
+    query: str,
+    filters: SearchFilters,
+    counted: dict[SearchFilters, dict[str, dict[str, int]]],
 ) -> dict[str, dict[str, int]]:
     """Counts that follow the chips, as a tag browser's do.
 
     Each group is counted with every other chip applied but not its own, so
     with 種別:事例 + 区:葛飾区 the ward group says how many cases each ward has
     (葛飾区 as many as the list shows) and the other wards stay choosable.
-    One search per group with a chip, plus one for the groups without.
+    `counted` holds the facets already counted for this text, by filters (the
+    text alone, and every chip): a group whose chips cleared leave filters
+    counted already (a lone chip leaves none) costs no search; each other
+    group with a chip costs one.
     """
+
+    def facets(f: SearchFilters) -> dict[str, dict[str, int]]:
+        if f not in counted:
+            counted[f] = kb.search(query, filters=f, limit=0).facets
+        return counted[f]
+
     out: dict[str, dict[str, int]] = {}
-    with_all = kb.search(query, filters=filters, limit=0).facets
-    for group in set(text_facets) | set(with_all):
+    with_all = facets(filters)
+    for group in set(counted[SearchFilters()]) | set(with_all):
         names = _FACET_FIELDS.get(group)
         active = names is not None and any(getattr(filters, n) not in ((), None) for n in names)
         if not active or names is None:
             out[group] = with_all.get(group, {})
             continue
         cleared = replace(filters, **{n: getattr(SearchFilters(), n) for n in names})
-        out[group] = kb.search(query, filters=cleared, limit=0).facets.get(group, {})
+        out[group] = facets(cleared).get(group, {})
     return out
 
 
@@ -99,11 +111,14 @@ def run_search(
     kb: KnowledgeBase, query: str, filters: SearchFilters, cache: RowCache
 ) -> SearchAnswer:
     parsed = parse_query(query)  # a bad query raises QueryError: one line for the user
-    # A stale index answers from what it has and says so; kb.search never rebuilds it.
-    overall = kb.search(query, limit=0)
-    stale = overall.stale
+    # One engine pass gives the rows, their total and the navigation's counts; with
+    # chips, the text alone is counted too (the navigation's total) and each chip
+    # group without its own chip. A stale index answers from what it has and says
+    # so; kb.search never rebuilds it.
     has_filters = filters != SearchFilters()
-    uids = kb.index.search_uids(query, filters=filters if has_filters else None)
+    chosen, uids = kb.search_all(query, filters=filters)
+    overall = kb.search(query, limit=0) if has_filters else chosen
+    stale = overall.stale
     by_uid = cache.rows(kb)
     rows = [by_uid[u] for u in uids if u in by_uid]
     kinds = set(filters.kinds) or set(parsed.kinds)
@@ -117,7 +132,13 @@ def run_search(
             reverse=True,
         )
     )
-    facets = facets_under_filters(kb, query, filters, overall.facets) if has_filters else None
+    facets = (
+        facets_under_filters(
+            kb, query, filters, {SearchFilters(): overall.facets, filters: chosen.facets}
+        )
+        if has_filters
+        else None
+    )
     away = overall.notice == NOTICE_DATABASE_AWAY  # nothing to catch up from until it is back
     return SearchAnswer(
         query=query,
