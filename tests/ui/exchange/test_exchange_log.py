@@ -10,7 +10,7 @@ from zebkb_bundle_kit import SHINAGAWA, case, write
 from zebkb_main_kit import QT_LOG_IGNORE
 
 from zebkb.service.exchange import export_bundle
-from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
+from zebkb.ui.exchange.exchange_log import MAX_FILE_WIDTH, ExchangeLogDialog
 from zebkb.ui.exchange.import_dialog import ImportDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
@@ -117,3 +117,42 @@ def test_what_an_undo_did_is_said_again_in_the_new_language(
     assert log.status.text() == (
         "Undone: 0 records put back, 1 removed, 0 left as they are (changed since)"
     )
+
+
+@pytest.mark.parametrize("first", ["ja", "en"])
+def test_every_log_column_is_whole_in_both_languages(qtbot, ctx, kb, clock, tmp_path, first):
+    """At 1280×800 every header and short value is whole in both tabs, also for rows
+    scrolled out of view (an undone import far down) and after a language switch."""
+    from zebkb_main_kit import view_column_problems
+
+    from zebkb.service.exchange import import_bundle, undo_import
+
+    ctx.tr.set_language(first)
+    for i in range(30):
+        path = write(
+            tmp_path
+            / (f"in{i}.zebkb" if i else "品川区から葛飾区へ_令和7年度_第1回_事例一式.zebkb"),
+            records=[case(origin=SHINAGAWA, ward=SHINAGAWA, title=f"届いた事例{i}")],
+            manifest={"origin": {"ward": SHINAGAWA, "name": "品川区"}},
+        )
+        result = import_bundle(kb, path)
+        if i == 0:
+            undo_import(kb, result.plan.bundle_id)
+        export_bundle(kb, tmp_path / f"out{i}.zebkb", peer=SHINAGAWA)
+        clock.advance(days=9)
+    log = open_log(qtbot, ctx)
+    log.resize(1280, 800)
+    qtbot.waitUntil(lambda: log.received.viewport().height() > 300)
+    assert log.received.rowAt(log.received.viewport().height()) != -1
+    received = ("time", "ward", "file", "counts", "conflicts", "state")
+    sent = ("time", "ward", "scope", "records", "attachments", "files")
+    problems: list[tuple[object, ...]] = []
+    for lang in (first, "en" if first == "ja" else "ja", first):
+        ctx.tr.set_language(lang)
+        for tab, table, keys in ((0, log.received, received), (1, log.sent, sent)):
+            log.tabs.setCurrentIndex(tab)
+            qtbot.waitUntil(table.isVisible)
+            bounded = [k for k in keys if k != "files"]  # the last one takes the rest
+            caps = {"file": MAX_FILE_WIDTH}
+            problems += view_column_problems(table, keys, (lang, tab), bounded, caps)
+    assert problems == [], "\n".join(map(repr, problems))

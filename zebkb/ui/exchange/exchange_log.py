@@ -34,6 +34,7 @@ from zebkb.service.exchange import ExchangeHistory, Received
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.core.settings import DATE_STYLE
+from zebkb.ui.main.results import CELL_PADDING
 
 if TYPE_CHECKING:
     from zebkb.service.exchange import UndoResult
@@ -49,14 +50,38 @@ def _item(text: str, data: Any = None) -> QTableWidgetItem:
     return item
 
 
+# A file name (or a list of them) beyond this is elided, its tooltip whole: the other
+# columns stay on the pane at 1280×800.
+MAX_FILE_WIDTH = 260
+FILE_COLUMN = 2  # received: the bundle's file name
+
+
 def _table(columns: int) -> QTableWidget:
     table = QTableWidget(0, columns)
     table.verticalHeader().hide()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def _fit(table: QTableWidget, caps: dict[int, int]) -> None:
+    """Each column as wide as its header and every row's text with the cell margins.
+
+    Measured from the texts, not by the header's ResizeToContents, which left dates,
+    ward names and short headers (競合, 記録) a few pixels short of whole.
+    """
+    metrics = table.fontMetrics()
+    for column in range(table.columnCount()):
+        header = table.horizontalHeaderItem(column)
+        texts = [header.text() if header is not None else ""]
+        for row in range(table.rowCount()):
+            item = table.item(row, column)
+            if item is not None:
+                texts.append(item.text())
+        widest = max(metrics.horizontalAdvance(text) for text in texts) + CELL_PADDING
+        table.setColumnWidth(column, min(widest, caps.get(column, widest)))
 
 
 class ExchangeLogDialog(QDialog):
@@ -214,6 +239,8 @@ class ExchangeLogDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 self.sent.setItem(n, column, _item(text))
+        _fit(self.received, {FILE_COLUMN: MAX_FILE_WIDTH})
+        _fit(self.sent, {})  # the files come last and take the rest
         self._selection()
 
     def selected_import(self) -> Received | None:
