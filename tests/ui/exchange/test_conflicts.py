@@ -256,3 +256,45 @@ def test_what_was_settled_is_said_again_in_the_new_language(qtbot, ctx, kb, peer
     ctx.tr.set_language("en")
     assert "is settled" in dialog.status.text()
     assert "解決しました" not in dialog.status.text()
+
+
+@pytest.mark.parametrize("first", ["ja", "en"])
+def test_every_field_name_is_whole_in_both_languages(qtbot, ctx, kb, peer, tmp_path, first):
+    """At 1280×800 the headers and every field's name are whole, also for fields scrolled
+    out of view and after a language switch; the values wrap in the columns beside."""
+    from zebkb_main_kit import view_column_problems
+
+    ctx.tr.set_language(first)
+    record = peer.save(case_record(ward=SHINAGAWA, title="共有の事例"))
+    import_bundle(kb, export_bundle(peer, tmp_path / "base.zebkb").paths[0])
+    peer.clock.advance(minutes=10)
+    kb.clock.advance(minutes=5)
+    uid = record["uid"]
+    peer.save(dict(peer.require(uid), title="品川区の件名", floor_area_m2=1200.0))
+    here = dict(
+        kb.require(uid),
+        facility_name="葛飾区の施設",
+        facility_type="庁舎",
+        building_use="学校等",
+        project_type="renovation",
+        zeb_rank="Nearly ZEB",
+        reduction_excl_renewables_pct=62,
+        reduction_incl_renewables_pct=80,
+        bei=0.38,
+        technologies=["高断熱", "LED照明", "地中熱ヒートポンプ"],
+        tags=["共有", "葛飾"],
+        body="## 工夫・留意点\n" + "設計段階から運用まで一貫して省エネルギーを図った。\n" * 40,
+    )
+    kb.save(here)
+    import_bundle(kb, export_bundle(peer, tmp_path / "edit.zebkb").paths[0])
+    dialog = open_dialog(qtbot, ctx)
+    dialog.resize(1280, 800)
+    table = dialog.table
+    qtbot.waitUntil(lambda: table.rowCount() > 10 and table.viewport().height() > 200)
+    keys = ("field", "local", "incoming", "merged")
+    problems: list[tuple[object, ...]] = []
+    for lang in (first, "en" if first == "ja" else "ja", first):
+        ctx.tr.set_language(lang)
+        problems += view_column_problems(table, keys, (lang,), ("field",))
+    assert problems == [], "\n".join(map(repr, problems))
+    assert table.rowAt(table.viewport().height()) != -1  # the last fields are out of view

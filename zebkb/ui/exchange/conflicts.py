@@ -44,6 +44,7 @@ from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.core.settings import DATE_STYLE
 from zebkb.ui.edit.diffview import META_FIELDS, differing_fields, field_label, value_text
+from zebkb.ui.main.results import CELL_PADDING
 
 if TYPE_CHECKING:
     pass
@@ -152,7 +153,7 @@ class ConflictsDialog(QDialog):
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # see _fit_fields
         for c in (LOCAL, INCOMING, MERGED):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         self.hint = QLabel()
@@ -307,6 +308,7 @@ class ConflictsDialog(QDialog):
         if conflict is None:
             self.header.setText("")
             self.merged, self.picks, self._merging = {}, {}, None
+            self._fit_fields()
             return
         t = self.ctx.tr.t
         local, incoming = conflict.local, conflict.incoming
@@ -362,7 +364,20 @@ class ConflictsDialog(QDialog):
             self.table.setItem(row, MERGED, merged)
         self._tint()
         self.table.blockSignals(False)
+        self._fit_fields()
         self.table.resizeRowsToContents()
+
+    def _fit_fields(self) -> None:
+        """The field column as wide as its header and every field's name, with the cell
+        margins; the versions share the rest. The header's ResizeToContents left names such
+        as 削減率（再エネ除く、%） a few pixels short of whole."""
+        table = self.table
+        header = table.horizontalHeaderItem(0)
+        texts = [header.text() if header is not None else ""]
+        texts += [item.text() for r in range(table.rowCount()) if (item := table.item(r, 0))]
+        metrics = table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in texts)
+        table.setColumnWidth(0, widest + CELL_PADDING)
 
     def _cell(self, row: int, column: int) -> QTableWidgetItem:
         item = self.table.item(row, column)
