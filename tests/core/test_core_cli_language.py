@@ -212,7 +212,7 @@ def test_the_search_notices_in_english_are_the_services_own() -> None:
     from zebkb.cli.search import notice_text
 
     names = [n for n in dir(service) if n.startswith(("NOTICE_", "REBUILD_"))]
-    assert len(names) == 12
+    assert len(names) == 13
     for name in names:
         text = getattr(service, name)
         assert notice_text(text, "en") == text
@@ -499,6 +499,45 @@ def test_check_names_its_problems_in_japanese(tmp_path, capsys) -> None:
     assert f"record {uid}: attachment file handout.txt ({digest[:12]}…) is missing" in out
     _, as_json, _ = run(capsys, data, "--lang", "ja", "check", "--json")
     assert "is missing" in json.loads(as_json)["problems"][0]  # the JSON stays as it is
+
+
+def test_check_says_an_index_from_another_version_needs_rebuilding_not_that_it_is_damaged(
+    tmp_path, capsys
+) -> None:
+    """After an upgrade the index is rebuilt for this version; `check` does not call it damaged,
+    and a search rebuilds it with the upgrade notice, keeping nothing aside as damaged."""
+    from zebkb.cli.search import notice_text
+    from zebkb.service import NOTICE_INDEX_OTHER_VERSION, KnowledgeBase
+
+    data = tmp_path / "kb"
+    with KnowledgeBase.open(data) as kb:
+        kb.set_home_ward("131229")
+        kb.save(kit.case(ward="131229", facility_name="清掃事務所"))
+        kb.index._snapshot().side.set_meta("side_version", "1")  # as an older zebkb wrote it
+    code, out, _ = run(capsys, data, "--lang", "ja", "check")
+    assert code == 1
+    assert "別の版の zebkb" in out, out
+    assert "壊れ" not in out, out
+    assert not re.search(r"[A-Za-z]{3,}", out.replace("zebkb reindex", "").replace("zebkb", "")), (
+        out
+    )
+    code, out, _ = run(capsys, data, "--lang", "en", "check")
+    assert "another version of zebkb" in out, out
+    assert "damaged" not in out, out
+    with KnowledgeBase.open(data) as kb:  # a read answers from it as it is, and says why
+        result = kb.search("清掃事務所")
+        assert (result.total, result.stale) == (0, True)
+        assert result.notice == NOTICE_INDEX_OTHER_VERSION
+        assert notice_text(result.notice, "ja").startswith("検索索引をこの版の zebkb 用に作り直")
+    # The command line rebuilds it before it answers: every record is found, nothing is
+    # called damaged or kept aside as damaged.
+    code, out, err = run(capsys, data, "--lang", "ja", "search", "清掃事務所")
+    assert code == 0, err
+    assert out.splitlines()[0] == "1 件見つかりました", out
+    assert "壊れ" not in err, err
+    assert not list((data / "index").glob("damaged-*"))
+    code, out, _ = run(capsys, data, "--lang", "en", "check")
+    assert code == 0, out
 
 
 @pytest.mark.parametrize(

@@ -135,16 +135,76 @@ def test_damaged_index_is_reset_with_a_notice(
     recovered.close()
 
 
-def test_old_schema_version_is_rebuilt_not_fatal(tmp_path: Path, make_record: Record) -> None:
+@pytest.mark.parametrize(("key", "older"), [("schema_version", "0"), ("side_version", "6")])
+def test_an_index_from_another_version_is_rebuilt_not_called_damaged(
+    tmp_path: Path, make_record: Record, key: str, older: str
+) -> None:
+    """After an upgrade the index is rebuilt for this version and said so; it is not damaged,
+    so nothing is kept aside as damaged (it is rebuilt from the database, nothing is lost)."""
+    from zebkb.search.notices import NOTICE_INDEX_OTHER_VERSION
+
     folder = tmp_path / "ix"
     ix = SearchIndex(folder)
-    ix.rebuild([doc_from_record(make_record())], total=1, state=1)
-    ix._snapshot().side.set_meta("schema_version", "0")
+    ix.rebuild([doc_from_record(make_record(title="清掃事務所"))], total=1, state=4)
+    ix._snapshot().side.set_meta(key, older)
     ix.close()
-    again = SearchIndex(folder)
-    assert again.notice is not None
-    assert again.indexed_state() is None
-    again.close()
+    gen = _current_gen(folder)
+    before = sorted(p.name for p in folder.iterdir())
+    # A read says so and moves nothing.
+    reader = SearchIndex(folder)
+    assert reader.notice == NOTICE_INDEX_OTHER_VERSION
+    assert reader.indexed_state() is None
+    assert reader.search("清掃").notice == NOTICE_INDEX_OTHER_VERSION
+    problems = reader.problems()
+    assert any("another version of zebkb" in p for p in problems), problems
+    assert not any("damaged" in p for p in problems), problems
+    assert sorted(p.name for p in folder.iterdir()) == before
+    # The writer rebuilds it: the old generation goes, none is kept as damaged.
+    reader.rebuild([doc_from_record(make_record(title="清掃事務所"))], total=1, state=5)
+    assert reader.search("清掃").total == 1
+    assert reader.notice is None
+    assert reader.problems() == []
+    assert not gen.exists()
+    assert not list(folder.glob("damaged-*"))
+    reader.close()
+
+
+def test_a_writer_meeting_an_index_from_another_version_replaces_it_with_the_upgrade_notice(
+    tmp_path: Path, make_record: Record
+) -> None:
+    from zebkb.search.notices import NOTICE_INDEX_OTHER_VERSION
+
+    folder = tmp_path / "ix"
+    ix = SearchIndex(folder)
+    ix.rebuild([doc_from_record(make_record(title="清掃事務所"))], total=1, state=4)
+    ix._snapshot().side.set_meta("side_version", "1")
+    ix.close()
+    gen = _current_gen(folder)
+    writer = SearchIndex(folder)
+    writer.update([doc_from_record(make_record(title="地中熱の事例"))], [], state=5)
+    assert writer.notice == NOTICE_INDEX_OTHER_VERSION
+    assert not any("damaged" in p for p in writer.problems())
+    assert writer.search("地中熱").total == 1
+    assert not gen.exists()
+    assert not list(folder.glob("damaged-*"))
+    writer.close()
+
+
+def test_a_damaged_index_is_still_set_aside_as_damaged(tmp_path: Path, make_record: Record) -> None:
+    from zebkb.search.notices import NOTICE_INDEX_RESET
+
+    folder = tmp_path / "ix"
+    ix = SearchIndex(folder)
+    ix.rebuild([doc_from_record(make_record(title="清掃事務所"))], total=1, state=4)
+    ix.close()
+    gen = _current_gen(folder)
+    for toc in (gen / "whoosh").glob("_MAIN_*.toc"):
+        toc.write_bytes(b"\x80\x04garbage")
+    writer = SearchIndex(folder)
+    writer.update([], [], state=5)
+    assert writer.notice == NOTICE_INDEX_RESET
+    assert [p.name for p in folder.glob(f"damaged-*-{gen.name}")]
+    writer.close()
 
 
 def test_writer_killed_mid_update_leaves_a_stale_index(tmp_path: Path, make_record: Record) -> None:

@@ -145,6 +145,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The search index was damaged or from another version and has been reset; "
         "rebuild it (zebkb reindex) to search all records again.",
     ),
+    "notice.index_other_version": (
+        "検索索引をこの版の zebkb 用に作り直しています。終わるまで結果が欠けていることがあります",
+        "The search index is being rebuilt for this version of zebkb; "
+        "results may be incomplete until it is done.",
+    ),
     "notice.index_outdated": (
         "検索索引が古くなっています。作り直すまで結果が欠けていることがあります",
         "The search index is out of date; results may be incomplete until it is rebuilt.",

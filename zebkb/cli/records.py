@@ -637,6 +637,11 @@ _PROBLEMS_JA: tuple[tuple[str, str], ...] = (
         r"^search index: search index was damaged and reset \((\w+)\)$",
         r"検索索引: 壊れていたため空に戻しました（\1）",
     ),
+    (
+        r"^search index: search index was written by another version of zebkb "
+        r"\(run zebkb reindex\)$",
+        r"検索索引: 別の版の zebkb で作られています（'zebkb reindex' で作り直してください）",
+    ),
     (r"^search index: search index cannot be read \((\w+)\)$", r"検索索引: 読めません（\1）"),
 )
 

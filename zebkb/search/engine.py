@@ -31,7 +31,12 @@ from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
 from zebkb.search.normalize import FIELD_SEP
-from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
+from zebkb.search.notices import (
+    NOTICE_INDEX_DAMAGED,
+    NOTICE_INDEX_OTHER_VERSION,
+    NOTICE_INDEX_OUTDATED,
+    NOTICE_INDEX_RESET,
+)
 from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
 from zebkb.search.sidestore import (
     SIDE_VERSION,
@@ -125,6 +130,16 @@ class SearchResult:
     stale: bool = False
 
 
+class IndexVersionError(ValueError):
+    """A generation written by another version of zebkb (its schema or side store differ).
+
+    Not damage: an upgrade leaves one behind, and it is rebuilt from the database."""
+
+
+# What `problems` (and so `zebkb check`, zebkb/cli/records.py) says of such a generation.
+PROBLEM_OTHER_VERSION = "search index was written by another version of zebkb (run zebkb reindex)"
+
+
 class _Snapshot:
     """One open generation: Whoosh reader, the documents read so far, posting cache.
 
@@ -156,7 +171,7 @@ class _Snapshot:
             if self.side.meta("schema_version") != str(SCHEMA_VERSION) or self.side.meta(
                 "side_version"
             ) != str(SIDE_VERSION):
-                raise ValueError("index written by another version of zebkb")
+                raise IndexVersionError("index written by another version of zebkb")
             self.ix = whoosh_index.open_dir(str(gen_dir / WHOOSH_DIR))
             self.changes = self.side.meta("changes")
             # The documents read so far, by uid (carried over updates).
@@ -486,6 +501,7 @@ class SearchIndex:
         # A generation that could not be opened; a read leaves it where it is, the next
         # write sets it aside (a read never writes).
         self._unusable: str | None = None
+        self._unusable_error: BaseException | None = None  # why it could not be opened
         self._open()
 
     # ----- opening and recovery
@@ -527,7 +543,7 @@ class SearchIndex:
             # Another process may have created it while we waited for the lock.
             name = _read_current(self.index_dir)
             if name is not None and name == self._unusable:
-                self._set_aside(name, ValueError("unusable generation"))
+                self._set_aside(name, self._unusable_error or ValueError("unusable generation"))
             elif (
                 name is not None
                 and (self.index_dir / name).is_dir()
@@ -580,14 +596,34 @@ class SearchIndex:
     def _note_unusable(self, name: str, error: BaseException) -> None:
         """What a read does with a generation it cannot open: remember it, say so, move nothing."""
         self._unusable = name
+        # Not the error itself: its traceback would keep the files Whoosh left open alive
+        # past `_try_open`'s quiet closing of them.
+        self._unusable_error = (
+            IndexVersionError(str(error))
+            if isinstance(error, IndexVersionError)
+            else ValueError("unusable generation")
+        )
+        if isinstance(error, IndexVersionError):
+            self.notice = NOTICE_INDEX_OTHER_VERSION
+            self._problems.append(PROBLEM_OTHER_VERSION)
+            return
         self.notice = NOTICE_INDEX_DAMAGED
         self._problems.append(f"search index is damaged ({type(error).__name__})")
 
     def _set_aside(self, name: str | None, error: BaseException) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
         if name is not None and name == self._unusable:
             self._unusable = None
+            self._unusable_error = None
             self._problems.clear()
+        if isinstance(error, IndexVersionError):
+            # Not damage but an upgrade: nothing in it is lost (the index is rebuilt from
+            # the database), so it is removed rather than kept as damaged-… for inspection.
+            if name is not None:
+                shutil.rmtree(self.index_dir / name, ignore_errors=True)
+            self.notice = NOTICE_INDEX_OTHER_VERSION
+            self._problems.append(PROBLEM_OTHER_VERSION)
+            return
+        stamp = time.strftime("%Y%m%d-%H%M%S")
         if name is not None and (self.index_dir / name).exists():
             target = self.index_dir / f"damaged-{stamp}-{name}"
             try:
@@ -822,7 +858,9 @@ class SearchIndex:
         if old is not None and old != name:
             shutil.rmtree(self.index_dir / old, ignore_errors=True)
         if self._unusable is not None and self._unusable != name:
-            self._set_aside(self._unusable, ValueError("unusable generation"))
+            self._set_aside(
+                self._unusable, self._unusable_error or ValueError("unusable generation")
+            )
             self.notice = None
             self._problems.clear()
 

@@ -15,3 +15,7 @@ NOTICE_INDEX_RESET = (
 NOTICE_INDEX_OUTDATED = (
     "The search index is out of date; results may be incomplete until it is rebuilt."
 )
+NOTICE_INDEX_OTHER_VERSION = (
+    "The search index is being rebuilt for this version of zebkb; "
+    "results may be incomplete until it is done."
+)

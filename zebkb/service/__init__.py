@@ -34,7 +34,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
+    from zebkb.search.notices import (
+        NOTICE_INDEX_DAMAGED,
+        NOTICE_INDEX_OTHER_VERSION,
+        NOTICE_INDEX_OUTDATED,
+        NOTICE_INDEX_RESET,
+    )
     from zebkb.service.backup import BackupInfo, RestoreResult
     from zebkb.service.changes import EVERYTHING, NO_CHANGES, Changes
     from zebkb.service.datadir import DatabaseAwayError, team_folder_url
@@ -91,6 +96,7 @@ _HOMES = {
     "NOTICE_DATABASE_AWAY": "zebkb.service.index",
     "NOTICE_INDEX_BUSY": "zebkb.service.knowledge_base",
     "NOTICE_INDEX_DAMAGED": "zebkb.search.notices",
+    "NOTICE_INDEX_OTHER_VERSION": "zebkb.search.notices",
     "NOTICE_INDEX_OUTDATED": "zebkb.search.notices",
     "NOTICE_INDEX_READ_ONLY_BUILT": "zebkb.service.knowledge_base",
     "NOTICE_INDEX_READ_ONLY_STALE": "zebkb.service.knowledge_base",
@@ -124,6 +130,7 @@ __all__ = [
     "NOTICE_DATABASE_AWAY",
     "NOTICE_INDEX_BUSY",
     "NOTICE_INDEX_DAMAGED",
+    "NOTICE_INDEX_OTHER_VERSION",
     "NOTICE_INDEX_OUTDATED",
     "NOTICE_INDEX_READ_ONLY_BUILT",
     "NOTICE_INDEX_READ_ONLY_STALE",

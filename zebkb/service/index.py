@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from zebkb.search.notices import NOTICE_INDEX_DAMAGED, NOTICE_INDEX_OUTDATED, NOTICE_INDEX_RESET
+from zebkb.search.notices import (
+    NOTICE_INDEX_DAMAGED,
+    NOTICE_INDEX_OTHER_VERSION,
+    NOTICE_INDEX_OUTDATED,
+    NOTICE_INDEX_RESET,
+)
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.datadir import DatabaseAwayError
 from zebkb.service.facade import Core
@@ -138,6 +143,7 @@ INDEX_NOTICE_NAMES: dict[str, str] = {
     NOTICE_INDEX_STALE: "index_behind",
     NOTICE_INDEX_DAMAGED: "index_damaged",
     NOTICE_INDEX_RESET: "index_reset",
+    NOTICE_INDEX_OTHER_VERSION: "index_other_version",
     NOTICE_INDEX_OUTDATED: "index_outdated",
 }
 TEXT_MEDIA_TYPES = (
@@ -629,9 +635,10 @@ def _told(
         notice = notice or (NOTICE_INDEX_READ_ONLY_STALE if stale else None)
     else:
         notice = getattr(index, "notice", None)
-        if notice == NOTICE_INDEX_RESET and not stale:
+        if notice in (NOTICE_INDEX_RESET, NOTICE_INDEX_OTHER_VERSION) and not stale:
             # Caught up since it was emptied (the change log reached back to its start):
-            # every record is in it again, so "rebuild it to search all records" is not so.
+            # every record is in it again, so "rebuild it to search all records" (or "it
+            # is being rebuilt") is not so.
             notice = None
         notice = notice or (NOTICE_INDEX_STALE if stale else None)
     result, uids = run()

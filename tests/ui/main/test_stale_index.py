@@ -68,7 +68,7 @@ def test_every_index_notice_reads_in_the_windows_language(qtbot, ctx, demo_kb) -
 
     window = open_window(qtbot, ctx)
     names = [n for n in dir(service) if n.startswith("NOTICE_")]
-    assert len(names) == 9
+    assert len(names) == 10
     for name in names:
         shown = window._notice_text(getattr(service, name))
         assert re.search(r"[ぁ-んァ-ン一-龥]", shown), name
