@@ -134,15 +134,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "until it is brought up to date",
     ),
     "notice.index_damaged": (
-        "検索索引が壊れているか別の版のものです。すべての記録を検索するには作り直してください"
-        "（zebkb reindex）",
-        "The search index was damaged or from another version; "
-        "rebuild it (zebkb reindex) to search all records again.",
+        "検索索引が壊れています。すべての記録を検索するには作り直してください（zebkb reindex）",
+        "The search index was damaged; rebuild it (zebkb reindex) to search all records again.",
     ),
     "notice.index_reset": (
-        "検索索引が壊れているか別の版のものだったため、空に戻しました。すべての記録を検索するには"
+        "検索索引が壊れていたため、空に戻しました。すべての記録を検索するには"
         "作り直してください（zebkb reindex）",
-        "The search index was damaged or from another version and has been reset; "
+        "The search index was damaged and has been reset; "
         "rebuild it (zebkb reindex) to search all records again.",
     ),
     "notice.index_other_version": (

@@ -5,11 +5,10 @@ that knowing them does not load Whoosh."""
 from __future__ import annotations
 
 NOTICE_INDEX_DAMAGED = (
-    "The search index was damaged or from another version; "
-    "rebuild it (zebkb reindex) to search all records again."
+    "The search index was damaged; rebuild it (zebkb reindex) to search all records again."
 )
 NOTICE_INDEX_RESET = (
-    "The search index was damaged or from another version and has been reset; "
+    "The search index was damaged and has been reset; "
     "rebuild it (zebkb reindex) to search all records again."
 )
 NOTICE_INDEX_OUTDATED = (

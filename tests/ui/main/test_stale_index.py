@@ -76,7 +76,7 @@ def test_every_index_notice_reads_in_the_windows_language(qtbot, ctx, demo_kb) -
 
 
 def test_an_index_reset_and_caught_up_stops_asking_for_a_rebuild(qtbot, tmp_path, clock) -> None:
-    """An index that could not be opened (damaged, or from another version) is emptied; once
+    """An index that could not be opened (damaged) is emptied; once
     the window has caught it up, every record is found and the reset is no longer announced."""
     from zebkb_main_kit import make_ctx
 
