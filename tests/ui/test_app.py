@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -262,3 +263,43 @@ def test_a_folder_on_a_network_share_is_a_readable_dialog(qapp, tmp_path, monkey
     assert "チームモード" in shown[0]
     assert "\n" not in shown[0]
     assert not (share / "zebkb").exists()
+
+
+def test_a_language_asked_for_opens_the_window_in_it_for_this_run(
+    qapp, tmp_path, monkeypatch
+) -> None:
+    """`zebkb --lang en gui` (or $ZEBKB_LANG) opens an English window; the saved choice stays."""
+    from zebkb.cli import main as cli_main
+    from zebkb.ui import app
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("ZEBKB_LANG", raising=False)
+    asked: list[str | None] = []
+    monkeypatch.setattr(
+        app, "run", lambda _d, open_uid=None, language=None: asked.append(language) or 0
+    )
+    data = str(tmp_path / "kb")
+    assert cli_main.main(["--data-dir", data, "--lang", "en", "gui"]) == 0
+    assert cli_main.main(["--data-dir", data, "--lang", "ja"]) == 0  # no command: the window
+    assert cli_main.main(["--data-dir", data, "gui"]) == 0
+    monkeypatch.setenv("ZEBKB_LANG", "en")
+    assert cli_main.main(["--data-dir", data, "gui"]) == 0
+    assert asked == ["en", "ja", None, "en"]
+
+
+def test_the_window_speaks_the_language_it_was_given(qapp, tmp_path, monkeypatch) -> None:
+    from zebkb.ui.app import run
+    from zebkb.ui.core.settings import Settings, default_settings_path
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _p, _title, text: shown.append(text))
+    )
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    assert run(not_a_folder, language="en") == 1
+    assert len(shown) == 1
+    assert "file" in shown[0]
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", shown[0])
+    assert Settings(default_settings_path()).language == "ja"  # the saved choice is untouched

@@ -15,4 +15,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from zebkb.paths import chosen_data_dir
     from zebkb.ui.app import run
 
-    return run(chosen_data_dir(args.data_dir), open_uid=getattr(args, "open", None))
+    return run(
+        chosen_data_dir(args.data_dir),
+        open_uid=getattr(args, "open", None),
+        language=getattr(args, "lang_asked", None),
+    )

@@ -61,12 +61,21 @@ def chosen_date_style(settings_file: Path | None = None) -> str:
     return value if value in DATE_STYLES else "western"
 
 
-def chosen_language(given: str | None, settings_file: Path | None = None) -> str:
+def asked_language(given: str | None) -> str | None:
+    """The language the person asked for in this run (``--lang``, else $ZEBKB_LANG), if any.
+
+    The window takes it for the run too; without one it opens in its own setting.
+    """
     if given in LANGUAGES:
         return given
     env = os.environ.get("ZEBKB_LANG", "").strip().lower()
-    if env in LANGUAGES:
-        return env
+    return env if env in LANGUAGES else None
+
+
+def chosen_language(given: str | None, settings_file: Path | None = None) -> str:
+    asked = asked_language(given)
+    if asked:
+        return asked
     saved = _window_language(settings_file or window_settings_file())
     if saved:
         return saved

@@ -175,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zebkb.search.extract import child_main as extract_main
 
         return extract_main()
-    from zebkb.cli.lang import chosen_date_style, chosen_language
+    from zebkb.cli.lang import asked_language, chosen_date_style, chosen_language
     from zebkb.cli.usage import language_in, speaking, translate_parser
 
     # The language is needed before parsing: argparse's errors and help are said in it.
@@ -185,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser((solo,) if solo else COMMAND_MODULES)
         translate_parser(parser, lang)
         args = parser.parse_args(given)
+        args.lang_asked = asked_language(args.lang)
         args.lang = chosen_language(args.lang)
         args.date_style = chosen_date_style()
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)

@@ -114,7 +114,9 @@ def install_excepthook(translator: Translator, log_file: Path | None = None) -> 
     sys.excepthook = hook
 
 
-def run(data_dir: Path, open_uid: str | None = None) -> int:
+def run(data_dir: Path, open_uid: str | None = None, language: str | None = None) -> int:
+    """Open the window; ``language`` (from ``--lang`` or $ZEBKB_LANG) holds for this run only,
+    the saved choice (表示 → 言語) stays as it was unless the person changes it."""
     from zebkb.service import KnowledgeBase
 
     existing = QApplication.instance()
@@ -126,7 +128,7 @@ def run(data_dir: Path, open_uid: str | None = None) -> int:
     app.setApplicationName("zebkb")
     app.setWindowIcon(window_icon())
     settings = Settings(default_settings_path())
-    translator = Translator(settings.language)
+    translator = Translator(language or settings.language)
     QtTexts(translator, app)
     try:
         kb = KnowledgeBase.open(choose_data_dir(Path(data_dir), settings))
