@@ -158,6 +158,9 @@ def test_every_help_text_and_placeholder_has_its_japanese() -> None:
     def walk(parser: argparse.ArgumentParser) -> None:
         texts = [parser.description] + [a.help for a in parser._actions]
         for action in parser._actions:
+            if not action.help and not isinstance(action, argparse._SubParsersAction):
+                # An option or argument without help reads as nothing in either language.
+                missing.append(f"{parser.prog} {'/'.join(action.option_strings) or action.dest}")
             if isinstance(action, argparse._SubParsersAction):
                 texts += [c.help for c in action._choices_actions]
                 for sub in action.choices.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.main import JSON_HELP, open_kb, print_json
 from zebkb.cli.output import err, field, file_size, out, prompt
 from zebkb.cli.records import problem_text
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--keep", type=int, default=None, metavar="N", help="keep the newest N backups (default 10)"
     )
     p.add_argument("--list", action="store_true", help="list the backups instead of writing one")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser(
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("file", help="a backup zip (from 'zebkb backup')")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation (scripts)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_restore_backup)
 
 

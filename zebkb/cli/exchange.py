@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from zebkb.cli.main import UsageError, open_kb, print_json
+from zebkb.cli.main import JSON_HELP, UsageError, open_kb, print_json
 from zebkb.cli.output import err, field, file_size, out, pad, width
 
 
@@ -31,18 +31,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--no-sign", action="store_true", help="do not sign with this knowledge base's key"
     )
     p.add_argument("--force", action="store_true", help="replace OUT if it is an existing file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="check and merge one or more bundles")
-    p.add_argument("files", nargs="+", metavar="IN")
+    p.add_argument("files", nargs="+", metavar="IN", help="bundle files (.zebkb) to import")
     p.add_argument("--dry-run", action="store_true", help="check and show, change nothing")
     p.add_argument(
         "--require-signature",
         action="store_true",
         help="refuse bundles not signed by a key trusted for their ward (see 'zebkb key')",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("conflicts", help="records edited on both sides, not yet settled")
@@ -52,12 +52,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=("local", "incoming"),
         help="with --settle: the version to keep (it becomes a new revision if not current)",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_conflicts)
 
     p = sub.add_parser("undo-import", help="put back every record that bundle changed")
-    p.add_argument("bundle_id")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("bundle_id", help="the import to undo, as 'zebkb import' reported it")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_undo_import)
 
 

@@ -176,6 +176,24 @@ HELP_JA: dict[str, str] = {
     # zebkb/cli/gui.py
     "open the desktop window (the default)": "デスクトップのウィンドウを開きます（既定）",
     "show this record": "この記録を表示します",
+    # Options and arguments many commands share, and the rest (zebkb/cli/*.py register())
+    "print JSON for scripts (the same in every language)": (
+        "スクリプト向けに JSON で出力します（どの言語でも同じ）"
+    ),
+    "the record's UID (a unique prefix will do)": "記録の UID（先頭部分だけでも一つに決まれば可）",
+    "the JSON file of records ('-' for stdin)": "記録の JSON ファイル（'-' で標準入力から）",
+    "only this kind of record": "この種別の記録だけ",
+    "only this ward's records: 6-digit code or name": "この区の記録だけ: 6桁の団体コードか区名",
+    "only this fiscal year, e.g. 2024": "この年度だけ（例: 2024）",
+    "only fiscal year Y (e.g. 2024 or 令和6年度)": "この年度だけ（例: 2024、令和6年度）",
+    "bundle files (.zebkb) to import": "取り込むバンドルのファイル（.zebkb）",
+    "the import to undo, as 'zebkb import' reported it": (
+        "元に戻す取り込み（'zebkb import' が表示したもの）"
+    ),
+    "the list to read (.xlsx or .csv)": "読み込む一覧表（.xlsx か .csv）",
+    "the file to write; its suffix picks the format": "書き出すファイル（拡張子で形式が決まります）",
+    "the base64 public key to stop trusting": "信頼を取り消す base64 の公開鍵",
+    "on: require signatures; off: do not": "on: 署名を求めます、off: 求めません",
 }
 
 # Placeholders (metavars) and positional arguments, as the usage lines and errors name them.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.main import JSON_HELP, open_kb, print_json
 from zebkb.cli.output import field, out, pad, width
 
 
@@ -14,31 +14,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
 
     p = actions.add_parser("show", help="print this knowledge base's public key and fingerprint")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_show)
 
     p = actions.add_parser("trust", help="trust a ward's public key for bundles from that ward")
     p.add_argument("key", metavar="KEY", help="the base64 public key ('zebkb key show' there)")
     p.add_argument("--ward", required=True, help="the ward it signs for: code or name")
     p.add_argument("--note", help="a reminder, e.g. who confirmed the fingerprint and when")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_trust)
 
     p = actions.add_parser("list", help="the trusted keys (revoked ones marked)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_list)
 
     p = actions.add_parser("revoke", help="stop trusting a key (the record of it stays)")
-    p.add_argument("key", metavar="KEY")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("key", metavar="KEY", help="the base64 public key to stop trusting")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_revoke)
 
     p = actions.add_parser(
         "require",
         help="whether imports must be signed by a trusted key (no argument: show the setting)",
     )
-    p.add_argument("state", nargs="?", choices=("on", "off"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "state", nargs="?", choices=("on", "off"), help="on: require signatures; off: do not"
+    )
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_require)
 
 

@@ -41,6 +41,9 @@ COMMAND_MODULES = (
 # Commands whose module is parsed alone when the command line names them: a search
 # then imports none of the other commands' modules (README: search).
 SOLO_COMMANDS = {"search": "zebkb.cli.search"}
+# Help texts many commands share (their Japanese is in zebkb/cli/help_ja.py).
+JSON_HELP = "print JSON for scripts (the same in every language)"
+UID_HELP = "the record's UID (a unique prefix will do)"
 # The global options that take a value (an abbreviation falls back to the full parser).
 _VALUE_OPTIONS = ("--data-dir", "--lang")
 

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zebkb.cli.main import data_dir_from, print_json
+from zebkb.cli.main import JSON_HELP, data_dir_from, print_json
 from zebkb.cli.output import file_size, out
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     target.add_argument(
         "--to-sqlite", metavar="DIR", help="a new or empty folder for a data folder of its own"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_migrate)
 
 

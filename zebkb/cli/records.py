@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.main import JSON_HELP, UID_HELP, open_kb, print_json
 from zebkb.cli.output import err, field, file_size, out
 
 
@@ -29,25 +29,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("add", help="add or update records from a JSON file ('-' for stdin)")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("file", help="the JSON file of records ('-' for stdin)")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("list", help="list records")
-    p.add_argument("--type", choices=("case", "visit", "session", "issue", "owner"))
-    p.add_argument("--ward")
-    p.add_argument("--fiscal-year", type=int)
+    p.add_argument(
+        "--type",
+        choices=("case", "visit", "session", "issue", "owner"),
+        help="only this kind of record",
+    )
+    p.add_argument("--ward", help="only this ward's records: 6-digit code or name")
+    p.add_argument("--fiscal-year", type=int, help="only this fiscal year, e.g. 2024")
     p.add_argument(
         "--overdue",
         action="store_true",
         help="only visits and sessions with follow-ups past their due date and not done",
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("show", help="show one record")
-    p.add_argument("uid")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("uid", help=UID_HELP)
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument(
         "--assessment",
         action="store_true",
@@ -56,17 +60,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("history", help="every version of a record")
-    p.add_argument("uid")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("uid", help=UID_HELP)
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_history)
 
     p = sub.add_parser("restore", help="bring an earlier version back as a new revision")
-    p.add_argument("uid")
+    p.add_argument("uid", help=UID_HELP)
     p.add_argument("revision", help="revision number (or a hash prefix from 'history')")
     p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("check", help="verify database, attachment files and index agree")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument(
         "--repair",
         action="store_true",

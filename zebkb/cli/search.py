@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from zebkb.cli.main import open_kb, print_json
+from zebkb.cli.main import JSON_HELP, open_kb, print_json
 from zebkb.cli.output import err, field, out, pad, width
 
 
@@ -19,13 +19,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help='words (all must match), "a phrase", A OR B, -word, '
         "ward: type: rank: fy: tag: facility:",
     )
-    p.add_argument("--type", choices=("case", "visit", "session"))
+    p.add_argument("--type", choices=("case", "visit", "session"), help="only this kind of record")
     p.add_argument("--ward", help="6-digit code or name")
     p.add_argument("--rank", help="e.g. 'ZEB Ready'")
     p.add_argument("--fiscal-year", help="e.g. 2024 or 令和6年度")
     p.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
     p.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("reindex", help="rebuild the search index from the database")

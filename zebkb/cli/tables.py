@@ -6,7 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from zebkb.cli.main import ArgumentParser, UsageError, fiscal_year_usage, open_kb, print_json
+from zebkb.cli.main import (
+    JSON_HELP,
+    ArgumentParser,
+    UsageError,
+    fiscal_year_usage,
+    open_kb,
+    print_json,
+)
 from zebkb.cli.output import err, field, out
 
 
@@ -18,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_missing_subcommand)
 
     q = table.add_parser("import", help="add or update records from a list (.xlsx or CSV)")
-    q.add_argument("file", metavar="FILE")
+    q.add_argument("file", metavar="FILE", help="the list to read (.xlsx or .csv)")
     q.add_argument(
         "--mapping",
         metavar="MAP.json",
@@ -26,14 +33,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         " else guessed from the headers)",
     )
     q.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_table_import)
 
     q = table.add_parser("export", help="write records as a list (.xlsx, or CSV for Excel)")
-    q.add_argument("out", metavar="OUT.xlsx|OUT.csv")
-    q.add_argument("--type", choices=("case", "visit", "session"), dest="kind")
-    q.add_argument("--ward", metavar="W")
-    q.add_argument("--fiscal-year", metavar="Y")
+    q.add_argument(
+        "out", metavar="OUT.xlsx|OUT.csv", help="the file to write; its suffix picks the format"
+    )
+    q.add_argument(
+        "--type",
+        choices=("case", "visit", "session"),
+        dest="kind",
+        help="only this kind of record",
+    )
+    q.add_argument("--ward", metavar="W", help="only this ward's records: 6-digit code or name")
+    q.add_argument("--fiscal-year", metavar="Y", help="only fiscal year Y (e.g. 2024 or 令和6年度)")
     q.add_argument("--query", metavar="Q", help="only records this search finds")
     q.add_argument(
         "--date-style",
@@ -41,7 +55,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default="western",
         help="dates as 2024-10-21 (western) or 令和6年10月21日 (japanese)",
     )
-    q.add_argument("--json", action="store_true")
+    q.add_argument("--json", action="store_true", help=JSON_HELP)
     q.set_defaults(handler=cmd_table_export)
 
 
