@@ -26,6 +26,7 @@ from operator import gt, is_not, not_
 from pathlib import Path
 from typing import Any
 
+from zebkb.problems import Problem
 from zebkb.search import import_whoosh_lean
 from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
@@ -137,7 +138,10 @@ class IndexVersionError(ValueError):
 
 
 # What `problems` (and so `zebkb check`, zebkb/cli/records.py) says of such a generation.
-PROBLEM_OTHER_VERSION = "search index was written by another version of zebkb (run zebkb reindex)"
+PROBLEM_OTHER_VERSION = Problem(
+    "search index was written by another version of zebkb (run zebkb reindex)",
+    "別の版の zebkb で作られています（'zebkb reindex' で作り直してください）",
+)
 
 
 class _Snapshot:
@@ -493,7 +497,7 @@ class SearchIndex:
         for problem in self.variants.problems:
             log.warning("spelling variants: %s", problem)
         self.notice: str | None = None
-        self._problems: list[str] = []
+        self._problems: list[Problem] = []
         self._mutex = threading.RLock()
         self._snap: _Snapshot | None = None
         self._current: str | None = None
@@ -608,7 +612,10 @@ class SearchIndex:
             self._problems.append(PROBLEM_OTHER_VERSION)
             return
         self.notice = NOTICE_INDEX_DAMAGED
-        self._problems.append(f"search index is damaged ({type(error).__name__})")
+        name = type(error).__name__
+        self._problems.append(
+            Problem(f"search index is damaged ({name})", f"壊れています（{name}）")
+        )
 
     def _set_aside(self, name: str | None, error: BaseException) -> None:
         if name is not None and name == self._unusable:
@@ -631,7 +638,13 @@ class SearchIndex:
             except OSError:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
         self.notice = NOTICE_INDEX_RESET
-        self._problems.append(f"search index was damaged and reset ({type(error).__name__})")
+        name = type(error).__name__
+        self._problems.append(
+            Problem(
+                f"search index was damaged and reset ({name})",
+                f"壊れていたため空に戻しました（{name}）",
+            )
+        )
 
     def _snapshot(self) -> _Snapshot:
         """The open generation for a writer: one is created when there is none."""
@@ -688,25 +701,39 @@ class SearchIndex:
             snap = self._read_snapshot()
             return 0 if snap is None else snap.side.count()
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Problem]:
+        """What is wrong with the index, in English and Japanese (zebkb/problems.py)."""
         self._reload_variants()
         problems = list(self._problems)
-        problems.extend(f"spelling variants: {p}" for p in self.variants.problems)
+        problems.extend(
+            p.under("spelling variants: ", "表記ゆれの辞書: ") for p in self.variants.problems
+        )
+        out_of_date = Problem(
+            "search index is out of date (run zebkb reindex)",
+            "古くなっています（'zebkb reindex' で作り直してください）",
+        )
         try:
             snap = self._read_snapshot()
             if snap is None:
-                problems.append("search index is out of date (run zebkb reindex)")
+                problems.append(out_of_date)
                 return problems
             if snap.side.meta("state") in (None, ""):
-                problems.append("search index is out of date (run zebkb reindex)")
+                problems.append(out_of_date)
             whoosh_count = snap.reader.doc_count()
             side_count = snap.side.count()
             if whoosh_count != side_count:
                 problems.append(
-                    f"search index is inconsistent ({whoosh_count} indexed, {side_count} stored)"
+                    Problem(
+                        f"search index is inconsistent ({whoosh_count} indexed, "
+                        f"{side_count} stored)",
+                        f"食い違っています（索引に {whoosh_count} 件、保存は {side_count} 件）",
+                    )
                 )
         except Exception as e:
-            problems.append(f"search index cannot be read ({type(e).__name__})")
+            name = type(e).__name__
+            problems.append(
+                Problem(f"search index cannot be read ({name})", f"読めません（{name}）")
+            )
         return problems
 
     # ----- writing

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zebkb.problems import Problem
 from zebkb.search.normalize import normalize
 
 # Bump when a rule below changes: indexes folded the old way are then rebuilt.
@@ -49,6 +50,10 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 class VariantFileError(ValueError):
     """A variants file that cannot be used; the message is one line naming the problem."""
+
+    def __init__(self, message: str, ja: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(message, ja)
 
 
 def kanji_number(numerals: str) -> str | None:
@@ -97,7 +102,7 @@ class VariantTable:
 
     forms: dict[str, str] = field(default_factory=dict)
     # Problems with the user's file, one line each (the built-in table is used alone then).
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     fingerprint: str = ""
 
     def __post_init__(self) -> None:
@@ -221,25 +226,39 @@ def parse_variants(text: str, source: str) -> dict[str, str]:
     forms: dict[str, str] = {}
     lines = text.splitlines()
     if len(lines) > MAX_LINES:
-        raise VariantFileError(f"{source}: too many lines ({len(lines)}; at most {MAX_LINES})")
+        raise VariantFileError(
+            f"{source}: too many lines ({len(lines)}; at most {MAX_LINES})",
+            f"{source}: 行が多すぎます（{len(lines)} 行、{MAX_LINES} 行まで）",
+        )
     for number, line in enumerate(lines, 1):
         words = line.split("#", 1)[0].split()
         if not words:
             continue
         where = f"{source} line {number}"
+        where_ja = f"{source} の {number} 行目"
         if len(words) < 2:
-            raise VariantFileError(f"{where}: a group needs at least two forms ({words[0][:40]!r})")
+            raise VariantFileError(
+                f"{where}: a group needs at least two forms ({words[0][:40]!r})",
+                f"{where_ja}: 一つの組には二つ以上の書き方が必要です（{words[0][:40]}）",
+            )
         folded = []
         for word in words:
             if len(word) > MAX_FORM_CHARS:
                 raise VariantFileError(
-                    f"{where}: a form is longer than {MAX_FORM_CHARS} characters"
+                    f"{where}: a form is longer than {MAX_FORM_CHARS} characters",
+                    f"{where_ja}: {MAX_FORM_CHARS} 文字より長い書き方があります",
                 )
             if any(not c.isprintable() for c in word):
-                raise VariantFileError(f"{where}: a form holds a control character")
+                raise VariantFileError(
+                    f"{where}: a form holds a control character",
+                    f"{where_ja}: 制御文字を含む書き方があります",
+                )
             norm = _apply_rules(normalize(word))
             if not any(c.isalnum() for c in norm):
-                raise VariantFileError(f"{where}: {word!r} holds no letter, kana or kanji")
+                raise VariantFileError(
+                    f"{where}: {word!r} holds no letter, kana or kanji",
+                    f"{where_ja}: 「{word}」に文字（英字・かな・漢字）がありません",
+                )
             folded.append(norm)
         head = folded[0]
         for variant in folded[1:]:
@@ -266,13 +285,24 @@ def read_user_file(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise VariantFileError(f"{path.name}: cannot be read ({e.strerror or e})") from None
+        from zebkb.errors import os_reason
+
+        raise VariantFileError(
+            f"{path.name}: cannot be read ({e.strerror or e})",
+            f"{path.name}: 読めません（{os_reason(e, 'ja')}）",
+        ) from None
     if len(data) > MAX_FILE_BYTES:
-        raise VariantFileError(f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KB")
+        raise VariantFileError(
+            f"{path.name}: larger than {MAX_FILE_BYTES // 1024} KB",
+            f"{path.name}: {MAX_FILE_BYTES // 1024} KB より大きいファイルです",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise VariantFileError(f"{path.name}: not UTF-8 text (byte {e.start})") from None
+        raise VariantFileError(
+            f"{path.name}: not UTF-8 text (byte {e.start})",
+            f"{path.name}: UTF-8 のテキストではありません（{e.start} バイト目）",
+        ) from None
 
 
 def builtin_text() -> str:
@@ -296,12 +326,12 @@ def load_variants(user_file: Path | None) -> VariantTable:
     built-in table is used alone, so a typo there never stops search.
     """
     forms = parse_variants(builtin_text(), "variants.txt")
-    problems: list[str] = []
+    problems: list[Problem] = []
     if user_file is not None:
         try:
             text = read_user_file(user_file)
             if text is not None:
                 forms.update(parse_variants(text, user_file.name))
         except VariantFileError as e:
-            problems.append(str(e))
+            problems.append(e.problem)
     return VariantTable(forms=_chained(forms), problems=problems)

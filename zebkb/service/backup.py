@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zebkb import __version__
 from zebkb.errors import InputError, KnownError
 from zebkb.filestore import SHA256_RE
+from zebkb.problems import Problem
 from zebkb.service.facade import Core
 from zebkb.store.db import SCHEMA_VERSION, DamagedDatabaseError, database_damage
 from zebkb.store.state import DB_FILE, is_damage
@@ -53,7 +54,7 @@ class Facade(Core, Protocol):
 
     def change_state(self) -> int: ...
 
-    def check(self, *, deep: bool = ..., progress: Progress | None = ...) -> list[str]: ...
+    def check(self, *, deep: bool = ..., progress: Progress | None = ...) -> list[Problem]: ...
 
     def dispose_engines(self) -> None: ...
 
@@ -119,7 +120,7 @@ class RestoreResult:
     restored: BackupInfo
     set_aside: Path
     files_added: int
-    problems: list[str]
+    problems: list[Problem]
 
 
 # -- writing -------------------------------------------------------------------------------------

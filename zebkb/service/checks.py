@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
 
+from zebkb.errors import os_reason
 from zebkb.filestore import sha256_file
+from zebkb.problems import Problem
 from zebkb.service.backup import damaged_database
 from zebkb.service.facade import Core
 from zebkb.store import checks as store
@@ -34,29 +36,37 @@ class Facade(Core, Protocol):
     def shared_digests(self, digests: Iterable[str]) -> set[str]: ...
 
 
-def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -> list[str]:
+def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -> list[Problem]:
     """Problems found between database, attachment files and index (empty when all agree).
 
     Attachment files are checked by presence and size; ``deep`` also reads
     every file a record uses and compares its SHA-256 with its name, naming
     the records whose file changed (benchmarks/check_bench.py: about the
     time of ``sha256sum`` over the same files, hence not the default).
-    ``progress(done, total)`` counts the files hashed.
+    ``progress(done, total)`` counts the files hashed. Each problem is English
+    text carrying its Japanese (zebkb/problems.py).
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     # SQLite's own check first, on a connection of its own: a damaged page can make
     # any query below fail, and the way out (a backup) is the same whatever it hit.
     # (PostgreSQL checksums its own pages and reports damage on the read that meets it.)
     damage = None if kb.team else database_damage(kb.data_dir / DB_FILE, full=True)
     if damage is not None:
-        return [f"database: {damaged_database(kb.data_dir, damage)}"]
+        error = damaged_database(kb.data_dir, damage)
+        return [Problem(f"database: {error.message('en')}", f"データベース: {error.message('ja')}")]
     with Session(kb.read_engine) as session:
         problems.extend(
-            f"database: broken reference in table {table}"
+            Problem(
+                f"database: broken reference in table {table}",
+                f"データベース: 表 {table} に壊れた参照があります",
+            )
             for table in store.broken_references(session)
         )
         problems.extend(
-            f"record {uid}: current version missing from history"
+            Problem(
+                f"record {uid}: current version missing from history",
+                f"記録 {uid}: 現在の版が変更履歴にありません",
+            )
             for uid in store.records_missing_current(session)
         )
         refs = store.attachment_refs(session)
@@ -71,32 +81,48 @@ def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -
         if not path.is_file() and digest not in had:
             continue  # not received yet: a bundle left it out; a later one may carry it
         if not path.is_file():
-            problems.append(f"record {uid}: attachment file {name} ({digest[:12]}…) is missing")
+            problems.append(
+                Problem(
+                    f"record {uid}: attachment file {name} ({digest[:12]}…) is missing",
+                    f"記録 {uid}: 添付ファイル {name}（{digest[:12]}…）が見つかりません",
+                )
+            )
         elif path.stat().st_size != size:
             problems.append(
-                f"record {uid}: attachment file {name} ({digest[:12]}…) has the wrong size"
+                Problem(
+                    f"record {uid}: attachment file {name} ({digest[:12]}…) has the wrong size",
+                    f"記録 {uid}: 添付ファイル {name}（{digest[:12]}…）の大きさが違います",
+                )
             )
     if deep:
         problems.extend(_rehash(kb, refs, progress))
     try:
         index = kb.index
-        problems.extend(f"search index: {p}" for p in index.problems())
+        problems.extend(p.under("search index: ", "検索索引: ") for p in index.problems())
         indexed = index.indexed_state()
         if indexed is not None and indexed != kb.change_state():
-            problems.append("search index: out of date with the database (run 'zebkb reindex')")
+            problems.append(
+                Problem(
+                    "search index: out of date with the database (run 'zebkb reindex')",
+                    "検索索引: データベースより古くなっています（'zebkb reindex' で作り直してください）",
+                )
+            )
     except Exception as exc:  # a broken index is a finding, not a crash
-        problems.append(f"search index: cannot be opened ({exc.__class__.__name__})")
+        name = exc.__class__.__name__
+        problems.append(
+            Problem(f"search index: cannot be opened ({name})", f"検索索引: 開けません（{name}）")
+        )
     return problems
 
 
 def _rehash(
     kb: Facade, refs: Iterable[tuple[str, str, int, str]], progress: Progress | None
-) -> list[str]:
+) -> list[Problem]:
     """Records whose attachment file's bytes no longer match its SHA-256 (each file read once)."""
     by_digest: dict[str, list[tuple[str, str]]] = {}
     for uid, digest, _size, name in refs:
         by_digest.setdefault(digest, []).append((uid, name))
-    problems: list[str] = []
+    problems: list[Problem] = []
     total = len(by_digest)
     for done, (digest, users) in enumerate(sorted(by_digest.items()), start=1):
         path = kb.files.path(digest)
@@ -106,15 +132,23 @@ def _rehash(
             actual = digest  # missing: said above
         except OSError as exc:
             problems.extend(
-                f"record {uid}: attachment file {name} ({digest[:12]}…) cannot be read "
-                f"({exc.strerror})"
+                Problem(
+                    f"record {uid}: attachment file {name} ({digest[:12]}…) cannot be read "
+                    f"({exc.strerror})",
+                    f"記録 {uid}: 添付ファイル {name}（{digest[:12]}…）を読めません"
+                    f"（{os_reason(exc, 'ja')}）",
+                )
                 for uid, name in users
             )
             continue
         if actual != digest:
             problems.extend(
-                f"record {uid}: attachment file {name} ({digest[:12]}…) is damaged "
-                "(its content changed since it was stored)"
+                Problem(
+                    f"record {uid}: attachment file {name} ({digest[:12]}…) is damaged "
+                    "(its content changed since it was stored)",
+                    f"記録 {uid}: 添付ファイル {name}（{digest[:12]}…）が壊れています"
+                    "（保存した後に内容が変わりました）",
+                )
                 for uid, name in users
             )
         if progress is not None:
@@ -122,12 +156,15 @@ def _rehash(
     return problems
 
 
-def file_report(kb: Facade) -> list[str]:
+def file_report(kb: Facade) -> list[Problem]:
     """Attachment files on disk that no version refers to (kept, never deleted)."""
     with Session(kb.read_engine) as session:
         referenced = store.referenced_digests(session)
     return [
-        f"attachment file {digest[:12]}… is not used by any record (kept at {path})"
+        Problem(
+            f"attachment file {digest[:12]}… is not used by any record (kept at {path})",
+            f"添付ファイル {digest[:12]}… はどの記録にも使われていません（{path} に残してあります）",
+        )
         for digest, path in kb.files.iter_files()
         if digest not in referenced
     ]

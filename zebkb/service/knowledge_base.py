@@ -36,6 +36,7 @@ from sqlmodel import Session
 
 from zebkb.errors import KnownError
 from zebkb.filestore import AttachmentStore
+from zebkb.problems import Problem
 from zebkb.service import attachments, demo, records
 from zebkb.service import index as indexing
 from zebkb.service.attachments import guess_media_type
@@ -546,13 +547,13 @@ class KnowledgeBase:
 
     # -- checking --------------------------------------------------------------------------------
 
-    def check(self, *, deep: bool = False, progress: Progress | None = None) -> list[str]:
+    def check(self, *, deep: bool = False, progress: Progress | None = None) -> list[Problem]:
         """Problems found between database, attachment files and index (see checks.py)."""
         from zebkb.service import checks
 
         return checks.check(self, deep=deep, progress=progress)
 
-    def file_report(self) -> list[str]:
+    def file_report(self) -> list[Problem]:
         """Attachment files on disk that no version refers to (kept, never deleted)."""
         from zebkb.service import checks
 

@@ -221,7 +221,7 @@ def move_to_postgres(
             _copy_files(kb.files, team.files, progress)
         # The team's other PCs read the files from the database (zebkb/store/blobs.py).
         team.share_all_files()
-        problems = team.check()
+        problems = list(team.check())
     return MoveSummary(
         shown, copied, live, summary.files, summary.file_bytes, problems, kept_sqlite=kept
     )
