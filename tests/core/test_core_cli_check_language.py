@@ -58,6 +58,23 @@ def index_gone(data: Path, stored: Path) -> None:
     shutil.rmtree(data / "index")
 
 
+def other_version(data: Path, stored: Path) -> None:
+    from zebkb.search.engine import SearchIndex
+
+    ix = SearchIndex(data / "index")
+    ix._snapshot().side.set_meta("schema_version", "0")
+    ix.close()
+
+
+def index_damaged(data: Path, stored: Path) -> None:
+    import shutil
+
+    index = data / "index"
+    whoosh = index / (index / "CURRENT").read_text().strip() / "whoosh"
+    shutil.rmtree(whoosh)
+    whoosh.mkdir()
+
+
 def bad_variants(data: Path, stored: Path) -> None:
     (data / "search-variants.txt").write_text("一つだけ\n", encoding="utf-8")
 
@@ -84,6 +101,8 @@ KINDS: dict[str, tuple[Callable[[Path, Path], None], tuple[str, ...]]] = {
     "changed": (changed, ("--deep",)),
     "unused": (unused, ("--repair",)),
     "index_gone": (index_gone, ()),
+    "other_version": (other_version, ()),
+    "index_damaged": (index_damaged, ()),
     "bad_variants": (bad_variants, ()),
     "broken_history": (broken_history, ()),
     "damaged_database": (damaged_database, ()),
