@@ -24,6 +24,7 @@ TYPED = re.compile(
     r"[0-9a-f]{8}-[0-9a-f-]{27,}|[\w./-]*\.(?:txt|zip|sqlite3)\b|\b[0-9a-f]{12}\b|/[^\s、）]*"
     r"|'[^']*'|zebkb [^）]*|--[a-z-]+|（[A-Za-z]+Error）|（[A-Za-z]+）|SHA-256|UTF-8|KB"
     r"|、[a-z ]+）"  # SQLite's own words on a damaged file, as it says them
+    r"|表 [a-z_]+"  # a table's name, for the IT staff who repair it
 )
 
 
@@ -66,6 +67,14 @@ def other_version(data: Path, stored: Path) -> None:
     ix.close()
 
 
+def behind_database(data: Path, stored: Path) -> None:
+    from zebkb.search.engine import SearchIndex
+
+    ix = SearchIndex(data / "index")
+    ix._snapshot().side.set_meta("state", "1")  # an earlier state of the database
+    ix.close()
+
+
 def index_damaged(data: Path, stored: Path) -> None:
     import shutil
 
@@ -88,6 +97,19 @@ def broken_history(data: Path, stored: Path) -> None:
                 db.execute(f"DELETE FROM {table}")
 
 
+def broken_reference(data: Path, stored: Path) -> None:
+    with sqlite3.connect(data / "zebkb.sqlite3") as db:
+        db.execute("PRAGMA foreign_keys=OFF")
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for key in db.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+                column = key[3]
+                if db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+                    db.execute(f"UPDATE {table} SET {column} = 'nowhere'")
+                    return
+    raise AssertionError("no row with a reference to break")
+
+
 def damaged_database(data: Path, stored: Path) -> None:
     path = data / "zebkb.sqlite3"
     raw = bytearray(path.read_bytes())
@@ -102,9 +124,11 @@ KINDS: dict[str, tuple[Callable[[Path, Path], None], tuple[str, ...]]] = {
     "unused": (unused, ("--repair",)),
     "index_gone": (index_gone, ()),
     "other_version": (other_version, ()),
+    "behind_database": (behind_database, ()),
     "index_damaged": (index_damaged, ()),
     "bad_variants": (bad_variants, ()),
     "broken_history": (broken_history, ()),
+    "broken_reference": (broken_reference, ()),
     "damaged_database": (damaged_database, ()),
 }
 
