@@ -103,7 +103,9 @@ def test_reindex_reports_progress_and_repairs_a_damaged_index(kb: Path) -> None:
     assert json.loads(run.stdout)["total"] == before["total"]
     run = zebkb(kb, "reindex")
     assert run.returncode == 0, run.stderr
-    assert "reindex" in run.stderr
+    # Progress on stderr, in the command's language (tests speak English), ending at 100 %.
+    assert "rebuilding the search index:" in run.stderr
+    assert "100%" in run.stderr
     assert "rebuilt" in run.stdout
     after = json.loads(zebkb(kb, "search", "エコルとごし", "--json").stdout)
     assert after == before
