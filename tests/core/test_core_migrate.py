@@ -272,3 +272,14 @@ def test_an_unreachable_server_is_one_line_and_the_folder_stays(kb, tmp_path) ->
     assert "\n" not in str(failed.value)
     assert not kb.team
     assert kb.count() == 1
+
+
+def test_a_count_that_differs_after_a_move_is_said_in_either_language() -> None:
+    """`zebkb --lang ja migrate` printed the table comparison in English."""
+    from zebkb.cli.records import problem_text
+    from zebkb.service.move import _compare
+
+    (problem,) = _compare({"record": 28, "revision": 40}, {"record": 27, "revision": 40})
+    assert problem_text(problem, "ja") == "表 record: 移行元 28 行、移行先 27 行"
+    assert problem_text(problem, "en") == "table record: 28 rows in the source, 27 in the target"
+    assert problem == "table record: 28 rows in the source, 27 in the target"  # --json unchanged

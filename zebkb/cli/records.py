@@ -597,5 +597,4 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def problem_text(problem: str, lang: str) -> str:
     """A problem `check` found, in ``lang``: a Problem carries its Japanese (zebkb/problems.py)."""
-    # Plain text has no Japanese: migrate's count comparisons (zebkb/service/move.py) are such.
     return problem.text(lang) if isinstance(problem, Problem) else problem

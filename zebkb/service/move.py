@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from zebkb.errors import InputError
 from zebkb.filestore import AttachmentStore
+from zebkb.problems import Problem
 from zebkb.store import copy as store_copy
 from zebkb.store.db import make_engine, migrate
 from zebkb.store.lock import WriterLock
@@ -49,7 +50,7 @@ class MoveSummary:
     live_records: int
     files: int
     file_bytes: int
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     # --to URL from a folder of its own: where its SQLite database was kept.
     kept_sqlite: Path | None = None
 
@@ -112,9 +113,12 @@ def _counts(engine: Engine) -> dict[str, int]:
         return store_copy.table_counts(conn)
 
 
-def _compare(before: dict[str, int], after: dict[str, int]) -> list[str]:
+def _compare(before: dict[str, int], after: dict[str, int]) -> list[Problem]:
     return [
-        f"table {name}: {before[name]} rows in the source, {after.get(name, 0)} in the target"
+        Problem(
+            f"table {name}: {before[name]} rows in the source, {after.get(name, 0)} in the target",
+            f"表 {name}: 移行元 {before[name]} 行、移行先 {after.get(name, 0)} 行",
+        )
         for name in before
         if before[name] != after.get(name, 0)
     ]
