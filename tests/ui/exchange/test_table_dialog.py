@@ -496,7 +496,8 @@ def test_every_preview_and_mapping_column_is_whole_in_both_languages(
     assert firsts == [(lang, names[lang]) for lang, _ in firsts]
     assert preview.item(50, 3).toolTip() == long_title
     far = mapping.item(mapping.rowCount() - 1, 0)
-    assert far.toolTip() == far.text() and "補足説明" in far.text()
+    assert far.toolTip() == far.text()
+    assert "補足説明" in far.text()
     last = preview.rowCount() - 1
     assert preview.item(last, 1).text() == home.tr.t("tables.action.refused")
     assert preview.item(last, 4).toolTip() == preview.item(last, 4).text()
