@@ -32,7 +32,11 @@ from zebkb.domain.eras import fiscal_year_label as fiscal_year_label  # noqa: PL
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.rows import follow_up_overdue
 from zebkb.domain.vocab import label
-from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS, WardError, ward_name
+from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS
+
+# Wards are named for people in zebkb/domain/wards.py, which the quick search path
+# (zebkb/cli/search.py) uses without loading this module; callers name it here.
+from zebkb.domain.wards import ward_label as ward_label  # noqa: PLC0414
 from zebkb.glossary import term
 
 # The search engine's floor-area buckets (engine.FLOOR_AREA_BUCKETS), as ranges.
@@ -42,15 +46,6 @@ FLOOR_AREA_RANGES: dict[str, tuple[float | None, float | None]] = {
     "3000-10000": (3000.0, 10000.0),
     "10000+": (10000.0, None),
 }
-
-
-def ward_label(code: str | None, lang: str) -> str:
-    if not code:
-        return ""
-    try:
-        return ward_name(code, lang)
-    except WardError:
-        return code
 
 
 _PLACES_JA: dict[str, str] = {w.name_ja: w.code for w in WARDS + OTHER_MUNICIPALITIES}

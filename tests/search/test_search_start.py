@@ -16,7 +16,6 @@ from seed_corpus import make_records
 from zebkb.cli import search as cli_search
 from zebkb.cli.main import COMMAND_MODULES, SOLO_COMMANDS, build_parser, command_named
 from zebkb.domain.vocab import RECORD_TYPES
-from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS
 
 RECORDS = 300
 LIMIT = 5
@@ -112,8 +111,6 @@ def test_labels_are_those_of_the_record_formatter() -> None:
     for lang in ("ja", "en"):
         for kind in (*RECORD_TYPES.values(), None, "", "unknown"):
             assert cli_search.kind_label(kind, lang) == display.kind_label(kind, lang)
-        for code in (*(w.code for w in WARDS + OTHER_MUNICIPALITIES), None, "", "999999"):
-            assert cli_search.ward_label(code, lang) == display.ward_label(code, lang)
 
 
 @pytest.mark.slow

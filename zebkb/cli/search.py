@@ -200,18 +200,6 @@ def kind_label(kind: str | None, lang: str) -> str:
     return label("record_type", kind, lang) if kind else ""
 
 
-def ward_label(code: str | None, lang: str) -> str:
-    """zebkb/display.py's ward_label (a test keeps them equal)."""
-    from zebkb.domain.wards import WardError, ward_name
-
-    if not code:
-        return ""
-    try:
-        return ward_name(code, lang)
-    except WardError:
-        return code
-
-
 def _print_hits(result: Any, lang: str) -> None:
     """The hits for people: counts in ``lang``, kinds and wards by name, never as codes."""
     from zebkb.cli.lang import say
@@ -222,6 +210,8 @@ def _print_hits(result: Any, lang: str) -> None:
     else:
         out(say("search.found", lang, total=result.total))
     kinds = [kind_label(h.kind, lang) for h in result.hits]
+    from zebkb.domain.wards import ward_label
+
     wards = [ward_label(h.ward, lang) for h in result.hits]
     # Columns by terminal width: 事例 takes as many as "Case" and a half.
     kind_cols = max((width(k) for k in kinds), default=0)

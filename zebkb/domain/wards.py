@@ -170,6 +170,19 @@ def ward_name(code: str, lang: str = "ja") -> str:
     return ward.name_en if lang == "en" else ward.name_ja
 
 
+def ward_label(code: str | None, lang: str = "ja") -> str:
+    """A ward's or municipality's name for people; an unreadable code is shown as it is.
+
+    Display code, not a check: a record holding a code no longer valid is still shown.
+    """
+    if not code:
+        return ""
+    try:
+        return ward_name(code, lang)
+    except WardError:
+        return code
+
+
 def get_ward(code: str) -> Ward:
     """One of the 23 wards by code."""
     for ward in WARDS:

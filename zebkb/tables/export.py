@@ -27,7 +27,7 @@ from zebkb.atomicfile import write_file
 from zebkb.domain.dates import format_japanese, format_partial_japanese, parse_iso_date
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.vocab import PROJECT_TYPES, RANK_STATUSES, RECORD_TYPES, SESSION_KINDS, Vocabulary
-from zebkb.domain.wards import WardError, ward_name
+from zebkb.domain.wards import ward_label
 from zebkb.tables.limits import DEFAULT_LIMITS
 from zebkb.tables.mapping import IMPORTABLE
 from zebkb.tables.rows import RowsText
@@ -87,13 +87,6 @@ def _join(items: Sequence[str], uids: bool) -> str:
     return "、".join(items)
 
 
-def _ward_shown(code: str, lang: str) -> str:
-    try:
-        return ward_name(code, lang)
-    except WardError:
-        return code
-
-
 def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | date | None:
     """A record value as the list shows it; dates as date objects."""
     if value is None or value in ([], ""):
@@ -102,7 +95,7 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
     if vocab is not None:
         return vocab.label(str(value), lang)
     if f.type is FieldType.WARD:
-        return _ward_shown(str(value), lang)
+        return ward_label(str(value), lang)
     if f.type is FieldType.BOOLEAN:
         return ("はい" if value else "いいえ") if lang == "ja" else ("yes" if value else "no")
     if f.type is FieldType.DATE:
@@ -115,7 +108,7 @@ def cell_for(f: Field, value: Any, *, lang: str = "ja") -> str | int | float | d
     if f.type in (FieldType.STRING_LIST, FieldType.UID_LIST):
         return _join([str(v) for v in value], f.type is FieldType.UID_LIST)
     if f.type is FieldType.WARD_LIST and isinstance(value, list):
-        return _join([_ward_shown(str(v), lang) for v in value], False)
+        return _join([ward_label(str(v), lang) for v in value], False)
     if f.type is FieldType.ROWS and isinstance(value, list):
         return RowsText(f, value)
     if f.type in (FieldType.INTEGER, FieldType.NUMBER) and isinstance(value, int | float):
