@@ -42,7 +42,7 @@ from zebkb.bundle.signature import SIGNATURE_ENTRY, Signer, signature_document
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.limits import size_text
 from zebkb.errors import InputError, KnownError
-from zebkb.tempfiles import hold_temp, sweep_leftovers, temp_prefix
+from zebkb.tempfiles import fsync_dir, hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20
 # Fixed per-entry cost in the archive: local header, central directory record,
@@ -536,20 +536,10 @@ def write_bundle(
         for tmp, target in zip(temps, targets, strict=True):
             make_shareable(tmp)
             os.replace(tmp, target)
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
     except BaseException:
         for tmp in temps:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         raise
     return WriteResult(parts=results, series=series, oversize=oversize, omitted=omitted)
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

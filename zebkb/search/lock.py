@@ -7,12 +7,12 @@ was killed never blocks the next one.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 from types import TracebackType
 
 from zebkb.errors import KnownError
+from zebkb.tempfiles import try_lock, unlock
 
 
 class IndexBusyError(KnownError):
@@ -25,24 +25,10 @@ class WriteLock:
         self.timeout = timeout
         self._fd: int | None = None
 
-    def _try_lock(self, fd: int) -> bool:
-        try:
-            if sys.platform == "win32":
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False
-        return True
-
     def acquire(self) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
-        while not self._try_lock(fd):
+        while not try_lock(fd):
             if time.monotonic() > deadline:
                 os.close(fd)
                 raise IndexBusyError(
@@ -58,15 +44,7 @@ class WriteLock:
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        if sys.platform == "win32":
-            import msvcrt
-
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        unlock(fd)
         os.close(fd)
 
     def __enter__(self) -> WriteLock:
