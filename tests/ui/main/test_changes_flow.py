@@ -313,6 +313,9 @@ def test_a_day_by_keyboard_with_a_language_change_and_two_imports(
     day = editor.editors["visited_on"].focus_target()
     day.setFocus()
     qtbot.keyClicks(day, "2024-10-21")
+    # The home ward is filled in once the background read answers (the form shows it);
+    # a person sees 葛飾区 there before saving, and Save stays off (with its reason) until then.
+    qtbot.waitUntil(lambda: editor.editors["ward"].value() == kb.home_ward, timeout=10000)
     with qtbot.waitSignal(editor.saved, timeout=5000):
         qtbot.keyClick(day, Qt.Key.Key_S, ctrl)
     qtbot.waitUntil(lambda: window.dialogs.get("editor") is None, timeout=5000)
