@@ -245,7 +245,10 @@ _HALF_WIDTH_KEPT = {
     ("zebkb/glossary.py", "事例・視察記録・勉強会)"),
     # Characters that may not start a printed line, half- and full-width alike.
     ("zebkb/pdf.py", "、。，．,.)）」』】〕〉》”’・ーっゃゅょッャュョ々！？!?：:；;"),
-    ("zebkb/cli/usage.py", "、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.;:)]}"),
+    (
+        "zebkb/cli/usage.py",
+        "、。，．・：；？！）」』】〕ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.;:)]}",
+    ),
     # Where a long label may be wrapped: before either bracket.
     ("zebkb/ui/main/overview_pane.py", "(（"),
     # Headers as ward lists write them, read on import.
