@@ -17,7 +17,12 @@ current over the same batches) and reindex (sizes up to --cli-max). The load ave
 start and end of each size, so that figures from a busy machine are recognisable.
 Also: import + open + first query in a new process (and how many records'
 texts it read), peak memory of a full build in a new process (--peak-rss),
-and recall and precision of spelling-variant queries (--variants).
+and recall and precision of spelling-variant queries (--variants). Each size
+ends with a table of the goals the search issue sets at that size (10,000,
+50,000, 100,000): the figure, the goal, and whether it is met. The ground
+truth is computed once per size for every engine; the records are dropped once
+only the texts are needed, and the peak-memory build streams its records, so
+100,000 records fit in memory (with --cli-max 0 and --stock-cap 0).
 Stock Whoosh builds slowly (minutes at 10,000), so its corpus is capped at
 --stock-cap records; its figures are for that smaller corpus and say so.
 """
@@ -35,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -163,10 +168,127 @@ def load() -> str:
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
+@dataclass
+class Figures:
+    """One size's figures that the issue sets goals for (None: not measured in this run)."""
+
+    records: int
+    p95: float = 0.0  # s, wall, zebkb's warm query
+    cpu95: float = 0.0
+    build: float = 0.0  # s, wall, full build
+    build_cpu: float = 0.0
+    size: int = 0  # bytes
+    recall: float = 0.0
+    update: float = 0.0  # s, one record
+    first_query: float | None = None  # ms, new process, the slower of two queries
+    fts_p95: float = 0.0  # s, FTS5 trigram + scan
+    fts_cpu95: float = 0.0
+    fts_build: float = 0.0
+    fts_build_cpu: float = 0.0
+    fts_size: int = 0
+    peak_rss: float | None = None  # MB
+    save: float | None = None  # s, save_many with the index kept current
+    cli: float | None = None  # s, `zebkb search` as a new process, median
+
+
+def goal_rows(f: Figures) -> list[tuple[str, str, str, bool]]:
+    """(figure, measured, goal, met) for the issue's goals at this size.
+
+    The goals are the issue's for 10,000, 50,000 and 100,000 records; a size
+    between them is held to the next larger one's.
+    """
+    n = f.records
+    tier = 10_000 if n <= 10_000 else 50_000 if n <= 50_000 else 100_000
+    rows: list[tuple[str, str, str, bool]] = []
+    ratio = f.p95 / f.fts_p95
+    if tier < 100_000:
+        rows.append(
+            (
+                "warm p95, zebkb / FTS5 trigram + scan",
+                f"{f.p95 * 1000:.1f} / {f.fts_p95 * 1000:.1f} ms ({ratio:.1f}x)",
+                "<= 1.5x",
+                ratio <= 1.5,
+            )
+        )
+    else:
+        rows.append(
+            (
+                "warm p95",
+                f"{f.p95 * 1000:.1f} ms (FTS5 {f.fts_p95 * 1000:.1f} ms)",
+                "<= 250 ms",
+                f.p95 <= 0.250,
+            )
+        )
+    if f.first_query is not None and tier < 100_000:
+        limit = 50 if tier == 10_000 else 150
+        rows.append(
+            (
+                "new process: import + open + first query",
+                f"{f.first_query:.0f} ms",
+                f"<= {limit} ms",
+                f.first_query <= limit,
+            )
+        )
+    if f.cli is not None and tier == 10_000:
+        rows.append(("zebkb search as a new process", f"{f.cli:.2f} s", "<= 0.2 s", f.cli <= 0.2))
+    if f.save is not None and n == 10_000:
+        rows.append(
+            ("save 10,000 records, index kept current", f"{f.save:.1f} s", "<= 15 s", f.save <= 15)
+        )
+    if tier == 10_000:
+        rows.append(
+            ("one-record update", f"{f.update * 1000:.1f} ms", "<= 50 ms", f.update <= 0.050)
+        )
+    build_ratio = f.build / f.fts_build
+    rows.append(
+        (
+            "full build, zebkb / FTS5",
+            f"{f.build:.1f} / {f.fts_build:.1f} s ({build_ratio:.1f}x)",
+            "<= 3x",
+            build_ratio <= 3,
+        )
+    )
+    if tier == 100_000:
+        rows.append(("full build", f"{f.build:.0f} s", "<= 300 s", f.build <= 300))
+    if f.peak_rss is not None and tier > 10_000:
+        limit = 400 if tier == 50_000 else 600
+        rows.append(
+            (
+                "peak memory of a full build",
+                f"{f.peak_rss:.0f} MB",
+                f"<= {limit} MB",
+                f.peak_rss <= limit,
+            )
+        )
+    rows.append(
+        (
+            "index size, zebkb / FTS5",
+            f"{f.size / 2**20:.1f} / {f.fts_size / 2**20:.1f} MB",
+            "<= FTS5's",
+            f.size <= f.fts_size,
+        )
+    )
+    rows.append(("recall", f"{f.recall:.3f}", "1.000", f.recall == 1.0))
+    return rows
+
+
+def print_goals(f: Figures) -> None:
+    rows = goal_rows(f)
+    width = max(len(r[0]) for r in rows)
+    measured = max(len(r[1]) for r in rows)
+    print(f"  goals at {f.records} records:", flush=True)
+    for figure, value, goal, met in rows:
+        print(
+            f"    {figure:<{width}}  {value:<{measured}}  goal {goal:<9}  "
+            f"{'met' if met else 'NOT MET'}",
+            flush=True,
+        )
+
+
 def bench_zebkb(
-    docs: list[IndexDoc], texts: list[str], queries: list[list[str]]
-) -> tuple[float, float, float, float]:
-    """(p95 wall, p95 CPU, build wall, build CPU) in seconds."""
+    docs: list[IndexDoc], queries: list[list[str]], truths: list[set[int]], figures: Figures
+) -> None:
+    """Fills `figures`' zebkb figures; `truths`: each query's matching records (`truth`)."""
     folder = Path(tempfile.mkdtemp(prefix="zebkb-bench-"))
     try:
         ix = SearchIndex(folder)
@@ -177,11 +299,10 @@ def bench_zebkb(
         pos = {d.uid: i for i, d in enumerate(docs)}
         found = relevant = 0
         lat, cpu = [], []
-        for q in queries:
+        for q, expected in zip(queries, truths, strict=True):
             wall, used = timed_cpu(lambda q=q: ix.search(quoted(q), limit=20))
             lat.append(wall)
             cpu.append(used)
-            expected = truth(texts, q)
             got = {pos[u] for u in ix.search_uids(quoted(q))}
             found += len(expected & got)
             relevant += len(expected)
@@ -193,13 +314,14 @@ def bench_zebkb(
             t0 = time.perf_counter()
             ix.update([changed], [], state=2 + i)
             updates.append(time.perf_counter() - t0)
+        recall, update = found / max(1, relevant), statistics.median(updates)
         report(
             "zebkb (Whoosh bigram candidates)",
             lat,
             build=build,
             size=size,
-            update=statistics.median(updates),
-            rec=found / max(1, relevant),
+            update=update,
+            rec=recall,
             cpu=cpu,
         )
         bare = [timed(lambda q=q: ix.search_uids(quoted(q))) for q in queries]
@@ -221,16 +343,20 @@ def bench_zebkb(
         SearchIndex(folder).search("清掃事務所", limit=20)
         print(f"  {'':<34} open + first query: {(time.perf_counter() - t0) * 1000:.0f} ms")
         rare = docs[len(docs) // 2].title.split()[0]
+        firsts = []
         for q in ("清掃事務所", rare):
             opened = [new_process_query(folder, q) for _ in range(3)]
             walls = sorted(w for w, _o, _r, _d in opened)
+            firsts.append(walls[1])
             _w, open_ms, read, values = opened[0]
             print(
                 f"  {'':<34} new process, import + open + first query {q!r}: "
                 f"median {walls[1]:.0f} ms (open {open_ms:.0f} ms; {read} of {len(docs)} texts "
                 f"and {values} documents' ranking values read)"
             )
-        return pct(lat, 95), pct(cpu, 95), build, build_cpu
+        figures.p95, figures.cpu95 = pct(lat, 95), pct(cpu, 95)
+        figures.build, figures.build_cpu, figures.size = build, build_cpu, size
+        figures.recall, figures.update, figures.first_query = recall, update, max(firsts)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -306,16 +432,17 @@ def new_process_query(folder: Path, query: str) -> tuple[float, float, int, int]
 
 
 def peak_build_rss(docs_count: int) -> tuple[float, float]:
-    """Peak RSS (MB) of a new process that builds the index of `docs_count` seed records.
+    """Peak RSS (MB) of a new process that builds the index of `docs_count` seed records,
+    and its RSS before the build.
 
-    The records are made in that process too, so the figure includes them (as
-    a reindex holds them while it streams from the database, it holds fewer).
+    The records are made one at a time while the build reads them, as a reindex
+    streams them from the database, so the figure is the build's and Python's.
     """
     probe = (
         "import sys, resource, tempfile; sys.path.insert(0, sys.argv[2]);"
-        "from seed_corpus import make_records; from zebkb.search.documents import doc_from_record;"
+        "from seed_corpus import iter_records; from zebkb.search.documents import doc_from_record;"
         "from zebkb.search.engine import SearchIndex; from pathlib import Path;"
-        "n = int(sys.argv[1]); docs = (doc_from_record(r) for r in make_records(n));"
+        "n = int(sys.argv[1]); docs = (doc_from_record(r) for r in iter_records(n));"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
         "d = Path(tempfile.mkdtemp()); SearchIndex(d).rebuild(docs, total=n, state=1);"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, base / 1024)"
@@ -389,7 +516,7 @@ def fts5_kept_current(records: list[dict]) -> tuple[float, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench_cli(records: list[dict]) -> None:
+def bench_cli(records: list[dict], figures: Figures) -> None:
     """`zebkb search` wall time on a knowledge base of these records, process start included."""
     from zebkb.service import KnowledgeBase
 
@@ -437,12 +564,15 @@ def bench_cli(records: list[dict]) -> None:
             f"{statistics.median(walls):.2f} s, max {max(walls):.2f} s "
             f"(python -c pass: {bare:.2f} s; {', '.join(sorted(orm))})"
         )
+        figures.save, figures.cli = saved, statistics.median(walls)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench_fts5(texts: list[str], queries: list[list[str]]) -> tuple[float, float, float, float]:
-    """(p95 wall, p95 CPU, build wall, build CPU) in seconds."""
+def bench_fts5(
+    texts: list[str], queries: list[list[str]], truths: list[set[int]], figures: Figures
+) -> None:
+    """Fills `figures`' FTS5 figures (trigram + scan for terms under 3 characters)."""
     folder = Path(tempfile.mkdtemp(prefix="fts5-bench-"))
     try:
         db = sqlite3.connect(folder / "fts.db", isolation_level=None)
@@ -481,7 +611,7 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> tuple[float, float
         for like in (False, True):
             lat, cpu = [], []
             found = relevant = 0
-            for q in queries:
+            for q, expected in zip(queries, truths, strict=True):
                 sql, args = match_sql(q, like)
                 if "MATCH" in sql and not any(len(t) < 3 for t in q):
                     ranked = "SELECT rowid FROM f WHERE f MATCH ? ORDER BY rank LIMIT 20"
@@ -491,7 +621,6 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> tuple[float, float
                 lat.append(wall)
                 cpu.append(used)
                 got = {r[0] for r in db.execute(sql, args)}
-                expected = truth(texts, q)
                 found += len(expected & got)
                 relevant += len(expected)
             t0 = time.perf_counter()
@@ -514,7 +643,8 @@ def bench_fts5(texts: list[str], queries: list[list[str]]) -> tuple[float, float
             )
             p95, cpu95 = pct(lat, 95), pct(cpu, 95)
         db.close()
-        return p95, cpu95, build, build_cpu
+        figures.fts_p95, figures.fts_cpu95 = p95, cpu95
+        figures.fts_build, figures.fts_build_cpu, figures.fts_size = build, build_cpu, size
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -605,41 +735,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n in sizes:
         records = make_records(n)
         docs = [doc_from_record(r) for r in records]
+        if n > args.cli_max:
+            del records  # 400 MB at 100,000 that nothing else reads
         texts = [normalised_parts(d)[2] for d in docs]
         queries = make_queries(texts)
+        # Once for all engines: 50 scans of every text (a minute at 100,000).
+        truths = [truth(texts, q) for q in queries]
         chars = sum(len(t) for t in texts) / n
         print(
             f"\n{n} records, {chars:.0f} normalised chars each, {len(queries)} queries; {load()}",
             flush=True,
         )
-        ours = bench_zebkb(docs, texts, queries)
-        theirs = bench_fts5(texts, queries)
+        figures = Figures(n)
+        bench_zebkb(docs, queries, truths, figures)
+        del docs
+        bench_fts5(texts, queries, truths, figures)
+        f = figures
         print(
-            f"  p95 zebkb / p95 FTS5 trigram + scan: {ours[0] / theirs[0]:.1f}x wall, "
-            f"{ours[1] / theirs[1]:.1f}x CPU time",
+            f"  p95 zebkb / p95 FTS5 trigram + scan: {f.p95 / f.fts_p95:.1f}x wall, "
+            f"{f.cpu95 / f.fts_cpu95:.1f}x CPU time",
             flush=True,
         )
         # zebkb's build normalises the records' text; FTS5's is given it normalised.
         print(
-            f"  full build zebkb / FTS5: {ours[2] / theirs[2]:.1f}x wall "
-            f"({ours[2]:.1f} s / {theirs[2]:.1f} s), {ours[3] / theirs[3]:.1f}x CPU time "
-            f"({ours[3]:.1f} s / {theirs[3]:.1f} s)",
+            f"  full build zebkb / FTS5: {f.build / f.fts_build:.1f}x wall "
+            f"({f.build:.1f} s / {f.fts_build:.1f} s), {f.build_cpu / f.fts_build_cpu:.1f}x "
+            f"CPU time ({f.build_cpu:.1f} s / {f.fts_build_cpu:.1f} s)",
             flush=True,
         )
         if args.peak_rss:
             peak, base = peak_build_rss(n)
+            figures.peak_rss = peak
             print(
                 f"  peak RSS of a full build (new process): {peak:.0f} MB "
-                f"(of which {base:.0f} MB before the build: Python and the records made)",
+                f"(of which {base:.0f} MB before the build: Python and its imports)",
                 flush=True,
             )
         if n <= args.cli_max:
-            bench_cli(records)
+            bench_cli(records, figures)
+            del records
         if args.stock_cap:
             cap = min(n, args.stock_cap)
             sub = texts[:cap]
             bench_stock_whoosh(sub, queries)
         print(f"  end of {n}: {load()}", flush=True)
+        print_goals(figures)
     return 0
 
 

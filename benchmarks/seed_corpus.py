@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,17 @@ def seed_lines() -> list[str]:
 
 def make_records(count: int, *, seed: int = 2024, body_chars: int = 1000) -> list[dict[str, Any]]:
     """`count` records (case, visit, session) of about `body_chars` characters each."""
+    return list(iter_records(count, seed=seed, body_chars=body_chars))
+
+
+def iter_records(
+    count: int, *, seed: int = 2024, body_chars: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """The records of `make_records`, one at a time: a build measured for its memory
+    streams them as a reindex streams rows from the database (100,000 records held
+    at once are about 400 MB of the process's peak, none of it the build's)."""
     rng = random.Random(seed)
     lines = seed_lines()
-    records: list[dict[str, Any]] = []
     for i in range(count):
         kind = ("case", "visit", "session")[i % 3]
         name = "".join(rng.choice(_NAME_KANJI) for _ in range(rng.randint(2, 4)))
@@ -96,8 +105,7 @@ def make_records(count: int, *, seed: int = 2024, body_chars: int = 1000) -> lis
             )
         else:
             record.update(held_on=day, organizer="特別区長会", venue=facility, speakers=[])
-        records.append(record)
-    return records
+        yield record
 
 
 def corpus_docs(count: int, *, seed: int = 2024) -> list[Any]:
