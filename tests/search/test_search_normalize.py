@@ -99,3 +99,33 @@ def test_space_runs_are_edited_as_the_edit_list_says(text: str, mark: str) -> No
         pos = b
     expected.append(text[pos:])
     assert _apply_space_edits(text, mark) == "".join(expected)
+
+
+def test_is_ja_is_the_japanese_class() -> None:
+    import re
+
+    from zebkb.search.normalize import _JA, _JA_RANGES, _is_ja
+
+    pattern = re.compile(f"[{_JA}]")
+    edges = {c + d for lo, hi in _JA_RANGES for c in (lo, hi) for d in (-1, 0, 1)}
+    for c in sorted(edges | {0x20, 0x41, 0x3000, 0x5B57, 0xFF21, 0x10FFFF}):
+        assert _is_ja(chr(c)) == (pattern.match(chr(c)) is not None), hex(c)
+
+
+def test_a_query_without_whitespace_compiles_no_space_pattern() -> None:
+    """Each whitespace pattern holds the Japanese ranges, which take re milliseconds to
+    compile: a new process normalising a query with no whitespace compiles none."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from zebkb.search import normalize as n\n"
+        "assert n.normalize('清掃事務所ＺＥＢ') == '清掃事務所zeb'\n"
+        "print(n._space_patterns.cache_info().currsize)\n"
+        "assert n.normalize('清掃 事務所 ZEB  Ready') == '清掃事務所zeb ready'\n"
+        "print(n._space_patterns.cache_info().currsize)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == ["0", "1"]

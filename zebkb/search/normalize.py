@@ -8,6 +8,7 @@ way matches text written either way.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,7 +36,17 @@ _TRANSLATED = re.compile("[" + "".join(map(re.escape, map(chr, _TRANSLATE))) + "
 # Japanese script: CJK punctuation, kana, ideographs (BMP, compatibility, and the
 # supplementary planes). A space next to one of these is layout, not a word break.
 _JA = "\u3001-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_JA_CHAR = re.compile(f"[{_JA}]")
+# The same ranges as code points, for `_is_ja`: a class holding them costs re about 2 ms
+# to compile (it walks every BMP code point in it), so patterns with it are compiled
+# only when a text with whitespace first needs them (`_space_patterns`).
+_JA_RANGES = (
+    (0x3001, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+)
+_SPACE = re.compile(r"\s")
 _SPACE_RUN = re.compile(r"\s+")
 _WORD_RUN = re.compile(r"\w+")
 
@@ -45,7 +56,8 @@ FIELD_SEP = "\n"
 
 
 def _is_ja(ch: str) -> bool:
-    return _JA_CHAR.match(ch) is not None
+    c = ord(ch)
+    return any(lo <= c <= hi for lo, hi in _JA_RANGES)
 
 
 def _space_edits(s: str, mark: str = "") -> list[tuple[int, int, str]]:
@@ -116,6 +128,7 @@ def line_keys(lines: list[str]) -> list[str]:
     return keys
 
 
+@functools.cache
 def _space_patterns(mark: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(runs between two other characters, none Japanese nor `mark`; every other run).
 
@@ -132,9 +145,6 @@ def _space_patterns(mark: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         re.compile(f"\\s(?<={other}\\s)\\s*(?={other})"),
         re.compile(f"\\s(?:(?<={edge}\\s)\\s*|(?<=\\A\\s)\\s*|\\s*(?={edge}|\\Z))"),
     )
-
-
-_SPACE_PATTERNS = {mark: _space_patterns(mark) for mark in ("", _LINE_MARK)}
 
 
 def _latin_space(m: re.Match[str], mark: str) -> str:
@@ -154,10 +164,9 @@ def _apply_space_edits(s: str, mark: str = "") -> str:
     Each run's fate depends only on the text around it before any edit, and runs
     are apart, so the two kinds are edited one after the other.
     """
-    patterns = _SPACE_PATTERNS.get(mark)
-    if patterns is None:
-        patterns = _space_patterns(mark)
-    between, dropped = patterns
+    if _SPACE.search(s) is None:  # most queries: nothing to edit, no pattern to compile
+        return s
+    between, dropped = _space_patterns(mark)
     s = between.sub(lambda m: _latin_space(m, mark), s)
     return dropped.sub("", s)
 
