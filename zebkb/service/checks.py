@@ -6,6 +6,7 @@ queries are in zebkb/store/checks.py.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
@@ -16,6 +17,7 @@ from zebkb.filestore import sha256_file
 from zebkb.problems import Problem
 from zebkb.service.backup import damaged_database
 from zebkb.service.facade import Core
+from zebkb.store import blobs
 from zebkb.store import checks as store
 from zebkb.store.db import database_damage
 from zebkb.store.state import DB_FILE
@@ -35,6 +37,9 @@ class Facade(Core, Protocol):
 
     def shared_digests(self, digests: Iterable[str]) -> set[str]: ...
 
+    @property
+    def shares_files(self) -> bool: ...
+
 
 def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -> list[Problem]:
     """Problems found between database, attachment files and index (empty when all agree).
@@ -43,6 +48,10 @@ def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -
     every file a record uses and compares its SHA-256 with its name, naming
     the records whose file changed (benchmarks/check_bench.py: about the
     time of ``sha256sum`` over the same files, hence not the default).
+    In team mode the files' home is the team's database (zebkb/store/blobs.py):
+    every check asks it for each file a record uses, and ``deep`` reads the
+    database's copy too, whether or not this PC has a copy in its folder.
+    Nothing is written, not even this PC's cache of the team's files.
     ``progress(done, total)`` counts the files hashed. Each problem is English
     text carrying its Japanese (zebkb/problems.py).
     """
@@ -72,10 +81,20 @@ def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -
         refs = store.attachment_refs(session)
     with Session(kb.read_engine) as session:
         had = store.stored_digests(session)
-    # Team mode: a file this PC has not opened yet is in the team's store, not missing.
-    team_has = kb.shared_digests(d for _u, d, _s, _n in refs if not kb.files.path(d).is_file())
+    # Team mode: a file this PC has not opened yet is in the team's store, not missing;
+    # one the team's store lacks is missing for every other PC, whatever this one has.
+    team_has = kb.shared_digests(d for _u, d, _s, _n in refs)
     for uid, digest, size, name in refs:
         path = kb.files.path(digest)
+        if kb.shares_files and digest not in team_has and (path.is_file() or digest in had):
+            problems.append(
+                Problem(
+                    f"record {uid}: attachment file {name} ({digest[:12]}…) is missing from "
+                    "the team database",
+                    f"記録 {uid}: 添付ファイル {name}（{digest[:12]}…）がチームのデータベースに"
+                    "ありません",
+                )
+            )
         if not path.is_file() and digest in team_has:
             continue
         if not path.is_file() and digest not in had:
@@ -95,7 +114,7 @@ def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -
                 )
             )
     if deep:
-        problems.extend(_rehash(kb, refs, progress))
+        problems.extend(_rehash(kb, refs, progress, team_has))
     try:
         index = kb.index
         problems.extend(p.under("search index: ", "検索索引: ") for p in index.problems())
@@ -116,9 +135,15 @@ def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -
 
 
 def _rehash(
-    kb: Facade, refs: Iterable[tuple[str, str, int, str]], progress: Progress | None
+    kb: Facade,
+    refs: Iterable[tuple[str, str, int, str]],
+    progress: Progress | None,
+    team_has: set[str],
 ) -> list[Problem]:
-    """Records whose attachment file's bytes no longer match its SHA-256 (each file read once)."""
+    """Records whose attachment file's bytes no longer match its SHA-256 (each file read once).
+
+    In team mode the team database's copy (``team_has``) is read as well.
+    """
     by_digest: dict[str, list[tuple[str, str]]] = {}
     for uid, digest, _size, name in refs:
         by_digest.setdefault(digest, []).append((uid, name))
@@ -151,9 +176,28 @@ def _rehash(
                 )
                 for uid, name in users
             )
+        if digest in team_has and _shared_sha256(kb, digest) != digest:
+            problems.extend(
+                Problem(
+                    f"record {uid}: the team database's copy of attachment file {name} "
+                    f"({digest[:12]}…) is damaged (its content changed since it was stored)",
+                    f"記録 {uid}: チームのデータベースにある添付ファイル {name}（{digest[:12]}…）が"
+                    "壊れています（保存した後に内容が変わりました）",
+                )
+                for uid, name in users
+            )
         if progress is not None:
             progress(done, total)
     return problems
+
+
+def _shared_sha256(kb: Facade, digest: str) -> str:
+    """The SHA-256 of the team database's copy of a file, read piece by piece."""
+    check = hashlib.sha256()
+    with kb.read_engine.connect() as conn:
+        for piece in blobs.read(conn, digest):
+            check.update(piece)
+    return check.hexdigest()
 
 
 def file_report(kb: Facade) -> list[Problem]:
