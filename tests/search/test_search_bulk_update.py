@@ -225,3 +225,36 @@ def test_many_new_documents_go_into_a_new_segment(
         _check(ix, docs, tmp_path)
     finally:
         ix.close()
+
+
+def test_an_update_finds_old_versions_without_a_query_per_uid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open snapshot's docnums are the writer's: an update deletes the old versions it
+    finds in its uid list, and asks Whoosh nothing per uid (a new uid has none to find)."""
+    from whoosh.searching import Searcher
+
+    all_docs = corpus_docs(50, seed=6)
+    docs = {d.uid: d for d in all_docs[:40]}
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(list(docs.values()), total=len(docs), state=1)
+        ix.search("の")
+        asked: list[str] = []
+
+        def spy(self: Any, **kw: Any) -> Any:
+            asked.append(kw.get("uid", ""))
+            return original(self, **kw)
+
+        original = Searcher.document_numbers
+        monkeypatch.setattr(Searcher, "document_numbers", spy)
+        changed = [_edit(d, 1) for d in all_docs[:3]]
+        gone = all_docs[5].uid
+        ix.update([*changed, *all_docs[40:]], [gone], state=2)
+        assert asked == []
+        monkeypatch.undo()
+        docs.update({d.uid: d for d in [*changed, *all_docs[40:]]})
+        docs.pop(gone)
+        _check(ix, docs, tmp_path)
+    finally:
+        ix.close()

@@ -211,6 +211,10 @@ def test_block_writer_writes_the_segment_whoosh_would(tmp_path: Path, monkeypatc
     ]
     # A term in more than one block (128 postings) and a one-character word.
     texts += [(f"extra-{i}", f"zeb化 {i} 清掃事務所 x") for i in range(300)]
+    from zebkb.search import whooshfield
+
+    # Whoosh compresses every block; ours leaves small ones as they are (the next test).
+    monkeypatch.setattr(whooshfield, "COMPRESS_MIN", 0)
     fast = _build(tmp_path / "fast", texts, fast=True)
     with monkeypatch.context() as m:
         from whoosh.codec.base import FieldWriter
@@ -223,6 +227,50 @@ def test_block_writer_writes_the_segment_whoosh_would(tmp_path: Path, monkeypatc
     assert {".pst", ".trm"} <= stock.keys()
     for ext in stock:
         assert fast[ext] == stock[ext], ext
+
+
+def _postings(folder: Path) -> dict[bytes, list[tuple[int, float]]]:
+    """Every content term's (docnum, count) postings, as Whoosh's own reader reads them."""
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(folder)).open_index()
+    with ix.reader() as reader:
+        return {
+            term: [(d, w) for d, w in reader.postings("content", term).items_as("weight")]
+            for term in reader.lexicon("content")
+        }
+
+
+def test_small_blocks_are_written_uncompressed_and_read_alike(tmp_path: Path, monkeypatch) -> None:
+    """A block whose pickle is short is stored as it is: Whoosh reads it as it reads a
+    compressed one (its info tuple says which), so the postings read back are the same."""
+    import zlib
+
+    from zebkb.search import whooshfield
+
+    texts = [
+        (d.uid, normalised_parts(d)[2])
+        for d in (doc_from_record(r) for r in make_records(200, seed=12))
+    ]
+    texts += [(f"extra-{i}", f"zeb化 {i} 清掃事務所 x") for i in range(300)]
+    calls: list[int] = []
+
+    def counting(data: bytes, level: int = -1) -> bytes:
+        calls.append(len(data))
+        return zlib.compress(data, level)
+
+    with monkeypatch.context() as m:
+        m.setattr(whooshfield, "compress", counting)
+        mixed = _build(tmp_path / "mixed", texts, fast=True)
+    assert calls
+    assert min(calls) >= whooshfield.COMPRESS_MIN
+    with monkeypatch.context() as m:
+        m.setattr(whooshfield, "COMPRESS_MIN", 0)
+        every = _build(tmp_path / "every", texts, fast=True)
+    assert len(mixed[".pst"]) > len(every[".pst"])  # some blocks were left uncompressed
+    got = _postings(tmp_path / "mixed")
+    assert len(got) > 1000
+    assert got == _postings(tmp_path / "every")
 
 
 def test_pool_orders_postings_merged_out_of_order() -> None:

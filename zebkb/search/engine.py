@@ -989,13 +989,20 @@ class SearchIndex:
                 # The open snapshot reads the generation this writer starts from (opening
                 # another reader costs more than the rest of a one-record update).
                 current = snap.reader.generation() == writer.generation - 1
-                searcher = snap.searcher if current else writer.searcher()
-                try:
-                    for uid in (*removed, *changed):
-                        for docnum in searcher.document_numbers(uid=uid):
+                if current:
+                    # Its docnums are the writer's: the old versions are found in its uid
+                    # list, not by a query per uid (a tenth of saving 1,000 new records).
+                    wanted = {*removed, *changed}
+                    for docnum, uid in enumerate(snap.uids):
+                        if uid in wanted:
                             writer.delete_document(docnum)
-                finally:
-                    if not current:
+                else:
+                    searcher = writer.searcher()
+                    try:
+                        for uid in (*removed, *changed):
+                            for docnum in searcher.document_numbers(uid=uid):
+                                writer.delete_document(docnum)
+                    finally:
                         searcher.close()
                 for d, info, _script in rows:
                     add_document(writer, d.uid, info.text, info.folded)

@@ -47,6 +47,11 @@ _HEADER_MAGIC: bytes = WHOOSH3_HEADER_MAGIC
 _LITTLE_ENDIAN = sys.byteorder == "little"
 # The length byte of a block whose documents' lengths are not kept.
 _NO_LENGTH: int = length_to_byte(None)
+# A block's pickle shorter than this is written uncompressed (its info says so, and
+# readers decompress only what says it is compressed): zlib saves a byte or two on the
+# one- and two-posting blocks that are half of a small segment's, and setting up its
+# compressor cost more than the rest of writing such a block.
+COMPRESS_MIN = 96
 
 
 class BigramField(TEXT):  # type: ignore[misc]  # Whoosh has no type hints
@@ -163,9 +168,10 @@ class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
             if _LITTLE_ENDIAN:
                 packed.byteswap()  # pack_uint is big-endian
             data = dumps((tuple(map(sub, ids, chain((0,), ids))), weights, packed.tobytes()), 2)
-            if level:
-                data = compress(data, level)
-            info = dumps((end - start, ids[-1], top, level, _NO_LENGTH, _NO_LENGTH), 2)
+            used = level if len(data) >= COMPRESS_MIN else 0
+            if used:
+                data = compress(data, used)
+            info = dumps((end - start, ids[-1], top, used, _NO_LENGTH, _NO_LENGTH), 2)
             size = len(info) + len(data)
             out += (pack_int(-size if end == count else size), info, data)
         postfile.write(b"".join(out))
