@@ -129,6 +129,10 @@ class SearchResult:
     notice: str | None = None
     # The index is behind the database: the answer may miss its latest changes.
     stale: bool = False
+    # ``search_all`` only: how many the text alone matches, before the filters (chips).
+    text_total: int | None = None
+    # The database's change number the service checked the index against (None: not read).
+    state: int | None = None
 
 
 class IndexVersionError(ValueError):
@@ -1058,20 +1062,35 @@ class SearchIndex:
     def search_all(
         self, query: str, *, filters: SearchFilters | None = None
     ) -> tuple[SearchResult, list[str]]:
-        """The total and facets (as ``search`` with limit 0) and every matching uid, best
-        first, from one pass of the matcher: what the window's panes need for one keystroke.
+        """Every uid the query and filters select, best first, their total, and the counts
+        the window's navigation shows, from one pass of the matcher: one keystroke's work.
+
+        The facets follow the filters as a tag browser's do: each group is counted with
+        every filter but its own (with 種別:事例 + 区:葛飾区, the ward group says how many
+        cases each ward has, and the other wards stay choosable); without filters they
+        are ``search``'s. ``text_total`` is how many the text alone matches.
         """
         parsed = parse_query(query)
         with self._mutex:
             snap = self._read_snapshot()
             if snap is None:
                 empty = SearchResult(
-                    query=query, total=0, hits=[], facets=_no_facets(), notice=self.notice
+                    query=query,
+                    total=0,
+                    hits=[],
+                    facets=_no_facets(),
+                    notice=self.notice,
+                    text_total=0,
                 )
                 return empty, []
             folds = _folds(snap, parsed)
-            matches, counts = _match(snap, parsed, filters or SearchFilters(), folds)
-            facets = snap.cols.facets(matches)
+            # The text alone, once; the filters then only look at the matches' values.
+            matches, counts = _match(snap, parsed, SearchFilters(), folds)
+            text_total = len(matches)
+            keep, facets = _filter_facets(snap, matches, filters or SearchFilters())
+            if keep is not None:
+                matches = list(compress(matches, keep))
+                counts = {t: list(compress(c, keep)) for t, c in counts.items()}
             ranked = _rank(snap, parsed, matches, counts, len(matches), folds=folds)
             result = SearchResult(
                 query=query,
@@ -1079,6 +1098,7 @@ class SearchIndex:
                 hits=[],
                 facets=facets,
                 notice=_notice(snap, self),
+                text_total=text_total,
             )
             return result, [d.uid for _s, d in ranked]
 
@@ -1373,6 +1393,76 @@ def _match(
 
     by_docnum = snap.by_docnum
     return [i for i in candidates if (d := by_docnum[i]) is not None and selected(d)], {}
+
+
+# Which SearchFilters fields each facet group is chosen by.
+FILTER_FIELDS: dict[str, tuple[str, ...]] = {
+    "kind": ("kinds",),
+    "ward": ("wards",),
+    "rank": ("ranks",),
+    "fiscal_year": ("fiscal_years",),
+    "tag": ("tags",),
+    "floor_area": ("floor_area_min", "floor_area_max"),
+}
+
+
+def _filter_tests(filters: SearchFilters) -> dict[str, Callable[[DocInfo], bool]]:
+    """One test per facet group the filters set (`_match` applies the same ones)."""
+    tests: dict[str, Callable[[DocInfo], bool]] = {}
+    if filters.kinds:
+        kinds = frozenset(filters.kinds)
+        tests["kind"] = lambda d: d.kind in kinds
+    if filters.wards:
+        wards = frozenset(filters.wards)
+        tests["ward"] = lambda d: d.ward in wards
+    if filters.ranks:
+        ranks = frozenset(rank_key(r) for r in filters.ranks)
+        tests["rank"] = lambda d: d.rank_key in ranks
+    if filters.fiscal_years:
+        years = frozenset(filters.fiscal_years)
+        tests["fiscal_year"] = lambda d: d.fiscal_year in years
+    if filters.tags:
+        tags = frozenset(tag_key(t) for t in filters.tags)
+        tests["tag"] = lambda d: tags <= d.tag_keys
+    lo, hi = filters.floor_area_min, filters.floor_area_max
+    if lo is not None or hi is not None:
+        tests["floor_area"] = lambda d: (
+            d.floor_area_m2 is not None
+            and ((lo is None or d.floor_area_m2 >= lo) and (hi is None or d.floor_area_m2 <= hi))
+        )
+    return tests
+
+
+def _filter_facets(
+    snap: _Snapshot, matches: list[int], filters: SearchFilters
+) -> tuple[list[bool] | None, dict[str, dict[str, int]]]:
+    """Which of the text's matches every filter keeps (None: all), and the facets with
+    each group counted under every filter but its own.
+
+    A match failing one group's filter alone still counts in that group; one failing
+    two counts nowhere. Document order is kept, so ties in the counts fall as in a
+    search with those filters (`Columns.facets`).
+    """
+    tests = _filter_tests(filters)
+    if not tests:
+        return None, snap.cols.facets(matches)
+    by_docnum = snap.by_docnum
+    # Per match: "" when every filter keeps it, the group whose filter alone drops it,
+    # None when two or more do (or it is no live document, as a filtered search drops).
+    failed: list[str | None] = []
+    for n in matches:
+        d = by_docnum[n]
+        if d is None:
+            failed.append(None)
+            continue
+        missed = [g for g, test in tests.items() if not test(d)]
+        failed.append("" if not missed else missed[0] if len(missed) == 1 else None)
+    keep = [f == "" for f in failed]
+    facets = snap.cols.facets(list(compress(matches, keep)))
+    for group in tests:
+        alone = [f in ("", group) for f in failed]
+        facets[group] = snap.cols.facets(list(compress(matches, alone)))[group]
+    return keep, facets
 
 
 def _rank(
