@@ -522,7 +522,10 @@ def index_is_current(kb: Facade) -> bool:
     Cheap: the change counter and the index's own note of it, nothing more.
     """
     indexed = kb.index.indexed_state()
-    state = kb.change_state()
+    return _current(indexed, kb.change_state())
+
+
+def _current(indexed: int | None, state: int) -> bool:
     return indexed == state or (indexed is None and state == 0)
 
 
@@ -607,10 +610,12 @@ def search(
 def search_all(
     kb: Facade, query: str, *, filters: SearchFilters | None = None
 ) -> tuple[SearchResult, list[str]]:
-    """``search`` with limit 0 (total, facets, notice) and every matching uid, best first.
+    """Every matching uid, best first, their total, the text alone's total and the counts
+    under the filters (``SearchIndex.search_all``), the notice, and the change number read.
 
-    One pass of the engine for both: the window asks this once per keystroke
-    and hands the answer to every pane (zebkb/ui/main/searchwork.py).
+    One pass of the engine and one look at the database for all of it: the window
+    asks this once per keystroke and hands the answer to every pane
+    (zebkb/ui/main/searchwork.py), its table rows too (``state``).
     """
     return _told(kb, lambda: kb.index.search_all(query, filters=filters))
 
@@ -623,7 +628,10 @@ def _told(
 
     index = kb.index
     try:
-        stale = not kb.index_is_current()
+        # As index_is_current, keeping the number read for the caller.
+        indexed = index.indexed_state()
+        state = kb.change_state()
+        stale = not _current(indexed, state)
     except DatabaseAwayError:
         # Team mode with the server away: this PC's index is what there is.
         result, uids = run()
@@ -642,4 +650,4 @@ def _told(
             notice = None
         notice = notice or (NOTICE_INDEX_STALE if stale else None)
     result, uids = run()
-    return replace(result, notice=notice, stale=stale), uids
+    return replace(result, notice=notice, stale=stale, state=state), uids

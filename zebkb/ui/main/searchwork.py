@@ -9,7 +9,7 @@ keystroke costs one search, not a 50,000-row query.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from zebkb.search.engine import SearchFilters
 from zebkb.search.query import parse_query
@@ -44,9 +44,11 @@ class RowCache:
         self._state: int | None = None
         self._rows: dict[str, TableRow] = {}
 
-    def rows(self, kb: KnowledgeBase) -> dict[str, TableRow]:
+    def rows(self, kb: KnowledgeBase, *, state: int | None = None) -> dict[str, TableRow]:
+        """`state`: the change number the caller has just read (a search's), if it has."""
         try:
-            state = kb.change_state()
+            if state is None:
+                state = kb.change_state()
         except DatabaseAwayError:
             # Team mode, the server away: the rows this window last read are what there is.
             with self._lock:
@@ -61,65 +63,17 @@ class RowCache:
             return self._rows
 
 
-# Which SearchFilters fields each navigation group (facet) sets.
-_FACET_FIELDS: dict[str, tuple[str, ...]] = {
-    "kind": ("kinds",),
-    "ward": ("wards",),
-    "rank": ("ranks",),
-    "fiscal_year": ("fiscal_years",),
-    "tag": ("tags",),
-    "floor_area": ("floor_area_min", "floor_area_max"),
-}
-
-
-def facets_under_filters(
-    kb: KnowledgeBase,
-    query: str,
-    filters: SearchFilters,
-    counted: dict[SearchFilters, dict[str, dict[str, int]]],
-) -> dict[str, dict[str, int]]:
-    """Counts that follow the chips, as a tag browser's do.
-
-    Each group is counted with every other chip applied but not its own, so
-    with 種別:事例 + 区:葛飾区 the ward group says how many cases each ward has
-    (葛飾区 as many as the list shows) and the other wards stay choosable.
-    `counted` holds the facets already counted for this text, by filters (the
-    text alone, and every chip): a group whose chips cleared leave filters
-    counted already (a lone chip leaves none) costs no search; each other
-    group with a chip costs one.
-    """
-
-    def facets(f: SearchFilters) -> dict[str, dict[str, int]]:
-        if f not in counted:
-            counted[f] = kb.search(query, filters=f, limit=0).facets
-        return counted[f]
-
-    out: dict[str, dict[str, int]] = {}
-    with_all = facets(filters)
-    for group in set(counted[SearchFilters()]) | set(with_all):
-        names = _FACET_FIELDS.get(group)
-        active = names is not None and any(getattr(filters, n) not in ((), None) for n in names)
-        if not active or names is None:
-            out[group] = with_all.get(group, {})
-            continue
-        cleared = replace(filters, **{n: getattr(SearchFilters(), n) for n in names})
-        out[group] = facets(cleared).get(group, {})
-    return out
-
-
 def run_search(
     kb: KnowledgeBase, query: str, filters: SearchFilters, cache: RowCache
 ) -> SearchAnswer:
     parsed = parse_query(query)  # a bad query raises QueryError: one line for the user
-    # One engine pass gives the rows, their total and the navigation's counts; with
-    # chips, the text alone is counted too (the navigation's total) and each chip
-    # group without its own chip. A stale index answers from what it has and says
-    # so; kb.search never rebuilds it.
-    has_filters = filters != SearchFilters()
-    chosen, uids = kb.search_all(query, filters=filters)
-    overall = kb.search(query, limit=0) if has_filters else chosen
-    stale = overall.stale
-    by_uid = cache.rows(kb)
+    # One call of the service, one engine pass and one look at the database give the rows,
+    # their total, the text alone's total and the navigation's counts (each chip group
+    # counted without its own chip). A stale index answers from what it has and says so;
+    # kb.search_all never rebuilds it.
+    answer, uids = kb.search_all(query, filters=filters)
+    stale = answer.stale
+    by_uid = cache.rows(kb, state=answer.state)
     rows = [by_uid[u] for u in uids if u in by_uid]
     kinds = set(filters.kinds) or set(parsed.kinds)
     kind = next(iter(kinds)) if len(kinds) == 1 else None
@@ -132,24 +86,17 @@ def run_search(
             reverse=True,
         )
     )
-    facets = (
-        facets_under_filters(
-            kb, query, filters, {SearchFilters(): overall.facets, filters: chosen.facets}
-        )
-        if has_filters
-        else None
-    )
-    away = overall.notice == NOTICE_DATABASE_AWAY  # nothing to catch up from until it is back
+    away = answer.notice == NOTICE_DATABASE_AWAY  # nothing to catch up from until it is back
     return SearchAnswer(
         query=query,
         filters=filters,
         rows=rows,
-        facets=facets if facets is not None else overall.facets,
-        facet_total=overall.total,
+        facets=answer.facets,
+        facet_total=answer.total if answer.text_total is None else answer.text_total,
         kind=kind,
         terms=terms,
         # A stale index is rebuilt by the window and needs no word; a lost server does.
-        notice=overall.notice if not stale or away else None,
+        notice=answer.notice if not stale or away else None,
         stale=stale,
         rebuild=kb.index_needs_rebuild() if stale and not away else None,
     )
