@@ -14,8 +14,8 @@ import heapq
 import math
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
-from itertools import chain, compress, repeat
-from operator import add, attrgetter, ge, gt, is_not, mul, neg, not_, sub, truediv
+from itertools import compress, repeat
+from operator import add, and_, attrgetter, ge, gt, is_not, mul, neg, not_, sub, truediv
 from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
@@ -52,7 +52,10 @@ COMPACT_MIN = 256
 _ABSENT = DocInfo("", None, None, None, "", None, (), frozenset(), None, "", 0, 0, 0)  # type: ignore[arg-type]
 
 
-def _combine(ids: dict[tuple[object, ...], int], *columns: list[Any]) -> list[int]:
+_Ids = dict[tuple[object, ...], int]
+
+
+def _combine(ids: _Ids, *columns: list[Any]) -> list[int]:
     """Each doc's combination of values as a small int, numbered on from `ids`."""
     return [ids.setdefault(values, len(ids)) for values in zip(*columns, strict=True)]
 
@@ -101,14 +104,19 @@ class Columns:
     area: list[str | None]
     kind_ward: list[int]
     rank_year_area: list[int]
+    tag_set: list[int]  # each doc's tags as a number (`_combine`), which facets count
     # Whether a docnum's values have been read (`fill`).
     loaded: list[bool]
+    # Whether a docnum is live and its text not read yet. Kept apart from `text` so that
+    # looking for the texts a query lacks reads these flags, not thousands of strings
+    # scattered over the heap (most of what that look cost on a warm index).
+    needs_text: list[bool]
     # How many texts the last `compact_texts` copied.
     compacted_texts: int
 
     def __init__(self, by_docnum: Sequence[DocInfo | None]) -> None:
         """Columns of documents all read already (None: a deleted docnum)."""
-        self._ids: tuple[dict[tuple[object, ...], int], dict[tuple[object, ...], int]] = ({}, {})
+        self._ids: tuple[_Ids, _Ids, _Ids] = ({}, {}, {})
         self._loose_texts = self.compacted_texts = 0
         self._unread: int | None = None
         self._textless: int | None = None
@@ -117,6 +125,7 @@ class Columns:
             setattr(self, name, values)
         live_mark = list(map(is_not, by_docnum, repeat(None)))
         self.loaded = list(live_mark)
+        self.needs_text = list(map(gt, live_mark, map(bool, self.text)))
         stats = (sum(self.title_end), sum(self.facility_len), sum(self.rest_len))
         self._finish(live_mark, stats)
 
@@ -125,13 +134,14 @@ class Columns:
         """Blank columns for `len(live_mark)` docnums; `stats` sums the title, facility
         and other lengths over every live document (SideStore.stats)."""
         new = object.__new__(cls)
-        new._ids = ({}, {})
+        new._ids = ({}, {}, {})
         new._loose_texts = new.compacted_texts = 0
         new._unread = new._textless = None
         new._rest_norms = None
         for name, blank in new._columns([None]).items():
             setattr(new, name, blank * len(live_mark))
         new.loaded = [False] * len(live_mark)
+        new.needs_text = list(live_mark)
         new._finish(live_mark, stats)
         return new
 
@@ -148,9 +158,9 @@ class Columns:
         documents deleted since are blanked. Everything else starts unread.
         """
         new = Columns.unread(live_mark, stats)
-        new._ids = (dict(self._ids[0]), dict(self._ids[1]))
+        new._ids = (dict(self._ids[0]), dict(self._ids[1]), dict(self._ids[2]))
         new._loose_texts, new.compacted_texts = self._loose_texts, self.compacted_texts
-        names = [*self._columns([None]), "loaded"]
+        names = [*self._columns([None]), "loaded", "needs_text"]
         for old_start, new_start, count in moves:
             for name in names:
                 getattr(new, name)[new_start : new_start + count] = getattr(self, name)[
@@ -165,6 +175,8 @@ class Columns:
                     column[d] = value
             for d in gone:
                 new.loaded[d] = False
+        # A document deleted since, read or not, needs no text.
+        new.needs_text = list(map(and_, new.needs_text, live_mark))
         return new
 
     def fill(self, docnums: Sequence[int], infos: Sequence[DocInfo]) -> None:
@@ -177,6 +189,8 @@ class Columns:
         for name, values in self._columns(infos).items():
             deque(map(getattr(self, name).__setitem__, docnums, values), maxlen=0)
         deque(map(self.loaded.__setitem__, docnums, repeat(True)), maxlen=0)
+        texts = map(attrgetter("text"), infos)
+        deque(map(self.needs_text.__setitem__, docnums, map(not_, texts)), maxlen=0)
 
     def unloaded(self, docnums: Iterable[int]) -> list[int]:
         """The live docnums among `docnums` whose values have not been read."""
@@ -203,6 +217,7 @@ class Columns:
         rank = [r or None for r in map(attrgetter("rank"), docs)]
         year = [None if y is None else str(y) for y in map(attrgetter("fiscal_year"), docs)]
         area = list(map(area_bucket, map(attrgetter("floor_area_m2"), docs)))
+        tags = [t if len(t) < 2 else tuple(dict.fromkeys(t)) for t in map(attrgetter("tags"), docs)]
         return {
             "text": text,
             "folded": folded,
@@ -226,12 +241,11 @@ class Columns:
             "ward": ward,
             "rank": rank,
             "year": year,
-            "tags": [
-                t if len(t) < 2 else tuple(dict.fromkeys(t)) for t in map(attrgetter("tags"), docs)
-            ],
+            "tags": tags,
             "area": area,
             "kind_ward": _combine(self._ids[0], kind, ward),
             "rank_year_area": _combine(self._ids[1], rank, year, area),
+            "tag_set": _combine(self._ids[2], tags),
         }
 
     def _finish(self, live_mark: list[bool], stats: tuple[int, int, int]) -> None:
@@ -264,18 +278,17 @@ class Columns:
 
     def missing_texts(self, docnums: Iterable[int]) -> list[int]:
         """The docnums among `docnums` whose text has not been read yet (absent ones excluded)."""
-        # An unread text is "", a read one never is.
         if self._textless is None:
-            self._textless = sum(map(gt, self.live_mark, map(bool, self.text)))
+            self._textless = sum(self.needs_text)
         if not self._textless:
             return []
         docnums = list(docnums)
-        unread = compress(docnums, map(not_, map(self.text.__getitem__, docnums)))
-        return [d for d in unread if self.live_mark[d]]
+        return list(compress(docnums, map(self.needs_text.__getitem__, docnums)))
 
     def set_text(self, d: int, text: str, folded: str) -> None:
-        if self._textless is not None and not self.text[d] and self.live_mark[d]:
+        if self._textless is not None and self.needs_text[d]:
             self._textless -= 1
+        self.needs_text[d] = False
         self.text[d] = text
         self.head[d] = text[: self.head_end[d]]
         self.folded[d] = folded
@@ -509,7 +522,12 @@ class Columns:
                 for c, value in zip(facets, combos[combo], strict=True):
                     if value is not None:
                         c[value] += n
-        tags = Counter(chain.from_iterable(map(self.tags.__getitem__, docnums)))
+        # Tags by each doc's set of them (a few hundred sets), met in document order too.
+        tags: Counter[str] = Counter()
+        sets: list[tuple[tuple[str, ...]]] = list(self._ids[2])  # type: ignore[arg-type]
+        for combo, n in Counter(map(self.tag_set.__getitem__, docnums)).items():
+            for tag in sets[combo][0]:
+                tags[tag] += n
         return {
             "kind": dict(kind.most_common()),
             "ward": dict(ward.most_common()),

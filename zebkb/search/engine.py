@@ -292,6 +292,10 @@ class _Snapshot:
         """
         cols = self.cols
         docnums = list(docnums)
+        if texts:
+            # A document whose values are not read has no text read either: the
+            # documents lacking a text are looked for once, among all, and the rest among them.
+            docnums = cols.missing_texts(docnums)
         missing = cols.unloaded(docnums)
         if missing:
             uids = self.uids
