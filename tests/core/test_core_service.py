@@ -157,6 +157,50 @@ def test_save_many_with_a_uid_twice_saves_each_after_the_one_before(kb, clock):
     assert kb.get(first["uid"])["title"] == "二回目"
 
 
+def _index_rows(kb) -> list[list[tuple]]:
+    side = kb.index._snapshot().side
+    return [
+        side.db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        for table in ("docs", "texts")
+    ]
+
+
+def test_saved_records_are_indexed_as_written_not_read_back(kb, clock, tmp_path, monkeypatch):
+    """The index update after a save takes the versions the save wrote: it reads none of
+    them back from the database, and indexes what a rebuild from the database does."""
+    memo = tmp_path / "memo.txt"
+    memo.write_text("太陽光パネルの点検記録", encoding="utf-8")
+    first = kb.save(case_record(title="添付あり"))
+    first = kb.add_attachment(first["uid"], memo)
+    clock.advance(minutes=1)
+    read: list[str] = []
+    original = kb.index_docs
+
+    def spy(uids=None, **kwargs):
+        uids = None if uids is None else list(uids)
+        read.extend(["<all>"] if uids is None else uids)
+        return original(uids, **kwargs)
+
+    monkeypatch.setattr(kb, "index_docs", spy)
+    items = [{**first, "title": "添付あり改"}]
+    items += [
+        case_record(title=f"新規{i}", floor_area_m2=1200.5 + i, tags=["清掃", f"t{i}"])
+        for i in range(30)
+    ]
+    saved = kb.save_many(items, expected_revisions=[first["revision"]] + [None] * 30)
+    kb.save({**saved[2], "title": "一件だけ直した"}, expected_revision=1)
+    kb.delete(saved[1]["uid"])
+    assert read == []
+    assert kb.search("点検記録").total == 1
+    assert kb.search("一件だけ直した").total == 1
+    assert kb.search("新規0").total == 0
+    monkeypatch.undo()
+    rows = _index_rows(kb)
+    assert len(rows[0]) == 30
+    assert kb.reindex()
+    assert _index_rows(kb) == rows
+
+
 def test_new_record_needs_a_home_ward(tmp_path, clock):
     with (
         KnowledgeBase.open(tmp_path / "fresh", clock=clock) as kb,

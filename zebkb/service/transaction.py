@@ -56,6 +56,9 @@ class Txn:
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
         self.touched: set[str] = set()
+        # The current version each record was given here (`put_current`), as written: the
+        # index update after the commit takes these instead of reading them back.
+        self.saved: dict[str, Mapping[str, Any]] = {}
         # The kind of change each touched record gets in the change log (else "change").
         self.kinds: dict[str, str] = {}
         # Set for a transaction that is one kind of change as a whole (a settled conflict,
@@ -82,6 +85,8 @@ class Txn:
         """Say that this transaction changes the record ``uid`` (logged as ``kind``)."""
         self.touched.add(uid)
         self.kinds[uid] = kind
+        # Changed some other way than by `put_current` (removed, say): read it back.
+        self.saved.pop(uid, None)
 
     def get(self, uid: str) -> dict[str, Any] | None:
         return store.get_record(self.session, uid)
@@ -100,9 +105,11 @@ class Txn:
         self, record: Mapping[str, Any], *, source: str, bundle_id: str | None = None
     ) -> str:
         self.touch(record["uid"], source)
-        return store.put_current(
+        digest = store.put_current(
             self.session, record=record, source=source, saved_at=self.saved_at, bundle_id=bundle_id
         )
+        self.saved[record["uid"]] = record
+        return digest
 
     def put_current_many(
         self, records: Sequence[Mapping[str, Any]], *, source: str, bundle_id: str | None = None
@@ -110,13 +117,15 @@ class Txn:
         """``put_current`` for a batch (an import): the same result, far fewer statements."""
         for r in records:
             self.touch(r["uid"], source)
-        return store.put_current_many(
+        digests = store.put_current_many(
             self.session,
             records=records,
             source=source,
             saved_at=self.saved_at,
             bundle_id=bundle_id,
         )
+        self.saved.update((r["uid"], r) for r in records)
+        return digests
 
     def get_many(self, uids: list[str]) -> dict[str, dict[str, Any]]:
         return store.get_records(self.session, uids)
