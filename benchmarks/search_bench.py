@@ -431,6 +431,41 @@ def new_process_query(folder: Path, query: str) -> tuple[float, float, int, int]
     return float(wall), float(open_ms), int(read), int(docs)
 
 
+_PEAK_PROBE = """
+import shutil, sys, tempfile
+from pathlib import Path
+
+def peak_mb():
+    # VmHWM is this process's own high-water mark. ru_maxrss is not: Linux carries
+    # the parent's over exec, so a child of this benchmark reported the benchmark's
+    # size (1.8 GB at 100,000 records), whatever the build took.
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+sys.path.insert(0, sys.argv[2])
+from seed_corpus import iter_records
+from zebkb.search.documents import doc_from_record
+from zebkb.search.engine import SearchIndex
+
+n = int(sys.argv[1])
+docs = (doc_from_record(r) for r in iter_records(n))
+base = peak_mb()
+folder = Path(tempfile.mkdtemp(prefix="zebkb-peak-"))
+try:
+    SearchIndex(folder).rebuild(docs, total=n, state=1)
+    print(peak_mb(), base)
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
+"""
+
+
 def peak_build_rss(docs_count: int) -> tuple[float, float]:
     """Peak RSS (MB) of a new process that builds the index of `docs_count` seed records,
     and its RSS before the build.
@@ -438,17 +473,8 @@ def peak_build_rss(docs_count: int) -> tuple[float, float]:
     The records are made one at a time while the build reads them, as a reindex
     streams them from the database, so the figure is the build's and Python's.
     """
-    probe = (
-        "import sys, resource, tempfile; sys.path.insert(0, sys.argv[2]);"
-        "from seed_corpus import iter_records; from zebkb.search.documents import doc_from_record;"
-        "from zebkb.search.engine import SearchIndex; from pathlib import Path;"
-        "n = int(sys.argv[1]); docs = (doc_from_record(r) for r in iter_records(n));"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-        "d = Path(tempfile.mkdtemp()); SearchIndex(d).rebuild(docs, total=n, state=1);"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, base / 1024)"
-    )
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(docs_count), str(Path(__file__).resolve().parent)],
+        [sys.executable, "-c", _PEAK_PROBE, str(docs_count), str(Path(__file__).resolve().parent)],
         capture_output=True,
         text=True,
         check=True,

@@ -75,3 +75,14 @@ def test_goals_at_10k_include_the_command_line_and_saves_when_measured() -> None
     assert met["zebkb search as a new process"] is False
     assert met["new process: import + open + first query"] is False  # 60 > 50 ms
     assert "peak memory of a full build" not in met
+
+
+def test_peak_memory_is_the_builds_not_the_parents() -> None:
+    from search_bench import peak_build_rss
+
+    # Linux carries a parent's peak RSS over exec into the child's ru_maxrss: a
+    # benchmark of 100,000 records (1.8 GB) reported that as the build's peak.
+    ballast = b"x" * (300 << 20)
+    peak, base = peak_build_rss(20)
+    assert ballast[-1:] == b"x"
+    assert base <= peak < 300
