@@ -160,7 +160,15 @@ class AttachmentStore:
                 staged.tmp.unlink()
                 return
             final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged.tmp, final)
+            try:
+                os.replace(staged.tmp, final)
+            except PermissionError:
+                # Windows refuses to replace a file another program has open: a copy
+                # placed meanwhile by another writer (the same bytes) is the one kept.
+                if final.is_file() and final.stat().st_size == staged.size:
+                    staged.tmp.unlink()
+                    return
+                raise
             if synced_dirs is None:
                 fsync_dir(final.parent)
             else:

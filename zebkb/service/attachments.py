@@ -15,6 +15,8 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
+from sqlalchemy.exc import DatabaseError
+
 from zebkb.atomicfile import write_file
 from zebkb.domain.validate import RecordError
 from zebkb.errors import KnownError, NotFoundError
@@ -35,7 +37,12 @@ class Facade(Core, Protocol):
 
     def _note_blob(self, txn: Txn, digest: str, size: int) -> None: ...
 
-    def attachment_path(self, sha256: str) -> Path | None: ...
+    def attachment_path(self, sha256: str, *, fetch: bool = ...) -> Path | None: ...
+
+    def database_failure(self, exc: BaseException) -> KnownError | None: ...
+
+    @property
+    def read_only(self) -> bool: ...
 
     def require(self, uid: str) -> dict[str, Any]: ...
 
@@ -130,39 +137,60 @@ def remove_attachment(kb: Facade, uid: str, sha256: str) -> SavedRecord:
     return kb.save(updated, expected_revision=record["revision"])
 
 
-def attachment_path(kb: Facade, sha256: str) -> Path | None:
+def attachment_path(kb: Facade, sha256: str, *, fetch: bool = True) -> Path | None:
     """The file's path in this data folder; in team mode fetched from the shared store first.
 
     The data folder's ``attachments/`` is then this PC's cache of the team's
     files: a file another PC added is read from the database once, checked
     against its SHA-256 while it is written under a temporary name, and put in
-    place (zebkb/filestore.py); later reads open the local copy.
+    place by a rename (`fetch_shared`); later reads open the local copy.
+    Fetching writes into the folder, so it is a write: the window asks with
+    ``fetch=False`` on a reader thread, which never writes, and fetches what
+    that did not find on its writer thread (zebkb/ui/core/files.py).
     """
     path = kb.files.path(sha256)
     if path.is_file():
         return path
-    if not kb.shares_files:
+    if not fetch or not kb.shares_files:
         return None
     return fetch_shared(kb, sha256)
 
 
 def fetch_shared(kb: Facade, digest: str) -> Path | None:
-    """Copy a file from the team's store into this PC's cache; None when the team lacks it."""
-    with kb.read_engine.connect() as conn:
-        pieces = blobs.read(conn, digest)
-        first = next(pieces, None)
-        if first is None:
-            return None
-        try:
-            staged = kb.files.stage(itertools.chain([first], pieces), sha256=digest)
-            kb.files.sync(staged)
-            kb.files.place(staged)
-        except ContentMismatch:
-            log.error("the team's copy of attachment %s does not match its SHA-256", digest)
-            return None
-        except KnownError:  # this PC's folder cannot take the copy (disk full, read-only)
-            log.exception("attachment %s could not be copied into this PC's folder", digest)
-            return None
+    """Copy a file from the team's store into this PC's cache; None when the team lacks it.
+
+    Whole or not at all: the bytes go to a temporary name in ``attachments/``
+    (its writer's pid in the name), are checked against the SHA-256, synced and
+    renamed into place (zebkb/filestore.py), so no other open, thread or process,
+    ever finds half a file under the file's name. Two fetching at once each write
+    their own temporary file and the same bytes end up in place. A fetch killed
+    half-way leaves only its temporary file, which the next write here removes
+    (`claim_writer`). A folder nothing may be written to keeps no copies.
+    """
+    if kb.read_only:
+        return None
+    kb.claim_writer()  # the first write here sweeps what killed writers left
+    try:
+        with kb.read_engine.connect() as conn:
+            pieces = blobs.read(conn, digest)
+            first = next(pieces, None)
+            if first is None:
+                return None
+            try:
+                staged = kb.files.stage(itertools.chain([first], pieces), sha256=digest)
+                kb.files.sync(staged)
+                kb.files.place(staged)
+            except ContentMismatch:
+                log.error("the team's copy of attachment %s does not match its SHA-256", digest)
+                return None
+            except KnownError:  # this PC's folder cannot take the copy (disk full, read-only)
+                log.exception("attachment %s could not be copied into this PC's folder", digest)
+                return None
+    except DatabaseError as exc:
+        known = kb.database_failure(exc)
+        if known is None:
+            raise
+        raise known from None
     return kb.files.path(digest)
 
 
@@ -255,9 +283,13 @@ def _upload(kb: Facade, txn: Txn, digests: Iterable[str]) -> int:
     return added
 
 
-def save_attachment_as(kb: Facade, sha256: str, out: Path) -> Path:
-    """Copy a stored file to ``out`` (a person's "save as"), whole or not at all."""
-    source = kb.attachment_path(sha256)
+def save_attachment_as(kb: Facade, sha256: str, out: Path, *, fetch: bool = True) -> Path:
+    """Copy a stored file to ``out`` (a person's "save as"), whole or not at all.
+
+    ``fetch=False``: only from this PC's copy (`attachment_path`), writing
+    nothing into the data folder.
+    """
+    source = kb.attachment_path(sha256, fetch=fetch)
     if source is None:
         raise KnownError(
             "the attachment file is missing from the data folder",
