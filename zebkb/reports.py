@@ -469,16 +469,28 @@ def find_contact(body: str | None) -> str:
     return ""
 
 
-def main_photo(kb: KnowledgeBase, record: dict[str, Any]) -> Photo | None:
-    """The first image attachment whose file is here (omitted ones are skipped)."""
+def main_photo(kb: KnowledgeBase, record: dict[str, Any], *, fetch: bool = True) -> Photo | None:
+    """The first image attachment whose file is here (omitted ones are skipped).
+
+    In team mode a file this PC has no copy of yet is fetched from the team's
+    database (a write into the data folder); ``fetch=False`` only looks, for a
+    reader thread, after `fetch_photo` ran on the window's writer.
+    """
     for att in record.get("attachments") or []:
         if att.get("omitted") or att.get("media_type") not in _IMAGE_TYPES:
             continue
-        path = kb.attachment_path(att.get("sha256", ""))
+        path = kb.attachment_path(att.get("sha256", ""), fetch=fetch)
         if path is not None:
             caption = att.get("caption") or att.get("filename") or ""
             return Photo(path, caption)
     return None
+
+
+def fetch_photo(kb: KnowledgeBase, uid: str) -> None:
+    """Team mode: copy the photo a record's case sheet shows into this PC's folder (a write)."""
+    record = kb.get(uid)
+    if record is not None and record.get("type") == Kind.CASE:
+        main_photo(kb, record)
 
 
 def _leading_owner_text(kb: KnowledgeBase, record: dict[str, Any]) -> str:
@@ -494,7 +506,7 @@ def _leading_owner_text(kb: KnowledgeBase, record: dict[str, Any]) -> str:
     return "登録あり" if record.get("zeb_leading_owner") is True else NONE_SHOWN
 
 
-def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
+def case_sheet(kb: KnowledgeBase, record: dict[str, Any], *, fetch: bool = True) -> CaseSheet:
     k = "case"
     project = record.get("project_type")
     overview: tuple[tuple[str, str], ...] = (
@@ -573,7 +585,7 @@ def case_sheet(kb: KnowledgeBase, record: dict[str, Any]) -> CaseSheet:
             for t in record.get("technologies") or []
             if isinstance(t, str)
         ),
-        photo=main_photo(kb, record),
+        photo=main_photo(kb, record, fetch=fetch),
         lessons=tuple(lessons),
         problems=tuple(problems),
         other=tuple(other),
@@ -859,8 +871,8 @@ def fiscal_year_list(kb: KnowledgeBase, year: int, kind: str | None = None) -> F
 # -- choosing the sheet for a record ------------------------------------------------------------
 
 
-def report_for(kb: KnowledgeBase, uid: str) -> CaseSheet | Minutes:
-    """The sheet that fits a record: a case sheet or minutes."""
+def report_for(kb: KnowledgeBase, uid: str, *, fetch: bool = True) -> CaseSheet | Minutes:
+    """The sheet that fits a record: a case sheet or minutes (``fetch``: `main_photo`)."""
     record = kb.require(uid)
     if record.get("deleted"):
         raise NotFoundError(
@@ -868,7 +880,7 @@ def report_for(kb: KnowledgeBase, uid: str) -> CaseSheet | Minutes:
             message_ja=f"UID {uid} の記録は削除されています",
         )
     if record["type"] == Kind.CASE:
-        return case_sheet(kb, record)
+        return case_sheet(kb, record, fetch=fetch)
     return minutes(kb, record)
 
 

@@ -37,11 +37,14 @@ QUIT_AFTER_ENV = "ZEBKB_QUIT_AFTER_MS"
 def make_context(kb: object, settings: Settings, translator: Translator) -> AppContext:
     """The runner and thumbnailer around an open knowledge base."""
     runner = OpRunner(translator=translator, track_changes=getattr(kb, "track_changes", None))
+    # Thumbnails are made on readers from this PC's copies; in team mode a file not
+    # copied here yet is fetched by the writer (zebkb/ui/core/files.py).
     thumbnailer = Thumbnailer(
         runner,
         ThumbnailCache(kb.data_dir, writable=not getattr(kb, "read_only", False)),  # type: ignore[attr-defined]
-        kb.attachment_path,  # type: ignore[attr-defined]
+        lambda sha256: kb.attachment_path(sha256, fetch=False),  # type: ignore[attr-defined]
         translator,
+        fetch=kb.attachment_path if getattr(kb, "team", False) else None,  # type: ignore[attr-defined]
     )
     return AppContext(kb, runner, translator, settings, thumbnailer)  # type: ignore[arg-type]
 

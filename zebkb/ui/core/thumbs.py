@@ -25,8 +25,9 @@ from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
 from zebkb.images import ImageRefused, Refusal, reduced_image
+from zebkb.service.changes import NO_CHANGES
 from zebkb.ui.core.i18n import Translator
-from zebkb.ui.core.ops import OpRunner, QueryOp
+from zebkb.ui.core.ops import CollectionOp, OpRunner, QueryOp
 
 log = logging.getLogger(__name__)
 
@@ -178,12 +179,25 @@ def cannot_preview_tile(text: str, size: int = THUMB_SIZE) -> QImage:
     return image
 
 
+class _NotHere:
+    """A file this PC has no copy of yet, which the team's database may have."""
+
+
+_NOT_HERE = _NotHere()
+
+
 class Thumbnailer(QObject):
     """Thumbnails for the window: memory → disk cache → Pillow on the reader pool.
 
     ``image(sha)`` answers at once from memory (or None) and, when needed,
     starts the work; ``thumbnailReady`` says when an image has arrived, so a
     pane can re-render. It fits ``SafeTextBrowser``'s resolver.
+
+    ``source_for`` finds this PC's copy of a file and writes nothing (it runs on
+    a reader). ``fetch``, in team mode, copies a file this PC does not have yet
+    from the team's database; that writes into the data folder, so it runs on
+    the writer thread (zebkb/ui/core/files.py), and the thumbnail is then made
+    on a reader as usual.
     """
 
     thumbnailReady = Signal(str, QImage)
@@ -195,6 +209,7 @@ class Thumbnailer(QObject):
         source_for: Callable[[str], Path | None],
         translator: Translator,
         *,
+        fetch: Callable[[str], Path | None] | None = None,
         size: int = THUMB_SIZE,
         parent: QObject | None = None,
     ) -> None:
@@ -202,6 +217,7 @@ class Thumbnailer(QObject):
         self._runner = runner
         self._cache = cache
         self._source_for = source_for
+        self._fetch = fetch
         self._tr = translator
         self._size = size
         self._images: dict[str, QImage] = {}
@@ -214,15 +230,34 @@ class Thumbnailer(QObject):
         if sha256 not in self._pending and _SHA256.fullmatch(sha256):
             self._pending.add(sha256)
             QueryOp(self, lambda: self._make(sha256), runner=self._runner).success(
-                lambda result: self._arrived(sha256, result)
+                lambda result: self._made(sha256, result)
             ).failure(lambda exc: self._arrived(sha256, None)).run_in_background()
         return None
 
-    def _make(self, sha256: str) -> ThumbResult | None:
+    def _make(self, sha256: str) -> ThumbResult | _NotHere | None:
         source = self._source_for(sha256)
         if source is None:
-            return None
+            return _NOT_HERE if self._fetch is not None else None
         return self._cache.thumbnail(sha256, source, self._size)
+
+    def _made(self, sha256: str, result: ThumbResult | _NotHere | None) -> None:
+        fetch = self._fetch
+        if not isinstance(result, _NotHere) or fetch is None:
+            self._arrived(sha256, result if isinstance(result, ThumbResult) else None)
+            return
+        CollectionOp(self, lambda: fetch(sha256), runner=self._runner).changes(NO_CHANGES).success(
+            lambda path: self._fetched(sha256, path)
+        ).failure(lambda exc: self._arrived(sha256, None)).run_in_background()
+
+    def _fetched(self, sha256: str, path: Path | None) -> None:
+        if path is None:
+            self._arrived(sha256, None)
+            return
+        QueryOp(
+            self, lambda: self._cache.thumbnail(sha256, path, self._size), runner=self._runner
+        ).success(lambda result: self._arrived(sha256, result)).failure(
+            lambda exc: self._arrived(sha256, None)
+        ).run_in_background()
 
     def _arrived(self, sha256: str, result: ThumbResult | None) -> None:
         self._pending.discard(sha256)

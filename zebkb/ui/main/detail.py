@@ -52,6 +52,7 @@ from zebkb.service import KnowledgeBase
 from zebkb.service.changes import Changes
 from zebkb.ui.core.browser import SafeTextBrowser
 from zebkb.ui.core.context import AppContext
+from zebkb.ui.core.files import with_attachment_file
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import QueryOp, user_message
 
@@ -544,10 +545,8 @@ class DetailPane(QWidget):
 
     def open_attachment(self, sha256: str) -> None:
         """Open the stored file in the system viewer; only ever our own local file."""
-        kb = self._ctx.kb
-        QueryOp(self, lambda: kb.attachment_path(sha256), runner=self._ctx.runner).success(
-            self._open_path
-        ).run_in_background()
+        # This PC's copy, fetched from the team's database first by a write if need be.
+        with_attachment_file(self, self._ctx.kb, self._ctx.runner, sha256, self._open_path)
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """Right-click in the pane: on an attachment, open it or save a copy; else copy text."""
@@ -582,9 +581,20 @@ class DetailPane(QWidget):
         kb = self._ctx.kb
         out = Path(chosen)
 
-        QueryOp(self, lambda: kb.save_attachment_as(sha256, out), runner=self._ctx.runner).success(
-            lambda path: self.notice.emit(self._ctx.tr.t("detail.attachment.saved", path=path))
-        ).failure(lambda exc: self.notice.emit(user_message(exc, self._ctx.tr))).run_in_background()
+        def failed(exc: BaseException) -> None:
+            self.notice.emit(user_message(exc, self._ctx.tr))
+
+        def copy(here: Path | None) -> None:
+            # The copy reads this PC's file (fetched first, as opening does) and writes only `out`.
+            QueryOp(
+                self,
+                lambda: kb.save_attachment_as(sha256, out, fetch=False),
+                runner=self._ctx.runner,
+            ).success(
+                lambda path: self.notice.emit(self._ctx.tr.t("detail.attachment.saved", path=path))
+            ).failure(failed).run_in_background()
+
+        with_attachment_file(self, kb, self._ctx.runner, sha256, copy, failed=failed)
 
     def _open_path(self, path: object) -> None:
         if path is None:

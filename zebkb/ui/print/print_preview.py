@@ -55,8 +55,9 @@ from PySide6.QtWidgets import (
 from zebkb.display import fiscal_year_label, kind_label
 from zebkb.domain.dates import fiscal_year
 from zebkb.domain.fields import Kind
+from zebkb.service.changes import NO_CHANGES
 from zebkb.ui.core.i18n import ButtonNames, bind
-from zebkb.ui.core.ops import QueryOp, user_message
+from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
 from zebkb.ui.core.settings import DATE_STYLE
 
 if TYPE_CHECKING:
@@ -495,7 +496,14 @@ class PreviewTask(QObject):
         self.dialog: PrintPreviewDialog | None = None
         self._restore_cursor: Callable[[], None] = lambda: None
 
-    def run(self, make: Callable[[], tuple[bytes, str]]) -> PreviewTask:
+    def run(
+        self,
+        make: Callable[[], tuple[bytes, str]],
+        *,
+        prepare: Callable[[], object] | None = None,
+    ) -> PreviewTask:
+        """Make the PDF on a reader; ``prepare`` first, on the writer thread (a write it needs:
+        team mode's copy of a photo into this PC's folder, zebkb/ui/core/files.py)."""
         # Making a report takes a moment (a long fiscal year about a second) and
         # cannot be stopped half way, so a busy cursor, not a cancel button.
         QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
@@ -509,9 +517,18 @@ class PreviewTask(QObject):
         self._restore_cursor = restore_cursor
         # The window that asked may close first: its result is then dropped, not delivered.
         self.destroyed.connect(restore_cursor)
-        QueryOp(self, make, runner=self.ctx.runner).success(self._ready).failure(
-            self._failed
-        ).run_in_background()
+
+        def start(_prepared: object = None) -> None:
+            QueryOp(self, make, runner=self.ctx.runner).success(self._ready).failure(
+                self._failed
+            ).run_in_background()
+
+        if prepare is None:
+            start()
+        else:
+            CollectionOp(self, prepare, runner=self.ctx.runner).changes(NO_CHANGES).success(
+                start
+            ).failure(self._failed).run_in_background()
         return self
 
     def _ready(self, made: tuple[bytes, str]) -> None:
@@ -538,10 +555,16 @@ def preview_record_report(ctx: AppContext, uid: str, parent: QWidget | None) -> 
         from zebkb.pdf import render
         from zebkb.reports import report_for
 
-        sheet = report_for(kb, uid)
+        sheet = report_for(kb, uid, fetch=False)  # a reader: the photo is fetched before
         return render(sheet, kb.clock()), sheet.title
 
-    return PreviewTask(ctx, parent).run(make)
+    def fetch() -> None:
+        from zebkb.reports import fetch_photo
+
+        fetch_photo(kb, uid)
+
+    # Team mode: the photo may not be on this PC yet; copying it in is a write.
+    return PreviewTask(ctx, parent).run(make, prepare=fetch if kb.team else None)
 
 
 def preview_fiscal_year_report(
