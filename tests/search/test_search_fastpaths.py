@@ -144,7 +144,8 @@ def test_is_one_bigram() -> None:
     assert is_one_bigram("ティ")
     assert is_one_bigram("co")
     assert not is_one_bigram("ああ")  # overlapping bigrams: counted twice in "あああ"
-    assert not is_one_bigram("」と")
+    assert is_one_bigram("」と")  # punctuation is indexed with its neighbours
+    assert not is_one_bigram(" と")  # but never whitespace
     assert not is_one_bigram("zeb")
     assert not is_one_bigram("z")
 

@@ -57,6 +57,31 @@ def test_opening_reads_no_text_and_a_query_reads_only_its_candidates(built: Any)
         ix.close()
 
 
+@pytest.mark.parametrize("pattern", [r"\w・\w", r"\w。\w", r"」\w"])
+def test_a_term_holding_punctuation_reads_only_the_texts_with_its_bigrams(
+    built: Any, pattern: str
+) -> None:
+    """Punctuation is indexed with the characters beside it: a term such as 「定・コ」 is
+    looked for in the texts holding its bigrams, not in every text."""
+    import re
+
+    from zebkb.search.sidestore import normalised_parts
+
+    folder, records, _full = built
+    texts = [normalised_parts(doc_from_record(r))[2] for r in records]
+    found = sorted({m for t in texts for m in re.findall(pattern, t)})
+    term = next(m for m in found if 0 < sum(m in t for t in texts) < RECORDS // 10)
+    ix = SearchIndex(folder)
+    try:
+        result = ix.search(f'"{term}"')
+        assert result.total == sum(term in t for t in texts)
+        # Only texts holding its rarer bigram were read (every text, before).
+        rarer = min(sum(g in t for t in texts) for g in (term[:2], term[1:]))
+        assert ix._snapshot().side.texts_read <= rarer < RECORDS
+    finally:
+        ix.close()
+
+
 def test_filters_alone_read_no_text(built: Any) -> None:
     folder, _records, _full = built
     ix = SearchIndex(folder)

@@ -60,8 +60,13 @@ def test_map_version_gives_same_text_and_valid_offsets(raw: str) -> None:
             assert ch in normalize(raw[i : i + 2]) or ch in normalize(raw[i])
 
 
-def test_grams_are_bigrams_of_each_word_run() -> None:
-    assert grams("省エネ、区") == ["省エ", "エネ", "区"]
+def test_grams_are_bigrams_of_each_run_between_whitespace() -> None:
+    # Punctuation is in the runs: a term holding it has bigrams to be found by.
+    assert grams("省エネ、区") == ["省エ", "エネ", "ネ、", "、区"]
+    assert grams("co2 削減\n区") == ["co", "o2", "削減", "区"]
+    assert query_grams("定・コ") == ["定・", "・コ"]
+    # A lone surrogate (no text holds one: it cannot be stored) is no part of a run.
+    assert query_grams("\ud800区役所") == ["区役", "役所"]
     assert query_grams("区") == []
     assert query_grams("zeb化") == ["ze", "eb", "b化"]
     # Every bigram of a query that occurs in a text is a bigram of that text.

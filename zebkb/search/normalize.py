@@ -48,7 +48,13 @@ _JA_RANGES = (
 )
 _SPACE = re.compile(r"\s")
 _SPACE_RUN = re.compile(r"\s+")
-_WORD_RUN = re.compile(r"\w+")
+# What the index takes bigrams from: every run of characters between whitespace (which
+# normalised text holds only between Latin words and between fields). Punctuation is
+# in them, so a term such as 「定・コ」 or 「」と」 has bigrams to find its candidates by,
+# where runs of word characters alone left it none and every text was scanned for it.
+# Lone surrogates are left out: no stored text holds one (UTF-8 cannot encode it), and
+# the index could not look a bigram holding one up.
+_RUN = re.compile(r"[^\s\ud800-\udfff]+")
 
 # Field separator inside a record's normalised text; whitespace never survives
 # normalisation as anything but a single " ", so a match cannot span two fields.
@@ -265,17 +271,17 @@ def _map_safe(text: str, start: int, end: int, chars: list[str], origin: list[in
 
 
 def word_runs(norm: str) -> list[str]:
-    """The runs of word characters, in order (what `grams` takes its bigrams from)."""
-    return _WORD_RUN.findall(norm)
+    """The runs between whitespace, in order (what `grams` takes its bigrams from)."""
+    return _RUN.findall(norm)
 
 
 def grams(norm: str) -> list[str]:
-    """Overlapping bigrams of every word run, and the run itself when it is one character."""
-    return run_grams(_WORD_RUN.findall(norm))
+    """Overlapping bigrams of every run, and the run itself when it is one character."""
+    return run_grams(_RUN.findall(norm))
 
 
 def run_grams(runs: list[str]) -> list[str]:
-    """`grams` of the text these word runs were found in."""
+    """`grams` of the text these runs were found in."""
     result: list[str] = []
     for run in runs:
         if len(run) == 1:
@@ -288,16 +294,16 @@ def run_grams(runs: list[str]) -> list[str]:
 def is_one_bigram(term: str) -> bool:
     """Whether the index's frequency of `term` as a bigram is its count in the text.
 
-    True for two word characters that differ: bigrams overlap, so "ああ" is
+    True for two characters, neither whitespace, that differ: bigrams overlap, so "ああ" is
     indexed twice in "あああ" where str.count finds it once.
     """
-    return len(term) == 2 and term[0] != term[1] and _WORD_RUN.fullmatch(term) is not None
+    return len(term) == 2 and term[0] != term[1] and _RUN.fullmatch(term) is not None
 
 
 def query_grams(term: str) -> list[str]:
     """The bigrams every text containing `term` must have (none for one-character runs)."""
     result: list[str] = []
-    for run in _WORD_RUN.findall(term):
+    for run in _RUN.findall(term):
         if len(run) > 1:
             result.extend(map(str.__add__, run, run[1:]))
     return result

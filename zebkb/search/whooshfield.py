@@ -36,12 +36,13 @@ from whoosh.util.numeric import length_to_byte  # noqa: E402
 
 from zebkb.search.normalize import grams, run_grams, word_runs  # noqa: E402
 
-SCHEMA_VERSION = 2
+# 3: bigrams of runs between whitespace, punctuation included (zebkb/search/normalize.py).
+SCHEMA_VERSION = 3
 CONTENT = "content"
 UID = "uid"
 # Marks a bigram found only in a document's variant-folded text (zebkb/search/variants.py),
-# not in its text as written. Bigrams are word characters, so no literal term starts so.
-VARIANT = "~"
+# not in its text as written. Bigrams hold no whitespace, so no literal term starts so.
+VARIANT = " "
 
 _HEADER_MAGIC: bytes = WHOOSH3_HEADER_MAGIC
 _LITTLE_ENDIAN = sys.byteorder == "little"
