@@ -121,7 +121,7 @@ def database_error(shown: str, exc: BaseException) -> KnownError:
             f"cannot reach the team database {shown} ({detail}); check the network and "
             "that the server runs, then try again",
             message_ja=(
-                f"共有データベース {shown} に接続できません（{detail}）。"
+                f"共有データベース {shown} に接続できません（{unreachable_reason_ja(detail)}）。"
                 "ネットワークとサーバーの稼働を確かめてから、もう一度お試しください"
             ),
         )
@@ -129,3 +129,45 @@ def database_error(shown: str, exc: BaseException) -> KnownError:
         f"database error in the team database {shown}: {detail}",
         message_ja=f"共有データベース {shown} でエラーが発生しました: {detail}",
     )
+
+
+# libpq's and the server's words for why a connection failed or ended, and what they
+# mean to a ward employee: the Japanese line says that, not libpq's English sentence
+# (the English line, `zebkb --lang en`, keeps the sentence for the ward's IT).
+_UNREACHABLE_JA = (
+    (
+        ("no such file or directory", "connection refused", "is the server running"),
+        "サーバーが動いていないか、接続先が違います",
+    ),
+    (
+        ("could not translate host name", "name or service not known", "nodename nor servname"),
+        "サーバー名が見つかりません",
+    ),
+    (("no route to host", "network is unreachable"), "ネットワークがサーバーに届きません"),
+    (("timeout expired", "timed out"), "サーバーが時間内に応答しませんでした"),
+    (
+        ("shutting down", "starting up", "in recovery mode", "terminating connection"),
+        "サーバーが停止または再起動しました",
+    ),
+    (
+        (
+            "closed the connection",
+            "connection is closed",
+            "connection is lost",
+            "connection is bad",
+            "ssl syscall",
+            "consuming input failed",
+            "server closed",
+        ),
+        "接続が途中で切れました",
+    ),
+)
+
+
+def unreachable_reason_ja(detail: str) -> str:
+    """Why the server could not be reached, in Japanese; libpq's own words when not known."""
+    lowered = detail.lower()
+    for needles, reason in _UNREACHABLE_JA:
+        if any(needle in lowered for needle in needles):
+            return reason
+    return detail or "理由不明"
