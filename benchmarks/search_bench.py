@@ -2,6 +2,7 @@
 
     python benchmarks/search_bench.py [--records 10000 50000] [--quick] [--stock-cap 2000]
                                       [--cli-max 10000] [--peak-rss] [--variants 2000]
+                                      [--per-query 10]
 
 Builds a corpus of records of about 1,000 characters from the seed documents,
 50 queries of the kinds the issue names (fixed words, 2-char, 3-6-char,
@@ -17,7 +18,8 @@ current over the same batches) and reindex (sizes up to --cli-max). The load ave
 start and end of each size, so that figures from a busy machine are recognisable.
 Also: import + open + first query in a new process (and how many records'
 texts it read), peak memory of a full build in a new process (--peak-rss),
-and recall and precision of spelling-variant queries (--variants). Each size
+and recall and precision of spelling-variant queries (--variants), and the
+queries slowest in zebkb beside FTS5's time for each (--per-query N: what makes the p95). Each size
 ends with a table of the goals the search issue sets at that size (10,000,
 50,000, 100,000): the figure, the goal, and whether it is met. The ground
 truth is computed once per size for every engine; the records are dropped once
@@ -40,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -189,6 +191,9 @@ class Figures:
     peak_rss: float | None = None  # MB
     save: float | None = None  # s, save_many with the index kept current
     cli: float | None = None  # s, `zebkb search` as a new process, median
+    # Each query's (wall, CPU) s, in query order: zebkb's, and FTS5 trigram + scan's.
+    per_query: list[tuple[float, float]] = field(default_factory=list)
+    fts_per_query: list[tuple[float, float]] = field(default_factory=list)
 
 
 def goal_rows(f: Figures) -> list[tuple[str, str, str, bool]]:
@@ -303,6 +308,7 @@ def bench_zebkb(
             wall, used = timed_cpu(lambda q=q: ix.search(quoted(q), limit=20))
             lat.append(wall)
             cpu.append(used)
+            figures.per_query.append((wall, used))
             got = {pos[u] for u in ix.search_uids(quoted(q))}
             found += len(expected & got)
             relevant += len(expected)
@@ -646,6 +652,8 @@ def bench_fts5(
                 wall, used = timed_cpu(lambda s=ranked, a=args: db.execute(s, a).fetchall())
                 lat.append(wall)
                 cpu.append(used)
+                if like:
+                    figures.fts_per_query.append((wall, used))
                 got = {r[0] for r in db.execute(sql, args)}
                 found += len(expected & got)
                 relevant += len(expected)
@@ -673,6 +681,22 @@ def bench_fts5(
         figures.fts_build, figures.fts_build_cpu, figures.fts_size = build, build_cpu, size
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def print_per_query(
+    queries: list[list[str]], truths: list[set[int]], f: Figures, count: int
+) -> None:
+    """The `count` queries slowest in zebkb (CPU time): those that make its p95."""
+    print(f"  slowest {count} queries in zebkb (CPU / wall ms; FTS5 trigram + scan beside):")
+    order = sorted(range(len(queries)), key=lambda i: -f.per_query[i][1])
+    for i in order[:count]:
+        (wall, used), (fwall, fused) = f.per_query[i], f.fts_per_query[i]
+        terms = " ".join(queries[i])
+        print(
+            f"    {used * 1000:6.1f} / {wall * 1000:6.1f}   FTS5 {fused * 1000:6.1f} / "
+            f"{fwall * 1000:6.1f}   {len(truths[i]):6d} matches  {terms}",
+            flush=True,
+        )
 
 
 def bench_stock_whoosh(texts: list[str], queries: list[list[str]]) -> None:
@@ -748,6 +772,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also build once more in a new process to measure its peak memory",
     )
     parser.add_argument(
+        "--per-query",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print the N queries slowest in zebkb (CPU time), beside FTS5's time for each",
+    )
+    parser.add_argument(
         "--variants",
         type=int,
         default=2000,
@@ -777,6 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         del docs
         bench_fts5(texts, queries, truths, figures)
         f = figures
+        if args.per_query:
+            print_per_query(queries, truths, f, args.per_query)
         print(
             f"  p95 zebkb / p95 FTS5 trigram + scan: {f.p95 / f.fts_p95:.1f}x wall, "
             f"{f.cpu95 / f.fts_cpu95:.1f}x CPU time",
