@@ -18,12 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from zebkb_pg_kit import PgServer
+from zebkb_stoppable_pg import own_server, start_again  # noqa: F401  (a fixture)
 from zebkb_testing import case_record
 
 import zebkb.store.blobs
 from zebkb.errors import KnownError
 from zebkb.filestore import AttachmentStore
 from zebkb.service import KnowledgeBase
+from zebkb.service.datadir import DatabaseAwayError
 from zebkb.store import team
 from zebkb.store.blobs import CHUNK
 
@@ -205,3 +208,29 @@ def test_a_copy_placed_by_another_fetch_is_kept_where_windows_refuses_to_replace
     with pytest.raises(KnownError):
         store.place(third)
     assert not third.tmp.exists()
+
+
+def test_a_fetch_while_the_server_is_away_is_one_line_and_leaves_nothing(
+    own_server: PgServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    url = own_server.url(own_server.create_database())
+    with open_team(tmp_path / "a", url) as a:
+        a.set_home_ward("131229")
+        rec = a.save(case_record())
+        source = tmp_path / "点検記録.txt"
+        source.write_bytes(CONTENT)
+        (att,) = a.add_attachment(rec["uid"], source)["attachments"]
+    with open_team(tmp_path / "b", url) as pc:
+        own_server.stop()
+        assert pc.attachment_path(att["sha256"], fetch=False) is None  # looking needs no server
+        with pytest.raises(DatabaseAwayError) as away:
+            pc.attachment_path(att["sha256"])
+        for lang in ("en", "ja"):
+            assert "\n" not in away.value.message(lang)
+        assert "cannot reach the team database" in away.value.message("en")
+        assert leftovers(pc) == []
+        start_again(own_server)
+        path = pc.attachment_path(att["sha256"])
+        assert path is not None
+        assert path.read_bytes() == CONTENT
