@@ -116,3 +116,23 @@ def test_a_case_sheet_fetches_its_photo_on_the_writer(
     sheet = report_for(demo_kb, SEIBU, fetch=False)
     assert sheet.photo is not None  # the sheet shown had the photo, now on this PC
     task.dialog.close()
+
+
+def test_the_export_estimate_counts_the_team_files_this_pc_has_not_opened(
+    demo_kb, fetches, tmp_path, engine_name
+) -> None:
+    """The export fetches them and carries them: the estimate must count them too."""
+    from zebkb.ui.exchange.export_dialog import ExportChoice, estimate_export
+
+    def estimate(include: bool):
+        choice = ExportChoice("all", None, None, (), include, None, tmp_path / "out.zebkb")
+        return estimate_export(demo_kb, choice)
+
+    with_files, without = estimate(True), estimate(False)
+    records = [demo_kb.require(r.uid) for r in demo_kb.list_records()]
+    total = {a["sha256"] for r in records for a in r.get("attachments") or []}
+    assert with_files.attachments == len(total)
+    assert with_files.size - without.size >= demo_kb.require(SEIBU)["attachments"][0]["size"]
+    assert fetches == []  # estimating writes nothing
+    result = demo_kb.export_bundle(tmp_path / "out.zebkb")
+    assert result.attachments == with_files.attachments

@@ -103,9 +103,13 @@ def estimate_export(kb: KnowledgeBase, choice: ExportChoice) -> Estimate:
         compressed += len(packer.compress(canonical_json(record) + b"\n"))
         if choice.include_attachments:
             for att in record.get("attachments") or ():
-                if kb.files.has(att["sha256"]):
-                    files[att["sha256"]] = int(att.get("size") or 0)
+                files[att["sha256"]] = int(att.get("size") or 0)
     compressed += len(packer.flush())
+    # The export carries the files this PC has and, in team mode, those the team's
+    # database has that this PC has not opened yet (it fetches them); not the others.
+    absent = {digest for digest in files if not kb.files.has(digest)}
+    for digest in absent - kb.shared_digests(absent):
+        del files[digest]
     size = OVERHEAD_BYTES + compressed + sum(files.values()) + PER_ENTRY_BYTES * len(files)
     parts = 1
     if choice.max_size:
