@@ -76,14 +76,23 @@ class _Terms:
             n += sum(1 for f in self.variant_terms if f in folded)
         return n
 
-    def line_counts(self, lines: list[str]) -> Iterator[int]:
-        """`count` of each line normalised, lazily, a block of lines at a time."""
-        if not self.variant_terms or self.variants is None:
+    @property
+    def keyed(self) -> bool:
+        """Whether lines can be ruled out by their keys (`line_keys`): no variant to look for."""
+        return not self.variant_terms or self.variants is None
+
+    def line_counts(self, lines: list[str], keys: list[str] | None = None) -> Iterator[int]:
+        """`count` of each line normalised, lazily, a block of lines at a time.
+
+        `keys`, when `keyed`, may give every line's key (`line_keys(lines)`).
+        """
+        if not self.variant_terms or self.variants is None:  # `keyed`
             # Most lines hold no term: their keys say so without normalising them.
             wanted = line_keys(list(self.terms))
             for i in range(0, len(lines), _LINE_BLOCK):
                 block = lines[i : i + _LINE_BLOCK]
-                for line, key in zip(block, line_keys(block), strict=True):
+                block_keys = line_keys(block) if keys is None else keys[i : i + _LINE_BLOCK]
+                for line, key in zip(block, block_keys, strict=True):
                     yield self.count(normalize(line)) if any(k in key for k in wanted) else 0
             return
         for i in range(0, len(lines), _LINE_BLOCK):
@@ -117,8 +126,11 @@ def _find_segment(
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) == 1 and norm is not None:
         return lines[0]  # one long line, known to hold a term: `_narrow` finds where
+    # Every line's key at once (one fold of the field) when lines can be ruled out by
+    # them: the pairs below use them too.
+    keys = line_keys(lines) if terms.keyed else None
     best, best_count, stop = -1, 0, len(lines)
-    for i, count in enumerate(terms.line_counts(lines)):
+    for i, count in enumerate(terms.line_counts(lines, keys)):
         if i >= stop:
             break
         if count > best_count:
@@ -130,7 +142,18 @@ def _find_segment(
         return "\n".join(lines[max(0, best - 1) : best + 2])
     if norm is None and not terms.count(normalize(text)):
         return None
-    for a, b in itertools.pairwise(lines):
+    pairs = list(itertools.pairwise(lines))
+    if keys is not None:
+        # A term across a line break (most terms of a PDF's text break somewhere) is in the
+        # joined keys of its two lines: only such pairs are normalised, not every pair
+        # up to it (19 normalisations a snippet, most of a rare query's time).
+        wanted = line_keys(list(terms.terms))
+        pairs = [
+            pair
+            for pair, key in zip(pairs, map(str.__add__, keys, keys[1:]), strict=True)
+            if any(k in key for k in wanted)
+        ]
+    for a, b in pairs:
         pair = a + "\n" + b
         n = normalize(pair)
         if terms.count(n):
