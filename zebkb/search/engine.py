@@ -830,8 +830,7 @@ class SearchIndex:
             if carry is not None:
                 old, replaced = carry
                 skip = replaced | seen
-                texts = old.db.execute("SELECT uid, text_n, fold_script FROM texts")
-                for uid, text, script in texts:
+                for uid, text, script in old.all_texts():
                     if uid in skip:
                         continue
                     if cancel is not None and done % 50 == 0 and cancel():

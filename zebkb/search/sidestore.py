@@ -21,12 +21,14 @@ from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
 from zebkb.search.variants import apply_script
 
-SIDE_VERSION = 7
+SIDE_VERSION = 8
 # Tags are stored joined by a control character no tag can contain once validated.
 _TAG_SEP = "\x1f"
 # Meta keys holding a Whoosh segment's uids in docnum order (uids are UUIDs).
 _SEGMENT_KEY = "segment:"
 _UID_SEP = "\n"
+# How texts are stored (the `texts` table's text_n).
+_TEXT_CODEC = "utf-16-le"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -50,7 +52,9 @@ CREATE TABLE IF NOT EXISTS docs (
 );
 CREATE TABLE IF NOT EXISTS texts (
     uid TEXT PRIMARY KEY,
-    text_n TEXT NOT NULL,
+    -- the normalised text in UTF-16 (little-endian): Japanese decodes from it about four
+    -- times faster than from UTF-8, and in two bytes a character instead of three
+    text_n BLOB NOT NULL,
     -- the edits that fold text_n (VariantTable.fold_script), "" for none: about 100
     -- bytes, where a folded copy was as long as the text
     fold_script TEXT NOT NULL,
@@ -202,7 +206,7 @@ class SideStore:
             (
                 (
                     d.uid,
-                    info.text,
+                    info.text.encode(_TEXT_CODEC),
                     script,
                     json.dumps({TITLE: d.title, **d.fields}, ensure_ascii=False),
                 )
@@ -317,12 +321,18 @@ class SideStore:
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for uid, text, script in self.db.execute(
+            for uid, stored, script in self.db.execute(
                 f"SELECT uid, text_n, fold_script FROM texts WHERE uid IN ({marks})", chunk
             ):
+                text = stored.decode(_TEXT_CODEC)
                 result[uid] = (text, apply_script(text, script))
         self.texts_read += len(result)
         return result
+
+    def all_texts(self) -> Iterator[tuple[str, str, str]]:
+        """(uid, normalised text, fold script) of every document."""
+        for uid, stored, script in self.db.execute("SELECT uid, text_n, fold_script FROM texts"):
+            yield uid, stored.decode(_TEXT_CODEC), script
 
     def index_docs(self) -> Iterator[IndexDoc]:
         """Every document as it was given to the index (for rebuilding without the database)."""
