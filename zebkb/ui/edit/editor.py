@@ -68,15 +68,20 @@ OK_STYLE = "color: #2e6b30;"
 
 
 class ChangedElsewhere(KnownError):
-    """The record got a newer revision while it was open in the editor."""
+    """The record got a newer revision while it was open in the editor.
 
-    def __init__(self, current: int, edited: int) -> None:
+    ``deleted``: that revision deletes it (a colleague on another PC, in team
+    mode); saving anyway brings the record back, so the question says so.
+    """
+
+    def __init__(self, current: int, edited: int, *, deleted: bool = False) -> None:
         super().__init__(
             f"the record was changed elsewhere (now revision {current}, you edited {edited})",
             message_ja=f"他の場所で更新されています（現在 第{current}版、編集元 第{edited}版）",
         )
         self.current = current
         self.edited = edited
+        self.deleted = deleted
 
 
 def save_record(kb: KnowledgeBase, data: dict[str, Any], expected: int | None) -> dict[str, Any]:
@@ -88,7 +93,9 @@ def save_record(kb: KnowledgeBase, data: dict[str, Any], expected: int | None) -
         if expected is not None and uid:
             current = kb.get(uid)
             if current is not None and current.get("revision") != expected:
-                raise ChangedElsewhere(int(current["revision"]), expected) from None
+                raise ChangedElsewhere(
+                    int(current["revision"]), expected, deleted=bool(current.get("deleted"))
+                ) from None
         raise
 
 
@@ -439,9 +446,10 @@ class RecordEditorDialog(QDialog):
                 self._expected = exc.current
                 self.save()
                 return
+            kept = "editor.deleted.kept" if exc.deleted else "editor.conflict.kept"
             self._general = (
-                self._ctx.tr.t("editor.conflict.kept", current=exc.current),
-                self._ctx.tr.t("editor.conflict.kept", current=exc.current),
+                self._ctx.tr.t(kept, current=exc.current),
+                self._ctx.tr.t(kept, current=exc.current),
             )
         else:
             message = user_message(exc, self._ctx.tr, self._ctx.settings.date_style)
@@ -450,10 +458,11 @@ class RecordEditorDialog(QDialog):
 
     def ask_overwrite(self, exc: ChangedElsewhere) -> bool:
         t = self._ctx.tr.t
+        words = "editor.deleted" if exc.deleted else "editor.conflict"
         answer = QMessageBox.question(
             self,
-            t("editor.conflict.title"),
-            t("editor.conflict.text", current=exc.current, edited=exc.edited),
+            t(f"{words}.title"),
+            t(f"{words}.text", current=exc.current, edited=exc.edited),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
