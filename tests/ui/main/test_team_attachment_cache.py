@@ -63,15 +63,20 @@ def test_opening_a_file_not_here_fetches_it_on_the_writer(
         detail_module.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile())
     )
     window = open_window(qtbot, ctx)
+    said: list[str] = []
+    window.detail.notice.connect(said.append)
     window.detail.open_attachment(picture(demo_kb))
     qtbot.waitUntil(lambda: len(opened) == 1, timeout=30000)
     assert fetches == ["zebkb-write_0"]
     assert opened == [str(demo_kb.files.path(picture(demo_kb)))]
     assert fetched_here(demo_kb).startswith(b"\x89PNG")
+    # The writer may be busy a while (a colleague-sized import): the person is told why.
+    assert said == ["共有データベースから添付ファイルを取り出しています…"]
     # The copy is here now: opening again reads it, nothing is fetched.
     window.detail.open_attachment(picture(demo_kb))
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=30000)
     assert fetches == ["zebkb-write_0"]
+    assert len(said) == 1
 
 
 def test_saving_a_copy_of_a_file_not_here_fetches_it_on_the_writer(
@@ -81,7 +86,11 @@ def test_saving_a_copy_of_a_file_not_here_fetches_it_on_the_writer(
     out.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
     window = open_window(qtbot, ctx)
-    with qtbot.waitSignal(window.detail.notice, timeout=30000):
+    with qtbot.waitSignal(
+        window.detail.notice,
+        timeout=30000,
+        check_params_cb=lambda text: text.startswith("保存しました"),
+    ):
         window.detail.save_attachment_as(picture(demo_kb))
     assert fetches == ["zebkb-write_0"]
     assert out.read_bytes() == fetched_here(demo_kb)

@@ -39,14 +39,22 @@ def with_attachment_file(
     then: Callable[[Path | None], None],
     *,
     failed: Callable[[BaseException], None] | None = None,
+    fetching: Callable[[], None] | None = None,
 ) -> None:
-    """Call ``then`` on the GUI thread with the file's local path, or None when it is not here."""
+    """Call ``then`` on the GUI thread with the file's local path, or None when it is not here.
+
+    ``fetching`` is called when the file has to come from the team's database first:
+    the writer may be busy with a colleague-sized import, so the person is told why
+    the file takes a moment.
+    """
 
     def found(answer: tuple[Path | None, bool]) -> None:
         path, fetchable = answer
         if not fetchable:
             then(path)
             return
+        if fetching is not None:
+            fetching()
         op = CollectionOp(parent, lambda: kb.attachment_path(sha256), runner=runner)
         op.changes(NO_CHANGES).success(then)  # a copy of a file, no record changed
         if failed is not None:

@@ -546,7 +546,17 @@ class DetailPane(QWidget):
     def open_attachment(self, sha256: str) -> None:
         """Open the stored file in the system viewer; only ever our own local file."""
         # This PC's copy, fetched from the team's database first by a write if need be.
-        with_attachment_file(self, self._ctx.kb, self._ctx.runner, sha256, self._open_path)
+        with_attachment_file(
+            self,
+            self._ctx.kb,
+            self._ctx.runner,
+            sha256,
+            self._open_path,
+            fetching=self._fetching,
+        )
+
+    def _fetching(self) -> None:
+        self.notice.emit(self._ctx.tr.t("detail.attachment.fetching"))
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """Right-click in the pane: on an attachment, open it or save a copy; else copy text."""
@@ -594,7 +604,9 @@ class DetailPane(QWidget):
                 lambda path: self.notice.emit(self._ctx.tr.t("detail.attachment.saved", path=path))
             ).failure(failed).run_in_background()
 
-        with_attachment_file(self, kb, self._ctx.runner, sha256, copy, failed=failed)
+        with_attachment_file(
+            self, kb, self._ctx.runner, sha256, copy, failed=failed, fetching=self._fetching
+        )
 
     def _open_path(self, path: object) -> None:
         if path is None:
