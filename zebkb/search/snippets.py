@@ -84,14 +84,16 @@ class _Terms:
     def line_counts(self, lines: list[str], keys: list[str] | None = None) -> Iterator[int]:
         """`count` of each line normalised, lazily, a block of lines at a time.
 
-        `keys`, when `keyed`, may give every line's key (`line_keys(lines)`).
+        When `keyed`, the keys of the lines looked at (`line_keys`) are added to `keys`.
         """
         if not self.variant_terms or self.variants is None:  # `keyed`
             # Most lines hold no term: their keys say so without normalising them.
             wanted = line_keys(list(self.terms))
             for i in range(0, len(lines), _LINE_BLOCK):
                 block = lines[i : i + _LINE_BLOCK]
-                block_keys = line_keys(block) if keys is None else keys[i : i + _LINE_BLOCK]
+                block_keys = line_keys(block)
+                if keys is not None:
+                    keys.extend(block_keys)
                 for line, key in zip(block, block_keys, strict=True):
                     yield self.count(normalize(line)) if any(k in key for k in wanted) else 0
             return
@@ -126,9 +128,8 @@ def _find_segment(
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if len(lines) == 1 and norm is not None:
         return lines[0]  # one long line, known to hold a term: `_narrow` finds where
-    # Every line's key at once (one fold of the field) when lines can be ruled out by
-    # them: the pairs below use them too.
-    keys = line_keys(lines) if terms.keyed else None
+    # The lines' keys, kept for the pairs below when lines can be ruled out by them.
+    keys: list[str] | None = [] if terms.keyed else None
     best, best_count, stop = -1, 0, len(lines)
     for i, count in enumerate(terms.line_counts(lines, keys)):
         if i >= stop:
@@ -143,7 +144,7 @@ def _find_segment(
     if norm is None and not terms.count(normalize(text)):
         return None
     pairs = list(itertools.pairwise(lines))
-    if keys is not None:
+    if keys is not None and len(keys) == len(lines):  # every line looked at: none matched
         # A term across a line break (most terms of a PDF's text break somewhere) is in the
         # joined keys of its two lines: only such pairs are normalised, not every pair
         # up to it (19 normalisations a snippet, most of a rare query's time).
