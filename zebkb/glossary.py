@@ -91,6 +91,7 @@ TERMS: dict[str, Term] = {
     "minutes.organiser": Term("開催主体", "Organiser"),
     "minutes.implementer": Term("実施機関", "Implementing body"),
     # A follow-up (後日対応) not done whose due date has passed (by the knowledge base's clock).
+    # Also the search's filter word, in either language: 後日対応:期限切れ, followup:overdue.
     "follow_up.overdue": Term("期限切れ", "Overdue", avoid=("期限超過",)),
     # 運用実績 against design: on which basis the two compare (docs/domain-research.md §5.1),
     # and a year measured with その他 included, which does not compare.

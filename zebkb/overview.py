@@ -143,8 +143,11 @@ def _overdue(rows: list[tuple[Any, ...]], today: date) -> list[OverdueFollowUps]
 
 
 def overdue_follow_ups(kb: KnowledgeBase) -> list[OverdueFollowUps]:
-    """Every visit and session with follow-ups past their due date (``zebkb list --overdue``)."""
-    return overview(kb, recent=0).overdue_follow_ups
+    """Every visit and session with follow-ups past their due date (``zebkb list --overdue``).
+
+    The home screen's list, from its one query alone.
+    """
+    return _overdue(kb.follow_up_rows(), kb.clock().date())
 
 
 def _missing_design(rows: list[tuple[Any, ...]]) -> list[tuple[str, str]]:

@@ -86,3 +86,24 @@ def test_format_record_marks_by_the_day_it_is_given() -> None:
     assert "【期限切れ】" in format_record(record, "ja", today=date(2025, 3, 1))
     assert "【期限切れ】" not in format_record(record, "ja", today=date(2025, 2, 28))
     assert "【期限切れ】" not in format_record(record, "ja")  # no day: nothing is judged
+
+
+def test_search_takes_the_same_filter_as_the_window(data, capsys) -> None:
+    """`search --overdue` (the window's chip) and the query word, in either language."""
+    for args in (
+        ("search", "--overdue", "清掃事務所"),
+        ("search", "後日対応:期限切れ"),
+        ("search", "followup:overdue 視察"),
+    ):
+        code, out, _ = run(capsys, data, "--lang", "ja", *args)
+        assert code == 0, args
+        assert out.splitlines()[0] == "1 件見つかりました", (args, out)
+        assert "清掃事務所視察の受入" in out and "ZEB勉強会" not in out, args
+    code, out, _ = run(capsys, data, "--lang", "en", "search", "--json", "--", "-followup:overdue")
+    assert [h["title"] for h in json.loads(out)["hits"]] == ["ZEB勉強会"]
+    code, out, err = run(capsys, data, "--lang", "ja", "search", "後日対応:済み")
+    assert code == 3 and out == ""
+    assert err.strip().splitlines() == [
+        "zebkb: 検索語を受け付けられません: 後日対応: に指定できるのは 期限切れ だけです"
+        "（'済み' は使えません）"
+    ]

@@ -26,11 +26,13 @@ from zebkb.search.engine import FILTER_FIELDS, SearchFilters, SearchIndex
 
 WORDS = ["", "", "zeb", "省エネ", "清掃事務所", "断熱", "区", "の", "-の", "type:case", "fy:2020"]
 WARDS = ("131016", "131130", "131229", "131181", "131091")
+RECORDS = make_records(240, seed=11)
+UIDS = [r["uid"] for r in RECORDS]
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    records = make_records(240, seed=11)
+    records = [dict(r) for r in RECORDS]
     # A few wards hold most records, so that ward chips meet many matches.
     for i, r in enumerate(records):
         if i % 4:
@@ -48,6 +50,11 @@ def filter_sets() -> st.SearchStrategy[SearchFilters]:
     some = {"max_size": 2, "unique": True}
     return st.builds(
         SearchFilters,
+        # The records with an overdue follow-up are the service's to give: any set here.
+        overdue=st.booleans(),
+        overdue_uids=st.sets(st.sampled_from("0123456789abcdef"), max_size=12).map(
+            lambda digits: frozenset(u for u in UIDS if u[-1] in digits)
+        ),
         kinds=st.lists(st.sampled_from(["case", "visit", "session"]), **some).map(tuple),
         wards=st.lists(st.sampled_from(WARDS), **some).map(tuple),
         ranks=st.lists(st.sampled_from([r for r in RANKS if r]), **some).map(tuple),
@@ -70,6 +77,13 @@ def _by_searches(ix: SearchIndex, query: str, filters: SearchFilters) -> dict[st
             own = ix.search(query, filters=cleared, limit=0).facets[group]
         # In order too: the navigation lists the values as counted.
         facets[group] = list(own.items())
+    # The overdue group: how many of the matches under every other filter are overdue.
+    late = filters.overdue_uids or frozenset()
+    others = ix.search_uids(query, filters=replace(filters, overdue=False))
+    if n := sum(u in late for u in others):
+        facets["overdue"] = [("overdue", n)]
+    else:
+        facets["overdue"] = []
     return {
         "uids": ix.search_uids(query, filters=filters),
         "total": with_all.total,

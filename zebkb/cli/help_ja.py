@@ -60,9 +60,10 @@ HELP_JA: dict[str, str] = {
     # zebkb/cli/search.py
     "full-text search, best first": "全文検索（よく一致するものから）",
     "rebuild the search index from the database": "データベースから検索索引を作り直します",
-    'words (all must match), "a phrase", A OR B, -word, ward: type: rank: fy: tag: facility:': (
+    'words (all must match), "a phrase", A OR B, -word, ward: type: rank: fy: tag: facility: '
+    "followup:overdue": (
         "検索語（すべてに一致）、\"語句\"、'A OR B'、-除く語、'ward:' 'type:' 'rank:' 'fy:' 'tag:' "
-        "'facility:'"
+        "'facility:' '後日対応:期限切れ'"
     ),
     "6-digit code or name": "6桁の団体コードか区名",
     "e.g. 'ZEB Ready'": "例: 'ZEB Ready'",

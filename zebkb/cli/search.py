@@ -17,12 +17,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "query",
         help='words (all must match), "a phrase", A OR B, -word, '
-        "ward: type: rank: fy: tag: facility:",
+        "ward: type: rank: fy: tag: facility: followup:overdue",
     )
     p.add_argument("--type", choices=("case", "visit", "session"), help="only this kind of record")
     p.add_argument("--ward", help="6-digit code or name")
     p.add_argument("--rank", help="e.g. 'ZEB Ready'")
     p.add_argument("--fiscal-year", help="e.g. 2024 or 令和6年度")
+    p.add_argument(
+        "--overdue",
+        action="store_true",
+        help="only visits and sessions with follow-ups past their due date and not done",
+    )
     p.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
     p.add_argument("--offset", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help=JSON_HELP)
@@ -59,6 +64,7 @@ def _filters(args: argparse.Namespace) -> Any:
         wards=(ward,) if ward else (),
         ranks=(args.rank,) if args.rank else (),
         fiscal_years=years,
+        overdue=args.overdue,
     )
 
 
@@ -82,8 +88,8 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
     from zebkb.service.probe import change_state
 
     data = data_dir_from(args)
-    if not (data / "index" / "CURRENT").is_file():
-        return None
+    if filters.overdue or not (data / "index" / "CURRENT").is_file():
+        return None  # which follow-ups are overdue is the database's to say
     state = change_state(data)
     if state is None:
         return None

@@ -107,6 +107,12 @@ class SearchFilters:
     tags: tuple[str, ...] = ()
     floor_area_min: float | None = None
     floor_area_max: float | None = None
+    # Only records with an overdue follow-up (the window's 期限切れ chip).
+    overdue: bool = False
+    # The records with an overdue follow-up today: the service fills this in when the
+    # filters or the query (後日対応:期限切れ) ask, or the window counts them, since it
+    # depends on the day (zebkb/overview.py's rule by the knowledge base's clock).
+    overdue_uids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -1088,7 +1094,8 @@ class SearchIndex:
                 return empty, []
             folds = _folds(snap, parsed)
             # The text alone, once; the filters then only look at the matches' values.
-            matches, counts = _match(snap, parsed, SearchFilters(), folds)
+            late = (filters or SearchFilters()).overdue_uids
+            matches, counts = _match(snap, parsed, SearchFilters(overdue_uids=late), folds)
             text_total = len(matches)
             keep, facets = _filter_facets(snap, matches, filters or SearchFilters())
             if keep is not None:
@@ -1315,12 +1322,22 @@ def _match(
     groups = parsed.groups
     negatives = parsed.negatives
     cols = snap.cols
+    late = _overdue_uids(filters, parsed)
+    overdue = filters.overdue or parsed.overdue
 
     candidates = _candidates(snap, parsed, folds)
     if candidates is None:
         candidates = cols.live
     filtered = (
-        kinds or wards or ranks or years or tags or lo is not None or hi is not None or negatives
+        kinds
+        or wards
+        or ranks
+        or years
+        or tags
+        or lo is not None
+        or hi is not None
+        or negatives
+        or overdue
     )
     plain = not filtered and not parsed.has_field_filters and all(len(g) == 1 for g in groups)
     exacts = {g[0]: _exact_posting(snap, g[0], folds[g[0]]) for g in groups} if plain else {}
@@ -1389,6 +1406,8 @@ def _match(
             return False
         if hi is not None and (d.floor_area_m2 is None or d.floor_area_m2 > hi):
             return False
+        if (overdue and d.uid not in late) or (parsed.not_overdue and d.uid in late):
+            return False
         for g in groups:
             if not any(_in(t, folds[t], d) for t in g):
                 return False
@@ -1406,7 +1425,20 @@ FILTER_FIELDS: dict[str, tuple[str, ...]] = {
     "fiscal_year": ("fiscal_years",),
     "tag": ("tags",),
     "floor_area": ("floor_area_min", "floor_area_max"),
+    "overdue": ("overdue",),
 }
+# The group of the overdue filter: its one value counts the records with an overdue
+# follow-up, when the caller gave them (``SearchFilters.overdue_uids``).
+OVERDUE = "overdue"
+
+
+def _overdue_uids(filters: SearchFilters, parsed: ParsedQuery) -> frozenset[str]:
+    """The records with an overdue follow-up, as the caller gave them (when it is asked)."""
+    asked = filters.overdue or parsed.overdue or parsed.not_overdue
+    if asked and filters.overdue_uids is None:
+        # Only the service knows which follow-ups are overdue today (it reads the database).
+        raise ValueError("overdue follow-ups asked for without the records that have them")
+    return filters.overdue_uids or frozenset()
 
 
 def _filter_tests(filters: SearchFilters) -> dict[str, Callable[[DocInfo], bool]]:
@@ -1433,6 +1465,9 @@ def _filter_tests(filters: SearchFilters) -> dict[str, Callable[[DocInfo], bool]
             d.floor_area_m2 is not None
             and ((lo is None or d.floor_area_m2 >= lo) and (hi is None or d.floor_area_m2 <= hi))
         )
+    if filters.overdue:
+        late = _overdue_uids(filters, ParsedQuery())
+        tests[OVERDUE] = lambda d: d.uid in late
     return tests
 
 
@@ -1448,7 +1483,9 @@ def _filter_facets(
     """
     tests = _filter_tests(filters)
     if not tests:
-        return None, snap.cols.facets(matches)
+        facets = snap.cols.facets(matches)
+        _count_overdue(snap, matches, None, filters, facets)
+        return None, facets
     by_docnum = snap.by_docnum
     # Per match: "" when every filter keeps it, the group whose filter alone drops it,
     # None when two or more do (or it is no live document, as a filtered search drops).
@@ -1463,9 +1500,29 @@ def _filter_facets(
     keep = [f == "" for f in failed]
     facets = snap.cols.facets(list(compress(matches, keep)))
     for group in tests:
-        alone = [f in ("", group) for f in failed]
-        facets[group] = snap.cols.facets(list(compress(matches, alone)))[group]
+        if group != OVERDUE:
+            alone = [f in ("", group) for f in failed]
+            facets[group] = snap.cols.facets(list(compress(matches, alone)))[group]
+    _count_overdue(snap, matches, failed, filters, facets)
     return keep, facets
+
+
+def _count_overdue(
+    snap: _Snapshot,
+    matches: list[int],
+    failed: list[str | None] | None,
+    filters: SearchFilters,
+    facets: dict[str, dict[str, int]],
+) -> None:
+    """The overdue group's count, under every other filter, when the caller gave the
+    records (``failed`` as in `_filter_facets`; None: no filters)."""
+    late = filters.overdue_uids
+    if late is None:
+        return
+    uids = snap.uids
+    under = matches if failed is None else compress(matches, (f in ("", OVERDUE) for f in failed))
+    n = sum(uids[d] in late for d in under)
+    facets[OVERDUE] = {OVERDUE: n} if n else {}
 
 
 def _rank(

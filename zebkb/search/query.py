@@ -59,6 +59,9 @@ class ParsedQuery:
     not_ranks: set[str] = field(default_factory=set)
     not_fiscal_years: set[int] = field(default_factory=set)
     not_tags: set[str] = field(default_factory=set)
+    # 後日対応:期限切れ (followup:overdue): records with an overdue follow-up, or none.
+    overdue: bool = False
+    not_overdue: bool = False
 
     @property
     def positive_terms(self) -> list[Term]:
@@ -66,9 +69,11 @@ class ParsedQuery:
 
     @property
     def has_field_filters(self) -> bool:
-        """ward:, type:, rank:, fy: or tag: given (negated or not)."""
+        """ward:, type:, rank:, fy:, tag: or followup: given (negated or not)."""
         return bool(
-            self.kinds
+            self.overdue
+            or self.not_overdue
+            or self.kinds
             or self.wards
             or self.ranks
             or self.fiscal_years
@@ -95,7 +100,21 @@ _FIELD_NAMES = {
     "タグ": "tag",
     "facility": "facility",
     "施設": "facility",
+    "followup": "followup",
+    "follow-up": "followup",
+    "後日対応": "followup",
 }
+
+
+def _overdue_words() -> set[str]:
+    """The one value followup: takes, the glossary's word in either language (期限切れ,
+    overdue). Whether a follow-up is overdue depends on the day, so the service gives
+    the search the records that are (zebkb/service/records.py overdue_uids)."""
+    from zebkb.glossary import TERMS
+
+    word = TERMS["follow_up.overdue"]
+    return {normalize(word.ja), normalize(word.en)}
+
 
 _KINDS = {
     "case": "case",
@@ -250,3 +269,13 @@ def _add_filter(parsed: ParsedQuery, kind: str, value: str, negated: bool) -> No
         (parsed.not_fiscal_years if negated else parsed.fiscal_years).add(_fiscal_year(value))
     elif kind == "tag":
         (parsed.not_tags if negated else parsed.tags).add(tag_key(value))
+    elif kind == "followup":
+        if normalize(value) not in _overdue_words():
+            raise QueryError(
+                f"followup: takes overdue, not {value!r}",
+                f"後日対応: に指定できるのは 期限切れ だけです（{value!r} は使えません）",
+            )
+        if negated:
+            parsed.not_overdue = True
+        else:
+            parsed.overdue = True

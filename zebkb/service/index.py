@@ -14,7 +14,7 @@ import contextlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,6 +36,8 @@ from zebkb.store import records as store
 from zebkb.store.models import BlobRow, RecordRow, TextFailureRow
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from sqlalchemy import Engine
 
     from zebkb.search.engine import SearchFilters, SearchIndex, SearchResult
@@ -104,6 +106,11 @@ class Facade(Core, Protocol):
     ) -> Iterator[Any]: ...
 
     def index_is_current(self) -> bool: ...
+
+    # The records with an overdue follow-up last found (zebkb/service/records.py).
+    _overdue_seen: tuple[tuple[int, date], frozenset[str]] | None
+
+    def overdue_uids(self, state: int | None = ...) -> frozenset[str]: ...
 
     index_notice: str | None
 
@@ -633,7 +640,15 @@ def search(
     """
     result, _uids = _told(
         kb,
-        lambda: (kb.index.search(query, filters=filters, limit=limit, offset=offset), []),
+        lambda state: (
+            kb.index.search(
+                query,
+                filters=_overdue_given(kb, query, filters, state, count=False),
+                limit=limit,
+                offset=offset,
+            ),
+            [],
+        ),
     )
     return result
 
@@ -648,15 +663,46 @@ def search_all(
     asks this once per keystroke and hands the answer to every pane
     (zebkb/ui/main/searchwork.py), its table rows too (``state``).
     """
-    return _told(kb, lambda: kb.index.search_all(query, filters=filters))
+    return _told(
+        kb,
+        lambda state: kb.index.search_all(
+            query, filters=_overdue_given(kb, query, filters, state, count=True)
+        ),
+    )
+
+
+def _overdue_given(
+    kb: Facade, query: str, filters: SearchFilters | None, state: int | None, *, count: bool
+) -> SearchFilters | None:
+    """``filters`` with the records that have an overdue follow-up today, when the
+    filters or the query ask for them (後日対応:期限切れ), or with ``count`` (the window
+    shows how many): only the service can tell, by the knowledge base's clock."""
+    from zebkb.search.engine import SearchFilters
+    from zebkb.search.query import parse_query
+
+    chosen = filters or SearchFilters()
+    if not count and not chosen.overdue:
+        try:
+            parsed = parse_query(query)
+        except ValueError:  # the engine refuses it in words
+            return filters
+        if not (parsed.overdue or parsed.not_overdue):
+            return filters
+    if state is None:  # team mode, the server away: what was last read, if anything
+        seen = kb._overdue_seen
+        late = seen[1] if seen is not None else frozenset()
+    else:
+        late = kb.overdue_uids(state)
+    return replace(chosen, overdue_uids=late)
 
 
 def _told(
-    kb: Facade, run: Callable[[], tuple[SearchResult, list[str]]]
+    kb: Facade, run: Callable[[int | None], tuple[SearchResult, list[str]]]
 ) -> tuple[SearchResult, list[str]]:
-    """Run an index search and say, as ``search`` does, whether the index is behind."""
-    from dataclasses import replace
+    """Run an index search and say, as ``search`` does, whether the index is behind.
 
+    ``run`` is given the database's change number read for that (None: not readable).
+    """
     index = kb.index
     try:
         # As index_is_current, keeping the number read for the caller.
@@ -665,7 +711,7 @@ def _told(
         stale = not _current(indexed, state)
     except DatabaseAwayError:
         # Team mode with the server away: this PC's index is what there is.
-        result, uids = run()
+        result, uids = run(None)
         return replace(result, notice=NOTICE_DATABASE_AWAY, stale=True), uids
     # The service knows whether the index is behind (the index alone guesses from a
     # state it never recorded, which a new, empty knowledge base has too).
@@ -680,5 +726,5 @@ def _told(
             # is being rebuilt") is not so.
             notice = None
         notice = notice or (NOTICE_INDEX_STALE if stale else None)
-    result, uids = run()
+    result, uids = run(state)
     return replace(result, notice=notice, stale=stale, state=state), uids

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,6 +171,7 @@ class KnowledgeBase:
         self._listeners: list[ChangeListener] = []
         self._index_copy: tempfile.TemporaryDirectory[str] | None = None
         self.index_notice: str | None = None
+        self._overdue_seen: tuple[tuple[int, date], frozenset[str]] | None = None
         self.writer = WriterLock(data_dir)
         self._tracking = _Tracking()
         # Limits for taking attachment text (None: ExtractLimits' defaults); tests set it.
@@ -459,6 +460,8 @@ class KnowledgeBase:
     count = records.count
     history = records.history
     overview_rows = records.overview_rows
+    follow_up_rows = records.follow_up_rows
+    overdue_uids = records.overdue_uids
     fiscal_year_details = records.fiscal_year_details
     tags = records.tags
     meta = records.meta

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import func, text
@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 
 class Facade(Core, Protocol):
     """What records.py uses of the facade (zebkb/service/knowledge_base.py)."""
+
+    # The records with an overdue follow-up, for a (change number, day): overdue_uids.
+    _overdue_seen: tuple[tuple[int, date], frozenset[str]] | None
+
+    def change_state(self) -> int: ...
+
+    def follow_up_rows(self) -> list[tuple[Any, ...]]: ...
 
     def _check_attachments_present(
         self, record: Mapping[str, Any], *, already: AbstractSet[str | None] = ...
@@ -333,6 +340,34 @@ def overview_rows(kb: Facade, *, recent: int) -> dict[str, list[tuple[Any, ...]]
     """The home screen's counts as rows, from one read (zebkb/overview.py shapes them)."""
     with kb._read() as session:
         return overview_store.overview_rows(session, recent=recent)
+
+
+def follow_up_rows(kb: Facade) -> list[tuple[Any, ...]]:
+    """(uid, record JSON) of the live visits and sessions with follow-ups, from one read."""
+    with kb._read() as session:
+        return overview_store.follow_up_rows(session)
+
+
+def overdue_uids(kb: Facade, state: int | None = None) -> frozenset[str]:
+    """The records with a follow-up overdue today, by the knowledge base's clock.
+
+    The domain's rule (zebkb/domain/rows.py), as the home screen and ``zebkb list
+    --overdue`` apply it (zebkb/overview.py). Remembered for the change number
+    ``state`` (read now when not given) and the day, so a search per keystroke
+    reads the follow-ups again only after a change or at midnight.
+    """
+    from zebkb.domain.rows import overdue_follow_ups
+
+    today = kb.clock().date()
+    key = (kb.change_state() if state is None else state, today)
+    seen = kb._overdue_seen
+    if seen is not None and seen[0] == key:
+        return seen[1]
+    found = frozenset(
+        str(uid) for uid, text in kb.follow_up_rows() if overdue_follow_ups(json.loads(text), today)
+    )
+    kb._overdue_seen = (key, found)
+    return found
 
 
 def fiscal_year_details(kb: Facade, year: int) -> dict[str, tuple[Any, ...]]:

@@ -119,6 +119,13 @@ def overview_rows(session: Session, *, recent: int) -> dict[str, list[tuple[Any,
     return found
 
 
+def follow_up_rows(session: Session) -> list[tuple[Any, ...]]:
+    """(uid, record JSON) of the live visits and sessions with follow-up rows (後日対応)."""
+    conn = session.connection()
+    queries = {**_QUERIES, **_PG_QUERIES} if conn.dialect.name == "postgresql" else _QUERIES
+    return [tuple(r) for r in conn.execute(text(queries["follow_up_records"]))]
+
+
 _DETAILS_SQL = (
     "SELECT r.uid, c.zeb_rank, c.rank_status, s.kind, v.host, i.category, i.status"
     " FROM record r"

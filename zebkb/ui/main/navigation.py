@@ -1,4 +1,5 @@
-"""The navigation tree: record kinds, wards, ranks, fiscal years, tags, floor areas, with counts.
+"""The navigation tree: overdue follow-ups, record kinds, wards, ranks, fiscal years, tags,
+floor areas, with counts.
 
 Counts come from the search engine's facets for the text being searched
 (without the chip filters, so choosing a ward does not hide the others).
@@ -19,10 +20,13 @@ from zebkb.display import (
     kind_label,
     ward_label,
 )
+from zebkb.glossary import term
 from zebkb.ui.core.i18n import Translator, bind
-from zebkb.ui.main.searchbar import FISCAL_YEAR, FLOOR_AREA, KIND, RANK, TAG, WARD
+from zebkb.ui.main.searchbar import FISCAL_YEAR, FLOOR_AREA, KIND, OVERDUE, RANK, TAG, WARD
 
-GROUPS: tuple[str, ...] = (KIND, WARD, RANK, FISCAL_YEAR, TAG, FLOOR_AREA)
+# 後日対応 › 期限切れ first: the one entry that depends on the day, shown only when there
+# are overdue follow-ups among the matches.
+GROUPS: tuple[str, ...] = (OVERDUE, KIND, WARD, RANK, FISCAL_YEAR, TAG, FLOOR_AREA)
 KIND_ORDER = ("case", "visit", "session")
 MAX_TAGS = 60
 
@@ -63,7 +67,7 @@ class NavigationPane(QTreeWidget):
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addTopLevelItem(item)
             self.groups[name] = item
-        for name in (KIND, WARD, RANK, FISCAL_YEAR):
+        for name in (OVERDUE, KIND, WARD, RANK, FISCAL_YEAR):
             self.groups[name].setExpanded(True)
         self.itemClicked.connect(self._on_clicked)
         self.itemActivated.connect(self._on_clicked)
@@ -124,6 +128,8 @@ class NavigationPane(QTreeWidget):
             return [(int(y), fiscal_year_label(y, lang, style), counts[y]) for y in years]
         if name == TAG:
             return [(tag, tag, n) for tag, n in list(counts.items())[:MAX_TAGS]]
+        if name == OVERDUE:
+            return [(True, term("follow_up.overdue", lang), n) for n in counts.values()]
         entries: list[tuple[object, str, int]] = []
         for bucket, n in counts.items():
             lo, hi = FLOOR_AREA_RANGES.get(bucket, (None, None))

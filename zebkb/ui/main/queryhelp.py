@@ -26,6 +26,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("年度:2024  年度:令和6  fy:2024", "query.help.fy"),
     ("タグ:断熱  tag:BEMS", "query.help.tag"),
     ("施設:宝木塚  facility:清掃", "query.help.facility"),
+    ("後日対応:期限切れ  followup:overdue", "query.help.overdue"),
     ("ＺＥＢ  zeb", "query.help.width"),
     ("サーバー  取組  髙橋  第三回", "query.help.variants"),
 )

@@ -29,6 +29,7 @@ from zebkb.display import (
     kind_label,
     ward_label,
 )
+from zebkb.glossary import term
 from zebkb.search.engine import SearchFilters
 from zebkb.ui.core.i18n import Translator, bind
 
@@ -37,13 +38,14 @@ from zebkb.ui.core.i18n import Translator, bind
 DEBOUNCE_MS = 120
 
 # Filter categories: the navigation tree and the chips speak these names.
-KIND, WARD, RANK, FISCAL_YEAR, TAG, FLOOR_AREA = (
+KIND, WARD, RANK, FISCAL_YEAR, TAG, FLOOR_AREA, OVERDUE = (
     "kind",
     "ward",
     "rank",
     "fiscal_year",
     "tag",
     "floor_area",
+    "overdue",
 )
 # Spelled out so every catalog key can be found in the source (tests/ui/test_ui_i18n.py).
 CATEGORY_LABEL_KEYS = {
@@ -53,6 +55,7 @@ CATEGORY_LABEL_KEYS = {
     FISCAL_YEAR: "nav.fiscal_year",
     TAG: "nav.tag",
     FLOOR_AREA: "nav.floor_area",
+    OVERDUE: "nav.overdue",
 }
 _TUPLE_FIELDS = {
     KIND: "kinds",
@@ -74,6 +77,8 @@ def add_filter(filters: SearchFilters, category: str, value: object) -> SearchFi
     if category == FLOOR_AREA:
         lo, hi = area_range(value)
         return replace(filters, floor_area_min=lo, floor_area_max=hi)
+    if category == OVERDUE:
+        return replace(filters, overdue=True)
     name = _TUPLE_FIELDS[category]
     current = getattr(filters, name)
     if category == FISCAL_YEAR:
@@ -88,6 +93,8 @@ def add_filter(filters: SearchFilters, category: str, value: object) -> SearchFi
 def remove_filter(filters: SearchFilters, category: str, value: object) -> SearchFilters:
     if category == FLOOR_AREA:
         return replace(filters, floor_area_min=None, floor_area_max=None)
+    if category == OVERDUE:
+        return replace(filters, overdue=False)
     name = _TUPLE_FIELDS[category]
     changed: dict[str, Any] = {name: tuple(v for v in getattr(filters, name) if v != value)}
     return replace(filters, **changed)
@@ -100,6 +107,8 @@ def filter_items(filters: SearchFilters) -> list[tuple[str, object]]:
         items.extend((category, v) for v in getattr(filters, name))
     if filters.floor_area_min is not None or filters.floor_area_max is not None:
         items.append((FLOOR_AREA, (filters.floor_area_min, filters.floor_area_max)))
+    if filters.overdue:
+        items.append((OVERDUE, True))
     return items
 
 
@@ -296,6 +305,8 @@ class SearchBar(QWidget):
             shown = fiscal_year_label(value, lang, self._date_style())  # type: ignore[arg-type]
         elif category == FLOOR_AREA:
             shown = floor_area_range_label(*area_range(value))
+        elif category == OVERDUE:
+            shown = term("follow_up.overdue", lang)
         else:
             shown = str(value)
         return f"{self._tr.t(CATEGORY_LABEL_KEYS[category])}: {shown}"

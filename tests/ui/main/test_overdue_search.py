@@ -1,0 +1,111 @@
+"""Overdue follow-ups in the window's search: the navigation's 後日対応 › 期限切れ, its chip,
+and the query word, by the knowledge base's clock (the tests' FakeClock, 2025-03-18).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, search, shown_uids
+from zebkb_testing import JST
+
+from zebkb.search.engine import SearchFilters
+from zebkb.ui.main.queryhelp import query_help_html
+from zebkb.ui.main.searchbar import OVERDUE
+
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+
+LATE = {
+    "type": "visit",
+    "title": "清掃事務所視察の受入",
+    "ward": "131229",
+    "visited_on": "2024-10-21",
+    "follow_up_items": [{"what": "資料の送付", "who": "環境課", "due": "2025-02"}],
+}
+THIS_MONTH = {
+    "type": "session",
+    "title": "ZEB勉強会",
+    "ward": "131229",
+    "held_on": "2024-11-05",
+    "follow_up_items": [{"what": "質問への回答", "due": "2025-03"}],
+}
+
+
+def _entry(window: Any) -> Any:
+    group = window.navigation.groups[OVERDUE]
+    return None if group.isHidden() or not group.childCount() else group.child(0)
+
+
+@pytest.fixture
+def late(demo_kb: Any) -> dict[str, str]:
+    return {
+        "late": demo_kb.save(LATE)["uid"],
+        "month": demo_kb.save(THIS_MONTH)["uid"],
+    }
+
+
+def test_the_navigation_offers_them_and_the_chip_shows_them(qtbot, ctx, late, clock) -> None:
+    window = open_window(qtbot, ctx)
+    nav = window.navigation
+    qtbot.waitUntil(lambda: _entry(window) is not None)
+    assert nav.groups[OVERDUE].text(0) == "後日対応"
+    assert _entry(window).text(0) == "期限切れ（1）"
+    with qtbot.waitSignal(window.searchFinished):
+        nav.itemClicked.emit(_entry(window), 0)
+    assert window.search_bar.filters() == SearchFilters(overdue=True)
+    assert [c.text() for c in window.search_bar.chips] == ["後日対応: 期限切れ  ✕"]
+    assert shown_uids(window) == [late["late"]]
+    # Counted under the chips, as every group is: still 1 with its own chip on.
+    assert _entry(window).text(0) == "期限切れ（1）"
+    # Text narrows it further; nothing overdue matches this word.
+    search(qtbot, window, "断熱")
+    assert shown_uids(window) == []
+    search(qtbot, window, "")
+    # The day passes March: the month's follow-up is overdue too, with no save.
+    clock.now = datetime(2025, 4, 1, 9, 0, tzinfo=JST)
+    search(qtbot, window, "ZEB")
+    assert shown_uids(window) == [late["month"]]
+    search(qtbot, window, "")
+    assert sorted(shown_uids(window)) == sorted(late.values())
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.mouseClick(window.search_bar.chips[0], Qt.MouseButton.LeftButton)
+    assert window.search_bar.filters() == SearchFilters()
+    assert len(shown_uids(window)) > 2
+
+
+def test_the_query_word_and_the_help(qtbot, ctx, late) -> None:
+    window = open_window(qtbot, ctx)
+    search(qtbot, window, "後日対応:期限切れ")
+    assert shown_uids(window) == [late["late"]]
+    window.search_bar.edit.setText("後日対応:済み")  # refused: the rows stay as they were
+    qtbot.waitUntil(window.search_bar.error_label.isVisible)
+    assert shown_uids(window) == [late["late"]]
+    assert "後日対応: に指定できるのは 期限切れ だけです" in window.search_bar.error_label.text()
+    page = query_help_html(ctx.tr)
+    assert "後日対応:期限切れ" in page
+    assert "期限を過ぎても終わっていない後日対応のある記録" in page
+
+
+def test_in_english(qtbot, kb, late, tmp_path) -> None:
+    context = make_ctx(kb, tmp_path / "en.ini", lang="en")
+    try:
+        window = open_window(qtbot, context)
+        qtbot.waitUntil(lambda: _entry(window) is not None)
+        assert window.navigation.groups[OVERDUE].text(0) == "Follow-ups"
+        assert _entry(window).text(0).startswith("Overdue")
+        with qtbot.waitSignal(window.searchFinished):
+            window.navigation.itemClicked.emit(_entry(window), 0)
+        assert [c.text() for c in window.search_bar.chips] == ["Follow-ups: Overdue  ✕"]
+        assert "followup:overdue" in query_help_html(context.tr)
+        assert "past its due date" in query_help_html(context.tr)
+    finally:
+        context.runner.shutdown()
+
+
+def test_nothing_overdue_no_entry(qtbot, window) -> None:
+    """The demo's follow-ups are all done or not yet due on the test's day: no entry."""
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy)
+    assert _entry(window) is None
