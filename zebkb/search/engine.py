@@ -1519,6 +1519,9 @@ def _count_overdue(
     late = filters.overdue_uids
     if late is None:
         return
+    if not late:  # the common case: nothing overdue, nothing to look up
+        facets[OVERDUE] = {}
+        return
     uids = snap.uids
     under = matches if failed is None else compress(matches, (f in ("", OVERDUE) for f in failed))
     n = sum(uids[d] in late for d in under)
