@@ -86,6 +86,10 @@ class Facade(Core, Protocol):
     ) -> list[SavedRecord]: ...
 
 
+class ChangedSinceError(InputError):
+    """The record is no longer at the revision the caller expected (someone saved since)."""
+
+
 UID_PREFIX_CHARS = frozenset("0123456789abcdef-")
 UID_CANDIDATES_SHOWN = 5
 
@@ -587,8 +591,15 @@ def delete(kb: Facade, uid: str) -> SavedRecord:
     return SavedRecord(tombstone, txn.changes)
 
 
-def restore(kb: Facade, uid: str, revision: int | str) -> SavedRecord:
-    """Bring an earlier version back as a new revision (a version's revision or hash prefix)."""
+def restore(
+    kb: Facade, uid: str, revision: int | str, *, expected_revision: int | None = None
+) -> SavedRecord:
+    """Bring an earlier version back as a new revision (a version's revision or hash prefix).
+
+    ``expected_revision``: only if the record is still at that revision (an undo that
+    must not replace what someone saved since); `ChangedSinceError` otherwise, nothing
+    changed.
+    """
     versions = kb.history(uid)
     wanted = str(revision)
     matches = [
@@ -601,6 +612,18 @@ def restore(kb: Facade, uid: str, revision: int | str) -> SavedRecord:
     # Several versions can share a revision number (edits on two sides); take the newest.
     chosen = matches[-1].record
     with kb.transaction() as txn:
+        if expected_revision is not None:
+            current = txn.get(uid)
+            latest = current["revision"] if current is not None else None
+            if latest != expected_revision:
+                raise ChangedSinceError(
+                    f"record {uid} was changed elsewhere (now revision {latest}, expected "
+                    f"{expected_revision}); it was left as it is",
+                    message_ja=(
+                        f"UID {uid} の記録は他の場所で変更されています（現在 第{latest}版、"
+                        f"想定 第{expected_revision}版）。そのままにしました"
+                    ),
+                )
         restored = kb.restore_in(txn, chosen)
     return SavedRecord(restored, txn.changes)
 

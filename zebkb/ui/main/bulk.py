@@ -5,6 +5,10 @@ selected record is one transaction (``KnowledgeBase.save_many``), reported
 once through the op runner's ``dataChanged``, and undone by one Ctrl+Z, which
 brings back the version each record had before. ``retag`` and ``undo`` run
 on the runner's writer; ``ask_tag`` is the question asked first.
+
+Someone may change one of the records between the change and its undo (a
+colleague on another PC, in team mode): the undo then leaves that record as
+they made it, and says how many it left.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class Before:
     uid: str
     revision: int
     title: str
+    # The revision the change made: an undo restores only a record still at it.
+    after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,26 @@ class UndoStep:
     tag: str = ""
 
 
-def before(record: dict[str, Any]) -> Before:
-    return Before(record["uid"], int(record["revision"]), str(record.get("title") or record["uid"]))
+def before(record: dict[str, Any], after: int | None = None) -> Before:
+    title = str(record.get("title") or record["uid"])
+    return Before(record["uid"], int(record["revision"]), title, after)
+
+
+def delete(kb: KnowledgeBase, uids: Sequence[str]) -> UndoStep:
+    """Delete each record; the step lists those this delete deleted.
+
+    A record someone else deleted first (its list row not redrawn yet) is not
+    this delete's: undoing it must not bring back what they deleted.
+    """
+    done = []
+    for uid in uids:
+        record = kb.require(uid)
+        if record.get("deleted"):
+            continue
+        saved = kb.delete(uid)
+        if saved["revision"] == record["revision"] + 1:
+            done.append(before(record, after=int(saved["revision"])))
+    return UndoStep(DELETE, tuple(done))
 
 
 def retag(kb: KnowledgeBase, uids: Sequence[str], tag: str, *, add: bool) -> UndoStep:
@@ -61,14 +85,29 @@ def retag(kb: KnowledgeBase, uids: Sequence[str], tag: str, *, add: bool) -> Und
         changed.append(dict(record, tags=tags))
         previous.append(before(record))
     if changed:
-        kb.save_many(changed, expected_revisions=[p.revision for p in previous])
+        saved = kb.save_many(changed, expected_revisions=[p.revision for p in previous])
+        previous = [
+            Before(p.uid, p.revision, p.title, int(r["revision"]))
+            for p, r in zip(previous, saved, strict=True)
+        ]
     return UndoStep(TAG, tuple(previous), tag)
 
 
-def undo(kb: KnowledgeBase, step: UndoStep) -> None:
-    """Bring back the version each record of the step had before it."""
+def undo(kb: KnowledgeBase, step: UndoStep) -> tuple[Before, ...]:
+    """Bring back the version each record of the step had before it; the records left.
+
+    A record changed since the step (not at the revision the step made) is left
+    as it is now, and returned.
+    """
+    from zebkb.service.records import ChangedSinceError
+
+    left: list[Before] = []
     for record in step.records:
-        kb.restore(record.uid, record.revision)
+        try:
+            kb.restore(record.uid, record.revision, expected_revision=record.after)
+        except ChangedSinceError:
+            left.append(record)
+    return tuple(left)
 
 
 def ask_tag(

@@ -643,21 +643,16 @@ class MainWindow(QMainWindow):
         row = self.results.currentIndex().row()
         kb = self.ctx.kb
 
-        def work() -> UndoStep:
-            done = []
-            for uid in uids:
-                record = kb.require(uid)
-                kb.delete(uid)
-                done.append(bulk.before(record))
-            return UndoStep(DELETE, tuple(done))
-
-        CollectionOp(self, work, runner=self.ctx.runner).success(
+        CollectionOp(self, lambda: bulk.delete(kb, uids), runner=self.ctx.runner).success(
             lambda step: self._deleted(step, row)
         ).run_in_background()
 
     def _deleted(self, step: UndoStep, row: int) -> None:
-        self._push_undo(step)
         done = step.records
+        if not done:  # someone else had deleted them all first
+            self._select_after_search = max(row, 0)
+            return
+        self._push_undo(step)
         t = self.ctx.tr.t
         message = (
             t("status.deleted", title=done[0].title)
@@ -734,20 +729,25 @@ class MainWindow(QMainWindow):
         self._name_undo()
         kb = self.ctx.kb
         CollectionOp(self, lambda: bulk.undo(kb, step), runner=self.ctx.runner).success(
-            lambda _none: self._undone(step)
+            lambda left: self._undone(step, left)
         ).run_in_background()
 
-    def _undone(self, step: UndoStep) -> None:
+    def _undone(self, step: UndoStep, left: tuple[Before, ...] = ()) -> None:
         t = self.ctx.tr.t
-        done: tuple[Before, ...] = step.records
-        if step.kind != DELETE:
+        done: tuple[Before, ...] = tuple(b for b in step.records if b not in left)
+        if not done:
+            message = t("status.undo_nothing")
+        elif step.kind != DELETE:
             message = t("status.tags_restored", n=len(done))
         elif len(done) == 1:
             message = t("status.restored", title=done[0].title)
         else:
             message = t("status.restored_many", n=len(done))
+        if left:
+            # Changed since by someone else (another PC in team mode): theirs is kept.
+            message += t("status.undo_left", n=len(left))
         self.statusBar().showMessage(message, STATUS_MS)
-        if step.kind == DELETE:
+        if step.kind == DELETE and done:
             # Records back from deletion are selected; a tag undone leaves the selection be.
             self._select_after_search = done[0].uid
 
