@@ -72,7 +72,7 @@ def _by_searches(ix: SearchIndex, query: str, filters: SearchFilters) -> dict[st
     for group, counts in with_all.facets.items():
         names = FILTER_FIELDS[group]
         own = counts
-        if any(getattr(filters, n) not in ((), None) for n in names):
+        if any(getattr(filters, n) not in ((), None, False) for n in names):
             cleared = replace(filters, **{n: getattr(SearchFilters(), n) for n in names})
             own = ix.search(query, filters=cleared, limit=0).facets[group]
         # In order too: the navigation lists the values as counted.
