@@ -36,7 +36,7 @@ from zebkb.keys import UNSIGNED, UNTRUSTED, VERIFIED, bundle_signer, signature_r
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.keys import Facade as KeysFacade
 from zebkb.service.keys import require_signatures, trust_checker
-from zebkb.service.records import SavedRecord
+from zebkb.service.records import ChangedSinceError, SavedRecord
 from zebkb.store import exchange as logs
 from zebkb.store import records as store
 from zebkb.store.models import BlobRow, ImportLog, RecordRow
@@ -692,13 +692,18 @@ def list_conflicts(kb: Facade) -> list[Conflict]:
     return out
 
 
-def settle_conflict(kb: Facade, uid: str, choice: str | dict[str, Any]) -> SavedRecord:
+def settle_conflict(
+    kb: Facade, uid: str, choice: str | dict[str, Any], *, expected_hash: str | None = None
+) -> SavedRecord:
     """Settle a record's conflict: ``"local"``, ``"incoming"`` or a merged record.
 
     A choice that is not the current version becomes a new revision (so it
     wins at every ward on the next exchange); the losing versions stay in
     history. The new revision and the settling are one transaction: a crash
     leaves both or neither. Returns the current record afterwards.
+    ``expected_hash``: the current version the person was shown
+    (`Conflict.current_hash`); if someone saved the record since (a colleague
+    on another PC, in team mode), nothing is settled (`ChangedSinceError`).
     """
     if not isinstance(choice, dict) and choice not in ("local", "incoming"):
         raise ValueError(f"choice must be 'local', 'incoming' or a record, not {choice!r}")
@@ -711,6 +716,15 @@ def settle_conflict(kb: Facade, uid: str, choice: str | dict[str, Any]) -> Saved
             raise NotFoundError(
                 f"record {uid} has no open conflict",
                 message_ja=f"UID {uid} に未解決の競合はありません",
+            )
+        if expected_hash is not None and record_hash(current) != expected_hash:
+            raise ChangedSinceError(
+                f"record {uid} was changed elsewhere after its conflict was shown; nothing "
+                "was settled: look at it again and choose",
+                message_ja=(
+                    "この記録は、競合を表示した後に他の場所で更新されました。"
+                    "解決していません。表示し直して、もう一度選んでください"
+                ),
             )
         latest = rows[-1]
         if isinstance(choice, dict):

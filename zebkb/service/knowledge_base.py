@@ -664,10 +664,12 @@ class KnowledgeBase:
 
         return exchange.list_conflicts(self)
 
-    def settle_conflict(self, uid: str, choice: str | dict[str, Any]) -> SavedRecord:
+    def settle_conflict(
+        self, uid: str, choice: str | dict[str, Any], *, expected_hash: str | None = None
+    ) -> SavedRecord:
         from zebkb.service import exchange
 
-        return exchange.settle_conflict(self, uid, choice)
+        return exchange.settle_conflict(self, uid, choice, expected_hash=expected_hash)
 
     def open_conflict_count(self) -> int:
         from zebkb.service import exchange

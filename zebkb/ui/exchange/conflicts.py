@@ -39,6 +39,7 @@ from zebkb.domain.fields import FieldType, fields_for
 from zebkb.domain.validate import RecordError, validate_record
 from zebkb.service.changes import Changes
 from zebkb.service.exchange import Conflict
+from zebkb.service.records import ChangedSinceError
 from zebkb.ui.core.context import AppContext
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import CollectionOp, QueryOp, user_message
@@ -127,6 +128,8 @@ class ConflictsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.conflicts: list[Conflict] = []
+        # A refusal to say again once the list has been read again.
+        self._refusal: str | None = None
         self.merged: dict[str, Any] = {}
         self.picks: dict[str, int] = {}
         # The conflict the merged version is being built for (its id): shown again for a
@@ -200,8 +203,12 @@ class ConflictsDialog(QDialog):
         self.load()
 
     def _data_changed(self, changes: Changes) -> None:
-        if changes.conflicts or changes.all_records:
-            self.load()  # a conflict settled (here or by an import)
+        shown = {c.uid for c in self.conflicts}
+        if changes.conflicts or changes.all_records or changes.records & shown:
+            # A conflict settled (here or by an import), or a record in the list saved
+            # elsewhere (another PC, in team mode): show what is current now. A merged
+            # version being built is kept (_show_current).
+            self.load(self._current_uid())
 
     def _setting_changed(self, key: str) -> None:
         if key == DATE_STYLE.key:
@@ -242,6 +249,9 @@ class ConflictsDialog(QDialog):
         if self.conflicts:
             self.list.setCurrentRow(row)
         self._show_current()
+        if self._refusal is not None:
+            self.status.setText(self._refusal)
+            self._refusal = None
         self.countChanged.emit(len(self.conflicts))
         self.loaded.emit()
 
@@ -450,7 +460,7 @@ class ConflictsDialog(QDialog):
         if conflict is None or self.busy:
             return
         value: str | dict[str, Any] = self.merged_record() if choice == "merged" else choice
-        kb, uid = self.ctx.kb, conflict.uid
+        kb, uid, shown = self.ctx.kb, conflict.uid, conflict.current_hash
         self.busy = True
         self._show_current_buttons(False)
 
@@ -458,7 +468,9 @@ class ConflictsDialog(QDialog):
             if isinstance(value, dict):
                 # Checked first so a refusal can name the field (the save's message does not).
                 validate_record(value, strict=False)
-            return kb.settle_conflict(uid, value)
+            # Settled only if the record is still as shown: a colleague's save is not replaced
+            # unseen.
+            return kb.settle_conflict(uid, value, expected_hash=shown)
 
         CollectionOp(self, work, runner=self.ctx.runner).success(
             lambda _rec: self._settled(uid)
@@ -479,6 +491,14 @@ class ConflictsDialog(QDialog):
         self.busy = False
         self._show_current_buttons(self.current() is not None)
         self.status.setText(self.refusal_text(exc))
+        if isinstance(exc, ChangedSinceError):
+            # The record as it is now; the refusal stays said over the reloaded list.
+            self._refusal = self.status.text()
+            self.load(self._current_uid())
+
+    def _current_uid(self) -> str | None:
+        conflict = self.current()
+        return conflict.uid if conflict is not None else None
 
     def refusal_text(self, exc: BaseException) -> str:
         tr = self.ctx.tr
