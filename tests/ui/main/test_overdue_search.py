@@ -109,3 +109,23 @@ def test_nothing_overdue_no_entry(qtbot, window) -> None:
     """The demo's follow-ups are all done or not yet due on the test's day: no entry."""
     qtbot.waitUntil(lambda: not window.ctx.runner.busy)
     assert _entry(window) is None
+
+
+def test_the_home_list_opens_them_in_the_list(qtbot, ctx, late) -> None:
+    window = open_window(qtbot, ctx)
+    pane = window.home.overview
+    qtbot.waitUntil(lambda: pane.data is not None and pane.data.overdue_count == 1)
+    assert pane.overdue_button.isVisibleTo(pane)
+    assert pane.overdue_button.text() == "一覧で見る"
+    with qtbot.waitSignal(window.searchFinished):
+        qtbot.mouseClick(pane.overdue_button, Qt.MouseButton.LeftButton)
+    assert window.search_bar.filters() == SearchFilters(overdue=True)
+    assert shown_uids(window) == [late["late"]]
+    ctx.tr.set_language("en")
+    assert pane.overdue_button.text() == "Show in the list"
+
+
+def test_nothing_overdue_no_button(qtbot, window) -> None:
+    pane = window.home.overview
+    qtbot.waitUntil(lambda: pane.data is not None)
+    assert not pane.overdue_button.isVisibleTo(pane)

@@ -52,7 +52,7 @@ from zebkb.overview import STATUSES, UNSET, Overview
 from zebkb.ui.core.i18n import bind
 from zebkb.ui.core.ops import QueryOp
 from zebkb.ui.core.settings import DATE_STYLE
-from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, RANK, WARD
+from zebkb.ui.main.searchbar import FISCAL_YEAR, KIND, OVERDUE, RANK, WARD
 
 TOP_TECHNOLOGIES = 10
 TOP_FACILITY_TYPES = 8
@@ -238,11 +238,24 @@ class OverviewPane(QWidget):
         # clock: the training coordinator's list of what is still owed, with its count.
         self.overdue_label = QLabel()
         self.overdue_label.setFont(bold)
+        # The same records in the list, under the search's 後日対応: 期限切れ chip.
+        self.overdue_button = QPushButton()
+        self.overdue_button.setFlat(True)
+        # Looks like a link: it goes somewhere, as the list's rows do.
+        self.overdue_button.setStyleSheet(
+            "QPushButton { color: #1a5fb4; text-decoration: underline; border: none; }"
+        )
+        self.overdue_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.overdue_button.hide()  # until there are some
         self.overdue = QListWidget()
         self.overdue.setMaximumHeight(CHART_HEIGHT // 2)
         self.overdue.setWordWrap(True)
+        overdue_head = QHBoxLayout()
+        overdue_head.addWidget(self.overdue_label)
+        overdue_head.addStretch(1)
+        overdue_head.addWidget(self.overdue_button)
         overdue_box = QVBoxLayout()
-        overdue_box.addWidget(self.overdue_label)
+        overdue_box.addLayout(overdue_head)
         overdue_box.addWidget(self.overdue)
         grid.addLayout(overdue_box, 4, 1)
 
@@ -280,6 +293,7 @@ class OverviewPane(QWidget):
         self.missing.itemClicked.connect(self._recent_clicked)
         self.overdue.itemActivated.connect(self._recent_clicked)
         self.overdue.itemClicked.connect(self._recent_clicked)
+        self.overdue_button.clicked.connect(lambda: self._emit_filter(((OVERDUE, True),), None))
         bind(ctx.tr, self)
         ctx.settings.changed.connect(self._setting_changed)
 
@@ -367,6 +381,8 @@ class OverviewPane(QWidget):
         style = getattr(self.ctx.settings, "date_style", "western")
         self.overdue_label.setText(t("overview.overdue", n=data.overdue_count))
         self.overdue_label.setStyleSheet("color: #b00020;" if data.overdue_count else "")
+        self.overdue_button.setText(t("overview.overdue_list"))
+        self.overdue_button.setVisible(bool(data.overdue_count))
         self.overdue.clear()
         for o in data.overdue_follow_ups:
             text = t(
