@@ -258,3 +258,87 @@ def test_an_update_finds_old_versions_without_a_query_per_uid(
         _check(ix, docs, tmp_path)
     finally:
         ix.close()
+
+
+@pytest.mark.parametrize(
+    ("sizes", "added", "merged"),
+    [
+        ([], 5, 0),
+        ([10, 10], 10, 0),  # fewer than MERGE_FANIN - 1 to merge
+        ([10, 10, 10], 10, 3),
+        ([40, 10, 10, 10], 10, 3),  # the 40 stays: four times what is written
+        ([40, 40, 40, 10, 10, 10], 10, 6),  # the 40s join once the 10s made a 40
+        ([10000, 10, 10, 10], 10, 3),
+        ([10, 10, 10], 0, 0),  # an update that only removes merges nothing
+        ([10, 20, 10], 10, 0),  # a larger one than is being written stops the merge
+    ],
+)
+def test_merge_policy(sizes: list[int], added: int, merged: int) -> None:
+    assert engine.MERGE_FANIN == 4
+    assert engine._merge_count(sizes, added) == merged
+
+
+def test_read_counts_reads_what_whoosh_reads(tmp_path: Path) -> None:
+    """A segment's content postings read a block at a time are the ones Whoosh's matcher reads."""
+    docs = corpus_docs(120, seed=8)
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(docs, total=len(docs), state=1)
+        snap = ix._snapshot()
+        [(leaf, _base)] = snap.leaves
+        terms = leaf._terms
+        seen = 0
+        for (field, tbytes), info in terms.items():
+            if field != whooshfield.CONTENT:
+                continue
+            ids, counts = whooshfield.read_counts(terms, tbytes, info)
+            m = leaf.postings(field, tbytes)
+            assert list(ids) == list(m.all_ids())
+            m = leaf.postings(field, tbytes)
+            assert list(counts) == [int(w) for _d, w in m.items_as("weight")]
+            seen += 1
+        assert seen > 1000
+    finally:
+        ix.close()
+
+
+def test_batches_of_new_records_are_merged_as_they_come(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving many records in batches merges the newest segments as they pile up (ten
+    batches leave four, not ten), drops the deleted documents from those it merges,
+    and answers as a fresh build; the merged segment's uids are stored with it."""
+    monkeypatch.setattr(engine, "BULK_MIN", 10**9)
+    all_docs = corpus_docs(230, seed=10)
+    docs: dict[str, IndexDoc] = {}
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        counts = []
+        for n in range(10):
+            batch = all_docs[n * 20 : (n + 1) * 20]
+            # Each batch also changes one record of the one before and removes another.
+            edited = [_edit(all_docs[n * 20 - 20], n)] if n else []
+            gone = [all_docs[n * 20 - 19].uid] if n else []
+            ix.update([*batch, *edited], gone, state=n + 1)
+            docs.update({d.uid: d for d in [*batch, *edited]})
+            for uid in gone:
+                docs.pop(uid)
+            snap = ix._snapshot()
+            counts.append(len(snap.leaves))
+            assert sorted(u for u in snap.uids if u is not None) == sorted(docs)
+        assert counts[-1] <= 4
+        assert max(counts) <= 5
+        snap = ix._snapshot()
+        # Merged segments keep no deleted documents: only the newest ones hold any.
+        assert len(snap.deleted) < 9
+        assert set(snap.side.segment_uids()) == {key for key, _base in snap.layout}
+        _check(ix, docs, tmp_path)
+        ix.close()
+        reopened = SearchIndex(tmp_path / "ix")
+        try:
+            assert set(reopened.search_uids("の")) == _expected(docs, "の")
+            assert reopened._snapshot().side.segment_uids() == snap.segment_uids
+        finally:
+            reopened.close()
+    finally:
+        ix.close()

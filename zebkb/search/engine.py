@@ -92,6 +92,12 @@ COUNTS_MIN_DF = 1000
 # `update`, only the documents it replaces or removes count towards the fraction.
 BULK_MIN = 500
 BULK_FRACTION = 0.5
+# An update merges the newest segments into the one it writes when MERGE_FANIN - 1 of
+# them are each no larger than MERGE_FANIN times what it is writing (`_merge_count`):
+# each size class holds at most MERGE_FANIN - 1 segments, so their number grows with the
+# logarithm of the documents, and a document is copied about that many times (saving
+# 10,000 records in batches of 1,000 left ten segments; it now leaves four).
+MERGE_FANIN = 4
 
 # Where a snippet is cut from, first choice first: prose, then short fields, the title last
 # (the window shows the title beside the snippet anyway).
@@ -439,6 +445,60 @@ class _Snapshot:
         if df >= CACHE_MIN_DF:
             self.cache[gram] = result
         return result
+
+
+def _merge_count(sizes: Sequence[int], added: int) -> int:
+    """How many of the newest segments an update that adds `added` documents merges into
+    the segment it writes; `sizes` are the segments' live documents, oldest first.
+
+    MERGE_FANIN - 1 of them at a time, while each is no larger than MERGE_FANIN times
+    what is being written (which grows with every merge). An update that adds
+    nothing merges nothing.
+    """
+    run, taken = added, 0
+    group = MERGE_FANIN - 1
+    while run:
+        start = len(sizes) - taken - group
+        if start < 0:
+            break
+        tail = sizes[start : start + group]
+        if max(tail) > run:
+            break
+        taken += group
+        run += sum(tail)
+    return taken
+
+
+def _merge_newest(writer: Any, snap: _Snapshot, added: int, uids: list[str]) -> set[str]:
+    """Merge the newest segments (`_merge_count`) into `writer`'s new segment; their ids.
+
+    `snap` reads the generation the writer starts from; the merged documents' uids
+    are appended to `uids` in their new order. Deleted documents are left out
+    (the writer's deletions included).
+    """
+    from zebkb.search.whooshfield import add_segment
+
+    segments = writer.segments
+    count = _merge_count([s.doc_count() for s in segments], added)
+    if not count or len(snap.leaves) != len(segments):
+        return set()
+    merged: set[str] = set()
+    for segment, (leaf, _base) in zip(segments[-count:], snap.leaves[-count:], strict=True):
+        key = segment.segment_id()
+        seg_uids = snap.segment_uids.get(key)
+        own = leaf.segment() if hasattr(leaf, "segment") else None
+        if own is None or own.segment_id() != key or seg_uids is None:
+            raise ValueError("the snapshot does not read the writer's segments")
+        if len(seg_uids) != segment.doc_count_all() or not hasattr(leaf, "_terms"):
+            raise ValueError("a segment's uids or terms are not as written")
+        uids += add_segment(writer, leaf, seg_uids, set(segment.deleted_docs()))
+        merged.add(key)
+    return merged
+
+
+def _kept(segments: list[Any], merged: set[str]) -> list[Any]:
+    """A merge policy for Whoosh's commit: the segments not merged into the new one."""
+    return [s for s in segments if s.segment_id() not in merged]
 
 
 def _read_current(index_dir: Path) -> str | None:
@@ -973,6 +1033,8 @@ class SearchIndex:
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
         import_whoosh_lean()  # finding the old versions uses Whoosh's query classes
+        merged: set[str] = set()
+        new_uids: list[str] = []
         docs = list({d.uid: d for d in docs}.values())
         changed = {d.uid for d in docs}
         removed = [u for u in dict.fromkeys(removed_uids) if u not in changed]
@@ -1019,10 +1081,16 @@ class SearchIndex:
                         searcher.close()
                 for d, info, _script in rows:
                     add_document(writer, d.uid, info.text, info.folded)
+                    new_uids.append(d.uid)
+                if current:
+                    merged = _merge_newest(writer, snap, len(rows), new_uids)
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            writer.commit(mergetype=lambda _w, segments: _kept(segments, merged))
+            if new_uids:
+                # Known here: opening the new segment need not read them from its stored fields.
+                snap.segment_uids[writer.newsegment.segment_id()] = new_uids
             changes = str(int(side.meta("changes") or 0) + 1)
             side.db.execute("BEGIN")
             side.delete_docs(removed)

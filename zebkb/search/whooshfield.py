@@ -11,12 +11,15 @@ from __future__ import annotations
 import sys
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterator
-from itertools import chain, repeat
-from operator import sub
-from pickle import dumps
+from collections.abc import Iterator, Sequence
+from io import BytesIO
+from itertools import accumulate, chain, repeat
+from itertools import compress as selected
+from operator import add, sub
+from pickle import dumps, load, loads
+from struct import Struct
 from typing import Any
-from zlib import compress
+from zlib import compress, decompress
 
 from zebkb.search import import_whoosh_lean
 
@@ -48,6 +51,7 @@ _HEADER_MAGIC: bytes = WHOOSH3_HEADER_MAGIC
 _LITTLE_ENDIAN = sys.byteorder == "little"
 # The length byte of a block whose documents' lengths are not kept.
 _NO_LENGTH: int = length_to_byte(None)
+_BLOCK_SIZE = Struct(">i")  # a block's length, as pack_int writes it
 # A block's pickle shorter than this is written uncompressed (its info says so, and
 # readers decompress only what says it is compressed): zlib saves a byte or two on the
 # one- and two-posting blocks that are half of a small segment's, and setting up its
@@ -239,6 +243,24 @@ class InvertedPool:
         entry[1].append(weight)
         entry[2].append(vbytes)
 
+    def add_counts(self, gram: str, docs: array[int], counts: array[int]) -> None:
+        """One content term's postings at once (docnums in order): a merged segment's."""
+        if not docs:
+            return
+        self.fieldnames.add(CONTENT)
+        both = array("I", bytes(8 * len(docs)))
+        both[0::2] = docs
+        both[1::2] = counts
+        pairs = self._pairs.get(gram)
+        if pairs is None:
+            self._pairs[gram] = both
+        else:
+            if pairs[-2] > docs[0]:
+                self._content_unordered.add(gram)
+            pairs.extend(both)
+        self._last_docnum = max(self._last_docnum, docs[-1])
+        self.postings += len(docs)
+
     def add_text(self, docnum: int, text: str, folded: str | None = None) -> None:
         """The content postings of one document (normalised text); see `add_document`.
 
@@ -340,6 +362,79 @@ def add_document(writer: Any, uid: str, text: str, folded: str | None = None) ->
     docnum = writer.docnum
     writer.add_document(uid=uid)
     writer.pool.add_text(docnum, text, folded)
+
+
+def read_counts(terms: Any, tbytes: bytes, terminfo: Any) -> tuple[array[int], array[int]]:
+    """A content term's docnums and counts in one segment, read from its blocks.
+
+    Parses what `BlockFieldWriter._write_counts` writes (and Whoosh's own writer
+    for this field: the same bytes), a whole block at a time, instead of a
+    matcher's posting-by-posting Python loop.
+    """
+    if terminfo.is_inlined():
+        ids, weights, _values = terminfo.inlined_postings()
+        return array("I", ids), array("I", map(int, weights))
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
+        (length,) = length
+    raw = terms._postfile.get(offset, length)
+    if raw[:4] != _HEADER_MAGIC:
+        raise ValueError("posting list without its header")
+    docs: array[int] = array("I")
+    counts: array[int] = array("I")
+    source = BytesIO(raw)
+    position = 4
+    while True:
+        (size,) = _BLOCK_SIZE.unpack_from(raw, position)
+        start = position + _BLOCK_SIZE.size
+        source.seek(start)
+        info = load(source)
+        count, level = info[0], info[3]
+        data = raw[source.tell() : start + abs(size)]
+        deltas, weights, _packed = loads(decompress(data) if level else data)
+        docs.extend(accumulate(deltas))
+        if weights is None:
+            counts.extend(repeat(1, count))
+        elif isinstance(weights, float):
+            counts.extend(repeat(int(weights), count))
+        else:
+            counts.extend(map(int, weights))
+        if size < 0:
+            return docs, counts
+        position = start + size
+
+
+def add_segment(writer: Any, reader: Any, uids: Sequence[str], deleted: set[int]) -> list[str]:
+    """Add one segment's live documents to a writer whose pool is an `InvertedPool`.
+
+    `reader` reads the segment, `uids` are its docnums' uids, `deleted` its deleted
+    docnums. The documents keep their order; their content postings are copied
+    from the segment's blocks (`read_counts`), not counted again from the texts.
+    Returns the uids added, in their new docnums' order.
+    """
+    base = writer.docnum
+    live = [d not in deleted for d in range(len(uids))]
+    added = list(selected(uids, live))
+    for uid in added:
+        writer.add_document(uid=uid)
+    # Old docnum -> new one (deleted ones map past the end and are dropped).
+    mapped = array("I", accumulate(live, initial=base))[:-1] if deleted else None
+    end = base + len(added)
+    pool = writer.pool
+    terms = reader._terms
+    for (fieldname, tbytes), terminfo in terms.items():
+        if fieldname != CONTENT:
+            continue
+        docs, counts = read_counts(terms, tbytes, terminfo)
+        if mapped is None:
+            docs = array("I", map(add, docs, repeat(base)))
+        else:
+            keep = list(map(live.__getitem__, docs))
+            counts = array("I", selected(counts, keep))
+            docs = array("I", map(mapped.__getitem__, selected(docs, keep)))
+        pool.add_counts(tbytes.decode("utf-8"), docs, counts)
+    assert writer.docnum == end
+    return added
 
 
 def make_schema() -> Schema:
