@@ -10,6 +10,7 @@ languages. Every `check` asks the database whether it has each file at all.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,54 @@ def test_a_file_the_team_database_lost_is_missing_even_where_a_copy_is_kept(shar
                 f"記録 {uid}: 添付ファイル 点検記録.txt（{digest[:12]}…）がチームのデータベースに"
                 "ありません"
             )
+
+
+def test_repair_puts_the_team_copy_back_from_a_pc_whose_copy_is_whole(
+    shared, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _uid, digest, folder_a, folder_b = shared
+    with open_team(folder_a, url) as kb:
+        damage(kb, FLIP, digest)
+    # PC B has no copy of its own: it cannot mend, and says what is wrong.
+    assert main(["--data-dir", str(folder_b), "check", "--deep", "--repair"]) == 1
+    assert "is damaged" in capsys.readouterr().out
+    # PC A, which added the file, has it whole: the team's copy is put back from it.
+    assert main(["--lang", "ja", "--data-dir", str(folder_a), "check", "--deep", "--repair"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"修復: 添付ファイル 点検記録.txt（{digest[:12]}…）: チームのデータベースの写しを、"
+        "この PC の正しい写しから戻しました"
+    )
+    with open_team(folder_b, url) as kb:
+        assert kb.check(deep=True) == []
+        path = kb.attachment_path(digest)
+        assert path is not None
+        assert path.read_bytes() == b"inspection log\n" * (CHUNK // 6)
+
+
+def test_repair_fetches_again_a_copy_damaged_on_this_pc_and_keeps_the_damaged_one(
+    shared, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _url, _uid, digest, folder_a, _b = shared
+    copy = folder_a / "attachments" / digest[:2] / digest
+    whole = copy.read_bytes()
+    copy.write_bytes(whole[::-1])  # same size, other bytes: a failing disk
+    assert main(["--data-dir", str(folder_a), "check", "--deep", "--repair", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["ok"] is True
+    assert found["mended"] == [
+        f"mended: attachment file 点検記録.txt ({digest[:12]}…): this PC's damaged copy was "
+        f"set aside as damaged-{digest} and fetched again from the team database"
+    ]
+    assert copy.read_bytes() == whole
+    assert (folder_a / "attachments" / f"damaged-{digest}").read_bytes() == whole[::-1]
+
+
+def test_repair_without_deep_mends_nothing(shared, capsys: pytest.CaptureFixture[str]) -> None:
+    url, _uid, digest, folder_a, _b = shared
+    with open_team(folder_a, url) as kb:
+        damage(kb, FLIP, digest)
+    assert main(["--data-dir", str(folder_a), "check", "--repair"]) == 0  # sizes agree
+    assert "mended" not in capsys.readouterr().out
+    with open_team(folder_a, url) as kb:
+        assert len(kb.check(deep=True)) == 1

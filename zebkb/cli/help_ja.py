@@ -51,8 +51,12 @@ HELP_JA: dict[str, str] = {
     "revision number (or a hash prefix from 'history')": (
         "版の番号（または 'history' に出るハッシュの先頭部分）"
     ),
-    "rebuild the search index; report (never delete) orphaned or missing files": (
-        "検索索引を作り直し、どの記録にも属さないファイルや見つからないファイルを報告します（削除はしません）"
+    "rebuild the search index; report (never delete) orphaned or missing files; with --deep "
+    "in team mode, mend a file damaged on one side (the team database or this PC) from the "
+    "other's whole copy": (
+        "検索索引を作り直し、どの記録にも属さないファイルや見つからないファイルを報告します"
+        "（削除はしません）。チームモードで --deep と併せると、片方（チームのデータベースか"
+        "この PC）で壊れたファイルをもう片方の正しい写しから修復します"
     ),
     "also read every attachment file and compare it with its SHA-256 (slower)": (
         "すべての添付ファイルを読み、SHA-256 と照合します（時間がかかります）"

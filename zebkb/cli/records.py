@@ -74,7 +74,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--repair",
         action="store_true",
-        help="rebuild the search index; report (never delete) orphaned or missing files",
+        help="rebuild the search index; report (never delete) orphaned or missing files; with "
+        "--deep in team mode, mend a file damaged on one side (the team database or this PC) "
+        "from the other's whole copy",
     )
     p.add_argument(
         "--deep",
@@ -578,14 +580,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         hashing = (
             stderr_progress("progress.check_deep", args.lang) if args.deep and not quiet else None
         )
+        mended: list[Problem] = []
         if args.repair:
+            if args.deep:
+                # Team mode: a file damaged on one side is mended from the other's whole copy.
+                mended = kb.mend_team_files(progress=hashing)
             kb.reindex(progress=None if quiet else stderr_progress("progress.reindex", args.lang))
             problems = kb.check(deep=args.deep, progress=hashing) + kb.file_report()
         else:
             problems = kb.check(deep=args.deep, progress=hashing)
     if args.json:
-        print_json({"ok": not problems, "problems": problems})
-    elif problems:
+        found: dict[str, object] = {"ok": not problems, "problems": problems}
+        if mended:
+            found["mended"] = mended
+        print_json(found)
+        return 1 if problems else 0
+    for line in mended:
+        out(field(problem_text(line, args.lang)))
+    if problems:
         for p in problems:
             out(field(problem_text(p, args.lang)))
     else:

@@ -255,6 +255,22 @@ def fetch_all_shared(kb: Facade) -> int:
     return fetched
 
 
+def put_back_shared(kb: Facade, digest: str) -> None:
+    """Team mode: replace the team's copy of a file by this PC's (``check --deep --repair``).
+
+    In one transaction: the old pieces go and this PC's copy, hashed again while
+    it is read, takes their place; a copy that no longer matches is refused and
+    the old pieces stay.
+    """
+    with kb.transaction() as txn:
+        blobs.drop(txn.session, digest)
+        if _upload(kb, txn, [digest]) != 1:
+            raise KnownError(
+                f"attachment file {digest[:12]}… is not in {kb.files.root}",
+                message_ja=f"添付ファイル {digest[:12]}… が {kb.files.root} にありません",
+            )
+
+
 def _upload(kb: Facade, txn: Txn, digests: Iterable[str]) -> int:
     added = 0
     for digest in sorted(digests):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
@@ -36,6 +37,10 @@ class Facade(Core, Protocol):
     def index(self) -> SearchIndex: ...
 
     def shared_digests(self, digests: Iterable[str]) -> set[str]: ...
+
+    def put_back_shared(self, digest: str) -> None: ...
+
+    def attachment_path(self, sha256: str, *, fetch: bool = ...) -> Path | None: ...
 
     @property
     def shares_files(self) -> bool: ...
@@ -212,3 +217,67 @@ def file_report(kb: Facade) -> list[Problem]:
         for digest, path in kb.files.iter_files()
         if digest not in referenced
     ]
+
+
+def mend_team_files(kb: Facade, progress: Progress | None = None) -> list[Problem]:
+    """Team mode (``check --deep --repair``): mend each file a record uses whose copy is
+    damaged on one side from a whole copy on the other; what was mended, in both languages.
+
+    The team database's copy, damaged or lost, is put back from this PC's whole copy
+    (its pieces replaced in one transaction, hashed again while read). This PC's damaged
+    copy is set aside in ``attachments/`` as ``damaged-<sha256>`` (never deleted) and
+    fetched again from the team's whole copy. A file damaged on both sides, or whole on
+    neither, is left for `check` to report.
+    """
+    if not kb.shares_files:
+        return []
+    with Session(kb.read_engine) as session:
+        refs = store.attachment_refs(session)
+    names: dict[str, str] = {}
+    for _uid, digest, _size, name in refs:
+        names.setdefault(digest, name)
+    team_has = kb.shared_digests(names)
+    mended: list[Problem] = []
+    for done, (digest, name) in enumerate(sorted(names.items()), start=1):
+        path = kb.files.path(digest)
+        here = path.is_file()
+        here_whole = here and _local_sha256(path) == digest
+        team_whole = digest in team_has and _shared_sha256(kb, digest) == digest
+        short = f"{name} ({digest[:12]}…)"
+        short_ja = f"{name}（{digest[:12]}…）"
+        if here_whole and not team_whole:
+            kb.put_back_shared(digest)
+            mended.append(
+                Problem(
+                    f"mended: attachment file {short}: the team database's copy was put back "
+                    "from this PC's whole copy",
+                    f"修復: 添付ファイル {short_ja}: チームのデータベースの写しを、"
+                    "この PC の正しい写しから戻しました",
+                )
+            )
+        elif here and not here_whole and team_whole:
+            aside = kb.files.root / f"damaged-{digest}"
+            n = 1
+            while aside.exists():
+                n += 1
+                aside = kb.files.root / f"damaged-{digest}-{n}"
+            path.rename(aside)
+            kb.attachment_path(digest)  # fetched again, whole or not at all
+            mended.append(
+                Problem(
+                    f"mended: attachment file {short}: this PC's damaged copy was set aside "
+                    f"as {aside.name} and fetched again from the team database",
+                    f"修復: 添付ファイル {short_ja}: この PC の壊れた写しを {aside.name} として"
+                    "残し、チームのデータベースから取り直しました",
+                )
+            )
+        if progress is not None:
+            progress(done, len(names))
+    return mended
+
+
+def _local_sha256(path: Path) -> str | None:
+    try:
+        return sha256_file(path)[0]
+    except OSError:
+        return None

@@ -490,6 +490,7 @@ class KnowledgeBase:
     attachment_path = attachments.attachment_path
     save_attachment_as = attachments.save_attachment_as
     shared_digests = attachments.shared_digests
+    put_back_shared = attachments.put_back_shared
     _share_files = attachments.share_files
     share_all_files = attachments.share_all_files
     fetch_all_shared = attachments.fetch_all_shared
@@ -555,6 +556,12 @@ class KnowledgeBase:
         from zebkb.service import checks
 
         return checks.check(self, deep=deep, progress=progress)
+
+    def mend_team_files(self, progress: Progress | None = None) -> list[Problem]:
+        """Team mode: mend a file damaged on one side from the other's whole copy (checks.py)."""
+        from zebkb.service import checks
+
+        return checks.mend_team_files(self, progress)
 
     def file_report(self) -> list[Problem]:
         """Attachment files on disk that no version refers to (kept, never deleted)."""

@@ -77,3 +77,8 @@ def read(conn: Connection, digest: str) -> Iterator[bytes]:
             return
         yield bytes(piece)
         n += 1
+
+
+def drop(session: Session, digest: str) -> None:
+    """Remove a file's pieces (to put a whole copy back in the same transaction)."""
+    session.connection().execute(text("DELETE FROM blob_chunk WHERE sha256 = :d"), {"d": digest})
