@@ -318,3 +318,28 @@ def test_no_page_asked_ranks_nothing(index: SearchIndex, monkeypatch: Any) -> No
     assert result.hits == []
     assert result.total == expected.total
     assert result.facets == expected.facets
+
+
+@pytest.mark.parametrize("word", ["エネルギー", "zeb"])
+def test_a_page_counts_a_frequent_term_only_where_it_can_decide_the_page(
+    index: SearchIndex, monkeypatch: Any, word: str
+) -> None:
+    """A page of a frequent quoted term checks each text for it (a scan that stops at its
+    first occurrence) and counts it only where the bounds the postings give of its count
+    can reach the page; the page is the plain search's."""
+    counted = 0
+    real = columns.Columns.counts
+
+    def counting(self: columns.Columns, docnums: Any, term: str, folded: Any = None) -> Any:
+        nonlocal counted
+        counted += len(docnums)
+        return real(self, docnums, term, folded)
+
+    monkeypatch.setattr(columns.Columns, "counts", counting)
+    query = f'"{word}"'
+    result = index.search(query, limit=5, offset=2)
+    expected, facets = _reference(index, query, SearchFilters())
+    assert [h.uid for h in result.hits] == expected[2:7]
+    assert result.total == len(expected) > 40
+    assert result.facets == facets
+    assert counted < result.total // 2

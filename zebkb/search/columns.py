@@ -361,6 +361,10 @@ class Columns:
             other = map(str.count, map(self.folded.__getitem__, docnums), repeat(folded))
         return list(map(max, literal, other))
 
+    def contains(self, docnums: Sequence[int], term: str) -> list[bool]:
+        """Whether each doc's text holds `term` (a scan stopping at its first occurrence)."""
+        return list(map(str.__contains__, map(self.text.__getitem__, docnums), repeat(term)))
+
     def in_facility(
         self, docnums: Sequence[int], term: str, folded: str | None = None
     ) -> list[bool]:
@@ -404,6 +408,13 @@ class Columns:
             w = self._weights(docnums, term, known, nr)
             total = list(map(add, total, self._saturated(w, idf)))
         return total
+
+    def weights(
+        self, docnums: Sequence[int], term: str, known: Sequence[float] | None = None
+    ) -> list[float]:
+        """Each doc's field-weighted count of `term` (BM25F's w, which its score grows
+        with); `known`, if given, the term's count in each doc's text."""
+        return self._weights(docnums, term, known, self.rest_norms(docnums))
 
     def _weights(
         self,
@@ -486,6 +497,60 @@ class Columns:
         near = list(compress(docnums, keep))
         scores = list(map(add, repeat(0.0), self._saturated(compress(w, keep), idfs[0])))
         return self.best(near, scores, count)
+
+    def ranked_within_bounds(
+        self,
+        matches: list[int],
+        texts: list[str],
+        idfs: list[float],
+        tfs: list[list[Any] | None],
+        *,
+        bounded: list[bool],
+        count: int,
+    ) -> list[tuple[float, int]]:
+        """`self.ranked` of the matches, where `tfs` are upper bounds for the `bounded` terms.
+
+        Scores grow with the counts, so the scores of the bounds bound the scores. The
+        `count` (or more) matches with the highest bounds are scored exactly; the
+        `count`-th best of their scores is at most the `count`-th best of all, so a match
+        whose bound falls below it (by more than the rounding of a score, PRUNE_SLACK)
+        cannot be among the best. Only the others are counted exactly and ranked: the same
+        answer, to the bit, as counting every match (tests/search/test_search_equivalence.py).
+        """
+        if not any(bounded):
+            return self.ranked(matches, texts, idfs, tfs, count)
+
+        def exact(at: list[int]) -> tuple[list[int], list[list[Any] | None]]:
+            docs = list(map(matches.__getitem__, at))
+            return docs, [
+                self.counts(docs, text)
+                if mark
+                else (None if tf is None else list(map(tf.__getitem__, at)))
+                for text, tf, mark in zip(texts, tfs, bounded, strict=True)
+            ]
+
+        everything = list(range(len(matches)))
+        if count <= 0 or count * PRUNE_FACTOR > len(matches):
+            docs, exact_tfs = exact(everything)
+            return self.ranked(docs, texts, idfs, exact_tfs, count)
+        if len(texts) == 1:
+            # One term: its score grows with its field-weighted count w, so w orders (and
+            # bounds) as well as the score, without the score's four operations on every match.
+            def scores(docs: list[int], tfs: list[list[Any] | None]) -> list[float]:
+                return self.weights(docs, texts[0], tfs[0])
+        else:
+
+            def scores(docs: list[int], tfs: list[list[Any] | None]) -> list[float]:
+                return self.bm25(docs, texts, idfs, tfs)
+
+        ceilings = scores(matches, tfs)
+        # At least `count` matches, those with the highest bounds (compared as floats, in C).
+        top = heapq.nlargest(count, ceilings)[-1]
+        docs, exact_tfs = exact(list(compress(everything, map(ge, ceilings, repeat(top)))))
+        floor = heapq.nlargest(count, scores(docs, exact_tfs))[-1]
+        near = list(compress(everything, map(ge, ceilings, repeat(floor * (1.0 - PRUNE_SLACK)))))
+        docs, exact_tfs = exact(near)
+        return self.ranked(docs, texts, idfs, exact_tfs, count)
 
     def best(
         self, docnums: Sequence[int], scores: Sequence[float] | None, count: int

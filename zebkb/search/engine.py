@@ -81,6 +81,9 @@ SIDE_FILE = "docs.sqlite"
 MAX_INTERSECT = 4
 FEW_CANDIDATES = 64
 CACHE_MIN_DF = 300
+# Counts by docnum of this many frequent bigrams are kept (about 0.5 MB each at 10,000
+# records): ranking bounds every term's counts with them (`_tf_bounds`).
+COUNT_CACHE_MAX = 64
 # A build writes a segment whenever its pool holds this many postings (8 bytes each in
 # arrays, about as much again for the bigrams), which bounds its memory (issue: 400 MB at
 # 50,000 records); 10,000 seed records hold about 6 million.
@@ -412,6 +415,9 @@ class _Snapshot:
                 counts.update(zip(ids, m._weights, strict=True))
                 m._next_block()
         if df >= CACHE_MIN_DF:
+            if len(self.count_cache) >= COUNT_CACHE_MAX:
+                # The one kept longest goes (a dict keeps its keys in insertion order).
+                del self.count_cache[next(iter(self.count_cache))]
             self.count_cache[gram] = counts
         return counts
 
@@ -1132,7 +1138,7 @@ class SearchIndex:
             if snap is None:
                 return []
             folds = _folds(snap, parsed)
-            matches, counts = _match(snap, parsed, filters or SearchFilters(), folds)
+            matches, counts, _bounded = _match(snap, parsed, filters or SearchFilters(), folds)
             ranked = _rank(snap, parsed, matches, counts, len(matches), folds=folds)
             return [d.uid for _s, d in ranked]
 
@@ -1163,7 +1169,9 @@ class SearchIndex:
             folds = _folds(snap, parsed)
             # The text alone, once; the filters then only look at the matches' values.
             late = (filters or SearchFilters()).overdue_uids
-            matches, counts = _match(snap, parsed, SearchFilters(overdue_uids=late), folds)
+            matches, counts, _bounded = _match(
+                snap, parsed, SearchFilters(overdue_uids=late), folds
+            )
             text_total = len(matches)
             keep, facets = _filter_facets(snap, matches, filters or SearchFilters())
             if keep is not None:
@@ -1375,11 +1383,17 @@ def _in(term: Term, folded: str | None, d: DocInfo) -> bool:
 
 
 def _match(
-    snap: _Snapshot, parsed: ParsedQuery, filters: SearchFilters, folds: Folds
-) -> tuple[list[int], dict[Term, list[int]]]:
+    snap: _Snapshot,
+    parsed: ParsedQuery,
+    filters: SearchFilters,
+    folds: Folds,
+    *,
+    bounds: bool = False,
+) -> tuple[list[int], dict[Term, list[Any]], frozenset[Term]]:
     """The docnums of every document the query and filters select, verified against its text.
 
-    Also, for some terms, the term's count in each of those documents.
+    Also, for some terms, the term's count in each of those documents; with `bounds`,
+    for some an upper bound of it instead (`_tf_bounds`), and the set of those terms.
     """
     kinds = set(filters.kinds)
     wards = set(filters.wards)
@@ -1417,7 +1431,8 @@ def _match(
         # The common case, plain words: counted in C, rarest term first; the counts
         # are kept for scoring, which then need not scan the texts again.
         matches = list(candidates)
-        counts: dict[Term, list[int]] = {}
+        counts: dict[Term, list[Any]] = {}
+        bounded: set[Term] = set()
         keep: list[Any]
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
@@ -1431,15 +1446,31 @@ def _match(
                 matches = list(compress(matches, keep))
                 counts = {k: list(compress(v, keep)) for k, v in counts.items()}
                 continue
+            grams = (
+                _bound_grams(snap, t.text)
+                if bounds and folded is None and not t.facility_only
+                else None
+            )
             if t.facility_only:
                 keep = cols.in_facility(matches, t.text, folded)
+            elif grams:
+                # Whether each text holds the term (a scan that stops at its first
+                # occurrence, half of counting them all); its counts are bounded from the
+                # postings, and counted only where they can decide the page (`_rank`).
+                keep = cols.contains(matches, t.text)
             else:
                 keep = cols.counts(matches, t.text, folded)
             matches = list(compress(matches, keep))
             counts = {k: list(compress(v, keep)) for k, v in counts.items()}
-            if not t.facility_only:
+            tf = _tf_bounds(grams, matches) if grams else None
+            if tf is not None:
+                counts[t] = tf
+                bounded.add(t)
+            elif grams:
+                counts[t] = cols.counts(matches, t.text)
+            elif not t.facility_only:
                 counts[t] = list(compress(keep, keep))
-        return matches, counts
+        return matches, counts, frozenset(bounded)
 
     def selected(d: DocInfo) -> bool:
         if kinds and d.kind not in kinds:
@@ -1482,7 +1513,35 @@ def _match(
         return not any(_in(t, folds[t], d) for t in negatives)
 
     by_docnum = snap.by_docnum
-    return [i for i in candidates if (d := by_docnum[i]) is not None and selected(d)], {}
+    selection = [i for i in candidates if (d := by_docnum[i]) is not None and selected(d)]
+    return selection, {}, frozenset()
+
+
+# Bounds from the two rarest bigrams: the rarest are the most specific to the term, and
+# at 10,000 records they bound its count exactly in 99 % of the documents holding it.
+BOUND_GRAMS = 2
+
+
+def _bound_grams(snap: _Snapshot, term: str) -> list[dict[int, float]] | None:
+    """The counts by docnum (`_Snapshot.gram_counts`) of the term's rarest bigrams, or None."""
+    from zebkb.search.normalize import query_grams
+
+    grams = sorted(set(query_grams(term)), key=snap.doc_frequency)[:BOUND_GRAMS]
+    found = [snap.gram_counts(g, snap.doc_frequency(g)) for g in grams]
+    if not found or None in found:
+        return None
+    return found  # type: ignore[return-value]  # no None left
+
+
+def _tf_bounds(grams: list[dict[int, float]], docnums: list[int]) -> list[float] | None:
+    """An upper bound of a term's count in each document holding it: the least count of
+    its bigrams there (each occurrence holds each of them). None when a posting lacks
+    one of the documents, which only a damaged index would."""
+    try:
+        bounds: list[Any] = list(map(min, *(map(g.get, docnums) for g in grams), repeat(math.inf)))
+    except TypeError:  # None: a posting without the document
+        return None
+    return bounds
 
 
 # Which SearchFilters fields each facet group is chosen by.
@@ -1600,12 +1659,16 @@ def _rank(
     snap: _Snapshot,
     parsed: ParsedQuery,
     matches: list[int],
-    counts: dict[Term, list[int]],
+    counts: dict[Term, list[Any]],
     count: int,
     *,
     folds: Folds,
+    bounded: frozenset[Term] = frozenset(),
 ) -> list[tuple[float, DocInfo]]:
-    """The best `count` matches: BM25F when there are terms, else newest first."""
+    """The best `count` matches: BM25F when there are terms, else newest first.
+
+    `counts` holds, for the terms in `bounded`, upper bounds of their counts (`_match`).
+    """
     from zebkb.search.normalize import is_one_bigram
     from zebkb.search.whooshfield import VARIANT
 
@@ -1640,7 +1703,9 @@ def _rank(
                 known[t] = snap.cols.counts(matches, t.text, folded)
         texts = [t.text for t in terms]
         idfs = _idfs(snap, terms, folds)
-        best = snap.cols.ranked(matches, texts, idfs, [known.get(t) for t in terms], count)
+        tfs = [known.get(t) for t in terms]
+        marks = [t in bounded for t in terms]
+        best = snap.cols.ranked_within_bounds(matches, texts, idfs, tfs, bounded=marks, count=count)
     else:
         best = snap.cols.best(matches, None, count)
     by_docnum = snap.by_docnum
@@ -1658,12 +1723,17 @@ def _run(
     index: SearchIndex,
 ) -> SearchResult:
     folds = _folds(snap, parsed)
-    matches, counts = _match(snap, parsed, filters, folds)
+    # Bounds of the counts are enough for ranking a page of a few (not every match).
+    matches, counts, bounded = _match(snap, parsed, filters, folds, bounds=limit > 0)
     facets = snap.cols.facets(matches)
     terms = parsed.positive_terms
     # No page (the window asks for totals and facets alone with limit 0): nothing to rank,
     # and no text to read for it.
-    top = _rank(snap, parsed, matches, counts, offset + limit, folds=folds) if limit > 0 else []
+    top = (
+        _rank(snap, parsed, matches, counts, offset + limit, folds=folds, bounded=bounded)
+        if limit > 0
+        else []
+    )
     # Snippets, the costly part of a hit, only for the page shown.
     page = top[offset : offset + limit]
     if terms:  # where the terms are marked in the snippet
