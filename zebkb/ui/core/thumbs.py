@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +33,9 @@ from zebkb.ui.core.ops import CollectionOp, OpRunner, QueryOp
 log = logging.getLogger(__name__)
 
 THUMB_SIZE = 256
+# A file the team's database could not give (the server away) is asked for again after
+# this long, when the pane next wants its picture: not on every repaint, not never.
+FETCH_RETRY_S = 30.0
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -212,12 +216,16 @@ class Thumbnailer(QObject):
         fetch: Callable[[str], Path | None] | None = None,
         size: int = THUMB_SIZE,
         parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._cache = cache
         self._source_for = source_for
         self._fetch = fetch
+        self._clock = clock
+        # Tiles of files whose fetch failed, and when to ask for them again.
+        self._retry_at: dict[str, float] = {}
         self._tr = translator
         self._size = size
         self._images: dict[str, QImage] = {}
@@ -225,8 +233,11 @@ class Thumbnailer(QObject):
 
     def image(self, sha256: str) -> QImage | None:
         known = self._images.get(sha256)
-        if known is not None:
+        retry_at = self._retry_at.get(sha256)
+        if known is not None and (retry_at is None or self._clock() < retry_at):
             return known
+        if retry_at is not None:
+            del self._images[sha256], self._retry_at[sha256]
         if sha256 not in self._pending and _SHA256.fullmatch(sha256):
             self._pending.add(sha256)
             QueryOp(self, lambda: self._make(sha256), runner=self._runner).success(
@@ -247,7 +258,12 @@ class Thumbnailer(QObject):
             return
         CollectionOp(self, lambda: fetch(sha256), runner=self._runner).changes(NO_CHANGES).success(
             lambda path: self._fetched(sha256, path)
-        ).failure(lambda exc: self._arrived(sha256, None)).run_in_background()
+        ).failure(lambda exc: self._unreachable(sha256)).run_in_background()
+
+    def _unreachable(self, sha256: str) -> None:
+        """The team's database could not give the file: said, and asked again later."""
+        self._arrived(sha256, None, key="thumb.away")
+        self._retry_at[sha256] = self._clock() + FETCH_RETRY_S
 
     def _fetched(self, sha256: str, path: Path | None) -> None:
         if path is None:
@@ -259,14 +275,16 @@ class Thumbnailer(QObject):
             lambda exc: self._arrived(sha256, None)
         ).run_in_background()
 
-    def _arrived(self, sha256: str, result: ThumbResult | None) -> None:
+    def _arrived(self, sha256: str, result: ThumbResult | None, key: str = "") -> None:
         self._pending.discard(sha256)
         image = QImage()
         if result is not None and result.status is ThumbStatus.OK and result.png:
             # PySide6 6.x stubs say bytes; the binding accepts only str for the format.
             image = QImage.fromData(result.png, "PNG")  # type: ignore[arg-type]
         if image.isNull():
-            if result is None:
+            if key:
+                pass
+            elif result is None:
                 key = "thumb.missing"
             elif result.status is ThumbStatus.TOO_LARGE:
                 key = "thumb.too_large"
