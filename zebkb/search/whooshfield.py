@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Sequence
+from functools import partial
 from io import BytesIO
 from itertools import accumulate, chain, repeat
 from itertools import compress as selected
@@ -212,7 +213,7 @@ class InvertedPool:
         # count, one after the other in one array. Two appends to one array a posting cost
         # 40 % less than an append to each of two (one lookup, and the array's end is
         # still in the cache for the second).
-        self._pairs: dict[str, array[int]] = {}
+        self._pairs: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
         self._last_docnum = -1
         # Terms whose docnums arrived out of order (postings merged in from other segments).
         self._unordered: set[tuple[str, bytes]] = set()
@@ -283,13 +284,9 @@ class InvertedPool:
                     if g not in counts:
                         counts[VARIANT + g] = f
         keys = list(counts)
-        # A few hundred bigrams a document: the appends run in C (map), not a Python loop.
-        found = list(map(self._pairs.get, keys))
-        if None in found:
-            for i, g in enumerate(keys):
-                if found[i] is None:
-                    found[i] = self._pairs[g] = array("I")
-        pairs: list[array[int]] = found  # type: ignore[assignment]  # no None left
+        # A few hundred bigrams a document: the appends run in C (map), not a Python loop,
+        # and so does making the arrays of bigrams not seen before (the dict's default).
+        pairs = list(map(self._pairs.__getitem__, keys))
         if docnum < self._last_docnum:
             self._content_unordered.update(keys)
         self._last_docnum = max(self._last_docnum, docnum)
@@ -360,8 +357,22 @@ def add_document(writer: Any, uid: str, text: str, folded: str | None = None) ->
     Whoosh's ``add_document`` (and its per-posting loop) writes the same segment.
     """
     docnum = writer.docnum
-    writer.add_document(uid=uid)
+    _add_uid(writer, uid)
     writer.pool.add_text(docnum, text, folded)
+
+
+def _add_uid(writer: Any, uid: str) -> None:
+    """What Whoosh's ``add_document(uid=uid)`` does for this schema, without its general
+    handling of any field (a twentieth of a build): the uid's one posting and its stored
+    value (a test compares the files with Whoosh's own)."""
+    docnum = writer.docnum
+    per_doc = writer.perdocwriter
+    per_doc.start_doc(docnum)
+    writer.pool.add((UID, uid.encode("utf-8"), docnum, 1.0, b""))
+    per_doc.add_field(UID, writer.schema[UID], uid, 0)
+    per_doc.finish_doc()
+    writer._added = True
+    writer.docnum = docnum + 1
 
 
 def read_counts(terms: Any, tbytes: bytes, terminfo: Any) -> tuple[array[int], array[int]]:
@@ -416,7 +427,7 @@ def add_segment(writer: Any, reader: Any, uids: Sequence[str], deleted: set[int]
     live = [d not in deleted for d in range(len(uids))]
     added = list(selected(uids, live))
     for uid in added:
-        writer.add_document(uid=uid)
+        _add_uid(writer, uid)
     # Old docnum -> new one (deleted ones map past the end and are dropped).
     mapped = array("I", accumulate(live, initial=base))[:-1] if deleted else None
     end = base + len(added)
