@@ -859,6 +859,9 @@ class SearchIndex:
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
         name, side, ix = _create_generation(self.index_dir, None, self.variants)
+        # Nobody reads the generation before it is swapped in, and a failed build
+        # removes it whole: its side store is filled without a journal (sidestore.py).
+        side.start_filling()
         fold = self.variants.fold_script
         gen_dir = self.index_dir / name
 
@@ -936,6 +939,7 @@ class SearchIndex:
             else:
                 writer.cancel()
             side.set_segment_uids(segments)
+            side.end_filling()
             ok = True
         finally:
             if not ok:

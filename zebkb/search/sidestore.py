@@ -11,6 +11,7 @@ lengths) is kept in `meta`, so opening reads no document however large the corpu
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -148,6 +149,29 @@ class SideStore:
 
     def close(self) -> None:
         self.db.close()
+
+    def start_filling(self) -> None:
+        """For a new file that nobody reads until it is complete, and that is removed whole
+        if filling it fails (a generation being built): no journal, no syncing.
+
+        In WAL mode a build's one long transaction wrote every page twice (into
+        the log, then into the file when the log was checkpointed), and the log
+        grew as large as the file, on disk beside it until the end (a build of
+        10,000 records wrote 223 MB instead of 108). `end_filling` makes the file
+        durable and its mode WAL again.
+        """
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+
+    def end_filling(self) -> None:
+        """Back to WAL, and the file flushed to disk (the build swaps it in next)."""
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        fd = os.open(self.path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
