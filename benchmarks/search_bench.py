@@ -199,6 +199,9 @@ class Figures:
 def goal_rows(f: Figures) -> list[tuple[str, str, str, bool]]:
     """(figure, measured, goal, met) for the issue's goals at this size.
 
+    Met or not is judged on wall time, as a user waits it; the CPU time beside
+    it says how much of that was the machine's load.
+
     The goals are the issue's for 10,000, 50,000 and 100,000 records; a size
     between them is held to the next larger one's.
     """
@@ -210,7 +213,8 @@ def goal_rows(f: Figures) -> list[tuple[str, str, str, bool]]:
         rows.append(
             (
                 "warm p95, zebkb / FTS5 trigram + scan",
-                f"{f.p95 * 1000:.1f} / {f.fts_p95 * 1000:.1f} ms ({ratio:.1f}x)",
+                f"{f.p95 * 1000:.1f} / {f.fts_p95 * 1000:.1f} ms ({ratio:.1f}x; CPU time "
+                f"{f.cpu95 * 1000:.1f} / {f.fts_cpu95 * 1000:.1f} ms)",
                 "<= 1.5x",
                 ratio <= 1.5,
             )
@@ -219,7 +223,8 @@ def goal_rows(f: Figures) -> list[tuple[str, str, str, bool]]:
         rows.append(
             (
                 "warm p95",
-                f"{f.p95 * 1000:.1f} ms (FTS5 {f.fts_p95 * 1000:.1f} ms)",
+                f"{f.p95 * 1000:.1f} ms (CPU time {f.cpu95 * 1000:.1f} ms; FTS5 "
+                f"{f.fts_p95 * 1000:.1f} ms, {f.fts_cpu95 * 1000:.1f} ms CPU)",
                 "<= 250 ms",
                 f.p95 <= 0.250,
             )
@@ -248,7 +253,8 @@ def goal_rows(f: Figures) -> list[tuple[str, str, str, bool]]:
     rows.append(
         (
             "full build, zebkb / FTS5",
-            f"{f.build:.1f} / {f.fts_build:.1f} s ({build_ratio:.1f}x)",
+            f"{f.build:.1f} / {f.fts_build:.1f} s ({build_ratio:.1f}x; CPU time "
+            f"{f.build_cpu / f.fts_build_cpu:.1f}x)",
             "<= 3x",
             build_ratio <= 3,
         )
