@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -166,3 +167,51 @@ def test_reindex_names_attachments_whose_text_could_not_be_taken(tmp_path: Path)
     run = zebkb(data, "reindex")
     assert run.returncode == 0, run.stderr
     assert "text of 1 attachment file not searched (unreadable)" in run.stdout
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated"])
+def test_a_damaged_index_is_repaired_without_an_english_log_line(
+    kb: Path, tmp_path: Path, damage: str
+) -> None:
+    """The quick search path's open of a damaged index once printed its log warning
+    ("search index gen-… could not be opened: missing docs.sqlite") on stderr, in English
+    beside the Japanese answer, through logging's last resort."""
+    data = tmp_path / "kb"
+    shutil.copytree(kb, data)
+    before = json.loads(zebkb(data, "search", "エコルとごし", "--json").stdout)
+    gen = data / "index" / (data / "index" / "CURRENT").read_text().strip()
+    if damage == "missing":
+        (gen / "docs.sqlite").unlink()
+    else:
+        (gen / "docs.sqlite").write_bytes((gen / "docs.sqlite").read_bytes()[:1000])
+    run = zebkb(data, "--lang", "ja", "search", "エコルとごし")
+    assert run.returncode == 0, run.stderr
+    assert "could not be opened" not in run.stderr
+    assert not re.search(r"[A-Za-z]{4,}", run.stderr), run.stderr
+    assert run.stdout.splitlines()[0] == f"{before['total']} 件見つかりました"
+    assert json.loads(zebkb(data, "search", "エコルとごし", "--json").stdout) == before
+
+
+def test_overdue_alone_needs_no_query(tmp_path: Path) -> None:
+    """`zebkb search --overdue` lists what is overdue, as `list --overdue` does; it was
+    refused with "the following arguments are required: query" (exit 2)."""
+    data = tmp_path / "kb"
+    assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
+    visit = {
+        "type": "visit",
+        "title": "清掃事務所視察の受入",
+        "ward": "131229",
+        "visited_on": "2024-10-21",
+        "follow_up_items": [{"what": "資料の送付", "due": "2000-01-01"}],
+    }
+    session = {"type": "session", "title": "ZEB勉強会", "ward": "131229", "held_on": "2024-11-05"}
+    source = tmp_path / "records.json"
+    source.write_text(json.dumps([visit, session], ensure_ascii=False), encoding="utf-8")
+    assert zebkb(data, "add", str(source)).returncode == 0
+    run = zebkb(data, "--lang", "ja", "search", "--overdue")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "1 件見つかりました"
+    assert "清掃事務所視察の受入" in run.stdout
+    run = zebkb(data, "--lang", "en", "search", "--overdue", "--json")
+    assert run.returncode == 0, run.stderr
+    assert [h["title"] for h in json.loads(run.stdout)["hits"]] == ["清掃事務所視察の受入"]

@@ -16,6 +16,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("search", help="full-text search, best first")
     p.add_argument(
         "query",
+        nargs="?",
+        default="",  # `zebkb search --overdue` (or --ward …) alone: every record that passes
         help='words (all must match), "a phrase", A OR B, -word, '
         "ward: type: rank: fy: tag: facility: followup:overdue",
     )
@@ -93,10 +95,16 @@ def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:
     state = change_state(data)
     if state is None:
         return None
+    from zebkb.search.engine import log
+
+    # No log file yet: what the open would log, the full path logs when it opens again.
+    log.muted = True
     try:
         index = SearchIndex(data / "index")
     except Exception:  # the full path opens (or repairs) it
         return None
+    finally:
+        log.muted = False
     try:
         if index.notice is not None or index.indexed_state() != state:
             return None

@@ -64,10 +64,21 @@ class _Log:
     """This module's logger, made when something is first logged: a search that logs
     nothing then never imports logging (and the traceback module it loads)."""
 
+    # Set by `zebkb search`'s quick path (zebkb/cli/search.py) around its open: it logs
+    # nowhere yet, so a warning would reach stderr through logging's last resort, in
+    # English beside the answer; the full path that follows opens and logs again.
+    muted = False
+
     def __getattr__(self, name: str) -> Any:
+        if self.muted:
+            return _ignore
         import logging
 
         return getattr(logging.getLogger(__name__), name)
+
+
+def _ignore(*args: object, **kwargs: object) -> None:
+    return None
 
 
 log = _Log()
