@@ -21,12 +21,14 @@ RECORDS = 300
 LIMIT = 5
 
 # Modules a search through the index alone never needs: the database layer, the
-# other commands, the formatter for records, Whoosh's query-time searcher, logging.
+# other commands, the formatter for records, the record fields (for making documents, not
+# reading them), Whoosh's query-time searcher, logging.
 NOT_IMPORTED = (
     "sqlalchemy",
     "sqlmodel",
     "zebkb.store.db",
     "zebkb.display",
+    "zebkb.domain.fields",
     "difflib",
     "whoosh.searching",
     "whoosh.highlight",

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zebkb.domain.fields import (
-    COMMON_FIELDS,
-    KIND_FISCAL_YEAR_FIELD,
-    Field,
-    FieldType,
-    Kind,
-    fields_for,
-    record_date_field,
-)
+if TYPE_CHECKING:
+    from zebkb.domain.fields import Field, FieldType
+
+# zebkb.domain.fields (every record field, about 2 ms to import) is imported where a
+# record is made into a document: a search process reads documents, it makes none.
 
 ATTACHMENTS = "attachments"
 WARD_NAMES = "ward_names"
@@ -49,6 +45,8 @@ def _ward_names(code: str) -> str:
 
 
 def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
+    from zebkb.domain.fields import KIND_FISCAL_YEAR_FIELD, Kind, record_date_field
+
     try:
         kind_ = Kind(kind)
     except ValueError:
@@ -71,9 +69,9 @@ def _fiscal_year(kind: str, record: Mapping[str, Any]) -> int | None:
         return None
 
 
-def _row_keys(field: Field) -> tuple[str, ...]:
+def _row_keys(field: Field, string: FieldType) -> tuple[str, ...]:
     # A row's words (a material's title, a follow-up's owner), not its file hash.
-    return tuple(c.name for c in field.columns if c.type is FieldType.STRING and c.name != "file")
+    return tuple(c.name for c in field.columns if c.type is string and c.name != "file")
 
 
 def _text_of(value: Any, row_keys: tuple[str, ...] = ()) -> str:
@@ -92,6 +90,8 @@ def _text_of(value: Any, row_keys: tuple[str, ...] = ()) -> str:
 
 def doc_from_record(record: Mapping[str, Any], attachment_texts: Sequence[str] = ()) -> IndexDoc:
     """The index's view of a record (fields as in bundle-format.md)."""
+    from zebkb.domain.fields import COMMON_FIELDS, FieldType, fields_for
+
     kind = str(record.get("type", ""))
     try:
         declared = fields_for(kind)
@@ -101,7 +101,7 @@ def doc_from_record(record: Mapping[str, Any], attachment_texts: Sequence[str] =
     for field in declared:
         if not field.searchable:
             continue
-        text = _text_of(record.get(field.name), _row_keys(field))
+        text = _text_of(record.get(field.name), _row_keys(field, FieldType.STRING))
         if text:
             fields[field.name] = text
     ward = str(record.get("ward") or "")
