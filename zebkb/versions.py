@@ -122,6 +122,8 @@ def display_value(field: Field | None, value: Any, lang: str = "ja", style: str 
         return format_date(value, style, lang)
     if ftype is FieldType.TIMESTAMP and isinstance(value, str):
         return format_moment(value, style, lang)
+    if field is not None and field.name == "fiscal_year" and isinstance(value, int):
+        return display.fiscal_year_label(value, lang, style)  # a year, never 2,022
     if isinstance(value, int | float):
         return format_number(value)
     if field is not None and field.name in FIELD_VOCABULARIES and isinstance(value, str):

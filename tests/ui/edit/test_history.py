@@ -171,6 +171,11 @@ def test_display_values_for_people() -> None:
     assert format_moment("2025-03-18T09:00:00+09:00") == "2025年3月18日 09:00"
     assert format_moment("2025-03-18T09:00:00+09:00", "western", "en") == "2025-03-18 09:00"
     assert display_value(by_name["completed_on"], "2024-10-21") == "2024年10月21日"
+    # An issue's fiscal year is a year, not a quantity (it read 2,022).
+    year = {f.name: f for f in fields_for("issue")}["fiscal_year"]
+    assert display_value(year, 2022) == "2022年度"
+    assert display_value(year, 2022, "ja", "japanese") == "令和4年度"
+    assert display_value(year, 2022, "en") == "FY2022"
     assert body_diff("a", "a", "old", "new") == ""
 
 

@@ -192,3 +192,26 @@ def test_the_chart_says_its_basis_and_does_not_compare_a_year_with_other_energy(
     english = _page(qtbot, kb, tmp_path, record, "en", "western")
     assert "Compared on primary energy excluding other energy" in english
     assert "includes other energy, so not compared with design" in english
+
+
+ISSUE = {
+    "type": "issue",
+    "title": "森林整備でのCO2吸収量確保",
+    "ward": "131229",
+    "fiscal_year": 2022,
+    "category": "other",
+    "status": "in_progress",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "style", "shown"),
+    [("ja", "western", "2022年度"), ("ja", "japanese", "令和4年度"), ("en", "western", "FY2022")],
+)
+def test_an_issues_fiscal_year_reads_as_a_fiscal_year(
+    qtbot: Any, kb: Any, tmp_path: Path, lang: str, style: str, shown: str
+) -> None:
+    """The record pane showed an issue's 年度 as a number with a thousands separator (2,022)."""
+    page = _page(qtbot, kb, tmp_path, ISSUE, lang, style)
+    assert f"<td>{shown}</td>" in page
+    assert "2,022" not in page

@@ -379,6 +379,8 @@ class DetailPane(QWidget):
         if kind == FieldType.BOOLEAN:
             return html.escape(t("common.yes") if value else t("common.no"))
         if kind in (FieldType.NUMBER, FieldType.INTEGER):
+            if name == "fiscal_year":  # an issue's year, not a quantity (never 2,022)
+                return html.escape(fiscal_year_label(value, lang, style))
             if name == "floor_area_m2":
                 return html.escape(format_area(value))
             return html.escape(format_number(value))
