@@ -296,6 +296,8 @@ def test_read_counts_reads_what_whoosh_reads(tmp_path: Path) -> None:
             assert list(ids) == list(m.all_ids())
             m = leaf.postings(field, tbytes)
             assert list(counts) == [int(w) for _d, w in m.items_as("weight")]
+            shifted, _counts = whooshfield.read_counts(terms, tbytes, info, 7)
+            assert list(shifted) == [d + 7 for d in ids]
             seen += 1
         assert seen > 1000
     finally:

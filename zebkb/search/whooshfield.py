@@ -35,7 +35,7 @@ from whoosh.codec.whoosh3 import (  # noqa: E402
     W3TermInfo,
 )
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
-from whoosh.system import pack_int, pack_uint, pack_ushort  # noqa: E402
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
 from whoosh.util.numeric import length_to_byte  # noqa: E402
 
 from zebkb.search.normalize import grams, run_grams, word_runs  # noqa: E402
@@ -53,6 +53,8 @@ _LITTLE_ENDIAN = sys.byteorder == "little"
 # The length byte of a block whose documents' lengths are not kept.
 _NO_LENGTH: int = length_to_byte(None)
 _BLOCK_SIZE = Struct(">i")  # a block's length, as pack_int writes it
+_TERM_INFO: Struct = W3TermInfo._struct
+_ZERO_LENGTH: int = length_to_byte(0)
 # A block's pickle shorter than this is written uncompressed (its info says so, and
 # readers decompress only what says it is compressed): zlib saves a byte or two on the
 # one- and two-posting blocks that are half of a small segment's, and setting up its
@@ -161,8 +163,9 @@ class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
         count = len(docs)
         for start in range(0, count, limit):
             end = min(start + limit, count)
-            ids = docs[start:end]
-            block = counts[start:end]
+            # Most terms have one block: the arrays as they are, not copies.
+            ids = docs[start:end] if start or end < count else docs
+            block = counts[start:end] if start or end < count else counts
             top = max(block)
             if top == 1:
                 weights: Any = None
@@ -181,15 +184,12 @@ class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
             size = len(info) + len(data)
             out += (pack_int(-size if end == count else size), info, data)
         postfile.write(b"".join(out))
-        terminfo = W3TermInfo()
-        terminfo._weight = float(sum(counts))
-        terminfo._df = count
-        terminfo._maxlength = 0
-        terminfo._maxweight = max(counts)
-        terminfo._minid = docs[0]
-        terminfo._maxid = docs[-1]
-        terminfo.set_extent(offset, postfile.tell() - offset)
-        self._tindex.add(pack_ushort(self._fieldid) + tbytes, terminfo.to_bytes())
+        # W3TermInfo.to_bytes of the term's info (not inlined, no lengths), packed here.
+        terminfo = _TERM_INFO.pack(
+            False, float(sum(counts)), count, 0, _ZERO_LENGTH, max(counts), docs[0], docs[-1]
+        )
+        extent = pack_long(offset) + pack_int(postfile.tell() - offset)
+        self._tindex.add(pack_ushort(self._fieldid) + tbytes, terminfo + extent)
 
 
 class InvertedPool:
@@ -375,8 +375,10 @@ def _add_uid(writer: Any, uid: str) -> None:
     writer.docnum = docnum + 1
 
 
-def read_counts(terms: Any, tbytes: bytes, terminfo: Any) -> tuple[array[int], array[int]]:
-    """A content term's docnums and counts in one segment, read from its blocks.
+def read_counts(
+    terms: Any, tbytes: bytes, terminfo: Any, base: int = 0
+) -> tuple[array[int], array[int]]:
+    """A content term's docnums (plus `base`) and counts in one segment, read from its blocks.
 
     Parses what `BlockFieldWriter._write_counts` writes (and Whoosh's own writer
     for this field: the same bytes), a whole block at a time, instead of a
@@ -384,7 +386,7 @@ def read_counts(terms: Any, tbytes: bytes, terminfo: Any) -> tuple[array[int], a
     """
     if terminfo.is_inlined():
         ids, weights, _values = terminfo.inlined_postings()
-        return array("I", ids), array("I", map(int, weights))
+        return array("I", map(add, ids, repeat(base))), array("I", map(int, weights))
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
         (length,) = length
@@ -403,7 +405,10 @@ def read_counts(terms: Any, tbytes: bytes, terminfo: Any) -> tuple[array[int], a
         count, level = info[0], info[3]
         data = raw[source.tell() : start + abs(size)]
         deltas, weights, _packed = loads(decompress(data) if level else data)
-        docs.extend(accumulate(deltas))
+        # A block's first delta is its first docnum: summed from `base`, which is dropped.
+        mark = len(docs)
+        docs.extend(accumulate(deltas, initial=base))
+        del docs[mark]
         if weights is None:
             counts.extend(repeat(1, count))
         elif isinstance(weights, float):
@@ -436,10 +441,8 @@ def add_segment(writer: Any, reader: Any, uids: Sequence[str], deleted: set[int]
     for (fieldname, tbytes), terminfo in terms.items():
         if fieldname != CONTENT:
             continue
-        docs, counts = read_counts(terms, tbytes, terminfo)
-        if mapped is None:
-            docs = array("I", map(add, docs, repeat(base)))
-        else:
+        docs, counts = read_counts(terms, tbytes, terminfo, base if mapped is None else 0)
+        if mapped is not None:
             keep = list(map(live.__getitem__, docs))
             counts = array("I", selected(counts, keep))
             docs = array("I", map(mapped.__getitem__, selected(docs, keep)))
