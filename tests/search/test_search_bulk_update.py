@@ -344,3 +344,28 @@ def test_batches_of_new_records_are_merged_as_they_come(
             reopened.close()
     finally:
         ix.close()
+
+
+def test_an_update_that_cannot_merge_still_applies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Merging is optional: when the open snapshot does not know a segment's uids, the
+    update adds its own segment and merges nothing."""
+    monkeypatch.setattr(engine, "BULK_MIN", 10**9)
+    all_docs = corpus_docs(80, seed=13)
+    docs: dict[str, IndexDoc] = {}
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        for n in range(3):
+            batch = all_docs[n * 20 : (n + 1) * 20]
+            ix.update(batch, [], state=n + 1)
+            docs.update({d.uid: d for d in batch})
+        snap = ix._snapshot()
+        assert len(snap.leaves) == 3
+        snap.segment_uids.clear()
+        ix.update(all_docs[60:], [], state=4)
+        docs.update({d.uid: d for d in all_docs[60:]})
+        assert len(ix._snapshot().leaves) == 4
+        _check(ix, docs, tmp_path)
+    finally:
+        ix.close()

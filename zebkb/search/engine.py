@@ -6,7 +6,9 @@ Layout of the index folder:
   gen-<n>/docs.sqlite  normalised text, facet values and original text per doc
   write.lock       held by the one process that writes
 A rebuild writes a new generation beside the current one and swaps CURRENT, so
-a cancelled or killed rebuild leaves the old index untouched.
+a cancelled or killed rebuild leaves the old index untouched. An update adds a
+Whoosh segment to the current generation, and merges the newest segments into it
+as they pile up (`_merge_count`).
 """
 
 from __future__ import annotations
@@ -499,18 +501,24 @@ def _merge_newest(writer: Any, snap: _Snapshot, added: int, uids: list[str]) -> 
     count = _merge_count([s.doc_count() for s in segments], added)
     if not count or len(snap.leaves) != len(segments):
         return set()
-    merged: set[str] = set()
+    plan = []
     for segment, (leaf, _base) in zip(segments[-count:], snap.leaves[-count:], strict=True):
         key = segment.segment_id()
         seg_uids = snap.segment_uids.get(key)
         own = leaf.segment() if hasattr(leaf, "segment") else None
-        if own is None or own.segment_id() != key or seg_uids is None:
-            raise ValueError("the snapshot does not read the writer's segments")
-        if len(seg_uids) != segment.doc_count_all() or not hasattr(leaf, "_terms"):
-            raise ValueError("a segment's uids or terms are not as written")
-        uids += add_segment(writer, leaf, seg_uids, set(segment.deleted_docs()))
-        merged.add(key)
-    return merged
+        if (
+            own is None
+            or own.segment_id() != key
+            or seg_uids is None
+            or len(seg_uids) != segment.doc_count_all()
+            or not hasattr(leaf, "_terms")
+        ):
+            # Not read as this module reads its own segments: left for a rebuild.
+            return set()
+        plan.append((key, leaf, seg_uids, set(segment.deleted_docs())))
+    for _key, leaf, seg_uids, deleted in plan:
+        uids += add_segment(writer, leaf, seg_uids, deleted)
+    return {key for key, *_rest in plan}
 
 
 def _kept(segments: list[Any], merged: set[str]) -> list[Any]:
