@@ -22,7 +22,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import gt, is_not, not_
 from pathlib import Path
@@ -50,6 +50,7 @@ from zebkb.search.sidestore import (
 )
 from zebkb.search.snippets import make_snippet
 from zebkb.search.variants import USER_FILE, VariantTable, load_variants
+from zebkb.tempfiles import try_lock, unlock
 
 __all__ = [
     "FLOOR_AREA_BUCKETS",
@@ -87,6 +88,8 @@ log = _Log()
 
 CURRENT = "CURRENT"
 LOCK = "write.lock"
+# In a generation built aside and not yet adopted, locked by the process that built it.
+ASIDE_LOCK = "aside.lock"
 WHOOSH_DIR = "whoosh"
 SIDE_FILE = "docs.sqlite"
 
@@ -573,12 +576,32 @@ def _bulk(indexed: int, changes: int) -> bool:
     return changes >= max(BULK_MIN, int(indexed * BULK_FRACTION))
 
 
+class _Hold:
+    """An OS lock on a file in a generation built aside, held until it is adopted or
+    dropped: a writer's sweep of generations left by killed builds
+    (`SearchIndex._remove_leftovers`) leaves a held one alone."""
+
+    def __init__(self, path: Path) -> None:
+        self.fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try_lock(self.fd)
+
+    def release(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            unlock(fd)
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.release()
+
+
 @dataclass(frozen=True)
 class AsideBuild:
     """A generation built beside the current one (`SearchIndex.build_aside`)."""
 
     name: str
     based_on: str | None  # the generation whose other documents it copied
+    hold: _Hold | None = field(default=None, compare=False, repr=False)
 
 
 class SearchIndex:
@@ -877,6 +900,7 @@ class SearchIndex:
         from zebkb.search.variants import apply_script
         from zebkb.search.whooshfield import InvertedPool, NoLenW3Codec, add_document
 
+        self._remove_leftovers()
         name, side, ix = _create_generation(self.index_dir, None, self.variants)
         # Nobody reads the generation before it is swapped in, and a failed build
         # removes it whole: its side store is filled without a journal (sidestore.py).
@@ -972,6 +996,32 @@ class SearchIndex:
                 shutil.rmtree(gen_dir, ignore_errors=True)
         return name, done
 
+    def _remove_leftovers(self) -> None:
+        """Remove the generations killed builds left behind, each as large as the index
+        (900 MB at 100,000 records); a build removes its own only when it fails in Python.
+
+        Writers only (the caller holds the write lock, so no build is under way).
+        A generation built aside is held (`_Hold`) until its process adopts or drops
+        it, or ends; a held one is left.
+        """
+        keep = {self._current, _read_current(self.index_dir)}
+        for path in self.index_dir.glob("gen-*"):
+            if path.name in keep or not path.is_dir():
+                continue
+            held = path / ASIDE_LOCK
+            if held.exists():
+                try:
+                    fd = os.open(held, os.O_RDWR)
+                except OSError:
+                    continue
+                try:
+                    if not try_lock(fd):
+                        continue
+                    unlock(fd)
+                finally:
+                    os.close(fd)
+            shutil.rmtree(path, ignore_errors=True)
+
     def _swap_in(self, name: str) -> None:
         """Make a built generation the current one and drop the one it replaces."""
         old = self._current
@@ -1025,7 +1075,8 @@ class SearchIndex:
                 )
                 built = self._build(chain(docs, others), total=0, state=state)
             assert built is not None  # no cancel was given
-            return AsideBuild(name=built[0], based_on=based_on)
+            hold = _Hold(self.index_dir / built[0] / ASIDE_LOCK)
+            return AsideBuild(name=built[0], based_on=based_on, hold=hold)
 
     def adopt(self, aside: AsideBuild, *, state: int | None = None) -> bool:
         """Show a generation built aside; False (and dropped) if the index moved on meanwhile.
@@ -1043,10 +1094,14 @@ class SearchIndex:
                     side.set_meta("state", str(state))
                 finally:
                     side.close()
+            if aside.hold is not None:
+                aside.hold.release()
             self._swap_in(aside.name)
             return True
 
     def discard(self, aside: AsideBuild) -> None:
+        if aside.hold is not None:
+            aside.hold.release()
         shutil.rmtree(self.index_dir / aside.name, ignore_errors=True)
 
     def update(self, docs: Iterable[IndexDoc], removed_uids: Iterable[str], *, state: int) -> None:
