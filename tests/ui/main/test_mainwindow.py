@@ -530,3 +530,30 @@ def test_status_messages_are_said_again_in_the_new_language(qtbot, ctx, kb) -> N
     window.actions_by_name["edit"].trigger()  # nothing chosen: told so
     ctx.tr.set_language("ja")
     assert window.statusBar().currentMessage() == "先に一覧で記録を選んでください"
+
+
+def test_what_a_delete_and_its_undo_did_is_said_again_in_the_new_language(
+    qtbot, ctx, demo_kb
+) -> None:
+    """The delete and undo messages were shown as text, not by key: after a switch to
+    English the status bar kept 「…」を元に戻しました."""
+    from zebkb_main_kit import open_window, select, shown_uids
+
+    window = open_window(qtbot, ctx)
+    window.home.show_list()
+    uid = shown_uids(window)[0]
+    select(qtbot, window, uid)
+    title = window.detail.record["title"]
+    window.delete_current()
+    qtbot.waitUntil(lambda: uid not in shown_uids(window), timeout=10000)
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.deleted", title=title)
+    ctx.tr.set_language("en")
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.deleted", title=title)
+    assert window.statusBar().currentMessage().startswith("Deleted")
+    window.undo_delete()
+    qtbot.waitUntil(lambda: uid in shown_uids(window), timeout=10000)
+    ctx.tr.set_language("ja")
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.restored", title=title)
+    assert "元に戻しました" in window.statusBar().currentMessage()
+    ctx.tr.set_language("en")
+    assert window.statusBar().currentMessage() == ctx.tr.t("status.restored", title=title)

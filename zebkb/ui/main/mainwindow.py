@@ -126,8 +126,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self.answer: SearchAnswer | None = None
-        # The last status message said by key: (key, arguments, text, timeout).
-        self._said: tuple[str, dict[str, object], str, int] | None = None
+        # The last status message said from the catalog: (how to say it, text, timeout).
+        self._said: tuple[Callable[[], str], str, int] | None = None
         # One entry per delete or bulk tag change: every record it changed (one undo).
         self.undo_stack: list[UndoStep] = []
         # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
@@ -386,16 +386,21 @@ class MainWindow(QMainWindow):
     def say(self, key: str, timeout: int = STATUS_MS, **fmt: object) -> None:
         """A status-bar message from the catalog, said again in the new language on a switch
         while it shows (a lasting one, such as "restart to use the new folder", included)."""
-        text = self.ctx.tr.t(key, **fmt)
-        self._said = (key, fmt, text, timeout)
+        self.say_made(lambda: self.ctx.tr.t(key, **fmt), timeout)
+
+    def say_made(self, make: Callable[[], str], timeout: int = STATUS_MS) -> None:
+        """A status-bar message put together from catalog texts by ``make``, made again in
+        the new language on a switch while it shows."""
+        text = make()
+        self._said = (make, text, timeout)
         self.statusBar().showMessage(text, timeout)
 
     def _say_again(self) -> None:
         if self._said is None:
             return
-        key, fmt, text, timeout = self._said
+        make, text, timeout = self._said
         if self.statusBar().currentMessage() == text:
-            self.say(key, timeout, **fmt)
+            self.say_made(make, timeout)
 
     def _notice_text(self, notice: str) -> str:
         from zebkb.service import INDEX_NOTICE_NAMES
@@ -653,13 +658,10 @@ class MainWindow(QMainWindow):
             self._select_after_search = max(row, 0)
             return
         self._push_undo(step)
-        t = self.ctx.tr.t
-        message = (
-            t("status.deleted", title=done[0].title)
-            if len(done) == 1
-            else t("status.deleted_many", n=len(done))
-        )
-        self.statusBar().showMessage(message, STATUS_MS)
+        if len(done) == 1:
+            self.say("status.deleted", title=done[0].title)
+        else:
+            self.say("status.deleted_many", n=len(done))
         if self.detail.uid in {d.uid for d in done}:
             self.detail.clear()
         self._select_after_search = max(row, 0)
@@ -733,20 +735,24 @@ class MainWindow(QMainWindow):
         ).run_in_background()
 
     def _undone(self, step: UndoStep, left: tuple[Before, ...] = ()) -> None:
-        t = self.ctx.tr.t
         done: tuple[Before, ...] = tuple(b for b in step.records if b not in left)
-        if not done:
-            message = t("status.undo_nothing")
-        elif step.kind != DELETE:
-            message = t("status.tags_restored", n=len(done))
-        elif len(done) == 1:
-            message = t("status.restored", title=done[0].title)
-        else:
-            message = t("status.restored_many", n=len(done))
-        if left:
-            # Changed since by someone else (another PC in team mode): theirs is kept.
-            message += t("status.undo_left", n=len(left))
-        self.statusBar().showMessage(message, STATUS_MS)
+
+        def message() -> str:  # made again on a language switch
+            t = self.ctx.tr.t
+            if not done:
+                said = t("status.undo_nothing")
+            elif step.kind != DELETE:
+                said = t("status.tags_restored", n=len(done))
+            elif len(done) == 1:
+                said = t("status.restored", title=done[0].title)
+            else:
+                said = t("status.restored_many", n=len(done))
+            if left:
+                # Changed since by someone else (another PC in team mode): theirs is kept.
+                said += t("status.undo_left", n=len(left))
+            return said
+
+        self.say_made(message)
         if step.kind == DELETE and done:
             # Records back from deletion are selected; a tag undone leaves the selection be.
             self._select_after_search = done[0].uid
