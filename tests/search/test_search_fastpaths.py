@@ -95,6 +95,21 @@ def test_best_orders_by_score_then_newest_then_docnum(corpus) -> None:
     )[:5]
 
 
+@pytest.mark.parametrize("term", ["zeb", "清掃事務所", "区", "センター", "の"])
+def test_where_a_term_first_occurs_says_whether_it_is_in_the_head(corpus, term: str) -> None:
+    """Ranking learns whether a match holds a term in its title or facility name from where
+    the term first occurs in its text (`_match` finds that), without scanning the heads."""
+    by_docnum, cols = corpus
+    docnums = [i for i, d in enumerate(by_docnum) if d is not None and term in d.text]
+    firsts = cols.firsts(docnums, term)
+    assert firsts == [by_docnum[i].text.find(term) for i in docnums]
+    heads = cols.in_heads(docnums, firsts)
+    assert heads == [term in by_docnum[i].title or term in by_docnum[i].facility for i in docnums]
+    assert any(heads) or term == "の"
+    known = cols.counts(docnums, term)
+    assert cols.weights(docnums, term, known, heads) == cols.weights(docnums, term, known)
+
+
 def test_facets_equal_a_per_record_count(corpus) -> None:
     by_docnum, cols = corpus
     docnums = [i for i, d in enumerate(by_docnum) if d is not None and "の" in d.text]

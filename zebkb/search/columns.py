@@ -15,7 +15,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
-from operator import add, and_, attrgetter, ge, gt, is_not, mul, neg, not_, sub, truediv
+from operator import add, and_, attrgetter, ge, gt, is_not, lt, mul, neg, not_, sub, truediv
 from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
@@ -361,9 +361,16 @@ class Columns:
             other = map(str.count, map(self.folded.__getitem__, docnums), repeat(folded))
         return list(map(max, literal, other))
 
-    def contains(self, docnums: Sequence[int], term: str) -> list[bool]:
-        """Whether each doc's text holds `term` (a scan stopping at its first occurrence)."""
-        return list(map(str.__contains__, map(self.text.__getitem__, docnums), repeat(term)))
+    def firsts(self, docnums: Sequence[int], term: str) -> list[int]:
+        """Where `term` first occurs in each doc's text, -1 where it does not (a scan that
+        stops at its first occurrence)."""
+        return list(map(str.find, map(self.text.__getitem__, docnums), repeat(term)))
+
+    def in_heads(self, docnums: Sequence[int], firsts: Sequence[int]) -> list[bool]:
+        """Whether each doc holds a term in its title or facility name, given where the term
+        first occurs in its text (`firsts`, each at least 0): the head is the text's start,
+        and a term holds no newline, so it is there if it starts there."""
+        return list(map(lt, firsts, map(self.head_end.__getitem__, docnums)))
 
     def in_facility(
         self, docnums: Sequence[int], term: str, folded: str | None = None
@@ -392,29 +399,36 @@ class Columns:
         terms: Sequence[str],
         idfs: Sequence[float],
         known_counts: Sequence[Sequence[float] | None] | None = None,
+        heads: Sequence[Sequence[bool] | None] | None = None,
     ) -> list[float]:
         """BM25F of each doc for the terms; equal, bit for bit, to `bm25_reference`.
 
         `known_counts` may give, for each term (in `terms` order; None where not),
         its count in each doc's text (in `docnums` order), which saves scanning the
-        texts again.
+        texts again; `heads` likewise whether each doc holds it in its head.
         """
         if not docnums:
             return []
         nr = self.rest_norms(docnums)
         total: list[float] = [0.0] * len(docnums)
         knowns = known_counts or [None] * len(terms)
-        for term, idf, known in zip(terms, idfs, knowns, strict=True):
-            w = self._weights(docnums, term, known, nr)
+        in_heads = heads or [None] * len(terms)
+        for term, idf, known, in_head in zip(terms, idfs, knowns, in_heads, strict=True):
+            w = self._weights(docnums, term, known, nr, in_head)
             total = list(map(add, total, self._saturated(w, idf)))
         return total
 
     def weights(
-        self, docnums: Sequence[int], term: str, known: Sequence[float] | None = None
+        self,
+        docnums: Sequence[int],
+        term: str,
+        known: Sequence[float] | None = None,
+        in_head: Sequence[bool] | None = None,
     ) -> list[float]:
         """Each doc's field-weighted count of `term` (BM25F's w, which its score grows
-        with); `known`, if given, the term's count in each doc's text."""
-        return self._weights(docnums, term, known, self.rest_norms(docnums))
+        with); `known`, if given, the term's count in each doc's text, `in_head` whether
+        the doc holds it in its head."""
+        return self._weights(docnums, term, known, self.rest_norms(docnums), in_head)
 
     def _weights(
         self,
@@ -422,9 +436,11 @@ class Columns:
         term: str,
         known: Sequence[float] | None,
         nr: list[float],
+        in_head: Sequence[bool] | None = None,
     ) -> list[float]:
         """Each doc's field-weighted count of `term` (BM25F's w), `nr` its rest norm;
-        `known`, if given, the term's count in each doc's text."""
+        `known`, if given, the term's count in each doc's text, and `in_head` whether
+        the doc holds it in its head."""
         tf_all: Sequence[float]
         if known is not None and len(known) == len(docnums):
             tf_all = known
@@ -432,7 +448,8 @@ class Columns:
             tf_all = list(map(str.count, map(self.text.__getitem__, docnums), repeat(term)))
         # Without a match in title or facility, w = 0/nt + 0/nf + tf/nr = tf/nr exactly.
         w = list(map(truediv, tf_all, nr))
-        in_head = map(str.__contains__, map(self.head.__getitem__, docnums), repeat(term))
+        if in_head is None:
+            in_head = list(map(str.__contains__, map(self.head.__getitem__, docnums), repeat(term)))
         at = list(compress(range(len(w)), in_head))
         if at:
             # BOOST_TITLE * tf_t / nt + BOOST_FACILITY * tf_f / nf + tf_r / nr, evaluated
@@ -505,10 +522,11 @@ class Columns:
         idfs: list[float],
         tfs: list[list[Any] | None],
         *,
-        bounded: list[bool],
+        heads: list[list[bool] | None],
         count: int,
     ) -> list[tuple[float, int]]:
-        """`self.ranked` of the matches, where `tfs` are upper bounds for the `bounded` terms.
+        """`self.ranked` of the matches, where `tfs` are upper bounds for the terms with
+        `heads` (whether each match holds the term in its head; None for the others).
 
         Scores grow with the counts, so the scores of the bounds bound the scores. The
         `count` (or more) matches with the highest bounds are scored exactly; the
@@ -517,39 +535,43 @@ class Columns:
         cannot be among the best. Only the others are counted exactly and ranked: the same
         answer, to the bit, as counting every match (tests/search/test_search_equivalence.py).
         """
-        if not any(bounded):
+        if all(h is None for h in heads):
             return self.ranked(matches, texts, idfs, tfs, count)
 
-        def exact(at: list[int]) -> tuple[list[int], list[list[Any] | None]]:
+        def pick(values: list[Any] | None, at: list[int]) -> list[Any] | None:
+            return None if values is None else list(map(values.__getitem__, at))
+
+        def exact(at: list[int]) -> tuple[list[int], list[list[Any] | None], list[Any]]:
             docs = list(map(matches.__getitem__, at))
-            return docs, [
-                self.counts(docs, text)
-                if mark
-                else (None if tf is None else list(map(tf.__getitem__, at)))
-                for text, tf, mark in zip(texts, tfs, bounded, strict=True)
+            counted = [
+                pick(tf, at) if head is None else self.counts(docs, text)
+                for text, tf, head in zip(texts, tfs, heads, strict=True)
             ]
+            return docs, counted, [pick(head, at) for head in heads]
 
         everything = list(range(len(matches)))
         if count <= 0 or count * PRUNE_FACTOR > len(matches):
-            docs, exact_tfs = exact(everything)
+            docs, exact_tfs, _heads = exact(everything)
             return self.ranked(docs, texts, idfs, exact_tfs, count)
         if len(texts) == 1:
             # One term: its score grows with its field-weighted count w, so w orders (and
             # bounds) as well as the score, without the score's four operations on every match.
-            def scores(docs: list[int], tfs: list[list[Any] | None]) -> list[float]:
-                return self.weights(docs, texts[0], tfs[0])
+            def scores(docs: list[int], tfs: list[Any], heads: list[Any]) -> list[float]:
+                return self.weights(docs, texts[0], tfs[0], heads[0])
         else:
 
-            def scores(docs: list[int], tfs: list[list[Any] | None]) -> list[float]:
-                return self.bm25(docs, texts, idfs, tfs)
+            def scores(docs: list[int], tfs: list[Any], heads: list[Any]) -> list[float]:
+                return self.bm25(docs, texts, idfs, tfs, heads)
 
-        ceilings = scores(matches, tfs)
+        ceilings = scores(matches, tfs, heads)
         # At least `count` matches, those with the highest bounds (compared as floats, in C).
         top = heapq.nlargest(count, ceilings)[-1]
-        docs, exact_tfs = exact(list(compress(everything, map(ge, ceilings, repeat(top)))))
-        floor = heapq.nlargest(count, scores(docs, exact_tfs))[-1]
+        docs, exact_tfs, exact_heads = exact(
+            list(compress(everything, map(ge, ceilings, repeat(top))))
+        )
+        floor = heapq.nlargest(count, scores(docs, exact_tfs, exact_heads))[-1]
         near = list(compress(everything, map(ge, ceilings, repeat(floor * (1.0 - PRUNE_SLACK)))))
-        docs, exact_tfs = exact(near)
+        docs, exact_tfs, _heads = exact(near)
         return self.ranked(docs, texts, idfs, exact_tfs, count)
 
     def best(

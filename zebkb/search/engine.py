@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from operator import gt, is_not, not_
+from operator import ge, gt, is_not, not_
 from pathlib import Path
 from typing import Any
 
@@ -1467,11 +1467,12 @@ def _match(
     folds: Folds,
     *,
     bounds: bool = False,
-) -> tuple[list[int], dict[Term, list[Any]], frozenset[Term]]:
+) -> tuple[list[int], dict[Term, list[Any]], dict[Term, list[bool]]]:
     """The docnums of every document the query and filters select, verified against its text.
 
     Also, for some terms, the term's count in each of those documents; with `bounds`,
-    for some an upper bound of it instead (`_tf_bounds`), and the set of those terms.
+    for some an upper bound of it instead (`_tf_bounds`), and for those terms whether
+    each document holds the term in its title or facility name (its head).
     """
     kinds = set(filters.kinds)
     wards = set(filters.wards)
@@ -1510,7 +1511,8 @@ def _match(
         # are kept for scoring, which then need not scan the texts again.
         matches = list(candidates)
         counts: dict[Term, list[Any]] = {}
-        bounded: set[Term] = set()
+        # For the terms whose counts are bounded: whether each match holds it in its head.
+        heads: dict[Term, list[bool]] = {}
         keep: list[Any]
         for g in sorted(groups, key=lambda g: -len(g[0].text)):
             t = g[0]
@@ -1523,32 +1525,36 @@ def _match(
                 keep = list(map(exact.__contains__, matches))
                 matches = list(compress(matches, keep))
                 counts = {k: list(compress(v, keep)) for k, v in counts.items()}
+                heads = {k: list(compress(v, keep)) for k, v in heads.items()}
                 continue
             grams = (
                 _bound_grams(snap, t.text)
                 if bounds and folded is None and not t.facility_only
                 else None
             )
+            firsts: list[int] = []
             if t.facility_only:
                 keep = cols.in_facility(matches, t.text, folded)
             elif grams:
-                # Whether each text holds the term (a scan that stops at its first
-                # occurrence, half of counting them all); its counts are bounded from the
-                # postings, and counted only where they can decide the page (`_rank`).
-                keep = cols.contains(matches, t.text)
+                # Where each text holds the term first (a scan that stops there, half of
+                # counting them all); its counts are bounded from the postings, and counted
+                # only where they can decide the page (`_rank`).
+                firsts = cols.firsts(matches, t.text)
+                keep = list(map(ge, firsts, repeat(0)))
             else:
                 keep = cols.counts(matches, t.text, folded)
             matches = list(compress(matches, keep))
             counts = {k: list(compress(v, keep)) for k, v in counts.items()}
+            heads = {k: list(compress(v, keep)) for k, v in heads.items()}
             tf = _tf_bounds(grams, matches) if grams else None
             if tf is not None:
                 counts[t] = tf
-                bounded.add(t)
+                heads[t] = cols.in_heads(matches, list(compress(firsts, keep)))
             elif grams:
                 counts[t] = cols.counts(matches, t.text)
             elif not t.facility_only:
                 counts[t] = list(compress(keep, keep))
-        return matches, counts, frozenset(bounded)
+        return matches, counts, heads
 
     def selected(d: DocInfo) -> bool:
         if kinds and d.kind not in kinds:
@@ -1592,7 +1598,7 @@ def _match(
 
     by_docnum = snap.by_docnum
     selection = [i for i in candidates if (d := by_docnum[i]) is not None and selected(d)]
-    return selection, {}, frozenset()
+    return selection, {}, {}
 
 
 # Bounds from the two rarest bigrams: the rarest are the most specific to the term, and
@@ -1741,11 +1747,12 @@ def _rank(
     count: int,
     *,
     folds: Folds,
-    bounded: frozenset[Term] = frozenset(),
+    bounded: dict[Term, list[bool]] | None = None,
 ) -> list[tuple[float, DocInfo]]:
     """The best `count` matches: BM25F when there are terms, else newest first.
 
-    `counts` holds, for the terms in `bounded`, upper bounds of their counts (`_match`).
+    `counts` holds, for the terms in `bounded`, upper bounds of their counts, and
+    `bounded` whether each match holds the term in its head (`_match`).
     """
     from zebkb.search.normalize import is_one_bigram
     from zebkb.search.whooshfield import VARIANT
@@ -1782,8 +1789,8 @@ def _rank(
         texts = [t.text for t in terms]
         idfs = _idfs(snap, terms, folds)
         tfs = [known.get(t) for t in terms]
-        marks = [t in bounded for t in terms]
-        best = snap.cols.ranked_within_bounds(matches, texts, idfs, tfs, bounded=marks, count=count)
+        heads = [(bounded or {}).get(t) for t in terms]
+        best = snap.cols.ranked_within_bounds(matches, texts, idfs, tfs, heads=heads, count=count)
     else:
         best = snap.cols.best(matches, None, count)
     by_docnum = snap.by_docnum
