@@ -300,6 +300,14 @@ def test_read_counts_reads_what_whoosh_reads(tmp_path: Path) -> None:
             assert list(shifted) == [d + 7 for d in ids]
             seen += 1
         assert seen > 1000
+        # The merge's own pass over the term table finds the same terms and postings.
+        raw = list(whooshfield._content_terms(terms))
+        assert len(raw) == seen
+        for tbytes, found in raw[:: max(1, seen // 200)]:
+            assert isinstance(found, bytes)
+            ids, counts = whooshfield._read_blocks(found, 0)
+            info = terms.term_info(whooshfield.CONTENT, tbytes)
+            assert (ids, counts) == whooshfield.read_counts(terms, tbytes, info)
     finally:
         ix.close()
 

@@ -54,6 +54,7 @@ _LITTLE_ENDIAN = sys.byteorder == "little"
 _NO_LENGTH: int = length_to_byte(None)
 _BLOCK_SIZE = Struct(">i")  # a block's length, as pack_int writes it
 _TERM_INFO: Struct = W3TermInfo._struct
+_EXTENT = Struct(">qi")  # after the info: the posting list's offset and length
 _ZERO_LENGTH: int = length_to_byte(0)
 # A block's pickle shorter than this is written uncompressed (its info says so, and
 # readers decompress only what says it is compressed): zlib saves a byte or two on the
@@ -390,7 +391,30 @@ def read_counts(
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct's tuple
         (length,) = length
-    raw = terms._postfile.get(offset, length)
+    return _read_blocks(terms._postfile.get(offset, length), base)
+
+
+def _content_terms(terms: Any) -> Iterator[tuple[bytes, Any]]:
+    """(term, its posting list's bytes, or its W3TermInfo when inlined) of a segment's
+    content field, read from the term table's entries without making W3TermInfo objects."""
+    fieldnum = terms._fieldmap.get(CONTENT)
+    if fieldnum is None:
+        return
+    prefix = pack_ushort(fieldnum)
+    postfile = terms._postfile
+    head = _TERM_INFO.size
+    for key, value in terms._tindex.items():
+        if not key.startswith(prefix):
+            continue
+        if value[0]:  # inlined: the postings are in the entry
+            yield key[2:], W3TermInfo.from_bytes(value)
+            continue
+        offset, length = _EXTENT.unpack_from(value, head)
+        yield key[2:], postfile.get(offset, length)
+
+
+def _read_blocks(raw: bytes, base: int) -> tuple[array[int], array[int]]:
+    """`read_counts` of one posting list's bytes."""
     if raw[:4] != _HEADER_MAGIC:
         raise ValueError("posting list without its header")
     docs: array[int] = array("I")
@@ -438,10 +462,12 @@ def add_segment(writer: Any, reader: Any, uids: Sequence[str], deleted: set[int]
     end = base + len(added)
     pool = writer.pool
     terms = reader._terms
-    for (fieldname, tbytes), terminfo in terms.items():
-        if fieldname != CONTENT:
-            continue
-        docs, counts = read_counts(terms, tbytes, terminfo, base if mapped is None else 0)
+    shift = base if mapped is None else 0
+    for tbytes, found in _content_terms(terms):
+        if isinstance(found, bytes):
+            docs, counts = _read_blocks(found, shift)
+        else:
+            docs, counts = read_counts(terms, tbytes, found, shift)
         if mapped is not None:
             keep = list(map(live.__getitem__, docs))
             counts = array("I", selected(counts, keep))
