@@ -103,3 +103,54 @@ def test_an_index_reset_and_caught_up_stops_asking_for_a_rebuild(qtbot, tmp_path
             assert window.statusBar().currentMessage() != context.tr.t("status.index_reset")
         finally:
             context.runner.shutdown()
+
+
+@pytest.mark.parametrize("damage", ["missing", "older"])
+def test_an_index_emptied_on_opening_says_so_while_it_is_filled_again(
+    qtbot, tmp_path, clock, monkeypatch, damage
+) -> None:
+    """A damaged index (or one of an older format) is replaced by an empty one and filled
+    again from the change log, record by record: the window showed an empty or short list
+    and said nothing until it was done (at 10,000 records, many seconds)."""
+    import sqlite3
+
+    from zebkb_main_kit import make_ctx
+
+    from zebkb.service import KnowledgeBase
+
+    folder = tmp_path / "kb"
+    with KnowledgeBase.open(folder, clock=clock) as base:
+        base.set_home_ward("131229")
+        base.load_demo()
+        total = base.count()
+    gen = next((folder / "index").glob("gen-*"))
+    if damage == "missing":
+        (gen / "docs.sqlite").unlink()
+    else:
+        with sqlite3.connect(gen / "docs.sqlite") as db:
+            db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        db.close()
+    with KnowledgeBase.open(folder, clock=clock) as kb:
+        gate = threading.Event()
+        real = kb.catch_up_index
+
+        def held(*args, **kwargs):
+            gate.wait(20)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(kb, "catch_up_index", held)
+        context = make_ctx(kb, tmp_path / "s.ini")
+        try:
+            window = open_window(qtbot, context)
+            assert window.answer.stale
+            assert len(shown_uids(window)) < total
+            # While it is being filled the short list is explained.
+            assert window.statusBar().currentMessage() == context.tr.t("status.index_stale")
+            gate.set()
+            qtbot.waitUntil(lambda: not window.answer.stale, timeout=30000)
+            qtbot.waitUntil(lambda: not context.runner.busy, timeout=30000)
+            assert len(shown_uids(window)) == total
+            assert window.statusBar().currentMessage() == context.tr.t("status.index_rebuilt")
+        finally:
+            gate.set()
+            context.runner.shutdown()

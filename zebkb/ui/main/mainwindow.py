@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self._select_after_search: str | int | None = None
         self.reindex_handle: Any = None
         self._index_rebuild_pending = False
+        self._rebuild_announced = False  # "rebuilding…" said: "rebuilt" follows when done
         # Another wake-up came while a catch-up was queued: run one more after it.
         self._catch_up_again = False
         self._woken_pending = False
@@ -417,6 +418,7 @@ class MainWindow(QMainWindow):
         """
         if whole:
             self.say("status.index_stale")
+            self._rebuild_announced = True
         if self._index_rebuild_pending:
             self._catch_up_again = True
             return
@@ -435,7 +437,8 @@ class MainWindow(QMainWindow):
 
         def done(caught: CatchUp | None) -> None:
             self._index_rebuild_pending = False
-            if caught is not None and caught.rebuilt:
+            announced, self._rebuild_announced = self._rebuild_announced, False
+            if caught is not None and (caught.rebuilt or (announced and not caught.cancelled)):
                 self.say("status.index_rebuilt")
             self._catch_up_once_more()
 

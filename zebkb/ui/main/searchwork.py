@@ -98,5 +98,20 @@ def run_search(
         # A stale index is rebuilt by the window and needs no word; a lost server does.
         notice=answer.notice if not stale or away else None,
         stale=stale,
-        rebuild=kb.index_needs_rebuild() if stale and not away else None,
+        rebuild=(kb.index_needs_rebuild() or _emptied(answer.notice))
+        if stale and not away
+        else None,
     )
+
+
+def _emptied(notice: str | None) -> str | None:
+    """An index emptied on opening (damaged, or another version's) is filled again from
+    the change log rather than rebuilt, but it is as long a wait: said as a rebuild."""
+    from zebkb.search.notices import (
+        NOTICE_INDEX_DAMAGED,
+        NOTICE_INDEX_OTHER_VERSION,
+        NOTICE_INDEX_RESET,
+    )
+
+    emptied = (NOTICE_INDEX_DAMAGED, NOTICE_INDEX_RESET, NOTICE_INDEX_OTHER_VERSION)
+    return notice if notice in emptied else None
