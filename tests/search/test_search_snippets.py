@@ -46,6 +46,32 @@ def test_a_match_across_a_line_break_deep_in_a_field_normalises_only_its_pair(
     assert calls <= 3
 
 
+@pytest.mark.parametrize("before", ["", "ｶﾞｽ設備 ＣＯ２"])
+def test_one_term_is_found_from_where_it_first_occurs_in_the_normalised_field(
+    monkeypatch: pytest.MonkeyPatch, before: str
+) -> None:
+    """With the field's normalised text known, one term's line is found from where the term
+    first occurs there, without folding the lines before it; where folding changed the
+    length (half-width ｶﾞ becomes ガ) the lines are folded as before. Same snippet."""
+    lines = [f"平成{i}年度の事業計画と実績について" for i in range(40)]
+    lines[3] = before or lines[3]
+    body = "\n".join([*lines, "ＺＥＢ化の見学会を開催", "その後の取組"])
+    plain = make_snippet({"body": body}, ["zeb化"])
+    folds = 0
+    real = snippets.line_keys
+
+    def counted(block: list[str]) -> list[str]:
+        nonlocal folds
+        folds += 1
+        return real(block)
+
+    monkeypatch.setattr(snippets, "line_keys", counted)
+    known = make_snippet({"body": body}, ["zeb化"], normalised={"body": normalize.normalize(body)})
+    assert known == plain
+    assert "<b>ＺＥＢ化</b>" in known
+    assert (folds == 0) == (not before)
+
+
 def test_no_stray_bigram_marks_and_overlaps_merge() -> None:
     s = make_snippet({"body": "事務局と清掃事務所"}, ["清掃事務所", "事務所"])
     assert s == "事務局と<b>清掃事務所</b>"
