@@ -109,3 +109,26 @@ def test_search_takes_the_same_filter_as_the_window(data, capsys) -> None:
         "zebkb: 検索語を受け付けられません: 後日対応: に指定できるのは 期限切れ だけです"
         "（'済み' は使えません）"
     ]
+
+
+def test_a_query_that_starts_with_a_minus_is_a_query_not_an_option(data, capsys) -> None:
+    """`zebkb search -後日対応:期限切れ` (the README's own example) and `zebkb search -ZEB`
+    were refused by argparse as unknown options (exit 2)."""
+    code, out, err = run(capsys, data, "--lang", "ja", "search", "-後日対応:期限切れ", "--json")
+    assert (code, err) == (0, "")
+    assert [h["title"] for h in json.loads(out)["hits"]] == ["ZEB勉強会"]
+    code, out, err = run(capsys, data, "--lang", "ja", "search", "--json", "-清掃")
+    assert (code, err) == (0, "")
+    assert [h["title"] for h in json.loads(out)["hits"]] == ["ZEB勉強会"]
+    # Words need no quotes, wherever they stand among the options.
+    code, out, err = run(capsys, data, "--lang", "ja", "search", "清掃", "--json", "視察")
+    assert (code, err) == (0, "")
+    assert [h["title"] for h in json.loads(out)["hits"]] == ["清掃事務所視察の受入"]
+    # Options are still options, and a value after one is still its value.
+    with pytest.raises(SystemExit) as done:
+        run(capsys, data, "--lang", "ja", "search", "-h")
+    assert done.value.code == 0
+    assert "使い方: zebkb search" in capsys.readouterr().out
+    code, _, err = run(capsys, data, "--lang", "ja", "search", "ZEB", "--limit", "-1")
+    assert code == 3
+    assert "--limit には 1 以上の数を指定してください" in err

@@ -121,8 +121,14 @@ def print_json(value: Any) -> None:
 
 def command_named(given: Sequence[str]) -> str | None:
     """The command a command line names, when its global options are read plainly; else None."""
-    args = iter(given)
-    for arg in args:
+    at = command_at(given)
+    return None if at is None else given[at]
+
+
+def command_at(given: Sequence[str]) -> int | None:
+    """Where in ``given`` the command's name is (see command_named); else None."""
+    args = iter(enumerate(given))
+    for i, arg in args:
         if arg in _VALUE_OPTIONS:
             next(args, None)
         elif arg == "--debug" or arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
@@ -130,7 +136,7 @@ def command_named(given: Sequence[str]) -> str | None:
         elif arg.startswith("-"):
             return None
         else:
-            return arg
+            return i
     return None
 
 
@@ -184,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The language is needed before parsing: argparse's errors and help are said in it.
     lang = chosen_language(language_in(given))
     solo = SOLO_COMMANDS.get(command_named(given) or "")
+    if solo == SOLO_COMMANDS["search"]:
+        from zebkb.cli.search import minus_words_as_query
+
+        given = minus_words_as_query(given, command_at(given) or 0)
     with speaking(lang):
         parser = build_parser((solo,) if solo else COMMAND_MODULES)
         translate_parser(parser, lang)

@@ -16,8 +16,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("search", help="full-text search, best first")
     p.add_argument(
         "query",
-        nargs="?",
-        default="",  # `zebkb search --overdue` (or --ward …) alone: every record that passes
+        # Words need no quotes (`zebkb search 清掃事務所 見学`); none with --overdue (or
+        # --ward …) alone: every record that passes. Joined in cmd_search.
+        nargs="*",
         help='words (all must match), "a phrase", A OR B, -word, '
         "ward: type: rank: fy: tag: facility: followup:overdue",
     )
@@ -37,6 +38,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("reindex", help="rebuild the search index from the database")
     p.set_defaults(handler=cmd_reindex)
+
+
+# The search command's options that take a value (a value is never a query word).
+_VALUE_OPTIONS = ("--type", "--ward", "--rank", "--fiscal-year", "--limit", "--offset")
+
+
+def minus_words_as_query(given: list[str], at: int) -> list[str]:
+    """`zebkb search -ZEB` or `-後日対応:期限切れ`: a query that excludes a word starts with
+    a minus, which argparse would take for an unknown option. The query's words, these
+    (one dash; the search command's only one-dash option is -h) and the others, wherever
+    they stand among the options, are given after ``--``, in their order.
+    ``at`` is where the command's name is in ``given``."""
+    head, rest = given[: at + 1], given[at + 1 :]
+    options: list[str] = []
+    words: list[str] = []
+    after_value_option = False
+    for arg in rest:
+        if arg == "--":
+            return given  # written the careful way already
+        if after_value_option:
+            options.append(arg)
+            after_value_option = False
+        elif arg.startswith("--") or arg == "-h":
+            options.append(arg)
+            after_value_option = arg in _VALUE_OPTIONS
+        else:
+            words.append(arg)
+    return [*head, *options, "--", *words] if words else given
 
 
 def _filters(args: argparse.Namespace) -> Any:
@@ -167,6 +196,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from zebkb.search.engine import QueryError
 
     filters = _filters(args)
+    args.query = " ".join(args.query)
     try:
         result = _search_current_index(args, filters)
         if result is None:
