@@ -557,3 +557,20 @@ def test_what_a_delete_and_its_undo_did_is_said_again_in_the_new_language(
     assert "元に戻しました" in window.statusBar().currentMessage()
     ctx.tr.set_language("en")
     assert window.statusBar().currentMessage() == ctx.tr.t("status.restored", title=title)
+
+
+def test_what_the_record_pane_says_is_said_again_in_the_new_language(qtbot, ctx, demo_kb) -> None:
+    """The record pane's messages (a file missing, being fetched from the team's database,
+    a copy saved, a link refused) reached the status bar as finished text and stayed in
+    the old language after a switch."""
+    from zebkb_main_kit import open_window
+
+    window = open_window(qtbot, ctx)
+    window.detail._open_path(None)  # the file is not on this PC
+    assert window.statusBar().currentMessage() == ctx.tr.t("detail.file_missing")
+    ctx.tr.set_language("en")
+    assert window.statusBar().currentMessage() == ctx.tr.t("detail.file_missing")
+    window.detail._fetching()
+    ctx.tr.set_language("ja")
+    assert window.statusBar().currentMessage() == ctx.tr.t("detail.attachment.fetching")
+    assert "共有データベース" in window.statusBar().currentMessage()

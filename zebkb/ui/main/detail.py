@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,7 @@ class DetailPane(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.notice_made: Callable[[], str] | None = None  # how the last notice was made
         resolver = ctx.thumbnailer.image if ctx.thumbnailer is not None else None
         self.browser = SafeTextBrowser(self, resolver)
         self.browser.setOpenLinks(False)
@@ -558,7 +559,7 @@ class DetailPane(QWidget):
         )
 
     def _fetching(self) -> None:
-        self.notice.emit(self._ctx.tr.t("detail.attachment.fetching"))
+        self._say(lambda: self._ctx.tr.t("detail.attachment.fetching"))
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """Right-click in the pane: on an attachment, open it or save a copy; else copy text."""
@@ -594,7 +595,7 @@ class DetailPane(QWidget):
         out = Path(chosen)
 
         def failed(exc: BaseException) -> None:
-            self.notice.emit(user_message(exc, self._ctx.tr))
+            self._say(lambda: user_message(exc, self._ctx.tr))
 
         def copy(here: Path | None) -> None:
             # The copy reads this PC's file (fetched first, as opening does) and writes only `out`.
@@ -603,7 +604,7 @@ class DetailPane(QWidget):
                 lambda: kb.save_attachment_as(sha256, out, fetch=False),
                 runner=self._ctx.runner,
             ).success(
-                lambda path: self.notice.emit(self._ctx.tr.t("detail.attachment.saved", path=path))
+                lambda path: self._say(lambda: self._ctx.tr.t("detail.attachment.saved", path=path))
             ).failure(failed).run_in_background()
 
         with_attachment_file(
@@ -612,7 +613,7 @@ class DetailPane(QWidget):
 
     def _open_path(self, path: object) -> None:
         if path is None:
-            self.notice.emit(self._ctx.tr.t("detail.file_missing"))
+            self._say(lambda: self._ctx.tr.t("detail.file_missing"))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
@@ -631,10 +632,16 @@ class DetailPane(QWidget):
             self._refused(url)
             return
         if not QDesktopServices.openUrl(QUrl(url)):
-            self.notice.emit(self._ctx.tr.t("detail.link_refused", url=url[:200]))
+            self._refused(url)
 
     def _refused(self, url: str) -> None:
-        self.notice.emit(self._ctx.tr.t("detail.link_refused", url=url[:200]))
+        self._say(lambda: self._ctx.tr.t("detail.link_refused", url=url[:200]))
+
+    def _say(self, make: Callable[[], str]) -> None:
+        """``notice`` with the text ``make`` gives now; ``notice_made`` makes it again in
+        another language (the window says it again on a switch)."""
+        self.notice_made = make
+        self.notice.emit(make())
 
     def _thumbnail_ready(self, sha256: str, _image: QImage) -> None:
         record = self.record

@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
             lambda pos: self.results_menu(pos).exec(self.results.viewport().mapToGlobal(pos))
         )
         self.detail.clearSearchRequested.connect(self.search_bar.clear)
-        self.detail.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        self.detail.notice.connect(self._detail_said)
         self.undo_button.clicked.connect(self.undo_delete)
         self.ctx.settings.changed.connect(self._setting_changed)
         self.home.conflictsRequested.connect(self.exchange.open_conflicts)
@@ -395,6 +395,11 @@ class MainWindow(QMainWindow):
         text = make()
         self._said = (make, text, timeout)
         self.statusBar().showMessage(text, timeout)
+
+    def _detail_said(self, text: str) -> None:
+        """The record pane's notice, said again in the new language on a switch."""
+        make = self.detail.notice_made
+        self.say_made(make if make is not None and make() == text else (lambda: text))
 
     def _say_again(self) -> None:
         if self._said is None:
