@@ -82,6 +82,34 @@ def test_a_term_holding_punctuation_reads_only_the_texts_with_its_bigrams(
         ix.close()
 
 
+def test_bigrams_of_one_word_are_not_all_intersected(built: Any, monkeypatch: Any) -> None:
+    """The bigrams of a frequent word go together: once an intersection rules out almost
+    nothing, the candidates are checked rather than intersected further (each
+    intersection of thousands of documents costs as much as checking hundreds of texts)."""
+    from zebkb.search import engine
+
+    folder, _records, full = built
+    ix = SearchIndex(folder)
+    try:
+        snap = ix._snapshot()
+        read: list[str] = []
+        real = snap.postings
+
+        def counted(gram: str, df: int) -> frozenset[int]:
+            read.append(gram)
+            return real(gram, df)
+
+        monkeypatch.setattr(snap, "postings", counted)
+        monkeypatch.setattr(engine, "FEW_CANDIDATES", 4)
+        query = '"ゼロカーボンシティ"'
+        result = ix.search(query)
+        assert result.total > 20
+        assert result.total == full.search(query).total
+        assert len(read) == 2  # of its 8 bigrams, up to 4 were intersected
+    finally:
+        ix.close()
+
+
 def test_filters_alone_read_no_text(built: Any) -> None:
     folder, _records, _full = built
     ix = SearchIndex(folder)
