@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -356,13 +357,13 @@ def bench_zebkb(
         print(f"  {'':<34} open + first query: {(time.perf_counter() - t0) * 1000:.0f} ms")
         rare = docs[len(docs) // 2].title.split()[0]
         firsts = []
-        for q in ("清掃事務所", rare):
-            opened = [new_process_query(folder, q) for _ in range(3)]
+        for text in ("清掃事務所", rare):
+            opened = [new_process_query(folder, text) for _ in range(3)]
             walls = sorted(w for w, _o, _r, _d in opened)
             firsts.append(walls[1])
             _w, open_ms, read, values = opened[0]
             print(
-                f"  {'':<34} new process, import + open + first query {q!r}: "
+                f"  {'':<34} new process, import + open + first query {text!r}: "
                 f"median {walls[1]:.0f} ms (open {open_ms:.0f} ms; {read} of {len(docs)} texts "
                 f"and {values} documents' ranking values read)"
             )
@@ -406,10 +407,10 @@ def bench_variants(count: int) -> None:
                     tally[2] += len(relevant)
         ix.close()
         for mode, label in (("bare", "as typed"), ("quoted", "quoted (exact)")):
-            hit, found, relevant = sums[mode]
+            hits, answered, wanted = sums[mode]
             print(
                 f"  variant queries {label:<15} ({queries} on {count} records): "
-                f"recall {hit / max(1, relevant):.3f}  precision {hit / max(1, found):.3f}",
+                f"recall {hits / max(1, wanted):.3f}  precision {hits / max(1, answered):.3f}",
                 flush=True,
             )
     finally:
@@ -504,7 +505,7 @@ _CLI_PROBE = (
 )
 
 
-def save_without_index(records: list[dict]) -> tuple[float, float]:
+def save_without_index(records: list[dict[str, Any]]) -> tuple[float, float]:
     """(wall, CPU) s of the save_many batches into a knowledge base that keeps no index.
 
     The baseline for saving with the index kept current: the database's own
@@ -528,7 +529,7 @@ def save_without_index(records: list[dict]) -> tuple[float, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def fts5_kept_current(records: list[dict]) -> tuple[float, float]:
+def fts5_kept_current(records: list[dict[str, Any]]) -> tuple[float, float]:
     """(wall, CPU) s of keeping an FTS5 trigram index of the records' normalised texts
     current over the same batches of 1,000 (one transaction each)."""
     folder = Path(tempfile.mkdtemp(prefix="fts5-save-bench-"))
@@ -554,7 +555,7 @@ def fts5_kept_current(records: list[dict]) -> tuple[float, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def bench_cli(records: list[dict], figures: Figures) -> None:
+def bench_cli(records: list[dict[str, Any]], figures: Figures) -> None:
     """`zebkb search` wall time on a knowledge base of these records, process start included."""
     from zebkb.service import KnowledgeBase
 
@@ -723,7 +724,7 @@ def bench_stock_whoosh(texts: list[str], queries: list[list[str]]) -> None:
         build = time.perf_counter() - t0
         size = dir_size(folder)
 
-        def term_query(t: str):
+        def term_query(t: str) -> Any:
             grams = [t[i : i + 2] for i in range(len(t) - 1)]
             if not grams:
                 return NullQuery
