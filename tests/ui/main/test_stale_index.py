@@ -145,7 +145,8 @@ def test_an_index_emptied_on_opening_says_so_while_it_is_filled_again(
             assert window.answer.stale
             assert len(shown_uids(window)) < total
             # While it is being filled the short list is explained.
-            assert window.statusBar().currentMessage() == context.tr.t("status.index_stale")
+            said = "status.index_stale" if damage == "missing" else "status.index_other_version"
+            assert window.statusBar().currentMessage() == context.tr.t(said)
             gate.set()
             qtbot.waitUntil(lambda: not window.answer.stale, timeout=30000)
             qtbot.waitUntil(lambda: not context.runner.busy, timeout=30000)

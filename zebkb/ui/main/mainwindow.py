@@ -334,7 +334,12 @@ class MainWindow(QMainWindow):
             # Nothing to catch up from: say the answers are this PC's, and that saving waits.
             self._say_notice(answer.notice)
         elif answer.stale and not self.ctx.kb.read_only:
-            self._catch_up_index(whole=answer.rebuild is not None)
+            from zebkb.service import NOTICE_INDEX_OTHER_VERSION
+
+            # An index of another version is not behind the database: it is said as itself.
+            other = answer.rebuild == NOTICE_INDEX_OTHER_VERSION
+            said = "status.index_other_version" if other else "status.index_stale"
+            self._catch_up_index(whole=answer.rebuild is not None, said=said)
         elif answer.notice:
             self._say_notice(answer.notice)
         wanted = self._select_after_search
@@ -414,7 +419,7 @@ class MainWindow(QMainWindow):
         name = INDEX_NOTICE_NAMES.get(notice)
         return self.ctx.tr.t(f"status.{name}") if name else notice
 
-    def _catch_up_index(self, *, whole: bool) -> None:
+    def _catch_up_index(self, *, whole: bool, said: str = "status.index_stale") -> None:
         """Bring the index up to date on the writer (once at a time); a rebuild is announced.
 
         Usually it only takes in the records changed since (another PC's saves in team
@@ -422,7 +427,7 @@ class MainWindow(QMainWindow):
         a restore, a pruned change log) says the answers may be incomplete meanwhile.
         """
         if whole:
-            self.say("status.index_stale")
+            self.say(said)
             self._rebuild_announced = True
         if self._index_rebuild_pending:
             self._catch_up_again = True
