@@ -110,6 +110,29 @@ def test_bigrams_of_one_word_are_not_all_intersected(built: Any, monkeypatch: An
         ix.close()
 
 
+def test_a_page_of_a_few_matches_reads_no_bigram_counts(built: Any, monkeypatch: Any) -> None:
+    """Bounding a term's counts from its bigrams' postings pays only when ranking looks at
+    a few of many matches; a rare term is counted in its few texts instead."""
+    folder, records, _full = built
+    query = f'"{records[17].get("facility_name") or records[17]["title"].split()[0]}"'
+    ix = SearchIndex(folder)
+    try:
+        snap = ix._snapshot()
+        read: list[str] = []
+        real = snap.gram_counts
+
+        def counted(gram: str, df: int) -> Any:
+            read.append(gram)
+            return real(gram, df)
+
+        monkeypatch.setattr(snap, "gram_counts", counted)
+        result = ix.search(query, limit=20)
+        assert 0 < result.total < 80
+        assert read == []
+    finally:
+        ix.close()
+
+
 def test_filters_alone_read_no_text(built: Any) -> None:
     folder, _records, _full = built
     ix = SearchIndex(folder)

@@ -60,6 +60,11 @@ def _combine(ids: _Ids, *columns: list[Any]) -> list[int]:
     return [ids.setdefault(values, len(ids)) for values in zip(*columns, strict=True)]
 
 
+def prunes(matches: int, count: int) -> bool:
+    """Whether ranking the best `count` of this many matches scores only some of them."""
+    return count > 0 and count * PRUNE_FACTOR <= matches
+
+
 def area_bucket(area: float | None) -> str | None:
     if area is None:
         return None
@@ -550,7 +555,7 @@ class Columns:
             return docs, counted, [pick(head, at) for head in heads]
 
         everything = list(range(len(matches)))
-        if count <= 0 or count * PRUNE_FACTOR > len(matches):
+        if not prunes(len(matches), count):
             docs, exact_tfs, _heads = exact(everything)
             return self.ranked(docs, texts, idfs, exact_tfs, count)
         if len(texts) == 1:

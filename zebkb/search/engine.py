@@ -30,7 +30,7 @@ from typing import Any
 
 from zebkb.problems import Problem
 from zebkb.search import import_whoosh_lean
-from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns
+from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns, prunes
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.lock import IndexBusyError, WriteLock
 from zebkb.search.normalize import FIELD_SEP
@@ -1475,13 +1475,15 @@ def _match(
     filters: SearchFilters,
     folds: Folds,
     *,
-    bounds: bool = False,
+    page: int = 0,
 ) -> tuple[list[int], dict[Term, list[Any]], dict[Term, list[bool]]]:
     """The docnums of every document the query and filters select, verified against its text.
 
-    Also, for some terms, the term's count in each of those documents; with `bounds`,
-    for some an upper bound of it instead (`_tf_bounds`), and for those terms whether
-    each document holds the term in its title or facility name (its head).
+    Also, for some terms, the term's count in each of those documents. With `page`, the
+    number of best matches to be ranked, when the matches are many more than that (so
+    that ranking looks at a few of them, `prunes`): for some terms an upper bound of the
+    count instead (`_tf_bounds`), and for those terms whether each document holds the
+    term in its title or facility name (its head).
     """
     kinds = set(filters.kinds)
     wards = set(filters.wards)
@@ -1538,7 +1540,7 @@ def _match(
                 continue
             grams = (
                 _bound_grams(snap, t.text)
-                if bounds and folded is None and not t.facility_only
+                if folded is None and not t.facility_only and prunes(len(matches), page)
                 else None
             )
             firsts: list[int] = []
@@ -1817,8 +1819,8 @@ def _run(
     index: SearchIndex,
 ) -> SearchResult:
     folds = _folds(snap, parsed)
-    # Bounds of the counts are enough for ranking a page of a few (not every match).
-    matches, counts, bounded = _match(snap, parsed, filters, folds, bounds=limit > 0)
+    # Bounds of the counts are enough for ranking a page of a few of many matches.
+    matches, counts, bounded = _match(snap, parsed, filters, folds, page=offset + limit)
     facets = snap.cols.facets(matches)
     terms = parsed.positive_terms
     # No page (the window asks for totals and facets alone with limit 0): nothing to rank,
