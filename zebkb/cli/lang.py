@@ -137,6 +137,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "検索索引が古くなっていたため、データベースから作り直しました",
         "the search index was out of date and has been rebuilt from the database",
     ),
+    # Said before a search waits while an index emptied on opening is filled again.
+    "notice.index_refilling_damaged": (
+        "検索索引が壊れていたため、作り直しています…",
+        "the search index was damaged: rebuilding it…",
+    ),
+    "notice.index_refilling_other_version": (
+        "検索索引をこの版の zebkb 用に作り直しています…",
+        "rebuilding the search index for this version of zebkb…",
+    ),
     "notice.index_behind": (
         "検索索引がデータベースより遅れています。索引が更新されるまで、最近の変更はこの結果に出ないことがあります",
         "the search index is behind the database: recent changes may be missing from this answer "

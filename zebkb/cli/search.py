@@ -161,6 +161,21 @@ def _bring_index_up_to_date(kb: Any, lang: str) -> str | None:
         kb.claim_writer(wait=0)
     except FolderInUseError:
         return say("notice.index_busy", lang)
+    # An index emptied on opening (damaged, or another version's) is filled again from the
+    # change log, as long as a rebuild: said before the wait, not after.
+    from zebkb.service import (
+        NOTICE_INDEX_DAMAGED,
+        NOTICE_INDEX_OTHER_VERSION,
+        NOTICE_INDEX_RESET,
+    )
+
+    emptied = {
+        NOTICE_INDEX_DAMAGED: "notice.index_refilling_damaged",
+        NOTICE_INDEX_RESET: "notice.index_refilling_damaged",
+        NOTICE_INDEX_OTHER_VERSION: "notice.index_refilling_other_version",
+    }.get(getattr(kb.index, "notice", None) or "")
+    if emptied is not None and not kb.index_is_current():
+        err(f"zebkb: {say(emptied, lang)}")
     # Usually the few records changed since (another PC's saves): said only when rebuilt whole.
     caught = kb.catch_up_index()
     if not caught.rebuilt:
