@@ -26,9 +26,9 @@ def matches(monkeypatch: pytest.MonkeyPatch) -> list[SearchFilters]:
     seen: list[SearchFilters] = []
     real = engine._match
 
-    def counted(snap: Any, parsed: Any, filters: SearchFilters, folds: Any) -> Any:
+    def counted(snap: Any, parsed: Any, filters: SearchFilters, folds: Any, **options: Any) -> Any:
         seen.append(filters)
-        return real(snap, parsed, filters, folds)
+        return real(snap, parsed, filters, folds, **options)  # (the engine's own options)
 
     monkeypatch.setattr(engine, "_match", counted)
     return seen
