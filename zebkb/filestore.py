@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from zebkb.errors import InputError, KnownError
+from zebkb.errors import InputError, KnownError, os_reason
 from zebkb.tempfiles import fsync_dir, hold_temp, sweep_leftovers, temp_prefix
 
 CHUNK = 1 << 20
@@ -187,7 +187,10 @@ class AttachmentStore:
             staged.tmp.unlink()
 
     def _write_error(self, exc: OSError) -> KnownError:
-        return KnownError(f"cannot write attachment into {self.root}: {exc.strerror}")
+        return KnownError(
+            f"cannot write attachment into {self.root}: {exc.strerror}",
+            message_ja=f"添付ファイルを {self.root} に書き込めません（{os_reason(exc, 'ja')}）",
+        )
 
     def remove_partials(self) -> list[Path]:
         """Remove temporary files that writers killed half-way left behind.

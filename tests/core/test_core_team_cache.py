@@ -234,3 +234,53 @@ def test_a_fetch_while_the_server_is_away_is_one_line_and_leaves_nothing(
         path = pc.attachment_path(att["sha256"])
         assert path is not None
         assert path.read_bytes() == CONTENT
+
+
+def test_opening_says_why_a_copy_cannot_be_made_where_looking_up_says_none(
+    pc, shared, monkeypatch
+) -> None:
+    """The window's open and save-as (fetch_attachment) tell the person why; the other
+    callers (export, the index, thumbnails) still take None and go on."""
+    import errno
+
+    import zebkb.filestore
+
+    _url, digest = shared
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zebkb.filestore.os, "fsync", full)
+    assert pc.attachment_path(digest) is None
+    with pytest.raises(KnownError) as refused:
+        pc.fetch_attachment(digest)
+    assert "cannot write attachment into" in refused.value.message("en")
+    assert "書き込めません" in refused.value.message("ja")
+    assert "\n" not in refused.value.message("ja")
+    assert leftovers(pc) == []
+    monkeypatch.undo()
+    monkeypatch.setattr(pc, "read_only", True)
+    with pytest.raises(KnownError) as read_only:
+        pc.fetch_attachment(digest)
+    assert "読み取り専用" in read_only.value.message("ja")
+
+
+def test_a_damaged_team_copy_is_said_with_the_way_to_mend_it(pc, shared) -> None:
+    from sqlalchemy import text
+
+    _url, digest = shared
+    with pc.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE blob_chunk SET data = set_byte(data, 10, get_byte(data, 10) # 1) "
+                "WHERE sha256 = :d AND n = 0"
+            ),
+            {"d": digest},
+        )
+    assert pc.attachment_path(digest) is None
+    with pytest.raises(KnownError) as damaged:
+        pc.fetch_attachment(digest)
+    for lang in ("en", "ja"):
+        assert "check --deep --repair" in damaged.value.message(lang)
+    assert "チームのデータベースにある添付ファイル" in damaged.value.message("ja")
+    assert leftovers(pc) == []

@@ -41,6 +41,8 @@ class Facade(Core, Protocol):
 
     def database_failure(self, exc: BaseException) -> KnownError | None: ...
 
+    def read_only_error(self) -> KnownError: ...
+
     @property
     def read_only(self) -> bool: ...
 
@@ -156,7 +158,23 @@ def attachment_path(kb: Facade, sha256: str, *, fetch: bool = True) -> Path | No
     return fetch_shared(kb, sha256)
 
 
-def fetch_shared(kb: Facade, digest: str) -> Path | None:
+def fetch_attachment(kb: Facade, sha256: str) -> Path | None:
+    """`attachment_path`, saying why a file the team has could not be copied here.
+
+    For a person opening or saving a file (the window's writer thread,
+    zebkb/ui/core/files.py): a folder that cannot take the copy (disk full,
+    read-only) or a damaged copy in the team's database is a `KnownError` in
+    both languages, not "the file is missing". None only when nobody has it.
+    """
+    path = kb.files.path(sha256)
+    if path.is_file():
+        return path
+    if not kb.shares_files:
+        return None
+    return fetch_shared(kb, sha256, say_why=True)
+
+
+def fetch_shared(kb: Facade, digest: str, *, say_why: bool = False) -> Path | None:
     """Copy a file from the team's store into this PC's cache; None when the team lacks it.
 
     Whole or not at all: the bytes go to a temporary name in ``attachments/``
@@ -166,8 +184,12 @@ def fetch_shared(kb: Facade, digest: str) -> Path | None:
     their own temporary file and the same bytes end up in place. A fetch killed
     half-way leaves only its temporary file, which the next write here removes
     (`claim_writer`). A folder nothing may be written to keeps no copies.
+    ``say_why``: a copy that cannot be made raises why (`fetch_attachment`)
+    instead of being logged and None.
     """
     if kb.read_only:
+        if say_why:
+            raise kb.read_only_error()
         return None
     kb.claim_writer()  # the first write here sweeps what killed writers left
     try:
@@ -182,9 +204,22 @@ def fetch_shared(kb: Facade, digest: str) -> Path | None:
                 kb.files.place(staged)
             except ContentMismatch:
                 log.error("the team's copy of attachment %s does not match its SHA-256", digest)
+                if say_why:
+                    raise KnownError(
+                        f"the team database's copy of attachment file {digest[:12]}… is "
+                        "damaged (it does not match its SHA-256); run 'zebkb check --deep "
+                        "--repair' on a PC that has the file",
+                        message_ja=(
+                            f"チームのデータベースにある添付ファイル {digest[:12]}… が壊れています"
+                            "（SHA-256 が一致しません）。このファイルを持つ PC で "
+                            "zebkb check --deep --repair を実行してください"
+                        ),
+                    ) from None
                 return None
             except KnownError:  # this PC's folder cannot take the copy (disk full, read-only)
                 log.exception("attachment %s could not be copied into this PC's folder", digest)
+                if say_why:
+                    raise
                 return None
     except DatabaseError as exc:
         known = kb.database_failure(exc)

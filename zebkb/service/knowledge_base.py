@@ -488,6 +488,7 @@ class KnowledgeBase:
     add_attachment = attachments.add_attachment
     remove_attachment = attachments.remove_attachment
     attachment_path = attachments.attachment_path
+    fetch_attachment = attachments.fetch_attachment
     save_attachment_as = attachments.save_attachment_as
     shared_digests = attachments.shared_digests
     put_back_shared = attachments.put_back_shared

@@ -34,9 +34,9 @@ def fetches(demo_kb, monkeypatch) -> list[str]:
     threads: list[str] = []
     real = attachments.fetch_shared
 
-    def fetch_shared(kb, digest):
+    def fetch_shared(kb, digest, **how):
         threads.append(threading.current_thread().name)
-        return real(kb, digest)
+        return real(kb, digest, **how)
 
     monkeypatch.setattr(attachments, "fetch_shared", fetch_shared)
     (att,) = demo_kb.require(SEIBU)["attachments"]
@@ -145,3 +145,21 @@ def test_the_export_estimate_counts_the_team_files_this_pc_has_not_opened(
     assert fetches == []  # estimating writes nothing
     result = demo_kb.export_bundle(tmp_path / "out.zebkb")
     assert result.attachments == with_files.attachments
+
+
+def test_a_copy_that_cannot_be_made_is_said_not_called_missing(
+    qtbot, ctx, demo_kb, fetches, monkeypatch, engine_name
+) -> None:
+    import errno
+
+    import zebkb.filestore
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zebkb.filestore.os, "fsync", full)
+    window = open_window(qtbot, ctx)
+    with qtbot.waitSignal(ctx.runner.failureShown, timeout=30000) as shown:
+        window.detail.open_attachment(picture(demo_kb))
+    assert "書き込めません" in shown.args[0]
+    assert "見つかりません" not in shown.args[0]

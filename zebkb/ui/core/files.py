@@ -55,7 +55,8 @@ def with_attachment_file(
             return
         if fetching is not None:
             fetching()
-        op = CollectionOp(parent, lambda: kb.attachment_path(sha256), runner=runner)
+        # A copy that cannot be made says why (disk full, a damaged team copy).
+        op = CollectionOp(parent, lambda: kb.fetch_attachment(sha256), runner=runner)
         op.changes(NO_CHANGES).success(then)  # a copy of a file, no record changed
         if failed is not None:
             op.failure(failed)
