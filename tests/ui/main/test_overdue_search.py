@@ -129,3 +129,29 @@ def test_nothing_overdue_no_button(qtbot, window) -> None:
     pane = window.home.overview
     qtbot.waitUntil(lambda: pane.data is not None)
     assert not pane.overdue_button.isVisibleTo(pane)
+
+
+def test_at_midnight_the_open_window_counts_again(qtbot, ctx, late, clock) -> None:
+    """Whether a follow-up is overdue depends on the day: a window left open overnight
+    kept yesterday's count in the navigation, the home screen and the list until the
+    next search or save."""
+    window = open_window(qtbot, ctx)
+    pane = window.home.overview
+    qtbot.waitUntil(lambda: _entry(window) is not None and pane.data is not None)
+    assert _entry(window).text(0) == "期限切れ（1）"
+    assert pane.data.overdue_count == 1
+    # Due a second after the knowledge base's midnight (the tests' clock: 09:00).
+    remaining = window.new_day_timer.remainingTime()
+    assert 15 * 3600_000 < remaining <= 15 * 3600_000 + 2000
+    with qtbot.waitSignal(window.searchFinished):
+        window.search_bar.add_filter(OVERDUE, True)
+    assert shown_uids(window) == [late["late"]]
+    clock.now = datetime(2025, 4, 1, 0, 0, 1, tzinfo=JST)
+    with qtbot.waitSignal(window.searchFinished):
+        window.new_day_timer.timeout.emit()
+    assert sorted(shown_uids(window)) == sorted(late.values())
+    assert _entry(window).text(0) == "期限切れ（2）"
+    qtbot.waitUntil(lambda: pane.data.overdue_count == 2)
+    # And the next midnight is waited for.
+    assert window.new_day_timer.isActive()
+    assert window.new_day_timer.remainingTime() > 23 * 3600_000

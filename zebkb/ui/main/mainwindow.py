@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -161,6 +161,12 @@ class MainWindow(QMainWindow):
         self._restore_state()
         bind(ctx.tr, self)
         self._listener = self._listen_to_other_pcs()
+        # Whether a follow-up is overdue depends on the day: at the knowledge base's
+        # midnight the panes that count them read again (a window left open overnight).
+        self.new_day_timer = QTimer(self)
+        self.new_day_timer.setSingleShot(True)
+        self.new_day_timer.timeout.connect(self._new_day)
+        self._wait_for_new_day()
         self.refresh()
 
     # --- wiring ---------------------------------------------------------------------
@@ -490,6 +496,22 @@ class MainWindow(QMainWindow):
         if not self.ctx.runner.closed:
             self._woken_pending = True
             self._catch_up_index(whole=False)
+
+    def _wait_for_new_day(self) -> None:
+        from datetime import datetime, time, timedelta
+
+        now = self.ctx.kb.clock()
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=now.tzinfo)
+        # A second past it, so the day has surely turned (at most a day: within Qt's range).
+        wait = (midnight - now).total_seconds() + 1
+        self.new_day_timer.start(int(min(max(wait, 1), 86_401) * 1000))
+
+    def _new_day(self) -> None:
+        self.refresh()  # the list and the navigation's 後日対応 › 期限切れ
+        self.home.overview.refresh()
+        if self.detail.uid is not None:  # the record pane's ⚠ 期限切れ marks
+            self.detail.show_uid(self.detail.uid, self.terms())
+        self._wait_for_new_day()
 
     def _search_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._search_seq:
