@@ -194,3 +194,24 @@ def test_an_update_keeps_what_was_read_and_reads_nothing_more(built: Any, tmp_pa
         assert (snap.side.docs_read, snap.side.texts_read) == read
     finally:
         ix.close()
+
+
+def test_a_bigrams_counts_by_docnum_are_its_counts_in_the_texts(built: Any) -> None:
+    """The counts ranking bounds a term's counts with: by docnum, None where it is absent."""
+    from zebkb.search.normalize import grams
+
+    folder, _records, _full = built
+    ix = SearchIndex(folder)
+    try:
+        ix.search('"の"')  # every text read
+        snap = ix._snapshot()
+        for gram in ("事務", "ze", "エネ"):
+            counts = snap.gram_counts(gram, snap.doc_frequency(gram))
+            assert counts is not None
+            assert len(counts) == len(snap.uids)
+            for d, info in enumerate(snap.by_docnum):
+                assert info is not None
+                n = grams(info.text).count(gram)
+                assert counts[d] == (n or None)
+    finally:
+        ix.close()
