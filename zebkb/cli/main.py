@@ -191,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = chosen_language(language_in(given))
     solo = SOLO_COMMANDS.get(command_named(given) or "")
     if solo == SOLO_COMMANDS["search"]:
-        from zebkb.cli.search import minus_words_as_query
+        from zebkb.cli.search_words import minus_words_as_query
 
         given = minus_words_as_query(given, command_at(given) or 0)
     with speaking(lang):
