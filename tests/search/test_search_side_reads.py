@@ -3,6 +3,7 @@ rows counted, never timed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from zebkb.search.documents import IndexDoc
@@ -63,5 +64,34 @@ def test_texts_are_stored_in_two_bytes_a_character(tmp_path: Path) -> None:
         assert text.startswith("清掃事務所1\n")
         assert size[0] == 2 * len(text)
         assert [(u, t) for u, t, _s in side.all_texts() if u == uids[1]] == [(uids[1], text)]
+    finally:
+        side.close()
+
+
+def test_tags_are_read_without_decoding_json(tmp_path: Path) -> None:
+    """A broad query reads thousands of documents' tags: joined by a control character,
+    they are split, not decoded as JSON; any tag comes back as it was given."""
+    side = SideStore(tmp_path / "docs.sqlite", create=True)
+    try:
+        tags = ("LED照明", '["BEMS"]', "a, b")
+        doc = IndexDoc(
+            uid="0" * 32,
+            kind="case",
+            ward="131229",
+            title="清掃事務所",
+            fields={},
+            rank=None,
+            fiscal_year=None,
+            tags=tags,
+            floor_area_m2=None,
+            updated_at="2024-10-21T00:00:00+00:00",
+        )
+        bare = replace(doc, uid="1" * 32, tags=())
+        side.write_docs((d, info_from_doc(d, normalised_parts(d)), "") for d in (doc, bare))
+        stored = dict(side.db.execute("SELECT uid, tags FROM docs"))
+        assert stored == {doc.uid: 'LED照明\x1f["BEMS"]\x1fa, b', bare.uid: ""}
+        infos = side.infos([doc.uid, bare.uid])
+        assert (infos[doc.uid].tags, infos[bare.uid].tags) == (tags, ())
+        assert {d.uid: d.tags for d in side.index_docs()} == {doc.uid: tags, bare.uid: ()}
     finally:
         side.close()
