@@ -111,6 +111,7 @@ def test_usage_errors_exit_2(cli):
 
 
 def test_unknown_uid_exits_1(cli):
+    cli("init", "--ward", "131229")
     r = cli("show", "00000000-0000-4000-8000-000000000000")
     assert r.code == 1
     assert "no record" in r.err

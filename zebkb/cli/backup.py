@@ -36,6 +36,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from zebkb.service.backup import DEFAULT_KEEP, describe_backup, list_backups
 
     if args.list:
+        from zebkb.service.datadir import require_knowledge_base
+
+        require_knowledge_base(data_dir_from(args))
         found = [describe_backup(p) for p in list_backups(data_dir_from(args))]
         if args.json:
             print_json([b.as_json() for b in found])
@@ -112,7 +115,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             err(f"zebkb: {say('backup.not_restored', lang)}")
             return 1
     # A damaged database is what a backup is restored for: open the folder all the same.
-    with open_kb(args, damaged_ok=True) as kb:
+    with open_kb(args, damaged_ok=True, create=True) as kb:
         result = kb.restore_backup(info.path)
     if args.json:
         print_json(

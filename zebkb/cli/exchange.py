@@ -246,7 +246,7 @@ def _warn_signature(path: str, plan: Any, lang: str) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from zebkb.cli.progress import stderr_progress
 
-    with open_kb(args) as kb, tempfile.TemporaryDirectory() as scratch:
+    with open_kb(args, create=True) as kb, tempfile.TemporaryDirectory() as scratch:
         inputs = expand_inputs(args.files, Path(scratch))
         names = [name for name, _path in inputs]
         plans = []

@@ -62,7 +62,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
     from zebkb.cli.lang import say
     from zebkb.display import ward_label
 
-    with open_kb(args) as kb:
+    with open_kb(args, create=True) as kb:
         entry = kb.trust_key(args.key, args.ward, note=args.note)
     if args.json:
         print_json(entry.as_json())

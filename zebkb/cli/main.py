@@ -93,11 +93,19 @@ def data_dir_from(args: argparse.Namespace) -> Path:
     return chosen_data_dir(args.data_dir)
 
 
-def open_kb(args: argparse.Namespace, *, damaged_ok: bool = False) -> KnowledgeBase:
+def open_kb(
+    args: argparse.Namespace, *, damaged_ok: bool = False, create: bool = False
+) -> KnowledgeBase:
+    """Open the chosen knowledge base; only commands that write (``create``) make a new one."""
     from zebkb.logs import setup_logging
     from zebkb.service import KnowledgeBase
 
-    kb = KnowledgeBase.open(data_dir_from(args), damaged_ok=damaged_ok)
+    folder = data_dir_from(args)
+    if not create:
+        from zebkb.service.datadir import require_knowledge_base
+
+        require_knowledge_base(folder)
+    kb = KnowledgeBase.open(folder, damaged_ok=damaged_ok)
     # Only a folder that opened as a knowledge base gets a logs/ folder.
     args.log_file = setup_logging(kb.data_dir)
     # Wherever a command takes a uid, a unique prefix of it will do (as git takes one).

@@ -105,7 +105,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     if args.database is not None:
         return _init_team(args)
-    with open_kb(args) as kb:
+    with open_kb(args, create=True) as kb:
         if kb.team:
             _refuse_other_ward(kb, resolve_ward_arg(args.ward))
         code = kb.set_home_ward(args.ward)
@@ -179,7 +179,7 @@ def _init_team(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from zebkb.cli.lang import say
 
-    with open_kb(args) as kb:
+    with open_kb(args, create=True) as kb:
         result = kb.load_demo()
         out(say("demo.done", args.lang, added=result.added, unchanged=result.unchanged))
     return 0
@@ -226,7 +226,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     # The service puts this before a refused record's message; said in the chosen language.
     label = args.file if args.file != "-" else say("input.stdin", args.lang)
-    with open_kb(args) as kb:
+    with open_kb(args, create=True) as kb:
         existing = {item.get("uid") for item in items if kb.get(str(item.get("uid"))) is not None}
         saved = kb.save_many(
             items,

@@ -120,7 +120,7 @@ def cmd_table_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     mapping = Path(args.mapping) if args.mapping else None
-    with open_kb(args) as kb:
+    with open_kb(args, create=True) as kb:
         preview = kb.preview_table(path, mapping_path=mapping)
         plan = preview.plan
         mapping_used = plan.mapping

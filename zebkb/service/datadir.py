@@ -20,6 +20,7 @@ __all__ = [
     "prepare_data_dir",
     "readable_only",
     "refuse_network_folder",
+    "require_knowledge_base",
     "team_folder_url",
     "usable_data_dir",
 ]
@@ -49,6 +50,27 @@ DATA_DIR_ENTRIES = frozenset(
 def readable_only(path: Path) -> bool:
     """A knowledge base folder that exists and cannot be written (opened read-only)."""
     return (path / DB_FILE).is_file() and not os.access(path, os.W_OK | os.X_OK)
+
+
+def require_knowledge_base(path: Path) -> None:
+    """Refuse a folder with no knowledge base in it, before anything is made there.
+
+    Commands that only read (search, list, check...) would otherwise make a new,
+    empty knowledge base and answer from it: a mistyped --data-dir went unnoticed.
+    A folder holds one when it has the SQLite file, or names a team database.
+    """
+    if (path / DB_FILE).is_file() or (path / team.TEAM_FILE).is_file():
+        return
+    if path.exists() and not usable_data_dir(path):
+        return  # a file, or another program's folder: opening it says so in its own words
+    raise InputError(
+        f"there is no knowledge base in {path}; check the folder given, "
+        "or start one there with 'zebkb init --ward WARD'",
+        message_ja=(
+            f"{path} にはナレッジベースがありません。指定したフォルダを確かめるか、"
+            "新しく始めるには zebkb init --ward 区名 を実行してください"
+        ),
+    )
 
 
 def usable_data_dir(path: Path) -> bool:
