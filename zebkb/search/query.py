@@ -204,10 +204,20 @@ def parse_query(text: str) -> ParsedQuery:
         value = m.group(3) if m.group(3) is not None else m.group(4)
         if name is None and m.group(4) is not None and not m.group(4).strip("-"):
             continue  # a lone minus binds to nothing
-        if name is not None and name.lower() not in _FIELD_NAMES and name not in _FIELD_NAMES:
+        if name is not None and _field_kind(name) is None:
             # "10:00" or "URL:" are text, not a field filter.
             value = f"{name}:{value}"
             name = None
+        # "tag:" alone would search for the word "tag:".
+        if (
+            name is None
+            and m.group(4) is not None
+            and value.endswith(":")
+            and _field_kind(value[:-1])
+        ):
+            raise _empty_filter(value[:-1])
+        if name is not None and not value.strip():
+            raise _empty_filter(name)  # tag:"" or facility:""
         if not negated and name is None and m.group(4) in ("OR", "|"):
             operands.append((False, None, "", True, False))
             continue
@@ -226,7 +236,7 @@ def parse_query(text: str) -> ParsedQuery:
         joined = pending_or
         pending_or = False
         if name is not None:
-            kind = _FIELD_NAMES.get(name.lower(), _FIELD_NAMES.get(name))
+            kind = _field_kind(name)
             if kind != "facility":
                 _add_filter(parsed, kind or "", value, negated)
                 continue
@@ -255,10 +265,21 @@ def _is_empty(p: ParsedQuery) -> bool:
     return not (p.groups or p.negatives or p.has_field_filters)
 
 
+def _field_kind(name: str) -> str | None:
+    """The filter a field name (as typed, in Japanese or English) stands for, if any."""
+    return _FIELD_NAMES.get(name.lower(), _FIELD_NAMES.get(name))
+
+
+def _empty_filter(name: str) -> QueryError:
+    """A field filter with nothing after its colon, named as the user typed it."""
+    return QueryError(
+        f"the filter {name}: needs a value after the colon",
+        f"絞り込み {name}: のコロンの後に値がありません",
+    )
+
+
 def _add_filter(parsed: ParsedQuery, kind: str, value: str, negated: bool) -> None:
     value = value.strip()
-    if not value:
-        raise QueryError(f"the filter {kind}: needs a value", f"絞り込み {kind}: に値がありません")
     if kind == "type":
         (parsed.not_kinds if negated else parsed.kinds).add(_kind(value))
     elif kind == "ward":

@@ -163,6 +163,17 @@ def test_a_refused_query_says_why_and_keeps_results(qtbot, window) -> None:
     assert "引用符" in window.search_bar.error_label.text()
 
 
+def test_an_empty_field_filter_is_refused_in_the_window(qtbot, window) -> None:
+    before = shown_uids(window)
+    window.search_bar.edit.setText("タグ：")
+    qtbot.waitUntil(lambda: window.search_bar.error_label.isVisibleTo(window))
+    assert "タグ: のコロンの後に値がありません" in window.search_bar.error_label.text()
+    assert shown_uids(window) == before
+    window.ctx.tr.set_language("en")
+    assert "タグ: needs a value" in window.search_bar.error_label.text()
+    window.ctx.tr.set_language("ja")
+
+
 def test_navigation_click_adds_removable_chips(qtbot, window, demo_kb) -> None:
     nav = window.navigation
     group = nav.groups[KIND]
