@@ -365,7 +365,7 @@ def test_key_commands_in_english_name_the_ward_without_its_code(tmp_path, capsys
         (
             ('"清掃',),
             "検索語を受け付けられません: 引用符",
-            "query refused: the query has an unbalanced",
+            "Query refused: The query has an unbalanced",
         ),
         (("x", "--limit", "0"), "--limit には 1 以上", "--limit must be at least 1"),
         (("x", "--fiscal-year", "abc"), "年度として読めません: abc", "not a fiscal year: 'abc'"),

@@ -136,7 +136,7 @@ def test_parsed_in_either_language_and_refused_in_one_line() -> None:
     assert parse_query("-followup:overdue").not_overdue
     with pytest.raises(QueryError) as refused:
         parse_query("後日対応:済み")
-    assert str(refused.value) == "followup: takes overdue, not '済み'"
+    assert str(refused.value) == "The filter followup: takes only overdue, not '済み'"
     assert refused.value.message("ja") == (
         "後日対応: に指定できるのは 期限切れ だけです（'済み' は使えません）"
     )

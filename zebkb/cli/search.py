@@ -196,7 +196,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                     result = replace(result, notice=notice)
     except QueryError as exc:
         raise InputError(
-            f"query refused: {exc}", message_ja=f"検索語を受け付けられません: {exc.message('ja')}"
+            f"Query refused: {exc}", message_ja=f"検索語を受け付けられません: {exc.message('ja')}"
         ) from None
     if result.notice:
         err(f"zebkb: {notice_text(result.notice, args.lang)}")

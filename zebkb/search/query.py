@@ -26,7 +26,9 @@ class QueryError(InputError, ValueError):
     """
 
     def __init__(self, message_en: str, message_ja: str | None = None) -> None:
-        super().__init__(message_en, message_ja=message_ja)
+        # A sentence, as the window's other messages are: also one taken from elsewhere
+        # (zebkb/domain/wards.py, dates.py), which those modules word for their own lines.
+        super().__init__(message_en[:1].upper() + message_en[1:], message_ja=message_ja)
 
 
 # Appended to errors about the way a query is written.
@@ -155,7 +157,7 @@ def _kind(value: str) -> str:
     kind = _KINDS.get(normalize(value))
     if kind is None:
         raise QueryError(
-            f"unknown record type: {value!r} (use case, visit, session, issue or owner)",
+            f"Unknown record type: {value!r} (use case, visit, session, issue or owner)",
             f"記録の種別 {value!r} はありません（事例・視察・勉強会・課題・リーディングオーナー"
             " のどれかを指定してください）",
         )
@@ -186,14 +188,14 @@ def parse_query(text: str) -> ParsedQuery:
     """Parse a user's query; raises QueryError with a one-line message."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"the query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})",
+            f"The query is too long ({len(text)} characters; at most {MAX_QUERY_CHARS})",
             f"検索語が長すぎます（{len(text)} 文字。{MAX_QUERY_CHARS} 文字まで）",
         )
     # Operators may be typed in full width (－, ＯＲ, ：, ＂); curly quotes act as quotes.
     q = unicodedata.normalize("NFKC", text).translate({0x201C: '"', 0x201D: '"'})
     if q.count('"') % 2:
         raise QueryError(
-            'the query has an unbalanced quote (")' + _VARIANTS_EN,
+            'The query has an unbalanced quote (")' + _VARIANTS_EN,
             '引用符（"）が閉じていません' + _VARIANTS_JA,
         )
     parsed = ParsedQuery()
@@ -224,7 +226,7 @@ def parse_query(text: str) -> ParsedQuery:
         operands.append((negated, name, value, False, m.group(3) is not None))
     if len(operands) > MAX_TERMS:
         raise QueryError(
-            f"the query has too many terms ({len(operands)}; at most {MAX_TERMS})",
+            f"The query has too many terms ({len(operands)}; at most {MAX_TERMS})",
             f"検索語が多すぎます（{len(operands)} 個。{MAX_TERMS} 個まで）",
         )
 
@@ -255,7 +257,7 @@ def parse_query(text: str) -> ParsedQuery:
         return parsed
     if _is_empty(parsed):
         raise QueryError(
-            f"nothing to search for in {text.strip()[:40]!r}" + _VARIANTS_EN,
+            f"Nothing to search for in {text.strip()[:40]!r}" + _VARIANTS_EN,
             f"{text.strip()[:40]!r} には探す語がありません" + _VARIANTS_JA,
         )
     return parsed
@@ -273,7 +275,7 @@ def _field_kind(name: str) -> str | None:
 def _empty_filter(name: str) -> QueryError:
     """A field filter with nothing after its colon, named as the user typed it."""
     return QueryError(
-        f"the filter {name}: needs a value after the colon",
+        f"The filter {name}: needs a value after the colon",
         f"絞り込み {name}: のコロンの後に値がありません",
     )
 
@@ -293,7 +295,7 @@ def _add_filter(parsed: ParsedQuery, kind: str, value: str, negated: bool) -> No
     elif kind == "followup":
         if normalize(value) not in _overdue_words():
             raise QueryError(
-                f"followup: takes overdue, not {value!r}",
+                f"The filter followup: takes only overdue, not {value!r}",
                 f"後日対応: に指定できるのは 期限切れ だけです（{value!r} は使えません）",
             )
         if negated:

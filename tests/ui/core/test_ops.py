@@ -231,7 +231,7 @@ def test_user_messages() -> None:
 
     bad_query = QueryError("the query has an unbalanced quote", "引用符が閉じていません")
     assert user_message(bad_query, ja) == "引用符が閉じていません"
-    assert user_message(bad_query, en) == "the query has an unbalanced quote"
+    assert user_message(bad_query, en) == "The query has an unbalanced quote"
     oserr = PermissionError(13, "Permission denied", "/data/x.db")
     assert user_message(oserr, en) == (
         "A file could not be read or written (Permission denied: /data/x.db)"
