@@ -198,7 +198,6 @@ class _Snapshot:
     deleted: frozenset[int]
     cols: Columns
     reader: Any  # Whoosh's reader of the generation
-    _searcher: Any  # Whoosh's searcher on it, None until a writer asks (`searcher`)
 
     def __init__(self, gen_dir: Path, variants: VariantTable) -> None:
         # Before Whoosh is imported (zebkb/search/__init__.py says why); reading needs
@@ -229,28 +228,10 @@ class _Snapshot:
             self.side.close()
             raise
 
-    @property
-    def searcher(self) -> Any:
-        """A Whoosh searcher on the open reader, made when a writer first asks for one:
-        queries read the posting lists themselves, and importing Whoosh's searcher
-        (with its highlighter) cost a new process more than opening the index."""
-        if self._searcher is None:
-            import_whoosh_lean()  # with its query classes, as a writer's searcher needs them
-            from whoosh.searching import Searcher
-
-            self._searcher = Searcher(self.reader, fromindex=self.ix)
-        return self._searcher
-
     def _close_reader(self) -> None:
-        # A searcher closes the reader it was made on.
-        if self._searcher is not None:
-            self._searcher.close()
-        else:
-            self.reader.close()
-        self._searcher = None
+        self.reader.close()
 
     def _open_reader(self) -> None:
-        self._searcher = None
         self.reader = self.ix.reader()
         self.leaves = list(self.reader.leaf_readers())
         self.content_format = self.ix.schema["content"].format
