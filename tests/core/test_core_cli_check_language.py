@@ -19,10 +19,10 @@ import zebkb_bundle_kit as kit
 from zebkb.cli.main import main
 
 # What a Japanese line may still hold: record UIDs, file names, hashes, paths, the
-# command that restores a backup, an error's class name, SQLite's own words.
+# command that restores a backup, SQLite's own words.
 TYPED = re.compile(
     r"[0-9a-f]{8}-[0-9a-f-]{27,}|[\w./-]*\.(?:txt|zip|sqlite3)\b|\b[0-9a-f]{12}\b|/[^\s、）]*"
-    r"|'[^']*'|zebkb [^）]*|--[a-z-]+|（[A-Za-z]+Error）|（[A-Za-z]+）|SHA-256|UTF-8|KB"
+    r"|'[^']*'|zebkb [^）]*|--[a-z-]+|SHA-256|UTF-8|KB"
     r"|、[a-z ]+）"  # SQLite's own words on a damaged file, as it says them
     r"|表 [a-z_]+"  # a table's name, for the IT staff who repair it
 )

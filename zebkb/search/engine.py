@@ -33,6 +33,7 @@ from zebkb.problems import Problem
 from zebkb.search import import_whoosh_lean
 from zebkb.search.columns import FLOOR_AREA_BUCKETS, Columns, prunes
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
+from zebkb.search.faults import fault_words
 from zebkb.search.lock import IndexBusyError, WriteLock
 from zebkb.search.normalize import FIELD_SEP
 from zebkb.search.notices import (
@@ -724,10 +725,8 @@ class SearchIndex:
             self._problems.append(PROBLEM_OTHER_VERSION)
             return
         self.notice = NOTICE_INDEX_DAMAGED
-        name = type(error).__name__
-        self._problems.append(
-            Problem(f"search index is damaged ({name})", f"壊れています（{name}）")
-        )
+        en, ja = fault_words(error)
+        self._problems.append(Problem(f"search index is damaged: {en}", f"壊れています（{ja}）"))
 
     def _set_aside(self, name: str | None, error: BaseException) -> None:
         if name is not None and name == self._unusable:
@@ -750,11 +749,11 @@ class SearchIndex:
             except OSError:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
         self.notice = NOTICE_INDEX_RESET
-        name = type(error).__name__
+        en, ja = fault_words(error)
         self._problems.append(
             Problem(
-                f"search index was damaged and reset ({name})",
-                f"壊れていたため空に戻しました（{name}）",
+                f"search index was damaged and reset: {en}",
+                f"壊れていたため空に戻しました（{ja}）",
             )
         )
 
@@ -842,10 +841,8 @@ class SearchIndex:
                     )
                 )
         except Exception as e:
-            name = type(e).__name__
-            problems.append(
-                Problem(f"search index cannot be read ({name})", f"読めません（{name}）")
-            )
+            en, ja = fault_words(e)
+            problems.append(Problem(f"search index cannot be read: {en}", f"読めません（{ja}）"))
         return problems
 
     # ----- writing

@@ -10,6 +10,7 @@ lengths) is kept in `meta`, so opening reads no document however large the corpu
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -134,7 +135,8 @@ def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str], folded: str | None
 class SideStore:
     def __init__(self, path: Path, *, create: bool = False) -> None:
         if not create and not path.is_file():
-            raise FileNotFoundError(f"missing {path.name}")
+            # errno and the file's name, so a check can say which file is missing.
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
         self.path = path
         # How many documents' values (`infos`) and texts (`texts`) were read; tests hold
         # a query's reads to its candidates.

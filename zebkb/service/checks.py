@@ -132,9 +132,11 @@ def check(kb: Facade, *, deep: bool = False, progress: Progress | None = None) -
                 )
             )
     except Exception as exc:  # a broken index is a finding, not a crash
-        name = exc.__class__.__name__
+        from zebkb.search.faults import fault_words
+
+        en, ja = fault_words(exc)
         problems.append(
-            Problem(f"search index: cannot be opened ({name})", f"検索索引: 開けません（{name}）")
+            Problem(f"search index: cannot be opened: {en}", f"検索索引: 開けません（{ja}）")
         )
     return problems
 
