@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy import Engine
 
+    from zebkb.problems import Problem
     from zebkb.search.engine import SearchFilters, SearchIndex, SearchResult
     from zebkb.search.extract import ExtractLimits, TextExtractor
     from zebkb.service.transaction import Txn
@@ -552,6 +553,12 @@ def apply_to_index(
         docs += docs_of_records(kb, own)
     live = {d.uid for d in docs}
     kb.index.update(docs, [u for u in uids if u not in live], state=state)
+
+
+def variant_problems(kb: Facade) -> list[Problem]:
+    """What is wrong with the folder's own spelling-variants file (search-variants.txt), one
+    line each, naming the line; searches meanwhile use the built-in table alone."""
+    return list(kb.index.variants.problems)
 
 
 def index_is_current(kb: Facade) -> bool:

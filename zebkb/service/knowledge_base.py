@@ -544,6 +544,7 @@ class KnowledgeBase:
     _apply_to_index = indexing.apply_to_index
     index_needs_rebuild = indexing.index_needs_rebuild
     index_is_current = indexing.index_is_current
+    variant_problems = indexing.variant_problems
     update_index = indexing.update_index
     catch_up_index = indexing.catch_up_index
     reindex = indexing.reindex

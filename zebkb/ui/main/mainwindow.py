@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.answer: SearchAnswer | None = None
         # The last status message said from the catalog: (how to say it, text, timeout).
         self._said: tuple[Callable[[], str], str, int] | None = None
+        self._variants_said: str | None = None  # the variants-file problem last said
         # One entry per delete or bulk tag change: every record it changed (one undo).
         self.undo_stack: list[UndoStep] = []
         # Every dialog the window keeps: one of each, forgotten when Qt deletes it.
@@ -348,6 +349,8 @@ class MainWindow(QMainWindow):
             self._catch_up_index(whole=answer.rebuild is not None, said=said)
         elif answer.notice:
             self._say_notice(answer.notice)
+        else:
+            self._say_variant_problem()
         wanted = self._select_after_search
         self._select_after_search = None
         if isinstance(wanted, str):
@@ -385,6 +388,26 @@ class MainWindow(QMainWindow):
             self.detail.show_no_hits(can_clear=True)
         else:
             self.detail.clear()  # an empty knowledge base: the home screen explains it
+
+    def _say_variant_problem(self) -> None:
+        """Say once that the folder's spelling-variants file cannot be used, naming the line
+        (zebkb/search/variants.py): searches go on with the built-in table meanwhile.
+
+        Said again only for another problem, or after the file was mended and broke again.
+        """
+        problems = self.ctx.kb.variant_problems()
+        said = str(problems[0]) if problems else None
+        if said == self._variants_said:
+            return
+        self._variants_said = said
+        if problems:
+            problem = problems[0]
+            self.say_made(
+                lambda: self.ctx.tr.t(
+                    "status.variants_bad", problem=problem.text(self.ctx.tr.language)
+                ),
+                0,  # until another message: it lasts as long as the file is wrong
+            )
 
     def _say_notice(self, notice: str) -> None:
         from zebkb.service import INDEX_NOTICE_NAMES
