@@ -180,7 +180,7 @@ class IndexVersionError(ValueError):
 
 # What `problems` (and so `zebkb check`, zebkb/cli/records.py) says of such a generation.
 PROBLEM_OTHER_VERSION = Problem(
-    "search index was written by another version of zebkb (run zebkb reindex)",
+    "written by another version of zebkb (run zebkb reindex)",
     "別の版の zebkb で作られています（'zebkb reindex' で作り直してください）",
 )
 
@@ -726,7 +726,7 @@ class SearchIndex:
             return
         self.notice = NOTICE_INDEX_DAMAGED
         en, ja = fault_words(error)
-        self._problems.append(Problem(f"search index is damaged: {en}", f"壊れています（{ja}）"))
+        self._problems.append(Problem(f"damaged: {en}", f"壊れています（{ja}）"))
 
     def _set_aside(self, name: str | None, error: BaseException) -> None:
         if name is not None and name == self._unusable:
@@ -752,7 +752,7 @@ class SearchIndex:
         en, ja = fault_words(error)
         self._problems.append(
             Problem(
-                f"search index was damaged and reset: {en}",
+                f"was damaged and reset: {en}",
                 f"壊れていたため空に戻しました（{ja}）",
             )
         )
@@ -820,7 +820,7 @@ class SearchIndex:
             p.under("spelling variants: ", "表記ゆれの辞書: ") for p in self.variants.problems
         )
         out_of_date = Problem(
-            "search index is out of date (run zebkb reindex)",
+            "out of date (run zebkb reindex)",
             "古くなっています（'zebkb reindex' で作り直してください）",
         )
         try:
@@ -835,14 +835,14 @@ class SearchIndex:
             if whoosh_count != side_count:
                 problems.append(
                     Problem(
-                        f"search index is inconsistent ({whoosh_count} indexed, "
+                        f"inconsistent ({whoosh_count} indexed, "
                         f"{side_count} stored)",
                         f"食い違っています（索引に {whoosh_count} 件、保存は {side_count} 件）",
                     )
                 )
         except Exception as e:
             en, ja = fault_words(e)
-            problems.append(Problem(f"search index cannot be read: {en}", f"読めません（{ja}）"))
+            problems.append(Problem(f"cannot be read: {en}", f"読めません（{ja}）"))
         return problems
 
     # ----- writing
