@@ -5,6 +5,7 @@ Layout of the index folder:
   gen-<n>/whoosh/  the Whoosh bigram index (no positions, only a uid per doc)
   gen-<n>/docs.sqlite  normalised text, facet values and original text per doc
   write.lock       held by the one process that writes
+  damaged-<time>-gen-<n>/  the newest generation found damaged, kept for diagnosis
 A rebuild writes a new generation beside the current one and swaps CURRENT, so
 a cancelled or killed rebuild leaves the old index untouched. An update adds a
 Whoosh segment to the current generation, and merges the newest segments into it
@@ -92,6 +93,8 @@ CURRENT = "CURRENT"
 LOCK = "write.lock"
 # In a generation built aside and not yet adopted, locked by the process that built it.
 ASIDE_LOCK = "aside.lock"
+# A damaged generation set aside (the newest one only is kept: `_remove_older_damaged`).
+DAMAGED_PREFIX = "damaged-"
 WHOOSH_DIR = "whoosh"
 SIDE_FILE = "docs.sqlite"
 
@@ -530,6 +533,12 @@ def _read_current(index_dir: Path) -> str | None:
     return name
 
 
+def _damaged_order(name: str) -> tuple[str, int]:
+    """damaged-<local time>-gen-<ns>: by when it was set aside, then by its generation."""
+    stamp, _, gen = name[len(DAMAGED_PREFIX) :].partition("-gen-")
+    return stamp, int(gen) if gen.isdigit() else -1
+
+
 def _write_current(index_dir: Path, name: str) -> None:
     tmp = index_dir / f"{CURRENT}.tmp"
     tmp.write_text(name, encoding="utf-8")
@@ -743,11 +752,14 @@ class SearchIndex:
             return
         stamp = time.strftime("%Y%m%d-%H%M%S")
         if name is not None and (self.index_dir / name).exists():
-            target = self.index_dir / f"damaged-{stamp}-{name}"
+            target = self.index_dir / f"{DAMAGED_PREFIX}{stamp}-{name}"
             try:
                 os.replace(self.index_dir / name, target)
             except OSError:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
+            else:
+                if self._lock_depth:
+                    self._remove_older_damaged(keep=target.name)
         self.notice = NOTICE_INDEX_RESET
         en, ja = fault_words(error)
         self._problems.append(
@@ -835,8 +847,7 @@ class SearchIndex:
             if whoosh_count != side_count:
                 problems.append(
                     Problem(
-                        f"inconsistent ({whoosh_count} indexed, "
-                        f"{side_count} stored)",
+                        f"inconsistent ({whoosh_count} indexed, {side_count} stored)",
                         f"食い違っています（索引に {whoosh_count} 件、保存は {side_count} 件）",
                     )
                 )
@@ -1008,6 +1019,25 @@ class SearchIndex:
                 finally:
                     os.close(fd)
             shutil.rmtree(path, ignore_errors=True)
+        self._remove_older_damaged()
+
+    def _remove_older_damaged(self, keep: str | None = None) -> None:
+        """Keep one damaged generation set aside, ``keep`` (by default the newest): enough
+        to see what went wrong, where keeping each (as large as the index, 700 MB at
+        100,000 records) filled the disk of a PC that met damage a few times.
+
+        Writers only (the caller holds the write lock, as `_remove_leftovers`): these
+        are no generation in use or being built, whose names begin with gen-.
+        """
+        damaged = sorted(
+            (p for p in self.index_dir.glob(f"{DAMAGED_PREFIX}*") if p.is_dir()),
+            key=lambda p: _damaged_order(p.name),
+        )
+        if keep is None and damaged:
+            keep = damaged[-1].name
+        for path in damaged:
+            if path.name != keep:
+                shutil.rmtree(path, ignore_errors=True)
 
     def _swap_in(self, name: str) -> None:
         """Make a built generation the current one and drop the one it replaces."""
