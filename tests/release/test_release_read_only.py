@@ -195,3 +195,28 @@ def test_the_window_browses_a_read_only_folder(qtbot, source: Path, tmp_path) ->
         context.runner.shutdown()
         kb.close()
     assert tree(source) == before
+
+
+def test_a_read_only_folder_copies_only_the_current_index_generation(source: Path) -> None:
+    """Leftovers of killed builds and damaged generations (each as large as the index) stay
+    behind: the private copy holds what opening needs, and search answers the same."""
+    from zebkb.service import KnowledgeBase
+
+    index = source / "index"
+    current = (index / "CURRENT").read_text().strip()
+    with KnowledgeBase(source, read_only=True) as kb:
+        expected = [h.uid for h in kb.search("清掃事務所").hits]
+    assert SEIBU in expected
+    shutil.copytree(index / current, index / "gen-1")  # a killed build's leftover
+    shutil.copytree(index / current, index / "damaged-20250101-090000-gen-2")
+    before = tree(source)
+    kb = KnowledgeBase(source, read_only=True)
+    try:
+        assert [h.uid for h in kb.search("清掃事務所").hits] == expected
+        assert kb.index_notice is None
+        assert kb._index_copy is not None
+        copy = Path(kb._index_copy.name) / "index"
+        assert sorted(p.name for p in copy.iterdir()) == ["CURRENT", current]
+    finally:
+        kb.close()
+    assert tree(source) == before

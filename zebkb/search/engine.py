@@ -533,6 +533,23 @@ def _read_current(index_dir: Path) -> str | None:
     return name
 
 
+def copy_current(index_dir: Path, target: Path) -> None:
+    """Copy what opening the index needs, CURRENT and the generation it names, to
+    ``target`` (a read-only folder's index is opened from a private copy). Not the
+    rest: a killed build's leftover or a damaged generation is as large as the index.
+    Nothing is copied when CURRENT names no generation there (the copy then needs building).
+    """
+    name = _read_current(index_dir)
+    if name is None or not (index_dir / name).is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    # Not an aside build's lock file (nor any lock: the copy is this process's alone).
+    shutil.copytree(
+        index_dir / name, target / name, ignore=shutil.ignore_patterns("*.lock", "lock")
+    )
+    shutil.copy2(index_dir / CURRENT, target / CURRENT)
+
+
 def _damaged_order(name: str) -> tuple[str, int]:
     """damaged-<local time>-gen-<ns>: by when it was set aside, then by its generation."""
     stamp, _, gen = name[len(DAMAGED_PREFIX) :].partition("-gen-")

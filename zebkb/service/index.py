@@ -343,9 +343,7 @@ def open_index(kb: Facade) -> SearchIndex:
 
 def index_from_copy(kb: Facade) -> SearchIndex:
     """The index of a read-only folder, opened from a private copy (opening writes)."""
-    import shutil
-
-    from zebkb.search.engine import SearchIndex
+    from zebkb.search.engine import SearchIndex, copy_current
     from zebkb.search.variants import USER_FILE
 
     kb._index_copy = tempfile.TemporaryDirectory(prefix="zebkb-index-")
@@ -353,7 +351,7 @@ def index_from_copy(kb: Facade) -> SearchIndex:
     source = kb.data_dir / "index"
     if source.is_dir():
         with contextlib.suppress(OSError):
-            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.lock", "lock"))
+            copy_current(source, copy)
     index = SearchIndex(copy, variants_file=kb.data_dir / USER_FILE)
     if index.indexed_state() is None and kb.change_state() > 0:
         # Nothing usable to answer from: build it here, for this process only.
