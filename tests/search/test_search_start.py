@@ -29,6 +29,7 @@ NOT_IMPORTED = (
     "zebkb.store.db",
     "zebkb.display",
     "zebkb.domain.fields",
+    "zebkb.domain.vocab",
     "difflib",
     "whoosh.searching",
     "whoosh.highlight",

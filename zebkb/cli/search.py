@@ -224,11 +224,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def kind_label(kind: str | None, lang: str) -> str:
-    """zebkb/display.py's kind_label (a test keeps them equal), without the record
-    fields and dates that module loads for the other commands."""
-    from zebkb.domain.vocab import label
+    """zebkb/display.py's kind_label (a test keeps them equal), without the vocabularies,
+    record fields and dates that module loads for the other commands: building every
+    vocabulary was about a sixtieth of a new `zebkb search` process, for five labels."""
+    from zebkb.domain.kinds import RECORD_TYPE_LABELS
 
-    return label("record_type", kind, lang) if kind else ""
+    if not kind:
+        return ""
+    labels = RECORD_TYPE_LABELS.get(kind)
+    if labels is None:
+        return kind  # as the vocabulary shows a value it does not list
+    return labels[1] if lang == "en" else labels[0]
 
 
 def _print_hits(result: Any, lang: str) -> None:

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from zebkb.domain.kinds import RECORD_TYPE_LABELS
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -69,13 +71,7 @@ class Vocabulary:
 
 RECORD_TYPES = Vocabulary(
     "record_type",
-    (
-        Term("case", "事例", "Case"),
-        Term("visit", "視察記録", "Site visit"),
-        Term("session", "勉強会・研修", "Session"),
-        Term("issue", "課題", "Issue"),
-        Term("owner", "ZEBリーディング・オーナー", "ZEB Leading Owner"),
-    ),
+    tuple(Term(value, ja, en) for value, (ja, en) in RECORD_TYPE_LABELS.items()),
     closed=True,
 )
 
