@@ -30,6 +30,7 @@ NOT_IMPORTED = (
     "zebkb.display",
     "zebkb.domain.fields",
     "zebkb.domain.vocab",
+    "zebkb.glossary",
     "difflib",
     "whoosh.searching",
     "whoosh.highlight",

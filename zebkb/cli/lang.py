@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from zebkb.glossary import fill
+from zebkb.textfill import fill
 
 LANGUAGES = ("ja", "en")
 

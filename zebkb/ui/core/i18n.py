@@ -27,8 +27,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QDialogButtonBox
 
 from zebkb.domain.fields import Field
-from zebkb.glossary import expand, fill
+from zebkb.glossary import expand
 from zebkb.strictjson import loads
+from zebkb.textfill import fill
 
 log = logging.getLogger(__name__)
 
