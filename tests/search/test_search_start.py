@@ -31,6 +31,7 @@ NOT_IMPORTED = (
     "zebkb.domain.fields",
     "zebkb.domain.vocab",
     "zebkb.glossary",
+    "zebkb.domain.wards",
     "difflib",
     "whoosh.searching",
     "whoosh.highlight",
@@ -115,6 +116,16 @@ def test_labels_are_those_of_the_record_formatter() -> None:
     for lang in ("ja", "en"):
         for kind in (*RECORD_TYPES.values(), None, "", "unknown"):
             assert cli_search.kind_label(kind, lang) == display.kind_label(kind, lang)
+
+
+def test_ward_names_are_those_of_the_wards_module() -> None:
+    from zebkb.domain import wards
+
+    codes = [w.code for w in wards.WARDS + wards.OTHER_MUNICIPALITIES]
+    # A valid code with no name, an invalid one, and none: each shown as wards.py shows it.
+    for code in (*codes, "131300", "131231", "13122", "", None):
+        for lang in ("ja", "en"):
+            assert cli_search.ward_label(code, lang) == wards.ward_label(code, lang)
 
 
 @pytest.mark.slow

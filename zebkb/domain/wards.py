@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TypeGuard
 
+from zebkb.domain.wardnames import OTHER_MUNICIPALITY_NAMES, WARD_NAMES
 from zebkb.errors import InputError
 
 
@@ -24,38 +25,9 @@ class Ward:
     name_en: str
 
 
-WARDS: tuple[Ward, ...] = (
-    Ward("131016", "千代田区", "Chiyoda"),
-    Ward("131024", "中央区", "Chuo"),
-    Ward("131032", "港区", "Minato"),
-    Ward("131041", "新宿区", "Shinjuku"),
-    Ward("131059", "文京区", "Bunkyo"),
-    Ward("131067", "台東区", "Taito"),
-    Ward("131075", "墨田区", "Sumida"),
-    Ward("131083", "江東区", "Koto"),
-    Ward("131091", "品川区", "Shinagawa"),
-    Ward("131105", "目黒区", "Meguro"),
-    Ward("131113", "大田区", "Ota"),
-    Ward("131121", "世田谷区", "Setagaya"),
-    Ward("131130", "渋谷区", "Shibuya"),
-    Ward("131148", "中野区", "Nakano"),
-    Ward("131156", "杉並区", "Suginami"),
-    Ward("131164", "豊島区", "Toshima"),
-    Ward("131172", "北区", "Kita"),
-    Ward("131181", "荒川区", "Arakawa"),
-    Ward("131199", "板橋区", "Itabashi"),
-    Ward("131202", "練馬区", "Nerima"),
-    Ward("131211", "足立区", "Adachi"),
-    Ward("131229", "葛飾区", "Katsushika"),
-    Ward("131237", "江戸川区", "Edogawa"),
-)
-
-# Partners named in the source documents that are not special wards. Any other
-# valid code is still accepted; it just has no name to show.
-OTHER_MUNICIPALITIES: tuple[Ward, ...] = (
-    Ward("130001", "東京都", "Tokyo Metropolitan Government"),
-    Ward("122033", "市川市", "Ichikawa"),
-    Ward("111007", "さいたま市", "Saitama"),
+WARDS: tuple[Ward, ...] = tuple(Ward(c, ja, en) for c, (ja, en) in WARD_NAMES.items())
+OTHER_MUNICIPALITIES: tuple[Ward, ...] = tuple(
+    Ward(c, ja, en) for c, (ja, en) in OTHER_MUNICIPALITY_NAMES.items()
 )
 
 _BY_CODE: dict[str, Ward] = {w.code: w for w in WARDS + OTHER_MUNICIPALITIES}
