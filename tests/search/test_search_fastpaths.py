@@ -246,15 +246,15 @@ def test_block_writer_writes_the_segment_whoosh_would(tmp_path: Path, monkeypatc
         assert fast[ext] == stock[ext], ext
 
 
-def _postings(folder: Path) -> dict[bytes, list[tuple[int, float]]]:
-    """Every content term's (docnum, count) postings, as Whoosh's own reader reads them."""
+def _postings(folder: Path, field: str = "content") -> dict[bytes, list[tuple[int, float]]]:
+    """Every term's (docnum, weight) postings in `field`, as Whoosh's own reader reads them."""
     from whoosh.filedb.filestore import FileStorage
 
     ix = FileStorage(str(folder)).open_index()
     with ix.reader() as reader:
         return {
-            term: [(d, w) for d, w in reader.postings("content", term).items_as("weight")]
-            for term in reader.lexicon("content")
+            term: [(d, w) for d, w in reader.postings(field, term).items_as("weight")]
+            for term in reader.lexicon(field)
         }
 
 
@@ -288,6 +288,10 @@ def test_small_blocks_are_written_uncompressed_and_read_alike(tmp_path: Path, mo
     got = _postings(tmp_path / "mixed")
     assert len(got) > 1000
     assert got == _postings(tmp_path / "every")
+    # Each uid's one-posting block is small too (`BlockFieldWriter._write_one`).
+    uids = _postings(tmp_path / "mixed", "uid")
+    assert uids == {uid.encode(): [(d, 1.0)] for d, (uid, _text) in enumerate(texts)}
+    assert uids == _postings(tmp_path / "every", "uid")
 
 
 def test_pool_orders_postings_merged_out_of_order() -> None:
