@@ -602,3 +602,93 @@ def test_small_sizes_and_progress_are_said_in_the_language(capsys) -> None:
     assert capsys.readouterr().err == "\r検索索引の作り直し: 3/3 100%   \n"
     stderr_progress("progress.reindex", "en")(3, 3)
     assert capsys.readouterr().err == "\rrebuilding the search index: 3/3 100%   \n"
+
+
+def test_one_run_reads_the_window_settings_once(tmp_path, monkeypatch, capsys) -> None:
+    """The language (asked twice) and the date style come from one read of the file."""
+    import configparser
+
+    from zebkb.cli import lang
+
+    ini = tmp_path / "zebkb.ini"
+    ini.write_text("[general]\nlanguage=ja\n[display]\ndate_style=japanese\n", encoding="utf-8")
+    monkeypatch.setattr(lang, "window_settings_file", lambda: ini)
+    for name in ("ZEBKB_LANG", "ZEBKB_DATE_STYLE"):
+        monkeypatch.delenv(name, raising=False)
+    reads: list[object] = []
+    read = configparser.ConfigParser.read
+
+    def counted(self, filenames, encoding=None):  # type: ignore[no-untyped-def]
+        reads.append(filenames)
+        return read(self, filenames, encoding=encoding)
+
+    monkeypatch.setattr(configparser.ConfigParser, "read", counted)
+    seen: dict[str, str] = {}
+
+    def handler(args) -> int:  # type: ignore[no-untyped-def]
+        seen.update(lang=args.lang, date_style=args.date_style)
+        return 0
+
+    monkeypatch.setattr("zebkb.cli.main.run_handler", lambda h, args: handler(args))
+    assert main(["--data-dir", str(tmp_path / "kb"), "search", "延床面積"]) == 0
+    assert seen == {"lang": "ja", "date_style": "japanese"}
+    assert reads == [ini]
+
+
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [
+        (None, "/home/kumi"),
+        ("", "/home/kumi"),
+        ("/srv/conf", "/home/kumi"),
+        ("/srv/conf/", "/home/kumi"),
+        ("//srv//conf", "/home/kumi"),
+        ("relative/conf", "/home/kumi"),
+        ("  ", "/home/kumi"),
+        (None, "/"),
+        (None, "/home/kumi/"),
+        ("/srv/conf", None),
+        (None, None),
+        (None, "relative/home"),
+    ],
+)
+def test_the_settings_path_is_platformdirs_answer(monkeypatch, xdg, home) -> None:
+    from platformdirs import user_config_dir
+
+    from zebkb.cli.lang import window_settings_file
+
+    for name, value in (("XDG_CONFIG_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    try:
+        expected = Path(user_config_dir("zebkb", appauthor=False)) / "zebkb.ini"
+    except RuntimeError:  # platformdirs finds no home: neither may we
+        with pytest.raises(RuntimeError):
+            window_settings_file()
+        return
+    assert window_settings_file() == expected
+    assert str(window_settings_file()) == str(expected)
+
+
+def test_the_settings_path_is_found_without_importing_platformdirs(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from zebkb.cli.lang import window_settings_file; window_settings_file(); "
+        "print('platformdirs' in sys.modules)"
+    )
+    env = dict(os.environ, HOME=str(tmp_path))
+    env.pop("XDG_CONFIG_HOME", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == ["False"]

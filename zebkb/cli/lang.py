@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,28 +23,56 @@ from zebkb.textfill import fill
 LANGUAGES = ("ja", "en")
 
 
+def _android_env() -> bool:
+    # platformdirs looks for an Android app's folders when these are set.
+    return os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"
+
+
 def window_settings_file() -> Path:
     # The same path the window writes (zebkb/ui/core/settings.py default_settings_path).
+    # On Linux with an absolute $XDG_CONFIG_HOME, or none and an absolute $HOME, that is
+    # platformdirs' answer, found without importing it (about 2 % of a zebkb search's
+    # instructions); every other case asks platformdirs.
+    if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel") and not _android_env():
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        if xdg.startswith("/"):
+            return Path(xdg, "zebkb", "zebkb.ini")
+        if not xdg and os.environ.get("HOME", "").startswith("/"):
+            return Path(os.path.expanduser("~/.config"), "zebkb", "zebkb.ini")
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("zebkb", appauthor=False)) / "zebkb.ini"
 
 
-def _window_language(path: Path) -> str | None:
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (OSError, configparser.Error, UnicodeDecodeError):
-        return None  # an unreadable settings file only loses the preference
-    value = parser.get("general", "language", fallback=None)
-    return value if value in LANGUAGES else None
+class WindowSettings:
+    """The window's settings file, read at most once (when a value is first wanted).
+
+    One run asks it for the language twice and the date style once; each read
+    parses the file anew.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._parser: configparser.ConfigParser | None = None
+
+    def get(self, section: str, key: str) -> str | None:
+        if self._parser is None:
+            self._parser = configparser.ConfigParser(interpolation=None)
+            try:
+                self._parser.read(self._path or window_settings_file(), encoding="utf-8")
+            except (OSError, configparser.Error, UnicodeDecodeError):
+                # An unreadable settings file only loses the preferences.
+                self._parser = configparser.ConfigParser(interpolation=None)
+        return self._parser.get(section, key, fallback=None)
 
 
 # The window's date styles (zebkb/ui/core/settings.py DATE_STYLE); its default is western.
 DATE_STYLES = ("western", "japanese")
 
 
-def chosen_date_style(settings_file: Path | None = None) -> str:
+def chosen_date_style(
+    settings_file: Path | None = None, window: WindowSettings | None = None
+) -> str:
     """``ZEBKB_DATE_STYLE``, else the date style chosen in the window, else western.
 
     Dates and fiscal years the command line prints (令和6年度 / 2024年度) follow it,
@@ -52,12 +81,7 @@ def chosen_date_style(settings_file: Path | None = None) -> str:
     env = os.environ.get("ZEBKB_DATE_STYLE", "").strip().lower()
     if env in DATE_STYLES:
         return env
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(settings_file or window_settings_file(), encoding="utf-8")
-    except (OSError, configparser.Error, UnicodeDecodeError):
-        return "western"
-    value = parser.get("display", "date_style", fallback=None)
+    value = (window or WindowSettings(settings_file)).get("display", "date_style")
     return value if value in DATE_STYLES else "western"
 
 
@@ -72,12 +96,14 @@ def asked_language(given: str | None) -> str | None:
     return env if env in LANGUAGES else None
 
 
-def chosen_language(given: str | None, settings_file: Path | None = None) -> str:
+def chosen_language(
+    given: str | None, settings_file: Path | None = None, window: WindowSettings | None = None
+) -> str:
     asked = asked_language(given)
     if asked:
         return asked
-    saved = _window_language(settings_file or window_settings_file())
-    if saved:
+    saved = (window or WindowSettings(settings_file)).get("general", "language")
+    if saved in LANGUAGES:
         return saved
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")

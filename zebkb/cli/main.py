@@ -192,11 +192,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zebkb.search.extract import child_main as extract_main
 
         return extract_main()
-    from zebkb.cli.lang import asked_language, chosen_date_style, chosen_language
+    from zebkb.cli.lang import WindowSettings, asked_language, chosen_date_style, chosen_language
     from zebkb.cli.usage import language_in, speaking, translate_parser
 
     # The language is needed before parsing: argparse's errors and help are said in it.
-    lang = chosen_language(language_in(given))
+    window = WindowSettings()  # read once, if at all, for all three choices below
+    lang = chosen_language(language_in(given), window=window)
     solo = SOLO_COMMANDS.get(command_named(given) or "")
     if solo == SOLO_COMMANDS["search"]:
         from zebkb.cli.search_words import minus_words_as_query
@@ -207,8 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         translate_parser(parser, lang)
         args = parser.parse_args(given)
         args.lang_asked = asked_language(args.lang)
-        args.lang = chosen_language(args.lang)
-        args.date_style = chosen_date_style()
+        args.lang = chosen_language(args.lang, window=window)
+        args.date_style = chosen_date_style(window=window)
         handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
         if handler is None:
             gui = getattr(args, "default_handler", None) or _default_command(parser)
