@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from zebkb.bundle.errors import BundleError
 from zebkb.bundle.signature import Signer, ed25519_signer
-from zebkb.domain.wards import WardError, resolve_ward, ward_name
+from zebkb.domain.wards import WardError, resolve_ward, ward_label
 from zebkb.errors import InputError, KnownError
 
 log = logging.getLogger(__name__)
@@ -220,13 +220,6 @@ def ward_code(ward: str) -> str:
         return resolve_ward(ward)
     except WardError as exc:
         raise InputError(str(exc)) from None
-
-
-def ward_label(code: str) -> str:
-    try:
-        return ward_name(code)
-    except (KeyError, ValueError):
-        return code
 
 
 def signature_refusal(status: str, origin: str, public_key: str | None) -> BundleError:

@@ -15,6 +15,7 @@ from zebkb.domain.wards import (
     is_special_ward,
     lg_code_valid,
     resolve_ward,
+    ward_label,
     ward_name,
 )
 
@@ -123,6 +124,32 @@ def test_ward_name() -> None:
     assert ward_name("132012") == "132012"
     with pytest.raises(WardError):
         ward_name("132013")
+
+
+def test_ward_label_gives_ward_name_where_there_is_one() -> None:
+    # One label for everything that shows wards: the wards module, the record formatter
+    # and `zebkb search` (which loads the names alone) all call the one in wardnames.py.
+    from zebkb import display
+    from zebkb.domain import wardnames
+
+    assert ward_label is wardnames.ward_label is display.ward_label
+    for ward in WARDS + OTHER_MUNICIPALITIES:
+        for lang in ("ja", "en"):
+            assert ward_label(ward.code, lang) == ward_name(ward.code, lang)
+    assert ward_label("131229", "en") == "Katsushika"
+    assert ward_label("131229") == "葛飾区"
+
+
+@pytest.mark.parametrize("code", ["132012", "131300", "132013", "13122", "１３１２２９", "x"])
+def test_ward_label_shows_a_code_with_no_name_as_it_is(code: str) -> None:
+    # Valid but unnamed (八王子市), unknown, a wrong check digit, short, full-width:
+    # display code, not a check, so a record with such a code is still shown.
+    for lang in ("ja", "en"):
+        assert ward_label(code, lang) == code
+
+
+def test_ward_label_of_no_code_is_empty() -> None:
+    assert ward_label(None) == ward_label("", "en") == ""
 
 
 def test_every_ward_resolves_from_its_own_names() -> None:

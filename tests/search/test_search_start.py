@@ -118,16 +118,6 @@ def test_labels_are_those_of_the_record_formatter() -> None:
             assert cli_search.kind_label(kind, lang) == display.kind_label(kind, lang)
 
 
-def test_ward_names_are_those_of_the_wards_module() -> None:
-    from zebkb.domain import wards
-
-    codes = [w.code for w in wards.WARDS + wards.OTHER_MUNICIPALITIES]
-    # A valid code with no name, an invalid one, and none: each shown as wards.py shows it.
-    for code in (*codes, "131300", "131231", "13122", "", None):
-        for lang in ("ja", "en"):
-            assert cli_search.ward_label(code, lang) == wards.ward_label(code, lang)
-
-
 @pytest.mark.slow
 def test_a_new_search_process_imports_only_what_a_search_needs(kb: Path) -> None:
     report, out = run_search(kb, "ZEB", "--limit", str(LIMIT))

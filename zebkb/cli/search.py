@@ -237,22 +237,10 @@ def kind_label(kind: str | None, lang: str) -> str:
     return labels[1] if lang == "en" else labels[0]
 
 
-def ward_label(code: str | None, lang: str) -> str:
-    """zebkb/domain/wards.py's ward_label (a test keeps them equal) from the names alone,
-    without that module's records and name lookup: a code with no name is shown as it is."""
-    from zebkb.domain.wardnames import OTHER_MUNICIPALITY_NAMES, WARD_NAMES
-
-    if not code:
-        return ""
-    names = WARD_NAMES.get(code) or OTHER_MUNICIPALITY_NAMES.get(code)
-    if names is None:
-        return code
-    return names[1] if lang == "en" else names[0]
-
-
 def _print_hits(result: Any, lang: str) -> None:
     """The hits for people: counts in ``lang``, kinds and wards by name, never as codes."""
     from zebkb.cli.lang import say
+    from zebkb.domain.wardnames import ward_label
 
     shown = len(result.hits)
     if shown < result.total:

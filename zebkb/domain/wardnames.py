@@ -1,8 +1,8 @@
 """The 23 special wards' and the partner municipalities' names (ja, en) by local-government code.
 
-Plain data, from which zebkb/domain/wards.py builds its Ward records, so that a
-command that only shows names (``zebkb search``) labels wards without loading the
-rest of that module.
+Plain data, from which zebkb/domain/wards.py builds its Ward records, and the one
+``ward_label`` everything shows wards with, so that a command that only shows names
+(``zebkb search``) labels wards without loading the rest of that module.
 """
 
 from __future__ import annotations
@@ -40,3 +40,18 @@ OTHER_MUNICIPALITY_NAMES: dict[str, tuple[str, str]] = {
     "122033": ("市川市", "Ichikawa"),
     "111007": ("さいたま市", "Saitama"),
 }
+
+
+def ward_label(code: str | None, lang: str = "ja") -> str:
+    """A ward's or municipality's name for people; a code with no name is shown as it is.
+
+    Display code, not a check: a record holding a code no longer valid (or valid but
+    unnamed) is still shown. Every named code is valid (tests/domain/test_domain_wards.py),
+    so this is zebkb/domain/wards.py's ward_name wherever that has a name to give.
+    """
+    if not code:
+        return ""
+    names = WARD_NAMES.get(code) or OTHER_MUNICIPALITY_NAMES.get(code)
+    if names is None:
+        return code
+    return names[1] if lang == "en" else names[0]

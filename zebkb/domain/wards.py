@@ -10,7 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TypeGuard
 
+# ward_label is kept with the names, for the commands that load no more than those.
 from zebkb.domain.wardnames import OTHER_MUNICIPALITY_NAMES, WARD_NAMES
+from zebkb.domain.wardnames import ward_label as ward_label  # noqa: PLC0414
 from zebkb.errors import InputError
 
 
@@ -140,19 +142,6 @@ def ward_name(code: str, lang: str = "ja") -> str:
     if ward is None:
         return code
     return ward.name_en if lang == "en" else ward.name_ja
-
-
-def ward_label(code: str | None, lang: str = "ja") -> str:
-    """A ward's or municipality's name for people; an unreadable code is shown as it is.
-
-    Display code, not a check: a record holding a code no longer valid is still shown.
-    """
-    if not code:
-        return ""
-    try:
-        return ward_name(code, lang)
-    except WardError:
-        return code
 
 
 def get_ward(code: str) -> Ward:

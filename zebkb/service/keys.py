@@ -16,8 +16,9 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
+from zebkb.domain.wards import ward_label
 from zebkb.errors import InputError, NotFoundError
-from zebkb.keys import fingerprint, normalise_public_key, ward_code, ward_label
+from zebkb.keys import fingerprint, normalise_public_key, ward_code
 from zebkb.service.changes import Changes
 from zebkb.service.facade import Core
 from zebkb.store import keys as store
