@@ -129,6 +129,7 @@ def test_a_query_that_starts_with_a_minus_is_a_query_not_an_option(data, capsys)
         run(capsys, data, "--lang", "ja", "search", "-h")
     assert done.value.code == 0
     assert "使い方: zebkb search" in capsys.readouterr().out
-    code, _, err = run(capsys, data, "--lang", "ja", "search", "ZEB", "--limit", "-1")
-    assert code == 3
-    assert "--limit には 1 以上の数を指定してください" in err
+    for limit in ("--limit", "--lim"):  # an abbreviation too, as argparse reads it
+        code, _, err = run(capsys, data, "--lang", "ja", "search", "ZEB", limit, "-1")
+        assert code == 3
+        assert "--limit には 1 以上の数を指定してください" in err

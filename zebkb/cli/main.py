@@ -199,13 +199,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = WindowSettings()  # read once, if at all, for all three choices below
     lang = chosen_language(language_in(given), window=window)
     solo = SOLO_COMMANDS.get(command_named(given) or "")
-    if solo == SOLO_COMMANDS["search"]:
-        from zebkb.cli.search_words import minus_words_as_query
-
-        given = minus_words_as_query(given, command_at(given) or 0)
     with speaking(lang):
         parser = build_parser((solo,) if solo else COMMAND_MODULES)
         translate_parser(parser, lang)
+        if solo == SOLO_COMMANDS["search"]:
+            from zebkb.cli.search_words import minus_words_as_query
+
+            given = minus_words_as_query(given, command_at(given) or 0, parser)
         args = parser.parse_args(given)
         args.lang_asked = asked_language(args.lang)
         args.lang = chosen_language(args.lang, window=window)
