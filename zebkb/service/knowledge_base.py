@@ -219,7 +219,9 @@ class KnowledgeBase:
             if damaged_ok and is_damage(exc):
                 return kb
             kb.dispose_engines()
-            raise database_error(path, exc, url=kb.database_url) from None
+            # A team server that is away says so as such: the window then offers to try again.
+            known = kb.database_failure(exc)
+            raise (known or database_error(path, exc, url=kb.database_url)) from None
         except Exception:
             kb.dispose_engines()
             raise

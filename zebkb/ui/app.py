@@ -15,6 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -27,6 +28,9 @@ from zebkb.ui.core.settings import Settings, default_settings_path
 from zebkb.ui.core.thumbs import ThumbnailCache, Thumbnailer
 from zebkb.ui.main.firstrun import FirstRunDialog
 from zebkb.ui.main.mainwindow import MainWindow, window_icon
+
+if TYPE_CHECKING:
+    from zebkb.service import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +124,6 @@ def install_excepthook(translator: Translator, log_file: Path | None = None) -> 
 def run(data_dir: Path, open_uid: str | None = None, language: str | None = None) -> int:
     """Open the window; ``language`` (from ``--lang`` or $ZEBKB_LANG) holds for this run only,
     the saved choice (表示 → 言語) stays as it was unless the person changes it."""
-    from zebkb.service import KnowledgeBase
-
     existing = QApplication.instance()
     app = (
         existing
@@ -133,10 +135,8 @@ def run(data_dir: Path, open_uid: str | None = None, language: str | None = None
     settings = Settings(default_settings_path())
     translator = Translator(language or settings.language)
     QtTexts(translator, app)
-    try:
-        kb = KnowledgeBase.open(choose_data_dir(Path(data_dir), settings))
-    except ZebkbError as exc:
-        refuse(None, translator, exc.message(translator.language))
+    kb = open_knowledge_base(choose_data_dir(Path(data_dir), settings), translator)
+    if kb is None:
         return 1
     try:
         # The window is this folder's one writer for its whole life (zebkb.store.lock);
@@ -180,6 +180,43 @@ def run(data_dir: Path, open_uid: str | None = None, language: str | None = None
         ctx.runner.shutdown()
         kb.close()
         settings.sync()
+
+
+def open_knowledge_base(path: Path, translator: Translator) -> KnowledgeBase | None:
+    """The knowledge base in ``path``, or None once the person was told why not.
+
+    In team mode a server that cannot be reached (stopped, restarting, the network
+    cut) is no reason to give up at once: a dialog names the server and lets the
+    person try again when it is back, or quit. Nothing is written meanwhile (the
+    folder is only read until the database answers).
+    """
+    from zebkb.service import DatabaseAwayError, KnowledgeBase
+
+    while True:
+        try:
+            return KnowledgeBase.open(path)
+        except DatabaseAwayError as exc:
+            message = exc.message(translator.language)
+            sys.stderr.write(f"zebkb: {message}\n")
+            if not ask_retry_server(None, translator, message):
+                return None
+        except ZebkbError as exc:
+            refuse(None, translator, exc.message(translator.language))
+            return None
+
+
+def ask_retry_server(parent: QWidget | None, translator: Translator, message: str) -> bool:
+    """The team database is away: try again (True) or quit (False)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(translator.t("team_away.title"))
+    box.setText(message)
+    box.setInformativeText(translator.t("team_away.explain"))
+    retry = box.addButton(translator.t("team_away.retry"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(translator.t("team_away.quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    return box.clickedButton() is retry
 
 
 def refuse(parent: QWidget | None, translator: Translator, message: str) -> None:
