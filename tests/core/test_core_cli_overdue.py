@@ -1,8 +1,8 @@
 """Follow-ups past their due date on the command line: marked in `show`, found by `list --overdue`.
 
-The command line's knowledge base runs on this computer's clock, so the dates here
-are far in the past (always overdue) or far in the future (never): no test depends
-on the day it runs. format_record takes the day outright.
+The command line's knowledge base runs on this computer's clock, so the records' dates
+(tests/zebkb_overdue_kit.py) are far in the past (always overdue) or far in the future
+(never): no test depends on the day it runs. format_record takes the day outright.
 """
 
 from __future__ import annotations
@@ -12,28 +12,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from zebkb_overdue_kit import NEVER_DUE, OVERDUE_VISIT, OVERDUE_VISIT_ANY_DAY
 
 from zebkb.cli.main import main
 from zebkb.cli.records import format_record
-
-VISIT = {
-    "type": "visit",
-    "title": "清掃事務所視察の受入",
-    "ward": "131229",
-    "visited_on": "2024-10-21",
-    "follow_up_items": [
-        {"what": "資料の送付", "who": "環境課", "due": "2000-01"},
-        {"what": "所感の共有", "due": "2000-02-01"},
-        {"what": "礼状", "due": "2000-01-01", "done": True},
-    ],
-}
-LATER = {
-    "type": "session",
-    "title": "ZEB勉強会",
-    "ward": "131229",
-    "held_on": "2024-11-05",
-    "follow_up_items": [{"what": "質問への回答", "due": "2999-12-31"}],
-}
 
 
 def run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str, str]:
@@ -47,7 +29,9 @@ def data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     folder = tmp_path / "kb"
     assert main(["--data-dir", str(folder), "init", "--ward", "131229"]) == 0
     source = tmp_path / "records.json"
-    source.write_text(json.dumps([VISIT, LATER], ensure_ascii=False), encoding="utf-8")
+    source.write_text(
+        json.dumps([OVERDUE_VISIT_ANY_DAY, NEVER_DUE], ensure_ascii=False), encoding="utf-8"
+    )
     assert main(["--data-dir", str(folder), "add", str(source)]) == 0
     capsys.readouterr()
     return folder
@@ -82,8 +66,8 @@ def test_show_marks_each_overdue_follow_up(data, capsys) -> None:
 
 
 def test_format_record_marks_by_the_day_it_is_given() -> None:
-    record = {**VISIT, "follow_up_items": [{"what": "資料の送付", "due": "2025-02"}]}
-    assert "【期限切れ】" in format_record(record, "ja", today=date(2025, 3, 1))
+    record = OVERDUE_VISIT  # 資料の送付 due 2025-02, 礼状 done
+    assert format_record(record, "ja", today=date(2025, 3, 1)).count("【期限切れ】") == 1
     assert "【期限切れ】" not in format_record(record, "ja", today=date(2025, 2, 28))
     assert "【期限切れ】" not in format_record(record, "ja")  # no day: nothing is judged
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from zebkb_overdue_kit import NEVER_DUE, OVERDUE_VISIT_ANY_DAY
 
 # Each case starts the program as a new process (about a second each).
 pytestmark = pytest.mark.slow
@@ -201,16 +202,10 @@ def test_overdue_alone_needs_no_query(tmp_path: Path) -> None:
     refused with "the following arguments are required: query" (exit 2)."""
     data = tmp_path / "kb"
     assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
-    visit = {
-        "type": "visit",
-        "title": "清掃事務所視察の受入",
-        "ward": "131229",
-        "visited_on": "2024-10-21",
-        "follow_up_items": [{"what": "資料の送付", "due": "2000-01-01"}],
-    }
-    session = {"type": "session", "title": "ZEB勉強会", "ward": "131229", "held_on": "2024-11-05"}
     source = tmp_path / "records.json"
-    source.write_text(json.dumps([visit, session], ensure_ascii=False), encoding="utf-8")
+    source.write_text(
+        json.dumps([OVERDUE_VISIT_ANY_DAY, NEVER_DUE], ensure_ascii=False), encoding="utf-8"
+    )
     assert zebkb(data, "add", str(source)).returncode == 0
     run = zebkb(data, "--lang", "ja", "search", "--overdue")
     assert run.returncode == 0, run.stderr

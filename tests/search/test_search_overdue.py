@@ -12,29 +12,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from zebkb_overdue_kit import save_overdue
 from zebkb_testing import JST, case_record
 
 from zebkb.overview import overdue_follow_ups
 from zebkb.search.engine import SearchFilters
 from zebkb.search.query import QueryError, parse_query
 
-LATE = {  # a due month past (February) and one row done: overdue
-    "type": "visit",
-    "title": "清掃事務所視察の受入",
-    "ward": "131229",
-    "visited_on": "2024-10-21",
-    "follow_up_items": [
-        {"what": "資料の送付", "who": "環境課", "due": "2025-02"},
-        {"what": "礼状", "due": "2024-11-01", "done": True},
-    ],
-}
-THIS_MONTH = {  # due in March: overdue from April 1st
-    "type": "session",
-    "title": "清掃事務所のZEB勉強会",
-    "ward": "131229",
-    "held_on": "2024-11-05",
-    "follow_up_items": [{"what": "質問への回答", "due": "2025-03"}],
-}
 DONE = {  # past, but done
     "type": "visit",
     "title": "清掃事務所の見学",
@@ -46,8 +30,8 @@ DONE = {  # past, but done
 
 @pytest.fixture
 def saved(kb: Any) -> dict[str, str]:
-    records = {"late": LATE, "month": THIS_MONTH, "done": DONE, "case": case_record()}
-    return {name: kb.save(record)["uid"] for name, record in records.items()}
+    uids = save_overdue(kb)  # overdue ("late"), and due this month ("month")
+    return {**uids, "done": kb.save(DONE)["uid"], "case": kb.save(case_record())["uid"]}
 
 
 def found(kb: Any, query: str, filters: SearchFilters | None = None) -> set[str]:

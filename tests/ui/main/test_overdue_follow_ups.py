@@ -10,22 +10,12 @@ from typing import Any
 
 import pytest
 from zebkb_main_kit import QT_LOG_IGNORE, open_window
+from zebkb_overdue_kit import OVERDUE_VISIT as VISIT
 
 from zebkb.service.changes import Changes
 from zebkb.ui.core.ops import CollectionOp
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-
-VISIT = {
-    "type": "visit",
-    "title": "清掃事務所視察の受入",
-    "ward": "131229",
-    "visited_on": "2024-10-21",
-    "follow_up_items": [
-        {"what": "資料の送付", "who": "環境課", "due": "2025-02"},
-        {"what": "礼状", "due": "2024-11-01", "done": True},
-    ],
-}
 
 
 def _save(qtbot: Any, window: Any, record: dict, expected: int | None = None) -> dict:

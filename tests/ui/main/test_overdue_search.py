@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, search, shown_uids
+from zebkb_overdue_kit import save_overdue
 from zebkb_testing import JST
 
 from zebkb.search.engine import SearchFilters
@@ -17,21 +18,6 @@ from zebkb.ui.main.queryhelp import query_help_html
 from zebkb.ui.main.searchbar import OVERDUE
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-
-LATE = {
-    "type": "visit",
-    "title": "清掃事務所視察の受入",
-    "ward": "131229",
-    "visited_on": "2024-10-21",
-    "follow_up_items": [{"what": "資料の送付", "who": "環境課", "due": "2025-02"}],
-}
-THIS_MONTH = {
-    "type": "session",
-    "title": "ZEB勉強会",
-    "ward": "131229",
-    "held_on": "2024-11-05",
-    "follow_up_items": [{"what": "質問への回答", "due": "2025-03"}],
-}
 
 
 def _entry(window: Any) -> Any:
@@ -41,10 +27,7 @@ def _entry(window: Any) -> Any:
 
 @pytest.fixture
 def late(demo_kb: Any) -> dict[str, str]:
-    return {
-        "late": demo_kb.save(LATE)["uid"],
-        "month": demo_kb.save(THIS_MONTH)["uid"],
-    }
+    return save_overdue(demo_kb)
 
 
 def test_the_navigation_offers_them_and_the_chip_shows_them(qtbot, ctx, late, clock) -> None:
