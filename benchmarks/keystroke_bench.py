@@ -48,7 +48,7 @@ def before(kb, query, filters, cache):  # type: ignore[no-untyped-def]
         with ix._mutex:
             snap = ix._read_snapshot()
             folds = engine._folds(snap, parsed)
-            matches, counts = engine._match(snap, parsed, filters, folds)
+            matches, counts, _heads = engine._match(snap, parsed, filters, folds)
             snap.cols.facets(matches)
             ranked = engine._rank(snap, parsed, matches, counts, len(matches), folds=folds)
         return [d.uid for _s, d in ranked]
