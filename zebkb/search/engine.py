@@ -1515,32 +1515,17 @@ def _match(
     count instead (`_tf_bounds`), and for those terms whether each document holds the
     term in its title or facility name (its head).
     """
-    kinds = set(filters.kinds)
-    wards = set(filters.wards)
-    ranks = {rank_key(r) for r in filters.ranks}
-    years = set(filters.fiscal_years)
-    tags = {tag_key(t) for t in filters.tags}
-    lo, hi = filters.floor_area_min, filters.floor_area_max
+    # The chips' tests, one per group set: the ones the facet counts apply (`_filter_facets`).
+    chips = tuple(_filter_tests(filters).values())
     groups = parsed.groups
     negatives = parsed.negatives
     cols = snap.cols
     late = _overdue_uids(filters, parsed)
-    overdue = filters.overdue or parsed.overdue
 
     candidates = _candidates(snap, parsed, folds)
     if candidates is None:
         candidates = cols.live
-    filtered = (
-        kinds
-        or wards
-        or ranks
-        or years
-        or tags
-        or lo is not None
-        or hi is not None
-        or negatives
-        or overdue
-    )
+    filtered = chips or negatives or parsed.overdue
     plain = not filtered and not parsed.has_field_filters and all(len(g) == 1 for g in groups)
     exacts = {g[0]: _exact_posting(snap, g[0], folds[g[0]]) for g in groups} if plain else {}
     # Terms their posting lists decide (two characters) need no text: a new process's broad
@@ -1598,39 +1583,28 @@ def _match(
         return matches, counts, heads
 
     def selected(d: DocInfo) -> bool:
-        if kinds and d.kind not in kinds:
-            return False
+        for test in chips:
+            if not test(d):
+                return False
         if parsed.kinds and d.kind not in parsed.kinds:
             return False
         if d.kind in parsed.not_kinds or d.ward in parsed.not_wards:
             return False
-        if wards and d.ward not in wards:
-            return False
         if parsed.wards and d.ward not in parsed.wards:
-            return False
-        if ranks and d.rank_key not in ranks:
             return False
         if parsed.ranks and d.rank_key not in parsed.ranks:
             return False
         if d.rank_key and d.rank_key in parsed.not_ranks:
             return False
-        if years and d.fiscal_year not in years:
-            return False
         if parsed.fiscal_years and d.fiscal_year not in parsed.fiscal_years:
             return False
         if d.fiscal_year in parsed.not_fiscal_years:
-            return False
-        if tags and not tags <= d.tag_keys:
             return False
         if parsed.tags and not parsed.tags <= d.tag_keys:
             return False
         if parsed.not_tags & d.tag_keys:
             return False
-        if lo is not None and (d.floor_area_m2 is None or d.floor_area_m2 < lo):
-            return False
-        if hi is not None and (d.floor_area_m2 is None or d.floor_area_m2 > hi):
-            return False
-        if (overdue and d.uid not in late) or (parsed.not_overdue and d.uid in late):
+        if (parsed.overdue and d.uid not in late) or (parsed.not_overdue and d.uid in late):
             return False
         for g in groups:
             if not any(_in(t, folds[t], d) for t in g):
@@ -1695,7 +1669,8 @@ def _overdue_uids(filters: SearchFilters, parsed: ParsedQuery) -> frozenset[str]
 
 
 def _filter_tests(filters: SearchFilters) -> dict[str, Callable[[DocInfo], bool]]:
-    """One test per facet group the filters set (`_match` applies the same ones)."""
+    """One test per facet group the filters set: `_match` selects with them, and
+    `_filter_facets` counts each group under the others' with them."""
     tests: dict[str, Callable[[DocInfo], bool]] = {}
     if filters.kinds:
         kinds = frozenset(filters.kinds)
