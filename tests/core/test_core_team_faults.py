@@ -9,7 +9,6 @@ saves.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -148,27 +147,8 @@ def test_a_stopped_server_searches_from_the_local_index_and_saves_fail_in_one_li
         assert not after.stale
 
 
-def test_the_command_line_says_one_line_when_the_server_is_away(
-    own_server: PgServer,  # noqa: F811
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from zebkb.cli.main import main
-
-    url = own_server.url(own_server.create_database())
-    data = str(tmp_path / "pc")
-    assert main(["--data-dir", data, "init", "--ward", "131229", "--database", url]) == 0
-    record = tmp_path / "case.json"
-    record.write_text(json.dumps(case_record(), ensure_ascii=False), encoding="utf-8")
-    own_server.stop()
-    capsys.readouterr()
-    for args in (["add", str(record)], ["search", "清掃"], ["list"]):
-        assert main(["--data-dir", data, *args]) == 1
-        err = capsys.readouterr().err
-        assert err.count("\n") == 1
-        assert "cannot reach the team database" in err
-    start_again(own_server)
-    assert main(["--data-dir", data, "add", str(record)]) == 0
+# The command line with the server stopped (one line, exit 1, in either language):
+# tests/core/test_core_team_away_language.py.
 
 
 def test_a_search_after_the_connections_were_cut_reconnects(
