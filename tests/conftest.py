@@ -24,7 +24,8 @@ os.environ["ZEBKB_DATE_STYLE"] = "western"
 
 # The window tests' shared fixtures (ctx, window, demo_kb; ectx, demo), for every test module.
 # The throwaway PostgreSQL server of team mode (pg_server, pg_url), for every test module.
-pytest_plugins = ("zebkb_main_kit", "zebkb_edit_kit", "zebkb_pg_kit")
+# Another ward to exchange with (peer), for every test module.
+pytest_plugins = ("zebkb_main_kit", "zebkb_edit_kit", "zebkb_pg_kit", "zebkb_peer_kit")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

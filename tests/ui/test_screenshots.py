@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,32 +31,28 @@ SHINAGAWA = "131091"
 
 
 @pytest.fixture
-def scene(tmp_path: Path, kb: Any) -> Iterator[dict[str, Any]]:
+def scene(tmp_path: Path, kb: Any, peer: Any) -> dict[str, Any]:
     """Katsushika with the demo records, a conflict, and a fresh bundle from Shinagawa."""
-    from zebkb.service import KnowledgeBase
-
     kb.load_demo()
-    with KnowledgeBase.open(tmp_path / "peer", clock=FakeClock()) as peer:
-        peer.set_home_ward(SHINAGAWA)
-        shared = peer.save(
-            case_record(
-                ward=SHINAGAWA,
-                title="品川区立小学校 改築",
-                facility_name="品川区立小学校",
-                floor_area_m2=8200.0,
-            )
+    shared = peer.save(
+        case_record(
+            ward=SHINAGAWA,
+            title="品川区立小学校 改築",
+            facility_name="品川区立小学校",
+            floor_area_m2=8200.0,
         )
-        import_bundle(kb, export_bundle(peer, tmp_path / "base.zebkb").paths[0])
-        peer.clock.advance(minutes=10)
-        kb.clock.advance(minutes=5)
-        peer.save(dict(peer.require(shared["uid"]), title="品川区立小学校 改築(竣工)", bei=0.48))
-        kb.save(dict(kb.require(shared["uid"]), floor_area_m2=8250.0, tags=["学校"]))
-        import_bundle(kb, export_bundle(peer, tmp_path / "conflict.zebkb").paths[0])
-        peer.clock.advance(minutes=10)
-        peer.save(case_record(ward=SHINAGAWA, title="品川区 清掃事務所 ZEB Ready"))
-        peer.save(dict(peer.require(shared["uid"]), structure="RC"))
-        fresh = export_bundle(peer, tmp_path / "shinagawa-20250318.zebkb").paths[0]
-        yield {"kb": kb, "bundle": fresh, "uid": shared["uid"]}
+    )
+    import_bundle(kb, export_bundle(peer, tmp_path / "base.zebkb").paths[0])
+    peer.clock.advance(minutes=10)
+    kb.clock.advance(minutes=5)
+    peer.save(dict(peer.require(shared["uid"]), title="品川区立小学校 改築(竣工)", bei=0.48))
+    kb.save(dict(kb.require(shared["uid"]), floor_area_m2=8250.0, tags=["学校"]))
+    import_bundle(kb, export_bundle(peer, tmp_path / "conflict.zebkb").paths[0])
+    peer.clock.advance(minutes=10)
+    peer.save(case_record(ward=SHINAGAWA, title="品川区 清掃事務所 ZEB Ready"))
+    peer.save(dict(peer.require(shared["uid"]), structure="RC"))
+    fresh = export_bundle(peer, tmp_path / "shinagawa-20250318.zebkb").paths[0]
+    return {"kb": kb, "bundle": fresh, "uid": shared["uid"]}
 
 
 def written_to() -> Path | None:

@@ -10,18 +10,17 @@ Run on both engines; on PostgreSQL the colleague is another PC.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from zebkb_main_kit import QT_LOG_IGNORE
-from zebkb_testing import FakeClock, case_record
+from zebkb_peer_kit import make_conflicts
 
 from zebkb.domain.canonical import record_hash
 from zebkb.service import KnowledgeBase
 from zebkb.service.changes import Changes
-from zebkb.service.exchange import export_bundle, import_bundle, list_conflicts
+from zebkb.service.exchange import list_conflicts
 from zebkb.service.records import ChangedSinceError
 from zebkb.ui.exchange.conflicts import ConflictsDialog
 
@@ -30,27 +29,6 @@ pytestmark = [
     QT_LOG_IGNORE,
     pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"]),
 ]
-
-SHINAGAWA = "131091"
-
-
-@pytest.fixture
-def peer(tmp_path: Path) -> Iterator[Any]:
-    with KnowledgeBase.open(tmp_path / "peer", clock=FakeClock()) as base:
-        base.set_home_ward(SHINAGAWA)
-        yield base
-
-
-def make_conflict(kb: Any, peer: Any, tmp_path: Path) -> str:
-    """A record both wards edited after they last agreed; the peer's edit arrives here."""
-    record = peer.save(case_record(ward=SHINAGAWA, title="共有の事例", floor_area_m2=1000.0))
-    import_bundle(kb, export_bundle(peer, tmp_path / "base.zebkb").paths[0])
-    peer.clock.advance(minutes=10)
-    kb.clock.advance(minutes=5)
-    peer.save(dict(peer.require(record["uid"]), title="品川区の件名"))
-    kb.save(dict(kb.require(record["uid"]), title="葛飾区の件名"))
-    import_bundle(kb, export_bundle(peer, tmp_path / "edit.zebkb").paths[0])
-    return str(record["uid"])
 
 
 def colleague_saves(kb: KnowledgeBase, tmp_path: Path, uid: str, title: str) -> None:
@@ -79,7 +57,7 @@ def open_dialog(qtbot: Any, ctx: Any) -> ConflictsDialog:
 def test_a_settle_racing_a_colleagues_save_settles_nothing(
     qtbot, ctx, kb, peer, tmp_path, engine_name
 ) -> None:
-    uid = make_conflict(kb, peer, tmp_path)
+    (uid,) = make_conflicts(kb, peer, tmp_path)
     dialog = open_dialog(qtbot, ctx)
     assert dialog.current().uid == uid
     colleague_saves(kb, tmp_path, uid, "同僚の最新の件名")  # not yet heard by this window
@@ -103,7 +81,7 @@ def test_a_settle_racing_a_colleagues_save_settles_nothing(
 def test_a_colleagues_save_heard_by_the_window_reloads_the_screen(
     qtbot, ctx, kb, peer, tmp_path, engine_name
 ) -> None:
-    uid = make_conflict(kb, peer, tmp_path)
+    (uid,) = make_conflicts(kb, peer, tmp_path)
     dialog = open_dialog(qtbot, ctx)
     before = dialog.current().current_hash
     colleague_saves(kb, tmp_path, uid, "同僚の最新の件名")
@@ -116,7 +94,7 @@ def test_a_colleagues_save_heard_by_the_window_reloads_the_screen(
 def test_the_service_refuses_a_settle_on_a_version_no_longer_current(
     kb, peer, tmp_path, engine_name
 ) -> None:
-    uid = make_conflict(kb, peer, tmp_path)
+    (uid,) = make_conflicts(kb, peer, tmp_path)
     (shown,) = list_conflicts(kb)
     colleague_saves(kb, tmp_path, uid, "同僚の最新の件名")
     with pytest.raises(ChangedSinceError):

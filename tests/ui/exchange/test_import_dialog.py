@@ -7,7 +7,6 @@ import json
 import threading
 import uuid
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QMessageBox
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, view_column_problems
-from zebkb_testing import FakeClock, case_record
+from zebkb_testing import case_record
 
 from zebkb.keys import own_key
 from zebkb.service.exchange import export_bundle
@@ -84,16 +83,6 @@ def hand_bundle(
         if tamper == "extra":
             zf.writestr("notes.txt", b"hello")
     return path
-
-
-@pytest.fixture
-def peer(tmp_path: Path) -> Iterator[Any]:
-    """Another ward's knowledge base (Shinagawa) to export from."""
-    from zebkb.service import KnowledgeBase
-
-    with KnowledgeBase.open(tmp_path / "peer", clock=FakeClock()) as base:
-        base.set_home_ward(SHINAGAWA)
-        yield base
 
 
 def open_dialog(qtbot: Any, context: Any, *paths: Path) -> ImportDialog:

@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from zebkb_bundle_kit import SHINAGAWA, case, write
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, select, shown_uids
+from zebkb_peer_kit import make_conflicts
 
 from zebkb.overview import overview
 from zebkb.service import KnowledgeBase
@@ -149,20 +150,8 @@ def test_every_pane_follows_every_write(qtbot, fresh, tmp_path, monkeypatch) -> 
     assert_in_step(qtbot, window, kb)
 
 
-def test_settling_a_conflict_updates_every_pane(qtbot, ctx, kb, tmp_path) -> None:
-    from zebkb_testing import FakeClock, case_record
-
-    from zebkb.service.exchange import export_bundle, import_bundle
-
-    with KnowledgeBase.open(tmp_path / "peer", clock=FakeClock()) as peer:
-        peer.set_home_ward(SHINAGAWA)
-        shared = peer.save(case_record(ward=SHINAGAWA, title="共有の事例"))
-        import_bundle(kb, export_bundle(peer, tmp_path / "base.zebkb").paths[0])
-        peer.clock.advance(minutes=10)
-        kb.clock.advance(minutes=5)
-        peer.save(dict(peer.require(shared["uid"]), title="品川区の件名"))
-        kb.save(dict(kb.require(shared["uid"]), title="葛飾区の件名"))
-        import_bundle(kb, export_bundle(peer, tmp_path / "edit.zebkb").paths[0])
+def test_settling_a_conflict_updates_every_pane(qtbot, ctx, kb, peer, tmp_path) -> None:
+    make_conflicts(kb, peer, tmp_path)
     window = open_window(qtbot, ctx)
     qtbot.waitUntil(lambda: window.home.conflict_count == 1, timeout=10000)
     assert_in_step(qtbot, window, kb)
