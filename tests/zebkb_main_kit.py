@@ -79,6 +79,21 @@ def select(qtbot: Any, window: Any, uid: str) -> None:
     assert window.detail.uid == uid
 
 
+def select_rows(qtbot: Any, window: Any, uids: list[str]) -> None:
+    """Select these rows of the list together (the first also shown in the detail)."""
+    table = window.results
+    select(qtbot, window, uids[0])
+    flags = table.selectionModel().SelectionFlag
+    # Each row by explicit flags (as a Ctrl+click does), whatever earlier tests left of the
+    # keyboard's modifier state, which Qt's own selection commands read.
+    for n, uid in enumerate(uids):
+        index = table.results.index(table.results.row_of(uid), 0)
+        table.selectionModel().select(
+            index, (flags.ClearAndSelect if n == 0 else flags.Select) | flags.Rows
+        )
+    assert sorted(window.selected_uids()) == sorted(uids)
+
+
 def detail_text(window: Any) -> str:
     return window.detail.browser.toPlainText()
 

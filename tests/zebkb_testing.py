@@ -6,9 +6,12 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 JST = timezone(timedelta(hours=9))
 
@@ -50,6 +53,29 @@ def case_record(**overrides: object) -> dict:
     }
     record.update(overrides)
     return record
+
+
+@contextmanager
+def another_pc(kb: Any, folder: Path) -> Iterator[Any]:
+    """A colleague's PC on ``kb``'s knowledge base, to save from.
+
+    In team mode a knowledge base opened from ``folder`` on the same database, with a
+    search index of its own left empty (its saves are searched for on the PC under test,
+    so it need not build one of the records first); on SQLite ``kb`` itself, as a second
+    window on the same folder would be.
+    """
+    if kb.database_url is None:
+        yield kb
+        return
+    from zebkb.search.engine import SearchIndex
+    from zebkb.service import KnowledgeBase
+    from zebkb.store.team import write_database_url
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_database_url(folder, kb.database_url)
+    with KnowledgeBase.open(folder, clock=kb.clock) as other:
+        other._index = SearchIndex(folder / "own-index")
+        yield other
 
 
 def load_script(path: Path) -> ModuleType:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from zebkb_main_kit import QT_LOG_IGNORE
 from zebkb_peer_kit import make_conflicts
+from zebkb_testing import another_pc
 
 from zebkb.domain.canonical import record_hash
 from zebkb.service import KnowledgeBase
@@ -33,15 +34,7 @@ pytestmark = [
 
 def colleague_saves(kb: KnowledgeBase, tmp_path: Path, uid: str, title: str) -> None:
     """A save on another PC (on SQLite: the same folder, as a second window would)."""
-    if kb.database_url is None:
-        kb.save({**kb.require(uid), "title": title}, expected_revision=kb.require(uid)["revision"])
-        return
-    from zebkb.store.team import write_database_url
-
-    folder = tmp_path / "colleague"
-    folder.mkdir(exist_ok=True)
-    write_database_url(folder, kb.database_url)
-    with KnowledgeBase.open(folder, clock=kb.clock) as other:
+    with another_pc(kb, tmp_path / "colleague") as other:
         current = other.require(uid)
         other.save({**current, "title": title}, expected_revision=current["revision"])
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtWidgets import QFileDialog
-from zebkb_main_kit import QT_LOG_IGNORE, select, shown_uids, wait_idle
+from zebkb_main_kit import QT_LOG_IGNORE, select, select_rows, shown_uids, wait_idle
 from zebkb_testing import case_record
 
 from zebkb.render import parse_internal_url
@@ -22,20 +22,6 @@ pytestmark = [
 ]
 
 SEIBU = "7de7535c-dbb1-5bc7-8dbb-1e056b5c15d4"  # 葛飾区清掃事務所 (case, 1 attachment)
-
-
-def select_rows(qtbot: Any, window: Any, uids: list[str]) -> None:
-    table = window.results
-    select(qtbot, window, uids[0])
-    flags = table.selectionModel().SelectionFlag
-    # Each row by explicit flags (as a Ctrl+click does), whatever earlier tests left of the
-    # keyboard's modifier state, which Qt's own selection commands read.
-    for n, uid in enumerate(uids):
-        index = table.results.index(table.results.row_of(uid), 0)
-        table.selectionModel().select(
-            index, (flags.ClearAndSelect if n == 0 else flags.Select) | flags.Rows
-        )
-    assert sorted(window.selected_uids()) == sorted(uids)
 
 
 def menu_action(menu: Any, text: str) -> Any:

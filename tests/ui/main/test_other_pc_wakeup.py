@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from zebkb_main_kit import QT_LOG_IGNORE, open_window, search, shown_uids
-from zebkb_testing import case_record
+from zebkb_testing import another_pc, case_record
 
 from zebkb.search.engine import SearchIndex
 from zebkb.service import KnowledgeBase
@@ -71,16 +71,11 @@ def test_a_sqlite_window_listens_to_nothing(qtbot, ctx, demo_kb) -> None:
 @pytest.mark.parametrize("engine_name", ["postgresql"])
 def test_a_team_window_is_woken_by_the_server(qtbot, ctx, demo_kb, tmp_path, engine_name) -> None:
     """The real thing: PostgreSQL announces another PC's commit and the window shows it."""
-    from zebkb.store.team import write_database_url
-
     window = open_window(qtbot, ctx)
     assert window._listener is not None
     assert window._listener.listening.wait(60)
     search(qtbot, window, "ゼロカーボン推進課")
-    folder = tmp_path / "other-pc"
-    folder.mkdir()
-    write_database_url(folder, demo_kb.database_url)
-    with KnowledgeBase.open(folder, clock=demo_kb.clock) as other:
+    with another_pc(demo_kb, tmp_path / "other-pc") as other:
         with qtbot.waitSignal(
             ctx.runner.dataChanged,
             timeout=60000,

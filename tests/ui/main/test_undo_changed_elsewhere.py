@@ -13,10 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from zebkb_main_kit import QT_LOG_IGNORE, shown_uids, wait_idle
+from zebkb_main_kit import QT_LOG_IGNORE, select_rows, shown_uids, wait_idle
+from zebkb_testing import another_pc
 
-from zebkb.search.engine import SearchIndex
-from zebkb.service import KnowledgeBase
 from zebkb.ui.main import bulk
 
 pytestmark = [
@@ -24,31 +23,6 @@ pytestmark = [
     pytest.mark.qt_log_ignore(*QT_LOG_IGNORE.args, "This plugin does not support raise"),
     pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"]),
 ]
-
-
-def colleague(demo_kb: KnowledgeBase, tmp_path: Any) -> KnowledgeBase:
-    """Another PC on the same knowledge base (on SQLite: the same folder, as a second window)."""
-    if demo_kb.database_url is None:
-        return demo_kb
-    from zebkb.store.team import write_database_url
-
-    folder = tmp_path / "colleague"
-    folder.mkdir()
-    write_database_url(folder, demo_kb.database_url)
-    other = KnowledgeBase.open(folder, clock=demo_kb.clock)
-    other._index = SearchIndex(tmp_path / "colleague-index")
-    return other
-
-
-def select_rows(window: Any, uids: list[str]) -> None:
-    table = window.results
-    flags = table.selectionModel().SelectionFlag
-    for n, uid in enumerate(uids):
-        index = table.results.index(table.results.row_of(uid), 0)
-        table.selectionModel().select(
-            index, (flags.ClearAndSelect if n == 0 else flags.Select) | flags.Rows
-        )
-    assert sorted(window.selected_uids()) == sorted(uids)
 
 
 def status(window: Any) -> str:
@@ -60,18 +34,14 @@ def test_undoing_a_tag_leaves_a_record_changed_since(
 ) -> None:
     window.home.show_list()
     uids = shown_uids(window)[:3]
-    select_rows(window, uids)
+    select_rows(qtbot, window, uids)
     monkeypatch.setattr(bulk, "ask_tag", lambda *_a, **_k: "要確認")
     window.retag_selected(add=True)
     qtbot.waitUntil(lambda: bool(window.undo_stack), timeout=20000)
     wait_idle(qtbot, window)
-    other = colleague(demo_kb, tmp_path)
-    try:
+    with another_pc(demo_kb, tmp_path / "colleague") as other:
         edited = other.require(uids[1])
         other.save({**edited, "title": "同僚の編集"}, expected_revision=edited["revision"])
-    finally:
-        if other is not demo_kb:
-            other.close()
     window.actions_by_name["undo"].trigger()
     qtbot.waitUntil(lambda: not window.undo_stack and "元に戻" in status(window), timeout=20000)
     wait_idle(qtbot, window)
@@ -90,18 +60,14 @@ def test_undoing_a_delete_leaves_a_record_restored_and_edited_since(
 ) -> None:
     window.home.show_list()
     uids = shown_uids(window)[:2]
-    select_rows(window, uids)
+    select_rows(qtbot, window, uids)
     window.actions_by_name["delete"].trigger()
     qtbot.waitUntil(lambda: bool(window.undo_stack), timeout=20000)
     wait_idle(qtbot, window)
-    other = colleague(demo_kb, tmp_path)
-    try:
+    with another_pc(demo_kb, tmp_path / "colleague") as other:
         before = [v for v in other.history(uids[0]) if not v.record.get("deleted")][-1]
         back = other.restore(uids[0], before.revision)
         other.save({**back, "title": "同僚が戻して編集"}, expected_revision=back["revision"])
-    finally:
-        if other is not demo_kb:
-            other.close()
     window.actions_by_name["undo"].trigger()
     qtbot.waitUntil(lambda: not window.undo_stack and "元に戻" in status(window), timeout=20000)
     wait_idle(qtbot, window)
@@ -117,13 +83,9 @@ def test_deleting_a_record_a_colleague_deleted_first_is_not_undone_as_ours(
     must not bring back what the colleague deleted."""
     window.home.show_list()
     uids = shown_uids(window)[:2]
-    select_rows(window, uids)
-    other = colleague(demo_kb, tmp_path)
-    try:
+    select_rows(qtbot, window, uids)
+    with another_pc(demo_kb, tmp_path / "colleague") as other:
         other.delete(uids[0])  # the list has not redrawn yet: the row is still selected
-    finally:
-        if other is not demo_kb:
-            other.close()
     window.delete_current()
     qtbot.waitUntil(lambda: bool(window.undo_stack), timeout=20000)
     wait_idle(qtbot, window)
