@@ -66,6 +66,23 @@ def test_bm25_is_bit_identical_to_the_reference(corpus, terms: list[str]) -> Non
     assert fast == slow
 
 
+@pytest.mark.parametrize(
+    "terms", [["zeb"], ["エネルギー", "の"], ["図書館", "zeb", "断熱"], ["区", "清掃事務所"]]
+)
+def test_bound_scores_are_bm25_well_within_the_pruning_slack(corpus, terms: list[str]) -> None:
+    # The page's bounds are scored by a shorter formula; pruning is exact only while it
+    # stays within PRUNE_SLACK of bm25 (columns.py), here with counts given and not.
+    by_docnum, cols = corpus
+    docnums = [i for i, d in enumerate(by_docnum) if d is not None and terms[0] in d.text]
+    assert len(docnums) > 3
+    idfs = [math.log(1.5 + i) for i in range(len(terms))]
+    counts = [cols.counts(docnums, t) if i % 2 else None for i, t in enumerate(terms)]
+    exact = cols.bm25(docnums, terms, idfs, counts)
+    bounds = cols.bound_scores(docnums, terms, idfs, counts, [None] * len(terms))
+    assert len(bounds) == len(exact)
+    assert max(abs(b - e) / e for b, e in zip(bounds, exact, strict=True)) < 1e-12
+
+
 def test_title_and_facility_hits_weigh_more(corpus) -> None:
     by_docnum, cols = corpus
     # Facility names are in title, facility and text; compare with the same count in prose.

@@ -423,6 +423,32 @@ class Columns:
             total = list(map(add, total, self._saturated(w, idf)))
         return total
 
+    def bound_scores(
+        self,
+        docnums: Sequence[int],
+        terms: Sequence[str],
+        idfs: Sequence[float],
+        known_counts: Sequence[Sequence[float] | None],
+        heads: Sequence[Sequence[bool] | None],
+    ) -> list[float]:
+        """`bm25`'s scores in fewer operations, for bounding the page only (`ranked_within_bounds`).
+
+        idf * w * (K1 + 1) / (K1 + w) = c - c * K1 / (K1 + w) with c = idf * (K1 + 1):
+        each term costs three passes over the docs instead of five. The rounding differs
+        from `bm25`'s by a few units in the last place of the sum of the c's, which for a
+        score to move by PRUNE_SLACK relative needs a w below 1e-9 (a text a billion times
+        longer than the average); the scores shown are `bm25`'s.
+        """
+        if not docnums:
+            return []
+        nr = self.rest_norms(docnums)
+        cs = [idf * (K1 + 1.0) for idf in idfs]
+        total: list[float] = [math.fsum(cs)] * len(docnums)
+        for term, c, known, in_head in zip(terms, cs, known_counts, heads, strict=True):
+            w = self._weights(docnums, term, known, nr, in_head)
+            total = list(map(sub, total, map(truediv, repeat(c * K1), map(add, repeat(K1), w))))
+        return total
+
     def weights(
         self,
         docnums: Sequence[int],
@@ -566,7 +592,7 @@ class Columns:
         else:
 
             def scores(docs: list[int], tfs: list[Any], heads: list[Any]) -> list[float]:
-                return self.bm25(docs, texts, idfs, tfs, heads)
+                return self.bound_scores(docs, texts, idfs, tfs, heads)
 
         ceilings = scores(matches, tfs, heads)
         # At least `count` matches, those with the highest bounds (compared as floats, in C).
