@@ -81,7 +81,10 @@ class ExchangeController(QObject):
             action = QAction(host)
             if shortcut:
                 action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(handlers[name])
+            # A menu click passes Qt's checked flag; the handlers' optional argument is a path
+            # (table_import) or paths (import), so the flag must not reach them.
+            handler = handlers[name]
+            action.triggered.connect(lambda _checked=False, handler=handler: handler())
             self.actions[name] = action
         host.setAcceptDrops(True)
         host.installEventFilter(self)
