@@ -60,7 +60,7 @@ def test_texts_are_stored_in_two_bytes_a_character(tmp_path: Path) -> None:
     side, uids = _store(tmp_path / "docs.sqlite", 3)
     try:
         (size,) = side.db.execute("SELECT length(text_n) FROM texts WHERE uid = ?", uids[1:2])
-        text, _folded = side.texts(uids[1:2])[uids[1]]
+        text, _script, _pairs = side.texts(uids[1:2])[uids[1]]
         assert text.startswith("清掃事務所1\n")
         assert size[0] == 2 * len(text)
         assert [(u, t) for u, t, _s in side.all_texts() if u == uids[1]] == [(uids[1], text)]

@@ -343,3 +343,43 @@ def test_the_index_keeps_folding_as_edits_that_give_the_folded_text(text: str) -
     assert folded == table.fold(norm)
     assert apply_script(norm, script) == folded
     assert (script == "") == (folded == norm)
+
+
+@given(
+    st.text(
+        alphabet="サーバアコピ第三十二3ヶカ所月 pvｐ取組み申し込髙﨑エネルギー省清掃\n", max_size=40
+    ),
+    st.integers(min_value=0, max_value=40),
+    st.integers(min_value=2, max_value=8),
+)
+@settings(max_examples=500, deadline=None)
+def test_a_term_folding_adds_holds_a_pair_the_edits_touched(text: str, at: int, size: int) -> None:
+    """Where the folded text holds a term more often than the text, one of the term's
+    pairs is among those its edits touched (so a search folds only such texts)."""
+    from zebkb.search.variants import script_pairs, term_pairs
+
+    table = load_variants(None)
+    norm = normalize(text)
+    folded, script = table.fold_script(norm)
+    pairs = script_pairs(script, folded)
+    assert (pairs == "") >= (script == "")
+    for term in {folded[at : at + size], folded[:size], folded[-size:]}:
+        if len(term) < 2:
+            assert term_pairs(term) is None
+            continue
+        if folded.count(term) > norm.count(term):
+            assert any(p in pairs for p in term_pairs(term) or ())
+
+
+def test_the_pairs_of_a_removed_long_vowel_mark_and_of_a_replaced_word() -> None:
+    from zebkb.search.variants import script_pairs
+
+    table = load_variants(None)
+    folded, script = table.fold_script("サーバー清掃の取り組み")
+    assert folded == "サーバ清掃の取組"
+    pairs = script_pairs(script, folded)
+    # The mark's removal brought バ and 清 together; 取組 was put in after の.
+    for made in ("バ清", "の取", "取組"):
+        assert made in pairs
+    for kept in ("清掃", "掃の"):
+        assert kept not in pairs

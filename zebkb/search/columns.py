@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
@@ -20,6 +21,7 @@ from typing import Any
 
 from zebkb.search.normalize import FIELD_SEP
 from zebkb.search.sidestore import DocInfo
+from zebkb.search.variants import term_pairs
 
 # BM25F
 K1 = 1.2
@@ -90,8 +92,13 @@ class Columns:
 
     # The columns, set by `_columns` (one entry per docnum).
     text: list[str]
+    # The folded text (`text` itself where folding changes nothing, or has not been done).
     folded: list[str]
     fold_extra: list[str]
+    # A document whose text is read but not folded yet (`fold_waiting` folds it when a
+    # term may need it), None for the others; and the pairs its folding touches.
+    fold_pending: list[DocInfo | None]
+    fold_pairs: list[str]
     updated: list[str]
     title_end: list[int]
     facility_len: list[int]
@@ -123,6 +130,7 @@ class Columns:
         """Columns of documents all read already (None: a deleted docnum)."""
         self._ids: tuple[_Ids, _Ids, _Ids] = ({}, {}, {})
         self._loose_texts = self.compacted_texts = 0
+        self._waiting: int | None = None
         self._unread: int | None = None
         self._textless: int | None = None
         self._rest_norms: list[float] | None = None
@@ -141,7 +149,7 @@ class Columns:
         new = object.__new__(cls)
         new._ids = ({}, {}, {})
         new._loose_texts = new.compacted_texts = 0
-        new._unread = new._textless = None
+        new._unread = new._textless = new._waiting = None
         new._rest_norms = None
         for name, blank in new._columns([None]).items():
             setattr(new, name, blank * len(live_mark))
@@ -189,7 +197,7 @@ class Columns:
         if self._unread is not None:
             live = map(self.live_mark.__getitem__, docnums)
             self._unread -= sum(map(gt, live, map(self.loaded.__getitem__, docnums)))
-        self._textless = None
+        self._textless = self._waiting = None
         self._rest_norms = None
         for name, values in self._columns(infos).items():
             deque(map(getattr(self, name).__setitem__, docnums, values), maxlen=0)
@@ -212,7 +220,8 @@ class Columns:
         # Built column by column with C loops: it runs for every batch of documents read.
         docs = [_ABSENT if d is None else d for d in by_docnum]
         text = list(map(attrgetter("text"), docs))
-        folded = list(map(attrgetter("folded"), docs))
+        folded = list(map(attrgetter("fold_cache"), docs))
+        pending = [d if d.fold_script else None for d in docs]
         title_len = list(map(attrgetter("title_len"), docs))
         facility_len = list(map(attrgetter("facility_len"), docs))
         facility_start = list(map(add, title_len, repeat(1)))
@@ -228,6 +237,8 @@ class Columns:
             "folded": folded,
             # The folded text only where folding changed it, else "" (nothing to count there).
             "fold_extra": ["" if f is t else f for t, f in zip(text, folded, strict=True)],
+            "fold_pending": pending,
+            "fold_pairs": [d.fold_pairs if d.fold_script else "" for d in docs],
             "updated": list(map(attrgetter("updated_at"), docs)),
             "title_end": title_len,
             "facility_len": facility_len,
@@ -290,15 +301,48 @@ class Columns:
         docnums = list(docnums)
         return list(compress(docnums, map(self.needs_text.__getitem__, docnums)))
 
-    def set_text(self, d: int, text: str, folded: str) -> None:
+    def set_text(self, d: int, info: DocInfo) -> None:
+        """The text just read of the document at `d` (`info`, whose values are set)."""
         if self._textless is not None and self.needs_text[d]:
             self._textless -= 1
         self.needs_text[d] = False
-        self.text[d] = text
+        text = self.text[d] = info.text
         self.head[d] = text[: self.head_end[d]]
-        self.folded[d] = folded
+        folded = self.folded[d] = info.fold_cache
         self.fold_extra[d] = "" if folded is text else folded
+        if info.fold_script:
+            self.fold_pending[d] = info
+            self.fold_pairs[d] = info.fold_pairs
+            self._waiting = None
         self._loose_texts += 1
+
+    def fold_waiting(self, docnums: Sequence[int], term: str | None = None) -> None:
+        """Fold the texts among `docnums` read but not folded yet, that `term` needs.
+
+        `term` is a term that folding leaves as it is: a text whose folding touches
+        none of its pairs holds it no more often folded than as written
+        (variants.script_pairs), so counting it there can wait. None: every text.
+        """
+        if self._waiting is None:
+            self._waiting = len(self.fold_pending) - self.fold_pending.count(None)
+        if not self._waiting:
+            return
+        pending = self.fold_pending
+        waiting = list(compress(docnums, map(pending.__getitem__, docnums)))
+        pairs = None if term is None else term_pairs(term)
+        if pairs is not None and waiting:
+            # One C loop over the waiting texts' pairs: most hold none of the term's.
+            found = re.compile("|".join(map(re.escape, pairs))).search
+            waiting = list(compress(waiting, map(found, map(self.fold_pairs.__getitem__, waiting))))
+        for d in waiting:
+            info = pending[d]
+            if info is None:  # listed twice
+                continue
+            folded = self.folded[d] = info.folded
+            self.fold_extra[d] = "" if folded is self.text[d] else folded
+            pending[d] = None
+            self.fold_pairs[d] = ""
+            self._waiting -= 1
 
     def compact_texts(self, by_docnum: Sequence[DocInfo | None]) -> bool:
         """Copy the texts read so far one after another, in docnum order, when due.
@@ -334,8 +378,8 @@ class Columns:
                         folded[d] = new
                     info = by_docnum[d]
                     if info is not None and info.text is old:
-                        if info.folded is old:
-                            info.folded = new
+                        if info.fold_cache is old:
+                            info.fold_cache = new
                         info.text = new
             else:
                 folded = self.folded
@@ -343,8 +387,8 @@ class Columns:
                     values[d] = new
                     folded[d] = new
                     info = by_docnum[d]
-                    if info is not None and info.folded is old:
-                        info.folded = new
+                    if info is not None and info.fold_cache is old:
+                        info.fold_cache = new
         return True
 
     # ----- verification
@@ -359,6 +403,7 @@ class Columns:
         literal = map(str.count, map(self.text.__getitem__, docnums), repeat(term))
         if folded is None:
             return list(literal)
+        self.fold_waiting(docnums, term if folded == term else None)
         if folded == term:
             # Where folding changed nothing, the folded text is the text already counted.
             other = map(str.count, map(self.fold_extra.__getitem__, docnums), repeat(term))
@@ -386,6 +431,7 @@ class Columns:
         found = list(map((-1).__ne__, map(str.find, heads, repeat(term), starts)))
         if folded is None:
             return found
+        self.fold_waiting(docnums, term if folded == term else None)
         if folded != term:
             also = map((-1).__ne__, map(str.find, heads, repeat(folded), starts))
             found = list(map(bool.__or__, found, also))

@@ -357,7 +357,7 @@ class _Snapshot:
             if info is None or pair is None:
                 continue
             info.set_text(*pair)
-            cols.set_text(d, info.text, info.folded)
+            cols.set_text(d, info)
         cols.compact_texts(by_docnum)
 
     def remember_segments(self) -> None:

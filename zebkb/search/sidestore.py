@@ -21,9 +21,10 @@ from pathlib import Path
 from zebkb.search.documents import FACILITY, TITLE, IndexDoc
 from zebkb.search.normalize import FIELD_SEP, normalize
 from zebkb.search.query import rank_key, tag_key
-from zebkb.search.variants import apply_script
+from zebkb.search.variants import apply_script, script_pairs
 
-SIDE_VERSION = 9
+# 10: texts carry the pairs their folding touches (`fold_pairs`).
+SIDE_VERSION = 10
 # Tags (and their keys) are stored joined by a control character no tag can contain once
 # validated: a broad query reads thousands of documents' tags, and splitting them cost a
 # small part of what decoding them as JSON did.
@@ -62,7 +63,9 @@ CREATE TABLE IF NOT EXISTS texts (
     -- the edits that fold text_n (VariantTable.fold_script), "" for none: about 100
     -- bytes, where a folded copy was as long as the text
     fold_script TEXT NOT NULL,
-    original TEXT NOT NULL
+    original TEXT NOT NULL,
+    -- variants.script_pairs: a text is folded only for a term holding one of them
+    fold_pairs TEXT NOT NULL
 );
 """
 
@@ -87,18 +90,43 @@ class DocInfo:
     # Normalised title, facility and every other field, FIELD_SEP between; "" until read
     # (a read text holds at least one FIELD_SEP, so it is never empty).
     text: str = ""
-    # `text` with spelling variants folded (zebkb/search/variants.py); the same object
-    # as `text` when folding changes nothing.
-    folded: str = ""
+    # `folded` once made, else `text` (`fold_script` says which).
+    fold_cache: str = ""
     title: str = ""  # normalised (read with the values)
     facility: str = ""  # normalised (read with the values)
+    # The edits that fold `text`, until they are made (`folded`); "" then, and for none.
+    # A text read for a query is folded only when a term needs it: most are not
+    # (folding 2,553 texts was a sixth of a new process's broad first query).
+    fold_script: str = ""
+    # The pairs folding touches (variants.script_pairs), while `fold_script` waits.
+    fold_pairs: str = ""
 
-    def set_text(self, text: str, folded: str) -> None:
-        self.text = text
-        self.folded = text if folded == text else folded
-        parts = text.split(FIELD_SEP, 2)
-        self.title = parts[0]
-        self.facility = parts[1] if len(parts) > 1 else ""
+    @property
+    def folded(self) -> str:
+        """`text` with spelling variants folded (zebkb/search/variants.py); the same
+        object as `text` when folding changes nothing."""
+        if self.fold_script:
+            folded = apply_script(self.text, self.fold_script)
+            self.fold_cache = self.text if folded == self.text else folded
+            self.fold_script = self.fold_pairs = ""
+        return self.fold_cache
+
+    def set_text(self, text: str, script: str, pairs: str) -> None:
+        """The text as read from the side store, with its fold script and pairs."""
+        self.text = self.fold_cache = text
+        self.fold_script = script
+        self.fold_pairs = pairs
+        if not self.title and not self.facility:
+            parts = text.split(FIELD_SEP, 2)
+            self.title = parts[0]
+            self.facility = parts[1] if len(parts) > 1 else ""
+
+    def may_fold_into(self, pairs: list[str] | None) -> bool:
+        """Whether the folded text may hold a term more often than `text` does, for a
+        term that folding leaves as it is (`pairs`: variants.term_pairs of it)."""
+        if not self.fold_script:
+            return self.fold_cache is not self.text
+        return pairs is None or any(p in self.fold_pairs for p in pairs)
 
 
 def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
@@ -126,7 +154,7 @@ def info_from_doc(doc: IndexDoc, parts: tuple[str, str, str], folded: str | None
         facility_len=len(parts[1]),
         length=len(parts[2]),
         text=parts[2],
-        folded=parts[2] if folded is None or folded == parts[2] else folded,
+        fold_cache=parts[2] if folded is None or folded == parts[2] else folded,
         title=parts[0],
         facility=parts[1],
     )
@@ -230,13 +258,14 @@ class SideStore:
             ),
         )
         self.db.executemany(
-            "INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?, ?)",
             (
                 (
                     d.uid,
                     info.text.encode(_TEXT_CODEC),
                     script,
                     json.dumps({TITLE: d.title, **d.fields}, ensure_ascii=False),
+                    script_pairs(script, info.fold_cache),
                 )
                 for d, info, script in rows
             ),
@@ -342,17 +371,18 @@ class SideStore:
         self.docs_read += len(result)
         return result
 
-    def texts(self, uids: list[str]) -> dict[str, tuple[str, str]]:
-        """uid -> (normalised text, folded text) of the given documents."""
-        result: dict[str, tuple[str, str]] = {}
+    def texts(self, uids: list[str]) -> dict[str, tuple[str, str, str]]:
+        """uid -> (normalised text, its fold script, its fold pairs) of the given documents
+        (`DocInfo.set_text`); `apply_script` folds the text."""
+        result: dict[str, tuple[str, str, str]] = {}
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for uid, stored, script in self.db.execute(
-                f"SELECT uid, text_n, fold_script FROM texts WHERE uid IN ({marks})", chunk
+            for uid, stored, script, pairs in self.db.execute(
+                f"SELECT uid, text_n, fold_script, fold_pairs FROM texts WHERE uid IN ({marks})",
+                chunk,
             ):
-                text = stored.decode(_TEXT_CODEC)
-                result[uid] = (text, apply_script(text, script))
+                result[uid] = (stored.decode(_TEXT_CODEC), script, pairs)
         self.texts_read += len(result)
         return result
 

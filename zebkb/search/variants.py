@@ -221,6 +221,56 @@ def apply_script(text: str, script: str) -> str:
     return text
 
 
+def script_pairs(script: str, folded: str) -> str:
+    """The pairs of adjacent characters of `folded` that folding made or brought together.
+
+    `script` is `VariantTable.fold_script`'s edits of a text and `folded` the text they
+    make. An occurrence of a term (two characters or more) in the folded text that is
+    not an occurrence in the text as written holds a character an edit put there, or
+    the two characters either side of a place where one took text out: one of its
+    pairs is among these. So a term none of whose pairs is here occurs in the folded
+    text at most as often as in the text, and a search need not fold the text to
+    count it (zebkb/search/columns.py). Joined without separators: a pair found
+    across two of them only makes a text be folded when it need not.
+    """
+    if not script:
+        return ""
+    marks: list[int] = []  # where each pair starts, in the text made so far
+    for edits in json.loads(script):
+        if not edits:
+            continue
+        starts, ends, reps = edits[0::3], edits[1::3], edits[2::3]
+        kept: list[int] = []
+        # Pairs no edit of this step touches move with the text before them; the others
+        # are marked anew below, around the edit that touches them.
+        j, shift, n = 0, 0, len(starts)
+        for p in marks:
+            while j < n and ends[j] <= p:
+                shift += len(reps[j]) - (ends[j] - starts[j])
+                j += 1
+            if j < n and starts[j] <= p + 1:
+                continue
+            kept.append(p + shift)
+        shift = 0
+        for start, end, rep in zip(starts, ends, reps, strict=True):
+            at = start + shift
+            # The pair across its start, each pair holding a character it put in, and
+            # the pair across its end (for a removal, the one pair across the gap).
+            kept.extend(range(max(at - 1, 0), at + len(rep)))
+            shift += len(rep) - (end - start)
+        marks = sorted(set(kept))
+    limit = len(folded) - 1
+    return "".join(dict.fromkeys(folded[i : i + 2] for i in marks if i < limit))
+
+
+def term_pairs(term: str) -> list[str] | None:
+    """The adjacent pairs `script_pairs` is looked in for; None for a one-character term
+    (a character an edit put there is no pair)."""
+    if len(term) < 2:
+        return None
+    return list(dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1)))
+
+
 def parse_variants(text: str, source: str) -> dict[str, str]:
     """The variant → form pairs of a table file's text; VariantFileError names the first problem."""
     forms: dict[str, str] = {}
