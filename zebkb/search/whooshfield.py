@@ -16,7 +16,7 @@ from functools import partial
 from io import BytesIO
 from itertools import accumulate, chain, repeat
 from itertools import compress as selected
-from operator import add, sub
+from operator import add, itemgetter, sub
 from pickle import dumps, load, loads
 from struct import Struct
 from typing import Any
@@ -221,6 +221,74 @@ class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
         self._tindex.add(pack_ushort(self._fieldid) + tbytes, terminfo + extent)
 
 
+# A bigram of two BMP characters is kept in the pool by an int code: its two UTF-16 code
+# units as one unsigned int (the first in the low half). A text's codes come from viewing
+# its UTF-16 bytes as unsigned ints twice (from the first and the second unit on), all in
+# C: making and hashing a two-character string for each of a text's thousand bigrams was
+# a third of a build. Codes of pairs that no run holds (a whitespace character or a lone
+# surrogate in them) are counted too and left out when the terms are written.
+_UTF16 = "utf-16-le" if _LITTLE_ENDIAN else "utf-16-be"
+
+
+def _pair_code(a: int, b: int) -> int:
+    return a | b << 16
+
+
+def _code_text(code: int) -> str:
+    return chr(code & 0xFFFF) + chr(code >> 16)
+
+
+def _gram_key(gram: str) -> int | str:
+    """How the pool keys a term: a bigram of two BMP characters by its code, any other
+    (a one-character run, characters beyond the BMP, a variant's term) by its text."""
+    if len(gram) == 2:
+        a, b = ord(gram[0]), ord(gram[1])
+        # A variant's term of one character (VARIANT + it) is by its text: the code of
+        # a pair holding a separator is dropped when the terms are written.
+        if a < 0x10000 and b < 0x10000 and not (_is_separator(a) or _is_separator(b)):
+            return _pair_code(a, b)
+    return gram
+
+
+def _count_grams(text: str, runs: list[str]) -> Counter[int | str]:
+    """`Counter(grams(text))` keyed by `_gram_key`, plus codes of pairs no run holds.
+
+    `runs` are `word_runs(text)`.
+    """
+    data = text.encode(_UTF16, "surrogatepass")
+    size = len(data)
+    if size != 2 * len(text):  # characters outside the BMP: two units each
+        return Counter(map(_gram_key, run_grams(runs)))
+    counts: Counter[int | str] = Counter(array("I", data[: size & ~3]))
+    if size > 2:
+        counts.update(array("I", data[2 : 2 + ((size - 2) & ~3)]))
+    counts.update(run for run in runs if len(run) == 1)
+    return counts
+
+
+def _is_separator(unit: int) -> bool:
+    """Whether no run holds this UTF-16 unit (`word_runs`: whitespace and lone surrogates)."""
+    return 0xD800 <= unit <= 0xDFFF or chr(unit).isspace()
+
+
+def _key_text(key: int | str) -> str | None:
+    """The term a `_count_grams` key stands for; None for a pair that no run holds."""
+    if isinstance(key, str):
+        return key
+    if _is_separator(key & 0xFFFF) or _is_separator(key >> 16):
+        return None
+    return _code_text(key)
+
+
+def _gram_texts(pairs: dict[int | str, Any]) -> Iterator[tuple[str, int | str]]:
+    """(term, key) of each key of the pool's content postings, but codes of pairs that
+    no run holds (`_count_grams` counts them)."""
+    for key in pairs:
+        gram = _key_text(key)
+        if gram is not None:
+            yield gram, key
+
+
 class InvertedPool:
     """An in-memory stand-in for Whoosh's external-sort PostingPool.
 
@@ -241,19 +309,20 @@ class InvertedPool:
         # The content field's postings by bigram (the bulk of every segment): docnum and
         # count, one after the other in one array. Two appends to one array a posting cost
         # 40 % less than an append to each of two (one lookup, and the array's end is
-        # still in the cache for the second).
-        self._pairs: defaultdict[str, array[int]] = defaultdict(partial(array, "I"))
+        # still in the cache for the second). Keyed by `_gram_key`: a bigram of two BMP
+        # characters by its int code, anything else by its text.
+        self._pairs: defaultdict[int | str, array[int]] = defaultdict(partial(array, "I"))
         self._last_docnum = -1
         # Terms whose docnums arrived out of order (postings merged in from other segments).
         self._unordered: set[tuple[str, bytes]] = set()
-        self._content_unordered: set[str] = set()
+        self._content_unordered: set[int | str] = set()
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
         self.fieldnames.add(fieldname)
         self.postings += 1
         if fieldname == CONTENT:
-            gram = tbytes.decode("utf-8")
+            gram = _gram_key(tbytes.decode("utf-8"))
             pairs = self._pairs.get(gram)
             if pairs is None:
                 pairs = self._pairs[gram] = array("I")
@@ -281,12 +350,13 @@ class InvertedPool:
         both = array("I", bytes(8 * len(docs)))
         both[0::2] = docs
         both[1::2] = counts
-        pairs = self._pairs.get(gram)
+        key = _gram_key(gram)
+        pairs = self._pairs.get(key)
         if pairs is None:
-            self._pairs[gram] = both
+            self._pairs[key] = both
         else:
             if pairs[-2] > docs[0]:
-                self._content_unordered.add(gram)
+                self._content_unordered.add(key)
             pairs.extend(both)
         self._last_docnum = max(self._last_docnum, docs[-1])
         self.postings += len(docs)
@@ -299,7 +369,7 @@ class InvertedPool:
         """
         self.fieldnames.add(CONTENT)
         runs = word_runs(text)
-        counts = Counter(run_grams(runs))
+        counts = _count_grams(text, runs)
         if folded is not None and folded != text:
             # Most texts fold somewhere (エネルギー → エネルギ), but only a few words change:
             # a word of the folded text that the text has too adds no bigram it lacks, so
@@ -309,9 +379,11 @@ class InvertedPool:
             known = set(runs)
             new = [run for run in word_runs(folded) if run not in known]
             if new:
-                for g, f in Counter(run_grams(new)).items():
-                    if g not in counts:
-                        counts[VARIANT + g] = f
+                found = _count_grams(" ".join(new), new)
+                for key in found.keys() - counts.keys():
+                    gram = _key_text(key)
+                    if gram is not None:
+                        counts[VARIANT + gram] = found[key]
         keys = list(counts)
         # A few hundred bigrams a document: the appends run in C (map), not a Python loop,
         # and so does making the arrays of bigrams not seen before (the dict's default).
@@ -337,10 +409,10 @@ class InvertedPool:
         for fieldname in sorted(self.fieldnames | by_field.keys()):
             if fieldname == CONTENT:
                 # UTF-8 keeps code point order, so sorting the texts sorts their bytes.
-                for gram in sorted(self._pairs):
-                    pairs = self._pairs[gram]
+                for gram, pool_key in sorted(_gram_texts(self._pairs), key=itemgetter(0)):
+                    pairs = self._pairs[pool_key]
                     docs, counts = pairs[0::2], pairs[1::2]
-                    if gram in self._content_unordered:
+                    if pool_key in self._content_unordered:
                         order = sorted(range(len(docs)), key=docs.__getitem__)
                         docs = array("I", (docs[i] for i in order))
                         counts = array("I", (counts[i] for i in order))
