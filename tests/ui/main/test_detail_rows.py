@@ -215,3 +215,27 @@ def test_an_issues_fiscal_year_reads_as_a_fiscal_year(
     page = _page(qtbot, kb, tmp_path, ISSUE, lang, style)
     assert f"<td>{shown}</td>" in page
     assert "2,022" not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "not_shown"),
+    [
+        ("ja", ["新築", "鉄筋コンクリート造", "見学会", "オンライン"], ["RC", "tour", "online"]),
+        ("en", ["New build", "Reinforced concrete", "Tour", "Online"], ["新築", "見学会"]),
+    ],
+)
+def test_coded_values_are_shown_by_the_labels_the_vocabularies_give(
+    qtbot: Any, kb: Any, tmp_path: Path, lang: str, shown: list[str], not_shown: list[str]
+) -> None:
+    # The pane names codes through the one field-to-vocabulary table the command line and
+    # the history's differences use (zebkb/domain/vocab.py's FIELD_VOCABULARY_NAMES).
+    case = _page(
+        qtbot, kb, tmp_path, case_record(project_type="new", structure="RC"), lang, "western"
+    )
+    session = {**SESSION, "kind": "tour", "format": "online"}
+    page = case + _page(qtbot, kb, tmp_path / "s", session, lang, "western")
+    text = re.sub(r"<[^>]+>", "\n", page).splitlines()
+    for label in shown:
+        assert label in text, label
+    for code in not_shown:
+        assert code not in text, code

@@ -37,7 +37,7 @@ from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.domain.ranks import check_rank, verdict_key
 from zebkb.domain.rows import follow_up_overdue, operation_years
 from zebkb.domain.validate import warnings_for
-from zebkb.domain.vocab import label
+from zebkb.domain.vocab import FIELD_VOCABULARY_NAMES, label
 from zebkb.glossary import term
 from zebkb.render import (
     RenderResult,
@@ -60,24 +60,6 @@ from zebkb.ui.core.ops import QueryOp, user_message
 _NOT_IN_TABLE = frozenset(
     {"uid", "type", "title", "body", "attachments", "deleted", "created_at", "revision"}
 )
-# Fields whose values are vocabulary terms.
-_VOCAB = {
-    "project_type": "project_type",
-    "rank_status": "rank_status",
-    "kind": "session_kind",
-    "building_use": "building_use",
-    "facility_type": "facility_type",
-    "structure": "structure",
-    "technologies": "technology",
-    "dwelling_type": "dwelling_type",
-    "format": "session_format",
-    "direction": "visit_direction",
-    "status": "issue_status",
-    "category": "issue_category",
-    "evaluation_method": "evaluation_method",
-    "stage": "case_stage",
-    "figures_basis": "figures_basis",
-}
 THUMB_WIDTH = 160
 # The design-against-actual bars: the longest is this many pixels.
 CHART_WIDTH = 220
@@ -390,13 +372,14 @@ class DetailPane(QWidget):
         if kind == FieldType.UID_LIST:
             return "<br>".join(self._link_html(str(v), data) for v in value)
         if kind == FieldType.STRING_LIST:
-            vocab = _VOCAB.get(name)
+            vocab = FIELD_VOCABULARY_NAMES.get(name)
             items = [
                 label(vocab, str(v), lang) if vocab else place_name(str(v), lang) for v in value
             ]
             return ("、" if lang == "ja" else ", ").join(highlight_text(i, terms) for i in items)
         text = str(value)
-        text = label(_VOCAB[name], text, lang) if name in _VOCAB else place_name(text, lang)
+        vocab = FIELD_VOCABULARY_NAMES.get(name)
+        text = label(vocab, text, lang) if vocab else place_name(text, lang)
         if name == "source":
             return _linked_urls(text, terms).replace("\n", "<br>")
         return highlight_text(text, terms).replace("\n", "<br>")
