@@ -18,46 +18,17 @@ from typing import Any
 
 from zebkb import display
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
-from zebkb.domain.vocab import (
-    BUILDING_USES,
-    CASE_STAGES,
-    DWELLING_TYPES,
-    EVALUATION_METHODS,
-    FACILITY_TYPES,
-    FIGURES_BASES,
-    ISSUE_CATEGORIES,
-    ISSUE_STATUSES,
-    PROJECT_TYPES,
-    RANK_STATUSES,
-    SESSION_FORMATS,
-    SESSION_KINDS,
-    STRUCTURES,
-    VISIT_DIRECTIONS,
-    ZEB_RANKS,
-    Vocabulary,
-)
+from zebkb.domain.vocab import FIELD_VOCABULARY_NAMES, Vocabulary, vocabulary
 
 # Bookkeeping that changes on every save: listing it would hide the real changes.
 BOOKKEEPING = frozenset({"revision", "updated_at", "created_at", "uid", "origin", "type"})
 
-# Fields whose stored value is a code with a label in a vocabulary.
+# Fields whose stored value is a code with a label in a vocabulary: the table the record
+# pane and the command line use (technologies is a list; the type is bookkeeping).
 FIELD_VOCABULARIES: dict[str, Vocabulary] = {
-    "project_type": PROJECT_TYPES,
-    "rank_status": RANK_STATUSES,
-    "kind": SESSION_KINDS,
-    "building_use": BUILDING_USES,
-    "facility_type": FACILITY_TYPES,
-    "structure": STRUCTURES,
-    "zeb_rank": ZEB_RANKS,
-    # Bundle format 1.1.
-    "dwelling_type": DWELLING_TYPES,
-    "format": SESSION_FORMATS,
-    "direction": VISIT_DIRECTIONS,
-    "status": ISSUE_STATUSES,
-    "category": ISSUE_CATEGORIES,
-    "evaluation_method": EVALUATION_METHODS,
-    "stage": CASE_STAGES,
-    "figures_basis": FIGURES_BASES,
+    name: vocabulary(vocab)
+    for name, vocab in FIELD_VOCABULARY_NAMES.items()
+    if name not in ("type", "technologies")
 }
 
 # History sources (store.history) with their labels; an unknown source shows as itself.

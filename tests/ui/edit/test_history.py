@@ -179,6 +179,25 @@ def test_display_values_for_people() -> None:
     assert body_diff("a", "a", "old", "new") == ""
 
 
+def test_every_coded_field_shows_its_label() -> None:
+    # Whatever field the vocabularies' table names (zebkb/domain/vocab.py), of any kind.
+    from zebkb.domain.fields import Kind
+    from zebkb.domain.vocab import FIELD_VOCABULARY_NAMES, vocabulary
+
+    seen = set()
+    for kind in Kind:
+        for field in fields_for(kind):
+            vocab = FIELD_VOCABULARY_NAMES.get(field.name)
+            if vocab is None or field.name in ("type", "technologies"):
+                continue
+            terms = vocabulary(vocab).terms  # one whose label is not its code, where there is
+            term = next((t for t in terms if t.value != t.ja or t.value != t.en), terms[-1])
+            assert display_value(field, term.value) == term.ja, field.name
+            assert display_value(field, term.value, "en") == term.en, field.name
+            seen.add(field.name)
+    assert len(seen) == len(FIELD_VOCABULARY_NAMES) - 2
+
+
 def test_enter_in_the_restore_question_restores(qtbot, ectx, kb) -> None:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
