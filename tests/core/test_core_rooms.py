@@ -1,5 +1,6 @@
 """Clean rooms: nothing outside zebkb/ui imports Qt; CLI commands other than gui never load it;
-nothing outside zebkb/store and zebkb/service touches the database or imports the store."""
+nothing outside zebkb/store and zebkb/service touches the database or imports the store;
+the domain imports nothing of zebkb but itself and the errors."""
 
 from __future__ import annotations
 
@@ -122,6 +123,63 @@ def test_the_store_check_sees_every_form(tmp_path):
         encoding="utf-8",
     )
     assert store_imports(sneaky) == [f"pkg/sneaky.py:{n}" for n in (1, 2, 3, 6)]
+
+
+def outward_imports(path: Path, package: str, allowed: tuple[str, ...]) -> list[str]:
+    """Every import of zebkb in ``path`` (a module of ``package``) that names none of
+    ``allowed``: deferred ones inside functions and relative ones included."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # relative to the module's package
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                module = ".".join([*base, module] if module else base)
+            names = [f"{module}.{a.name}" for a in node.names] if module == "zebkb" else [module]
+        for name in names:
+            if name.split(".")[0] == "zebkb" and not any(
+                name == room or name.startswith(room + ".") for room in allowed
+            ):
+                found.append(f"{path.name}:{node.lineno} imports {name}")
+    return found
+
+
+# The domain (records, rules, vocabularies, wards, dates) stands on nothing else of zebkb:
+# showing values to people (zebkb/display.py, render.py, versions.py, reports.py, the
+# command line, the window) builds on it, never the other way round.
+DOMAIN_MAY_IMPORT = ("zebkb.domain", "zebkb.errors")
+
+
+def test_the_domain_imports_nothing_but_itself_and_the_errors():
+    offenders = []
+    for path in (PACKAGE / "domain").rglob("*.py"):
+        offenders.extend(outward_imports(path, "zebkb.domain", DOMAIN_MAY_IMPORT))
+    assert offenders == []
+    # zebkb/errors.py, which the domain's errors build on, only on the domain's eras.
+    assert outward_imports(PACKAGE / "errors.py", "zebkb", DOMAIN_MAY_IMPORT) == []
+
+
+def test_the_domain_check_sees_every_form(tmp_path):
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text(
+        "import zebkb.display\n"
+        "from zebkb import display, errors\n"
+        "from zebkb.domain.vocab import label\n"
+        "from ..render import render_markdown\n"
+        "from . import wards\n"
+        "def later():\n"
+        "    from zebkb.versions import display_value\n",
+        encoding="utf-8",
+    )
+    assert outward_imports(sneaky, "zebkb.domain", DOMAIN_MAY_IMPORT) == [
+        "sneaky.py:1 imports zebkb.display",
+        "sneaky.py:2 imports zebkb.display",
+        "sneaky.py:4 imports zebkb.render",
+        "sneaky.py:7 imports zebkb.versions",
+    ]
 
 
 def test_the_service_package_loads_its_names_lazily():
