@@ -139,6 +139,51 @@ def test_qt_own_texts_follow_the_language(qtbot, qapp) -> None:
         texts.apply("en")
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_qt_own_file_list_and_calendar_speak_the_window_language(qtbot, qapp, tmp_path) -> None:
+    """Qt's own file dialog (Linux) lists a folder as フォルダー, not "Folder", and the
+    calendar popup names months in the window's language, not the PC's locale (C here).
+    (The file list's dates follow the PC's locale, which Qt reads from the system.)"""
+    from PySide6.QtCore import QDate, QLocale
+    from PySide6.QtWidgets import QCalendarWidget, QFileDialog, QTreeView
+
+    from zebkb.ui.core.i18n import QtTexts
+
+    (tmp_path / "資料").mkdir()
+    before = QLocale()
+    tr = Translator("ja")
+    texts = QtTexts(tr, qapp)
+
+    def listed() -> str:
+        dialog = QFileDialog(None, "", str(tmp_path))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        view = dialog.findChild(QTreeView, "treeView")
+        model = view.model()
+        qtbot.waitUntil(lambda: model.rowCount(view.rootIndex()) == 1)
+        row = model.index(0, 0, view.rootIndex())
+        kind = model.data(row.siblingAtColumn(2))
+        dialog.close()
+        return str(kind)
+
+    def month() -> str:
+        calendar = QCalendarWidget()
+        qtbot.addWidget(calendar)
+        calendar.setSelectedDate(QDate(2024, 10, 21))
+        return calendar.locale().monthName(10)
+
+    try:
+        assert listed() == "フォルダー"
+        assert month() == "10月"
+        tr.set_language("en")
+        assert listed() == "Folder"  # the scan reads the type column
+        assert month() == "October"
+    finally:
+        texts.apply("en")
+        QLocale.setDefault(before)
+
+
 def test_counts_are_pluralised() -> None:
     tr = Translator("en")
     assert tr.t("status.count", n="1") == "1 record"

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QLibraryInfo,
+    QLocale,
     QObject,
     QTimer,
     QTranslator,
@@ -154,8 +155,28 @@ QT_GAPS: Mapping[str, Mapping[tuple[str, str], str]] = {
     "ja": {
         ("QFileDialog", "&Look in:"): "場所(&L):",
         ("QFileDialog", "Files of &type:"): "ファイルの種類(&T):",
+        # The file list's 種類 column (QFileSystemModel asks the icon provider).
+        ("QAbstractFileIconProvider", "Folder"): "フォルダー",
+        ("QAbstractFileIconProvider", "Drive"): "ドライブ",
+        ("QAbstractFileIconProvider", "File"): "ファイル",
+        ("QAbstractFileIconProvider", "%1 File"): "%1 ファイル",
+        ("QAbstractFileIconProvider", "Shortcut"): "ショートカット",
+        ("QAbstractFileIconProvider", "Unknown"): "不明",
     },
 }
+
+
+def window_locale(lang: str) -> QLocale:
+    """The locale Qt's own widgets use for the window's language.
+
+    English keeps the PC's own conventions when it is an English locale, else US English.
+    """
+    if lang == "ja":
+        return QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)
+    system = QLocale.system()
+    if system.language() == QLocale.Language.English:
+        return system
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
 
 
 class _QtGaps(QTranslator):
@@ -194,6 +215,9 @@ class QtTexts(QObject):
         for old in self.installed:
             self._app.removeTranslator(old)
         self.installed = []
+        # Qt's own widgets (the file dialog's dates, a calendar's month names) format by the
+        # default locale: the window's language, not the PC's (a C locale wrote "3 12 2026").
+        QLocale.setDefault(window_locale(lang))
         if lang == "en":
             return  # Qt's own texts are English
         base = QTranslator(self)
