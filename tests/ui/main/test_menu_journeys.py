@@ -52,3 +52,21 @@ def test_each_menu_entry_opens_its_window_twice(qtbot, window, lang) -> None:
                 assert [t for t in texts if JAPANESE.search(t)] == [], (name, texts)
             dialog.close()
             qtbot.waitUntil(lambda n=name: window.dialogs.get(n.removesuffix("_selected")) is None)
+
+
+def test_history_is_titled_by_the_record_from_the_first_moment(qtbot, window) -> None:
+    """編集 → 変更履歴…: the title names the record while its versions load, never its uid."""
+    search(qtbot, window, "清掃事務所")
+    uid = window.results.results.uids()[0]
+    assert window.results.select_uid(uid)
+    qtbot.waitUntil(lambda: window.detail.uid == uid)
+    title = window.detail.record["title"]
+    for _ in range(2):
+        window.actions_by_name["history"].trigger()
+        dialog: Any = window.dialogs.get("history")
+        assert uid not in dialog.windowTitle()
+        assert dialog.windowTitle() == window.ctx.tr.t("history.title", title=title)
+        qtbot.waitUntil(lambda d=dialog: bool(d.versions))
+        assert dialog.windowTitle() == window.ctx.tr.t("history.title", title=title)
+        dialog.close()
+        qtbot.waitUntil(lambda: window.dialogs.get("history") is None)

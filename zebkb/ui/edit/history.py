@@ -54,10 +54,15 @@ class HistoryDialog(QDialog):
     # After the versions have been (re)loaded: how many there are.
     loaded = Signal(int)
 
-    def __init__(self, ctx: AppContext, uid: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, uid: str, parent: QWidget | None = None, *, title: str | None = None
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self.uid = uid
+        # The title the opener knows, shown while the versions load (a uid means nothing
+        # to people).
+        self._known_title = title
         self.versions: list[Version] = []
         self._error: str | None = None
         self.versions_table = QTableWidget(0, 3)
@@ -318,7 +323,7 @@ class HistoryDialog(QDialog):
     def _update_title(self) -> None:
         # A deleted record's current version is a tombstone: name it by its last title.
         titles = [str(v.record["title"]) for v in self.versions if v.record.get("title")]
-        title = titles[0] if titles else self.uid
+        title = titles[0] if titles else self._known_title or "…"
         self.setWindowTitle(self._ctx.tr.t("history.title", title=title))
 
     def retranslate(self) -> None:

@@ -847,8 +847,11 @@ class MainWindow(QMainWindow):
             self._not_available()
             return
 
+        shown = self.detail.record if self.detail.uid == uid else None
+        title = str(shown.get("title") or "") if shown else None
+
         def make() -> HistoryDialog:
-            dialog = HistoryDialog(self.ctx, uid, parent=self)
+            dialog = HistoryDialog(self.ctx, uid, parent=self, title=title or None)
             dialog.restored.connect(self._saved)
             return dialog
 
