@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from seed_corpus import make_records
 
+from zebkb.search.columns import COMPACT_MIN
 from zebkb.search.documents import doc_from_record
 from zebkb.search.engine import SearchIndex, _candidates, _folds
 from zebkb.search.query import parse_query
@@ -245,5 +246,48 @@ def test_a_broad_query_folds_only_the_texts_a_variant_could_add_the_term_to(buil
             expected.total,
             [(h.uid, h.score) for h in expected.hits],
         )
+    finally:
+        ix.close()
+
+
+def test_texts_first_read_in_docnum_order_are_kept_as_made_not_copied(built: Any) -> None:
+    """A new process's first read makes its texts in docnum order (SideStore.texts), as
+    Columns.compact_texts would lay copies out, so none is copied; texts read after
+    others are still copied into one run."""
+    folder, _records, _full = built
+
+    def reading(first: int) -> tuple[Any, dict[str, str]]:
+        ix = SearchIndex(folder)
+        snap = ix._snapshot()
+        made: dict[str, str] = {}
+        read = snap.side.texts
+
+        def texts(uids: list[str]) -> dict[str, tuple[str, str, str]]:
+            got = read(uids)
+            made.update({u: t for u, (t, _s, _p) in got.items()})
+            return got
+
+        snap.side.texts = texts
+        if first:
+            snap.ensure(snap.cols.live[:first], texts=True)
+        snap.ensure(snap.cols.live, texts=True)
+        return ix, made
+
+    ix, made = reading(0)
+    try:
+        snap = ix._snapshot()
+        cols = snap.cols
+        assert len(made) == len(cols.live) > COMPACT_MIN
+        assert cols.compacted_texts == len(made)
+        assert all(cols.text[d] is made[snap.uids[d]] for d in cols.live)
+    finally:
+        ix.close()
+    ix, made = reading(10)
+    try:
+        snap = ix._snapshot()
+        cols = snap.cols
+        assert cols.compacted_texts == len(made) == len(cols.live)
+        assert not any(cols.text[d] is made[snap.uids[d]] for d in cols.live)
+        assert all(cols.text[d] == made[snap.uids[d]] for d in cols.live)
     finally:
         ix.close()

@@ -344,7 +344,7 @@ class Columns:
             self.fold_pairs[d] = ""
             self._waiting -= 1
 
-    def compact_texts(self, by_docnum: Sequence[DocInfo | None]) -> bool:
+    def compact_texts(self, by_docnum: Sequence[DocInfo | None], *, in_order: int = 0) -> bool:
         """Copy the texts read so far one after another, in docnum order, when due.
 
         Texts arrive from the side store in its key order, scattered over the heap
@@ -355,9 +355,17 @@ class Columns:
         were read since the last compaction as were compacted then, so the copying
         stays proportional to the reading. The documents in `by_docnum` get the
         copies too, so the old strings are freed.
+
+        `in_order`: how many texts were just read, made one after another in docnum
+        order (SideStore.texts). When they are every text read so far (a new process's
+        first query), they already lie as copies would: none is made.
         """
         if self._loose_texts < max(COMPACT_MIN, self.compacted_texts):
             return False
+        if in_order and in_order == self._loose_texts and not self.compacted_texts:
+            self._loose_texts = 0
+            self.compacted_texts = in_order
+            return True
         self._loose_texts = 0
         for column in ("text", "fold_extra"):
             values = getattr(self, column)

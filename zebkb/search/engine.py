@@ -351,6 +351,7 @@ class _Snapshot:
             return
         by_docnum = self.by_docnum
         infos = [by_docnum[d] for d in missing]
+        # In docnum order (which `missing` keeps), the order the texts are made in.
         got = self.side.texts([i.uid for i in infos if i is not None])
         for d, info in zip(missing, infos, strict=True):
             pair = got.get(info.uid) if info is not None else None
@@ -358,7 +359,7 @@ class _Snapshot:
                 continue
             info.set_text(*pair)
             cols.set_text(d, info)
-        cols.compact_texts(by_docnum)
+        cols.compact_texts(by_docnum, in_order=len(got))
 
     def remember_segments(self) -> None:
         """Store each segment's uids in the side store, so that opening skips reading them.

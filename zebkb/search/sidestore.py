@@ -373,8 +373,13 @@ class SideStore:
 
     def texts(self, uids: list[str]) -> dict[str, tuple[str, str, str]]:
         """uid -> (normalised text, its fold script, its fold pairs) of the given documents
-        (`DocInfo.set_text`); `apply_script` folds the text."""
-        result: dict[str, tuple[str, str, str]] = {}
+        (`DocInfo.set_text`); `apply_script` folds the text.
+
+        The texts are decoded in the order of `uids`, so that given in the order a query
+        scans them they lie in memory one after another (as `Columns.compact_texts`
+        would copy them); the stored bytes arrive in the key's order.
+        """
+        rows: dict[str, tuple[bytes, str, str]] = {}
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
             marks = ",".join("?" * len(chunk))
@@ -382,7 +387,12 @@ class SideStore:
                 f"SELECT uid, text_n, fold_script, fold_pairs FROM texts WHERE uid IN ({marks})",
                 chunk,
             ):
-                result[uid] = (stored.decode(_TEXT_CODEC), script, pairs)
+                rows[uid] = (stored, script, pairs)
+        result: dict[str, tuple[str, str, str]] = {}
+        for uid in uids:
+            row = rows.pop(uid, None)
+            if row is not None:
+                result[uid] = (row[0].decode(_TEXT_CODEC), row[1], row[2])
         self.texts_read += len(result)
         return result
 
