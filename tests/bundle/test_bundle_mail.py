@@ -180,3 +180,29 @@ def test_a_second_send_in_the_same_minute_keeps_the_first_drafts(tmp_path) -> No
         "zebkb-131229-20261203-1200-3.eml",
     ]
     assert first[0].read_bytes() == unsent
+
+
+def test_a_draft_is_written_whole_and_readable_by_the_mail_program(tmp_path, monkeypatch) -> None:
+    """Like the bundle it carries (zebkb/atomicfile.py): ordinary permissions, and a write
+    that fails leaves neither a draft nor a temporary file."""
+    import os
+    from datetime import UTC, datetime
+
+    from zebkb import atomicfile
+    from zebkb.bundle.writer import PartInfo
+
+    bundle = tmp_path / "zebkb-131229-20261203-1200.zebkb"
+    bundle.write_bytes(b"PK\x03\x04 a bundle")
+    part = PartInfo(path=bundle, bundle_id="b1", records=1, attachments=0, size=16)
+    sender = mail.Sender("131229", "葛飾区", None)
+    when = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    (draft,) = mail.write_drafts([part], tmp_path / "drafts", sender, when=when)
+    assert os.stat(draft).st_mode & 0o777 == 0o644
+
+    def no_room(_fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomicfile.os, "fsync", no_room)
+    with pytest.raises(OSError, match="No space left"):
+        mail.write_drafts([part], tmp_path / "failed", sender, when=when)
+    assert list((tmp_path / "failed").iterdir()) == []

@@ -18,9 +18,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from email.message import EmailMessage, Message
 from email.utils import format_datetime
 from pathlib import Path
 
+from zebkb.atomicfile import write_file
 from zebkb.bundle.errors import BundleError
 from zebkb.bundle.writer import PartInfo
 
@@ -128,9 +127,15 @@ def write_drafts(
     for index, part in enumerate(parts, start=1):
         message = draft_for(part, sender, index=index, total=total, records=records, when=when)
         target = _free_name(out_dir, part.path.stem)
-        _write_atomic(target, message.as_bytes())
+        _write_draft(target, message)
         written.append(target)
     return written
+
+
+def _write_draft(target: Path, message: EmailMessage) -> None:
+    """Whole or not at all, and readable by whoever opens it (zebkb/atomicfile.py)."""
+    data = message.as_bytes()
+    write_file(target, lambda stream: stream.write(data), example=target.name)
 
 
 def _free_name(out_dir: Path, stem: str) -> Path:
@@ -145,19 +150,6 @@ def _free_name(out_dir: Path, stem: str) -> Path:
         number += 1
         target = out_dir / f"{stem}-{number}.eml"
     return target
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- reading -------------------------------------------------------------------------------------

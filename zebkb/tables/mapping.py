@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zebkb.atomicfile import write_file
 from zebkb.domain.fields import Field, FieldType, Kind, fields_for
 from zebkb.glossary import aside
 from zebkb.strictjson import StrictJSONError, loads
@@ -328,17 +327,9 @@ def save_mapping(data_dir: Path, mapping: TableMapping) -> Path:
     folder.mkdir(exist_ok=True)
     target = folder / f"{mapping.shape}.json"
     text = json.dumps(mapping.as_json(), ensure_ascii=False, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".mapping.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_file(
+        target, lambda stream: stream.write(text.encode("utf-8")), example=target.name
+    )
 
 
 def field_type(name: str) -> FieldType:
