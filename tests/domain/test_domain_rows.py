@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from zebkb.domain.fields import FieldType, fields_for
-from zebkb.domain.rows import attendance_line, lines_to_rows, operation_years
+from zebkb.domain.rows import attendance_line, lines_to_rows, operation_years, typed_cell
 from zebkb.domain.validate import RecordError, validate_record, warnings_for
 
 BASE: dict[str, Any] = {
@@ -300,3 +300,24 @@ def test_the_flag_is_a_yes_or_no() -> None:
     with pytest.raises(RecordError) as refused:
         validate_record(case)
     assert refused.value.field == "operation_years"
+
+
+@pytest.mark.parametrize(
+    ("column", "text", "typed"),
+    [
+        ("fiscal_year", "令和6年度", 2024),
+        ("fiscal_year", "2024年度", 2024),
+        ("fiscal_year", "FY2024", 2024),
+        ("fiscal_year", "いつか", "いつか"),  # left for the validation to name
+        ("primary_energy_mj_m2", "１，２００．５", 1200.5),
+        ("primary_energy_mj_m2", "多い", "多い"),
+    ],
+)
+def test_typed_text_of_a_rows_column(column: str, text: str, typed: Any) -> None:
+    # As the editor's rows table and a list's cells both read what people type.
+    operation = {f.name: f for f in fields_for("case")}["operation_years"]
+    (field,) = [c for c in operation.columns if c.name == column]
+    assert typed_cell(field, text) == typed
+    follow_ups = {f.name: f for f in fields_for("visit")}["follow_up_items"]
+    what = next(c for c in follow_ups.columns if c.type is FieldType.STRING)
+    assert typed_cell(what, "1,200") == "1,200"  # text stays text

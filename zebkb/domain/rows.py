@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from zebkb.domain.dates import DateError, parse_iso_partial
+from zebkb.domain.dates import DateError, parse_fiscal_year, parse_iso_partial
+from zebkb.domain.fields import Field, FieldType
+from zebkb.domain.numbers import parse_quantity
 from zebkb.domain.wards import WardError, resolve_ward
 
 _OPERATION_LINE = re.compile(
@@ -27,6 +29,23 @@ _OPERATION_LINE = re.compile(
 )
 # 「葛飾区 営繕課 3」, 「環境省 2名」: who, then the headcount last.
 _ATTENDANCE_LINE = re.compile(r"\s*(.*?)\s*[:：]?\s*(\d+)\s*(?:名|人)?\s*")
+
+
+def typed_cell(column: Field, text: str) -> Any:
+    """A rows column's typed text as the record validation takes it: a fiscal year's number
+    (令和6年度 → 2024), a quantity (1,200 → 1200); other text, or a year unread, as it is.
+
+    The editor's rows table (zebkb/ui/edit/fieldwidgets.py) and lists' cells
+    (zebkb/tables/rows.py) read what people type the same way through this.
+    """
+    if column.name == "fiscal_year":
+        try:
+            return parse_fiscal_year(text)
+        except DateError:
+            return text
+    if column.type in (FieldType.INTEGER, FieldType.NUMBER):
+        return parse_quantity(text, column.type is FieldType.INTEGER)
+    return text
 
 
 def operation_line(line: Any) -> tuple[int, float, float | None] | None:

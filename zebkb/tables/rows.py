@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from zebkb import strictjson
-from zebkb.domain.dates import DateError, format_partial_japanese, parse_fiscal_year
+from zebkb.domain.dates import DateError, format_partial_japanese
 from zebkb.domain.fields import Field, FieldType
-from zebkb.domain.numbers import parse_quantity
+from zebkb.domain.rows import typed_cell
 from zebkb.domain.vocab import label
 from zebkb.domain.wards import WardError, ward_name
 
@@ -100,20 +100,14 @@ def _fold(text: str) -> str:
 
 def _typed(column: Field, text: str) -> Any:
     """A labelled value as the editor hands typed text to the record validation."""
-    if column.name == "fiscal_year":
-        try:
-            return parse_fiscal_year(text)
-        except DateError:
-            return text
-    if column.type in (FieldType.INTEGER, FieldType.NUMBER):
-        return parse_quantity(text, column.type is FieldType.INTEGER)
     if column.type is FieldType.BOOLEAN:
         folded = _fold(text)
         if folded in (_YES, "yes", "true"):
             return True
         if folded in (_NO, "no", "false"):
             return False
-    return text
+        return text
+    return typed_cell(column, text)
 
 
 # Labels a column had in lists an earlier zebkb wrote, still read: the measured energy

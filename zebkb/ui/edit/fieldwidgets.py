@@ -37,11 +37,11 @@ from zebkb.display import format_date, row_cell
 from zebkb.domain.dates import (
     DateError,
     format_partial_japanese,
-    parse_fiscal_year,
     parse_partial_date,
 )
 from zebkb.domain.fields import Field, FieldType
 from zebkb.domain.numbers import parse_quantity
+from zebkb.domain.rows import typed_cell
 from zebkb.domain.vocab import TECHNOLOGIES, Vocabulary
 from zebkb.domain.wards import OTHER_MUNICIPALITIES, WARDS
 from zebkb.render import RenderResult, render_markdown
@@ -774,17 +774,10 @@ class RowsEditor(FieldEditor):
         text = item.text().strip()
         if not text:
             return None
-        if column.name == "fiscal_year":
-            try:
-                return parse_fiscal_year(text)
-            except DateError:
-                return text
-        if column.type in (FieldType.INTEGER, FieldType.NUMBER):
-            return parse_quantity(text, column.type is FieldType.INTEGER)
         if column.name == "file":
             by_name = {name: sha for sha, name in self.files().items()}
             return by_name.get(text, text)
-        return text
+        return typed_cell(column, text)
 
     def value(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
