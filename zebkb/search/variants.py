@@ -241,26 +241,32 @@ def script_pairs(script: str, folded: str) -> str:
             continue
         starts, ends, reps = edits[0::3], edits[1::3], edits[2::3]
         kept: list[int] = []
-        # Pairs no edit of this step touches move with the text before them; the others
-        # are marked anew below, around the edit that touches them.
-        j, shift, n = 0, 0, len(starts)
-        for p in marks:
-            while j < n and ends[j] <= p:
-                shift += len(reps[j]) - (ends[j] - starts[j])
-                j += 1
-            if j < n and starts[j] <= p + 1:
-                continue
-            kept.append(p + shift)
+        if marks:
+            # Pairs no edit of this step touches move with the text before them; the
+            # others are marked anew below, around the edit that touches them.
+            j, shift, n = 0, 0, len(starts)
+            for p in marks:
+                while j < n and ends[j] <= p:
+                    shift += len(reps[j]) - (ends[j] - starts[j])
+                    j += 1
+                if j < n and starts[j] <= p + 1:
+                    continue
+                kept.append(p + shift)
         shift = 0
         for start, end, rep in zip(starts, ends, reps, strict=True):
             at = start + shift
             # The pair across its start, each pair holding a character it put in, and
             # the pair across its end (for a removal, the one pair across the gap).
-            kept.extend(range(max(at - 1, 0), at + len(rep)))
-            shift += len(rep) - (end - start)
+            if rep:
+                kept.extend(range(at - 1 if at else 0, at + len(rep)))
+                shift += len(rep) - end + start
+            else:
+                if at:
+                    kept.append(at - 1)
+                shift -= end - start
         marks = sorted(set(kept))
-    limit = len(folded) - 1
-    return "".join(dict.fromkeys(folded[i : i + 2] for i in marks if i < limit))
+    pairs = map(folded.__getitem__, map(slice, marks, [m + 2 for m in marks]))
+    return "".join(dict.fromkeys(p for p in pairs if len(p) == 2))
 
 
 def term_pairs(term: str) -> list[str] | None:
