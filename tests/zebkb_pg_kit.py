@@ -31,6 +31,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,6 +208,16 @@ def pg_urls(pg_server: PgServer) -> Iterator[Callable[..., str]]:
 def pg_url(pg_urls: Callable[..., str]) -> str:
     """A fresh, empty database for this test."""
     return pg_urls()
+
+
+def open_team(folder: Path, url: str, clock: Any = None) -> Any:
+    """A PC's knowledge base in team mode: ``folder`` (made if missing) names the database."""
+    from zebkb.service import KnowledgeBase
+    from zebkb.store.team import write_database_url
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_database_url(folder, url)
+    return KnowledgeBase.open(folder, clock=clock)
 
 
 # The engines a knowledge base can use; a suite's conftest.py that overrides the

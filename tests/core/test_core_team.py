@@ -15,18 +15,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from zebkb_pg_kit import open_team
 from zebkb_testing import case_record
 
 from zebkb.errors import InputError, KnownError
 from zebkb.service import KnowledgeBase
 from zebkb.store import team
 from zebkb.store.db import SCHEMA_META, SCHEMA_VERSION, NewerSchemaError
-
-
-def open_team(folder: Path, url: str, clock=None) -> KnowledgeBase:
-    folder.mkdir(parents=True, exist_ok=True)
-    team.write_database_url(folder, url)
-    return KnowledgeBase.open(folder, clock=clock)
 
 
 def test_a_knowledge_base_lives_in_postgresql(tmp_path, pg_url, clock):

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from zebkb_pg_kit import PgServer
+from zebkb_pg_kit import PgServer, open_team
 from zebkb_stoppable_pg import own_server, start_again  # noqa: F401  (a fixture)
 from zebkb_testing import case_record
 
@@ -27,16 +27,9 @@ from zebkb.errors import KnownError
 from zebkb.filestore import AttachmentStore
 from zebkb.service import KnowledgeBase
 from zebkb.service.datadir import DatabaseAwayError
-from zebkb.store import team
 from zebkb.store.blobs import CHUNK
 
 CONTENT = b"inspection log\n" * (CHUNK // 6)  # 2.5 MiB: three pieces in the database
-
-
-def open_team(folder: Path, url: str) -> KnowledgeBase:
-    folder.mkdir(parents=True, exist_ok=True)
-    team.write_database_url(folder, url)
-    return KnowledgeBase.open(folder)
 
 
 @pytest.fixture

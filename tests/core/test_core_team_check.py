@@ -15,18 +15,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from zebkb_pg_kit import open_team
 from zebkb_testing import case_record
 
 from zebkb.cli.main import main
 from zebkb.service import KnowledgeBase
-from zebkb.store import team
 from zebkb.store.blobs import CHUNK
-
-
-def open_team(folder: Path, url: str) -> KnowledgeBase:
-    folder.mkdir(parents=True, exist_ok=True)
-    team.write_database_url(folder, url)
-    return KnowledgeBase.open(folder)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import zebkb_bundle_kit as kit
-from zebkb_pg_kit import PgServer
+from zebkb_pg_kit import PgServer, open_team
 from zebkb_stoppable_pg import own_server, start_again  # noqa: F401  (a fixture)
 from zebkb_testing import case_record
 
@@ -24,12 +24,6 @@ from zebkb.service import KnowledgeBase
 from zebkb.service.exchange import export_bundle, import_bundle
 from zebkb.store import records as store
 from zebkb.store import team
-
-
-def open_team(folder: Path, url: str, clock: Any = None) -> KnowledgeBase:
-    folder.mkdir(parents=True, exist_ok=True)
-    team.write_database_url(folder, url)
-    return KnowledgeBase.open(folder, clock=clock)
 
 
 def cut_connections(url: str) -> int:

@@ -16,10 +16,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, search, shown_uids
+from zebkb_pg_kit import open_team
 from zebkb_stoppable_pg import own_server, start_again  # noqa: F401  (a fixture)
 from zebkb_testing import case_record
 
-from zebkb.service import KnowledgeBase
 from zebkb.store import team
 from zebkb.ui.core.ops import CollectionOp
 
@@ -28,10 +28,7 @@ pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
 def test_the_window_keeps_searching_and_reconnects(qtbot, own_server, tmp_path) -> None:  # noqa: F811
     url = own_server.url(own_server.create_database())
-    folder = tmp_path / "pc"
-    folder.mkdir()
-    team.write_database_url(folder, url)
-    with KnowledgeBase.open(folder) as kb:
+    with open_team(tmp_path / "pc", url) as kb:
         kb.set_home_ward("131229")
         first = kb.save(case_record(title="清掃事務所のZEB化"))
         kb.save(case_record(title="区立小学校のZEB Ready", facility_name="区立小学校"))
@@ -116,9 +113,7 @@ def _answer_away_dialogs(
 def _team_folder(server: Any, tmp_path: Path) -> tuple[Path, str]:
     url = server.url(server.create_database())
     folder = tmp_path / "pc"
-    folder.mkdir()
-    team.write_database_url(folder, url)
-    with KnowledgeBase.open(folder) as kb:
+    with open_team(folder, url) as kb:
         kb.set_home_ward("131229")
         kb.save(case_record(title="清掃事務所のZEB化"))
     return folder, url
