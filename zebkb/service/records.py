@@ -493,7 +493,7 @@ def save_many(
                 prefix = f"{where(position)}: " if where else ""
                 raise InputError(
                     prefix + exc.unfilled_line("en"),
-                    message_ja=prefix + exc.unfilled("ja"),
+                    message_ja=prefix + exc.unfilled_line("ja"),
                     fiscal_year=exc.fiscal_year,
                 ) from None
             sources["edit" if existed else "create"].append(record)
