@@ -6,7 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -156,17 +156,36 @@ def flate_pdf(content: bytes) -> bytes:
     return bytes(out)
 
 
-def run_zebkb(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``zebkb --data-dir DATA ARGS…`` as a new process, as a person would type it."""
+def zebkb_command(data: Path, *args: str) -> list[str]:
+    """``zebkb --data-dir DATA ARGS…`` as a new process's command line."""
+    return [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args]
+
+
+def zebkb_env() -> dict[str, str]:
+    """This environment for a new zebkb process: no chosen folder, UTF-8 output."""
     env = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
     env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def run_zebkb(
+    data: Path,
+    *args: str,
+    timeout: float = 120,
+    preexec: Callable[[], object] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``zebkb --data-dir DATA ARGS…`` as a new process, as a person would type it.
+
+    ``preexec`` runs in the child before zebkb starts (a resource limit, say).
+    """
     # The timeout only stops a hang (a writer blocked on a pipe) from stalling the suite.
     return subprocess.run(
-        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
+        zebkb_command(data, *args),
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env=env,
-        timeout=120,
+        env=zebkb_env(),
+        timeout=timeout,
+        preexec_fn=preexec,
         check=False,
     )

@@ -14,30 +14,13 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from zebkb_testing import case_record
+from zebkb_testing import run_zebkb as zebkb
 
 from zebkb.store.state import DB_FILE
-
-
-def zebkb(
-    data: Path, *args: str, preexec=None, timeout: float = 120
-) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=timeout,
-        preexec_fn=preexec,
-        check=False,
-    )
 
 
 def one_clear_line(proc: subprocess.CompletedProcess, *words: str) -> None:

@@ -18,38 +18,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from zebkb_testing import case_record
+from zebkb_testing import case_record, run_zebkb, zebkb_command, zebkb_env
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
 BIG = 48 << 20  # long enough to write that the kill lands half way
 
 
-def zebkb_args(data: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args]
-
-
-def env() -> dict[str, str]:
-    values = {k: v for k, v in os.environ.items() if k != "ZEBKB_DATA_DIR"}
-    values["PYTHONIOENCODING"] = "utf-8"
-    return values
-
-
-def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        zebkb_args(data, *args),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env(),
-        timeout=300,
-        check=False,
-    )
+def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_zebkb(data, *args, timeout=300)
 
 
 def kill_when(args: list[str], seen: Callable[[], list[Path]]) -> list[Path]:
     """Start ``args``, SIGKILL it as soon as ``seen()`` finds its temporary files; return them."""
-    proc = subprocess.Popen(args, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        args, env=zebkb_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 300  # only against a hang; no pass/fail on time
         while proc.poll() is None and time.monotonic() < deadline:
@@ -89,7 +73,7 @@ def hidden(folder: Path, start: str = ".") -> list[Path]:
 
 def test_killed_backup_leftovers_are_removed_by_the_next_backup(folder: Path) -> None:
     backups = folder / "backups"
-    left = kill_when(zebkb_args(folder, "backup"), lambda: hidden(backups, ".partial-"))
+    left = kill_when(zebkb_command(folder, "backup"), lambda: hidden(backups, ".partial-"))
     assert all(str(p.name).startswith(".partial-") for p in left)
     done = zebkb(folder, "backup")
     assert done.returncode == 0, done.stderr
@@ -166,7 +150,7 @@ def test_killed_import_copy_is_removed_by_the_next_writer(folder: Path, tmp_path
     with KnowledgeBase.open(other) as kb:
         kb.set_home_ward("131091")
     store = other / "attachments"
-    kill_when(zebkb_args(other, "import", str(bundle)), lambda: hidden(store, ".incoming-"))
+    kill_when(zebkb_command(other, "import", str(bundle)), lambda: hidden(store, ".incoming-"))
     record = tmp_path / "r.json"
     record.write_text(json.dumps(case_record(ward="131091")), encoding="utf-8")
     added = zebkb(other, "add", str(record))
@@ -185,7 +169,7 @@ def test_killed_export_is_removed_by_the_next_export_there(folder: Path, tmp_pat
     for path in unrelated:
         path.write_bytes(b"not zebkb's")
     left = kill_when(
-        zebkb_args(folder, "export", str(out / "a.zebkb"), "--no-sign"),
+        zebkb_command(folder, "export", str(out / "a.zebkb"), "--no-sign"),
         lambda: [p for p in hidden(out, ".a.zebkb.") if p.name.endswith(".zebkb-partial")],
     )
     assert left
