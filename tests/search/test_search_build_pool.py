@@ -80,3 +80,45 @@ def test_pool_merges_postings_of_every_kind_of_term() -> None:
     expected = {(d + 1, g): c for (d, g), c in _expected(texts).items()}
     expected.update({(0, "ab"): 3, (0, "a"): 3, (0, VARIANT + "b"): 3, (0, "𠮷x"): 3})
     assert _got(pool) == expected
+
+
+# What the built-in variant table and rules fold: long vowel marks (also at a text's end
+# and alone), counters, ordinals, variant kanji and synonyms, beside separators.
+_VARIANT_PIECES = [
+    "サーバー",
+    "エー",
+    "ー",
+    "ヴァ",
+    "3ヶ所",
+    "ヶ",
+    "第三回",
+    "髙",
+    "﨑",
+    "齋",
+    "ゼブ",
+    "再エネ",
+    "省エネ",
+    "太陽光",
+    "エレベーター",
+    "ab",
+    "区",
+    " ",
+    "\n",
+    "。",
+]
+
+
+@given(st.lists(st.sampled_from(_VARIANT_PIECES), max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_pool_variant_postings_from_the_fold_edits(pieces: list[str]) -> None:
+    """Counted from where the fold's edits are (the build passes them), a text's
+    variant bigrams are those of counting the whole folded text."""
+    from zebkb.search.normalize import normalize
+    from zebkb.search.variants import load_variants
+
+    table = load_variants(None)
+    text = normalize("".join(pieces))
+    folded, script = table.fold_script(text)
+    pool = InvertedPool()
+    pool.add_text(0, text, folded, script)
+    assert _got(pool) == _expected([(text, folded)])

@@ -210,9 +210,9 @@ def test_many_new_documents_go_into_a_new_segment(
         gen = (tmp_path / "ix" / "CURRENT").read_text()
         added: list[str] = []
 
-        def spy(writer: Any, uid: str, text: str, folded: str | None = None) -> None:
+        def spy(writer: Any, uid: str, text: str, *folding: Any) -> None:
             added.append(uid)
-            add_document(writer, uid, text, folded)
+            add_document(writer, uid, text, *folding)
 
         monkeypatch.setattr(whooshfield, "add_document", spy)
         new = all_docs[30:]

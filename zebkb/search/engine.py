@@ -947,7 +947,7 @@ class SearchIndex:
                 seen.add(doc.uid)
                 parts = normalised_parts(doc)
                 folded, script = fold(parts[2])
-                add_document(writer, doc.uid, parts[2], folded)
+                add_document(writer, doc.uid, parts[2], folded, script)
                 in_segment.append(doc.uid)
                 batch.append((doc, info_from_doc(doc, parts, folded), script))
                 if len(batch) >= 500:
@@ -969,7 +969,7 @@ class SearchIndex:
                         continue
                     if cancel is not None and done % 50 == 0 and cancel():
                         return None
-                    add_document(writer, uid, text, apply_script(text, script))
+                    add_document(writer, uid, text, apply_script(text, script), script)
                     in_segment.append(uid)
                     if writer.pool.postings >= SEGMENT_POSTINGS:
                         segments[writer.newsegment.segment_id()] = in_segment
@@ -1198,8 +1198,8 @@ class SearchIndex:
                                 writer.delete_document(docnum)
                     finally:
                         searcher.close()
-                for d, info, _script in rows:
-                    add_document(writer, d.uid, info.text, info.folded)
+                for d, info, script in rows:
+                    add_document(writer, d.uid, info.text, info.folded, script)
                     new_uids.append(d.uid)
                 if current:
                     merged = _merge_newest(writer, snap, len(rows), new_uids)

@@ -233,8 +233,19 @@ def script_pairs(script: str, folded: str) -> str:
     count it (zebkb/search/columns.py). Joined without separators: a pair found
     across two of them only makes a text be folded when it need not.
     """
+    marks = script_marks(script, folded)
+    pairs = map(folded.__getitem__, map(slice, marks, [m + 2 for m in marks]))
+    return "".join(dict.fromkeys(pairs))
+
+
+def script_marks(script: str, folded: str) -> list[int]:
+    """Where the pairs of `script_pairs` start in `folded`: each once, in order.
+
+    Every occurrence in `folded` of a pair the text as written does not hold starts
+    at one of them (`script_pairs` says why): the index counts such a pair from here.
+    """
     if not script:
-        return ""
+        return []
     marks: list[int] = []  # where each pair starts, in the text made so far
     for edits in json.loads(script):
         if not edits:
@@ -265,8 +276,8 @@ def script_pairs(script: str, folded: str) -> str:
                     kept.append(at - 1)
                 shift -= end - start
         marks = sorted(set(kept))
-    pairs = map(folded.__getitem__, map(slice, marks, [m + 2 for m in marks]))
-    return "".join(dict.fromkeys(p for p in pairs if len(p) == 2))
+    limit = len(folded) - 1
+    return [i for i in marks if i < limit]
 
 
 def term_pairs(term: str) -> list[str] | None:

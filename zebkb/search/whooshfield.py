@@ -39,6 +39,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E
 from whoosh.util.numeric import length_to_byte  # noqa: E402
 
 from zebkb.search.normalize import grams, run_grams, word_runs  # noqa: E402
+from zebkb.search.variants import script_marks  # noqa: E402
 
 # 3: bigrams of runs between whitespace, punctuation included (zebkb/search/normalize.py).
 SCHEMA_VERSION = 3
@@ -289,6 +290,51 @@ def _gram_texts(pairs: dict[int | str, Any]) -> Iterator[tuple[str, int | str]]:
             yield gram, key
 
 
+def _add_folded_runs(counts: Counter[int | str], runs: list[str], folded: str) -> None:
+    """Add to a text's `counts` the folded text's bigrams it lacks, under `VARIANT`.
+
+    Most texts fold somewhere (エネルギー → エネルギ), but only a few words change: a
+    word of the folded text that the text has too adds no bigram it lacks, so only
+    the new words are counted (counting the whole folded text again was a fifth of a
+    build). A bigram the text lacks occurs only in such words, so its count there is
+    its count in the folded text.
+    """
+    known = set(runs)
+    new = [run for run in word_runs(folded) if run not in known]
+    if new:
+        found = _count_grams(" ".join(new), new)
+        for key in found.keys() - counts.keys():
+            gram = _key_text(key)
+            if gram is not None:
+                counts[VARIANT + gram] = found[key]
+
+
+def _add_folded_marks(counts: Counter[int | str], folded: str, script: str) -> None:
+    """`_add_folded_runs`, from where the fold's edits are (`script`).
+
+    A bigram the text lacks occurs in the folded text only at the pairs the edits
+    made or brought together (zebkb/search/variants.py, `script_marks`), so its count
+    there is its count in the folded text. Japanese words run between punctuation, not
+    spaces: a changed word was a whole sentence, and counting those was two thirds of
+    this. A word that folding left one character long has no pair: those are looked
+    for among the folded text's words.
+    """
+    found: dict[str, int] = {}
+    for i in script_marks(script, folded):
+        gram = folded[i : i + 2]
+        a, b = ord(gram[0]), ord(gram[1])
+        if _is_separator(a) or _is_separator(b):
+            continue
+        key: int | str = _pair_code(a, b) if a < 0x10000 and b < 0x10000 else gram
+        if key not in counts:
+            found[gram] = found.get(gram, 0) + 1
+    for run in word_runs(folded):
+        if len(run) == 1 and run not in counts:
+            found[run] = found.get(run, 0) + 1
+    for gram, f in found.items():
+        counts[VARIANT + gram] = f
+
+
 class InvertedPool:
     """An in-memory stand-in for Whoosh's external-sort PostingPool.
 
@@ -361,29 +407,23 @@ class InvertedPool:
         self._last_docnum = max(self._last_docnum, docs[-1])
         self.postings += len(docs)
 
-    def add_text(self, docnum: int, text: str, folded: str | None = None) -> None:
+    def add_text(
+        self, docnum: int, text: str, folded: str | None = None, script: str | None = None
+    ) -> None:
         """The content postings of one document (normalised text); see `add_document`.
 
         `folded` is the text with spelling variants folded; its bigrams that the
         text lacks are added under `VARIANT`, so literal postings stay exact.
+        `script`, when given, is the fold's edits (`VariantTable.fold_script`).
         """
         self.fieldnames.add(CONTENT)
         runs = word_runs(text)
         counts = _count_grams(text, runs)
         if folded is not None and folded != text:
-            # Most texts fold somewhere (エネルギー → エネルギ), but only a few words change:
-            # a word of the folded text that the text has too adds no bigram it lacks, so
-            # only the new words are counted (counting the whole folded text again was a
-            # fifth of a build). A bigram the text lacks occurs only in such words, so
-            # its count there is its count in the folded text.
-            known = set(runs)
-            new = [run for run in word_runs(folded) if run not in known]
-            if new:
-                found = _count_grams(" ".join(new), new)
-                for key in found.keys() - counts.keys():
-                    gram = _key_text(key)
-                    if gram is not None:
-                        counts[VARIANT + gram] = found[key]
+            if script:
+                _add_folded_marks(counts, folded, script)
+            else:
+                _add_folded_runs(counts, runs, folded)
         keys = list(counts)
         # A few hundred bigrams a document: the appends run in C (map), not a Python loop,
         # and so does making the arrays of bigrams not seen before (the dict's default).
@@ -451,15 +491,18 @@ class _Postings:
                 yield fieldname, tbytes, docnum, weight, value
 
 
-def add_document(writer: Any, uid: str, text: str, folded: str | None = None) -> None:
-    """Add one document (uid, normalised and folded text) to a writer whose pool is an `InvertedPool`.
+def add_document(
+    writer: Any, uid: str, text: str, folded: str | None = None, script: str | None = None
+) -> None:
+    """Add one document (uid, normalised and folded text, and the fold's edits when known)
+    to a writer whose pool is an `InvertedPool`.
 
     The content field stores nothing per document, so leaving it out of
     Whoosh's ``add_document`` (and its per-posting loop) writes the same segment.
     """
     docnum = writer.docnum
     _add_uid(writer, uid)
-    writer.pool.add_text(docnum, text, folded)
+    writer.pool.add_text(docnum, text, folded, script)
 
 
 def _add_uid(writer: Any, uid: str) -> None:
