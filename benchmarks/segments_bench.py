@@ -3,11 +3,13 @@
     python benchmarks/segments_bench.py [--records 10000] [--batch 1000]
 
 Adds the records to an index in batches (as KnowledgeBase.save_many in batches
-of --batch does) three ways, in one run: with updates merging nothing (every
+of --batch does) four ways, in one run: with updates merging nothing (every
 batch stays a segment), with the merge policy (zebkb/search/engine.py,
-`_merge_count`), and built whole (one segment). Prints the CPU time of the
+`_merge_count`), with fan-in 4 at every size (the policy before MERGE_TIER), and
+built whole (one segment). Prints the CPU time of the
 batches and of a full build, and the warm CPU time of the search benchmark's
-50 queries on each index (each query's best of 3 runs, the indexes taking turns).
+50 queries on each index (each query's best of 3 runs, the indexes taking turns, as they do
+for each batch).
 """
 
 from __future__ import annotations
@@ -32,20 +34,35 @@ from zebkb.search.engine import SearchIndex
 from zebkb.search.sidestore import normalised_parts
 
 
+# Merge settings (MERGE_FANIN, MERGE_SMALL) of each way of adding in batches; None: as set.
+def _ways(count: int) -> dict[str, tuple[int, int] | None]:
+    never = count + 2  # more segments than there can be
+    return {
+        "batches, no merging": (never, never),
+        "batches, merge policy": None,
+        "batches, fan-in 4": (engine.MERGE_FANIN, never),  # every merge at MERGE_FANIN
+    }
+
+
 def in_batches(
-    folder: Path, docs: list[IndexDoc], batch: int, *, merge: bool
-) -> tuple[SearchIndex, float]:
-    fanin = engine.MERGE_FANIN
-    if not merge:
-        engine.MERGE_FANIN = len(docs) + 2  # more segments than there can be: none merges
+    root: Path, docs: list[IndexDoc], batch: int
+) -> dict[str, tuple[SearchIndex, float]]:
+    """Each way's index and its batches' CPU time: the indexes take each batch in turn
+    (the order alternating), so that the machine's load weighs on all alike."""
+    ways = _ways(len(docs))
+    indexes = {name: SearchIndex(root / f"batches-{n}") for n, name in enumerate(ways)}
+    took = dict.fromkeys(ways, 0.0)
+    saved = engine.MERGE_FANIN, engine.MERGE_SMALL
     try:
-        ix = SearchIndex(folder)
-        c0 = time.process_time()
-        for i in range(0, len(docs), batch):
-            ix.update(docs[i : i + batch], [], state=i + 1)
-        return ix, time.process_time() - c0
+        for b, i in enumerate(range(0, len(docs), batch)):
+            for name in list(ways)[:: -1 if b % 2 else 1]:
+                engine.MERGE_FANIN, engine.MERGE_SMALL = ways[name] or saved
+                c0 = time.process_time()
+                indexes[name].update(docs[i : i + batch], [], state=i + 1)
+                took[name] += time.process_time() - c0
     finally:
-        engine.MERGE_FANIN = fanin
+        engine.MERGE_FANIN, engine.MERGE_SMALL = saved
+    return {name: (indexes[name], took[name]) for name in ways}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,10 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="zebkb-segments-bench-"))
     try:
         indexes: dict[str, tuple[SearchIndex, str]] = {}
-        ix, took = in_batches(root / "plain", docs, args.batch, merge=False)
-        indexes["batches, no merging"] = (ix, f"batches {took:.1f} s CPU")
-        ix, took = in_batches(root / "merged", docs, args.batch, merge=True)
-        indexes["batches, merge policy"] = (ix, f"batches {took:.1f} s CPU")
+        for name, (ix, took) in in_batches(root, docs, args.batch).items():
+            indexes[name] = (ix, f"batches {took:.1f} s CPU")
         ix = SearchIndex(root / "whole")
         c0 = time.process_time()
         ix.rebuild(docs, total=len(docs), state=1)

@@ -271,10 +271,19 @@ def test_an_update_finds_old_versions_without_a_query_per_uid(
         ([10000, 10, 10, 10], 10, 3),
         ([10, 10, 10], 0, 0),  # an update that only removes merges nothing
         ([10, 20, 10], 10, 0),  # a larger one than is being written stops the merge
+        # From MERGE_SMALL documents written, MERGE_TIER - 1 at a time: batches of 1,000
+        # copy nothing until ten of them wait, and the eleventh merges them.
+        ([300, 300, 300], 300, 0),
+        ([1000] * 9, 1000, 0),
+        ([1000] * 10, 1000, 10),
+        ([5000] + [1000] * 10, 1000, 10),
+        ([64, 64, 64, 16, 16, 16], 16, 6),  # 16 -> 64 -> 256: then ten at a time
+        ([256] * 10 + [64] * 3, 64, 13),
+        ([255] * 3, 255, 3),
     ],
 )
 def test_merge_policy(sizes: list[int], added: int, merged: int) -> None:
-    assert engine.MERGE_FANIN == 4
+    assert (engine.MERGE_FANIN, engine.MERGE_SMALL, engine.MERGE_TIER) == (4, 256, 11)
     assert engine._merge_count(sizes, added) == merged
 
 

@@ -120,12 +120,19 @@ COUNTS_MIN_DF = 1000
 # `update`, only the documents it replaces or removes count towards the fraction.
 BULK_MIN = 500
 BULK_FRACTION = 0.5
-# An update merges the newest segments into the one it writes when MERGE_FANIN - 1 of
-# them are each no larger than MERGE_FANIN times what it is writing (`_merge_count`):
-# each size class holds at most MERGE_FANIN - 1 segments, so their number grows with the
-# logarithm of the documents, and a document is copied about that many times (saving
-# 10,000 records in batches of 1,000 left ten segments; it now leaves four).
+# An update merges the newest segments into the one it writes when enough of them are
+# each no larger than what it is writing (`_merge_count`): MERGE_FANIN - 1 while that is
+# under MERGE_SMALL documents (copying them costs little beside the update), MERGE_TIER - 1
+# from there. Each size class then holds at most that many segments, so their number
+# grows with the logarithm of the documents. Copying a document costs about a third of
+# writing it anew, and six segments more cost a warm query 4-11 % (benchmarks/
+# segments_bench.py, 10 segments against 4): with fan-in 4 at every size, saving 10,000
+# records in batches of 1,000 copied 6,000 documents (3.5-4.7 s of the batches' 22-26 s
+# CPU) to leave four segments instead of ten; now it copies none, and the eleventh batch
+# merges the ten.
 MERGE_FANIN = 4
+MERGE_SMALL = 256
+MERGE_TIER = 11
 
 # Where a snippet is cut from, first choice first: prose, then short fields, the title last
 # (the window shows the title beside the snippet anyway).
@@ -468,13 +475,13 @@ def _merge_count(sizes: Sequence[int], added: int) -> int:
     """How many of the newest segments an update that adds `added` documents merges into
     the segment it writes; `sizes` are the segments' live documents, oldest first.
 
-    MERGE_FANIN - 1 of them at a time, while each is no larger than MERGE_FANIN times
-    what is being written (which grows with every merge). An update that adds
-    nothing merges nothing.
+    MERGE_FANIN - 1 of them at a time while what is being written (which grows with
+    every merge) is under MERGE_SMALL documents, MERGE_TIER - 1 from there; each no
+    larger than what is being written. An update that adds nothing merges nothing.
     """
     run, taken = added, 0
-    group = MERGE_FANIN - 1
     while run:
+        group = (MERGE_FANIN if run < MERGE_SMALL else MERGE_TIER) - 1
         start = len(sizes) - taken - group
         if start < 0:
             break
