@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,43 @@ def test_bound_scores_are_bm25_well_within_the_pruning_slack(corpus, terms: list
     bounds = cols.bound_scores(docnums, terms, idfs, counts, [None] * len(terms))
     assert len(bounds) == len(exact)
     assert max(abs(b - e) / e for b, e in zip(bounds, exact, strict=True)) < 1e-12
+
+
+@pytest.mark.parametrize(
+    ("term", "folded"),
+    [
+        ("zeb", None),
+        ("zeb", "zeb"),
+        ("サーバー", "サーバ"),
+        ("サーバ", "サーバ"),
+        ("無い語", "無い語"),
+    ],
+)
+def test_holds_is_a_per_record_look_in_text_and_folded_text(term: str, folded: str | None) -> None:
+    from zebkb.search.variants import load_variants
+
+    table = load_variants(None)
+    records = make_records(60, seed=9)
+    docs = [doc_from_record(r) for r in records]
+    # Variants written in, so that folding changes some texts and not others.
+    docs = [
+        replace(d, title=d.title + (" サーバー" if i % 3 == 0 else "")) for i, d in enumerate(docs)
+    ]
+    infos = []
+    for d in docs:
+        parts = normalised_parts(d)
+        infos.append(info_from_doc(d, parts, table.fold(parts[2])))
+    by_docnum: list = list(infos)
+    by_docnum[4] = None
+    cols = Columns(by_docnum)
+    docnums = [i for i, d in enumerate(by_docnum) if d is not None]
+    expected = [
+        term in by_docnum[n].text or (folded is not None and folded in by_docnum[n].folded)
+        for n in docnums
+    ]
+    assert cols.holds(docnums, term, folded) == expected
+    assert any(expected) or term == "無い語"
+    assert any(by_docnum[n].folded != by_docnum[n].text for n in docnums)
 
 
 def test_title_and_facility_hits_weigh_more(corpus) -> None:

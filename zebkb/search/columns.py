@@ -419,6 +419,24 @@ class Columns:
             other = map(str.count, map(self.folded.__getitem__, docnums), repeat(folded))
         return list(map(max, literal, other))
 
+    def holds(self, docnums: Sequence[int], term: str, folded: str | None = None) -> list[bool]:
+        """Whether each doc's text holds `term` or (given) its folded text holds `folded`."""
+        found = list(map(str.__contains__, map(self.text.__getitem__, docnums), repeat(term)))
+        if folded is None:
+            return found
+        # The folded texts are looked in only where the text lacks the term.
+        lacking = list(compress(range(len(found)), map(not_, found)))
+        if not lacking:
+            return found
+        rest = list(map(docnums.__getitem__, lacking))
+        if folded == term:
+            # Where folding changed nothing, the folded text is the text already looked in.
+            other = map(str.__contains__, map(self.fold_extra.__getitem__, rest), repeat(term))
+        else:
+            other = map(str.__contains__, map(self.folded.__getitem__, rest), repeat(folded))
+        deque(map(found.__setitem__, compress(lacking, other), repeat(True)), maxlen=0)
+        return found
+
     def firsts(self, docnums: Sequence[int], term: str) -> list[int]:
         """Where `term` first occurs in each doc's text, -1 where it does not (a scan that
         stops at its first occurrence)."""

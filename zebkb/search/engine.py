@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from operator import ge, gt, is_not, not_
+from operator import ge, gt, is_not, not_, or_
 from pathlib import Path
 from typing import Any
 
@@ -1496,15 +1496,12 @@ def _exact_posting(snap: _Snapshot, term: Term, folded: str | None) -> frozenset
     return posting
 
 
-def _in(term: Term, folded: str | None, d: DocInfo) -> bool:
+def _holding(cols: Columns, docnums: list[int], term: Term, folded: str | None) -> list[bool]:
+    """Whether each document's text holds the term: as written or, unquoted, folded (its
+    folded text holds the folded term); with facility:, in the facility name."""
     if term.facility_only:
-        if term.text in d.facility:
-            return True
-        if folded is None:
-            return False
-        parts = d.folded.split(FIELD_SEP, 2)
-        return len(parts) > 1 and folded in parts[1]
-    return term.text in d.text or (folded is not None and folded in d.folded)
+        return cols.in_facility(docnums, term.text, folded)
+    return cols.holds(docnums, term.text, folded)
 
 
 def _match(
@@ -1591,6 +1588,7 @@ def _match(
         return matches, counts, heads
 
     def selected(d: DocInfo) -> bool:
+        """Whether the chips and the query's field filters keep a document (its values)."""
         for test in chips:
             if not test(d):
                 return False
@@ -1612,15 +1610,25 @@ def _match(
             return False
         if parsed.not_tags & d.tag_keys:
             return False
-        if (parsed.overdue and d.uid not in late) or (parsed.not_overdue and d.uid in late):
-            return False
-        for g in groups:
-            if not any(_in(t, folds[t], d) for t in g):
-                return False
-        return not any(_in(t, folds[t], d) for t in negatives)
+        return not (
+            (parsed.overdue and d.uid not in late) or (parsed.not_overdue and d.uid in late)
+        )
 
     by_docnum = snap.by_docnum
-    selection = [i for i in candidates if (d := by_docnum[i]) is not None and selected(d)]
+    selection = list(
+        compress(candidates, map(is_not, map(by_docnum.__getitem__, candidates), repeat(None)))
+    )
+    if chips or parsed.has_field_filters:
+        # The values first (one look each), so the texts are scanned only for the documents kept.
+        selection = [n for n in selection if selected(by_docnum[n])]  # type: ignore[arg-type]
+    # Then the terms, each over every document left at once (the scans loop in C).
+    for g in groups:
+        keep = _holding(cols, selection, g[0], folds[g[0]])
+        for t in g[1:]:
+            keep = list(map(or_, keep, _holding(cols, selection, t, folds[t])))
+        selection = list(compress(selection, keep))
+    for t in negatives:
+        selection = list(compress(selection, map(not_, _holding(cols, selection, t, folds[t]))))
     return selection, {}, {}
 
 
