@@ -20,3 +20,22 @@ def test_a_record_missing_a_required_field_names_the_field(cli, lang, field) -> 
         assert len(lines) == 1, r.err
         assert field in lines[0], lines[0]
     assert cli("list").out.strip() == ""
+
+
+def test_export_since_takes_a_plain_date_as_that_day_on_this_pc(cli, tmp_path) -> None:
+    """`export --since 2025-04-01` (what people type) is the start of that day here, as the
+    window's この日以降の変更 is; a value that is neither is refused in one line with an example."""
+    assert cli("init", "--ward", "葛飾区").code == 0
+    assert cli("demo").code == 0
+    before = cli("export", "--json", "--since", "2000-01-01", str(tmp_path / "all.zebkb"))
+    assert before.code == 0, before.err
+    assert json.loads(before.out)["records"] == 28
+    later = cli("export", "--json", "--since", "2099-01-01", str(tmp_path / "none.zebkb"))
+    assert later.code == 0, later.err
+    assert json.loads(later.out)["records"] == 0
+    for lang, example in (("ja", "2025-04-01"), ("en", "2025-04-01")):
+        r = cli("--lang", lang, "export", "--since", "先月", str(tmp_path / "x.zebkb"))
+        assert r.code == 3
+        assert len(r.err.strip().splitlines()) == 1, r.err
+        assert example in r.err
+    assert not (tmp_path / "x.zebkb").exists()

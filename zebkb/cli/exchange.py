@@ -20,7 +20,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write unsent e-mail drafts (.eml), one per part, with the bundles attached;"
         " --max-size is then the size of each message (default 10MB)",
     )
-    p.add_argument("--since", metavar="TS", help="only records changed after this timestamp")
+    p.add_argument(
+        "--since",
+        metavar="TS",
+        help="only records changed after this timestamp, or since the start of this date",
+    )
     p.add_argument(
         "--peer", metavar="WARD", help="only records changed since the last export to WARD"
     )

@@ -86,7 +86,9 @@ HELP_JA: dict[str, str] = {
         "バンドルを添付した未送信のメールの下書き（.eml）を分割ごとに書き出します。"
         "このとき --max-size は各メールの大きさです（既定 10MB）"
     ),
-    "only records changed after this timestamp": "この日時より後に変わった記録だけ",
+    "only records changed after this timestamp, or since the start of this date": (
+        "この日時より後（日付ならその日の 0 時から）に変わった記録だけ"
+    ),
     "only records changed since the last export to WARD": (
         "その区へ前回書き出してから変わった記録だけ"
     ),

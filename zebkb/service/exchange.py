@@ -15,7 +15,7 @@ import contextlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -238,15 +238,26 @@ def export_bundle(
 
 
 def _since_instant(since: str | datetime | None) -> datetime | None:
+    """An instant as given, or a date (what people type) as the start of that day on this PC,
+    as the window's この日以降の変更 reads its date."""
     if since is None or isinstance(since, datetime):
         return since
     try:
         return parse_timestamp(since)
     except ValueError:
-        raise BundleError(
-            f"--since {since!r} is not a timestamp with offset (e.g. 2025-03-01T00:00:00+09:00)",
-            message_ja=f"--since {since!r} はタイムゾーン付きの日時ではありません",
-        ) from None
+        pass
+    try:
+        day = date.fromisoformat(since.strip()) if len(since.strip()) == 10 else None
+    except ValueError:
+        day = None
+    if day is not None:
+        return datetime.combine(day, time()).astimezone()
+    raise BundleError(
+        f"--since {since!r} is neither a date (2025-04-01) nor a timestamp with offset"
+        " (2025-04-01T09:00:00+09:00)",
+        message_ja=f"--since {since!r} は日付（2025-04-01）でもタイムゾーン付きの日時"
+        "（2025-04-01T09:00:00+09:00）でもありません",
+    )
 
 
 def _ward_label(code: str) -> str | None:
