@@ -94,7 +94,8 @@ def _technology_groups(pairs: list[tuple[str, str]]) -> dict[str, int]:
 
 
 def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
-    """Counts for the home screen, all from one read transaction."""
+    """Counts for the home screen: from one read transaction, and the follow-ups the
+    service keeps up to date (``follow_up_rows``)."""
     rows = kb.overview_rows(recent=max(0, recent))
     totals = {"case": 0, "visit": 0, "session": 0, "issue": 0, "owner": 0}
     totals.update({kind: int(n) for kind, n in rows["totals"]})
@@ -120,7 +121,8 @@ def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
         open_issues_by_ward=_sum_by(rows["open_issues"], 1),
         open_issues={(str(c), str(w)): int(n) for c, w, n in rows["open_issues"]},
         operation_misses_design=_missing_design(rows["operation_cases"]),
-        overdue_follow_ups=_overdue(rows["follow_up_records"], kb.clock().date()),
+        # Kept by the service between calls: only changed records are read again.
+        overdue_follow_ups=_overdue(kb.follow_up_rows(), kb.clock().date()),
     )
 
 

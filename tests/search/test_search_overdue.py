@@ -91,28 +91,91 @@ def test_the_window_counts_them_under_its_chips(kb, saved) -> None:
     assert result.facets["kind"] == {"visit": 1}
 
 
-def test_the_follow_ups_are_read_once_per_change_and_day(kb, saved, clock, monkeypatch) -> None:
-    reads: list[int] = []
-    real = kb.follow_up_rows
+@pytest.fixture
+def reads(monkeypatch) -> list[frozenset[str] | None]:
+    """The follow-up reads the database answers: None for all of them, else the uids asked."""
+    from zebkb.store import overview as overview_store
 
-    def counted() -> Any:
-        reads.append(1)
-        return real()
+    seen: list[frozenset[str] | None] = []
+    real = overview_store.follow_up_rows
 
-    monkeypatch.setattr(kb, "follow_up_rows", counted)
+    def counted(session: Any, uids: Any = None) -> Any:
+        seen.append(None if uids is None else frozenset(uids))
+        return real(session, uids)
+
+    monkeypatch.setattr(overview_store, "follow_up_rows", counted)
+    return seen
+
+
+def test_the_follow_ups_are_read_once_then_only_what_changed(kb, saved, clock, reads) -> None:
     for text in ("清", "清掃", "清掃事務所"):  # keystrokes
         kb.search_all(text, filters=SearchFilters(overdue=True))
-    assert len(reads) == 1
-    clock.advance(days=1)
+    assert reads == [None]
+    clock.advance(days=1)  # a new day: the same follow-ups, judged again without a read
     kb.search_all("清掃", filters=SearchFilters(overdue=True))
-    assert len(reads) == 2
-    kb.save(case_record(title="別の事例"))
+    assert reads == [None]
+    other = kb.save(case_record(title="別の事例"))["uid"]
     kb.search_all("清掃", filters=SearchFilters(overdue=True))
-    assert len(reads) == 3
+    assert reads == [None, frozenset({other})]  # the changed case alone: no follow-ups
     # A search that asks nothing of them reads nothing.
     kb.save(case_record(title="三つ目の事例"))
     kb.search("清掃", limit=5)
-    assert len(reads) == 3
+    assert reads == [None, frozenset({other})]
+
+
+def done_all(kb: Any, uid: str) -> None:
+    record = kb.get(uid)
+    rows = [{**r, "done": True} for r in record["follow_up_items"]]
+    kb.save({**record, "follow_up_items": rows}, expected_revision=record["revision"])
+
+
+def due(kb: Any, uid: str, when: str) -> None:
+    record = kb.get(uid)
+    rows = [{**r, "due": when} for r in record["follow_up_items"]]
+    kb.save({**record, "follow_up_items": rows}, expected_revision=record["revision"])
+
+
+def window_count(kb: Any) -> int:
+    result, _uids = kb.search_all("")
+    return sum(result.facets["overdue"].values())
+
+
+def test_every_count_follows_a_changed_follow_up(kb, saved, reads) -> None:
+    from zebkb.overview import overview
+
+    assert window_count(kb) == len(overview(kb).overdue_follow_ups) == 1
+    due(kb, saved["month"], "2025-01-31")  # now past
+    assert window_count(kb) == 2
+    assert {o.uid for o in overview(kb).overdue_follow_ups} == {saved["late"], saved["month"]}
+    done_all(kb, saved["late"])
+    assert window_count(kb) == 1
+    assert overview(kb).overdue_count == 1
+    kb.delete(saved["month"])
+    assert window_count(kb) == 0 == overview(kb).overdue_count
+    kb.restore(saved["month"], 2)  # the version before the delete
+    assert window_count(kb) == 1 == overview(kb).overdue_count
+    # One whole read, then each change's record alone.
+    assert reads[0] is None
+    assert reads[1:] == [
+        frozenset({saved["month"]}),
+        frozenset({saved["late"]}),
+        frozenset({saved["month"]}),
+        frozenset({saved["month"]}),
+    ]
+    # Read whole again, the same answer.
+    kb._follow_ups_seen = None
+    assert window_count(kb) == 1
+
+
+def test_a_log_that_cannot_tell_reads_them_all(kb, saved, reads) -> None:
+    """The log pruned (or a restored backup's counter moved past it): all read again."""
+    assert window_count(kb) == 1
+    done_all(kb, saved["late"])
+    with kb.transaction() as txn:
+        txn.session.connection().exec_driver_sql("DELETE FROM change_log")
+    assert kb.change_state() > kb._follow_ups_seen.state
+    assert window_count(kb) == 0
+    assert reads == [None, None]
 
 
 def test_parsed_in_either_language_and_refused_in_one_line() -> None:

@@ -172,6 +172,7 @@ class KnowledgeBase:
         self._index_copy: tempfile.TemporaryDirectory[str] | None = None
         self.index_notice: str | None = None
         self._overdue_seen: tuple[tuple[int, date], frozenset[str]] | None = None
+        self._follow_ups_seen: records.FollowUpsSeen | None = None
         self.writer = WriterLock(data_dir)
         self._tracking = _Tracking()
         # Limits for taking attachment text (None: ExtractLimits' defaults); tests set it.
@@ -372,6 +373,7 @@ class KnowledgeBase:
 
     def publish_everything(self) -> Changes:
         """Report that the whole database may differ (a restored backup)."""
+        self._follow_ups_seen = None  # read whole again, whatever the change log says
         return self.publish(EVERYTHING)
 
     def dispose_engines(self) -> None:

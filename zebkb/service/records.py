@@ -25,6 +25,7 @@ from zebkb.errors import InputError, KnownError, NotFoundError
 from zebkb.service.changes import NO_CHANGES, Changes
 from zebkb.service.facade import Core
 from zebkb.service.transaction import format_timestamp
+from zebkb.store import changelog
 from zebkb.store import overview as overview_store
 from zebkb.store import records as store
 from zebkb.store.models import Meta, RecordRow, TagRow
@@ -38,6 +39,8 @@ class Facade(Core, Protocol):
 
     # The records with an overdue follow-up, for a (change number, day): overdue_uids.
     _overdue_seen: tuple[tuple[int, date], frozenset[str]] | None
+    # The follow-ups last read, brought up to date by follow_up_rows.
+    _follow_ups_seen: FollowUpsSeen | None
 
     def change_state(self) -> int: ...
 
@@ -346,10 +349,46 @@ def overview_rows(kb: Facade, *, recent: int) -> dict[str, list[tuple[Any, ...]]
         return overview_store.overview_rows(session, recent=recent)
 
 
+@dataclass(frozen=True)
+class FollowUpsSeen:
+    """The live visits and sessions with follow-ups as of the change number ``state``."""
+
+    state: int
+    rows: dict[str, str]  # uid → record JSON
+
+
+# Changes since the last read beyond which reading them all again is as cheap.
+FOLLOW_UPS_REREAD_AFTER = 5_000
+
+
 def follow_up_rows(kb: Facade) -> list[tuple[Any, ...]]:
-    """(uid, record JSON) of the live visits and sessions with follow-ups, from one read."""
+    """(uid, record JSON) of the live visits and sessions with follow-ups, from one read.
+
+    Kept from the last call: after changes only the records the change log names
+    are read again (a save of a case reads no follow-up at all), and all of them only
+    when the log cannot tell (pruned, a restored backup, another database). Every
+    pane that counts overdue follow-ups asks this after each change.
+    """
     with kb._read() as session:
-        return overview_store.follow_up_rows(session)
+        state = changelog.current(session)
+        seen = kb._follow_ups_seen
+        if seen is not None and seen.state == state:
+            rows = seen.rows
+        else:
+            changed = None
+            if seen is not None and 0 < state - seen.state <= FOLLOW_UPS_REREAD_AFTER:
+                entries = changelog.entries_between(session, seen.state, state)
+                if len(entries) == state - seen.state:  # the log is complete from there
+                    changed = {uid for _seq, uid, _kind in entries}
+            if seen is None or changed is None:
+                rows = {str(u): str(t) for u, t in overview_store.follow_up_rows(session)}
+            else:
+                rows = {u: t for u, t in seen.rows.items() if u not in changed}
+                if changed:
+                    fresh = overview_store.follow_up_rows(session, changed)
+                    rows.update((str(u), str(t)) for u, t in fresh)
+            kb._follow_ups_seen = FollowUpsSeen(state, rows)
+    return list(rows.items())
 
 
 def overdue_uids(kb: Facade, state: int | None = None) -> frozenset[str]:

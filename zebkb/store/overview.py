@@ -7,9 +7,10 @@ milliseconds (see zebkb/overview.py for what the numbers mean).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 _LIVE_CASES = "FROM record r JOIN case_detail c ON c.uid = r.uid WHERE r.deleted = false"
@@ -112,18 +113,37 @@ def overview_rows(session: Session, *, recent: int) -> dict[str, list[tuple[Any,
     def rows(name: str, **params: object) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(text(queries[name]), params)]
 
-    found = {name: rows(name) for name in _QUERIES if name not in {"per_year", "recent"}}
+    # The follow-ups are not among them: the service keeps those itself and reads again
+    # only the records changed since (zebkb/service/records.py, follow_up_rows).
+    skipped = {"per_year", "recent", "follow_up_records"}
+    found = {name: rows(name) for name in _QUERIES if name not in skipped}
     found["per_year_session"] = rows("per_year", kind="session")
     found["per_year_visit"] = rows("per_year", kind="visit")
     found["recent"] = rows("recent", limit=recent)
     return found
 
 
-def follow_up_rows(session: Session) -> list[tuple[Any, ...]]:
-    """(uid, record JSON) of the live visits and sessions with follow-up rows (後日対応)."""
+# Uids asked at once: well under SQLite's limit on bound values.
+_UIDS_PER_READ = 500
+
+
+def follow_up_rows(session: Session, uids: Collection[str] | None = None) -> list[tuple[Any, ...]]:
+    """(uid, record JSON) of the live visits and sessions with follow-up rows (後日対応).
+
+    ``uids``: only among these records (those changed since the last read).
+    """
     conn = session.connection()
     queries = {**_QUERIES, **_PG_QUERIES} if conn.dialect.name == "postgresql" else _QUERIES
-    return [tuple(r) for r in conn.execute(text(queries["follow_up_records"]))]
+    sql = queries["follow_up_records"]
+    if uids is None:
+        return [tuple(r) for r in conn.execute(text(sql))]
+    among = text(f"{sql} AND r.uid IN :uids").bindparams(bindparam("uids", expanding=True))
+    wanted = sorted(uids)
+    found: list[tuple[Any, ...]] = []
+    for i in range(0, len(wanted), _UIDS_PER_READ):
+        chunk = wanted[i : i + _UIDS_PER_READ]
+        found.extend(tuple(r) for r in conn.execute(among, {"uids": chunk}))
+    return found
 
 
 _DETAILS_SQL = (
