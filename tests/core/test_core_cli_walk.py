@@ -4,6 +4,7 @@ chosen language, what is wrong and where (exit 3), and changes nothing."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -39,3 +40,22 @@ def test_export_since_takes_a_plain_date_as_that_day_on_this_pc(cli, tmp_path) -
         assert len(r.err.strip().splitlines()) == 1, r.err
         assert example in r.err
     assert not (tmp_path / "x.zebkb").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"type": "case",', '{"a": 1, "a": 2}', "[NaN]", '{"n": 1e999}', "\ufeff{}", "[[[[" * 70],
+)
+def test_a_broken_json_file_is_refused_in_japanese_alone(cli, tmp_path, text) -> None:
+    """What is wrong with the file is said in the chosen language, not in the parser's English."""
+    path = tmp_path / "records.json"
+    path.write_text(text, encoding="utf-8")
+    r = cli("--lang", "ja", "add", str(path))
+    assert r.code == 3
+    (line,) = r.err.strip().splitlines()
+    said = line.removeprefix("zebkb: ").replace(str(path), "").replace("JSON", "")
+    # The file's own token (NaN) and the name of a byte-order mark (BOM) stay as written.
+    assert set(re.findall(r"[A-Za-z]{2,}", said)) <= {"NaN", "BOM"}, line
+    en = cli("--lang", "en", "add", str(path))
+    assert en.code == 3
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", en.err), en.err

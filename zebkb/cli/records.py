@@ -209,7 +209,13 @@ def read_input_json(name: str) -> Any:
     try:
         return strictjson.loads(raw)
     except strictjson.StrictJSONError as exc:
-        raise refused("input.not_json", name=name, detail=exc) from None
+        from zebkb.cli.lang import say
+        from zebkb.errors import InputError
+
+        raise InputError(
+            say("input.not_json", "en", name=name, detail=exc),
+            message_ja=say("input.not_json", "ja", name=name, detail=exc.message_ja),
+        ) from None
 
 
 def cmd_add(args: argparse.Namespace) -> int:
