@@ -386,3 +386,41 @@ def test_an_update_that_cannot_merge_still_applies(
         _check(ix, docs, tmp_path)
     finally:
         ix.close()
+
+
+def test_an_update_reopens_only_the_segments_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an update the snapshot keeps its readers of the segments the update left as
+    they were; a segment that gained a deleted document (an edited record's old version)
+    is read anew, and the readers no longer used are closed."""
+    monkeypatch.setattr(engine, "BULK_MIN", 10**9)
+    all_docs = corpus_docs(60, seed=14)
+    docs: dict[str, IndexDoc] = {}
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        for n in range(2):
+            batch = all_docs[n * 20 : (n + 1) * 20]
+            ix.update(batch, [], state=n + 1)
+            docs.update({d.uid: d for d in batch})
+        first, second = [leaf for leaf, _base in ix._snapshot().leaves]
+        ix.update(all_docs[40:50], [], state=3)  # new records only
+        docs.update({d.uid: d for d in all_docs[40:50]})
+        leaves = [leaf for leaf, _base in ix._snapshot().leaves]
+        assert len(leaves) == 3
+        assert leaves[0] is first
+        assert leaves[1] is second
+        assert ix._snapshot().reader.generation() == 3
+        edited = _edit(all_docs[0], 1)  # its old version is in the first segment
+        ix.update([edited], [], state=4)
+        docs[edited.uid] = edited
+        leaves = [leaf for leaf, _base in ix._snapshot().leaves]
+        assert len(leaves) == 4
+        assert leaves[0] is not first
+        assert first.is_closed
+        assert leaves[1] is second
+        assert not second.is_closed
+        assert set(ix.search_uids("改訂1")) == {edited.uid}
+        _check(ix, docs, tmp_path)
+    finally:
+        ix.close()

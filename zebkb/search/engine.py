@@ -242,8 +242,8 @@ class _Snapshot:
     def _close_reader(self) -> None:
         self.reader.close()
 
-    def _open_reader(self) -> None:
-        self.reader = self.ix.reader()
+    def _open_reader(self, reuse: Any = None) -> None:
+        self.reader = _reopen(self.ix, reuse) if reuse is not None else self.ix.reader()
         self.leaves = list(self.reader.leaf_readers())
         self.content_format = self.ix.schema["content"].format
         size = self.reader.doc_count_all()
@@ -382,8 +382,7 @@ class _Snapshot:
         for info in changed:
             self.infos[info.uid] = info
         self.changes = self.side.meta("changes")
-        self._close_reader()
-        self._open_reader()
+        self._open_reader(reuse=self.reader)
 
     def close(self) -> None:
         try:
@@ -469,6 +468,54 @@ class _Snapshot:
         if df >= CACHE_MIN_DF:
             self.cache[gram] = result
         return result
+
+
+def _reopen(ix: Any, old: Any) -> Any:
+    """The index's reader after a commit, keeping `old`'s readers of unchanged segments.
+
+    Opening a segment reads its term table's directory (a few hundred reads): done
+    for every segment after every update, it was a third of a one-record update's CPU
+    time at 10,000 records in ten segments. A segment's files never change; one with
+    as many deleted documents as before has the same ones (deletions only grow), so
+    its reader answers as a new one would. The other old readers are closed.
+    (Whoosh's own `reader(reuse=...)` looks its old readers up by generation under a
+    segment id, so it never finds one.)
+    """
+    from whoosh.reading import MultiReader, SegmentReader
+
+    reusable: dict[str, Any] = {}
+    others = []
+    for leaf, _base in old.leaf_readers():
+        if isinstance(leaf, SegmentReader):
+            reusable[leaf.segment().segment_id()] = leaf
+        else:
+            others.append(leaf)
+    toc = ix._read_toc()
+    if not toc.segments:
+        old.close()
+        return ix.reader()
+    readers, opened = [], []
+    try:
+        for segment in toc.segments:
+            kept = reusable.get(segment.segment_id())
+            if kept is not None and kept.segment().deleted_count() == segment.deleted_count():
+                readers.append(kept)
+            else:
+                opened.append(SegmentReader(ix.storage, toc.schema, segment, toc.generation))
+                readers.append(opened[-1])
+    except BaseException:
+        # The old reader stays as it was, whole.
+        for leaf in opened:
+            leaf.close()
+        raise
+    kept_ids = {id(r) for r in readers}
+    for leaf in chain(others, (r for r in reusable.values() if id(r) not in kept_ids)):
+        leaf.close()
+    for leaf in readers:
+        leaf._gen = toc.generation
+    if len(readers) == 1:
+        return readers[0]
+    return MultiReader(readers, generation=toc.generation)
 
 
 def _merge_count(sizes: Sequence[int], added: int) -> int:
