@@ -77,13 +77,9 @@ def _by_searches(ix: SearchIndex, query: str, filters: SearchFilters) -> dict[st
             own = ix.search(query, filters=cleared, limit=0).facets[group]
         # In order too: the navigation lists the values as counted.
         facets[group] = list(own.items())
-    # The overdue group: how many of the matches under every other filter are overdue.
-    late = filters.overdue_uids or frozenset()
-    others = ix.search_uids(query, filters=replace(filters, overdue=False))
-    if n := sum(u in late for u in others):
-        facets["overdue"] = [("overdue", n)]
-    else:
-        facets["overdue"] = []
+    # The overdue group: its count under every other filter (one search says it too).
+    others = ix.search(query, filters=replace(filters, overdue=False), limit=0)
+    facets["overdue"] = list(others.facets["overdue"].items())
     return {
         "uids": ix.search_uids(query, filters=filters),
         "total": with_all.total,
@@ -105,6 +101,24 @@ def test_one_pass_counts_equal_a_search_per_group(
         "facets": {g: list(c.items()) for g, c in result.facets.items()},
     }
     assert got == _by_searches(index, query, filters)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=st.sampled_from(WORDS), filters=filter_sets())
+def test_a_search_counts_the_overdue_among_its_matches(
+    index: SearchIndex, query: str, filters: SearchFilters
+) -> None:
+    """``search`` gives the overdue chip's count from its own pass, as a separate search
+    with the chip finds them; without the records it cannot count, and says nothing."""
+    result = index.search(query, filters=filters, limit=0)
+    late = filters.overdue_uids or frozenset()
+    with_chip = index.search_uids(query, filters=replace(filters, overdue=True))
+    assert set(with_chip) <= late
+    n = len(with_chip)
+    assert result.facets["overdue"] == ({"overdue": n} if n else {})
+    if not filters.overdue:
+        unknown = replace(filters, overdue_uids=None)
+        assert "overdue" not in index.search(query, filters=unknown, limit=0).facets
 
 
 def test_the_counts_of_a_known_choice(index: SearchIndex) -> None:

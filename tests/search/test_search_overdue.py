@@ -56,6 +56,8 @@ def test_the_query_word_finds_what_the_home_screen_lists(kb, saved, query) -> No
 def test_the_chip_finds_the_same(kb, saved) -> None:
     chip = SearchFilters(overdue=True)
     assert found(kb, "", chip) == {saved["late"]}
+    # Its count with the others', from the same search.
+    assert kb.search("", filters=chip, limit=0).facets["overdue"] == {"overdue": 1}
     assert found(kb, "", SearchFilters(overdue=True, kinds=("session",))) == set()
     result, uids = kb.search_all("清掃事務所", filters=chip)
     assert uids == [saved["late"]]

@@ -1894,6 +1894,8 @@ def _run(
     # Bounds of the counts are enough for ranking a page of a few of many matches.
     matches, counts, bounded = _match(snap, parsed, filters, folds, page=offset + limit)
     facets = snap.cols.facets(matches)
+    # The overdue chip's count too, from the same matches, when the caller gave the records.
+    _count_overdue(snap, matches, None, filters, facets)
     terms = parsed.positive_terms
     # No page (the window asks for totals and facets alone with limit 0): nothing to rank,
     # and no text to read for it.
