@@ -59,3 +59,21 @@ def test_a_broken_json_file_is_refused_in_japanese_alone(cli, tmp_path, text) ->
     en = cli("--lang", "en", "add", str(path))
     assert en.code == 3
     assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", en.err), en.err
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_show_names_a_linked_case_by_its_title(cli, lang) -> None:
+    """The visit's 視察施設（事例） is the case's title (its uid's start beside it, for
+    `zebkb show`), not a bare uid, as the window's record pane names it."""
+    assert cli("init", "--ward", "葛飾区").code == 0
+    assert cli("demo").code == 0
+    visit = "4851558e-3ce4-5145-81f4-50038ffd5cc2"
+    case = json.loads(cli("show", "--json", visit).out)["facility_case_uid"]
+    title = json.loads(cli("show", "--json", case).out)["title"]
+    for _ in range(2):
+        r = cli("--lang", lang, "show", visit)
+        assert r.code == 0, r.err
+        (line,) = [x for x in r.out.splitlines() if x.startswith(("視察施設", "Facility (case)"))]
+        assert title in line
+        assert case not in line  # the whole uid is not shown ...
+        assert f"({case[:8]})" in line  # ... its start is, to show that record

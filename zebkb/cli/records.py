@@ -359,6 +359,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_kb(args) as kb:
         record = kb.require(args.uid)
         today = kb.clock().date()
+        titles = linked_titles(kb, record)
     if record.get("deleted"):
         from zebkb.cli.lang import say
         from zebkb.display import format_instant
@@ -385,8 +386,33 @@ def cmd_show(args: argparse.Namespace) -> int:
             record = {**record, "assessment": assessment(record)}
         print_json(record)
         return 0
-    out(format_record(record, args.lang, args.date_style, today))
+    out(format_record(record, args.lang, args.date_style, today, titles=titles))
     return 0
+
+
+def linked_titles(kb: Any, record: Mapping[str, Any]) -> dict[str, str]:
+    """The titles of the records this one links to (視察施設, 関連事例 …), by uid."""
+    from zebkb.domain.fields import FieldType, fields_for
+
+    uids: set[str] = set()
+    for decl in fields_for(record["type"]):
+        value = record.get(decl.name)
+        if decl.type == FieldType.UID and decl.name != "uid" and isinstance(value, str):
+            uids.add(value)
+        elif decl.type == FieldType.UID_LIST and isinstance(value, list):
+            uids.update(v for v in value if isinstance(v, str))
+    titles: dict[str, str] = {}
+    for uid in sorted(uids):
+        linked = kb.get(uid)
+        if linked is not None and linked.get("title"):
+            titles[uid] = str(linked["title"])
+    return titles
+
+
+def _linked(uid: str, titles: Mapping[str, str]) -> str:
+    """A linked record as people know it: its title, and its uid's start for `zebkb show`."""
+    title = titles.get(uid)
+    return f"{title} ({uid[:8]})" if title else uid
 
 
 def format_value(
@@ -397,8 +423,10 @@ def format_value(
     style: str = "western",
     *,
     today: date | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
-    """A field's value as people read it: names for codes and terms, local dates, units."""
+    """A field's value as people read it: names for codes and terms, local dates, units;
+    a linked record by its title (from ``titles``) where it is known."""
     from zebkb import display
     from zebkb.cli.lang import say
     from zebkb.domain.fields import FieldType
@@ -408,6 +436,10 @@ def format_value(
     vocab = FIELD_VOCABULARY_NAMES.get(decl.name)
     if decl.type == FieldType.WARD:
         return display.ward_label(str(value), lang)
+    if decl.type == FieldType.UID and decl.name != "uid" and isinstance(value, str):
+        return _linked(value, titles or {})
+    if decl.type == FieldType.UID_LIST and isinstance(value, list):
+        return sep.join(_linked(str(v), titles or {}) for v in value)
     if decl.type == FieldType.WARD_LIST and isinstance(value, list):
         return sep.join(display.ward_label(str(v), lang) for v in value)
     if decl.type == FieldType.DATE:
@@ -454,11 +486,17 @@ _NOT_LISTED = {"type", "deleted", "body"}
 
 
 def format_record(
-    record: dict[str, Any], lang: str = "en", style: str = "western", today: date | None = None
+    record: dict[str, Any],
+    lang: str = "en",
+    style: str = "western",
+    today: date | None = None,
+    *,
+    titles: Mapping[str, str] | None = None,
 ) -> str:
     """The record as lines of text: one line per field, then the body with its own lines.
 
-    With ``today`` (the knowledge base's clock), follow-ups past their due date are marked.
+    With ``today`` (the knowledge base's clock), follow-ups past their due date are marked;
+    ``titles`` names the records it links to (linked_titles).
     """
     from zebkb import display
     from zebkb.cli.lang import say
@@ -476,7 +514,7 @@ def format_record(
         rows.append(
             (
                 name,
-                format_value(decl, value, lang, record, style, today=today),
+                format_value(decl, value, lang, record, style, today=today, titles=titles),
                 decl.type == FieldType.TEXT,
             )
         )
