@@ -38,7 +38,7 @@ from zebkb.bundle.limits import MIB
 from zebkb.bundle.reader import AttachmentSource
 from zebkb.errors import InputError, KnownError, ZebkbError
 from zebkb.filestore import AttachmentStore, ContentMismatch, Staged
-from zebkb.helper_command import helper_command
+from zebkb.helper_command import helper_command, start_helper
 
 log = logging.getLogger(__name__)
 
@@ -273,19 +273,7 @@ class ChildCopy:
         self._proc: subprocess.Popen[str] | None = None
         command, env = _child_command()
         try:
-            self._proc = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                encoding="utf-8",
-                env=env,
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # no console window
-            )
-            assert self._proc.stdin is not None
-            self._proc.stdin.write(_job_to_json(job) + "\n")
-            self._proc.stdin.flush()
+            self._proc = start_helper(command, env, _job_to_json(job))
         except OSError as exc:
             log.warning("the attachment copy helper did not start (%s); copying here", exc)
             self._fall_back()

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from zebkb.helper_command import helper_command
+from zebkb.helper_command import helper_command, start_helper
 
 log = logging.getLogger(__name__)
 
@@ -295,17 +295,7 @@ class TextExtractor:
         command, env = _child_command()
         self.started += 1
         try:
-            self._proc = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                encoding="utf-8",
-                env=env,
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # no console window
-            )
-            assert self._proc.stdin is not None
+            self._proc = start_helper(command, env, json.dumps(asdict(self.limits)))
             assert self._proc.stdout is not None
             self._lines = queue.Queue()
             self._reader = threading.Thread(
@@ -315,8 +305,6 @@ class TextExtractor:
                 daemon=True,
             )
             self._reader.start()
-            self._proc.stdin.write(json.dumps(asdict(self.limits)) + "\n")
-            self._proc.stdin.flush()
         except OSError as exc:
             log.warning("the text extraction helper did not start: %s", exc)
             self._stop()
