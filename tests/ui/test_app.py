@@ -72,6 +72,30 @@ def test_first_run_without_demo(qtbot, tmp_path, clock) -> None:
             context.runner.shutdown()
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_first_run_names_the_folder_it_is_setting_up(qtbot, tmp_path, clock, lang) -> None:
+    """A mistyped --data-dir opens a new, empty knowledge base: the first-run question says
+    which folder that is, so the employee can tell and choose the right one in Settings."""
+    from zebkb.ui.app import start_first_run
+
+    folder = tmp_path / "typo"
+    with KnowledgeBase.open(folder, clock=clock) as kb:
+        context = make_ctx(kb, tmp_path / "s.ini", lang)
+        try:
+            w = open_window(qtbot, context)
+            for _ in range(2):
+                dialog = start_first_run(w, context)
+                said = dialog.folder.text()
+                assert dialog.folder.isVisibleTo(dialog)
+                assert str(folder) in said
+                assert context.tr.t("settings.data_dir") in said  # where to choose another
+                dialog.reject()
+                qtbot.waitUntil(lambda: w.dialogs.get("first_run") is None)
+            assert kb.home_ward is None  # cancelled: nothing set
+        finally:
+            context.runner.shutdown()
+
+
 def test_language_switch_keeps_search_filters_and_selection(qtbot, window) -> None:
     search(qtbot, window, "清掃")
     with qtbot.waitSignal(window.searchFinished):

@@ -88,7 +88,7 @@ def start_first_run(window: MainWindow, ctx: AppContext) -> FirstRunDialog:
         ).run_in_background()
 
     def make() -> FirstRunDialog:
-        dialog = FirstRunDialog(ctx.tr, window)
+        dialog = FirstRunDialog(ctx.tr, window, folder=ctx.kb.data_dir)
         dialog.accepted.connect(lambda: accepted(dialog))
         return dialog
 

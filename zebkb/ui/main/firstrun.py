@@ -9,6 +9,7 @@ caller passes ``ward_code`` to the service and loads the demo if asked.
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -100,12 +101,21 @@ class WardChooser(QWidget):
 
 
 class FirstRunDialog(QDialog):
-    def __init__(self, translator: Translator, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, translator: Translator, parent: QWidget | None = None, *, folder: Path | None = None
+    ) -> None:
         super().__init__(parent)
         self._tr = translator
+        self._folder = folder
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
+        # The folder being set up: a mistyped --data-dir shows here as a new folder.
+        self.folder = QLabel()
+        self.folder.setWordWrap(True)
+        self.folder.setTextFormat(Qt.TextFormat.PlainText)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder.setVisible(folder is not None)
         self.chooser = WardChooser(translator, self)
         self.demo = QCheckBox()
         self.demo.setChecked(True)
@@ -116,6 +126,7 @@ class FirstRunDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.folder)
         layout.addWidget(self.chooser, 1)
         layout.addWidget(self.demo)
         layout.addWidget(self.buttons)
@@ -143,6 +154,10 @@ class FirstRunDialog(QDialog):
         t = self._tr.t
         self.setWindowTitle(t("firstrun.title"))
         self.intro.setText(t("firstrun.intro"))
+        if self._folder is not None:
+            self.folder.setText(
+                t("firstrun.folder", folder=str(self._folder), setting=t("settings.data_dir"))
+            )
         self.demo.setText(t("firstrun.demo"))
         self._button_names.apply()
 
