@@ -121,13 +121,6 @@ class DocInfo:
             self.title = parts[0]
             self.facility = parts[1] if len(parts) > 1 else ""
 
-    def may_fold_into(self, pairs: list[str] | None) -> bool:
-        """Whether the folded text may hold a term more often than `text` does, for a
-        term that folding leaves as it is (`pairs`: variants.term_pairs of it)."""
-        if not self.fold_script:
-            return self.fold_cache is not self.text
-        return pairs is None or any(p in self.fold_pairs for p in pairs)
-
 
 def normalised_parts(doc: IndexDoc) -> tuple[str, str, str]:
     """(title, facility, whole text) normalised; the whole text starts with the other two."""
