@@ -146,3 +146,33 @@ def test_remove_an_attachment(qtbot, ectx, kb, files) -> None:
     assert kb.get(saved["uid"])["attachments"] == []
     # The file stays stored: older versions still refer to it.
     assert kb.attachment_path(with_file["attachments"][0]["sha256"]) is not None
+
+
+def test_save_pressed_while_a_file_is_still_being_added_keeps_the_file(
+    qtbot, ectx, kb, files, monkeypatch
+) -> None:
+    """A person drops a file and presses 保存 at once, before it has been copied in: the
+    record is saved once the file is in, with it, not without it."""
+    import threading
+
+    release = threading.Event()
+    real = attachedit.store_files
+
+    def slow(kb_, paths):  # a big file on a slow disk
+        release.wait(10)
+        return real(kb_, paths)
+
+    monkeypatch.setattr(attachedit, "store_files", slow)
+    for n in (1, 2):
+        release.clear()
+        record = kb.save(case_record(title=f"添付の途中で保存 {n}"))
+        dialog = open_editor(qtbot, ectx, "case", record)
+        editor = dialog.editors["attachments"]
+        editor.add_files([files["note"]])
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert not dialog.save_button.isEnabled()  # waiting for the file, not saving twice
+        with qtbot.waitSignal(dialog.saved, timeout=10000) as blocker:
+            release.set()
+        saved = blocker.args[0]
+        assert [a["filename"] for a in kb.get(saved["uid"])["attachments"]] == ["memo.txt"]
+        assert saved["revision"] == 2

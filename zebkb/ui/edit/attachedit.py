@@ -117,6 +117,9 @@ class AttachmentsEditor(FieldEditor):
         self._ctx = ctx
         self._entries: list[dict[str, Any]] = []
         self._refusals: list[Refusal] = []
+        # Adds still being copied in: the editor saves only once none is left (a record
+        # saved meanwhile would leave the file out).
+        self.storing = 0
         self.table = QTableWidget(0, 3)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,6 +175,7 @@ class AttachmentsEditor(FieldEditor):
     def add_files(self, paths: list[Path]) -> None:
         kb = self._ctx.kb
         self.add_button.setEnabled(False)
+        self.storing += 1
         # Files only: no record refers to them until the editor saves.
         CollectionOp(self, lambda: store_files(kb, list(paths)), runner=self._ctx.runner).success(
             self._stored
@@ -179,6 +183,7 @@ class AttachmentsEditor(FieldEditor):
 
     def _stored(self, outcome: tuple[list[dict[str, Any]], list[Refusal]]) -> None:
         entries, refused = outcome
+        self.storing -= 1
         self.add_button.setEnabled(True)
         known = {e["sha256"] for e in self._entries}
         added = 0
@@ -198,6 +203,7 @@ class AttachmentsEditor(FieldEditor):
     def _store_failed(self, exc: BaseException) -> None:
         from zebkb.ui.core.ops import user_message
 
+        self.storing -= 1
         self.add_button.setEnabled(True)
         message = user_message(exc, self._tr)
         self._refusals = [Refusal("", message, message)]

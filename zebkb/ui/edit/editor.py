@@ -140,6 +140,8 @@ class RecordEditorDialog(QDialog):
         self._show_all = False
         self._general: tuple[str, str] | None = None
         self._saving = False
+        # Save was pressed while a file was still being added: save once it is in.
+        self._save_after_files = False
         self.editors: dict[str, FieldEditor] = {}
         self.labels: dict[str, QLabel] = {}
         self.errors: dict[str, QLabel] = {}
@@ -149,6 +151,8 @@ class RecordEditorDialog(QDialog):
         if isinstance(materials, RowsEditor) and attachments is not None:
             # A material names one of the record's files: the ones attached right now.
             materials.files = lambda: attachment_names({"attachments": attachments.value()})
+        if isinstance(attachments, AttachmentsEditor):
+            attachments.filesAdded.connect(self._files_settled)
         for name, editor in self.editors.items():
             editor.set_value(self._original.get(name))
         self._baseline = self.record_data()
@@ -348,7 +352,7 @@ class RecordEditorDialog(QDialog):
         if self.kind is Kind.CASE:
             self._show_rank(check_rank(clean))
         ok = not errors
-        self.save_button.setEnabled(ok and not self._saving)
+        self.save_button.setEnabled(ok and not self._saving and not self._save_after_files)
         self.validated.emit(ok)
         return ok
 
@@ -414,6 +418,12 @@ class RecordEditorDialog(QDialog):
         if self._saving or not self.validate_now():
             self._focus_first_problem()
             return
+        attachments = self.editors.get("attachments")
+        if isinstance(attachments, AttachmentsEditor) and attachments.storing:
+            # The record is read from the form now: wait for the file, then save with it.
+            self._save_after_files = True
+            self.save_button.setEnabled(False)
+            return
         data = self.record_data()
         expected = self._expected
         kb = self._ctx.kb
@@ -423,6 +433,19 @@ class RecordEditorDialog(QDialog):
         CollectionOp(
             self, lambda: save_record(kb, data, expected), runner=self._ctx.runner
         ).success(self._saved).failure(self._save_failed).run_in_background()
+
+    def _files_settled(self, _added: int, refused: int) -> None:
+        attachments = self.editors.get("attachments")
+        if not self._save_after_files or (
+            isinstance(attachments, AttachmentsEditor) and attachments.storing
+        ):
+            return
+        self._save_after_files = False
+        if refused:
+            # A file was refused: the dialog stays open to say which and why.
+            self.validate_now()
+            return
+        self.save()
 
     def _focus_first_problem(self) -> None:
         for field in form_fields(self.kind):
