@@ -19,7 +19,7 @@ from typing import Any
 import pypdf
 import pytest
 from PIL import Image, ImageOps
-from zebkb_testing import load_script
+from zebkb_testing import KATSUSHIKA, load_script
 
 from zebkb.domain.fields import Kind, known_field_names
 from zebkb.domain.ranks import check_rank
@@ -29,7 +29,6 @@ from zebkb.strictjson import loads
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"
 GENERATOR = REPO / "packaging" / "make_demo_assets.py"
-KATSUSHIKA = "131229"
 MAX_DEMO_BYTES = 1_500_000
 SEISO_SLUG = "case/katsushika-seiso-jimusho"
 

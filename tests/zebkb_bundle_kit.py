@@ -18,10 +18,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from zebkb_testing import KATSUSHIKA, SHINAGAWA
+
 JST = timezone(timedelta(hours=9))
 NOW = datetime(2025, 3, 18, 9, 0, tzinfo=JST)
-KATSUSHIKA = "131229"
-SHINAGAWA = "131091"
 
 
 def sha(data: bytes) -> str:

@@ -173,14 +173,20 @@ def run_zebkb(
     *args: str,
     timeout: float = 120,
     preexec: Callable[[], object] | None = None,
+    program: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``zebkb --data-dir DATA ARGS…`` as a new process, as a person would type it.
 
     ``preexec`` runs in the child before zebkb starts (a resource limit, say).
+    ``program``: Python code run instead of ``-m zebkb``, given the same arguments in
+    ``sys.argv[1:]`` (a probe that watches the command line's ``main``).
     """
+    command = zebkb_command(data, *args)
+    if program is not None:
+        command[1:3] = ["-c", program]
     # The timeout only stops a hang (a writer blocked on a pipe) from stalling the suite.
     return subprocess.run(
-        zebkb_command(data, *args),
+        command,
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -12,36 +11,23 @@ from pathlib import Path
 
 import pytest
 from zebkb_overdue_kit import NEVER_DUE, OVERDUE_VISIT_ANY_DAY
+from zebkb_testing import run_zebkb
 
 # Each case starts the program as a new process (about a second each).
 pytestmark = pytest.mark.slow
 
 
-def zebkb(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("ZEBKB_DATA_DIR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "zebkb", "--data-dir", str(data), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-        env=env,
-    )
-
-
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("kb")
-    assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
-    done = zebkb(data, "demo")
+    assert run_zebkb(data, "init", "--ward", "葛飾区").returncode == 0
+    done = run_zebkb(data, "demo")
     assert done.returncode == 0, done.stderr
     return data
 
 
 def test_search_json_shape(kb: Path) -> None:
-    run = zebkb(kb, "search", "清掃事務所", "--json")
+    run = run_zebkb(kb, "search", "清掃事務所", "--json")
     assert run.returncode == 0, run.stderr
     doc = json.loads(run.stdout)
     assert set(doc) == {"query", "total", "hits"}
@@ -55,20 +41,20 @@ def test_search_json_shape(kb: Path) -> None:
 
 
 def test_search_options_filter(kb: Path) -> None:
-    everything = json.loads(zebkb(kb, "search", "ZEB", "--json").stdout)
-    cases = json.loads(zebkb(kb, "search", "ZEB", "--type", "case", "--json").stdout)
+    everything = json.loads(run_zebkb(kb, "search", "ZEB", "--json").stdout)
+    cases = json.loads(run_zebkb(kb, "search", "ZEB", "--type", "case", "--json").stdout)
     assert 0 < cases["total"] < everything["total"]
     assert {h["type"] for h in cases["hits"]} == {"case"}
-    ota = json.loads(zebkb(kb, "search", "ZEB", "--ward", "大田区", "--json").stdout)
+    ota = json.loads(run_zebkb(kb, "search", "ZEB", "--ward", "大田区", "--json").stdout)
     assert ota["total"] > 0
     assert {h["ward"] for h in ota["hits"]} == {"131113"}
-    one = json.loads(zebkb(kb, "search", "ZEB", "--limit", "1", "--json").stdout)
+    one = json.loads(run_zebkb(kb, "search", "ZEB", "--limit", "1", "--json").stdout)
     assert len(one["hits"]) == 1
     assert one["total"] == everything["total"]
 
 
 def test_search_text_output(kb: Path) -> None:
-    run = zebkb(kb, "search", "地中熱")
+    run = run_zebkb(kb, "search", "地中熱")
     assert run.returncode == 0, run.stderr
     assert "found" in run.stdout.splitlines()[0]
     assert "【地中熱】" in run.stdout
@@ -84,7 +70,7 @@ def test_search_text_output(kb: Path) -> None:
     ],
 )
 def test_refused_query_exits_3_with_one_line(kb: Path, query: str, extra: tuple[str, ...]) -> None:
-    run = zebkb(kb, "search", query, *extra, "--json")
+    run = run_zebkb(kb, "search", query, *extra, "--json")
     assert run.returncode == 3
     assert run.stdout == ""
     lines = run.stderr.strip().splitlines()
@@ -93,25 +79,25 @@ def test_refused_query_exits_3_with_one_line(kb: Path, query: str, extra: tuple[
 
 
 def test_reindex_reports_progress_and_repairs_a_damaged_index(kb: Path) -> None:
-    before = json.loads(zebkb(kb, "search", "エコルとごし", "--json").stdout)
+    before = json.loads(run_zebkb(kb, "search", "エコルとごし", "--json").stdout)
     assert before["total"] > 0
     # Damage the index: the next command must still answer.
     index = kb / "index"
     gen = index / (index / "CURRENT").read_text().strip()
     shutil.rmtree(gen / "whoosh")
     (gen / "whoosh").mkdir()
-    run = zebkb(kb, "search", "エコルとごし", "--json")
+    run = run_zebkb(kb, "search", "エコルとごし", "--json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["total"] == before["total"]
-    run = zebkb(kb, "reindex")
+    run = run_zebkb(kb, "reindex")
     assert run.returncode == 0, run.stderr
     # Progress on stderr, in the command's language (tests speak English), ending at 100 %.
     assert "rebuilding the search index:" in run.stderr
     assert "100%" in run.stderr
     assert "rebuilt" in run.stdout
-    after = json.loads(zebkb(kb, "search", "エコルとごし", "--json").stdout)
+    after = json.loads(run_zebkb(kb, "search", "エコルとごし", "--json").stdout)
     assert after == before
-    check = json.loads(zebkb(kb, "check", "--json").stdout)
+    check = json.loads(run_zebkb(kb, "check", "--json").stdout)
     assert not [p for p in check["problems"] if "search index" in p]
 
 
@@ -126,12 +112,12 @@ def test_added_record_is_searchable_at_once(kb: Path, tmp_path: Path) -> None:
     }
     path = tmp_path / "new.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    added = zebkb(kb, "add", str(path))
+    added = run_zebkb(kb, "add", str(path))
     assert added.returncode == 0, added.stderr
-    found = json.loads(zebkb(kb, "search", "BEI0.42", "--json").stdout)
+    found = json.loads(run_zebkb(kb, "search", "BEI0.42", "--json").stdout)
     assert [h["title"] for h in found["hits"]] == ["区民ホールの改修"]
     assert "<b>ＢＥＩ０．４２</b>" in found["hits"][0]["snippet"]
-    assert json.loads(zebkb(kb, "search", "facility:鎌倉台", "--json").stdout)["total"] == 1
+    assert json.loads(run_zebkb(kb, "search", "facility:鎌倉台", "--json").stdout)["total"] == 1
 
 
 def test_search_does_not_load_the_orm_when_the_index_is_current(kb: Path) -> None:
@@ -148,7 +134,7 @@ def test_search_does_not_load_the_orm_when_the_index_is_current(kb: Path) -> Non
 
 def test_reindex_names_attachments_whose_text_could_not_be_taken(tmp_path: Path) -> None:
     data = tmp_path / "kb"
-    assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
+    assert run_zebkb(data, "init", "--ward", "葛飾区").returncode == 0
     record = tmp_path / "visit.json"
     record.write_text(
         json.dumps(
@@ -156,7 +142,7 @@ def test_reindex_names_attachments_whose_text_could_not_be_taken(tmp_path: Path)
         ),
         encoding="utf-8",
     )
-    added = zebkb(data, "add", str(record), "--json")
+    added = run_zebkb(data, "add", str(record), "--json")
     assert added.returncode == 0, added.stderr
     uid = json.loads(added.stdout)[0]["uid"]
     from zebkb.service import KnowledgeBase
@@ -165,7 +151,7 @@ def test_reindex_names_attachments_whose_text_could_not_be_taken(tmp_path: Path)
     broken.write_bytes(b"%PDF-1.4\n" + b"[" * 1000)
     with KnowledgeBase.open(data) as kb:
         kb.add_attachment(uid, broken)
-    run = zebkb(data, "reindex")
+    run = run_zebkb(data, "reindex")
     assert run.returncode == 0, run.stderr
     assert "text of 1 attachment file not searched (unreadable)" in run.stdout
 
@@ -179,39 +165,39 @@ def test_a_damaged_index_is_repaired_without_an_english_log_line(
     beside the Japanese answer, through logging's last resort."""
     data = tmp_path / "kb"
     shutil.copytree(kb, data)
-    before = json.loads(zebkb(data, "search", "エコルとごし", "--json").stdout)
+    before = json.loads(run_zebkb(data, "search", "エコルとごし", "--json").stdout)
     gen = data / "index" / (data / "index" / "CURRENT").read_text().strip()
     if damage == "missing":
         (gen / "docs.sqlite").unlink()
     else:
         (gen / "docs.sqlite").write_bytes((gen / "docs.sqlite").read_bytes()[:1000])
-    run = zebkb(data, "--lang", "ja", "search", "エコルとごし")
+    run = run_zebkb(data, "--lang", "ja", "search", "エコルとごし")
     assert run.returncode == 0, run.stderr
     assert "could not be opened" not in run.stderr
     assert not re.search(r"[A-Za-z]{4,}", run.stderr.replace("zebkb", "")), run.stderr
     # Filling it again takes a while (seconds at 10,000 records): said before the wait.
     assert run.stderr == "zebkb: 検索索引が壊れていたため、作り直しています…\n"
     assert run.stdout.splitlines()[0] == f"{before['total']} 件見つかりました"
-    again = zebkb(data, "--lang", "ja", "search", "エコルとごし")
+    again = run_zebkb(data, "--lang", "ja", "search", "エコルとごし")
     assert (again.stdout, again.stderr) == (run.stdout, "")
-    assert json.loads(zebkb(data, "search", "エコルとごし", "--json").stdout) == before
+    assert json.loads(run_zebkb(data, "search", "エコルとごし", "--json").stdout) == before
 
 
 def test_overdue_alone_needs_no_query(tmp_path: Path) -> None:
     """`zebkb search --overdue` lists what is overdue, as `list --overdue` does; it was
     refused with "the following arguments are required: query" (exit 2)."""
     data = tmp_path / "kb"
-    assert zebkb(data, "init", "--ward", "葛飾区").returncode == 0
+    assert run_zebkb(data, "init", "--ward", "葛飾区").returncode == 0
     source = tmp_path / "records.json"
     source.write_text(
         json.dumps([OVERDUE_VISIT_ANY_DAY, NEVER_DUE], ensure_ascii=False), encoding="utf-8"
     )
-    assert zebkb(data, "add", str(source)).returncode == 0
-    run = zebkb(data, "--lang", "ja", "search", "--overdue")
+    assert run_zebkb(data, "add", str(source)).returncode == 0
+    run = run_zebkb(data, "--lang", "ja", "search", "--overdue")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "1 件見つかりました"
     assert "清掃事務所視察の受入" in run.stdout
-    run = zebkb(data, "--lang", "en", "search", "--overdue", "--json")
+    run = run_zebkb(data, "--lang", "en", "search", "--overdue", "--json")
     assert run.returncode == 0, run.stderr
     assert [h["title"] for h in json.loads(run.stdout)["hits"]] == ["清掃事務所視察の受入"]
 
@@ -223,12 +209,12 @@ def test_an_index_of_an_older_format_says_it_is_rebuilt_for_this_version(
 
     data = tmp_path / "kb"
     shutil.copytree(kb, data)
-    before = json.loads(zebkb(data, "search", "エコルとごし", "--json").stdout)
+    before = json.loads(run_zebkb(data, "search", "エコルとごし", "--json").stdout)
     gen = data / "index" / (data / "index" / "CURRENT").read_text().strip()
     with sqlite3.connect(gen / "docs.sqlite") as db:
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     db.close()
-    run = zebkb(data, "--lang", "en", "search", "エコルとごし", "--json")
+    run = run_zebkb(data, "--lang", "en", "search", "エコルとごし", "--json")
     assert run.returncode == 0, run.stderr
     assert run.stderr == "zebkb: rebuilding the search index for this version of zebkb…\n"
     assert json.loads(run.stdout) == before

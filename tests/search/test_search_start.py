@@ -4,14 +4,12 @@ and the records' texts it reads (counted, never timed)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from seed_corpus import make_records
+from zebkb_testing import run_zebkb
 
 from zebkb.cli import search as cli_search
 from zebkb.cli.main import COMMAND_MODULES, SOLO_COMMANDS, build_parser, command_named
@@ -73,16 +71,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_search(data: Path, *args: str) -> tuple[dict[str, Any], str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("ZEBKB_DATA_DIR", "ZEBKB_LANG")}
-    done = subprocess.run(
-        [sys.executable, "-c", _PROBE, "--data-dir", str(data), "--lang", "en", "search", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-        env=env,
-    )
+    done = run_zebkb(data, "--lang", "en", "search", *args, program=_PROBE)
     report = json.loads(done.stderr.strip().splitlines()[-1])
     return report, done.stdout
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QImage
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx
-from zebkb_testing import FakeClock, case_record
+from zebkb_testing import SHINAGAWA, FakeClock, case_record
 
 from zebkb.service.exchange import export_bundle, import_bundle
 from zebkb.ui.exchange.conflicts import ConflictsDialog
@@ -27,7 +27,6 @@ from zebkb.ui.main.overview_pane import OverviewPane
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-SHINAGAWA = "131091"
 
 
 @pytest.fixture

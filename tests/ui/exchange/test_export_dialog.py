@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QDesktopServices
 from zebkb_main_kit import QT_LOG_IGNORE
-from zebkb_testing import case_record
+from zebkb_testing import SHINAGAWA, case_record
 
 from zebkb.bundle.reader import open_bundle
 from zebkb.service.exchange import exchange_history
@@ -18,8 +18,6 @@ from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.export_dialog import ExportDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-
-SHINAGAWA = "131091"
 
 
 def open_dialog(qtbot: Any, context: Any, dest: Path, selected: tuple[str, ...] = ()) -> Any:

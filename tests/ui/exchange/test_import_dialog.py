@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QMessageBox
 from zebkb_main_kit import QT_LOG_IGNORE, make_ctx, open_window, view_column_problems
-from zebkb_testing import case_record
+from zebkb_testing import SHINAGAWA, case_record
 
 from zebkb.keys import own_key
 from zebkb.service.exchange import export_bundle
@@ -23,9 +23,6 @@ from zebkb.ui.exchange.exchange_log import ExchangeLogDialog
 from zebkb.ui.exchange.import_dialog import ImportDialog, PlanModel, bundle_paths
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-
-SHINAGAWA = "131091"
-KATSUSHIKA = "131229"
 
 
 def sha(data: bytes) -> str:

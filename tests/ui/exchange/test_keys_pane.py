@@ -7,6 +7,7 @@ import base64
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from zebkb_edit_kit import QT_LOG_IGNORE, wait_idle
+from zebkb_testing import KATSUSHIKA, SUGINAMI
 
 from zebkb import keys
 from zebkb.service import keys as trust
@@ -15,8 +16,6 @@ from zebkb.ui.settings.settings_dialog import SettingsDialog
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
 
-SUGINAMI = "131156"
-KATSUSHIKA = "131229"
 KEY_A = base64.b64encode(bytes(range(32))).decode("ascii")
 KEY_B = base64.b64encode(bytes(range(100, 132))).decode("ascii")
 

@@ -15,6 +15,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import Qt
 from zebkb_main_kit import QT_LOG_IGNORE, column_problems, open_window, shown_uids
+from zebkb_testing import KATSUSHIKA
 
 from zebkb.domain.vocab import TECHNOLOGIES
 from zebkb.overview import overview
@@ -24,8 +25,6 @@ from zebkb.ui.core.ops import CollectionOp
 from zebkb.ui.main.overview_pane import OverviewFilter, OverviewPane
 
 pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
-
-KATSUSHIKA = "131229"
 
 
 def bar_values(pane: OverviewPane, name: str) -> tuple[list[str], list[float]]:
