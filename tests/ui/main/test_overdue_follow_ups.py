@@ -79,3 +79,53 @@ def test_in_english_the_mark_and_the_count_are_english(qtbot: Any, ctx: Any, dem
     page = window.detail.browser.toHtml()
     assert "⚠ Overdue" in page
     assert "期限切れ" not in page
+
+
+def test_both_counts_follow_a_due_date_and_an_unrelated_save_reads_no_follow_ups(
+    qtbot: Any, ctx: Any, demo_kb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The navigation's 後日対応 › 期限切れ (n) and the home screen's count, after each
+    change: the follow-ups are read whole once, then only the records a change names."""
+    from zebkb_testing import case_record
+
+    from zebkb.store import overview as overview_store
+    from zebkb.ui.main.searchbar import OVERDUE
+
+    reads: list[frozenset[str] | None] = []
+    real = overview_store.follow_up_rows
+
+    def counted(session: Any, uids: Any = None) -> Any:
+        reads.append(None if uids is None else frozenset(uids))
+        return real(session, uids)
+
+    monkeypatch.setattr(overview_store, "follow_up_rows", counted)
+    window = open_window(qtbot, ctx)
+    pane, nav = window.home.overview, window.navigation
+
+    def counts() -> tuple[int | None, int | None]:
+        shown = nav.count_of(OVERDUE, True) if not nav.groups[OVERDUE].isHidden() else 0
+        return shown, None if pane.data is None else pane.data.overdue_count
+
+    visit = _save(qtbot, window, {**VISIT, "follow_up_items": [{"what": "礼状", "due": "2099-01"}]})
+    qtbot.waitUntil(lambda: counts() == (0, 0), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy, timeout=10_000)
+    assert None in reads
+    reads.clear()
+
+    case = _save(qtbot, window, case_record(title="別の事例"))
+    qtbot.waitUntil(
+        lambda: window.answer is not None and case["uid"] in window.results.results.uids()
+    )
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy, timeout=10_000)
+    assert None not in reads  # no whole read: the case alone, which has no follow-ups
+    assert set(reads) <= {frozenset({case["uid"]})}
+
+    late = [{"what": "礼状", "due": "2025-01-10"}]
+    _save(qtbot, window, {**visit, "follow_up_items": late}, visit["revision"])
+    qtbot.waitUntil(lambda: counts() == (1, 1), timeout=10_000)
+    visit = window.ctx.kb.get(visit["uid"])
+    done = [{**late[0], "done": True}]
+    _save(qtbot, window, {**visit, "follow_up_items": done}, visit["revision"])
+    qtbot.waitUntil(lambda: counts() == (0, 0), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy, timeout=10_000)
+    assert None not in reads
