@@ -77,3 +77,16 @@ def test_show_names_a_linked_case_by_its_title(cli, lang) -> None:
         assert title in line
         assert case not in line  # the whole uid is not shown ...
         assert f"({case[:8]})" in line  # ... its start is, to show that record
+
+
+def test_export_progress_ends_its_line_even_for_an_empty_delta(cli, tmp_path) -> None:
+    """An empty delta bundle (nothing changed since) still ends the progress line at 100%,
+    so the next line does not run on after it in the terminal."""
+    assert cli("init", "--ward", "葛飾区").code == 0
+    assert cli("demo").code == 0
+    for n, since in enumerate(("2000-01-01", "2099-01-01", "2099-01-01")):
+        r = cli("--lang", "ja", "export", "--since", since, str(tmp_path / f"b{n}.zebkb"))
+        assert r.code == 0, r.err
+        assert r.err.endswith("\n"), repr(r.err)
+        last = r.err.rstrip("\n").splitlines()[-1]  # (text mode reads \r as a line end)
+        assert "100%" in last, repr(r.err)

@@ -333,6 +333,12 @@ class _Work:
         if self.progress is not None:
             self.progress(self.done, self.total)
 
+    def finish(self) -> None:
+        """All written: say so, though the ticks fell short (no records to write; each
+        file's MiB rounded down) and a terminal's progress line would stay open."""
+        if self.done < self.total:
+            self.tick(self.total - self.done)
+
 
 @dataclass(frozen=True)
 class _PartHeader:
@@ -537,6 +543,7 @@ def write_bundle(
             make_shareable(tmp)
             os.replace(tmp, target)
         fsync_dir(dest.parent)
+        work.finish()
     except BaseException:
         for tmp in temps:
             with contextlib.suppress(OSError):
