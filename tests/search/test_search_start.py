@@ -114,6 +114,8 @@ def test_a_new_search_process_imports_only_what_a_search_needs(kb: Path) -> None
     assert "found" in out
     loaded = set(report["modules"])
     assert [m for m in NOT_IMPORTED if m in loaded] == []
+    # The index is read without Whoosh (zebkb/search/segments.py).
+    assert sorted(m for m in loaded if m.split(".")[0] == "whoosh") == []
     # Of the service, its package and the probe of the database's change counter only.
     assert {m for m in loaded if m.startswith("zebkb.service.")} <= {"zebkb.service.probe"}
     # A ward filter is resolved as the other commands resolve it, and answers the same way.
@@ -179,21 +181,27 @@ def test_a_two_character_query_reads_the_texts_of_its_page_only(index: Any) -> N
 
 
 def test_opening_maps_the_terms_and_postings_instead_of_copying_them(index: Any) -> None:
+    import mmap
+
     from zebkb.search.engine import SearchIndex
     from zebkb.search.whooshread import _ViewFile
 
     folder, full = index
     ix = SearchIndex(folder)
     try:
-        leaves = ix._snapshot().leaves
-        assert leaves
-        for leaf, _base in leaves:
+        snap = ix._snapshot()
+        assert snap.index.leaves
+        for segment, _base in snap.index.leaves:
+            assert isinstance(segment.terms.part.buf, mmap.mmap)
+            assert isinstance(segment.postings.buf, mmap.mmap)
+        query = broad_pairs(full)[0]
+        assert ix.search(query).hits == full.search(query).hits
+        # A writer reads the segments it merges with Whoosh, in place too.
+        for leaf, _base in snap.leaves:
             terms = leaf._terms
             assert isinstance(terms._dbfile, _ViewFile)
             assert isinstance(terms._postfile, _ViewFile)
             assert isinstance(terms._dbfile._buf, memoryview)
-        query = broad_pairs(full)[0]
-        assert ix.search(query).hits == full.search(query).hits
     finally:
         ix.close()
 

@@ -44,6 +44,7 @@ from zebkb.search.notices import (
     NOTICE_INDEX_RESET,
 )
 from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
+from zebkb.search.segments import SCHEMA_VERSION, VARIANT, IndexReader
 from zebkb.search.sidestore import (
     SIDE_VERSION,
     DocInfo,
@@ -196,37 +197,35 @@ PROBLEM_OTHER_VERSION = Problem(
 
 
 class _Snapshot:
-    """One open generation: Whoosh reader, the documents read so far, posting cache.
+    """One open generation: its word index's segments, the documents read so far, caches.
 
     Opening reads no document: each docnum's uid comes from the per-segment
     lists the side store keeps, and a query reads the values and texts of its
     candidates when it first meets them (`ensure`); they are kept for later
-    queries and carried over an update.
+    queries and carried over an update. The segments are read without Whoosh
+    (zebkb/search/segments.py); a writer opens Whoosh's index and reader when it
+    first needs them (`ix`, `reader`, `leaves`).
     """
 
     uids: list[str | None]  # per docnum; None for a deleted one
     by_docnum: list[DocInfo | None]  # per docnum; None until read, or deleted
     deleted: frozenset[int]
     cols: Columns
-    reader: Any  # Whoosh's reader of the generation
+    index: IndexReader  # the generation's segments, as a search reads them
+    generation: int  # of the table of contents `index` read
 
     def __init__(self, gen_dir: Path, variants: VariantTable) -> None:
-        # Before Whoosh is imported (zebkb/search/__init__.py says why); reading needs
-        # no query classes.
-        import_whoosh_lean(query=False)
-        from whoosh import index as whoosh_index
-
-        from zebkb.search.whooshfield import SCHEMA_VERSION
-
         self.gen_dir = gen_dir
         self.variants = variants
+        self._ix: Any = None  # Whoosh's index and reader, for writers (`ix`, `reader`)
+        self._reader: Any = None
+        self._reader_stale = False
         self.side = SideStore(gen_dir / SIDE_FILE)
         try:
             if self.side.meta("schema_version") != str(SCHEMA_VERSION) or self.side.meta(
                 "side_version"
             ) != str(SIDE_VERSION):
                 raise IndexVersionError("index written by another version of zebkb")
-            self.ix = whoosh_index.open_dir(str(gen_dir / WHOOSH_DIR))
             self.changes = self.side.meta("changes")
             # The documents read so far, by uid (carried over updates).
             self.infos: dict[str, DocInfo] = {}
@@ -239,41 +238,62 @@ class _Snapshot:
             self.side.close()
             raise
 
-    def _close_reader(self) -> None:
-        self.reader.close()
+    @property
+    def ix(self) -> Any:
+        """Whoosh's index of the generation (writers only: it imports Whoosh)."""
+        if self._ix is None:
+            # Before Whoosh is imported (zebkb/search/__init__.py says why).
+            import_whoosh_lean(query=False)
+            from whoosh import index as whoosh_index
 
-    def _open_reader(self, reuse: Any = None) -> None:
-        self.reader = _reopen(self.ix, reuse) if reuse is not None else self.ix.reader()
-        self.leaves = list(self.reader.leaf_readers())
-        self.content_format = self.ix.schema["content"].format
-        size = self.reader.doc_count_all()
+            self._ix = whoosh_index.open_dir(str(self.gen_dir / WHOOSH_DIR))
+        return self._ix
+
+    @property
+    def reader(self) -> Any:
+        """Whoosh's reader of the generation's newest table of contents (writers only)."""
+        if self._reader is None:
+            self._reader = self.ix.reader()
+        elif self._reader_stale:  # an update since it was opened
+            self._reader = _reopen(self.ix, self._reader)
+        self._reader_stale = False
+        return self._reader
+
+    @property
+    def leaves(self) -> list[tuple[Any, int]]:
+        """Whoosh's readers of the segments and their first docnums (writers only)."""
+        return list(self.reader.leaf_readers())
+
+    def _close_reader(self) -> None:
+        try:
+            if self._reader is not None:
+                self._reader.close()
+        finally:
+            self._reader = None
+            self.index.close()
+
+    def _open_reader(self, reuse: IndexReader | None = None) -> None:
+        self.index = index = IndexReader(self.gen_dir / WHOOSH_DIR, reuse=reuse)
+        self.generation = index.generation
+        size = index.doc_count_all()
         uids: list[str | None] = [None] * size
         kept: dict[str, list[str]] = {}
         layout: list[tuple[str, int]] = []
-        for leaf, base in self.leaves:
-            segment = leaf.segment() if hasattr(leaf, "segment") else None
-            if segment is None:
-                for docnum, stored in leaf.iter_docs():
-                    uids[base + docnum] = stored.get("uid") or None
-                continue
-            key = segment.segment_id()
+        for segment, base in index.leaves:
+            key = segment.id
             layout.append((key, base))
             seg_uids = self.segment_uids.get(key)
-            if seg_uids is None or len(seg_uids) != leaf.doc_count_all():
-                seg_uids = [
-                    leaf.stored_fields(i).get("uid", "") for i in range(leaf.doc_count_all())
-                ]
+            if seg_uids is None or len(seg_uids) != segment.doc_count_all:
+                seg_uids = self._stored_uids(key, segment.doc_count_all)
             kept[key] = seg_uids
             uids[base : base + len(seg_uids)] = seg_uids
-            if segment.has_deletions():
-                for docnum in segment.deleted_docs():
-                    uids[base + docnum] = None
+            for docnum in segment.deleted:
+                uids[base + docnum] = None
         live_mark = list(map(is_not, uids, repeat(None)))
         stats = self.side.stats()
         old: Columns | None = getattr(self, "cols", None)
-        complete = len(layout) == len(self.leaves)
         by_docnum: list[DocInfo | None] = [None] * size
-        if old is not None and complete and self.layout:
+        if old is not None and self.layout:
             # Segments kept from before keep their documents' docnums in order.
             before = dict(self.layout)
             ends = sorted([*before.values(), len(old.loaded)])
@@ -304,7 +324,7 @@ class _Snapshot:
             cols.fill(moved, found)
         self.cols = cols
         self.uids = uids
-        self.layout = layout if complete else []
+        self.layout = layout
         self.segment_uids = kept
         self.by_docnum = by_docnum
         self.deleted = frozenset(compress(range(size), map(not_, live_mark)))
@@ -376,13 +396,25 @@ class _Snapshot:
         """
         self.side.set_segment_uids(self.segment_uids)
 
+    def _stored_uids(self, key: str, count: int) -> list[str]:
+        """A segment's uids read from Whoosh's stored fields: for a segment whose uids the
+        side store lacks (a writer stopped between writing it and storing them)."""
+        for leaf, _base in self.leaves:
+            segment = leaf.segment() if hasattr(leaf, "segment") else None
+            if segment is not None and segment.segment_id() == key:
+                return [leaf.stored_fields(i).get("uid", "") for i in range(count)]
+        raise ValueError(f"segment {key} not found")
+
     def refresh(self, changed: Iterable[DocInfo], removed: Iterable[str]) -> None:
         for uid in removed:
             self.infos.pop(uid, None)
         for info in changed:
             self.infos[info.uid] = info
         self.changes = self.side.meta("changes")
-        self._open_reader(reuse=self.reader)
+        # Unchanged segments are kept open, ours and Whoosh's (`_reopen` says why).
+        if self._reader is not None:
+            self._reader_stale = True
+        self._open_reader(reuse=self.index)
 
     def close(self) -> None:
         try:
@@ -390,9 +422,9 @@ class _Snapshot:
         finally:
             self.side.close()
 
-    # Posting lists, read block by block from the raw matcher (2x faster than all_ids()).
+    # Posting lists, a block at a time (zebkb/search/segments.py).
     def doc_frequency(self, gram: str) -> int:
-        return int(self.reader.doc_frequency("content", gram))
+        return self.index.doc_frequency(gram.encode("utf-8"))
 
     def live_doc_frequency(self, gram: str) -> int:
         """Documents holding `gram`, not counting deleted ones (which Whoosh counts until a merge)."""
@@ -407,30 +439,17 @@ class _Snapshot:
         posting weights.
 
         A list by docnum rather than a dict: looking thousands of matches up in it is
-        about twice as fast, and for a frequent bigram it is smaller. None when the
-        postings are not in the block format read here.
+        about twice as fast, and for a frequent bigram it is smaller.
         """
         cached = self.count_cache.get(gram)
         if cached is not None:
             return cached
         counts: list[int | None] = [None] * len(self.uids)
         tbytes = gram.encode("utf-8")
-        for leaf, base in self.leaves:
-            terms = getattr(leaf, "_terms", None)
-            if terms is None:
-                return None
-            if ("content", tbytes) not in terms:
-                continue
-            m = terms.matcher("content", tbytes, self.content_format)
-            if not (hasattr(m, "_read_ids") and hasattr(m, "_read_weights")):
-                return None
-            while not m._atend:
-                m._read_ids()
-                m._read_weights()
-                ids = m._ids if not base else [d + base for d in m._ids]
-                # Counts are whole numbers (small ones are shared objects as ints).
-                deque(map(counts.__setitem__, ids, map(int, m._weights)), maxlen=0)
-                m._next_block()
+        for segment, base in self.index.leaves:
+            ids, weights = segment.read(tbytes, base, counts=True)
+            # Counts are whole numbers (small ones are shared objects as ints).
+            deque(map(counts.__setitem__, ids, weights), maxlen=0)
         if df >= CACHE_MIN_DF:
             if len(self.count_cache) >= COUNT_CACHE_MAX:
                 # The one kept longest goes (a dict keeps its keys in insertion order).
@@ -439,31 +458,14 @@ class _Snapshot:
         return counts
 
     def postings(self, gram: str, df: int) -> frozenset[int]:
-        from whoosh.reading import TermNotFound
-
         cached = self.cache.get(gram)
         if cached is not None:
             return cached
         tbytes = gram.encode("utf-8")
         ids: list[int] = []
-        for leaf, base in self.leaves:
-            # The raw terms reader skips Whoosh's deleted-docs filter; deleted
-            # docnums map to None in by_docnum and are dropped there.
-            terms = getattr(leaf, "_terms", None)
-            try:
-                if terms is not None:
-                    m = terms.matcher("content", tbytes, self.content_format)
-                else:
-                    m = leaf.postings("content", gram)
-            except TermNotFound:
-                continue
-            if hasattr(m, "_read_ids") and hasattr(m, "_atend"):
-                while not m._atend:
-                    m._read_ids()
-                    ids.extend(m._ids if not base else (d + base for d in m._ids))
-                    m._next_block()
-            else:
-                ids.extend(d + base for d in m.all_ids())
+        # Deleted docnums are included; they map to None in by_docnum and are dropped there.
+        for segment, base in self.index.leaves:
+            ids += segment.read(tbytes, base, counts=False)[0]
         result = frozenset(ids)
         if df >= CACHE_MIN_DF:
             self.cache[gram] = result
@@ -623,7 +625,7 @@ def _create_generation(
     import_whoosh_lean()
     from whoosh import index as whoosh_index
 
-    from zebkb.search.whooshfield import SCHEMA_VERSION, make_schema
+    from zebkb.search.whooshfield import make_schema
 
     name = f"gen-{time.time_ns()}"
     gen_dir = index_dir / name
@@ -914,7 +916,7 @@ class SearchIndex:
                 return problems
             if snap.side.meta("state") in (None, ""):
                 problems.append(out_of_date)
-            whoosh_count = snap.reader.doc_count()
+            whoosh_count = snap.index.doc_count()
             side_count = snap.side.count()
             if whoosh_count != side_count:
                 problems.append(
@@ -1236,7 +1238,7 @@ class SearchIndex:
             try:
                 # The open snapshot reads the generation this writer starts from (opening
                 # another reader costs more than the rest of a one-record update).
-                current = snap.reader.generation() == writer.generation - 1
+                current = snap.generation == writer.generation - 1
                 if current:
                     # Its docnums are the writer's: the old versions are found in its uid
                     # list, not by a query per uid (a tenth of saving 1,000 new records).
@@ -1409,7 +1411,6 @@ def _gram_candidates(
     snap: _Snapshot, grams: Sequence[str], dfs: dict[str, int], *, variant: bool
 ) -> frozenset[int] | None:
     """Docnums whose text (or, with `variant`, folded text) may hold every gram; None: all."""
-    from zebkb.search.whooshfield import VARIANT
 
     def df_of(g: str) -> int:
         return _df(snap, dfs, g) + (_df(snap, dfs, VARIANT + g) if variant else 0)
@@ -1499,7 +1500,6 @@ def _normalised_fields(
 
 def _idfs(snap: _Snapshot, terms: Sequence[Term], folds: Folds) -> list[float]:
     from zebkb.search.normalize import query_grams
-    from zebkb.search.whooshfield import VARIANT
 
     n = max(1, snap.n)
     idfs = []
@@ -1528,7 +1528,6 @@ def _exact_posting(snap: _Snapshot, term: Term, folded: str | None) -> frozenset
     documents, and that folding leaves as it is; the candidates then need no checking.
     """
     from zebkb.search.normalize import is_one_bigram
-    from zebkb.search.whooshfield import VARIANT
 
     text = term.text
     if term.facility_only or snap.deleted or not is_one_bigram(text):
@@ -1838,7 +1837,6 @@ def _rank(
     `bounded` whether each match holds the term in its head (`_match`).
     """
     from zebkb.search.normalize import is_one_bigram
-    from zebkb.search.whooshfield import VARIANT
 
     terms = parsed.positive_terms
     if terms:

@@ -3,7 +3,8 @@
 Whoosh pickles the schema's field objects and each segment's codec into the
 index's table of contents, so the classes here are looked up by this module
 path whenever an index opens. Never move or rename this module or its classes;
-change the schema by bumping `SCHEMA_VERSION`, which makes old indexes rebuild.
+change the schema by bumping `SCHEMA_VERSION` (zebkb/search/segments.py), which
+makes old indexes rebuild.
 """
 
 from __future__ import annotations
@@ -41,13 +42,8 @@ from whoosh.util.numeric import length_to_byte  # noqa: E402
 from zebkb.search.normalize import grams, run_grams, word_runs  # noqa: E402
 from zebkb.search.variants import script_marks  # noqa: E402
 
-# 3: bigrams of runs between whitespace, punctuation included (zebkb/search/normalize.py).
-SCHEMA_VERSION = 3
-CONTENT = "content"
-UID = "uid"
-# Marks a bigram found only in a document's variant-folded text (zebkb/search/variants.py),
-# not in its text as written. Bigrams hold no whitespace, so no literal term starts so.
-VARIANT = " "
+# The schema's version and names, defined where the search path reads them without Whoosh.
+from zebkb.search.segments import CONTENT, SCHEMA_VERSION, UID, VARIANT  # noqa: E402, F401
 
 _HEADER_MAGIC: bytes = WHOOSH3_HEADER_MAGIC
 _LITTLE_ENDIAN = sys.byteorder == "little"
