@@ -475,9 +475,10 @@ class _Snapshot:
 def _reopen(ix: Any, old: Any) -> Any:
     """The index's reader after a commit, keeping `old`'s readers of unchanged segments.
 
-    Opening a segment reads its term table's directory (a few hundred reads): done
-    for every segment after every update, it was a third of a one-record update's CPU
-    time at 10,000 records in ten segments. A segment's files never change; one with
+    Opening a segment reads its term table's directory (a few hundred reads), and a new
+    reader starts cold: at 10,000 records in ten segments, refreshing the snapshot after
+    an update took 17 ms CPU reopening all of them, 7 ms keeping them (a one-record
+    update's median 58 -> 45 ms, loaded machine). A segment's files never change; one with
     as many deleted documents as before has the same ones (deletions only grow), so
     its reader answers as a new one would. The other old readers are closed.
     (Whoosh's own `reader(reuse=...)` looks its old readers up by generation under a
