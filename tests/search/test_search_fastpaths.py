@@ -402,3 +402,33 @@ def test_pool_counts_variant_bigrams_as_the_whole_folded_text_has_them() -> None
     }
     assert any(g.startswith(VARIANT) for _d, g in got)
     assert got == expected
+
+
+@pytest.mark.parametrize("query", ['"zeb"', "zeb", "zeb 断熱", '"の" "図書館"', "ゼロカーボン"])
+def test_totals_alone_look_for_the_terms_without_counting_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """The window's totals and facets (limit 0) rank nothing: whether each text holds a
+    term is enough, not how often (a scan that stops at the first occurrence)."""
+    docs = [doc_from_record(r) for r in make_records(300, seed=5)]
+    ix = SearchIndex(tmp_path / "ix")
+    try:
+        ix.rebuild(docs, total=len(docs), state=1)
+        page = ix.search(query, limit=20)
+        counted = 0
+        real = Columns.counts
+
+        def counts(self: Columns, *args: object, **kwargs: object) -> list[int]:
+            nonlocal counted
+            counted += 1
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Columns, "counts", counts)
+        for offset in (0, 100):
+            alone = ix.search(query, limit=0, offset=offset)
+            assert (alone.total, alone.facets) == (page.total, page.facets)
+            assert alone.hits == []
+        assert page.total > 0
+        assert counted == 0
+    finally:
+        ix.close()

@@ -1558,6 +1558,7 @@ def _match(
     folds: Folds,
     *,
     page: int = 0,
+    ranked: bool = True,
 ) -> tuple[list[int], dict[Term, list[Any]], dict[Term, list[bool]]]:
     """The docnums of every document the query and filters select, verified against its text.
 
@@ -1565,7 +1566,8 @@ def _match(
     number of best matches to be ranked, when the matches are many more than that (so
     that ranking looks at a few of them, `prunes`): for some terms an upper bound of the
     count instead (`_tf_bounds`), and for those terms whether each document holds the
-    term in its title or facility name (its head).
+    term in its title or facility name (its head). Not `ranked` (totals and facets
+    alone): whether each text holds a term, not how often, and no counts.
     """
     # The chips' tests, one per group set: the ones the facet counts apply (`_filter_facets`).
     chips = tuple(_filter_tests(filters).values())
@@ -1607,7 +1609,7 @@ def _match(
                 continue
             grams = (
                 _bound_grams(snap, t.text)
-                if folded is None and not t.facility_only and prunes(len(matches), page)
+                if ranked and folded is None and not t.facility_only and prunes(len(matches), page)
                 else None
             )
             firsts: list[int] = []
@@ -1619,8 +1621,11 @@ def _match(
                 # only where they can decide the page (`_rank`).
                 firsts = cols.firsts(matches, t.text)
                 keep = list(map(ge, firsts, repeat(0)))
-            else:
+            elif ranked:
                 keep = cols.counts(matches, t.text, folded)
+            else:
+                # Nothing will be ranked: a look that stops at the first occurrence.
+                keep = cols.holds(matches, t.text, folded)
             matches = list(compress(matches, keep))
             counts = {k: list(compress(v, keep)) for k, v in counts.items()}
             heads = {k: list(compress(v, keep)) for k, v in heads.items()}
@@ -1630,7 +1635,7 @@ def _match(
                 heads[t] = cols.in_heads(matches, list(compress(firsts, keep)))
             elif grams:
                 counts[t] = cols.counts(matches, t.text)
-            elif not t.facility_only:
+            elif ranked and not t.facility_only:
                 counts[t] = list(compress(keep, keep))
         return matches, counts, heads
 
@@ -1891,7 +1896,9 @@ def _run(
 ) -> SearchResult:
     folds = _folds(snap, parsed)
     # Bounds of the counts are enough for ranking a page of a few of many matches.
-    matches, counts, bounded = _match(snap, parsed, filters, folds, page=offset + limit)
+    matches, counts, bounded = _match(
+        snap, parsed, filters, folds, page=offset + limit, ranked=limit > 0
+    )
     facets = snap.cols.facets(matches)
     # The overdue chip's count too, from the same matches, when the caller gave the records.
     _count_overdue(snap, matches, None, filters, facets)
