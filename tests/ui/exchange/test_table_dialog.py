@@ -501,3 +501,11 @@ def test_every_preview_and_mapping_column_is_whole_in_both_languages(
     last = preview.rowCount() - 1
     assert preview.item(last, 1).text() == home.tr.t("tables.action.refused")
     assert preview.item(last, 4).toolTip() == preview.item(last, 4).text()
+
+
+def test_the_opening_hint_follows_a_language_switch(qtbot, home) -> None:
+    """ファイル → 一覧表から取り込み…, then 表示 → 言語 → English: the hint is English too."""
+    dialog = open_dialog(qtbot, home)
+    for lang in ("en", "ja", "en"):
+        home.tr.set_language(lang)
+        assert dialog.summary.text() == home.tr.t("tables.import.hint")

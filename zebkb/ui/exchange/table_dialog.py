@@ -41,7 +41,7 @@ from zebkb.tables.mapping import IMPORTABLE, TableMapping
 from zebkb.tables.plan import TablePlan, unmapped_required
 from zebkb.tables.read import read_table
 from zebkb.ui.core.context import AppContext
-from zebkb.ui.core.i18n import bind
+from zebkb.ui.core.i18n import LANGUAGES, bind, load_catalog
 from zebkb.ui.core.ops import CollectionOp, OpCancelled, ProgressReporter, QueryOp
 from zebkb.ui.core.settings import DATE_STYLE
 from zebkb.ui.main.results import CELL_PADDING
@@ -54,6 +54,11 @@ MAX_TITLE_WIDTH = 280
 # it has to stay readable in the mapping's pane.
 MAX_COLUMN_NAME_WIDTH = 260
 Notify = Callable[[str], None]
+
+
+def _hints() -> set[str]:
+    """The opening hint in every language, and no text at all (the dialog just made)."""
+    return {"", *(load_catalog(lang)["tables.import.hint"] for lang in LANGUAGES)}
 
 
 class TableImportDialog(QDialog):
@@ -461,7 +466,8 @@ class TableImportDialog(QDialog):
                     first=plan.problems[0].line(self.ctx.tr.language, self.ctx.settings.date_style),
                 )
             self.summary.setText(text)
-        elif self.preview is None and not self.summary.text():
+        elif self.preview is None and self.summary.text() in _hints():
+            # Nothing chosen yet: the hint, in the language now chosen.
             self.summary.setText(t("tables.import.hint"))
 
     # --- writing -------------------------------------------------------------------------------
