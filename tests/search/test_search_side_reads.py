@@ -95,3 +95,45 @@ def test_tags_are_read_without_decoding_json(tmp_path: Path) -> None:
         assert {d.uid: d.tags for d in side.index_docs()} == {doc.uid: tags, bare.uid: ()}
     finally:
         side.close()
+
+
+def test_a_typical_text_is_read_from_one_page_without_its_original(tmp_path: Path) -> None:
+    """A text of about a thousand characters (2 KB in UTF-16, the seed corpus's mean) lies
+    whole in its row's page: the original fields (as long again, in UTF-8) are kept in
+    their own table, so reading a query's thousands of texts follows no overflow pages."""
+    side = SideStore(tmp_path / "docs.sqlite", create=True)
+    try:
+        rows = []
+        for i in range(50):
+            doc = IndexDoc(
+                uid=f"{i:032x}",
+                kind="case",
+                ward="131229",
+                title=f"清掃事務所 {i}",
+                fields={"body": "再生可能エネルギーの導入と省エネルギー改修。" * 45},
+                rank=None,
+                fiscal_year=2024,
+                tags=(),
+                floor_area_m2=None,
+                updated_at="2024-10-21T00:00:00+00:00",
+            )
+            rows.append((doc, info_from_doc(doc, normalised_parts(doc)), ""))
+        side.write_docs(rows)
+        assert 900 < rows[0][1].length < 1100
+        pages = dict(
+            side.db.execute(
+                "SELECT name, sum(pagetype = 'overflow') FROM dbstat"
+                " WHERE name IN ('texts', 'originals') GROUP BY name"
+            ).fetchall()
+        )
+        assert pages["texts"] == 0
+        assert "original" not in {c[1] for c in side.db.execute("PRAGMA table_info(texts)")}
+        uid = rows[7][0].uid
+        assert side.originals([uid])[uid]["body"] == rows[7][0].fields["body"]
+        assert side.texts([uid])[uid][0] == rows[7][1].text
+        assert [d.fields for d in side.index_docs() if d.uid == uid] == [rows[7][0].fields]
+        side.delete_docs([uid])
+        assert side.originals([uid]) == {}
+        assert side.texts([uid]) == {}
+    finally:
+        side.close()

@@ -46,6 +46,7 @@ from zebkb.search.notices import (
 from zebkb.search.query import ParsedQuery, QueryError, Term, parse_query, rank_key, tag_key
 from zebkb.search.segments import SCHEMA_VERSION, VARIANT, IndexReader
 from zebkb.search.sidestore import (
+    SIDE_TABLES,
     SIDE_VERSION,
     DocInfo,
     SideStore,
@@ -1036,7 +1037,7 @@ class SearchIndex:
                     if progress is not None and done % 100 == 0:
                         progress(done, total)
                 # The rows go over unchanged (same side store version: it opened).
-                for table in ("docs", "texts"):
+                for table in SIDE_TABLES:
                     rows = old.db.execute(f"SELECT * FROM {table}")
                     marks = ",".join("?" * len(rows.description))
                     side.db.executemany(
