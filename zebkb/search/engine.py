@@ -1471,7 +1471,12 @@ def _candidates(snap: _Snapshot, parsed: ParsedQuery, folds: Folds) -> list[int]
         alternatives = [_term_candidates(snap, t, folds[t], dfs) for t in group]
         if any(a is None for a in alternatives):
             continue
-        union: frozenset[int] = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        # One alternative (no OR) is its own union: not copied (thousands of docnums).
+        union: frozenset[int] = (
+            alternatives[0]  # type: ignore[assignment]
+            if len(alternatives) == 1
+            else frozenset().union(*alternatives)  # type: ignore[arg-type]
+        )
         sets.append(union)
     if not sets:
         return None
