@@ -122,3 +122,15 @@ def test_pool_variant_postings_from_the_fold_edits(pieces: list[str]) -> None:
     pool = InvertedPool()
     pool.add_text(0, text, folded, script)
     assert _got(pool) == _expected([(text, folded)])
+
+
+def test_pair_codes_are_the_utf16_bytes_read_as_ints() -> None:
+    """A pair's code is what reading its UTF-16 bytes as one unsigned int gives, in this
+    machine's byte order, and it gives the pair back."""
+    from zebkb.search import whooshfield
+
+    assert array("I").itemsize == 4
+    for pair in ("ab", "区ー", "\uffff\x00", "。\u3000"):
+        (code,) = array("I", pair.encode(whooshfield._UTF16))
+        assert code == whooshfield._pair_code(ord(pair[0]), ord(pair[1]))
+        assert whooshfield._code_text(code) == pair

@@ -40,10 +40,10 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E
 from whoosh.util.numeric import length_to_byte  # noqa: E402
 
 from zebkb.search.normalize import grams, run_grams, word_runs  # noqa: E402
-from zebkb.search.variants import script_marks  # noqa: E402
 
 # The schema's version and names, defined where the search path reads them without Whoosh.
 from zebkb.search.segments import CONTENT, SCHEMA_VERSION, UID, VARIANT  # noqa: E402, F401
+from zebkb.search.variants import script_marks  # noqa: E402
 
 _HEADER_MAGIC: bytes = WHOOSH3_HEADER_MAGIC
 _LITTLE_ENDIAN = sys.byteorder == "little"
@@ -224,15 +224,18 @@ class BlockFieldWriter(W3FieldWriter):  # type: ignore[misc]
 # C: making and hashing a two-character string for each of a text's thousand bigrams was
 # a third of a build. Codes of pairs that no run holds (a whitespace character or a lone
 # surrogate in them) are counted too and left out when the terms are written.
+# In the machine's byte order, so that each unit reads as itself: the first is then the
+# low half of a little-endian int and the high half of a big-endian one.
 _UTF16 = "utf-16-le" if _LITTLE_ENDIAN else "utf-16-be"
+_FIRST, _SECOND = (0, 16) if _LITTLE_ENDIAN else (16, 0)
 
 
 def _pair_code(a: int, b: int) -> int:
-    return a | b << 16
+    return a << _FIRST | b << _SECOND
 
 
 def _code_text(code: int) -> str:
-    return chr(code & 0xFFFF) + chr(code >> 16)
+    return chr(code >> _FIRST & 0xFFFF) + chr(code >> _SECOND & 0xFFFF)
 
 
 def _gram_key(gram: str) -> int | str:
