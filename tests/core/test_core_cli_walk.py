@@ -90,3 +90,17 @@ def test_export_progress_ends_its_line_even_for_an_empty_delta(cli, tmp_path) ->
         assert r.err.endswith("\n"), repr(r.err)
         last = r.err.rstrip("\n").splitlines()[-1]  # (text mode reads \r as a line end)
         assert "100%" in last, repr(r.err)
+
+
+def test_export_uid_then_the_bundle_file_writes_that_file(cli, tmp_path) -> None:
+    """`zebkb export --uid UID out.zebkb` (the file after the uids, as people write it): the
+    file is the bundle to write, not one more uid, so the command does what it says."""
+    assert cli("init", "--ward", "葛飾区").code == 0
+    assert cli("demo").code == 0
+    visit = "4851558e-3ce4-5145-81f4-50038ffd5cc2"
+    for n in (1, 2):
+        out = tmp_path / f"one{n}.zebkb"
+        r = cli("--lang", "ja", "export", "--json", "--uid", visit, str(out))
+        assert r.code == 0, r.err
+        assert json.loads(r.out)["records"] == 1
+        assert out.is_file()

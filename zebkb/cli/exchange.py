@@ -113,6 +113,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"--max-size: {exc.message('en')}", message_ja=f"--max-size: {exc.message('ja')}"
         ) from None
     peer = resolve_ward_arg(args.peer)
+    if args.uid and not args.out and not args.eml and len(args.uid) > 1:
+        # `--uid A B out.zebkb`: --uid takes every word after it, the file too. A uid has
+        # no dot and no slash, so a word with one is the bundle to write.
+        last = args.uid[-1]
+        if "." in last or "/" in last or "\\" in last:
+            args.out, args.uid = last, args.uid[:-1]
     if bool(args.out) == bool(args.eml):
         raise UsageError(
             "give the bundle file OUT, or --eml OUT_DIR for e-mail drafts",
