@@ -37,6 +37,9 @@ NOT_IMPORTED = (
     "importlib.resources",
     "zipfile",
     "logging",
+    # dataclasses loads inspect when it first calls it (zebkb/__init__.py): only for a
+    # dataclass without a docstring.
+    "inspect",
     *(m for m in COMMAND_MODULES if m not in SOLO_COMMANDS.values()),
 )
 

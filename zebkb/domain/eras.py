@@ -15,6 +15,8 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class Era:
+    """One Japanese era: its name, its letter, and the days and years it covers."""
+
     name: str
     letter: str
     first_day: date  # the first day zebkb reads in this era

@@ -20,6 +20,8 @@ FACILITY = "facility_name"
 
 @dataclass(frozen=True)
 class IndexDoc:
+    """What the index keeps of one record: its text fields and the values filters use."""
+
     uid: str
     kind: str
     ward: str

@@ -143,6 +143,8 @@ _SNIPPET_ORDER = {"body": 0, "purpose": 0, "attachments": 0, "tags": 2, "ward_na
 
 @dataclass(frozen=True)
 class SearchFilters:
+    """What a search keeps to besides its words (the window's chips, the command's options)."""
+
     kinds: tuple[str, ...] = ()
     wards: tuple[str, ...] = ()
     ranks: tuple[str, ...] = ()
@@ -160,6 +162,8 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One record found, with its score and snippet."""
+
     uid: str
     kind: str
     title: str
@@ -170,6 +174,8 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """A page of hits, how many matched in all, and the counts by facet."""
+
     query: str
     total: int
     hits: list[SearchHit]

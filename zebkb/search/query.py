@@ -41,6 +41,8 @@ _VARIANTS_JA = '。語は表記ゆれ（サーバー/サーバ、取組/取り�
 
 @dataclass(frozen=True)
 class Term:
+    """One word of a query, normalised."""
+
     text: str  # normalised
     facility_only: bool = False
     # A "quoted phrase": found only as written, never through a spelling variant.
@@ -49,6 +51,8 @@ class Term:
 
 @dataclass
 class ParsedQuery:
+    """A query's words (ANDs of ORs), negated words, and the filters written in it."""
+
     groups: list[tuple[Term, ...]] = field(default_factory=list)  # AND of ORs
     negatives: list[Term] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
