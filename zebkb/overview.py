@@ -58,6 +58,10 @@ class Overview:
     # Visits and sessions with follow-ups (後日対応) past their due date and not done,
     # by the knowledge base's clock; the earliest due first.
     overdue_follow_ups: list[OverdueFollowUps] = field(default_factory=list)
+    # Sessions and visits in no fiscal year: dated by a bare year, which spans two
+    # fiscal years (zebkb/domain/dates.py partial_fiscal_year), or not dated at all.
+    sessions_without_fiscal_year: int = 0
+    visits_without_fiscal_year: int = 0
 
     @property
     def overdue_count(self) -> int:
@@ -93,6 +97,14 @@ def _technology_groups(pairs: list[tuple[str, str]]) -> dict[str, int]:
     return _most_first([(group, len(uids)) for group, uids in cases.items()])
 
 
+def _by_year(rows: list[tuple[Any, ...]]) -> dict[int, int]:
+    return {int(year): int(n) for year, n in sorted(r for r in rows if r[0] is not None)}
+
+
+def _without_year(rows: list[tuple[Any, ...]]) -> int:
+    return sum(int(n) for year, n in rows if year is None)
+
+
 def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
     """Counts for the home screen: from one read transaction, and the follow-ups the
     service keeps up to date (``follow_up_rows``)."""
@@ -111,8 +123,10 @@ def overview(kb: KnowledgeBase, *, recent: int = RECENT_DEFAULT) -> Overview:
         cases_by_facility_type=_most_first(rows["facility_types"]),
         cases_by_technology=_most_first(rows["technologies"]),
         cases_by_technology_group=_technology_groups(rows["case_technologies"]),
-        sessions_by_fiscal_year=dict(sorted(rows["per_year_session"])),
-        visits_by_fiscal_year=dict(sorted(rows["per_year_visit"])),
+        sessions_by_fiscal_year=_by_year(rows["per_year_session"]),
+        visits_by_fiscal_year=_by_year(rows["per_year_visit"]),
+        sessions_without_fiscal_year=_without_year(rows["per_year_session"]),
+        visits_without_fiscal_year=_without_year(rows["per_year_visit"]),
         recent_changes=[
             RecentChange(uid, kind, title, ward, updated, int(rev), bool(deleted))
             for uid, kind, title, ward, updated, rev, deleted in rows["recent"]

@@ -62,8 +62,10 @@ _QUERIES = {
         "AND json_array_length(h.record_json, '$.follow_up_items') > 0"
     ),
     "per_year": (
+        # NULL too: a record dated by a bare year (or not at all) has no fiscal year,
+        # and the home screen still counts it.
         "SELECT fiscal_year, COUNT(*) FROM record "
-        "WHERE deleted = false AND type = :kind AND fiscal_year IS NOT NULL GROUP BY fiscal_year"
+        "WHERE deleted = false AND type = :kind GROUP BY fiscal_year"
     ),
     "recent": (
         "SELECT uid, type, COALESCE(title, ''), COALESCE(ward, ''), updated_at, revision, deleted "

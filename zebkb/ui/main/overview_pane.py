@@ -553,6 +553,13 @@ class OverviewPane(QWidget):
         chart = _chart(t("overview.years"))
         years = sorted(set(data.sessions_by_fiscal_year) | set(data.visits_by_fiscal_year))
         self.year_keys = years
+        # A bare year spans two fiscal years (and an undated record has none): such
+        # records get a last bar of their own, so the chart adds up to the header's totals.
+        unplaced = {
+            "session": data.sessions_without_fiscal_year,
+            "visit": data.visits_without_fiscal_year,
+        }
+        has_unplaced = any(unplaced.values())
         series = QBarSeries()
         for n, (kind, counts) in enumerate(
             (("session", data.sessions_by_fiscal_year), ("visit", data.visits_by_fiscal_year))
@@ -561,24 +568,38 @@ class OverviewPane(QWidget):
             bars.setColor(QColor(SERIES_COLORS[n]))
             for year in years:
                 bars.append(counts.get(year, 0))
-            bars.clicked.connect(
-                lambda index, kind=kind: self._emit_filter(
-                    ((KIND, kind), (FISCAL_YEAR, self.year_keys[index])), None
-                )
-            )
+            if has_unplaced:
+                bars.append(unplaced[kind])
+            bars.clicked.connect(lambda index, kind=kind: self._year_clicked(kind, index))
             series.append(bars)
             show_values(series, bars)
         chart.addSeries(series)
         style = getattr(self.ctx.settings, "date_style", "western")
-        axis_x = category_axis([fiscal_year_label(y, lang, style) for y in years])
+        labels = [fiscal_year_label(y, lang, style) for y in years]
+        if has_unplaced:
+            labels.append(t("overview.no_fiscal_year"))
+        axis_x = category_axis(labels)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
-        top = max([*data.sessions_by_fiscal_year.values(), *data.visits_by_fiscal_year.values(), 1])
+        top = max(
+            [
+                *data.sessions_by_fiscal_year.values(),
+                *data.visits_by_fiscal_year.values(),
+                *unplaced.values(),
+                1,
+            ]
+        )
         axis_y = count_axis(top, grid=False)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         return chart
+
+    def _year_clicked(self, kind: str, index: int) -> None:
+        # The last bar (records in no fiscal year) has no fiscal year the list could
+        # filter by: a click there asks for nothing rather than for the wrong records.
+        if index < len(self.year_keys):
+            self._emit_filter(((KIND, kind), (FISCAL_YEAR, self.year_keys[index])), None)
 
     def _fill_recent(self, data: Overview) -> None:
         lang = self.ctx.tr.language
