@@ -348,3 +348,38 @@ def test_a_page_counts_a_frequent_term_only_where_it_can_decide_the_page(
     assert result.total == len(expected) > 40
     assert result.facets == facets
     assert counted < result.total // 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"エネルギー" OR "zeb"', '"zeb" OR "図書館"', '"エネルギー" type:case', '"zeb" -"断熱"'],
+)
+def test_a_page_of_an_or_or_filtered_query_counts_only_near_the_page(
+    index: SearchIndex, monkeypatch: Any, query: str
+) -> None:
+    """The terms of an OR or of a query with field filters are not counted when matched;
+    a page counts them only where the bounds the postings give can reach the page (an OR
+    of two frequent words counted every text twice). The page is the plain search's."""
+    scanned = 0
+    real_counts = columns.Columns.counts
+    real_weights = columns.Columns._weights
+
+    def counting(self: columns.Columns, docnums: Any, term: str, folded: Any = None) -> Any:
+        nonlocal scanned
+        scanned += len(docnums)
+        return real_counts(self, docnums, term, folded)
+
+    def weighing(self: columns.Columns, docnums: Any, term: str, known: Any, *args: Any) -> Any:
+        nonlocal scanned
+        if known is None or len(known) != len(docnums):
+            scanned += len(docnums)  # counted in the texts
+        return real_weights(self, docnums, term, known, *args)
+
+    monkeypatch.setattr(columns.Columns, "counts", counting)
+    monkeypatch.setattr(columns.Columns, "_weights", weighing)
+    result = index.search(query, limit=5, offset=2)
+    expected, facets = _reference(index, query, SearchFilters())
+    assert [h.uid for h in result.hits] == expected[2:7]
+    assert result.total == len(expected) > 30
+    assert result.facets == facets
+    assert scanned < result.total // 2

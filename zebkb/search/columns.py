@@ -448,6 +448,10 @@ class Columns:
         and a term holds no newline, so it is there if it starts there."""
         return list(map(lt, firsts, map(self.head_end.__getitem__, docnums)))
 
+    def in_head(self, docnums: Sequence[int], term: str) -> list[bool]:
+        """Whether each doc holds `term` in its title or facility name (its head)."""
+        return list(map(str.__contains__, map(self.head.__getitem__, docnums), repeat(term)))
+
     def in_facility(
         self, docnums: Sequence[int], term: str, folded: str | None = None
     ) -> list[bool]:

@@ -1715,11 +1715,17 @@ def _bound_grams(snap: _Snapshot, term: str) -> list[list[int | None]] | None:
     return found  # type: ignore[return-value]  # no None left
 
 
-def _tf_bounds(grams: list[list[int | None]], docnums: list[int]) -> list[float] | None:
+def _tf_bounds(
+    grams: list[list[int | None]], docnums: list[int], *, absent: int | None = None
+) -> list[float] | None:
     """An upper bound of a term's count in each document holding it: the least count of
     its bigrams there (each occurrence holds each of them). None when a posting lacks
-    one of the documents, which only a damaged index would."""
-    lookups = [map(g.__getitem__, docnums) for g in grams]
+    one of the documents, which only a damaged index would; with `absent`, documents
+    that need not hold the term (an OR's other side), that bound where a posting lacks
+    them (0: a text without one of its bigrams does not hold it)."""
+    lookups: list[Iterable[int | None]] = [map(g.__getitem__, docnums) for g in grams]
+    if absent is not None:
+        lookups = [[absent if c is None else c for c in found] for found in lookups]
     try:
         bounds: list[Any] = list(map(min, *lookups) if len(lookups) > 1 else lookups[0])
     except TypeError:  # None: a posting without the document
@@ -1863,6 +1869,7 @@ def _rank(
         # So do a rarer one's when the texts have not been read (`_match`).
         # By term, not by its text: "取組" and a quoted "取組" count differently.
         known: dict[Term, list[Any]] = dict(counts)
+        heads_of: dict[Term, list[bool]] = dict(bounded or {})
         unread = bool(snap.cols.missing_texts(matches))
         for t in terms:
             folded = folds[t]
@@ -1885,10 +1892,18 @@ def _rank(
             if folded is not None and not t.facility_only:
                 # A text may hold only a variant of the term: count that too.
                 known[t] = snap.cols.counts(matches, t.text, folded)
+            elif not t.facility_only and prunes(len(matches), count):
+                # Matches `_match` did not count (OR, filters): bounds from the postings, as
+                # for the plain path's, so only those near the page are counted.
+                grams = _bound_grams(snap, t.text)
+                bounds = _tf_bounds(grams, matches, absent=0) if grams else None
+                if bounds is not None:
+                    known[t] = bounds
+                    heads_of[t] = snap.cols.in_head(matches, t.text)
         texts = [t.text for t in terms]
         idfs = _idfs(snap, terms, folds)
         tfs = [known.get(t) for t in terms]
-        heads = [(bounded or {}).get(t) for t in terms]
+        heads = [heads_of.get(t) for t in terms]
         best = snap.cols.ranked_within_bounds(matches, texts, idfs, tfs, heads=heads, count=count)
     else:
         best = snap.cols.best(matches, None, count)
