@@ -59,6 +59,7 @@ TYPED = re.compile(
     r"|\{[a-z0-9,-]+\}"  # choices in a usage line
     r"|[\w./-]*\.(?:zebkb|zip|pdf|xlsx|csv|json|eml|sqlite3)\b"  # file names
     r"|[0-9a-f]{8}-[0-9a-f-]{27,}"  # UIDs
+    r"|\([0-9a-f]{8}\)"  # a linked record's uid, shortened, beside its title
     r"|\b(?:table|import|export)-[0-9a-f-]+"  # a list import's id
     r"|\b[0-9a-f]{12}\b"  # a version's hash, shortened
     r"|\b[0-9a-f]{4}(?: [0-9a-f]{4}){4}\b"  # a key's fingerprint
