@@ -62,7 +62,23 @@ def test_dates_on_the_sheet_and_in_history_come_from_the_same_place() -> None:
     assert versions.format_date("2024-10-21", "japanese") == "令和6年10月21日"
 
 
-def test_instants_keep_their_own_offset() -> None:
+def test_instants_show_in_this_computers_time(monkeypatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        _instants_in_tokyo()
+        # The same instant from a computer in UTC, read here in Tokyo's time.
+        assert display.format_instant("2025-03-18T00:00:00Z", "western", "ja") == (
+            "2025年3月18日 09:00"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def _instants_in_tokyo() -> None:
     moment = "2025-03-18T09:00:00+09:00"
     assert display.format_instant(moment, "western", "ja") == "2025年3月18日 09:00"
     assert display.format_instant(moment, "western", "en") == "2025-03-18 09:00"

@@ -32,6 +32,29 @@ def ctx(qtbot: Any, kb: Any, tmp_path: Path) -> Iterator[Any]:
     context.runner.shutdown()
 
 
+def computer_time_zone(monkeypatch: pytest.MonkeyPatch, zone: str) -> Iterator[None]:
+    """Run as a computer set to ``zone``: times are shown in this computer's time."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def tokyo_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A ward's PC: the test clock's 09:00+09:00 reads 09:00."""
+    yield from computer_time_zone(monkeypatch, "Asia/Tokyo")
+
+
+@pytest.fixture
+def utc_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A PC set to UTC: the test clock's 09:00+09:00 reads 00:00."""
+    yield from computer_time_zone(monkeypatch, "UTC")
+
+
 @pytest.fixture
 def demo_kb(kb: Any) -> Any:
     kb.load_demo()

@@ -108,13 +108,14 @@ def format_date(value: str | date | None, style: str, lang: str, *, weekday: boo
     return d.isoformat()
 
 
-def format_instant(text: str | None, style: str, lang: str, *, local: bool = False) -> str:
+def format_instant(text: str | None, style: str, lang: str) -> str:
     """An instant (RFC 3339) as its date in the chosen style and the time of day.
 
-    The wall-clock time of the instant's own offset, to the minute: the time
-    the person who saved it saw; with ``local``, this computer's time (for
-    instants another computer wrote, as a bundle's, often in UTC). Text that is
-    not an instant is shown as it is.
+    Always in this computer's time, to the minute: the one rule for the window
+    and the command line alike (a record saved at 09:15+09:00 reads 09:15 on a
+    Tokyo PC and 00:15 on one set to UTC, wherever it is shown), and instants
+    another computer wrote in UTC (a bundle's) read in local time too. Text that
+    is not an instant is shown as it is.
     """
     if not text:
         return ""
@@ -124,10 +125,9 @@ def format_instant(text: str | None, style: str, lang: str, *, local: bool = Fal
         # Out of the range an instant can be compared in (year 999): read as written.
         clock = text[11:16] if len(text) >= 16 else ""
         return f"{format_date(text, style, lang)} {clock}".strip()
-    if local:
-        # At the ends of the calendar the conversion fails: the instant's own clock then.
-        with contextlib.suppress(OverflowError, ValueError, OSError):
-            moment = moment.astimezone()
+    # At the ends of the calendar the conversion fails: the instant's own clock then.
+    with contextlib.suppress(OverflowError, ValueError, OSError):
+        moment = moment.astimezone()
     return f"{format_date(moment.date(), style, lang)} {moment:%H:%M}"
 
 

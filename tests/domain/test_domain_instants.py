@@ -8,6 +8,7 @@ zebkb's datetime-based code.
 from __future__ import annotations
 
 import calendar
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 
@@ -105,7 +106,7 @@ def test_every_timestamp_is_accepted_exactly_when_it_is_a_real_moment(drawn) -> 
     assert accepted(text) == expected, (text, moment)
     if expected:
         assert len(utc_key(text)) == len("2025-03-18T00:00:00.000000Z")
-        format_moment(text, "japanese")  # shown without converting the offset: never fails
+        format_moment(text, "japanese")  # in this computer's time, or as written: never fails
 
 
 def reference_of_now() -> Fraction:
@@ -161,6 +162,14 @@ def test_instants_outside_the_years_are_refused_in_one_line(stamp: str) -> None:
     assert "0001〜9999年" in caught.value.line_ja()
 
 
-def test_dates_before_the_japanese_calendar_are_shown_as_written() -> None:
+def test_dates_before_the_japanese_calendar_are_shown_as_written(monkeypatch) -> None:
+    from zebkb_main_kit import computer_time_zone
+
+    # A fixed +09:00 zone: the tz database would read year 999 in Tokyo's local mean time.
+    with contextmanager(computer_time_zone)(monkeypatch, "JST-9"):
+        _before_the_japanese_calendar()
+
+
+def _before_the_japanese_calendar() -> None:
     assert format_date("0999-03-01", "japanese") == "0999-03-01"
     assert format_moment("0999-03-01T10:00:00+09:00", "japanese") == "0999-03-01 10:00"

@@ -50,7 +50,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 "backup.with_files" if b.includes_files else "backup.records_only", args.lang
             )
             # The instant is stored in UTC; a person reads this computer's time.
-            when = format_instant(b.created_at, args.date_style, args.lang, local=True)
+            when = format_instant(b.created_at, args.date_style, args.lang)
             line = say(
                 "backup.line",
                 args.lang,
@@ -110,7 +110,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             raise KnownError(
                 say("backup.yes_needed", "en"), message_ja=say("backup.yes_needed", "ja")
             )
-        when = format_instant(info.created_at, args.date_style, lang, local=True)
+        when = format_instant(info.created_at, args.date_style, lang)
         if not confirm(say("backup.question", lang, when=when, records=info.records)):
             err(f"zebkb: {say('backup.not_restored', lang)}")
             return 1

@@ -328,7 +328,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     side_cols = max(width(s) for s in sides.values())
     for c in conflicts:
         data = c.as_json()
-        when = format_instant(c.detected_at, args.date_style, lang, local=True)
+        when = format_instant(c.detected_at, args.date_style, lang)
         kind = kind_label(c.type, lang)
         out(
             say(
@@ -353,7 +353,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
                         lang,
                         side=pad(name, side_cols),
                         revision=v["revision"],
-                        when=format_instant(v["updated_at"], args.date_style, lang, local=True),
+                        when=format_instant(v["updated_at"], args.date_style, lang),
                         hash=v["hash"][:12],
                         title=field(v["title"]),
                         state=state,

@@ -91,7 +91,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         if e.active:
             state = say("key.state_trusted", lang)
         else:
-            when = format_instant(e.revoked_at, args.date_style, lang, local=True)
+            when = format_instant(e.revoked_at, args.date_style, lang)
             state = say("key.state_revoked", lang, when=when)
         note = say("key.note", lang, note=field(e.note)) if e.note else ""
         out(

@@ -370,13 +370,13 @@ def cmd_show(args: argparse.Namespace) -> int:
                 "show.deleted",
                 "en",
                 **facts,
-                when=format_instant(record["updated_at"], "iso", "en", local=True),
+                when=format_instant(record["updated_at"], "iso", "en"),
             ),
             message_ja=say(
                 "show.deleted",
                 "ja",
                 **facts,
-                when=format_instant(record["updated_at"], args.date_style, "ja", local=True),
+                when=format_instant(record["updated_at"], args.date_style, "ja"),
             ),
         )
     if args.json:
@@ -445,7 +445,7 @@ def format_value(
     if decl.type == FieldType.DATE:
         return display.format_date(str(value), style, lang)
     if decl.type == FieldType.TIMESTAMP:
-        return display.format_instant(str(value), style, lang, local=True)
+        return display.format_instant(str(value), style, lang)
     if decl.type == FieldType.BOOLEAN:
         yes, no = ("はい", "いいえ") if lang == "ja" else ("yes", "no")
         return yes if value else no
@@ -593,7 +593,7 @@ def cmd_history(args: argparse.Namespace) -> int:
                 lang,
                 mark="*" if v.current else " ",
                 revision=v.revision,
-                when=format_instant(v.updated_at, args.date_style, lang, local=True),
+                when=format_instant(v.updated_at, args.date_style, lang),
                 hash=v.hash[:12],
                 # The window's words for how a version came (zebkb/versions.py), not the code.
                 source=source_label(v.source, lang),

@@ -12,7 +12,8 @@ from zebkb.ui.core.ops import CollectionOp
 from zebkb.ui.edit.history import HistoryDialog
 from zebkb.versions import body_diff, body_diff_html, display_value, field_changes, format_moment
 
-pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+# Times are shown in this computer's time: these read the test clock's 09:00+09:00 in Tokyo.
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE, pytest.mark.usefixtures("tokyo_time")]
 
 RECORDS = {
     "case": case_record(),

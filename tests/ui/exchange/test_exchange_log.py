@@ -13,7 +13,8 @@ from zebkb.service.exchange import export_bundle
 from zebkb.ui.exchange.exchange_log import MAX_FILE_WIDTH, ExchangeLogDialog
 from zebkb.ui.exchange.import_dialog import ImportDialog
 
-pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+# Times are shown in this computer's time: these read the test clock's 09:00+09:00 in Tokyo.
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE, pytest.mark.usefixtures("tokyo_time")]
 
 # An instant as stored (2025-03-18T09:00:00+09:00) or cut from one (2025-03-18 09:00:00).
 RAW_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")

@@ -10,7 +10,8 @@ from zebkb_main_kit import QT_LOG_IGNORE, shown_uids, wait_idle
 
 from zebkb.service.backup import list_backups
 
-pytestmark = [pytest.mark.gui, QT_LOG_IGNORE]
+# Times are shown in this computer's time: these read the test clock's 09:00+09:00 in Tokyo.
+pytestmark = [pytest.mark.gui, QT_LOG_IGNORE, pytest.mark.usefixtures("tokyo_time")]
 
 
 def test_back_up_now_writes_a_backup(qtbot, window, demo_kb) -> None:

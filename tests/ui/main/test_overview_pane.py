@@ -142,8 +142,10 @@ def test_recent_change_opens_the_record_and_a_change_recounts(qtbot, window, dem
     assert pane.data.totals["case"] == before + 1
 
 
-def test_recent_changes_follow_the_date_style_and_speak_the_language(qtbot, ctx, demo_kb) -> None:
-    """The demo records were saved on 2025-04-01 from 09:00 in Tokyo."""
+def test_recent_changes_follow_the_date_style_and_speak_the_language(
+    qtbot, ctx, demo_kb, tokyo_time
+) -> None:
+    """The demo records were saved on 2025-04-01 from 09:00 in Tokyo (read on a Tokyo PC)."""
     pane = loaded_pane(qtbot, ctx)
     last = pane.recent.item(pane.recent.count() - 1)
     assert last.text().startswith("2025年4月1日 09:")

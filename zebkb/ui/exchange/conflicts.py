@@ -294,9 +294,7 @@ class ConflictsDialog(QDialog):
         text = t(
             "conflicts.version",
             revision=version.get("revision", "?"),
-            updated=format_instant(
-                version.get("updated_at"), self.ctx.settings.date_style, lang, local=True
-            ),
+            updated=format_instant(version.get("updated_at"), self.ctx.settings.date_style, lang),
             origin=ward_label(version.get("origin"), lang) or version.get("origin", ""),
         )
         mark = f" <b style='color:#1b7f3b'>{escape(t('conflicts.current'))}</b>" if current else ""

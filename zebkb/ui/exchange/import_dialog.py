@@ -521,7 +521,7 @@ class ImportDialog(QDialog):
             f"<b>{escape(t('import.origin'))}</b> {escape(origin)}"
             f"{escape(aside(manifest.origin_ward, lang))}"
             f" &nbsp; <b>{escape(t('import.created'))}</b>"
-            f" {escape(format_instant(manifest.created_at, style, lang, local=True))}",
+            f" {escape(format_instant(manifest.created_at, style, lang))}",
             f"<b>{escape(t('import.signature'))}</b> <span style='color:{color}'>"
             f"{escape(t(f'import.signature.{plan.signature}'))}</span>",
             f"<b>{escape(t('import.counts'))}</b> {escape(self._counts_text(plan))}"
@@ -530,7 +530,7 @@ class ImportDialog(QDialog):
         if manifest.series is not None and manifest.parts:
             lines.append(escape(t("import.part", part=manifest.part, parts=manifest.parts)))
         if manifest.since:
-            since = format_instant(manifest.since, style, lang, local=True)
+            since = format_instant(manifest.since, style, lang)
             lines.append(escape(t("import.since", since=since)))
         if plan.previously_imported:
             lines.append(f"<i>{escape(t('import.again'))}</i>")
