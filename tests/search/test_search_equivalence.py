@@ -383,3 +383,20 @@ def test_a_page_of_an_or_or_filtered_query_counts_only_near_the_page(
     assert result.total == len(expected) > 30
     assert result.facets == facets
     assert scanned < result.total // 2
+
+
+@pytest.mark.parametrize("query", ["zeb", "ゼブ", "zeb -断熱", "省エネ type:case"])
+def test_a_new_index_finds_variants_whose_folding_was_put_off(
+    index: SearchIndex, query: str
+) -> None:
+    """A newly opened index folds a text only when a term needs it; looking whether texts
+    hold a term (totals alone, NOT, filters) folds them first too, or a text holding only
+    a variant (ゼブ for zeb) was missed."""
+    fresh = SearchIndex(index.index_dir)
+    try:
+        alone = fresh.search(query, limit=0)
+        expected, facets = _reference(index, query, SearchFilters())
+        assert alone.total == len(expected)
+        assert alone.facets == facets
+    finally:
+        fresh.close()

@@ -429,6 +429,8 @@ class Columns:
         if not lacking:
             return found
         rest = list(map(docnums.__getitem__, lacking))
+        # Texts whose folding was put off are folded first, as for `counts`.
+        self.fold_waiting(rest, term if folded == term else None)
         if folded == term:
             # Where folding changed nothing, the folded text is the text already looked in.
             other = map(str.__contains__, map(self.fold_extra.__getitem__, rest), repeat(term))
