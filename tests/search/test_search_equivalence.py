@@ -385,6 +385,30 @@ def test_a_page_of_an_or_or_filtered_query_counts_only_near_the_page(
     assert scanned < result.total // 2
 
 
+@pytest.mark.parametrize("query", ['"zeb" -"図書館"', "zeb -断熱", '"の" "zeb" OR "図書館"'])
+def test_an_or_or_a_not_looks_for_each_term_only_in_the_texts_with_its_bigrams(
+    index: SearchIndex, monkeypatch: Any, query: str
+) -> None:
+    """A text without one of a term's bigrams cannot hold it: an excluded word or an OR's
+    alternative is looked for only in the texts with all of its bigrams, not in every
+    match (NOT and OR queries read every text once more per term). Same answer."""
+    looked: dict[str, int] = {}
+    real = columns.Columns.holds
+
+    def holding(self: columns.Columns, docnums: Any, term: str, folded: Any = None) -> Any:
+        looked[term] = looked.get(term, 0) + len(docnums)
+        return real(self, docnums, term, folded)
+
+    monkeypatch.setattr(columns.Columns, "holds", holding)
+    result = index.search(query, limit=5)
+    expected, facets = _reference(index, query, SearchFilters())
+    assert [h.uid for h in result.hits] == expected[:5]
+    assert result.total == len(expected)
+    assert result.facets == facets
+    rare = "図書館" if "図書館" in query else "断熱"
+    assert 0 < looked[rare] < result.total * 3 // 4
+
+
 @pytest.mark.parametrize("query", ["zeb", "ゼブ", "zeb -断熱", "省エネ type:case"])
 def test_a_new_index_finds_variants_whose_folding_was_put_off(
     index: SearchIndex, query: str

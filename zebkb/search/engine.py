@@ -1469,12 +1469,22 @@ def _term_candidates(
     return variants if written is None else variants | written
 
 
-def _candidates(snap: _Snapshot, parsed: ParsedQuery, folds: Folds) -> list[int] | None:
-    """Sorted docnums that may match; None means every document."""
+def _candidates(
+    snap: _Snapshot,
+    parsed: ParsedQuery,
+    folds: Folds,
+    found: dict[Term, frozenset[int] | None] | None = None,
+) -> list[int] | None:
+    """Sorted docnums that may match; None means every document.
+
+    `found`, if given, receives each OR's alternatives' own candidates (`_term_candidates`).
+    """
     dfs: dict[str, int] = {}
     sets: list[frozenset[int]] = []
     for group in parsed.groups:
         alternatives = [_term_candidates(snap, t, folds[t], dfs) for t in group]
+        if found is not None and len(group) > 1:
+            found.update(zip(group, alternatives, strict=True))
         if any(a is None for a in alternatives):
             continue
         # One alternative (no OR) is its own union: not copied (thousands of docnums).
@@ -1563,6 +1573,26 @@ def _holding(cols: Columns, docnums: list[int], term: Term, folded: str | None) 
     return cols.holds(docnums, term.text, folded)
 
 
+def _holding_among(
+    cols: Columns,
+    docnums: list[int],
+    term: Term,
+    folded: str | None,
+    among: frozenset[int] | None,
+) -> list[bool]:
+    """`_holding`, looked for only in the docs `among` the term's candidates
+    (`_term_candidates`: the others lack one of its bigrams, so cannot hold it); None: all."""
+    if among is None:
+        return _holding(cols, docnums, term, folded)
+    held = [False] * len(docnums)
+    at = list(compress(range(len(docnums)), map(among.__contains__, docnums)))
+    if at:
+        found = _holding(cols, list(map(docnums.__getitem__, at)), term, folded)
+        for i in compress(at, found):
+            held[i] = True
+    return held
+
+
 def _match(
     snap: _Snapshot,
     parsed: ParsedQuery,
@@ -1588,7 +1618,9 @@ def _match(
     cols = snap.cols
     late = _overdue_uids(filters, parsed)
 
-    candidates = _candidates(snap, parsed, folds)
+    # Each OR's alternatives' own candidates: each is looked for only among its own.
+    found: dict[Term, frozenset[int] | None] = {}
+    candidates = _candidates(snap, parsed, folds, found)
     if candidates is None:
         candidates = cols.live
     filtered = chips or negatives or parsed.overdue
@@ -1687,12 +1719,16 @@ def _match(
         selection = [n for n in selection if selected(by_docnum[n])]  # type: ignore[arg-type]
     # Then the terms, each over every document left at once (the scans loop in C).
     for g in groups:
-        keep = _holding(cols, selection, g[0], folds[g[0]])
+        keep = _holding_among(cols, selection, g[0], folds[g[0]], found.get(g[0]))
         for t in g[1:]:
-            keep = list(map(or_, keep, _holding(cols, selection, t, folds[t])))
+            keep = list(map(or_, keep, _holding_among(cols, selection, t, folds[t], found.get(t))))
         selection = list(compress(selection, keep))
+    dfs: dict[str, int] = {}
     for t in negatives:
-        selection = list(compress(selection, map(not_, _holding(cols, selection, t, folds[t]))))
+        # Only the texts that may hold it are looked in: the others are kept as they are.
+        among = _term_candidates(snap, t, folds[t], dfs) if selection else None
+        held = _holding_among(cols, selection, t, folds[t], among)
+        selection = list(compress(selection, map(not_, held)))
     return selection, {}, {}
 
 
