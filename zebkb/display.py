@@ -158,6 +158,20 @@ def format_number(value: float | int | None, decimals: int | None = 2, unit: str
     return f"{text}{unit}"
 
 
+def file_size(n: int, lang: str = "en") -> str:
+    """12.3 MB, 456.0 kB, 789 bytes (789 バイト): decimal units, as file managers show them.
+
+    The one way a size reads, in the window (attachments, exports) and on the
+    command line alike.
+    """
+    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
+        if n >= factor:
+            return f"{n / factor:,.1f} {unit}"
+    if lang == "ja":
+        return f"{n:,} バイト"
+    return f"{n:,} byte" if n == 1 else f"{n:,} bytes"
+
+
 def format_area(value: float | int | None) -> str:
     text = format_number(value)
     return f"{text} ㎡" if text else ""

@@ -591,8 +591,8 @@ def test_history_says_how_each_version_came_and_show_a_fiscal_year(tmp_path, cap
 
 
 def test_small_sizes_and_progress_are_said_in_the_language(capsys) -> None:
-    from zebkb.cli.output import file_size
     from zebkb.cli.progress import stderr_progress
+    from zebkb.display import file_size
 
     assert file_size(789, "ja") == "789 バイト"
     assert file_size(789, "en") == "789 bytes"

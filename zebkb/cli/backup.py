@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from zebkb.cli.main import JSON_HELP, open_kb, print_json
-from zebkb.cli.output import err, field, file_size, out, prompt
+from zebkb.cli.output import err, field, out, prompt
 from zebkb.cli.records import problem_text
+from zebkb.display import file_size
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

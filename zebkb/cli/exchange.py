@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import JSON_HELP, UsageError, open_kb, print_json
-from zebkb.cli.output import err, field, file_size, out, pad, width
+from zebkb.cli.output import err, field, out, pad, width
+from zebkb.display import file_size
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

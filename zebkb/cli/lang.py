@@ -427,7 +427,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "table.undo": ("  取り消すには: zebkb undo-import {id}", "  undo with: zebkb undo-import {id}"),
     "table.add": ("追加", "add"),
     "table.update": ("更新", "update"),
-    "size.bytes": ("{n:,} バイト", "{n:byte|bytes}"),
     "progress.reindex": ("検索索引の作り直し", "rebuilding the search index"),
     "progress.check_deep": ("添付ファイルの照合", "checking attachment files"),
     "progress.export": ("書き出し", "exporting"),

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zebkb.cli.main import JSON_HELP, data_dir_from, print_json
-from zebkb.cli.output import file_size, out
+from zebkb.cli.output import out
+from zebkb.display import file_size
 
 if TYPE_CHECKING:
     from zebkb.service.move import MoveSummary, Progress

@@ -42,16 +42,6 @@ def count(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
-def file_size(n: int, lang: str = "en") -> str:
-    """12.3 MB, 456.0 kB, 789 bytes (789 バイト): decimal units, as file managers show them."""
-    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
-        if n >= factor:
-            return f"{n / factor:,.1f} {unit}"
-    from zebkb.cli.lang import say
-
-    return say("size.bytes", lang, n=n)
-
-
 def width(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

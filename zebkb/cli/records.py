@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from zebkb.cli.main import JSON_HELP, UID_HELP, open_kb, print_json
-from zebkb.cli.output import err, field, file_size, out
+from zebkb.cli.output import err, field, out
+from zebkb.display import file_size
 from zebkb.problems import Problem
 
 

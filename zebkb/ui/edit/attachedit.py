@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zebkb.display import file_size
 from zebkb.domain.fields import Field
 from zebkb.errors import ZebkbError
 from zebkb.service import guess_media_type
@@ -51,14 +52,6 @@ class Refusal:
     message_en: str
 
 
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def store_files(kb: KnowledgeBase, paths: list[Path]) -> tuple[list[dict[str, Any]], list[Refusal]]:
     """Store each readable file; runs on the writer thread. One bad file refuses only itself."""
     entries: list[dict[str, Any]] = []
@@ -73,12 +66,12 @@ def store_files(kb: KnowledgeBase, paths: list[Path]) -> tuple[list[dict[str, An
             continue
         size = path.stat().st_size
         if size > MAX_ATTACHMENT_BYTES:
-            limit = human_size(MAX_ATTACHMENT_BYTES)
+            limit = file_size(MAX_ATTACHMENT_BYTES)
             refused.append(
                 Refusal(
                     name,
-                    f"大きすぎます（{human_size(size)}、上限 {limit}）",
-                    f"too large ({human_size(size)}; the limit is {limit})",
+                    f"大きすぎます（{file_size(size, 'ja')}、上限 {limit}）",
+                    f"too large ({file_size(size)}; the limit is {limit})",
                 )
             )
             continue
@@ -293,7 +286,7 @@ class AttachmentsEditor(FieldEditor):
             file_item = QTableWidgetItem(self._icon(entry), name)
             file_item.setFlags(fixed)
             file_item.setToolTip(f"{entry.get('media_type', '')}\n{entry['sha256']}")
-            size_item = QTableWidgetItem(human_size(int(entry.get("size") or 0)))
+            size_item = QTableWidgetItem(file_size(int(entry.get("size") or 0), self._tr.language))
             size_item.setFlags(fixed)
             size_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             caption_item = QTableWidgetItem(str(entry.get("caption") or ""))

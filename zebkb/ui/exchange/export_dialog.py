@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zebkb.display import format_number, ward_label
+from zebkb.display import file_size, ward_label
 from zebkb.domain.canonical import canonical_json
 from zebkb.domain.wards import WARDS
 from zebkb.glossary import aside
@@ -118,10 +118,7 @@ def estimate_export(kb: KnowledgeBase, choice: ExportChoice) -> Estimate:
 
 
 def size_text(size: int, lang: str) -> str:
-    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
-        if size >= factor:
-            return f"{format_number(round(size / factor, 1), 1)} {unit}"
-    return f"{size:,} バイト" if lang == "ja" else f"{size:,} bytes"
+    return file_size(size, lang)
 
 
 class ExportDialog(QDialog):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton, QVBoxLayout, QWid
 
 from zebkb.display import (
     attachment_names,
+    file_size,
     fiscal_year_label,
     format_area,
     format_date,
@@ -502,7 +503,7 @@ class DetailPane(QWidget):
         for att in attachments:
             sha = str(att.get("sha256", ""))
             name = html.escape(str(att.get("filename", "")))
-            size = format_number(round(int(att.get("size") or 0) / 1024, 1))
+            size = file_size(int(att.get("size") or 0), self._ctx.tr.language)
             caption = html.escape(str(att.get("caption") or ""))
             if att.get("omitted"):
                 cells.append(f"<td>{name}<br><i>{html.escape(t('detail.omitted'))}</i></td>")
@@ -518,7 +519,7 @@ class DetailPane(QWidget):
                 caption = (caption + "<br>" if caption else "") + html.escape(unsearched)
             cells.append(
                 f"<td valign='top' width='{THUMB_WIDTH + 16}'>{picture}"
-                f"<a href='{url}'>{name}</a> <span style='color:#777'>({size} KB)</span>"
+                f"<a href='{url}'>{name}</a> <span style='color:#777'>({size})</span>"
                 f"{'<br>' + caption if caption else ''}</td>"
             )
         rows = ["<tr>" + "".join(cells[i : i + 3]) + "</tr>" for i in range(0, len(cells), 3)]
