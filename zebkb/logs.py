@@ -39,12 +39,22 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path | None:
             path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         )
     except OSError:
+        _log_nowhere(root)
         return None
     handler.setFormatter(logging.Formatter(_FORMAT))
     root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > level:
         root.setLevel(level)
     return path
+
+
+def _log_nowhere(root: logging.Logger) -> None:
+    """No log file: zebkb's records go nowhere rather than to stderr. With no handler,
+    logging's last resort printed each warning raw there, in English and naming files
+    ("search index gen-… could not be opened: …"), beside the notice the command line
+    or window already says in the user's language."""
+    if not any(isinstance(h, logging.NullHandler) for h in root.handlers):
+        root.addHandler(logging.NullHandler())
 
 
 def close_logging() -> None:

@@ -197,3 +197,26 @@ def test_unexpected_error_names_the_log_file(folder: Path, monkeypatch, capsys) 
     assert code == 1
     assert str(log_path(folder)) in err
     assert "RuntimeError: a bug" in log_path(folder).read_text(encoding="utf-8")
+
+
+def test_no_log_file_means_no_english_log_lines_on_stderr(folder: Path) -> None:
+    # A folder whose logs/ cannot be made (here a file takes its name; a read-only copy
+    # without one, a full disk): what zebkb logs has nowhere to go. Python's logging
+    # then printed its warnings raw on stderr ("search index gen-… could not be
+    # opened: index written by another version of zebkb") beside the Japanese notice.
+    from zebkb.service import KnowledgeBase
+
+    with KnowledgeBase.open(folder) as kb:
+        kb.index._snapshot().side.set_meta("side_version", "1")  # as an older zebkb wrote it
+    logs = folder / "logs"
+    if logs.is_dir():
+        shutil.rmtree(logs)
+    logs.write_text("not a folder", encoding="utf-8")
+    proc = zebkb(folder, "--lang", "ja", "search", "記録")
+    assert proc.returncode == 0, proc.stderr
+    assert "記録 0" in proc.stdout
+    assert proc.stderr.startswith("zebkb: 検索索引をこの版の zebkb 用に作り直"), proc.stderr
+    for line in proc.stderr.splitlines():
+        assert line.startswith("zebkb: "), proc.stderr
+    assert "gen-" not in proc.stderr
+    assert "could not be opened" not in proc.stderr
