@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -148,6 +147,8 @@ def sweep_leftovers(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
             continue
         try:
             if path.is_dir() and not path.is_symlink():
+                import shutil  # (imported only when there is something to remove)
+
                 shutil.rmtree(path)
             else:
                 path.unlink()

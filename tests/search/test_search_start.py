@@ -40,6 +40,13 @@ NOT_IMPORTED = (
     # dataclasses loads inspect when it first calls it (zebkb/__init__.py): only for a
     # dataclass without a docstring.
     "inspect",
+    # Loaded in place of these: CPython's own MD5 and SHA-256 (not OpenSSL's), the C
+    # unpickler, _thread's lock, and the snippets' three entities by hand.
+    "hashlib",
+    "_hashlib",
+    "pickle",
+    "threading",
+    "html",
     *(m for m in COMMAND_MODULES if m not in SOLO_COMMANDS.values()),
 )
 
@@ -251,3 +258,29 @@ def test_the_built_in_variant_table_is_the_packaged_one() -> None:
 
     packaged = files("zebkb.assets") / "search" / "variants.txt"
     assert builtin_text() == packaged.read_text(encoding="utf-8")
+
+
+def test_snippets_escape_and_the_terminal_unescapes_as_the_html_module_does() -> None:
+    import html
+
+    from zebkb.search.snippets import _tidy
+
+    for text in ["a < b > c & d", '&amp;lt; &#x27; "q" \'', "<b>x</b>", "ＣＯ２&&<<>>", ""]:
+        assert _tidy(text) == html.escape(text, quote=False)
+        marked = f"<b>{_tidy(text)}</b>{_tidy(text)}"
+        assert cli_search._plain(marked) == f"【{text}】{text}"
+        assert cli_search._plain(marked) == html.unescape(
+            marked.replace("<b>", "【").replace("</b>", "】")
+        )
+
+
+def test_the_variant_tables_fingerprint_is_sha256_as_before() -> None:
+    import hashlib
+
+    from zebkb.search.variants import RULES_VERSION, VariantTable
+
+    table = VariantTable(forms={"サーバー": "サーバ", "ゼブ": "zeb"})
+    digest = hashlib.sha256(f"rules {RULES_VERSION}\n".encode())
+    for k in sorted(table.forms, key=lambda k: (-len(k), k)):
+        digest.update(f"{k}\t{table.forms[k]}\n".encode())
+    assert table.fingerprint == digest.hexdigest()[:16]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import html
 import re
 from dataclasses import replace
 from typing import Any
@@ -75,8 +74,14 @@ _TAG = re.compile(r"</?b>")
 
 
 def _plain(snippet: str) -> str:
-    """The snippet for a terminal: matches in 【】, entities decoded."""
-    return html.unescape(_TAG.sub(lambda m: "【" if m.group() == "<b>" else "】", snippet))
+    """The snippet for a terminal: matches in 【】, entities decoded.
+
+    A snippet's text is escaped as html.escape(text, quote=False) escapes it
+    (zebkb/search/snippets.py), so these three are all it holds; html.unescape
+    would load the html package's table of every entity.
+    """
+    text = _TAG.sub(lambda m: "【" if m.group() == "<b>" else "】", snippet)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _search_current_index(args: argparse.Namespace, filters: Any) -> Any:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import gc
 import math
 import os
-import shutil
-import threading
 import time
 import warnings
+from _thread import RLock  # threading.RLock, without importing threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import ge, gt, is_not, not_, or_
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zebkb.problems import Problem
 from zebkb.search import import_whoosh_lean
@@ -56,6 +55,21 @@ from zebkb.search.sidestore import (
 from zebkb.search.snippets import make_snippet
 from zebkb.search.variants import USER_FILE, VariantTable, load_variants
 from zebkb.tempfiles import try_lock, unlock
+
+if TYPE_CHECKING:
+    import shutil
+else:
+
+    class _OnFirstUse:
+        """shutil, imported when first used: only writers and repairs copy or remove folders
+        (it loads the bz2, lzma and fnmatch modules, which a search never needs)."""
+
+        def __getattr__(self, name: str) -> Any:
+            import shutil
+
+            return getattr(shutil, name)
+
+    shutil = _OnFirstUse()
 
 __all__ = [
     "FLOOR_AREA_BUCKETS",
@@ -702,7 +716,7 @@ class SearchIndex:
             log.warning("spelling variants: %s", problem)
         self.notice: str | None = None
         self._problems: list[Problem] = []
-        self._mutex = threading.RLock()
+        self._mutex = RLock()
         self._snap: _Snapshot | None = None
         self._current: str | None = None
         self._lock_depth = 0

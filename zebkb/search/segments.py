@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import mmap
 import os
-import pickle
 import zlib
 from collections import defaultdict
 from io import BytesIO
@@ -104,7 +103,13 @@ _ALLOWED: dict[tuple[str, str], Any] = {
 }
 
 
-class _Unpickler(pickle.Unpickler):
+try:  # the C unpickler alone, without the pickle module (and what it imports)
+    from _pickle import Unpickler as _BaseUnpickler
+except ImportError:
+    from pickle import Unpickler as _BaseUnpickler
+
+
+class _Unpickler(_BaseUnpickler):
     def find_class(self, module: str, name: str) -> Any:
         found = _ALLOWED.get((module, name))
         if found is None:
@@ -220,11 +225,15 @@ def _map(path: Path) -> Any:
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+try:  # CPython's own MD5, without loading OpenSSL (hashlib's import) at start-up
+    from _md5 import md5 as _md5  # type: ignore[import-not-found, unused-ignore]
+except ImportError:
+    from hashlib import md5 as _md5
+
+
 def _md5_hash(key: bytes) -> int:
     # Whoosh's md5_hash: the digest's low 32 bits.
-    from hashlib import md5
-
-    return int.from_bytes(md5(key).digest()[-4:], "big")
+    return int.from_bytes(_md5(key).digest()[-4:], "big")
 
 
 def _crc_hash(key: bytes) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import html
 import itertools
 import re
 import unicodedata
@@ -323,7 +322,9 @@ def _window(spans: list[tuple[int, int, str]], size: int) -> tuple[int, int]:
 
 
 def _tidy(text: str) -> str:
-    return html.escape(_SPACES.sub(" ", text), quote=False)
+    # html.escape(text, quote=False), without loading the html package's entity table.
+    text = _SPACES.sub(" ", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def make_snippet(

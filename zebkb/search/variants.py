@@ -12,7 +12,6 @@ rule matches, so folding the joined text folds each field on its own.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -22,6 +21,14 @@ from typing import Any
 
 from zebkb.problems import Problem
 from zebkb.search.normalize import normalize
+
+try:  # CPython's own SHA-256, without loading OpenSSL (hashlib's import) at start-up
+    from _sha2 import sha256 as _sha256  # type: ignore[import-not-found, unused-ignore]
+except ImportError:
+    try:
+        from _sha256 import sha256 as _sha256  # type: ignore[import-not-found, no-redef, unused-ignore]
+    except ImportError:
+        from hashlib import sha256 as _sha256  # type: ignore[assignment, unused-ignore]
 
 # Bump when a rule below changes: indexes folded the old way are then rebuilt.
 RULES_VERSION = 2
@@ -124,7 +131,7 @@ class VariantTable:
         )
         self._replace = lambda m: self.forms[m.group()]
         if not self.fingerprint:
-            digest = hashlib.sha256(f"rules {RULES_VERSION}\n".encode())
+            digest = _sha256(f"rules {RULES_VERSION}\n".encode())
             for k in keys:
                 digest.update(f"{k}\t{self.forms[k]}\n".encode())
             self.fingerprint = digest.hexdigest()[:16]
