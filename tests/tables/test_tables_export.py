@@ -340,3 +340,23 @@ def test_a_year_given_twice_in_a_rows_cell_is_named_in_the_date_style(filled, tm
     with pytest.raises(InputError) as refused:
         apply_table(filled, plan)
     assert "令和6年度が重複" in refused.value.message("ja", "japanese")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_table_import_lists_one_column_mapping_a_line(kb, tmp_path, capsys, lang) -> None:
+    from zebkb.cli.main import main
+
+    kb.load_demo()
+    out = tmp_path / "list.xlsx"
+    data = str(kb.data_dir)
+    assert main(["--data-dir", data, "table", "export", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", data, "--lang", lang, "table", "import", str(out), "--dry-run"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    mapped = [line for line in lines if "→" in line]
+    # Every workbook column is named on a line of its own (93 on one line were unreadable).
+    assert len(mapped) > 20
+    assert all(line.count("→") == 1 and line.startswith("  ") for line in mapped), mapped[:3]
+    first = "A列（" if lang == "ja" else "A ("
+    assert mapped[0].strip().startswith(first), mapped[0]
+    assert max(len(line) for line in lines) < 120, max(lines, key=len)

@@ -413,8 +413,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "in the workbook (CSV keeps it whole)",
     ),
     "table.plan": (
-        "{prefix}{name}: 見出しは {header} 行目。列: {columns}",
-        "{prefix}{name}: header on row {header}; columns: {columns}",
+        "{prefix}{name}: 見出しは {header} 行目。列と項目:",
+        "{prefix}{name}: header on row {header}; columns and fields:",
     ),
     "table.counts": (
         "  追加 {add}、更新 {update}、変更なし {unchanged}、受け付けない行 {refused}",

@@ -90,12 +90,11 @@ def _plan_text(plan: Any, dry_run: bool, lang: str) -> None:
             label = f"{letter}列（{header}）"
         return label
 
-    columns = sep.join(
-        f"{column(i)} → {_field_label(name, lang)}"
-        for i, name in sorted(plan.mapping.columns.items())
-    )
     header = plan.mapping.header_row
-    out(say("table.plan", lang, prefix=prefix, name=plan.file_name, header=header, columns=columns))
+    out(say("table.plan", lang, prefix=prefix, name=plan.file_name, header=header))
+    # One column a line: an exported list maps 90-odd columns, unreadable on one line.
+    for i, name in sorted(plan.mapping.columns.items()):
+        out(f"  {column(i)} → {_field_label(name, lang)}")
     counts = {a: plan.count(a) for a in ("add", "update", "unchanged", "refused")}
     out(say("table.counts", lang, **counts))
     for row in plan.rows:
