@@ -751,10 +751,18 @@ class SearchIndex:
         index that needs building: a read leaves it so (``_snap`` None, nothing written);
         ``create``, for a writer only, sets a damaged one aside and starts an empty one."""
         name = _read_current(self.index_dir)
-        if name is not None and name != self._unusable:
+        # Another process's build may swap a new generation in (and remove this one)
+        # while it is being opened: then the new one is opened (a few times at most).
+        for _ in range(3):
+            if name is None or name == self._unusable:
+                break
             if self._try_open(name, set_aside=create):
                 return
-        elif name is None and (self.index_dir / CURRENT).exists() and not self._problems:
+            again = _read_current(self.index_dir)
+            if again == name:
+                break
+            name = again
+        if name is None and (self.index_dir / CURRENT).exists() and not self._problems:
             self._set_aside(None, ValueError("unreadable CURRENT file"))
         if not create:
             self._snap = None
@@ -807,11 +815,16 @@ class SearchIndex:
                 self._current = name
                 return True
             except Exception as e:
-                log.warning("search index %s could not be opened: %s", name, str(e))
-                if set_aside:
-                    self._set_aside(name, e)
+                if _read_current(self.index_dir) != name:
+                    # Swapped out and removed by another process's build while it was
+                    # opened: not damage (`_open` opens the new one).
+                    log.debug("search index %s was replaced while opening it", name)
                 else:
-                    self._note_unusable(name, e)
+                    log.warning("search index %s could not be opened: %s", name, str(e))
+                    if set_aside:
+                        self._set_aside(name, e)
+                    else:
+                        self._note_unusable(name, e)
             gc.collect()
         return False
 
