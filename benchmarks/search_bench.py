@@ -628,6 +628,9 @@ def bench_fts5(
         db.execute("INSERT INTO f(f) VALUES ('rebuild')")
         db.execute("INSERT INTO f(f) VALUES ('optimize')")
         build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
+        # The write-ahead log still holds the build's pages until a checkpoint, so counting
+        # the folder before one counted them twice (118.5 MB against 78.7 MB at 10,000).
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size = dir_size(folder)
 
         def match_sql(terms: list[str], scan: bool) -> tuple[str, list[str]]:
