@@ -3,6 +3,7 @@ rows counted, never timed."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -139,6 +140,38 @@ def test_a_typical_text_is_read_from_one_page_without_its_original(tmp_path: Pat
         side.delete_docs([uid])
         assert side.originals([uid]) == {}
         assert side.texts([uid]) == {}
+    finally:
+        side.close()
+
+
+def test_originals_are_stored_compressed_and_read_back_whole(tmp_path: Path) -> None:
+    """Originals, over half the side file before, are kept compressed: a page of hits and a
+    rebuild read back the fields as given, and damaged bytes are refused as a damaged JSON
+    text is (ValueError), not as zlib's own error."""
+    side, uids = _store(tmp_path / "docs.sqlite", 3)
+    try:
+        body = "".join(
+            f"第{i}回 勉強会では省エネルギー改修と再エネの導入を話し合った。" for i in range(60)
+        )
+        doc = replace(
+            next(side.index_docs()), uid="f" * 32, fields={"body": body, "place": "区役所"}
+        )
+        side.write_docs([(doc, info_from_doc(doc, normalised_parts(doc)), "")])
+        (stored,) = side.db.execute(
+            "SELECT original FROM originals WHERE uid = ?", (doc.uid,)
+        ).fetchone()
+        assert isinstance(stored, bytes)
+        as_json = json.dumps({"title": doc.title, **doc.fields}, ensure_ascii=False)
+        assert len(stored) * 2 < len(as_json.encode("utf-8"))
+        assert side.originals([doc.uid])[doc.uid] == {"title": doc.title, **doc.fields}
+        again = {d.uid: d for d in side.index_docs()}
+        assert again[doc.uid] == doc
+        assert set(again) == {*uids, doc.uid}
+        side.db.execute(
+            "UPDATE originals SET original = ? WHERE uid = ?", (stored[:-9] + b"xx", doc.uid)
+        )
+        with pytest.raises(ValueError, match="damaged original"):
+            side.originals([doc.uid])
     finally:
         side.close()
 
