@@ -162,7 +162,11 @@ class VariantTable:
                 edits: list[Any] = edits,
             ) -> str:
                 rep = repl if isinstance(repl, str) else repl(m)
-                edits.extend((m.start(), m.end(), rep))
+                # A rule may give back what it matched (第十十: no ordinal to write in
+                # figures); such an edit changes nothing, and a text with only those folds
+                # to itself, which the index tells by an empty script.
+                if rep != m.group():
+                    edits.extend((m.start(), m.end(), rep))
                 return rep
 
             s = pattern.sub(record, s)
