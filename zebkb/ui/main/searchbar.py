@@ -193,7 +193,9 @@ class SearchBar(QWidget):
         # push the panes below down under the pointer.
         self.chips_host = QWidget()
         self.chips_host.setLayout(chips)
-        probe = FilterChip(KIND, "case", self)
+        # Measured on a chip with no parent, so it is never shown: a child removed with
+        # deleteLater() stayed on screen over the search box until the event loop ran.
+        probe = FilterChip(KIND, "case")
         probe.set_texts("種別: 事例 Case", "")
         self.chips_host.setMinimumHeight(probe.sizeHint().height())
         probe.deleteLater()
