@@ -182,11 +182,9 @@ def _cut(path: Path, size: int) -> None:
     path.write_bytes(path.read_bytes()[:size])
 
 
-def _toc_with_segments(toc: Path, segments_pickle: bytes) -> None:
-    """The table of contents with its pickled segment list replaced."""
-    data = toc.read_bytes()
-    # Everything before the segments: 3 varints, 2 ints, 3 varints, the schema (varint
-    # length and bytes), the generation and an unused int.
+def _after_schema(data: bytes) -> int:
+    """Where a table of contents' schema ends: after 3 varints, 2 ints, 3 varints and the
+    schema itself (a varint length and its bytes)."""
     pos = 3 + 8 + 3
     length = shift = 0
     while True:
@@ -196,7 +194,13 @@ def _toc_with_segments(toc: Path, segments_pickle: bytes) -> None:
         shift += 7
         if byte < 0x80:
             break
-    pos += length + 8
+    return pos + length
+
+
+def _toc_with_segments(toc: Path, segments_pickle: bytes) -> None:
+    """The table of contents with its pickled segment list replaced."""
+    data = toc.read_bytes()
+    pos = _after_schema(data) + 8  # the generation and an unused int
     toc.write_bytes(data[:pos] + segments_pickle)
 
 
@@ -373,16 +377,7 @@ def test_a_segment_removed_by_a_writer_meanwhile_is_read_from_the_newer_contents
 def _renumber(toc: Path, old: int, new: int) -> None:
     """Give a table of contents another generation number (the int after the schema)."""
     data = toc.read_bytes()
-    pos = 3 + 8 + 3
-    length = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        length |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            break
-    pos += length
+    pos = _after_schema(data)
     assert struct.unpack(">i", data[pos : pos + 4]) == (old,)
     toc.write_bytes(data[:pos] + struct.pack(">i", new) + data[pos + 4 :])
 
